@@ -1,0 +1,82 @@
+using System.Buffers;
+using Chorus.Core.Encoding;
+
+namespace Chorus.Core.Log;
+
+/// <summary>
+/// The binary form of a log entry, identical on disk (the log column family) and on the wire.
+/// <code>
+/// u8 format version (1) | varint epoch | varint lsn | u64le hlc | len+utf8 origin
+/// | u8 payload kind | len+payload
+/// </code>
+/// A reader that meets a version it does not know refuses the entry (<see cref="CorruptDataException"/>).
+/// </summary>
+public static class LogEntryCodec
+{
+    public const byte FormatVersion = 1;
+
+    public static byte[] Encode(LogPosition position, HlcTimestamp timestamp, NodeId origin, PayloadKind kind, ReadOnlySpan<byte> payload)
+    {
+        var buffer = new ArrayBufferWriter<byte>(payload.Length + 40);
+        Write(buffer, position, timestamp, origin, kind, payload);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Write(IBufferWriter<byte> output, LogPosition position, HlcTimestamp timestamp, NodeId origin, PayloadKind kind, ReadOnlySpan<byte> payload)
+    {
+        var writer = new ByteWriter(output);
+        writer.WriteByte(FormatVersion);
+        writer.WriteVarUInt(position.Epoch.Value);
+        writer.WriteVarUInt(position.Lsn.Value);
+        writer.WriteUInt64LittleEndian(timestamp.Packed);
+        Span<byte> originBytes = stackalloc byte[NodeId.LengthMax];
+        var originLength = System.Text.Encoding.ASCII.GetBytes(origin.Value ?? "", originBytes);
+        writer.WriteLengthPrefixed(originBytes[..originLength]);
+        writer.WriteByte((byte)kind);
+        writer.WriteLengthPrefixed(payload);
+    }
+
+    /// <summary>Decodes an entry; the result's payload and encoded form alias <paramref name="encoded"/>.</summary>
+    public static LogEntry Decode(ReadOnlyMemory<byte> encoded)
+    {
+        var reader = new ByteReader(encoded.Span);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new CorruptDataException($"log entry format version {version} is not supported (this build reads version {FormatVersion})");
+        }
+        var epoch = new Epoch(reader.ReadVarUInt());
+        var lsn = new Lsn(reader.ReadVarUInt());
+        var timestamp = new HlcTimestamp(reader.ReadUInt64LittleEndian());
+        var origin = DecodeOrigin(reader.ReadLengthPrefixed());
+        var kind = (PayloadKind)reader.ReadByte();
+        if (kind > PayloadKind.Membership)
+        {
+            throw new CorruptDataException($"unknown payload kind {(byte)kind}");
+        }
+        var payloadLength = reader.ReadLength();
+        var payload = encoded.Slice(reader.Position, payloadLength);
+        reader.ReadRaw(payloadLength);
+        if (!reader.IsEnd)
+        {
+            throw new CorruptDataException("trailing bytes after log entry");
+        }
+        return new LogEntry(new LogPosition(epoch, lsn), timestamp, origin, kind, payload, encoded);
+    }
+
+    private static NodeId DecodeOrigin(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return default;
+        }
+        try
+        {
+            return new NodeId(System.Text.Encoding.ASCII.GetString(bytes));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CorruptDataException($"bad origin node id: {e.Message}");
+        }
+    }
+}

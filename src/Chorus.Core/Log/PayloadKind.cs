@@ -1,0 +1,23 @@
+namespace Chorus.Core.Log;
+
+/// <summary>
+/// What a log entry's payload is. The replication cores treat payloads as opaque bytes; the
+/// command layer decides how each kind is applied.
+/// </summary>
+public enum PayloadKind : byte
+{
+    /// <summary>No data change: the entry a new leader appends to open its epoch.</summary>
+    Noop = 0,
+
+    /// <summary>Row-based change images (the default format).</summary>
+    Logical = 1,
+
+    /// <summary>The client's command, made deterministic by the leader.</summary>
+    Statement = 2,
+
+    /// <summary>The storage engine's own write-batch bytes (WAL shipping).</summary>
+    Physical = 3,
+
+    /// <summary>A cluster membership change.</summary>
+    Membership = 4,
+}

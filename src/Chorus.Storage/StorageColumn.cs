@@ -1,0 +1,33 @@
+namespace Chorus.Storage;
+
+/// <summary>
+/// The column families of a node's database (RocksDB column families; in-memory tables).
+/// </summary>
+public enum StorageColumn : byte
+{
+    /// <summary>User data: stored key → encoded value.</summary>
+    Data = 0,
+
+    /// <summary>Replication log: big-endian LSN → encoded entry.</summary>
+    Log = 1,
+
+    /// <summary>Node metadata: identity, epoch, vote, applied LSN, membership.</summary>
+    Meta = 2,
+
+    /// <summary>Expiry index: big-endian expiry ms + stored key → empty. Lets the leader find due keys without a scan.</summary>
+    Expiry = 3,
+}
+
+public static class StorageColumns
+{
+    public static readonly StorageColumn[] All = [StorageColumn.Data, StorageColumn.Log, StorageColumn.Meta, StorageColumn.Expiry];
+
+    public static string Name(StorageColumn column) => column switch
+    {
+        StorageColumn.Data => "data",
+        StorageColumn.Log => "log",
+        StorageColumn.Meta => "meta",
+        StorageColumn.Expiry => "expiry",
+        _ => throw new ArgumentOutOfRangeException(nameof(column)),
+    };
+}
