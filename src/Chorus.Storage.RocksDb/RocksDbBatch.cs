@@ -1,0 +1,63 @@
+using RocksDbSharp;
+
+namespace Chorus.Storage.RocksDb;
+
+/// <summary>A RocksDB write batch bound to the engine whose column family handles it uses.</summary>
+internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
+{
+    private readonly WriteBatch _batch = new();
+    private bool _disposed;
+
+    internal RocksDbStorageEngine Owner => owner;
+
+    internal WriteBatch Inner => _disposed ? throw new ObjectDisposedException(nameof(RocksDbBatch)) : _batch;
+
+    /// <summary>Counted here, not by RocksDB, so an empty range (not sent to RocksDB) still counts, as in memory.</summary>
+    public int Count { get; private set; }
+
+    public void Put(StorageColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        Inner.Put(key, value, owner.Handle(column));
+        Count++;
+    }
+
+    public void Delete(StorageColumn column, ReadOnlySpan<byte> key)
+    {
+        Inner.Delete(key, owner.Handle(column));
+        Count++;
+    }
+
+    public void DeleteRange(StorageColumn column, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive)
+    {
+        var batch = Inner;
+        Count++;
+        // RocksDB accepts an empty or inverted range into the batch, fails it only when applying
+        // it to the memtable (after the WAL write), and then refuses every later write until the
+        // database is reopened. Such a range deletes nothing, so it never reaches RocksDB.
+        if (fromInclusive.SequenceCompareTo(toExclusive) >= 0)
+        {
+            return;
+        }
+        // RocksDbSharp has no span overload of DeleteRange; range deletes are rare (log
+        // truncation, FLUSHALL), so the copies do not matter.
+        batch.DeleteRange(
+            fromInclusive.ToArray(), (ulong)fromInclusive.Length,
+            toExclusive.ToArray(), (ulong)toExclusive.Length,
+            owner.Handle(column));
+    }
+
+    public void Clear()
+    {
+        Inner.Clear();
+        Count = 0;
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _batch.Dispose();
+        }
+    }
+}

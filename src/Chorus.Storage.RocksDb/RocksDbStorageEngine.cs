@@ -1,0 +1,198 @@
+using System.Globalization;
+using RocksDbSharp;
+
+namespace Chorus.Storage.RocksDb;
+
+/// <summary>
+/// A node's database on disk (DESIGN §3): one RocksDB database with a column family per
+/// <see cref="StorageColumn"/>. Reads, writes and <see cref="Sync"/> may run on different
+/// threads; <see cref="Dispose"/> must not overlap any other call (stop the syncer first).
+/// </summary>
+public sealed class RocksDbStorageEngine : IStorageEngine
+{
+    private readonly RocksDbSharp.RocksDb _db;
+    private readonly ColumnFamilyHandle[] _handles;
+    private readonly WriteOptions _syncedWrites = new WriteOptions().SetSync(true);
+    private readonly WriteOptions _unsyncedWrites = new WriteOptions().SetSync(false);
+    private readonly ReadOptions _reads = new();
+    private readonly Lock _iteratorsLock = new();
+    private readonly HashSet<RocksDbIterator> _iterators = [];
+    private volatile bool _disposed;
+
+    private RocksDbStorageEngine(RocksDbSharp.RocksDb db, string directory)
+    {
+        _db = db;
+        Directory = directory;
+        _handles = [.. StorageColumns.All.Select(c => db.GetColumnFamily(StorageColumns.Name(c)))];
+    }
+
+    /// <summary>The absolute path of the database directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>
+    /// Opens the database in <paramref name="directory"/>, creating it (and its column families)
+    /// if missing. Throws <see cref="StorageOpenException"/> if another process holds it, or it
+    /// was written in a format this build does not know.
+    /// </summary>
+    public static RocksDbStorageEngine Open(string directory, RocksDbStorageOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var path = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(path);
+        var engine = new RocksDbStorageEngine(OpenNative(path, options), path);
+        try
+        {
+            StorageFormat.CheckOrInitialize(engine);
+            return engine;
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    public byte[]? Get(StorageColumn column, ReadOnlySpan<byte> key)
+    {
+        ThrowIfDisposed();
+        return _db.Get(key, Handle(column), _reads);
+    }
+
+    public IStorageIterator NewIterator(StorageColumn column)
+    {
+        ThrowIfDisposed();
+        var iterator = new RocksDbIterator(this, _db.NewIterator(Handle(column), _reads));
+        lock (_iteratorsLock)
+        {
+            _iterators.Add(iterator);
+        }
+        return iterator;
+    }
+
+    public IStorageBatch NewBatch()
+    {
+        ThrowIfDisposed();
+        return new RocksDbBatch(this);
+    }
+
+    public void Write(IStorageBatch batch, bool sync)
+    {
+        ThrowIfDisposed();
+        if (batch is not RocksDbBatch rocksBatch || rocksBatch.Owner != this)
+        {
+            throw new ArgumentException("the batch was not created by this engine", nameof(batch));
+        }
+        _db.Write(rocksBatch.Inner, sync ? _syncedWrites : _unsyncedWrites);
+    }
+
+    /// <summary>
+    /// Writes the WAL buffer out and fsyncs it. Safe alongside writes: the everysec syncer calls
+    /// it from its own thread while the apply loop keeps writing.
+    /// </summary>
+    public void Sync()
+    {
+        ThrowIfDisposed();
+        Native.Instance.rocksdb_flush_wal(_db.Handle, 1);
+    }
+
+    /// <summary>Live SST data plus memtables: what the column family holds now, not counting garbage awaiting compaction.</summary>
+    public long ApproximateSize(StorageColumn column)
+    {
+        ThrowIfDisposed();
+        var handle = Handle(column);
+        return Property("rocksdb.estimate-live-data-size", handle) + Property("rocksdb.cur-size-all-mem-tables", handle);
+    }
+
+    /// <summary>
+    /// Writes a consistent, openable copy of the whole database to <paramref name="directory"/>
+    /// (which must not exist), hard-linking SST files where the file system allows. Used to send
+    /// snapshots to new followers (DESIGN §4.3).
+    /// </summary>
+    public void CreateCheckpoint(string directory)
+    {
+        ThrowIfDisposed();
+        var path = Path.GetFullPath(directory);
+        using var checkpoint = _db.Checkpoint();
+        try
+        {
+            // 0: always flush the memtables first, so the copy needs no WAL replay to be complete.
+            checkpoint.Save(path, 0);
+        }
+        catch (RocksDbException e)
+        {
+            throw new IOException($"cannot create a checkpoint of '{Directory}' in '{path}': {e.Message}", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        DestroyIterators();
+        try
+        {
+            // A clean shutdown leaves nothing unsynced, whatever the durability policy.
+            Native.Instance.rocksdb_flush_wal(_db.Handle, 1);
+        }
+        finally
+        {
+            // Also destroys the column family handles, which the database owns.
+            _db.Dispose();
+        }
+    }
+
+    internal ColumnFamilyHandle Handle(StorageColumn column) => _handles[(int)column];
+
+    internal void Release(RocksDbIterator iterator)
+    {
+        lock (_iteratorsLock)
+        {
+            if (_iterators.Remove(iterator))
+            {
+                iterator.DestroyNative();
+            }
+        }
+    }
+
+    private static RocksDbSharp.RocksDb OpenNative(string path, RocksDbStorageOptions options)
+    {
+        try
+        {
+            return RocksDbSharp.RocksDb.Open(
+                RocksDbConfiguration.DbOptions(options), path, RocksDbConfiguration.ColumnFamilies(options));
+        }
+        catch (RocksDbException e) when (e.Message.Contains("LOCK", StringComparison.Ordinal))
+        {
+            throw new StorageOpenException(
+                $"storage directory '{path}' is locked (its RocksDB LOCK file is held): is another node, " +
+                $"or another engine in this process, using it? ({e.Message})", e);
+        }
+        catch (RocksDbException e)
+        {
+            throw new StorageOpenException($"cannot open storage directory '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Native iterators must go before the database closes; a later use of one throws.</summary>
+    private void DestroyIterators()
+    {
+        lock (_iteratorsLock)
+        {
+            foreach (var iterator in _iterators)
+            {
+                iterator.DestroyNative();
+            }
+            _iterators.Clear();
+        }
+    }
+
+    private long Property(string name, ColumnFamilyHandle handle) =>
+        long.Parse(_db.GetProperty(name, handle), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

@@ -1,0 +1,36 @@
+namespace Chorus.Storage.RocksDb;
+
+/// <summary>Tuning for <see cref="RocksDbStorageEngine"/>; the defaults suit a small two-core node.</summary>
+public sealed record RocksDbStorageOptions
+{
+    public static readonly RocksDbStorageOptions Default = new();
+
+    /// <summary>One LRU block cache shared by every column family.</summary>
+    public long BlockCacheBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// Memtable size per column family. Smaller than RocksDB's 64 MiB default because four column
+    /// families each keep up to two memtables.
+    /// </summary>
+    public long WriteBufferBytes { get; init; } = 16L << 20;
+
+    /// <summary>Flush and compaction threads; the target machine has two cores.</summary>
+    public int BackgroundJobs { get; init; } = 2;
+
+    public RocksDbCompression Compression { get; init; } = RocksDbCompression.Lz4;
+
+    /// <summary>Bloom filter size for the point-lookup column families (data, meta); 10 bits ≈ 1% false positives.</summary>
+    public int BloomBitsPerKey { get; init; } = 10;
+
+    /// <summary>RocksDB's own LOG files kept in the directory: a limit so they cannot fill the disk.</summary>
+    public int InfoLogFilesMax { get; init; } = 5;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlockCacheBytes, 0, nameof(BlockCacheBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 64L << 10, nameof(WriteBufferBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BackgroundJobs, 1, nameof(BackgroundJobs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BloomBitsPerKey, 1, nameof(BloomBitsPerKey));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InfoLogFilesMax, 1, nameof(InfoLogFilesMax));
+    }
+}
