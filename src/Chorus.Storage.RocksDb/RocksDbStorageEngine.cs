@@ -105,6 +105,12 @@ public sealed class RocksDbStorageEngine : IStorageEngine
         return Property("rocksdb.estimate-live-data-size", handle) + Property("rocksdb.cur-size-all-mem-tables", handle);
     }
 
+    public long ApproximateKeyCount(StorageColumn column)
+    {
+        ThrowIfDisposed();
+        return Property("rocksdb.estimate-num-keys", Handle(column));
+    }
+
     /// <summary>
     /// Writes a consistent, openable copy of the whole database to <paramref name="directory"/>
     /// (which must not exist), hard-linking SST files where the file system allows. Used to send

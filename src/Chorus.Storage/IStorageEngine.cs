@@ -26,4 +26,7 @@ public interface IStorageEngine : IDisposable
 
     /// <summary>Approximate bytes used by a column family, for INFO and retention.</summary>
     long ApproximateSize(StorageColumn column);
+
+    /// <summary>Approximate number of keys in a column family (exact for the in-memory engine).</summary>
+    long ApproximateKeyCount(StorageColumn column);
 }

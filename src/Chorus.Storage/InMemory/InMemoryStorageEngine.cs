@@ -71,6 +71,14 @@ public sealed class InMemoryStorageEngine : IStorageEngine
         }
     }
 
+    public long ApproximateKeyCount(StorageColumn column)
+    {
+        lock (_lock)
+        {
+            return _current[(int)column].Count;
+        }
+    }
+
     /// <summary>
     /// A crash of the process and the machine: every write since the last sync is lost.
     /// The engine stays usable, as a disk would be after a reboot.
