@@ -27,6 +27,9 @@ public readonly struct RespWriter
 
     public RespProtocol Protocol { get; }
 
+    /// <summary>A writer to the same output in another protocol (HELLO replies in the protocol it selects).</summary>
+    public RespWriter WithProtocol(RespProtocol protocol) => new(_output, protocol);
+
     private bool IsResp3 => Protocol == RespProtocol.Resp3;
 
     public void WriteRaw(ReadOnlySpan<byte> bytes) => _output.Write(bytes);

@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace Chorus.Cli;
+
+/// <summary>
+/// The local cluster's description, written by `cluster up` into the data directory so that
+/// `chorus status` (and people) can find every node.
+/// </summary>
+internal sealed record ClusterFile(string Leader, IReadOnlyList<ClusterFile.Member> Members)
+{
+    public const string FileName = "cluster.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public sealed record Member(string Id, string Host, int Port, int PeerPort, int HttpPort, string DataDir);
+
+    public void Save(string dataRoot) =>
+        File.WriteAllText(Path.Combine(dataRoot, FileName), JsonSerializer.Serialize(this, Json));
+
+    public static ClusterFile? Load(string dataRoot)
+    {
+        var path = Path.Combine(dataRoot, FileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<ClusterFile>(File.ReadAllText(path), Json) : null;
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Chorus.Cli;
+
+/// <summary>
+/// `chorus cluster up`: a local cluster of separate node processes on loopback ports, data under
+/// ./data/&lt;node&gt;. n1 leads. Ctrl+C (or SIGTERM) stops every node cleanly.
+/// </summary>
+internal static class ClusterUpCommand
+{
+    public static Command Create()
+    {
+        var nodes = new Option<int>("--nodes") { Description = "How many nodes (n1 leads).", DefaultValueFactory = _ => 3 };
+        var port = new Option<int>("--port") { Description = "RESP port of n1; n2 uses the next one, and so on. Peer ports are +10000, HTTP +20000.", DefaultValueFactory = _ => 7379 };
+        var data = new Option<string>("--data") { Description = "Directory holding each node's data directory.", DefaultValueFactory = _ => "data" };
+        var fsync = new Option<string>("--fsync") { Description = "always | everysec | no", DefaultValueFactory = _ => "everysec" };
+        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync };
+        up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!, result.GetValue(fsync)!, cancellationToken));
+        return new Command("cluster", "Manage a local cluster.") { up };
+    }
+
+    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, string fsync, CancellationToken cancellationToken)
+    {
+        if (count is < 1 or > 9)
+        {
+            await Console.Error.WriteLineAsync("chorus cluster up: --nodes must be between 1 and 9");
+            return 2;
+        }
+        Directory.CreateDirectory(dataRoot);
+        var cluster = Describe(count, basePort, dataRoot);
+        cluster.Save(dataRoot);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, fsync), Console.Out)).ToList();
+        try
+        {
+            await WaitUntilReadyAsync(cluster, children, stop.Token);
+            PrintEndpoints(cluster);
+            var exited = await Task.WhenAny(children.Select(c => c.WaitForExitAsync(stop.Token)));
+            await exited;
+            var dead = children.First(c => c.HasExited);
+            await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; stopping the cluster");
+            return 1;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Console.WriteLine("stopping every node...");
+            return 0;
+        }
+        finally
+        {
+            await Task.WhenAll(children.Select(c => c.StopAsync(TimeSpan.FromSeconds(15))));
+            children.ForEach(c => c.Dispose());
+            Console.WriteLine("all nodes stopped");
+        }
+    }
+
+    private static ClusterFile Describe(int count, int basePort, string dataRoot) =>
+        new("n1", [.. Enumerable.Range(1, count).Select(i => new ClusterFile.Member(
+            $"n{i}", "127.0.0.1", basePort + i - 1, basePort + i - 1 + 10000, basePort + i - 1 + 20000, Path.Combine(dataRoot, $"n{i}")))]);
+
+    private static IEnumerable<string> ServeArguments(ClusterFile cluster, ClusterFile.Member member, string fsync) =>
+    [
+        "--id", member.Id,
+        "--host", member.Host,
+        "--port", Text(member.Port),
+        "--peer-port", Text(member.PeerPort),
+        "--http-port", Text(member.HttpPort),
+        "--data", member.DataDir,
+        "--leader", cluster.Leader,
+        "--fsync", fsync,
+        "--peers", string.Join(',', cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
+    ];
+
+    /// <summary>Every node answers PING and the leader sees every follower streaming.</summary>
+    private static async Task WaitUntilReadyAsync(ClusterFile cluster, List<ChildNode> children, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var leader = cluster.Members.First(m => m.Id == cluster.Leader);
+        while (DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (children.Any(c => c.HasExited))
+            {
+                throw new InvalidOperationException("a node exited during startup; see its output above");
+            }
+            var info = await NodeInfo.TryFetchAsync(leader.Host, leader.Port, cancellationToken);
+            if (info is not null && info.GetValueOrDefault("connected_slaves") == Text(cluster.Members.Count - 1))
+            {
+                return;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException("the cluster did not come up within 60 seconds");
+    }
+
+    private static void PrintEndpoints(ClusterFile cluster)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Chorus cluster is up: {cluster.Members.Count} nodes, leader {cluster.Leader}.");
+        foreach (var member in cluster.Members)
+        {
+            var role = member.Id == cluster.Leader ? "leader  " : "follower";
+            Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    metrics http://{member.Host}:{member.HttpPort}/metrics");
+        }
+        Console.WriteLine("Status: chorus status    Stop: Ctrl+C");
+        Console.WriteLine();
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,75 @@
+using Chorus.Server.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Chorus.Cli;
+
+/// <summary>
+/// Builds a node's <see cref="ChorusOptions"/> from, in increasing precedence: a JSON file
+/// (--config), environment variables (CHORUS_Port, CHORUS_Peers__n2, ...) and the command line
+/// (friendly flags such as --port 7380, or any setting as --Key=value).
+/// </summary>
+internal static class NodeConfiguration
+{
+    public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        ["--id"] = nameof(ChorusOptions.NodeId),
+        ["--host"] = nameof(ChorusOptions.Host),
+        ["--port"] = nameof(ChorusOptions.Port),
+        ["--peer-port"] = nameof(ChorusOptions.PeerPort),
+        ["--http-port"] = nameof(ChorusOptions.HttpPort),
+        ["--data"] = nameof(ChorusOptions.DataDir),
+        ["--leader"] = nameof(ChorusOptions.Leader),
+        ["--fsync"] = nameof(ChorusOptions.Fsync),
+        ["--replica-writes"] = nameof(ChorusOptions.ReplicaWrites),
+    };
+
+    public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)
+    {
+        var builder = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new ConfigurationError($"config file '{configFile}' does not exist");
+            }
+            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+        builder.AddEnvironmentVariables("CHORUS_");
+        builder.AddCommandLine([.. ExpandPeers(args)], Flags);
+        var options = new ChorusOptions();
+        builder.Build().Bind(options);
+        return options;
+    }
+
+    /// <summary>"--peers n1=h:p,n2=h:p" becomes "--Peers:n1=h:p --Peers:n2=h:p".</summary>
+    private static IEnumerable<string> ExpandPeers(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? list = null;
+            if (arg == "--peers" && i + 1 < args.Count)
+            {
+                list = args[++i];
+            }
+            else if (arg.StartsWith("--peers=", StringComparison.Ordinal))
+            {
+                list = arg["--peers=".Length..];
+            }
+            if (list is null)
+            {
+                yield return arg;
+                continue;
+            }
+            foreach (var peer in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var equals = peer.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    throw new ConfigurationError($"--peers entries look like n1=127.0.0.1:17379, not '{peer}'");
+                }
+                yield return $"--Peers:{peer[..equals]}={peer[(equals + 1)..]}";
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Chorus.Server.Configuration;
+using Chorus.Server.Hosting;
+
+namespace Chorus.Cli;
+
+/// <summary>`chorus serve`: runs one node until SIGINT or SIGTERM, then stops it cleanly.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run one Chorus node.") { TreatUnmatchedTokensAsErrors = false };
+        var config = new Option<string?>("--config") { Description = "JSON configuration file (settings as in docs/configuration.md)." };
+        command.Options.Add(config);
+        foreach (var (flag, setting) in NodeConfiguration.Flags)
+        {
+            command.Options.Add(new Option<string?>(flag) { Description = $"Sets {setting}." });
+        }
+        command.Options.Add(new Option<string?>("--peers") { Description = "Every member's peer address: n1=127.0.0.1:17379,n2=127.0.0.1:17380,..." });
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(config), RawArguments(result), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? configFile, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        ChorusOptions options;
+        try
+        {
+            options = NodeConfiguration.Build(configFile, args);
+            options.Validate();
+        }
+        catch (ConfigurationError e)
+        {
+            await Console.Error.WriteLineAsync($"chorus serve: {e.Message}");
+            return 2;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        await using var node = await ChorusNode.StartAsync(options, cancellationToken: stop.Token);
+        try
+        {
+            await node.Completion.WaitAsync(stop.Token);
+            return 1; // the node loop ended by itself: it failed
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await node.StopAsync();
+            return 0;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"chorus serve: the node stopped: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Everything after "serve", so any --Key=value setting reaches the configuration.</summary>
+    private static List<string> RawArguments(ParseResult result)
+    {
+        var tokens = result.Tokens.Select(t => t.Value).ToList();
+        var serve = tokens.IndexOf("serve");
+        var args = serve >= 0 ? tokens.Skip(serve + 1).ToList() : tokens;
+        var config = args.IndexOf("--config");
+        if (config >= 0)
+        {
+            args.RemoveRange(config, Math.Min(2, args.Count - config));
+        }
+        return [.. args.Where(a => !a.StartsWith("--config=", StringComparison.Ordinal))];
+    }
+}

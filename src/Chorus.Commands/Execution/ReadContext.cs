@@ -1,0 +1,46 @@
+using Chorus.Commands.Keyspace;
+using Chorus.Commands.Values;
+using Chorus.Storage;
+
+namespace Chorus.Commands.Execution;
+
+/// <summary>
+/// What a read command sees: the local replica's committed state at <see cref="NowMs"/>, with
+/// logically expired keys hidden (replicas never delete keys on their own; the leader does).
+/// </summary>
+public sealed class ReadContext(IStorageEngine storage, Random? random = null)
+{
+    private Random? _random = random;
+
+    public IStorageEngine Storage { get; } = storage;
+
+    /// <summary>
+    /// Randomness for SRANDMEMBER, HRANDFIELD and RANDOMKEY. The host should pass its own seeded
+    /// source (one per connection); without one, a fixed seed keeps reads reproducible but
+    /// makes every context draw the same sequence.
+    /// </summary>
+    public Random Random => _random ??= new Random(0);
+
+    /// <summary>The time used to decide expiry, in Unix milliseconds.</summary>
+    public long NowMs { get; set; }
+
+    /// <summary>The encoded value of a live key, or null if it is absent or expired.</summary>
+    public byte[]? GetLive(ReadOnlySpan<byte> key)
+    {
+        var value = GetStored(key);
+        return value is not null && StoredValue.Parse(value).IsExpiredAt(NowMs) ? null : value;
+    }
+
+    /// <summary>The encoded value as stored, expired or not.</summary>
+    public byte[]? GetStored(ReadOnlySpan<byte> key)
+    {
+        var length = StoredKey.Length(key);
+        if (length <= StoredKey.StackLengthMax + StoredKey.PrefixLength)
+        {
+            Span<byte> stored = stackalloc byte[length];
+            StoredKey.Write(stored, key);
+            return Storage.Get(StorageColumn.Data, stored);
+        }
+        return Storage.Get(StorageColumn.Data, StoredKey.Create(key));
+    }
+}

@@ -1,0 +1,70 @@
+using Chorus.Commands.Keyspace;
+using Chorus.Commands.Logical;
+using Chorus.Commands.Values;
+
+namespace Chorus.Commands.Execution;
+
+/// <summary>
+/// What a write command sees and does: the staged keyspace (stored state plus earlier writes of
+/// the same group), the time and randomness it may use (inputs, so a run is reproducible), and
+/// the row changes it records. Recording a change applies it to the staged keyspace with the
+/// same code followers use.
+/// </summary>
+public sealed class WriteContext(StagedKeyspace keyspace, Random random)
+{
+    private readonly List<RowChange> _changes = [];
+
+    public StagedKeyspace Keyspace { get; } = keyspace;
+
+    /// <summary>Randomness for SPOP and friends; its choices are logged as row changes.</summary>
+    public Random Random { get; } = random;
+
+    /// <summary>The leader's time for this command, in Unix milliseconds.</summary>
+    public long NowMs { get; set; }
+
+    public IReadOnlyList<RowChange> Changes => _changes;
+
+    /// <summary>The encoded value of a live key, or null if it is absent or expired.</summary>
+    public byte[]? GetLive(ReadOnlySpan<byte> key)
+    {
+        var value = Keyspace.Get(key);
+        return value is not null && StoredValue.Parse(value).IsExpiredAt(NowMs) ? null : value;
+    }
+
+    public void Record(RowChange change)
+    {
+        RowChangeApplier.Apply(change, Keyspace);
+        _changes.Add(change);
+    }
+
+    /// <summary>The key now holds <paramref name="encodedValue"/>.</summary>
+    public void Put(ReadOnlySpan<byte> key, byte[] encodedValue) =>
+        Record(new PutChange(key.ToArray(), encodedValue, Keyspace.Get(key)));
+
+    /// <summary>Deletes the key if it is stored (expired or not); false if there was nothing.</summary>
+    public bool Delete(ReadOnlySpan<byte> key, DeleteReason reason = DeleteReason.Command)
+    {
+        var before = Keyspace.Get(key);
+        if (before is null)
+        {
+            return false;
+        }
+        Record(new DeleteChange(key.ToArray(), before, reason));
+        return true;
+    }
+
+    /// <summary>The payload of the changes recorded since the last call, or null if none.</summary>
+    public byte[]? TakePayload()
+    {
+        if (_changes.Count == 0)
+        {
+            return null;
+        }
+        var payload = LogicalPayload.Encode(_changes);
+        _changes.Clear();
+        return payload;
+    }
+
+    /// <summary>Forgets recorded changes without encoding them (the staged keyspace keeps them).</summary>
+    public void ClearChanges() => _changes.Clear();
+}

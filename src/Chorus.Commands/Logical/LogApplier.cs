@@ -1,0 +1,43 @@
+using Chorus.Commands.Keyspace;
+using Chorus.Core.Encoding;
+using Chorus.Core.Log;
+
+namespace Chorus.Commands.Logical;
+
+/// <summary>
+/// Applies log entries received from a leader to the staged keyspace, and undoes them when a
+/// divergent suffix is rolled back. Entries are applied strictly in LSN order by the caller.
+/// </summary>
+public static class LogApplier
+{
+    public static void Apply(LogEntry entry, StagedKeyspace keyspace)
+    {
+        switch (entry.Kind)
+        {
+            case PayloadKind.Noop:
+            case PayloadKind.Membership:
+                return;
+            case PayloadKind.Logical:
+                foreach (var change in LogicalPayload.Decode(entry.Payload.Span))
+                {
+                    RowChangeApplier.Apply(change, keyspace);
+                }
+                return;
+            default:
+                throw new CorruptDataException($"payload kind {entry.Kind} is not supported by this build");
+        }
+    }
+
+    public static void Undo(LogEntry entry, StagedKeyspace keyspace)
+    {
+        if (entry.Kind != PayloadKind.Logical)
+        {
+            return;
+        }
+        var changes = LogicalPayload.Decode(entry.Payload.Span);
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            RowChangeApplier.Undo(changes[i], keyspace);
+        }
+    }
+}

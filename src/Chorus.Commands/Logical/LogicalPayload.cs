@@ -1,0 +1,194 @@
+using System.Buffers;
+using Chorus.Core.Encoding;
+
+namespace Chorus.Commands.Logical;
+
+/// <summary>
+/// The logical (row-based) payload format, version 1:
+/// <code>
+/// u8 version | varint count | change*
+/// change := u8 op | len+key | op fields (see Write*)
+/// </code>
+/// </summary>
+public static class LogicalPayload
+{
+    public const byte FormatVersion = 1;
+
+    private enum Op : byte
+    {
+        Put = 1,
+        Delete = 2,
+        HashSet = 3,
+        HashDelete = 4,
+        SetAdd = 5,
+        SetRemove = 6,
+        Expire = 7,
+        FlushAll = 8,
+    }
+
+    public static byte[] Encode(IReadOnlyList<RowChange> changes)
+    {
+        var output = new ArrayBufferWriter<byte>(64);
+        var writer = new ByteWriter(output);
+        writer.WriteByte(FormatVersion);
+        writer.WriteVarUInt((ulong)changes.Count);
+        foreach (var change in changes)
+        {
+            Write(writer, change);
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
+    public static List<RowChange> Decode(ReadOnlySpan<byte> payload)
+    {
+        var reader = new ByteReader(payload);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new CorruptDataException($"logical payload version {version} is not supported (this build reads version {FormatVersion})");
+        }
+        var count = reader.ReadLength();
+        var changes = new List<RowChange>(count);
+        for (var i = 0; i < count; i++)
+        {
+            changes.Add(Read(ref reader));
+        }
+        if (!reader.IsEnd)
+        {
+            throw new CorruptDataException("trailing bytes after logical payload");
+        }
+        return changes;
+    }
+
+    private static void Write(ByteWriter writer, RowChange change)
+    {
+        switch (change)
+        {
+            case PutChange put:
+                Begin(writer, Op.Put, put.Key);
+                writer.WriteLengthPrefixed(put.After);
+                WriteOptional(writer, put.Before);
+                break;
+            case DeleteChange delete:
+                Begin(writer, Op.Delete, delete.Key);
+                writer.WriteLengthPrefixed(delete.Before);
+                writer.WriteByte((byte)delete.Reason);
+                break;
+            case HashSetChange hashSet:
+                Begin(writer, Op.HashSet, hashSet.Key);
+                WriteFields(writer, hashSet.Fields);
+                break;
+            case HashDeleteChange hashDelete:
+                Begin(writer, Op.HashDelete, hashDelete.Key);
+                WriteFields(writer, hashDelete.Fields);
+                break;
+            case SetAddChange setAdd:
+                Begin(writer, Op.SetAdd, setAdd.Key);
+                WriteMembers(writer, setAdd.Members);
+                break;
+            case SetRemoveChange setRemove:
+                Begin(writer, Op.SetRemove, setRemove.Key);
+                WriteMembers(writer, setRemove.Members);
+                break;
+            case ExpireChange expire:
+                Begin(writer, Op.Expire, expire.Key);
+                writer.WriteVarUInt((ulong)expire.ExpiresAtMs);
+                writer.WriteVarUInt((ulong)expire.PreviousExpiresAtMs);
+                break;
+            case FlushAllChange:
+                Begin(writer, Op.FlushAll, []);
+                break;
+            default:
+                throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change));
+        }
+    }
+
+    private static RowChange Read(ref ByteReader reader)
+    {
+        var op = (Op)reader.ReadByte();
+        var key = reader.ReadLengthPrefixed().ToArray();
+        return op switch
+        {
+            Op.Put => new PutChange(key, reader.ReadLengthPrefixed().ToArray(), ReadOptional(ref reader)),
+            Op.Delete => new DeleteChange(key, reader.ReadLengthPrefixed().ToArray(), ReadReason(ref reader)),
+            Op.HashSet => new HashSetChange(key, ReadFields(ref reader)),
+            Op.HashDelete => new HashDeleteChange(key, ReadFields(ref reader)),
+            Op.SetAdd => new SetAddChange(key, ReadMembers(ref reader)),
+            Op.SetRemove => new SetRemoveChange(key, ReadMembers(ref reader)),
+            Op.Expire => new ExpireChange(key, (long)reader.ReadVarUInt(), (long)reader.ReadVarUInt()),
+            Op.FlushAll => new FlushAllChange(),
+            _ => throw new CorruptDataException($"unknown row change op {(byte)op}"),
+        };
+    }
+
+    private static void Begin(ByteWriter writer, Op op, ReadOnlySpan<byte> key)
+    {
+        writer.WriteByte((byte)op);
+        writer.WriteLengthPrefixed(key);
+    }
+
+    private static void WriteOptional(ByteWriter writer, byte[]? value)
+    {
+        writer.WriteByte(value is null ? (byte)0 : (byte)1);
+        if (value is not null)
+        {
+            writer.WriteLengthPrefixed(value);
+        }
+    }
+
+    private static byte[]? ReadOptional(ref ByteReader reader) =>
+        reader.ReadByte() switch
+        {
+            0 => null,
+            1 => reader.ReadLengthPrefixed().ToArray(),
+            var flag => throw new CorruptDataException($"bad optional flag {flag}"),
+        };
+
+    private static DeleteReason ReadReason(ref ByteReader reader)
+    {
+        var reason = (DeleteReason)reader.ReadByte();
+        return reason is DeleteReason.Command or DeleteReason.Expired
+            ? reason
+            : throw new CorruptDataException($"unknown delete reason {(byte)reason}");
+    }
+
+    private static void WriteFields(ByteWriter writer, IReadOnlyList<FieldChange> fields)
+    {
+        writer.WriteVarUInt((ulong)fields.Count);
+        foreach (var field in fields)
+        {
+            writer.WriteLengthPrefixed(field.Field);
+            writer.WriteLengthPrefixed(field.Value);
+            WriteOptional(writer, field.Previous);
+        }
+    }
+
+    private static FieldChange[] ReadFields(ref ByteReader reader)
+    {
+        var fields = new FieldChange[reader.ReadLength()];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = new FieldChange(reader.ReadLengthPrefixed().ToArray(), reader.ReadLengthPrefixed().ToArray(), ReadOptional(ref reader));
+        }
+        return fields;
+    }
+
+    private static void WriteMembers(ByteWriter writer, IReadOnlyList<byte[]> members)
+    {
+        writer.WriteVarUInt((ulong)members.Count);
+        foreach (var member in members)
+        {
+            writer.WriteLengthPrefixed(member);
+        }
+    }
+
+    private static byte[][] ReadMembers(ref ByteReader reader)
+    {
+        var members = new byte[reader.ReadLength()][];
+        for (var i = 0; i < members.Length; i++)
+        {
+            members[i] = reader.ReadLengthPrefixed().ToArray();
+        }
+        return members;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Text;
+using Chorus.Core;
+using Chorus.Core.Encoding;
+
+namespace Chorus.Replication.Messages;
+
+/// <summary>
+/// Binary encoding of peer messages, version 1. The transport (gRPC) only frames these bytes,
+/// so the simulator exercises the same encoding as the network.
+/// <code>u8 version | u8 type | len+from | len+to | varint epoch | type fields</code>
+/// </summary>
+public static class PeerMessageCodec
+{
+    public const byte FormatVersion = 1;
+
+    private enum MessageType : byte
+    {
+        AppendEntries = 1,
+        AppendResponse = 2,
+        Subscribe = 3,
+        TruncateLog = 4,
+    }
+
+    public static byte[] Encode(PeerMessage message)
+    {
+        var output = new ArrayBufferWriter<byte>(message is AppendEntries append ? append.Entries.Length + 64 : 64);
+        Write(output, message);
+        return output.WrittenSpan.ToArray();
+    }
+
+    public static void Write(IBufferWriter<byte> output, PeerMessage message)
+    {
+        var writer = new ByteWriter(output);
+        writer.WriteByte(FormatVersion);
+        writer.WriteByte((byte)TypeOf(message));
+        WriteString(writer, message.From.Value);
+        WriteString(writer, message.To.Value);
+        writer.WriteVarUInt(message.Epoch.Value);
+        switch (message)
+        {
+            case AppendEntries m:
+                WritePosition(writer, m.Prev);
+                writer.WriteVarUInt((ulong)m.EntryCount);
+                writer.WriteVarUInt(m.LeaderLastLsn.Value);
+                writer.WriteUInt64LittleEndian(m.LeaderTime.Packed);
+                WriteString(writer, m.LeaderClientEndpoint);
+                writer.WriteLengthPrefixed(m.Entries.Span);
+                break;
+            case AppendResponse m:
+                WritePosition(writer, m.Last);
+                writer.WriteVarUInt(m.Flushed.Value);
+                break;
+            case Subscribe m:
+                WritePosition(writer, m.Base);
+                WritePosition(writer, m.Last);
+                writer.WriteVarUInt((ulong)m.Epochs.Count);
+                foreach (var (epoch, start) in m.Epochs)
+                {
+                    writer.WriteVarUInt(epoch.Value);
+                    writer.WriteVarUInt(start.Value);
+                }
+                writer.WriteVarUInt(m.Flushed.Value);
+                WriteString(writer, m.ClientEndpoint);
+                break;
+            case TruncateLog m:
+                writer.WriteVarUInt(m.KeepThrough.Value);
+                break;
+        }
+    }
+
+    /// <summary>Decodes a message; an AppendEntries' entries alias <paramref name="bytes"/>.</summary>
+    public static PeerMessage Decode(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new ByteReader(bytes.Span);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new CorruptDataException($"peer message version {version} is not supported (this build speaks version {FormatVersion})");
+        }
+        var type = (MessageType)reader.ReadByte();
+        var from = ReadNodeId(ref reader);
+        var to = ReadNodeId(ref reader);
+        var epoch = new Epoch(reader.ReadVarUInt());
+        PeerMessage message = type switch
+        {
+            MessageType.AppendEntries => ReadAppendEntries(ref reader, bytes, from, to, epoch),
+            MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt())),
+            MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
+            MessageType.TruncateLog => new TruncateLog(from, to, epoch, new Lsn(reader.ReadVarUInt())),
+            _ => throw new CorruptDataException($"unknown peer message type {(byte)type}"),
+        };
+        if (!reader.IsEnd)
+        {
+            throw new CorruptDataException($"trailing bytes after {type}");
+        }
+        return message;
+    }
+
+    private static AppendEntries ReadAppendEntries(ref ByteReader reader, ReadOnlyMemory<byte> bytes, NodeId from, NodeId to, Epoch epoch)
+    {
+        var prev = ReadPosition(ref reader);
+        var count = (int)reader.ReadVarUInt();
+        var leaderLast = new Lsn(reader.ReadVarUInt());
+        var leaderTime = new HlcTimestamp(reader.ReadUInt64LittleEndian());
+        var endpoint = Encoding.UTF8.GetString(reader.ReadLengthPrefixed());
+        var length = reader.ReadLength();
+        var entries = bytes.Slice(reader.Position, length);
+        reader.ReadRaw(length);
+        return new AppendEntries(from, to, epoch, prev, entries, count, leaderLast, leaderTime, endpoint);
+    }
+
+    private static Subscribe ReadSubscribe(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)
+    {
+        var basePosition = ReadPosition(ref reader);
+        var last = ReadPosition(ref reader);
+        var count = reader.ReadLength();
+        var epochs = new (Epoch, Lsn)[count];
+        for (var i = 0; i < count; i++)
+        {
+            epochs[i] = (new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+        }
+        var flushed = new Lsn(reader.ReadVarUInt());
+        var endpoint = Encoding.UTF8.GetString(reader.ReadLengthPrefixed());
+        return new Subscribe(from, to, epoch, basePosition, last, epochs, flushed, endpoint);
+    }
+
+    private static MessageType TypeOf(PeerMessage message) => message switch
+    {
+        AppendEntries => MessageType.AppendEntries,
+        AppendResponse => MessageType.AppendResponse,
+        Subscribe => MessageType.Subscribe,
+        TruncateLog => MessageType.TruncateLog,
+        _ => throw new ArgumentException($"unknown message {message.GetType().Name}", nameof(message)),
+    };
+
+    private static void WritePosition(ByteWriter writer, LogPosition position)
+    {
+        writer.WriteVarUInt(position.Epoch.Value);
+        writer.WriteVarUInt(position.Lsn.Value);
+    }
+
+    private static LogPosition ReadPosition(ref ByteReader reader) =>
+        new(new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+
+    private static void WriteString(ByteWriter writer, string value)
+    {
+        const int StackBytesMax = 512;
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
+        Span<byte> buffer = maxBytes <= StackBytesMax ? stackalloc byte[StackBytesMax] : new byte[maxBytes];
+        var length = Encoding.UTF8.GetBytes(value, buffer);
+        writer.WriteLengthPrefixed(buffer[..length]);
+    }
+
+    private static NodeId ReadNodeId(ref ByteReader reader)
+    {
+        var text = Encoding.UTF8.GetString(reader.ReadLengthPrefixed());
+        try
+        {
+            return new NodeId(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CorruptDataException($"bad node id in peer message: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Chorus.Replication;
+
+public enum NodeRole
+{
+    Leader,
+    Follower,
+}

@@ -1,0 +1,44 @@
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Replication.Messages;
+
+namespace Chorus.Replication;
+
+/// <summary>
+/// Everything a core asks its host to do, in order:
+/// <list type="number">
+/// <item>persist <see cref="NewEpoch"/> (synced) before anything else;</item>
+/// <item>carry out <see cref="LogOperations"/> in order (append entries and apply them in one
+/// atomic batch; truncate the log), then report back with OnAppended / OnTruncated;</item>
+/// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
+/// <item>only then send <see cref="Messages"/>: nothing leaves before what it announces is stored;</item>
+/// <item>acknowledge client writes up to <see cref="AckedLsn"/>.</item>
+/// </list>
+/// </summary>
+public sealed class Ready
+{
+    public Epoch? NewEpoch { get; internal set; }
+
+    public List<LogOperation> LogOperations { get; } = [];
+
+    public List<LogReadRequest> LogReads { get; } = [];
+
+    public List<PeerMessage> Messages { get; } = [];
+
+    /// <summary>Client writes with LSN ≤ this may be acknowledged.</summary>
+    public Lsn AckedLsn { get; internal set; }
+
+    public bool IsEmpty => NewEpoch is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0;
+}
+
+/// <summary>A change to the local log, carried out in order.</summary>
+public abstract record LogOperation;
+
+/// <summary>Persist and apply these entries (contiguous, after the current end of the log).</summary>
+public sealed record AppendOperation(List<LogEntry> Entries) : LogOperation;
+
+/// <summary>Roll back and delete every entry after <paramref name="KeepThrough"/>.</summary>
+public sealed record TruncateOperation(Lsn KeepThrough) : LogOperation;
+
+/// <summary>Read entries from <paramref name="From"/> (at most <paramref name="BytesMax"/>) for a follower.</summary>
+public sealed record LogReadRequest(NodeId Follower, Lsn From, long BytesMax);

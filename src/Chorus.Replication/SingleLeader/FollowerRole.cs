@@ -1,0 +1,146 @@
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Replication.Messages;
+
+namespace Chorus.Replication.SingleLeader;
+
+/// <summary>
+/// The follower's side: subscribe from where the local log ends, append what the leader sends
+/// strictly in LSN order, acknowledge, and roll back a divergent suffix when told to.
+/// </summary>
+internal sealed class FollowerRole(ReplicationCore core)
+{
+    private long _lastSubscribeAtMs = long.MinValue;
+    private bool _awaitingTruncation;
+
+    public LeaderLink Link { get; } = new();
+
+    public void Start() => Subscribe(force: true);
+
+    public void Step(PeerMessage message)
+    {
+        if (message.From != core.Leader || message.Epoch < core.Epoch)
+        {
+            return;
+        }
+        if (message.Epoch > core.Epoch)
+        {
+            core.AdoptEpoch(message.Epoch);
+        }
+        Link.IsUp = true;
+        Link.LastHeardAtMs = core.NowMs;
+        switch (message)
+        {
+            case AppendEntries append:
+                OnAppendEntries(append);
+                break;
+            case TruncateLog truncate:
+                OnTruncateLog(truncate);
+                break;
+        }
+    }
+
+    public void Tick()
+    {
+        if (Link.LastHeardAtMs < 0 || core.NowMs - Link.LastHeardAtMs >= core.Options.ResubscribeAfterMs)
+        {
+            Link.IsUp = false;
+            if (core.NowMs - _lastSubscribeAtMs >= core.Options.ResubscribeAfterMs)
+            {
+                Subscribe(force: true);
+            }
+        }
+    }
+
+    public void OnAppended() => Acknowledge();
+
+    public void OnFlushed() => Acknowledge();
+
+    public void OnTruncated()
+    {
+        _awaitingTruncation = false;
+        Link.Truncations++;
+        Subscribe(force: true);
+    }
+
+    public void OnPeerConnected(NodeId peer)
+    {
+        if (peer == core.Leader)
+        {
+            Subscribe(force: true);
+        }
+    }
+
+    private void OnAppendEntries(AppendEntries append)
+    {
+        Link.LeaderLastLsn = append.LeaderLastLsn;
+        Link.LeaderClientEndpoint = append.LeaderClientEndpoint;
+        Link.LeaderTime = append.LeaderTime;
+        core.Clock.Observe(append.LeaderTime);
+        if (_awaitingTruncation || core.History.EpochAt(append.Prev.Lsn) != append.Prev.Epoch)
+        {
+            // A gap (we missed messages) or a different history: the leader must re-plan.
+            Subscribe(force: false);
+            return;
+        }
+        var fresh = new List<LogEntry>();
+        foreach (var entry in LogEntryBatch.Decode(append.Entries))
+        {
+            if (entry.Lsn <= core.History.Last.Lsn)
+            {
+                if (core.History.EpochAt(entry.Lsn) != entry.Epoch)
+                {
+                    Subscribe(force: false);
+                    return;
+                }
+                continue; // a duplicate of what we already hold
+            }
+            fresh.Add(entry);
+        }
+        if (fresh.Count > 0)
+        {
+            core.QueueAppend(fresh);
+            return; // acknowledged once appended
+        }
+        if (core.History.Last.Epoch != append.Epoch && core.History.Last.Lsn > append.Prev.Lsn)
+        {
+            // We hold entries after Prev from an older epoch that the leader never mentioned.
+            Subscribe(force: false);
+            return;
+        }
+        Acknowledge();
+    }
+
+    private void OnTruncateLog(TruncateLog truncate)
+    {
+        if (truncate.KeepThrough >= core.History.Last.Lsn)
+        {
+            Subscribe(force: true);
+            return;
+        }
+        _awaitingTruncation = true;
+        core.QueueTruncate(truncate.KeepThrough);
+    }
+
+    private void Acknowledge()
+    {
+        if (_awaitingTruncation)
+        {
+            return;
+        }
+        core.Send(new AppendResponse(core.Self, core.Leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed));
+    }
+
+    private void Subscribe(bool force)
+    {
+        if (!force && core.NowMs - _lastSubscribeAtMs < core.Options.HeartbeatIntervalMs)
+        {
+            return;
+        }
+        _lastSubscribeAtMs = core.NowMs;
+        var history = core.History;
+        Link.ResumedFrom = history.Last.Lsn.Next;
+        Link.Subscriptions++;
+        core.Send(new Subscribe(core.Self, core.Leader, core.Epoch, history.Base, history.Last, [.. history.Epochs], core.Flushed, core.ClientEndpoint));
+    }
+}

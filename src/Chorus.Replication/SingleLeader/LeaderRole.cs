@@ -1,0 +1,241 @@
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Replication.Log;
+using Chorus.Replication.Messages;
+
+namespace Chorus.Replication.SingleLeader;
+
+/// <summary>The leader's side: assigns LSNs, tracks each follower and streams it the log.</summary>
+internal sealed class LeaderRole
+{
+    private readonly ReplicationCore _core;
+    private readonly Dictionary<NodeId, FollowerProgress> _followers = [];
+    private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
+
+    public LeaderRole(ReplicationCore core)
+    {
+        _core = core;
+        foreach (var peer in core.Cluster.Peers)
+        {
+            _followers[peer] = new FollowerProgress(peer);
+            _inflight[peer] = new Queue<(Lsn, long)>();
+        }
+    }
+
+    public IReadOnlyCollection<FollowerProgress> Followers => _followers.Values;
+
+    /// <summary>A leader (re)starting opens a new epoch, so entries it lost in a crash can never be confused with new ones.</summary>
+    public void Start()
+    {
+        _core.AdoptEpoch(_core.Epoch.Next);
+        Propose(PayloadKind.Noop, []);
+        foreach (var follower in _followers.Values)
+        {
+            SendHeartbeat(follower);
+        }
+    }
+
+    public LogEntry Propose(PayloadKind kind, ReadOnlySpan<byte> payload)
+    {
+        var position = new LogPosition(_core.Epoch, _core.History.Last.Lsn.Next);
+        var entry = LogEntry.Create(position, _core.Clock.Now(_core.NowMs), _core.Self, kind, payload);
+        _core.QueueAppend([entry]);
+        return entry;
+    }
+
+    public void Step(PeerMessage message)
+    {
+        if (!_followers.TryGetValue(message.From, out var follower))
+        {
+            return;
+        }
+        if (message.Epoch > _core.Epoch)
+        {
+            // A follower knows a newer epoch than ours (say our metadata was lost): move past it,
+            // so everything we write from now on is newer than anything it holds.
+            _core.AdoptEpoch(message.Epoch.Next);
+            Propose(PayloadKind.Noop, []);
+        }
+        follower.LastHeardAtMs = _core.NowMs;
+        switch (message)
+        {
+            case Subscribe subscribe:
+                OnSubscribe(follower, subscribe);
+                break;
+            case AppendResponse response:
+                OnAppendResponse(follower, response);
+                break;
+        }
+    }
+
+    public void Tick()
+    {
+        foreach (var follower in _followers.Values)
+        {
+            if (follower.State != FollowerState.Probing && IsSilent(follower))
+            {
+                // Gone quiet for longer than a follower would ever wait to resubscribe: treat it
+                // as disconnected until it subscribes again.
+                follower.State = FollowerState.Probing;
+                RewindTo(follower, follower.Match.Next);
+            }
+            if (follower.State == FollowerState.Replicating && IsStalled(follower))
+            {
+                // Sent entries were not acknowledged in time: assume they were lost and resend.
+                RewindTo(follower, follower.Match.Next);
+            }
+            if (follower.State == FollowerState.Replicating)
+            {
+                SendEntries(follower);
+            }
+            if (_core.NowMs - follower.LastSentAtMs >= _core.Options.HeartbeatIntervalMs || follower.LastSentAtMs < 0)
+            {
+                SendHeartbeat(follower);
+            }
+        }
+    }
+
+    public void OnAppended()
+    {
+        foreach (var follower in _followers.Values)
+        {
+            if (follower.State == FollowerState.Replicating)
+            {
+                SendEntries(follower);
+            }
+        }
+    }
+
+    public void OnLogRead(NodeId id, Lsn from, IReadOnlyList<LogEntry> entries)
+    {
+        if (!_followers.TryGetValue(id, out var follower))
+        {
+            return;
+        }
+        follower.ReadPending = false;
+        if (follower.State != FollowerState.Replicating || from != follower.Next)
+        {
+            return;
+        }
+        if (entries.Count == 0)
+        {
+            follower.State = FollowerState.NeedsSnapshot;
+            return;
+        }
+        Ship(follower, entries);
+        SendEntries(follower);
+    }
+
+    public void OnPeerConnected(NodeId peer)
+    {
+        if (_followers.TryGetValue(peer, out var follower))
+        {
+            SendHeartbeat(follower);
+        }
+    }
+
+    private void OnSubscribe(FollowerProgress follower, Subscribe subscribe)
+    {
+        follower.ClientEndpoint = subscribe.ClientEndpoint;
+        follower.Flushed = subscribe.Flushed;
+        var theirs = EpochHistory.Restore(subscribe.Base, subscribe.Last, subscribe.Epochs);
+        var common = _core.History.CommonPoint(theirs);
+        if (common is null || common.Value < _core.History.Base.Lsn)
+        {
+            follower.State = FollowerState.NeedsSnapshot;
+            return;
+        }
+        if (common.Value < subscribe.Last.Lsn)
+        {
+            follower.State = FollowerState.Truncating;
+            Send(follower, new TruncateLog(_core.Self, follower.Id, _core.Epoch, common.Value));
+            return;
+        }
+        follower.State = FollowerState.Replicating;
+        follower.Match = common.Value;
+        follower.SubscribedFrom = common.Value.Next;
+        RewindTo(follower, common.Value.Next);
+        SendEntries(follower);
+    }
+
+    private void OnAppendResponse(FollowerProgress follower, AppendResponse response)
+    {
+        if (follower.State != FollowerState.Replicating || _core.History.EpochAt(response.Last.Lsn) != response.Last.Epoch)
+        {
+            return;
+        }
+        if (response.Last.Lsn > follower.Match)
+        {
+            follower.Match = response.Last.Lsn;
+            follower.LastProgressAtMs = _core.NowMs;
+            var inflight = _inflight[follower.Id];
+            while (inflight.Count > 0 && inflight.Peek().Last <= follower.Match)
+            {
+                follower.InflightBytes -= inflight.Dequeue().Bytes;
+            }
+        }
+        if (follower.Next <= follower.Match)
+        {
+            follower.Next = follower.Match.Next;
+        }
+        follower.Flushed = Lsn.Max(follower.Flushed, Lsn.Min(response.Flushed, follower.Match));
+        SendEntries(follower);
+    }
+
+    /// <summary>Sends what the follower lacks, within the inflight limit, from the cache or via a log read.</summary>
+    private void SendEntries(FollowerProgress follower)
+    {
+        var options = _core.Options;
+        while (follower.Next <= _core.History.Last.Lsn && follower.InflightBytes < options.InflightBytesMax && !follower.ReadPending)
+        {
+            var entries = new List<LogEntry>();
+            if (!_core.Cache.TryCopyRange(follower.Next, options.BatchBytesMax, entries))
+            {
+                follower.ReadPending = true;
+                _core.Pending.LogReads.Add(new LogReadRequest(follower.Id, follower.Next, options.BatchBytesMax));
+                return;
+            }
+            Ship(follower, entries);
+        }
+    }
+
+    private void Ship(FollowerProgress follower, IReadOnlyList<LogEntry> entries)
+    {
+        Invariant.That(entries[0].Lsn == follower.Next, "entries are shipped contiguously");
+        var batch = LogEntryBatch.Encode(entries);
+        var prev = _core.PositionOf(follower.Next.Previous);
+        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, batch, entries.Count, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint));
+        follower.Next = entries[^1].Lsn.Next;
+        follower.LastProgressAtMs = _core.NowMs;
+        follower.InflightBytes += batch.Length;
+        _inflight[follower.Id].Enqueue((entries[^1].Lsn, batch.Length));
+    }
+
+    /// <summary>An empty AppendEntries: "I am your leader"; it also tells a follower where we believe it is.</summary>
+    private void SendHeartbeat(FollowerProgress follower)
+    {
+        var prev = follower.State == FollowerState.Replicating ? _core.PositionOf(follower.Match) : _core.History.Last;
+        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint));
+    }
+
+    private void Send(FollowerProgress follower, PeerMessage message)
+    {
+        follower.LastSentAtMs = _core.NowMs;
+        _core.Send(message);
+    }
+
+    private bool IsSilent(FollowerProgress follower) =>
+        follower.LastHeardAtMs >= 0 && _core.NowMs - follower.LastHeardAtMs > _core.Options.ResubscribeAfterMs * 2;
+
+    private bool IsStalled(FollowerProgress follower) =>
+        follower.Next.Previous > follower.Match
+        && _core.NowMs - follower.LastProgressAtMs >= _core.Options.RetransmitAfterMs;
+
+    private void RewindTo(FollowerProgress follower, Lsn next)
+    {
+        follower.Next = next;
+        follower.InflightBytes = 0;
+        follower.ReadPending = false;
+        _inflight[follower.Id].Clear();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Chorus.Commands.Execution;
+using Chorus.Resp;
+
+namespace Chorus.Server.Commands;
+
+/// <summary>HELLO [protover [AUTH user pass] [SETNAME name]]: switches RESP2/RESP3 and describes the server.</summary>
+internal static class HelloCommand
+{
+    public static ServerCommand Command { get; } =
+        new(new CommandSpec("HELLO", -1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.NoScript, 0, 0, 0), Execute);
+
+    private static ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
+    {
+        var session = context.Session;
+        var protocol = session.Protocol;
+        if (command.ArgumentCount >= 2)
+        {
+            if (!long.TryParse(command[1], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                reply.WriteError("ERR Protocol version is not an integer or out of range");
+                return ValueTask.CompletedTask;
+            }
+            if (version is < 2 or > 3)
+            {
+                reply.WriteError("NOPROTO unsupported protocol version");
+                return ValueTask.CompletedTask;
+            }
+            protocol = version == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2;
+        }
+        string? name = null;
+        for (var i = 2; i < command.ArgumentCount; i++)
+        {
+            if (command.ArgumentIs(i, "AUTH"u8) && i + 2 < command.ArgumentCount)
+            {
+                if (!command[i + 1].SequenceEqual("default"u8))
+                {
+                    reply.WriteError("WRONGPASS invalid username-password pair or user is disabled.");
+                    return ValueTask.CompletedTask;
+                }
+                i += 2;
+            }
+            else if (command.ArgumentIs(i, "SETNAME"u8) && i + 1 < command.ArgumentCount)
+            {
+                name = ConnectionCommands.Text(command[++i]);
+                if (!ClientCommand.IsValidName(name))
+                {
+                    reply.WriteError(ClientCommand.InvalidNameError);
+                    return ValueTask.CompletedTask;
+                }
+            }
+            else
+            {
+                reply.WriteError($"ERR Syntax error in HELLO option '{ConnectionCommands.Text(command[i])}'");
+                return ValueTask.CompletedTask;
+            }
+        }
+        session.Protocol = protocol;
+        if (name is not null)
+        {
+            session.Name = name.Length == 0 ? null : name;
+        }
+        WriteDescription(reply.WithProtocol(protocol), context);
+        return ValueTask.CompletedTask;
+    }
+
+    private static void WriteDescription(RespWriter reply, ServerCommandContext context)
+    {
+        reply.WriteMapHeader(7);
+        reply.WriteBulkString("server");
+        reply.WriteBulkString("redis");
+        reply.WriteBulkString("version");
+        reply.WriteBulkString(ServerVersion.RedisCompatible);
+        reply.WriteBulkString("proto");
+        reply.WriteInteger((int)reply.Protocol);
+        reply.WriteBulkString("id");
+        reply.WriteInteger(context.Session.Id);
+        reply.WriteBulkString("mode");
+        reply.WriteBulkString("standalone");
+        reply.WriteBulkString("role");
+        reply.WriteBulkString(context.Node.Driver.IsLeader ? "master" : "replica");
+        reply.WriteBulkString("modules");
+        reply.WriteArrayHeader(0);
+    }
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Chorus.Replication;
+using Chorus.Replication.SingleLeader;
+using Chorus.Server.Node;
+using Chorus.Storage;
+
+namespace Chorus.Server.Commands;
+
+/// <summary>
+/// INFO's text, section by section, in Redis's format ("# Section", then "field:value" lines)
+/// so redis-cli, client libraries and monitoring tools read it. Chorus-only fields start with
+/// "chorus_". Replication offsets are LSNs.
+/// </summary>
+internal static class InfoBuilder
+{
+    public static readonly string[] DefaultSections = ["server", "clients", "persistence", "stats", "replication", "keyspace"];
+
+    public static string Build(NodeServices node, IReadOnlyCollection<string> sections)
+    {
+        var text = new StringBuilder();
+        foreach (var section in sections)
+        {
+            var start = text.Length;
+            switch (section)
+            {
+                case "server":
+                    Server(text, node);
+                    break;
+                case "clients":
+                    Clients(text, node);
+                    break;
+                case "persistence":
+                    Persistence(text, node);
+                    break;
+                case "stats":
+                    Stats(text, node);
+                    break;
+                case "replication":
+                    Replication(text, node.Driver.Status, node);
+                    break;
+                case "keyspace":
+                    Keyspace(text, node);
+                    break;
+            }
+            if (text.Length > start)
+            {
+                text.Append("\r\n");
+            }
+        }
+        return text.Length >= 2 ? text.ToString(0, text.Length - 2) : "";
+    }
+
+    private static void Server(StringBuilder text, NodeServices node)
+    {
+        var uptime = (node.NowMs - node.StartedAtMs) / 1000;
+        Header(text, "Server");
+        Line(text, "redis_version", ServerVersion.RedisCompatible);
+        Line(text, "chorus_version", ServerVersion.Chorus);
+        Line(text, "redis_mode", "standalone");
+        Line(text, "os", RuntimeInformation.OSDescription);
+        Line(text, "arch_bits", IntPtr.Size * 8);
+        Line(text, "process_id", Environment.ProcessId);
+        Line(text, "run_id", ReplicationId.Of(node.Driver.Status.Self, new Core.Epoch((ulong)node.StartedAtMs)));
+        Line(text, "tcp_port", node.Options.Port);
+        Line(text, "uptime_in_seconds", uptime);
+        Line(text, "uptime_in_days", uptime / 86400);
+        Line(text, "executable", Environment.ProcessPath ?? "");
+        Line(text, "chorus_node_id", node.Options.NodeId);
+    }
+
+    private static void Clients(StringBuilder text, NodeServices node)
+    {
+        Header(text, "Clients");
+        Line(text, "connected_clients", node.Clients.Count);
+        Line(text, "blocked_clients", 0);
+    }
+
+    private static void Persistence(StringBuilder text, NodeServices node)
+    {
+        var status = node.Driver.Status;
+        Header(text, "Persistence");
+        Line(text, "loading", 0);
+        Line(text, "async_loading", 0);
+        Line(text, "aof_enabled", 1);
+        Line(text, "aof_rewrite_in_progress", 0);
+        Line(text, "chorus_storage", "rocksdb");
+        Line(text, "chorus_fsync", node.Options.Fsync);
+        Line(text, "chorus_applied_lsn", status.Last.Lsn.Value);
+        Line(text, "chorus_flushed_lsn", status.Flushed.Value);
+        Line(text, "chorus_data_bytes", node.Storage.ApproximateSize(StorageColumn.Data));
+        Line(text, "chorus_log_bytes", node.Storage.ApproximateSize(StorageColumn.Log));
+    }
+
+    private static void Stats(StringBuilder text, NodeServices node)
+    {
+        Header(text, "Stats");
+        Line(text, "total_connections_received", node.Clients.TotalConnections);
+        Line(text, "total_commands_processed", node.Stats.CommandsProcessed);
+        Line(text, "total_error_replies", node.Stats.ErrorReplies);
+        Line(text, "chorus_forwarded_writes", node.Stats.ForwardedWrites);
+    }
+
+    private static void Keyspace(StringBuilder text, NodeServices node)
+    {
+        Header(text, "Keyspace");
+        var keys = node.Storage.ApproximateKeyCount(StorageColumn.Data);
+        if (keys > 0)
+        {
+            Line(text, "db0", string.Create(CultureInfo.InvariantCulture, $"keys={keys},expires={node.Storage.ApproximateKeyCount(StorageColumn.Expiry)},avg_ttl=0"));
+        }
+    }
+
+    private static void Replication(StringBuilder text, NodeStatus status, NodeServices node)
+    {
+        Header(text, "Replication");
+        if (status.Role == NodeRole.Leader)
+        {
+            LeaderReplication(text, status, node.NowMs);
+        }
+        else
+        {
+            FollowerReplication(text, status, node.NowMs);
+        }
+        Line(text, "master_failover_state", "no-failover");
+        Line(text, "master_replid", ReplicationId.Of(status.Leader, status.Epoch));
+        Line(text, "master_replid2", ReplicationId.None);
+        Line(text, "master_repl_offset", status.Last.Lsn.Value);
+        Line(text, "second_repl_offset", -1);
+        Line(text, "repl_backlog_active", 1);
+        Line(text, "repl_backlog_first_byte_offset", 1);
+        Line(text, "repl_backlog_histlen", status.Last.Lsn.Value);
+        Line(text, "chorus_node_id", status.Self.Value);
+        Line(text, "chorus_leader", status.Leader.Value);
+        Line(text, "chorus_epoch", status.Epoch.Value);
+        Line(text, "chorus_last_lsn", status.Last.Lsn.Value);
+        Line(text, "chorus_flushed_lsn", status.Flushed.Value);
+    }
+
+    private static void LeaderReplication(StringBuilder text, NodeStatus status, long nowMs)
+    {
+        var connected = status.Followers.Where(f => f.State == FollowerState.Replicating).ToArray();
+        Line(text, "role", "master");
+        Line(text, "connected_slaves", connected.Length);
+        for (var i = 0; i < connected.Length; i++)
+        {
+            var f = connected[i];
+            var (host, port) = SplitEndpoint(f.ClientEndpoint);
+            var lagSeconds = f.LastHeardAtMs < 0 ? -1 : Math.Max(0, nowMs - f.LastHeardAtMs) / 1000;
+            Line(text, $"slave{i}", string.Create(CultureInfo.InvariantCulture,
+                $"ip={host},port={port},state=online,offset={f.Match},lag={lagSeconds},node={f.Id},flushed={f.Flushed},lag_entries={f.LagEntries},lag_ms={f.LagMs},resumed_from={f.SubscribedFrom}"));
+        }
+        var others = status.Followers.Where(f => f.State != FollowerState.Replicating).ToArray();
+        Line(text, "chorus_followers_not_streaming", others.Length == 0 ? "none" : string.Join(",", others.Select(f => $"{f.Id}={f.State.ToString().ToLowerInvariant()}")));
+    }
+
+    private static void FollowerReplication(StringBuilder text, NodeStatus status, long nowMs)
+    {
+        var link = status.Link;
+        var (host, port) = SplitEndpoint(link?.LeaderClientEndpoint ?? "");
+        Line(text, "role", "slave");
+        Line(text, "master_host", host);
+        Line(text, "master_port", port);
+        Line(text, "master_link_status", link?.IsUp == true ? "up" : "down");
+        Line(text, "master_last_io_seconds_ago", link is null || link.LastHeardAtMs < 0 ? -1 : Math.Max(0, nowMs - link.LastHeardAtMs) / 1000);
+        Line(text, "master_sync_in_progress", 0);
+        Line(text, "slave_read_repl_offset", status.Last.Lsn.Value);
+        Line(text, "slave_repl_offset", status.Last.Lsn.Value);
+        Line(text, "slave_priority", 100);
+        Line(text, "slave_read_only", 1);
+        Line(text, "replica_announced", 1);
+        Line(text, "connected_slaves", 0);
+        Line(text, "chorus_lag_entries", link?.LagEntries ?? 0);
+        Line(text, "chorus_lag_ms", link?.LagMs ?? 0);
+        Line(text, "chorus_resumed_from_lsn", link?.ResumedFrom.Value ?? 0);
+        Line(text, "chorus_subscriptions", link?.Subscriptions ?? 0);
+        Line(text, "chorus_truncations", link?.Truncations ?? 0);
+    }
+
+    public static (string Host, string Port) SplitEndpoint(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        return colon < 0 ? (endpoint, "0") : (endpoint[..colon], endpoint[(colon + 1)..]);
+    }
+
+    private static void Header(StringBuilder text, string name) => text.Append("# ").Append(name).Append("\r\n");
+
+    private static void Line(StringBuilder text, string field, object value) =>
+        text.Append(field).Append(':').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append("\r\n");
+}

@@ -1,0 +1,47 @@
+using Chorus.Commands.Execution;
+using Chorus.Server.Configuration;
+using Chorus.Server.Hosting;
+using Chorus.Server.Node;
+using Chorus.Server.Resp;
+using Chorus.Storage;
+
+namespace Chorus.Server.Commands;
+
+/// <summary>What server commands may use: the node's parts, shared by every connection.</summary>
+internal sealed class NodeServices(
+    ChorusOptions options,
+    NodeDriver driver,
+    NodeInbox inbox,
+    IStorageEngine storage,
+    TimeProvider clock)
+{
+    public ChorusOptions Options { get; } = options;
+
+    public NodeDriver Driver { get; } = driver;
+
+    public NodeInbox Inbox { get; } = inbox;
+
+    public IStorageEngine Storage { get; } = storage;
+
+    public TimeProvider Clock { get; } = clock;
+
+    public ClientRegistry Clients { get; } = new();
+
+    public ServerStats Stats { get; } = new();
+
+    public long StartedAtMs { get; } = clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Every command, data and server; set once at startup.</summary>
+    public CommandTable Commands { get; set; } = new([]);
+}
+
+/// <summary>A server command's view: the node and the calling connection.</summary>
+internal readonly record struct ServerCommandContext(NodeServices Node, ClientSession Session);
+
+/// <summary>Runs a server command (connection, introspection, replication control).</summary>
+internal delegate ValueTask ServerHandler(ServerCommandContext context, Chorus.Resp.RespCommand command, Chorus.Resp.RespWriter reply);
+
+/// <summary>A server command's table entry and its handler.</summary>
+internal sealed record ServerCommand(CommandSpec Spec, ServerHandler Handler);

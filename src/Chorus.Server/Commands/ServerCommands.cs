@@ -1,0 +1,18 @@
+namespace Chorus.Server.Commands;
+
+/// <summary>Every server command (the data commands live in Chorus.Commands).</summary>
+internal static class ServerCommands
+{
+    public static IReadOnlyList<ServerCommand> All { get; } =
+    [
+        .. ConnectionCommands.All,
+        HelloCommand.Command,
+        ClientCommand.Command,
+        InfoCommand.Command,
+        RoleCommand.Command,
+        ConfigCommand.Command,
+        CommandCommand.Command,
+        WaitCommand.Command,
+        .. MiscCommands.All,
+    ];
+}

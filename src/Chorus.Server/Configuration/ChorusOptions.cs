@@ -1,0 +1,125 @@
+using System.Globalization;
+using Chorus.Core;
+using Chorus.Storage;
+
+namespace Chorus.Server.Configuration;
+
+/// <summary>
+/// A node's configuration, bound from the .NET configuration system: a JSON file, environment
+/// variables (CHORUS_ prefix, "__" for nesting) and the command line, later sources winning.
+/// See docs/configuration.md for every setting.
+/// </summary>
+public sealed class ChorusOptions
+{
+    /// <summary>This node's name in the cluster.</summary>
+    public string NodeId { get; set; } = "n1";
+
+    /// <summary>The address every listener binds to.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>RESP (client) port.</summary>
+    public int Port { get; set; } = 7379;
+
+    /// <summary>Peer (gRPC) port; 0 means Port + 10000.</summary>
+    public int PeerPort { get; set; }
+
+    /// <summary>HTTP port for /metrics and /health; 0 means Port + 20000.</summary>
+    public int HttpPort { get; set; }
+
+    /// <summary>Where this node keeps its database and rollback files.</summary>
+    public string DataDir { get; set; } = "";
+
+    /// <summary>The leader's node id (leadership is fixed by configuration for now).</summary>
+    public string Leader { get; set; } = "";
+
+    /// <summary>Every member's peer address, this node's included: node id → "host:peerPort".</summary>
+    public Dictionary<string, string> Peers { get; set; } = [];
+
+    /// <summary>When writes reach stable storage: always | everysec | no.</summary>
+    public string Fsync { get; set; } = "everysec";
+
+    /// <summary>What a follower does with a write: forward (to the leader) | reject (-READONLY).</summary>
+    public string ReplicaWrites { get; set; } = "forward";
+
+    /// <summary>How long a follower waits for the leader to answer a forwarded write.</summary>
+    public int ForwardTimeoutMs { get; set; } = 5000;
+
+    /// <summary>How long a follower holds a forwarded write's reply until the write is visible locally.</summary>
+    public int ForwardVisibilityWaitMs { get; set; } = 1000;
+
+    public int HeartbeatIntervalMs { get; set; } = 100;
+
+    public int ResubscribeAfterMs { get; set; } = 1000;
+
+    /// <summary>Redis's proto-max-bulk-len.</summary>
+    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>The most commands read from one connection before replying (fairness between clients).</summary>
+    public int PipelineCommandsMax { get; set; } = 1024;
+
+    public int PeerPortOrDefault => PeerPort != 0 ? PeerPort : Port + 10000;
+
+    public int HttpPortOrDefault => HttpPort != 0 ? HttpPort : Port + 20000;
+
+    public string DataDirOrDefault => string.IsNullOrEmpty(DataDir) ? Path.Combine("data", NodeId) : DataDir;
+
+    public string ClientEndpoint => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public DurabilityPolicy DurabilityPolicy =>
+        DurabilityPolicies.TryParse(Fsync, out var policy) ? policy : throw new ConfigurationError($"Fsync must be always, everysec or no, not '{Fsync}'");
+
+    public bool ForwardReplicaWrites => ReplicaWrites.ToLowerInvariant() switch
+    {
+        "forward" => true,
+        "reject" => false,
+        _ => throw new ConfigurationError($"ReplicaWrites must be forward or reject, not '{ReplicaWrites}'"),
+    };
+
+    /// <summary>Checks the settings and returns the cluster members' peer addresses.</summary>
+    public IReadOnlyDictionary<NodeId, Uri> Validate()
+    {
+        var self = Parse(NodeId, nameof(NodeId));
+        _ = DurabilityPolicy;
+        _ = ForwardReplicaWrites;
+        var peers = Peers.Count == 0
+            ? new Dictionary<NodeId, Uri> { [self] = PeerUri($"{Host}:{PeerPortOrDefault}") }
+            : Peers.ToDictionary(p => Parse(p.Key, "Peers"), p => PeerUri(p.Value));
+        if (!peers.ContainsKey(self))
+        {
+            throw new ConfigurationError($"Peers must include this node ({self})");
+        }
+        var leader = string.IsNullOrEmpty(Leader) ? self : Parse(Leader, nameof(Leader));
+        if (!peers.ContainsKey(leader))
+        {
+            throw new ConfigurationError($"the leader {leader} is not in Peers");
+        }
+        return peers;
+    }
+
+    public NodeId Self => new(NodeId);
+
+    public NodeId LeaderId => string.IsNullOrEmpty(Leader) ? Self : new NodeId(Leader);
+
+    private static NodeId Parse(string value, string setting)
+    {
+        try
+        {
+            return new NodeId(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationError($"{setting}: {e.Message}");
+        }
+    }
+
+    private static Uri PeerUri(string hostPort)
+    {
+        var text = hostPort.Contains("://", StringComparison.Ordinal) ? hostPort : "http://" + hostPort;
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Port > 0
+            ? uri
+            : throw new ConfigurationError($"'{hostPort}' is not a host:port peer address");
+    }
+}
+
+/// <summary>A setting that cannot work; the message says which and why.</summary>
+public sealed class ConfigurationError(string message) : Exception(message);

@@ -1,0 +1,201 @@
+using System.Net;
+using Chorus.Commands.Data;
+using Chorus.Commands.Execution;
+using Chorus.Replication;
+using Chorus.Server.Commands;
+using Chorus.Server.Configuration;
+using Chorus.Server.Metrics;
+using Chorus.Server.Node;
+using Chorus.Server.Resp;
+using Chorus.Storage.RocksDb;
+using Chorus.Transport.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>
+/// One running Chorus node: RocksDB storage, the node loop, the RESP listener, the peer (gRPC)
+/// listener and transport, and the HTTP endpoint for /metrics and /health.
+/// </summary>
+public sealed class ChorusNode : IAsyncDisposable
+{
+    private readonly RocksDbStorageEngine _storage;
+    private readonly GrpcTransport _transport;
+    private readonly NodeLoop _loop;
+    private readonly WebApplication _web;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _syncer;
+    private readonly ILogger _logger;
+    private int _stopped;
+
+    private ChorusNode(RocksDbStorageEngine storage, GrpcTransport transport, NodeLoop loop, WebApplication web, Task syncer, ILogger logger)
+    {
+        _storage = storage;
+        _transport = transport;
+        _loop = loop;
+        _web = web;
+        _syncer = syncer;
+        _logger = logger;
+    }
+
+    /// <summary>Completes when the node stops; faults if it stopped because of an error.</summary>
+    public Task Completion => _loop.Stopped;
+
+    public static async Task<ChorusNode> StartAsync(ChorusOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        var peers = options.Validate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+        var loggers = LoggerFactory.Create(l => (logging ?? (b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })))(l));
+        var logger = loggers.CreateLogger("Chorus.Node");
+
+        var dataDir = Path.GetFullPath(options.DataDirOrDefault);
+        Directory.CreateDirectory(dataDir);
+        var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default);
+        var inbox = new NodeInbox(options.Self);
+        var transport = new GrpcTransport(options.Self, peers, inbox, loggers);
+        var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
+        var driver = new NodeDriver(DriverOptions(options, peers), storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands };
+        var gateway = new WriteGateway(driver, inbox, transport, options.ForwardReplicaWrites,
+            TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), loggers.CreateLogger<WriteGateway>());
+        var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
+        var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
+
+        ConfigureServices(builder, options, node, dispatcher, inbox, new ForwardHandler(driver, inbox));
+        var web = builder.Build();
+        MapEndpoints(web, options, node);
+        await web.StartAsync(cancellationToken);
+
+        var loop = new NodeLoop(driver, inbox, TimeProvider.System, logger);
+        loop.Start();
+        transport.Start();
+        var chorus = new ChorusNode(storage, transport, loop, web, Task.CompletedTask, logger);
+        var syncer = options.DurabilityPolicy == Storage.DurabilityPolicy.EverySecond
+            ? Task.Run(() => new WalSyncer(storage, driver, inbox, logger).RunAsync(chorus._stopping.Token), CancellationToken.None)
+            : Task.CompletedTask;
+        chorus = new ChorusNode(storage, transport, loop, web, syncer, logger);
+        logger.LogInformation("node {Node} serving RESP on {Endpoint}, peers on {PeerPort}, HTTP on {HttpPort}, data in {DataDir}",
+            options.NodeId, options.ClientEndpoint, options.PeerPortOrDefault, options.HttpPortOrDefault, dataDir);
+        return chorus;
+    }
+
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+        _logger.LogInformation("stopping");
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _web.StopAsync(timeout.Token);
+        }
+        await _loop.StopAsync();
+        await _stopping.CancelAsync();
+        await _syncer;
+        await _transport.DisposeAsync();
+        await _web.DisposeAsync();
+        _storage.Dispose();
+        _logger.LogInformation("stopped");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
+        new(new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)]))
+        {
+            Durability = options.DurabilityPolicy,
+            ClientEndpoint = options.ClientEndpoint,
+            Replication = new ReplicationOptions
+            {
+                HeartbeatIntervalMs = options.HeartbeatIntervalMs,
+                ResubscribeAfterMs = options.ResubscribeAfterMs,
+            },
+            RandomSeed = Environment.TickCount,
+        };
+
+    private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, ForwardHandler forwards)
+    {
+        var address = BindAddress(options.Host);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.Port, l => l.UseConnectionHandler<RespConnectionHandler>());
+            kestrel.Listen(address, options.PeerPortOrDefault, l => l.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, options.HttpPortOrDefault, l => l.Protocols = HttpProtocols.Http1);
+            kestrel.Limits.MaxRequestBodySize = GrpcTransport.MessageBytesMax;
+        });
+        builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton(dispatcher);
+        builder.Services.AddSingleton<IPeerInbox>(inbox);
+        builder.Services.AddSingleton<IForwardHandler>(forwards);
+        builder.Services.AddSingleton<ChorusMetrics>();
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = GrpcTransport.MessageBytesMax;
+            o.MaxSendMessageSize = GrpcTransport.MessageBytesMax;
+        });
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ChorusMetrics.MeterName).AddPrometheusExporter());
+    }
+
+    private static void MapEndpoints(WebApplication web, ChorusOptions options, NodeServices node)
+    {
+        _ = web.Services.GetRequiredService<ChorusMetrics>();
+        var peerHost = $"*:{options.PeerPortOrDefault}";
+        var httpHost = $"*:{options.HttpPortOrDefault}";
+        web.MapGrpcService<PeerService>().RequireHost(peerHost);
+        web.MapGet("/health", () => HealthReport(node)).RequireHost(httpHost);
+        web.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
+    }
+
+    private static IResult HealthReport(NodeServices node)
+    {
+        var status = node.Driver.Status;
+        var healthy = status.Role == NodeRole.Leader || status.Link?.IsUp == true;
+        var body = new
+        {
+            status = healthy ? "ok" : "degraded",
+            node = status.Self.Value,
+            role = status.Role == NodeRole.Leader ? "leader" : "follower",
+            leader = status.Leader.Value,
+            epoch = status.Epoch.Value,
+            lastLsn = status.Last.Lsn.Value,
+            flushedLsn = status.Flushed.Value,
+            leaderLinkUp = status.Link?.IsUp,
+            lagEntries = status.Link?.LagEntries,
+        };
+        return healthy ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static IPAddress BindAddress(string host) => host switch
+    {
+        "*" or "0.0.0.0" => IPAddress.Any,
+        "localhost" => IPAddress.Loopback,
+        _ => IPAddress.TryParse(host, out var address) ? address : throw new ConfigurationError($"Host must be an IP address, '*' or 'localhost', not '{host}'"),
+    };
+
+    /// <summary>The driver's view of the transport.</summary>
+    private sealed class TransportAdapter(GrpcTransport transport) : ITransport
+    {
+        public void Send(Replication.Messages.PeerMessage message) => transport.Send(message);
+    }
+}

@@ -1,0 +1,26 @@
+using Chorus.Core;
+using Chorus.Resp;
+using Chorus.Server.Node;
+using Chorus.Transport.Grpc;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>The leader's side of forwarding: runs a follower's client writes like its own clients'.</summary>
+internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForwardHandler
+{
+    public async Task<ForwardResult> ForwardAsync(ForwardedWrites writes, CancellationToken cancellationToken)
+    {
+        if (!driver.IsLeader)
+        {
+            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, $"MASTERDOWN {inbox.Self} is not the leader (the leader is {driver.Leader}); retry");
+        }
+        using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2 };
+        foreach (var command in writes.Commands)
+        {
+            batch.Commands.Add([.. command.Select(a => a.ToArray())]);
+        }
+        inbox.Post(new ClientWritesInput(batch));
+        await batch.Completion.WaitAsync(cancellationToken);
+        return new ForwardResult(batch.Replies.WrittenMemory.ToArray(), batch.WaitFor, null);
+    }
+}

@@ -1,0 +1,18 @@
+using Chorus.Core;
+using Chorus.Replication.Messages;
+using Chorus.Server.Node;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>Something for the node's loop to handle. Everything that changes node state arrives as one.</summary>
+internal abstract record NodeInput;
+
+internal sealed record ClientWritesInput(ClientWriteBatch Batch) : NodeInput;
+
+internal sealed record PeerMessageInput(PeerMessage Message) : NodeInput;
+
+internal sealed record PeerConnectedInput(NodeId Peer) : NodeInput;
+
+internal sealed record FlushedInput(Lsn Lsn) : NodeInput;
+
+internal sealed record WaitReplicasInput(Lsn Lsn, int Count, long TimeoutMs, TaskCompletionSource<int> Completion) : NodeInput;

@@ -1,0 +1,89 @@
+using System.Buffers;
+using Chorus.Core;
+using Chorus.Server.Node;
+using Chorus.Transport.Grpc;
+using Chorus.Transport.Grpc.Protocol;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>
+/// Where a connection's write commands go: into the local node loop on the leader; on a
+/// follower, forwarded to the leader (default) or refused with Redis's -READONLY. A forwarded
+/// write's reply is held until the write is visible on this follower, so the client can read
+/// its own write here.
+/// </summary>
+internal sealed class WriteGateway(
+    NodeDriver driver,
+    NodeInbox inbox,
+    GrpcTransport transport,
+    bool forwardReplicaWrites,
+    TimeSpan forwardTimeout,
+    TimeSpan visibilityWait,
+    ILogger logger)
+{
+    public const string ReadOnlyError = "READONLY You can't write against a read only replica.";
+
+    public async Task ExecuteAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
+    {
+        if (driver.IsLeader)
+        {
+            inbox.Post(new ClientWritesInput(batch));
+            await batch.Completion.WaitAsync(cancellationToken);
+            return;
+        }
+        if (!forwardReplicaWrites)
+        {
+            batch.Fail(ReadOnlyError);
+            return;
+        }
+        await ForwardAsync(batch, cancellationToken);
+    }
+
+    private async Task ForwardAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
+    {
+        var leader = driver.Leader;
+        ForwardReply reply;
+        try
+        {
+            reply = await transport.ForwardAsync(leader, ToRequest(batch), forwardTimeout, cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            logger.LogDebug("forwarding to {Leader} failed: {Status}", leader, e.Status);
+            batch.Fail($"MASTERDOWN Link with the leader {leader} is down ({e.StatusCode}); the write was not applied, retry later");
+            return;
+        }
+        if (!string.IsNullOrEmpty(reply.Error))
+        {
+            batch.Fail(reply.Error);
+            return;
+        }
+        var waitFor = new Lsn(reply.WaitLsn);
+        if (!await driver.Applied.WaitAsync(waitFor, visibilityWait, cancellationToken))
+        {
+            logger.LogDebug("forwarded write at LSN {Lsn} not yet visible locally after {Wait}", waitFor, visibilityWait);
+        }
+        batch.Replies.Write(reply.Replies.Span);
+        batch.WaitFor = waitFor;
+        batch.CompleteForwarded();
+    }
+
+    private ForwardRequest ToRequest(ClientWriteBatch batch)
+    {
+        var request = new ForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value };
+        for (var i = 0; i < batch.Commands.Count; i++)
+        {
+            var command = batch.Commands[i];
+            var forwarded = new Command();
+            for (var a = 0; a < command.ArgumentCount; a++)
+            {
+                forwarded.Args.Add(ByteString.CopyFrom(command[a]));
+            }
+            request.Commands.Add(forwarded);
+        }
+        return request;
+    }
+}

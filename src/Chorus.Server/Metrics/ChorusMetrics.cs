@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+using Chorus.Replication;
+using Chorus.Server.Commands;
+
+namespace Chorus.Server.Metrics;
+
+/// <summary>
+/// The node's metrics as OpenTelemetry instruments (exported to Prometheus at /metrics).
+/// Observed from the published node status, so collecting them never touches the node loop.
+/// </summary>
+internal sealed class ChorusMetrics : IDisposable
+{
+    public const string MeterName = "Chorus";
+
+    private readonly Meter _meter = new(MeterName, ServerVersion.Chorus);
+
+    public ChorusMetrics(NodeServices node)
+    {
+        _meter.CreateObservableGauge("chorus_is_leader", () => node.Driver.Status.Role == NodeRole.Leader ? 1 : 0, description: "1 on the leader, 0 on followers");
+        _meter.CreateObservableGauge("chorus_epoch", () => (long)node.Driver.Status.Epoch.Value, description: "Current leadership epoch");
+        _meter.CreateObservableGauge("chorus_last_lsn", () => (long)node.Driver.Status.Last.Lsn.Value, description: "Last LSN appended and applied locally");
+        _meter.CreateObservableGauge("chorus_flushed_lsn", () => (long)node.Driver.Status.Flushed.Value, description: "Last LSN on stable storage");
+        _meter.CreateObservableGauge("chorus_follower_lag_entries", () => FollowerMeasurements(node, f => (long)f.LagEntries), "{entries}", "Entries the leader has that the follower has not applied");
+        _meter.CreateObservableGauge("chorus_follower_lag_ms", () => FollowerMeasurements(node, f => f.LagMs), "ms", "Age of the oldest entry the follower has not applied");
+        _meter.CreateObservableGauge("chorus_follower_match_lsn", () => FollowerMeasurements(node, f => (long)f.Match.Value), description: "Last LSN the follower has applied");
+        _meter.CreateObservableGauge("chorus_leader_lag_entries", () => (long)(node.Driver.Status.Link?.LagEntries ?? 0), "{entries}", "On a follower: entries behind the leader");
+        _meter.CreateObservableGauge("chorus_connected_clients", () => node.Clients.Count, description: "Open client connections");
+        _meter.CreateObservableCounter("chorus_commands_total", () => node.Stats.CommandsProcessed, description: "Commands processed");
+        _meter.CreateObservableCounter("chorus_error_replies_total", () => node.Stats.ErrorReplies, description: "Error replies sent");
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static IEnumerable<Measurement<long>> FollowerMeasurements(NodeServices node, Func<Node.FollowerStatus, long> value) =>
+        node.Driver.Status.Followers.Select(f => new Measurement<long>(value(f), new KeyValuePair<string, object?>("follower", f.Id.Value)));
+}

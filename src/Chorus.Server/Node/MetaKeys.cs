@@ -1,0 +1,12 @@
+using System.Text;
+
+namespace Chorus.Server.Node;
+
+/// <summary>Keys of the meta column family.</summary>
+internal static class MetaKeys
+{
+    public static readonly byte[] NodeId = Encoding.ASCII.GetBytes("node-id");
+    public static readonly byte[] Epoch = Encoding.ASCII.GetBytes("epoch");
+    public static readonly byte[] Applied = Encoding.ASCII.GetBytes("applied");
+    public static readonly byte[] EpochHistory = Encoding.ASCII.GetBytes("epoch-history");
+}

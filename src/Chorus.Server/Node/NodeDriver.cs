@@ -1,0 +1,334 @@
+using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace;
+using Chorus.Commands.Logical;
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Replication;
+using Chorus.Replication.Messages;
+using Chorus.Replication.SingleLeader;
+using Chorus.Resp;
+using Chorus.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Server.Node;
+
+/// <summary>
+/// Carries out what the replication core decides: executes client writes into proposals,
+/// persists and applies entries in one atomic batch, truncates divergent suffixes into rollback
+/// files, reads the log for lagging followers, sends messages, and releases client replies.
+/// <para>
+/// Single-threaded and synchronous: the production host calls it from one loop; the simulator
+/// calls it from its event loop. Both plug in their own storage, transport and clock.
+/// </para>
+/// </summary>
+public sealed class NodeDriver
+{
+    private readonly NodeDriverOptions _options;
+    private readonly IStorageEngine _storage;
+    private readonly ITransport _transport;
+    private readonly IRollbackSink _rollbacks;
+    private readonly ILogger _logger;
+    private readonly LogStore _log;
+    private readonly StagedKeyspace _keyspace;
+    private readonly WriteExecutor _executor;
+    private readonly ReplicationCore _core;
+    private readonly Queue<ClientWriteBatch> _awaitingAck = new();
+    private readonly List<ReplicaWait> _replicaWaits = [];
+    private Lsn _stagedFrom;
+    private Lsn _stagedThrough;
+    private int _persistedEpochCount;
+    private long _nextExpiryCycleAtMs;
+    private long _nextStatusAtMs;
+    private volatile NodeStatus _status;
+
+    public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
+    {
+        _options = options;
+        _storage = storage;
+        _transport = transport;
+        _rollbacks = rollbacks;
+        _logger = logger;
+        _log = new LogStore(storage);
+        _keyspace = new StagedKeyspace(storage);
+        _executor = new WriteExecutor(commands, _keyspace, new Random(options.RandomSeed));
+        var metadata = NodeMetadata.LoadOrCreate(storage, options.Cluster.Self);
+        var lastStored = _log.LastLsn();
+        Invariant.That(lastStored == metadata.Applied.Lsn, $"the log ends at {lastStored} where the applied LSN is {metadata.Applied.Lsn}: they are written in one batch");
+        _persistedEpochCount = metadata.History.Epochs.Count;
+        _core = new ReplicationCore(options.Replication, options.Cluster, metadata.Epoch, metadata.History, options.ClientEndpoint);
+        Applied.Advance(metadata.Applied.Lsn);
+        _status = NodeStatus.Initial(options.Cluster.Self, options.Cluster.Leader);
+    }
+
+    public NodeStatus Status => _status;
+
+    /// <summary>The last LSN applied locally; readable from any thread, with waiting.</summary>
+    public AppliedLsnWaiters Applied { get; } = new();
+
+    public bool IsLeader => _core.Role == NodeRole.Leader;
+
+    public NodeId Leader => _core.Leader;
+
+    public void Start(long nowMs)
+    {
+        _core.Start(nowMs);
+        ProcessReady();
+        PublishStatus();
+        _logger.LogInformation("node {Node} started as {Role} in epoch {Epoch}; log ends at {Last}", _core.Self, _core.Role, _core.Epoch, _core.History.Last);
+    }
+
+    /// <summary>Executes a client's write commands (leader only) and queues their replies for acknowledgement.</summary>
+    public void Submit(ClientWriteBatch batch, long nowMs)
+    {
+        if (!IsLeader)
+        {
+            batch.Fail("READONLY You can't write against a read only replica.");
+            return;
+        }
+        _core.Tick(nowMs);
+        var reply = new RespWriter(batch.Replies, batch.Protocol);
+        for (var i = 0; i < batch.Commands.Count; i++)
+        {
+            var payload = Execute(batch.Commands[i], reply, nowMs);
+            if (payload is not null)
+            {
+                batch.LastWrittenLsn = Propose(payload);
+            }
+        }
+        batch.WaitFor = _core.History.Last.Lsn;
+        _awaitingAck.Enqueue(batch);
+    }
+
+    public void Receive(PeerMessage message, long nowMs)
+    {
+        _core.Tick(nowMs);
+        _core.Step(message);
+    }
+
+    public void Tick(long nowMs)
+    {
+        _core.Tick(nowMs);
+        if (IsLeader && nowMs >= _nextExpiryCycleAtMs)
+        {
+            _nextExpiryCycleAtMs = nowMs + _options.ExpiryCycleIntervalMs;
+            ExpireDueKeys(nowMs);
+        }
+        ExpireReplicaWaits(nowMs);
+        if (nowMs >= _nextStatusAtMs)
+        {
+            PublishStatus();
+        }
+    }
+
+    /// <summary>A background sync made everything up to <paramref name="lsn"/> durable.</summary>
+    public void OnFlushed(Lsn lsn) => _core.OnFlushed(lsn);
+
+    public void OnPeerConnected(NodeId peer) => _core.OnPeerConnected(peer);
+
+    /// <summary>WAIT: completes with the number of followers holding <paramref name="lsn"/>, once there are <paramref name="count"/> or at the deadline (-1: none).</summary>
+    public void WaitForReplicas(Lsn lsn, int count, long deadlineMs, TaskCompletionSource<int> completion)
+    {
+        var wait = new ReplicaWait(lsn, count, deadlineMs, completion);
+        if (!TryCompleteWait(wait))
+        {
+            _replicaWaits.Add(wait);
+        }
+    }
+
+    /// <summary>Carries out everything the core has decided, until it has nothing more to say.</summary>
+    public void ProcessReady()
+    {
+        while (_core.HasReady)
+        {
+            Carry(_core.TakeReady());
+        }
+    }
+
+    private byte[]? Execute(RespCommand command, RespWriter reply, long nowMs)
+    {
+        try
+        {
+            return _executor.Execute(command, reply, nowMs);
+        }
+        catch (Exception e) when (e is not InvariantViolationException)
+        {
+            _logger.LogError(e, "command {Command} failed", command.ToString());
+            reply.WriteError($"ERR internal error: {e.Message}");
+            return null;
+        }
+    }
+
+    private Lsn Propose(byte[] payload)
+    {
+        var entry = _core.Propose(PayloadKind.Logical, payload);
+        if (_stagedFrom == Lsn.Zero)
+        {
+            _stagedFrom = entry.Lsn;
+        }
+        _stagedThrough = entry.Lsn;
+        return entry.Lsn;
+    }
+
+    private void Carry(Ready ready)
+    {
+        if (ready.NewEpoch is { } epoch)
+        {
+            using var batch = _storage.NewBatch();
+            NodeMetadata.WriteEpoch(batch, epoch);
+            _storage.Write(batch, sync: true);
+        }
+        foreach (var operation in ready.LogOperations)
+        {
+            switch (operation)
+            {
+                case AppendOperation append:
+                    Append(append.Entries);
+                    break;
+                case TruncateOperation truncate:
+                    Truncate(truncate.KeepThrough);
+                    break;
+            }
+        }
+        foreach (var read in ready.LogReads)
+        {
+            _core.OnLogRead(read.Follower, read.From, _log.Read(read.From, read.BytesMax));
+        }
+        foreach (var message in ready.Messages)
+        {
+            _transport.Send(message);
+        }
+        ReleaseAcknowledged(ready.AckedLsn);
+        CompleteReplicaWaits();
+    }
+
+    /// <summary>Appends and applies entries in one atomic batch: log records, data changes, applied position.</summary>
+    private void Append(List<LogEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            var stagedByUs = entry.Lsn >= _stagedFrom && entry.Lsn <= _stagedThrough;
+            if (!stagedByUs)
+            {
+                LogApplier.Apply(entry, _keyspace);
+            }
+        }
+        var last = entries[^1];
+        using var batch = _storage.NewBatch();
+        _keyspace.FlushTo(batch);
+        foreach (var entry in entries)
+        {
+            LogStore.Append(batch, entry);
+        }
+        NodeMetadata.WriteApplied(batch, last.Position);
+        WriteHistoryIfChanged(batch);
+        var sync = _options.Durability == DurabilityPolicy.Always;
+        _storage.Write(batch, sync);
+        if (last.Lsn >= _stagedThrough)
+        {
+            _stagedFrom = _stagedThrough = Lsn.Zero;
+        }
+        _core.OnAppended(last.Lsn);
+        if (sync)
+        {
+            _core.OnFlushed(last.Lsn);
+        }
+        Applied.Advance(last.Lsn);
+    }
+
+    /// <summary>Rolls back every entry after <paramref name="keepThrough"/>, first saving them to a rollback file.</summary>
+    private void Truncate(Lsn keepThrough)
+    {
+        var discarded = _log.Read(keepThrough.Next, long.MaxValue);
+        for (var i = discarded.Count - 1; i >= 0; i--)
+        {
+            LogApplier.Undo(discarded[i], _keyspace);
+        }
+        _rollbacks.Write(new RollbackRecord(_core.Self, _core.Epoch, keepThrough, _core.NowMs, discarded));
+        using var batch = _storage.NewBatch();
+        _keyspace.FlushTo(batch);
+        LogStore.DeleteAfter(batch, keepThrough);
+        NodeMetadata.WriteApplied(batch, _core.PositionOf(keepThrough));
+        NodeMetadata.WriteHistory(batch, _core.History);
+        _persistedEpochCount = _core.History.Epochs.Count;
+        _storage.Write(batch, sync: true);
+        _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they are in a rollback file", discarded.Count, keepThrough);
+        _core.OnTruncated(keepThrough);
+        Applied.Advance(keepThrough);
+    }
+
+    private void WriteHistoryIfChanged(IStorageBatch batch)
+    {
+        if (_core.History.Epochs.Count != _persistedEpochCount)
+        {
+            NodeMetadata.WriteHistory(batch, _core.History);
+            _persistedEpochCount = _core.History.Epochs.Count;
+        }
+    }
+
+    private void ReleaseAcknowledged(Lsn acked)
+    {
+        while (_awaitingAck.TryPeek(out var batch) && batch.WaitFor <= acked)
+        {
+            _awaitingAck.Dequeue().Complete();
+        }
+    }
+
+    private void ExpireDueKeys(long nowMs)
+    {
+        foreach (var key in ExpiryCycle.DueKeys(_storage, nowMs, _options.ExpiryCycleKeysMax))
+        {
+            var payload = _executor.ExecuteInternal(context => ExpiryCycle.ExpireIfDue(context, key), nowMs);
+            if (payload is not null)
+            {
+                Propose(payload);
+            }
+        }
+    }
+
+    private void CompleteReplicaWaits() => _replicaWaits.RemoveAll(TryCompleteWait);
+
+    private void ExpireReplicaWaits(long nowMs) =>
+        _replicaWaits.RemoveAll(w =>
+        {
+            if (w.DeadlineMs < 0 || nowMs < w.DeadlineMs)
+            {
+                return false;
+            }
+            w.Completion.TrySetResult(ReplicasHolding(w.Lsn));
+            return true;
+        });
+
+    private bool TryCompleteWait(ReplicaWait wait)
+    {
+        var holding = ReplicasHolding(wait.Lsn);
+        if (holding < wait.Count)
+        {
+            return false;
+        }
+        wait.Completion.TrySetResult(holding);
+        return true;
+    }
+
+    // Like Redis, count only followers that are connected and streaming.
+    private int ReplicasHolding(Lsn lsn) => _core.Followers.Count(f => f.State == FollowerState.Replicating && f.Match >= lsn);
+
+    /// <summary>The loop is stopping: every client still waiting learns that its writes are in doubt.</summary>
+    public void FailPending(string error)
+    {
+        while (_awaitingAck.TryDequeue(out var batch))
+        {
+            batch.Fail(error);
+        }
+        foreach (var wait in _replicaWaits)
+        {
+            wait.Completion.TrySetResult(ReplicasHolding(wait.Lsn));
+        }
+        _replicaWaits.Clear();
+    }
+
+    private void PublishStatus()
+    {
+        _nextStatusAtMs = _core.NowMs + _options.StatusIntervalMs;
+        _status = NodeStatusBuilder.Build(_core);
+    }
+}

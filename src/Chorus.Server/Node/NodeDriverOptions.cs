@@ -1,0 +1,27 @@
+using Chorus.Replication;
+using Chorus.Storage;
+
+namespace Chorus.Server.Node;
+
+/// <summary>What a <see cref="NodeDriver"/> needs to know about its node.</summary>
+public sealed record NodeDriverOptions(ClusterConfig Cluster)
+{
+    public ReplicationOptions Replication { get; init; } = new();
+
+    public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.EverySecond;
+
+    /// <summary>This node's RESP endpoint ("host:port"), announced to the leader for INFO.</summary>
+    public string ClientEndpoint { get; init; } = "";
+
+    /// <summary>How often the leader looks for keys whose expiry time has passed.</summary>
+    public int ExpiryCycleIntervalMs { get; init; } = 100;
+
+    /// <summary>At most this many expired keys are deleted per cycle (bounds the loop's pause).</summary>
+    public int ExpiryCycleKeysMax { get; init; } = 1000;
+
+    /// <summary>How often the published <see cref="NodeStatus"/> is refreshed when nothing else changes.</summary>
+    public int StatusIntervalMs { get; init; } = 50;
+
+    /// <summary>Seed for the randomness write commands use (SPOP, SRANDMEMBER).</summary>
+    public int RandomSeed { get; init; } = 1;
+}

@@ -1,0 +1,105 @@
+using System.Buffers;
+using System.Text;
+using Chorus.Core;
+using Chorus.Core.Encoding;
+using Chorus.Replication.Log;
+using Chorus.Storage;
+
+namespace Chorus.Server.Node;
+
+/// <summary>
+/// A node's durable metadata: who it is, its epoch, where its log ends (which is also the last
+/// applied position: entries are appended and applied in one batch) and its epoch history.
+/// </summary>
+internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Applied, EpochHistory History)
+{
+    /// <summary>Loads the metadata, or initialises it for a new node. Refuses another node's data.</summary>
+    public static NodeMetadata LoadOrCreate(IStorageEngine storage, NodeId self)
+    {
+        var storedId = storage.Get(StorageColumn.Meta, MetaKeys.NodeId);
+        if (storedId is null)
+        {
+            using var batch = storage.NewBatch();
+            batch.Put(StorageColumn.Meta, MetaKeys.NodeId, Encoding.ASCII.GetBytes(self.Value));
+            storage.Write(batch, sync: true);
+            return new NodeMetadata(self, Epoch.Zero, LogPosition.Zero, EpochHistory.Empty());
+        }
+        var id = Encoding.ASCII.GetString(storedId);
+        if (id != self.Value)
+        {
+            throw new InvalidOperationException($"the data directory belongs to node '{id}', not '{self}'; use that node id or another directory");
+        }
+        var epoch = new Epoch(ReadUInt64(storage, MetaKeys.Epoch));
+        var applied = ReadPosition(storage.Get(StorageColumn.Meta, MetaKeys.Applied));
+        var history = ReadHistory(storage.Get(StorageColumn.Meta, MetaKeys.EpochHistory), applied);
+        return new NodeMetadata(self, epoch, applied, history);
+    }
+
+    public static void WriteEpoch(IStorageBatch batch, Epoch epoch)
+    {
+        Span<byte> bytes = stackalloc byte[ByteWriter.VarIntLengthMax];
+        batch.Put(StorageColumn.Meta, MetaKeys.Epoch, bytes[..VarInt.Write(bytes, epoch.Value)]);
+    }
+
+    public static void WriteApplied(IStorageBatch batch, LogPosition applied)
+    {
+        var output = new ArrayBufferWriter<byte>(20);
+        WritePosition(new ByteWriter(output), applied);
+        batch.Put(StorageColumn.Meta, MetaKeys.Applied, output.WrittenSpan);
+    }
+
+    public static void WriteHistory(IStorageBatch batch, EpochHistory history)
+    {
+        var output = new ArrayBufferWriter<byte>(64);
+        var writer = new ByteWriter(output);
+        WritePosition(writer, history.Base);
+        writer.WriteVarUInt((ulong)history.Epochs.Count);
+        foreach (var (epoch, start) in history.Epochs)
+        {
+            writer.WriteVarUInt(epoch.Value);
+            writer.WriteVarUInt(start.Value);
+        }
+        batch.Put(StorageColumn.Meta, MetaKeys.EpochHistory, output.WrittenSpan);
+    }
+
+    private static ulong ReadUInt64(IStorageEngine storage, byte[] key)
+    {
+        var bytes = storage.Get(StorageColumn.Meta, key);
+        return bytes is null ? 0 : new ByteReader(bytes).ReadVarUInt();
+    }
+
+    private static void WritePosition(ByteWriter writer, LogPosition position)
+    {
+        writer.WriteVarUInt(position.Epoch.Value);
+        writer.WriteVarUInt(position.Lsn.Value);
+    }
+
+    private static LogPosition ReadPosition(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return LogPosition.Zero;
+        }
+        var reader = new ByteReader(bytes);
+        return new LogPosition(new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+    }
+
+    private static EpochHistory ReadHistory(byte[]? bytes, LogPosition last)
+    {
+        if (bytes is null)
+        {
+            return new EpochHistory(LogPosition.Zero, last);
+        }
+        var reader = new ByteReader(bytes);
+        var basePosition = new LogPosition(new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+        var count = reader.ReadLength();
+        var epochs = new List<(Epoch, Lsn)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            epochs.Add((new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt())));
+        }
+        // The history may have been written with a batch that a later truncation undid.
+        epochs.RemoveAll(e => e.Item2 > last.Lsn);
+        return EpochHistory.Restore(basePosition, last, epochs);
+    }
+}

@@ -1,0 +1,49 @@
+using Chorus.Core;
+using Chorus.Replication;
+using Chorus.Replication.SingleLeader;
+
+namespace Chorus.Server.Node;
+
+/// <summary>
+/// An immutable picture of a node's replication state, published by the node's loop for INFO,
+/// ROLE, metrics and the CLI to read from other threads.
+/// </summary>
+public sealed record NodeStatus(
+    NodeId Self,
+    NodeRole Role,
+    NodeId Leader,
+    Epoch Epoch,
+    LogPosition Last,
+    Lsn Flushed,
+    long AtMs,
+    IReadOnlyList<FollowerStatus> Followers,
+    LeaderLinkStatus? Link)
+{
+    public static NodeStatus Initial(NodeId self, NodeId leader) =>
+        new(self, self == leader ? NodeRole.Leader : NodeRole.Follower, leader, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null);
+}
+
+/// <summary>The leader's view of one follower.</summary>
+public sealed record FollowerStatus(
+    NodeId Id,
+    string ClientEndpoint,
+    FollowerState State,
+    Lsn Match,
+    Lsn Flushed,
+    long LastHeardAtMs,
+    ulong LagEntries,
+    long LagMs,
+    Lsn SubscribedFrom);
+
+/// <summary>A follower's view of its leader.</summary>
+public sealed record LeaderLinkStatus(
+    bool IsUp,
+    string LeaderClientEndpoint,
+    long LastHeardAtMs,
+    Lsn LeaderLastLsn,
+    long LeaderTimeMs,
+    Lsn ResumedFrom,
+    long Subscriptions,
+    long Truncations,
+    ulong LagEntries,
+    long LagMs);

@@ -1,0 +1,27 @@
+using Chorus.Core;
+using Chorus.Replication.Messages;
+
+namespace Chorus.Transport.Grpc;
+
+/// <summary>Where the transport delivers what it receives; implemented by the node host.</summary>
+public interface IPeerInbox
+{
+    NodeId Self { get; }
+
+    void Deliver(PeerMessage message);
+
+    /// <summary>An outbound stream to <paramref name="peer"/> was (re)established.</summary>
+    void PeerConnected(NodeId peer);
+}
+
+/// <summary>Executes write commands forwarded by a follower; implemented by the node host.</summary>
+public interface IForwardHandler
+{
+    Task<ForwardResult> ForwardAsync(ForwardedWrites writes, CancellationToken cancellationToken);
+}
+
+/// <summary>Commands as argument lists, and the protocol the client speaks.</summary>
+public sealed record ForwardedWrites(int Protocol, IReadOnlyList<IReadOnlyList<ReadOnlyMemory<byte>>> Commands, string From);
+
+/// <summary>RESP-encoded replies and the LSN to wait for; or an error for all of them.</summary>
+public sealed record ForwardResult(ReadOnlyMemory<byte> Replies, Lsn WaitLsn, string? Error);

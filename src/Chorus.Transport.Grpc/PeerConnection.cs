@@ -1,0 +1,80 @@
+using System.Threading.Channels;
+using Chorus.Core;
+using Chorus.Replication.Messages;
+using Chorus.Transport.Grpc.Protocol;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Transport.Grpc;
+
+/// <summary>
+/// The outbound stream to one peer: a bounded queue drained into one long-lived client stream,
+/// re-established with backoff whenever it breaks. Messages queued while the peer is away are
+/// dropped oldest-first; the protocol retransmits what matters.
+/// </summary>
+internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient client, IPeerInbox inbox, ILogger logger)
+{
+    public const int QueueLengthMax = 65_536;
+    public const int FrameMessagesMax = 512;
+    private static readonly TimeSpan BackoffMin = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<PeerMessage> _queue = Channel.CreateBounded<PeerMessage>(
+        new BoundedChannelOptions(QueueLengthMax) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    public NodeId Peer => peer;
+
+    public Peer.PeerClient Client => client;
+
+    public bool IsConnected { get; private set; }
+
+    public void Enqueue(PeerMessage message) => _queue.Writer.TryWrite(message);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = BackoffMin;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StreamAsync(cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is RpcException or IOException or HttpRequestException or InvalidOperationException)
+            {
+                if (IsConnected)
+                {
+                    logger.LogInformation("stream to {Peer} broke: {Reason}", peer, e.Message);
+                }
+                IsConnected = false;
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, BackoffMax.Ticks));
+                continue;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task StreamAsync(CancellationToken cancellationToken)
+    {
+        using var call = client.Stream(cancellationToken: cancellationToken);
+        // An empty first frame establishes the stream, so "connected" means the peer answered.
+        await call.RequestStream.WriteAsync(new PeerFrame { From = self.Value }, cancellationToken);
+        IsConnected = true;
+        logger.LogInformation("stream to {Peer} established", peer);
+        inbox.PeerConnected(peer);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            var frame = new PeerFrame { From = self.Value };
+            while (frame.Messages.Count < FrameMessagesMax && reader.TryRead(out var message))
+            {
+                frame.Messages.Add(UnsafeByteOperations.UnsafeWrap(PeerMessageCodec.Encode(message)));
+            }
+            await call.RequestStream.WriteAsync(frame, cancellationToken);
+        }
+    }
+}
