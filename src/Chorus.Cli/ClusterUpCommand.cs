@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace Chorus.Cli;
 
@@ -31,9 +30,7 @@ internal static class ClusterUpCommand
         Directory.CreateDirectory(dataRoot);
         var cluster = Describe(count, basePort, dataRoot);
         cluster.Save(dataRoot);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var stop = new ShutdownSignal(cancellationToken);
         var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, fsync), Console.Out)).ToList();
         try
         {
@@ -45,7 +42,7 @@ internal static class ClusterUpCommand
             await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; stopping the cluster");
             return 1;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsRequested)
         {
             Console.WriteLine("stopping every node...");
             return 0;

@@ -7,4 +7,5 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     ClusterUpCommand.Create(),
     StatusCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+// Signals are handled by the commands themselves, which stop nodes cleanly however long it takes.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
 
@@ -35,16 +34,14 @@ internal static class ServeCommand
             await Console.Error.WriteLineAsync($"chorus serve: {e.Message}");
             return 2;
         }
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        using var stop = new ShutdownSignal(cancellationToken);
         await using var node = await ChorusNode.StartAsync(options, cancellationToken: stop.Token);
         try
         {
             await node.Completion.WaitAsync(stop.Token);
             return 1; // the node loop ended by itself: it failed
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsRequested)
         {
             await node.StopAsync();
             return 0;

@@ -51,9 +51,9 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, BackoffMax.Ticks));
                 continue;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                return; // stopping: gRPC reports the cancelled call as an RpcException
             }
         }
     }

@@ -3,23 +3,33 @@ using Chorus.Replication.Messages;
 using Chorus.Transport.Grpc.Protocol;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Transport.Grpc;
 
 /// <summary>The server side of the peer protocol: receives streams and forwarded writes.</summary>
-public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ILogger<PeerService> logger) : Peer.PeerBase
+public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
 {
     public override async Task<StreamSummary> Stream(IAsyncStreamReader<PeerFrame> requestStream, ServerCallContext context)
     {
+        // Streams never end on their own: end them when the node stops, so shutdown is prompt.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         ulong frames = 0;
-        await foreach (var frame in requestStream.ReadAllAsync(context.CancellationToken))
+        try
         {
-            frames++;
-            foreach (var bytes in frame.Messages)
+            await foreach (var frame in requestStream.ReadAllAsync(ended.Token))
             {
-                Deliver(frame.From, bytes);
+                frames++;
+                foreach (var bytes in frame.Messages)
+                {
+                    Deliver(frame.From, bytes);
+                }
             }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // this node is stopping
         }
         return new StreamSummary { Frames = frames };
     }

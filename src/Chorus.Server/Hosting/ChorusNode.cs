@@ -53,15 +53,9 @@ public sealed class ChorusNode : IAsyncDisposable
         var peers = options.Validate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        if (logging is null)
-        {
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-        }
-        else
-        {
-            logging(builder.Logging);
-        }
-        var loggers = LoggerFactory.Create(l => (logging ?? (b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })))(l));
+        logging ??= DefaultLogging;
+        logging(builder.Logging);
+        var loggers = LoggerFactory.Create(logging);
         var logger = loggers.CreateLogger("Chorus.Node");
 
         var dataDir = Path.GetFullPath(options.DataDirOrDefault);
@@ -119,6 +113,20 @@ public sealed class ChorusNode : IAsyncDisposable
     {
         await StopAsync();
         _stopping.Dispose();
+    }
+
+    /// <summary>Chorus's own events at Information; the frameworks' only when something is wrong.</summary>
+    public static void DefaultLogging(ILoggingBuilder logging)
+    {
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Grpc", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
     }
 
     private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>

@@ -44,15 +44,37 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
             {
                 RunRound();
             }
+            ReleaseWaiters();
             _stopped.TrySetResult();
         }
         catch (Exception e)
         {
             // An invariant broke or storage failed: the state can no longer be trusted, so stop.
             logger.LogCritical(e, "the node loop failed; the node stops to protect its data");
+            ReleaseWaiters();
             _stopped.TrySetException(e);
         }
     }
+
+    /// <summary>Nobody may be left waiting on a loop that has stopped.</summary>
+    private void ReleaseWaiters()
+    {
+        driver.FailPending(NodeStoppingError + "; the write's outcome is unknown");
+        while (inbox.TryTake(out var input))
+        {
+            switch (input)
+            {
+                case ClientWritesInput writes:
+                    writes.Batch.Fail(NodeStoppingError + "; the write was not applied");
+                    break;
+                case WaitReplicasInput wait:
+                    wait.Completion.TrySetResult(0);
+                    break;
+            }
+        }
+    }
+
+    public const string NodeStoppingError = "TRYAGAIN the node is stopping";
 
     private void RunRound()
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using Chorus.Resp;
 using Chorus.Server.Commands;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Server.Resp;
@@ -11,7 +12,7 @@ namespace Chorus.Server.Resp;
 /// complete request in the buffer (pipelining), owns AdvanceTo, executes, then flushes once.
 /// A protocol error gets Redis's error reply and closes that connection only.
 /// </summary>
-internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher dispatcher, ILogger<RespConnectionHandler> logger) : ConnectionHandler
+internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher dispatcher, IHostApplicationLifetime lifetime, ILogger<RespConnectionHandler> logger) : ConnectionHandler
 {
     /// <summary>Stop parsing and execute once this many argument bytes are buffered.</summary>
     private const long ArenaBytesPerRoundMax = 64L << 20;
@@ -21,17 +22,19 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
         using var session = new ClientSession(connection.RemoteEndPoint, node.NowMs);
         session.Id = node.Clients.Register(session);
         var limits = new RespLimits { BulkLengthMax = node.Options.ProtoMaxBulkLen };
+        // Close idle connections as soon as the node starts stopping.
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
         try
         {
-            await ServeAsync(connection, session, limits, connection.ConnectionClosed);
+            await ServeAsync(connection, session, limits, closing.Token);
         }
         catch (ConnectionResetException)
         {
             // the client went away
         }
-        catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
+        catch (OperationCanceledException) when (closing.IsCancellationRequested)
         {
-            // the client went away
+            // the client went away, or the node is stopping
         }
         catch (Exception e) when (e is not Core.InvariantViolationException)
         {
