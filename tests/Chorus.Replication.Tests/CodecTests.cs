@@ -1,0 +1,89 @@
+using Chorus.Core;
+using Chorus.Core.Encoding;
+using Chorus.Core.Log;
+using Chorus.Replication.Messages;
+
+namespace Chorus.Replication.Tests;
+
+public sealed class CodecTests
+{
+    private static readonly NodeId N1 = new("n1");
+    private static readonly NodeId N2 = new("n2");
+
+    [Fact]
+    public void Every_peer_message_round_trips()
+    {
+        var entries = LogEntryBatch.Encode([Entry(5, "a"), Entry(6, "bb")]);
+        PeerMessage[] messages =
+        [
+            new AppendEntries(N1, N2, new Epoch(3), new LogPosition(new Epoch(2), new Lsn(4)), entries, 2, new Lsn(6), HlcTimestamp.From(1234, 5), "127.0.0.1:7379"),
+            new AppendResponse(N2, N1, new Epoch(3), new LogPosition(new Epoch(3), new Lsn(6)), new Lsn(5)),
+            new Subscribe(N2, N1, new Epoch(3), LogPosition.Zero, new LogPosition(new Epoch(2), new Lsn(9)), [(new Epoch(1), new Lsn(1)), (new Epoch(2), new Lsn(7))], new Lsn(8), "127.0.0.1:7380"),
+            new TruncateLog(N1, N2, new Epoch(3), new Lsn(4)),
+        ];
+        foreach (var message in messages)
+        {
+            var decoded = PeerMessageCodec.Decode(PeerMessageCodec.Encode(message));
+            Assert.Equal(message.GetType(), decoded.GetType());
+            Assert.Equal(message.From, decoded.From);
+            Assert.Equal(message.Epoch, decoded.Epoch);
+            Assert.Equal(Describe(message), Describe(decoded));
+        }
+    }
+
+    [Fact]
+    public void Append_entries_carry_their_entries_intact()
+    {
+        var batch = LogEntryBatch.Encode([Entry(5, "a"), Entry(6, "bb")]);
+        var message = new AppendEntries(N1, N2, new Epoch(3), LogPosition.Zero, batch, 2, new Lsn(6), HlcTimestamp.Zero, "");
+        var decoded = (AppendEntries)PeerMessageCodec.Decode(PeerMessageCodec.Encode(message));
+        var entries = LogEntryBatch.Decode(decoded.Entries);
+        Assert.Equal([new Lsn(5), new Lsn(6)], entries.Select(e => e.Lsn));
+        Assert.Equal("bb", System.Text.Encoding.UTF8.GetString(entries[1].Payload.Span));
+    }
+
+    [Fact]
+    public void A_message_from_a_newer_format_is_refused()
+    {
+        var bytes = PeerMessageCodec.Encode(new TruncateLog(N1, N2, new Epoch(1), new Lsn(1)));
+        bytes[0] = 99;
+        Assert.Throws<CorruptDataException>(() => PeerMessageCodec.Decode(bytes));
+    }
+
+    [Fact]
+    public void Truncated_messages_are_refused_not_guessed()
+    {
+        var bytes = PeerMessageCodec.Encode(new AppendResponse(N2, N1, new Epoch(3), new LogPosition(new Epoch(3), new Lsn(6)), new Lsn(5)));
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<CorruptDataException>(() => PeerMessageCodec.Decode(bytes.AsMemory(0, length)));
+        }
+    }
+
+    [Fact]
+    public void Log_entries_round_trip_and_refuse_unknown_versions()
+    {
+        var entry = LogEntry.Create(new LogPosition(new Epoch(7), new Lsn(42)), HlcTimestamp.From(99, 1), N1, PayloadKind.Logical, "payload"u8);
+        var decoded = LogEntryCodec.Decode(entry.Encoded);
+        Assert.Equal(entry.Position, decoded.Position);
+        Assert.Equal(entry.Timestamp, decoded.Timestamp);
+        Assert.Equal(N1, decoded.Origin);
+        Assert.Equal("payload"u8.ToArray(), decoded.Payload.ToArray());
+
+        var bytes = entry.Encoded.ToArray();
+        bytes[0] = 2;
+        Assert.Throws<CorruptDataException>(() => LogEntryCodec.Decode(bytes));
+    }
+
+    private static LogEntry Entry(ulong lsn, string payload) =>
+        LogEntry.Create(new LogPosition(new Epoch(2), new Lsn(lsn)), HlcTimestamp.From(1000 + (long)lsn, 0), N1, PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes(payload));
+
+    private static string Describe(PeerMessage message) => message switch
+    {
+        AppendEntries m => $"{m.Prev} {m.EntryCount} {m.LeaderLastLsn} {m.LeaderTime} {m.LeaderClientEndpoint} {Convert.ToHexString(m.Entries.Span)}",
+        AppendResponse m => $"{m.Last} {m.Flushed}",
+        Subscribe m => $"{m.Base} {m.Last} {string.Join(",", m.Epochs)} {m.Flushed} {m.ClientEndpoint}",
+        TruncateLog m => $"{m.KeepThrough}",
+        _ => "?",
+    };
+}

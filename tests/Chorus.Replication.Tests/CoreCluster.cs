@@ -1,0 +1,203 @@
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Replication.Log;
+using Chorus.Replication.Messages;
+using Chorus.Replication.SingleLeader;
+
+namespace Chorus.Replication.Tests;
+
+/// <summary>
+/// Replication cores wired together by hand: an in-memory log per node as the "disk", a message
+/// queue as the "network" (which tests may inspect, drop or hold), and a clock the test moves.
+/// Carries out each core's Ready exactly as the node driver does, minus the key-value data.
+/// </summary>
+internal sealed class CoreCluster
+{
+    private readonly Dictionary<NodeId, CoreNode> _nodes = [];
+
+    public CoreCluster(int size, ReplicationOptions? options = null)
+    {
+        Options = options ?? new ReplicationOptions();
+        Members = [.. Enumerable.Range(1, size).Select(i => new NodeId($"n{i}"))];
+        foreach (var id in Members)
+        {
+            _nodes[id] = new CoreNode(id);
+        }
+    }
+
+    public ReplicationOptions Options { get; }
+
+    public IReadOnlyList<NodeId> Members { get; }
+
+    public NodeId Leader => Members[0];
+
+    public long NowMs { get; private set; } = 1_000_000;
+
+    /// <summary>Messages sent and not yet delivered, in send order.</summary>
+    public List<PeerMessage> InFlight { get; } = [];
+
+    /// <summary>Every message ever sent, for assertions.</summary>
+    public List<PeerMessage> Sent { get; } = [];
+
+    /// <summary>Return false to drop a message instead of delivering it.</summary>
+    public Func<PeerMessage, bool> Network { get; set; } = _ => true;
+
+    public CoreNode this[string id] => _nodes[new NodeId(id)];
+
+    public ReplicationCore Core(string id) => this[id].Core!;
+
+    public void StartAll()
+    {
+        foreach (var id in Members)
+        {
+            Start(id.Value);
+        }
+    }
+
+    /// <summary>Starts (or restarts) a node from what its "disk" holds.</summary>
+    public void Start(string id, Epoch? storedEpoch = null)
+    {
+        var node = this[id];
+        var cluster = new ClusterConfig(node.Id, Leader, Members);
+        node.Core = new ReplicationCore(Options, cluster, storedEpoch ?? node.StoredEpoch, node.RestoreHistory(), $"127.0.0.1:{id}");
+        node.Core.Start(NowMs);
+        Process(node);
+    }
+
+    /// <summary>The node stops; its disk keeps only the first <paramref name="keepEntries"/> entries if given (a crash losing unsynced writes).</summary>
+    public void Crash(string id, int? keepEntries = null)
+    {
+        var node = this[id];
+        node.Core = null;
+        if (keepEntries is { } keep)
+        {
+            node.Log.RemoveRange(keep, node.Log.Count - keep);
+        }
+        InFlight.RemoveAll(m => m.To == node.Id || m.From == node.Id);
+    }
+
+    public LogEntry Propose(string payload)
+    {
+        var entry = Core(Leader.Value).Propose(PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes(payload));
+        Process(this[Leader.Value]);
+        return entry;
+    }
+
+    /// <summary>Delivers messages until the network is quiet (or a step limit is hit).</summary>
+    public void DeliverAll(int stepsMax = 10_000)
+    {
+        for (var step = 0; step < stepsMax && InFlight.Count > 0; step++)
+        {
+            DeliverNext();
+        }
+    }
+
+    public void DeliverNext()
+    {
+        var message = InFlight[0];
+        InFlight.RemoveAt(0);
+        var target = _nodes[message.To];
+        if (target.Core is null || !Network(message))
+        {
+            return;
+        }
+        target.Core.Step(message);
+        Process(target);
+    }
+
+    public void Advance(long ms)
+    {
+        NowMs += ms;
+        foreach (var node in _nodes.Values.Where(n => n.Core is not null))
+        {
+            node.Core!.Tick(NowMs);
+            Process(node);
+        }
+    }
+
+    /// <summary>Advances time in heartbeat steps while delivering messages, until quiet.</summary>
+    public void Settle(int rounds = 20)
+    {
+        for (var i = 0; i < rounds; i++)
+        {
+            DeliverAll();
+            Advance(Options.HeartbeatIntervalMs);
+        }
+        DeliverAll();
+    }
+
+    private void Process(CoreNode node)
+    {
+        var core = node.Core!;
+        while (core.HasReady)
+        {
+            var ready = core.TakeReady();
+            if (ready.NewEpoch is { } epoch)
+            {
+                node.StoredEpoch = epoch;
+            }
+            foreach (var operation in ready.LogOperations)
+            {
+                Carry(node, operation);
+            }
+            foreach (var read in ready.LogReads)
+            {
+                var from = read.From;
+                core.OnLogRead(read.Follower, from, [.. node.Log.Where(e => e.Lsn >= from).Take(8)]);
+            }
+            foreach (var message in ready.Messages)
+            {
+                Sent.Add(message);
+                InFlight.Add(message);
+            }
+        }
+    }
+
+    private static void Carry(CoreNode node, LogOperation operation)
+    {
+        var core = node.Core!;
+        switch (operation)
+        {
+            case AppendOperation append:
+                foreach (var entry in append.Entries)
+                {
+                    Invariant.That(entry.Lsn.Value == (ulong)node.Log.Count + 1, "the test disk is contiguous");
+                    node.Log.Add(entry);
+                }
+                core.OnAppended(append.Entries[^1].Lsn);
+                core.OnFlushed(append.Entries[^1].Lsn);
+                break;
+            case TruncateOperation truncate:
+                node.RolledBack.AddRange(node.Log.Skip((int)truncate.KeepThrough.Value));
+                node.Log.RemoveRange((int)truncate.KeepThrough.Value, node.Log.Count - (int)truncate.KeepThrough.Value);
+                core.OnTruncated(truncate.KeepThrough);
+                break;
+        }
+    }
+}
+
+/// <summary>One node of a <see cref="CoreCluster"/>: its core (null while down) and its "disk".</summary>
+internal sealed class CoreNode(NodeId id)
+{
+    public NodeId Id { get; } = id;
+
+    public ReplicationCore? Core { get; set; }
+
+    public List<LogEntry> Log { get; } = [];
+
+    public List<LogEntry> RolledBack { get; } = [];
+
+    public Epoch StoredEpoch { get; set; }
+
+    public IEnumerable<string> Payloads => Log.Where(e => e.Kind == PayloadKind.Logical).Select(e => System.Text.Encoding.UTF8.GetString(e.Payload.Span));
+
+    public EpochHistory RestoreHistory()
+    {
+        var history = EpochHistory.Empty();
+        foreach (var entry in Log)
+        {
+            history.Append(entry.Position);
+        }
+        return history;
+    }
+}
