@@ -1,3 +1,5 @@
+using Chorus.Client;
+
 namespace Chorus.Cli;
 
 /// <summary>Fetches a node's INFO over RESP.</summary>
@@ -7,7 +9,7 @@ internal static class NodeInfo
     {
         try
         {
-            await using var client = await RespClient.ConnectAsync(host, port, TimeSpan.FromSeconds(1), cancellationToken);
+            await using var client = await RespConnection.ConnectAsync(host, port, TimeSpan.FromSeconds(1), cancellationToken);
             var reply = await client.CommandAsync(cancellationToken, "INFO", section);
             return reply.IsError ? null : InfoText.Parse(reply.AsString() ?? "");
         }

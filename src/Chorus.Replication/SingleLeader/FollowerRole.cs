@@ -15,7 +15,11 @@ internal sealed class FollowerRole(ReplicationCore core)
 
     public LeaderLink Link { get; } = new();
 
-    public void Start() => Subscribe(force: true);
+    public void Start()
+    {
+        Link.ResumedFrom = core.History.Last.Lsn.Next;
+        Subscribe(force: true);
+    }
 
     public void Step(PeerMessage message)
     {
@@ -139,7 +143,6 @@ internal sealed class FollowerRole(ReplicationCore core)
         }
         _lastSubscribeAtMs = core.NowMs;
         var history = core.History;
-        Link.ResumedFrom = history.Last.Lsn.Next;
         Link.Subscriptions++;
         core.Send(new Subscribe(core.Self, core.Leader, core.Epoch, history.Base, history.Last, [.. history.Epochs], core.Flushed, core.ClientEndpoint));
     }

@@ -19,7 +19,7 @@ public sealed class LeaderLink
     /// <summary>The leader's clock as of its latest message.</summary>
     public HlcTimestamp LeaderTime { get; internal set; }
 
-    /// <summary>The LSN this follower asked to resume from in its latest subscription.</summary>
+    /// <summary>Where this follower resumed when it started: the LSN after its last stored entry (catch-up recovery).</summary>
     public Lsn ResumedFrom { get; internal set; }
 
     /// <summary>Subscriptions sent (first connect, reconnects, mismatches, truncations).</summary>

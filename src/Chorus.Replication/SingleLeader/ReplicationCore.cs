@@ -162,10 +162,13 @@ public sealed class ReplicationCore
     /// <summary>The commit timestamp of a recent entry, if it is still in the entry cache.</summary>
     public HlcTimestamp? EntryTimestamp(Lsn lsn) => Cache.Get(lsn)?.Timestamp;
 
+    /// <summary>Client writes up to this LSN may be acknowledged (leader; zero on followers).</summary>
+    public Lsn AckedLsn => _leader is not null ? Appended : Lsn.Zero;
+
     public Ready TakeReady()
     {
         var ready = Pending;
-        ready.AckedLsn = _leader is not null ? Appended : Lsn.Zero;
+        ready.AckedLsn = AckedLsn;
         _ackedReported = ready.AckedLsn;
         Pending = new Ready();
         return ready;

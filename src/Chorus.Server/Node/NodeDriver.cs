@@ -142,6 +142,8 @@ public sealed class NodeDriver
         {
             Carry(_core.TakeReady());
         }
+        // Writes that changed nothing wait only for what they observed, which may already be acknowledged.
+        ReleaseAcknowledged(_core.AckedLsn);
     }
 
     private byte[]? Execute(RespCommand command, RespWriter reply, long nowMs)

@@ -2,22 +2,25 @@ using System.Buffers;
 using System.Net.Sockets;
 using Chorus.Resp;
 
-namespace Chorus.Cli;
+namespace Chorus.Client;
 
-/// <summary>A minimal RESP client for the CLI's own needs (INFO, PING), built on Chorus.Resp.</summary>
-internal sealed class RespClient : IAsyncDisposable
+/// <summary>
+/// One RESP2 connection to a node: send a command, read its reply. Not thread-safe; for tools,
+/// tests and scripts rather than applications (use StackExchange.Redis there).
+/// </summary>
+public sealed class RespConnection : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
     private readonly ArrayBufferWriter<byte> _received = new();
 
-    private RespClient(TcpClient tcp)
+    private RespConnection(TcpClient tcp)
     {
         _tcp = tcp;
         _stream = tcp.GetStream();
     }
 
-    public static async Task<RespClient> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<RespConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var tcp = new TcpClient { NoDelay = true };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -31,7 +34,7 @@ internal sealed class RespClient : IAsyncDisposable
             tcp.Dispose();
             throw;
         }
-        return new RespClient(tcp);
+        return new RespConnection(tcp);
     }
 
     public async Task<RespValue> CommandAsync(CancellationToken cancellationToken, params string[] args)

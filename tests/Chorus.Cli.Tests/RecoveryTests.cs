@@ -1,0 +1,68 @@
+using System.Globalization;
+using Chorus.Cli.Tests.Support;
+using StackExchange.Redis;
+
+namespace Chorus.Cli.Tests;
+
+/// <summary>DDIA ch. 5, "Handling Node Outages", with real processes and kill -9.</summary>
+[Collection(ProcessClusters.Name)]
+public sealed class RecoveryTests(ITestOutputHelper output)
+{
+    /// Follower failure: catch-up recovery from the follower's own log position.
+    [Fact]
+    public async Task A_killed_follower_resumes_from_its_own_last_lsn_and_converges()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+        await using var leader = await cluster.ConnectAsync("n1");
+        var db = leader.GetDatabase();
+        await WriteAsync(db, "before", 1_000);
+        await cluster.WaitForReplicationAsync();
+        var lastBeforeKill = await cluster.LastLsnAsync("n2");
+
+        await cluster.KillAsync("n2");
+        await WriteAsync(db, "while-down", 10_000);
+        cluster.Start("n2");
+        await cluster.WaitForFollowersAsync(2);
+        await cluster.WaitForReplicationAsync();
+
+        var info = await cluster.InfoAsync("n2");
+        output.WriteLine($"n2 had LSN {lastBeforeKill} when killed; resumed from {info["chorus_resumed_from_lsn"]}");
+        Assert.Equal(lastBeforeKill + 1, ulong.Parse(info["chorus_resumed_from_lsn"], CultureInfo.InvariantCulture));
+        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n2"));
+        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
+    }
+
+    /// Leader failure without failover: every write acknowledged under fsync=always survives kill -9.
+    [Fact]
+    public async Task A_killed_leader_keeps_every_acknowledged_write_and_its_followers_reconnect()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(fsync: new() { ["n1"] = "always" });
+        await using (var leader = await cluster.ConnectAsync("n1"))
+        {
+            await WriteAsync(leader.GetDatabase(), "durable", 3_000);
+        }
+
+        await cluster.KillAsync("n1");
+        cluster.Start("n1");
+        await cluster.WaitForFollowersAsync(2);
+
+        await using var restarted = await cluster.ConnectAsync("n1");
+        var db = restarted.GetDatabase();
+        var values = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(i => db.StringGetAsync($"durable:{i}")));
+        Assert.All(values.Select((v, i) => (v, i)), p => Assert.Equal($"value-{p.i}", (string?)p.v));
+        await cluster.WaitForReplicationAsync();
+        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n2"));
+        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
+    }
+
+    /// Pipelined writes, each acknowledged before this returns.
+    private static async Task WriteAsync(IDatabase db, string prefix, int count)
+    {
+        for (var start = 0; start < count; start += 1_000)
+        {
+            var batch = Enumerable.Range(start, Math.Min(1_000, count - start))
+                .Select(i => db.StringSetAsync($"{prefix}:{i}", $"value-{i}"));
+            Assert.All(await Task.WhenAll(batch), Assert.True);
+        }
+    }
+}

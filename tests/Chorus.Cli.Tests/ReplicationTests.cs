@@ -1,0 +1,61 @@
+using Chorus.Cli.Tests.Support;
+
+namespace Chorus.Cli.Tests;
+
+/// <summary>Three real node processes on loopback: what a client sees of asynchronous single-leader replication.</summary>
+[Collection(ProcessClusters.Name)]
+public sealed class ReplicationTests
+{
+    [Fact]
+    public async Task Writes_to_the_leader_are_readable_on_both_followers()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+        await using var leader = await cluster.ConnectAsync("n1");
+        await leader.GetDatabase().StringSetAsync("greeting", "hello");
+        await leader.GetDatabase().HashSetAsync("user:1", [new("name", "ada"), new("lang", "en")]);
+
+        await cluster.WaitForReplicationAsync();
+        foreach (var follower in new[] { "n2", "n3" })
+        {
+            Assert.Equal("hello", (await cluster.CommandAsync(follower, "GET", "greeting")).AsString());
+            Assert.Equal("ada", (await cluster.CommandAsync(follower, "HGET", "user:1", "name")).AsString());
+        }
+    }
+
+    [Fact]
+    public async Task A_write_sent_to_a_follower_is_forwarded_to_the_leader_and_visible_at_once()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+
+        var reply = await cluster.CommandAsync("n2", "SET", "forwarded", "yes");
+        Assert.Equal("OK", reply.AsString());
+        // The follower held its reply until the write was applied locally: read-your-writes there.
+        Assert.Equal("yes", (await cluster.CommandAsync("n2", "GET", "forwarded")).AsString());
+        Assert.Equal("yes", (await cluster.CommandAsync("n1", "GET", "forwarded")).AsString());
+        Assert.Equal(3, (await cluster.CommandAsync("n3", "INCRBY", "forwarded:count", "3")).AsInteger());
+        await cluster.WaitForReplicationAsync();
+        Assert.Equal("3", (await cluster.CommandAsync("n2", "GET", "forwarded:count")).AsString());
+    }
+
+    [Fact]
+    public async Task Info_and_role_show_the_leader_and_its_followers_as_redis_does()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+        await cluster.CommandAsync("n1", "SET", "k", "v");
+        await cluster.WaitForReplicationAsync();
+
+        var info = await cluster.InfoAsync("n1");
+        Assert.Equal("master", info["role"]);
+        Assert.Equal("2", info["connected_slaves"]);
+        Assert.Contains($"port={cluster["n2"].Port},state=online,offset={info["master_repl_offset"]}", info["slave0"] + info["slave1"]);
+
+        var followerInfo = await cluster.InfoAsync("n3");
+        Assert.Equal("slave", followerInfo["role"]);
+        Assert.Equal("up", followerInfo["master_link_status"]);
+        Assert.Equal(cluster["n1"].Port.ToString(System.Globalization.CultureInfo.InvariantCulture), followerInfo["master_port"]);
+
+        var role = await cluster.CommandAsync("n1", "ROLE");
+        Assert.Equal("master", role.Items![0].AsString());
+        Assert.Equal(2, role.Items[2].Items!.Count);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Chorus.Cli.Tests.Support;
+
+/// <summary>
+/// A Chorus node running as its own process (`dotnet chorus.dll serve ...`), as in production.
+/// Its output is kept so a failing test can show it.
+/// </summary>
+internal sealed partial class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private NodeProcess(Process process) => _process = process;
+
+    public static string ChorusPath { get; } = typeof(NodeProcess).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "ChorusCliPath").Value!;
+
+    public bool HasExited => _process.HasExited;
+
+    public static NodeProcess Start(IEnumerable<string> serveArguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ChorusPath);
+        start.ArgumentList.Add("serve");
+        foreach (var argument in serveArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = new Process { StartInfo = start };
+        var node = new NodeProcess(process);
+        process.OutputDataReceived += (_, e) => node.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return node;
+    }
+
+    /// <summary>kill -9: no chance to flush, close or say goodbye.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then wait for a clean exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        _ = Signal(_process.Id, 15);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(line);
+            if (_output.Count > 2000)
+            {
+                _output.RemoveRange(0, 1000);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Signal(int pid, int signal);
+}

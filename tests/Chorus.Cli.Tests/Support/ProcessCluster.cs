@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Chorus.Client;
+using Chorus.Resp;
+using StackExchange.Redis;
+
+namespace Chorus.Cli.Tests.Support;
+
+/// <summary>
+/// A cluster of real node processes on loopback (n1 leads), each with its own data directory
+/// under a temporary folder. Nodes can be killed (-9), stopped and restarted.
+/// </summary>
+internal sealed class ProcessCluster : IAsyncDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "chorus-cluster-" + Guid.NewGuid().ToString("N"));
+    private readonly NodeProcess?[] _processes;
+    private readonly Dictionary<string, string> _fsync;
+
+    private ProcessCluster(int size, Dictionary<string, string> fsync)
+    {
+        _fsync = fsync;
+        Members = [.. Enumerable.Range(1, size).Select(i => new Member($"n{i}", FreePort(), FreePort(), FreePort()))];
+        _processes = new NodeProcess?[size];
+    }
+
+    public sealed record Member(string Id, int Port, int PeerPort, int HttpPort);
+
+    public IReadOnlyList<Member> Members { get; }
+
+    public Member this[string id] => Members.Single(m => m.Id == id);
+
+    /// <summary>Starts every node and waits until the leader sees every follower streaming.</summary>
+    public static async Task<ProcessCluster> StartAsync(int size = 3, Dictionary<string, string>? fsync = null)
+    {
+        var cluster = new ProcessCluster(size, fsync ?? []);
+        foreach (var member in cluster.Members)
+        {
+            cluster.Start(member.Id);
+        }
+        await cluster.WaitForFollowersAsync(size - 1);
+        return cluster;
+    }
+
+    public void Start(string id)
+    {
+        var index = Index(id);
+        _processes[index]?.Dispose();
+        var member = Members[index];
+        _processes[index] = NodeProcess.Start(
+        [
+            "--id", member.Id,
+            "--port", Text(member.Port),
+            "--peer-port", Text(member.PeerPort),
+            "--http-port", Text(member.HttpPort),
+            "--data", Path.Combine(_root, member.Id),
+            "--leader", Members[0].Id,
+            "--fsync", _fsync.GetValueOrDefault(id, "everysec"),
+            "--peers", string.Join(',', Members.Select(m => $"{m.Id}=127.0.0.1:{Text(m.PeerPort)}")),
+        ]);
+    }
+
+    public Task KillAsync(string id) => _processes[Index(id)]!.KillAsync();
+
+    public Task StopAsync(string id) => _processes[Index(id)]!.StopAsync();
+
+    public async Task<Dictionary<string, string>> InfoAsync(string id, string section = "replication")
+    {
+        var reply = await CommandAsync(id, "INFO", section);
+        return reply.AsString()!.Split('\n')
+            .Select(l => l.TrimEnd('\r'))
+            .Where(l => l.Contains(':', StringComparison.Ordinal) && !l.StartsWith('#'))
+            .ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)], l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+    }
+
+    public async Task<RespValue> CommandAsync(string id, params string[] command)
+    {
+        await using var connection = await RespConnection.ConnectAsync("127.0.0.1", this[id].Port, TimeSpan.FromSeconds(5), CancellationToken.None);
+        return await connection.CommandAsync(CancellationToken.None, command);
+    }
+
+    public Task<ConnectionMultiplexer> ConnectAsync(string id) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", this[id].Port } },
+            AbortOnConnectFail = false,
+            ConnectTimeout = 5000,
+            SyncTimeout = 10000,
+            AsyncTimeout = 10000,
+        });
+
+    public async Task<ulong> LastLsnAsync(string id) =>
+        ulong.Parse((await InfoAsync(id))["chorus_last_lsn"], CultureInfo.InvariantCulture);
+
+    public async Task<string> DigestAsync(string id) => (await CommandAsync(id, "CHORUS.DIGEST")).Items![0].AsString()!;
+
+    /// <summary>Waits until the leader reports <paramref name="count"/> followers streaming.</summary>
+    public Task WaitForFollowersAsync(int count, TimeSpan? timeout = null) =>
+        Eventually(async () => await TryAsync(async () => (await InfoAsync("n1"))["connected_slaves"] == Text(count)),
+            timeout ?? TimeSpan.FromSeconds(60), $"the leader has {count} followers streaming");
+
+    /// <summary>Waits until every running follower has applied everything the leader has.</summary>
+    public async Task WaitForReplicationAsync(TimeSpan? timeout = null)
+    {
+        var target = await LastLsnAsync("n1");
+        foreach (var member in Members.Skip(1).Where(m => _processes[Index(m.Id)] is { HasExited: false }))
+        {
+            await Eventually(async () => await TryAsync(async () => await LastLsnAsync(member.Id) >= target),
+                timeout ?? TimeSpan.FromSeconds(60), $"{member.Id} applied LSN {target}");
+        }
+    }
+
+    public string Output(string id) => _processes[Index(id)]?.Output ?? "";
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes.Where(p => p is not null))
+        {
+            try
+            {
+                await process!.StopAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                // it did not stop in time; Dispose kills it
+            }
+            process!.Dispose();
+        }
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // leftover temp files are harmless
+        }
+    }
+
+    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0.#} s waiting until {what}");
+            }
+            await Task.Delay(25);
+        }
+    }
+
+    private static async Task<bool> TryAsync(Func<Task<bool>> probe)
+    {
+        try
+        {
+            return await probe();
+        }
+        catch (Exception e) when (e is IOException or SocketException or KeyNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private int Index(string id) => Members.ToList().FindIndex(m => m.Id == id);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
