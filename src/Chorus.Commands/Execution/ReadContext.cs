@@ -16,10 +16,10 @@ public sealed class ReadContext(IStorageEngine storage, Random? random = null)
 
     /// <summary>
     /// Randomness for SRANDMEMBER, HRANDFIELD and RANDOMKEY. The host should pass its own seeded
-    /// source (one per connection); without one, a fixed seed keeps reads reproducible but
-    /// makes every context draw the same sequence.
+    /// source (one per connection). Without one, the source is seeded from <see cref="NowMs"/>
+    /// at first use: reproducible from the inputs, and different from one millisecond to the next.
     /// </summary>
-    public Random Random => _random ??= new Random(0);
+    public Random Random => _random ??= new Random(unchecked((int)(NowMs ^ (NowMs >> 32))));
 
     /// <summary>The time used to decide expiry, in Unix milliseconds.</summary>
     public long NowMs { get; set; }

@@ -1,0 +1,26 @@
+using Chorus.Commands.Execution;
+using Chorus.Resp;
+using Chorus.Storage;
+
+namespace Chorus.Commands.Data.Keys;
+
+/// <summary>
+/// DBSIZE — the number of stored keys. Like Redis, it counts keys that are logically expired
+/// but not yet deleted by the leader's expiry cycle. Redis keeps a counter; this iterates the
+/// data column, O(n), because a counter would have to be kept exact across apply and rollback.
+/// </summary>
+internal static class DbSizeCommand
+{
+    public static readonly CommandSpec Spec = new("DBSIZE", 1, CommandFlags.ReadOnly | CommandFlags.Fast, 0, 0, 0, Read: Execute);
+
+    private static void Execute(ReadContext context, RespCommand command, RespWriter reply)
+    {
+        long count = 0;
+        using var iterator = context.Storage.NewIterator(StorageColumn.Data);
+        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+        {
+            count++;
+        }
+        reply.WriteInteger(count);
+    }
+}

@@ -1,0 +1,42 @@
+using Chorus.Commands.Execution;
+using Chorus.Commands.Logical;
+using Chorus.Resp;
+
+namespace Chorus.Commands.Data.Keys;
+
+/// <summary>
+/// RENAME key newkey (replies OK, replacing newkey) and RENAMENX (1, or 0 when newkey exists):
+/// the value moves with its TTL. A missing source is "ERR no such key".
+/// </summary>
+internal static class RenameCommands
+{
+    public static readonly CommandSpec RenameSpec = new("RENAME", 3, CommandFlags.Write, 1, 2, 1, Write: (c, cmd, r) => Execute(c, cmd, r, onlyIfAbsent: false));
+
+    public static readonly CommandSpec RenameNxSpec = new("RENAMENX", 3, CommandFlags.Write | CommandFlags.Fast, 1, 2, 1, Write: (c, cmd, r) => Execute(c, cmd, r, onlyIfAbsent: true));
+
+    private static void Execute(WriteContext context, RespCommand command, RespWriter reply, bool onlyIfAbsent)
+    {
+        var source = command[1];
+        var target = command[2];
+        var value = context.GetLive(source);
+        if (value is null)
+        {
+            reply.WriteError(Errors.NoSuchKey);
+            return;
+        }
+        var blocked = source.SequenceEqual(target) || (onlyIfAbsent && context.GetLive(target) is not null);
+        if (!blocked)
+        {
+            context.Delete(source, DeleteReason.Command);
+            context.Put(target, value);
+        }
+        if (onlyIfAbsent)
+        {
+            reply.WriteInteger(blocked ? 0 : 1);
+        }
+        else
+        {
+            reply.WriteOk();
+        }
+    }
+}
