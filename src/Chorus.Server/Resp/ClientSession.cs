@@ -1,4 +1,5 @@
 using System.Net;
+using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Resp;
 using Chorus.Server.Node;
@@ -6,8 +7,11 @@ using Chorus.Server.Node;
 namespace Chorus.Server.Resp;
 
 /// <summary>One client connection's state: protocol version, name, and what it has written.</summary>
-internal sealed class ClientSession(EndPoint? remote, long connectedAtMs) : IDisposable
+internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadContext reads) : IDisposable
 {
+    /// <summary>This connection's read context (its own random source for SRANDMEMBER and friends).</summary>
+    public ReadContext Reads { get; } = reads;
+
     public long Id { get; set; }
 
     public EndPoint? Remote { get; } = remote;

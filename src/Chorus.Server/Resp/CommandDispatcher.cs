@@ -20,7 +20,8 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
     public async ValueTask ExecuteAsync(ClientSession session, IBufferWriter<byte> output, CancellationToken cancellationToken)
     {
         var requests = session.Requests;
-        var reads = new ReadContext(node.Storage) { NowMs = node.NowMs };
+        var reads = session.Reads;
+        reads.NowMs = node.NowMs;
         node.Stats.CountCommands(requests.Count);
         var i = 0;
         while (i < requests.Count && !session.CloseRequested)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Chorus.Commands.Execution;
 using Chorus.Resp;
 using Chorus.Server.Commands;
 using Microsoft.AspNetCore.Connections;
@@ -19,7 +20,7 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        using var session = new ClientSession(connection.RemoteEndPoint, node.NowMs);
+        using var session = new ClientSession(connection.RemoteEndPoint, node.NowMs, new ReadContext(node.Storage, new Random(Random.Shared.Next())));
         session.Id = node.Clients.Register(session);
         var limits = new RespLimits { BulkLengthMax = node.Options.ProtoMaxBulkLen };
         // Close idle connections as soon as the node starts stopping.
