@@ -21,6 +21,10 @@ internal static class NodeConfiguration
         ["--leader"] = nameof(ChorusOptions.Leader),
         ["--fsync"] = nameof(ChorusOptions.Fsync),
         ["--replica-writes"] = nameof(ChorusOptions.ReplicaWrites),
+        ["--ack"] = nameof(ChorusOptions.Ack),
+        ["--ack-level"] = nameof(ChorusOptions.AckLevel),
+        ["--ack-timeout-ms"] = nameof(ChorusOptions.AckTimeoutMs),
+        ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)

@@ -1,11 +1,26 @@
 using Chorus.Core;
+using Chorus.Replication.Membership;
+using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication;
 
-/// <summary>Who is in the cluster and, while leadership is fixed by configuration, who leads.</summary>
+/// <summary>
+/// How a node starts: who it is, who leads (fixed by configuration until elections arrive), and
+/// the members and acknowledgement policy a brand-new cluster begins with. Once the log holds
+/// cluster settings, those win (see <see cref="ClusterSettings"/>).
+/// </summary>
 public sealed record ClusterConfig(NodeId Self, NodeId Leader, IReadOnlyList<NodeId> Members)
 {
-    public IEnumerable<NodeId> Peers => Members.Where(m => m != Self);
-
     public bool SelfIsLeader => Self == Leader;
+
+    /// <summary>Peer addresses and client endpoints of the initial members, where known.</summary>
+    public IReadOnlyDictionary<NodeId, (string PeerAddress, string ClientEndpoint)> Addresses { get; init; } =
+        new Dictionary<NodeId, (string, string)>();
+
+    /// <summary>The acknowledgement policy a new cluster starts with.</summary>
+    public AckPolicy InitialAck { get; init; } = AckPolicy.Default;
+
+    /// <summary>The settings a cluster has before any are in its log.</summary>
+    public ClusterSettings BootstrapSettings() =>
+        new([.. Members.Select(m => new Member(m, Addresses.GetValueOrDefault(m).PeerAddress ?? "", Addresses.GetValueOrDefault(m).ClientEndpoint ?? "", MemberRole.Voter))], InitialAck);
 }

@@ -12,7 +12,8 @@ namespace Chorus.Replication;
 /// atomic batch; truncate the log), then report back with OnAppended / OnTruncated;</item>
 /// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
 /// <item>only then send <see cref="Messages"/>: nothing leaves before what it announces is stored;</item>
-/// <item>acknowledge client writes up to <see cref="AckedLsn"/>.</item>
+/// <item>acknowledge client writes up to <see cref="AckedLsn"/>, and fail those up to
+/// <see cref="TimedOutThrough"/> that were not confirmed in time.</item>
 /// </list>
 /// </summary>
 public sealed class Ready
@@ -28,14 +29,23 @@ public sealed class Ready
     /// <summary>Client writes with LSN ≤ this may be acknowledged.</summary>
     public Lsn AckedLsn { get; internal set; }
 
-    public bool IsEmpty => NewEpoch is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0;
+    /// <summary>Writes up to this LSN (and above <see cref="AckedLsn"/>) were not confirmed in time: fail them.</summary>
+    public Lsn TimedOutThrough { get; internal set; }
+
+    public bool IsEmpty => NewEpoch is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0 && TimedOutThrough == Lsn.Zero;
 }
 
 /// <summary>A change to the local log, carried out in order.</summary>
 public abstract record LogOperation;
 
-/// <summary>Persist and apply these entries (contiguous, after the current end of the log).</summary>
-public sealed record AppendOperation(List<LogEntry> Entries) : LogOperation;
+/// <summary>
+/// Persist and apply these entries (contiguous, after the current end of the log). With
+/// <see cref="Sync"/>, fsync before reporting back: a leader is waiting for flushed confirmations.
+/// </summary>
+public sealed record AppendOperation(List<LogEntry> Entries) : LogOperation
+{
+    public bool Sync { get; internal set; }
+}
 
 /// <summary>Roll back and delete every entry after <paramref name="KeepThrough"/>.</summary>
 public sealed record TruncateOperation(Lsn KeepThrough) : LogOperation;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Chorus.Core;
 using Chorus.Replication.Messages;
@@ -9,70 +10,107 @@ namespace Chorus.Transport.Grpc;
 
 /// <summary>
 /// Peer messaging over gRPC (HTTP/2 cleartext on loopback by default): one outbound stream per
-/// peer, plus unary calls for forwarded writes.
+/// peer, plus unary calls for forwarded writes. Peers come and go as the cluster's membership
+/// changes (<see cref="UpdatePeers"/>).
 /// </summary>
 public sealed class GrpcTransport : IAsyncDisposable
 {
     /// <summary>Large enough for a full AppendEntries batch plus headroom.</summary>
     public const int MessageBytesMax = 64 << 20;
 
-    private readonly Dictionary<NodeId, PeerConnection> _connections = [];
-    private readonly List<GrpcChannel> _channels = [];
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _loops = [];
+    private readonly NodeId _self;
+    private readonly IPeerInbox _inbox;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<NodeId, Link> _links = new();
+    private readonly Lock _membership = new();
+    private bool _started;
+    private bool _disposed;
 
     public GrpcTransport(NodeId self, IReadOnlyDictionary<NodeId, Uri> peers, IPeerInbox inbox, ILoggerFactory loggers)
     {
-        var logger = loggers.CreateLogger<GrpcTransport>();
-        foreach (var (peer, address) in peers)
-        {
-            if (peer == self)
-            {
-                continue;
-            }
-            var channel = GrpcChannel.ForAddress(address, ChannelOptions(loggers));
-            _channels.Add(channel);
-            _connections[peer] = new PeerConnection(self, peer, new Peer.PeerClient(channel), inbox, logger);
-        }
+        _self = self;
+        _inbox = inbox;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<GrpcTransport>();
+        UpdatePeers(peers);
     }
 
     public void Start()
     {
-        foreach (var connection in _connections.Values)
+        lock (_membership)
         {
-            _loops.Add(Task.Run(() => connection.RunAsync(_stopping.Token)));
+            _started = true;
+            foreach (var link in _links.Values)
+            {
+                link.Start();
+            }
+        }
+    }
+
+    /// <summary>Connects to new peers and drops departed ones; an address change reconnects.</summary>
+    public void UpdatePeers(IReadOnlyDictionary<NodeId, Uri> peers)
+    {
+        lock (_membership)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            foreach (var (id, link) in _links)
+            {
+                if (!peers.TryGetValue(id, out var address) || address != link.Address)
+                {
+                    _links.TryRemove(id, out _);
+                    _ = link.DisposeAsync().AsTask();
+                }
+            }
+            foreach (var (id, address) in peers)
+            {
+                if (id == _self || _links.ContainsKey(id))
+                {
+                    continue;
+                }
+                var link = new Link(_self, id, address, _inbox, _loggers, _logger);
+                _links[id] = link;
+                if (_started)
+                {
+                    link.Start();
+                }
+            }
         }
     }
 
     public void Send(PeerMessage message)
     {
-        if (_connections.TryGetValue(message.To, out var connection))
+        if (_links.TryGetValue(message.To, out var link))
         {
-            connection.Enqueue(message);
+            link.Connection.Enqueue(message);
         }
     }
 
-    public bool IsConnected(NodeId peer) => _connections.TryGetValue(peer, out var c) && c.IsConnected;
+    public bool IsConnected(NodeId peer) => _links.TryGetValue(peer, out var link) && link.Connection.IsConnected;
 
     /// <summary>Sends write commands to <paramref name="leader"/> and returns its replies.</summary>
     public async Task<ForwardReply> ForwardAsync(NodeId leader, ForwardRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!_connections.TryGetValue(leader, out var connection))
+        if (!_links.TryGetValue(leader, out var link))
         {
-            throw new InvalidOperationException($"no peer address is configured for the leader {leader}");
+            throw new InvalidOperationException($"no peer address is known for the leader {leader}");
         }
-        return await connection.Client.ForwardAsync(request, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+        return await link.Connection.Client.ForwardAsync(request, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
-        await Task.WhenAll(_loops);
-        foreach (var channel in _channels)
+        Link[] links;
+        lock (_membership)
         {
-            channel.Dispose();
+            _disposed = true;
+            links = [.. _links.Values];
+            _links.Clear();
         }
-        _stopping.Dispose();
+        await Task.WhenAll(links.Select(l => l.DisposeAsync().AsTask()));
     }
 
     private static GrpcChannelOptions ChannelOptions(ILoggerFactory loggers) => new()
@@ -92,4 +130,33 @@ public sealed class GrpcTransport : IAsyncDisposable
             UseProxy = false,
         },
     };
+
+    /// <summary>One peer: its channel, its outbound stream, and the loop that keeps it up.</summary>
+    private sealed class Link : IAsyncDisposable
+    {
+        private readonly GrpcChannel _channel;
+        private readonly CancellationTokenSource _stopping = new();
+        private Task _loop = Task.CompletedTask;
+
+        public Link(NodeId self, NodeId peer, Uri address, IPeerInbox inbox, ILoggerFactory loggers, ILogger logger)
+        {
+            Address = address;
+            _channel = GrpcChannel.ForAddress(address, ChannelOptions(loggers));
+            Connection = new PeerConnection(self, peer, new Peer.PeerClient(_channel), inbox, logger);
+        }
+
+        public Uri Address { get; }
+
+        public PeerConnection Connection { get; }
+
+        public void Start() => _loop = Task.Run(() => Connection.RunAsync(_stopping.Token));
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stopping.CancelAsync();
+            await _loop;
+            _channel.Dispose();
+            _stopping.Dispose();
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication.Log;
+using Chorus.Replication.Membership;
+using Chorus.Replication.Quorum;
 using Chorus.Replication.Messages;
 using Chorus.Replication.SingleLeader;
 
@@ -15,9 +17,10 @@ internal sealed class CoreCluster
 {
     private readonly Dictionary<NodeId, CoreNode> _nodes = [];
 
-    public CoreCluster(int size, ReplicationOptions? options = null)
+    public CoreCluster(int size, ReplicationOptions? options = null, AckPolicy? ack = null)
     {
         Options = options ?? new ReplicationOptions();
+        InitialAck = ack ?? AckPolicy.Default;
         Members = [.. Enumerable.Range(1, size).Select(i => new NodeId($"n{i}"))];
         foreach (var id in Members)
         {
@@ -27,6 +30,8 @@ internal sealed class CoreCluster
 
     public ReplicationOptions Options { get; }
 
+    public AckPolicy InitialAck { get; }
+
     public IReadOnlyList<NodeId> Members { get; }
 
     public NodeId Leader => Members[0];
@@ -35,6 +40,9 @@ internal sealed class CoreCluster
 
     /// <summary>Messages sent and not yet delivered, in send order.</summary>
     public List<PeerMessage> InFlight { get; } = [];
+
+    /// <summary>The highest <see cref="Ready.TimedOutThrough"/> any core reported.</summary>
+    public Lsn TimedOut { get; private set; }
 
     /// <summary>Every message ever sent, for assertions.</summary>
     public List<PeerMessage> Sent { get; } = [];
@@ -58,8 +66,9 @@ internal sealed class CoreCluster
     public void Start(string id, Epoch? storedEpoch = null)
     {
         var node = this[id];
-        var cluster = new ClusterConfig(node.Id, Leader, Members);
-        node.Core = new ReplicationCore(Options, cluster, storedEpoch ?? node.StoredEpoch, node.RestoreHistory(), $"127.0.0.1:{id}");
+        var cluster = new ClusterConfig(node.Id, Leader, Members) { InitialAck = InitialAck };
+        var (settings, settingsLsn) = node.SettingsAt(node.Log.Count, cluster);
+        node.Core = new ReplicationCore(Options, cluster, storedEpoch ?? node.StoredEpoch, node.RestoreHistory(), settings, settingsLsn, $"127.0.0.1:{id}");
         node.Core.Start(NowMs);
         Process(node);
     }
@@ -105,6 +114,19 @@ internal sealed class CoreCluster
         Process(target);
     }
 
+    /// <summary>The slow disk caught up: report the held appends of <paramref name="id"/>.</summary>
+    public void ReleaseHeld(string id)
+    {
+        var node = this[id];
+        node.HoldAppends = false;
+        if (node.Held.Count > 0)
+        {
+            node.Core!.OnAppended(node.Held[^1], synced: node.SyncEveryAppend);
+            node.Held.Clear();
+        }
+        Process(node);
+    }
+
     public void Advance(long ms)
     {
         NowMs += ms;
@@ -132,6 +154,7 @@ internal sealed class CoreCluster
         while (core.HasReady)
         {
             var ready = core.TakeReady();
+            TimedOut = Lsn.Max(TimedOut, ready.TimedOutThrough);
             if (ready.NewEpoch is { } epoch)
             {
                 node.StoredEpoch = epoch;
@@ -164,13 +187,18 @@ internal sealed class CoreCluster
                     Invariant.That(entry.Lsn.Value == (ulong)node.Log.Count + 1, "the test disk is contiguous");
                     node.Log.Add(entry);
                 }
-                core.OnAppended(append.Entries[^1].Lsn);
-                core.OnFlushed(append.Entries[^1].Lsn);
+                if (node.HoldAppends)
+                {
+                    node.Held.Add(append.Entries[^1].Lsn);
+                    break;
+                }
+                core.OnAppended(append.Entries[^1].Lsn, synced: append.Sync || node.SyncEveryAppend);
                 break;
             case TruncateOperation truncate:
                 node.RolledBack.AddRange(node.Log.Skip((int)truncate.KeepThrough.Value));
                 node.Log.RemoveRange((int)truncate.KeepThrough.Value, node.Log.Count - (int)truncate.KeepThrough.Value);
-                core.OnTruncated(truncate.KeepThrough);
+                var (settings, at) = node.SettingsAt(node.Log.Count, core.Cluster);
+                core.OnTruncated(truncate.KeepThrough, settings, at);
                 break;
         }
     }
@@ -188,6 +216,27 @@ internal sealed class CoreNode(NodeId id)
     public List<LogEntry> RolledBack { get; } = [];
 
     public Epoch StoredEpoch { get; set; }
+
+    /// <summary>Report appends as fsynced (fsync=always); otherwise only <see cref="Core"/>.OnFlushed does.</summary>
+    public bool SyncEveryAppend { get; set; } = true;
+
+    /// <summary>Store entries but do not report them appended yet (a slow disk); see <see cref="Held"/>.</summary>
+    public bool HoldAppends { get; set; }
+
+    public List<Lsn> Held { get; } = [];
+
+    /// <summary>The latest settings among the first <paramref name="count"/> entries, or the bootstrap ones.</summary>
+    public (ClusterSettings Settings, Lsn At) SettingsAt(int count, ClusterConfig cluster)
+    {
+        for (var i = Math.Min(count, Log.Count) - 1; i >= 0; i--)
+        {
+            if (Log[i].Kind == PayloadKind.ClusterConfig)
+            {
+                return (ClusterSettings.Decode(Log[i].Payload.Span), Log[i].Lsn);
+            }
+        }
+        return (cluster.BootstrapSettings(), Lsn.Zero);
+    }
 
     public IEnumerable<string> Payloads => Log.Where(e => e.Kind == PayloadKind.Logical).Select(e => System.Text.Encoding.UTF8.GetString(e.Payload.Span));
 

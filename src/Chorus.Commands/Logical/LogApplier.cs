@@ -15,7 +15,7 @@ public static class LogApplier
         switch (entry.Kind)
         {
             case PayloadKind.Noop:
-            case PayloadKind.Membership:
+            case PayloadKind.ClusterConfig:
                 return;
             case PayloadKind.Logical:
                 foreach (var change in LogicalPayload.Decode(entry.Payload.Span))

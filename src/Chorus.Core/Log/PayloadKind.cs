@@ -18,6 +18,6 @@ public enum PayloadKind : byte
     /// <summary>The storage engine's own write-batch bytes (WAL shipping).</summary>
     Physical = 3,
 
-    /// <summary>A cluster membership change.</summary>
-    Membership = 4,
+    /// <summary>New cluster settings: membership and the acknowledgement policy.</summary>
+    ClusterConfig = 4,
 }

@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.Messages;
 
@@ -12,7 +13,9 @@ public abstract record PeerMessage(NodeId From, NodeId To, Epoch Epoch);
 /// <summary>
 /// Leader → follower: the entries after <paramref name="Prev"/> (none for a heartbeat).
 /// <paramref name="Entries"/> is a <see cref="Core.Log.LogEntryBatch"/> of encoded entries.
-/// <paramref name="LeaderClientEndpoint"/> tells followers where clients reach the leader.
+/// <paramref name="LeaderClientEndpoint"/> tells followers where clients reach the leader;
+/// <paramref name="RequiredAck"/> the level at which the leader waits for confirmations (null:
+/// it does not wait), so a follower fsyncs before confirming when the leader needs it.
 /// </summary>
 public sealed record AppendEntries(
     NodeId From,
@@ -23,18 +26,21 @@ public sealed record AppendEntries(
     int EntryCount,
     Lsn LeaderLastLsn,
     HlcTimestamp LeaderTime,
-    string LeaderClientEndpoint) : PeerMessage(From, To, Epoch);
+    string LeaderClientEndpoint,
+    AckLevel? RequiredAck = null) : PeerMessage(From, To, Epoch);
 
 /// <summary>
-/// Follower → leader: the follower's log now ends at <paramref name="Last"/>, of which
-/// everything up to <paramref name="Flushed"/> is on stable storage.
+/// Follower → leader: the follower has applied everything up to <paramref name="Last"/>, holds
+/// entries up to <paramref name="Received"/> in memory, and has up to <paramref name="Flushed"/>
+/// on stable storage.
 /// </summary>
 public sealed record AppendResponse(
     NodeId From,
     NodeId To,
     Epoch Epoch,
     LogPosition Last,
-    Lsn Flushed) : PeerMessage(From, To, Epoch);
+    Lsn Flushed,
+    Lsn Received = default) : PeerMessage(From, To, Epoch);
 
 /// <summary>
 /// Follower → leader: "here is my log; stream me what comes after it". Sent on start, after

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Chorus.Core;
 using Chorus.Core.Encoding;
+using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.Messages;
 
@@ -13,6 +14,8 @@ namespace Chorus.Replication.Messages;
 public static class PeerMessageCodec
 {
     public const byte FormatVersion = 1;
+
+    private const byte NoAck = 0xFF;
 
     private enum MessageType : byte
     {
@@ -45,11 +48,13 @@ public static class PeerMessageCodec
                 writer.WriteVarUInt(m.LeaderLastLsn.Value);
                 writer.WriteUInt64LittleEndian(m.LeaderTime.Packed);
                 WriteString(writer, m.LeaderClientEndpoint);
+                writer.WriteByte(m.RequiredAck is { } level ? (byte)level : NoAck);
                 writer.WriteLengthPrefixed(m.Entries.Span);
                 break;
             case AppendResponse m:
                 WritePosition(writer, m.Last);
                 writer.WriteVarUInt(m.Flushed.Value);
+                writer.WriteVarUInt(m.Received.Value);
                 break;
             case Subscribe m:
                 WritePosition(writer, m.Base);
@@ -85,7 +90,7 @@ public static class PeerMessageCodec
         PeerMessage message = type switch
         {
             MessageType.AppendEntries => ReadAppendEntries(ref reader, bytes, from, to, epoch),
-            MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt())),
+            MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt())),
             MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
             MessageType.TruncateLog => new TruncateLog(from, to, epoch, new Lsn(reader.ReadVarUInt())),
             _ => throw new CorruptDataException($"unknown peer message type {(byte)type}"),
@@ -104,10 +109,16 @@ public static class PeerMessageCodec
         var leaderLast = new Lsn(reader.ReadVarUInt());
         var leaderTime = new HlcTimestamp(reader.ReadUInt64LittleEndian());
         var endpoint = Encoding.UTF8.GetString(reader.ReadLengthPrefixed());
+        var requiredAck = reader.ReadByte() switch
+        {
+            NoAck => (AckLevel?)null,
+            var level when Enum.IsDefined((AckLevel)level) => (AckLevel)level,
+            var level => throw new CorruptDataException($"unknown ack level {level}"),
+        };
         var length = reader.ReadLength();
         var entries = bytes.Slice(reader.Position, length);
         reader.ReadRaw(length);
-        return new AppendEntries(from, to, epoch, prev, entries, count, leaderLast, leaderTime, endpoint);
+        return new AppendEntries(from, to, epoch, prev, entries, count, leaderLast, leaderTime, endpoint, requiredAck);
     }
 
     private static Subscribe ReadSubscribe(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)

@@ -1,16 +1,22 @@
 using Chorus.Core;
+using Chorus.Replication.Membership;
 
 namespace Chorus.Replication.SingleLeader;
 
 /// <summary>How far a leader believes one follower has got (etcd raft's Progress).</summary>
-public sealed class FollowerProgress(NodeId id)
+public sealed class FollowerProgress(NodeId id, MemberRole role)
 {
     public NodeId Id { get; } = id;
+
+    public MemberRole Role { get; internal set; } = role;
 
     public FollowerState State { get; internal set; } = FollowerState.Probing;
 
     /// <summary>The follower's RESP endpoint ("host:port"), as it announced it.</summary>
     public string ClientEndpoint { get; internal set; } = "";
+
+    /// <summary>The last LSN the follower holds in memory (received).</summary>
+    public Lsn Received { get; internal set; }
 
     /// <summary>The last LSN the follower has appended and applied.</summary>
     public Lsn Match { get; internal set; }
@@ -28,8 +34,11 @@ public sealed class FollowerProgress(NodeId id)
 
     public long LastSentAtMs { get; internal set; } = -1;
 
-    /// <summary>Where the follower's subscription started (its resume point), for visibility.</summary>
+    /// <summary>Where the follower's latest subscription started, for visibility.</summary>
     public Lsn SubscribedFrom { get; internal set; }
+
+    /// <summary>Smoothed time from an entry's commit on the leader to its confirmation at the cluster's ack level.</summary>
+    public double AckLatencyMs { get; internal set; }
 
     /// <summary>When entries were last shipped, or <see cref="Match"/> last advanced.</summary>
     internal long LastProgressAtMs { get; set; } = -1;

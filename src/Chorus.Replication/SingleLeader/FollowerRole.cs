@@ -1,6 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication.Messages;
+using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.SingleLeader;
 
@@ -12,6 +13,7 @@ internal sealed class FollowerRole(ReplicationCore core)
 {
     private long _lastSubscribeAtMs = long.MinValue;
     private bool _awaitingTruncation;
+    private AckLevel? _requiredAck;
 
     public LeaderLink Link { get; } = new();
 
@@ -87,6 +89,7 @@ internal sealed class FollowerRole(ReplicationCore core)
             Subscribe(force: false);
             return;
         }
+        _requiredAck = append.RequiredAck;
         var fresh = new List<LogEntry>();
         foreach (var entry in LogEntryBatch.Decode(append.Entries))
         {
@@ -103,8 +106,14 @@ internal sealed class FollowerRole(ReplicationCore core)
         }
         if (fresh.Count > 0)
         {
-            core.QueueAppend(fresh);
-            return; // acknowledged once appended
+            // A leader waiting for flushed confirmations gets them only after an fsync; one
+            // waiting for received ones hears back at once, before anything is written.
+            core.QueueAppend(fresh, sync: _requiredAck == AckLevel.Flushed);
+            if (_requiredAck == AckLevel.Received)
+            {
+                Acknowledge();
+            }
+            return; // acknowledged (again) once appended
         }
         if (core.History.Last.Epoch != append.Epoch && core.History.Last.Lsn > append.Prev.Lsn)
         {
@@ -132,7 +141,7 @@ internal sealed class FollowerRole(ReplicationCore core)
         {
             return;
         }
-        core.Send(new AppendResponse(core.Self, core.Leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed));
+        core.Send(new AppendResponse(core.Self, core.Leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed, core.History.Last.Lsn));
     }
 
     private void Subscribe(bool force)

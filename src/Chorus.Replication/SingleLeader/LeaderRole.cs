@@ -1,28 +1,36 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication.Log;
+using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
+using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.SingleLeader;
 
-/// <summary>The leader's side: assigns LSNs, tracks each follower and streams it the log.</summary>
+/// <summary>The leader's side: assigns LSNs, tracks each follower, streams it the log, and decides when writes are acknowledged.</summary>
 internal sealed class LeaderRole
 {
     private readonly ReplicationCore _core;
     private readonly Dictionary<NodeId, FollowerProgress> _followers = [];
     private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
+    private readonly AckWindow _acks;
 
     public LeaderRole(ReplicationCore core)
     {
         _core = core;
-        foreach (var peer in core.Cluster.Peers)
-        {
-            _followers[peer] = new FollowerProgress(peer);
-            _inflight[peer] = new Queue<(Lsn, long)>();
-        }
+        _acks = new AckWindow(core);
+        OnSettingsChanged();
     }
 
     public IReadOnlyCollection<FollowerProgress> Followers => _followers.Values;
+
+    public AckState Acks => _acks.State;
+
+    public Lsn AckedLsn => _acks.AckedLsn(Voters);
+
+    public string? WritesRefused => _acks.WritesRefused(Voters);
+
+    private IEnumerable<FollowerProgress> Voters => _followers.Values.Where(f => f.Role == MemberRole.Voter);
 
     /// <summary>A leader (re)starting opens a new epoch, so entries it lost in a crash can never be confused with new ones.</summary>
     public void Start()
@@ -41,6 +49,27 @@ internal sealed class LeaderRole
         var entry = LogEntry.Create(position, _core.Clock.Now(_core.NowMs), _core.Self, kind, payload);
         _core.QueueAppend([entry]);
         return entry;
+    }
+
+    /// <summary>Members joined, left or changed role: follow the settings.</summary>
+    public void OnSettingsChanged()
+    {
+        var members = _core.Settings.Members.Where(m => m.Id != _core.Self).ToDictionary(m => m.Id);
+        foreach (var gone in _followers.Keys.Where(id => !members.ContainsKey(id)).ToArray())
+        {
+            _followers.Remove(gone);
+            _inflight.Remove(gone);
+        }
+        foreach (var member in members.Values)
+        {
+            if (_followers.TryGetValue(member.Id, out var existing))
+            {
+                existing.Role = member.Role;
+                continue;
+            }
+            _followers[member.Id] = new FollowerProgress(member.Id, member.Role) { ClientEndpoint = member.ClientEndpoint };
+            _inflight[member.Id] = new Queue<(Lsn, long)>();
+        }
     }
 
     public void Step(PeerMessage message)
@@ -93,6 +122,7 @@ internal sealed class LeaderRole
                 SendHeartbeat(follower);
             }
         }
+        _acks.Tick(Voters);
     }
 
     public void OnAppended()
@@ -104,6 +134,10 @@ internal sealed class LeaderRole
                 SendEntries(follower);
             }
         }
+    }
+
+    public void OnFlushed()
+    {
     }
 
     public void OnLogRead(NodeId id, Lsn from, IReadOnlyList<LogEntry> entries)
@@ -137,7 +171,6 @@ internal sealed class LeaderRole
     private void OnSubscribe(FollowerProgress follower, Subscribe subscribe)
     {
         follower.ClientEndpoint = subscribe.ClientEndpoint;
-        follower.Flushed = subscribe.Flushed;
         var theirs = EpochHistory.Restore(subscribe.Base, subscribe.Last, subscribe.Epochs);
         var common = _core.History.CommonPoint(theirs);
         if (common is null || common.Value < _core.History.Base.Lsn)
@@ -153,6 +186,8 @@ internal sealed class LeaderRole
         }
         follower.State = FollowerState.Replicating;
         follower.Match = common.Value;
+        follower.Received = Lsn.Max(follower.Received, common.Value);
+        follower.Flushed = Lsn.Min(subscribe.Flushed, common.Value);
         follower.SubscribedFrom = common.Value.Next;
         RewindTo(follower, common.Value.Next);
         SendEntries(follower);
@@ -164,6 +199,7 @@ internal sealed class LeaderRole
         {
             return;
         }
+        var confirmedBefore = AckTracker.Confirmed(follower, _core.Settings.Ack.Level);
         if (response.Last.Lsn > follower.Match)
         {
             follower.Match = response.Last.Lsn;
@@ -174,11 +210,14 @@ internal sealed class LeaderRole
                 follower.InflightBytes -= inflight.Dequeue().Bytes;
             }
         }
+        // What a follower received or flushed beyond what it applied is only trusted up to our log's end.
+        follower.Received = Lsn.Max(follower.Received, Lsn.Max(follower.Match, Lsn.Min(response.Received, _core.History.Last.Lsn)));
+        follower.Flushed = Lsn.Max(follower.Flushed, Lsn.Min(response.Flushed, follower.Match));
         if (follower.Next <= follower.Match)
         {
             follower.Next = follower.Match.Next;
         }
-        follower.Flushed = Lsn.Max(follower.Flushed, Lsn.Min(response.Flushed, follower.Match));
+        _acks.ObserveConfirmation(follower, confirmedBefore);
         SendEntries(follower);
     }
 
@@ -204,18 +243,21 @@ internal sealed class LeaderRole
         Invariant.That(entries[0].Lsn == follower.Next, "entries are shipped contiguously");
         var batch = LogEntryBatch.Encode(entries);
         var prev = _core.PositionOf(follower.Next.Previous);
-        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, batch, entries.Count, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint));
+        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, batch, entries.Count, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck));
         follower.Next = entries[^1].Lsn.Next;
         follower.LastProgressAtMs = _core.NowMs;
         follower.InflightBytes += batch.Length;
         _inflight[follower.Id].Enqueue((entries[^1].Lsn, batch.Length));
     }
 
+    /// <summary>The level followers must confirm at, or null when the leader does not wait for them.</summary>
+    private AckLevel? RequiredAck => _core.Settings.Ack.WaitsForFollowers ? _core.Settings.Ack.Level : null;
+
     /// <summary>An empty AppendEntries: "I am your leader"; it also tells a follower where we believe it is.</summary>
     private void SendHeartbeat(FollowerProgress follower)
     {
         var prev = follower.State == FollowerState.Replicating ? _core.PositionOf(follower.Match) : _core.History.Last;
-        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint));
+        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck));
     }
 
     private void Send(FollowerProgress follower, PeerMessage message)

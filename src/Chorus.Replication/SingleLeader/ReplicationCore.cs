@@ -1,7 +1,9 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication.Log;
+using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
+using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.SingleLeader;
 
@@ -17,7 +19,14 @@ public sealed class ReplicationCore
     private readonly FollowerRole? _follower;
     private Lsn _ackedReported;
 
-    public ReplicationCore(ReplicationOptions options, ClusterConfig cluster, Epoch storedEpoch, EpochHistory history, string clientEndpoint = "")
+    public ReplicationCore(
+        ReplicationOptions options,
+        ClusterConfig cluster,
+        Epoch storedEpoch,
+        EpochHistory history,
+        ClusterSettings settings,
+        Lsn settingsLsn,
+        string clientEndpoint = "")
     {
         ClientEndpoint = clientEndpoint;
         Options = options;
@@ -27,6 +36,8 @@ public sealed class ReplicationCore
         Appended = history.Last.Lsn;
         Flushed = history.Last.Lsn;
         Cache = new EntryCache(options.EntryCacheBytesMax);
+        Settings = settings;
+        SettingsLsn = settingsLsn;
         if (cluster.SelfIsLeader)
         {
             _leader = new LeaderRole(this);
@@ -39,6 +50,7 @@ public sealed class ReplicationCore
 
     public ReplicationOptions Options { get; }
 
+    /// <summary>Who this node is and who leads (fixed by configuration for now).</summary>
     public ClusterConfig Cluster { get; }
 
     public NodeId Self => Cluster.Self;
@@ -51,6 +63,12 @@ public sealed class ReplicationCore
     public NodeId Leader => Cluster.Leader;
 
     public Epoch Epoch { get; private set; }
+
+    /// <summary>The cluster settings in force: the latest ones in the local log.</summary>
+    public ClusterSettings Settings { get; private set; }
+
+    /// <summary>The LSN of the entry that set <see cref="Settings"/> (zero: bootstrap settings).</summary>
+    public Lsn SettingsLsn { get; private set; }
 
     /// <summary>Where each epoch starts in the local log, and where the log ends (including entries not yet on disk).</summary>
     public EpochHistory History { get; }
@@ -75,7 +93,16 @@ public sealed class ReplicationCore
     /// <summary>A follower's view of its link to the leader (null on the leader).</summary>
     public LeaderLink? Link => _follower?.Link;
 
-    public bool HasReady => !Pending.IsEmpty || (_leader is not null && Appended != _ackedReported);
+    /// <summary>The leader's acknowledgement state (null on a follower).</summary>
+    public AckState? Acks => _leader?.Acks;
+
+    /// <summary>Client writes up to this LSN may be acknowledged (leader; zero on followers).</summary>
+    public Lsn AckedLsn => _leader?.AckedLsn ?? Lsn.Zero;
+
+    /// <summary>Why the leader refuses new writes right now (too few followers under a fail policy); null when it accepts them.</summary>
+    public string? WritesRefused => _leader?.WritesRefused;
+
+    public bool HasReady => !Pending.IsEmpty || (_leader is not null && AckedLsn != _ackedReported);
 
     /// <summary>Begins operating at <paramref name="nowMs"/>: a leader opens a new epoch, a follower subscribes.</summary>
     public void Start(long nowMs)
@@ -93,6 +120,9 @@ public sealed class ReplicationCore
         return _leader.Propose(kind, payload);
     }
 
+    /// <summary>Appends new cluster settings (leader only); they apply from this entry on.</summary>
+    public LogEntry ProposeSettings(ClusterSettings settings) => Propose(PayloadKind.ClusterConfig, settings.Encode());
+
     public void Step(PeerMessage message)
     {
         if (message.To != Self)
@@ -109,7 +139,7 @@ public sealed class ReplicationCore
         }
     }
 
-    /// <summary>Time has advanced; does whatever is due (heartbeats, retransmits, resubscribes).</summary>
+    /// <summary>Time has advanced; does whatever is due (heartbeats, retransmits, resubscribes, ack timeouts).</summary>
     public void Tick(long nowMs)
     {
         if (nowMs > NowMs)
@@ -120,20 +150,28 @@ public sealed class ReplicationCore
         _follower?.Tick();
     }
 
-    /// <summary>The host appended and applied every entry up to <paramref name="lsn"/>.</summary>
-    public void OnAppended(Lsn lsn)
+    /// <summary>
+    /// The host appended and applied every entry up to <paramref name="lsn"/>; with
+    /// <paramref name="synced"/>, they are also on stable storage.
+    /// </summary>
+    public void OnAppended(Lsn lsn, bool synced = false)
     {
         Invariant.That(lsn >= Appended && lsn <= History.Last.Lsn, "appends complete in order, within the log");
         Appended = lsn;
+        if (synced)
+        {
+            Flushed = lsn;
+        }
         _leader?.OnAppended();
         _follower?.OnAppended();
     }
 
-    /// <summary>The host truncated the log after <paramref name="keepThrough"/>.</summary>
-    public void OnTruncated(Lsn keepThrough)
+    /// <summary>The host truncated the log after <paramref name="keepThrough"/>; <paramref name="settings"/> are the latest at or before it.</summary>
+    public void OnTruncated(Lsn keepThrough, ClusterSettings settings, Lsn settingsLsn)
     {
         Appended = Lsn.Min(Appended, keepThrough);
         Flushed = Lsn.Min(Flushed, keepThrough);
+        ApplySettings(settings, settingsLsn);
         _follower?.OnTruncated();
     }
 
@@ -145,6 +183,7 @@ public sealed class ReplicationCore
             return;
         }
         Flushed = Lsn.Min(lsn, Appended);
+        _leader?.OnFlushed();
         _follower?.OnFlushed();
     }
 
@@ -162,9 +201,6 @@ public sealed class ReplicationCore
     /// <summary>The commit timestamp of a recent entry, if it is still in the entry cache.</summary>
     public HlcTimestamp? EntryTimestamp(Lsn lsn) => Cache.Get(lsn)?.Timestamp;
 
-    /// <summary>Client writes up to this LSN may be acknowledged (leader; zero on followers).</summary>
-    public Lsn AckedLsn => _leader is not null ? Appended : Lsn.Zero;
-
     public Ready TakeReady()
     {
         var ready = Pending;
@@ -173,6 +209,10 @@ public sealed class ReplicationCore
         Pending = new Ready();
         return ready;
     }
+
+    /// <summary>The (epoch, LSN) of a position in the local log.</summary>
+    public LogPosition PositionOf(Lsn lsn) =>
+        new(History.EpochAt(lsn) ?? Epoch.Zero, lsn);
 
     internal void Send(PeerMessage message) => Pending.Messages.Add(message);
 
@@ -184,21 +224,26 @@ public sealed class ReplicationCore
     }
 
     /// <summary>Queues entries for the host to append, extending the local log now.</summary>
-    internal void QueueAppend(IReadOnlyList<LogEntry> entries)
+    internal void QueueAppend(IReadOnlyList<LogEntry> entries, bool sync = false)
     {
         foreach (var entry in entries)
         {
             History.Append(entry.Position);
             Cache.Append(entry);
             Clock.Observe(entry.Timestamp);
+            if (entry.Kind == PayloadKind.ClusterConfig)
+            {
+                ApplySettings(ClusterSettings.Decode(entry.Payload.Span), entry.Lsn);
+            }
         }
         if (Pending.LogOperations.Count > 0 && Pending.LogOperations[^1] is AppendOperation previous)
         {
             previous.Entries.AddRange(entries);
+            previous.Sync |= sync;
         }
         else
         {
-            Pending.LogOperations.Add(new AppendOperation([.. entries]));
+            Pending.LogOperations.Add(new AppendOperation([.. entries]) { Sync = sync });
         }
     }
 
@@ -209,7 +254,11 @@ public sealed class ReplicationCore
         Pending.LogOperations.Add(new TruncateOperation(keepThrough));
     }
 
-    /// <summary>The (epoch, LSN) of a position in the local log.</summary>
-    public LogPosition PositionOf(Lsn lsn) =>
-        new(History.EpochAt(lsn) ?? Epoch.Zero, lsn);
+    /// <summary>Settings take effect as soon as their entry is in the log (as Raft does with configurations).</summary>
+    private void ApplySettings(ClusterSettings settings, Lsn at)
+    {
+        Settings = settings;
+        SettingsLsn = at;
+        _leader?.OnSettingsChanged();
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Chorus.Replication;
+using Chorus.Replication.Quorum;
 using Chorus.Replication.SingleLeader;
 using Chorus.Server.Node;
 using Chorus.Storage;
@@ -136,6 +137,20 @@ internal static class InfoBuilder
         Line(text, "chorus_epoch", status.Epoch.Value);
         Line(text, "chorus_last_lsn", status.Last.Lsn.Value);
         Line(text, "chorus_flushed_lsn", status.Flushed.Value);
+        var ack = status.Settings.Ack;
+        Line(text, "chorus_ack", ack.ModeText);
+        Line(text, "chorus_ack_level", AckPolicy.LevelText(ack.Level));
+        Line(text, "chorus_ack_timeout_ms", ack.TimeoutMs);
+        Line(text, "chorus_ack_on_timeout", AckPolicy.TimeoutActionText(ack.OnTimeout));
+        if (status.Acks is { } acks)
+        {
+            Line(text, "chorus_acked_lsn", status.AckedLsn.Value);
+            Line(text, "chorus_ack_state", acks.IsDegraded ? "degraded" : "ok");
+            Line(text, "chorus_ack_degraded_since_ms", acks.DegradedSinceMs);
+            Line(text, "chorus_ack_degradations", acks.Degradations);
+            Line(text, "chorus_ack_timed_out_writes", acks.TimedOutWrites);
+        }
+        Line(text, "chorus_members", string.Join(',', status.Settings.Members.Select(m => $"{m.Id}:{m.Role.ToString().ToLowerInvariant()}")));
     }
 
     private static void LeaderReplication(StringBuilder text, NodeStatus status, long nowMs)
@@ -149,7 +164,7 @@ internal static class InfoBuilder
             var (host, port) = SplitEndpoint(f.ClientEndpoint);
             var lagSeconds = f.LastHeardAtMs < 0 ? -1 : Math.Max(0, nowMs - f.LastHeardAtMs) / 1000;
             Line(text, $"slave{i}", string.Create(CultureInfo.InvariantCulture,
-                $"ip={host},port={port},state=online,offset={f.Match},lag={lagSeconds},node={f.Id},flushed={f.Flushed},lag_entries={f.LagEntries},lag_ms={f.LagMs},resumed_from={f.SubscribedFrom}"));
+                $"ip={host},port={port},state=online,offset={f.Match},lag={lagSeconds},node={f.Id},role={f.Role.ToString().ToLowerInvariant()},received={f.Received},flushed={f.Flushed},lag_entries={f.LagEntries},lag_ms={f.LagMs},ack_latency_ms={f.AckLatencyMs:0.###},resumed_from={f.SubscribedFrom}"));
         }
         var others = status.Followers.Where(f => f.State != FollowerState.Replicating).ToArray();
         Line(text, "chorus_followers_not_streaming", others.Length == 0 ? "none" : string.Join(",", others.Select(f => $"{f.Id}={f.State.ToString().ToLowerInvariant()}")));

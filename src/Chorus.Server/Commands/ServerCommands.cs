@@ -13,6 +13,7 @@ internal static class ServerCommands
         ConfigCommand.Command,
         CommandCommand.Command,
         WaitCommand.Command,
+        LagCommand.Command,
         .. MiscCommands.All,
     ];
 }

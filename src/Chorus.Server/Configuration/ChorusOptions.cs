@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chorus.Core;
+using Chorus.Replication.Quorum;
 using Chorus.Storage;
 
 namespace Chorus.Server.Configuration;
@@ -47,6 +48,21 @@ public sealed class ChorusOptions
     /// <summary>How long a follower holds a forwarded write's reply until the write is visible locally.</summary>
     public int ForwardVisibilityWaitMs { get; set; } = 1000;
 
+    /// <summary>
+    /// When the leader acknowledges a write: async | semi-sync any K | sync all. A cluster
+    /// setting: used when the cluster is created; afterwards change it with CONFIG SET chorus-ack.
+    /// </summary>
+    public string Ack { get; set; } = "async";
+
+    /// <summary>What a follower's confirmation means: received | flushed | applied.</summary>
+    public string AckLevel { get; set; } = "flushed";
+
+    /// <summary>How long the leader waits for confirmations before failing or degrading.</summary>
+    public int AckTimeoutMs { get; set; } = 1000;
+
+    /// <summary>When confirmations do not arrive in time: fail (-NOREPLICAS) | degrade (to async).</summary>
+    public string AckOnTimeout { get; set; } = "fail";
+
     public int HeartbeatIntervalMs { get; set; } = 100;
 
     public int ResubscribeAfterMs { get; set; } = 1000;
@@ -75,12 +91,38 @@ public sealed class ChorusOptions
         _ => throw new ConfigurationError($"ReplicaWrites must be forward or reject, not '{ReplicaWrites}'"),
     };
 
+    /// <summary>The acknowledgement policy these settings describe.</summary>
+    public AckPolicy AckPolicy
+    {
+        get
+        {
+            if (!AckPolicy.TryParseMode(Ack, out var mode, out var count))
+            {
+                throw new ConfigurationError($"Ack must be async, semi-sync any K or sync all, not '{Ack}'");
+            }
+            if (!AckPolicy.TryParseLevel(AckLevel, out var level))
+            {
+                throw new ConfigurationError($"AckLevel must be received, flushed or applied, not '{AckLevel}'");
+            }
+            if (!AckPolicy.TryParseTimeoutAction(AckOnTimeout, out var onTimeout))
+            {
+                throw new ConfigurationError($"AckOnTimeout must be fail or degrade, not '{AckOnTimeout}'");
+            }
+            if (AckTimeoutMs <= 0)
+            {
+                throw new ConfigurationError("AckTimeoutMs must be positive");
+            }
+            return new AckPolicy(mode, count, level, AckTimeoutMs, onTimeout);
+        }
+    }
+
     /// <summary>Checks the settings and returns the cluster members' peer addresses.</summary>
     public IReadOnlyDictionary<NodeId, Uri> Validate()
     {
         var self = Parse(NodeId, nameof(NodeId));
         _ = DurabilityPolicy;
         _ = ForwardReplicaWrites;
+        _ = AckPolicy;
         var peers = Peers.Count == 0
             ? new Dictionary<NodeId, Uri> { [self] = PeerUri($"{Host}:{PeerPortOrDefault}") }
             : Peers.ToDictionary(p => Parse(p.Key, "Peers"), p => PeerUri(p.Value));

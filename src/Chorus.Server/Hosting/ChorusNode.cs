@@ -65,6 +65,8 @@ public sealed class ChorusNode : IAsyncDisposable
         var transport = new GrpcTransport(options.Self, peers, inbox, loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
         var driver = new NodeDriver(DriverOptions(options, peers), storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        // Membership lives in the replicated cluster settings: follow it.
+        driver.SettingsChanged += settings => transport.UpdatePeers(PeerAddresses(settings, peers));
         var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands };
         var gateway = new WriteGateway(driver, inbox, transport, options.ForwardReplicaWrites,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), loggers.CreateLogger<WriteGateway>());
@@ -115,6 +117,24 @@ public sealed class ChorusNode : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>Peer addresses from the settings, falling back to configured ones for members that have none.</summary>
+    private static Dictionary<Core.NodeId, Uri> PeerAddresses(Replication.Membership.ClusterSettings settings, IReadOnlyDictionary<Core.NodeId, Uri> configured)
+    {
+        var addresses = new Dictionary<Core.NodeId, Uri>();
+        foreach (var member in settings.Members)
+        {
+            if (!string.IsNullOrEmpty(member.PeerAddress) && Uri.TryCreate("http://" + member.PeerAddress, UriKind.Absolute, out var uri))
+            {
+                addresses[member.Id] = uri;
+            }
+            else if (configured.TryGetValue(member.Id, out var fallback))
+            {
+                addresses[member.Id] = fallback;
+            }
+        }
+        return addresses;
+    }
+
     /// <summary>Chorus's own events at Information; the frameworks' only when something is wrong.</summary>
     public static void DefaultLogging(ILoggingBuilder logging)
     {
@@ -130,7 +150,11 @@ public sealed class ChorusNode : IAsyncDisposable
     }
 
     private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
-        new(new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)]))
+        new(new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)])
+        {
+            Addresses = peers.ToDictionary(p => p.Key, p => (p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : "")),
+            InitialAck = options.AckPolicy,
+        })
         {
             Durability = options.DurabilityPolicy,
             ClientEndpoint = options.ClientEndpoint,

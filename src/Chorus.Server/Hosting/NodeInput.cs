@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
 using Chorus.Server.Node;
 
@@ -14,5 +15,7 @@ internal sealed record PeerMessageInput(PeerMessage Message) : NodeInput;
 internal sealed record PeerConnectedInput(NodeId Peer) : NodeInput;
 
 internal sealed record FlushedInput(Lsn Lsn) : NodeInput;
+
+internal sealed record ChangeSettingsInput(Func<ClusterSettings, ClusterSettings> Change, TaskCompletionSource<string?> Completion) : NodeInput;
 
 internal sealed record WaitReplicasInput(Lsn Lsn, int Count, long TimeoutMs, TaskCompletionSource<int> Completion) : NodeInput;

@@ -70,6 +70,9 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
                 case WaitReplicasInput wait:
                     wait.Completion.TrySetResult(0);
                     break;
+                case ChangeSettingsInput change:
+                    change.Completion.TrySetResult(NodeStoppingError + "; the settings were not changed");
+                    break;
             }
         }
     }
@@ -111,6 +114,9 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
                 break;
             case FlushedInput flushed:
                 driver.OnFlushed(flushed.Lsn);
+                break;
+            case ChangeSettingsInput change:
+                driver.ChangeSettings(change.Change, change.Completion);
                 break;
             case WaitReplicasInput wait:
                 driver.WaitForReplicas(wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : now + wait.TimeoutMs, wait.Completion);

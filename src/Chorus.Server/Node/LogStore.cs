@@ -33,6 +33,16 @@ internal sealed class LogStore(IStorageEngine storage)
         return iterator.Valid ? new Lsn(BinaryPrimitives.ReadUInt64BigEndian(iterator.Key)) : Lsn.Zero;
     }
 
+    /// <summary>Entries from <paramref name="from"/> down to the first stored one, newest first.</summary>
+    public IEnumerable<LogEntry> ReadBackwards(Lsn from)
+    {
+        using var iterator = storage.NewIterator(StorageColumn.Log);
+        for (iterator.SeekForPrev(Key(from)); iterator.Valid; iterator.Prev())
+        {
+            yield return LogEntryCodec.Decode(iterator.Value.ToArray());
+        }
+    }
+
     /// <summary>Entries from <paramref name="from"/> on, up to about <paramref name="bytesMax"/> (at least one if any).</summary>
     public List<LogEntry> Read(Lsn from, long bytesMax, Lsn toInclusive = default)
     {

@@ -9,4 +9,5 @@ internal static class MetaKeys
     public static readonly byte[] Epoch = Encoding.ASCII.GetBytes("epoch");
     public static readonly byte[] Applied = Encoding.ASCII.GetBytes("applied");
     public static readonly byte[] EpochHistory = Encoding.ASCII.GetBytes("epoch-history");
+    public static readonly byte[] ClusterSettings = Encoding.ASCII.GetBytes("cluster-settings");
 }

@@ -4,7 +4,9 @@ using Chorus.Commands.Logical;
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication;
+using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
+using Chorus.Replication.Quorum;
 using Chorus.Replication.SingleLeader;
 using Chorus.Resp;
 using Chorus.Storage;
@@ -55,9 +57,10 @@ public sealed class NodeDriver
         var lastStored = _log.LastLsn();
         Invariant.That(lastStored == metadata.Applied.Lsn, $"the log ends at {lastStored} where the applied LSN is {metadata.Applied.Lsn}: they are written in one batch");
         _persistedEpochCount = metadata.History.Epochs.Count;
-        _core = new ReplicationCore(options.Replication, options.Cluster, metadata.Epoch, metadata.History, options.ClientEndpoint);
+        var (settings, settingsLsn) = metadata.Settings ?? (options.Cluster.BootstrapSettings(), Lsn.Zero);
+        _core = new ReplicationCore(options.Replication, options.Cluster, metadata.Epoch, metadata.History, settings, settingsLsn, options.ClientEndpoint);
         Applied.Advance(metadata.Applied.Lsn);
-        _status = NodeStatus.Initial(options.Cluster.Self, options.Cluster.Leader);
+        _status = NodeStatus.Initial(options.Cluster.Self, options.Cluster.Leader, settings);
     }
 
     public NodeStatus Status => _status;
@@ -69,10 +72,22 @@ public sealed class NodeDriver
 
     public NodeId Leader => _core.Leader;
 
+    /// <summary>The cluster settings in force (membership and acknowledgement policy).</summary>
+    public ClusterSettings Settings => _core.Settings;
+
+    /// <summary>Raised on the loop whenever the cluster settings change (the host reconnects peers).</summary>
+    public event Action<ClusterSettings>? SettingsChanged;
+
     public void Start(long nowMs)
     {
         _core.Start(nowMs);
+        if (IsLeader && _core.SettingsLsn == Lsn.Zero)
+        {
+            // A brand-new cluster: record its starting settings in the log, so every node has them.
+            _core.ProposeSettings(_core.Settings);
+        }
         ProcessReady();
+        SettingsChanged?.Invoke(_core.Settings);
         PublishStatus();
         _logger.LogInformation("node {Node} started as {Role} in epoch {Epoch}; log ends at {Last}", _core.Self, _core.Role, _core.Epoch, _core.History.Last);
     }
@@ -86,6 +101,11 @@ public sealed class NodeDriver
             return;
         }
         _core.Tick(nowMs);
+        if (_core.WritesRefused is { } refusal)
+        {
+            batch.Fail(refusal);
+            return;
+        }
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
@@ -118,6 +138,33 @@ public sealed class NodeDriver
         {
             PublishStatus();
         }
+    }
+
+    /// <summary>
+    /// Changes the cluster settings (leader only) by appending them to the log. Completes with
+    /// null once the change is stored locally (not waiting for followers: the change may be the
+    /// one that stops waiting for them), or with an error.
+    /// </summary>
+    public void ChangeSettings(Func<ClusterSettings, ClusterSettings> change, TaskCompletionSource<string?> completion)
+    {
+        if (!IsLeader)
+        {
+            completion.TrySetResult($"READONLY cluster settings change on the leader ({_core.Leader})");
+            return;
+        }
+        ClusterSettings changed;
+        try
+        {
+            changed = change(_core.Settings);
+        }
+        catch (ArgumentException e)
+        {
+            completion.TrySetResult("ERR " + e.Message);
+            return;
+        }
+        _core.ProposeSettings(changed);
+        ProcessReady();
+        completion.TrySetResult(null);
     }
 
     /// <summary>A background sync made everything up to <paramref name="lsn"/> durable.</summary>
@@ -184,7 +231,7 @@ public sealed class NodeDriver
             switch (operation)
             {
                 case AppendOperation append:
-                    Append(append.Entries);
+                    Append(append.Entries, append.Sync);
                     break;
                 case TruncateOperation truncate:
                     Truncate(truncate.KeepThrough);
@@ -200,11 +247,15 @@ public sealed class NodeDriver
             _transport.Send(message);
         }
         ReleaseAcknowledged(ready.AckedLsn);
+        if (ready.TimedOutThrough > ready.AckedLsn)
+        {
+            FailUnconfirmed(ready.TimedOutThrough);
+        }
         CompleteReplicaWaits();
     }
 
     /// <summary>Appends and applies entries in one atomic batch: log records, data changes, applied position.</summary>
-    private void Append(List<LogEntry> entries)
+    private void Append(List<LogEntry> entries, bool syncRequested)
     {
         foreach (var entry in entries)
         {
@@ -223,18 +274,25 @@ public sealed class NodeDriver
         }
         NodeMetadata.WriteApplied(batch, last.Position);
         WriteHistoryIfChanged(batch);
-        var sync = _options.Durability == DurabilityPolicy.Always;
+        var settingsChanged = entries.Any(e => e.Kind == PayloadKind.ClusterConfig);
+        if (settingsChanged)
+        {
+            NodeMetadata.WriteSettings(batch, _core.Settings, _core.SettingsLsn);
+        }
+        var sync = syncRequested || _options.Durability == DurabilityPolicy.Always;
         _storage.Write(batch, sync);
         if (last.Lsn >= _stagedThrough)
         {
             _stagedFrom = _stagedThrough = Lsn.Zero;
         }
-        _core.OnAppended(last.Lsn);
-        if (sync)
-        {
-            _core.OnFlushed(last.Lsn);
-        }
+        _core.OnAppended(last.Lsn, synced: sync);
         Applied.Advance(last.Lsn);
+        if (settingsChanged)
+        {
+            _logger.LogInformation("cluster settings now: {Members}; acknowledgement {Ack}",
+                string.Join(", ", _core.Settings.Members.Select(m => $"{m.Id} ({m.Role.ToString().ToLowerInvariant()})")), _core.Settings.Ack);
+            SettingsChanged?.Invoke(_core.Settings);
+        }
     }
 
     /// <summary>Rolls back every entry after <paramref name="keepThrough"/>, first saving them to a rollback file.</summary>
@@ -246,16 +304,58 @@ public sealed class NodeDriver
             LogApplier.Undo(discarded[i], _keyspace);
         }
         _rollbacks.Write(new RollbackRecord(_core.Self, _core.Epoch, keepThrough, _core.NowMs, discarded));
+        var (settings, settingsLsn) = SettingsAt(keepThrough);
         using var batch = _storage.NewBatch();
         _keyspace.FlushTo(batch);
         LogStore.DeleteAfter(batch, keepThrough);
         NodeMetadata.WriteApplied(batch, _core.PositionOf(keepThrough));
         NodeMetadata.WriteHistory(batch, _core.History);
+        if (settingsLsn == Lsn.Zero)
+        {
+            NodeMetadata.DeleteSettings(batch);
+        }
+        else
+        {
+            NodeMetadata.WriteSettings(batch, settings, settingsLsn);
+        }
         _persistedEpochCount = _core.History.Epochs.Count;
         _storage.Write(batch, sync: true);
         _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they are in a rollback file", discarded.Count, keepThrough);
-        _core.OnTruncated(keepThrough);
+        var settingsReverted = settingsLsn != _core.SettingsLsn;
+        _core.OnTruncated(keepThrough, settings, settingsLsn);
+        if (settingsReverted)
+        {
+            SettingsChanged?.Invoke(settings);
+        }
         Applied.Advance(keepThrough);
+    }
+
+    /// <summary>The latest settings at or before <paramref name="lsn"/>: a truncation may remove newer ones.</summary>
+    private (ClusterSettings Settings, Lsn At) SettingsAt(Lsn lsn)
+    {
+        if (_core.SettingsLsn <= lsn)
+        {
+            return (_core.Settings, _core.SettingsLsn);
+        }
+        foreach (var entry in _log.ReadBackwards(lsn))
+        {
+            if (entry.Kind == PayloadKind.ClusterConfig)
+            {
+                return (ClusterSettings.Decode(entry.Payload.Span), entry.Lsn);
+            }
+        }
+        return (_options.Cluster.BootstrapSettings(), Lsn.Zero);
+    }
+
+    /// <summary>Writes not confirmed in time under a fail policy: their clients learn it, and why.</summary>
+    private void FailUnconfirmed(Lsn through)
+    {
+        var ack = _core.Settings.Ack;
+        var error = $"NOREPLICAS Not enough good replicas to write: not confirmed by {AckTracker.Required(ack, _core.Settings.Voters.Count() - 1)} follower(s) ({ack.ModeText}, {AckPolicy.LevelText(ack.Level)}) within {ack.TimeoutMs} ms. The write is applied on the leader and may still replicate, or be lost in a failover.";
+        while (_awaitingAck.TryPeek(out var batch) && batch.WaitFor <= through)
+        {
+            _awaitingAck.Dequeue().Fail(error);
+        }
     }
 
     private void WriteHistoryIfChanged(IStorageBatch batch)

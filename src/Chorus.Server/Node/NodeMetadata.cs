@@ -3,6 +3,7 @@ using System.Text;
 using Chorus.Core;
 using Chorus.Core.Encoding;
 using Chorus.Replication.Log;
+using Chorus.Replication.Membership;
 using Chorus.Storage;
 
 namespace Chorus.Server.Node;
@@ -11,7 +12,7 @@ namespace Chorus.Server.Node;
 /// A node's durable metadata: who it is, its epoch, where its log ends (which is also the last
 /// applied position: entries are appended and applied in one batch) and its epoch history.
 /// </summary>
-internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Applied, EpochHistory History)
+internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Applied, EpochHistory History, (ClusterSettings Settings, Lsn At)? Settings)
 {
     /// <summary>Loads the metadata, or initialises it for a new node. Refuses another node's data.</summary>
     public static NodeMetadata LoadOrCreate(IStorageEngine storage, NodeId self)
@@ -22,7 +23,7 @@ internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Appl
             using var batch = storage.NewBatch();
             batch.Put(StorageColumn.Meta, MetaKeys.NodeId, Encoding.ASCII.GetBytes(self.Value));
             storage.Write(batch, sync: true);
-            return new NodeMetadata(self, Epoch.Zero, LogPosition.Zero, EpochHistory.Empty());
+            return new NodeMetadata(self, Epoch.Zero, LogPosition.Zero, EpochHistory.Empty(), null);
         }
         var id = Encoding.ASCII.GetString(storedId);
         if (id != self.Value)
@@ -32,7 +33,30 @@ internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Appl
         var epoch = new Epoch(ReadUInt64(storage, MetaKeys.Epoch));
         var applied = ReadPosition(storage.Get(StorageColumn.Meta, MetaKeys.Applied));
         var history = ReadHistory(storage.Get(StorageColumn.Meta, MetaKeys.EpochHistory), applied);
-        return new NodeMetadata(self, epoch, applied, history);
+        return new NodeMetadata(self, epoch, applied, history, ReadSettings(storage.Get(StorageColumn.Meta, MetaKeys.ClusterSettings)));
+    }
+
+    /// <summary>The latest cluster settings in the log, and the LSN of their entry (written with that entry).</summary>
+    public static void WriteSettings(IStorageBatch batch, ClusterSettings settings, Lsn at)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        var writer = new ByteWriter(output);
+        writer.WriteVarUInt(at.Value);
+        writer.WriteLengthPrefixed(settings.Encode());
+        batch.Put(StorageColumn.Meta, MetaKeys.ClusterSettings, output.WrittenSpan);
+    }
+
+    public static void DeleteSettings(IStorageBatch batch) => batch.Delete(StorageColumn.Meta, MetaKeys.ClusterSettings);
+
+    private static (ClusterSettings, Lsn)? ReadSettings(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return null;
+        }
+        var reader = new ByteReader(bytes);
+        var at = new Lsn(reader.ReadVarUInt());
+        return (ClusterSettings.Decode(reader.ReadLengthPrefixed()), at);
     }
 
     public static void WriteEpoch(IStorageBatch batch, Epoch epoch)

@@ -1,5 +1,6 @@
 using Chorus.Core;
 using Chorus.Replication;
+using Chorus.Replication.Membership;
 using Chorus.Replication.SingleLeader;
 
 namespace Chorus.Server.Node;
@@ -17,23 +18,32 @@ public sealed record NodeStatus(
     Lsn Flushed,
     long AtMs,
     IReadOnlyList<FollowerStatus> Followers,
-    LeaderLinkStatus? Link)
+    LeaderLinkStatus? Link,
+    ClusterSettings Settings,
+    Lsn AckedLsn,
+    AckStatus? Acks)
 {
-    public static NodeStatus Initial(NodeId self, NodeId leader) =>
-        new(self, self == leader ? NodeRole.Leader : NodeRole.Follower, leader, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null);
+    public static NodeStatus Initial(NodeId self, NodeId leader, ClusterSettings settings) =>
+        new(self, self == leader ? NodeRole.Leader : NodeRole.Follower, leader, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null, settings, Lsn.Zero, null);
 }
+
+/// <summary>The leader's acknowledgement state.</summary>
+public sealed record AckStatus(bool IsDegraded, long DegradedSinceMs, long Degradations, long TimedOutWrites);
 
 /// <summary>The leader's view of one follower.</summary>
 public sealed record FollowerStatus(
     NodeId Id,
     string ClientEndpoint,
+    MemberRole Role,
     FollowerState State,
+    Lsn Received,
     Lsn Match,
     Lsn Flushed,
     long LastHeardAtMs,
     ulong LagEntries,
     long LagMs,
-    Lsn SubscribedFrom);
+    Lsn SubscribedFrom,
+    double AckLatencyMs);
 
 /// <summary>A follower's view of its leader.</summary>
 public sealed record LeaderLinkStatus(

@@ -13,15 +13,19 @@ internal static class NodeStatusBuilder
             .Select(f => new FollowerStatus(
                 f.Id,
                 f.ClientEndpoint,
+                f.Role,
                 f.State,
+                f.Received,
                 f.Match,
                 f.Flushed,
                 f.LastHeardAtMs,
                 last.Lsn.DistanceFrom(f.Match),
                 LagMs(core, f.Match),
-                f.SubscribedFrom))
+                f.SubscribedFrom,
+                f.AckLatencyMs))
             .ToArray();
-        return new NodeStatus(core.Self, core.Role, core.Leader, core.Epoch, last, core.Flushed, core.NowMs, followers, LinkStatus(core));
+        var acks = core.Acks is { } a ? new AckStatus(a.IsDegraded, a.DegradedSinceMs, a.Degradations, a.TimedOutWrites) : null;
+        return new NodeStatus(core.Self, core.Role, core.Leader, core.Epoch, last, core.Flushed, core.NowMs, followers, LinkStatus(core), core.Settings, core.AckedLsn, acks);
     }
 
     /// <summary>How long ago the leader committed the oldest entry the follower has not applied.</summary>

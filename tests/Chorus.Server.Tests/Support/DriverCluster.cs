@@ -4,6 +4,7 @@ using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Replication;
 using Chorus.Replication.Messages;
+using Chorus.Replication.Quorum;
 using Chorus.Resp;
 using Chorus.Server.Node;
 using Chorus.Storage;
@@ -22,9 +23,10 @@ internal sealed class DriverCluster
     private readonly Dictionary<NodeId, DriverNode> _nodes = [];
     private readonly List<PeerMessage> _inFlight = [];
 
-    public DriverCluster(int size, DurabilityPolicy durability = DurabilityPolicy.EverySecond)
+    public DriverCluster(int size, DurabilityPolicy durability = DurabilityPolicy.EverySecond, AckPolicy? ack = null)
     {
         Durability = durability;
+        Ack = ack ?? AckPolicy.Default;
         Members = [.. Enumerable.Range(1, size).Select(i => new NodeId($"n{i}"))];
         foreach (var id in Members)
         {
@@ -33,6 +35,8 @@ internal sealed class DriverCluster
     }
 
     public DurabilityPolicy Durability { get; }
+
+    public AckPolicy Ack { get; }
 
     public IReadOnlyList<NodeId> Members { get; }
 
@@ -53,7 +57,7 @@ internal sealed class DriverCluster
     public void Start(string id)
     {
         var node = this[id];
-        var options = new NodeDriverOptions(new ClusterConfig(node.Id, Members[0], Members))
+        var options = new NodeDriverOptions(new ClusterConfig(node.Id, Members[0], Members) { InitialAck = Ack })
         {
             Durability = Durability,
             ClientEndpoint = $"127.0.0.1:{id}",
@@ -86,17 +90,26 @@ internal sealed class DriverCluster
     /// <summary>Runs write commands on the leader as one client batch; returns the replies.</summary>
     public List<RespValue> Write(params string[][] commands)
     {
+        using var batch = Submit(commands);
+        Assert.True(batch.Completion.IsCompleted, "an async-mode write is acknowledged once the leader has stored it");
+        return Replies(batch);
+    }
+
+    /// <summary>Submits write commands to the leader without waiting; the caller checks completion.</summary>
+    public ClientWriteBatch Submit(params string[][] commands)
+    {
         var leader = this[Members[0].Value].Driver!;
-        using var batch = new ClientWriteBatch();
+        var batch = new ClientWriteBatch();
         foreach (var command in commands)
         {
             batch.Commands.Add(command);
         }
         leader.Submit(batch, NowMs);
         leader.ProcessReady();
-        Assert.True(batch.Completion.IsCompleted, "an async-mode write is acknowledged once the leader has stored it");
-        return Replies(batch.Replies.WrittenMemory);
+        return batch;
     }
+
+    public static List<RespValue> Replies(ClientWriteBatch batch) => Replies(batch.Replies.WrittenMemory);
 
     public RespValue Write(params string[] command) => Write([command])[0];
 

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Text;
+using Chorus.Core;
+using Chorus.Core.Encoding;
+using Chorus.Replication.Quorum;
+
+namespace Chorus.Replication.Membership;
+
+/// <summary>
+/// The replicated cluster configuration: who the members are and how writes are acknowledged.
+/// Changed only by appending a <see cref="Core.Log.PayloadKind.ClusterConfig"/> entry, so every
+/// node agrees on it at every log position; a node uses the latest one in its log.
+/// </summary>
+public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack)
+{
+    public const byte FormatVersion = 1;
+
+    public Member? Find(NodeId id) => Members.FirstOrDefault(m => m.Id == id);
+
+    public IEnumerable<Member> Voters => Members.Where(m => m.Role == MemberRole.Voter);
+
+    public ClusterSettings WithMember(Member member) =>
+        this with { Members = [.. Members.Where(m => m.Id != member.Id), member] };
+
+    public ClusterSettings WithoutMember(NodeId id) =>
+        this with { Members = [.. Members.Where(m => m.Id != id)] };
+
+    public byte[] Encode()
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        var writer = new ByteWriter(output);
+        writer.WriteByte(FormatVersion);
+        writer.WriteVarUInt((ulong)Members.Count);
+        foreach (var member in Members)
+        {
+            WriteString(writer, member.Id.Value);
+            WriteString(writer, member.PeerAddress);
+            WriteString(writer, member.ClientEndpoint);
+            writer.WriteByte((byte)member.Role);
+        }
+        writer.WriteByte((byte)Ack.Mode);
+        writer.WriteVarUInt((ulong)Ack.Count);
+        writer.WriteByte((byte)Ack.Level);
+        writer.WriteVarUInt((ulong)Ack.TimeoutMs);
+        writer.WriteByte((byte)Ack.OnTimeout);
+        return output.WrittenSpan.ToArray();
+    }
+
+    public static ClusterSettings Decode(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ByteReader(bytes);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new CorruptDataException($"cluster settings version {version} is not supported (this build reads version {FormatVersion})");
+        }
+        var members = new Member[reader.ReadLength()];
+        for (var i = 0; i < members.Length; i++)
+        {
+            members[i] = new Member(ReadNodeId(ref reader), ReadString(ref reader), ReadString(ref reader), ReadEnum<MemberRole>(ref reader));
+        }
+        var ack = new AckPolicy(ReadEnum<AckMode>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckLevel>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckTimeoutAction>(ref reader));
+        if (!reader.IsEnd)
+        {
+            throw new CorruptDataException("trailing bytes after cluster settings");
+        }
+        return new ClusterSettings(members, ack);
+    }
+
+    private static void WriteString(ByteWriter writer, string value) => writer.WriteLengthPrefixed(Encoding.UTF8.GetBytes(value));
+
+    private static string ReadString(ref ByteReader reader) => Encoding.UTF8.GetString(reader.ReadLengthPrefixed());
+
+    private static NodeId ReadNodeId(ref ByteReader reader)
+    {
+        try
+        {
+            return new NodeId(ReadString(ref reader));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CorruptDataException($"bad member id: {e.Message}");
+        }
+    }
+
+    private static T ReadEnum<T>(ref ByteReader reader) where T : struct, Enum
+    {
+        var value = reader.ReadByte();
+        var parsed = (T)Enum.ToObject(typeof(T), value);
+        return Enum.IsDefined(parsed) ? parsed : throw new CorruptDataException($"unknown {typeof(T).Name} {value}");
+    }
+}

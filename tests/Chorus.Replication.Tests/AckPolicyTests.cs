@@ -1,0 +1,243 @@
+using Chorus.Core;
+using Chorus.Replication.Membership;
+using Chorus.Replication.Messages;
+using Chorus.Replication.Quorum;
+
+namespace Chorus.Replication.Tests;
+
+/// <summary>
+/// DDIA ch. 5, "Synchronous Versus Asynchronous Replication": when the leader may acknowledge a
+/// write, at which level followers confirm, and what happens when they do not in time.
+/// </summary>
+public sealed class AckPolicyTests
+{
+    private static AckPolicy SemiSync(int count, AckLevel level = AckLevel.Flushed, AckTimeoutAction onTimeout = AckTimeoutAction.Fail) =>
+        new(AckMode.SemiSync, count, level, 1000, onTimeout);
+
+    private static Lsn Acked(CoreCluster cluster) => cluster.Core("n1").AckedLsn;
+
+    [Fact]
+    public void Semi_sync_any_1_acknowledges_once_one_follower_confirms()
+    {
+        var cluster = new CoreCluster(3, ack: SemiSync(1));
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Network = _ => false;
+        var entry = cluster.Propose("w");
+        cluster.DeliverAll();
+        Assert.True(Acked(cluster) < entry.Lsn);
+
+        // Lost messages are sent again after RetransmitAfterMs.
+        cluster.Network = m => m.To.Value != "n3" && m.From.Value != "n3";
+        cluster.Settle(rounds: 15);
+        Assert.Equal(entry.Lsn, Acked(cluster));
+    }
+
+    [Fact]
+    public void Sync_all_waits_for_every_voting_follower()
+    {
+        var cluster = new CoreCluster(3, ack: new AckPolicy(AckMode.SyncAll, 0, AckLevel.Applied, 1000, AckTimeoutAction.Fail));
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Network = m => m.To.Value != "n3" && m.From.Value != "n3";
+        var entry = cluster.Propose("w");
+        cluster.Settle(rounds: 3);
+        Assert.True(Acked(cluster) < entry.Lsn);
+
+        cluster.Network = _ => true;
+        cluster.Settle(rounds: 15);
+        Assert.Equal(entry.Lsn, Acked(cluster));
+    }
+
+    [Fact]
+    public void Received_confirmations_do_not_wait_for_the_follower_disk()
+    {
+        var cluster = new CoreCluster(2, ack: SemiSync(1, AckLevel.Received));
+        cluster.StartAll();
+        cluster.Settle();
+        cluster["n2"].HoldAppends = true;
+        var entry = cluster.Propose("w");
+        cluster.DeliverAll();
+
+        Assert.Equal(entry.Lsn, Acked(cluster));
+        Assert.True(cluster.Core("n1").Followers.Single().Match < entry.Lsn);
+    }
+
+    [Fact]
+    public void Applied_confirmations_wait_until_the_follower_applied_the_write()
+    {
+        var cluster = new CoreCluster(2, ack: SemiSync(1, AckLevel.Applied));
+        cluster.StartAll();
+        cluster.Settle();
+        cluster["n2"].HoldAppends = true;
+        var entry = cluster.Propose("w");
+        cluster.DeliverAll();
+        Assert.True(Acked(cluster) < entry.Lsn);
+
+        cluster.ReleaseHeld("n2");
+        cluster.DeliverAll();
+        Assert.Equal(entry.Lsn, Acked(cluster));
+    }
+
+    [Fact]
+    public void Flushed_confirmations_make_the_follower_fsync_before_answering()
+    {
+        var cluster = new CoreCluster(2, ack: SemiSync(1, AckLevel.Flushed));
+        cluster.StartAll();
+        cluster.Settle();
+        cluster["n2"].SyncEveryAppend = false;
+        var entry = cluster.Propose("w");
+        cluster.DeliverAll();
+
+        Assert.Equal(entry.Lsn, Acked(cluster));
+        Assert.Equal(entry.Lsn, cluster.Core("n2").Flushed);
+        var append = cluster.Sent.OfType<AppendEntries>().Last(m => m.EntryCount > 0);
+        Assert.Equal(AckLevel.Flushed, append.RequiredAck);
+    }
+
+    [Fact]
+    public void Async_mode_neither_waits_nor_asks_followers_to_fsync()
+    {
+        var cluster = new CoreCluster(2);
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Network = _ => false;
+        var entry = cluster.Propose("w");
+        Assert.Equal(entry.Lsn, Acked(cluster));
+        Assert.All(cluster.Sent.OfType<AppendEntries>(), m => Assert.Null(m.RequiredAck));
+    }
+
+    [Fact]
+    public void Under_the_fail_policy_unconfirmed_writes_time_out_and_new_ones_are_refused()
+    {
+        var cluster = new CoreCluster(3, ack: SemiSync(1));
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Network = _ => false;
+        var entry = cluster.Propose("w");
+        var leader = cluster.Core("n1");
+
+        cluster.Advance(500);
+        Assert.Equal(Lsn.Zero, cluster.TimedOut);
+        cluster.Advance(600);
+        Assert.Equal(entry.Lsn, cluster.TimedOut);
+        Assert.Equal(1, leader.Acks!.TimedOutWrites);
+
+        Assert.Null(leader.WritesRefused);
+        cluster.Settle(rounds: cluster.Options.ResubscribeAfterMs * 3 / cluster.Options.HeartbeatIntervalMs);
+        Assert.Equal(AckWindowError, leader.WritesRefused);
+    }
+
+    [Fact]
+    public void Under_the_degrade_policy_the_leader_goes_async_and_recovers_by_itself()
+    {
+        var cluster = new CoreCluster(3, ack: SemiSync(1, onTimeout: AckTimeoutAction.Degrade));
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Network = _ => false;
+        var first = cluster.Propose("w1");
+        var leader = cluster.Core("n1");
+        Assert.True(leader.AckedLsn < first.Lsn);
+
+        cluster.Advance(1_100);
+        Assert.True(leader.Acks!.IsDegraded);
+        Assert.Equal(first.Lsn, leader.AckedLsn);
+        var second = cluster.Propose("w2");
+        Assert.Equal(second.Lsn, leader.AckedLsn);
+        Assert.Null(leader.WritesRefused);
+
+        cluster.Network = _ => true;
+        cluster.Settle();
+        Assert.False(leader.Acks.IsDegraded);
+        Assert.Equal(1, leader.Acks.Degradations);
+        var third = cluster.Propose("w3");
+        Assert.True(leader.AckedLsn < third.Lsn, "waiting for followers again");
+        cluster.Settle(rounds: 2);
+        Assert.Equal(third.Lsn, leader.AckedLsn);
+    }
+
+    [Fact]
+    public void Learners_do_not_count_towards_acknowledgement()
+    {
+        var cluster = new CoreCluster(3, ack: SemiSync(1));
+        cluster.StartAll();
+        var leader = cluster.Core("n1");
+        var settings = leader.Settings;
+        leader.ProposeSettings(settings with
+        {
+            Members = [.. settings.Members.Select(m => m.Id.Value == "n1" ? m : m with { Role = MemberRole.Learner })],
+        });
+        cluster.Settle();
+
+        var entry = cluster.Propose("w");
+        cluster.Settle(rounds: 3);
+        Assert.True(leader.AckedLsn < entry.Lsn);
+        Assert.Equal(entry.Lsn, cluster.Core("n2").Appended);
+    }
+
+    [Fact]
+    public void Cluster_settings_travel_through_the_log_to_every_node()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        var leader = cluster.Core("n1");
+        var entry = leader.ProposeSettings(leader.Settings with { Ack = SemiSync(2, AckLevel.Applied) });
+        cluster.Settle();
+
+        foreach (var id in new[] { "n2", "n3" })
+        {
+            Assert.Equal(SemiSync(2, AckLevel.Applied), cluster.Core(id).Settings.Ack);
+            Assert.Equal(entry.Lsn, cluster.Core(id).SettingsLsn);
+        }
+    }
+
+    [Fact]
+    public void Rolling_back_a_settings_entry_restores_the_previous_settings()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        cluster.Settle();
+        var leader = cluster.Core("n1");
+        leader.ProposeSettings(leader.Settings with { Ack = SemiSync(1) });
+        cluster.Settle();
+        Assert.Equal(AckMode.SemiSync, cluster.Core("n2").Settings.Ack.Mode);
+
+        cluster.Crash("n1", keepEntries: 1);
+        cluster.Start("n1");
+        cluster.Settle();
+
+        Assert.Equal(AckMode.Async, cluster.Core("n2").Settings.Ack.Mode);
+        Assert.Equal(Lsn.Zero, cluster.Core("n2").SettingsLsn);
+    }
+
+    [Theory]
+    [InlineData("async", AckMode.Async, 0)]
+    [InlineData("semi-sync any 1", AckMode.SemiSync, 1)]
+    [InlineData("  SEMI-SYNC   ANY  3 ", AckMode.SemiSync, 3)]
+    [InlineData("semi-sync 2", AckMode.SemiSync, 2)]
+    [InlineData("sync all", AckMode.SyncAll, 0)]
+    public void Modes_parse_as_written_in_config(string text, AckMode mode, int count)
+    {
+        Assert.True(AckPolicy.TryParseMode(text, out var parsedMode, out var parsedCount));
+        Assert.Equal((mode, count), (parsedMode, parsedCount));
+    }
+
+    [Theory]
+    [InlineData("semi-sync any 0")]
+    [InlineData("semi-sync any")]
+    [InlineData("quorum")]
+    public void Bad_modes_are_refused(string text) => Assert.False(AckPolicy.TryParseMode(text, out _, out _));
+
+    [Fact]
+    public void Settings_round_trip_through_their_encoding()
+    {
+        var settings = new ClusterSettings(
+            [new Member(new NodeId("n1"), "127.0.0.1:17379", "127.0.0.1:7379", MemberRole.Voter), new Member(new NodeId("n4"), "h:1", "", MemberRole.Learner)],
+            new AckPolicy(AckMode.SemiSync, 2, AckLevel.Received, 750, AckTimeoutAction.Degrade));
+        var decoded = ClusterSettings.Decode(settings.Encode());
+        Assert.Equal(settings.Members, decoded.Members);
+        Assert.Equal(settings.Ack, decoded.Ack);
+    }
+
+    private const string AckWindowError = "NOREPLICAS Not enough good replicas to write.";
+}
