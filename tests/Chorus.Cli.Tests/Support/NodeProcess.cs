@@ -64,6 +64,12 @@ internal sealed partial class NodeProcess : IDisposable
         await _process.WaitForExitAsync(timeout.Token);
     }
 
+    /// <summary>SIGSTOP: the process freezes (a long GC pause, or a stopped VM) but keeps its sockets.</summary>
+    public void Pause() => _ = Signal(_process.Id, 19);
+
+    /// <summary>SIGCONT: the process carries on where it stopped.</summary>
+    public void Resume() => _ = Signal(_process.Id, 18);
+
     public string Output
     {
         get

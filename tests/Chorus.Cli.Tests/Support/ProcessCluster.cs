@@ -17,9 +17,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly NodeProcess?[] _processes;
     private readonly Dictionary<string, string> _fsync;
 
-    private ProcessCluster(int size, Dictionary<string, string> fsync)
+    private readonly string[] _extraArguments;
+
+    private ProcessCluster(int size, Dictionary<string, string> fsync, string[] extraArguments)
     {
         _fsync = fsync;
+        _extraArguments = extraArguments;
         Members = [.. Enumerable.Range(1, size).Select(i => new Member($"n{i}", FreePort(), FreePort(), FreePort()))];
         _processes = new NodeProcess?[size];
     }
@@ -31,9 +34,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public Member this[string id] => Members.Single(m => m.Id == id);
 
     /// <summary>Starts every node and waits until the leader sees every follower streaming.</summary>
-    public static async Task<ProcessCluster> StartAsync(int size = 3, Dictionary<string, string>? fsync = null)
+    public static async Task<ProcessCluster> StartAsync(int size = 3, Dictionary<string, string>? fsync = null, params string[] arguments)
     {
-        var cluster = new ProcessCluster(size, fsync ?? []);
+        var cluster = new ProcessCluster(size, fsync ?? [], arguments);
         foreach (var member in cluster.Members)
         {
             cluster.Start(member.Id);
@@ -57,12 +60,17 @@ internal sealed class ProcessCluster : IAsyncDisposable
             "--leader", Members[0].Id,
             "--fsync", _fsync.GetValueOrDefault(id, "everysec"),
             "--peers", string.Join(',', Members.Select(m => $"{m.Id}=127.0.0.1:{Text(m.PeerPort)}")),
+            .. _extraArguments,
         ]);
     }
 
     public Task KillAsync(string id) => _processes[Index(id)]!.KillAsync();
 
     public Task StopAsync(string id) => _processes[Index(id)]!.StopAsync();
+
+    public void Pause(string id) => _processes[Index(id)]!.Pause();
+
+    public void Resume(string id) => _processes[Index(id)]!.Resume();
 
     public async Task<Dictionary<string, string>> InfoAsync(string id, string section = "replication")
     {
@@ -116,6 +124,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         foreach (var process in _processes.Where(p => p is not null))
         {
+            process!.Resume();
             try
             {
                 await process!.StopAsync();
