@@ -6,6 +6,7 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     ServeCommand.Create(),
     ClusterUpCommand.Create(),
     StatusCommand.Create(),
+    SimCommand.Create(),
 };
 // Signals are handled by the commands themselves, which stop nodes cleanly however long it takes.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,48 @@
+using Chorus.Commands.Keyspace;
+using Chorus.Commands.Logical;
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Storage;
+using Chorus.Storage.InMemory;
+
+namespace Chorus.Simulation.Checkers.Prefix;
+
+/// <summary>
+/// What a replica's data must be: its log replayed, entry by entry in LSN order, into a fresh
+/// in-memory engine with the production applier. Kept up to date incrementally; rebuilt from
+/// scratch when the replica's log no longer holds what was replayed (a crash, a rollback).
+/// </summary>
+internal sealed class ShadowReplica
+{
+    private InMemoryStorageEngine _storage = new();
+    private LogPosition _through = LogPosition.Zero;
+
+    public Lsn Through => _through.Lsn;
+
+    /// <summary>Replays what the replica's log gained since last time; returns the entries replayed.</summary>
+    public List<LogEntry> CatchUp(IStorageEngine replica)
+    {
+        if (_through.Lsn != Lsn.Zero && LogColumn.At(replica, _through.Lsn)?.Position != _through)
+        {
+            _storage = new InMemoryStorageEngine();
+            _through = LogPosition.Zero;
+        }
+        var replayed = LogColumn.From(replica, _through.Lsn.Next).ToList();
+        if (replayed.Count == 0)
+        {
+            return replayed;
+        }
+        var keyspace = new StagedKeyspace(_storage);
+        foreach (var entry in replayed)
+        {
+            LogApplier.Apply(entry, keyspace);
+        }
+        using var batch = _storage.NewBatch();
+        keyspace.FlushTo(batch);
+        _storage.Write(batch, sync: false);
+        _through = replayed[^1].Position;
+        return replayed;
+    }
+
+    public string Digest() => KeyspaceDigest.Compute(_storage).Digest;
+}

@@ -1,0 +1,75 @@
+using System.Buffers;
+using Chorus.Resp;
+using Chorus.Server.Node;
+using Chorus.Simulation.Engine;
+using Chorus.Simulation.Network;
+using Chorus.Simulation.Nodes;
+using Chorus.Simulation.Workloads;
+
+namespace Chorus.Simulation.Clients;
+
+/// <summary>
+/// The client-facing side of the nodes: carries requests and replies across the client network
+/// (a latency each way), runs reads against the node's storage as the RESP front end does, and
+/// hands writes to the driver as one batch per request, as the front end groups a pipeline.
+/// </summary>
+internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, LatencyDistribution latency)
+{
+    public void Send(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops) =>
+        scheduler.After(latency.Sample(random), () =>
+        {
+            if (node.State == NodeState.Down)
+            {
+                Back(() => client.OnRefused(requestId));
+            }
+            else if (ops[0].IsWrite)
+            {
+                SubmitWrites(client, requestId, node, ops);
+            }
+            else
+            {
+                node.Read(
+                    ops[0].Command(),
+                    reply => Back(() => client.OnReply(requestId, new ClientReply([reply], [null]))),
+                    () => Back(() => client.OnLost(requestId)));
+            }
+        });
+
+    private void SubmitWrites(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops)
+    {
+        var batch = new ClientWriteBatch();
+        foreach (var op in ops)
+        {
+            batch.Commands.Add(op.Command());
+        }
+        node.SubmitWrites(
+            batch,
+            done: () =>
+            {
+                var replies = Parse(batch.Replies.WrittenMemory);
+                var positions = WritePositions.Attribute(ops, replies, batch.LastWrittenLsn, node.Storage);
+                batch.Dispose();
+                Back(() => client.OnReply(requestId, new ClientReply(replies, positions)));
+            },
+            lost: () =>
+            {
+                batch.Dispose();
+                Back(() => client.OnLost(requestId));
+            });
+    }
+
+    private void Back(Action deliver) => scheduler.After(latency.Sample(random), deliver);
+
+    private static List<RespValue> Parse(ReadOnlyMemory<byte> bytes)
+    {
+        var replies = new List<RespValue>();
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
+        while (!reader.End)
+        {
+            var status = RespReplyParser.TryParse(ref reader, out var value);
+            Chorus.Core.Invariant.That(status == OperationStatus.Done, "the driver writes whole replies");
+            replies.Add(value!);
+        }
+        return replies;
+    }
+}

@@ -1,0 +1,7 @@
+using Chorus.Core;
+using Chorus.Resp;
+
+namespace Chorus.Simulation.Clients;
+
+/// <summary>A node's answer to one request: a reply per command, and for writes where each landed in the log.</summary>
+internal sealed record ClientReply(IReadOnlyList<RespValue> Replies, IReadOnlyList<LogPosition?> Positions);

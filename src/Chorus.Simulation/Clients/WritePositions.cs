@@ -1,0 +1,40 @@
+using System.Buffers.Binary;
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Resp;
+using Chorus.Simulation.History;
+using Chorus.Simulation.Workloads;
+using Chorus.Storage;
+
+namespace Chorus.Simulation.Clients;
+
+/// <summary>
+/// Where each write of an acknowledged batch landed in the leader's log. The driver reports the
+/// batch's last LSN; the writes that changed something took consecutive LSNs up to it.
+/// </summary>
+internal static class WritePositions
+{
+    public static LogPosition?[] Attribute(IReadOnlyList<PlannedOp> ops, IReadOnlyList<RespValue> replies, Lsn lastWritten, IStorageEngine leaderStorage)
+    {
+        var positions = new LogPosition?[ops.Count];
+        var lsn = lastWritten;
+        for (var i = ops.Count - 1; i >= 0 && lsn > Lsn.Zero; i--)
+        {
+            var wrote = !replies[i].IsError && !(ops[i].Kind == OpKind.SetIfAbsent && replies[i].IsNull);
+            if (wrote)
+            {
+                positions[i] = PositionAt(leaderStorage, lsn);
+                lsn = lsn.Previous;
+            }
+        }
+        return positions;
+    }
+
+    private static LogPosition? PositionAt(IStorageEngine storage, Lsn lsn)
+    {
+        Span<byte> key = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(key, lsn.Value);
+        var encoded = storage.Get(StorageColumn.Log, key);
+        return encoded is null ? null : LogEntryCodec.Decode(encoded).Position;
+    }
+}

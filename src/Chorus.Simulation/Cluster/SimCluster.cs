@@ -1,0 +1,162 @@
+using Chorus.Commands.Data;
+using Chorus.Commands.Execution;
+using Chorus.Core;
+using Chorus.Replication;
+using Chorus.Server.Node;
+using Chorus.Simulation.Engine;
+using Chorus.Simulation.Network;
+using Chorus.Simulation.Nodes;
+using Chorus.Storage;
+using Chorus.Storage.InMemory;
+
+namespace Chorus.Simulation.Cluster;
+
+/// <summary>
+/// The nodes and the network between them, and the background activity production has: the
+/// loop's 10 ms idle tick, the once-a-second WAL syncer (fsync=everysec), transport reconnects.
+/// Leadership is fixed by configuration (n1), as in the server today.
+/// </summary>
+internal sealed class SimCluster
+{
+    public const long TickIntervalUs = 10_000;
+    public const long SyncIntervalUs = 1_000_000;
+    public const long ReconnectMinUs = 20_000;
+    public const long ReconnectMaxUs = 200_000;
+
+    private readonly Scheduler _scheduler;
+    private readonly SimRandom _random;
+    private readonly TraceLog _trace;
+    private readonly ClusterSetup _setup;
+    private readonly Dictionary<NodeId, SimNode> _byId = [];
+    private readonly IMessageTamper? _tamper;
+
+    public SimCluster(Scheduler scheduler, SimRandom random, TraceLog trace, ClusterSetup setup)
+    {
+        _scheduler = scheduler;
+        _random = random;
+        _trace = trace;
+        _setup = setup;
+        Members = [.. Enumerable.Range(1, setup.NodeCount).Select(i => new NodeId($"n{i}"))];
+        Leader = Members[0];
+        Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = (to, bytes) => _byId[to].Receive(bytes, _tamper) };
+        _tamper = setup.Mode.NetworkVariant?.Invoke(Leader, Members);
+        var commands = new CommandTable(DataCommands.All);
+        foreach (var id in Members)
+        {
+            _byId[id] = NewNode(id, commands);
+        }
+        Nodes = [.. Members.Select(id => _byId[id])];
+    }
+
+    public IReadOnlyList<NodeId> Members { get; }
+
+    public IReadOnlyList<SimNode> Nodes { get; }
+
+    /// <summary>Where clients send writes: the configured leader.</summary>
+    public NodeId Leader { get; }
+
+    public SimNetwork Network { get; }
+
+    public AuthoredLog Authored { get; } = new();
+
+    public List<NodeFailure> Failures { get; } = [];
+
+    public SimNode this[NodeId id] => _byId[id];
+
+    public void StartAll()
+    {
+        foreach (var node in Nodes)
+        {
+            Start(node, connect: false);
+        }
+        foreach (var from in Members)
+        {
+            foreach (var to in Members.Where(m => m != from))
+            {
+                ConnectLater(from, to);
+            }
+        }
+    }
+
+    /// <summary>(Re)starts a node on its disk, with its background activity and reconnecting peers.</summary>
+    public void Start(SimNode node, bool connect = true)
+    {
+        node.Start(_random.NextSeed());
+        Trace(node.Id, () => $"start: {Describe(node)}");
+        Every(node, TickIntervalUs, node => node.Tick());
+        if (_setup.Durability == DurabilityPolicy.EverySecond)
+        {
+            Every(node, SyncIntervalUs, node => node.SyncInBackground());
+        }
+        if (node.Storage is IWriteback writeback)
+        {
+            Every(node, SyncIntervalUs, _ => writeback.Writeback());
+        }
+        if (connect)
+        {
+            foreach (var peer in Members.Where(m => m != node.Id))
+            {
+                ConnectLater(node.Id, peer);
+                ConnectLater(peer, node.Id);
+            }
+        }
+    }
+
+    /// <summary>The stream from <paramref name="from"/> to <paramref name="to"/> is re-established after a backoff, if it can be.</summary>
+    public void ConnectLater(NodeId from, NodeId to) =>
+        _scheduler.After(_random.Between(ReconnectMinUs, ReconnectMaxUs), () =>
+        {
+            if (_byId[from].State != NodeState.Down && _byId[to].State != NodeState.Down && !Network.IsCut(from, to))
+            {
+                Trace(from, () => $"stream to {to} established");
+                _byId[from].PeerConnected(to);
+            }
+        });
+
+    public static string Describe(SimNode node) => node.Driver is { } driver
+        ? $"{(driver.IsLeader ? "leader" : "follower")} applied={driver.Applied.Applied} epoch={driver.Status.Epoch}"
+        : node.State.ToString().ToLowerInvariant();
+
+    private SimNode NewNode(NodeId id, CommandTable commands)
+    {
+        var disk = new InMemoryStorageEngine();
+        IStorageEngine storage = new LogTap(disk, id, Authored);
+        if (_setup.Mode.StorageVariant is { } variant)
+        {
+            storage = variant(id, Leader, storage);
+        }
+        var options = new NodeDriverOptions(new ClusterConfig(id, Leader, Members) { InitialAck = _setup.Mode.Ack })
+        {
+            Durability = _setup.Durability,
+            ClientEndpoint = $"{id}.sim:6379",
+        };
+        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures);
+    }
+
+    /// <summary>A periodic activity of one life of a node: it stops when the node goes down, and skips while it is paused.</summary>
+    private void Every(SimNode node, long periodUs, Action<SimNode> action)
+    {
+        var incarnation = node.Incarnation;
+        void Fire()
+        {
+            if (node.Incarnation != incarnation || node.State == NodeState.Down)
+            {
+                return;
+            }
+            if (node.State == NodeState.Up)
+            {
+                action(node);
+            }
+            _scheduler.After(periodUs, Fire);
+        }
+        _scheduler.After(_random.Between(1, periodUs), Fire);
+    }
+
+    private void Trace(NodeId node, Func<string> text)
+    {
+        if (_trace.Enabled)
+        {
+            _trace.Add(_scheduler.NowUs, node.Value, text());
+        }
+    }
+}

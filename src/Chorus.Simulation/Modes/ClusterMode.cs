@@ -1,0 +1,46 @@
+using Chorus.Core;
+using Chorus.Replication.Quorum;
+using Chorus.Simulation.Network;
+using Chorus.Storage;
+
+namespace Chorus.Simulation.Modes;
+
+/// <summary>
+/// A cluster configuration the simulator can run: how the cluster replicates and acknowledges,
+/// where clients read, and what it promises (the checks whose violations are failures rather
+/// than documented anomalies). Deliberately broken variants are modes too, marked
+/// <see cref="IsBroken"/>, with the hooks (storage and network decorators) that break them.
+/// </summary>
+public sealed class ClusterMode
+{
+    public required string Name { get; init; }
+
+    public required string Description { get; init; }
+
+    /// <summary>When the leader acknowledges a write (async, semi-sync any K, sync all).</summary>
+    public AckPolicy Ack { get; init; } = AckPolicy.Default;
+
+    public ReadRouting Reads { get; init; } = ReadRouting.Leader;
+
+    /// <summary>For <see cref="ReadRouting.LeaderWindow"/>: how long after a write the session reads at the leader.</summary>
+    public long LeaderWindowMs { get; init; }
+
+    public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.EverySecond;
+
+    /// <summary>A deliberately broken variant: it exists to prove a checker catches the bug.</summary>
+    public bool IsBroken { get; init; }
+
+    /// <summary>For a broken variant: the check that must report it.</summary>
+    public string? CaughtBy { get; init; }
+
+    /// <summary>Wraps a node's storage (node, leader, storage) — e.g. a disk that lies about fsync.</summary>
+    public Func<NodeId, NodeId, IStorageEngine, IStorageEngine>? StorageVariant { get; init; }
+
+    /// <summary>Rewrites messages on delivery (leader, members) — e.g. entries reordered for one follower.</summary>
+    public Func<NodeId, IReadOnlyList<NodeId>, IMessageTamper>? NetworkVariant { get; init; }
+
+    /// <summary>The checks this mode promises to pass, given its durability and the faults.</summary>
+    public required Func<ClaimContext, IReadOnlySet<string>> Claims { get; init; }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,105 @@
+using Chorus.Replication.Quorum;
+using Chorus.Simulation.Checkers;
+using Chorus.Simulation.Variants;
+using Chorus.Storage;
+
+namespace Chorus.Simulation.Modes;
+
+/// <summary>
+/// Every mode the simulator can run, by name. Today: single-leader replication with a leader
+/// fixed by configuration — asynchronous (read at the leader or at any node), semi-synchronous
+/// and synchronous — and the deliberately broken variants. Failover modes join this list when
+/// elections arrive; the simulator, workloads and checkers stay as they are.
+/// </summary>
+public static class ClusterModes
+{
+    private static readonly string[] Always = [CheckNames.Prefix, CheckNames.Convergence, CheckNames.Invariants];
+
+    private static readonly string[] Reads = [CheckNames.Linearizability];
+
+    private static readonly string[] Sessions = [.. CheckNames.SessionGuarantees];
+
+    /// <summary>Guarantees that hold wherever reads go, because every replica holds a prefix of one log.</summary>
+    private static readonly string[] PrefixOrdered = [CheckNames.MonotonicWrites, CheckNames.WritesFollowReads, CheckNames.ConsistentPrefix];
+
+    /// <summary>Leader reads: one copy serves every read, so everything holds while no acknowledged write can be lost.</summary>
+    public static readonly ClusterMode Async = new()
+    {
+        Name = "async",
+        Description = "single leader, asynchronous replication, clients read at the leader",
+        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, Reads, Sessions, [CheckNames.AckedWriteLoss]),
+    };
+
+    /// <summary>Reads anywhere: followers lag, so read-your-writes and monotonic reads are not promised.</summary>
+    public static readonly ClusterMode AsyncFollowerReads = new()
+    {
+        Name = "async-follower-reads",
+        Description = "single leader, asynchronous replication, clients read at a random node",
+        Reads = ReadRouting.AnyNode,
+        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, PrefixOrdered, [CheckNames.AckedWriteLoss]),
+    };
+
+    /// <summary>
+    /// Acknowledged once one follower has flushed the write. Without failover this promises no
+    /// more than async when the leader loses power: the fixed leader returns with a shorter log
+    /// and the follower's copy is rolled back (recorded in its rollback file). Failover modes will
+    /// keep that copy instead.
+    /// </summary>
+    public static readonly ClusterMode SemiSyncOne = new()
+    {
+        Name = "semi-sync-1",
+        Description = "single leader, acknowledged after 1 follower flushed (semi-sync any 1), clients read at the leader",
+        Ack = new AckPolicy(AckMode.SemiSync, 1, AckLevel.Flushed, 1000, AckTimeoutAction.Fail),
+        Claims = Async.Claims,
+    };
+
+    /// <summary>Acknowledged once every follower has flushed the write; a cut-off follower makes writes fail (NOREPLICAS).</summary>
+    public static readonly ClusterMode SyncAll = new()
+    {
+        Name = "sync-all",
+        Description = "single leader, acknowledged after every follower flushed (sync all), clients read at the leader",
+        Ack = new AckPolicy(AckMode.SyncAll, 0, AckLevel.Flushed, 1000, AckTimeoutAction.Fail),
+        Claims = SemiSyncOne.Claims,
+    };
+
+    public static readonly ClusterMode BrokenOutOfOrderFollower = new()
+    {
+        Name = "broken-follower-out-of-order",
+        Description = "BROKEN: follower n2 applies each batch of entries rotated by one (as async)",
+        IsBroken = true,
+        CaughtBy = CheckNames.Prefix,
+        NetworkVariant = (_, members) => new OutOfOrderFollower(members[1]),
+        Claims = Async.Claims,
+    };
+
+    public static readonly ClusterMode BrokenAckBeforeFsync = new()
+    {
+        Name = "broken-ack-before-fsync",
+        Description = "BROKEN: fsync=always, but the leader's disk acknowledges syncs it has not done (as async)",
+        Durability = DurabilityPolicy.Always,
+        IsBroken = true,
+        CaughtBy = CheckNames.AckedWriteLoss,
+        StorageVariant = (node, leader, storage) => node == leader ? new LyingDisk(storage) : storage,
+        Claims = Async.Claims,
+    };
+
+    public static readonly ClusterMode BrokenReadYourWritesWindow = new()
+    {
+        Name = "broken-ryw-window",
+        Description = "BROKEN: claims read-your-writes by reading at the leader for 1 ms after a write, then at any node",
+        Reads = ReadRouting.LeaderWindow,
+        LeaderWindowMs = 1,
+        IsBroken = true,
+        CaughtBy = CheckNames.ReadYourWrites,
+        Claims = context => Set(AsyncFollowerReads.Claims(context), [CheckNames.ReadYourWrites]),
+    };
+
+    public static IReadOnlyList<ClusterMode> All { get; } = [Async, AsyncFollowerReads, SemiSyncOne, SyncAll, BrokenOutOfOrderFollower, BrokenAckBeforeFsync, BrokenReadYourWritesWindow];
+
+    public static IReadOnlyList<ClusterMode> Correct { get; } = [.. All.Where(m => !m.IsBroken)];
+
+    public static ClusterMode Named(string name) =>
+        All.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException($"unknown mode '{name}' (known: {string.Join(", ", All.Select(m => m.Name))})", nameof(name));
+
+    private static HashSet<string> Set(params IEnumerable<string>[] parts) => [.. parts.SelectMany(p => p)];
+}

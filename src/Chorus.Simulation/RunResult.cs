@@ -1,0 +1,26 @@
+using Chorus.Simulation.Checkers;
+using Chorus.Simulation.Faults;
+using Chorus.Simulation.History;
+
+namespace Chorus.Simulation;
+
+/// <summary>Counts from one run.</summary>
+public sealed record RunStats(long Operations, long Events, long MessagesSent, long MessagesDropped, long SimulatedMs, int Crashes);
+
+/// <summary>Everything one run produced: its history, every checker's verdict, what the mode promised, and the trace if asked for.</summary>
+public sealed record RunResult(
+    SimulationConfig Config,
+    OperationHistory History,
+    IReadOnlyList<CheckResult> Checks,
+    IReadOnlySet<string> Claimed,
+    IReadOnlyList<ScheduledFault> Faults,
+    RunStats Stats,
+    string Trace)
+{
+    public CheckResult this[string check] => Checks.Single(c => c.Check == check);
+
+    /// <summary>Checks the mode promised that found violations: these are bugs.</summary>
+    public IEnumerable<CheckResult> BrokenPromises => Checks.Where(c => c.Verdict == Verdict.Fail && Claimed.Contains(c.Check));
+
+    public bool HasViolations => Checks.Any(c => c.Verdict == Verdict.Fail);
+}

@@ -1,0 +1,143 @@
+using Chorus.Simulation.Checkers;
+using Chorus.Simulation.Checkers.Linearizability;
+using Chorus.Simulation.Checkers.Prefix;
+using Chorus.Simulation.Checkers.Sessions;
+using Chorus.Simulation.Clients;
+using Chorus.Simulation.Cluster;
+using Chorus.Simulation.Engine;
+using Chorus.Simulation.Faults;
+using Chorus.Simulation.History;
+using Chorus.Simulation.Modes;
+using Chorus.Simulation.Network;
+using Chorus.Simulation.Nodes;
+using Chorus.Simulation.Workloads;
+using Chorus.Commands.Keyspace;
+
+namespace Chorus.Simulation;
+
+/// <summary>
+/// One simulated run: a cluster of production node drivers on a virtual clock, clients running a
+/// workload, faults from a profile or a script; then every fault is repaired, the cluster is
+/// left quiet, and the checkers judge the recorded history and the replicas. One seeded random
+/// source decides everything, so a run is a pure function of its <see cref="SimulationConfig"/>.
+/// </summary>
+public sealed class Simulation
+{
+    /// <summary>A run that schedules more events than this is a runaway (a bug in the simulator or a livelock).</summary>
+    public const long EventsMax = 50_000_000;
+
+    private readonly SimulationConfig _config;
+    private readonly ClusterMode _mode;
+    private readonly IWorkload _workload;
+    private readonly FaultPlan _faults;
+    private readonly NetworkProfile _network;
+    private readonly SimRandom _random;
+    private readonly TraceLog _trace;
+    private readonly Scheduler _scheduler = new(EventsMax);
+    private readonly TimeProvider _time;
+
+    private Simulation(SimulationConfig config, TimeProvider time)
+    {
+        _config = config;
+        _mode = ClusterModes.Named(config.Mode);
+        _workload = WorkloadRegistry.Named(config.Workload);
+        _faults = FaultPlan.Parse(config.Faults);
+        _network = NetworkProfile.Named(config.Network);
+        _random = new SimRandom(config.Seed);
+        _trace = new TraceLog(config.Trace);
+        _time = time;
+    }
+
+    /// <summary>Runs <paramref name="config"/>; <paramref name="time"/> only bounds the linearizability search.</summary>
+    public static RunResult Run(SimulationConfig config, TimeProvider? time = null) =>
+        new Simulation(config, time ?? TimeProvider.System).Execute();
+
+    private RunResult Execute()
+    {
+        var durability = _config.Durability ?? _mode.Durability;
+        var endUs = _config.DurationMs * 1000;
+        var nodeNames = Enumerable.Range(1, _config.Nodes).Select(i => $"n{i}").ToList();
+        var faults = _faults.Schedule(_random, nodeNames, _config.DurationMs);
+        Note($"mode {_mode.Name}, workload {_workload.Name}, fsync {Storage.DurabilityPolicies.Name(durability)}, network {_network.Name}, seed {_config.Seed}");
+        Note($"faults: {(faults.Count == 0 ? "none" : FaultScript.Format(faults))}");
+
+        var cluster = new SimCluster(_scheduler, _random, _trace, new ClusterSetup(_config.Nodes, _mode, durability, _network));
+        var injector = new FaultInjector(cluster, _scheduler, _trace);
+        var recorder = new HistoryRecorder();
+        var prefix = new PrefixChecker(cluster.Authored);
+        cluster.StartAll();
+        injector.Schedule(faults);
+        StartClients(cluster, recorder, endUs);
+        SamplePrefix(cluster, prefix, endUs);
+        _scheduler.At(endUs, () =>
+        {
+            Note("end of workload: repairing every fault, then quiet");
+            injector.RepairAll();
+        });
+        _scheduler.RunUntil(endUs + (_config.QuiesceMs * 1000));
+
+        var history = recorder.Build();
+        var checks = Judge(cluster, history, prefix);
+        var claimed = _mode.Claims(new ClaimContext(durability, _faults.CrashesNodes));
+        var stats = new RunStats(history.Count, _scheduler.EventsRun, cluster.Network.Sent, cluster.Network.Dropped, _scheduler.NowUs / 1000, injector.Crashes);
+        return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text);
+    }
+
+    private void StartClients(SimCluster cluster, HistoryRecorder recorder, long endUs)
+    {
+        var gateway = new ClientGateway(_scheduler, _random, _network.ClientLatency);
+        var timing = new ClientTiming(_config.ThinkMeanMs * 1000, _config.ClientTimeoutMs * 1000);
+        for (var i = 1; i <= _config.Clients; i++)
+        {
+            var name = $"c{i}";
+            var router = new ReadRouter(_mode, cluster.Members, cluster.Leader);
+            var client = new SimClient(name, _workload.NewClient(name), router, gateway, recorder, cluster, _scheduler, _random, _trace, timing);
+            client.Start(_random.Between(50_000, 150_000), endUs);
+        }
+    }
+
+    /// <summary>Observes the prefix property on every running node at a fixed interval (read-only: it changes nothing).</summary>
+    private void SamplePrefix(SimCluster cluster, PrefixChecker prefix, long endUs)
+    {
+        var intervalUs = _config.PrefixSampleIntervalMs * 1000;
+        for (var atUs = intervalUs; atUs < endUs + (_config.QuiesceMs * 1000); atUs += intervalUs)
+        {
+            _scheduler.At(atUs, () =>
+            {
+                foreach (var node in cluster.Nodes.Where(n => n.State != NodeState.Down))
+                {
+                    prefix.Observe(node.Id.Value, node.Storage, _scheduler.NowUs);
+                }
+            });
+        }
+    }
+
+    private List<CheckResult> Judge(SimCluster cluster, OperationHistory history, PrefixChecker prefix)
+    {
+        var replicas = new List<ReplicaState>();
+        foreach (var node in cluster.Nodes)
+        {
+            prefix.Observe(node.Id.Value, node.Storage, _scheduler.NowUs);
+            var digest = KeyspaceDigest.Compute(node.Storage).Digest;
+            replicas.Add(new ReplicaState(node.Id.Value, node.State == NodeState.Up, node.Driver?.Applied.Applied ?? default, digest));
+            Note($"final {node.Id}: {SimCluster.Describe(node)} digest {digest[..12]}");
+        }
+        var leader = cluster[cluster.Leader];
+        var finalValues = history.Keys().ToDictionary(k => k, k => leader.ReadNow(["GET", k]).AsString(), StringComparer.Ordinal);
+        var checks = new List<CheckResult> { new LinearizabilityChecker(_config.SearchBudget, _time).Check(history) };
+        checks.AddRange(SessionChecker.Check(history));
+        checks.Add(AckedWriteLossChecker.Check(history, finalValues, cluster.Nodes.SelectMany(n => n.Rollbacks.Records)));
+        checks.Add(ConvergenceChecker.Check(replicas));
+        checks.Add(prefix.Result());
+        checks.Add(InvariantsChecker.Check(cluster.Failures));
+        return checks;
+    }
+
+    private void Note(string text)
+    {
+        if (_trace.Enabled)
+        {
+            _trace.Add(_scheduler.NowUs, "sim", text);
+        }
+    }
+}

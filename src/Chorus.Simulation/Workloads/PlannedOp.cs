@@ -1,0 +1,20 @@
+using Chorus.Simulation.History;
+
+namespace Chorus.Simulation.Workloads;
+
+/// <summary>An operation a client is about to invoke, and the command that carries it.</summary>
+public sealed record PlannedOp(OpKind Kind, IReadOnlyList<string> Keys, string? Value = null)
+{
+    public bool IsWrite => Kind is OpKind.Write or OpKind.SetIfAbsent or OpKind.Append or OpKind.Increment;
+
+    public string[] Command() => Kind switch
+    {
+        OpKind.Read => ["GET", Keys[0]],
+        OpKind.MultiRead => ["MGET", .. Keys],
+        OpKind.Write => ["SET", Keys[0], Value!],
+        OpKind.SetIfAbsent => ["SET", Keys[0], Value!, "NX"],
+        OpKind.Append => ["APPEND", Keys[0], AppendList.Encode(Value!)],
+        OpKind.Increment => ["INCR", Keys[0]],
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
+    };
+}

@@ -1,0 +1,63 @@
+using Chorus.Simulation.Checkers;
+using Chorus.Simulation.Tests.Support;
+using Chorus.Storage;
+
+namespace Chorus.Simulation.Tests.Runs;
+
+/// <summary>
+/// The short seeded campaign CI runs: every correct mode, under faults, keeps every promise it
+/// makes; and asynchronous replication with follower reads shows the anomalies DDIA chapter 5
+/// describes. Longer campaigns: `chorus sim --seeds N`.
+/// </summary>
+[Collection(SimulationCampaigns.Name)]
+public sealed class CampaignTests
+{
+    private const int SeedsPerConfiguration = 30;
+
+    public static TheoryData<string, string, string, string> Configurations => new()
+    {
+        { "async", "registers", "network", "everysec" },
+        { "async", "list-append", "chaos", "everysec" },
+        { "async", "list-append", "crash", "always" },
+        { "async", "counters", "clock", "everysec" },
+        { "async-follower-reads", "sessions", "network", "everysec" },
+        { "semi-sync-1", "list-append", "chaos", "everysec" },
+        { "sync-all", "sessions", "network", "everysec" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void Every_mode_keeps_its_promises_under_faults(string mode, string workload, string faults, string fsync)
+    {
+        DurabilityPolicies.TryParse(fsync, out var durability);
+        var report = Seeds.Run(new SimulationConfig { Mode = mode, Workload = workload, Faults = faults, Durability = durability }, SeedsPerConfiguration);
+
+        Assert.True(report.KeptPromises, Seeds.Describe(report));
+        Assert.True(report.Operations > SeedsPerConfiguration * 200, Seeds.Describe(report));
+        Assert.Contains(report.Checks, c => c.Claimed && c.Check == CheckNames.Prefix);
+    }
+
+    /// DDIA ch. 5, "Problems with Replication Lag": reads from asynchronous followers are stale.
+    [Fact]
+    public void Reads_from_asynchronous_followers_show_the_lost_comment_and_time_moving_backwards()
+    {
+        var report = Seeds.Run(new SimulationConfig { Mode = "async-follower-reads", Workload = "sessions" }, SeedsPerConfiguration);
+
+        Assert.True(report.KeptPromises, Seeds.Describe(report));
+        Assert.True(report[CheckNames.ReadYourWrites].RunsViolated > SeedsPerConfiguration / 2, Seeds.Describe(report));
+        Assert.True(report[CheckNames.MonotonicReads].RunsViolated > SeedsPerConfiguration / 2, Seeds.Describe(report));
+        Assert.False(report[CheckNames.ReadYourWrites].Claimed);
+        Assert.Contains("the lost comment", Seeds.Describe(report), StringComparison.Ordinal);
+        Assert.Contains("time moving backwards", Seeds.Describe(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_at_the_leader_show_neither()
+    {
+        var report = Seeds.Run(new SimulationConfig { Mode = "async", Workload = "sessions" }, SeedsPerConfiguration / 3);
+        Assert.Equal(0, report[CheckNames.ReadYourWrites].RunsViolated);
+        Assert.Equal(0, report[CheckNames.MonotonicReads].RunsViolated);
+        Assert.Equal(0, report[CheckNames.Linearizability].RunsViolated);
+        Assert.True(report.KeptPromises, Seeds.Describe(report));
+    }
+}
