@@ -6,6 +6,7 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     ServeCommand.Create(),
     ClusterUpCommand.Create(),
     StatusCommand.Create(),
+    NodeCommand.Create(),
     SimCommand.Create(),
 };
 // Signals are handled by the commands themselves, which stop nodes cleanly however long it takes.

@@ -35,18 +35,11 @@ internal static class ServeCommand
             return 2;
         }
         using var stop = new ShutdownSignal(cancellationToken);
-        await using var node = await ChorusNode.StartAsync(options, cancellationToken: stop.Token);
         try
         {
-            await node.Completion.WaitAsync(stop.Token);
-            return 1; // the node loop ended by itself: it failed
+            return await ChorusNodeHost.RunAsync(options, stop.Token);
         }
-        catch (OperationCanceledException) when (stop.IsRequested)
-        {
-            await node.StopAsync();
-            return 0;
-        }
-        catch (Exception e)
+        catch (Exception e) when (e is IOException or InvalidOperationException or Storage.RocksDb.StorageOpenException)
         {
             await Console.Error.WriteLineAsync($"chorus serve: the node stopped: {e.Message}");
             return 1;

@@ -32,7 +32,10 @@ public sealed class Ready
     /// <summary>Writes up to this LSN (and above <see cref="AckedLsn"/>) were not confirmed in time: fail them.</summary>
     public Lsn TimedOutThrough { get; internal set; }
 
-    public bool IsEmpty => NewEpoch is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0 && TimedOutThrough == Lsn.Zero;
+    /// <summary>The leader says this follower must reload from a snapshot: fetch one from it.</summary>
+    public bool SnapshotRequested { get; internal set; }
+
+    public bool IsEmpty => NewEpoch is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0 && TimedOutThrough == Lsn.Zero && !SnapshotRequested;
 }
 
 /// <summary>A change to the local log, carried out in order.</summary>
@@ -49,6 +52,9 @@ public sealed record AppendOperation(List<LogEntry> Entries) : LogOperation
 
 /// <summary>Roll back and delete every entry after <paramref name="KeepThrough"/>.</summary>
 public sealed record TruncateOperation(Lsn KeepThrough) : LogOperation;
+
+/// <summary>Delete every entry up to <paramref name="Through"/>: the log now starts after it.</summary>
+public sealed record RetireOperation(Lsn Through) : LogOperation;
 
 /// <summary>Read entries from <paramref name="From"/> (at most <paramref name="BytesMax"/>) for a follower.</summary>
 public sealed record LogReadRequest(NodeId Follower, Lsn From, long BytesMax);

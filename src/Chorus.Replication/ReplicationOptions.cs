@@ -20,4 +20,10 @@ public sealed record ReplicationOptions
 
     /// <summary>Recent entries a leader keeps in memory to ship without reading its disk.</summary>
     public long EntryCacheBytesMax { get; init; } = 64 << 20;
+
+    /// <summary>A node with an empty log joins from a snapshot (not by replaying the log) once the log holds more than this.</summary>
+    public long SnapshotNewNodeEntriesMin { get; init; } = 10_000;
+
+    /// <summary>A learner becomes a voting follower once it is at most this many entries behind (negative: never).</summary>
+    public long PromoteLagEntriesMax { get; init; } = 1_000;
 }

@@ -8,7 +8,7 @@ namespace Chorus.Storage.RocksDb;
 /// <see cref="StorageColumn"/>. Reads, writes and <see cref="Sync"/> may run on different
 /// threads; <see cref="Dispose"/> must not overlap any other call (stop the syncer first).
 /// </summary>
-public sealed class RocksDbStorageEngine : IStorageEngine
+public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
 {
     private readonly RocksDbSharp.RocksDb _db;
     private readonly ColumnFamilyHandle[] _handles;

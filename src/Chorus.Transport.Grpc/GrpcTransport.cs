@@ -3,6 +3,7 @@ using System.Net;
 using Chorus.Core;
 using Chorus.Replication.Messages;
 using Chorus.Transport.Grpc.Protocol;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
@@ -99,6 +100,16 @@ public sealed class GrpcTransport : IAsyncDisposable
             throw new InvalidOperationException($"no peer address is known for the leader {leader}");
         }
         return await link.Connection.Client.ForwardAsync(request, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Starts streaming a snapshot from <paramref name="leader"/>.</summary>
+    public AsyncServerStreamingCall<SnapshotChunk> FetchSnapshot(NodeId leader, CancellationToken cancellationToken)
+    {
+        if (!_links.TryGetValue(leader, out var link))
+        {
+            throw new InvalidOperationException($"no peer address is known for the leader {leader}");
+        }
+        return link.Connection.Client.FetchSnapshot(new SnapshotRequest { From = _self.Value }, cancellationToken: cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

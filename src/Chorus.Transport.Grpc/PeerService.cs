@@ -9,8 +9,38 @@ using Microsoft.Extensions.Logging;
 namespace Chorus.Transport.Grpc;
 
 /// <summary>The server side of the peer protocol: receives streams and forwarded writes.</summary>
-public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
+public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISnapshotSource snapshots, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
 {
+    /// <summary>Bytes per snapshot chunk: large enough to amortise framing, small enough to stream smoothly.</summary>
+    public const int SnapshotChunkBytes = 1 << 20;
+
+    public override async Task FetchSnapshot(SnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
+    {
+        using var snapshot = await snapshots.CreateAsync(request.From, context.CancellationToken);
+        var files = new DirectoryInfo(snapshot.Directory).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
+        var manifest = new SnapshotManifest
+        {
+            Epoch = snapshot.Position.Epoch.Value,
+            Lsn = snapshot.Position.Lsn.Value,
+            TotalBytes = (ulong)files.Sum(f => f.Length),
+        };
+        manifest.Files.AddRange(files.Select(f => new SnapshotFile { Name = f.Name, Size = (ulong)f.Length }));
+        logger.LogInformation("sending {Requester} a snapshot at {Position}: {Files} files, {Bytes} bytes", request.From, snapshot.Position, files.Length, manifest.TotalBytes);
+        await responseStream.WriteAsync(new SnapshotChunk { Manifest = manifest }, context.CancellationToken);
+        var buffer = new byte[SnapshotChunkBytes];
+        for (var i = 0; i < files.Length; i++)
+        {
+            await using var stream = new FileStream(files[i].FullName, FileMode.Open, FileAccess.Read, FileShare.Read, SnapshotChunkBytes, useAsync: true);
+            long offset = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer, context.CancellationToken)) > 0)
+            {
+                await responseStream.WriteAsync(new SnapshotChunk { File = (uint)i, Offset = (ulong)offset, Data = ByteString.CopyFrom(buffer, 0, read) }, context.CancellationToken);
+                offset += read;
+            }
+        }
+    }
+
     public override async Task<StreamSummary> Stream(IAsyncStreamReader<PeerFrame> requestStream, ServerCallContext context)
     {
         // Streams never end on their own: end them when the node stops, so shutdown is prompt.

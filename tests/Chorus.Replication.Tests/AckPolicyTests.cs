@@ -159,7 +159,7 @@ public sealed class AckPolicyTests
     [Fact]
     public void Learners_do_not_count_towards_acknowledgement()
     {
-        var cluster = new CoreCluster(3, ack: SemiSync(1));
+        var cluster = new CoreCluster(3, new ReplicationOptions { PromoteLagEntriesMax = -1 }, SemiSync(1));
         cluster.StartAll();
         var leader = cluster.Core("n1");
         var settings = leader.Settings;

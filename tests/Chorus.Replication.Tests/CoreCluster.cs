@@ -73,6 +73,14 @@ internal sealed class CoreCluster
         Process(node);
     }
 
+    /// <summary>The follower installs a snapshot of the leader (as the host does when asked) and restarts on it.</summary>
+    public void InstallSnapshot(string id)
+    {
+        this[id].InstallSnapshotOf(this[Leader.Value]);
+        Crash(id);
+        Start(id);
+    }
+
     /// <summary>The node stops; its disk keeps only the first <paramref name="keepEntries"/> entries if given (a crash losing unsynced writes).</summary>
     public void Crash(string id, int? keepEntries = null)
     {
@@ -163,10 +171,14 @@ internal sealed class CoreCluster
             {
                 Carry(node, operation);
             }
+            if (ready.SnapshotRequested)
+            {
+                node.SnapshotRequests++;
+            }
             foreach (var read in ready.LogReads)
             {
                 var from = read.From;
-                core.OnLogRead(read.Follower, from, [.. node.Log.Where(e => e.Lsn >= from).Take(8)]);
+                core.OnLogRead(read.Follower, from, [.. node.Log.Where(e => e.Lsn >= from && e.Lsn > node.LogBase.Lsn).Take(8)]);
             }
             foreach (var message in ready.Messages)
             {
@@ -193,6 +205,9 @@ internal sealed class CoreCluster
                     break;
                 }
                 core.OnAppended(append.Entries[^1].Lsn, synced: append.Sync || node.SyncEveryAppend);
+                break;
+            case RetireOperation retire:
+                node.LogBase = new LogPosition(node.Log[(int)retire.Through.Value - 1].Epoch, retire.Through);
                 break;
             case TruncateOperation truncate:
                 node.RolledBack.AddRange(node.Log.Skip((int)truncate.KeepThrough.Value));
@@ -240,13 +255,27 @@ internal sealed class CoreNode(NodeId id)
 
     public IEnumerable<string> Payloads => Log.Where(e => e.Kind == PayloadKind.Logical).Select(e => System.Text.Encoding.UTF8.GetString(e.Payload.Span));
 
+    /// <summary>The position the log starts after (entries up to it were retired or came in a snapshot).</summary>
+    public LogPosition LogBase { get; set; }
+
+    public int SnapshotRequests { get; set; }
+
     public EpochHistory RestoreHistory()
     {
-        var history = EpochHistory.Empty();
-        foreach (var entry in Log)
+        var history = new EpochHistory(LogBase, LogBase);
+        foreach (var entry in Log.Where(e => e.Lsn > LogBase.Lsn))
         {
             history.Append(entry.Position);
         }
         return history;
+    }
+
+    /// <summary>What installing a checkpoint of <paramref name="source"/> does to this node's disk.</summary>
+    public void InstallSnapshotOf(CoreNode source)
+    {
+        Log.Clear();
+        Log.AddRange(source.Log);
+        LogBase = source.LogBase;
+        StoredEpoch = source.StoredEpoch;
     }
 }

@@ -90,6 +90,17 @@ public sealed class EpochHistory
         Last = new LogPosition(epoch, keepThrough);
     }
 
+    /// <summary>Entries up to <paramref name="through"/> are retired: the log now starts after it.</summary>
+    public void RetireThrough(Lsn through)
+    {
+        Invariant.That(through > Base.Lsn && through <= Last.Lsn, "retirement stays within the log");
+        var epoch = EpochAt(through)!.Value;
+        // Keep the epoch holding the new first entry even though it started before the base.
+        var firstKept = through < Last.Lsn ? EpochAt(through.Next)!.Value : epoch;
+        _epochs.RemoveAll(e => e.Epoch < firstKept);
+        Base = new LogPosition(epoch, through);
+    }
+
     /// <summary>The log now starts after <paramref name="newBase"/> (snapshot installed or prefix retired).</summary>
     public void ResetTo(LogPosition newBase)
     {

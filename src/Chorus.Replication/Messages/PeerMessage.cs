@@ -58,6 +58,15 @@ public sealed record Subscribe(
     string ClientEndpoint) : PeerMessage(From, To, Epoch);
 
 /// <summary>
+/// Leader → follower: the entries you need are no longer in my log (or you are new and a snapshot
+/// is faster than the whole log): fetch a snapshot from me, then subscribe from its position.
+/// </summary>
+public sealed record InstallSnapshot(
+    NodeId From,
+    NodeId To,
+    Epoch Epoch) : PeerMessage(From, To, Epoch);
+
+/// <summary>
 /// Leader → follower: your log diverged from mine after <paramref name="KeepThrough"/>;
 /// roll back everything after it (into a rollback file) and subscribe again.
 /// </summary>

@@ -23,6 +23,7 @@ public static class PeerMessageCodec
         AppendResponse = 2,
         Subscribe = 3,
         TruncateLog = 4,
+        InstallSnapshot = 5,
     }
 
     public static byte[] Encode(PeerMessage message)
@@ -71,6 +72,8 @@ public static class PeerMessageCodec
             case TruncateLog m:
                 writer.WriteVarUInt(m.KeepThrough.Value);
                 break;
+            case InstallSnapshot:
+                break;
         }
     }
 
@@ -93,6 +96,7 @@ public static class PeerMessageCodec
             MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt())),
             MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
             MessageType.TruncateLog => new TruncateLog(from, to, epoch, new Lsn(reader.ReadVarUInt())),
+            MessageType.InstallSnapshot => new InstallSnapshot(from, to, epoch),
             _ => throw new CorruptDataException($"unknown peer message type {(byte)type}"),
         };
         if (!reader.IsEnd)
@@ -142,6 +146,7 @@ public static class PeerMessageCodec
         AppendResponse => MessageType.AppendResponse,
         Subscribe => MessageType.Subscribe,
         TruncateLog => MessageType.TruncateLog,
+        InstallSnapshot => MessageType.InstallSnapshot,
         _ => throw new ArgumentException($"unknown message {message.GetType().Name}", nameof(message)),
     };
 

@@ -43,6 +43,11 @@ internal sealed class FollowerRole(ReplicationCore core)
             case TruncateLog truncate:
                 OnTruncateLog(truncate);
                 break;
+            case InstallSnapshot:
+                // Repeated while the snapshot is not installed; the host starts one download at a time.
+                Link.SnapshotRequested = true;
+                core.Pending.SnapshotRequested = true;
+                break;
         }
     }
 

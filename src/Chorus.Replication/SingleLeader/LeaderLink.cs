@@ -25,6 +25,9 @@ public sealed class LeaderLink
     /// <summary>Subscriptions sent (first connect, reconnects, mismatches, truncations).</summary>
     public long Subscriptions { get; internal set; }
 
+    /// <summary>The leader asked this follower to reload from a snapshot.</summary>
+    public bool SnapshotRequested { get; internal set; }
+
     /// <summary>Log truncations (rollbacks of a divergent suffix) carried out.</summary>
     public long Truncations { get; internal set; }
 }

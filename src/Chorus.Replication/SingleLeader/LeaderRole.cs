@@ -14,6 +14,7 @@ internal sealed class LeaderRole
     private readonly Dictionary<NodeId, FollowerProgress> _followers = [];
     private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
     private readonly AckWindow _acks;
+    private readonly HashSet<NodeId> _promoting = [];
 
     public LeaderRole(ReplicationCore core)
     {
@@ -29,6 +30,13 @@ internal sealed class LeaderRole
     public Lsn AckedLsn => _acks.AckedLsn(Voters);
 
     public string? WritesRefused => _acks.WritesRefused(Voters);
+
+    /// <summary>The oldest LSN a connected follower still needs (retention must keep it).</summary>
+    public Lsn NeededFrom =>
+        _followers.Values.Where(f => f.State is FollowerState.Replicating or FollowerState.Truncating)
+            .Select(f => f.Match.Next)
+            .DefaultIfEmpty(_core.History.Last.Lsn.Next)
+            .Min();
 
     private IEnumerable<FollowerProgress> Voters => _followers.Values.Where(f => f.Role == MemberRole.Voter);
 
@@ -65,6 +73,10 @@ internal sealed class LeaderRole
             if (_followers.TryGetValue(member.Id, out var existing))
             {
                 existing.Role = member.Role;
+                if (member.Role == MemberRole.Voter)
+                {
+                    _promoting.Remove(member.Id);
+                }
                 continue;
             }
             _followers[member.Id] = new FollowerProgress(member.Id, member.Role) { ClientEndpoint = member.ClientEndpoint };
@@ -120,9 +132,39 @@ internal sealed class LeaderRole
             if (_core.NowMs - follower.LastSentAtMs >= _core.Options.HeartbeatIntervalMs || follower.LastSentAtMs < 0)
             {
                 SendHeartbeat(follower);
+                if (follower.State == FollowerState.NeedsSnapshot)
+                {
+                    Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch));
+                }
             }
         }
         _acks.Tick(Voters);
+        PromoteCaughtUpLearners();
+    }
+
+    /// <summary>A learner that has caught up becomes a voter, through the log like every membership change.</summary>
+    private void PromoteCaughtUpLearners()
+    {
+        foreach (var learner in _followers.Values.Where(f => f.Role == MemberRole.Learner && f.State == FollowerState.Replicating))
+        {
+            var promotable = _core.Options.PromoteLagEntriesMax >= 0 && _core.History.Last.Lsn.DistanceFrom(learner.Match) <= (ulong)_core.Options.PromoteLagEntriesMax;
+            if (_promoting.Contains(learner.Id) || !promotable)
+            {
+                continue;
+            }
+            var member = _core.Settings.Find(learner.Id);
+            if (member is not null)
+            {
+                _promoting.Add(learner.Id);
+                _core.ProposeSettings(_core.Settings.WithMember(member with { Role = MemberRole.Voter }));
+            }
+        }
+    }
+
+    private void RequireSnapshot(FollowerProgress follower)
+    {
+        follower.State = FollowerState.NeedsSnapshot;
+        Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch));
     }
 
     public void OnAppended()
@@ -153,7 +195,7 @@ internal sealed class LeaderRole
         }
         if (entries.Count == 0)
         {
-            follower.State = FollowerState.NeedsSnapshot;
+            RequireSnapshot(follower);
             return;
         }
         Ship(follower, entries);
@@ -173,9 +215,10 @@ internal sealed class LeaderRole
         follower.ClientEndpoint = subscribe.ClientEndpoint;
         var theirs = EpochHistory.Restore(subscribe.Base, subscribe.Last, subscribe.Epochs);
         var common = _core.History.CommonPoint(theirs);
-        if (common is null || common.Value < _core.History.Base.Lsn)
+        var newNode = subscribe.Last.Lsn == Lsn.Zero && _core.History.Last.Lsn.DistanceFrom(_core.History.Base.Lsn) > (ulong)_core.Options.SnapshotNewNodeEntriesMin;
+        if (common is null || common.Value < _core.History.Base.Lsn || newNode)
         {
-            follower.State = FollowerState.NeedsSnapshot;
+            RequireSnapshot(follower);
             return;
         }
         if (common.Value < subscribe.Last.Lsn)

@@ -198,6 +198,20 @@ public sealed class ReplicationCore
         _follower?.OnPeerConnected(peer);
     }
 
+    /// <summary>
+    /// The host measured the log: retire its prefix if the retention policy says so, keeping what
+    /// connected followers still need (a follower that needs retired entries gets a snapshot).
+    /// </summary>
+    public void ConsiderRetention(RetentionOptions options, LogStats stats)
+    {
+        var neededFrom = _leader?.NeededFrom ?? History.Last.Lsn.Next;
+        if (RetentionPolicy.RetireThrough(options, stats, neededFrom, NowMs) is { } through && through > History.Base.Lsn && through <= Appended)
+        {
+            History.RetireThrough(through);
+            Pending.LogOperations.Add(new RetireOperation(through));
+        }
+    }
+
     /// <summary>The commit timestamp of a recent entry, if it is still in the entry cache.</summary>
     public HlcTimestamp? EntryTimestamp(Lsn lsn) => Cache.Get(lsn)?.Timestamp;
 

@@ -151,6 +151,22 @@ internal static class InfoBuilder
             Line(text, "chorus_ack_timed_out_writes", acks.TimedOutWrites);
         }
         Line(text, "chorus_members", string.Join(',', status.Settings.Members.Select(m => $"{m.Id}:{m.Role.ToString().ToLowerInvariant()}")));
+        Snapshots(text, node.Snapshots, node.NowMs);
+        Line(text, "chorus_log_first_lsn", node.Driver.Status.LogBase.Value + 1);
+    }
+
+    private static void Snapshots(StringBuilder text, Hosting.SnapshotProgress snapshots, long nowMs)
+    {
+        Line(text, "chorus_snapshot_state", snapshots.State.ToString().ToLowerInvariant());
+        Line(text, "chorus_snapshot_source", snapshots.Source);
+        Line(text, "chorus_snapshot_lsn", snapshots.Position.Lsn.Value);
+        Line(text, "chorus_snapshot_bytes_done", snapshots.BytesDone);
+        Line(text, "chorus_snapshot_bytes_total", snapshots.BytesTotal);
+        Line(text, "chorus_snapshot_rate_mb_per_s", snapshots.RateMegabytesPerSecond(nowMs).ToString("0.0", CultureInfo.InvariantCulture));
+        Line(text, "chorus_snapshot_eta_s", snapshots.EtaSeconds(nowMs).ToString("0.0", CultureInfo.InvariantCulture));
+        Line(text, "chorus_snapshots_installed", snapshots.Installed);
+        Line(text, "chorus_snapshots_served", snapshots.Served);
+        Line(text, "chorus_snapshots_serving", snapshots.Serving);
     }
 
     private static void LeaderReplication(StringBuilder text, NodeStatus status, long nowMs)

@@ -33,6 +33,9 @@ internal sealed class NodeServices(
 
     public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Snapshot transfers to and from this node.</summary>
+    public SnapshotProgress Snapshots { get; init; } = new();
+
     /// <summary>Every command, data and server; set once at startup.</summary>
     public CommandTable Commands { get; set; } = new([]);
 }

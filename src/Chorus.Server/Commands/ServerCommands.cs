@@ -14,6 +14,7 @@ internal static class ServerCommands
         CommandCommand.Command,
         WaitCommand.Command,
         LagCommand.Command,
+        NodeCommand.Command,
         .. MiscCommands.All,
     ];
 }

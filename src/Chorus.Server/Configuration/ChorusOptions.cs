@@ -63,6 +63,18 @@ public sealed class ChorusOptions
     /// <summary>When confirmations do not arrive in time: fail (-NOREPLICAS) | degrade (to async).</summary>
     public string AckOnTimeout { get; set; } = "fail";
 
+    /// <summary>The log (replication backlog) is trimmed once it is larger than this…</summary>
+    public long LogRetainBytes { get; set; } = 256L << 20;
+
+    /// <summary>…or its oldest entry is older than this; never below what connected followers need…</summary>
+    public long LogRetainAgeMs { get; set; } = 60 * 60 * 1000;
+
+    /// <summary>…unless it grows beyond this hard cap (then a lagging follower gets a snapshot instead).</summary>
+    public long LogRetainHardCapBytes { get; set; } = 4L << 30;
+
+    /// <summary>How often the retention policy is checked.</summary>
+    public int LogRetentionIntervalMs { get; set; } = 5000;
+
     public int HeartbeatIntervalMs { get; set; } = 100;
 
     public int ResubscribeAfterMs { get; set; } = 1000;

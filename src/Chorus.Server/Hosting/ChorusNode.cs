@@ -26,31 +26,25 @@ namespace Chorus.Server.Hosting;
 /// </summary>
 public sealed class ChorusNode : IAsyncDisposable
 {
-    private readonly RocksDbStorageEngine _storage;
-    private readonly GrpcTransport _transport;
-    private readonly NodeLoop _loop;
-    private readonly WebApplication _web;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _syncer;
-    private readonly ILogger _logger;
+    private readonly Parts _parts;
+    private readonly TaskCompletionSource _restart = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopped;
 
-    private ChorusNode(RocksDbStorageEngine storage, GrpcTransport transport, NodeLoop loop, WebApplication web, Task syncer, ILogger logger)
-    {
-        _storage = storage;
-        _transport = transport;
-        _loop = loop;
-        _web = web;
-        _syncer = syncer;
-        _logger = logger;
-    }
+    private ChorusNode(Parts parts) => _parts = parts;
 
-    /// <summary>Completes when the node stops; faults if it stopped because of an error.</summary>
-    public Task Completion => _loop.Stopped;
+    /// <summary>Completes when the node loop stops; faults if it stopped because of an error.</summary>
+    public Task Completion => _parts.Loop.Stopped;
 
-    public static async Task<ChorusNode> StartAsync(ChorusOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    /// <summary>Completes when a downloaded snapshot is ready: stop this node and start a new one (see <see cref="ChorusNodeHost"/>).</summary>
+    public Task RestartRequested => _restart.Task;
+
+    /// <summary>The data directory this node runs on.</summary>
+    public string DataDirectory => _parts.DataDirectory;
+
+    public static async Task<ChorusNode> StartAsync(ChorusOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default, SnapshotProgress? snapshots = null)
     {
         var peers = options.Validate();
+        snapshots ??= new SnapshotProgress();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         logging ??= DefaultLogging;
@@ -60,32 +54,39 @@ public sealed class ChorusNode : IAsyncDisposable
 
         var dataDir = Path.GetFullPath(options.DataDirOrDefault);
         Directory.CreateDirectory(dataDir);
+        if (SnapshotSwap.ApplyPending(dataDir, options.Self) is { } installed)
+        {
+            snapshots.InstalledNow();
+            logger.LogInformation("installed the snapshot at {Position}", installed);
+        }
         var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default);
         var inbox = new NodeInbox(options.Self);
         var transport = new GrpcTransport(options.Self, peers, inbox, loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
         var driver = new NodeDriver(DriverOptions(options, peers), storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
-        // Membership lives in the replicated cluster settings: follow it.
-        driver.SettingsChanged += settings => transport.UpdatePeers(PeerAddresses(settings, peers));
-        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands };
+        var stopping = new CancellationTokenSource();
+        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands, Snapshots = snapshots };
         var gateway = new WriteGateway(driver, inbox, transport, options.ForwardReplicaWrites,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), loggers.CreateLogger<WriteGateway>());
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 
-        ConfigureServices(builder, options, node, dispatcher, inbox, new ForwardHandler(driver, inbox));
+        ConfigureServices(builder, options, node, dispatcher, inbox, new ForwardHandler(driver, inbox), new SnapshotSource(dataDir, inbox, snapshots, TimeProvider.System));
         var web = builder.Build();
         MapEndpoints(web, options, node);
         await web.StartAsync(cancellationToken);
 
         var loop = new NodeLoop(driver, inbox, TimeProvider.System, logger);
+        var syncer = options.DurabilityPolicy == Storage.DurabilityPolicy.EverySecond
+            ? Task.Run(() => new WalSyncer(storage, driver, inbox, logger).RunAsync(stopping.Token), CancellationToken.None)
+            : Task.CompletedTask;
+        var chorus = new ChorusNode(new Parts(dataDir, storage, transport, loop, web, stopping, syncer, logger));
+        // Membership lives in the replicated cluster settings: follow it.
+        driver.SettingsChanged += settings => transport.UpdatePeers(PeerAddresses(settings, peers));
+        var fetcher = new SnapshotFetcher(dataDir, transport, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotFetcher>());
+        driver.SnapshotRequested += leader => fetcher.Start(leader, () => chorus._restart.TrySetResult(), stopping.Token);
         loop.Start();
         transport.Start();
-        var chorus = new ChorusNode(storage, transport, loop, web, Task.CompletedTask, logger);
-        var syncer = options.DurabilityPolicy == Storage.DurabilityPolicy.EverySecond
-            ? Task.Run(() => new WalSyncer(storage, driver, inbox, logger).RunAsync(chorus._stopping.Token), CancellationToken.None)
-            : Task.CompletedTask;
-        chorus = new ChorusNode(storage, transport, loop, web, syncer, logger);
         logger.LogInformation("node {Node} serving RESP on {Endpoint}, peers on {PeerPort}, HTTP on {HttpPort}, data in {DataDir}",
             options.NodeId, options.ClientEndpoint, options.PeerPortOrDefault, options.HttpPortOrDefault, dataDir);
         return chorus;
@@ -97,25 +98,36 @@ public sealed class ChorusNode : IAsyncDisposable
         {
             return;
         }
-        _logger.LogInformation("stopping");
+        var p = _parts;
+        p.Logger.LogInformation("stopping");
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
-            await _web.StopAsync(timeout.Token);
+            await p.Web.StopAsync(timeout.Token);
         }
-        await _loop.StopAsync();
-        await _stopping.CancelAsync();
-        await _syncer;
-        await _transport.DisposeAsync();
-        await _web.DisposeAsync();
-        _storage.Dispose();
-        _logger.LogInformation("stopped");
+        await p.Loop.StopAsync();
+        await p.Stopping.CancelAsync();
+        await p.Syncer;
+        await p.Transport.DisposeAsync();
+        await p.Web.DisposeAsync();
+        p.Storage.Dispose();
+        p.Logger.LogInformation("stopped");
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _stopping.Dispose();
+        _parts.Stopping.Dispose();
     }
+
+    private sealed record Parts(
+        string DataDirectory,
+        RocksDbStorageEngine Storage,
+        GrpcTransport Transport,
+        NodeLoop Loop,
+        WebApplication Web,
+        CancellationTokenSource Stopping,
+        Task Syncer,
+        ILogger Logger);
 
     /// <summary>Peer addresses from the settings, falling back to configured ones for members that have none.</summary>
     private static Dictionary<Core.NodeId, Uri> PeerAddresses(Replication.Membership.ClusterSettings settings, IReadOnlyDictionary<Core.NodeId, Uri> configured)
@@ -164,9 +176,16 @@ public sealed class ChorusNode : IAsyncDisposable
                 ResubscribeAfterMs = options.ResubscribeAfterMs,
             },
             RandomSeed = Environment.TickCount,
+            Retention = new Replication.Log.RetentionOptions
+            {
+                RetainBytes = options.LogRetainBytes,
+                RetainAgeMs = options.LogRetainAgeMs,
+                HardCapBytes = options.LogRetainHardCapBytes,
+            },
+            RetentionIntervalMs = options.LogRetentionIntervalMs,
         };
 
-    private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, ForwardHandler forwards)
+    private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, ForwardHandler forwards, SnapshotSource snapshots)
     {
         var address = BindAddress(options.Host);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -180,6 +199,7 @@ public sealed class ChorusNode : IAsyncDisposable
         builder.Services.AddSingleton(dispatcher);
         builder.Services.AddSingleton<IPeerInbox>(inbox);
         builder.Services.AddSingleton<IForwardHandler>(forwards);
+        builder.Services.AddSingleton<ISnapshotSource>(snapshots);
         builder.Services.AddSingleton<ChorusMetrics>();
         builder.Services.AddGrpc(o =>
         {

@@ -56,6 +56,19 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
         }
     }
 
+    private void CreateCheckpoint(CreateCheckpointInput checkpoint)
+    {
+        try
+        {
+            checkpoint.Completion.TrySetResult(driver.CreateCheckpoint(checkpoint.Directory));
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            logger.LogError(e, "could not create a checkpoint in {Directory}", checkpoint.Directory);
+            checkpoint.Completion.TrySetException(e);
+        }
+    }
+
     /// <summary>Nobody may be left waiting on a loop that has stopped.</summary>
     private void ReleaseWaiters()
     {
@@ -72,6 +85,9 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
                     break;
                 case ChangeSettingsInput change:
                     change.Completion.TrySetResult(NodeStoppingError + "; the settings were not changed");
+                    break;
+                case CreateCheckpointInput checkpoint:
+                    checkpoint.Completion.TrySetException(new InvalidOperationException("the node is stopping"));
                     break;
             }
         }
@@ -117,6 +133,9 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
                 break;
             case ChangeSettingsInput change:
                 driver.ChangeSettings(change.Change, change.Completion);
+                break;
+            case CreateCheckpointInput checkpoint:
+                CreateCheckpoint(checkpoint);
                 break;
             case WaitReplicasInput wait:
                 driver.WaitForReplicas(wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : now + wait.TimeoutMs, wait.Completion);

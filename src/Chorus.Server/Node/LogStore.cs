@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Replication.Log;
 using Chorus.Storage;
 
 namespace Chorus.Server.Node;
@@ -22,8 +23,34 @@ internal sealed class LogStore(IStorageEngine storage)
         batch.Put(StorageColumn.Log, key, entry.Encoded.Span);
     }
 
+    public static void DeleteThrough(IStorageBatch batch, Lsn through) =>
+        batch.DeleteRange(StorageColumn.Log, Key(Lsn.Zero), Key(through.Next));
+
     public static void DeleteAfter(IStorageBatch batch, Lsn keepThrough) =>
         batch.DeleteRange(StorageColumn.Log, Key(keepThrough.Next), Key(new Lsn(ulong.MaxValue)));
+
+    /// <summary>
+    /// The log's first entry, size and age, for the retention policy. The size is estimated from
+    /// the entries at both ends: RocksDB's own size estimates lag behind range deletions, which
+    /// would make retention overshoot.
+    /// </summary>
+    public LogStats Stats(Lsn last)
+    {
+        using var iterator = storage.NewIterator(StorageColumn.Log);
+        iterator.SeekToFirst();
+        if (!iterator.Valid)
+        {
+            return new LogStats(Lsn.Zero, last, 0, 0);
+        }
+        var first = LogEntryCodec.Decode(iterator.Value.ToArray());
+        iterator.SeekToLast();
+        var averageBytes = (first.Encoded.Length + iterator.Value.Length) / 2 + KeyOverheadBytes;
+        var count = (long)last.DistanceFrom(first.Lsn.Previous);
+        return new LogStats(first.Lsn, last, count * averageBytes, first.Timestamp.PhysicalMs);
+    }
+
+    /// <summary>The LSN key and per-record overhead, roughly.</summary>
+    private const int KeyOverheadBytes = 16;
 
     /// <summary>The last LSN stored, or zero.</summary>
     public Lsn LastLsn()

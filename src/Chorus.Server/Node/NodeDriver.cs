@@ -41,6 +41,7 @@ public sealed class NodeDriver
     private int _persistedEpochCount;
     private long _nextExpiryCycleAtMs;
     private long _nextStatusAtMs;
+    private long _nextRetentionAtMs;
     private volatile NodeStatus _status;
 
     public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
@@ -77,6 +78,27 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop whenever the cluster settings change (the host reconnects peers).</summary>
     public event Action<ClusterSettings>? SettingsChanged;
+
+    /// <summary>Raised on the loop when the leader says this node must reload from a snapshot.</summary>
+    public event Action<NodeId>? SnapshotRequested;
+
+    /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
+    public long RetiredEntries { get; private set; }
+
+    /// <summary>
+    /// Writes a consistent copy of this node's database to <paramref name="directory"/> and returns
+    /// the log position it holds. Runs on the loop, between batches, so the copy is exactly the
+    /// state after that position.
+    /// </summary>
+    public LogPosition CreateCheckpoint(string directory)
+    {
+        if (_storage is not ICheckpointable checkpointable)
+        {
+            throw new InvalidOperationException("this storage engine cannot create checkpoints");
+        }
+        checkpointable.CreateCheckpoint(directory);
+        return _core.PositionOf(_core.Appended);
+    }
 
     public void Start(long nowMs)
     {
@@ -134,6 +156,11 @@ public sealed class NodeDriver
             ExpireDueKeys(nowMs);
         }
         ExpireReplicaWaits(nowMs);
+        if (nowMs >= _nextRetentionAtMs)
+        {
+            _nextRetentionAtMs = nowMs + _options.RetentionIntervalMs;
+            _core.ConsiderRetention(_options.Retention, _log.Stats(_core.History.Last.Lsn));
+        }
         if (nowMs >= _nextStatusAtMs)
         {
             PublishStatus();
@@ -236,6 +263,9 @@ public sealed class NodeDriver
                 case TruncateOperation truncate:
                     Truncate(truncate.KeepThrough);
                     break;
+                case RetireOperation retire:
+                    Retire(retire.Through);
+                    break;
             }
         }
         foreach (var read in ready.LogReads)
@@ -245,6 +275,10 @@ public sealed class NodeDriver
         foreach (var message in ready.Messages)
         {
             _transport.Send(message);
+        }
+        if (ready.SnapshotRequested)
+        {
+            SnapshotRequested?.Invoke(_core.Leader);
         }
         ReleaseAcknowledged(ready.AckedLsn);
         if (ready.TimedOutThrough > ready.AckedLsn)
@@ -328,6 +362,18 @@ public sealed class NodeDriver
             SettingsChanged?.Invoke(settings);
         }
         Applied.Advance(keepThrough);
+    }
+
+    /// <summary>Deletes the log's prefix through <paramref name="through"/> (the history already moved its base).</summary>
+    private void Retire(Lsn through)
+    {
+        using var batch = _storage.NewBatch();
+        LogStore.DeleteThrough(batch, through);
+        NodeMetadata.WriteHistory(batch, _core.History);
+        _persistedEpochCount = _core.History.Epochs.Count;
+        _storage.Write(batch, sync: false);
+        RetiredEntries = (long)through.Value;
+        _logger.LogInformation("retired the log through LSN {Through}; it now starts at {First}", through, through.Next);
     }
 
     /// <summary>The latest settings at or before <paramref name="lsn"/>: a truncation may remove newer ones.</summary>

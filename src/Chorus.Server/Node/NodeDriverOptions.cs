@@ -1,4 +1,5 @@
 using Chorus.Replication;
+using Chorus.Replication.Log;
 using Chorus.Storage;
 
 namespace Chorus.Server.Node;
@@ -21,6 +22,11 @@ public sealed record NodeDriverOptions(ClusterConfig Cluster)
 
     /// <summary>How often the published <see cref="NodeStatus"/> is refreshed when nothing else changes.</summary>
     public int StatusIntervalMs { get; init; } = 50;
+
+    /// <summary>How much log this node keeps; checked every <see cref="RetentionIntervalMs"/>.</summary>
+    public RetentionOptions Retention { get; init; } = new();
+
+    public int RetentionIntervalMs { get; init; } = 5000;
 
     /// <summary>Seed for the randomness write commands use (SPOP, SRANDMEMBER).</summary>
     public int RandomSeed { get; init; } = 1;

@@ -21,7 +21,8 @@ public sealed record NodeStatus(
     LeaderLinkStatus? Link,
     ClusterSettings Settings,
     Lsn AckedLsn,
-    AckStatus? Acks)
+    AckStatus? Acks,
+    Lsn LogBase = default)
 {
     public static NodeStatus Initial(NodeId self, NodeId leader, ClusterSettings settings) =>
         new(self, self == leader ? NodeRole.Leader : NodeRole.Follower, leader, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null, settings, Lsn.Zero, null);

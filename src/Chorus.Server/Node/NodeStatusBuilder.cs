@@ -25,7 +25,7 @@ internal static class NodeStatusBuilder
                 f.AckLatencyMs))
             .ToArray();
         var acks = core.Acks is { } a ? new AckStatus(a.IsDegraded, a.DegradedSinceMs, a.Degradations, a.TimedOutWrites) : null;
-        return new NodeStatus(core.Self, core.Role, core.Leader, core.Epoch, last, core.Flushed, core.NowMs, followers, LinkStatus(core), core.Settings, core.AckedLsn, acks);
+        return new NodeStatus(core.Self, core.Role, core.Leader, core.Epoch, last, core.Flushed, core.NowMs, followers, LinkStatus(core), core.Settings, core.AckedLsn, acks, core.History.Base.Lsn);
     }
 
     /// <summary>How long ago the leader committed the oldest entry the follower has not applied.</summary>

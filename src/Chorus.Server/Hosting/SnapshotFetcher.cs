@@ -1,0 +1,143 @@
+using Chorus.Core;
+using Chorus.Transport.Grpc;
+using Chorus.Transport.Grpc.Protocol;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>
+/// Downloads a snapshot from the leader into &lt;data&gt;/snapshot-incoming while the node keeps
+/// serving, with progress in <see cref="SnapshotProgress"/>; once complete and fsynced, asks the
+/// host to restart the node on it (see <see cref="SnapshotSwap"/>).
+/// </summary>
+internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transport, SnapshotProgress progress, TimeProvider clock, ILogger logger)
+{
+    private int _running;
+
+    /// <summary>Starts a download unless one is running; <paramref name="downloaded"/> runs when it is ready to install.</summary>
+    public void Start(NodeId leader, Action downloaded, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            return;
+        }
+        logger.LogWarning("the leader {Leader} no longer has the entries this node needs (or it is new): reloading from a snapshot", leader);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await DownloadAsync(leader, cancellationToken);
+                downloaded();
+            }
+            catch (Exception e) when (e is RpcException or IOException or InvalidOperationException or OperationCanceledException)
+            {
+                progress.Failed(e.Message);
+                logger.LogError("snapshot download from {Leader} failed: {Reason}; the leader will ask again", leader, e.Message);
+                Interlocked.Exchange(ref _running, 0);
+            }
+        }, CancellationToken.None);
+    }
+
+    private async Task DownloadAsync(NodeId leader, CancellationToken cancellationToken)
+    {
+        var incoming = Path.Combine(dataDirectory, SnapshotSwap.IncomingDirectory);
+        if (Directory.Exists(incoming))
+        {
+            Directory.Delete(incoming, recursive: true);
+        }
+        Directory.CreateDirectory(incoming);
+        progress.Begin(leader.Value, NowMs);
+        using var call = transport.FetchSnapshot(leader, cancellationToken);
+        SnapshotManifest? manifest = null;
+        FileStream? file = null;
+        var fileIndex = -1;
+        try
+        {
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                if (chunk.Manifest is { } m)
+                {
+                    manifest = m;
+                    CreateEmptyFiles(incoming, m);
+                    progress.Manifest(new LogPosition(new Epoch(m.Epoch), new Lsn(m.Lsn)), (long)m.TotalBytes);
+                    logger.LogInformation("receiving a snapshot at {Epoch}:{Lsn} from {Leader}: {Files} files, {Bytes} bytes", m.Epoch, m.Lsn, leader, m.Files.Count, m.TotalBytes);
+                    continue;
+                }
+                if (manifest is null || chunk.File >= manifest.Files.Count)
+                {
+                    throw new InvalidOperationException("snapshot chunk without a manifest entry");
+                }
+                if ((int)chunk.File != fileIndex)
+                {
+                    await CloseAsync(file);
+                    fileIndex = (int)chunk.File;
+                    file = new FileStream(Path.Combine(incoming, SafeName(manifest.Files[fileIndex].Name)), FileMode.Open, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
+                }
+                await file!.WriteAsync(chunk.Data.Memory, cancellationToken);
+                progress.Advance(chunk.Data.Length);
+            }
+            await CloseAsync(file);
+            file = null;
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                await file.DisposeAsync();
+            }
+        }
+        Verify(incoming, manifest);
+        SnapshotSwap.WriteMarker(incoming, new LogPosition(new Epoch(manifest!.Epoch), new Lsn(manifest.Lsn)));
+        progress.Downloaded(NowMs);
+        logger.LogInformation("snapshot received: {Bytes} bytes at {Rate:0.0} MB/s; restarting on it", progress.BytesDone, progress.RateMegabytesPerSecond(NowMs));
+    }
+
+    /// <summary>Every file exists from the start: empty ones (a fresh WAL) get no chunks at all.</summary>
+    private static void CreateEmptyFiles(string directory, SnapshotManifest manifest)
+    {
+        foreach (var file in manifest.Files)
+        {
+            using var created = new FileStream(Path.Combine(directory, SafeName(file.Name)), FileMode.Create, FileAccess.Write);
+            created.Flush(flushToDisk: true);
+        }
+    }
+
+    private static async Task CloseAsync(FileStream? file)
+    {
+        if (file is null)
+        {
+            return;
+        }
+        await file.FlushAsync();
+        file.Flush(flushToDisk: true);
+        await file.DisposeAsync();
+    }
+
+    /// <summary>Every file arrived whole: a truncated snapshot is never installed.</summary>
+    private static void Verify(string directory, SnapshotManifest? manifest)
+    {
+        if (manifest is null)
+        {
+            throw new InvalidOperationException("the leader sent no snapshot manifest");
+        }
+        foreach (var expected in manifest.Files)
+        {
+            var path = Path.Combine(directory, SafeName(expected.Name));
+            var length = File.Exists(path) ? new FileInfo(path).Length : -1;
+            if (length != (long)expected.Size)
+            {
+                throw new IOException($"snapshot file {expected.Name} has {length} bytes, expected {expected.Size}");
+            }
+        }
+    }
+
+    /// <summary>File names come from the network: no directories, no escapes.</summary>
+    private static string SafeName(string name)
+    {
+        var file = Path.GetFileName(name);
+        return file.Length == 0 || file is "." or ".." || file != name ? throw new InvalidOperationException($"bad snapshot file name '{name}'") : file;
+    }
+
+    private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,20 @@
+using Chorus.Core;
+
+namespace Chorus.Transport.Grpc;
+
+/// <summary>Creates snapshots of the local node for followers to fetch; implemented by the node host.</summary>
+public interface ISnapshotSource
+{
+    /// <summary>A consistent copy of the database in a directory of its own, and the log position it holds.</summary>
+    Task<Snapshot> CreateAsync(string requester, CancellationToken cancellationToken);
+}
+
+/// <summary>A checkpoint directory; disposing it deletes the directory.</summary>
+public sealed class Snapshot(string directory, LogPosition position, Action<Snapshot> release) : IDisposable
+{
+    public string Directory { get; } = directory;
+
+    public LogPosition Position { get; } = position;
+
+    public void Dispose() => release(this);
+}

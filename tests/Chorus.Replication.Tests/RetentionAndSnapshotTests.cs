@@ -1,0 +1,157 @@
+using Chorus.Core;
+using Chorus.Replication.Log;
+using Chorus.Replication.Membership;
+using Chorus.Replication.Messages;
+
+namespace Chorus.Replication.Tests;
+
+/// <summary>
+/// DDIA ch. 5, "Setting Up New Followers" and the replication backlog: how much log a leader
+/// keeps, when a follower must load a snapshot instead, and how learners join.
+/// </summary>
+public sealed class RetentionAndSnapshotTests
+{
+    private static readonly RetentionOptions Tight = new() { RetainBytes = 1_000, KeepTailEntries = 5 };
+
+    [Fact]
+    public void Nothing_is_retired_while_the_log_is_small_and_young()
+    {
+        var log = new LogStats(new Lsn(1), new Lsn(1_000), 500, FirstEntryTimeMs: 10_000);
+        Assert.Null(RetentionPolicy.RetireThrough(new RetentionOptions(), log, new Lsn(1_001), nowMs: 20_000));
+    }
+
+    [Fact]
+    public void A_large_log_loses_about_a_tenth_of_its_prefix_per_pass()
+    {
+        var log = new LogStats(new Lsn(1), new Lsn(1_000), 10_000, 0);
+        Assert.Equal(new Lsn(100), RetentionPolicy.RetireThrough(Tight, log, new Lsn(1_001), 0));
+    }
+
+    [Fact]
+    public void An_old_log_is_retired_even_when_small()
+    {
+        var options = new RetentionOptions { RetainAgeMs = 1_000, KeepTailEntries = 5 };
+        var log = new LogStats(new Lsn(1), new Lsn(1_000), 10, FirstEntryTimeMs: 0);
+        Assert.NotNull(RetentionPolicy.RetireThrough(options, log, new Lsn(1_001), nowMs: 5_000));
+    }
+
+    [Fact]
+    public void What_a_connected_follower_needs_is_kept_up_to_the_hard_cap()
+    {
+        var log = new LogStats(new Lsn(1), new Lsn(1_000), 10_000, 0);
+        Assert.Equal(new Lsn(49), RetentionPolicy.RetireThrough(Tight, log, neededFrom: new Lsn(50), 0));
+        Assert.Null(RetentionPolicy.RetireThrough(Tight, log, neededFrom: new Lsn(1), 0));
+        var capped = Tight with { HardCapBytes = 5_000 };
+        Assert.Equal(new Lsn(100), RetentionPolicy.RetireThrough(capped, log, neededFrom: new Lsn(1), 0));
+    }
+
+    [Fact]
+    public void The_tail_is_always_kept()
+    {
+        var log = new LogStats(new Lsn(1), new Lsn(8), 10_000, 0);
+        Assert.Equal(new Lsn(1), RetentionPolicy.RetireThrough(Tight with { KeepTailEntries = 7 }, log, new Lsn(9), 0));
+        Assert.Null(RetentionPolicy.RetireThrough(Tight with { KeepTailEntries = 8 }, log, new Lsn(9), 0));
+    }
+
+    [Fact]
+    public void Retiring_moves_the_epoch_history_base()
+    {
+        var history = EpochHistory.Empty();
+        for (ulong i = 1; i <= 10; i++)
+        {
+            history.Append(new LogPosition(new Epoch(i <= 4 ? 1UL : 2UL), new Lsn(i)));
+        }
+        history.RetireThrough(new Lsn(6));
+        Assert.Equal(new LogPosition(new Epoch(2), new Lsn(6)), history.Base);
+        Assert.Null(history.EpochAt(new Lsn(5)));
+        Assert.Equal(new Epoch(2), history.EpochAt(new Lsn(7)));
+        Assert.Single(history.Epochs);
+    }
+
+    /// A follower that was away longer than the backlog reloads from a snapshot, then streams the rest.
+    [Fact]
+    public void A_follower_behind_the_retired_log_gets_a_snapshot_and_then_the_log()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Crash("n3");
+        for (var i = 0; i < 100; i++)
+        {
+            cluster.Propose($"w{i}");
+        }
+        // Long enough for the leader to stop counting n3 as connected (it no longer protects its entries).
+        cluster.Settle(rounds: 30);
+        var leader = cluster.Core("n1");
+        leader.ConsiderRetention(Tight, new LogStats(new Lsn(1), leader.History.Last.Lsn, 100_000, 0));
+        cluster.DeliverAll();
+        Assert.True(leader.History.Base.Lsn > new Lsn(5), $"base {leader.History.Base}");
+
+        cluster.Start("n3");
+        cluster.Settle(rounds: 3);
+        Assert.True(cluster["n3"].SnapshotRequests > 0);
+        Assert.Contains(cluster.Sent, m => m is InstallSnapshot { To.Value: "n3" });
+
+        cluster.InstallSnapshot("n3");
+        cluster.Propose("after-snapshot");
+        cluster.Settle();
+        Assert.Equal(leader.History.Last, cluster.Core("n3").History.Last);
+        Assert.Equal("after-snapshot", cluster["n3"].Payloads.Last());
+    }
+
+    [Fact]
+    public void A_new_node_with_an_empty_log_joins_from_a_snapshot_when_the_log_is_long()
+    {
+        var cluster = new CoreCluster(3, new ReplicationOptions { SnapshotNewNodeEntriesMin = 20 });
+        cluster.Start("n1");
+        cluster.Start("n2");
+        for (var i = 0; i < 50; i++)
+        {
+            cluster.Propose($"w{i}");
+        }
+        cluster.Settle();
+
+        cluster.Start("n3");
+        cluster.Settle(rounds: 3);
+        Assert.True(cluster["n3"].SnapshotRequests > 0);
+        Assert.Empty(cluster["n3"].Log);
+    }
+
+    /// DESIGN §4.3: a learner receives the log but counts for nothing until it has caught up.
+    [Fact]
+    public void A_caught_up_learner_is_promoted_to_voter_through_the_log()
+    {
+        var cluster = new CoreCluster(3, new ReplicationOptions { PromoteLagEntriesMax = 5 });
+        cluster.StartAll();
+        var leader = cluster.Core("n1");
+        var settings = leader.Settings;
+        leader.ProposeSettings(settings with
+        {
+            Members = [.. settings.Members.Select(m => m.Id.Value == "n3" ? m with { Role = MemberRole.Learner } : m)],
+        });
+        cluster.Settle();
+
+        Assert.Equal(MemberRole.Voter, leader.Settings.Find(new NodeId("n3"))!.Role);
+        Assert.Equal(MemberRole.Voter, cluster.Core("n2").Settings.Find(new NodeId("n3"))!.Role);
+        Assert.Equal(MemberRole.Voter, leader.Followers.Single(f => f.Id.Value == "n3").Role);
+    }
+
+    [Fact]
+    public void A_removed_member_is_no_longer_replicated_to()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        cluster.Settle();
+        var leader = cluster.Core("n1");
+        leader.ProposeSettings(leader.Settings.WithoutMember(new NodeId("n3")));
+        cluster.Settle();
+        var sentBefore = cluster.Sent.Count(m => m.To.Value == "n3");
+
+        cluster.Propose("after-removal");
+        cluster.Settle();
+
+        Assert.Equal(sentBefore, cluster.Sent.Count(m => m.To.Value == "n3"));
+        Assert.DoesNotContain(leader.Followers, f => f.Id.Value == "n3");
+        Assert.Null(cluster.Core("n2").Settings.Find(new NodeId("n3")));
+    }
+}
