@@ -8,12 +8,13 @@ namespace Chorus.Simulation.Clients;
 internal static class ReplyReader
 {
     /// <summary>
-    /// Errors after which a write may still have happened: NOREPLICAS (the leader applied it but
-    /// too few followers confirmed in time) and a stopping node's "outcome is unknown". Other
-    /// errors (READONLY, WRONGTYPE...) mean the command did nothing.
+    /// Errors after which a write may still have happened: NOREPLICAS after the timeout (the
+    /// driver says "the write is applied on the leader"), and a stopping node's "outcome is
+    /// unknown". Other errors — READONLY, WRONGTYPE, NOREPLICAS refusing a write up front —
+    /// mean the command did nothing.
     /// </summary>
     public static bool InDoubt(string? error) =>
-        error is not null && (error.StartsWith("NOREPLICAS", StringComparison.Ordinal) || error.Contains("outcome is unknown", StringComparison.Ordinal));
+        error is not null && (error.Contains("is applied on the leader", StringComparison.Ordinal) || error.Contains("outcome is unknown", StringComparison.Ordinal));
 
     public static Operation Read(Operation invoked, PlannedOp op, RespValue reply)
     {

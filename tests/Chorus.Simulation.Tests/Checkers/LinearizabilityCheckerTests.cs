@@ -172,4 +172,20 @@ public sealed class LinearizabilityCheckerTests
         Assert.Contains("budget", result.Note, StringComparison.Ordinal);
         Assert.Equal(Verdict.Fail, Check(h).Verdict); // with the default budget the answer is known
     }
+
+    /// Timed-out appends nobody ever read would each double the search; left out, the verdicts come at once.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Unobserved_indeterminate_appends_do_not_blow_up_the_search(bool stale)
+    {
+        var h = new HistoryBuilder();
+        h.Append("c0", "l", "seen", 0, 1, length: 5);
+        for (var i = 1; i <= 40; i++)
+        {
+            h.Append($"c{i}", "l", $"lost{i}", i, i + 1, OpOutcome.Indeterminate);
+        }
+        h.Read("c99", "l", stale ? null : List("seen"), 102, 103);
+        Assert.Equal(stale ? Verdict.Fail : Verdict.Pass, Check(h, new SearchBudget(StatesMax: 10_000)).Verdict);
+    }
 }

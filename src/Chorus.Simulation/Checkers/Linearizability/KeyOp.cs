@@ -9,6 +9,9 @@ namespace Chorus.Simulation.Checkers.Linearizability;
 /// </summary>
 internal readonly record struct KeyOp(Operation Source, OpKind Kind, string? Input, string? Output, long? Integer, bool? Applied, bool Indeterminate, long CallUs, long ReturnUs)
 {
+    /// <summary>For APPEND: how many more bytes than the model's list the reply may count (writes left out of the search).</summary>
+    public long LengthSlack { get; init; }
+
     public static KeyOp? Project(Operation op, string key)
     {
         var index = IndexOf(op.Keys, key);

@@ -20,7 +20,7 @@ public sealed class LinearizabilityChecker(SearchBudget? budget = null, TimeProv
         var unknown = new List<string>();
         foreach (var key in history.Keys())
         {
-            var ops = history.Operations.Select(o => KeyOp.Project(o, key)).OfType<KeyOp>().ToList();
+            var ops = UnobservedWrites.Prune([.. history.Operations.Select(o => KeyOp.Project(o, key)).OfType<KeyOp>()]);
             if (ops.Count == 0)
             {
                 continue;

@@ -5,7 +5,7 @@ namespace Chorus.Simulation.Checkers.Linearizability;
 /// deterministic (the same history always gets the same answer); the optional time limit is a
 /// safety net whose outcome can depend on the machine.
 /// </summary>
-public sealed record SearchBudget(long StatesMax = 2_000_000, TimeSpan? TimeMax = null)
+public sealed record SearchBudget(long StatesMax = 500_000, TimeSpan? TimeMax = null)
 {
     public static readonly SearchBudget Default = new();
 }

@@ -71,7 +71,7 @@ internal sealed class AppendModel : SequentialModel
                 return (op.Output ?? "") == state;
             case OpKind.Append:
                 next = state + AppendList.Encode(op.Input!);
-                return op.Indeterminate || op.Integer == next.Length;
+                return op.Indeterminate || (op.Integer >= next.Length && op.Integer <= next.Length + op.LengthSlack);
             default:
                 return false;
         }
