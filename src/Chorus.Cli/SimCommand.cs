@@ -92,7 +92,7 @@ internal static class SimCommand
             Console.WriteLine($"  {check.Check,-20} {Verdict(check),-12} ({promised}){(check.Note is null ? "" : $"  {check.Note}")}");
             foreach (var violation in check.Violations.Take(MaxViolationsShown))
             {
-                Console.WriteLine($"      {violation.Description}");
+                Console.WriteLine($"      {ReportTable.Shorten(violation.Description, 200)}");
             }
             if (check.Violations.Count > MaxViolationsShown)
             {

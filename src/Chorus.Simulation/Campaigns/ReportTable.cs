@@ -24,7 +24,7 @@ public static class ReportTable
         if (report.FirstFailingSeed is { } seed)
         {
             var first = report.Checks.Where(c => c.FirstSeed == seed).First();
-            text.Append(CultureInfo.InvariantCulture, $"first failing seed {seed} ({first.Check}: {first.FirstExample})\n");
+            text.Append(CultureInfo.InvariantCulture, $"first failing seed {seed} ({first.Check}: {Shorten(first.FirstExample!)})\n");
             text.Append(CultureInfo.InvariantCulture, $"  reproduce: {(template with { Seed = seed }).Reproducer()}\n");
         }
         text.Append(report.KeptPromises ? "every promised guarantee held\n" : $"PROMISE BROKEN: first at seed {report.FirstBrokenPromiseSeed}\n");
@@ -48,6 +48,9 @@ public static class ReportTable
             tally.RunsViolated > 0 ? CheckNames.Anomaly(tally.Check) : "",
         ];
     }
+
+    /// <summary>One line of an example, cut to a readable length.</summary>
+    public static string Shorten(string text, int lengthMax = 160) => text.Length <= lengthMax ? text : text[..(lengthMax - 1)] + "…";
 
     private static string Columns(List<string[]> rows)
     {

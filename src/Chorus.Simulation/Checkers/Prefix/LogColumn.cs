@@ -18,6 +18,14 @@ internal static class LogColumn
     public static LogEntry? At(IStorageEngine storage, Lsn lsn) =>
         storage.Get(StorageColumn.Log, Key(lsn)) is { } encoded ? LogEntryCodec.Decode(encoded) : null;
 
+    /// <summary>The first LSN in the log, or zero if it is empty.</summary>
+    public static Lsn First(IStorageEngine storage)
+    {
+        using var iterator = storage.NewIterator(StorageColumn.Log);
+        iterator.SeekToFirst();
+        return iterator.Valid ? new Lsn(BinaryPrimitives.ReadUInt64BigEndian(iterator.Key)) : Lsn.Zero;
+    }
+
     /// <summary>The contiguous entries from <paramref name="from"/> to the end of the log.</summary>
     public static IEnumerable<LogEntry> From(IStorageEngine storage, Lsn from)
     {

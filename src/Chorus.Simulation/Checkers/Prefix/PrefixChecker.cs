@@ -17,6 +17,7 @@ public sealed class PrefixChecker(AuthoredLog authored)
     private readonly Dictionary<string, ShadowReplica> _shadows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Violation> _firstFailure = new(StringComparer.Ordinal);
     private readonly List<string> _failedNodes = [];
+    private readonly SortedSet<string> _unverifiable = new(StringComparer.Ordinal);
 
     public int Observations { get; private set; }
 
@@ -29,6 +30,11 @@ public sealed class PrefixChecker(AuthoredLog authored)
             _shadows[node] = shadow;
         }
         var replayed = shadow.CatchUp(replica);
+        if (replayed is null)
+        {
+            _unverifiable.Add(node);
+            return;
+        }
         var foreign = replayed.FirstOrDefault(e => !authored.TryGet(e.Position, out var original) || !original.Span.SequenceEqual(e.Encoded.Span));
         if (foreign is not null)
         {
@@ -46,7 +52,10 @@ public sealed class PrefixChecker(AuthoredLog authored)
     {
         var violations = _failedNodes.Select(n => _firstFailure[n]).ToList();
         violations.AddRange(authored.Conflicts.Select(c => new Violation(CheckNames.Prefix, c, [])));
-        return CheckResult.From(CheckNames.Prefix, violations) with { Note = $"{Observations} observations" };
+        return CheckResult.From(CheckNames.Prefix, violations, _unverifiable.Count) with
+        {
+            Note = _unverifiable.Count == 0 ? $"{Observations} observations" : $"{Observations} observations; could not replay {string.Join(", ", _unverifiable)} (log prefix retired)",
+        };
     }
 
     private void Fail(string node, string description)

@@ -19,13 +19,21 @@ internal sealed class ShadowReplica
 
     public Lsn Through => _through.Lsn;
 
-    /// <summary>Replays what the replica's log gained since last time; returns the entries replayed.</summary>
-    public List<LogEntry> CatchUp(IStorageEngine replica)
+    /// <summary>
+    /// Replays what the replica's log gained since last time; returns the entries replayed, or
+    /// null when the replica's log no longer starts at LSN 1 (its prefix was retired) and the
+    /// replay cannot begin from scratch.
+    /// </summary>
+    public List<LogEntry>? CatchUp(IStorageEngine replica)
     {
         if (_through.Lsn != Lsn.Zero && LogColumn.At(replica, _through.Lsn)?.Position != _through)
         {
             _storage = new InMemoryStorageEngine();
             _through = LogPosition.Zero;
+        }
+        if (_through.Lsn == Lsn.Zero && LogColumn.First(replica) > new Lsn(1))
+        {
+            return null;
         }
         var replayed = LogColumn.From(replica, _through.Lsn.Next).ToList();
         if (replayed.Count == 0)
