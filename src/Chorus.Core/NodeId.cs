@@ -26,6 +26,20 @@ public readonly record struct NodeId
 
     public string Value { get; }
 
+    public static bool TryParse(string? value, out NodeId id)
+    {
+        try
+        {
+            id = new NodeId(value!);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            id = default;
+            return false;
+        }
+    }
+
     public bool IsEmpty => Value is null;
 
     public override string ToString() => Value ?? "";

@@ -100,6 +100,30 @@ public sealed class RetentionAndSnapshotTests
     }
 
     [Fact]
+    public void The_log_after_a_snapshot_in_transit_is_kept_for_its_follower()
+    {
+        var cluster = new CoreCluster(2, new ReplicationOptions { SnapshotNewNodeEntriesMin = 20 });
+        cluster.Start("n1");
+        for (var i = 0; i < 50; i++)
+        {
+            cluster.Propose($"w{i}");
+        }
+        cluster.Start("n2");
+        cluster.Settle(rounds: 3);
+        var leader = cluster.Core("n1");
+        leader.OnSnapshotTaken(new NodeId("n2"), leader.History.Last);
+        var snapshotAt = leader.History.Last.Lsn;
+        for (var i = 0; i < 50; i++)
+        {
+            cluster.Propose($"later{i}");
+        }
+
+        leader.ConsiderRetention(Tight, new LogStats(new Lsn(1), leader.History.Last.Lsn, 1_000_000, 0));
+        Assert.True(leader.History.Base.Lsn <= snapshotAt, "entries after the snapshot stay for the follower loading it");
+        Assert.True(leader.History.Base.Lsn > Lsn.Zero, "entries before it may go");
+    }
+
+    [Fact]
     public void A_new_node_with_an_empty_log_joins_from_a_snapshot_when_the_log_is_long()
     {
         var cluster = new CoreCluster(3, new ReplicationOptions { SnapshotNewNodeEntriesMin = 20 });

@@ -34,6 +34,9 @@ public sealed class FollowerProgress(NodeId id, MemberRole role)
 
     public long LastSentAtMs { get; internal set; } = -1;
 
+    /// <summary>The position of the snapshot this follower is loading (retention keeps the log after it), or zero.</summary>
+    public Lsn SnapshotLsn { get; internal set; }
+
     /// <summary>Where the follower's latest subscription started, for visibility.</summary>
     public Lsn SubscribedFrom { get; internal set; }
 

@@ -35,6 +35,7 @@ internal sealed class LeaderRole
     public Lsn NeededFrom =>
         _followers.Values.Where(f => f.State is FollowerState.Replicating or FollowerState.Truncating)
             .Select(f => f.Match.Next)
+            .Concat(_followers.Values.Where(f => f.State == FollowerState.NeedsSnapshot && f.SnapshotLsn > Lsn.Zero).Select(f => f.SnapshotLsn.Next))
             .DefaultIfEmpty(_core.History.Last.Lsn.Next)
             .Min();
 
@@ -202,6 +203,15 @@ internal sealed class LeaderRole
         SendEntries(follower);
     }
 
+    /// <summary>A snapshot at <paramref name="position"/> is on its way to <paramref name="id"/>: keep the log after it.</summary>
+    public void OnSnapshotTaken(NodeId id, LogPosition position)
+    {
+        if (_followers.TryGetValue(id, out var follower))
+        {
+            follower.SnapshotLsn = position.Lsn;
+        }
+    }
+
     public void OnPeerConnected(NodeId peer)
     {
         if (_followers.TryGetValue(peer, out var follower))
@@ -228,6 +238,7 @@ internal sealed class LeaderRole
             return;
         }
         follower.State = FollowerState.Replicating;
+        follower.SnapshotLsn = Lsn.Zero;
         follower.Match = common.Value;
         follower.Received = Lsn.Max(follower.Received, common.Value);
         follower.Flushed = Lsn.Min(subscribe.Flushed, common.Value);

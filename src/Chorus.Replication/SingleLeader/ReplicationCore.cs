@@ -191,6 +191,9 @@ public sealed class ReplicationCore
     public void OnLogRead(NodeId follower, Lsn from, IReadOnlyList<LogEntry> entries) =>
         _leader?.OnLogRead(follower, from, entries);
 
+    /// <summary>The host took a snapshot at <paramref name="position"/> for <paramref name="follower"/> to load.</summary>
+    public void OnSnapshotTaken(NodeId follower, LogPosition position) => _leader?.OnSnapshotTaken(follower, position);
+
     /// <summary>The transport (re)connected to <paramref name="peer"/>; earlier messages may be lost.</summary>
     public void OnPeerConnected(NodeId peer)
     {

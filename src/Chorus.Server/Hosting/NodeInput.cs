@@ -18,6 +18,6 @@ internal sealed record FlushedInput(Lsn Lsn) : NodeInput;
 
 internal sealed record ChangeSettingsInput(Func<ClusterSettings, ClusterSettings> Change, TaskCompletionSource<string?> Completion) : NodeInput;
 
-internal sealed record CreateCheckpointInput(string Directory, TaskCompletionSource<LogPosition> Completion) : NodeInput;
+internal sealed record CreateCheckpointInput(string Directory, string Requester, TaskCompletionSource<LogPosition> Completion) : NodeInput;
 
 internal sealed record WaitReplicasInput(Lsn Lsn, int Count, long TimeoutMs, TaskCompletionSource<int> Completion) : NodeInput;

@@ -60,7 +60,7 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
     {
         try
         {
-            checkpoint.Completion.TrySetResult(driver.CreateCheckpoint(checkpoint.Directory));
+            checkpoint.Completion.TrySetResult(driver.CreateCheckpoint(checkpoint.Directory, checkpoint.Requester));
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {

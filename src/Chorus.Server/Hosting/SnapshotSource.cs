@@ -17,7 +17,7 @@ internal sealed class SnapshotSource(string dataDirectory, NodeInbox inbox, Snap
         Directory.CreateDirectory(root);
         var directory = Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"{clock.GetUtcNow().ToUnixTimeMilliseconds()}-{Sanitize(requester)}"));
         var created = new TaskCompletionSource<LogPosition>(TaskCreationOptions.RunContinuationsAsynchronously);
-        inbox.Post(new CreateCheckpointInput(directory, created));
+        inbox.Post(new CreateCheckpointInput(directory, requester, created));
         var position = await created.Task.WaitAsync(cancellationToken);
         progress.ServingStarted();
         return new Snapshot(directory, position, Release);

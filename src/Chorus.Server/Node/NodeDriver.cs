@@ -90,14 +90,19 @@ public sealed class NodeDriver
     /// the log position it holds. Runs on the loop, between batches, so the copy is exactly the
     /// state after that position.
     /// </summary>
-    public LogPosition CreateCheckpoint(string directory)
+    public LogPosition CreateCheckpoint(string directory, string requester)
     {
         if (_storage is not ICheckpointable checkpointable)
         {
             throw new InvalidOperationException("this storage engine cannot create checkpoints");
         }
         checkpointable.CreateCheckpoint(directory);
-        return _core.PositionOf(_core.Appended);
+        var position = _core.PositionOf(_core.Appended);
+        if (NodeId.TryParse(requester, out var follower))
+        {
+            _core.OnSnapshotTaken(follower, position);
+        }
+        return position;
     }
 
     public void Start(long nowMs)

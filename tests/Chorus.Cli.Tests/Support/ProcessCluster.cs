@@ -23,13 +23,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         _fsync = fsync;
         _extraArguments = extraArguments;
-        Members = [.. Enumerable.Range(1, size).Select(i => new Member($"n{i}", FreePort(), FreePort(), FreePort()))];
-        _processes = new NodeProcess?[size];
+        _members = [.. Enumerable.Range(1, size).Select(i => new Member($"n{i}", FreePort(), FreePort(), FreePort()))];
+        _processes = new NodeProcess?[9];
     }
 
     public sealed record Member(string Id, int Port, int PeerPort, int HttpPort);
 
-    public IReadOnlyList<Member> Members { get; }
+    public IReadOnlyList<Member> Members => _members;
+
+    private readonly List<Member> _members;
 
     public Member this[string id] => Members.Single(m => m.Id == id);
 
@@ -43,6 +45,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
         await cluster.WaitForFollowersAsync(size - 1);
         return cluster;
+    }
+
+    /// <summary>A new member (not started, not yet known to the cluster): ports and a data directory.</summary>
+    public Member AddMember()
+    {
+        var member = new Member($"n{_members.Count + 1}", FreePort(), FreePort(), FreePort());
+        _members.Add(member);
+        return member;
     }
 
     public void Start(string id)
