@@ -75,28 +75,55 @@ internal static class StatusCommand
     private static async Task<string> RenderAsync(List<(string Host, int Port)> endpoints, CancellationToken cancellationToken)
     {
         var rows = new List<string[]> { new[] { "NODE", "ENDPOINT", "ROLE", "EPOCH", "LAST LSN", "FLUSHED", "LAG (entries)", "LAG (ms)", "LINK" } };
+        var infos = new List<(string Host, int Port, Dictionary<string, string>? Info)>();
         foreach (var (host, port) in endpoints)
         {
-            var info = await NodeInfo.TryFetchAsync(host, port, cancellationToken);
-            rows.Add(info is null ? ["?", $"{host}:{port}", "unreachable", "", "", "", "", "", ""] : Row(info, host, port));
+            infos.Add((host, port, await NodeInfo.TryFetchAsync(host, port, cancellationToken)));
         }
-        return Format(rows);
+        var members = Members(infos.Select(i => i.Info).FirstOrDefault(i => i?.GetValueOrDefault("role") == "master"));
+        foreach (var (host, port, info) in infos)
+        {
+            rows.Add(info is null ? ["?", $"{host}:{port}", "unreachable", "", "", "", "", "", ""] : Row(info, host, port, members));
+        }
+        var ack = infos.Select(i => i.Info).FirstOrDefault(i => i?.GetValueOrDefault("role") == "master");
+        var footer = ack is null ? "" : $"acknowledgement: {ack.GetValueOrDefault("chorus_ack")} ({ack.GetValueOrDefault("chorus_ack_level")}, on timeout {ack.GetValueOrDefault("chorus_ack_on_timeout")}), state {ack.GetValueOrDefault("chorus_ack_state", "ok")}\n";
+        return Format(rows) + footer;
     }
 
-    private static string[] Row(Dictionary<string, string> info, string host, int port)
+    /// <summary>Member roles (voter, learner) as the leader lists them.</summary>
+    private static Dictionary<string, string> Members(Dictionary<string, string>? leader) =>
+        (leader?.GetValueOrDefault("chorus_members") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(m => m.Split(':'))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1]);
+
+    private static string Link(Dictionary<string, string> info)
+    {
+        if (info.GetValueOrDefault("chorus_snapshot_state") == "transferring")
+        {
+            var done = long.Parse(info["chorus_snapshot_bytes_done"], CultureInfo.InvariantCulture);
+            var total = Math.Max(1, long.Parse(info["chorus_snapshot_bytes_total"], CultureInfo.InvariantCulture));
+            return $"snapshot {100.0 * done / total:0}% ({info["chorus_snapshot_rate_mb_per_s"]} MB/s, ETA {info["chorus_snapshot_eta_s"]} s)";
+        }
+        return info.GetValueOrDefault("master_link_status", "");
+    }
+
+    private static string[] Row(Dictionary<string, string> info, string host, int port, Dictionary<string, string> members)
     {
         var leader = info.GetValueOrDefault("role") == "master";
+        var id = info.GetValueOrDefault("chorus_node_id", "?");
         return
         [
-            info.GetValueOrDefault("chorus_node_id", "?"),
+            id,
             $"{host}:{port}",
-            leader ? "leader" : "follower",
+            leader ? "leader" : members.GetValueOrDefault(id) == "learner" ? "learner" : "follower",
             info.GetValueOrDefault("chorus_epoch", ""),
             info.GetValueOrDefault("chorus_last_lsn", ""),
             info.GetValueOrDefault("chorus_flushed_lsn", ""),
             leader ? "-" : info.GetValueOrDefault("chorus_lag_entries", ""),
             leader ? "-" : info.GetValueOrDefault("chorus_lag_ms", ""),
-            leader ? $"{info.GetValueOrDefault("connected_slaves", "0")} followers" : info.GetValueOrDefault("master_link_status", ""),
+            leader ? $"{info.GetValueOrDefault("connected_slaves", "0")} followers" : Link(info),
         ];
     }
 
