@@ -25,6 +25,8 @@ internal static class NodeConfiguration
         ["--ack-level"] = nameof(ChorusOptions.AckLevel),
         ["--ack-timeout-ms"] = nameof(ChorusOptions.AckTimeoutMs),
         ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
+        ["--failover"] = nameof(ChorusOptions.Failover),
+        ["--election-timeout-ms"] = nameof(ChorusOptions.ElectionTimeoutMs),
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)

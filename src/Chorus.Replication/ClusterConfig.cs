@@ -1,17 +1,22 @@
 using Chorus.Core;
+using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication;
 
 /// <summary>
-/// How a node starts: who it is, who leads (fixed by configuration until elections arrive), and
-/// the members and acknowledgement policy a brand-new cluster begins with. Once the log holds
+/// How a node starts: who it is, which node should lead when there is no leader (the preferred
+/// leader: it stands for election at once, others wait an election timeout), and the members,
+/// acknowledgement policy and failover mode a brand-new cluster begins with. Once the log holds
 /// cluster settings, those win (see <see cref="ClusterSettings"/>).
 /// </summary>
-public sealed record ClusterConfig(NodeId Self, NodeId Leader, IReadOnlyList<NodeId> Members)
+public sealed record ClusterConfig(NodeId Self, NodeId PreferredLeader, IReadOnlyList<NodeId> Members)
 {
-    public bool SelfIsLeader => Self == Leader;
+    public bool SelfIsPreferredLeader => Self == PreferredLeader;
+
+    /// <summary>The failover mode a new cluster starts with.</summary>
+    public FailoverMode InitialFailover { get; init; } = FailoverMode.Auto;
 
     /// <summary>Peer addresses and client endpoints of the initial members, where known.</summary>
     public IReadOnlyDictionary<NodeId, (string PeerAddress, string ClientEndpoint)> Addresses { get; init; } =
@@ -22,5 +27,5 @@ public sealed record ClusterConfig(NodeId Self, NodeId Leader, IReadOnlyList<Nod
 
     /// <summary>The settings a cluster has before any are in its log.</summary>
     public ClusterSettings BootstrapSettings() =>
-        new([.. Members.Select(m => new Member(m, Addresses.GetValueOrDefault(m).PeerAddress ?? "", Addresses.GetValueOrDefault(m).ClientEndpoint ?? "", MemberRole.Voter))], InitialAck);
+        new([.. Members.Select(m => new Member(m, Addresses.GetValueOrDefault(m).PeerAddress ?? "", Addresses.GetValueOrDefault(m).ClientEndpoint ?? "", MemberRole.Voter))], InitialAck, InitialFailover);
 }

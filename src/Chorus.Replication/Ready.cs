@@ -1,5 +1,6 @@
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Replication.Election;
 using Chorus.Replication.Messages;
 
 namespace Chorus.Replication;
@@ -7,7 +8,7 @@ namespace Chorus.Replication;
 /// <summary>
 /// Everything a core asks its host to do, in order:
 /// <list type="number">
-/// <item>persist <see cref="NewEpoch"/> (synced) before anything else;</item>
+/// <item>persist <see cref="HardState"/> (synced) before anything else;</item>
 /// <item>carry out <see cref="LogOperations"/> in order (append entries and apply them in one
 /// atomic batch; truncate the log), then report back with OnAppended / OnTruncated;</item>
 /// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
@@ -18,7 +19,11 @@ namespace Chorus.Replication;
 /// </summary>
 public sealed class Ready
 {
-    public Epoch? NewEpoch { get; internal set; }
+    /// <summary>Epoch and vote to persist (synced) before anything else, when they changed.</summary>
+    public HardState? HardState { get; internal set; }
+
+    /// <summary>This node stopped leading: writes waiting for acknowledgement will never get one from it.</summary>
+    public bool SteppedDown { get; internal set; }
 
     public List<LogOperation> LogOperations { get; } = [];
 
@@ -32,10 +37,13 @@ public sealed class Ready
     /// <summary>Writes up to this LSN (and above <see cref="AckedLsn"/>) were not confirmed in time: fail them.</summary>
     public Lsn TimedOutThrough { get; internal set; }
 
+    /// <summary>Protocol events worth a log line (elections, subscriptions, step-downs), in order.</summary>
+    public List<string> Notices { get; } = [];
+
     /// <summary>The leader says this follower must reload from a snapshot: fetch one from it.</summary>
     public bool SnapshotRequested { get; internal set; }
 
-    public bool IsEmpty => NewEpoch is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0 && TimedOutThrough == Lsn.Zero && !SnapshotRequested;
+    public bool IsEmpty => HardState is null && !SteppedDown && Notices.Count == 0 && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0 && TimedOutThrough == Lsn.Zero && !SnapshotRequested;
 }
 
 /// <summary>A change to the local log, carried out in order.</summary>

@@ -6,6 +6,13 @@ public sealed record ReplicationOptions
     /// <summary>How often a leader tells each follower it is alive (an empty AppendEntries).</summary>
     public int HeartbeatIntervalMs { get; init; } = 100;
 
+    /// <summary>
+    /// A follower that hears nothing from its leader for a random time between this and twice
+    /// this starts an election (automatic failover). A leader that has not heard from a majority
+    /// for this long steps down (its lease ran out).
+    /// </summary>
+    public int ElectionTimeoutMs { get; init; } = 1000;
+
     /// <summary>A follower that hears nothing from its leader this long subscribes again.</summary>
     public int ResubscribeAfterMs { get; init; } = 1000;
 

@@ -11,7 +11,7 @@ namespace Chorus.Transport.Grpc;
 /// <summary>
 /// The outbound stream to one peer: a bounded queue drained into one long-lived client stream,
 /// re-established with backoff whenever it breaks. Messages queued while the peer is away are
-/// dropped oldest-first; the protocol retransmits what matters.
+/// dropped (as TCP would lose them); the protocol retransmits what matters.
 /// </summary>
 internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient client, IPeerInbox inbox, ILogger logger)
 {
@@ -47,6 +47,7 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
                     logger.LogInformation("stream to {Peer} broke: {Reason}", peer, e.Message);
                 }
                 IsConnected = false;
+                DropQueued(); // like TCP: what is sent while the link is down is lost; the protocol resends
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, BackoffMax.Ticks));
                 continue;
@@ -55,6 +56,13 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
             {
                 return; // stopping: gRPC reports the cancelled call as an RpcException
             }
+        }
+    }
+
+    private void DropQueued()
+    {
+        while (_queue.Reader.TryRead(out _))
+        {
         }
     }
 

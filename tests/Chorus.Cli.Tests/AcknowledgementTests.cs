@@ -16,7 +16,9 @@ public sealed class AcknowledgementTests(ITestOutputHelper output)
     [Fact]
     public async Task Semi_sync_any_1_keeps_writing_with_one_follower_paused_and_fails_within_the_timeout_with_both()
     {
-        await using var cluster = await ProcessCluster.StartAsync(3, null, "--ack", "semi-sync any 1", "--ack-timeout-ms", "1000", "--ack-on-timeout", "fail");
+        // The leader's lease (the election timeout) outlasts the ack timeout, so what the client
+        // sees is the acknowledgement policy at work, not the leader stepping down.
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--ack", "semi-sync any 1", "--ack-timeout-ms", "1000", "--ack-on-timeout", "fail", "--election-timeout-ms", "6000");
         await using var client = await RespConnection.ConnectAsync("127.0.0.1", cluster["n1"].Port, TimeSpan.FromSeconds(5), CancellationToken.None);
 
         cluster.Pause("n3");
@@ -43,7 +45,7 @@ public sealed class AcknowledgementTests(ITestOutputHelper output)
     [Fact]
     public async Task Under_degrade_writes_succeed_after_the_timeout_and_the_leader_recovers_on_its_own()
     {
-        await using var cluster = await ProcessCluster.StartAsync(3, null, "--ack", "semi-sync any 1", "--ack-timeout-ms", "1000");
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--ack", "semi-sync any 1", "--ack-timeout-ms", "1000", "--election-timeout-ms", "6000");
         await using var client = await RespConnection.ConnectAsync("127.0.0.1", cluster["n1"].Port, TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.Equal("OK", (await client.CommandAsync(CancellationToken.None, "CONFIG", "SET", "chorus-ack-on-timeout", "degrade")).AsString());
         await cluster.WaitForReplicationAsync();

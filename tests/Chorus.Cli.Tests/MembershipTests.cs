@@ -46,7 +46,16 @@ public sealed class MembershipTests(ITestOutputHelper output)
         Assert.Equal("1", info["chorus_snapshots_installed"]);
         Assert.True(long.Parse(info["chorus_snapshot_bytes_total"], CultureInfo.InvariantCulture) >= 200_000_000);
         Assert.True(written > 0, "writes went on during the join");
-        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync(joiner.Id));
+        try
+        {
+            Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync(joiner.Id));
+        }
+        catch
+        {
+            output.WriteLine(cluster.Output("n1"));
+            output.WriteLine(cluster.Output(joiner.Id));
+            throw;
+        }
     }
 
     [Fact]
@@ -60,12 +69,32 @@ public sealed class MembershipTests(ITestOutputHelper output)
         var n3Last = await cluster.LastLsnAsync("n3");
 
         await cluster.KillAsync("n3");
+        // Once the leader counts n3 as gone it stops shipping to it; only then do the writes start,
+        // so n3 can catch up on nothing but what the leader's log keeps.
+        await cluster.WaitForFollowersAsync(1);
         await WriteAsync(db, "while-down", 20_000);
         await ProcessCluster.Eventually(async () => ulong.Parse((await cluster.InfoAsync("n1"))["chorus_log_first_lsn"], CultureInfo.InvariantCulture) > n3Last + 1,
             TimeSpan.FromSeconds(60), "the leader retired the entries n3 needs");
 
         cluster.Start("n3");
-        await ProcessCluster.Eventually(async () =>
+        try
+        {
+            await WaitForSnapshotInstallAsync(cluster);
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(cluster.Output("n1"));
+            output.WriteLine(cluster.Output("n3"));
+            throw;
+        }
+        await cluster.WaitForFollowersAsync(2);
+        await cluster.WaitForReplicationAsync();
+        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
+        Assert.Contains("reloading from a snapshot", cluster.Output("n3"), StringComparison.Ordinal);
+    }
+
+    private static Task WaitForSnapshotInstallAsync(ProcessCluster cluster) =>
+        ProcessCluster.Eventually(async () =>
         {
             try
             {
@@ -76,11 +105,6 @@ public sealed class MembershipTests(ITestOutputHelper output)
                 return false;
             }
         }, TimeSpan.FromSeconds(90), "n3 installed a snapshot");
-        await cluster.WaitForFollowersAsync(2);
-        await cluster.WaitForReplicationAsync();
-        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
-        Assert.Contains("reloading from a snapshot", cluster.Output("n3"), StringComparison.Ordinal);
-    }
 
     private static async Task FillAsync(IDatabase db, Random random, int keys)
     {

@@ -32,11 +32,12 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
     }
 
-    /// Leader failure without failover: every write acknowledged under fsync=always survives kill -9.
+    /// Leader restart without failover (manual mode): every write acknowledged under fsync=always
+    /// survives kill -9, the restarted leader is elected again, and its followers reconnect.
     [Fact]
     public async Task A_killed_leader_keeps_every_acknowledged_write_and_its_followers_reconnect()
     {
-        await using var cluster = await ProcessCluster.StartAsync(fsync: new() { ["n1"] = "always" });
+        await using var cluster = await ProcessCluster.StartAsync(3, new() { ["n1"] = "always" }, "--failover", "manual");
         await using (var leader = await cluster.ConnectAsync("n1"))
         {
             await WriteAsync(leader.GetDatabase(), "durable", 3_000);

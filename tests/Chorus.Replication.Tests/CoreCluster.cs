@@ -1,5 +1,6 @@
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Replication.Election;
 using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
@@ -34,7 +35,14 @@ internal sealed class CoreCluster
 
     public IReadOnlyList<NodeId> Members { get; }
 
-    public NodeId Leader => Members[0];
+    /// <summary>The node that stands for election first (n1).</summary>
+    public NodeId Preferred => Members[0];
+
+    /// <summary>The current leader: the running node that leads in the highest epoch.</summary>
+    public NodeId Leader =>
+        _nodes.Values.Where(n => n.Core is { Role: NodeRole.Leader }).OrderByDescending(n => n.Core!.Epoch).Select(n => n.Id).FirstOrDefault(Preferred);
+
+    public FailoverMode Failover { get; init; } = FailoverMode.Auto;
 
     public long NowMs { get; private set; } = 1_000_000;
 
@@ -54,22 +62,25 @@ internal sealed class CoreCluster
 
     public ReplicationCore Core(string id) => this[id].Core!;
 
+    /// <summary>Starts every node and lets the preferred leader win its election.</summary>
     public void StartAll()
     {
         foreach (var id in Members)
         {
             Start(id.Value);
         }
+        DeliverAll();
     }
 
     /// <summary>Starts (or restarts) a node from what its "disk" holds.</summary>
-    public void Start(string id, Epoch? storedEpoch = null)
+    public void Start(string id)
     {
         var node = this[id];
-        var cluster = new ClusterConfig(node.Id, Leader, Members) { InitialAck = InitialAck };
+        var cluster = new ClusterConfig(node.Id, Preferred, Members) { InitialAck = InitialAck, InitialFailover = Failover };
         var (settings, settingsLsn) = node.SettingsAt(node.Log.Count, cluster);
-        node.Core = new ReplicationCore(Options, cluster, storedEpoch ?? node.StoredEpoch, node.RestoreHistory(), settings, settingsLsn, $"127.0.0.1:{id}");
+        node.Core = new ReplicationCore(Options, cluster, new HardState(node.StoredEpoch, node.VotedFor), node.RestoreHistory(), settings, settingsLsn, new Random(node.Id.Value.Sum(c => c * 31) + (1000 * node.Restarts++)), $"127.0.0.1:{id}");
         node.Core.Start(NowMs);
+        node.Core.Tick(NowMs);
         Process(node);
     }
 
@@ -163,9 +174,10 @@ internal sealed class CoreCluster
         {
             var ready = core.TakeReady();
             TimedOut = Lsn.Max(TimedOut, ready.TimedOutThrough);
-            if (ready.NewEpoch is { } epoch)
+            if (ready.HardState is { } hardState)
             {
-                node.StoredEpoch = epoch;
+                node.StoredEpoch = hardState.Epoch;
+                node.VotedFor = hardState.VotedFor;
             }
             foreach (var operation in ready.LogOperations)
             {
@@ -231,6 +243,10 @@ internal sealed class CoreNode(NodeId id)
     public List<LogEntry> RolledBack { get; } = [];
 
     public Epoch StoredEpoch { get; set; }
+
+    public NodeId? VotedFor { get; set; }
+
+    public int Restarts { get; set; }
 
     /// <summary>Report appends as fsynced (fsync=always); otherwise only <see cref="Core"/>.OnFlushed does.</summary>
     public bool SyncEveryAppend { get; set; } = true;

@@ -91,3 +91,26 @@ public sealed class EpochHistoryTests
         Assert.Throws<InvariantViolationException>(() => Log(2).Append(new LogPosition(new Epoch(1), new Lsn(2))));
     }
 }
+
+public sealed class EpochHistoryRetirementTests
+{
+    [Fact]
+    public void A_follower_behind_the_leaders_base_shares_only_what_the_leader_no_longer_has()
+    {
+        var leader = EpochHistory.Empty();
+        for (ulong i = 1; i <= 20_000; i++)
+        {
+            leader.Append(new LogPosition(new Epoch(1), new Lsn(i)));
+        }
+        leader.RetireThrough(new Lsn(19_000));
+        var follower = EpochHistory.Empty();
+        for (ulong i = 1; i <= 1_002; i++)
+        {
+            follower.Append(new LogPosition(new Epoch(1), new Lsn(i)));
+        }
+        follower.RetireThrough(new Lsn(900));
+
+        var common = leader.CommonPoint(follower);
+        Assert.True(common is null || common.Value < leader.Base.Lsn, $"common {common}, base {leader.Base}");
+    }
+}

@@ -102,22 +102,26 @@ public sealed class RetentionAndSnapshotTests
     [Fact]
     public void The_log_after_a_snapshot_in_transit_is_kept_for_its_follower()
     {
-        var cluster = new CoreCluster(2, new ReplicationOptions { SnapshotNewNodeEntriesMin = 20 });
+        var cluster = new CoreCluster(3, new ReplicationOptions { SnapshotNewNodeEntriesMin = 20 });
         cluster.Start("n1");
+        cluster.Start("n2");
+        cluster.DeliverAll();
         for (var i = 0; i < 50; i++)
         {
             cluster.Propose($"w{i}");
         }
-        cluster.Start("n2");
+        cluster.Start("n3");
         cluster.Settle(rounds: 3);
         var leader = cluster.Core("n1");
-        leader.OnSnapshotTaken(new NodeId("n2"), leader.History.Last);
+        leader.OnSnapshotTaken(new NodeId("n3"), leader.History.Last);
         var snapshotAt = leader.History.Last.Lsn;
         for (var i = 0; i < 50; i++)
         {
             cluster.Propose($"later{i}");
         }
 
+        cluster.Crash("n2"); // only the snapshot now protects anything
+        cluster.Settle(rounds: 30);
         leader.ConsiderRetention(Tight, new LogStats(new Lsn(1), leader.History.Last.Lsn, 1_000_000, 0));
         Assert.True(leader.History.Base.Lsn <= snapshotAt, "entries after the snapshot stay for the follower loading it");
         Assert.True(leader.History.Base.Lsn > Lsn.Zero, "entries before it may go");
@@ -129,6 +133,7 @@ public sealed class RetentionAndSnapshotTests
         var cluster = new CoreCluster(3, new ReplicationOptions { SnapshotNewNodeEntriesMin = 20 });
         cluster.Start("n1");
         cluster.Start("n2");
+        cluster.DeliverAll();
         for (var i = 0; i < 50; i++)
         {
             cluster.Propose($"w{i}");
@@ -177,5 +182,42 @@ public sealed class RetentionAndSnapshotTests
         Assert.Equal(sentBefore, cluster.Sent.Count(m => m.To.Value == "n3"));
         Assert.DoesNotContain(leader.Followers, f => f.Id.Value == "n3");
         Assert.Null(cluster.Core("n2").Settings.Find(new NodeId("n3")));
+    }
+}
+
+public sealed class RetentionOnBothSidesTests
+{
+    [Fact]
+    public void A_follower_that_retired_its_own_prefix_still_gets_a_snapshot_when_behind()
+    {
+        var tight = new RetentionOptions { RetainBytes = 1_000, KeepTailEntries = 5 };
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        for (var i = 0; i < 40; i++)
+        {
+            cluster.Propose($"early{i}");
+        }
+        cluster.Settle();
+        var n3 = cluster.Core("n3");
+        n3.ConsiderRetention(tight, new LogStats(new Lsn(1), n3.History.Last.Lsn, 100_000, 0));
+        cluster.DeliverAll();
+        Assert.True(n3.History.Base.Lsn > Lsn.Zero);
+        cluster.Crash("n3");
+        for (var i = 0; i < 200; i++)
+        {
+            cluster.Propose($"w{i}");
+        }
+        cluster.Settle(rounds: 30);
+        var leader = cluster.Core("n1");
+        for (var pass = 0; pass < 20; pass++)
+        {
+            leader.ConsiderRetention(tight, new LogStats(leader.History.Base.Lsn.Next, leader.History.Last.Lsn, 100_000, 0));
+            cluster.DeliverAll();
+        }
+        Assert.True(leader.History.Base.Lsn > new Lsn(100), $"leader base {leader.History.Base}");
+
+        cluster.Start("n3");
+        cluster.Settle(rounds: 5);
+        Assert.True(cluster["n3"].SnapshotRequests > 0, $"n3 last {cluster.Core("n3").History.Last}, states {string.Join(",", leader.Followers.Select(f => $"{f.Id}:{f.State}:{f.Match}"))}");
     }
 }

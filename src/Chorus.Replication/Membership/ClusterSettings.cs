@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Chorus.Core;
 using Chorus.Core.Encoding;
+using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.Membership;
@@ -11,7 +12,7 @@ namespace Chorus.Replication.Membership;
 /// Changed only by appending a <see cref="Core.Log.PayloadKind.ClusterConfig"/> entry, so every
 /// node agrees on it at every log position; a node uses the latest one in its log.
 /// </summary>
-public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack)
+public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack, FailoverMode Failover = FailoverMode.Auto)
 {
     public const byte FormatVersion = 1;
 
@@ -43,6 +44,7 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         writer.WriteByte((byte)Ack.Level);
         writer.WriteVarUInt((ulong)Ack.TimeoutMs);
         writer.WriteByte((byte)Ack.OnTimeout);
+        writer.WriteByte((byte)Failover);
         return output.WrittenSpan.ToArray();
     }
 
@@ -60,11 +62,12 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
             members[i] = new Member(ReadNodeId(ref reader), ReadString(ref reader), ReadString(ref reader), ReadEnum<MemberRole>(ref reader));
         }
         var ack = new AckPolicy(ReadEnum<AckMode>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckLevel>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckTimeoutAction>(ref reader));
+        var failover = ReadEnum<FailoverMode>(ref reader);
         if (!reader.IsEnd)
         {
             throw new CorruptDataException("trailing bytes after cluster settings");
         }
-        return new ClusterSettings(members, ack);
+        return new ClusterSettings(members, ack, failover);
     }
 
     private static void WriteString(ByteWriter writer, string value) => writer.WriteLengthPrefixed(Encoding.UTF8.GetBytes(value));

@@ -60,11 +60,14 @@ public sealed record Subscribe(
 /// <summary>
 /// Leader → follower: the entries you need are no longer in my log (or you are new and a snapshot
 /// is faster than the whole log): fetch a snapshot from me, then subscribe from its position.
+/// <paramref name="FollowerLast"/> is where the follower's log ended when it subscribed: a
+/// follower whose log has moved on since (it installed a snapshot meanwhile) ignores the message.
 /// </summary>
 public sealed record InstallSnapshot(
     NodeId From,
     NodeId To,
-    Epoch Epoch) : PeerMessage(From, To, Epoch);
+    Epoch Epoch,
+    LogPosition FollowerLast) : PeerMessage(From, To, Epoch);
 
 /// <summary>
 /// Leader → follower: your log diverged from mine after <paramref name="KeepThrough"/>;
@@ -75,3 +78,31 @@ public sealed record TruncateLog(
     NodeId To,
     Epoch Epoch,
     Lsn KeepThrough) : PeerMessage(From, To, Epoch);
+
+/// <summary>
+/// Candidate → voter: "vote for me in <paramref name="Epoch"/>; my log ends at
+/// <paramref name="Last"/>". A pre-vote asks whether the voter would vote, without changing
+/// anything, so a node that was merely cut off cannot disrupt a healthy cluster. A transfer
+/// (manual failover) is not refused because the voter hears from a leader.
+/// </summary>
+public sealed record RequestVote(
+    NodeId From,
+    NodeId To,
+    Epoch Epoch,
+    LogPosition Last,
+    bool PreVote,
+    bool Transfer) : PeerMessage(From, To, Epoch);
+
+/// <summary>Voter → candidate: the answer, in the epoch asked about (or the voter's, if newer).</summary>
+public sealed record VoteResponse(
+    NodeId From,
+    NodeId To,
+    Epoch Epoch,
+    bool Granted,
+    bool PreVote) : PeerMessage(From, To, Epoch);
+
+/// <summary>Leader → its chosen successor (manual failover): start an election now.</summary>
+public sealed record TimeoutNow(
+    NodeId From,
+    NodeId To,
+    Epoch Epoch) : PeerMessage(From, To, Epoch);

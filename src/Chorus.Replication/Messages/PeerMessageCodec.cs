@@ -24,6 +24,9 @@ public static class PeerMessageCodec
         Subscribe = 3,
         TruncateLog = 4,
         InstallSnapshot = 5,
+        RequestVote = 6,
+        VoteResponse = 7,
+        TimeoutNow = 8,
     }
 
     public static byte[] Encode(PeerMessage message)
@@ -72,7 +75,17 @@ public static class PeerMessageCodec
             case TruncateLog m:
                 writer.WriteVarUInt(m.KeepThrough.Value);
                 break;
-            case InstallSnapshot:
+            case InstallSnapshot m:
+                WritePosition(writer, m.FollowerLast);
+                break;
+            case TimeoutNow:
+                break;
+            case RequestVote m:
+                WritePosition(writer, m.Last);
+                writer.WriteByte((byte)((m.PreVote ? 1 : 0) | (m.Transfer ? 2 : 0)));
+                break;
+            case VoteResponse m:
+                writer.WriteByte((byte)((m.Granted ? 1 : 0) | (m.PreVote ? 2 : 0)));
                 break;
         }
     }
@@ -96,7 +109,10 @@ public static class PeerMessageCodec
             MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt())),
             MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
             MessageType.TruncateLog => new TruncateLog(from, to, epoch, new Lsn(reader.ReadVarUInt())),
-            MessageType.InstallSnapshot => new InstallSnapshot(from, to, epoch),
+            MessageType.InstallSnapshot => new InstallSnapshot(from, to, epoch, ReadPosition(ref reader)),
+            MessageType.TimeoutNow => new TimeoutNow(from, to, epoch),
+            MessageType.RequestVote => ReadRequestVote(ref reader, from, to, epoch),
+            MessageType.VoteResponse => ReadVoteResponse(ref reader, from, to, epoch),
             _ => throw new CorruptDataException($"unknown peer message type {(byte)type}"),
         };
         if (!reader.IsEnd)
@@ -140,6 +156,25 @@ public static class PeerMessageCodec
         return new Subscribe(from, to, epoch, basePosition, last, epochs, flushed, endpoint);
     }
 
+    private static RequestVote ReadRequestVote(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)
+    {
+        var last = ReadPosition(ref reader);
+        var flags = Flags(ref reader);
+        return new RequestVote(from, to, epoch, last, (flags & 1) != 0, (flags & 2) != 0);
+    }
+
+    private static VoteResponse ReadVoteResponse(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)
+    {
+        var flags = Flags(ref reader);
+        return new VoteResponse(from, to, epoch, (flags & 1) != 0, (flags & 2) != 0);
+    }
+
+    private static byte Flags(ref ByteReader reader)
+    {
+        var flags = reader.ReadByte();
+        return flags <= 3 ? flags : throw new CorruptDataException($"unknown flags {flags}");
+    }
+
     private static MessageType TypeOf(PeerMessage message) => message switch
     {
         AppendEntries => MessageType.AppendEntries,
@@ -147,6 +182,9 @@ public static class PeerMessageCodec
         Subscribe => MessageType.Subscribe,
         TruncateLog => MessageType.TruncateLog,
         InstallSnapshot => MessageType.InstallSnapshot,
+        RequestVote => MessageType.RequestVote,
+        VoteResponse => MessageType.VoteResponse,
+        TimeoutNow => MessageType.TimeoutNow,
         _ => throw new ArgumentException($"unknown message {message.GetType().Name}", nameof(message)),
     };
 

@@ -34,6 +34,9 @@ public sealed class FollowerProgress(NodeId id, MemberRole role)
 
     public long LastSentAtMs { get; internal set; } = -1;
 
+    /// <summary>Where the follower's log ended when it was told to load a snapshot.</summary>
+    internal LogPosition SnapshotRequestedAt { get; set; }
+
     /// <summary>The position of the snapshot this follower is loading (retention keeps the log after it), or zero.</summary>
     public Lsn SnapshotLsn { get; internal set; }
 

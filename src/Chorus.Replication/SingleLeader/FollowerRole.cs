@@ -17,22 +17,19 @@ internal sealed class FollowerRole(ReplicationCore core)
 
     public LeaderLink Link { get; } = new();
 
-    public void Start()
+    /// <summary>Starts knowing no leader; the first leader heard from gets a subscription from here.</summary>
+    public void Start() => Link.ResumedFrom = core.History.Last.Lsn.Next;
+
+    /// <summary>A (new) leader is known: subscribe to it from where our log ends.</summary>
+    public void OnLeaderKnown()
     {
-        Link.ResumedFrom = core.History.Last.Lsn.Next;
+        _awaitingTruncation = false;
         Subscribe(force: true);
     }
 
+    /// <summary>A message from the current leader (the core checked the epoch and the sender).</summary>
     public void Step(PeerMessage message)
     {
-        if (message.From != core.Leader || message.Epoch < core.Epoch)
-        {
-            return;
-        }
-        if (message.Epoch > core.Epoch)
-        {
-            core.AdoptEpoch(message.Epoch);
-        }
         Link.IsUp = true;
         Link.LastHeardAtMs = core.NowMs;
         switch (message)
@@ -43,16 +40,24 @@ internal sealed class FollowerRole(ReplicationCore core)
             case TruncateLog truncate:
                 OnTruncateLog(truncate);
                 break;
-            case InstallSnapshot:
+            case InstallSnapshot install when install.FollowerLast == core.History.Last:
                 // Repeated while the snapshot is not installed; the host starts one download at a time.
                 Link.SnapshotRequested = true;
                 core.Pending.SnapshotRequested = true;
+                break;
+            case InstallSnapshot:
+                Subscribe(force: false); // about an older state of our log: tell the leader where we are now
                 break;
         }
     }
 
     public void Tick()
     {
+        if (core.Leader is null)
+        {
+            Link.IsUp = false;
+            return;
+        }
         if (Link.LastHeardAtMs < 0 || core.NowMs - Link.LastHeardAtMs >= core.Options.ResubscribeAfterMs)
         {
             Link.IsUp = false;
@@ -146,7 +151,10 @@ internal sealed class FollowerRole(ReplicationCore core)
         {
             return;
         }
-        core.Send(new AppendResponse(core.Self, core.Leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed, core.History.Last.Lsn));
+        if (core.Leader is { } leader)
+        {
+            core.Send(new AppendResponse(core.Self, leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed, core.History.Last.Lsn));
+        }
     }
 
     private void Subscribe(bool force)
@@ -158,6 +166,9 @@ internal sealed class FollowerRole(ReplicationCore core)
         _lastSubscribeAtMs = core.NowMs;
         var history = core.History;
         Link.Subscriptions++;
-        core.Send(new Subscribe(core.Self, core.Leader, core.Epoch, history.Base, history.Last, [.. history.Epochs], core.Flushed, core.ClientEndpoint));
+        if (core.Leader is { } leader)
+        {
+            core.Send(new Subscribe(core.Self, leader, core.Epoch, history.Base, history.Last, [.. history.Epochs], core.Flushed, core.ClientEndpoint));
+        }
     }
 }

@@ -15,6 +15,7 @@ internal sealed class LeaderRole
     private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
     private readonly AckWindow _acks;
     private readonly HashSet<NodeId> _promoting = [];
+    private long _electedAtMs;
 
     public LeaderRole(ReplicationCore core)
     {
@@ -41,15 +42,50 @@ internal sealed class LeaderRole
 
     private IEnumerable<FollowerProgress> Voters => _followers.Values.Where(f => f.Role == MemberRole.Voter);
 
-    /// <summary>A leader (re)starting opens a new epoch, so entries it lost in a crash can never be confused with new ones.</summary>
+    /// <summary>A manual failover in progress, if any.</summary>
+    public LeadershipTransfer? Transfer { get; private set; }
+
+    /// <summary>
+    /// A new leader opens its epoch with an empty entry: it marks where the epoch starts in every
+    /// log, and once followers hold it they hold everything the leader had before.
+    /// </summary>
     public void Start()
     {
-        _core.AdoptEpoch(_core.Epoch.Next);
+        _electedAtMs = _core.NowMs;
         Propose(PayloadKind.Noop, []);
         foreach (var follower in _followers.Values)
         {
             SendHeartbeat(follower);
         }
+    }
+
+    public string? BeginTransfer(NodeId target, long timeoutMs)
+    {
+        if (Transfer is not null)
+        {
+            return "ERR FAILOVER already in progress.";
+        }
+        if (target == _core.Self)
+        {
+            return "ERR this node is already the leader";
+        }
+        if (!_followers.TryGetValue(target, out var follower) || follower.Role != MemberRole.Voter)
+        {
+            return $"ERR FAILOVER target {target} is not a voting follower";
+        }
+        Transfer = new LeadershipTransfer(target, _core.NowMs + timeoutMs);
+        ContinueTransfer();
+        return null;
+    }
+
+    public string? AbortTransfer()
+    {
+        if (Transfer is null || Transfer.HandedOver)
+        {
+            return Transfer is null ? "ERR No failover in progress." : "ERR Failover already handed over; it can no longer be aborted.";
+        }
+        Transfer = null;
+        return null;
     }
 
     public LogEntry Propose(PayloadKind kind, ReadOnlySpan<byte> payload)
@@ -91,13 +127,6 @@ internal sealed class LeaderRole
         {
             return;
         }
-        if (message.Epoch > _core.Epoch)
-        {
-            // A follower knows a newer epoch than ours (say our metadata was lost): move past it,
-            // so everything we write from now on is newer than anything it holds.
-            _core.AdoptEpoch(message.Epoch.Next);
-            Propose(PayloadKind.Noop, []);
-        }
         follower.LastHeardAtMs = _core.NowMs;
         switch (message)
         {
@@ -135,12 +164,53 @@ internal sealed class LeaderRole
                 SendHeartbeat(follower);
                 if (follower.State == FollowerState.NeedsSnapshot)
                 {
-                    Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch));
+                    Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch, follower.SnapshotRequestedAt));
                 }
             }
         }
         _acks.Tick(Voters);
         PromoteCaughtUpLearners();
+        ContinueTransfer();
+        CheckQuorum();
+    }
+
+    /// <summary>
+    /// The leader's lease: unless it has heard from a majority of voters within an election
+    /// timeout, another leader may already have been elected, so it stops leading (and accepting
+    /// writes) rather than risk a split brain.
+    /// </summary>
+    private void CheckQuorum()
+    {
+        var timeout = _core.Options.ElectionTimeoutMs;
+        if (_core.NowMs - _electedAtMs < timeout)
+        {
+            return;
+        }
+        var voters = _core.Settings.Voters.Count();
+        var heard = 1 + Voters.Count(f => f.LastHeardAtMs >= 0 && _core.NowMs - f.LastHeardAtMs < timeout);
+        if (heard < Election.VoteRules.Majority(voters))
+        {
+            _core.StepDown($"{_core.Self} lost contact with a majority of the cluster (heard from {heard} of {voters} voters in the last {timeout} ms), so it stopped leading");
+        }
+    }
+
+    /// <summary>Hands over once the target holds every entry; gives up at the deadline.</summary>
+    private void ContinueTransfer()
+    {
+        if (Transfer is not { } transfer)
+        {
+            return;
+        }
+        if (_core.NowMs >= transfer.DeadlineMs)
+        {
+            Transfer = null; // the target did not catch up or win in time: writes resume here
+            return;
+        }
+        if (!transfer.HandedOver && _followers.TryGetValue(transfer.Target, out var target) && target.Match >= _core.History.Last.Lsn && _core.Appended >= _core.History.Last.Lsn)
+        {
+            transfer.HandedOver = true;
+            Send(target, new TimeoutNow(_core.Self, target.Id, _core.Epoch));
+        }
     }
 
     /// <summary>A learner that has caught up becomes a voter, through the log like every membership change.</summary>
@@ -162,10 +232,11 @@ internal sealed class LeaderRole
         }
     }
 
-    private void RequireSnapshot(FollowerProgress follower)
+    private void RequireSnapshot(FollowerProgress follower, LogPosition followerLast)
     {
         follower.State = FollowerState.NeedsSnapshot;
-        Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch));
+        follower.SnapshotRequestedAt = followerLast;
+        Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch, followerLast));
     }
 
     public void OnAppended()
@@ -196,7 +267,7 @@ internal sealed class LeaderRole
         }
         if (entries.Count == 0)
         {
-            RequireSnapshot(follower);
+            RequireSnapshot(follower, _core.PositionOf(follower.Match));
             return;
         }
         Ship(follower, entries);
@@ -228,14 +299,20 @@ internal sealed class LeaderRole
         var newNode = subscribe.Last.Lsn == Lsn.Zero && _core.History.Last.Lsn.DistanceFrom(_core.History.Base.Lsn) > (ulong)_core.Options.SnapshotNewNodeEntriesMin;
         if (common is null || common.Value < _core.History.Base.Lsn || newNode)
         {
-            RequireSnapshot(follower);
+            _core.Notice($"{follower.Id} subscribed at {subscribe.Last} but this log starts after {_core.History.Base}: it gets a snapshot");
+            RequireSnapshot(follower, subscribe.Last);
             return;
         }
         if (common.Value < subscribe.Last.Lsn)
         {
+            _core.Notice($"{follower.Id} subscribed at {subscribe.Last}; it diverged after LSN {common}: it truncates");
             follower.State = FollowerState.Truncating;
             Send(follower, new TruncateLog(_core.Self, follower.Id, _core.Epoch, common.Value));
             return;
+        }
+        if (follower.State != FollowerState.Replicating)
+        {
+            _core.Notice($"{follower.Id} subscribed at {subscribe.Last}: streaming from LSN {common.Value.Next}");
         }
         follower.State = FollowerState.Replicating;
         follower.SnapshotLsn = Lsn.Zero;
@@ -249,7 +326,20 @@ internal sealed class LeaderRole
 
     private void OnAppendResponse(FollowerProgress follower, AppendResponse response)
     {
-        if (follower.State != FollowerState.Replicating || _core.History.EpochAt(response.Last.Lsn) != response.Last.Epoch)
+        if (_core.History.EpochAt(response.Last.Lsn) != response.Last.Epoch)
+        {
+            return;
+        }
+        if (follower.State == FollowerState.Probing)
+        {
+            // The follower answered a probe from a position our log holds: stream from there
+            // (its subscription may have been lost on the way).
+            _core.Notice($"{follower.Id} answered at {response.Last}: streaming from LSN {response.Last.Lsn.Next}");
+            follower.State = FollowerState.Replicating;
+            follower.Match = response.Last.Lsn;
+            RewindTo(follower, response.Last.Lsn.Next);
+        }
+        if (follower.State != FollowerState.Replicating)
         {
             return;
         }

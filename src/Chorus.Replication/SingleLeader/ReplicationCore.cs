@@ -1,5 +1,6 @@
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Replication.Election;
 using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
@@ -8,49 +9,49 @@ using Chorus.Replication.Quorum;
 namespace Chorus.Replication.SingleLeader;
 
 /// <summary>
-/// Single-leader replication as a deterministic state machine (after etcd raft). The host feeds
-/// it inputs — proposals, peer messages, ticks carrying the time, storage completions — and
-/// carries out the <see cref="Ready"/> it returns. It reads no clock, starts no thread and does
-/// no IO, so the simulator drives exactly this code.
+/// Single-leader replication with elections, as a deterministic state machine (after etcd raft).
+/// The host feeds it inputs — proposals, peer messages, ticks carrying the time, storage
+/// completions — and carries out the <see cref="Ready"/> it returns. It reads no clock, starts no
+/// thread, does no IO and draws randomness only from the source it is given, so the simulator
+/// drives exactly this code.
 /// </summary>
 public sealed class ReplicationCore
 {
-    private readonly LeaderRole? _leader;
-    private readonly FollowerRole? _follower;
+    private readonly FollowerRole _follower;
+    private readonly Campaign _campaign;
+    private readonly ElectionTimer _timer;
+    private LeaderRole? _leader;
     private Lsn _ackedReported;
 
     public ReplicationCore(
         ReplicationOptions options,
         ClusterConfig cluster,
-        Epoch storedEpoch,
+        HardState hardState,
         EpochHistory history,
         ClusterSettings settings,
         Lsn settingsLsn,
+        Random random,
         string clientEndpoint = "")
     {
-        ClientEndpoint = clientEndpoint;
         Options = options;
         Cluster = cluster;
-        Epoch = storedEpoch > history.Last.Epoch ? storedEpoch : history.Last.Epoch;
+        ClientEndpoint = clientEndpoint;
+        Epoch = hardState.Epoch > history.Last.Epoch ? hardState.Epoch : history.Last.Epoch;
+        VotedFor = hardState.Epoch == Epoch ? hardState.VotedFor : null;
         History = history;
         Appended = history.Last.Lsn;
         Flushed = history.Last.Lsn;
         Cache = new EntryCache(options.EntryCacheBytesMax);
         Settings = settings;
         SettingsLsn = settingsLsn;
-        if (cluster.SelfIsLeader)
-        {
-            _leader = new LeaderRole(this);
-        }
-        else
-        {
-            _follower = new FollowerRole(this);
-        }
+        _timer = new ElectionTimer(options, random);
+        _follower = new FollowerRole(this);
+        _campaign = new Campaign(this);
     }
 
     public ReplicationOptions Options { get; }
 
-    /// <summary>Who this node is and who leads (fixed by configuration for now).</summary>
+    /// <summary>Who this node is and which node should lead when none does.</summary>
     public ClusterConfig Cluster { get; }
 
     public NodeId Self => Cluster.Self;
@@ -58,11 +59,15 @@ public sealed class ReplicationCore
     /// <summary>This node's RESP endpoint ("host:port"), announced to the leader.</summary>
     public string ClientEndpoint { get; }
 
-    public NodeRole Role => _leader is not null ? NodeRole.Leader : NodeRole.Follower;
+    public NodeRole Role { get; private set; } = NodeRole.Follower;
 
-    public NodeId Leader => Cluster.Leader;
+    /// <summary>The leader of the current epoch, once known (this node, when it leads).</summary>
+    public NodeId? Leader { get; private set; }
 
     public Epoch Epoch { get; private set; }
+
+    /// <summary>Whom this node voted for in <see cref="Epoch"/>.</summary>
+    public NodeId? VotedFor { get; private set; }
 
     /// <summary>The cluster settings in force: the latest ones in the local log.</summary>
     public ClusterSettings Settings { get; private set; }
@@ -83,34 +88,56 @@ public sealed class ReplicationCore
 
     public HybridLogicalClock Clock { get; } = new();
 
+    /// <summary>Elections this node started (real ones, after a successful pre-vote).</summary>
+    public long ElectionsStarted { get; private set; }
+
+    /// <summary>Times this node became leader.</summary>
+    public long TimesElected { get; private set; }
+
     internal EntryCache Cache { get; }
 
     internal Ready Pending { get; private set; } = new();
 
-    /// <summary>The leader's view of its followers (empty on a follower).</summary>
+    /// <summary>The leader's view of its followers (empty unless leading).</summary>
     public IReadOnlyCollection<FollowerProgress> Followers => _leader?.Followers ?? [];
 
-    /// <summary>A follower's view of its link to the leader (null on the leader).</summary>
-    public LeaderLink? Link => _follower?.Link;
+    /// <summary>This node's view of its link to the leader.</summary>
+    public LeaderLink Link => _follower.Link;
 
-    /// <summary>The leader's acknowledgement state (null on a follower).</summary>
+    /// <summary>The leader's acknowledgement state (null unless leading).</summary>
     public AckState? Acks => _leader?.Acks;
 
-    /// <summary>Client writes up to this LSN may be acknowledged (leader; zero on followers).</summary>
+    /// <summary>A manual failover in progress on this leader, if any.</summary>
+    public LeadershipTransfer? Transfer => _leader?.Transfer;
+
+    /// <summary>Client writes up to this LSN may be acknowledged (zero unless leading).</summary>
     public Lsn AckedLsn => _leader?.AckedLsn ?? Lsn.Zero;
 
-    /// <summary>Why the leader refuses new writes right now (too few followers under a fail policy); null when it accepts them.</summary>
-    public string? WritesRefused => _leader?.WritesRefused;
+    /// <summary>Why new writes are refused right now (not leader, too few followers under a fail policy); null when accepted.</summary>
+    public string? WritesRefused => _leader is null ? NotLeaderError() : _leader.WritesRefused;
+
+    public bool IsVoter => Settings.Find(Self) is { Role: MemberRole.Voter };
 
     public bool HasReady => !Pending.IsEmpty || (_leader is not null && AckedLsn != _ackedReported);
 
-    /// <summary>Begins operating at <paramref name="nowMs"/>: a leader opens a new epoch, a follower subscribes.</summary>
+    /// <summary>Begins operating at <paramref name="nowMs"/> as a follower; the preferred leader stands for election at once.</summary>
     public void Start(long nowMs)
     {
         NowMs = nowMs;
         Clock.Now(nowMs);
-        _leader?.Start();
-        _follower?.Start();
+        _follower.Start();
+        if (Cluster.SelfIsPreferredLeader || Settings.Voters.Count() == 1)
+        {
+            _timer.FireAt(nowMs);
+        }
+        else if (MayCampaignOnTimeout)
+        {
+            _timer.ResetDeferring(nowMs);
+        }
+        else
+        {
+            _timer.Stop();
+        }
     }
 
     /// <summary>Appends a new entry (leader only) and returns it; persisting it is in the next Ready.</summary>
@@ -129,25 +156,46 @@ public sealed class ReplicationCore
         {
             return;
         }
-        if (_leader is not null)
+        switch (message)
         {
-            _leader.Step(message);
+            case RequestVote { PreVote: true } preVote:
+                _campaign.OnPreVoteRequest(preVote);
+                return;
+            case VoteResponse { PreVote: true } preVoteResponse:
+                _campaign.OnResponse(preVoteResponse);
+                return;
+            case RequestVote vote when vote.Epoch > Epoch && !vote.Transfer && HeardFromLeaderRecently():
+                return; // leader stickiness: a healthy leader is not deposed by a node that lost touch
         }
-        else
+        if (message.Epoch < Epoch)
         {
-            _follower!.Step(message);
+            RejectStale(message);
+            return;
         }
+        if (message.Epoch > Epoch)
+        {
+            BecomeFollower(message.Epoch, IsFromLeader(message) ? message.From : null);
+        }
+        Dispatch(message);
     }
 
-    /// <summary>Time has advanced; does whatever is due (heartbeats, retransmits, resubscribes, ack timeouts).</summary>
+    /// <summary>Time has advanced; does whatever is due (heartbeats, retransmits, elections, ack timeouts).</summary>
     public void Tick(long nowMs)
     {
         if (nowMs > NowMs)
         {
             NowMs = nowMs;
         }
-        _leader?.Tick();
-        _follower?.Tick();
+        if (_leader is not null)
+        {
+            _leader.Tick();
+            return;
+        }
+        _follower.Tick();
+        if (_timer.HasExpired(NowMs))
+        {
+            OnElectionTimeout();
+        }
     }
 
     /// <summary>
@@ -162,8 +210,14 @@ public sealed class ReplicationCore
         {
             Flushed = lsn;
         }
-        _leader?.OnAppended();
-        _follower?.OnAppended();
+        if (_leader is not null)
+        {
+            _leader.OnAppended();
+        }
+        else
+        {
+            _follower.OnAppended();
+        }
     }
 
     /// <summary>The host truncated the log after <paramref name="keepThrough"/>; <paramref name="settings"/> are the latest at or before it.</summary>
@@ -172,7 +226,7 @@ public sealed class ReplicationCore
         Appended = Lsn.Min(Appended, keepThrough);
         Flushed = Lsn.Min(Flushed, keepThrough);
         ApplySettings(settings, settingsLsn);
-        _follower?.OnTruncated();
+        _follower.OnTruncated();
     }
 
     /// <summary>Everything up to <paramref name="lsn"/> is on stable storage.</summary>
@@ -183,8 +237,10 @@ public sealed class ReplicationCore
             return;
         }
         Flushed = Lsn.Min(lsn, Appended);
-        _leader?.OnFlushed();
-        _follower?.OnFlushed();
+        if (_leader is null)
+        {
+            _follower.OnFlushed();
+        }
     }
 
     /// <summary>Entries the host read from storage for a <see cref="LogReadRequest"/> (empty: no longer there).</summary>
@@ -197,8 +253,41 @@ public sealed class ReplicationCore
     /// <summary>The transport (re)connected to <paramref name="peer"/>; earlier messages may be lost.</summary>
     public void OnPeerConnected(NodeId peer)
     {
-        _leader?.OnPeerConnected(peer);
-        _follower?.OnPeerConnected(peer);
+        if (_leader is not null)
+        {
+            _leader.OnPeerConnected(peer);
+        }
+        else
+        {
+            _follower.OnPeerConnected(peer);
+        }
+    }
+
+    /// <summary>
+    /// Manual failover (leader only): pause writes, wait until <paramref name="target"/> has every
+    /// entry, tell it to stand for election, and step down when it wins — or give up after
+    /// <paramref name="timeoutMs"/>. Returns an error, or null when started.
+    /// </summary>
+    public string? TransferLeadership(NodeId target, long timeoutMs) =>
+        _leader is null ? NotLeaderError() : _leader.BeginTransfer(target, timeoutMs);
+
+    /// <summary>Stops a manual failover that has not handed over yet; writes resume.</summary>
+    public string? AbortTransfer() =>
+        _leader is null ? "ERR No failover in progress." : _leader.AbortTransfer();
+
+    /// <summary>Stands for election now (an operator's manual failover when the leader is gone).</summary>
+    public string? ElectSelf()
+    {
+        if (_leader is not null)
+        {
+            return "ERR this node is already the leader";
+        }
+        if (!IsVoter)
+        {
+            return "ERR only a voting member can stand for election";
+        }
+        _campaign.Begin(preVote: false, transfer: true);
+        return null;
     }
 
     /// <summary>
@@ -233,12 +322,113 @@ public sealed class ReplicationCore
 
     internal void Send(PeerMessage message) => Pending.Messages.Add(message);
 
-    internal void AdoptEpoch(Epoch epoch)
+    internal void Notice(string text) => Pending.Notices.Add(text);
+
+    /// <summary>Records a vote; it is persisted before the answer leaves.</summary>
+    internal void VoteFor(NodeId candidate)
     {
-        Invariant.That(epoch > Epoch, "epochs only go forward");
-        Epoch = epoch;
-        Pending.NewEpoch = epoch;
+        VotedFor = candidate;
+        Pending.HardState = new HardState(Epoch, VotedFor);
     }
+
+    /// <summary>A new epoch in which this node votes for itself (a real election).</summary>
+    internal void StartEpochAsCandidate()
+    {
+        Epoch = Epoch.Next;
+        VotedFor = Self;
+        Leader = null;
+        Role = NodeRole.Candidate;
+        ElectionsStarted++;
+        Notice($"{Self} stands for election in epoch {Epoch} with its log ending at {History.Last}");
+        Pending.HardState = new HardState(Epoch, VotedFor);
+    }
+
+    internal void EnterCandidacy() => Role = NodeRole.Candidate;
+
+    internal void BecomeLeader()
+    {
+        Invariant.That(VotedFor == Self || Settings.Voters.Count() == 1, "a leader voted for itself in its epoch");
+        Role = NodeRole.Leader;
+        Leader = Self;
+        TimesElected++;
+        Notice($"{Self} elected leader of epoch {Epoch}; its log ends at {History.Last}");
+        _timer.Stop();
+        _leader = new LeaderRole(this);
+        _leader.Start();
+    }
+
+    /// <summary>Becomes (or stays) a follower in <paramref name="epoch"/>; a leader steps down.</summary>
+    internal void BecomeFollower(Epoch epoch, NodeId? leader)
+    {
+        if (epoch > Epoch)
+        {
+            Epoch = epoch;
+            VotedFor = null;
+            Pending.HardState = new HardState(Epoch, null);
+        }
+        if (_leader is not null)
+        {
+            _leader = null;
+            Pending.SteppedDown = true;
+        }
+        if (leader is not null && leader != Leader)
+        {
+            Notice($"following {leader} in epoch {Epoch}");
+        }
+        Role = NodeRole.Follower;
+        Leader = leader;
+        ResetElectionTimer();
+        if (leader is not null)
+        {
+            _follower.OnLeaderKnown();
+        }
+    }
+
+    /// <summary>The leader lost its lease (no majority heard from): it stops leading and says why.</summary>
+    internal void StepDown(string reason)
+    {
+        LastStepDownReason = reason;
+        BecomeFollower(Epoch, null);
+    }
+
+    /// <summary>Why this node last stopped leading.</summary>
+    public string? LastStepDownReason { get; private set; }
+
+    internal void ResetElectionTimer()
+    {
+        if (PreferredWithoutLeader)
+        {
+            _timer.ResetEager(NowMs);
+        }
+        else if (MayCampaignOnTimeout)
+        {
+            _timer.Reset(NowMs);
+        }
+        else
+        {
+            _timer.Stop();
+        }
+    }
+
+    /// <summary>Re-arms the timer after a campaign step (the preferred leader retries sooner while no leader exists).</summary>
+    internal void ArmElectionTimer()
+    {
+        if (PreferredWithoutLeader)
+        {
+            _timer.ResetEager(NowMs);
+        }
+        else
+        {
+            _timer.Reset(NowMs);
+        }
+    }
+
+    private bool PreferredWithoutLeader => Cluster.SelfIsPreferredLeader && Leader is null && IsVoter;
+
+    /// <summary>Whether the last leader was heard from within an election timeout (leader stickiness).</summary>
+    internal bool HeardFromLeaderRecently() =>
+        _leader is not null
+        || (Leader is not null && Link.LastHeardAtMs >= 0 && NowMs - Link.LastHeardAtMs < Options.ElectionTimeoutMs);
 
     /// <summary>Queues entries for the host to append, extending the local log now.</summary>
     internal void QueueAppend(IReadOnlyList<LogEntry> entries, bool sync = false)
@@ -270,6 +460,78 @@ public sealed class ReplicationCore
         Cache.TruncateAfter(keepThrough);
         Pending.LogOperations.Add(new TruncateOperation(keepThrough));
     }
+
+    private bool MayCampaignOnTimeout => IsVoter && Settings.Failover == FailoverMode.Auto;
+
+    private void OnElectionTimeout()
+    {
+        if (IsVoter && (MayCampaignOnTimeout || PreferredWithoutLeader))
+        {
+            _campaign.Begin(preVote: true, transfer: false);
+        }
+        else
+        {
+            _timer.Stop();
+        }
+    }
+
+    private void Dispatch(PeerMessage message)
+    {
+        switch (message)
+        {
+            case RequestVote vote:
+                _campaign.OnVoteRequest(vote);
+                break;
+            case VoteResponse response:
+                _campaign.OnResponse(response);
+                break;
+            case TimeoutNow when _leader is null && message.From == Leader:
+                _campaign.Begin(preVote: false, transfer: true);
+                break;
+            case AppendEntries or TruncateLog or InstallSnapshot:
+                FromLeader(message);
+                break;
+            case Subscribe or AppendResponse:
+                _leader?.Step(message);
+                break;
+        }
+    }
+
+    /// <summary>Only the leader of an epoch sends these; two leaders in one epoch would be a safety bug.</summary>
+    private void FromLeader(PeerMessage message)
+    {
+        Invariant.That(_leader is null, $"two leaders in epoch {Epoch}: {Self} and {message.From}");
+        if (Leader is null || Role == NodeRole.Candidate)
+        {
+            BecomeFollower(Epoch, message.From);
+        }
+        Invariant.That(Leader == message.From, $"two leaders in epoch {Epoch}: {Leader} and {message.From}");
+        ResetElectionTimer();
+        _follower.Step(message);
+    }
+
+    /// <summary>Tell a node from an older epoch about the newer one, so a stale leader or candidate steps down.</summary>
+    private void RejectStale(PeerMessage message)
+    {
+        switch (message)
+        {
+            case RequestVote vote:
+                Send(new VoteResponse(Self, vote.From, Epoch, Granted: false, PreVote: false));
+                break;
+            case AppendEntries or TruncateLog or InstallSnapshot or TimeoutNow:
+                Send(new AppendResponse(Self, message.From, Epoch, PositionOf(Appended), Flushed, History.Last.Lsn));
+                break;
+        }
+    }
+
+    private static bool IsFromLeader(PeerMessage message) => message is AppendEntries or TruncateLog or InstallSnapshot or TimeoutNow;
+
+    private string NotLeaderError() =>
+        Leader is { } leader
+            ? $"READONLY You can't write against a read only replica (the leader is {leader})."
+            : LastStepDownReason is { } reason
+                ? $"TRYAGAIN no leader: {reason}"
+                : "TRYAGAIN no leader is known yet (an election may be under way); retry";
 
     /// <summary>Settings take effect as soon as their entry is in the log (as Raft does with configurations).</summary>
     private void ApplySettings(ClusterSettings settings, Lsn at)

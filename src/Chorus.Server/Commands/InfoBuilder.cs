@@ -124,7 +124,7 @@ internal static class InfoBuilder
         {
             FollowerReplication(text, status, node.NowMs);
         }
-        Line(text, "master_failover_state", "no-failover");
+        Line(text, "master_failover_state", status.Election.FailoverState);
         Line(text, "master_replid", ReplicationId.Of(status.Leader, status.Epoch));
         Line(text, "master_replid2", ReplicationId.None);
         Line(text, "master_repl_offset", status.Last.Lsn.Value);
@@ -133,8 +133,17 @@ internal static class InfoBuilder
         Line(text, "repl_backlog_first_byte_offset", 1);
         Line(text, "repl_backlog_histlen", status.Last.Lsn.Value);
         Line(text, "chorus_node_id", status.Self.Value);
-        Line(text, "chorus_leader", status.Leader.Value);
+        Line(text, "chorus_leader", status.Leader?.Value ?? "none");
+        Line(text, "chorus_role", status.Role.ToString().ToLowerInvariant());
         Line(text, "chorus_epoch", status.Epoch.Value);
+        Line(text, "chorus_voted_for", status.Election.VotedFor?.Value ?? "none");
+        Line(text, "chorus_elections_started", status.Election.ElectionsStarted);
+        Line(text, "chorus_times_elected", status.Election.TimesElected);
+        Line(text, "chorus_failover_mode", status.Settings.Failover.ToString().ToLowerInvariant());
+        if (status.Election.LastStepDownReason is { } reason)
+        {
+            Line(text, "chorus_last_step_down", reason.Replace('\n', ' '));
+        }
         Line(text, "chorus_last_lsn", status.Last.Lsn.Value);
         Line(text, "chorus_flushed_lsn", status.Flushed.Value);
         var ack = status.Settings.Ack;

@@ -10,8 +10,8 @@ namespace Chorus.Server.Commands;
 /// </summary>
 internal static class ReplicationId
 {
-    public static string Of(NodeId leader, Epoch epoch) =>
-        Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"chorus:{leader}:{epoch}")));
+    public static string Of(NodeId? leader, Epoch epoch) =>
+        leader is null ? None : Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"chorus:{leader}:{epoch}")));
 
     public const string None = "0000000000000000000000000000000000000000";
 }

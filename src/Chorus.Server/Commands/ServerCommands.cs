@@ -16,5 +16,6 @@ internal static class ServerCommands
         LagCommand.Command,
         NodeCommand.Command,
         .. MiscCommands.All,
+        .. FailoverCommand.All,
     ];
 }

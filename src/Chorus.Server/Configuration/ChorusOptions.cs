@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chorus.Core;
+using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
 using Chorus.Storage;
 
@@ -30,8 +31,17 @@ public sealed class ChorusOptions
     /// <summary>Where this node keeps its database and rollback files.</summary>
     public string DataDir { get; set; } = "";
 
-    /// <summary>The leader's node id (leadership is fixed by configuration for now).</summary>
+    /// <summary>
+    /// The preferred leader: when no leader exists (a new cluster, or all nodes restarted) it
+    /// stands for election at once, so it normally leads. Any voter can be elected after it fails.
+    /// </summary>
     public string Leader { get; set; } = "";
+
+    /// <summary>auto (followers elect a new leader when the leader stops answering) | manual (only FAILOVER or CHORUS.ELECT change the leader).</summary>
+    public string Failover { get; set; } = "auto";
+
+    /// <summary>How long followers wait without hearing from the leader before electing a new one (randomised up to twice this).</summary>
+    public int ElectionTimeoutMs { get; set; } = 1000;
 
     /// <summary>Every member's peer address, this node's included: node id → "host:peerPort".</summary>
     public Dictionary<string, string> Peers { get; set; } = [];
@@ -39,7 +49,7 @@ public sealed class ChorusOptions
     /// <summary>When writes reach stable storage: always | everysec | no.</summary>
     public string Fsync { get; set; } = "everysec";
 
-    /// <summary>What a follower does with a write: forward (to the leader) | reject (-READONLY).</summary>
+    /// <summary>What a follower does with a write: forward (to the leader) | reject (-READONLY) | redirect (-MOVED naming the leader).</summary>
     public string ReplicaWrites { get; set; } = "forward";
 
     /// <summary>How long a follower waits for the leader to answer a forwarded write.</summary>
@@ -96,11 +106,19 @@ public sealed class ChorusOptions
     public DurabilityPolicy DurabilityPolicy =>
         DurabilityPolicies.TryParse(Fsync, out var policy) ? policy : throw new ConfigurationError($"Fsync must be always, everysec or no, not '{Fsync}'");
 
-    public bool ForwardReplicaWrites => ReplicaWrites.ToLowerInvariant() switch
+    public ReplicaWritePolicy ReplicaWritePolicy => ReplicaWrites.ToLowerInvariant() switch
     {
-        "forward" => true,
-        "reject" => false,
-        _ => throw new ConfigurationError($"ReplicaWrites must be forward or reject, not '{ReplicaWrites}'"),
+        "forward" => ReplicaWritePolicy.Forward,
+        "reject" => ReplicaWritePolicy.Reject,
+        "redirect" => ReplicaWritePolicy.Redirect,
+        _ => throw new ConfigurationError($"ReplicaWrites must be forward, reject or redirect, not '{ReplicaWrites}'"),
+    };
+
+    public FailoverMode FailoverMode => Failover.ToLowerInvariant() switch
+    {
+        "auto" => FailoverMode.Auto,
+        "manual" => FailoverMode.Manual,
+        _ => throw new ConfigurationError($"Failover must be auto or manual, not '{Failover}'"),
     };
 
     /// <summary>The acknowledgement policy these settings describe.</summary>
@@ -133,7 +151,12 @@ public sealed class ChorusOptions
     {
         var self = Parse(NodeId, nameof(NodeId));
         _ = DurabilityPolicy;
-        _ = ForwardReplicaWrites;
+        _ = ReplicaWritePolicy;
+        _ = FailoverMode;
+        if (ElectionTimeoutMs < HeartbeatIntervalMs * 3)
+        {
+            throw new ConfigurationError($"ElectionTimeoutMs ({ElectionTimeoutMs}) must be at least three heartbeat intervals ({HeartbeatIntervalMs * 3})");
+        }
         _ = AckPolicy;
         var peers = Peers.Count == 0
             ? new Dictionary<NodeId, Uri> { [self] = PeerUri($"{Host}:{PeerPortOrDefault}") }
@@ -173,6 +196,14 @@ public sealed class ChorusOptions
             ? uri
             : throw new ConfigurationError($"'{hostPort}' is not a host:port peer address");
     }
+}
+
+/// <summary>What a follower does with a client's write.</summary>
+public enum ReplicaWritePolicy
+{
+    Forward,
+    Reject,
+    Redirect,
 }
 
 /// <summary>A setting that cannot work; the message says which and why.</summary>

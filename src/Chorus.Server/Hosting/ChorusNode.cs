@@ -66,7 +66,7 @@ public sealed class ChorusNode : IAsyncDisposable
         var driver = new NodeDriver(DriverOptions(options, peers), storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
         var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands, Snapshots = snapshots };
-        var gateway = new WriteGateway(driver, inbox, transport, options.ForwardReplicaWrites,
+        var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), loggers.CreateLogger<WriteGateway>());
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
@@ -166,6 +166,7 @@ public sealed class ChorusNode : IAsyncDisposable
         {
             Addresses = peers.ToDictionary(p => p.Key, p => (p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : "")),
             InitialAck = options.AckPolicy,
+            InitialFailover = options.FailoverMode,
         })
         {
             Durability = options.DurabilityPolicy,
@@ -173,9 +174,11 @@ public sealed class ChorusNode : IAsyncDisposable
             Replication = new ReplicationOptions
             {
                 HeartbeatIntervalMs = options.HeartbeatIntervalMs,
+                ElectionTimeoutMs = options.ElectionTimeoutMs,
                 ResubscribeAfterMs = options.ResubscribeAfterMs,
             },
-            RandomSeed = Environment.TickCount,
+            // Nodes started in the same millisecond must still draw different election timeouts.
+            RandomSeed = Random.Shared.Next(),
             Retention = new Replication.Log.RetentionOptions
             {
                 RetainBytes = options.LogRetainBytes,
@@ -227,8 +230,8 @@ public sealed class ChorusNode : IAsyncDisposable
         {
             status = healthy ? "ok" : "degraded",
             node = status.Self.Value,
-            role = status.Role == NodeRole.Leader ? "leader" : "follower",
-            leader = status.Leader.Value,
+            role = status.Role.ToString().ToLowerInvariant(),
+            leader = status.Leader?.Value,
             epoch = status.Epoch.Value,
             lastLsn = status.Last.Lsn.Value,
             flushedLsn = status.Flushed.Value,

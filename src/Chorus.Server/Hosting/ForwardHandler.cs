@@ -12,7 +12,7 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
     {
         if (!driver.IsLeader)
         {
-            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, $"MASTERDOWN {inbox.Self} is not the leader (the leader is {driver.Leader}); retry");
+            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, driver.WritesRefused ?? $"TRYAGAIN {inbox.Self} is not the leader; retry");
         }
         using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2 };
         foreach (var command in writes.Commands)

@@ -20,4 +20,7 @@ internal sealed record ChangeSettingsInput(Func<ClusterSettings, ClusterSettings
 
 internal sealed record CreateCheckpointInput(string Directory, string Requester, TaskCompletionSource<LogPosition> Completion) : NodeInput;
 
+/// <summary>Runs an administrative action on the node loop and hands back its result (an error, or null).</summary>
+internal sealed record AdminInput(Func<NodeDriver, string?> Action, TaskCompletionSource<string?> Completion) : NodeInput;
+
 internal sealed record WaitReplicasInput(Lsn Lsn, int Count, long TimeoutMs, TaskCompletionSource<int> Completion) : NodeInput;

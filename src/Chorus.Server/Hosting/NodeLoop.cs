@@ -89,6 +89,9 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
                 case CreateCheckpointInput checkpoint:
                     checkpoint.Completion.TrySetException(new InvalidOperationException("the node is stopping"));
                     break;
+                case AdminInput admin:
+                    admin.Completion.TrySetResult(NodeStoppingError);
+                    break;
             }
         }
     }
@@ -136,6 +139,9 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
                 break;
             case CreateCheckpointInput checkpoint:
                 CreateCheckpoint(checkpoint);
+                break;
+            case AdminInput admin:
+                admin.Completion.TrySetResult(admin.Action(driver));
                 break;
             case WaitReplicasInput wait:
                 driver.WaitForReplicas(wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : now + wait.TimeoutMs, wait.Completion);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Chorus.Core;
+using Chorus.Server.Configuration;
 using Chorus.Server.Node;
 using Chorus.Transport.Grpc;
 using Chorus.Transport.Grpc.Protocol;
@@ -19,7 +20,7 @@ internal sealed class WriteGateway(
     NodeDriver driver,
     NodeInbox inbox,
     GrpcTransport transport,
-    bool forwardReplicaWrites,
+    ReplicaWritePolicy replicaWrites,
     TimeSpan forwardTimeout,
     TimeSpan visibilityWait,
     ILogger logger)
@@ -34,17 +35,25 @@ internal sealed class WriteGateway(
             await batch.Completion.WaitAsync(cancellationToken);
             return;
         }
-        if (!forwardReplicaWrites)
+        switch (replicaWrites)
         {
-            batch.Fail(ReadOnlyError);
-            return;
+            case ReplicaWritePolicy.Reject:
+                batch.Fail(ReadOnlyError);
+                return;
+            case ReplicaWritePolicy.Redirect:
+                batch.Fail(Redirect());
+                return;
         }
         await ForwardAsync(batch, cancellationToken);
     }
 
     private async Task ForwardAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
     {
-        var leader = driver.Leader;
+        if (driver.Leader is not { } leader)
+        {
+            batch.Fail(driver.WritesRefused ?? "TRYAGAIN no leader is known yet; retry");
+            return;
+        }
         ForwardReply reply;
         try
         {
@@ -69,6 +78,17 @@ internal sealed class WriteGateway(
         batch.Replies.Write(reply.Replies.Span);
         batch.WaitFor = waitFor;
         batch.CompleteForwarded();
+    }
+
+    /// <summary>Redis Cluster's MOVED shape (slot 0), so cluster-aware clients follow it to the leader.</summary>
+    private string Redirect()
+    {
+        var status = driver.Status;
+        var endpoint = status.Leader is { } leader ? status.Settings.Find(leader)?.ClientEndpoint : null;
+        endpoint = string.IsNullOrEmpty(endpoint) ? status.Link?.LeaderClientEndpoint : endpoint;
+        return string.IsNullOrEmpty(endpoint)
+            ? driver.WritesRefused ?? "TRYAGAIN no leader is known yet; retry"
+            : $"MOVED 0 {endpoint}";
     }
 
     private ForwardRequest ToRequest(ClientWriteBatch batch)

@@ -35,6 +35,8 @@ public sealed class NodeDriver
     private readonly WriteExecutor _executor;
     private readonly ReplicationCore _core;
     private readonly Queue<ClientWriteBatch> _awaitingAck = new();
+    private readonly Queue<ClientWriteBatch> _paused = new();
+    private bool _settingsProposed;
     private readonly List<ReplicaWait> _replicaWaits = [];
     private Lsn _stagedFrom;
     private Lsn _stagedThrough;
@@ -59,9 +61,9 @@ public sealed class NodeDriver
         Invariant.That(lastStored == metadata.Applied.Lsn, $"the log ends at {lastStored} where the applied LSN is {metadata.Applied.Lsn}: they are written in one batch");
         _persistedEpochCount = metadata.History.Epochs.Count;
         var (settings, settingsLsn) = metadata.Settings ?? (options.Cluster.BootstrapSettings(), Lsn.Zero);
-        _core = new ReplicationCore(options.Replication, options.Cluster, metadata.Epoch, metadata.History, settings, settingsLsn, options.ClientEndpoint);
+        _core = new ReplicationCore(options.Replication, options.Cluster, metadata.HardState, metadata.History, settings, settingsLsn, new Random(options.RandomSeed ^ 0x5EED), options.ClientEndpoint);
         Applied.Advance(metadata.Applied.Lsn);
-        _status = NodeStatus.Initial(options.Cluster.Self, options.Cluster.Leader, settings);
+        _status = NodeStatus.Initial(options.Cluster.Self, settings);
     }
 
     public NodeStatus Status => _status;
@@ -71,7 +73,11 @@ public sealed class NodeDriver
 
     public bool IsLeader => _core.Role == NodeRole.Leader;
 
-    public NodeId Leader => _core.Leader;
+    /// <summary>The leader of the current epoch, if known.</summary>
+    public NodeId? Leader => _core.Leader;
+
+    /// <summary>Why writes would be refused here right now (not the leader, no leader known, too few followers), or null.</summary>
+    public string? WritesRefused => _core.WritesRefused;
 
     /// <summary>The cluster settings in force (membership and acknowledgement policy).</summary>
     public ClusterSettings Settings => _core.Settings;
@@ -108,11 +114,7 @@ public sealed class NodeDriver
     public void Start(long nowMs)
     {
         _core.Start(nowMs);
-        if (IsLeader && _core.SettingsLsn == Lsn.Zero)
-        {
-            // A brand-new cluster: record its starting settings in the log, so every node has them.
-            _core.ProposeSettings(_core.Settings);
-        }
+        _core.Tick(nowMs);
         ProcessReady();
         SettingsChanged?.Invoke(_core.Settings);
         PublishStatus();
@@ -122,12 +124,12 @@ public sealed class NodeDriver
     /// <summary>Executes a client's write commands (leader only) and queues their replies for acknowledgement.</summary>
     public void Submit(ClientWriteBatch batch, long nowMs)
     {
-        if (!IsLeader)
+        _core.Tick(nowMs);
+        if (_core.Transfer is not null)
         {
-            batch.Fail("READONLY You can't write against a read only replica.");
+            _paused.Enqueue(batch); // FAILOVER pauses writes until it hands over or gives up
             return;
         }
-        _core.Tick(nowMs);
         if (_core.WritesRefused is { } refusal)
         {
             batch.Fail(refusal);
@@ -199,6 +201,37 @@ public sealed class NodeDriver
         completion.TrySetResult(null);
     }
 
+    /// <summary>
+    /// Manual failover: pause writes, wait until <paramref name="target"/> has every entry, hand
+    /// over, and step down when it wins (writes held meanwhile then fail with a retryable error);
+    /// or give up after <paramref name="timeoutMs"/> and resume. Null when started, else an error.
+    /// </summary>
+    public string? TransferLeadership(NodeId target, long timeoutMs)
+    {
+        var error = _core.TransferLeadership(target, timeoutMs);
+        if (error is null)
+        {
+            _logger.LogWarning("manual failover to {Target} started: writes are paused until it hands over (at most {Timeout} ms)", target, timeoutMs);
+        }
+        ProcessReady();
+        return error;
+    }
+
+    public string? AbortTransfer()
+    {
+        var error = _core.AbortTransfer();
+        ProcessReady();
+        return error;
+    }
+
+    /// <summary>Stands for election now (an operator's failover when the leader is gone, or in manual mode).</summary>
+    public string? ElectSelf()
+    {
+        var error = _core.ElectSelf();
+        ProcessReady();
+        return error;
+    }
+
     /// <summary>A background sync made everything up to <paramref name="lsn"/> durable.</summary>
     public void OnFlushed(Lsn lsn) => _core.OnFlushed(lsn);
 
@@ -217,10 +250,13 @@ public sealed class NodeDriver
     /// <summary>Carries out everything the core has decided, until it has nothing more to say.</summary>
     public void ProcessReady()
     {
+        ProposeBootstrapSettings();
         while (_core.HasReady)
         {
             Carry(_core.TakeReady());
+            ProposeBootstrapSettings();
         }
+        ResumePausedWrites();
         // Writes that changed nothing wait only for what they observed, which may already be acknowledged.
         ReleaseAcknowledged(_core.AckedLsn);
     }
@@ -252,11 +288,19 @@ public sealed class NodeDriver
 
     private void Carry(Ready ready)
     {
-        if (ready.NewEpoch is { } epoch)
+        if (ready.HardState is { } hardState)
         {
             using var batch = _storage.NewBatch();
-            NodeMetadata.WriteEpoch(batch, epoch);
+            NodeMetadata.WriteHardState(batch, hardState);
             _storage.Write(batch, sync: true);
+        }
+        foreach (var notice in ready.Notices)
+        {
+            _logger.LogInformation("{Notice}", notice);
+        }
+        if (ready.SteppedDown)
+        {
+            OnSteppedDown();
         }
         foreach (var operation in ready.LogOperations)
         {
@@ -281,9 +325,9 @@ public sealed class NodeDriver
         {
             _transport.Send(message);
         }
-        if (ready.SnapshotRequested)
+        if (ready.SnapshotRequested && _core.Leader is { } snapshotSource)
         {
-            SnapshotRequested?.Invoke(_core.Leader);
+            SnapshotRequested?.Invoke(snapshotSource);
         }
         ReleaseAcknowledged(ready.AckedLsn);
         if (ready.TimedOutThrough > ready.AckedLsn)
@@ -380,6 +424,59 @@ public sealed class NodeDriver
         RetiredEntries = (long)through.Value;
         _logger.LogInformation("retired the log through LSN {Through}; it now starts at {First}", through, through.Next);
     }
+
+    /// <summary>A brand-new cluster's first leader records its starting settings in the log, so every node has them.</summary>
+    private void ProposeBootstrapSettings()
+    {
+        if (IsLeader && _core.SettingsLsn == Lsn.Zero && !_settingsProposed)
+        {
+            _settingsProposed = true;
+            _core.ProposeSettings(_core.Settings);
+        }
+    }
+
+    /// <summary>Writes held during a FAILOVER run here if it gave up, or fail with a retryable error if it handed over.</summary>
+    private void ResumePausedWrites()
+    {
+        if (_paused.Count == 0 || _core.Transfer is not null)
+        {
+            return;
+        }
+        while (_paused.TryDequeue(out var batch))
+        {
+            if (IsLeader)
+            {
+                Submit(batch, _core.NowMs);
+            }
+            else
+            {
+                batch.Fail(LeadershipMovedError("the write was not applied"));
+            }
+        }
+        ProcessReady();
+    }
+
+    /// <summary>This node stopped leading: nothing it has not acknowledged yet can be promised any more.</summary>
+    private void OnSteppedDown()
+    {
+        _settingsProposed = false;
+        var error = LeadershipMovedError("the write may or may not have been applied");
+        while (_awaitingAck.TryDequeue(out var batch))
+        {
+            batch.Fail(error);
+        }
+        foreach (var wait in _replicaWaits)
+        {
+            wait.Completion.TrySetResult(0);
+        }
+        _replicaWaits.Clear();
+        _logger.LogWarning("{Node} stepped down in epoch {Epoch}: {Reason}", _core.Self, _core.Epoch, _core.LastStepDownReason ?? "a newer epoch began");
+    }
+
+    private string LeadershipMovedError(string outcome) =>
+        _core.Leader is { } leader
+            ? $"TRYAGAIN leadership moved to {leader} (epoch {_core.Epoch}); {outcome}; retry"
+            : $"TRYAGAIN this node stopped leading ({_core.LastStepDownReason ?? "a newer epoch began"}); {outcome}; retry";
 
     /// <summary>The latest settings at or before <paramref name="lsn"/>: a truncation may remove newer ones.</summary>
     private (ClusterSettings Settings, Lsn At) SettingsAt(Lsn lsn)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Chorus.Core;
 using Chorus.Core.Encoding;
+using Chorus.Replication.Election;
 using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
 using Chorus.Storage;
@@ -12,7 +13,7 @@ namespace Chorus.Server.Node;
 /// A node's durable metadata: who it is, its epoch, where its log ends (which is also the last
 /// applied position: entries are appended and applied in one batch) and its epoch history.
 /// </summary>
-internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Applied, EpochHistory History, (ClusterSettings Settings, Lsn At)? Settings)
+internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosition Applied, EpochHistory History, (ClusterSettings Settings, Lsn At)? Settings)
 {
     /// <summary>Loads the metadata, or initialises it for a new node. Refuses another node's data.</summary>
     public static NodeMetadata LoadOrCreate(IStorageEngine storage, NodeId self)
@@ -23,7 +24,7 @@ internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Appl
             using var batch = storage.NewBatch();
             batch.Put(StorageColumn.Meta, MetaKeys.NodeId, Encoding.ASCII.GetBytes(self.Value));
             storage.Write(batch, sync: true);
-            return new NodeMetadata(self, Epoch.Zero, LogPosition.Zero, EpochHistory.Empty(), null);
+            return new NodeMetadata(self, new HardState(Epoch.Zero, null), LogPosition.Zero, EpochHistory.Empty(), null);
         }
         var id = Encoding.ASCII.GetString(storedId);
         if (id != self.Value)
@@ -31,9 +32,10 @@ internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Appl
             throw new InvalidOperationException($"the data directory belongs to node '{id}', not '{self}'; use that node id or another directory");
         }
         var epoch = new Epoch(ReadUInt64(storage, MetaKeys.Epoch));
+        var votedFor = storage.Get(StorageColumn.Meta, MetaKeys.VotedFor) is { Length: > 0 } vote ? new NodeId(Encoding.ASCII.GetString(vote)) : (NodeId?)null;
         var applied = ReadPosition(storage.Get(StorageColumn.Meta, MetaKeys.Applied));
         var history = ReadHistory(storage.Get(StorageColumn.Meta, MetaKeys.EpochHistory), applied);
-        return new NodeMetadata(self, epoch, applied, history, ReadSettings(storage.Get(StorageColumn.Meta, MetaKeys.ClusterSettings)));
+        return new NodeMetadata(self, new HardState(epoch, votedFor), applied, history, ReadSettings(storage.Get(StorageColumn.Meta, MetaKeys.ClusterSettings)));
     }
 
     /// <summary>The latest cluster settings in the log, and the LSN of their entry (written with that entry).</summary>
@@ -59,10 +61,12 @@ internal sealed record NodeMetadata(NodeId NodeId, Epoch Epoch, LogPosition Appl
         return (ClusterSettings.Decode(reader.ReadLengthPrefixed()), at);
     }
 
-    public static void WriteEpoch(IStorageBatch batch, Epoch epoch)
+    /// <summary>The epoch and the vote cast in it: what keeps elections safe across crashes.</summary>
+    public static void WriteHardState(IStorageBatch batch, HardState state)
     {
         Span<byte> bytes = stackalloc byte[ByteWriter.VarIntLengthMax];
-        batch.Put(StorageColumn.Meta, MetaKeys.Epoch, bytes[..VarInt.Write(bytes, epoch.Value)]);
+        batch.Put(StorageColumn.Meta, MetaKeys.Epoch, bytes[..VarInt.Write(bytes, state.Epoch.Value)]);
+        batch.Put(StorageColumn.Meta, MetaKeys.VotedFor, state.VotedFor is { } vote ? Encoding.ASCII.GetBytes(vote.Value) : []);
     }
 
     public static void WriteApplied(IStorageBatch batch, LogPosition applied)

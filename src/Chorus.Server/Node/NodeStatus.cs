@@ -12,7 +12,7 @@ namespace Chorus.Server.Node;
 public sealed record NodeStatus(
     NodeId Self,
     NodeRole Role,
-    NodeId Leader,
+    NodeId? Leader,
     Epoch Epoch,
     LogPosition Last,
     Lsn Flushed,
@@ -22,11 +22,15 @@ public sealed record NodeStatus(
     ClusterSettings Settings,
     Lsn AckedLsn,
     AckStatus? Acks,
-    Lsn LogBase = default)
+    Lsn LogBase,
+    ElectionStatus Election)
 {
-    public static NodeStatus Initial(NodeId self, NodeId leader, ClusterSettings settings) =>
-        new(self, self == leader ? NodeRole.Leader : NodeRole.Follower, leader, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null, settings, Lsn.Zero, null);
+    public static NodeStatus Initial(NodeId self, ClusterSettings settings) =>
+        new(self, NodeRole.Follower, null, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null, settings, Lsn.Zero, null, Lsn.Zero, new ElectionStatus(null, 0, 0, null, "no-failover", null));
 }
+
+/// <summary>Elections and failover as this node saw them.</summary>
+public sealed record ElectionStatus(NodeId? VotedFor, long ElectionsStarted, long TimesElected, string? LastStepDownReason, string FailoverState, NodeId? FailoverTarget);
 
 /// <summary>The leader's acknowledgement state.</summary>
 public sealed record AckStatus(bool IsDegraded, long DegradedSinceMs, long Degradations, long TimedOutWrites);

@@ -25,7 +25,8 @@ internal static class NodeStatusBuilder
                 f.AckLatencyMs))
             .ToArray();
         var acks = core.Acks is { } a ? new AckStatus(a.IsDegraded, a.DegradedSinceMs, a.Degradations, a.TimedOutWrites) : null;
-        return new NodeStatus(core.Self, core.Role, core.Leader, core.Epoch, last, core.Flushed, core.NowMs, followers, LinkStatus(core), core.Settings, core.AckedLsn, acks, core.History.Base.Lsn);
+        return new NodeStatus(core.Self, core.Role, core.Leader, core.Epoch, last, core.Flushed, core.NowMs, followers, LinkStatus(core), core.Settings, core.AckedLsn, acks, core.History.Base.Lsn,
+            new ElectionStatus(core.VotedFor, core.ElectionsStarted, core.TimesElected, core.LastStepDownReason, core.Transfer?.State ?? "no-failover", core.Transfer?.Target));
     }
 
     /// <summary>How long ago the leader committed the oldest entry the follower has not applied.</summary>
@@ -41,10 +42,11 @@ internal static class NodeStatusBuilder
 
     private static LeaderLinkStatus? LinkStatus(ReplicationCore core)
     {
-        if (core.Link is not { } link)
+        if (core.Role == Replication.NodeRole.Leader)
         {
             return null;
         }
+        var link = core.Link;
         var lagEntries = link.LeaderLastLsn.DistanceFrom(core.Appended);
         var lastApplied = core.EntryTimestamp(core.Appended);
         var lagMs = lagEntries == 0 || lastApplied is null ? 0 : Math.Max(0, link.LeaderTime.PhysicalMs - lastApplied.Value.PhysicalMs);

@@ -43,7 +43,16 @@ internal sealed class ProcessCluster : IAsyncDisposable
         {
             cluster.Start(member.Id);
         }
-        await cluster.WaitForFollowersAsync(size - 1);
+        try
+        {
+            await cluster.WaitForFollowersAsync(size - 1);
+        }
+        catch (TimeoutException e)
+        {
+            var outputs = string.Join("\n", cluster.Members.Select(m => $"--- {m.Id} ---\n{cluster.Output(m.Id)}"));
+            await cluster.DisposeAsync();
+            throw new TimeoutException($"{e.Message}\n{outputs}");
+        }
         return cluster;
     }
 

@@ -27,7 +27,8 @@ public sealed class AcknowledgementTests
     [Fact]
     public void When_no_follower_confirms_in_time_the_client_gets_noreplicas_and_later_writes_are_refused()
     {
-        var cluster = new DriverCluster(3, ack: SemiSyncAny1(AckTimeoutAction.Fail));
+        // A lease longer than the test, so the leader keeps leading while its followers are away.
+        var cluster = new DriverCluster(3, ack: SemiSyncAny1(AckTimeoutAction.Fail), electionTimeoutMs: 60_000);
         cluster.StartAll();
         cluster.Settle();
         cluster.Network = _ => false;
@@ -52,7 +53,7 @@ public sealed class AcknowledgementTests
     [Fact]
     public void Under_degrade_the_write_succeeds_as_async_and_the_leader_recovers_when_followers_return()
     {
-        var cluster = new DriverCluster(3, ack: SemiSyncAny1(AckTimeoutAction.Degrade));
+        var cluster = new DriverCluster(3, ack: SemiSyncAny1(AckTimeoutAction.Degrade), electionTimeoutMs: 60_000);
         cluster.StartAll();
         cluster.Settle();
         cluster.Network = _ => false;

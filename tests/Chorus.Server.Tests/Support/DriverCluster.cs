@@ -23,10 +23,11 @@ internal sealed class DriverCluster
     private readonly Dictionary<NodeId, DriverNode> _nodes = [];
     private readonly List<PeerMessage> _inFlight = [];
 
-    public DriverCluster(int size, DurabilityPolicy durability = DurabilityPolicy.EverySecond, AckPolicy? ack = null)
+    public DriverCluster(int size, DurabilityPolicy durability = DurabilityPolicy.EverySecond, AckPolicy? ack = null, int electionTimeoutMs = 1000)
     {
         Durability = durability;
         Ack = ack ?? AckPolicy.Default;
+        ElectionTimeoutMs = electionTimeoutMs;
         Members = [.. Enumerable.Range(1, size).Select(i => new NodeId($"n{i}"))];
         foreach (var id in Members)
         {
@@ -38,6 +39,11 @@ internal sealed class DriverCluster
 
     public AckPolicy Ack { get; }
 
+    public int ElectionTimeoutMs { get; }
+
+    /// <summary>The node that leads now (n1 unless a failover happened).</summary>
+    public string Leader => _nodes.Values.Where(n => n.Driver is { IsLeader: true }).Select(n => n.Id.Value).FirstOrDefault("n1");
+
     public IReadOnlyList<NodeId> Members { get; }
 
     public long NowMs { get; private set; } = 1_700_000_000_000;
@@ -46,12 +52,14 @@ internal sealed class DriverCluster
 
     public DriverNode this[string id] => _nodes[new NodeId(id)];
 
+    /// <summary>Starts every node and lets n1, the preferred leader, win its election.</summary>
     public void StartAll()
     {
         foreach (var id in Members)
         {
             Start(id.Value);
         }
+        DeliverAll();
     }
 
     public void Start(string id)
@@ -60,6 +68,8 @@ internal sealed class DriverCluster
         var options = new NodeDriverOptions(new ClusterConfig(node.Id, Members[0], Members) { InitialAck = Ack })
         {
             Durability = Durability,
+            Replication = new ReplicationOptions { ElectionTimeoutMs = ElectionTimeoutMs },
+            RandomSeed = 7919 * (Members.ToList().IndexOf(node.Id) + 1) + node.Restarts++,
             ClientEndpoint = $"127.0.0.1:{id}",
         };
         var commands = new CommandTable(DataCommands.All);
@@ -98,7 +108,7 @@ internal sealed class DriverCluster
     /// <summary>Submits write commands to the leader without waiting; the caller checks completion.</summary>
     public ClientWriteBatch Submit(params string[][] commands)
     {
-        var leader = this[Members[0].Value].Driver!;
+        var leader = this[Leader].Driver!;
         var batch = new ClientWriteBatch();
         foreach (var command in commands)
         {
@@ -191,6 +201,8 @@ internal sealed class DriverNode(NodeId id)
     public NodeDriver? Driver { get; set; }
 
     public MemoryRollbackSink Rollbacks { get; } = new();
+
+    public int Restarts { get; set; }
 }
 
 internal sealed class MemoryRollbackSink : IRollbackSink

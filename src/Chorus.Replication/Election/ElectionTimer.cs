@@ -1,0 +1,24 @@
+namespace Chorus.Replication.Election;
+
+/// <summary>
+/// A randomized election deadline: between one and two election timeouts after the last time
+/// we heard from a leader (or voted), so candidates rarely collide. Randomness is injected.
+/// </summary>
+internal sealed class ElectionTimer(ReplicationOptions options, Random random)
+{
+    public long DeadlineMs { get; private set; } = long.MaxValue;
+
+    public void Reset(long nowMs) => DeadlineMs = nowMs + options.ElectionTimeoutMs + random.NextInt64(options.ElectionTimeoutMs);
+
+    /// <summary>A longer first wait for nodes other than the preferred leader, so a fresh cluster elects the preferred one.</summary>
+    public void ResetDeferring(long nowMs) => DeadlineMs = nowMs + (2L * options.ElectionTimeoutMs) + random.NextInt64(options.ElectionTimeoutMs);
+
+    /// <summary>The preferred leader retries soon while no leader exists (its peers may still be starting).</summary>
+    public void ResetEager(long nowMs) => DeadlineMs = nowMs + Math.Max(1, options.ElectionTimeoutMs / 4) + random.NextInt64(Math.Max(1, options.ElectionTimeoutMs / 8));
+
+    public void FireAt(long nowMs) => DeadlineMs = nowMs;
+
+    public void Stop() => DeadlineMs = long.MaxValue;
+
+    public bool HasExpired(long nowMs) => nowMs >= DeadlineMs;
+}
