@@ -10,8 +10,9 @@ internal static class InfoCommand
     public static ServerCommand Command { get; } =
         new(new CommandSpec("INFO", -1, CommandFlags.Loading | CommandFlags.Stale, 0, 0, 0), Execute);
 
-    private static ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
+    private static async ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        await context.Node.RefreshStatusAsync();
         var sections = new List<string>();
         for (var i = 1; i < command.ArgumentCount; i++)
         {
@@ -27,6 +28,5 @@ internal static class InfoCommand
         }
         var text = InfoBuilder.Build(context.Node, sections.Count == 0 ? InfoBuilder.DefaultSections : sections);
         reply.WriteVerbatimString("txt", Encoding.UTF8.GetBytes(text));
-        return ValueTask.CompletedTask;
     }
 }

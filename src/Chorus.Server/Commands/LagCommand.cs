@@ -14,8 +14,9 @@ internal static class LagCommand
     public static ServerCommand Command { get; } =
         new(new CommandSpec("CHORUS.LAG", 1, CommandFlags.ReadOnly | CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, 0, 0, 0), Execute);
 
-    private static ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
+    private static async ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        await context.Node.RefreshStatusAsync();
         var status = context.Node.Driver.Status;
         var now = context.Node.NowMs;
         if (status.Role == NodeRole.Leader)
@@ -35,7 +36,7 @@ internal static class LagCommand
                 Field(reply, "ack_latency_ms", (long)Math.Round(f.AckLatencyMs));
                 Field(reply, "last_heard_ms_ago", f.LastHeardAtMs < 0 ? -1 : now - f.LastHeardAtMs);
             }
-            return ValueTask.CompletedTask;
+            return;
         }
         var link = status.Link;
         reply.WriteMapHeader(1);
@@ -46,7 +47,6 @@ internal static class LagCommand
         Field(reply, "lag_entries", (long)(link?.LagEntries ?? 0));
         Field(reply, "lag_ms", link?.LagMs ?? 0);
         Field(reply, "last_heard_ms_ago", link is null || link.LastHeardAtMs < 0 ? -1 : now - link.LastHeardAtMs);
-        return ValueTask.CompletedTask;
     }
 
     private static void Field(RespWriter reply, string name, string value)

@@ -36,6 +36,31 @@ internal sealed class NodeServices(
     /// <summary>Snapshot transfers to and from this node.</summary>
     public SnapshotProgress Snapshots { get; init; } = new();
 
+    /// <summary>
+    /// Asks the loop to publish its status now, so that INFO, ROLE and CHORUS.LAG show every write
+    /// the client has already seen acknowledged; if the loop does not answer within a second (it
+    /// is swapping in a snapshot, say) the last published status, at most a moment old, serves.
+    /// </summary>
+    public async ValueTask RefreshStatusAsync()
+    {
+        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Inbox.Post(new AdminInput(driver =>
+        {
+            driver.RefreshStatus();
+            return null;
+        }, completion));
+        try
+        {
+            await completion.Task.WaitAsync(StatusRefreshTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // the published status will do
+        }
+    }
+
+    private static readonly TimeSpan StatusRefreshTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Every command, data and server; set once at startup.</summary>
     public CommandTable Commands { get; set; } = new([]);
 }

@@ -11,8 +11,9 @@ internal static class RoleCommand
     public static ServerCommand Command { get; } =
         new(new CommandSpec("ROLE", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.NoScript, 0, 0, 0), Execute);
 
-    private static ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
+    private static async ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        await context.Node.RefreshStatusAsync();
         var status = context.Node.Driver.Status;
         if (status.Role == NodeRole.Leader)
         {
@@ -29,7 +30,7 @@ internal static class RoleCommand
                 reply.WriteBulkString(port);
                 reply.WriteBulkString((long)follower.Match.Value);
             }
-            return ValueTask.CompletedTask;
+            return;
         }
         var link = status.Link;
         var (leaderHost, leaderPort) = InfoBuilder.SplitEndpoint(link?.LeaderClientEndpoint ?? "");
@@ -39,6 +40,5 @@ internal static class RoleCommand
         reply.WriteInteger(long.TryParse(leaderPort, out var leaderPortNumber) ? leaderPortNumber : 0);
         reply.WriteBulkString(link?.IsUp == true ? "connected" : "connect");
         reply.WriteInteger((long)status.Last.Lsn.Value);
-        return ValueTask.CompletedTask;
     }
 }

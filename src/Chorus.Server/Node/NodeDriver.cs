@@ -43,6 +43,7 @@ public sealed class NodeDriver
     private int _persistedEpochCount;
     private long _nextExpiryCycleAtMs;
     private long _nextStatusAtMs;
+    private (NodeRole Role, Epoch Epoch, NodeId? Leader, bool Degraded, long Degradations, long TimedOut, ClusterSettings Settings) _publishedState;
     private long _nextRetentionAtMs;
     private volatile NodeStatus _status;
 
@@ -93,8 +94,8 @@ public sealed class NodeDriver
 
     /// <summary>
     /// Writes a consistent copy of this node's database to <paramref name="directory"/> and returns
-    /// the log position it holds. Runs on the loop, between batches, so the copy is exactly the
-    /// state after that position.
+    /// the log position it holds. Runs on the loop, after everything staged is stored, so the copy
+    /// is exactly the state after that position.
     /// </summary>
     public LogPosition CreateCheckpoint(string directory, string requester)
     {
@@ -102,6 +103,9 @@ public sealed class NodeDriver
         {
             throw new InvalidOperationException("this storage engine cannot create checkpoints");
         }
+        // Writes submitted earlier in this loop round are staged, not yet stored: carry them to
+        // storage first, or the copy would claim a position whose changes it lacks.
+        ProcessReady();
         checkpointable.CreateCheckpoint(directory);
         var position = _core.PositionOf(_core.Appended);
         if (NodeId.TryParse(requester, out var follower))
@@ -183,7 +187,9 @@ public sealed class NodeDriver
     {
         if (!IsLeader)
         {
-            completion.TrySetResult($"READONLY cluster settings change on the leader ({_core.Leader})");
+            completion.TrySetResult(_core.Leader is { } leader
+                ? $"READONLY cluster settings are changed on the leader ({leader}); send this command there"
+                : "TRYAGAIN no leader is known yet (an election may be under way); retry");
             return;
         }
         ClusterSettings changed;
@@ -259,7 +265,16 @@ public sealed class NodeDriver
         ResumePausedWrites();
         // Writes that changed nothing wait only for what they observed, which may already be acknowledged.
         ReleaseAcknowledged(_core.AckedLsn);
+        // A client that was just told its write degraded, failed or moved must find INFO agreeing.
+        if (!VisibleState().Equals(_publishedState))
+        {
+            PublishStatus();
+        }
     }
+
+    /// <summary>What INFO and ROLE show that changes rarely but must never be seen stale after a reply.</summary>
+    private (NodeRole Role, Epoch Epoch, NodeId? Leader, bool Degraded, long Degradations, long TimedOut, ClusterSettings Settings) VisibleState() =>
+        (_core.Role, _core.Epoch, _core.Leader, _core.Acks?.IsDegraded ?? false, _core.Acks?.Degradations ?? 0, _core.Acks?.TimedOutWrites ?? 0, _core.Settings);
 
     private byte[]? Execute(RespCommand command, RespWriter reply, long nowMs)
     {
@@ -576,9 +591,13 @@ public sealed class NodeDriver
         _replicaWaits.Clear();
     }
 
+    /// <summary>Publishes the status now rather than at the next interval.</summary>
+    public void RefreshStatus() => PublishStatus();
+
     private void PublishStatus()
     {
         _nextStatusAtMs = _core.NowMs + _options.StatusIntervalMs;
+        _publishedState = VisibleState();
         _status = NodeStatusBuilder.Build(_core);
     }
 }
