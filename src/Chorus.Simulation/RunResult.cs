@@ -5,7 +5,14 @@ using Chorus.Simulation.History;
 namespace Chorus.Simulation;
 
 /// <summary>Counts from one run.</summary>
-public sealed record RunStats(long Operations, long Events, long MessagesSent, long MessagesDropped, long SimulatedMs, int Crashes);
+public sealed record RunStats(long Operations, long Events, long MessagesSent, long MessagesDropped, long SimulatedMs, int Crashes)
+{
+    /// <summary>Epochs in which some node led (1 when leadership never moved).</summary>
+    public int LeaderEpochs { get; init; }
+
+    /// <summary>Elections the simulated operator started (manual failover only).</summary>
+    public int OperatorElections { get; init; }
+}
 
 /// <summary>Everything one run produced: its history, every checker's verdict, what the mode promised, and the trace if asked for.</summary>
 public sealed record RunResult(

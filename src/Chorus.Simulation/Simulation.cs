@@ -1,4 +1,5 @@
 using Chorus.Simulation.Checkers;
+using Chorus.Simulation.Checkers.Elections;
 using Chorus.Simulation.Checkers.Linearizability;
 using Chorus.Simulation.Checkers.Prefix;
 using Chorus.Simulation.Checkers.Sessions;
@@ -65,8 +66,10 @@ public sealed class Simulation
         var injector = new FaultInjector(cluster, _scheduler, _trace);
         var recorder = new HistoryRecorder();
         var prefix = new PrefixChecker(cluster.Authored);
+        var operatorOnCall = new ManualOperator(cluster, _scheduler, _trace);
         cluster.StartAll();
         injector.Schedule(faults);
+        operatorOnCall.Watch(_mode.Failover, endUs + (_config.QuiesceMs * 1000));
         StartClients(cluster, recorder, endUs);
         SamplePrefix(cluster, prefix, endUs);
         _scheduler.At(endUs, () =>
@@ -79,7 +82,11 @@ public sealed class Simulation
         var history = recorder.Build();
         var checks = Judge(cluster, history, prefix);
         var claimed = _mode.Claims(new ClaimContext(durability, _faults.CrashesNodes));
-        var stats = new RunStats(history.Count, _scheduler.EventsRun, cluster.Network.Sent, cluster.Network.Dropped, _scheduler.NowUs / 1000, injector.Crashes);
+        var stats = new RunStats(history.Count, _scheduler.EventsRun, cluster.Network.Sent, cluster.Network.Dropped, _scheduler.NowUs / 1000, injector.Crashes)
+        {
+            LeaderEpochs = cluster.Roles.LeaderEpochs,
+            OperatorElections = operatorOnCall.Elections,
+        };
         return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text);
     }
 
@@ -90,8 +97,9 @@ public sealed class Simulation
         for (var i = 1; i <= _config.Clients; i++)
         {
             var name = $"c{i}";
-            var router = new ReadRouter(_mode, cluster.Members, cluster.Leader);
-            var client = new SimClient(name, _workload.NewClient(name), router, gateway, recorder, cluster, _scheduler, _random, _trace, timing);
+            var leader = new LeaderHint(cluster.Members, cluster.PreferredLeader);
+            var router = new ReadRouter(_mode, cluster.Members, leader);
+            var client = new SimClient(name, _workload.NewClient(name), router, leader, gateway, recorder, cluster, _scheduler, _random, _trace, timing);
             client.Start(_random.Between(50_000, 150_000), endUs);
         }
     }
@@ -122,7 +130,8 @@ public sealed class Simulation
             replicas.Add(new ReplicaState(node.Id.Value, node.State == NodeState.Up, node.Driver?.Applied.Applied ?? default, digest));
             Note($"final {node.Id}: {SimCluster.Describe(node)} digest {digest[..12]}");
         }
-        var leader = cluster[cluster.Leader];
+        var leader = cluster.CurrentLeader ?? cluster[cluster.PreferredLeader];
+        Note($"final state read at {leader.Id}");
         var finalValues = history.Keys().ToDictionary(k => k, k => leader.ReadNow(["GET", k]).AsString(), StringComparer.Ordinal);
         var checks = new List<CheckResult> { new LinearizabilityChecker(_config.SearchBudget, _time).Check(history) };
         checks.AddRange(SessionChecker.Check(history));
@@ -130,6 +139,8 @@ public sealed class Simulation
         checks.Add(ConvergenceChecker.Check(replicas));
         checks.Add(prefix.Result());
         checks.Add(InvariantsChecker.Check(cluster.Failures));
+        checks.Add(ElectionSafetyChecker.Check(cluster.Roles.Changes));
+        checks.Add(EpochMonotonicityChecker.Check(cluster.Roles.Changes));
         return checks;
     }
 

@@ -34,6 +34,8 @@ public static class Campaign
             Operations = results.Sum(r => r.Stats.Operations),
             SimulatedMs = results.Sum(r => r.Stats.SimulatedMs),
             Events = results.Sum(r => r.Stats.Events),
+            LeaderEpochs = results.Sum(r => (long)r.Stats.LeaderEpochs),
+            OperatorElections = results.Sum(r => (long)r.Stats.OperatorElections),
             Wall = wall,
             Checks = tallies,
         };

@@ -19,6 +19,12 @@ public sealed class CampaignReport
 
     public required IReadOnlyList<CheckTally> Checks { get; init; }
 
+    /// <summary>Epochs in which some node led, summed over the runs (the first election counts too).</summary>
+    public long LeaderEpochs { get; init; }
+
+    /// <summary>Elections the simulated operator started (manual failover).</summary>
+    public long OperatorElections { get; init; }
+
     /// <summary>The first seed with any violation, promised or not.</summary>
     public int? FirstFailingSeed => Checks.Where(c => c.FirstSeed is not null).Min(c => c.FirstSeed);
 

@@ -22,8 +22,15 @@ public sealed class CheckTally(string check, bool claimed)
 
     public string? FirstExample { get; private set; }
 
+    /// <summary>The checker's named counts, summed over the runs.</summary>
+    public SortedDictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
+
     public void Add(int seed, CheckResult result)
     {
+        foreach (var (name, count) in result.Counts)
+        {
+            Counts[name] = Counts.GetValueOrDefault(name) + count;
+        }
         switch (result.Verdict)
         {
             case Verdict.Fail:

@@ -21,6 +21,8 @@ public static class ReportTable
         rows.AddRange(report.Checks.Select(c => Row(c, report.Runs)));
         text.Append(Columns(rows));
         text.Append('\n');
+        AppendLostWrites(text, report);
+        text.Append(CultureInfo.InvariantCulture, $"failovers: {report.LeaderEpochs:N0} epochs with a leader over {report.Runs} runs; operator elections {report.OperatorElections:N0}\n");
         if (report.FirstFailingSeed is { } seed)
         {
             var first = report.Checks.Where(c => c.FirstSeed == seed).First();
@@ -29,6 +31,18 @@ public static class ReportTable
         }
         text.Append(report.KeptPromises ? "every promised guarantee held\n" : $"PROMISE BROKEN: first at seed {report.FirstBrokenPromiseSeed}\n");
         return text.ToString();
+    }
+
+    /// <summary>Lost acknowledged writes by how they were lost: kept in a rollback record, or gone without a trace.</summary>
+    private static void AppendLostWrites(StringBuilder text, CampaignReport report)
+    {
+        var counts = report[CheckNames.AckedWriteLoss].Counts;
+        var rolledBack = counts.GetValueOrDefault(AckedWriteLossChecker.RolledBack);
+        var untraced = counts.GetValueOrDefault(AckedWriteLossChecker.Untraced);
+        if (rolledBack + untraced > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"lost acknowledged writes: {rolledBack + untraced:N0} — {rolledBack:N0} in rollback records, {untraced:N0} on no surviving node and in no record\n");
+        }
     }
 
     private static string[] Row(CheckTally tally, int runs)

@@ -13,9 +13,15 @@ namespace Chorus.Simulation.Checkers;
 /// lists — every acknowledged token is in the final list; counters — the final value is at
 /// least the number of acknowledged increments; registers — the final value was not written by
 /// an operation that finished before an acknowledged write began (which would have overwritten it).
+/// The lost writes are counted in two buckets, <see cref="RolledBack"/> (in some node's rollback
+/// record) and <see cref="Untraced"/> (on no surviving node and in no rollback record: a leader's
+/// power loss took them, or nobody kept a record).
 /// </summary>
 public static class AckedWriteLossChecker
 {
+    public const string RolledBack = "lost-rolled-back";
+    public const string Untraced = "lost-untraced";
+
     public static CheckResult Check(OperationHistory history, IReadOnlyDictionary<string, string?> finalValues, IEnumerable<RollbackRecord> rollbacks)
     {
         var rolledBack = new Dictionary<LogPosition, string>();
@@ -27,7 +33,8 @@ public static class AckedWriteLossChecker
             }
         }
         var violations = new List<Violation>();
-        var recorded = 0;
+        var recorded = 0L;
+        var untraced = 0L;
         foreach (var key in history.Keys())
         {
             var writes = history.Operations.Where(o => o.IsWrite && o.Key == key).ToList();
@@ -37,20 +44,23 @@ public static class AckedWriteLossChecker
             }
             var final = finalValues.GetValueOrDefault(key);
             var lost = writes.Any(w => w.Kind == OpKind.Append) ? LostAppends(writes, final)
-                : writes.Any(w => w.Kind == OpKind.Increment) ? LostIncrements(key, writes, final, rolledBack, violations)
+                : writes.Any(w => w.Kind == OpKind.Increment) ? LostIncrements(key, writes, final, rolledBack, violations, ref recorded, ref untraced)
                 : LostRegisterWrites(key, writes, final, violations);
             foreach (var write in lost)
             {
                 var how = write.WrittenAt is { } position && rolledBack.TryGetValue(position, out var node)
                     ? $"rolled back into {node}'s rollback record"
                     : "lost without a trace";
-                recorded += how.StartsWith("rolled", StringComparison.Ordinal) ? 1 : 0;
+                var inRecord = how.StartsWith("rolled", StringComparison.Ordinal);
+                recorded += inRecord ? 1 : 0;
+                untraced += inRecord ? 0 : 1;
                 violations.Add(new Violation(CheckNames.AckedWriteLoss, $"acknowledged {write} is not in the final state of {key} ({Show(final)}): {how}", [write.Id]));
             }
         }
         return CheckResult.From(CheckNames.AckedWriteLoss, violations) with
         {
-            Note = violations.Count > 0 ? $"{recorded} of the lost writes are in rollback records, {violations.Count - recorded} are not" : null,
+            Note = recorded + untraced > 0 ? $"{recorded} of the lost writes are in rollback records, {untraced} are not" : null,
+            Counts = new Dictionary<string, long>(StringComparer.Ordinal) { [RolledBack] = recorded, [Untraced] = untraced },
         };
     }
 
@@ -60,14 +70,18 @@ public static class AckedWriteLossChecker
         return writes.Where(w => w.IsAcknowledgedWrite && !present.Contains(w.Value!));
     }
 
-    private static IEnumerable<Operation> LostIncrements(string key, List<Operation> writes, string? final, Dictionary<LogPosition, string> rolledBack, List<Violation> violations)
+    /// <summary>Counters only show how many were lost; those in rollback records count as recorded, up to the number missing.</summary>
+    private static IEnumerable<Operation> LostIncrements(string key, List<Operation> writes, string? final, Dictionary<LogPosition, string> rolledBack, List<Violation> violations, ref long recorded, ref long untraced)
     {
         var acknowledged = writes.Where(w => w.IsAcknowledgedWrite).ToList();
         var value = final is null ? 0 : long.Parse(final, CultureInfo.InvariantCulture);
         if (value < acknowledged.Count)
         {
-            var recorded = acknowledged.Count(w => w.WrittenAt is { } p && rolledBack.ContainsKey(p));
-            violations.Add(new Violation(CheckNames.AckedWriteLoss, $"{key}: {acknowledged.Count} acknowledged INCRs, but the final value is {value} ({recorded} INCRs are in rollback records)", []));
+            var missing = acknowledged.Count - value;
+            var inRecords = Math.Min(missing, acknowledged.Count(w => w.WrittenAt is { } p && rolledBack.ContainsKey(p)));
+            recorded += inRecords;
+            untraced += missing - inRecords;
+            violations.Add(new Violation(CheckNames.AckedWriteLoss, $"{key}: {acknowledged.Count} acknowledged INCRs, but the final value is {value} ({inRecords} INCRs are in rollback records)", []));
         }
         return [];
     }

@@ -13,12 +13,14 @@ public static class CheckNames
     public const string Convergence = "convergence";
     public const string Prefix = "prefix";
     public const string Invariants = "invariants";
+    public const string ElectionSafety = "election-safety";
+    public const string EpochMonotonic = "epoch-monotonic";
 
     /// <summary>Report order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Linearizability, ReadYourWrites, MonotonicReads, MonotonicWrites, WritesFollowReads,
-        ConsistentPrefix, AckedWriteLoss, Convergence, Prefix, Invariants,
+        ConsistentPrefix, AckedWriteLoss, Convergence, Prefix, Invariants, ElectionSafety, EpochMonotonic,
     ];
 
     public static IReadOnlyList<string> SessionGuarantees { get; } =
@@ -37,6 +39,8 @@ public static class CheckNames
         Convergence => "replicas disagree after healing",
         Prefix => "a replica is not a prefix of the leader's log",
         Invariants => "a node stopped on a broken invariant",
+        ElectionSafety => "two leaders in one epoch (split brain)",
+        EpochMonotonic => "a node's epoch went backwards",
         _ => check,
     };
 }

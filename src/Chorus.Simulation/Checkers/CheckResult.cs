@@ -26,6 +26,9 @@ public sealed record CheckResult(string Check, Verdict Verdict, IReadOnlyList<Vi
 
     public string? Note { get; init; }
 
+    /// <summary>Named counts a checker reports besides its violations (e.g. lost writes by how they were lost); summed over a campaign.</summary>
+    public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
+
     public static CheckResult From(string check, IReadOnlyList<Violation> violations, int unknowns = 0) =>
         new(check, violations.Count > 0 ? Verdict.Fail : unknowns > 0 ? Verdict.Unknown : Verdict.Pass, violations) { Unknowns = unknowns };
 

@@ -15,7 +15,8 @@ namespace Chorus.Simulation.Clients;
 /// </summary>
 internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, LatencyDistribution latency)
 {
-    public void Send(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops) =>
+    /// <summary>Sends one attempt; <paramref name="leaderOnly"/>: a read only a node that believes it leads may serve.</summary>
+    public void Send(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops, bool leaderOnly) =>
         scheduler.After(latency.Sample(random), () =>
         {
             if (node.State == NodeState.Down)
@@ -28,10 +29,16 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
             }
             else
             {
-                node.Read(
-                    ops[0].Command(),
-                    reply => Back(() => client.OnReply(requestId, new ClientReply([reply], [null]))),
-                    () => Back(() => client.OnLost(requestId)));
+                Action<RespValue> reply = value => Back(() => client.OnReply(requestId, new ClientReply([value], [null])));
+                Action lost = () => Back(() => client.OnLost(requestId));
+                if (leaderOnly)
+                {
+                    node.ReadAtLeader(ops[0].Command(), reply, lost);
+                }
+                else
+                {
+                    node.Read(ops[0].Command(), reply, lost);
+                }
             }
         });
 

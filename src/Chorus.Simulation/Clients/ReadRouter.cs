@@ -4,18 +4,21 @@ using Chorus.Simulation.Modes;
 
 namespace Chorus.Simulation.Clients;
 
-/// <summary>One client session's choice of node for each read, as its mode prescribes.</summary>
-internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members, NodeId leader)
+/// <summary>One client session's choice of node for each read, as its mode prescribes; "the leader" is the session's current belief.</summary>
+internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members, LeaderHint leader)
 {
     private long? _lastWriteAcknowledgedUs;
 
     public NodeId ForRead(SimRandom random, long nowUs) => mode.Reads switch
     {
-        ReadRouting.Leader => leader,
+        ReadRouting.Leader => leader.Current,
         ReadRouting.AnyNode => random.Pick(members),
-        ReadRouting.LeaderWindow => _lastWriteAcknowledgedUs is { } at && nowUs - at <= mode.LeaderWindowMs * 1000 ? leader : random.Pick(members),
+        ReadRouting.LeaderWindow => _lastWriteAcknowledgedUs is { } at && nowUs - at <= mode.LeaderWindowMs * 1000 ? leader.Current : random.Pick(members),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode.Reads, null),
     };
+
+    /// <summary>Reads routed to the leader are served only by a node that believes it leads (others redirect).</summary>
+    public bool LeaderOnly => mode.Reads == ReadRouting.Leader;
 
     public void OnWriteAcknowledged(long nowUs) => _lastWriteAcknowledgedUs = nowUs;
 }

@@ -9,12 +9,17 @@ internal static class ReplyReader
 {
     /// <summary>
     /// Errors after which a write may still have happened: NOREPLICAS after the timeout (the
-    /// driver says "the write is applied on the leader"), and a stopping node's "outcome is
-    /// unknown". Other errors — READONLY, WRONGTYPE, NOREPLICAS refusing a write up front —
+    /// driver says "the write is applied on the leader"), a stopping node's "outcome is
+    /// unknown", and a leader that stepped down with the write pending ("TRYAGAIN leadership
+    /// moved …; the write may or may not have been applied"). Other errors — READONLY, MOVED,
+    /// TRYAGAIN before anything was applied, WRONGTYPE, NOREPLICAS refusing a write up front —
     /// mean the command did nothing.
     /// </summary>
     public static bool InDoubt(string? error) =>
-        error is not null && (error.Contains("is applied on the leader", StringComparison.Ordinal) || error.Contains("outcome is unknown", StringComparison.Ordinal));
+        error is not null
+        && (error.Contains("is applied on the leader", StringComparison.Ordinal)
+            || error.Contains("outcome is unknown", StringComparison.Ordinal)
+            || error.Contains("may or may not have been applied", StringComparison.Ordinal));
 
     public static Operation Read(Operation invoked, PlannedOp op, RespValue reply)
     {

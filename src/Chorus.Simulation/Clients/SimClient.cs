@@ -1,3 +1,4 @@
+using Chorus.Core;
 using Chorus.Simulation.Cluster;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.History;
@@ -6,14 +7,19 @@ using Chorus.Simulation.Workloads;
 namespace Chorus.Simulation.Clients;
 
 /// <summary>
-/// A client with its own session: one request at a time, writes to the leader, reads where its
-/// mode routes them, a think time between requests. It records each operation's invocation and
-/// completion; a request that times out or loses its connection is indeterminate.
+/// A client with its own session: one request at a time, writes to the node it believes leads,
+/// reads where its mode routes them, a think time between requests. A refusal that did nothing
+/// (READONLY, MOVED, TRYAGAIN before applying, a refused connection) is retried — at the leader
+/// the error names, else at the next node — with backoff, until the request's deadline; then it
+/// fails. It records each operation's invocation (the first attempt) and completion: a request
+/// that times out, loses its connection or is answered "may or may not have been applied" is
+/// indeterminate and is never retried (a retry could apply it twice).
 /// </summary>
 internal sealed class SimClient(
     string name,
     IOperationGenerator generator,
     ReadRouter router,
+    LeaderHint leader,
     ClientGateway gateway,
     HistoryRecorder recorder,
     SimCluster cluster,
@@ -22,8 +28,11 @@ internal sealed class SimClient(
     TraceLog trace,
     ClientTiming timing)
 {
+    public const long BackoffMinUs = 5_000;
+    public const long BackoffMaxUs = 100_000;
+
     private long _stopAtUs;
-    private long _lastRequestId;
+    private long _lastAttemptId;
     private Outstanding? _current;
 
     public void Start(long atUs, long stopAtUs)
@@ -32,13 +41,18 @@ internal sealed class SimClient(
         scheduler.At(atUs, IssueNext);
     }
 
-    public void OnReply(long requestId, ClientReply reply)
+    public void OnReply(long attemptId, ClientReply reply)
     {
-        if (_current?.RequestId != requestId)
+        if (_current is not { InFlight: true } current || current.AttemptId != attemptId)
         {
             return; // the client gave up on this request already
         }
-        var current = _current;
+        var first = reply.Replies[0];
+        if (first.IsError && Redirect.From(first.AsString()) is { } redirect)
+        {
+            Retry(current, redirect.Leader, redirect.Error);
+            return;
+        }
         var acknowledgedWrite = false;
         for (var i = 0; i < current.Ops.Count; i++)
         {
@@ -58,10 +72,22 @@ internal sealed class SimClient(
     }
 
     /// <summary>The connection broke after the request was sent: nobody knows whether the writes happened.</summary>
-    public void OnLost(long requestId) => GiveUp(requestId, OpOutcome.Indeterminate, "connection lost");
+    public void OnLost(long attemptId)
+    {
+        if (_current is { InFlight: true } current && current.AttemptId == attemptId)
+        {
+            GiveUp(current, OpOutcome.Indeterminate, "connection lost");
+        }
+    }
 
-    /// <summary>The node was down: the request never reached it, so nothing happened.</summary>
-    public void OnRefused(long requestId) => GiveUp(requestId, OpOutcome.Failed, "connection refused");
+    /// <summary>The node was down: the request never reached it, so nothing happened; try the next node.</summary>
+    public void OnRefused(long attemptId)
+    {
+        if (_current is { InFlight: true } current && current.AttemptId == attemptId)
+        {
+            Retry(current, null, "connection refused");
+        }
+    }
 
     private void IssueNext()
     {
@@ -70,27 +96,83 @@ internal sealed class SimClient(
             return;
         }
         var ops = generator.Next(random);
-        var node = ops[0].IsWrite ? cluster.Leader : router.ForRead(random, scheduler.NowUs);
         var ids = ops.Select(_ => recorder.Invoke(name)).ToList();
-        var requestId = ++_lastRequestId;
-        _current = new Outstanding(requestId, ops, ids, node.Value, scheduler.NowUs);
-        if (trace.Enabled)
-        {
-            trace.Add(scheduler.NowUs, name, $"invoke #{ids[0].Id}{(ops.Count > 1 ? $"..#{ids[^1].Id}" : "")} {string.Join(" ; ", ops.Select(o => string.Join(' ', o.Command())))} -> {node}");
-        }
-        gateway.Send(this, requestId, cluster[node], ops);
-        scheduler.After(timing.TimeoutUs, () => GiveUp(requestId, OpOutcome.Indeterminate, "timeout"));
+        var request = new Outstanding(ops, ids, scheduler.NowUs);
+        _current = request;
+        Attempt(request, ops[0].IsWrite ? leader.Current : router.ForRead(random, scheduler.NowUs));
+        scheduler.After(timing.TimeoutUs, () => OnDeadline(request));
     }
 
-    private void GiveUp(long requestId, OpOutcome outcome, string reason)
+    private void Attempt(Outstanding request, NodeId node)
     {
-        if (_current?.RequestId != requestId)
+        request.Node = node;
+        request.Attempts++;
+        request.AttemptId = ++_lastAttemptId;
+        request.InFlight = true;
+        if (trace.Enabled)
+        {
+            var again = request.Attempts > 1 ? $" (attempt {request.Attempts})" : "";
+            trace.Add(scheduler.NowUs, name, $"invoke #{request.Ids[0].Id}{(request.Ops.Count > 1 ? $"..#{request.Ids[^1].Id}" : "")} {string.Join(" ; ", request.Ops.Select(o => string.Join(' ', o.Command())))} -> {node}{again}");
+        }
+        var leaderOnly = !request.Ops[0].IsWrite && router.LeaderOnly;
+        gateway.Send(this, request.AttemptId, cluster[node], request.Ops, leaderOnly);
+    }
+
+    /// <summary>Nothing happened at that node: follow the leader it named, or move on to the next node, after a backoff.</summary>
+    private void Retry(Outstanding request, NodeId? named, string error)
+    {
+        request.InFlight = false;
+        request.LastRefusal = error;
+        var tried = request.Node;
+        if (named is { } next && next != tried)
+        {
+            leader.Follow(next);
+        }
+        else
+        {
+            leader.MovePast(tried);
+        }
+        var target = request.Ops[0].IsWrite || router.LeaderOnly ? leader.Current : router.ForRead(random, scheduler.NowUs);
+        if (trace.Enabled)
+        {
+            trace.Add(scheduler.NowUs, name, $"refused by {tried} ({error}); retrying at {target}");
+        }
+        var backoffUs = Math.Min(BackoffMaxUs, BackoffMinUs << Math.Min(request.Attempts - 1, 10));
+        scheduler.After(random.Between(backoffUs / 2, backoffUs + 1), () =>
+        {
+            if (_current == request)
+            {
+                Attempt(request, target);
+            }
+        });
+    }
+
+    /// <summary>
+    /// The request's time is up: an attempt still out is indeterminate (and the node it went to is
+    /// probably unreachable: the next request tries another); with every attempt refused, it failed.
+    /// </summary>
+    private void OnDeadline(Outstanding request)
+    {
+        if (_current != request)
         {
             return;
         }
-        for (var i = 0; i < _current.Ops.Count; i++)
+        if (request.InFlight)
         {
-            Record(Invoked(_current, i) with { CompletedUs = scheduler.NowUs, Outcome = outcome, Error = reason });
+            leader.MovePast(request.Node);
+            GiveUp(request, OpOutcome.Indeterminate, "timeout");
+        }
+        else
+        {
+            GiveUp(request, OpOutcome.Failed, request.LastRefusal ?? "refused");
+        }
+    }
+
+    private void GiveUp(Outstanding request, OpOutcome outcome, string reason)
+    {
+        for (var i = 0; i < request.Ops.Count; i++)
+        {
+            Record(Invoked(request, i) with { CompletedUs = scheduler.NowUs, Outcome = outcome, Error = reason });
         }
         ThinkThenContinue();
     }
@@ -114,8 +196,27 @@ internal sealed class SimClient(
     {
         var op = request.Ops[index];
         var (id, sessionIndex) = request.Ids[index];
-        return new Operation(id, name, sessionIndex, op.Kind, op.Keys, op.Value, request.InvokedUs, 0, OpOutcome.Ok, request.Node);
+        return new Operation(id, name, sessionIndex, op.Kind, op.Keys, op.Value, request.InvokedUs, 0, OpOutcome.Ok, request.Node.Value);
     }
 
-    private sealed record Outstanding(long RequestId, IReadOnlyList<PlannedOp> Ops, IReadOnlyList<(int Id, int SessionIndex)> Ids, string Node, long InvokedUs);
+    /// <summary>The request in progress, across its attempts.</summary>
+    private sealed class Outstanding(IReadOnlyList<PlannedOp> ops, IReadOnlyList<(int Id, int SessionIndex)> ids, long invokedUs)
+    {
+        public IReadOnlyList<PlannedOp> Ops { get; } = ops;
+
+        public IReadOnlyList<(int Id, int SessionIndex)> Ids { get; } = ids;
+
+        public long InvokedUs { get; } = invokedUs;
+
+        public NodeId Node { get; set; }
+
+        public int Attempts { get; set; }
+
+        public long AttemptId { get; set; }
+
+        /// <summary>An attempt is out and unanswered (false while backing off).</summary>
+        public bool InFlight { get; set; }
+
+        public string? LastRefusal { get; set; }
+    }
 }

@@ -3,6 +3,7 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Replication;
 using Chorus.Server.Node;
+using Chorus.Simulation.Checkers.Elections;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Network;
 using Chorus.Simulation.Nodes;
@@ -14,7 +15,9 @@ namespace Chorus.Simulation.Cluster;
 /// <summary>
 /// The nodes and the network between them, and the background activity production has: the
 /// loop's 10 ms idle tick, the once-a-second WAL syncer (fsync=everysec), transport reconnects.
-/// Leadership is fixed by configuration (n1), as in the server today.
+/// n1 is the preferred leader (it stands for election at once); whether leadership moves on
+/// after that depends on the mode's failover setting. Every node's role and epoch are observed
+/// after each input into <see cref="Roles"/>.
 /// </summary>
 internal sealed class SimCluster
 {
@@ -37,9 +40,9 @@ internal sealed class SimCluster
         _trace = trace;
         _setup = setup;
         Members = [.. Enumerable.Range(1, setup.NodeCount).Select(i => new NodeId($"n{i}"))];
-        Leader = Members[0];
+        PreferredLeader = Members[0];
         Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = (to, bytes) => _byId[to].Receive(bytes, _tamper) };
-        _tamper = setup.Mode.NetworkVariant?.Invoke(Leader, Members);
+        _tamper = setup.Mode.NetworkVariant?.Invoke(PreferredLeader, Members);
         var commands = new CommandTable(DataCommands.All);
         foreach (var id in Members)
         {
@@ -52,8 +55,14 @@ internal sealed class SimCluster
 
     public IReadOnlyList<SimNode> Nodes { get; }
 
-    /// <summary>Where clients send writes: the configured leader.</summary>
-    public NodeId Leader { get; }
+    /// <summary>The node configured to lead (the `--leader` option): it stands for election at once.</summary>
+    public NodeId PreferredLeader { get; }
+
+    /// <summary>The running node that believes it leads in the highest epoch, if any (for the final state and the operator; clients must find the leader themselves).</summary>
+    public SimNode? CurrentLeader => Nodes.Where(n => n.State == NodeState.Up && n.Driver is { IsLeader: true }).MaxBy(n => n.DurableEpoch.Value);
+
+    /// <summary>Every change of a node's role or epoch.</summary>
+    public RoleLog Roles { get; } = new();
 
     public SimNetwork Network { get; }
 
@@ -123,14 +132,25 @@ internal sealed class SimCluster
         IStorageEngine storage = new LogTap(disk, id, Authored);
         if (_setup.Mode.StorageVariant is { } variant)
         {
-            storage = variant(id, Leader, storage);
+            storage = variant(id, PreferredLeader, storage);
         }
-        var options = new NodeDriverOptions(new ClusterConfig(id, Leader, Members) { InitialAck = _setup.Mode.Ack })
+        var options = new NodeDriverOptions(new ClusterConfig(id, PreferredLeader, Members) { InitialAck = _setup.Mode.Ack, InitialFailover = _setup.Mode.Failover })
         {
             Durability = _setup.Durability,
             ClientEndpoint = $"{id}.sim:6379",
         };
-        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures);
+        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole };
+    }
+
+    private void ObserveRole(SimNode node)
+    {
+        var observation = new RoleObservation(_scheduler.NowUs, node.Id.Value, node.Incarnation, node.Driver is { IsLeader: true }, node.DurableEpoch.Value);
+        var changes = Roles.Changes.Count;
+        Roles.Observe(observation);
+        if (Roles.Changes.Count > changes && _trace.Enabled)
+        {
+            _trace.Add(_scheduler.NowUs, node.Id.Value, $"role: {(observation.IsLeader ? "leader" : node.Driver?.Leader is { } leader ? $"follower of {leader}" : "no leader known")} in epoch {observation.Epoch}");
+        }
     }
 
     /// <summary>A periodic activity of one life of a node: it stops when the node goes down, and skips while it is paused.</summary>

@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
 using Chorus.Simulation.Network;
 using Chorus.Storage;
@@ -21,6 +22,14 @@ public sealed class ClusterMode
     public AckPolicy Ack { get; init; } = AckPolicy.Default;
 
     public ReadRouting Reads { get; init; } = ReadRouting.Leader;
+
+    /// <summary>
+    /// Who replaces a leader that stops answering. Manual (the default) keeps the preferred
+    /// leader n1 in charge: followers never stand for election, n1 re-elects itself after losing
+    /// its lease, and the simulated operator elects the most up-to-date node only when no node has
+    /// led for a long while (n1 came back from a power loss with a shorter log). Auto: elections.
+    /// </summary>
+    public FailoverMode Failover { get; init; } = FailoverMode.Manual;
 
     /// <summary>For <see cref="ReadRouting.LeaderWindow"/>: how long after a write the session reads at the leader.</summary>
     public long LeaderWindowMs { get; init; }

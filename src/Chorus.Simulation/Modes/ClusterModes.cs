@@ -1,3 +1,4 @@
+using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
 using Chorus.Simulation.Checkers;
 using Chorus.Simulation.Variants;
@@ -6,14 +7,14 @@ using Chorus.Storage;
 namespace Chorus.Simulation.Modes;
 
 /// <summary>
-/// Every mode the simulator can run, by name. Today: single-leader replication with a leader
-/// fixed by configuration — asynchronous (read at the leader or at any node), semi-synchronous
-/// and synchronous — and the deliberately broken variants. Failover modes join this list when
-/// elections arrive; the simulator, workloads and checkers stay as they are.
+/// Every mode the simulator can run, by name: single-leader replication with the preferred
+/// leader n1 in charge (failover manual) — asynchronous (read at the leader or at any node),
+/// semi-synchronous and synchronous; the same with automatic failover (elections); and the
+/// deliberately broken variants. Every mode runs with the same workloads, faults and checkers.
 /// </summary>
 public static class ClusterModes
 {
-    private static readonly string[] Always = [CheckNames.Prefix, CheckNames.Convergence, CheckNames.Invariants];
+    private static readonly string[] Always = [CheckNames.Prefix, CheckNames.Convergence, CheckNames.Invariants, CheckNames.ElectionSafety, CheckNames.EpochMonotonic];
 
     private static readonly string[] Reads = [CheckNames.Linearizability];
 
@@ -62,6 +63,51 @@ public static class ClusterModes
         Claims = SemiSyncOne.Claims,
     };
 
+    /// <summary>
+    /// Automatic failover with asynchronous acknowledgement: a new leader is elected from the
+    /// nodes that remain, and whatever the old leader acknowledged but had not replicated is rolled
+    /// back when it returns (into its rollback record) — or was never anywhere else (lost with
+    /// its power). Promises only what elections and the log guarantee; the report counts the
+    /// acknowledged writes lost, by how they were lost.
+    /// </summary>
+    public static readonly ClusterMode FailoverAsync = new()
+    {
+        Name = "failover-async",
+        Description = "automatic failover (elections), asynchronous replication, clients find the leader and read there",
+        Failover = FailoverMode.Auto,
+        Claims = _ => Set(Always),
+    };
+
+    /// <summary>
+    /// Automatic failover, acknowledged once one follower flushed the write, and the leader's own
+    /// copy synced (fsync always): an acknowledged write is durable on 2 of 3 nodes — a majority —
+    /// so every elected leader holds it (a voter refuses a candidate whose log is behind its own).
+    /// Reads at the leader are not promised linearizable: the leader applies a write before a
+    /// follower confirms it, so a read can see a write that a failover then rolls back (MySQL's
+    /// AFTER_COMMIT semi-sync shows the same), and a deposed leader that has not noticed yet still
+    /// serves reads (docs/simulation.md, "Failover").
+    /// </summary>
+    public static readonly ClusterMode FailoverSemiSyncOne = new()
+    {
+        Name = "failover-semi-sync-1",
+        Description = "automatic failover, acknowledged after 1 follower flushed (semi-sync any 1; with the leader, a majority of 3), fsync always, reads at the leader",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        Claims = FailoverDurable,
+    };
+
+    /// <summary>Automatic failover, acknowledged once every follower flushed it: promises as failover-semi-sync-1, refuses more writes.</summary>
+    public static readonly ClusterMode FailoverSyncAll = new()
+    {
+        Name = "failover-sync-all",
+        Description = "automatic failover, acknowledged after every follower flushed (sync all), fsync always, reads at the leader",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SyncAll.Ack,
+        Claims = FailoverDurable,
+    };
+
     public static readonly ClusterMode BrokenOutOfOrderFollower = new()
     {
         Name = "broken-follower-out-of-order",
@@ -94,12 +140,20 @@ public static class ClusterModes
         Claims = context => Set(AsyncFollowerReads.Claims(context), [CheckNames.ReadYourWrites]),
     };
 
-    public static IReadOnlyList<ClusterMode> All { get; } = [Async, AsyncFollowerReads, SemiSyncOne, SyncAll, BrokenOutOfOrderFollower, BrokenAckBeforeFsync, BrokenReadYourWritesWindow];
+    public static IReadOnlyList<ClusterMode> All { get; } =
+    [
+        Async, AsyncFollowerReads, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
+        BrokenOutOfOrderFollower, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
+    ];
 
     public static IReadOnlyList<ClusterMode> Correct { get; } = [.. All.Where(m => !m.IsBroken)];
 
     public static ClusterMode Named(string name) =>
         All.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException($"unknown mode '{name}' (known: {string.Join(", ", All.Select(m => m.Name))})", nameof(name));
+
+    /// <summary>A majority holds every acknowledged write durably — unless fsync was overridden and a leader can lose power.</summary>
+    private static IReadOnlySet<string> FailoverDurable(ClaimContext context) =>
+        context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, [CheckNames.AckedWriteLoss]);
 
     private static HashSet<string> Set(params IEnumerable<string>[] parts) => [.. parts.SelectMany(p => p)];
 }

@@ -65,6 +65,12 @@ internal sealed class SimNode
 
     public long LocalMs => Clock.LocalMs(_scheduler.NowUs);
 
+    /// <summary>Called after every input the node handled (and after it started): the role and epoch observers look here.</summary>
+    public Action<SimNode>? Handled { get; set; }
+
+    /// <summary>The epoch in the node's durable hard state (meta "epoch"): what it would resume with after a crash.</summary>
+    public Epoch DurableEpoch => HardStateProbe.Epoch(Storage);
+
     public void Start(int randomSeed)
     {
         State = NodeState.Up;
@@ -76,6 +82,7 @@ internal sealed class SimNode
             Driver.Start(LocalMs);
             Driver.ProcessReady();
         });
+        Handled?.Invoke(this);
     }
 
     /// <summary>Power loss: the node stops, its disk forgets everything not synced. Returns the storage operations lost.</summary>
@@ -152,6 +159,20 @@ internal sealed class SimNode
     public void Read(string[] command, Action<RespValue> reply, Action lost) =>
         WhenRunning(() => reply(ReadNow(command)), lost);
 
+    /// <summary>
+    /// A read that only a leader serves: a node that does not believe it leads refuses it with the
+    /// redirect a write would get. It checks the role it has when the read is served, without
+    /// ticking first — as the RESP front end reads the driver's role — so a deposed leader that has
+    /// not noticed yet (paused, or its lease not yet run out) still serves it.
+    /// </summary>
+    public void ReadAtLeader(string[] command, Action<RespValue> reply, Action lost) =>
+        WhenRunning(
+            () => reply(Driver is { IsLeader: true } ? ReadNow(command) : RespValue.Error(Driver?.WritesRefused ?? "TRYAGAIN node stopped")),
+            lost);
+
+    /// <summary>An operator's CHORUS.ELECT on this node (manual failover).</summary>
+    public void Elect() => Input((driver, _) => driver.ElectSelf());
+
     /// <summary>Runs a read command against local storage at the node's time (also used for the final state).</summary>
     public RespValue ReadNow(string[] command)
     {
@@ -176,6 +197,7 @@ internal sealed class SimNode
                     Driver.ProcessReady();
                 });
                 ReleaseAcknowledged();
+                Handled?.Invoke(this);
             },
             lost: null);
 

@@ -16,24 +16,28 @@ public sealed class FaultBehaviourTests
         return result;
     }
 
-    /// fsync=everysec: a power loss of the leader loses what was acknowledged after the last background fsync — and nothing older.
+    /// fsync=everysec: a power loss of the leader loses at most what was acknowledged after the
+    /// last background fsync. In manual failover the preferred leader then returns with a shorter
+    /// log than its followers, cannot win their votes, and the operator elects the most up-to-date
+    /// follower — so what the followers received survives, and only the unreplicated end is lost.
     [Fact]
     public void A_leader_power_loss_under_fsync_everysec_loses_only_the_last_unsynced_second()
     {
-        var lossSeen = false;
+        var operatorElected = false;
         for (var seed = 1; seed <= 5; seed++)
         {
             var config = new SimulationConfig { Mode = "async", Workload = "list-append", Faults = "at 3500ms crash n1; at 4s restart n1", Seed = seed };
             var result = Run(config);
             var lost = result[CheckNames.AckedWriteLoss].Violations.SelectMany(v => v.Operations).Select(id => result.History[id - 1]).ToList();
             Assert.All(lost, op => Assert.InRange(op.CompletedUs, 2_500_000, 3_500_000));
-            lossSeen |= lost.Count > 0;
+            operatorElected |= result.Stats.OperatorElections > 0;
+            Assert.Empty(result.BrokenPromises);
 
             var always = Run(config with { Durability = DurabilityPolicy.Always });
             Assert.Equal(Verdict.Pass, always[CheckNames.AckedWriteLoss].Verdict);
             Assert.Empty(always.BrokenPromises);
         }
-        Assert.True(lossSeen, "some seed acknowledged writes in the second before the power loss");
+        Assert.True(operatorElected, "in some seed n1 came back behind its followers and the operator elected one of them");
     }
 
     [Fact]
