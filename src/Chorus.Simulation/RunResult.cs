@@ -1,4 +1,5 @@
 using Chorus.Simulation.Checkers;
+using Chorus.Simulation.Checkers.Elections;
 using Chorus.Simulation.Faults;
 using Chorus.Simulation.History;
 
@@ -24,6 +25,9 @@ public sealed record RunResult(
     RunStats Stats,
     string Trace)
 {
+    /// <summary>Every change of a node's role or epoch during the run.</summary>
+    public IReadOnlyList<RoleObservation> Roles { get; init; } = [];
+
     public CheckResult this[string check] => Checks.Single(c => c.Check == check);
 
     /// <summary>Checks the mode promised that found violations: these are bugs.</summary>

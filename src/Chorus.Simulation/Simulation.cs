@@ -87,7 +87,7 @@ public sealed class Simulation
             LeaderEpochs = cluster.Roles.LeaderEpochs,
             OperatorElections = operatorOnCall.Elections,
         };
-        return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text);
+        return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes };
     }
 
     private void StartClients(SimCluster cluster, HistoryRecorder recorder, long endUs)

@@ -93,4 +93,19 @@ public sealed class AckedWriteLossCheckerTests
         Assert.Equal(Verdict.Pass, Check(h, new() { ["r"] = "y" }).Verdict);
         Assert.Equal(Verdict.Fail, Check(h, new() { ["r"] = "never-written" }).Verdict);
     }
+
+    /// failover-async reports lost acknowledged writes in two buckets: kept in a rollback record, or gone without a trace.
+    [Fact]
+    public void Lost_writes_are_counted_by_whether_a_rollback_record_kept_them()
+    {
+        var h = new HistoryBuilder();
+        h.Append("c1", "k", "a", 0, 1, at: new LogPosition(new Epoch(1), new Lsn(1)));
+        h.Append("c2", "k", "b", 2, 3, at: new LogPosition(new Epoch(1), new Lsn(2)));
+        h.Append("c3", "k", "c", 4, 5, at: new LogPosition(new Epoch(1), new Lsn(3)));
+        var record = new RollbackRecord(new NodeId("n1"), new Epoch(2), new Lsn(1), 6, LogBuilder.Entries(["APPEND", "k", "a"], ["APPEND", "k", "b"]).Skip(1).ToList());
+        var result = Check(h, new() { ["k"] = List("a") }, record);
+        Assert.Equal(2, result.Violations.Count);
+        Assert.Equal(1, result.Counts[AckedWriteLossChecker.RolledBack]);
+        Assert.Equal(1, result.Counts[AckedWriteLossChecker.Untraced]);
+    }
 }

@@ -23,6 +23,9 @@ public sealed class CampaignTests
         { "async-follower-reads", "sessions", "network", "everysec" },
         { "semi-sync-1", "list-append", "chaos", "everysec" },
         { "sync-all", "sessions", "network", "everysec" },
+        { "failover-semi-sync-1", "list-append", "chaos", "always" },
+        { "failover-semi-sync-1", "registers", "network", "always" },
+        { "failover-sync-all", "sessions", "pause", "always" },
     };
 
     [Theory]
@@ -59,5 +62,22 @@ public sealed class CampaignTests
         Assert.Equal(0, report[CheckNames.MonotonicReads].RunsViolated);
         Assert.Equal(0, report[CheckNames.Linearizability].RunsViolated);
         Assert.True(report.KeptPromises, Seeds.Describe(report));
+    }
+
+    /// DDIA ch. 5, "Leader failure: failover": with asynchronous replication a new leader may lack
+    /// writes the old one acknowledged; they are discarded (Chorus keeps them in rollback records).
+    [Fact]
+    public void Failover_with_asynchronous_replication_loses_acknowledged_writes_and_counts_how()
+    {
+        var report = Seeds.Run(new SimulationConfig { Mode = "failover-async", Workload = "list-append", Faults = "chaos" }, SeedsPerConfiguration);
+
+        Assert.True(report.KeptPromises, Seeds.Describe(report));
+        var loss = report[CheckNames.AckedWriteLoss];
+        Assert.False(loss.Claimed);
+        Assert.True(loss.RunsViolated > 0, Seeds.Describe(report));
+        Assert.Equal(loss.Violations, loss.Counts[AckedWriteLossChecker.RolledBack] + loss.Counts[AckedWriteLossChecker.Untraced]);
+        Assert.True(loss.Counts[AckedWriteLossChecker.RolledBack] > 0, Seeds.Describe(report));
+        Assert.Contains("in rollback records", Seeds.Describe(report), StringComparison.Ordinal);
+        Assert.True(report.LeaderEpochs > SeedsPerConfiguration, "leadership moved in some runs");
     }
 }
