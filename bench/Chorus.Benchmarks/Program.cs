@@ -1,0 +1,41 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Chorus.Benchmarks.Load;
+
+namespace Chorus.Benchmarks;
+
+/// <summary>
+/// <c>lag</c>, <c>ack</c> and <c>fill</c> are load tools for bench/*.sh; anything else goes to
+/// BenchmarkDotNet (<c>--filter '*'</c>, plus <c>--short</c> for a quick run).
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var options = new LoadOptions(args.Skip(1));
+        switch (args.FirstOrDefault())
+        {
+            case "lag":
+                return await LagRun.RunAsync(options);
+            case "ack":
+                return await AckLatencyRun.RunAsync(options);
+            case "fill":
+                return await FillRun.RunAsync(options);
+            default:
+                RunMicro(args);
+                return 0;
+        }
+    }
+
+    private static void RunMicro(string[] args)
+    {
+        var isShort = args.Contains("--short");
+        // In-process: no generated project to build (it would inherit the repository's strict
+        // Directory.Build.props) and no child process, so a short run fits the bench budget.
+        var job = (isShort ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+        var config = DefaultConfig.Instance.AddJob(job.AsDefault());
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. args.Where(a => a != "--short")], config);
+    }
+}

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Chorus side by side with Redis on loopback, interleaved (Redis, Chorus, Redis, Chorus, ...),
+# printing markdown tables of medians with the Chorus/Redis ratio.
+#
+#   bench/compare-redis.sh [--quick] [--rounds N] [--only single|cluster|ack]
+#
+# 1. single node: SET GET INCR HSET MSET(10 keys), -P 1 and -P 16, -c 50, 16 B and 1 KiB values,
+#    matched durability (Redis AOF everysec vs Chorus --fsync everysec) and persistence off
+#    (Redis --save '' --appendonly no vs Chorus --fsync no);
+# 2. leader + two async followers (Redis: two replicaof replicas): throughput on the leader and
+#    replication lag at ~50% of the leader's peak SET rate;
+# 3. acknowledgement modes: Chorus async / semi-sync any 1 / sync all vs Redis SET, SET+WAIT 1 0,
+#    SET+WAIT 2 0: write latency p50/p99 and throughput.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+QUICK=0 ROUNDS=3 ONLY=all
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) QUICK=1 ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --only) ONLY=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--rounds N] [--only single|cluster|ack]" >&2; exit 2 ;;
+  esac
+  shift
+done
+N_P16=50000 N_P1=10000 ACK_REQUESTS=20000 LAG_SECONDS=10
+if [ $QUICK = 1 ]; then
+  ROUNDS=1 N_P16=20000 N_P1=4000 ACK_REQUESTS=2000 LAG_SECONDS=3
+fi
+REDIS_PORT=6391 CHORUS_PORT=7391   # leaders; followers on +1 and +2
+
+ensure_redis
+build_chorus
+RESULTS="$BENCH_WORK/results.csv"   # section,system,config,P,d,test,rps,p50,p99
+: >"$RESULTS"
+
+# bench_one SECTION SYSTEM CONFIG PORT P D: redis-benchmark rows appended to $RESULTS
+bench_one() {
+  local section=$1 system=$2 config=$3 port=$4 p=$5 d=$6 n=$N_P1
+  [ "$p" -gt 1 ] && n=$N_P16
+  local rb=(redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -d "$d" -P "$p" --csv)
+  {
+    if [ "$section" = cluster ]; then
+      "${rb[@]}" -n "$n" -r 100000 -t set,get | tail -n +2
+    else
+      "${rb[@]}" -n "$n" -r 100000 -t set,get,incr | tail -n +2
+      # MSET writes 10 keys per request: a fifth of the requests keeps its run as short as the others.
+      "${rb[@]}" -n $((n / 5)) -r 100000 -t mset | tail -n +2
+      # redis-benchmark's HSET writes fields of ONE hash (myhash). Chorus re-encodes the whole hash
+      # (and logs it before and after) on every HSET, so with -r 100000 one run did not finish in
+      # 10 minutes; a hash of at most 100 fields and a twentieth of the requests keep it bounded.
+      "${rb[@]}" -n $((n / 20)) -r 100 -t hset | tail -n +2
+    fi
+  } | tr -d '"' | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
+    echo "$section,$system,$config,$p,$d,${test%% *},$rps,$p50,$p99" >>"$RESULTS"
+  done
+}
+
+med() { # section system config P d test column(7=rps,8=p50,9=p99)
+  awk -F, -v s="$1" -v y="$2" -v c="$3" -v p="$4" -v d="$5" -v t="$6" -v col="$7" \
+    '$1 == s && $2 == y && $3 == c && $4 == p && $5 == d && $6 == t { print $col }' "$RESULTS" | median
+}
+
+single_node() {
+  local durability chorus_fsync round p d
+  for durability in everysec none; do
+    chorus_fsync=$durability; [ "$durability" = none ] && chorus_fsync=no
+    log "single node, durability $durability: starting Redis :$REDIS_PORT and Chorus :$CHORUS_PORT"
+    start_redis $REDIS_PORT "$durability"
+    start_chorus n1 $CHORUS_PORT "$chorus_fsync" "n1=$CHORUS_PORT"
+    wait_ready $CHORUS_PORT
+    for round in $(seq 1 "$ROUNDS"); do
+      for p in 1 16; do
+        for d in 16 1024; do
+          log "round $round/$ROUNDS · $durability · -P $p · -d $d"
+          bench_one single redis "$durability" $REDIS_PORT $p $d
+          bench_one single chorus "$durability" $CHORUS_PORT $p $d
+        done
+      done
+    done
+    stop_all
+  done
+  echo
+  echo "### Single node (redis-benchmark -c 50 -r 100000; median of $ROUNDS interleaved rounds; requests/s)"
+  echo
+  echo "| durability | -P | value | command | Redis rps | Chorus rps | Chorus/Redis | Redis p50/p99 ms | Chorus p50/p99 ms |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  local test
+  for durability in everysec none; do
+    for p in 1 16; do
+      for d in 16 1024; do
+        for test in SET GET INCR HSET MSET; do
+          local r c
+          r=$(med single redis "$durability" $p $d $test 7); c=$(med single chorus "$durability" $p $d $test 7)
+          echo "| $durability | $p | $d B | $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(med single redis "$durability" $p $d $test 8)/$(med single redis "$durability" $p $d $test 9) | $(med single chorus "$durability" $p $d $test 8)/$(med single chorus "$durability" $p $d $test 9) |"
+        done
+      done
+    done
+  done
+}
+
+start_redis_trio() {
+  start_redis $REDIS_PORT everysec
+  start_redis $((REDIS_PORT + 1)) everysec --replicaof 127.0.0.1 $REDIS_PORT
+  start_redis $((REDIS_PORT + 2)) everysec --replicaof 127.0.0.1 $REDIS_PORT
+  local deadline=$((SECONDS + 60))
+  until [ "$(info_field $REDIS_PORT connected_slaves)" = 2 ]; do
+    [ $SECONDS -lt $deadline ] || { log "Redis replicas did not connect"; return 1; }
+    sleep 0.2
+  done
+}
+
+start_chorus_trio() { # extra serve args...
+  local peers="n1=$CHORUS_PORT,n2=$((CHORUS_PORT + 1)),n3=$((CHORUS_PORT + 2))" i
+  for i in 1 2 3; do
+    start_chorus n$i $((CHORUS_PORT + i - 1)) everysec "$peers" "$@"
+  done
+  wait_ready $CHORUS_PORT
+  local deadline=$((SECONDS + 60))
+  until [ "$(info_field $CHORUS_PORT connected_slaves)" = 2 ]; do
+    [ $SECONDS -lt $deadline ] || { log "Chorus followers did not connect"; return 1; }
+    sleep 0.2
+  done
+}
+
+cluster() {
+  log "leader + 2 async followers (AOF everysec / --fsync everysec)"
+  start_redis_trio
+  start_chorus_trio
+  local round p
+  for round in $(seq 1 "$ROUNDS"); do
+    for p in 1 16; do
+      log "round $round/$ROUNDS · 3 nodes · -P $p"
+      bench_one cluster redis everysec $REDIS_PORT $p 16
+      bench_one cluster chorus everysec $CHORUS_PORT $p 16
+    done
+  done
+  local redis_peak chorus_peak
+  redis_peak=$(med cluster redis everysec 16 16 SET 7); chorus_peak=$(med cluster chorus everysec 16 16 SET 7)
+  local lag_redis lag_chorus lag_redis_same
+  log "lag at 50% of peak: Redis $(fmt_int "$(ratio "$redis_peak" 2)") SET/s"
+  lag_redis=$(dotnet "$BENCH_DLL" lag --leader $REDIS_PORT --followers $((REDIS_PORT + 1)),$((REDIS_PORT + 2)) --rate "$(awk -v p="$redis_peak" 'BEGIN { printf "%d", p / 2 }')" --seconds $LAG_SECONDS)
+  log "lag at 50% of peak: Chorus $(fmt_int "$(ratio "$chorus_peak" 2)") SET/s"
+  lag_chorus=$(dotnet "$BENCH_DLL" lag --leader $CHORUS_PORT --followers $((CHORUS_PORT + 1)),$((CHORUS_PORT + 2)) --rate "$(awk -v p="$chorus_peak" 'BEGIN { printf "%d", p / 2 }')" --seconds $LAG_SECONDS)
+  log "lag at Chorus's 50% rate: Redis"
+  lag_redis_same=$(dotnet "$BENCH_DLL" lag --leader $REDIS_PORT --followers $((REDIS_PORT + 1)),$((REDIS_PORT + 2)) --rate "$(awk -v p="$chorus_peak" 'BEGIN { printf "%d", p / 2 }')" --seconds $LAG_SECONDS)
+  stop_all
+  echo
+  echo "### Leader + 2 async followers (redis-benchmark -c 50 -r 100000 -d 16 on the leader; median of $ROUNDS rounds)"
+  echo
+  echo "| -P | command | Redis rps | Chorus rps | Chorus/Redis | Chorus 3-node / Chorus single (everysec) |"
+  echo "|---|---|---|---|---|---|"
+  local test
+  for p in 1 16; do
+    for test in SET GET; do
+      local r c s
+      r=$(med cluster redis everysec $p 16 $test 7); c=$(med cluster chorus everysec $p 16 $test 7); s=$(med single chorus everysec $p 16 $test 7)
+      echo "| $p | $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $( [ "$s" = nan ] && echo "n/a" || ratio "$c" "$s") |"
+    done
+  done
+  echo
+  echo "Replication lag while SETs are paced at ~50% of the leader's peak (bench/Chorus.Benchmarks lag, ${LAG_SECONDS} s, offsets sampled every 2 ms on the leader and on each replica):"
+  echo
+  echo "| system | target SET/s | achieved SET/s | lag p50 ms | lag p99 ms | lag max ms | lag p50 entries | lag p99 entries | lag max entries |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  local name line
+  for name in redis chorus redis_same; do
+    case $name in redis) line=$lag_redis ;; chorus) line=$lag_chorus ;; redis_same) line=$lag_redis_same ;; esac
+    local label=$name; [ $name = redis_same ] && label="redis (at Chorus's rate)"
+    echo "| $label | $(field "$line" target_ops) | $(field "$line" achieved_ops) | $(field "$line" lag_ms_p50) | $(field "$line" lag_ms_p99) | $(field "$line" lag_ms_max) | $(field "$line" lag_entries_p50) | $(field "$line" lag_entries_p99) | $(field "$line" lag_entries_max) |"
+  done
+}
+
+ACK_RESULTS="$BENCH_WORK/ack.txt"
+ack_modes() {
+  log "acknowledgement modes: 3 nodes, everysec; Chorus --ack-level applied (Redis WAIT counts replicas that processed the write)"
+  : >"$ACK_RESULTS"
+  start_redis_trio
+  start_chorus_trio --ack-level applied --ack-timeout-ms 5000
+  local round mode out
+  for round in $(seq 1 "$ROUNDS"); do
+    for mode in async "semi-sync any 1" "sync all"; do
+      log "round $round/$ROUNDS · $mode"
+      local wait=0
+      case $mode in "semi-sync any 1") wait=1 ;; "sync all") wait=2 ;; esac
+      out=$(dotnet "$BENCH_DLL" ack --port $REDIS_PORT --connections 50 --requests $ACK_REQUESTS --wait $wait || true)
+      echo "redis|$mode|$out" >>"$ACK_RESULTS"
+      redis-cli -p $CHORUS_PORT CONFIG SET chorus-ack "$mode" >/dev/null
+      out=$(dotnet "$BENCH_DLL" ack --port $CHORUS_PORT --connections 50 --requests $ACK_REQUESTS || true)
+      echo "chorus|$mode|$out" >>"$ACK_RESULTS"
+    done
+  done
+  stop_all
+  echo
+  echo "### Acknowledgement modes (leader + 2 followers, everysec; 50 connections, one SET outstanding each, -d 16; median of $ROUNDS rounds)"
+  echo
+  echo "Redis: async = SET; semi-sync any 1 = SET + WAIT 1 0; sync all = SET + WAIT 2 0 (pipelined, timed to WAIT's reply)."
+  echo "Chorus: CONFIG SET chorus-ack <mode>, chorus-ack-level applied."
+  echo
+  echo "| mode | Redis p50 ms | Redis p99 ms | Redis ops/s | Chorus p50 ms | Chorus p99 ms | Chorus ops/s | Chorus/Redis ops | Chorus p50 / Chorus async p50 |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  local async_p50
+  async_p50=$(ack_med chorus async p50_ms)
+  for mode in async "semi-sync any 1" "sync all"; do
+    local ro co
+    ro=$(ack_med redis "$mode" ops); co=$(ack_med chorus "$mode" ops)
+    echo "| $mode | $(ack_med redis "$mode" p50_ms) | $(ack_med redis "$mode" p99_ms) | $(fmt_int "$ro") | $(ack_med chorus "$mode" p50_ms) | $(ack_med chorus "$mode" p99_ms) | $(fmt_int "$co") | $(ratio "$co" "$ro") | $(ratio "$(ack_med chorus "$mode" p50_ms)" "$async_p50") |"
+  done
+  if grep -q "errors=[1-9]" "$ACK_RESULTS"; then
+    echo
+    echo "Errors seen:"; grep "errors=[1-9]" "$ACK_RESULTS" | sed 's/^/    /'
+  fi
+}
+
+ack_med() { # system mode field
+  awk -F'|' -v s="$1" -v m="$2" '$1 == s && $2 == m { print $3 }' "$ACK_RESULTS" | while read -r line; do field "$line" "$3"; done | median
+}
+
+started=$SECONDS
+echo "## Chorus vs Redis — $(machine_line)"
+echo
+echo "Command: \`bench/compare-redis.sh$([ $QUICK = 1 ] && echo " --quick")\`"
+case $ONLY in
+  all) single_node; cluster; ack_modes ;;
+  single) single_node ;;
+  cluster) cluster ;;
+  ack) ack_modes ;;
+esac
+echo
+echo "_compare-redis.sh took $((SECONDS - started)) s._"

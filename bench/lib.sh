@@ -1,0 +1,117 @@
+# Shared helpers for bench/*.sh: install Redis, build Chorus, start and stop servers, medians.
+# Sourced, not run. Every server started here is stopped by the EXIT trap (by its own pid).
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_WORK="${BENCH_WORK:-$(mktemp -d /tmp/chorus-bench.XXXXXX)}"
+CHORUS_DLL="$BENCH_ROOT/src/Chorus.Cli/bin/Release/net10.0/linux-x64/chorus.dll"
+BENCH_DLL="$BENCH_ROOT/bench/Chorus.Benchmarks/bin/Release/net10.0/linux-x64/Chorus.Benchmarks.dll"
+BENCH_PIDS=()
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+ensure_redis() {
+  if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null; then
+    return
+  fi
+  log "installing redis-server and redis-tools (Debian packages)"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server redis-tools
+  # The package starts a system Redis on 6379; we start our own on other ports.
+}
+
+build_chorus() {
+  if [ "${BENCH_SKIP_BUILD:-0}" = 1 ] && [ -f "$CHORUS_DLL" ] && [ -f "$BENCH_DLL" ]; then
+    return
+  fi
+  log "building Chorus and bench/Chorus.Benchmarks in Release"
+  dotnet build -c Release -nologo -v q "$BENCH_ROOT/src/Chorus.Cli" >"$BENCH_WORK/build.log" 2>&1 || { cat "$BENCH_WORK/build.log"; exit 1; }
+  dotnet build -c Release -nologo -v q "$BENCH_ROOT/bench/Chorus.Benchmarks" >>"$BENCH_WORK/build.log" 2>&1 || { cat "$BENCH_WORK/build.log"; exit 1; }
+}
+
+stop_all() {
+  local pid
+  for pid in "${BENCH_PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${BENCH_PIDS[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+  BENCH_PIDS=()
+}
+
+cleanup() {
+  stop_all
+  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$BENCH_WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_ready() { # port [seconds]: until the server accepts a write
+  local port=$1 deadline=$((SECONDS + ${2:-60}))
+  until [ "$(redis-cli -p "$port" SET __bench_ready 1 2>/dev/null)" = OK ]; do
+    [ $SECONDS -lt $deadline ] || { log "server on $port not ready"; return 1; }
+    sleep 0.2
+  done
+}
+
+wait_up() { # port [seconds]: until the server answers PING (replicas refuse writes)
+  local port=$1 deadline=$((SECONDS + ${2:-60}))
+  until redis-cli -p "$port" PING 2>/dev/null | grep -q PONG; do
+    [ $SECONDS -lt $deadline ] || { log "server on $port not up"; return 1; }
+    sleep 0.2
+  done
+}
+
+# start_redis PORT DURABILITY [extra redis-server args...]; DURABILITY: everysec | none
+start_redis() {
+  local port=$1 durability=$2; shift 2
+  local dir="$BENCH_WORK/redis-$port"
+  rm -rf "$dir"; mkdir -p "$dir"
+  local persist=(--save '' --appendonly no)
+  [ "$durability" = everysec ] && persist=(--save '' --appendonly yes --appendfsync everysec)
+  redis-server --port "$port" --bind 127.0.0.1 --protected-mode no --dir "$dir" "${persist[@]}" "$@" >"$dir.log" 2>&1 &
+  BENCH_PIDS+=($!)
+  wait_up "$port"
+}
+
+# start_chorus ID PORT FSYNC PEERS [extra serve args...]; PEERS: id=port,id=port (client ports)
+start_chorus() {
+  local id=$1 port=$2 fsync=$3 peers=$4; shift 4
+  local peer_list="" p
+  for p in ${peers//,/ }; do
+    peer_list+="${peer_list:+,}${p%%=*}=127.0.0.1:$(( ${p##*=} + 10000 ))"
+  done
+  local leader=${peers%%=*}
+  mkdir -p "$BENCH_WORK"
+  dotnet "$CHORUS_DLL" serve --id "$id" --port "$port" --peer-port $((port + 10000)) --http-port $((port + 20000)) \
+    --data "$BENCH_WORK/chorus-$id-$port" --fsync "$fsync" --leader "$leader" --peers "$peer_list" "$@" \
+    >>"$BENCH_WORK/chorus-$id-$port.log" 2>&1 &
+  BENCH_PIDS+=($!)
+  LAST_PID=$!
+}
+
+median() { # numbers on stdin -> median
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+
+fmt_int() { awk -v a="$1" 'BEGIN { printf "%.0f", a }'; }
+
+field() { # key=value text, key -> value
+  tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'
+}
+
+info_field() { # port field
+  redis-cli -p "$1" INFO replication 2>/dev/null | tr -d '\r' | awk -F: -v k="$2" '$1 == k { print $2 }'
+}
+
+machine_line() {
+  local cpu mem runtime
+  cpu="$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo))"
+  mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  runtime="$(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')"
+  echo "$(date -u +%Y-%m-%d) · $cpu · $mem · .NET runtime $runtime · $(redis-server --version | awk '{ print $1, $3 }') · Chorus ${BENCH_REV:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Catch-up and bootstrap rates.
+#
+#   bench/rates.sh [--quick]
+#
+# (a) catch-up: a follower stopped with SIGTERM misses 1,000,000 writes (redis-benchmark SET -P 16
+#     -r 100000 -d 16), is restarted, and is timed until its chorus_last_lsn equals the leader's.
+# (b) bootstrap: a single leader holds >= 1 GB (1 KiB random, incompressible values); a new node is
+#     added with CHORUS.NODE ADD and started; its snapshot bytes and rate are read from its INFO and
+#     compared with the disk's raw write rate measured in the same run (dd oflag=direct, 1 GiB).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+QUICK=0
+[ "${1:-}" = --quick ] && QUICK=1
+CATCHUP_ENTRIES=1000000 FILL_KEYS=1050000
+[ $QUICK = 1 ] && CATCHUP_ENTRIES=100000 FILL_KEYS=100000
+PORT=7395
+
+ensure_redis
+build_chorus
+
+lsn() { info_field "$1" chorus_last_lsn; }
+
+catch_up() {
+  log "catch-up: leader :$PORT, follower :$((PORT + 1))"
+  local peers="n1=$PORT,n2=$((PORT + 1))"
+  start_chorus n1 $PORT everysec "$peers"
+  start_chorus n2 $((PORT + 1)) everysec "$peers"
+  local follower=$LAST_PID
+  wait_ready $PORT
+  local deadline=$((SECONDS + 60))
+  until [ "$(info_field $PORT connected_slaves)" = 1 ]; do
+    [ $SECONDS -lt $deadline ] || { log "follower did not connect"; exit 1; }
+    sleep 0.2
+  done
+  kill -TERM "$follower"; wait "$follower" 2>/dev/null || true
+  local before
+  before=$(lsn $PORT)
+  log "follower stopped at LSN $before; writing $CATCHUP_ENTRIES entries"
+  local t0=$SECONDS
+  redis-benchmark -h 127.0.0.1 -p $PORT -c 50 -n $CATCHUP_ENTRIES -r 100000 -d 16 -P 16 -t set -q >/dev/null
+  local write_s=$((SECONDS - t0)) target
+  target=$(lsn $PORT)
+  log "leader at LSN $target after ${write_s}s; restarting the follower"
+  local start_ns up_ns="" done_ns first_lsn=""
+  start_ns=$(date +%s%N)
+  start_chorus n2 $((PORT + 1)) everysec "$peers"
+  while :; do
+    local now f
+    f=$(lsn $((PORT + 1)) 2>/dev/null || true)
+    now=$(date +%s%N)
+    if [ -n "$f" ] && [ -z "$up_ns" ]; then up_ns=$now; first_lsn=$f; fi
+    if [ -n "$f" ] && [ "$f" -ge "$target" ]; then done_ns=$now; break; fi
+    [ $(( (now - start_ns) / 1000000000 )) -lt 300 ] || { log "follower did not catch up"; exit 1; }
+    sleep 0.02
+  done
+  stop_all
+  local entries=$((target - before))
+  CATCHUP_ROW="| $entries | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.2f", (b - a) / 1e9 }') | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.0f", e / ((b - a) / 1e9) }') | $(awk -v e=$((target - first_lsn)) -v a="$up_ns" -v b="$done_ns" 'BEGIN { if (b == a) print "n/a (caught up before the first INFO)"; else printf "%.0f", e / ((b - a) / 1e9) }') | $((first_lsn - before)) |"
+}
+
+bootstrap() {
+  log "dd: raw sequential write rate (1 GiB, O_DIRECT) in $BENCH_WORK"
+  local dd_out dd_mb
+  dd_out=$(dd if=/dev/zero of="$BENCH_WORK/dd.bin" bs=1M count=1024 oflag=direct 2>&1 | tail -1)
+  rm -f "$BENCH_WORK/dd.bin"
+  dd_mb=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.,]+$/ && $(i+1) ~ /B\/s/) { v = $i; gsub(",", ".", v); u = $(i+1) } } END { if (u == "GB/s") v *= 1000; if (u == "kB/s") v /= 1000; print v }' <<<"$dd_out")
+  log "dd: $dd_out"
+
+  log "bootstrap: filling a single leader :$PORT with $FILL_KEYS x 1 KiB random values"
+  start_chorus n1 $PORT everysec "n1=$PORT"
+  wait_ready $PORT
+  local fill
+  fill=$(dotnet "$BENCH_DLL" fill --port $PORT --count $FILL_KEYS --value-bytes 1024 --pipeline 64 --connections 4)
+  log "fill: $fill"
+  log "adding n2 with CHORUS.NODE ADD and starting it"
+  redis-cli -p $PORT CHORUS.NODE ADD n2 127.0.0.1:$((PORT + 10001)) 127.0.0.1:$((PORT + 1)) >/dev/null
+  local start_ns done_ns
+  start_ns=$(date +%s%N)
+  start_chorus n2 $((PORT + 1)) everysec "n1=$PORT,n2=$((PORT + 1))"
+  local rate_seen="" deadline=$((SECONDS + 600))
+  until [ "$(info_field $((PORT + 1)) chorus_snapshots_installed 2>/dev/null)" = 1 ]; do
+    local r
+    r=$(info_field $((PORT + 1)) chorus_snapshot_rate_mb_per_s 2>/dev/null || true)
+    [ -n "$r" ] && [ "$r" != 0.0 ] && rate_seen=$r
+    [ $SECONDS -lt $deadline ] || { log "snapshot not installed"; exit 1; }
+    sleep 0.2
+  done
+  done_ns=$(date +%s%N)
+  local bytes node_rate
+  bytes=$(info_field $((PORT + 1)) chorus_snapshot_bytes_total)
+  node_rate=$(info_field $((PORT + 1)) chorus_snapshot_rate_mb_per_s)
+  stop_all
+  local wall_s wall_rate
+  wall_s=$(awk -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+  wall_rate=$(awk -v x="$bytes" -v s="$wall_s" 'BEGIN { printf "%.1f", x / 1e6 / s }')
+  BOOT_ROW="| $(awk -v x="$bytes" 'BEGIN { printf "%.0f", x / 1e6 }') | $wall_s | $wall_rate | ${node_rate} (last in transfer: ${rate_seen:-n/a}) | $dd_mb | $(ratio "$wall_rate" "$dd_mb") |"
+  FILL_LINE=$fill
+}
+
+started=$SECONDS
+catch_up
+bootstrap
+echo "## Catch-up and bootstrap — $(machine_line)"
+echo
+echo "Command: \`bench/rates.sh$([ $QUICK = 1 ] && echo " --quick")\`"
+echo
+echo "### Follower catch-up (fsync everysec, 16 B values)"
+echo
+echo "| entries missed | restart → caught up s | entries/s incl. process start | entries/s from first INFO answer | entries already applied at first INFO |"
+echo "|---|---|---|---|---|"
+echo "$CATCHUP_ROW"
+echo
+echo "### New node from a snapshot"
+echo
+echo "Fill: $FILL_LINE"
+echo
+echo "| snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd |"
+echo "|---|---|---|---|---|---|"
+echo "$BOOT_ROW"
+echo
+echo "_rates.sh took $((SECONDS - started)) s._"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Reproduces every table in BENCHMARKS.md (about 13-15 minutes on 2 cores):
+# Chorus vs Redis, catch-up and bootstrap rates, and the BenchmarkDotNet micro-benchmarks.
+#
+#   bench/run-all.sh [--quick] [--out FILE]     (default FILE: bench/results-<date>.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+QUICK="" OUT="bench/results-$(date -u +%Y%m%d-%H%M%S).md"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) QUICK=--quick ;;
+    --out) OUT=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--out FILE]" >&2; exit 2 ;;
+  esac
+  shift
+done
+started=$SECONDS
+bench/compare-redis.sh $QUICK | tee "$OUT"
+BENCH_SKIP_BUILD=1 bench/rates.sh $QUICK | tee -a "$OUT"
+{
+  echo
+  echo "## Micro-benchmarks (BenchmarkDotNet, in-process, ShortRun)"
+  echo
+  echo "Command: \`dotnet bench/Chorus.Benchmarks/bin/Release/net10.0/linux-x64/Chorus.Benchmarks.dll --filter '*' --short\`"
+  echo
+  filter='*'
+  [ -n "$QUICK" ] && filter='*LogEntry*'
+  (cd bench && dotnet Chorus.Benchmarks/bin/Release/net10.0/linux-x64/Chorus.Benchmarks.dll --filter "$filter" --short 2>&1) \
+    | grep -E '^\|' | grep -v -- '-----' | awk '/^\| Method/ { print ""; print; n = gsub(/\|/, "|"); s = "|"; for (i = 1; i < n; i++) s = s "---|"; print s; next } { print }'
+  echo
+  echo "_run-all.sh took $((SECONDS - started)) s._"
+} | tee -a "$OUT"
