@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-N_P16=50000 N_P1=10000 ACK_REQUESTS=20000 LAG_SECONDS=10
+N_P16=100000 N_P1=20000 ACK_REQUESTS=20000 LAG_SECONDS=10
 if [ $QUICK = 1 ]; then
   ROUNDS=1 N_P16=20000 N_P1=4000 ACK_REQUESTS=2000 LAG_SECONDS=3
 fi
@@ -51,9 +51,14 @@ bench_one() {
       # (and logs it before and after) on every HSET, so with -r 100000 one run did not finish in
       # 10 minutes; a hash of at most 100 fields and a twentieth of the requests keep it bounded.
       "${rb[@]}" -n $((n / 20)) -r 100 -t hset | tail -n +2
+      # redis-benchmark's values never change, and Chorus logs nothing for a SET that leaves the
+      # value as it was: once a key exists, -t set mostly measures no-op SETs on Chorus. This SET
+      # writes a random 12-byte number each time, so every request is a real write on both.
+      if [ "$d" = 16 ]; then "${rb[@]}" -n "$n" -r 100000 SET key:__rand_int__ __rand_int__ | tail -n +2; fi
     fi
   } | tr -d '"' | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
-    echo "$section,$system,$config,$p,$d,${test%% *},$rps,$p50,$p99" >>"$RESULTS"
+    case $test in "SET key:"*) test=SETRV ;; *) test=${test%% *} ;; esac
+    echo "$section,$system,$config,$p,$d,$test,$rps,$p50,$p99" >>"$RESULTS"
   done
 }
 
@@ -84,13 +89,19 @@ single_node() {
   echo
   echo "### Single node (redis-benchmark -c 50 -r 100000; median of $ROUNDS interleaved rounds; requests/s)"
   echo
+  echo "SET = \`-t set\` (constant value: after the first pass most Chorus SETs change nothing and log nothing);"
+  echo "SETRV = \`SET key:__rand_int__ __rand_int__\` (a new random 12-byte value each time: every SET is a real write);"
+  echo "HSET = \`-t hset\` with -r 100 and n/20 (one hash; see Gaps); MSET = \`-t mset\` (10 keys) with n/5."
+  echo "$N_P1 requests at -P 1, $N_P16 at -P 16."
+  echo
   echo "| durability | -P | value | command | Redis rps | Chorus rps | Chorus/Redis | Redis p50/p99 ms | Chorus p50/p99 ms |"
   echo "|---|---|---|---|---|---|---|---|---|"
   local test
   for durability in everysec none; do
     for p in 1 16; do
       for d in 16 1024; do
-        for test in SET GET INCR HSET MSET; do
+        for test in SET SETRV GET INCR HSET MSET; do
+          [ "$test" = SETRV ] && [ "$d" != 16 ] && continue
           local r c
           r=$(med single redis "$durability" $p $d $test 7); c=$(med single chorus "$durability" $p $d $test 7)
           echo "| $durability | $p | $d B | $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(med single redis "$durability" $p $d $test 8)/$(med single redis "$durability" $p $d $test 9) | $(med single chorus "$durability" $p $d $test 8)/$(med single chorus "$durability" $p $d $test 9) |"
@@ -128,14 +139,20 @@ cluster() {
   log "leader + 2 async followers (AOF everysec / --fsync everysec)"
   start_redis_trio
   start_chorus_trio
+  # A fresh single node alongside, measured in the same rounds, for the 3-node/single ratio.
+  local single_port=$((CHORUS_PORT + 3))
+  start_chorus s1 $single_port everysec "s1=$single_port"
+  wait_ready $single_port
   local round p
   for round in $(seq 1 "$ROUNDS"); do
     for p in 1 16; do
       log "round $round/$ROUNDS · 3 nodes · -P $p"
       bench_one cluster redis everysec $REDIS_PORT $p 16
       bench_one cluster chorus everysec $CHORUS_PORT $p 16
+      bench_one cluster chorus-single everysec $single_port $p 16
     done
   done
+  kill "$LAST_PID" 2>/dev/null || true
   local redis_peak chorus_peak
   redis_peak=$(med cluster redis everysec 16 16 SET 7); chorus_peak=$(med cluster chorus everysec 16 16 SET 7)
   local lag_redis lag_chorus lag_redis_same
@@ -149,26 +166,29 @@ cluster() {
   echo
   echo "### Leader + 2 async followers (redis-benchmark -c 50 -r 100000 -d 16 on the leader; median of $ROUNDS rounds)"
   echo
-  echo "| -P | command | Redis rps | Chorus rps | Chorus/Redis | Chorus 3-node / Chorus single (everysec) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| -P | command | Redis rps | Chorus rps | Chorus/Redis | Chorus single-node rps (fresh, same rounds) | Chorus 3-node / single |"
+  echo "|---|---|---|---|---|---|---|"
   local test
   for p in 1 16; do
     for test in SET GET; do
       local r c s
-      r=$(med cluster redis everysec $p 16 $test 7); c=$(med cluster chorus everysec $p 16 $test 7); s=$(med single chorus everysec $p 16 $test 7)
-      echo "| $p | $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $( [ "$s" = nan ] && echo "n/a" || ratio "$c" "$s") |"
+      r=$(med cluster redis everysec $p 16 $test 7); c=$(med cluster chorus everysec $p 16 $test 7); s=$(med cluster chorus-single everysec $p 16 $test 7)
+      echo "| $p | $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(fmt_int "$s") | $(ratio "$c" "$s") |"
     done
   done
   echo
-  echo "Replication lag while SETs are paced at ~50% of the leader's peak (bench/Chorus.Benchmarks lag, ${LAG_SECONDS} s, offsets sampled every 2 ms on the leader and on each replica):"
+  echo "Replication lag while SETs are paced at ~50% of the leader's peak (bench/Chorus.Benchmarks lag, ${LAG_SECONDS} s, first second dropped)."
+  echo "*visible* = end to end: a probe key written on the leader every 5 ms, read on each follower in a tight loop until the new value shows (leader ack → visible)."
+  echo "*offsets* = the servers' own offsets sampled every 2 ms (leader master_repl_offset vs each replica's slave_repl_offset; Redis bytes converted to writes)."
+  echo "Chorus refreshes the status INFO reads every 50 ms (StatusIntervalMs), so its offset-based lag is quantised to ~50 ms."
   echo
-  echo "| system | target SET/s | achieved SET/s | lag p50 ms | lag p99 ms | lag max ms | lag p50 entries | lag p99 entries | lag max entries |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| system | target SET/s | achieved SET/s | visible p50 ms | visible p99 ms | visible max ms | offsets lag p50/p99/max ms | offsets lag p50/p99/max entries |"
+  echo "|---|---|---|---|---|---|---|---|"
   local name line
   for name in redis chorus redis_same; do
     case $name in redis) line=$lag_redis ;; chorus) line=$lag_chorus ;; redis_same) line=$lag_redis_same ;; esac
     local label=$name; [ $name = redis_same ] && label="redis (at Chorus's rate)"
-    echo "| $label | $(field "$line" target_ops) | $(field "$line" achieved_ops) | $(field "$line" lag_ms_p50) | $(field "$line" lag_ms_p99) | $(field "$line" lag_ms_max) | $(field "$line" lag_entries_p50) | $(field "$line" lag_entries_p99) | $(field "$line" lag_entries_max) |"
+    echo "| $label | $(field "$line" target_ops) | $(field "$line" achieved_ops) | $(field "$line" visible_ms_p50) | $(field "$line" visible_ms_p99) | $(field "$line" visible_ms_max) | $(field "$line" lag_ms_p50)/$(field "$line" lag_ms_p99)/$(field "$line" lag_ms_max) | $(field "$line" lag_entries_p50)/$(field "$line" lag_entries_p99)/$(field "$line" lag_entries_max) |"
   done
 }
 

@@ -6,6 +6,7 @@ BENCH_WORK="${BENCH_WORK:-$(mktemp -d /tmp/chorus-bench.XXXXXX)}"
 CHORUS_DLL="$BENCH_ROOT/src/Chorus.Cli/bin/Release/net10.0/linux-x64/chorus.dll"
 BENCH_DLL="$BENCH_ROOT/bench/Chorus.Benchmarks/bin/Release/net10.0/linux-x64/Chorus.Benchmarks.dll"
 BENCH_PIDS=()
+BENCH_GEN=0   # data directories are fresh after every stop_all (a node's data holds its cluster)
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -39,6 +40,7 @@ stop_all() {
     [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
   done
   BENCH_PIDS=()
+  BENCH_GEN=$((BENCH_GEN + 1))
 }
 
 cleanup() {
@@ -86,8 +88,8 @@ start_chorus() {
   local leader=${peers%%=*}
   mkdir -p "$BENCH_WORK"
   dotnet "$CHORUS_DLL" serve --id "$id" --port "$port" --peer-port $((port + 10000)) --http-port $((port + 20000)) \
-    --data "$BENCH_WORK/chorus-$id-$port" --fsync "$fsync" --leader "$leader" --peers "$peer_list" "$@" \
-    >>"$BENCH_WORK/chorus-$id-$port.log" 2>&1 &
+    --data "$BENCH_WORK/chorus-$BENCH_GEN-$id-$port" --fsync "$fsync" --leader "$leader" --peers "$peer_list" "$@" \
+    >>"$BENCH_WORK/chorus-$BENCH_GEN-$id-$port.log" 2>&1 &
   BENCH_PIDS+=($!)
   LAST_PID=$!
 }

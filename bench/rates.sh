@@ -3,8 +3,8 @@
 #
 #   bench/rates.sh [--quick]
 #
-# (a) catch-up: a follower stopped with SIGTERM misses 1,000,000 writes (redis-benchmark SET -P 16
-#     -r 100000 -d 16), is restarted, and is timed until its chorus_last_lsn equals the leader's.
+# (a) catch-up: one of two followers, stopped with SIGTERM, misses 1,000,000 writes (redis-benchmark SET -P 16
+#     -r 100000, random values), is restarted, and is timed until its chorus_last_lsn equals the leader's.
 # (b) bootstrap: a single leader holds >= 1 GB (1 KiB random, incompressible values); a new node is
 #     added with CHORUS.NODE ADD and started; its snapshot bytes and rate are read from its INFO and
 #     compared with the disk's raw write rate measured in the same run (dd oflag=direct, 1 GiB).
@@ -23,15 +23,17 @@ build_chorus
 lsn() { info_field "$1" chorus_last_lsn; }
 
 catch_up() {
-  log "catch-up: leader :$PORT, follower :$((PORT + 1))"
-  local peers="n1=$PORT,n2=$((PORT + 1))"
+  # Three nodes: with two, stopping the follower would cost the leader its majority (check-quorum).
+  log "catch-up: leader :$PORT, followers :$((PORT + 1)) and :$((PORT + 2)) (the second is stopped)"
+  local peers="n1=$PORT,n2=$((PORT + 1)),n3=$((PORT + 2))"
   start_chorus n1 $PORT everysec "$peers"
   start_chorus n2 $((PORT + 1)) everysec "$peers"
+  start_chorus n3 $((PORT + 2)) everysec "$peers"
   local follower=$LAST_PID
   wait_ready $PORT
   local deadline=$((SECONDS + 60))
-  until [ "$(info_field $PORT connected_slaves)" = 1 ]; do
-    [ $SECONDS -lt $deadline ] || { log "follower did not connect"; exit 1; }
+  until [ "$(info_field $PORT connected_slaves)" = 2 ]; do
+    [ $SECONDS -lt $deadline ] || { log "followers did not connect"; exit 1; }
     sleep 0.2
   done
   kill -TERM "$follower"; wait "$follower" 2>/dev/null || true
@@ -39,16 +41,17 @@ catch_up() {
   before=$(lsn $PORT)
   log "follower stopped at LSN $before; writing $CATCHUP_ENTRIES entries"
   local t0=$SECONDS
-  redis-benchmark -h 127.0.0.1 -p $PORT -c 50 -n $CATCHUP_ENTRIES -r 100000 -d 16 -P 16 -t set -q >/dev/null
+  redis-benchmark -h 127.0.0.1 -p $PORT -c 50 -n $CATCHUP_ENTRIES -r 100000 -P 16 -q SET key:__rand_int__ __rand_int__ >"$BENCH_WORK/catchup-writes.txt" 2>&1 || true
   local write_s=$((SECONDS - t0)) target
   target=$(lsn $PORT)
-  log "leader at LSN $target after ${write_s}s; restarting the follower"
+  CATCHUP_ERRORS=$(grep -c "Error" "$BENCH_WORK/catchup-writes.txt" || true)
+  log "leader at LSN $target after ${write_s}s ($CATCHUP_ERRORS error replies); restarting the follower"
   local start_ns up_ns="" done_ns first_lsn=""
   start_ns=$(date +%s%N)
-  start_chorus n2 $((PORT + 1)) everysec "$peers"
+  start_chorus n3 $((PORT + 2)) everysec "$peers"
   while :; do
     local now f
-    f=$(lsn $((PORT + 1)) 2>/dev/null || true)
+    f=$(lsn $((PORT + 2)) 2>/dev/null || true)
     now=$(date +%s%N)
     if [ -n "$f" ] && [ -z "$up_ns" ]; then up_ns=$now; first_lsn=$f; fi
     if [ -n "$f" ] && [ "$f" -ge "$target" ]; then done_ns=$now; break; fi
@@ -106,11 +109,13 @@ echo "## Catch-up and bootstrap — $(machine_line)"
 echo
 echo "Command: \`bench/rates.sh$([ $QUICK = 1 ] && echo " --quick")\`"
 echo
-echo "### Follower catch-up (fsync everysec, 16 B values)"
+echo "### Follower catch-up (fsync everysec, 12 B values)"
 echo
 echo "| entries missed | restart → caught up s | entries/s incl. process start | entries/s from first INFO answer | entries already applied at first INFO |"
 echo "|---|---|---|---|---|"
 echo "$CATCHUP_ROW"
+echo
+echo "The writes: redis-benchmark -c 50 -n $CATCHUP_ENTRIES -r 100000 -P 16 SET key:__rand_int__ __rand_int__ (a random value each time, so every SET is logged; -t set repeats one value and Chorus logs nothing for a SET that changes nothing) against the leader while the follower was down; error replies: ${CATCHUP_ERRORS:-0}. Entries missed = the leader's LSN advance."
 echo
 echo "### New node from a snapshot"
 echo

@@ -14,7 +14,9 @@ namespace Chorus.Benchmarks.Load;
 /// Lag in entries = leader offset − follower offset (Redis bytes divided by the stream's bytes
 /// per write, measured over the run). Lag in ms = now − the time the leader was first seen past
 /// the follower's offset: how old the oldest write the follower is missing is, to within one
-/// sampling interval.
+/// sampling interval. Chorus refreshes the status INFO reads every 50 ms (StatusIntervalMs), so its
+/// offset-based lag is quantised accordingly; <see cref="VisibilityProbe"/> measures the delay end
+/// to end for both systems (leader ack → value readable on the follower).
 /// </para>
 /// </summary>
 public static class LagRun
@@ -40,6 +42,8 @@ public static class LagRun
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var writing = writer.RunAsync(duration, stop.Token);
+        var probe = new VisibilityProbe(leaderPort, followers, TimeSpan.FromMilliseconds(5));
+        var probing = probe.RunAsync(writing, TimeSpan.FromMilliseconds(1000));
         var history = new List<(double AtMs, long Offset)>();
         var lagMs = new List<double>();
         var lagOffsets = new List<long>();
@@ -64,10 +68,11 @@ public static class LagRun
             await Task.Delay(sampleMs);
         }
         await writing;
+        await probing;
         var elapsedS = clock.Elapsed.TotalSeconds;
         var endOffset = Offset(await leader.QueryAsync(info), "master_repl_offset");
         var perWrite = writer.Written == 0 ? 1.0 : Math.Max(1.0, (double)(endOffset - startOffset) / writer.Written);
-        Report(writer.Written / elapsedS, rate, lagMs, lagOffsets.Select(o => o / perWrite).ToList(), perWrite);
+        Report(writer.Written / elapsedS, rate, lagMs, lagOffsets.Select(o => o / perWrite).ToList(), perWrite, probe.DelaysMs);
         foreach (var replica in replicas)
         {
             replica.Dispose();
@@ -94,15 +99,17 @@ public static class LagRun
         return lo == history.Count ? 0 : nowMs - history[lo].AtMs;
     }
 
-    private static void Report(double achieved, long target, List<double> lagMs, List<double> lagEntries, double offsetPerWrite)
+    private static void Report(double achieved, long target, List<double> lagMs, List<double> lagEntries, double offsetPerWrite, List<double> visibleMs)
     {
         lagMs.Sort();
         lagEntries.Sort();
+        visibleMs.Sort();
         static string P(List<double> s, double p) => Percentiles.Format(Percentiles.Of(s, p));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"target_ops={target} achieved_ops={achieved:0} samples={lagMs.Count} offset_per_write={offsetPerWrite:0.#} " +
             $"lag_ms_p50={P(lagMs, 50)} lag_ms_p99={P(lagMs, 99)} lag_ms_max={P(lagMs, 100)} " +
-            $"lag_entries_p50={P(lagEntries, 50)} lag_entries_p99={P(lagEntries, 99)} lag_entries_max={P(lagEntries, 100)}"));
+            $"lag_entries_p50={P(lagEntries, 50)} lag_entries_p99={P(lagEntries, 99)} lag_entries_max={P(lagEntries, 100)} " +
+            $"probes={visibleMs.Count} visible_ms_p50={P(visibleMs, 50)} visible_ms_p99={P(visibleMs, 99)} visible_ms_max={P(visibleMs, 100)}"));
     }
 
     private static long Offset(string info, string field)
