@@ -33,7 +33,14 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     public byte[]? ExecuteInternal(Action<WriteContext> write, long nowMs)
     {
         _context.NowMs = nowMs;
-        write(_context);
+        try
+        {
+            write(_context);
+        }
+        finally
+        {
+            Keyspace.ForgetLastRead();
+        }
         return _context.TakePayload();
     }
 
@@ -53,6 +60,10 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
             }
             _context.ClearChanges();
             throw;
+        }
+        finally
+        {
+            Keyspace.ForgetLastRead();
         }
         return _context.TakePayload();
     }

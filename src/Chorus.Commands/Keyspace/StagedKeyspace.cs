@@ -18,6 +18,14 @@ public sealed class StagedKeyspace(IStorageEngine storage)
     private readonly Dictionary<byte[], Slot> _slots = new(ByteArrayComparer.Instance);
     private bool _clearedAll;
 
+    // The last value read from storage for a key with no slot. A write command reads its key
+    // (GetLive), then reads it again for the change's before-image, then once more when the
+    // change creates the slot: three RocksDB lookups for one SET. The loop is the only writer
+    // and storage changes only in FlushTo, so the value stays valid until then; the executor
+    // still forgets it after every command so it never outlives the command that read it.
+    private byte[]? _lastReadKey;
+    private byte[]? _lastReadValue;
+
     public bool IsEmpty => _slots.Count == 0 && !_clearedAll;
 
     /// <summary>The current encoded value of <paramref name="key"/> (possibly logically expired), or null.</summary>
@@ -27,8 +35,11 @@ public sealed class StagedKeyspace(IStorageEngine storage)
         {
             return slot.Current;
         }
-        return _clearedAll ? null : ReadStored(key);
+        return _clearedAll ? null : ReadStoredRemembered(key);
     }
+
+    /// <summary>Forgets the remembered storage read (the executor calls this after every command).</summary>
+    public void ForgetLastRead() => _lastReadKey = _lastReadValue = null;
 
     public void Put(ReadOnlySpan<byte> key, byte[] value) => SlotFor(key).Current = value;
 
@@ -37,6 +48,7 @@ public sealed class StagedKeyspace(IStorageEngine storage)
     /// <summary>Every key is gone (FLUSHALL).</summary>
     public void DeleteAll()
     {
+        ForgetLastRead();
         _slots.Clear();
         _clearedAll = true;
     }
@@ -71,6 +83,7 @@ public sealed class StagedKeyspace(IStorageEngine storage)
     {
         _slots.Clear();
         _clearedAll = false;
+        ForgetLastRead();
     }
 
     private static void UpdateExpiryIndex(IStorageBatch batch, byte[] key, Slot slot)
@@ -96,11 +109,25 @@ public sealed class StagedKeyspace(IStorageEngine storage)
         var lookup = _slots.GetAlternateLookup<ReadOnlySpan<byte>>();
         if (!lookup.TryGetValue(key, out var slot))
         {
-            var stored = _clearedAll ? null : ReadStored(key);
+            var stored = _clearedAll ? null : ReadStoredRemembered(key);
+            ForgetLastRead();
             slot = new Slot { Base = stored, Current = stored };
             _slots[key.ToArray()] = slot;
         }
         return slot;
+    }
+
+    private byte[]? ReadStoredRemembered(ReadOnlySpan<byte> key)
+    {
+        if (_lastReadKey is not null && key.SequenceEqual(_lastReadKey))
+        {
+            // A fresh array, as storage would return: callers may keep or edit what they get.
+            return _lastReadValue?.ToArray();
+        }
+        var value = ReadStored(key);
+        _lastReadKey = key.ToArray();
+        _lastReadValue = value?.ToArray();
+        return value;
     }
 
     private byte[]? ReadStored(ReadOnlySpan<byte> key)
