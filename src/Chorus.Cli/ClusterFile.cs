@@ -17,6 +17,27 @@ internal sealed record ClusterFile(string Leader, IReadOnlyList<ClusterFile.Memb
     public void Save(string dataRoot) =>
         File.WriteAllText(Path.Combine(dataRoot, FileName), JsonSerializer.Serialize(this, Json));
 
+    /// <summary>
+    /// The member that leads now (failover may have moved leadership away from the configured
+    /// leader): among the reachable nodes that say they lead, the one with the newest epoch.
+    /// </summary>
+    public async Task<Member?> FindLeaderAsync(CancellationToken cancellationToken)
+    {
+        Member? leader = null;
+        var leaderEpoch = -1L;
+        foreach (var member in Members)
+        {
+            var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
+            if (info?.GetValueOrDefault("chorus_role") == "leader"
+                && long.TryParse(info.GetValueOrDefault("chorus_epoch"), System.Globalization.CultureInfo.InvariantCulture, out var epoch)
+                && epoch > leaderEpoch)
+            {
+                (leader, leaderEpoch) = (member, epoch);
+            }
+        }
+        return leader;
+    }
+
     public static ClusterFile? Load(string dataRoot)
     {
         var path = Path.Combine(dataRoot, FileName);

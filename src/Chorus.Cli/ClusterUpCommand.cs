@@ -76,7 +76,6 @@ internal static class ClusterUpCommand
     private static async Task WaitUntilReadyAsync(ClusterFile cluster, List<ChildNode> children, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        var leader = cluster.Members.First(m => m.Id == cluster.Leader);
         while (DateTime.UtcNow < deadline)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -84,7 +83,9 @@ internal static class ClusterUpCommand
             {
                 throw new InvalidOperationException("a node exited during startup; see its output above");
             }
-            var info = await NodeInfo.TryFetchAsync(leader.Host, leader.Port, cancellationToken);
+            // The configured leader stands first, but after a restart another node may win.
+            var leader = await cluster.FindLeaderAsync(cancellationToken);
+            var info = leader is null ? null : await NodeInfo.TryFetchAsync(leader.Host, leader.Port, cancellationToken);
             if (info is not null && info.GetValueOrDefault("connected_slaves") == Text(cluster.Members.Count - 1))
             {
                 return;

@@ -38,7 +38,11 @@ internal static class NodeCommand
         var id = requestedId ?? $"n{cluster.Members.Count + 1}";
         var port = requestedPort ?? cluster.Members.Max(m => m.Port) + 1;
         var member = new ClusterFile.Member(id, "127.0.0.1", port, port + 10000, port + 20000, Path.Combine(dataRoot, id));
-        var leader = cluster.Members.First(m => m.Id == cluster.Leader);
+        if (await cluster.FindLeaderAsync(cancellationToken) is not { } leader)
+        {
+            await Console.Error.WriteLineAsync("chorus node add: no node of the cluster says it leads (is it up? an election may be under way)");
+            return 1;
+        }
 
         var added = await CommandAsync(leader, cancellationToken, "CHORUS.NODE", "ADD", id, $"{member.Host}:{Text(member.PeerPort)}", $"{member.Host}:{Text(member.Port)}");
         if (added.IsError)
@@ -108,7 +112,11 @@ internal static class NodeCommand
             await Console.Error.WriteLineAsync($"chorus node remove: {id} is not in {Path.Combine(dataRoot, ClusterFile.FileName)}");
             return 2;
         }
-        var leader = cluster.Members.First(m => m.Id == cluster.Leader);
+        if (await cluster.FindLeaderAsync(cancellationToken) is not { } leader)
+        {
+            await Console.Error.WriteLineAsync("chorus node remove: no node of the cluster says it leads (is it up? an election may be under way)");
+            return 1;
+        }
         var removed = await CommandAsync(leader, cancellationToken, "CHORUS.NODE", "REMOVE", id);
         if (removed.IsError)
         {

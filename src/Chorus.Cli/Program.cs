@@ -7,6 +7,8 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     ClusterUpCommand.Create(),
     StatusCommand.Create(),
     NodeCommand.Create(),
+    FailoverCommand.Create(),
+    RollbacksCommand.Create(),
     SimCommand.Create(),
 };
 // Signals are handled by the commands themselves, which stop nodes cleanly however long it takes.

@@ -74,19 +74,22 @@ internal static class StatusCommand
 
     private static async Task<string> RenderAsync(List<(string Host, int Port)> endpoints, CancellationToken cancellationToken)
     {
-        var rows = new List<string[]> { new[] { "NODE", "ENDPOINT", "ROLE", "EPOCH", "LAST LSN", "FLUSHED", "LAG (entries)", "LAG (ms)", "LINK" } };
+        var rows = new List<string[]> { new[] { "NODE", "ENDPOINT", "ROLE", "EPOCH", "LEADER", "LAST LSN", "FLUSHED", "LAG (entries)", "LAG (ms)", "LINK" } };
         var infos = new List<(string Host, int Port, Dictionary<string, string>? Info)>();
         foreach (var (host, port) in endpoints)
         {
             infos.Add((host, port, await NodeInfo.TryFetchAsync(host, port, cancellationToken)));
         }
-        var members = Members(infos.Select(i => i.Info).FirstOrDefault(i => i?.GetValueOrDefault("role") == "master"));
+        // A deposed leader that has not noticed yet may still say it leads: the newest epoch wins.
+        var leaderInfo = infos.Select(i => i.Info).Where(i => i?.GetValueOrDefault("role") == "master")
+            .MaxBy(i => long.TryParse(i!.GetValueOrDefault("chorus_epoch"), CultureInfo.InvariantCulture, out var epoch) ? epoch : -1);
+        var members = Members(leaderInfo);
         foreach (var (host, port, info) in infos)
         {
-            rows.Add(info is null ? ["?", $"{host}:{port}", "unreachable", "", "", "", "", "", ""] : Row(info, host, port, members));
+            rows.Add(info is null ? ["?", $"{host}:{port}", "unreachable", "", "", "", "", "", "", ""] : Row(info, host, port, members));
         }
-        var ack = infos.Select(i => i.Info).FirstOrDefault(i => i?.GetValueOrDefault("role") == "master");
-        var footer = ack is null ? "" : $"acknowledgement: {ack.GetValueOrDefault("chorus_ack")} ({ack.GetValueOrDefault("chorus_ack_level")}, on timeout {ack.GetValueOrDefault("chorus_ack_on_timeout")}), state {ack.GetValueOrDefault("chorus_ack_state", "ok")}\n";
+        var ack = leaderInfo;
+        var footer = ack is null ? "no leader (an election may be under way)\n" : $"leader {ack.GetValueOrDefault("chorus_node_id")} in epoch {ack.GetValueOrDefault("chorus_epoch")}, failover {ack.GetValueOrDefault("chorus_failover_mode", "auto")}; acknowledgement: {ack.GetValueOrDefault("chorus_ack")} ({ack.GetValueOrDefault("chorus_ack_level")}, on timeout {ack.GetValueOrDefault("chorus_ack_on_timeout")}), state {ack.GetValueOrDefault("chorus_ack_state", "ok")}\n";
         return Format(rows) + footer;
     }
 
@@ -117,8 +120,9 @@ internal static class StatusCommand
         [
             id,
             $"{host}:{port}",
-            leader ? "leader" : members.GetValueOrDefault(id) == "learner" ? "learner" : "follower",
+            leader ? "leader" : members.GetValueOrDefault(id) == "learner" ? "learner" : info.GetValueOrDefault("chorus_role", "follower"),
             info.GetValueOrDefault("chorus_epoch", ""),
+            info.GetValueOrDefault("chorus_leader", "") is { Length: > 0 } known ? known : "?",
             info.GetValueOrDefault("chorus_last_lsn", ""),
             info.GetValueOrDefault("chorus_flushed_lsn", ""),
             leader ? "-" : info.GetValueOrDefault("chorus_lag_entries", ""),

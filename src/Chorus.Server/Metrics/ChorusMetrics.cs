@@ -27,6 +27,8 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableGauge("chorus_follower_connected", () => FollowerMeasurements(node, f => f.State == Replication.SingleLeader.FollowerState.Replicating ? 1 : 0), description: "1 while the follower is streaming");
         _meter.CreateObservableGauge("chorus_ack_degraded", () => node.Driver.Status.Acks?.IsDegraded == true ? 1 : 0, description: "1 while the leader acknowledges as async because followers did not confirm in time");
         _meter.CreateObservableCounter("chorus_ack_timed_out_writes_total", () => node.Driver.Status.Acks?.TimedOutWrites ?? 0, description: "Writes failed with NOREPLICAS (not confirmed in time)");
+        _meter.CreateObservableCounter("chorus_rollbacks_total", () => node.Driver.Rollbacks, description: "Divergent log suffixes rolled back after a failover (each written to a rollback file)");
+        _meter.CreateObservableCounter("chorus_rolled_back_entries_total", () => node.Driver.RolledBackEntries, "{entries}", "Log entries discarded by rollbacks (each one is in a rollback file)");
         _meter.CreateObservableGauge("chorus_leader_lag_ms", () => node.Driver.Status.Link?.LagMs ?? 0, "ms", "On a follower: age of the oldest entry not yet applied");
         _meter.CreateObservableGauge("chorus_leader_lag_entries", () => (long)(node.Driver.Status.Link?.LagEntries ?? 0), "{entries}", "On a follower: entries behind the leader");
         _meter.CreateObservableGauge("chorus_connected_clients", () => node.Clients.Count, description: "Open client connections");

@@ -92,6 +92,12 @@ public sealed class NodeDriver
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries { get; private set; }
 
+    /// <summary>Divergent suffixes rolled back into rollback files since the node started.</summary>
+    public long Rollbacks { get; private set; }
+
+    /// <summary>Entries discarded by those rollbacks (each one is in a rollback file).</summary>
+    public long RolledBackEntries { get; private set; }
+
     /// <summary>
     /// Writes a consistent copy of this node's database to <paramref name="directory"/> and returns
     /// the log position it holds. Runs on the loop, after everything staged is stored, so the copy
@@ -402,6 +408,8 @@ public sealed class NodeDriver
             LogApplier.Undo(discarded[i], _keyspace);
         }
         _rollbacks.Write(new RollbackRecord(_core.Self, _core.Epoch, keepThrough, _core.NowMs, discarded));
+        Rollbacks++;
+        RolledBackEntries += discarded.Count;
         var (settings, settingsLsn) = SettingsAt(keepThrough);
         using var batch = _storage.NewBatch();
         _keyspace.FlushTo(batch);

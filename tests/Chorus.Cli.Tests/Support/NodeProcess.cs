@@ -45,6 +45,31 @@ internal sealed partial class NodeProcess : IDisposable
         return node;
     }
 
+    /// <summary>Runs a one-shot CLI command (`chorus failover ...`) to completion; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCliAsync(TimeSpan timeout, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ChorusPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException($"chorus {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s");
+        }
+        return (process.ExitCode, await output + await errors);
+    }
+
     /// <summary>kill -9: no chance to flush, close or say goodbye.</summary>
     public async Task KillAsync()
     {

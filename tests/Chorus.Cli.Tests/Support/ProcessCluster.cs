@@ -39,6 +39,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public static async Task<ProcessCluster> StartAsync(int size = 3, Dictionary<string, string>? fsync = null, params string[] arguments)
     {
         var cluster = new ProcessCluster(size, fsync ?? [], arguments);
+        cluster.WriteClusterFile();
         foreach (var member in cluster.Members)
         {
             cluster.Start(member.Id);
@@ -83,6 +84,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
         ]);
     }
 
+    /// <summary>Describes the cluster in &lt;root&gt;/cluster.json, as `cluster up` does, for the CLI's commands.</summary>
+    private void WriteClusterFile()
+    {
+        Directory.CreateDirectory(_root);
+        var members = Members.Select(m => new { id = m.Id, host = "127.0.0.1", port = m.Port, peerPort = m.PeerPort, httpPort = m.HttpPort, dataDir = DataDir(m.Id) });
+        File.WriteAllText(Path.Combine(_root, "cluster.json"), System.Text.Json.JsonSerializer.Serialize(new { leader = Members[0].Id, members }));
+    }
+
     public Task KillAsync(string id) => _processes[Index(id)]!.KillAsync();
 
     public Task StopAsync(string id) => _processes[Index(id)]!.StopAsync();
@@ -123,14 +132,59 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>Waits until the leader reports <paramref name="count"/> followers streaming.</summary>
     public Task WaitForFollowersAsync(int count, TimeSpan? timeout = null) =>
-        Eventually(async () => await TryAsync(async () => (await InfoAsync("n1"))["connected_slaves"] == Text(count)),
+        Eventually(async () => await TryAsync(async () => await LeaderAsync() is { } leader && (await InfoAsync(leader))["connected_slaves"] == Text(count)),
             timeout ?? TimeSpan.FromSeconds(60), $"the leader has {count} followers streaming");
+
+    /// <summary>The directory the cluster keeps its nodes' data and cluster file in (a `--data` for the CLI).</summary>
+    public string Root => _root;
+
+    public string DataDir(string id) => Path.Combine(_root, id);
+
+    public bool IsRunning(string id) => _processes[Index(id)] is { HasExited: false };
+
+    /// <summary>
+    /// The node that leads now: among the running nodes (of <paramref name="among"/>, default all)
+    /// that say they lead, the one with the newest epoch; null when none does.
+    /// </summary>
+    public async Task<string?> LeaderAsync(params string[] among)
+    {
+        string? leader = null;
+        var leaderEpoch = -1L;
+        foreach (var member in Members.Where(m => IsRunning(m.Id) && (among.Length == 0 || among.Contains(m.Id))))
+        {
+            Dictionary<string, string> info;
+            try
+            {
+                info = await InfoAsync(member.Id);
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                continue;
+            }
+            var epoch = long.Parse(info.GetValueOrDefault("chorus_epoch", "-1"), CultureInfo.InvariantCulture);
+            if (info.GetValueOrDefault("chorus_role") == "leader" && epoch > leaderEpoch)
+            {
+                (leader, leaderEpoch) = (member.Id, epoch);
+            }
+        }
+        return leader;
+    }
+
+    /// <summary>Waits until one of <paramref name="among"/> (default: any node) leads; returns it.</summary>
+    public async Task<string> WaitForLeaderAsync(TimeSpan timeout, params string[] among)
+    {
+        string? leader = null;
+        await Eventually(async () => (leader = await LeaderAsync(among)) is not null, timeout,
+            among.Length == 0 ? "some node leads" : $"one of {string.Join(", ", among)} leads");
+        return leader!;
+    }
 
     /// <summary>Waits until every running follower has applied everything the leader has.</summary>
     public async Task WaitForReplicationAsync(TimeSpan? timeout = null)
     {
-        var target = await LastLsnAsync("n1");
-        foreach (var member in Members.Skip(1).Where(m => _processes[Index(m.Id)] is { HasExited: false }))
+        var leader = await WaitForLeaderAsync(timeout ?? TimeSpan.FromSeconds(60));
+        var target = await LastLsnAsync(leader);
+        foreach (var member in Members.Where(m => m.Id != leader && IsRunning(m.Id)))
         {
             await Eventually(async () => await TryAsync(async () => await LastLsnAsync(member.Id) >= target),
                 timeout ?? TimeSpan.FromSeconds(60), $"{member.Id} applied LSN {target}");

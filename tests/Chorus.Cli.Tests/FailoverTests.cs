@@ -1,0 +1,178 @@
+using System.Globalization;
+using Chorus.Cli.Tests.Support;
+using Chorus.Client;
+
+namespace Chorus.Cli.Tests;
+
+/// <summary>
+/// DDIA ch. 5, "Handling Node Outages — Leader failover", with real processes: a new leader is
+/// elected when the leader dies, a leader that was paused past its lease steps down and rolls its
+/// unreplicated writes back into a rollback file (never silently), and a manual failover loses
+/// nothing.
+/// </summary>
+[Collection(ProcessClusters.Name)]
+public sealed class FailoverTests(ITestOutputHelper output)
+{
+    /// <summary>Election timeout 1 s (the default): detection, pre-vote and election must fit in a few of them.</summary>
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(6);
+
+    private static readonly Dictionary<string, string> FsyncAlways = new() { ["n1"] = "always", ["n2"] = "always", ["n3"] = "always" };
+
+    [Fact]
+    public async Task Killing_the_leader_under_writes_elects_a_new_one_and_the_old_one_returns_as_a_follower()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(3, FsyncAlways);
+        // Writes go through n3, which forwards them to whichever node leads.
+        var writer = ContinuousWriter.Start(cluster["n3"].Port, "w");
+        await ProcessCluster.Eventually(() => Task.FromResult(writer.AcknowledgedCount >= 200), TimeSpan.FromSeconds(30), "writes flow");
+
+        var killedAt = writer.Now;
+        await cluster.KillAsync("n1");
+        await ProcessCluster.Eventually(() => Task.FromResult(writer.FirstAcknowledgedAfter(killedAt) is not null), FailoverBound * 2, "a write succeeds after the leader died");
+        var window = writer.FirstAcknowledgedAfter(killedAt)!.Value - killedAt;
+        var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(10), "n2", "n3");
+        output.WriteLine($"{leader} leads; the first write after the kill succeeded {window.TotalMilliseconds:0} ms after it");
+        Assert.True(window < FailoverBound, $"writes resumed {window.TotalMilliseconds:0} ms after the leader died");
+        var info = await cluster.InfoAsync(leader);
+        Assert.True(long.Parse(info["chorus_epoch"], CultureInfo.InvariantCulture) >= 2, "the new leader leads a newer epoch");
+
+        var resumed = writer.AcknowledgedCount;
+        await ProcessCluster.Eventually(() => Task.FromResult(writer.AcknowledgedCount >= resumed + 100), TimeSpan.FromSeconds(10), "writes go on under the new leader");
+        cluster.Start("n1");
+        await ProcessCluster.Eventually(async () =>
+            {
+                var n1 = await TryInfoAsync(cluster, "n1");
+                return n1?.GetValueOrDefault("chorus_role") == "follower" && n1.GetValueOrDefault("chorus_leader") == leader;
+            }, TimeSpan.FromSeconds(30), $"n1 follows {leader}");
+        await writer.StopAsync();
+        await cluster.WaitForReplicationAsync();
+        Assert.Equal(await cluster.DigestAsync(leader), await cluster.DigestAsync("n1"));
+
+        // Async replication may lose acknowledged writes that only the old leader had; with fsync
+        // always they survived its crash, so each one is either on the new leader or in n1's rollback file.
+        var missing = await MissingAsync(cluster, leader, writer.Acknowledged);
+        var rolledBack = RolledBackKeys(cluster, "n1");
+        output.WriteLine($"{writer.AcknowledgedCount} writes acknowledged, {missing.Count} of them not on {leader}, {rolledBack.Count} keys in n1's rollback files");
+        Assert.All(missing, key => Assert.Contains(key, rolledBack));
+    }
+
+    [Fact]
+    public async Task A_leader_paused_past_its_lease_steps_down_and_rolls_back_its_unreplicated_writes_into_a_file()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(3, FsyncAlways, "--election-timeout-ms", "2000");
+        await using (var n1 = await RespConnection.ConnectAsync("127.0.0.1", cluster["n1"].Port, TimeSpan.FromSeconds(5), CancellationToken.None))
+        {
+            Assert.Equal("OK", (await n1.CommandAsync(CancellationToken.None, "SET", "before", "replicated")).AsString());
+            await cluster.WaitForReplicationAsync();
+
+            // The followers freeze with the leader's next entries unread in their sockets...
+            cluster.Pause("n2");
+            cluster.Pause("n3");
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal("OK", (await n1.CommandAsync(CancellationToken.None, "SET", $"unreplicated:{i}", "lost")).AsString());
+            }
+        }
+        // ...then the leader freezes too, and the followers restart without ever having read them.
+        cluster.Pause("n1");
+        await cluster.KillAsync("n2");
+        await cluster.KillAsync("n3");
+        cluster.Start("n2");
+        cluster.Start("n3");
+        var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30), "n2", "n3");
+        Assert.Equal("OK", (await cluster.CommandAsync(leader, "SET", "after", "new-leader")).AsString());
+        var epoch = (await cluster.InfoAsync(leader))["chorus_epoch"];
+
+        cluster.Resume("n1");
+        await ProcessCluster.Eventually(async () =>
+            {
+                var n1 = await TryInfoAsync(cluster, "n1");
+                return n1?.GetValueOrDefault("chorus_role") == "follower" && n1.GetValueOrDefault("chorus_epoch") == epoch && n1.GetValueOrDefault("chorus_rollbacks") == "1";
+            }, TimeSpan.FromSeconds(30), $"n1 steps down, follows {leader} in epoch {epoch} and rolls back");
+        await cluster.WaitForReplicationAsync();
+        Assert.Equal(await cluster.DigestAsync(leader), await cluster.DigestAsync("n1"));
+        Assert.Equal("new-leader", (await cluster.CommandAsync("n1", "GET", "after")).AsString());
+        Assert.True((await cluster.CommandAsync("n1", "GET", "unreplicated:0")).IsNull);
+
+        var rolledBack = RolledBackKeys(cluster, "n1");
+        Assert.All(Enumerable.Range(0, 20), i => Assert.Contains($"unreplicated:{i}", rolledBack));
+        Assert.Equal("20", (await cluster.InfoAsync("n1"))["chorus_rolled_back_entries"]);
+
+        var (exit, listing) = await NodeProcess.RunCliAsync(TimeSpan.FromSeconds(60), "rollbacks", "--data", cluster.Root, "--show");
+        output.WriteLine(listing);
+        Assert.Equal(0, exit);
+        Assert.Contains("put unreplicated:19 = lost", listing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_manual_failover_under_writes_loses_nothing()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(3);
+        var writer = ContinuousWriter.Start(cluster["n3"].Port, "m");
+        await ProcessCluster.Eventually(() => Task.FromResult(writer.AcknowledgedCount >= 200), TimeSpan.FromSeconds(30), "writes flow");
+
+        var (exit, said) = await NodeProcess.RunCliAsync(TimeSpan.FromSeconds(60), "failover", "--to", "n2", "--data", cluster.Root);
+        output.WriteLine(said);
+        Assert.True(exit == 0, said);
+        var handedOverAt = writer.Now;
+        await ProcessCluster.Eventually(() => Task.FromResult(writer.FirstAcknowledgedAfter(handedOverAt) is not null), TimeSpan.FromSeconds(10), "writes go on after the handover");
+        await writer.StopAsync();
+
+        Assert.Equal("n2", await cluster.LeaderAsync());
+        await ProcessCluster.Eventually(async () => (await cluster.InfoAsync("n1"))["chorus_role"] == "follower", TimeSpan.FromSeconds(10), "n1 follows");
+        await cluster.WaitForReplicationAsync();
+        var missing = await MissingAsync(cluster, "n2", writer.Acknowledged);
+        output.WriteLine($"{writer.AcknowledgedCount} writes acknowledged; errors during the handover: {string.Join(" | ", writer.Errors.Distinct().Take(5))}");
+        Assert.Empty(missing);
+        Assert.All(cluster.Members, m => Assert.False(Directory.Exists(Path.Combine(cluster.DataDir(m.Id), "rollback")), $"{m.Id} rolled something back"));
+        Assert.Equal(await cluster.DigestAsync("n2"), await cluster.DigestAsync("n1"));
+    }
+
+    private static async Task<Dictionary<string, string>?> TryInfoAsync(ProcessCluster cluster, string id)
+    {
+        try
+        {
+            return await cluster.InfoAsync(id);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The keys of <paramref name="keys"/> that <paramref name="node"/> does not hold.</summary>
+    private static async Task<List<string>> MissingAsync(ProcessCluster cluster, string node, IReadOnlyList<string> keys)
+    {
+        await using var connection = await RespConnection.ConnectAsync("127.0.0.1", cluster[node].Port, TimeSpan.FromSeconds(5), CancellationToken.None);
+        var missing = new List<string>();
+        foreach (var chunk in keys.Chunk(500))
+        {
+            var values = (await connection.CommandAsync(CancellationToken.None, ["MGET", .. chunk])).Items!;
+            missing.AddRange(chunk.Where((_, i) => values[i].IsNull));
+        }
+        return missing;
+    }
+
+    /// <summary>Every key a rollback file of <paramref name="node"/> mentions.</summary>
+    private static HashSet<string> RolledBackKeys(ProcessCluster cluster, string node)
+    {
+        var directory = Path.Combine(cluster.DataDir(node), "rollback");
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (!Directory.Exists(directory))
+        {
+            return keys;
+        }
+        foreach (var line in Directory.EnumerateFiles(directory).SelectMany(File.ReadLines))
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            if (document.RootElement.TryGetProperty("changes", out var changes))
+            {
+                foreach (var change in changes.EnumerateArray())
+                {
+                    keys.Add(change.GetProperty("Key").GetString()!);
+                }
+            }
+        }
+        return keys;
+    }
+}
