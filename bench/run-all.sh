@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces every table in BENCHMARKS.md (about 13-15 minutes on 2 cores):
-# Chorus vs Redis, catch-up and bootstrap rates, and the BenchmarkDotNet micro-benchmarks.
+# Reproduces every table in BENCHMARKS.md (about 13-15 minutes on 2 cores, 2 of them for 20 failovers):
+# Chorus vs Redis, catch-up and bootstrap rates, the failover window, and the BenchmarkDotNet
+# micro-benchmarks.
 #
 #   bench/run-all.sh [--quick] [--out FILE]     (default FILE: bench/results-<date>.md)
 set -euo pipefail
@@ -17,6 +18,10 @@ done
 started=$SECONDS
 bench/compare-redis.sh $QUICK | tee "$OUT"
 BENCH_SKIP_BUILD=1 bench/rates.sh $QUICK | tee -a "$OUT"
+{ echo; echo "## Failover unavailability window"; echo; } | tee -a "$OUT"
+rounds=20
+[ -n "$QUICK" ] && rounds=3
+BENCH_SKIP_BUILD=1 bench/failover.sh --rounds "$rounds" | tee -a "$OUT"
 {
   echo
   echo "## Micro-benchmarks (BenchmarkDotNet, in-process, ShortRun)"

@@ -20,6 +20,12 @@ public sealed class CodecTests
             new AppendResponse(N2, N1, new Epoch(3), new LogPosition(new Epoch(3), new Lsn(6)), new Lsn(5)),
             new Subscribe(N2, N1, new Epoch(3), LogPosition.Zero, new LogPosition(new Epoch(2), new Lsn(9)), [(new Epoch(1), new Lsn(1)), (new Epoch(2), new Lsn(7))], new Lsn(8), "127.0.0.1:7380"),
             new TruncateLog(N1, N2, new Epoch(3), new Lsn(4)),
+            new InstallSnapshot(N1, N2, new Epoch(3), new LogPosition(new Epoch(2), new Lsn(11))),
+            new RequestVote(N2, N1, new Epoch(4), new LogPosition(new Epoch(3), new Lsn(6)), PreVote: true, Transfer: false),
+            new RequestVote(N2, N1, new Epoch(4), new LogPosition(new Epoch(3), new Lsn(6)), PreVote: false, Transfer: true),
+            new VoteResponse(N1, N2, new Epoch(4), Granted: true, PreVote: false),
+            new VoteResponse(N1, N2, new Epoch(5), Granted: false, PreVote: true),
+            new TimeoutNow(N1, N2, new Epoch(4)),
         ];
         foreach (var message in messages)
         {
@@ -84,6 +90,10 @@ public sealed class CodecTests
         AppendResponse m => $"{m.Last} {m.Flushed}",
         Subscribe m => $"{m.Base} {m.Last} {string.Join(",", m.Epochs)} {m.Flushed} {m.ClientEndpoint}",
         TruncateLog m => $"{m.KeepThrough}",
-        _ => "?",
+        InstallSnapshot m => $"{m.FollowerLast}",
+        RequestVote m => $"{m.Last} {m.PreVote} {m.Transfer}",
+        VoteResponse m => $"{m.Granted} {m.PreVote}",
+        TimeoutNow m => $"{m.To}",
+        _ => throw new InvalidOperationException($"no description for {message.GetType().Name}"),
     };
 }

@@ -135,6 +135,8 @@ internal static class ConfigCommand
             ("proto-max-bulk-len", Text(options.ProtoMaxBulkLen)),
             ("chorus-node-id", options.NodeId),
             ("chorus-leader", options.LeaderId.Value),
+            ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),
+            ("chorus-election-timeout-ms", Text(options.ElectionTimeoutMs)),
             ("chorus-fsync", options.Fsync),
             ("chorus-replica-writes", options.ReplicaWrites),
             ("chorus-peer-port", Text(options.PeerPortOrDefault)),
