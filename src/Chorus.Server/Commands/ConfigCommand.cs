@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Enumeration;
 using System.Text;
 using Chorus.Commands.Execution;
+using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
@@ -11,7 +12,7 @@ namespace Chorus.Server.Commands;
 
 /// <summary>
 /// CONFIG GET pattern [pattern ...] with the Redis parameters clients ask about on connect and
-/// Chorus's own (chorus-*); CONFIG SET of the cluster's acknowledgement settings (replicated
+/// Chorus's own (chorus-*); CONFIG SET of the cluster's acknowledgement and failover settings (replicated
 /// through the log, so every node agrees); CONFIG RESETSTAT.
 /// </summary>
 internal static class ConfigCommand
@@ -41,12 +42,12 @@ internal static class ConfigCommand
 
     private static async ValueTask SetAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        var changes = new List<Func<AckPolicy, AckPolicy>>();
+        var changes = new List<Func<ClusterSettings, ClusterSettings>>();
         for (var i = 2; i < command.ArgumentCount; i += 2)
         {
             var name = Text(command[i]).ToLowerInvariant();
             var value = Text(command[i + 1]);
-            if (AckSetting(name, value) is not { } change)
+            if (ClusterSetting(name, value) is not { } change)
             {
                 reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {Unsupported(name, value)}");
                 return;
@@ -54,7 +55,7 @@ internal static class ConfigCommand
             changes.Add(change);
         }
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Node.Inbox.Post(new ChangeSettingsInput(settings => settings with { Ack = changes.Aggregate(settings.Ack, (ack, change) => change(ack)) }, completion));
+        context.Node.Inbox.Post(new ChangeSettingsInput(settings => changes.Aggregate(settings, (current, change) => change(current)), completion));
         if (await completion.Task is { } error)
         {
             reply.WriteError(error);
@@ -63,6 +64,21 @@ internal static class ConfigCommand
         {
             reply.WriteOk();
         }
+    }
+
+    /// <summary>A change to the replicated cluster settings, or null if the parameter or value is not one.</summary>
+    private static Func<ClusterSettings, ClusterSettings>? ClusterSetting(string name, string value)
+    {
+        if (name == "chorus-failover")
+        {
+            return value.ToLowerInvariant() switch
+            {
+                "auto" => settings => settings with { Failover = FailoverMode.Auto },
+                "manual" => settings => settings with { Failover = FailoverMode.Manual },
+                _ => null,
+            };
+        }
+        return AckSetting(name, value) is { } change ? settings => settings with { Ack = change(settings.Ack) } : null;
     }
 
     /// <summary>A change to the acknowledgement policy, or null if the parameter or value is not one.</summary>
@@ -89,6 +105,7 @@ internal static class ConfigCommand
         "chorus-ack-level" => $"'{value}' is not received, flushed or applied",
         "chorus-ack-timeout-ms" => $"'{value}' is not a positive number of milliseconds",
         "chorus-ack-on-timeout" => $"'{value}' is not fail or degrade",
+        "chorus-failover" => $"'{value}' is not auto or manual",
         _ => "not a runtime-changeable parameter",
     };
 

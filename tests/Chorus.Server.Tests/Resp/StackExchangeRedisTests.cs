@@ -21,6 +21,20 @@ public sealed class StackExchangeRedisTests(SingleNode node) : IClassFixture<Sin
     }
 
     [Fact]
+    public async Task Failover_mode_is_a_cluster_setting_changed_with_config_set()
+    {
+        var server = node.Redis.GetServer("127.0.0.1", node.Port);
+        Assert.Equal("auto", (await server.ConfigGetAsync("chorus-failover")).Single().Value);
+        await server.ConfigSetAsync("chorus-failover", "manual");
+        Assert.Equal("manual", (await server.ConfigGetAsync("chorus-failover")).Single().Value);
+        var info = await server.InfoAsync("replication");
+        Assert.Equal("manual", info.SelectMany(g => g).Single(kv => kv.Key == "chorus_failover_mode").Value);
+        var error = await Assert.ThrowsAsync<RedisServerException>(() => server.ConfigSetAsync("chorus-failover", "sometimes"));
+        Assert.Contains("'sometimes' is not auto or manual", error.Message, StringComparison.Ordinal);
+        await server.ConfigSetAsync("chorus-failover", "auto");
+    }
+
+    [Fact]
     public async Task Strings_round_trip()
     {
         Assert.True(await Db.StringSetAsync("se:s", "hello"));
