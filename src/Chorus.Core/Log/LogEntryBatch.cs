@@ -12,14 +12,26 @@ public static class LogEntryBatch
     public static void Append(IBufferWriter<byte> output, ReadOnlySpan<byte> encodedEntry) =>
         new ByteWriter(output).WriteLengthPrefixed(encodedEntry);
 
+    /// <summary>
+    /// The batch in one exactly sized array: a growing buffer would copy large entries several
+    /// times and leave a large-object-heap array behind for every batch.
+    /// </summary>
     public static byte[] Encode(IReadOnlyList<LogEntry> entries)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        var total = 0;
         foreach (var entry in entries)
         {
-            Append(buffer, entry.Encoded.Span);
+            total += VarInt.Length((ulong)entry.Encoded.Length) + entry.Encoded.Length;
         }
-        return buffer.WrittenSpan.ToArray();
+        var batch = new byte[total];
+        var offset = 0;
+        foreach (var entry in entries)
+        {
+            offset += VarInt.Write(batch.AsSpan(offset), (ulong)entry.Encoded.Length);
+            entry.Encoded.Span.CopyTo(batch.AsSpan(offset));
+            offset += entry.Encoded.Length;
+        }
+        return batch;
     }
 
     /// <summary>Decodes every entry; the entries alias <paramref name="batch"/>.</summary>
