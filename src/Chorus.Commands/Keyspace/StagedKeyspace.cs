@@ -45,6 +45,16 @@ public sealed class StagedKeyspace(IStorageEngine storage)
 
     public void Delete(ReadOnlySpan<byte> key) => SlotFor(key).Current = null;
 
+    /// <summary>
+    /// <see cref="Put(ReadOnlySpan{byte}, byte[])"/> for a key whose stored value the caller
+    /// already knows — a log entry's before-image, exact because a replica holds a prefix of the
+    /// leader's history — so applying the log costs no storage read per key.
+    /// </summary>
+    public void Put(ReadOnlySpan<byte> key, byte[] value, byte[]? storedNow) => SlotFor(key, storedNow).Current = value;
+
+    /// <summary><see cref="Delete(ReadOnlySpan{byte})"/> for a key whose stored value the caller already knows.</summary>
+    public void Delete(ReadOnlySpan<byte> key, byte[]? storedNow) => SlotFor(key, storedNow).Current = null;
+
     /// <summary>Every key is gone (FLUSHALL).</summary>
     public void DeleteAll()
     {
@@ -102,6 +112,19 @@ public sealed class StagedKeyspace(IStorageEngine storage)
         {
             batch.Put(StorageColumn.Expiry, ExpiryIndexKey.Create(after, key), []);
         }
+    }
+
+    private Slot SlotFor(ReadOnlySpan<byte> key, byte[]? storedNow)
+    {
+        var lookup = _slots.GetAlternateLookup<ReadOnlySpan<byte>>();
+        if (!lookup.TryGetValue(key, out var slot))
+        {
+            var stored = _clearedAll ? null : storedNow;
+            ForgetLastRead();
+            slot = new Slot { Base = stored, Current = stored };
+            _slots[key.ToArray()] = slot;
+        }
+        return slot;
     }
 
     private Slot SlotFor(ReadOnlySpan<byte> key)

@@ -15,10 +15,10 @@ public static class RowChangeApplier
         switch (change)
         {
             case PutChange put:
-                keyspace.Put(put.Key, put.After);
+                keyspace.Put(put.Key, put.After, storedNow: put.Before);
                 break;
             case DeleteChange delete:
-                keyspace.Delete(delete.Key);
+                keyspace.Delete(delete.Key, storedNow: delete.Before);
                 break;
             case HashSetChange hashSet:
                 EditHash(keyspace, hashSet.Key, fields =>
@@ -61,13 +61,13 @@ public static class RowChangeApplier
         switch (change)
         {
             case PutChange { Before: null } put:
-                keyspace.Delete(put.Key);
+                keyspace.Delete(put.Key, storedNow: put.After);
                 break;
             case PutChange put:
-                keyspace.Put(put.Key, put.Before!);
+                keyspace.Put(put.Key, put.Before!, storedNow: put.After);
                 break;
             case DeleteChange delete:
-                keyspace.Put(delete.Key, delete.Before);
+                keyspace.Put(delete.Key, delete.Before, storedNow: null);
                 break;
             case HashSetChange hashSet:
                 EditHash(keyspace, hashSet.Key, fields =>
