@@ -13,7 +13,7 @@ namespace Chorus.Cli.Tests;
 [Collection(ProcessClusters.Name)]
 public sealed class FailoverTests(ITestOutputHelper output)
 {
-    /// <summary>Election timeout 1 s (the default): detection, pre-vote and election must fit in a few of them.</summary>
+    /// <summary>Election timeout 1 s (the product's default): detection, pre-vote and election must fit in a few of them.</summary>
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(6);
 
     private static readonly Dictionary<string, string> FsyncAlways = new() { ["n1"] = "always", ["n2"] = "always", ["n3"] = "always" };
@@ -21,7 +21,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_the_leader_under_writes_elects_a_new_one_and_the_old_one_returns_as_a_follower()
     {
-        await using var cluster = await ProcessCluster.StartAsync(3, FsyncAlways);
+        await using var cluster = await ProcessCluster.StartAsync(3, FsyncAlways, "--election-timeout-ms", "1000");
         // Writes go through n3, which forwards them to whichever node leads.
         var writer = ContinuousWriter.Start(cluster["n3"].Port, "w");
         await ProcessCluster.Eventually(() => Task.FromResult(writer.AcknowledgedCount >= 200), TimeSpan.FromSeconds(30), "writes flow");
@@ -107,7 +107,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task A_manual_failover_under_writes_loses_nothing()
     {
-        await using var cluster = await ProcessCluster.StartAsync(3);
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--election-timeout-ms", "1000");
         var writer = ContinuousWriter.Start(cluster["n3"].Port, "m");
         await ProcessCluster.Eventually(() => Task.FromResult(writer.AcknowledgedCount >= 200), TimeSpan.FromSeconds(30), "writes flow");
 
