@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Chorus.Cli;
@@ -34,13 +35,9 @@ internal static class ClusterUpCommand
         var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, fsync), Console.Out)).ToList();
         try
         {
-            await WaitUntilReadyAsync(cluster, children, stop.Token);
-            PrintEndpoints(cluster);
-            var exited = await Task.WhenAny(children.Select(c => c.WaitForExitAsync(stop.Token)));
-            await exited;
-            var dead = children.First(c => c.HasExited);
-            await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; stopping the cluster");
-            return 1;
+            var leader = await WaitUntilReadyAsync(cluster, children, stop.Token);
+            PrintEndpoints(cluster, leader);
+            return await SuperviseAsync(cluster, children, fsync, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsRequested)
         {
@@ -54,6 +51,36 @@ internal static class ClusterUpCommand
             Console.WriteLine("all nodes stopped");
         }
     }
+
+    /// <summary>
+    /// Killing a node is how people watch a failover, so a node that dies is restarted after a
+    /// pause (it rejoins as a follower) while the others carry on; only a node that cannot stay
+    /// up (it dies again within seconds of starting) stops the cluster.
+    /// </summary>
+    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, string fsync, CancellationToken cancellationToken)
+    {
+        var started = children.ToDictionary(c => c.Id, _ => Stopwatch.StartNew());
+        while (true)
+        {
+            await await Task.WhenAny(children.Select(c => c.WaitForExitAsync(cancellationToken)));
+            var dead = children.First(c => c.HasExited);
+            if (started[dead.Id].Elapsed < StayUpAtLeast)
+            {
+                await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode} within {StayUpAtLeast.TotalSeconds:0} s of starting; stopping the cluster");
+                return 1;
+            }
+            await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; the others carry on (electing a new leader if it led). Restarting it in {RestartAfter.TotalSeconds:0} s.");
+            await Task.Delay(RestartAfter, cancellationToken);
+            var member = cluster.Members.First(m => m.Id == dead.Id);
+            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, ServeArguments(cluster, member, fsync), Console.Out);
+            dead.Dispose();
+            started[dead.Id].Restart();
+        }
+    }
+
+    private static readonly TimeSpan RestartAfter = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan StayUpAtLeast = TimeSpan.FromSeconds(10);
 
     private static ClusterFile Describe(int count, int basePort, string dataRoot) =>
         new("n1", [.. Enumerable.Range(1, count).Select(i => new ClusterFile.Member(
@@ -73,7 +100,7 @@ internal static class ClusterUpCommand
     ];
 
     /// <summary>Every node answers PING and the leader sees every follower streaming.</summary>
-    private static async Task WaitUntilReadyAsync(ClusterFile cluster, List<ChildNode> children, CancellationToken cancellationToken)
+    private static async Task<string> WaitUntilReadyAsync(ClusterFile cluster, List<ChildNode> children, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -88,20 +115,20 @@ internal static class ClusterUpCommand
             var info = leader is null ? null : await NodeInfo.TryFetchAsync(leader.Host, leader.Port, cancellationToken);
             if (info is not null && info.GetValueOrDefault("connected_slaves") == Text(cluster.Members.Count - 1))
             {
-                return;
+                return leader!.Id;
             }
             await Task.Delay(100, cancellationToken);
         }
         throw new TimeoutException("the cluster did not come up within 60 seconds");
     }
 
-    private static void PrintEndpoints(ClusterFile cluster)
+    private static void PrintEndpoints(ClusterFile cluster, string leader)
     {
         Console.WriteLine();
-        Console.WriteLine($"Chorus cluster is up: {cluster.Members.Count} nodes, leader {cluster.Leader}.");
+        Console.WriteLine($"Chorus cluster is up: {cluster.Members.Count} nodes, leader {leader}.");
         foreach (var member in cluster.Members)
         {
-            var role = member.Id == cluster.Leader ? "leader  " : "follower";
+            var role = member.Id == leader ? "leader  " : "follower";
             Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    metrics http://{member.Host}:{member.HttpPort}/metrics");
         }
         Console.WriteLine("Status: chorus status    Stop: Ctrl+C");
