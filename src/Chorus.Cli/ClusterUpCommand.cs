@@ -55,18 +55,18 @@ internal static class ClusterUpCommand
     /// <summary>
     /// Killing a node is how people watch a failover, so a node that dies is restarted after a
     /// pause (it rejoins as a follower) while the others carry on; only a node that cannot stay
-    /// up (it dies again within seconds of starting) stops the cluster.
+    /// up (it dies again within seconds of its restart) stops the cluster.
     /// </summary>
     private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, string fsync, CancellationToken cancellationToken)
     {
-        var started = children.ToDictionary(c => c.Id, _ => Stopwatch.StartNew());
+        var restarted = new Dictionary<string, Stopwatch>();
         while (true)
         {
             await await Task.WhenAny(children.Select(c => c.WaitForExitAsync(cancellationToken)));
             var dead = children.First(c => c.HasExited);
-            if (started[dead.Id].Elapsed < StayUpAtLeast)
+            if (restarted.TryGetValue(dead.Id, out var since) && since.Elapsed < StayUpAtLeast)
             {
-                await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode} within {StayUpAtLeast.TotalSeconds:0} s of starting; stopping the cluster");
+                await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode} within {StayUpAtLeast.TotalSeconds:0} s of its restart; stopping the cluster");
                 return 1;
             }
             await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; the others carry on (electing a new leader if it led). Restarting it in {RestartAfter.TotalSeconds:0} s.");
@@ -74,7 +74,7 @@ internal static class ClusterUpCommand
             var member = cluster.Members.First(m => m.Id == dead.Id);
             children[children.IndexOf(dead)] = ChildNode.Start(member.Id, ServeArguments(cluster, member, fsync), Console.Out);
             dead.Dispose();
-            started[dead.Id].Restart();
+            restarted[dead.Id] = Stopwatch.StartNew();
         }
     }
 

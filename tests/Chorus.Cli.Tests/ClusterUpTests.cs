@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Chorus.Cli.Tests.Support;
+using Chorus.Client;
+
+namespace Chorus.Cli.Tests;
+
+/// <summary>
+/// `chorus cluster up`, the README's first command, as a user runs it: three node processes, a
+/// write on the leader read on a follower, a killed node restarted while the others carry on,
+/// and SIGTERM (Ctrl+C) stopping every node cleanly.
+/// </summary>
+[Collection(ProcessClusters.Name)]
+public sealed partial class ClusterUpTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "chorus-up-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Cluster_up_serves_replicates_restarts_a_killed_node_and_stops_cleanly()
+    {
+        var basePort = FreeBasePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { NodeProcess.ChorusPath, "cluster", "up", "--port", Text(basePort), "--data", _data })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var up = Process.Start(start)!;
+        var lines = new List<string>();
+        up.OutputDataReceived += (_, e) => Keep(lines, e.Data);
+        up.ErrorDataReceived += (_, e) => Keep(lines, e.Data);
+        up.BeginOutputReadLine();
+        up.BeginErrorReadLine();
+        try
+        {
+            await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "Chorus cluster is up")), TimeSpan.FromSeconds(60), "the cluster is up");
+            var leaderLine = Snapshot(lines).First(l => l.Contains(" leader ", StringComparison.Ordinal) && l.Contains("redis-cli -p", StringComparison.Ordinal));
+            var leaderPort = int.Parse(leaderLine.Split("redis-cli -p ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+            var followerPort = Enumerable.Range(basePort, 3).First(p => p != leaderPort);
+            Assert.Equal("OK", (await CommandAsync(leaderPort, "SET", "greeting", "hello")).AsString());
+            await ProcessCluster.Eventually(async () => (await CommandAsync(followerPort, "GET", "greeting")).AsString() == "hello",
+                TimeSpan.FromSeconds(10), "the follower has the write");
+
+            var victim = Process.GetProcessesByName("dotnet")
+                .First(p => CommandLine(p) is var line && line.Contains(" serve ", StringComparison.Ordinal) && line.Contains($"--port {Text(followerPort)} ", StringComparison.Ordinal));
+            victim.Kill();
+            await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "Restarting it in")), TimeSpan.FromSeconds(10), "cluster up notices the dead node");
+            Assert.Equal("OK", (await CommandAsync(leaderPort, "SET", "while-down", "yes")).AsString());
+            await ProcessCluster.Eventually(async () => await TryGetAsync(followerPort, "while-down") == "yes",
+                TimeSpan.FromSeconds(60), "the restarted node catches up");
+            Assert.False(up.HasExited, "the cluster keeps running when one node dies");
+        }
+        finally
+        {
+            _ = Signal(up.Id, 15);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await up.WaitForExitAsync(timeout.Token);
+            output.WriteLine(string.Join('\n', Snapshot(lines).TakeLast(40)));
+        }
+        Assert.Equal(0, up.ExitCode);
+        Assert.True(Seen(lines, "all nodes stopped"));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // leftover temp files are harmless
+        }
+    }
+
+    private static async Task<Resp.RespValue> CommandAsync(int port, params string[] command)
+    {
+        await using var connection = await RespConnection.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5), CancellationToken.None);
+        return await connection.CommandAsync(CancellationToken.None, command);
+    }
+
+    private static async Task<string?> TryGetAsync(int port, string key)
+    {
+        try
+        {
+            return (await CommandAsync(port, "GET", key)).AsString();
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            return null;
+        }
+    }
+
+    private static string CommandLine(Process process)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{process.Id}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>A base port whose node, peer (+10000) and HTTP (+20000) ports are all free for three nodes.</summary>
+    private static int FreeBasePort()
+    {
+        var random = new Random();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var candidate = random.Next(12000, 40000);
+            if (Enumerable.Range(0, 3).SelectMany(i => new[] { candidate + i, candidate + i + 10000, candidate + i + 20000 }).All(IsFree))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException("no free ports for a local cluster");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static void Keep(List<string> lines, string? line)
+    {
+        if (line is not null)
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        }
+    }
+
+    private static List<string> Snapshot(List<string> lines)
+    {
+        lock (lines)
+        {
+            return [.. lines];
+        }
+    }
+
+    private static bool Seen(List<string> lines, string text) => Snapshot(lines).Any(l => l.Contains(text, StringComparison.Ordinal));
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Signal(int pid, int signal);
+}
