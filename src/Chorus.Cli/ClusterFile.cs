@@ -12,7 +12,15 @@ internal sealed record ClusterFile(string Leader, IReadOnlyList<ClusterFile.Memb
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public sealed record Member(string Id, string Host, int Port, int PeerPort, int HttpPort, string DataDir);
+    public sealed record Member(string Id, string Host, int Port, int PeerPort, int HttpPort, string DataDir)
+    {
+        /// <summary>Sends one command to this node over a fresh connection and returns the reply.</summary>
+        public async Task<Resp.RespValue> SendAsync(CancellationToken cancellationToken, params string[] command)
+        {
+            await using var connection = await Client.RespConnection.ConnectAsync(Host, Port, TimeSpan.FromSeconds(5), cancellationToken);
+            return await connection.CommandAsync(cancellationToken, command);
+        }
+    }
 
     public void Save(string dataRoot) =>
         File.WriteAllText(Path.Combine(dataRoot, FileName), JsonSerializer.Serialize(this, Json));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Chorus.Client;
 
 namespace Chorus.Cli;
 
@@ -51,7 +50,7 @@ internal static class FailoverCommand
             await Console.Error.WriteLineAsync("chorus failover: no node leads now; pass --force to make the target stand for election");
             return 1;
         }
-        var reply = await CommandAsync(asked, request, cancellationToken);
+        var reply = await asked.SendAsync(cancellationToken, request);
         if (reply.IsError)
         {
             await Console.Error.WriteLineAsync($"chorus failover: {asked.Id} refused: {reply.AsString()}");
@@ -73,12 +72,6 @@ internal static class FailoverCommand
         }
         await Console.Error.WriteLineAsync($"chorus failover: {targetId} did not become leader within {deadline.TotalSeconds:0} s; see `chorus status`");
         return 1;
-    }
-
-    private static async Task<Resp.RespValue> CommandAsync(ClusterFile.Member node, string[] command, CancellationToken cancellationToken)
-    {
-        await using var connection = await RespConnection.ConnectAsync(node.Host, node.Port, TimeSpan.FromSeconds(5), cancellationToken);
-        return await connection.CommandAsync(cancellationToken, command);
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

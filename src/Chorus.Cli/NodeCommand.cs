@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Chorus.Client;
 
 namespace Chorus.Cli;
 
@@ -44,7 +43,7 @@ internal static class NodeCommand
             return 1;
         }
 
-        var added = await CommandAsync(leader, cancellationToken, "CHORUS.NODE", "ADD", id, $"{member.Host}:{Text(member.PeerPort)}", $"{member.Host}:{Text(member.Port)}");
+        var added = await leader.SendAsync(cancellationToken, "CHORUS.NODE", "ADD", id, $"{member.Host}:{Text(member.PeerPort)}", $"{member.Host}:{Text(member.Port)}");
         if (added.IsError)
         {
             await Console.Error.WriteLineAsync($"chorus node add: the leader refused: {added.AsString()}");
@@ -117,7 +116,7 @@ internal static class NodeCommand
             await Console.Error.WriteLineAsync("chorus node remove: no node of the cluster says it leads (is it up? an election may be under way)");
             return 1;
         }
-        var removed = await CommandAsync(leader, cancellationToken, "CHORUS.NODE", "REMOVE", id);
+        var removed = await leader.SendAsync(cancellationToken, "CHORUS.NODE", "REMOVE", id);
         if (removed.IsError)
         {
             await Console.Error.WriteLineAsync($"chorus node remove: the leader refused: {removed.AsString()}");
@@ -133,12 +132,6 @@ internal static class NodeCommand
         }
         Console.WriteLine($"{id} removed from the cluster");
         return 0;
-    }
-
-    private static async Task<Resp.RespValue> CommandAsync(ClusterFile.Member node, CancellationToken cancellationToken, params string[] command)
-    {
-        await using var connection = await RespConnection.ConnectAsync(node.Host, node.Port, TimeSpan.FromSeconds(5), cancellationToken);
-        return await connection.CommandAsync(cancellationToken, command);
     }
 
     /// <summary>Starts `chorus serve` for the member in its own session, so it outlives this command.</summary>

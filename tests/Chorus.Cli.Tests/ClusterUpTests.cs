@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Chorus.Cli.Tests.Support;
 using Chorus.Client;
 
@@ -14,7 +13,7 @@ namespace Chorus.Cli.Tests;
 /// and SIGTERM (Ctrl+C) stopping every node cleanly.
 /// </summary>
 [Collection(ProcessClusters.Name)]
-public sealed partial class ClusterUpTests(ITestOutputHelper output) : IDisposable
+public sealed class ClusterUpTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "chorus-up-" + Guid.NewGuid().ToString("N"));
 
@@ -54,7 +53,7 @@ public sealed partial class ClusterUpTests(ITestOutputHelper output) : IDisposab
         }
         finally
         {
-            _ = Signal(up.Id, 15);
+            _ = NodeProcess.Signal(up.Id, 15);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await up.WaitForExitAsync(timeout.Token);
             output.WriteLine(string.Join('\n', Snapshot(lines).TakeLast(40)));
@@ -156,7 +155,4 @@ public sealed partial class ClusterUpTests(ITestOutputHelper output) : IDisposab
     private static bool Seen(List<string> lines, string text) => Snapshot(lines).Any(l => l.Contains(text, StringComparison.Ordinal));
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Signal(int pid, int signal);
 }

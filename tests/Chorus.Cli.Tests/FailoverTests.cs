@@ -41,7 +41,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         cluster.Start("n1");
         await ProcessCluster.Eventually(async () =>
             {
-                var n1 = await TryInfoAsync(cluster, "n1");
+                var n1 = await cluster.TryInfoAsync("n1");
                 return n1?.GetValueOrDefault("chorus_role") == "follower" && n1.GetValueOrDefault("chorus_leader") == leader;
             }, TimeSpan.FromSeconds(30), $"n1 follows {leader}");
         await writer.StopAsync();
@@ -86,7 +86,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         cluster.Resume("n1");
         await ProcessCluster.Eventually(async () =>
             {
-                var n1 = await TryInfoAsync(cluster, "n1");
+                var n1 = await cluster.TryInfoAsync("n1");
                 return n1?.GetValueOrDefault("chorus_role") == "follower" && n1.GetValueOrDefault("chorus_epoch") == epoch && n1.GetValueOrDefault("chorus_rollbacks") == "1";
             }, TimeSpan.FromSeconds(30), $"n1 steps down, follows {leader} in epoch {epoch} and rolls back");
         await cluster.WaitForReplicationAsync();
@@ -126,18 +126,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.Empty(missing);
         Assert.All(cluster.Members, m => Assert.False(Directory.Exists(Path.Combine(cluster.DataDir(m.Id), "rollback")), $"{m.Id} rolled something back"));
         Assert.Equal(await cluster.DigestAsync("n2"), await cluster.DigestAsync("n1"));
-    }
-
-    private static async Task<Dictionary<string, string>?> TryInfoAsync(ProcessCluster cluster, string id)
-    {
-        try
-        {
-            return await cluster.InfoAsync(id);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The keys of <paramref name="keys"/> that <paramref name="node"/> does not hold.</summary>

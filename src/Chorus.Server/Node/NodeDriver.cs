@@ -43,7 +43,7 @@ public sealed class NodeDriver
     private int _persistedEpochCount;
     private long _nextExpiryCycleAtMs;
     private long _nextStatusAtMs;
-    private (NodeRole Role, Epoch Epoch, NodeId? Leader, bool Degraded, long Degradations, long TimedOut, ClusterSettings Settings) _publishedState;
+    private VisibleState _publishedState;
     private long _nextRetentionAtMs;
     private volatile NodeStatus _status;
 
@@ -272,15 +272,17 @@ public sealed class NodeDriver
         // Writes that changed nothing wait only for what they observed, which may already be acknowledged.
         ReleaseAcknowledged(_core.AckedLsn);
         // A client that was just told its write degraded, failed or moved must find INFO agreeing.
-        if (!VisibleState().Equals(_publishedState))
+        if (CurrentVisibleState() != _publishedState)
         {
             PublishStatus();
         }
     }
 
     /// <summary>What INFO and ROLE show that changes rarely but must never be seen stale after a reply.</summary>
-    private (NodeRole Role, Epoch Epoch, NodeId? Leader, bool Degraded, long Degradations, long TimedOut, ClusterSettings Settings) VisibleState() =>
-        (_core.Role, _core.Epoch, _core.Leader, _core.Acks?.IsDegraded ?? false, _core.Acks?.Degradations ?? 0, _core.Acks?.TimedOutWrites ?? 0, _core.Settings);
+    private VisibleState CurrentVisibleState() =>
+        new(_core.Role, _core.Epoch, _core.Leader, _core.Acks?.IsDegraded ?? false, _core.Acks?.Degradations ?? 0, _core.Acks?.TimedOutWrites ?? 0, _core.Settings);
+
+    private readonly record struct VisibleState(NodeRole Role, Epoch Epoch, NodeId? Leader, bool Degraded, long Degradations, long TimedOut, ClusterSettings Settings);
 
     private byte[]? Execute(RespCommand command, RespWriter reply, long nowMs)
     {
@@ -605,7 +607,7 @@ public sealed class NodeDriver
     private void PublishStatus()
     {
         _nextStatusAtMs = _core.NowMs + _options.StatusIntervalMs;
-        _publishedState = VisibleState();
+        _publishedState = CurrentVisibleState();
         _status = NodeStatusBuilder.Build(_core);
     }
 }

@@ -132,6 +132,7 @@ internal sealed partial class NodeProcess : IDisposable
         }
     }
 
+    /// <summary>kill(2): sends <paramref name="signal"/> (15 SIGTERM, 19 SIGSTOP, 18 SIGCONT) to a process.</summary>
     [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Signal(int pid, int signal);
+    internal static partial int Signal(int pid, int signal);
 }

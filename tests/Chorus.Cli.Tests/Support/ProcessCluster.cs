@@ -130,6 +130,19 @@ internal sealed class ProcessCluster : IAsyncDisposable
             .ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)], l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..]);
     }
 
+    /// <summary>The node's INFO, or null while it cannot be reached (down, starting, paused).</summary>
+    public async Task<Dictionary<string, string>?> TryInfoAsync(string id, string section = "replication")
+    {
+        try
+        {
+            return await InfoAsync(id, section);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            return null;
+        }
+    }
+
     public async Task<RespValue> CommandAsync(string id, params string[] command)
     {
         await using var connection = await RespConnection.ConnectAsync("127.0.0.1", this[id].Port, TimeSpan.FromSeconds(5), CancellationToken.None);
@@ -173,12 +186,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var leaderEpoch = -1L;
         foreach (var member in Members.Where(m => IsRunning(m.Id) && (among.Length == 0 || among.Contains(m.Id))))
         {
-            Dictionary<string, string> info;
-            try
-            {
-                info = await InfoAsync(member.Id);
-            }
-            catch (Exception e) when (e is IOException or SocketException)
+            if (await TryInfoAsync(member.Id) is not { } info)
             {
                 continue;
             }
