@@ -13,7 +13,8 @@ namespace Chorus.Server.Commands;
 /// <summary>
 /// CONFIG GET pattern [pattern ...] with the Redis parameters clients ask about on connect and
 /// Chorus's own (chorus-*); CONFIG SET of the cluster's acknowledgement and failover settings (replicated
-/// through the log, so every node agrees); CONFIG RESETSTAT.
+/// through the log, so every node agrees); CONFIG SET/GET of Redis's tuning parameters as no-ops
+/// (<see cref="PassThroughParameters"/>); CONFIG RESETSTAT.
 /// </summary>
 internal static class ConfigCommand
 {
@@ -22,48 +23,134 @@ internal static class ConfigCommand
 
     private static async ValueTask ExecuteAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        if (command.ArgumentIs(1, "GET"u8) && command.ArgumentCount >= 3)
+        var subcommand = Text(command[1]).ToUpperInvariant();
+        var arityOk = subcommand switch
         {
-            Get(Parameters(context.Node), command, reply);
+            "GET" => command.ArgumentCount >= 3,
+            "SET" => command.ArgumentCount >= 4,
+            "RESETSTAT" => command.ArgumentCount == 2,
+            _ => true,
+        };
+        if (!arityOk)
+        {
+            reply.WriteError($"ERR wrong number of arguments for 'config|{subcommand.ToLowerInvariant()}' command");
         }
-        else if (command.ArgumentIs(1, "RESETSTAT"u8) && command.ArgumentCount == 2)
+        else if (subcommand == "GET")
+        {
+            var parameters = Parameters(context.Node);
+            var named = parameters.Select(p => p.Name).ToHashSet();
+            Get([.. parameters, .. context.Node.PassThrough.All.Where(p => !named.Contains(p.Name))], command, reply);
+        }
+        else if (subcommand == "RESETSTAT")
         {
             reply.WriteOk();
         }
-        else if (command.ArgumentIs(1, "SET"u8) && command.ArgumentCount >= 4 && command.ArgumentCount % 2 == 0)
+        else if (subcommand == "SET")
         {
-            await SetAsync(context, command, reply);
+            await SetOrSyntaxErrorAsync(context, command, reply);
         }
         else
         {
-            reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{Text(command[1])}'. Try CONFIG HELP.");
+            reply.WriteError([.. "ERR unknown subcommand '"u8, .. CString.Of(command[1], 128), .. "'. Try CONFIG HELP."u8]);
         }
+    }
+
+    /// <summary>Name-value pairs, or Redis's syntax error for a name without its value.</summary>
+    private static ValueTask SetOrSyntaxErrorAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
+    {
+        if (command.ArgumentCount % 2 != 0)
+        {
+            reply.WriteError(Errors.Syntax);
+            return ValueTask.CompletedTask;
+        }
+        return SetAsync(context, command, reply);
     }
 
     private static async ValueTask SetAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        if (CheckNames(context.Node, command) is { } nameError)
+        {
+            reply.WriteError(nameError);
+            return;
+        }
         var changes = new List<Func<ClusterSettings, ClusterSettings>>();
+        var passThrough = new List<(string Name, string Value)>();
         for (var i = 2; i < command.ArgumentCount; i += 2)
         {
             var name = Text(command[i]).ToLowerInvariant();
             var value = Text(command[i + 1]);
-            if (ClusterSetting(name, value) is not { } change)
+            string? invalid = null;
+            if (PassThroughParameters.IsPassThrough(name))
             {
-                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {Unsupported(name, value)}");
+                if (PassThroughParameters.TryNormalize(name, value, out var normalized, out var problem))
+                {
+                    passThrough.Add((name, normalized));
+                }
+                invalid = problem.Length > 0 ? problem : null;
+            }
+            else if (ClusterSetting(name, value) is { } change)
+            {
+                changes.Add(change);
+            }
+            else
+            {
+                invalid = Unsupported(name, value);
+            }
+            if (invalid is not null)
+            {
+                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {invalid}");
                 return;
             }
-            changes.Add(change);
         }
-        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Node.Inbox.Post(new ChangeSettingsInput(settings => changes.Aggregate(settings, (current, change) => change(current)), completion));
-        if (await completion.Task is { } error)
+        if (changes.Count > 0 && await ChangeClusterSettingsAsync(context, changes) is { } error)
         {
             reply.WriteError(error);
+            return;
         }
-        else
+        foreach (var (name, value) in passThrough)
         {
-            reply.WriteOk();
+            context.Node.PassThrough.Set(name, value);
         }
+        reply.WriteOk();
+    }
+
+    /// <summary>
+    /// Redis checks every name before any value, and reports the first problem: a name it does
+    /// not know, one that cannot change at run time, or one given twice (in any letter case; an
+    /// alias and its parameter are two names).
+    /// </summary>
+    private static string? CheckNames(NodeServices node, RespCommand command)
+    {
+        var readOnly = Parameters(node).Select(p => p.Name).ToHashSet();
+        var seen = new HashSet<string>();
+        for (var i = 2; i < command.ArgumentCount; i += 2)
+        {
+            var given = Text(command[i]);
+            var name = given.ToLowerInvariant();
+            var settable = PassThroughParameters.IsPassThrough(name) || ClusterSettingNames.Contains(name);
+            if (!settable && !readOnly.Contains(name))
+            {
+                return $"ERR Unknown option or number of arguments for CONFIG SET - '{given}'";
+            }
+            var problem = !settable ? Unsupported(name, "")
+                : !seen.Add(name) ? "duplicate parameter"
+                : null;
+            if (problem is not null)
+            {
+                return $"ERR CONFIG SET failed (possibly related to argument '{given}') - {problem}";
+            }
+        }
+        return null;
+    }
+
+    private static readonly HashSet<string> ClusterSettingNames =
+        ["chorus-failover", "chorus-ack", "chorus-ack-level", "chorus-ack-timeout-ms", "chorus-ack-on-timeout"];
+
+    private static async Task<string?> ChangeClusterSettingsAsync(ServerCommandContext context, List<Func<ClusterSettings, ClusterSettings>> changes)
+    {
+        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Node.Inbox.Post(new ChangeSettingsInput(settings => changes.Aggregate(settings, (current, change) => change(current)), completion));
+        return await completion.Task;
     }
 
     /// <summary>A change to the replicated cluster settings, or null if the parameter or value is not one.</summary>

@@ -29,6 +29,9 @@ internal sealed class NodeServices(
 
     public ServerStats Stats { get; } = new();
 
+    /// <summary>Redis tuning parameters CONFIG SET accepts as no-ops, as set on this node.</summary>
+    public PassThroughParameters PassThrough { get; } = new();
+
     public long StartedAtMs { get; } = clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -11,6 +11,7 @@ internal static class ServerCommands
         InfoCommand.Command,
         RoleCommand.Command,
         ConfigCommand.Command,
+        DebugCommand.Command,
         CommandCommand.Command,
         WaitCommand.Command,
         LagCommand.Command,

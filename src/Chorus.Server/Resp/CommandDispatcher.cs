@@ -108,16 +108,26 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
         return true;
     }
 
-    /// <summary>Redis 7's wording, arguments quoted and cut at 128 characters.</summary>
-    private static string UnknownCommand(RespCommand command)
+    /// <summary>
+    /// Redis 7's wording, byte for byte: the name and the arguments read as C strings (up to a
+    /// NUL byte), the name cut at 128 bytes, arguments quoted until 128 bytes of them are shown.
+    /// </summary>
+    private static byte[] UnknownCommand(RespCommand command)
     {
-        var args = new StringBuilder();
-        for (var i = 1; i < command.ArgumentCount && args.Length < 128; i++)
+        const int ShownMax = 128;
+        var message = new ArrayBufferWriter<byte>();
+        message.Write("ERR unknown command '"u8);
+        message.Write(CString.Of(command[0], ShownMax));
+        message.Write("', with args beginning with: "u8);
+        var shown = 0;
+        for (var i = 1; i < command.ArgumentCount && shown < ShownMax; i++)
         {
-            var text = Encoding.UTF8.GetString(command[i]);
-            args.Append('\'').Append(text.AsSpan(0, Math.Min(text.Length, 128 - args.Length))).Append("' ");
+            var argument = CString.Of(command[i], ShownMax - shown);
+            message.Write("'"u8);
+            message.Write(argument);
+            message.Write("' "u8);
+            shown += argument.Length + 3;
         }
-        var name = Encoding.UTF8.GetString(command[0]);
-        return $"ERR unknown command '{(name.Length > 128 ? name[..128] : name)}', with args beginning with: {args}";
+        return message.WrittenSpan.ToArray();
     }
 }
