@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Chorus.Compat.Generation;
+using Chorus.Compat.Running;
+using Chorus.Compat.Servers;
+
+// chorus-compat: the long differential run (scripts/differential.sh). Starts redis-server and a
+// `chorus serve` node, runs the seeds, prints each mismatch in full and a summary; exits 1 if
+// any seed found a mismatch.
+var seeds = new Option<int>("--seeds") { Description = "How many seeds to run.", DefaultValueFactory = _ => 100 };
+var firstSeed = new Option<int>("--first-seed") { Description = "The first seed.", DefaultValueFactory = _ => 1 };
+var seed = new Option<int?>("--seed") { Description = "Run this one seed only (with --trace, print every command and both replies)." };
+var commands = new Option<int>("--commands") { Description = "Commands per seed.", DefaultValueFactory = _ => 2000 };
+var types = new Option<string?>("--types") { Description = $"Generators, comma-separated: {string.Join(", ", GeneratorRegistry.All.Select(r => r.Name))}. Default: {string.Join(",", GeneratorRegistry.DefaultTypes)}." };
+var resp = new Option<string>("--resp") { Description = "Protocol: 2, 3, or mixed (odd seeds RESP3).", DefaultValueFactory = _ => "mixed" };
+var pipeline = new Option<int>("--pipeline") { Description = "Commands per pipeline.", DefaultValueFactory = _ => 32 };
+var trace = new Option<bool>("--trace") { Description = "Print every command and both replies." };
+var root = new RootCommand("Sends the same seeded random commands to redis-server 7.0 and to Chorus and compares every reply.")
+{
+    seeds, firstSeed, seed, commands, types, resp, pipeline, trace,
+};
+root.SetAction(async (result, cancellationToken) =>
+{
+    var options = new RunOptions
+    {
+        Seeds = result.GetValue(seed) is { } one ? [one] : [.. Enumerable.Range(result.GetValue(firstSeed), result.GetValue(seeds))],
+        Commands = result.GetValue(commands),
+        Types = result.GetValue(types) is { } list ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : GeneratorRegistry.DefaultTypes,
+        Protocol = result.GetValue(resp) switch { "2" => 2, "3" => 3, "mixed" => 0, var other => throw new ArgumentException($"--resp {other}: expected 2, 3 or mixed") },
+        PipelineMax = result.GetValue(pipeline),
+        Trace = result.GetValue(trace) ? Console.Out : null,
+    };
+    Console.WriteLine($"starting redis-server and chorus; seeds {options.Seeds[0]}..{options.Seeds[^1]}, {options.Commands} commands each, types {string.Join(',', options.Types)}");
+    await using var servers = await ServerPair.StartAsync(cancellationToken);
+    var run = new DifferentialRun(servers, options);
+    var summary = new RunSummary();
+    foreach (var s in options.Seeds)
+    {
+        var outcome = await run.RunSeedAsync(s, cancellationToken);
+        summary.Add(outcome);
+        if (outcome.Mismatch is { } mismatch)
+        {
+            Console.WriteLine(mismatch);
+        }
+    }
+    Console.WriteLine(summary);
+    return summary.Mismatches.Count == 0 ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync();
