@@ -20,29 +20,57 @@ var root = new RootCommand("Sends the same seeded random commands to redis-serve
 };
 root.SetAction(async (result, cancellationToken) =>
 {
-    var options = new RunOptions
+    RunOptions options;
+    try
     {
-        Seeds = result.GetValue(seed) is { } one ? [one] : [.. Enumerable.Range(result.GetValue(firstSeed), result.GetValue(seeds))],
-        Commands = result.GetValue(commands),
-        Types = result.GetValue(types) is { } list ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : GeneratorRegistry.DefaultTypes,
-        Protocol = result.GetValue(resp) switch { "2" => 2, "3" => 3, "mixed" => 0, var other => throw new ArgumentException($"--resp {other}: expected 2, 3 or mixed") },
-        PipelineMax = result.GetValue(pipeline),
-        Trace = result.GetValue(trace) ? Console.Out : null,
-    };
+        options = Options(result);
+    }
+    catch (ArgumentException e)
+    {
+        await Console.Error.WriteLineAsync($"chorus-compat: {e.Message}");
+        return 2;
+    }
     Console.WriteLine($"starting redis-server and chorus; seeds {options.Seeds[0]}..{options.Seeds[^1]}, {options.Commands} commands each, types {string.Join(',', options.Types)}");
     await using var servers = await ServerPair.StartAsync(cancellationToken);
     var run = new DifferentialRun(servers, options);
     var summary = new RunSummary();
-    foreach (var s in options.Seeds)
+    try
     {
-        var outcome = await run.RunSeedAsync(s, cancellationToken);
-        summary.Add(outcome);
-        if (outcome.Mismatch is { } mismatch)
+        foreach (var s in options.Seeds)
         {
-            Console.WriteLine(mismatch);
+            var outcome = await run.RunSeedAsync(s, cancellationToken);
+            summary.Add(outcome);
+            if (outcome.Mismatch is { } mismatch)
+            {
+                Console.WriteLine(mismatch);
+            }
+            summary.PrintProgress(Console.Out, options.Seeds.Count);
         }
+    }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        Console.WriteLine("interrupted: the summary covers the seeds that finished");
     }
     Console.WriteLine(summary);
     return summary.Mismatches.Count == 0 ? 0 : 1;
 });
 return await root.Parse(args).InvokeAsync();
+
+RunOptions Options(ParseResult result)
+{
+    var seedList = result.GetValue(seed) is { } one ? [one] : Enumerable.Range(result.GetValue(firstSeed), result.GetValue(seeds)).ToList();
+    var typeList = result.GetValue(types) is { } list ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : GeneratorRegistry.DefaultTypes;
+    foreach (var type in typeList)
+    {
+        GeneratorRegistry.Find(type);   // throws for an unknown name, listing the known ones
+    }
+    return new RunOptions
+    {
+        Seeds = seedList,
+        Commands = result.GetValue(commands),
+        Types = typeList,
+        Protocol = result.GetValue(resp) switch { "2" => 2, "3" => 3, "mixed" => 0, var other => throw new ArgumentException($"--resp {other}: expected 2, 3 or mixed") },
+        PipelineMax = result.GetValue(pipeline),
+        Trace = result.GetValue(trace) ? Console.Out : null,
+    };
+}

@@ -14,6 +14,19 @@ internal sealed class RunSummary
 
     public void Add(SeedResult result) => _results.Add(result);
 
+    /// <summary>A line every tenth of a long run (and at its end), so an operator sees it move.</summary>
+    public void PrintProgress(TextWriter output, int seedsTotal)
+    {
+        var step = Math.Max(1, seedsTotal / 10);
+        if (_results.Count % step != 0 && _results.Count != seedsTotal)
+        {
+            return;
+        }
+        var commands = _results.Sum(r => r.Commands);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {_results.Count}/{seedsTotal} seeds, {commands:N0} commands, {Mismatches.Count} with a mismatch, {_elapsed.Elapsed.TotalSeconds:0} s"));
+    }
+
     public override string ToString()
     {
         var text = new StringBuilder();
