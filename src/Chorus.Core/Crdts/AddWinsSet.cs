@@ -55,6 +55,10 @@ public sealed class AddWinsSet
     /// <summary>Takes in another replica's state. Commutative, associative and idempotent.</summary>
     public void Merge(AddWinsSet other)
     {
+        if (ReferenceEquals(this, other))
+        {
+            return;
+        }
         var (ours, theirs) = (Context, other.Context);
         var changes = new List<(byte[] Member, Dot[] Dots)>();
         foreach (var (member, theirDots) in other._members)
@@ -136,7 +140,7 @@ public sealed class AddWinsSet
     }
 
     /// <summary>The order a member's dots are kept and encoded in: by node id, then counter.</summary>
-    internal static int CompareDots(Dot a, Dot b)
+    public static int CompareDots(Dot a, Dot b)
     {
         var order = VersionVector.CompareIds(a.Node, b.Node);
         return order != 0 ? order : a.Counter.CompareTo(b.Counter);

@@ -32,6 +32,10 @@ public abstract class FieldMap<TRegister>
     /// <summary>Merges field by field; a field only one side has is taken as it is.</summary>
     protected void MergeFields(FieldMap<TRegister> other, Func<byte[], TRegister, TRegister, TRegister> mergeField)
     {
+        if (ReferenceEquals(this, other))
+        {
+            return;
+        }
         foreach (var (field, theirs) in other._registers)
         {
             _registers[field] = _registers.TryGetValue(field, out var ours) ? mergeField(field, ours, theirs) : theirs;

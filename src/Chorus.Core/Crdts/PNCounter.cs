@@ -89,6 +89,10 @@ public sealed class PNCounter
     /// <summary>Takes in another replica's state: each site's larger totals.</summary>
     public void Merge(PNCounter other)
     {
+        if (ReferenceEquals(this, other))
+        {
+            return;
+        }
         foreach (var theirs in other._sites)
         {
             var i = IndexOf(theirs.Site);

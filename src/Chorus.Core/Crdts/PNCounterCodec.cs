@@ -6,7 +6,7 @@ namespace Chorus.Core.Crdts;
 /// <summary>
 /// The binary form of a <see cref="PNCounter"/>.
 /// <code>u8 format (1) | id table | (varint added | varint subtracted) per table id, in order</code>
-/// A counter incremented at three sites is about 15 bytes.
+/// A counter changed at three sites "n1".."n3" by small amounts is 17 bytes.
 /// </summary>
 public static class PNCounterCodec
 {

@@ -11,7 +11,8 @@ namespace Chorus.Core.Versions;
 /// embedded:   varint entries | (varint id reference | varint counter | varint k | value*k)*
 /// </code>
 /// The k values of an id are its newest events, newest first (dots counter, counter−1, …).
-/// Two siblings from "n1" and "n2" under a three-node context cost 15 bytes plus the values.
+/// Two siblings from "n1" and "n2" under a three-node context cost 17 bytes plus the values
+/// (1 + length each for byte strings).
 /// </summary>
 public static class DottedVersionVectorSetCodec
 {
