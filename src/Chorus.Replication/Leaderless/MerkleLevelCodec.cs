@@ -10,7 +10,8 @@ namespace Chorus.Replication.Leaderless;
 /// u8 format (1) | varint range start | varint range end | u8 depth | u8 level
 /// | varint count | (varint index gap | u64le hash)*     indexes ascending; gap = index − previous − 1
 /// </code>
-/// A root message is 1 + 1 + 9 + 2 + 1 + 9 = 23 bytes for the whole space; each further node ~9.
+/// A root message over the whole space is 24 bytes (the end, 2^63, is a 10-byte varint); each
+/// further node 9 bytes.
 /// Decoding refuses levels deeper than the tree, indexes outside the level and unsorted indexes.
 /// </summary>
 public static class MerkleLevelCodec

@@ -124,7 +124,7 @@ public sealed class DottedVersionVectorSetTests
         var valid = Enumerable.Range(0, 20)
             .Select(i => DottedVersionVectorSetCodec.Encode(new ReplicaHistory(new Random(i)).Run(30).Converged(), Strings))
             .ToArray();
-        Hostile.Refused(valid, bytes => Decode(DottedVersionVectorSetCodec.Encode(Decode(bytes), Strings)), 7000);
+        Hostile.Refused(valid, bytes => DottedVersionVectorSetCodec.Encode(DottedVersionVectorSetCodec.Decode(bytes, ValueCodec.Bytes), ValueCodec.Bytes), 7000);
     }
 
     private static readonly ValueCodec<string> Strings = new(

@@ -87,7 +87,7 @@ public sealed class VersionVectorTests
     public void Hostile_bytes_never_crash_the_decoder()
     {
         var valid = Enumerable.Range(0, 20).Select(i => VersionVectorCodec.Encode(Generate.Vector(new Random(i)))).ToArray();
-        Hostile.Refused(valid, bytes => VersionVectorCodec.Decode(VersionVectorCodec.Encode(VersionVectorCodec.Decode(bytes))), 3000);
+        Hostile.Refused(valid, bytes => VersionVectorCodec.Encode(VersionVectorCodec.Decode(bytes)), 3000);
     }
 
     private static VersionVector Parse(string text) =>
