@@ -20,8 +20,15 @@ public sealed class LwwFieldMap : FieldMap<LwwRegister<byte[]?>>
         Write(field, value, timestamp, site);
 
     /// <summary>HDEL of one field: a tombstone write; true if the field was present.</summary>
-    public bool Delete(ReadOnlySpan<byte> field, HlcTimestamp timestamp, NodeId site) =>
-        TryGetRegister(field, out var current) && current.Value is not null && !Write(field, null, timestamp, site);
+    public bool Delete(ReadOnlySpan<byte> field, HlcTimestamp timestamp, NodeId site)
+    {
+        if (!TryGetRegister(field, out var current) || !IsPresent(current))
+        {
+            return false;
+        }
+        Write(field, null, timestamp, site);
+        return true;
+    }
 
     /// <summary>
     /// Takes in another replica's state. Each field that lost a concurrent write adds a

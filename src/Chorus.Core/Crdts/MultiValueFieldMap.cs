@@ -27,8 +27,15 @@ public sealed class MultiValueFieldMap : FieldMap<DottedVersionVectorSet<byte[]?
         Write(field, value, site, context);
 
     /// <summary>HDEL: a tombstone sibling replacing what <paramref name="context"/> (default: all) saw.</summary>
-    public bool Delete(ReadOnlySpan<byte> field, NodeId site, VersionVector? context = null) =>
-        TryGetRegister(field, out var current) && IsPresent(current) && !Write(field, null, site, context);
+    public bool Delete(ReadOnlySpan<byte> field, NodeId site, VersionVector? context = null)
+    {
+        if (!TryGetRegister(field, out var current) || !IsPresent(current))
+        {
+            return false;
+        }
+        Write(field, null, site, context);
+        return true;
+    }
 
     /// <summary>Takes in another replica's state. Commutative, associative and idempotent.</summary>
     public void Merge(MultiValueFieldMap other) => MergeFields(other, static (_, ours, theirs) => ours.Merge(theirs));
