@@ -86,6 +86,33 @@ public sealed class DottedVersionVectorSetTests
     }
 
     [Fact]
+    public void Plain_vector_sets_keep_the_later_state_or_the_union_of_concurrent_ones()
+    {
+        var a = PlainVersionVectorSet<string>.Empty.Update(VersionVector.Empty, "a", N1);
+        var b = PlainVersionVectorSet<string>.Empty.Update(VersionVector.Empty, "b", N2);
+        var later = a.Update(a.Context, "a2", N1);
+        Assert.Same(later, a.Merge(later));
+        Assert.Same(later, later.Merge(a));
+        var both = a.Merge(b);
+        Assert.Equal(["a", "b"], both.Values.Order());
+        Assert.Equal(["a", "b"], both.Merge(b.Merge(a)).Values.Order());
+        Assert.Equal(VersionVector.Of(("n1", 1), ("n2", 1)), both.Context);
+    }
+
+    [Fact]
+    public void Discard_removes_the_siblings_a_context_saw_and_learns_the_context()
+    {
+        var set = DottedVersionVectorSet<string>.Empty
+            .Update(VersionVector.Empty, "x", N1)
+            .Update(VersionVector.Empty, "y", N1)
+            .Update(VersionVector.Empty, "z", N2);
+        var discarded = set.Discard(VersionVector.Of(("n1", 1), ("n3", 5)));
+        Assert.Equal(["y", "z"], discarded.Values.Order());
+        Assert.Equal(VersionVector.Of(("n1", 2), ("n2", 1), ("n3", 5)), discarded.Context);
+        Assert.Same(set, set.Discard(VersionVector.Empty));
+    }
+
+    [Fact]
     public void Two_siblings_under_a_three_node_context_encode_in_17_bytes_plus_values()
     {
         var twoSiblings = DottedVersionVectorSet<byte[]>.Empty.Update(VersionVector.Empty, [1, 2, 3], N1)
