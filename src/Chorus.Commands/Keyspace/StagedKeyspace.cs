@@ -1,4 +1,5 @@
 using Chorus.Commands.Values;
+using Chorus.Core;
 using Chorus.Storage;
 
 namespace Chorus.Commands.Keyspace;

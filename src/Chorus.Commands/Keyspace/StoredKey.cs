@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
+using Chorus.Core;
 
 namespace Chorus.Commands.Keyspace;
 
@@ -19,7 +19,7 @@ public static class StoredKey
     /// <summary>Keys up to this length are built on the stack.</summary>
     public const int StackLengthMax = 256;
 
-    public static ulong Hash(ReadOnlySpan<byte> key) => XxHash64.HashToUInt64(key) >> 1;
+    public static ulong Hash(ReadOnlySpan<byte> key) => KeyHash.Of(key);
 
     public static int Length(ReadOnlySpan<byte> key) => PrefixLength + key.Length;
 

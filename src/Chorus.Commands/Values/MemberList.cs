@@ -1,5 +1,5 @@
 using System.Collections;
-using Chorus.Storage;
+using Chorus.Core;
 
 namespace Chorus.Commands.Values;
 

@@ -1,6 +1,6 @@
 namespace Chorus.Core.Encoding;
 
-/// <summary>LEB128 unsigned varints and zig-zag signed mapping (as protobuf).</summary>
+/// <summary>LEB128 unsigned varints (canonical: shortest form only) and zig-zag signed mapping (as protobuf).</summary>
 public static class VarInt
 {
     public static int Write(Span<byte> destination, ulong value)
@@ -36,8 +36,13 @@ public static class VarInt
             value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {
-                consumed = i + 1;
-                return true;
+                // Refuse what no writer produces: a last byte of zero (an overlong encoding of a
+                // shorter number) and a tenth byte carrying bits past 64 (silently lost otherwise).
+                // Every encoding then has one value and every value one encoding.
+                var canonical = (b != 0 || i == 0) && (i < ByteWriter.VarIntLengthMax - 1 || b <= 1);
+                consumed = canonical ? i + 1 : 0;
+                value = canonical ? value : 0;
+                return canonical;
             }
             shift += 7;
         }

@@ -1,3 +1,5 @@
+using Chorus.Core;
+
 namespace Chorus.Storage.InMemory;
 
 /// <summary>One ordered column family held in memory.</summary>

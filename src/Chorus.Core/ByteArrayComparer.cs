@@ -1,4 +1,4 @@
-namespace Chorus.Storage;
+namespace Chorus.Core;
 
 /// <summary>
 /// Orders and compares byte strings as RocksDB's default bytewise comparator does. Supports
