@@ -1,6 +1,7 @@
 using System.Text;
 using Chorus.Compat.Generation;
 using Chorus.Compat.Servers;
+using Chorus.Core;
 using Chorus.Resp;
 
 namespace Chorus.Compat.Running;
@@ -26,7 +27,7 @@ internal static class KeyStates
 
     public static async Task<string> DescribeAsync(ServerPair servers, Step step, CancellationToken cancellationToken)
     {
-        var keys = step.TouchesEveryKey ? Fuzz.Keyspace : step.Keys.Distinct(ByteArrays.Comparer).ToList();
+        var keys = step.TouchesEveryKey ? Fuzz.Keyspace : step.Keys.Distinct(ByteArrayComparer.Instance).ToList();
         var text = new StringBuilder();
         foreach (var key in keys.Take(KeysMax))
         {
@@ -61,19 +62,4 @@ internal static class KeyStates
     }
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
-}
-
-/// <summary>Byte arrays compared by content.</summary>
-internal sealed class ByteArrays : IEqualityComparer<byte[]>
-{
-    public static ByteArrays Comparer { get; } = new();
-
-    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-    public int GetHashCode(byte[] obj)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(obj);
-        return hash.ToHashCode();
-    }
 }
