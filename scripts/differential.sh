@@ -10,5 +10,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/install-deps.sh" redis
-dotnet build -c Release -nologo -v q "$root/tests/Chorus.Compat" >/dev/null
+log="$(mktemp)"
+if ! dotnet build -c Release -nologo -v q "$root/tests/Chorus.Compat" >"$log" 2>&1; then
+  cat "$log"
+  echo "differential: the build failed" >&2
+  exit 1
+fi
+rm -f "$log"
 exec dotnet "$root/tests/Chorus.Compat/bin/Release/net10.0/linux-x64/chorus-compat.dll" "$@"
