@@ -69,4 +69,11 @@ public sealed class GenerationTests
         Assert.DoesNotContain("\"k2\"", report, StringComparison.Ordinal);
         Assert.Contains("scripts/differential.sh --seed 42 --commands 3 --types strings,keys --resp 3", report, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Errors_that_are_not_utf8_are_shown_byte_by_byte()
+    {
+        Assert.Equal("(error bytes) \"ERR bad \\xff\"", Mismatch.Show(RespValue.Error([.. "ERR bad "u8, 0xff])));
+        Assert.Equal("(error) ERR plain", Mismatch.Show(RespValue.Error("ERR plain")));
+    }
 }

@@ -32,7 +32,7 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
                 var step = pipeline[i];
                 var index = sent.Count;
                 var problem = await CompareAsync(step, redis[i], chorus[i], cancellationToken);
-                options.Trace?.WriteLine($"#{index} {step}\n  redis:  {redis[i].ToString().ReplaceLineEndings("\n          ")}\n  chorus: {(problem is null ? "(same)" : chorus[i].ToString().ReplaceLineEndings("\n          "))}");
+                options.Trace?.WriteLine($"#{index} {step}\n  redis:  {Mismatch.Show(redis[i]).ReplaceLineEndings("\n          ")}\n  chorus: {(problem is null ? "(same)" : Mismatch.Show(chorus[i]).ReplaceLineEndings("\n          "))}");
                 if (problem is not null)
                 {
                     if (KnownDifferences.Find(step, redis[i], chorus[i]) is not { } difference)

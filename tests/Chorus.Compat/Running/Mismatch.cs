@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using Chorus.Compat.Generation;
 using Chorus.Resp;
 
@@ -32,8 +33,8 @@ internal sealed record Mismatch(
         var text = new StringBuilder();
         text.AppendLine($"MISMATCH at seed {Seed}, command #{Index}: {Problem}");
         text.AppendLine($"  command: {Shorten(Step.ToString(), 400)}");
-        text.AppendLine($"  redis:   {Indent(Shorten(Redis.ToString(), 4000))}");
-        text.AppendLine($"  chorus:  {Indent(Shorten(Chorus.ToString(), 4000))}");
+        text.AppendLine($"  redis:   {Indent(Shorten(Show(Redis), 4000))}");
+        text.AppendLine($"  chorus:  {Indent(Shorten(Show(Chorus), 4000))}");
         var shown = EarlierOnSameKeys.Count < EarlierOnSameKeysTotal ? $" (last {EarlierOnSameKeys.Count} of {EarlierOnSameKeysTotal})" : "";
         text.AppendLine($"  earlier commands on the same keys{shown}, with Redis's replies:");
         foreach (var sent in EarlierOnSameKeys)
@@ -48,6 +49,15 @@ internal sealed record Mismatch(
         text.AppendLine($"  reproduce: {Reproduce}");
         return text.ToString();
     }
+
+    /// <summary>
+    /// As redis-cli shows a reply, except that an error or status with bytes that are not UTF-8
+    /// is quoted byte by byte (redis-cli would show both as the same replacement characters).
+    /// </summary>
+    public static string Show(RespValue reply) =>
+        reply.Kind is RespValueKind.Error or RespValueKind.SimpleString && !Utf8.IsValid(reply.Bytes.Span)
+            ? $"({(reply.IsError ? "error" : "status")} bytes) {RespValue.BulkString(reply.Bytes.Span)}"
+            : reply.ToString();
 
     private static string Indent(string rendered) => rendered.ReplaceLineEndings("\n           ");
 
