@@ -54,7 +54,9 @@ root.SetAction(async (result, cancellationToken) =>
     Console.WriteLine(summary);
     return summary.Mismatches.Count == 0 ? 0 : 1;
 });
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C and SIGTERM cancel the run; it then prints its summary and removes its servers and
+// their directories, however long that takes (the default gives up after two seconds).
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 
 RunOptions Options(ParseResult result)
 {
