@@ -4,7 +4,7 @@ using System.Text;
 using Chorus.Replication;
 using Chorus.Replication.Quorum;
 using Chorus.Replication.SingleLeader;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Storage;
 
 namespace Chorus.Server.Commands;

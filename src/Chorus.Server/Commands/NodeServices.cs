@@ -1,7 +1,7 @@
 using Chorus.Commands.Execution;
 using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Server.Resp;
 using Chorus.Storage;
 

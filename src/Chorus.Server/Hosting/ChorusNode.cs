@@ -5,7 +5,7 @@ using Chorus.Replication;
 using Chorus.Server.Commands;
 using Chorus.Server.Configuration;
 using Chorus.Server.Metrics;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Server.Resp;
 using Chorus.Storage.RocksDb;
 using Chorus.Transport.Grpc;
@@ -251,6 +251,6 @@ public sealed class ChorusNode : IAsyncDisposable
     /// <summary>The driver's view of the transport.</summary>
     private sealed class TransportAdapter(GrpcTransport transport) : ITransport
     {
-        public void Send(Replication.Messages.PeerMessage message) => transport.Send(message);
+        public void Send(Core.Messaging.Envelope message) => transport.Send(message);
     }
 }

@@ -1,6 +1,6 @@
 using Chorus.Core;
 using Chorus.Resp;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Transport.Grpc;
 
 namespace Chorus.Server.Hosting;

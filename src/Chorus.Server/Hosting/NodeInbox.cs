@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Chorus.Core;
-using Chorus.Replication.Messages;
+using Chorus.Core.Messaging;
 using Chorus.Transport.Grpc;
 
 namespace Chorus.Server.Hosting;
@@ -26,7 +26,7 @@ internal sealed class NodeInbox(NodeId self) : IPeerInbox, IDisposable
         }
     }
 
-    public void Deliver(PeerMessage message) => Post(new PeerMessageInput(message));
+    public void Deliver(Envelope message) => Post(new PeerMessageInput(message));
 
     public void PeerConnected(NodeId peer) => Post(new PeerConnectedInput(peer));
 

@@ -1,7 +1,7 @@
 using Chorus.Core;
 using Chorus.Replication.Membership;
-using Chorus.Replication.Messages;
-using Chorus.Server.Node;
+using Chorus.Core.Messaging;
+using Chorus.Node;
 
 namespace Chorus.Server.Hosting;
 
@@ -10,7 +10,7 @@ internal abstract record NodeInput;
 
 internal sealed record ClientWritesInput(ClientWriteBatch Batch) : NodeInput;
 
-internal sealed record PeerMessageInput(PeerMessage Message) : NodeInput;
+internal sealed record PeerMessageInput(Envelope Message) : NodeInput;
 
 internal sealed record PeerConnectedInput(NodeId Peer) : NodeInput;
 

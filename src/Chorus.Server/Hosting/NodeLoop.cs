@@ -1,4 +1,4 @@
-using Chorus.Server.Node;
+using Chorus.Node;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Server.Hosting;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Chorus.Core;
 using Chorus.Server.Configuration;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Transport.Grpc;
 using Chorus.Transport.Grpc.Protocol;
 using Google.Protobuf;

@@ -2,7 +2,7 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Replication;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Simulation.Checkers.Elections;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Network;
@@ -41,7 +41,7 @@ internal sealed class SimCluster
         _setup = setup;
         Members = [.. Enumerable.Range(1, setup.NodeCount).Select(i => new NodeId($"n{i}"))];
         PreferredLeader = Members[0];
-        Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = (to, bytes) => _byId[to].Receive(bytes, _tamper) };
+        Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = message => _byId[message.To].Receive(message, _tamper) };
         _tamper = setup.Mode.NetworkVariant?.Invoke(PreferredLeader, Members);
         var commands = new CommandTable(DataCommands.All);
         foreach (var id in Members)

@@ -1,9 +1,10 @@
 using System.Buffers;
 using Chorus.Commands.Execution;
 using Chorus.Core;
+using Chorus.Core.Messaging;
 using Chorus.Replication.Messages;
 using Chorus.Resp;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Network;
 using Chorus.Storage;
@@ -117,12 +118,14 @@ internal sealed class SimNode
     }
 
     /// <summary>A peer message arrives: decoded as the production transport decodes it, then handled.</summary>
-    public void Receive(ReadOnlyMemory<byte> bytes, IMessageTamper? tamper) =>
-        Input((driver, now) =>
-        {
-            var message = PeerMessageCodec.Decode(bytes);
-            driver.Receive(tamper is null ? message : tamper.Tamper(message), now);
-        });
+    public void Receive(Envelope message, IMessageTamper? tamper) =>
+        Input((driver, now) => driver.Receive(tamper is null ? message : Tampered(message, tamper), now));
+
+    /// <summary>A broken variant rewrites single-leader messages on their way in (re-encoded as production would send them).</summary>
+    private static Envelope Tampered(Envelope message, IMessageTamper tamper) =>
+        message.Family == MessageFamily.SingleLeader
+            ? message with { Bytes = PeerMessageCodec.Encode(tamper.Tamper(PeerMessageCodec.Decode(message.Bytes))) }
+            : message;
 
     public void PeerConnected(NodeId peer) => Input((driver, _) => driver.OnPeerConnected(peer));
 

@@ -1,6 +1,6 @@
 using Chorus.Core;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>
 /// Lets other threads wait until the local replica has applied a given LSN: a follower holds

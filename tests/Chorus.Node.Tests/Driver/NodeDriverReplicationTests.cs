@@ -1,8 +1,7 @@
 using Chorus.Core.Log;
-using Chorus.Server.Tests.Support;
 using Chorus.Storage;
 
-namespace Chorus.Server.Tests.Driver;
+namespace Chorus.Node.Tests.Driver;
 
 /// <summary>
 /// The node driver end to end without sockets: commands become log entries, entries are

@@ -1,7 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>
 /// Where rolled-back entries go. A node never discards a write silently: before truncating a

@@ -2,7 +2,7 @@ using System.Text;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Server.Hosting;
 
 /// <summary>Human-readable renderings of row changes for rollback files.</summary>
 internal static class RollbackText

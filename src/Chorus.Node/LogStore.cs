@@ -4,7 +4,7 @@ using Chorus.Core.Log;
 using Chorus.Replication.Log;
 using Chorus.Storage;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>The replication log in the log column family: big-endian LSN → encoded entry.</summary>
 internal sealed class LogStore(IStorageEngine storage)

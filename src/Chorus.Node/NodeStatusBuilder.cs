@@ -1,6 +1,6 @@
 using Chorus.Replication.SingleLeader;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>Builds a <see cref="NodeStatus"/> from the core's state (on the node's loop).</summary>
 internal static class NodeStatusBuilder

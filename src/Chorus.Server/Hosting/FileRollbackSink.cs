@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Chorus.Commands.Logical;
 using Chorus.Core.Log;
+using Chorus.Node;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Server.Hosting;
 
 /// <summary>
 /// Writes each rollback to its own JSON-lines file under &lt;data&gt;/rollback/: a header line,

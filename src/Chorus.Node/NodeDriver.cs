@@ -3,6 +3,8 @@ using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Core.Messaging;
+using Chorus.Core.Encoding;
 using Chorus.Replication;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
@@ -12,7 +14,7 @@ using Chorus.Resp;
 using Chorus.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>
 /// Carries out what the replication core decides: executes client writes into proposals,
@@ -158,8 +160,33 @@ public sealed class NodeDriver
         _awaitingAck.Enqueue(batch);
     }
 
-    public void Receive(PeerMessage message, long nowMs)
+    /// <summary>
+    /// A message from a peer: decoded by the family that owns it. A family this node does not
+    /// speak, a version it does not know, or a message whose sender does not match the stream it
+    /// came on is refused with a logged error; it never stops the node.
+    /// </summary>
+    public void Receive(Envelope envelope, long nowMs)
     {
+        if (envelope.Family != MessageFamily.SingleLeader)
+        {
+            _logger.LogWarning("refused a message from {From}: this node does not speak the {Family} protocol", envelope.From, envelope.Family);
+            return;
+        }
+        PeerMessage message;
+        try
+        {
+            message = PeerMessageCodec.Decode(envelope.Bytes);
+        }
+        catch (CorruptDataException e)
+        {
+            _logger.LogWarning("refused a {Family} message from {From}: {Reason}", envelope.Family, envelope.From, e.Message);
+            return;
+        }
+        if (message.From != envelope.From)
+        {
+            _logger.LogWarning("refused a message that claims to come from {Claimed} but arrived from {From}", message.From, envelope.From);
+            return;
+        }
         _core.Tick(nowMs);
         _core.Step(message);
     }
@@ -346,7 +373,7 @@ public sealed class NodeDriver
         }
         foreach (var message in ready.Messages)
         {
-            _transport.Send(message);
+            _transport.Send(new Envelope(message.From, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message)));
         }
         if (ready.SnapshotRequested && _core.Leader is { } snapshotSource)
         {

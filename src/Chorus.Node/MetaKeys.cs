@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>Keys of the meta column family.</summary>
 internal static class MetaKeys

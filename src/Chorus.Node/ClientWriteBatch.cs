@@ -2,7 +2,7 @@ using System.Buffers;
 using Chorus.Core;
 using Chorus.Resp;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>
 /// Write commands from one client connection, executed in order by the node's loop. Replies are
@@ -21,7 +21,7 @@ public sealed class ClientWriteBatch : IDisposable
     public ArrayBufferWriter<byte> Replies { get; } = new(256);
 
     /// <summary>Release once this LSN is acknowledged (the log's end when the batch finished executing).</summary>
-    public Lsn WaitFor { get; internal set; }
+    public Lsn WaitFor { get; set; }
 
     /// <summary>The LSN of the last entry this batch itself produced (zero if none).</summary>
     public Lsn LastWrittenLsn { get; internal set; }
@@ -43,10 +43,10 @@ public sealed class ClientWriteBatch : IDisposable
     internal void Complete() => _completion.TrySetResult();
 
     /// <summary>Completes a batch whose replies came back from the leader.</summary>
-    internal void CompleteForwarded() => _completion.TrySetResult();
+    public void CompleteForwarded() => _completion.TrySetResult();
 
     /// <summary>Replaces every reply with <paramref name="error"/>: nothing of the batch can be promised.</summary>
-    internal void Fail(string error)
+    public void Fail(string error)
     {
         Replies.Clear();
         var writer = new RespWriter(Replies, Protocol);

@@ -3,7 +3,7 @@ using Chorus.Replication;
 using Chorus.Replication.Membership;
 using Chorus.Replication.SingleLeader;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>
 /// An immutable picture of a node's replication state, published by the node's loop for INFO,

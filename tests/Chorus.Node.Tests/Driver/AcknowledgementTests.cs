@@ -1,7 +1,6 @@
 using Chorus.Replication.Quorum;
-using Chorus.Server.Tests.Support;
 
-namespace Chorus.Server.Tests.Driver;
+namespace Chorus.Node.Tests.Driver;
 
 /// <summary>What clients see of the acknowledgement policy: waits, -NOREPLICAS, degradation.</summary>
 public sealed class AcknowledgementTests

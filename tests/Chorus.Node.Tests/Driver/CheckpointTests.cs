@@ -3,13 +3,11 @@ using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Replication;
-using Chorus.Replication.Messages;
-using Chorus.Server.Node;
-using Chorus.Server.Tests.Support;
+using Chorus.Core.Messaging;
 using Chorus.Storage.RocksDb;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Chorus.Server.Tests.Driver;
+namespace Chorus.Node.Tests.Driver;
 
 /// <summary>A snapshot for a new follower holds exactly the state at the position it claims.</summary>
 public sealed class CheckpointTests : IDisposable
@@ -50,7 +48,7 @@ public sealed class CheckpointTests : IDisposable
 
     private sealed class NoPeers : ITransport
     {
-        public void Send(PeerMessage message)
+        public void Send(Envelope message)
         {
         }
     }

@@ -2,16 +2,16 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Core;
+using Chorus.Core.Messaging;
 using Chorus.Replication;
 using Chorus.Replication.Messages;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
-using Chorus.Server.Node;
 using Chorus.Storage;
 using Chorus.Storage.InMemory;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Chorus.Server.Tests.Support;
+namespace Chorus.Node.Tests.Driver;
 
 /// <summary>
 /// Node drivers over in-memory disks, connected by an in-memory network the test controls,
@@ -156,7 +156,7 @@ internal sealed class DriverCluster
             {
                 continue;
             }
-            target.Driver.Receive(message, NowMs);
+            target.Driver.Receive(new Envelope(message.From, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message)), NowMs);
             target.Driver.ProcessReady();
         }
     }
@@ -187,7 +187,7 @@ internal sealed class DriverCluster
 
     private sealed class Outbox(List<PeerMessage> inFlight) : ITransport
     {
-        public void Send(PeerMessage message) => inFlight.Add(PeerMessageCodec.Decode(PeerMessageCodec.Encode(message)));
+        public void Send(Envelope message) => inFlight.Add(PeerMessageCodec.Decode(message.Bytes));
     }
 }
 

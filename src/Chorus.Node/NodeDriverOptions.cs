@@ -2,7 +2,7 @@ using Chorus.Replication;
 using Chorus.Replication.Log;
 using Chorus.Storage;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>What a <see cref="NodeDriver"/> needs to know about its node.</summary>
 public sealed record NodeDriverOptions(ClusterConfig Cluster)

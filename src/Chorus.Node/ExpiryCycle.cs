@@ -4,7 +4,7 @@ using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Storage;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>
 /// The leader's active expiry: finds keys whose time has passed through the expiry index and

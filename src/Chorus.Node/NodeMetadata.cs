@@ -7,7 +7,7 @@ using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
 using Chorus.Storage;
 
-namespace Chorus.Server.Node;
+namespace Chorus.Node;
 
 /// <summary>
 /// A node's durable metadata: who it is, its epoch, where its log ends (which is also the last
