@@ -1,18 +1,14 @@
+using Chorus.Core;
 using Chorus.Replication;
 using Chorus.Replication.Log;
 using Chorus.Storage;
 
 namespace Chorus.Node;
 
-/// <summary>What a <see cref="NodeDriver"/> needs to know about its node.</summary>
-public sealed record NodeDriverOptions(ClusterConfig Cluster)
+/// <summary>What a <see cref="NodeDriver"/> needs to know about its node: who it is, which replication family it runs, and the shell's own limits.</summary>
+public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
 {
-    public ReplicationOptions Replication { get; init; } = new();
-
     public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.EverySecond;
-
-    /// <summary>This node's RESP endpoint ("host:port"), announced to the leader for INFO.</summary>
-    public string ClientEndpoint { get; init; } = "";
 
     /// <summary>How often the leader looks for keys whose expiry time has passed.</summary>
     public int ExpiryCycleIntervalMs { get; init; } = 100;
@@ -28,6 +24,6 @@ public sealed record NodeDriverOptions(ClusterConfig Cluster)
 
     public int RetentionIntervalMs { get; init; } = 5000;
 
-    /// <summary>Seed for the randomness write commands use (SPOP, SRANDMEMBER).</summary>
+    /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
     public int RandomSeed { get; init; } = 1;
 }

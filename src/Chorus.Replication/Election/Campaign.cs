@@ -11,7 +11,7 @@ namespace Chorus.Replication.Election;
 /// answers both: one vote per epoch, only for a log at least as up to date as its own, and none
 /// while it still hears from a leader (unless the leader itself handed over).
 /// </summary>
-internal sealed class Campaign(ReplicationCore core)
+internal sealed class Campaign(SingleLeaderCore core)
 {
     private readonly HashSet<NodeId> _granted = [];
     private readonly HashSet<NodeId> _refused = [];

@@ -9,10 +9,8 @@ namespace Chorus.Replication.Quorum;
 /// writes (and refuse new ones while too few followers are connected), or degrade to async
 /// until the followers catch up again.
 /// </summary>
-internal sealed class AckWindow(ReplicationCore core)
+internal sealed class AckWindow(SingleLeaderCore core)
 {
-    public const string NoReplicasError = "NOREPLICAS Not enough good replicas to write.";
-
     private Lsn _degradedAt;
     private Lsn _timedOutThrough;
 
@@ -26,15 +24,15 @@ internal sealed class AckWindow(ReplicationCore core)
             : Lsn.Min(core.Appended, AckTracker.QuorumLsn(Policy, voters));
 
     /// <summary>Like Redis's min-replicas-to-write: refuse a write up front rather than fail it later.</summary>
-    public string? WritesRefused(IEnumerable<FollowerProgress> voters)
+    public bool WritesRefused(IEnumerable<FollowerProgress> voters)
     {
         if (!Policy.WaitsForFollowers || Policy.OnTimeout != AckTimeoutAction.Fail)
         {
-            return null;
+            return false;
         }
         var all = voters.ToArray();
         var streaming = all.Count(f => f.State == FollowerState.Replicating);
-        return streaming >= AckTracker.Required(Policy, all.Length) ? null : NoReplicasError;
+        return streaming < AckTracker.Required(Policy, all.Length);
     }
 
     public void Tick(IEnumerable<FollowerProgress> voters)
@@ -97,7 +95,8 @@ internal sealed class AckWindow(ReplicationCore core)
         {
             State.TimedOutWrites += (long)through.DistanceFrom(Lsn.Max(acked, _timedOutThrough));
             _timedOutThrough = through;
-            core.Pending.TimedOutThrough = through;
+            var required = AckTracker.Required(Policy, core.Settings.Voters.Count() - 1);
+            core.Pending.Completions.Add(new ProposalCompletion(SingleLeaderCore.IdOf(through), new NotConfirmed(required, Policy)));
         }
     }
 

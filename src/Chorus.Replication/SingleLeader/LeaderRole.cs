@@ -10,14 +10,13 @@ namespace Chorus.Replication.SingleLeader;
 /// <summary>The leader's side: assigns LSNs, tracks each follower, streams it the log, and decides when writes are acknowledged.</summary>
 internal sealed class LeaderRole
 {
-    private readonly ReplicationCore _core;
+    private readonly SingleLeaderCore _core;
     private readonly Dictionary<NodeId, FollowerProgress> _followers = [];
     private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
     private readonly AckWindow _acks;
     private readonly HashSet<NodeId> _promoting = [];
-    private long _electedAtMs;
 
-    public LeaderRole(ReplicationCore core)
+    public LeaderRole(SingleLeaderCore core)
     {
         _core = core;
         _acks = new AckWindow(core);
@@ -30,7 +29,11 @@ internal sealed class LeaderRole
 
     public Lsn AckedLsn => _acks.AckedLsn(Voters);
 
-    public string? WritesRefused => _acks.WritesRefused(Voters);
+    /// <summary>Too few followers stream for a fail policy: refuse writes up front.</summary>
+    public bool WritesRefused => _acks.WritesRefused(Voters);
+
+    /// <summary>Entries were proposed that a streaming follower has not been sent yet.</summary>
+    public bool HasEntriesToShip => _followers.Values.Any(f => f.State == FollowerState.Replicating && f.Next <= _core.History.Last.Lsn && f.InflightBytes < _core.Options.InflightBytesMax && !f.ReadPending);
 
     /// <summary>The oldest LSN a connected follower still needs (retention must keep it).</summary>
     public Lsn NeededFrom =>
@@ -51,49 +54,67 @@ internal sealed class LeaderRole
     /// </summary>
     public void Start()
     {
-        _electedAtMs = _core.NowMs;
+        _core.Lease.Begin(_core.NowMs);
         Propose(PayloadKind.Noop, []);
+        if (_core.SettingsLsn == Lsn.Zero && _core.Options.RecordBootstrapSettings)
+        {
+            // A brand-new cluster's first leader records its starting settings in the log, so every node has them.
+            _core.ProposeSettings(_core.Settings);
+        }
         foreach (var follower in _followers.Values)
         {
             SendHeartbeat(follower);
         }
     }
 
-    public string? BeginTransfer(NodeId target, long timeoutMs)
+    public ControlResult BeginTransfer(NodeId target, long timeoutMs)
     {
         if (Transfer is not null)
         {
-            return "ERR FAILOVER already in progress.";
+            return ControlResult.TransferInProgress;
         }
         if (target == _core.Self)
         {
-            return "ERR this node is already the leader";
+            return ControlResult.AlreadyLeader;
         }
         if (!_followers.TryGetValue(target, out var follower) || follower.Role != MemberRole.Voter)
         {
-            return $"ERR FAILOVER target {target} is not a voting follower";
+            return ControlResult.TargetNotVotingFollower;
         }
         Transfer = new LeadershipTransfer(target, _core.NowMs + timeoutMs);
+        _core.Notice($"manual failover to {target} started: writes are paused until it hands over (at most {timeoutMs} ms)");
         ContinueTransfer();
-        return null;
+        return ControlResult.Done;
     }
 
-    public string? AbortTransfer()
+    public ControlResult AbortTransfer()
     {
         if (Transfer is null || Transfer.HandedOver)
         {
-            return Transfer is null ? "ERR No failover in progress." : "ERR Failover already handed over; it can no longer be aborted.";
+            return Transfer is null ? ControlResult.NoTransfer : ControlResult.AlreadyHandedOver;
         }
         Transfer = null;
-        return null;
+        return ControlResult.Done;
     }
 
     public LogEntry Propose(PayloadKind kind, ReadOnlySpan<byte> payload)
     {
         var position = new LogPosition(_core.Epoch, _core.History.Last.Lsn.Next);
         var entry = LogEntry.Create(position, _core.Clock.Now(_core.NowMs), _core.Self, kind, payload);
-        _core.QueueAppend([entry]);
+        _core.QueueAppend([entry], proposed: true);
         return entry;
+    }
+
+    /// <summary>Ships what was proposed since the last Ready to every streaming follower (flow control permitting).</summary>
+    public void ShipPending()
+    {
+        foreach (var follower in _followers.Values)
+        {
+            if (follower.State == FollowerState.Replicating)
+            {
+                SendEntries(follower);
+            }
+        }
     }
 
     /// <summary>Members joined, left or changed role: follow the settings.</summary>
@@ -128,6 +149,10 @@ internal sealed class LeaderRole
             return;
         }
         follower.LastHeardAtMs = _core.NowMs;
+        if (follower.Role == MemberRole.Voter)
+        {
+            _core.Lease.Heard(follower.Id, _core.NowMs);
+        }
         switch (message)
         {
             case Subscribe subscribe:
@@ -174,23 +199,13 @@ internal sealed class LeaderRole
         CheckQuorum();
     }
 
-    /// <summary>
-    /// The leader's lease: unless it has heard from a majority of voters within an election
-    /// timeout, another leader may already have been elected, so it stops leading (and accepting
-    /// writes) rather than risk a split brain.
-    /// </summary>
+    /// <summary>The check-quorum lease (see <see cref="CheckQuorumLease"/>): a leader that lost touch with a majority steps down.</summary>
     private void CheckQuorum()
     {
-        var timeout = _core.Options.ElectionTimeoutMs;
-        if (_core.NowMs - _electedAtMs < timeout)
+        var lost = _core.Lease.Check(_core.Self, _core.Settings.Voters.Count(), Voters.Select(f => (f.Id, f.LastHeardAtMs)), _core.NowMs);
+        if (lost is not null)
         {
-            return;
-        }
-        var voters = _core.Settings.Voters.Count();
-        var heard = 1 + Voters.Count(f => f.LastHeardAtMs >= 0 && _core.NowMs - f.LastHeardAtMs < timeout);
-        if (heard < Election.VoteRules.Majority(voters))
-        {
-            _core.StepDown($"{_core.Self} lost contact with a majority of the cluster (heard from {heard} of {voters} voters in the last {timeout} ms), so it stopped leading");
+            _core.StepDown(lost);
         }
     }
 
@@ -209,6 +224,7 @@ internal sealed class LeaderRole
         if (!transfer.HandedOver && _followers.TryGetValue(transfer.Target, out var target) && target.Match >= _core.History.Last.Lsn && _core.Appended >= _core.History.Last.Lsn)
         {
             transfer.HandedOver = true;
+            _core.Notice($"{transfer.Target} holds every entry: it is told to stand for election");
             Send(target, new TimeoutNow(_core.Self, target.Id, _core.Epoch));
         }
     }
@@ -248,10 +264,6 @@ internal sealed class LeaderRole
                 SendEntries(follower);
             }
         }
-    }
-
-    public void OnFlushed()
-    {
     }
 
     public void OnLogRead(NodeId id, Lsn from, IReadOnlyList<LogEntry> entries)

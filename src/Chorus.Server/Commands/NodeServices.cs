@@ -44,11 +44,7 @@ internal sealed class NodeServices(
     public async ValueTask RefreshStatusAsync()
     {
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Inbox.Post(new AdminInput(driver =>
-        {
-            driver.RefreshStatus();
-            return null;
-        }, completion));
+        Inbox.Post(new RefreshStatusInput(completion));
         try
         {
             await completion.Task.WaitAsync(StatusRefreshTimeout).ConfigureAwait(false);

@@ -38,6 +38,6 @@ internal sealed class ChorusMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private static IEnumerable<Measurement<long>> FollowerMeasurements(NodeServices node, Func<Node.FollowerStatus, long> value) =>
+    private static IEnumerable<Measurement<long>> FollowerMeasurements(NodeServices node, Func<FollowerStatus, long> value) =>
         node.Driver.Status.Followers.Select(f => new Measurement<long>(value(f), new KeyValuePair<string, object?>("follower", f.Id.Value)));
 }

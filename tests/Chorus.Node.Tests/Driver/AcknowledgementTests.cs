@@ -1,4 +1,5 @@
 using Chorus.Replication.Quorum;
+using Chorus.Replication.SingleLeader;
 
 namespace Chorus.Node.Tests.Driver;
 
@@ -76,13 +77,12 @@ public sealed class AcknowledgementTests
         var cluster = new DriverCluster(3);
         cluster.StartAll();
         cluster.Settle();
-        var done = new TaskCompletionSource<string?>();
-        cluster["n1"].Driver!.ChangeSettings(s => s with { Ack = SemiSyncAny1(AckTimeoutAction.Fail) }, done);
-        Assert.True(done.Task.IsCompleted, "a settings change completes once stored locally");
-        Assert.Null(await done.Task);
+        var done = cluster.Admin("n1", core => ((SingleLeaderCore)core).ChangeSettings(s => s with { Ack = SemiSyncAny1(AckTimeoutAction.Fail) }) == ControlResult.Done ? null : "refused");
+        Assert.True(done.IsCompleted, "a settings change completes once stored locally");
+        Assert.Null(await done);
         cluster.Settle();
 
-        Assert.Equal(AckMode.SemiSync, cluster["n3"].Driver!.Settings.Ack.Mode);
+        Assert.Equal(AckMode.SemiSync, cluster["n3"].Driver!.Status.Settings.Ack.Mode);
         cluster.Network = _ => false;
         using var batch = cluster.Submit(["SET", "k", "v"]);
         Assert.False(batch.Completion.IsCompleted, "the leader now waits for a follower");

@@ -3,6 +3,7 @@ using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Replication;
+using Chorus.Replication.SingleLeader;
 using Chorus.Core.Messaging;
 using Chorus.Storage.RocksDb;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,19 +20,20 @@ public sealed class CheckpointTests : IDisposable
     {
         var self = new NodeId("n1");
         using var storage = RocksDbStorageEngine.Open(Path.Combine(_root, "db"), new RocksDbStorageOptions());
-        var driver = new NodeDriver(new NodeDriverOptions(new ClusterConfig(self, self, [self])), storage,
+        var family = new SingleLeaderFamily(new ReplicationOptions(), new ClusterConfig(self, self, [self]));
+        var driver = new NodeDriver(new NodeDriverOptions(self, family), storage,
             new CommandTable(DataCommands.All), new NoPeers(), new MemoryRollbackSink(), NullLogger.Instance);
         const long now = 1_700_000_000_000;
         driver.Start(now);
-        driver.ProcessReady();
-        Assert.True(driver.IsLeader);
+        Assert.Equal(NodeRole.Leader, driver.Status.Role);
 
         // The loop submits several client batches before it carries the round's output to storage.
         using var batch = new ClientWriteBatch();
         batch.Commands.Add(["SET", "staged", "v"]);
-        driver.Submit(batch, now);
+        driver.BeginRound(now);
+        driver.Submit(batch);
         var position = driver.CreateCheckpoint(Path.Combine(_root, "checkpoint"), "n2");
-        driver.ProcessReady();
+        driver.EndRound();
 
         using var copy = RocksDbStorageEngine.Open(Path.Combine(_root, "checkpoint"), new RocksDbStorageOptions());
         Assert.Equal(batch.LastWrittenLsn, position.Lsn);

@@ -6,6 +6,7 @@ using Chorus.Core.Messaging;
 using Chorus.Replication;
 using Chorus.Replication.Messages;
 using Chorus.Replication.Quorum;
+using Chorus.Replication.SingleLeader;
 using Chorus.Resp;
 using Chorus.Storage;
 using Chorus.Storage.InMemory;
@@ -42,7 +43,7 @@ internal sealed class DriverCluster
     public int ElectionTimeoutMs { get; }
 
     /// <summary>The node that leads now (n1 unless a failover happened).</summary>
-    public string Leader => _nodes.Values.Where(n => n.Driver is { IsLeader: true }).Select(n => n.Id.Value).FirstOrDefault("n1");
+    public string Leader => _nodes.Values.Where(n => n.Driver is { Status.Role: NodeRole.Leader }).Select(n => n.Id.Value).FirstOrDefault("n1");
 
     public IReadOnlyList<NodeId> Members { get; }
 
@@ -65,17 +66,17 @@ internal sealed class DriverCluster
     public void Start(string id)
     {
         var node = this[id];
-        var options = new NodeDriverOptions(new ClusterConfig(node.Id, Members[0], Members) { InitialAck = Ack })
+        var cluster = new ClusterConfig(node.Id, Members[0], Members) { InitialAck = Ack };
+        var family = new SingleLeaderFamily(new ReplicationOptions { ElectionTimeoutMs = ElectionTimeoutMs }, cluster, $"127.0.0.1:{id}");
+        var options = new NodeDriverOptions(node.Id, family)
         {
             Durability = Durability,
-            Replication = new ReplicationOptions { ElectionTimeoutMs = ElectionTimeoutMs },
             RandomSeed = 7919 * (Members.ToList().IndexOf(node.Id) + 1) + node.Restarts++,
-            ClientEndpoint = $"127.0.0.1:{id}",
         };
         var commands = new CommandTable(DataCommands.All);
+        node.Inbox = new NodeInbox(node.Id);
         node.Driver = new NodeDriver(options, node.Storage, commands, new Outbox(_inFlight), node.Rollbacks, NullLogger.Instance);
         node.Driver.Start(NowMs);
-        node.Driver.ProcessReady();
     }
 
     /// <summary>Power loss: the node stops and its disk loses every write since the last sync.</summary>
@@ -93,8 +94,7 @@ internal sealed class DriverCluster
         var node = this[id];
         var applied = node.Driver!.Applied.Applied;
         node.Storage.Sync();
-        node.Driver.OnFlushed(applied);
-        node.Driver.ProcessReady();
+        Run(node, new FlushedInput(applied));
     }
 
     /// <summary>Runs write commands on the leader as one client batch; returns the replies.</summary>
@@ -108,15 +108,31 @@ internal sealed class DriverCluster
     /// <summary>Submits write commands to the leader without waiting; the caller checks completion.</summary>
     public ClientWriteBatch Submit(params string[][] commands)
     {
-        var leader = this[Leader].Driver!;
         var batch = new ClientWriteBatch();
         foreach (var command in commands)
         {
             batch.Commands.Add(command);
         }
-        leader.Submit(batch, NowMs);
-        leader.ProcessReady();
+        Run(this[Leader], new ClientWritesInput(batch));
         return batch;
+    }
+
+    /// <summary>Runs an operator action on <paramref name="id"/>'s loop; the task holds its error, or null.</summary>
+    public Task<string?> Admin(string id, Func<IReplicationCore, string?> action)
+    {
+        var completion = new TaskCompletionSource<string?>();
+        Run(this[id], new AdminInput(action, completion));
+        return completion.Task;
+    }
+
+    /// <summary>One production loop round on <paramref name="node"/> with <paramref name="input"/> in its inbox.</summary>
+    private void Run(DriverNode node, NodeInput? input = null)
+    {
+        if (input is not null)
+        {
+            node.Inbox.Post(input);
+        }
+        LoopRound.Run(node.Driver!, node.Inbox, NowMs);
     }
 
     public static List<RespValue> Replies(ClientWriteBatch batch) => Replies(batch.Replies.WrittenMemory);
@@ -156,8 +172,7 @@ internal sealed class DriverCluster
             {
                 continue;
             }
-            target.Driver.Receive(new Envelope(message.From, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message)), NowMs);
-            target.Driver.ProcessReady();
+            Run(target, new PeerMessageInput(new Envelope(message.From, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message))));
         }
     }
 
@@ -166,8 +181,7 @@ internal sealed class DriverCluster
         NowMs += ms;
         foreach (var node in _nodes.Values.Where(n => n.Driver is not null))
         {
-            node.Driver!.Tick(NowMs);
-            node.Driver.ProcessReady();
+            Run(node);
         }
     }
 
@@ -199,6 +213,8 @@ internal sealed class DriverNode(NodeId id)
     public InMemoryStorageEngine Storage { get; } = new();
 
     public NodeDriver? Driver { get; set; }
+
+    public NodeInbox Inbox { get; set; } = new(id);
 
     public MemoryRollbackSink Rollbacks { get; } = new();
 

@@ -2,6 +2,8 @@ using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
+using Chorus.Core.Log;
+using Chorus.Replication;
 using Chorus.Storage;
 
 namespace Chorus.Node;
@@ -13,6 +15,19 @@ namespace Chorus.Node;
 /// </summary>
 internal static class ExpiryCycle
 {
+    /// <summary>Deletes up to <paramref name="limit"/> keys due at <paramref name="nowMs"/>, each as a proposal of its own.</summary>
+    public static void ProposeDue(IStorageEngine storage, WriteExecutor executor, IReplicationCore core, long nowMs, int limit)
+    {
+        foreach (var key in DueKeys(storage, nowMs, limit))
+        {
+            var payload = executor.ExecuteInternal(context => ExpireIfDue(context, key), nowMs);
+            if (payload is not null)
+            {
+                core.Propose(PayloadKind.Logical, payload);
+            }
+        }
+    }
+
     /// <summary>Keys due at <paramref name="nowMs"/> (Redis: expired once now &gt; expiry), at most <paramref name="limit"/>.</summary>
     public static List<byte[]> DueKeys(IStorageEngine storage, long nowMs, int limit)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Chorus.Core;
+using Chorus.Replication;
 using Chorus.Resp;
 
 namespace Chorus.Node;
@@ -35,15 +36,26 @@ public sealed class ClientWriteBatch : IDisposable
         Replies.Clear();
         WaitFor = Lsn.Zero;
         LastWrittenLsn = Lsn.Zero;
+        Outcome = null;
         _completion = NewCompletion();
     }
 
     public void Dispose() => Commands.Dispose();
 
+    /// <summary>How the batch ended when it did not succeed (null while pending or after success).</summary>
+    public ProposalOutcome? Outcome { get; private set; }
+
     internal void Complete() => _completion.TrySetResult();
 
     /// <summary>Completes a batch whose replies came back from the leader.</summary>
     public void CompleteForwarded() => _completion.TrySetResult();
+
+    /// <summary>Replaces every reply with the Redis error for <paramref name="outcome"/>: nothing of the batch can be promised.</summary>
+    public void Fail(ProposalOutcome outcome)
+    {
+        Outcome = outcome;
+        Fail(OutcomeText.Error(outcome));
+    }
 
     /// <summary>Replaces every reply with <paramref name="error"/>: nothing of the batch can be promised.</summary>
     public void Fail(string error)

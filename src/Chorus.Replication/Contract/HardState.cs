@@ -1,6 +1,6 @@
 using Chorus.Core;
 
-namespace Chorus.Replication.Election;
+namespace Chorus.Replication;
 
 /// <summary>
 /// What a node must remember across crashes to keep elections safe: its epoch, and whom it

@@ -1,9 +1,8 @@
 using Chorus.Core;
-using Chorus.Replication;
 using Chorus.Replication.Membership;
 using Chorus.Replication.SingleLeader;
 
-namespace Chorus.Node;
+namespace Chorus.Replication;
 
 /// <summary>
 /// An immutable picture of a node's replication state, published by the node's loop for INFO,
@@ -25,12 +24,18 @@ public sealed record NodeStatus(
     Lsn LogBase,
     ElectionStatus Election)
 {
+    /// <summary>Whether the core took proposals when the status was made (connection threads route writes by it).</summary>
+    public Admission Admission { get; init; } = Admission.Refuse(new NoLeader(Epoch.Zero, null));
+
+    /// <summary>The core's <see cref="IReplicationCore.StatusFingerprint"/> when this status was made.</summary>
+    public int Fingerprint { get; init; }
+
     public static NodeStatus Initial(NodeId self, ClusterSettings settings) =>
         new(self, NodeRole.Follower, null, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null, settings, Lsn.Zero, null, Lsn.Zero, new ElectionStatus(null, 0, 0, null, "no-failover", null));
 }
 
 /// <summary>Elections and failover as this node saw them.</summary>
-public sealed record ElectionStatus(NodeId? VotedFor, long ElectionsStarted, long TimesElected, string? LastStepDownReason, string FailoverState, NodeId? FailoverTarget);
+public sealed record ElectionStatus(NodeId? VotedFor, long ElectionsStarted, long TimesElected, StepDownReason? LastStepDownReason, string FailoverState, NodeId? FailoverTarget);
 
 /// <summary>The leader's acknowledgement state.</summary>
 public sealed record AckStatus(bool IsDegraded, long DegradedSinceMs, long Degradations, long TimedOutWrites);

@@ -1,5 +1,7 @@
 using Chorus.Core;
+using Chorus.Core.Encoding;
 using Chorus.Core.Log;
+using Chorus.Core.Messaging;
 using Chorus.Replication.Election;
 using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
@@ -9,13 +11,13 @@ using Chorus.Replication.Quorum;
 namespace Chorus.Replication.SingleLeader;
 
 /// <summary>
-/// Single-leader replication with elections, as a deterministic state machine (after etcd raft).
-/// The host feeds it inputs — proposals, peer messages, ticks carrying the time, storage
-/// completions — and carries out the <see cref="Ready"/> it returns. It reads no clock, starts no
-/// thread, does no IO and draws randomness only from the source it is given, so the simulator
-/// drives exactly this code.
+/// Single-leader replication with elections, as a deterministic state machine (after etcd raft):
+/// one family behind the <see cref="IReplicationCore"/> contract. The host feeds it inputs —
+/// proposals, peer messages, ticks carrying the time, storage completions — and carries out the
+/// <see cref="Ready"/> it returns. It reads no clock, starts no thread, does no IO and draws
+/// randomness only from the source it is given, so the simulator drives exactly this code.
 /// </summary>
-public sealed class ReplicationCore
+public sealed class SingleLeaderCore : IReplicationCore
 {
     private readonly FollowerRole _follower;
     private readonly Campaign _campaign;
@@ -23,13 +25,17 @@ public sealed class ReplicationCore
     private LeaderRole? _leader;
     private Lsn _ackedReported;
 
-    public ReplicationCore(
+    public SingleLeaderCore(ReplicationOptions options, ClusterConfig cluster, CoreStart start, string clientEndpoint = "")
+        : this(options, cluster, start.HardState, start.History, SettingsOf(start.Config, cluster), new Random(start.RandomSeed ^ 0x5EED), clientEndpoint)
+    {
+    }
+
+    public SingleLeaderCore(
         ReplicationOptions options,
         ClusterConfig cluster,
         HardState hardState,
         EpochHistory history,
-        ClusterSettings settings,
-        Lsn settingsLsn,
+        (ClusterSettings Settings, Lsn At) settings,
         Random random,
         string clientEndpoint = "")
     {
@@ -42,9 +48,9 @@ public sealed class ReplicationCore
         Appended = history.Last.Lsn;
         Flushed = history.Last.Lsn;
         Cache = new EntryCache(options.EntryCacheBytesMax);
-        Settings = settings;
-        SettingsLsn = settingsLsn;
+        (Settings, SettingsLsn) = settings;
         _timer = new ElectionTimer(options, random);
+        Lease = new CheckQuorumLease(options);
         _follower = new FollowerRole(this);
         _campaign = new Campaign(this);
     }
@@ -55,6 +61,8 @@ public sealed class ReplicationCore
     public ClusterConfig Cluster { get; }
 
     public NodeId Self => Cluster.Self;
+
+    public MessageFamily Family => MessageFamily.SingleLeader;
 
     /// <summary>This node's RESP endpoint ("host:port"), announced to the leader.</summary>
     public string ClientEndpoint { get; }
@@ -113,12 +121,22 @@ public sealed class ReplicationCore
     /// <summary>Client writes up to this LSN may be acknowledged (zero unless leading).</summary>
     public Lsn AckedLsn => _leader?.AckedLsn ?? Lsn.Zero;
 
-    /// <summary>Why new writes are refused right now (not leader, too few followers under a fail policy); null when accepted.</summary>
-    public string? WritesRefused => _leader is null ? NotLeaderError() : _leader.WritesRefused;
+    /// <summary>
+    /// Whether writes are taken now: refused when not leading (naming the leader, if known) or
+    /// when too few followers stream under a fail policy; held while a FAILOVER hands over.
+    /// </summary>
+    public Admission Admission =>
+        _leader is null ? Admission.Refuse(NotLeaderOutcome())
+        : _leader.Transfer is not null ? Admission.Hold
+        : _leader.WritesRefused ? Admission.Refuse(NoReplicas.Instance)
+        : Admission.Accept;
+
+    /// <summary>The newest entry in the log: a write that only observed staged state waits for it.</summary>
+    public ProposalId LastProposed => IdOf(History.Last.Lsn);
 
     public bool IsVoter => Settings.Find(Self) is { Role: MemberRole.Voter };
 
-    public bool HasReady => !Pending.IsEmpty || (_leader is not null && AckedLsn != _ackedReported);
+    public bool HasReady => !Pending.IsEmpty || (_leader is not null && (AckedLsn != _ackedReported || _leader.HasEntriesToShip));
 
     /// <summary>Begins operating at <paramref name="nowMs"/> as a follower; the preferred leader stands for election at once.</summary>
     public void Start(long nowMs)
@@ -138,17 +156,53 @@ public sealed class ReplicationCore
         {
             _timer.Stop();
         }
+        Pending.Notices.Add(new PeersChanged(PeerAddresses(Settings)));
     }
 
-    /// <summary>Appends a new entry (leader only) and returns it; persisting it is in the next Ready.</summary>
-    public LogEntry Propose(PayloadKind kind, ReadOnlySpan<byte> payload)
+    /// <summary>Appends a new entry (leader only); persisting it (and shipping it to followers) is in the next Ready.</summary>
+    public ProposalId Propose(PayloadKind kind, ReadOnlySpan<byte> payload)
     {
         Invariant.That(_leader is not null, "only the leader assigns LSNs");
-        return _leader.Propose(kind, payload);
+        return IdOf(_leader.Propose(kind, payload).Lsn);
     }
 
     /// <summary>Appends new cluster settings (leader only); they apply from this entry on.</summary>
-    public LogEntry ProposeSettings(ClusterSettings settings) => Propose(PayloadKind.ClusterConfig, settings.Encode());
+    public ProposalId ProposeSettings(ClusterSettings settings) => Propose(PayloadKind.ClusterConfig, settings.Encode());
+
+    /// <summary>
+    /// Changes the cluster settings (leader only) by appending them to the log. Done once stored
+    /// locally (not waiting for followers: the change may be the one that stops waiting for them).
+    /// </summary>
+    public ControlResult ChangeSettings(Func<ClusterSettings, ClusterSettings> change)
+    {
+        if (_leader is null)
+        {
+            return ControlResult.NotLeader;
+        }
+        ProposeSettings(change(Settings));
+        return ControlResult.Done;
+    }
+
+    /// <summary>A message from a peer, decoded with this family's codec; bad input is refused with a warning notice.</summary>
+    public void Step(Envelope message)
+    {
+        PeerMessage decoded;
+        try
+        {
+            decoded = PeerMessageCodec.Decode(message.Bytes);
+        }
+        catch (CorruptDataException e)
+        {
+            Pending.Notices.Add(new LogNotice($"refused a {Family} message from {message.From}: {e.Message}", Warning: true));
+            return;
+        }
+        if (decoded.From != message.From)
+        {
+            Pending.Notices.Add(new LogNotice($"refused a message that claims to come from {decoded.From} but arrived from {message.From}", Warning: true));
+            return;
+        }
+        Step(decoded);
+    }
 
     public void Step(PeerMessage message)
     {
@@ -186,6 +240,7 @@ public sealed class ReplicationCore
         {
             NowMs = nowMs;
         }
+        Lease.OnTick(NowMs);
         if (_leader is not null)
         {
             _leader.Tick();
@@ -202,7 +257,7 @@ public sealed class ReplicationCore
     /// The host appended and applied every entry up to <paramref name="lsn"/>; with
     /// <paramref name="synced"/>, they are also on stable storage.
     /// </summary>
-    public void OnAppended(Lsn lsn, bool synced = false)
+    public void OnAppended(Lsn lsn, bool synced)
     {
         Invariant.That(lsn >= Appended && lsn <= History.Last.Lsn, "appends complete in order, within the log");
         Appended = lsn;
@@ -220,12 +275,16 @@ public sealed class ReplicationCore
         }
     }
 
-    /// <summary>The host truncated the log after <paramref name="keepThrough"/>; <paramref name="settings"/> are the latest at or before it.</summary>
-    public void OnTruncated(Lsn keepThrough, ClusterSettings settings, Lsn settingsLsn)
+    /// <summary>The host truncated the log after <paramref name="keepThrough"/>; <paramref name="config"/> is the latest settings entry at or before it.</summary>
+    public void OnTruncated(Lsn keepThrough, ConfigEntry? config)
     {
         Appended = Lsn.Min(Appended, keepThrough);
         Flushed = Lsn.Min(Flushed, keepThrough);
-        ApplySettings(settings, settingsLsn);
+        var (settings, at) = SettingsOf(config, Cluster);
+        if (at != SettingsLsn)
+        {
+            ApplySettings(settings, at);
+        }
         _follower.OnTruncated();
     }
 
@@ -244,8 +303,8 @@ public sealed class ReplicationCore
     }
 
     /// <summary>Entries the host read from storage for a <see cref="LogReadRequest"/> (empty: no longer there).</summary>
-    public void OnLogRead(NodeId follower, Lsn from, IReadOnlyList<LogEntry> entries) =>
-        _leader?.OnLogRead(follower, from, entries);
+    public void OnLogRead(LogReadRequest request, IReadOnlyList<LogEntry> entries) =>
+        _leader?.OnLogRead(request.Follower, request.From, entries);
 
     /// <summary>The host took a snapshot at <paramref name="position"/> for <paramref name="follower"/> to load.</summary>
     public void OnSnapshotTaken(NodeId follower, LogPosition position) => _leader?.OnSnapshotTaken(follower, position);
@@ -266,28 +325,28 @@ public sealed class ReplicationCore
     /// <summary>
     /// Manual failover (leader only): pause writes, wait until <paramref name="target"/> has every
     /// entry, tell it to stand for election, and step down when it wins — or give up after
-    /// <paramref name="timeoutMs"/>. Returns an error, or null when started.
+    /// <paramref name="timeoutMs"/>.
     /// </summary>
-    public string? TransferLeadership(NodeId target, long timeoutMs) =>
-        _leader is null ? NotLeaderError() : _leader.BeginTransfer(target, timeoutMs);
+    public ControlResult TransferLeadership(NodeId target, long timeoutMs) =>
+        _leader is null ? ControlResult.NotLeader : _leader.BeginTransfer(target, timeoutMs);
 
     /// <summary>Stops a manual failover that has not handed over yet; writes resume.</summary>
-    public string? AbortTransfer() =>
-        _leader is null ? "ERR No failover in progress." : _leader.AbortTransfer();
+    public ControlResult AbortTransfer() =>
+        _leader is null ? ControlResult.NoTransfer : _leader.AbortTransfer();
 
     /// <summary>Stands for election now (an operator's manual failover when the leader is gone).</summary>
-    public string? ElectSelf()
+    public ControlResult ElectSelf()
     {
         if (_leader is not null)
         {
-            return "ERR this node is already the leader";
+            return ControlResult.AlreadyLeader;
         }
         if (!IsVoter)
         {
-            return "ERR only a voting member can stand for election";
+            return ControlResult.NotVoter;
         }
         _campaign.Begin(preVote: false, transfer: true);
-        return null;
+        return ControlResult.Done;
     }
 
     /// <summary>
@@ -307,22 +366,47 @@ public sealed class ReplicationCore
     /// <summary>The commit timestamp of a recent entry, if it is still in the entry cache.</summary>
     public HlcTimestamp? EntryTimestamp(Lsn lsn) => Cache.Get(lsn)?.Timestamp;
 
+    /// <summary>
+    /// Hands over everything decided since the last call. A leader first ships the entries
+    /// proposed since then to its streaming followers, so its own append and the AppendEntries
+    /// for the same entries leave in one Ready (the host stores before it sends); writes
+    /// acknowledged since the last Ready complete before anything else in it.
+    /// </summary>
     public Ready TakeReady()
     {
+        _leader?.ShipPending();
         var ready = Pending;
-        ready.AckedLsn = AckedLsn;
-        _ackedReported = ready.AckedLsn;
+        var acked = AckedLsn;
+        if (_leader is not null && acked > _ackedReported)
+        {
+            ready.Completions.Insert(0, new ProposalCompletion(IdOf(acked), Committed.Instance));
+        }
+        _ackedReported = _leader is null ? Lsn.Zero : acked;
         Pending = new Ready();
         return ready;
     }
+
+    public int ReplicasHolding(Lsn lsn) => Followers.Count(f => f.State == FollowerState.Replicating && f.Match >= lsn);
+
+    public NodeStatus Describe() => NodeStatusBuilder.Build(this);
+
+    public int StatusFingerprint =>
+        HashCode.Combine(Role, Epoch, Leader, Admission, Acks?.IsDegraded, Acks?.Degradations, Acks?.TimedOutWrites, SettingsLsn);
+
+    /// <summary>Single-leader numbers proposals by their LSN.</summary>
+    internal static ProposalId IdOf(Lsn lsn) => new(lsn.Value, lsn);
+
+    /// <summary>The check-quorum lease of this node (used while it leads).</summary>
+    internal CheckQuorumLease Lease { get; }
 
     /// <summary>The (epoch, LSN) of a position in the local log.</summary>
     public LogPosition PositionOf(Lsn lsn) =>
         new(History.EpochAt(lsn) ?? Epoch.Zero, lsn);
 
-    internal void Send(PeerMessage message) => Pending.Messages.Add(message);
+    internal void Send(PeerMessage message) =>
+        Pending.Messages.Add(new Envelope(Self, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message)));
 
-    internal void Notice(string text) => Pending.Notices.Add(text);
+    internal void Notice(string text) => Pending.Notices.Add(new LogNotice(text));
 
     /// <summary>Records a vote; it is persisted before the answer leaves.</summary>
     internal void VoteFor(NodeId candidate)
@@ -353,12 +437,13 @@ public sealed class ReplicationCore
         TimesElected++;
         Notice($"{Self} elected leader of epoch {Epoch}; its log ends at {History.Last}");
         _timer.Stop();
+        LastStepDownReason = null;
         _leader = new LeaderRole(this);
         _leader.Start();
     }
 
-    /// <summary>Becomes (or stays) a follower in <paramref name="epoch"/>; a leader steps down.</summary>
-    internal void BecomeFollower(Epoch epoch, NodeId? leader)
+    /// <summary>Becomes (or stays) a follower in <paramref name="epoch"/>; a leader steps down (for <paramref name="reason"/>, else a newer epoch).</summary>
+    internal void BecomeFollower(Epoch epoch, NodeId? leader, StepDownReason? reason = null)
     {
         if (epoch > Epoch)
         {
@@ -368,12 +453,12 @@ public sealed class ReplicationCore
         }
         if (_leader is not null)
         {
-            _leader = null;
-            Pending.SteppedDown = true;
+            StopLeading(leader, reason ?? NewerEpoch.Instance);
         }
         if (leader is not null && leader != Leader)
         {
             Notice($"following {leader} in epoch {Epoch}");
+            LastStepDownReason = null; // a leader is known again: the reason no longer explains anything
         }
         Role = NodeRole.Follower;
         Leader = leader;
@@ -385,14 +470,27 @@ public sealed class ReplicationCore
     }
 
     /// <summary>The leader lost its lease (no majority heard from): it stops leading and says why.</summary>
-    internal void StepDown(string reason)
-    {
-        LastStepDownReason = reason;
-        BecomeFollower(Epoch, null);
-    }
+    internal void StepDown(StepDownReason reason) => BecomeFollower(Epoch, null, reason);
 
-    /// <summary>Why this node last stopped leading.</summary>
-    public string? LastStepDownReason { get; private set; }
+    /// <summary>
+    /// Why this node last stopped leading, while no leader is known since: a handover says so, a
+    /// lost lease says so, and the reason is forgotten once a leader is known again (a later
+    /// refusal never repeats a stale one).
+    /// </summary>
+    public StepDownReason? LastStepDownReason { get; private set; }
+
+    /// <summary>
+    /// Every write waiting on this leader's acknowledgement learns that it may or may not have
+    /// been applied (the new leader decides); then the leader role ends.
+    /// </summary>
+    private void StopLeading(NodeId? newLeader, StepDownReason reason)
+    {
+        var handedOver = _leader!.Transfer is { HandedOver: true } transfer ? new HandedOver(transfer.Target) : null;
+        LastStepDownReason = handedOver ?? reason;
+        _leader = null;
+        Pending.Completions.Add(new ProposalCompletion(ProposalId.All, new LeadershipLost(newLeader, Epoch, LastStepDownReason, MayHaveApplied: true)));
+        Pending.Notices.Add(new StoppedLeading(LastStepDownReason));
+    }
 
     internal void ResetElectionTimer()
     {
@@ -430,8 +528,8 @@ public sealed class ReplicationCore
         _leader is not null
         || (Leader is not null && Link.LastHeardAtMs >= 0 && NowMs - Link.LastHeardAtMs < Options.ElectionTimeoutMs);
 
-    /// <summary>Queues entries for the host to append, extending the local log now.</summary>
-    internal void QueueAppend(IReadOnlyList<LogEntry> entries, bool sync = false)
+    /// <summary>Queues entries for the host to append, extending the local log now; <paramref name="proposed"/>: created here.</summary>
+    internal void QueueAppend(IReadOnlyList<LogEntry> entries, bool proposed, bool sync = false)
     {
         foreach (var entry in entries)
         {
@@ -443,14 +541,14 @@ public sealed class ReplicationCore
                 ApplySettings(ClusterSettings.Decode(entry.Payload.Span), entry.Lsn);
             }
         }
-        if (Pending.LogOperations.Count > 0 && Pending.LogOperations[^1] is AppendOperation previous)
+        if (Pending.LogOperations.Count > 0 && Pending.LogOperations[^1] is AppendOperation previous && previous.Proposed == proposed)
         {
             previous.Entries.AddRange(entries);
             previous.Sync |= sync;
         }
         else
         {
-            Pending.LogOperations.Add(new AppendOperation([.. entries]) { Sync = sync });
+            Pending.LogOperations.Add(new AppendOperation([.. entries], proposed) { Sync = sync });
         }
     }
 
@@ -526,12 +624,15 @@ public sealed class ReplicationCore
 
     private static bool IsFromLeader(PeerMessage message) => message is AppendEntries or TruncateLog or InstallSnapshot or TimeoutNow;
 
-    private string NotLeaderError() =>
-        Leader is { } leader
-            ? $"READONLY You can't write against a read only replica (the leader is {leader})."
-            : LastStepDownReason is { } reason
-                ? $"TRYAGAIN no leader: {reason}"
-                : "TRYAGAIN no leader is known yet (an election may be under way); retry";
+    private ProposalOutcome NotLeaderOutcome() =>
+        Leader is { } leader ? new NotLeader(leader, Epoch) : new NoLeader(Epoch, LastStepDownReason);
+
+    /// <summary>The settings a configuration entry holds, or the bootstrap ones when the log has none.</summary>
+    private static (ClusterSettings, Lsn) SettingsOf(ConfigEntry? config, ClusterConfig cluster) =>
+        config is { } entry ? (ClusterSettings.Decode(entry.Payload.Span), entry.Lsn) : (cluster.BootstrapSettings(), Lsn.Zero);
+
+    private static Dictionary<NodeId, string> PeerAddresses(ClusterSettings settings) =>
+        settings.Members.ToDictionary(m => m.Id, m => m.PeerAddress);
 
     /// <summary>Settings take effect as soon as their entry is in the log (as Raft does with configurations).</summary>
     private void ApplySettings(ClusterSettings settings, Lsn at)
@@ -539,5 +640,7 @@ public sealed class ReplicationCore
         Settings = settings;
         SettingsLsn = at;
         _leader?.OnSettingsChanged();
+        Notice($"cluster settings now: {string.Join(", ", settings.Members.Select(m => $"{m.Id} ({m.Role.ToString().ToLowerInvariant()})"))}; acknowledgement {settings.Ack}");
+        Pending.Notices.Add(new PeersChanged(PeerAddresses(settings)));
     }
 }

@@ -2,9 +2,8 @@ using System.Buffers;
 using System.Text;
 using Chorus.Core;
 using Chorus.Core.Encoding;
-using Chorus.Replication.Election;
+using Chorus.Replication;
 using Chorus.Replication.Log;
-using Chorus.Replication.Membership;
 using Chorus.Storage;
 
 namespace Chorus.Node;
@@ -13,7 +12,7 @@ namespace Chorus.Node;
 /// A node's durable metadata: who it is, its epoch, where its log ends (which is also the last
 /// applied position: entries are appended and applied in one batch) and its epoch history.
 /// </summary>
-internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosition Applied, EpochHistory History, (ClusterSettings Settings, Lsn At)? Settings)
+internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosition Applied, EpochHistory History, ConfigEntry? Config)
 {
     /// <summary>Loads the metadata, or initialises it for a new node. Refuses another node's data.</summary>
     public static NodeMetadata LoadOrCreate(IStorageEngine storage, NodeId self)
@@ -35,22 +34,25 @@ internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosit
         var votedFor = storage.Get(StorageColumn.Meta, MetaKeys.VotedFor) is { Length: > 0 } vote ? new NodeId(Encoding.ASCII.GetString(vote)) : (NodeId?)null;
         var applied = ReadPosition(storage.Get(StorageColumn.Meta, MetaKeys.Applied));
         var history = ReadHistory(storage.Get(StorageColumn.Meta, MetaKeys.EpochHistory), applied);
-        return new NodeMetadata(self, new HardState(epoch, votedFor), applied, history, ReadSettings(storage.Get(StorageColumn.Meta, MetaKeys.ClusterSettings)));
+        return new NodeMetadata(self, new HardState(epoch, votedFor), applied, history, ReadConfig(storage.Get(StorageColumn.Meta, MetaKeys.ClusterSettings)));
     }
 
-    /// <summary>The latest cluster settings in the log, and the LSN of their entry (written with that entry).</summary>
-    public static void WriteSettings(IStorageBatch batch, ClusterSettings settings, Lsn at)
+    /// <summary>
+    /// The latest configuration entry in the log — its LSN and payload, stored opaquely (the family
+    /// decodes it) — written in the batch that appends that entry.
+    /// </summary>
+    public static void WriteConfig(IStorageBatch batch, ConfigEntry config)
     {
         var output = new ArrayBufferWriter<byte>(128);
         var writer = new ByteWriter(output);
-        writer.WriteVarUInt(at.Value);
-        writer.WriteLengthPrefixed(settings.Encode());
+        writer.WriteVarUInt(config.Lsn.Value);
+        writer.WriteLengthPrefixed(config.Payload.Span);
         batch.Put(StorageColumn.Meta, MetaKeys.ClusterSettings, output.WrittenSpan);
     }
 
-    public static void DeleteSettings(IStorageBatch batch) => batch.Delete(StorageColumn.Meta, MetaKeys.ClusterSettings);
+    public static void DeleteConfig(IStorageBatch batch) => batch.Delete(StorageColumn.Meta, MetaKeys.ClusterSettings);
 
-    private static (ClusterSettings, Lsn)? ReadSettings(byte[]? bytes)
+    private static ConfigEntry? ReadConfig(byte[]? bytes)
     {
         if (bytes is null)
         {
@@ -58,7 +60,7 @@ internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosit
         }
         var reader = new ByteReader(bytes);
         var at = new Lsn(reader.ReadVarUInt());
-        return (ClusterSettings.Decode(reader.ReadLengthPrefixed()), at);
+        return new ConfigEntry(at, reader.ReadLengthPrefixed().ToArray());
     }
 
     /// <summary>The epoch and the vote cast in it: what keeps elections safe across crashes.</summary>

@@ -1,11 +1,10 @@
-using Chorus.Replication.SingleLeader;
 
-namespace Chorus.Node;
+namespace Chorus.Replication.SingleLeader;
 
 /// <summary>Builds a <see cref="NodeStatus"/> from the core's state (on the node's loop).</summary>
 internal static class NodeStatusBuilder
 {
-    public static NodeStatus Build(ReplicationCore core)
+    public static NodeStatus Build(SingleLeaderCore core)
     {
         var last = core.History.Last;
         var followers = core.Followers
@@ -26,11 +25,15 @@ internal static class NodeStatusBuilder
             .ToArray();
         var acks = core.Acks is { } a ? new AckStatus(a.IsDegraded, a.DegradedSinceMs, a.Degradations, a.TimedOutWrites) : null;
         return new NodeStatus(core.Self, core.Role, core.Leader, core.Epoch, last, core.Flushed, core.NowMs, followers, LinkStatus(core), core.Settings, core.AckedLsn, acks, core.History.Base.Lsn,
-            new ElectionStatus(core.VotedFor, core.ElectionsStarted, core.TimesElected, core.LastStepDownReason, core.Transfer?.State ?? "no-failover", core.Transfer?.Target));
+            new ElectionStatus(core.VotedFor, core.ElectionsStarted, core.TimesElected, core.LastStepDownReason, core.Transfer?.State ?? "no-failover", core.Transfer?.Target))
+        {
+            Admission = core.Admission,
+            Fingerprint = core.StatusFingerprint,
+        };
     }
 
     /// <summary>How long ago the leader committed the oldest entry the follower has not applied.</summary>
-    private static long LagMs(ReplicationCore core, Core.Lsn match)
+    private static long LagMs(SingleLeaderCore core, Core.Lsn match)
     {
         if (match >= core.History.Last.Lsn)
         {
@@ -40,7 +43,7 @@ internal static class NodeStatusBuilder
         return oldestMissing is { } timestamp ? Math.Max(0, core.NowMs - timestamp.PhysicalMs) : -1;
     }
 
-    private static LeaderLinkStatus? LinkStatus(ReplicationCore core)
+    private static LeaderLinkStatus? LinkStatus(SingleLeaderCore core)
     {
         if (core.Role == Replication.NodeRole.Leader)
         {
