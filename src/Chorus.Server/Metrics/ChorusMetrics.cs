@@ -33,6 +33,7 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableGauge("chorus_leader_lag_entries", () => (long)(node.Driver.Status.Link?.LagEntries ?? 0), "{entries}", "On a follower: entries behind the leader");
         _meter.CreateObservableGauge("chorus_connected_clients", () => node.Clients.Count, description: "Open client connections");
         _meter.CreateObservableCounter("chorus_commands_total", () => node.Stats.CommandsProcessed, description: "Commands processed");
+        _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Stats.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
         _meter.CreateObservableCounter("chorus_error_replies_total", () => node.Stats.ErrorReplies, description: "Error replies sent");
     }
 

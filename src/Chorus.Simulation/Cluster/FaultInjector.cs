@@ -7,7 +7,7 @@ using Chorus.Simulation.Nodes;
 namespace Chorus.Simulation.Cluster;
 
 /// <summary>Carries out faults on the cluster, and repairs everything at the end of a run.</summary>
-internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, TraceLog trace)
+internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, SimRandom random, TraceLog trace)
 {
     public int Crashes { get; private set; }
 
@@ -58,6 +58,7 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Tra
         Apply(new StableFault());
         foreach (var node in cluster.Nodes)
         {
+            node.StarvedRoundGapUs = null;
             if (node.State == NodeState.Paused)
             {
                 Apply(new ResumeFault(node.Id.Value));
@@ -92,6 +93,9 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Tra
             case ResumeFault:
                 node.Resume();
                 break;
+            case StarveFault starve:
+                Starve(node, starve);
+                break;
             case SkewFault skew:
                 node.Clock.Skew(skew.OffsetMs * 1000);
                 Note(node, node.Clock.Describe(scheduler.NowUs));
@@ -100,6 +104,17 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Tra
                 node.Clock.Drift(drift.Ppm, scheduler.NowUs);
                 Note(node, node.Clock.Describe(scheduler.NowUs));
                 break;
+        }
+    }
+
+    /// <summary>Each round of a starved node is followed by a gap of up to the fault's maximum (uniform), drawn from the run's random source.</summary>
+    private void Starve(SimNode node, StarveFault starve)
+    {
+        var gapMaxUs = starve.GapMaxMs * 1000;
+        node.StarvedRoundGapUs = gapMaxUs <= 0 ? null : () => random.Between(gapMaxUs / 2, gapMaxUs + 1);
+        if (starve.ForMs is { } ms)
+        {
+            scheduler.After(ms * 1000, () => Apply(new StarveFault(node.Id.Value, 0)));
         }
     }
 

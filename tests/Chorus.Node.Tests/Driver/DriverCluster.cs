@@ -5,6 +5,7 @@ using Chorus.Core;
 using Chorus.Core.Messaging;
 using Chorus.Replication;
 using Chorus.Replication.Messages;
+using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
 using Chorus.Replication.SingleLeader;
 using Chorus.Resp;
@@ -24,8 +25,9 @@ internal sealed class DriverCluster
     private readonly Dictionary<NodeId, DriverNode> _nodes = [];
     private readonly List<PeerMessage> _inFlight = [];
 
-    public DriverCluster(int size, DurabilityPolicy durability = DurabilityPolicy.EverySecond, AckPolicy? ack = null, int electionTimeoutMs = 1000)
+    public DriverCluster(int size, DurabilityPolicy durability = DurabilityPolicy.EverySecond, AckPolicy? ack = null, int electionTimeoutMs = 1000, FailoverMode failover = FailoverMode.Auto)
     {
+        Failover = failover;
         Durability = durability;
         Ack = ack ?? AckPolicy.Default;
         ElectionTimeoutMs = electionTimeoutMs;
@@ -41,6 +43,8 @@ internal sealed class DriverCluster
     public AckPolicy Ack { get; }
 
     public int ElectionTimeoutMs { get; }
+
+    public FailoverMode Failover { get; }
 
     /// <summary>The node that leads now (n1 unless a failover happened).</summary>
     public string Leader => _nodes.Values.Where(n => n.Driver is { Status.Role: NodeRole.Leader }).Select(n => n.Id.Value).FirstOrDefault("n1");
@@ -66,7 +70,7 @@ internal sealed class DriverCluster
     public void Start(string id)
     {
         var node = this[id];
-        var cluster = new ClusterConfig(node.Id, Members[0], Members) { InitialAck = Ack };
+        var cluster = new ClusterConfig(node.Id, Members[0], Members) { InitialAck = Ack, InitialFailover = Failover };
         var family = new SingleLeaderFamily(new ReplicationOptions { ElectionTimeoutMs = ElectionTimeoutMs }, cluster, $"127.0.0.1:{id}");
         var options = new NodeDriverOptions(node.Id, family)
         {
