@@ -1,7 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication.Messages;
-using Chorus.Replication.SingleLeader;
+using Chorus.Replication.Progress;
 
 namespace Chorus.Replication.Tests;
 

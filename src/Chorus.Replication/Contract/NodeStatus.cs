@@ -1,6 +1,6 @@
 using Chorus.Core;
+using Chorus.Replication.Progress;
 using Chorus.Replication.Membership;
-using Chorus.Replication.SingleLeader;
 
 namespace Chorus.Replication;
 

@@ -1,8 +1,7 @@
 using Chorus.Core;
-using Chorus.Core.Encoding;
+using Chorus.Replication.Progress;
 using Chorus.Core.Log;
 using Chorus.Core.Messaging;
-using Chorus.Replication.Election;
 using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
@@ -20,9 +19,13 @@ namespace Chorus.Replication.SingleLeader;
 public sealed class SingleLeaderCore : IReplicationCore
 {
     private readonly FollowerRole _follower;
-    private readonly Campaign _campaign;
-    private readonly ElectionTimer _timer;
+    private readonly ElectionDriver _elections;
+    private readonly PeerRouter _router;
+    private readonly RoleChanges _roles;
     private LeaderRole? _leader;
+
+    /// <summary>The leader role while this node leads.</summary>
+    internal LeaderRole? LeaderState => _leader;
     private Lsn _ackedReported;
 
     public SingleLeaderCore(ReplicationOptions options, ClusterConfig cluster, CoreStart start, string clientEndpoint = "")
@@ -49,10 +52,11 @@ public sealed class SingleLeaderCore : IReplicationCore
         Flushed = history.Last.Lsn;
         Cache = new EntryCache(options.EntryCacheBytesMax);
         (Settings, SettingsLsn) = settings;
-        _timer = new ElectionTimer(options, random);
-        Lease = new CheckQuorumLease(options);
         _follower = new FollowerRole(this);
-        _campaign = new Campaign(this);
+        _elections = new ElectionDriver(this, random);
+        _router = new PeerRouter(this, _elections, _follower);
+        _roles = new RoleChanges(this, _elections, _follower);
+        Lease = new CheckQuorumLease(options);
     }
 
     public ReplicationOptions Options { get; }
@@ -67,15 +71,15 @@ public sealed class SingleLeaderCore : IReplicationCore
     /// <summary>This node's RESP endpoint ("host:port"), announced to the leader.</summary>
     public string ClientEndpoint { get; }
 
-    public NodeRole Role { get; private set; } = NodeRole.Follower;
+    public NodeRole Role { get; internal set; } = NodeRole.Follower;
 
     /// <summary>The leader of the current epoch, once known (this node, when it leads).</summary>
-    public NodeId? Leader { get; private set; }
+    public NodeId? Leader { get; internal set; }
 
-    public Epoch Epoch { get; private set; }
+    public Epoch Epoch { get; internal set; }
 
     /// <summary>Whom this node voted for in <see cref="Epoch"/>.</summary>
-    public NodeId? VotedFor { get; private set; }
+    public NodeId? VotedFor { get; internal set; }
 
     /// <summary>The cluster settings in force: the latest ones in the local log.</summary>
     public ClusterSettings Settings { get; private set; }
@@ -97,10 +101,10 @@ public sealed class SingleLeaderCore : IReplicationCore
     public HybridLogicalClock Clock { get; } = new();
 
     /// <summary>Elections this node started (real ones, after a successful pre-vote).</summary>
-    public long ElectionsStarted { get; private set; }
+    public long ElectionsStarted { get; internal set; }
 
     /// <summary>Times this node became leader.</summary>
-    public long TimesElected { get; private set; }
+    public long TimesElected { get; internal set; }
 
     internal EntryCache Cache { get; }
 
@@ -144,18 +148,7 @@ public sealed class SingleLeaderCore : IReplicationCore
         NowMs = nowMs;
         Clock.Now(nowMs);
         _follower.Start();
-        if (Cluster.SelfIsPreferredLeader || Settings.Voters.Count() == 1)
-        {
-            _timer.FireAt(nowMs);
-        }
-        else if (MayCampaignOnTimeout)
-        {
-            _timer.ResetDeferring(nowMs);
-        }
-        else
-        {
-            _timer.Stop();
-        }
+        _elections.Start(nowMs);
         Pending.Notices.Add(new PeersChanged(PeerAddresses(Settings)));
     }
 
@@ -184,54 +177,9 @@ public sealed class SingleLeaderCore : IReplicationCore
     }
 
     /// <summary>A message from a peer, decoded with this family's codec; bad input is refused with a warning notice.</summary>
-    public void Step(Envelope message)
-    {
-        PeerMessage decoded;
-        try
-        {
-            decoded = PeerMessageCodec.Decode(message.Bytes);
-        }
-        catch (CorruptDataException e)
-        {
-            Pending.Notices.Add(new LogNotice($"refused a {Family} message from {message.From}: {e.Message}", Warning: true));
-            return;
-        }
-        if (decoded.From != message.From)
-        {
-            Pending.Notices.Add(new LogNotice($"refused a message that claims to come from {decoded.From} but arrived from {message.From}", Warning: true));
-            return;
-        }
-        Step(decoded);
-    }
+    public void Step(Envelope message) => _router.Step(message);
 
-    public void Step(PeerMessage message)
-    {
-        if (message.To != Self)
-        {
-            return;
-        }
-        switch (message)
-        {
-            case RequestVote { PreVote: true } preVote:
-                _campaign.OnPreVoteRequest(preVote);
-                return;
-            case VoteResponse { PreVote: true } preVoteResponse:
-                _campaign.OnResponse(preVoteResponse);
-                return;
-            case RequestVote vote when vote.Epoch > Epoch && !vote.Transfer && HeardFromLeaderRecently():
-                return; // leader stickiness: a healthy leader is not deposed by a node that lost touch
-        }
-        if (message.Epoch < Epoch)
-        {
-            RejectStale(message);
-            return;
-        }
-        if (message.Epoch > Epoch)
-        {
-            BecomeFollower(message.Epoch, IsFromLeader(message) ? message.From : null);
-        }
-        Dispatch(message);
-    }
+    public void Step(PeerMessage message) => _router.Step(message);
 
     /// <summary>Time has advanced; does whatever is due (heartbeats, retransmits, elections, ack timeouts).</summary>
     public void Tick(long nowMs)
@@ -247,10 +195,7 @@ public sealed class SingleLeaderCore : IReplicationCore
             return;
         }
         _follower.Tick();
-        if (_timer.HasExpired(NowMs))
-        {
-            OnElectionTimeout();
-        }
+        _elections.Tick(NowMs);
     }
 
     /// <summary>
@@ -345,7 +290,7 @@ public sealed class SingleLeaderCore : IReplicationCore
         {
             return ControlResult.NotVoter;
         }
-        _campaign.Begin(preVote: false, transfer: true);
+        _elections.Campaign.Begin(preVote: false, transfer: true);
         return ControlResult.Done;
     }
 
@@ -408,125 +353,36 @@ public sealed class SingleLeaderCore : IReplicationCore
 
     internal void Notice(string text) => Pending.Notices.Add(new LogNotice(text));
 
-    /// <summary>Records a vote; it is persisted before the answer leaves.</summary>
-    internal void VoteFor(NodeId candidate)
-    {
-        VotedFor = candidate;
-        Pending.HardState = new HardState(Epoch, VotedFor);
-    }
-
-    /// <summary>A new epoch in which this node votes for itself (a real election).</summary>
-    internal void StartEpochAsCandidate()
-    {
-        Epoch = Epoch.Next;
-        VotedFor = Self;
-        Leader = null;
-        Role = NodeRole.Candidate;
-        ElectionsStarted++;
-        Notice($"{Self} stands for election in epoch {Epoch} with its log ending at {History.Last}");
-        Pending.HardState = new HardState(Epoch, VotedFor);
-    }
-
-    internal void EnterCandidacy() => Role = NodeRole.Candidate;
-
-    internal void BecomeLeader()
-    {
-        Invariant.That(VotedFor == Self || Settings.Voters.Count() == 1, "a leader voted for itself in its epoch");
-        Role = NodeRole.Leader;
-        Leader = Self;
-        TimesElected++;
-        Notice($"{Self} elected leader of epoch {Epoch}; its log ends at {History.Last}");
-        _timer.Stop();
-        LastStepDownReason = null;
-        _leader = new LeaderRole(this);
-        _leader.Start();
-    }
-
-    /// <summary>Becomes (or stays) a follower in <paramref name="epoch"/>; a leader steps down (for <paramref name="reason"/>, else a newer epoch).</summary>
-    internal void BecomeFollower(Epoch epoch, NodeId? leader, StepDownReason? reason = null)
-    {
-        if (epoch > Epoch)
-        {
-            Epoch = epoch;
-            VotedFor = null;
-            Pending.HardState = new HardState(Epoch, null);
-        }
-        if (_leader is not null)
-        {
-            StopLeading(leader, reason ?? NewerEpoch.Instance);
-        }
-        if (leader is not null && leader != Leader)
-        {
-            Notice($"following {leader} in epoch {Epoch}");
-            LastStepDownReason = null; // a leader is known again: the reason no longer explains anything
-        }
-        Role = NodeRole.Follower;
-        Leader = leader;
-        ResetElectionTimer();
-        if (leader is not null)
-        {
-            _follower.OnLeaderKnown();
-        }
-    }
-
-    /// <summary>The leader lost its lease (no majority heard from): it stops leading and says why.</summary>
-    internal void StepDown(StepDownReason reason) => BecomeFollower(Epoch, null, reason);
-
     /// <summary>
     /// Why this node last stopped leading, while no leader is known since: a handover says so, a
     /// lost lease says so, and the reason is forgotten once a leader is known again (a later
     /// refusal never repeats a stale one).
     /// </summary>
-    public StepDownReason? LastStepDownReason { get; private set; }
+    public StepDownReason? LastStepDownReason { get; internal set; }
 
-    /// <summary>
-    /// Every write waiting on this leader's acknowledgement learns that it may or may not have
-    /// been applied (the new leader decides); then the leader role ends.
-    /// </summary>
-    private void StopLeading(NodeId? newLeader, StepDownReason reason)
+    internal void VoteFor(NodeId candidate) => _roles.VoteFor(candidate);
+
+    internal bool HeardFromLeaderRecently() => _elections.HeardFromLeaderRecently();
+
+    internal void StartEpochAsCandidate() => _roles.StartEpochAsCandidate();
+
+    internal void EnterCandidacy() => Role = NodeRole.Candidate;
+
+    internal void BecomeLeader() => _leader = _roles.BecomeLeader();
+
+    /// <summary>The leader role exists before it starts (its first act is a proposal).</summary>
+    internal void LeaderStarting(LeaderRole leader) => _leader = leader;
+
+    /// <summary>Becomes (or stays) a follower in <paramref name="epoch"/>; a leader steps down (for <paramref name="reason"/>, else a newer epoch).</summary>
+    internal void BecomeFollower(Epoch epoch, NodeId? leader, StepDownReason? reason = null)
     {
-        var handedOver = _leader!.Transfer is { HandedOver: true } transfer ? new HandedOver(transfer.Target) : null;
-        LastStepDownReason = handedOver ?? reason;
+        var wasLeading = _leader;
         _leader = null;
-        Pending.Completions.Add(new ProposalCompletion(ProposalId.All, new LeadershipLost(newLeader, Epoch, LastStepDownReason, MayHaveApplied: true)));
-        Pending.Notices.Add(new StoppedLeading(LastStepDownReason));
+        _roles.BecomeFollower(epoch, leader, wasLeading, reason);
     }
 
-    internal void ResetElectionTimer()
-    {
-        if (PreferredWithoutLeader)
-        {
-            _timer.ResetEager(NowMs);
-        }
-        else if (MayCampaignOnTimeout)
-        {
-            _timer.Reset(NowMs);
-        }
-        else
-        {
-            _timer.Stop();
-        }
-    }
-
-    /// <summary>Re-arms the timer after a campaign step (the preferred leader retries sooner while no leader exists).</summary>
-    internal void ArmElectionTimer()
-    {
-        if (PreferredWithoutLeader)
-        {
-            _timer.ResetEager(NowMs);
-        }
-        else
-        {
-            _timer.Reset(NowMs);
-        }
-    }
-
-    private bool PreferredWithoutLeader => Cluster.SelfIsPreferredLeader && Leader is null && IsVoter;
-
-    /// <summary>Whether the last leader was heard from within an election timeout (leader stickiness).</summary>
-    internal bool HeardFromLeaderRecently() =>
-        _leader is not null
-        || (Leader is not null && Link.LastHeardAtMs >= 0 && NowMs - Link.LastHeardAtMs < Options.ElectionTimeoutMs);
+    /// <summary>The leader lost its lease (no majority heard from): it stops leading and says why.</summary>
+    internal void StepDown(StepDownReason reason) => BecomeFollower(Epoch, null, reason);
 
     /// <summary>Queues entries for the host to append, extending the local log now; <paramref name="proposed"/>: created here.</summary>
     internal void QueueAppend(IReadOnlyList<LogEntry> entries, bool proposed, bool sync = false)
@@ -558,71 +414,6 @@ public sealed class SingleLeaderCore : IReplicationCore
         Cache.TruncateAfter(keepThrough);
         Pending.LogOperations.Add(new TruncateOperation(keepThrough));
     }
-
-    private bool MayCampaignOnTimeout => IsVoter && Settings.Failover == FailoverMode.Auto;
-
-    private void OnElectionTimeout()
-    {
-        if (IsVoter && (MayCampaignOnTimeout || PreferredWithoutLeader))
-        {
-            _campaign.Begin(preVote: true, transfer: false);
-        }
-        else
-        {
-            _timer.Stop();
-        }
-    }
-
-    private void Dispatch(PeerMessage message)
-    {
-        switch (message)
-        {
-            case RequestVote vote:
-                _campaign.OnVoteRequest(vote);
-                break;
-            case VoteResponse response:
-                _campaign.OnResponse(response);
-                break;
-            case TimeoutNow when _leader is null && message.From == Leader:
-                _campaign.Begin(preVote: false, transfer: true);
-                break;
-            case AppendEntries or TruncateLog or InstallSnapshot:
-                FromLeader(message);
-                break;
-            case Subscribe or AppendResponse:
-                _leader?.Step(message);
-                break;
-        }
-    }
-
-    /// <summary>Only the leader of an epoch sends these; two leaders in one epoch would be a safety bug.</summary>
-    private void FromLeader(PeerMessage message)
-    {
-        Invariant.That(_leader is null, $"two leaders in epoch {Epoch}: {Self} and {message.From}");
-        if (Leader is null || Role == NodeRole.Candidate)
-        {
-            BecomeFollower(Epoch, message.From);
-        }
-        Invariant.That(Leader == message.From, $"two leaders in epoch {Epoch}: {Leader} and {message.From}");
-        ResetElectionTimer();
-        _follower.Step(message);
-    }
-
-    /// <summary>Tell a node from an older epoch about the newer one, so a stale leader or candidate steps down.</summary>
-    private void RejectStale(PeerMessage message)
-    {
-        switch (message)
-        {
-            case RequestVote vote:
-                Send(new VoteResponse(Self, vote.From, Epoch, Granted: false, PreVote: false));
-                break;
-            case AppendEntries or TruncateLog or InstallSnapshot or TimeoutNow:
-                Send(new AppendResponse(Self, message.From, Epoch, PositionOf(Appended), Flushed, History.Last.Lsn));
-                break;
-        }
-    }
-
-    private static bool IsFromLeader(PeerMessage message) => message is AppendEntries or TruncateLog or InstallSnapshot or TimeoutNow;
 
     private ProposalOutcome NotLeaderOutcome() =>
         Leader is { } leader ? new NotLeader(leader, Epoch) : new NoLeader(Epoch, LastStepDownReason);

@@ -44,7 +44,7 @@ internal static class FailoverCommand
             return;
         }
         var target = host is null
-            ? status.Followers.Where(f => f.Role == Replication.Membership.MemberRole.Voter && f.State == Replication.SingleLeader.FollowerState.Replicating)
+            ? status.Followers.Where(f => f.Role == Replication.Membership.MemberRole.Voter && f.State == Replication.Progress.FollowerState.Replicating)
                 .OrderByDescending(f => f.Match.Value).Select(f => (Core.NodeId?)f.Id).FirstOrDefault()
             : status.Followers.Where(f => Matches(f.ClientEndpoint, host, port) || Matches(status.Settings.Find(f.Id)?.ClientEndpoint, host, port))
                 .Select(f => (Core.NodeId?)f.Id).FirstOrDefault();

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Chorus.Replication;
 using Chorus.Replication.Quorum;
-using Chorus.Replication.SingleLeader;
+using Chorus.Replication.Progress;
 using Chorus.Storage;
 
 namespace Chorus.Server.Commands;

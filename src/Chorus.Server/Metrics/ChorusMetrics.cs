@@ -24,7 +24,7 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableGauge("chorus_follower_lag_ms", () => FollowerMeasurements(node, f => f.LagMs), "ms", "Age of the oldest entry the follower has not applied");
         _meter.CreateObservableGauge("chorus_follower_match_lsn", () => FollowerMeasurements(node, f => (long)f.Match.Value), description: "Last LSN the follower has applied");
         _meter.CreateObservableGauge("chorus_follower_ack_latency_ms", () => FollowerMeasurements(node, f => (long)Math.Round(f.AckLatencyMs)), "ms", "Smoothed time from commit on the leader to the follower's confirmation");
-        _meter.CreateObservableGauge("chorus_follower_connected", () => FollowerMeasurements(node, f => f.State == Replication.SingleLeader.FollowerState.Replicating ? 1 : 0), description: "1 while the follower is streaming");
+        _meter.CreateObservableGauge("chorus_follower_connected", () => FollowerMeasurements(node, f => f.State == Replication.Progress.FollowerState.Replicating ? 1 : 0), description: "1 while the follower is streaming");
         _meter.CreateObservableGauge("chorus_ack_degraded", () => node.Driver.Status.Acks?.IsDegraded == true ? 1 : 0, description: "1 while the leader acknowledges as async because followers did not confirm in time");
         _meter.CreateObservableCounter("chorus_ack_timed_out_writes_total", () => node.Driver.Status.Acks?.TimedOutWrites ?? 0, description: "Writes failed with NOREPLICAS (not confirmed in time)");
         _meter.CreateObservableCounter("chorus_rollbacks_total", () => node.Driver.Rollbacks, description: "Divergent log suffixes rolled back after a failover (each written to a rollback file)");

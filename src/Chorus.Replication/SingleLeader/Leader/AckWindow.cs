@@ -1,7 +1,8 @@
 using Chorus.Core;
-using Chorus.Replication.SingleLeader;
+using Chorus.Replication.Progress;
+using Chorus.Replication.Quorum;
 
-namespace Chorus.Replication.Quorum;
+namespace Chorus.Replication.SingleLeader;
 
 /// <summary>
 /// Decides, on the leader, which writes may be acknowledged under the cluster's
@@ -21,7 +22,7 @@ internal sealed class AckWindow(SingleLeaderCore core)
     public Lsn AckedLsn(IEnumerable<FollowerProgress> voters) =>
         !Policy.WaitsForFollowers || State.IsDegraded
             ? core.Appended
-            : Lsn.Min(core.Appended, AckTracker.QuorumLsn(Policy, voters));
+            : Lsn.Min(core.Appended, AckTracker.QuorumLsn(Policy, voters.Select(f => f.ConfirmedAt(Policy.Level))));
 
     /// <summary>Like Redis's min-replicas-to-write: refuse a write up front rather than fail it later.</summary>
     public bool WritesRefused(IEnumerable<FollowerProgress> voters)
@@ -42,7 +43,7 @@ internal sealed class AckWindow(SingleLeaderCore core)
             State.IsDegraded = false;
             return;
         }
-        var quorum = AckTracker.QuorumLsn(Policy, voters);
+        var quorum = AckTracker.QuorumLsn(Policy, voters.Select(f => f.ConfirmedAt(Policy.Level)));
         if (State.IsDegraded)
         {
             TryRecover(quorum);
@@ -67,7 +68,7 @@ internal sealed class AckWindow(SingleLeaderCore core)
     /// <summary>Updates the follower's ack latency; a degraded leader may recover.</summary>
     public void ObserveConfirmation(FollowerProgress follower, Lsn confirmedBefore)
     {
-        var confirmed = AckTracker.Confirmed(follower, Policy.Level);
+        var confirmed = follower.ConfirmedAt(Policy.Level);
         if (confirmed > confirmedBefore && core.EntryTimestamp(confirmed) is { } committed)
         {
             var latency = Math.Max(0, core.NowMs - committed.PhysicalMs);

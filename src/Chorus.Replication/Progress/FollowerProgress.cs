@@ -1,7 +1,8 @@
 using Chorus.Core;
 using Chorus.Replication.Membership;
+using Chorus.Replication.Quorum;
 
-namespace Chorus.Replication.SingleLeader;
+namespace Chorus.Replication.Progress;
 
 /// <summary>How far a leader believes one follower has got (etcd raft's Progress).</summary>
 public sealed class FollowerProgress(NodeId id, MemberRole role)
@@ -51,6 +52,14 @@ public sealed class FollowerProgress(NodeId id, MemberRole role)
 
     /// <summary>A log read is outstanding for this follower.</summary>
     internal bool ReadPending { get; set; }
+
+    /// <summary>The LSN the follower has confirmed at <paramref name="level"/>.</summary>
+    public Lsn ConfirmedAt(AckLevel level) => level switch
+    {
+        AckLevel.Received => Received,
+        AckLevel.Flushed => Flushed,
+        _ => Match,
+    };
 }
 
 public enum FollowerState

@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Replication.Progress;
 using Chorus.Core.Log;
 using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
@@ -14,12 +15,15 @@ internal sealed class LeaderRole
     private readonly Dictionary<NodeId, FollowerProgress> _followers = [];
     private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
     private readonly AckWindow _acks;
-    private readonly HashSet<NodeId> _promoting = [];
+    private readonly LearnerPromotion _promotion;
+    private readonly LeadershipHandover _handover;
 
     public LeaderRole(SingleLeaderCore core)
     {
         _core = core;
         _acks = new AckWindow(core);
+        _promotion = new LearnerPromotion(core);
+        _handover = new LeadershipHandover(core, Send);
         OnSettingsChanged();
     }
 
@@ -46,7 +50,7 @@ internal sealed class LeaderRole
     private IEnumerable<FollowerProgress> Voters => _followers.Values.Where(f => f.Role == MemberRole.Voter);
 
     /// <summary>A manual failover in progress, if any.</summary>
-    public LeadershipTransfer? Transfer { get; private set; }
+    public LeadershipTransfer? Transfer => _handover.Transfer;
 
     /// <summary>
     /// A new leader opens its epoch with an empty entry: it marks where the epoch starts in every
@@ -69,33 +73,12 @@ internal sealed class LeaderRole
 
     public ControlResult BeginTransfer(NodeId target, long timeoutMs)
     {
-        if (Transfer is not null)
-        {
-            return ControlResult.TransferInProgress;
-        }
-        if (target == _core.Self)
-        {
-            return ControlResult.AlreadyLeader;
-        }
-        if (!_followers.TryGetValue(target, out var follower) || follower.Role != MemberRole.Voter)
-        {
-            return ControlResult.TargetNotVotingFollower;
-        }
-        Transfer = new LeadershipTransfer(target, _core.NowMs + timeoutMs);
-        _core.Notice($"manual failover to {target} started: writes are paused until it hands over (at most {timeoutMs} ms)");
-        ContinueTransfer();
-        return ControlResult.Done;
+        var result = _handover.Begin(target, _followers.GetValueOrDefault(target)?.Role, timeoutMs);
+        _handover.Continue(_followers.GetValueOrDefault);
+        return result;
     }
 
-    public ControlResult AbortTransfer()
-    {
-        if (Transfer is null || Transfer.HandedOver)
-        {
-            return Transfer is null ? ControlResult.NoTransfer : ControlResult.AlreadyHandedOver;
-        }
-        Transfer = null;
-        return ControlResult.Done;
-    }
+    public ControlResult AbortTransfer() => _handover.Abort();
 
     public LogEntry Propose(PayloadKind kind, ReadOnlySpan<byte> payload)
     {
@@ -133,7 +116,7 @@ internal sealed class LeaderRole
                 existing.Role = member.Role;
                 if (member.Role == MemberRole.Voter)
                 {
-                    _promoting.Remove(member.Id);
+                    _promotion.Promoted(member.Id);
                 }
                 continue;
             }
@@ -194,8 +177,8 @@ internal sealed class LeaderRole
             }
         }
         _acks.Tick(Voters);
-        PromoteCaughtUpLearners();
-        ContinueTransfer();
+        _promotion.PromoteCaughtUp(_followers.Values);
+        _handover.Continue(_followers.GetValueOrDefault);
         CheckQuorum();
     }
 
@@ -206,45 +189,6 @@ internal sealed class LeaderRole
         if (lost is not null)
         {
             _core.StepDown(lost);
-        }
-    }
-
-    /// <summary>Hands over once the target holds every entry; gives up at the deadline.</summary>
-    private void ContinueTransfer()
-    {
-        if (Transfer is not { } transfer)
-        {
-            return;
-        }
-        if (_core.NowMs >= transfer.DeadlineMs)
-        {
-            Transfer = null; // the target did not catch up or win in time: writes resume here
-            return;
-        }
-        if (!transfer.HandedOver && _followers.TryGetValue(transfer.Target, out var target) && target.Match >= _core.History.Last.Lsn && _core.Appended >= _core.History.Last.Lsn)
-        {
-            transfer.HandedOver = true;
-            _core.Notice($"{transfer.Target} holds every entry: it is told to stand for election");
-            Send(target, new TimeoutNow(_core.Self, target.Id, _core.Epoch));
-        }
-    }
-
-    /// <summary>A learner that has caught up becomes a voter, through the log like every membership change.</summary>
-    private void PromoteCaughtUpLearners()
-    {
-        foreach (var learner in _followers.Values.Where(f => f.Role == MemberRole.Learner && f.State == FollowerState.Replicating))
-        {
-            var promotable = _core.Options.PromoteLagEntriesMax >= 0 && _core.History.Last.Lsn.DistanceFrom(learner.Match) <= (ulong)_core.Options.PromoteLagEntriesMax;
-            if (_promoting.Contains(learner.Id) || !promotable)
-            {
-                continue;
-            }
-            var member = _core.Settings.Find(learner.Id);
-            if (member is not null)
-            {
-                _promoting.Add(learner.Id);
-                _core.ProposeSettings(_core.Settings.WithMember(member with { Role = MemberRole.Voter }));
-            }
         }
     }
 
@@ -355,7 +299,7 @@ internal sealed class LeaderRole
         {
             return;
         }
-        var confirmedBefore = AckTracker.Confirmed(follower, _core.Settings.Ack.Level);
+        var confirmedBefore = follower.ConfirmedAt(_core.Settings.Ack.Level);
         if (response.Last.Lsn > follower.Match)
         {
             follower.Match = response.Last.Lsn;
