@@ -1,4 +1,6 @@
 using Chorus.Core;
+using Chorus.Node;
+using Chorus.Replication.SingleLeader;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Faults;
 using Chorus.Simulation.Network;
@@ -44,6 +46,9 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Sim
                 break;
             case StableFault:
                 cluster.Network.SetFlaky(null);
+                break;
+            case FailoverFault failover:
+                Failover(new NodeId(failover.Target));
                 break;
             default:
                 ApplyToNode(fault);
@@ -106,6 +111,21 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Sim
                 break;
         }
     }
+
+    /// <summary>FAILOVER TO the target, run by the operator on the node that leads now (nothing happens without one).</summary>
+    private void Failover(NodeId target)
+    {
+        if (cluster.CurrentLeader is not { } leader)
+        {
+            return;
+        }
+        var done = new TaskCompletionSource<string?>();
+        leader.Post(new AdminInput(core => ((SingleLeaderCore)core).TransferLeadership(target, FailoverTimeoutMs) is var result && result == ControlResult.Done ? null : result.ToString(), done));
+        Note(leader, $"operator: FAILOVER TO {target}");
+    }
+
+    /// <summary>As FAILOVER without TIMEOUT (Chorus.Server's default).</summary>
+    private const long FailoverTimeoutMs = 30_000;
 
     /// <summary>Each round of a starved node is followed by a gap of up to the fault's maximum (uniform), drawn from the run's random source.</summary>
     private void Starve(SimNode node, StarveFault starve)

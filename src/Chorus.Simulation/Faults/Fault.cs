@@ -78,6 +78,17 @@ public sealed record ResumeFault(string Node) : Fault
     public override IEnumerable<string> Nodes => [Node];
 }
 
+/// <summary>
+/// An operator's FAILOVER TO <paramref name="Target"/> (Redis 6.2) on whichever node leads: writes
+/// pause, the target catches up and is told to stand for election, the old leader steps down.
+/// </summary>
+public sealed record FailoverFault(string Target) : Fault
+{
+    public override string ToScript() => $"failover {Target}";
+
+    public override IEnumerable<string> Nodes => [Target];
+}
+
 /// <summary>Steps the node's clock to <paramref name="OffsetMs"/> away from true time.</summary>
 public sealed record SkewFault(string Node, long OffsetMs) : Fault
 {
