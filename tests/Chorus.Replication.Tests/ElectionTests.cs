@@ -197,6 +197,28 @@ public sealed class ElectionTests(ITestOutputHelper output)
         Assert.Equal(ControlResult.NotVoter, cluster.Core("n3").ElectSelf());
     }
 
+    /// The lease counts a learner's messages too: once promoted it is a voter the leader has heard
+    /// from, so promoting a learner never costs a leader its lease (a two-voter leader stepped down at the promotion).
+    [Fact]
+    public void Promoting_a_learner_does_not_cost_the_leader_its_lease()
+    {
+        var cluster = new CoreCluster(2, new ReplicationOptions { PromoteLagEntriesMax = -1 });
+        cluster.StartAll();
+        var leader = cluster.Core("n1");
+        leader.ProposeSettings(leader.Settings with
+        {
+            Members = [.. leader.Settings.Members.Select(m => m.Id.Value == "n2" ? m with { Role = MemberRole.Learner } : m)],
+        });
+        cluster.Settle(rounds: 15);
+        var epoch = leader.Epoch;
+
+        leader.ProposeSettings(leader.Settings.WithMember(leader.Settings.Find(new NodeId("n2"))! with { Role = MemberRole.Voter }));
+        cluster.Advance(cluster.Options.HeartbeatIntervalMs);
+
+        Assert.Equal(NodeRole.Leader, leader.Role);
+        Assert.Equal(epoch, leader.Epoch);
+    }
+
     /// The safety properties under random crashes, partitions and message loss (seeded).
     [Theory]
     [InlineData(1)]

@@ -132,10 +132,8 @@ internal sealed class LeaderRole
             return;
         }
         follower.LastHeardAtMs = _core.NowMs;
-        if (follower.Role == MemberRole.Voter)
-        {
-            _core.Lease.Heard(follower.Id, _core.NowMs);
-        }
+        // Learners too: a learner promoted to voter counts at once for what it was heard saying before.
+        _core.Lease.Heard(follower.Id, _core.NowMs);
         switch (message)
         {
             case Subscribe subscribe:
