@@ -6,7 +6,6 @@ using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
-using Chorus.Server.Hosting;
 
 namespace Chorus.Server.Commands;
 
@@ -54,9 +53,7 @@ internal static class ConfigCommand
             }
             changes.Add(change);
         }
-        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Node.Inbox.Post(new ChangeSettingsInput(settings => changes.Aggregate(settings, (current, change) => change(current)), completion));
-        if (await completion.Task is { } error)
+        if (await LeadershipControl.ChangeSettingsAsync(context.Node, settings => changes.Aggregate(settings, (current, change) => change(current))) is { } error)
         {
             reply.WriteError(error);
         }

@@ -78,7 +78,7 @@ internal static class HelloCommand
         reply.WriteBulkString("mode");
         reply.WriteBulkString("standalone");
         reply.WriteBulkString("role");
-        reply.WriteBulkString(context.Node.Driver.IsLeader ? "master" : "replica");
+        reply.WriteBulkString(context.Node.Driver.Status.Role == Replication.NodeRole.Leader ? "master" : "replica");
         reply.WriteBulkString("modules");
         reply.WriteArrayHeader(0);
     }

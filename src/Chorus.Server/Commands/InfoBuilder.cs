@@ -3,8 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Chorus.Replication;
 using Chorus.Replication.Quorum;
-using Chorus.Replication.SingleLeader;
-using Chorus.Server.Node;
+using Chorus.Replication.Progress;
 using Chorus.Storage;
 
 namespace Chorus.Server.Commands;
@@ -142,7 +141,7 @@ internal static class InfoBuilder
         Line(text, "chorus_failover_mode", status.Settings.Failover.ToString().ToLowerInvariant());
         if (status.Election.LastStepDownReason is { } reason)
         {
-            Line(text, "chorus_last_step_down", reason.Replace('\n', ' '));
+            Line(text, "chorus_last_step_down", reason.Describe().Replace('\n', ' '));
         }
         Line(text, "chorus_rollbacks", node.Driver.Rollbacks);
         Line(text, "chorus_rolled_back_entries", node.Driver.RolledBackEntries);

@@ -1,7 +1,7 @@
 using Chorus.Commands.Execution;
 using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Server.Resp;
 using Chorus.Storage;
 
@@ -44,11 +44,7 @@ internal sealed class NodeServices(
     public async ValueTask RefreshStatusAsync()
     {
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Inbox.Post(new AdminInput(driver =>
-        {
-            driver.RefreshStatus();
-            return null;
-        }, completion));
+        Inbox.Post(new RefreshStatusInput(completion));
         try
         {
             await completion.Task.WaitAsync(StatusRefreshTimeout).ConfigureAwait(false);

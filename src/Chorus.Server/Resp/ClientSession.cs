@@ -2,7 +2,7 @@ using System.Net;
 using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Resp;
-using Chorus.Server.Node;
+using Chorus.Node;
 
 namespace Chorus.Server.Resp;
 
