@@ -6,6 +6,7 @@ using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
+using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
 
 namespace Chorus.Server.Commands;
@@ -40,19 +41,40 @@ internal static class ConfigCommand
         }
     }
 
+    /// <summary>
+    /// Every parameter is checked before any is applied, as Redis does. This node's own limits
+    /// apply at once; cluster settings go through the log.
+    /// </summary>
     private static async ValueTask SetAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        var node = context.Node;
         var changes = new List<Func<ClusterSettings, ClusterSettings>>();
+        var limits = node.Limits;
         for (var i = 2; i < command.ArgumentCount; i += 2)
         {
             var name = Text(command[i]).ToLowerInvariant();
             var value = Text(command[i + 1]);
-            if (ClusterSetting(name, value) is not { } change)
+            var refusal = ClientLimitSettings.TrySet(ref limits, name, value) switch
             {
-                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {Unsupported(name, value)}");
+                null when ClusterSetting(name, value) is { } change => Add(changes, change),
+                null => Unsupported(name, value),
+                "" => null,
+                var invalid => invalid,
+            };
+            if (refusal is not null)
+            {
+                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {refusal}");
                 return;
             }
-            changes.Add(change);
+        }
+        if (!ReferenceEquals(limits, node.Limits))
+        {
+            await ApplyLimitsAsync(node, limits);
+        }
+        if (changes.Count == 0)
+        {
+            reply.WriteOk();
+            return;
         }
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         context.Node.Inbox.Post(new ChangeSettingsInput(settings => changes.Aggregate(settings, (current, change) => change(current)), completion));
@@ -64,6 +86,25 @@ internal static class ConfigCommand
         {
             reply.WriteOk();
         }
+    }
+
+    private static string? Add(List<Func<ClusterSettings, ClusterSettings>> changes, Func<ClusterSettings, ClusterSettings> change)
+    {
+        changes.Add(change);
+        return null;
+    }
+
+    /// <summary>New connections and reads see the limits at once; the loop's write executor once it takes them.</summary>
+    private static async Task ApplyLimitsAsync(NodeServices node, ClientLimits limits)
+    {
+        node.Limits = limits;
+        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Inbox.Post(new AdminInput(driver =>
+        {
+            driver.WriteLimits = limits.Writes;
+            return null;
+        }, completion));
+        await completion.Task;
     }
 
     /// <summary>A change to the replicated cluster settings, or null if the parameter or value is not one.</summary>
@@ -147,9 +188,8 @@ internal static class ConfigCommand
             ("bind", options.Host),
             ("dir", Path.GetFullPath(options.DataDirOrDefault)),
             ("maxmemory", "0"),
-            ("maxclients", "10000"),
             ("timeout", "0"),
-            ("proto-max-bulk-len", Text(options.ProtoMaxBulkLen)),
+            .. ClientLimitSettings.Describe(node.Limits),
             ("chorus-node-id", options.NodeId),
             ("chorus-leader", options.LeaderId.Value),
             ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),

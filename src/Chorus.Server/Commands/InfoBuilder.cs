@@ -146,6 +146,7 @@ internal static class InfoBuilder
         }
         Line(text, "chorus_rollbacks", node.Driver.Rollbacks);
         Line(text, "chorus_rolled_back_entries", node.Driver.RolledBackEntries);
+        Line(text, "chorus_rollbacks_pending", node.Driver.PendingRollbacks);
         Line(text, "chorus_last_lsn", status.Last.Lsn.Value);
         Line(text, "chorus_flushed_lsn", status.Flushed.Value);
         var ack = status.Settings.Ack;

@@ -27,6 +27,9 @@ internal sealed class NodeServices(
 
     public ClientRegistry Clients { get; } = new();
 
+    /// <summary>The client and write limits in force (CONFIG SET replaces them whole).</summary>
+    public ClientLimits Limits { get; set; } = ClientLimitSettings.FromOptions(options);
+
     public ServerStats Stats { get; } = new();
 
     public long StartedAtMs { get; } = clock.GetUtcNow().ToUnixTimeMilliseconds();

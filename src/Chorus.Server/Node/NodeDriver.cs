@@ -45,6 +45,7 @@ public sealed class NodeDriver
     private long _nextStatusAtMs;
     private VisibleState _publishedState;
     private long _nextRetentionAtMs;
+    private long _nextRollbackExportAtMs = long.MaxValue;
     private volatile NodeStatus _status;
 
     public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
@@ -56,7 +57,7 @@ public sealed class NodeDriver
         _logger = logger;
         _log = new LogStore(storage);
         _keyspace = new StagedKeyspace(storage);
-        _executor = new WriteExecutor(commands, _keyspace, new Random(options.RandomSeed));
+        _executor = new WriteExecutor(commands, _keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Cluster.Self);
         var lastStored = _log.LastLsn();
         Invariant.That(lastStored == metadata.Applied.Lsn, $"the log ends at {lastStored} where the applied LSN is {metadata.Applied.Lsn}: they are written in one batch");
@@ -73,6 +74,13 @@ public sealed class NodeDriver
     public AppliedLsnWaiters Applied { get; } = new();
 
     public bool IsLeader => _core.Role == NodeRole.Leader;
+
+    /// <summary>How large one write may be; set on the loop (CONFIG SET chorus-max-write-bytes).</summary>
+    public WriteLimits WriteLimits
+    {
+        get => _executor.Limits;
+        set => _executor.Limits = value;
+    }
 
     /// <summary>The leader of the current epoch, if known.</summary>
     public NodeId? Leader => _core.Leader;
@@ -95,8 +103,14 @@ public sealed class NodeDriver
     /// <summary>Divergent suffixes rolled back into rollback files since the node started.</summary>
     public long Rollbacks { get; private set; }
 
-    /// <summary>Entries discarded by those rollbacks (each one is in a rollback file).</summary>
+    /// <summary>Entries discarded by those rollbacks (each one is in a rollback file, or waiting in the database for it).</summary>
     public long RolledBackEntries { get; private set; }
+
+    /// <summary>Rollbacks whose file could not be written yet; their entries wait in the database and the node retries.</summary>
+    public int PendingRollbacks { get; private set; }
+
+    /// <summary>How long to wait before retrying a rollback file that could not be written.</summary>
+    public const long RollbackRetryMs = 10_000;
 
     /// <summary>
     /// Writes a consistent copy of this node's database to <paramref name="directory"/> and returns
@@ -125,6 +139,7 @@ public sealed class NodeDriver
     {
         _core.Start(nowMs);
         _core.Tick(nowMs);
+        ExportRollbacks(); // any a previous run could not write
         ProcessReady();
         SettingsChanged?.Invoke(_core.Settings);
         PublishStatus();
@@ -173,6 +188,10 @@ public sealed class NodeDriver
             ExpireDueKeys(nowMs);
         }
         ExpireReplicaWaits(nowMs);
+        if (nowMs >= _nextRollbackExportAtMs)
+        {
+            ExportRollbacks();
+        }
         if (nowMs >= _nextRetentionAtMs)
         {
             _nextRetentionAtMs = nowMs + _options.RetentionIntervalMs;
@@ -401,7 +420,10 @@ public sealed class NodeDriver
         }
     }
 
-    /// <summary>Rolls back every entry after <paramref name="keepThrough"/>, first saving them to a rollback file.</summary>
+    /// <summary>
+    /// Rolls back every entry after <paramref name="keepThrough"/>. The discarded entries move from
+    /// the log to the pending rollbacks in the same atomic batch, then go to a rollback file.
+    /// </summary>
     private void Truncate(Lsn keepThrough)
     {
         var discarded = _log.Read(keepThrough.Next, long.MaxValue);
@@ -409,11 +431,11 @@ public sealed class NodeDriver
         {
             LogApplier.Undo(discarded[i], _keyspace);
         }
-        _rollbacks.Write(new RollbackRecord(_core.Self, _core.Epoch, keepThrough, _core.NowMs, discarded));
         Rollbacks++;
         RolledBackEntries += discarded.Count;
         var (settings, settingsLsn) = SettingsAt(keepThrough);
         using var batch = _storage.NewBatch();
+        Node.PendingRollbacks.Stage(batch, new RollbackRecord(_core.Self, _core.Epoch, keepThrough, _core.NowMs, discarded));
         _keyspace.FlushTo(batch);
         LogStore.DeleteAfter(batch, keepThrough);
         NodeMetadata.WriteApplied(batch, _core.PositionOf(keepThrough));
@@ -428,7 +450,8 @@ public sealed class NodeDriver
         }
         _persistedEpochCount = _core.History.Epochs.Count;
         _storage.Write(batch, sync: true);
-        _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they are in a rollback file", discarded.Count, keepThrough);
+        _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they go to a rollback file", discarded.Count, keepThrough);
+        ExportRollbacks();
         var settingsReverted = settingsLsn != _core.SettingsLsn;
         _core.OnTruncated(keepThrough, settings, settingsLsn);
         if (settingsReverted)
@@ -436,6 +459,23 @@ public sealed class NodeDriver
             SettingsChanged?.Invoke(settings);
         }
         Applied.Advance(keepThrough);
+    }
+
+    /// <summary>
+    /// Writes the pending rollbacks to their files. A failure never stops the node: the entries
+    /// stay in the database, the error is logged, and the node tries again later.
+    /// </summary>
+    private void ExportRollbacks()
+    {
+        if (Node.PendingRollbacks.Export(_storage, _rollbacks) is not { } failure)
+        {
+            PendingRollbacks = 0;
+            _nextRollbackExportAtMs = long.MaxValue;
+            return;
+        }
+        PendingRollbacks = Node.PendingRollbacks.Count(_storage);
+        _nextRollbackExportAtMs = _core.NowMs + RollbackRetryMs;
+        _logger.LogError(failure, "could not write a rollback file; {Count} rollback(s) stay in the database and are retried in {RetryMs} ms", PendingRollbacks, RollbackRetryMs);
     }
 
     /// <summary>Deletes the log's prefix through <paramref name="through"/> (the history already moved its base).</summary>

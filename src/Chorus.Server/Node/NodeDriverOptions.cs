@@ -1,3 +1,4 @@
+using Chorus.Commands.Execution;
 using Chorus.Replication;
 using Chorus.Replication.Log;
 using Chorus.Storage;
@@ -27,6 +28,9 @@ public sealed record NodeDriverOptions(ClusterConfig Cluster)
     public RetentionOptions Retention { get; init; } = new();
 
     public int RetentionIntervalMs { get; init; } = 5000;
+
+    /// <summary>How large one write may be (chorus-max-write-bytes); CONFIG SET changes it through <see cref="NodeDriver.WriteLimits"/>.</summary>
+    public WriteLimits WriteLimits { get; init; } = WriteLimits.Default;
 
     /// <summary>Seed for the randomness write commands use (SPOP, SRANDMEMBER).</summary>
     public int RandomSeed { get; init; } = 1;

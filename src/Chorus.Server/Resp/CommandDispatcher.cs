@@ -33,6 +33,14 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
                 i++;
                 continue;
             }
+            if (spec.Write is not null && node.Limits.Writes.CheckArguments(command) is { } tooLarge)
+            {
+                // Refused at the door: never executed, forwarded or logged.
+                node.Stats.CountError();
+                reply.WriteError(tooLarge);
+                i++;
+                continue;
+            }
             if (spec.Write is not null)
             {
                 i = await ExecuteWritesAsync(session, i, output, cancellationToken);
@@ -59,8 +67,11 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
         writes.Reset();
         writes.Protocol = session.Protocol;
         var i = first;
-        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.Write is not null && spec.AcceptsArgumentCount(requests[i].ArgumentCount))
+        var limits = node.Limits.Writes;
+        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.Write is not null && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
+            && (i == first || (limits.CheckArguments(requests[i]) is null && writes.Commands.ArenaBytes + ArgumentBytes(requests[i]) <= limits.EntryBytesMax)))
         {
+            // A group stays within one entry's size, so a follower forwards it in one peer message.
             writes.Commands.AddFrom(requests[i]);
             i++;
         }
@@ -75,6 +86,16 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
         session.LastCommand = Encoding.ASCII.GetString(requests[i - 1][0]);
         _ = cancellationToken;
         return i;
+    }
+
+    private static long ArgumentBytes(RespCommand command)
+    {
+        long bytes = 0;
+        for (var a = 0; a < command.ArgumentCount; a++)
+        {
+            bytes += command[a].Length;
+        }
+        return bytes;
     }
 
     private void ExecuteRead(CommandSpec spec, ReadContext reads, RespCommand command, RespWriter reply)

@@ -22,7 +22,7 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
     {
         using var session = new ClientSession(connection.RemoteEndPoint, node.NowMs, new ReadContext(node.Storage, new Random(Random.Shared.Next())));
         session.Id = node.Clients.Register(session);
-        var limits = new RespLimits { BulkLengthMax = node.Options.ProtoMaxBulkLen };
+        var limits = node.Limits.Resp;
         // Close idle connections as soon as the node starts stopping. Not on ConnectionClosed:
         // Kestrel signals it when the client half-closes (shutdown(SHUT_WR)), and a client that
         // sends its requests and then its FIN still gets every reply, as Redis gives it.
