@@ -67,6 +67,11 @@ internal static class ConfigCommand
                 return;
             }
         }
+        if (limits.MaxClients > node.MaxClientsCeiling)
+        {
+            reply.WriteError($"ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {node.MaxClientsCeiling}");
+            return;
+        }
         if (!ReferenceEquals(limits, node.Limits))
         {
             await ApplyLimitsAsync(node, limits);

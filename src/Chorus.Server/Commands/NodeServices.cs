@@ -27,6 +27,9 @@ internal sealed class NodeServices(
 
     public ClientRegistry Clients { get; } = new();
 
+    /// <summary>The most clients the process's open files limit allows (see <see cref="OpenFilesLimit"/>).</summary>
+    public int MaxClientsCeiling { get; init; } = int.MaxValue;
+
     /// <summary>The client and write limits in force (CONFIG SET replaces them whole).</summary>
     public ClientLimits Limits { get; set; } = ClientLimitSettings.FromOptions(options);
 

@@ -65,7 +65,12 @@ public sealed class ChorusNode : IAsyncDisposable
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
         var driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
-        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands, Snapshots = snapshots };
+        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System)
+        {
+            Commands = commands,
+            Snapshots = snapshots,
+            MaxClientsCeiling = OpenFilesLimit.Prepare(options.MaxClients, logger),
+        };
         var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), loggers.CreateLogger<WriteGateway>());
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);

@@ -34,6 +34,15 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>Set by QUIT: reply, then close.</summary>
     public bool CloseRequested { get; set; }
 
+    /// <summary>Bytes this connection's buffers hold (see <see cref="ClientRegistry.ReportBuffered"/>).</summary>
+    public long BufferedBytes;
+
+    /// <summary>Closes the connection at once, for the reason given (a client limit was passed).</summary>
+    public Action<string> Evict { get; set; } = _ => { };
+
+    /// <summary>A large request still arriving (see <see cref="QuerySpill"/>).</summary>
+    public QuerySpill Spill { get; } = new();
+
     /// <summary>Parsed, not yet executed commands.</summary>
     public RequestBatch Requests { get; } = new();
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using Chorus.Commands.Execution;
 using Chorus.Core;
@@ -17,7 +18,10 @@ namespace Chorus.Server.Resp;
 /// </summary>
 internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway, IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers, ILogger logger)
 {
-    public async ValueTask ExecuteAsync(ClientSession session, IBufferWriter<byte> output, CancellationToken cancellationToken)
+    /// <summary>Replies go out once this much is waiting, so a pipeline of large replies is never held whole.</summary>
+    private const long FlushThresholdBytes = 64 * 1024;
+
+    public async ValueTask ExecuteAsync(ClientSession session, PipeWriter output, CancellationToken cancellationToken)
     {
         var requests = session.Requests;
         var reads = session.Reads;
@@ -56,11 +60,52 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
                 await serverHandlers[spec](new ServerCommandContext(node, session), command, reply);
             }
             i++;
+            await FlushIfLargeAsync(session, output, cancellationToken);
         }
     }
 
+    /// <summary>
+    /// Sends replies once enough wait, applying Redis's client-output-buffer-limit for normal
+    /// clients: a reply larger than the hard limit, or a client that has not taken replies over
+    /// the soft limit within the soft seconds, is disconnected.
+    /// </summary>
+    private async ValueTask FlushIfLargeAsync(ClientSession session, PipeWriter output, CancellationToken cancellationToken)
+    {
+        if (!output.CanGetUnflushedBytes || output.UnflushedBytes < FlushThresholdBytes)
+        {
+            return;
+        }
+        var limit = node.Limits.Output;
+        var pending = output.UnflushedBytes;
+        if (limit.HardBytes > 0 && pending > limit.HardBytes)
+        {
+            Disconnect(session, $"its replies ({pending} bytes) passed the client-output-buffer-limit hard limit ({limit.HardBytes})");
+        }
+        var flush = output.FlushAsync(cancellationToken);
+        if (!flush.IsCompleted && limit.SoftBytes > 0 && pending > limit.SoftBytes && limit.SoftSeconds > 0)
+        {
+            try
+            {
+                await flush.AsTask().WaitAsync(TimeSpan.FromSeconds(limit.SoftSeconds), cancellationToken);
+                return;
+            }
+            catch (TimeoutException)
+            {
+                Disconnect(session, $"it left {pending} bytes of replies unread, over the client-output-buffer-limit soft limit ({limit.SoftBytes}), for {limit.SoftSeconds} s");
+            }
+        }
+        await flush;
+    }
+
+    private void Disconnect(ClientSession session, string reason)
+    {
+        node.Clients.CountEviction();
+        session.Evict(reason);
+        throw new Microsoft.AspNetCore.Connections.ConnectionAbortedException(reason);
+    }
+
     /// <summary>Sends the run of write commands starting at <paramref name="first"/> as one group; returns the index after it.</summary>
-    private async ValueTask<int> ExecuteWritesAsync(ClientSession session, int first, IBufferWriter<byte> output, CancellationToken cancellationToken)
+    private async ValueTask<int> ExecuteWritesAsync(ClientSession session, int first, PipeWriter output, CancellationToken cancellationToken)
     {
         var requests = session.Requests;
         var writes = session.Writes;
@@ -79,12 +124,12 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
         // went away meanwhile: the node loop still reads this batch's commands.
         await gateway.ExecuteAsync(writes, CancellationToken.None);
         output.Write(writes.Replies.WrittenSpan);
+        await FlushIfLargeAsync(session, output, cancellationToken);
         if (writes.LastWrittenLsn > Lsn.Zero || writes.WaitFor > session.LastWriteLsn)
         {
             session.LastWriteLsn = Lsn.Max(session.LastWriteLsn, writes.WaitFor);
         }
         session.LastCommand = Encoding.ASCII.GetString(requests[i - 1][0]);
-        _ = cancellationToken;
         return i;
     }
 
