@@ -50,11 +50,13 @@ internal static class ConfigCommand
         var node = context.Node;
         var changes = new List<Func<ClusterSettings, ClusterSettings>>();
         var limits = node.Limits;
+        var security = new List<Action>();
         for (var i = 2; i < command.ArgumentCount; i += 2)
         {
             var name = Text(command[i]).ToLowerInvariant();
             var value = Text(command[i + 1]);
-            var refusal = ClientLimitSettings.TrySet(ref limits, name, value) switch
+            var outcome = SecuritySetting(node, name, value, security) ?? ClientLimitSettings.TrySet(ref limits, name, value);
+            var refusal = outcome switch
             {
                 null when ClusterSetting(name, value) is { } change => Add(changes, change),
                 null => Unsupported(name, value),
@@ -72,6 +74,7 @@ internal static class ConfigCommand
             reply.WriteError($"ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {node.MaxClientsCeiling}");
             return;
         }
+        security.ForEach(apply => apply());
         if (!ReferenceEquals(limits, node.Limits))
         {
             await ApplyLimitsAsync(node, limits);
@@ -90,6 +93,28 @@ internal static class ConfigCommand
         else
         {
             reply.WriteOk();
+        }
+    }
+
+    /// <summary>requirepass and protected-mode (this node's own, applied after every parameter checked out): "" when accepted, an error, or null if not one of them.</summary>
+    private static string? SecuritySetting(NodeServices node, string name, string value, List<Action> apply)
+    {
+        switch (name)
+        {
+            case "requirepass":
+                apply.Add(() =>
+                {
+                    node.Access.SetRequirePass(value);
+                    node.RequirePass = value;
+                });
+                return "";
+            case "protected-mode" when value.ToLowerInvariant() is "yes" or "no":
+                apply.Add(() => node.ProtectedMode = value.Equals("yes", StringComparison.OrdinalIgnoreCase));
+                return "";
+            case "protected-mode":
+                return "argument must be 'yes' or 'no'";
+            default:
+                return null;
         }
     }
 
@@ -195,6 +220,14 @@ internal static class ConfigCommand
             ("maxmemory", "0"),
             ("timeout", "0"),
             .. ClientLimitSettings.Describe(node.Limits),
+            ("requirepass", node.RequirePass),
+            ("protected-mode", node.ProtectedMode ? "yes" : "no"),
+            ("aclfile", options.AclFile),
+            ("tls-port", Text(options.TlsPort)),
+            ("tls-cert-file", options.TlsCertFile),
+            ("tls-key-file", options.TlsKeyFile),
+            ("tls-ca-cert-file", options.TlsCaCertFile),
+            ("tls-auth-clients", options.TlsAuthClients),
             ("chorus-node-id", options.NodeId),
             ("chorus-leader", options.LeaderId.Value),
             ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),

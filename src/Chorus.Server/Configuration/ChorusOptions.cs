@@ -114,8 +114,8 @@ public sealed class ChorusOptions
     /// <summary>Redis's maxmemory-clients: all connections' buffers together (bytes, or a percentage of the machine's memory; 0: none).</summary>
     public string MaxMemoryClients { get; set; } = "10%";
 
-    /// <summary>Redis's protected-mode: without a password, accept clients on loopback only.</summary>
-    public bool ProtectedMode { get; set; } = true;
+    /// <summary>Redis's protected-mode (yes | no): while the default user has no password, accept clients on loopback only.</summary>
+    public string ProtectedMode { get; set; } = "yes";
 
     /// <summary>Redis's requirepass: the default user's password (empty: none).</summary>
     public string RequirePass { get; set; } = "";
@@ -137,6 +137,14 @@ public sealed class ChorusOptions
 
     /// <summary>Redis's tls-auth-clients: yes (a client certificate is required), optional (checked when sent), no.</summary>
     public string TlsAuthClients { get; set; } = "yes";
+
+    /// <summary>Redis's yes/no settings (true/false accepted too).</summary>
+    public static bool YesNo(string value, string setting) => value.ToLowerInvariant() switch
+    {
+        "yes" or "true" => true,
+        "no" or "false" => false,
+        _ => throw new ConfigurationError($"{setting} must be yes or no, not '{value}'"),
+    };
 
     public int PeerPortOrDefault => PeerPort != 0 ? PeerPort : Port + 10000;
 
@@ -202,6 +210,11 @@ public sealed class ChorusOptions
         }
         _ = AckPolicy;
         _ = ClientLimitSettings.FromOptions(this);
+        _ = YesNo(ProtectedMode, nameof(ProtectedMode));
+        if (!string.IsNullOrEmpty(AclFile) && !string.IsNullOrEmpty(RequirePass))
+        {
+            throw new ConfigurationError("RequirePass and AclFile cannot both be set: give the default user its password in the ACL file");
+        }
         var peers = Peers.Count == 0
             ? new Dictionary<NodeId, Uri> { [self] = PeerUri($"{Host}:{PeerPortOrDefault}") }
             : Peers.ToDictionary(p => Parse(p.Key, "Peers"), p => PeerUri(p.Value));

@@ -7,6 +7,7 @@ using Chorus.Server.Configuration;
 using Chorus.Server.Metrics;
 using Chorus.Server.Node;
 using Chorus.Server.Resp;
+using Chorus.Server.Security;
 using Chorus.Storage.RocksDb;
 using Chorus.Transport.Grpc;
 using Microsoft.AspNetCore.Builder;
@@ -70,6 +71,7 @@ public sealed class ChorusNode : IAsyncDisposable
             Commands = commands,
             Snapshots = snapshots,
             MaxClientsCeiling = OpenFilesLimit.Prepare(options.MaxClients, logger),
+            Access = Security(options, commands.All, logger),
         };
         var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), loggers.CreateLogger<WriteGateway>());
@@ -122,6 +124,29 @@ public sealed class ChorusNode : IAsyncDisposable
     {
         await StopAsync();
         _parts.Stopping.Dispose();
+    }
+
+    /// <summary>Users from the ACL file if there is one, else the default user with requirepass (if set).</summary>
+    private static AccessControl Security(ChorusOptions options, IEnumerable<Chorus.Commands.Execution.CommandSpec> commands, ILogger logger)
+    {
+        var access = new AccessControl(commands);
+        if (!string.IsNullOrEmpty(options.AclFile) && File.Exists(options.AclFile))
+        {
+            try
+            {
+                AclFile.Load(access, options.AclFile);
+            }
+            catch (AclException e)
+            {
+                throw new ConfigurationError($"AclFile: {e.Message}");
+            }
+            logger.LogInformation("loaded {Count} ACL users from {File}", access.Users.Count, options.AclFile);
+        }
+        else if (!string.IsNullOrEmpty(options.RequirePass))
+        {
+            access.SetRequirePass(options.RequirePass);
+        }
+        return access;
     }
 
     private sealed record Parts(

@@ -3,6 +3,7 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Resp;
 using Chorus.Server.Node;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Resp;
 
@@ -30,6 +31,12 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
 
     /// <summary>The log position after this client's latest write (what WAIT waits for).</summary>
     public Lsn LastWriteLsn { get; set; }
+
+    /// <summary>Who this connection is authenticated as (null: nobody yet; every command but AUTH, HELLO and QUIT gets NOAUTH).</summary>
+    public AclUser? User { get; set; }
+
+    /// <summary>The <see cref="AccessControl.Version"/> <see cref="User"/> was looked up at.</summary>
+    public long UserVersion { get; set; }
 
     /// <summary>Set by QUIT: reply, then close.</summary>
     public bool CloseRequested { get; set; }

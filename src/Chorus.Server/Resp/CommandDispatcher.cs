@@ -7,6 +7,7 @@ using Chorus.Core.Encoding;
 using Chorus.Resp;
 using Chorus.Server.Commands;
 using Chorus.Server.Hosting;
+using Chorus.Server.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Server.Resp;
@@ -32,7 +33,7 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
         {
             var reply = new RespWriter(output, session.Protocol);
             var command = requests[i];
-            if (!TryResolve(command, reply, out var spec))
+            if (!TryResolve(command, reply, out var spec) || !Permitted(session, spec, command, reply))
             {
                 i++;
                 continue;
@@ -114,7 +115,8 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
         var i = first;
         var limits = node.Limits.Writes;
         while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.Write is not null && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
-            && (i == first || (limits.CheckArguments(requests[i]) is null && writes.Commands.ArenaBytes + ArgumentBytes(requests[i]) <= limits.EntryBytesMax)))
+            && (i == first || (limits.CheckArguments(requests[i]) is null && writes.Commands.ArenaBytes + ArgumentBytes(requests[i]) <= limits.EntryBytesMax
+                && session.User is { } user && node.Access.Check(user, spec, requests[i], log: false) is null)))
         {
             // A group stays within one entry's size, so a follower forwards it in one peer message.
             writes.Commands.AddFrom(requests[i]);
@@ -155,6 +157,37 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
             node.Stats.CountError();
             reply.WriteError($"ERR stored value does not decode: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Authentication and ACLs: a connection that has not authenticated may only AUTH, HELLO or
+    /// QUIT; an authenticated one only what its user's rules allow (Redis's NOAUTH and NOPERM).
+    /// </summary>
+    private bool Permitted(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
+    {
+        var access = node.Access;
+        if (session.UserVersion != access.Version)
+        {
+            session.User = access.Refresh(session.User);
+            session.UserVersion = access.Version;
+        }
+        if (session.User is not { } user)
+        {
+            if (spec.Name is "AUTH" or "HELLO" or "QUIT")
+            {
+                return true;
+            }
+            node.Stats.CountError();
+            reply.WriteError(AccessControl.NoAuthError);
+            return false;
+        }
+        if (user.AllowsEverything || access.Check(user, spec, command, () => ClientCommand.Describe(node, session)) is not { } denial)
+        {
+            return true;
+        }
+        node.Stats.CountError();
+        reply.WriteError(denial.Reply);
+        return false;
     }
 
     private bool TryResolve(RespCommand command, RespWriter reply, out CommandSpec spec)

@@ -23,9 +23,28 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
 
     public const string MaxClientsError = "ERR max number of clients reached";
 
+    /// <summary>Redis's protected-mode explanation, word for word but for the server's name and how to start it.</summary>
+    public const string ProtectedModeError =
+        "DENIED Chorus is running in protected mode because protected mode is enabled and no password is set for the default user. " +
+        "In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Chorus you may adopt one of the following solutions: " +
+        "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Chorus from the same host the server is running, however MAKE SURE Chorus is not publicly accessible from internet if you do so. " +
+        "2) Alternatively you can just disable the protected mode by setting ProtectedMode to 'no' in the node's configuration, and then restarting the server. " +
+        "3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+        "4) Set up an authentication password for the default user (--requirepass, or an ACL file). " +
+        "NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        using var session = new ClientSession(connection.RemoteEndPoint, node.NowMs, new ReadContext(node.Storage, new Random(Random.Shared.Next())));
+        if (node.Access.RefusesRemote(connection.RemoteEndPoint, node.ProtectedMode))
+        {
+            await RefuseAsync(connection, ProtectedModeError);
+            return;
+        }
+        using var session = new ClientSession(connection.RemoteEndPoint, node.NowMs, new ReadContext(node.Storage, new Random(Random.Shared.Next())))
+        {
+            User = node.Access.InitialUser(),
+            UserVersion = node.Access.Version,
+        };
         if (!node.Clients.TryRegister(session, Math.Min(node.Limits.MaxClients, node.MaxClientsCeiling)))
         {
             await RefuseAsync(connection, MaxClientsError);
