@@ -46,12 +46,6 @@ public sealed class RequestBatch : IDisposable
     /// <summary>Memory the batch holds for argument bytes (what the client memory limits count).</summary>
     public long ArenaCapacity => _arena.Length;
 
-    /// <summary>
-    /// While a request is still arriving (the parser said NeedMoreData): the fewest bytes, from
-    /// the request's start, it can complete in. Zero otherwise.
-    /// </summary>
-    public long PendingBytesNeeded => _pendingScan.BytesNeeded;
-
     public RespCommand this[int index]
     {
         get

@@ -221,9 +221,14 @@ public sealed class ChorusNode : IAsyncDisposable
     private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, ForwardHandler forwards, SnapshotSource snapshots)
     {
         var address = BindAddress(options.Host);
+        var tls = options.TlsPort != 0 ? ClientTls.Options(options) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.Port, l => l.UseConnectionHandler<RespConnectionHandler>());
+            if (tls is not null)
+            {
+                kestrel.Listen(address, options.TlsPort, l => l.UseHttps(tls).UseConnectionHandler<RespConnectionHandler>());
+            }
             kestrel.Listen(address, options.PeerPortOrDefault, l => l.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, options.HttpPortOrDefault, l => l.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = GrpcTransport.MessageBytesMax;

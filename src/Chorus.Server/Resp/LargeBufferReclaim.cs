@@ -1,32 +1,48 @@
 namespace Chorus.Server.Resp;
 
 /// <summary>
-/// Gives memory back to the operating system after a connection let go of large buffers. The
+/// Gives memory back to the operating system after connections let go of large buffers. The
 /// garbage collector frees them at its next full collection, which an idle node may not run for
-/// a long time: the memory stays in the process. Once at least <see cref="ThresholdBytes"/> were
-/// released, at most every <see cref="IntervalMs"/>, this runs a full, compacting collection that
-/// returns free memory (a few milliseconds on a heap this size).
+/// a long time, so the memory stays with the process. Once at least <see cref="ThresholdBytes"/>
+/// were released, this runs a full, compacting collection that returns free memory — at most
+/// every <see cref="IntervalMs"/> (releases in between are collected when the interval ends).
 /// </summary>
 internal static class LargeBufferReclaim
 {
     public const long ThresholdBytes = 64L << 20;
-    private const long IntervalMs = 5_000;
+    private const int IntervalMs = 2_000;
 
     private static long _releasedBytes;
-    private static long _lastCollectedAtMs;
+    private static int _scheduled;
 
     public static void Released(long bytes)
     {
-        if (bytes < QuerySpill.ThresholdBytes || Interlocked.Add(ref _releasedBytes, bytes) < ThresholdBytes)
+        if (bytes > 0 && Interlocked.Add(ref _releasedBytes, bytes) >= ThresholdBytes)
+        {
+            Schedule();
+        }
+    }
+
+    private static void Schedule()
+    {
+        if (Interlocked.Exchange(ref _scheduled, 1) == 1)
         {
             return;
         }
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastCollectedAtMs);
-        if (now - last < IntervalMs || Interlocked.CompareExchange(ref _lastCollectedAtMs, now, last) != last)
+        _ = Task.Run(async () =>
         {
-            return;
-        }
+            Collect();
+            await Task.Delay(IntervalMs);
+            Interlocked.Exchange(ref _scheduled, 0);
+            if (Interlocked.Read(ref _releasedBytes) >= ThresholdBytes)
+            {
+                Schedule();
+            }
+        });
+    }
+
+    private static void Collect()
+    {
         Interlocked.Exchange(ref _releasedBytes, 0);
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }

@@ -110,7 +110,7 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
                 inputEnded = read.IsCompleted;
                 if (spill.IsActive)
                 {
-                    spill.Append(read.Buffer, session.Requests.PendingBytesNeeded);
+                    spill.Append(read.Buffer);
                     input.AdvanceTo(read.Buffer.End);
                     round = ParseFromSpill(session);
                 }
@@ -137,7 +137,7 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
         var unparsed = buffer.Slice(round.Consumed);
         if (round.ProtocolError is null && !round.Full && unparsed.Length > QuerySpill.ThresholdBytes)
         {
-            session.Spill.Append(unparsed, session.Requests.PendingBytesNeeded);
+            session.Spill.Append(unparsed);
             input.AdvanceTo(buffer.End);
             ReportBuffered(session, 0);
         }
