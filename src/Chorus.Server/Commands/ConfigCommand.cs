@@ -2,10 +2,12 @@ using System.Globalization;
 using System.IO.Enumeration;
 using System.Text;
 using Chorus.Commands.Execution;
+using Chorus.Node;
 using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
+using Chorus.Server.Configuration;
 
 namespace Chorus.Server.Commands;
 
@@ -39,19 +41,48 @@ internal static class ConfigCommand
         }
     }
 
+    /// <summary>
+    /// Every parameter is checked before any is applied, as Redis does. This node's own limits
+    /// apply at once; cluster settings go through the log.
+    /// </summary>
     private static async ValueTask SetAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        var node = context.Node;
         var changes = new List<Func<ClusterSettings, ClusterSettings>>();
+        var limits = node.Limits;
+        var security = new List<Action>();
         for (var i = 2; i < command.ArgumentCount; i += 2)
         {
             var name = Text(command[i]).ToLowerInvariant();
             var value = Text(command[i + 1]);
-            if (ClusterSetting(name, value) is not { } change)
+            var outcome = SecuritySetting(node, name, value, security) ?? ClientLimitSettings.TrySet(ref limits, name, value);
+            var refusal = outcome switch
             {
-                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {Unsupported(name, value)}");
+                null when ClusterSetting(name, value) is { } change => Add(changes, change),
+                null => Unsupported(name, value),
+                "" => null,
+                var invalid => invalid,
+            };
+            if (refusal is not null)
+            {
+                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {refusal}");
                 return;
             }
-            changes.Add(change);
+        }
+        if (limits.MaxClients > node.MaxClientsCeiling)
+        {
+            reply.WriteError($"ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {node.MaxClientsCeiling}");
+            return;
+        }
+        security.ForEach(apply => apply());
+        if (!ReferenceEquals(limits, node.Limits))
+        {
+            await ApplyLimitsAsync(node, limits);
+        }
+        if (changes.Count == 0)
+        {
+            reply.WriteOk();
+            return;
         }
         if (await LeadershipControl.ChangeSettingsAsync(context.Node, settings => changes.Aggregate(settings, (current, change) => change(current))) is { } error)
         {
@@ -61,6 +92,48 @@ internal static class ConfigCommand
         {
             reply.WriteOk();
         }
+    }
+
+    /// <summary>requirepass and protected-mode (this node's own, applied after every parameter checked out): "" when accepted, an error, or null if not one of them.</summary>
+    private static string? SecuritySetting(NodeServices node, string name, string value, List<Action> apply)
+    {
+        switch (name)
+        {
+            case "requirepass":
+                apply.Add(() =>
+                {
+                    node.Access.SetRequirePass(value);
+                    node.RequirePass = value;
+                });
+                return "";
+            case "protected-mode" when value.ToLowerInvariant() is "yes" or "no":
+                apply.Add(() => node.ProtectedMode = value.Equals("yes", StringComparison.OrdinalIgnoreCase));
+                return "";
+            case "protected-mode":
+                return "argument must be 'yes' or 'no'";
+            default:
+                return null;
+        }
+    }
+
+    private static string? Add(List<Func<ClusterSettings, ClusterSettings>> changes, Func<ClusterSettings, ClusterSettings> change)
+    {
+        changes.Add(change);
+        return null;
+    }
+
+    /// <summary>New connections and reads see the limits at once; the loop's write executor once it takes them.</summary>
+    private static async Task ApplyLimitsAsync(NodeServices node, ClientLimits limits)
+    {
+        node.Limits = limits;
+        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The executor belongs to the loop: the action runs there (it needs the driver, not the core).
+        node.Inbox.Post(new AdminInput(_ =>
+        {
+            node.Driver.WriteLimits = limits.Writes;
+            return null;
+        }, completion));
+        await completion.Task;
     }
 
     /// <summary>A change to the replicated cluster settings, or null if the parameter or value is not one.</summary>
@@ -144,9 +217,16 @@ internal static class ConfigCommand
             ("bind", options.Host),
             ("dir", Path.GetFullPath(options.DataDirOrDefault)),
             ("maxmemory", "0"),
-            ("maxclients", "10000"),
             ("timeout", "0"),
-            ("proto-max-bulk-len", Text(options.ProtoMaxBulkLen)),
+            .. ClientLimitSettings.Describe(node.Limits),
+            ("requirepass", node.RequirePass),
+            ("protected-mode", node.ProtectedMode ? "yes" : "no"),
+            ("aclfile", options.AclFile),
+            ("tls-port", Text(options.TlsPort)),
+            ("tls-cert-file", options.TlsCertFile),
+            ("tls-key-file", options.TlsKeyFile),
+            ("tls-ca-cert-file", options.TlsCaCertFile),
+            ("tls-auth-clients", options.TlsAuthClients),
             ("chorus-node-id", options.NodeId),
             ("chorus-leader", options.LeaderId.Value),
             ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),
