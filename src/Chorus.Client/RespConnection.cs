@@ -38,7 +38,11 @@ public sealed class RespConnection : IAsyncDisposable
         return new RespConnection(tcp);
     }
 
-    public async Task<RespValue> CommandAsync(CancellationToken cancellationToken, params string[] args)
+    public Task<RespValue> CommandAsync(CancellationToken cancellationToken, params string[] args) =>
+        CommandAsync(cancellationToken, args.Select(System.Text.Encoding.UTF8.GetBytes).ToArray());
+
+    /// <summary>A command with binary arguments.</summary>
+    public async Task<RespValue> CommandAsync(CancellationToken cancellationToken, params byte[][] args)
     {
         var request = new ArrayBufferWriter<byte>();
         var writer = new RespWriter(request, RespProtocol.Resp2);

@@ -31,6 +31,12 @@ public sealed record ReplicationOptions
     /// <summary>A node with an empty log joins from a snapshot (not by replaying the log) once the log holds more than this.</summary>
     public long SnapshotNewNodeEntriesMin { get; init; } = 10_000;
 
+    /// <summary>
+    /// A brand-new cluster's first leader appends its starting settings to the log, so every node
+    /// (and every future leader) has them. Off only in core-level tests that script the log.
+    /// </summary>
+    public bool RecordBootstrapSettings { get; init; } = true;
+
     /// <summary>A learner becomes a voting follower once it is at most this many entries behind (negative: never).</summary>
     public long PromoteLagEntriesMax { get; init; } = 1_000;
 }

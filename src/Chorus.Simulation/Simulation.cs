@@ -63,7 +63,7 @@ public sealed class Simulation
         Note($"faults: {(faults.Count == 0 ? "none" : FaultScript.Format(faults))}");
 
         var cluster = new SimCluster(_scheduler, _random, _trace, new ClusterSetup(_config.Nodes, _mode, durability, _network));
-        var injector = new FaultInjector(cluster, _scheduler, _trace);
+        var injector = new FaultInjector(cluster, _scheduler, _random, _trace);
         var recorder = new HistoryRecorder();
         var prefix = new PrefixChecker(cluster.Authored);
         var operatorOnCall = new ManualOperator(cluster, _scheduler, _trace);

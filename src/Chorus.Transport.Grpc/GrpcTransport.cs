@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Chorus.Core;
-using Chorus.Replication.Messages;
+using Chorus.Core.Messaging;
 using Chorus.Transport.Grpc.Protocol;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -82,7 +82,7 @@ public sealed class GrpcTransport : IAsyncDisposable
         }
     }
 
-    public void Send(PeerMessage message)
+    public void Send(Envelope message)
     {
         if (_links.TryGetValue(message.To, out var link))
         {

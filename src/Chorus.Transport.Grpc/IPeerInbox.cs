@@ -1,5 +1,5 @@
 using Chorus.Core;
-using Chorus.Replication.Messages;
+using Chorus.Core.Messaging;
 
 namespace Chorus.Transport.Grpc;
 
@@ -8,7 +8,8 @@ public interface IPeerInbox
 {
     NodeId Self { get; }
 
-    void Deliver(PeerMessage message);
+    /// <summary>A message arrived from a peer (the transport checked nothing but who sent it).</summary>
+    void Deliver(Envelope message);
 
     /// <summary>An outbound stream to <paramref name="peer"/> was (re)established.</summary>
     void PeerConnected(NodeId peer);

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Chorus.Core;
-using Chorus.Replication.Messages;
+using Chorus.Core.Messaging;
 using Chorus.Transport.Grpc.Protocol;
 using Google.Protobuf;
 using Grpc.Core;
@@ -20,7 +20,7 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
     private static readonly TimeSpan BackoffMin = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<PeerMessage> _queue = Channel.CreateBounded<PeerMessage>(
+    private readonly Channel<Envelope> _queue = Channel.CreateBounded<Envelope>(
         new BoundedChannelOptions(QueueLengthMax) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     public NodeId Peer => peer;
@@ -29,7 +29,7 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
 
     public bool IsConnected { get; private set; }
 
-    public void Enqueue(PeerMessage message) => _queue.Writer.TryWrite(message);
+    public void Enqueue(Envelope message) => _queue.Writer.TryWrite(message);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -75,12 +75,26 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
         logger.LogInformation("stream to {Peer} established", peer);
         inbox.PeerConnected(peer);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken))
+        Envelope? carried = null;
+        while (carried is not null || await reader.WaitToReadAsync(cancellationToken))
         {
-            var frame = new PeerFrame { From = self.Value };
+            // One frame holds consecutive messages of one family (the frame carries the tag).
+            var first = carried ?? (reader.TryRead(out var next) ? next : (Envelope?)null);
+            carried = null;
+            if (first is not { } head)
+            {
+                continue;
+            }
+            var frame = new PeerFrame { From = self.Value, Family = head.Family.Value };
+            frame.Messages.Add(UnsafeByteOperations.UnsafeWrap(head.Bytes));
             while (frame.Messages.Count < FrameMessagesMax && reader.TryRead(out var message))
             {
-                frame.Messages.Add(UnsafeByteOperations.UnsafeWrap(PeerMessageCodec.Encode(message)));
+                if (message.Family != head.Family)
+                {
+                    carried = message;
+                    break;
+                }
+                frame.Messages.Add(UnsafeByteOperations.UnsafeWrap(message.Bytes));
             }
             await call.RequestStream.WriteAsync(frame, cancellationToken);
         }

@@ -1,5 +1,5 @@
-using Chorus.Core.Encoding;
-using Chorus.Replication.Messages;
+using Chorus.Core;
+using Chorus.Core.Messaging;
 using Chorus.Transport.Grpc.Protocol;
 using Google.Protobuf;
 using Grpc.Core;
@@ -51,9 +51,13 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
             await foreach (var frame in requestStream.ReadAllAsync(ended.Token))
             {
                 frames++;
+                if (!TryParseSender(frame, out var from, out var family))
+                {
+                    continue;
+                }
                 foreach (var bytes in frame.Messages)
                 {
-                    Deliver(frame.From, bytes);
+                    inbox.Deliver(new Envelope(from, inbox.Self, family, bytes.Memory));
                 }
             }
         }
@@ -78,23 +82,18 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         };
     }
 
-    private void Deliver(string from, ByteString bytes)
+    /// <summary>The sender's id and the frame's family; a malformed frame is dropped with a warning (a hostile peer never crashes us).</summary>
+    private bool TryParseSender(PeerFrame frame, out NodeId from, out MessageFamily family)
     {
-        PeerMessage message;
-        try
+        family = new MessageFamily((byte)Math.Min(frame.Family, byte.MaxValue));
+        if (!NodeId.TryParse(frame.From, out from) || frame.Family > byte.MaxValue)
         {
-            message = PeerMessageCodec.Decode(bytes.Memory);
+            if (frame.Messages.Count > 0)
+            {
+                logger.LogWarning("dropped {Count} messages in a frame from '{From}' (family {Family}): bad sender or family", frame.Messages.Count, frame.From, frame.Family);
+            }
+            return false;
         }
-        catch (CorruptDataException e)
-        {
-            logger.LogWarning("dropped an undecodable message from {From}: {Reason}", from, e.Message);
-            return;
-        }
-        if (message.From.Value != from || message.To != inbox.Self)
-        {
-            logger.LogWarning("dropped a message from {Claimed} to {To} that arrived on {From}'s stream", message.From, message.To, from);
-            return;
-        }
-        inbox.Deliver(message);
+        return true;
     }
 }

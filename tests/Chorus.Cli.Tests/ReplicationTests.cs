@@ -37,6 +37,19 @@ public sealed class ReplicationTests
         Assert.Equal("3", (await cluster.CommandAsync("n2", "GET", "forwarded:count")).AsString());
     }
 
+    /// Regression: chorus_forwarded_writes stayed 0 although forwarding worked.
+    [Fact]
+    public async Task A_follower_counts_the_writes_it_forwards()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+
+        Assert.Equal("OK", (await cluster.CommandAsync("n2", "SET", "a", "1")).AsString());
+        Assert.Equal("OK", (await cluster.CommandAsync("n2", "SET", "b", "2")).AsString());
+
+        Assert.Equal("2", (await cluster.InfoAsync("n2", "stats"))["chorus_forwarded_writes"]);
+        Assert.Equal("0", (await cluster.InfoAsync("n1", "stats"))["chorus_forwarded_writes"]);
+    }
+
     [Fact]
     public async Task Info_and_role_show_the_leader_and_its_followers_as_redis_does()
     {

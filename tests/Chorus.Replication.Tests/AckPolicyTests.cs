@@ -124,9 +124,9 @@ public sealed class AckPolicyTests
         Assert.Equal(entry.Lsn, cluster.TimedOut);
         Assert.Equal(1, leader.Acks!.TimedOutWrites);
 
-        Assert.Null(leader.WritesRefused);
+        Assert.Equal(AdmissionKind.Accept, leader.Admission.Kind);
         cluster.Settle(rounds: cluster.Options.ResubscribeAfterMs * 3 / cluster.Options.HeartbeatIntervalMs);
-        Assert.Equal(AckWindowError, leader.WritesRefused);
+        Assert.IsType<NoReplicas>(leader.Admission.Refusal);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class AckPolicyTests
         Assert.Equal(first.Lsn, leader.AckedLsn);
         var second = cluster.Propose("w2");
         Assert.Equal(second.Lsn, leader.AckedLsn);
-        Assert.Null(leader.WritesRefused);
+        Assert.Equal(AdmissionKind.Accept, leader.Admission.Kind);
 
         cluster.Network = _ => true;
         cluster.Settle();
@@ -243,5 +243,4 @@ public sealed class AckPolicyTests
         Assert.Equal(settings.Ack, decoded.Ack);
     }
 
-    private const string AckWindowError = "NOREPLICAS Not enough good replicas to write.";
 }

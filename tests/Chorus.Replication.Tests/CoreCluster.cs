@@ -20,7 +20,8 @@ internal sealed class CoreCluster
 
     public CoreCluster(int size, ReplicationOptions? options = null, AckPolicy? ack = null)
     {
-        Options = options ?? new ReplicationOptions();
+        // The host, not these transcripts, would record the bootstrap settings: keep the logs as scripted.
+        Options = (options ?? new ReplicationOptions()) with { RecordBootstrapSettings = false };
         InitialAck = ack ?? AckPolicy.Default;
         Members = [.. Enumerable.Range(1, size).Select(i => new NodeId($"n{i}"))];
         foreach (var id in Members)
@@ -49,7 +50,7 @@ internal sealed class CoreCluster
     /// <summary>Messages sent and not yet delivered, in send order.</summary>
     public List<PeerMessage> InFlight { get; } = [];
 
-    /// <summary>The highest <see cref="Ready.TimedOutThrough"/> any core reported.</summary>
+    /// <summary>The highest proposal any core reported as not confirmed in time.</summary>
     public Lsn TimedOut { get; private set; }
 
     /// <summary>Every message ever sent, for assertions.</summary>
@@ -60,7 +61,7 @@ internal sealed class CoreCluster
 
     public CoreNode this[string id] => _nodes[new NodeId(id)];
 
-    public ReplicationCore Core(string id) => this[id].Core!;
+    public SingleLeaderCore Core(string id) => this[id].Core!;
 
     /// <summary>Starts every node and lets the preferred leader win its election.</summary>
     public void StartAll()
@@ -77,8 +78,8 @@ internal sealed class CoreCluster
     {
         var node = this[id];
         var cluster = new ClusterConfig(node.Id, Preferred, Members) { InitialAck = InitialAck, InitialFailover = Failover };
-        var (settings, settingsLsn) = node.SettingsAt(node.Log.Count, cluster);
-        node.Core = new ReplicationCore(Options, cluster, new HardState(node.StoredEpoch, node.VotedFor), node.RestoreHistory(), settings, settingsLsn, new Random(node.Id.Value.Sum(c => c * 31) + (1000 * node.Restarts++)), $"127.0.0.1:{id}");
+        var settings = node.SettingsAt(node.Log.Count, cluster);
+        node.Core = new SingleLeaderCore(Options, cluster, new HardState(node.StoredEpoch, node.VotedFor), node.RestoreHistory(), settings, new Random(node.Id.Value.Sum(c => c * 31) + (1000 * node.Restarts++)), $"127.0.0.1:{id}");
         node.Core.Start(NowMs);
         node.Core.Tick(NowMs);
         Process(node);
@@ -104,11 +105,11 @@ internal sealed class CoreCluster
         InFlight.RemoveAll(m => m.To == node.Id || m.From == node.Id);
     }
 
-    public LogEntry Propose(string payload)
+    public ProposalId Propose(string payload)
     {
-        var entry = Core(Leader.Value).Propose(PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes(payload));
+        var proposal = Core(Leader.Value).Propose(PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes(payload));
         Process(this[Leader.Value]);
-        return entry;
+        return proposal;
     }
 
     /// <summary>Delivers messages until the network is quiet (or a step limit is hit).</summary>
@@ -173,7 +174,10 @@ internal sealed class CoreCluster
         while (core.HasReady)
         {
             var ready = core.TakeReady();
-            TimedOut = Lsn.Max(TimedOut, ready.TimedOutThrough);
+            foreach (var completion in ready.Completions.Where(c => c.Outcome is NotConfirmed))
+            {
+                TimedOut = Lsn.Max(TimedOut, completion.Through.Lsn);
+            }
             if (ready.HardState is { } hardState)
             {
                 node.StoredEpoch = hardState.Epoch;
@@ -183,16 +187,13 @@ internal sealed class CoreCluster
             {
                 Carry(node, operation);
             }
-            if (ready.SnapshotRequested)
-            {
-                node.SnapshotRequests++;
-            }
+            node.SnapshotRequests += ready.SnapshotRequests.Count;
             foreach (var read in ready.LogReads)
             {
                 var from = read.From;
-                core.OnLogRead(read.Follower, from, [.. node.Log.Where(e => e.Lsn >= from && e.Lsn > node.LogBase.Lsn).Take(8)]);
+                core.OnLogRead(read, [.. node.Log.Where(e => e.Lsn >= from && e.Lsn > node.LogBase.Lsn).Take(8)]);
             }
-            foreach (var message in ready.Messages)
+            foreach (var message in ready.Messages.Select(m => PeerMessageCodec.Decode(m.Bytes)))
             {
                 Sent.Add(message);
                 InFlight.Add(message);
@@ -224,8 +225,7 @@ internal sealed class CoreCluster
             case TruncateOperation truncate:
                 node.RolledBack.AddRange(node.Log.Skip((int)truncate.KeepThrough.Value));
                 node.Log.RemoveRange((int)truncate.KeepThrough.Value, node.Log.Count - (int)truncate.KeepThrough.Value);
-                var (settings, at) = node.SettingsAt(node.Log.Count, core.Cluster);
-                core.OnTruncated(truncate.KeepThrough, settings, at);
+                core.OnTruncated(truncate.KeepThrough, node.ConfigAt(node.Log.Count));
                 break;
         }
     }
@@ -236,7 +236,7 @@ internal sealed class CoreNode(NodeId id)
 {
     public NodeId Id { get; } = id;
 
-    public ReplicationCore? Core { get; set; }
+    public SingleLeaderCore? Core { get; set; }
 
     public List<LogEntry> Log { get; } = [];
 
@@ -255,6 +255,19 @@ internal sealed class CoreNode(NodeId id)
     public bool HoldAppends { get; set; }
 
     public List<Lsn> Held { get; } = [];
+
+    /// <summary>The latest settings entry among the first <paramref name="count"/> entries, if any.</summary>
+    public ConfigEntry? ConfigAt(int count)
+    {
+        for (var i = Math.Min(count, Log.Count) - 1; i >= 0; i--)
+        {
+            if (Log[i].Kind == PayloadKind.ClusterConfig)
+            {
+                return new ConfigEntry(Log[i].Lsn, Log[i].Payload);
+            }
+        }
+        return null;
+    }
 
     /// <summary>The latest settings among the first <paramref name="count"/> entries, or the bootstrap ones.</summary>
     public (ClusterSettings Settings, Lsn At) SettingsAt(int count, ClusterConfig cluster)
@@ -294,4 +307,10 @@ internal sealed class CoreNode(NodeId id)
         LogBase = source.LogBase;
         StoredEpoch = source.StoredEpoch;
     }
+}
+
+/// <summary>The messages of a Ready, decoded as their receiver decodes them.</summary>
+internal static class ReadyMessages
+{
+    public static IEnumerable<PeerMessage> Decoded(this Ready ready) => ready.Messages.Select(m => PeerMessageCodec.Decode(m.Bytes));
 }

@@ -3,6 +3,7 @@ using Chorus.Core.Log;
 using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
+using Chorus.Replication.SingleLeader;
 
 namespace Chorus.Replication.Tests;
 
@@ -93,8 +94,8 @@ public sealed class ElectionTests(ITestOutputHelper output)
         cluster.Settle(rounds: 15);
 
         Assert.NotEqual(NodeRole.Leader, old.Role);
-        Assert.StartsWith("TRYAGAIN", old.WritesRefused);
-        Assert.Contains("lost contact with a majority", old.WritesRefused, StringComparison.Ordinal);
+        var refusal = Assert.IsType<NoLeader>(old.Admission.Refusal);
+        Assert.Contains("lost contact with a majority", Assert.IsType<LostQuorum>(refusal.LastStepDown).Describe(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class ElectionTests(ITestOutputHelper output)
         var n3 = cluster.Core("n3");
         var epoch = n3.Epoch.Next;
         n3.Step(new RequestVote(new NodeId("n2"), new NodeId("n3"), epoch, cluster.Core("n2").History.Last, PreVote: false, Transfer: true));
-        var first = Assert.IsType<VoteResponse>(n3.TakeReady().Messages.Single());
+        var first = Assert.IsType<VoteResponse>(n3.TakeReady().Decoded().Single());
         Assert.True(first.Granted);
         cluster["n3"].StoredEpoch = epoch;
         cluster["n3"].VotedFor = new NodeId("n2");
@@ -115,7 +116,7 @@ public sealed class ElectionTests(ITestOutputHelper output)
 
         var restarted = cluster.Core("n3");
         restarted.Step(new RequestVote(new NodeId("n1"), new NodeId("n3"), epoch, cluster.Core("n1").History.Last, PreVote: false, Transfer: true));
-        var second = restarted.TakeReady().Messages.OfType<VoteResponse>().Single();
+        var second = restarted.TakeReady().Decoded().OfType<VoteResponse>().Single();
         Assert.False(second.Granted);
     }
 
@@ -129,7 +130,7 @@ public sealed class ElectionTests(ITestOutputHelper output)
             cluster.Propose($"w{i}");
         }
         var leader = cluster.Core("n1");
-        Assert.Null(leader.TransferLeadership(new NodeId("n2"), timeoutMs: 5_000));
+        Assert.Equal(ControlResult.Done, leader.TransferLeadership(new NodeId("n2"), timeoutMs: 5_000));
         Assert.NotNull(leader.Transfer);
         cluster.Settle(rounds: 5);
 
@@ -153,12 +154,12 @@ public sealed class ElectionTests(ITestOutputHelper output)
         cluster.Crash("n3");
         var leader = cluster.Core("n1");
         cluster.Propose("w");
-        Assert.Null(leader.TransferLeadership(new NodeId("n3"), timeoutMs: 500));
+        Assert.Equal(ControlResult.Done, leader.TransferLeadership(new NodeId("n3"), timeoutMs: 500));
         cluster.Settle(rounds: 6);
 
         Assert.Null(leader.Transfer);
         Assert.Equal(NodeRole.Leader, leader.Role);
-        Assert.Equal("ERR FAILOVER target n4 is not a voting follower", leader.TransferLeadership(new NodeId("n4"), 500));
+        Assert.Equal(ControlResult.TargetNotVotingFollower, leader.TransferLeadership(new NodeId("n4"), 500));
     }
 
     [Fact]
@@ -171,7 +172,7 @@ public sealed class ElectionTests(ITestOutputHelper output)
         cluster.Settle(rounds: 60);
         Assert.DoesNotContain(new[] { "n2", "n3" }, id => cluster.Core(id).Role != NodeRole.Follower);
 
-        Assert.Null(cluster.Core("n3").ElectSelf());
+        Assert.Equal(ControlResult.Done, cluster.Core("n3").ElectSelf());
         cluster.Settle(rounds: 5);
         Assert.Equal("n3", cluster.Leader.Value);
     }
@@ -193,7 +194,29 @@ public sealed class ElectionTests(ITestOutputHelper output)
         // n2 alone is half of the two voters left: no majority, so no leader — and n3 never stood.
         Assert.Equal(0, cluster.Core("n3").ElectionsStarted);
         Assert.NotEqual(NodeRole.Leader, cluster.Core("n2").Role);
-        Assert.Equal("ERR only a voting member can stand for election", cluster.Core("n3").ElectSelf());
+        Assert.Equal(ControlResult.NotVoter, cluster.Core("n3").ElectSelf());
+    }
+
+    /// The lease counts a learner's messages too: once promoted it is a voter the leader has heard
+    /// from, so promoting a learner never costs a leader its lease (a two-voter leader stepped down at the promotion).
+    [Fact]
+    public void Promoting_a_learner_does_not_cost_the_leader_its_lease()
+    {
+        var cluster = new CoreCluster(2, new ReplicationOptions { PromoteLagEntriesMax = -1 });
+        cluster.StartAll();
+        var leader = cluster.Core("n1");
+        leader.ProposeSettings(leader.Settings with
+        {
+            Members = [.. leader.Settings.Members.Select(m => m.Id.Value == "n2" ? m with { Role = MemberRole.Learner } : m)],
+        });
+        cluster.Settle(rounds: 15);
+        var epoch = leader.Epoch;
+
+        leader.ProposeSettings(leader.Settings.WithMember(leader.Settings.Find(new NodeId("n2"))! with { Role = MemberRole.Voter }));
+        cluster.Advance(cluster.Options.HeartbeatIntervalMs);
+
+        Assert.Equal(NodeRole.Leader, leader.Role);
+        Assert.Equal(epoch, leader.Epoch);
     }
 
     /// The safety properties under random crashes, partitions and message loss (seeded).

@@ -1,7 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication.Messages;
-using Chorus.Replication.SingleLeader;
+using Chorus.Replication.Progress;
 
 namespace Chorus.Replication.Tests;
 
@@ -191,7 +191,7 @@ public sealed class SingleLeaderReplicationTests
             1, before.Lsn.Next, HlcTimestamp.Zero, ""));
 
         Assert.Equal(before, follower.History.Last);
-        var answer = Assert.IsType<AppendResponse>(Assert.Single(follower.TakeReady().Messages));
+        var answer = Assert.IsType<AppendResponse>(Assert.Single(follower.TakeReady().Decoded()));
         Assert.Equal(epoch, answer.Epoch); // tells the stale leader about the newer epoch
     }
 
@@ -217,9 +217,10 @@ public sealed class SingleLeaderReplicationTests
         cluster.Network = _ => false;
         var entry = cluster.Core("n1").Propose(PayloadKind.Logical, "x"u8);
         var ready = cluster.Core("n1").TakeReady();
-        Assert.Equal(Lsn.Zero.Next, ready.AckedLsn);
+        Assert.DoesNotContain(ready.Completions, c => c.Through.Lsn >= entry.Lsn);
+        Assert.Equal(entry.Lsn.Previous, cluster.Core("n1").AckedLsn);
 
-        cluster.Core("n1").OnAppended(entry.Lsn);
-        Assert.Equal(entry.Lsn, cluster.Core("n1").TakeReady().AckedLsn);
+        cluster.Core("n1").OnAppended(entry.Lsn, synced: false);
+        Assert.Equal(entry.Lsn, Assert.Single(cluster.Core("n1").TakeReady().Completions, c => c.Outcome is Committed).Through.Lsn);
     }
 }

@@ -1,6 +1,4 @@
 using Chorus.Core;
-using Chorus.Replication.Messages;
-using Chorus.Replication.SingleLeader;
 
 namespace Chorus.Replication.Election;
 
@@ -11,7 +9,7 @@ namespace Chorus.Replication.Election;
 /// answers both: one vote per epoch, only for a log at least as up to date as its own, and none
 /// while it still hears from a leader (unless the leader itself handed over).
 /// </summary>
-internal sealed class Campaign(ReplicationCore core)
+internal sealed class Campaign(ICampaignHost host)
 {
     private readonly HashSet<NodeId> _granted = [];
     private readonly HashSet<NodeId> _refused = [];
@@ -26,77 +24,77 @@ internal sealed class Campaign(ReplicationCore core)
         _transfer = transfer;
         _granted.Clear();
         _refused.Clear();
-        _granted.Add(core.Self);
+        _granted.Add(host.Self);
         if (preVote)
         {
-            core.EnterCandidacy();
-            _askingFor = core.Epoch.Next;
+            host.EnterCandidacy();
+            _askingFor = host.Epoch.Next;
         }
         else
         {
-            core.StartEpochAsCandidate();
-            _askingFor = core.Epoch;
+            host.StartEpochAsCandidate();
+            _askingFor = host.Epoch;
         }
-        core.ArmElectionTimer();
+        host.ArmElectionTimer();
         if (HasMajority())
         {
             Win();
             return;
         }
-        foreach (var voter in core.Settings.Voters.Where(v => v.Id != core.Self))
+        foreach (var voter in host.Voters.Where(v => v != host.Self))
         {
-            core.Send(new RequestVote(core.Self, voter.Id, _askingFor, core.History.Last, preVote, transfer));
+            host.RequestVote(voter, _askingFor, host.LastPosition, preVote, transfer);
         }
     }
 
-    public void OnResponse(VoteResponse response)
+    public void OnResponse(NodeId from, Epoch epoch, bool granted, bool preVote)
     {
-        if (core.Role != NodeRole.Candidate || response.PreVote != _preVote || response.Epoch != _askingFor)
+        if (!host.IsCandidate || preVote != _preVote || epoch != _askingFor)
         {
             return;
         }
-        (response.Granted ? _granted : _refused).Add(response.From);
+        (granted ? _granted : _refused).Add(from);
         if (HasMajority())
         {
             Win();
         }
         else if (_refused.Count >= Majority())
         {
-            core.BecomeFollower(core.Epoch, null); // lost: wait for the winner or the next timeout
+            host.GiveUp(); // lost: wait for the winner or the next timeout
         }
     }
 
     /// <summary>Would we vote for this candidate in the epoch it names? Answering changes nothing here.</summary>
-    public void OnPreVoteRequest(RequestVote request)
+    public void OnPreVoteRequest(NodeId candidate, Epoch epoch, LogPosition last, bool transfer)
     {
-        if (!IsVotingMember(request.From))
+        if (!host.Voters.Contains(candidate))
         {
             return; // a removed node or a learner does not get an answer
         }
-        var grant = core.IsVoter
-            && request.Epoch > core.Epoch
-            && VoteRules.IsUpToDate(request.Last, core.History.Last)
-            && (request.Transfer || !core.HeardFromLeaderRecently());
-        core.Send(new VoteResponse(core.Self, request.From, request.Epoch, grant, PreVote: true));
+        var grant = host.Voters.Contains(host.Self)
+            && epoch > host.Epoch
+            && VoteRules.IsUpToDate(last, host.LastPosition)
+            && (transfer || !host.HeardFromLeaderRecently());
+        host.AnswerVote(candidate, epoch, grant, preVote: true);
     }
 
     /// <summary>A real vote, in our (already adopted) epoch: at most one per epoch, and persisted before the answer leaves.</summary>
-    public void OnVoteRequest(RequestVote request)
+    public void OnVoteRequest(NodeId candidate, LogPosition last)
     {
-        if (!IsVotingMember(request.From))
+        if (!host.Voters.Contains(candidate))
         {
             return;
         }
-        var grant = core.IsVoter
-            && core.Role != NodeRole.Leader
-            && (core.VotedFor is null || core.VotedFor == request.From)
-            && VoteRules.IsUpToDate(request.Last, core.History.Last);
+        var grant = host.Voters.Contains(host.Self)
+            && !host.IsLeader
+            && (host.VotedFor is null || host.VotedFor == candidate)
+            && VoteRules.IsUpToDate(last, host.LastPosition);
         if (grant)
         {
-            core.VoteFor(request.From);
-            core.ArmElectionTimer();
+            host.VoteFor(candidate);
+            host.ArmElectionTimer();
         }
-        core.Send(new VoteResponse(core.Self, request.From, core.Epoch, grant, PreVote: false));
+        host.AnswerVote(candidate, host.Epoch, grant, preVote: false);
     }
 
     private void Win()
@@ -107,13 +105,11 @@ internal sealed class Campaign(ReplicationCore core)
         }
         else
         {
-            core.BecomeLeader();
+            host.BecomeLeader();
         }
     }
 
-    private bool HasMajority() => _granted.Count(id => core.Settings.Find(id) is { Role: Membership.MemberRole.Voter }) >= Majority();
+    private bool HasMajority() => _granted.Count(host.Voters.Contains) >= Majority();
 
-    private bool IsVotingMember(NodeId id) => core.Settings.Find(id) is { Role: Membership.MemberRole.Voter };
-
-    private int Majority() => VoteRules.Majority(core.Settings.Voters.Count());
+    private int Majority() => VoteRules.Majority(host.Voters.Count);
 }

@@ -4,17 +4,17 @@ namespace Chorus.Replication.Election;
 /// A randomized election deadline: between one and two election timeouts after the last time
 /// we heard from a leader (or voted), so candidates rarely collide. Randomness is injected.
 /// </summary>
-internal sealed class ElectionTimer(ReplicationOptions options, Random random)
+internal sealed class ElectionTimer(int electionTimeoutMs, Random random)
 {
     public long DeadlineMs { get; private set; } = long.MaxValue;
 
-    public void Reset(long nowMs) => DeadlineMs = nowMs + options.ElectionTimeoutMs + random.NextInt64(options.ElectionTimeoutMs);
+    public void Reset(long nowMs) => DeadlineMs = nowMs + electionTimeoutMs + random.NextInt64(electionTimeoutMs);
 
     /// <summary>A longer first wait for nodes other than the preferred leader, so a fresh cluster elects the preferred one.</summary>
-    public void ResetDeferring(long nowMs) => DeadlineMs = nowMs + (2L * options.ElectionTimeoutMs) + random.NextInt64(options.ElectionTimeoutMs);
+    public void ResetDeferring(long nowMs) => DeadlineMs = nowMs + (2L * electionTimeoutMs) + random.NextInt64(electionTimeoutMs);
 
     /// <summary>The preferred leader retries soon while no leader exists (its peers may still be starting).</summary>
-    public void ResetEager(long nowMs) => DeadlineMs = nowMs + Math.Max(1, options.ElectionTimeoutMs / 4) + random.NextInt64(Math.Max(1, options.ElectionTimeoutMs / 8));
+    public void ResetEager(long nowMs) => DeadlineMs = nowMs + Math.Max(1, electionTimeoutMs / 4) + random.NextInt64(Math.Max(1, electionTimeoutMs / 8));
 
     public void FireAt(long nowMs) => DeadlineMs = nowMs;
 

@@ -1,29 +1,20 @@
 using Chorus.Core;
-using Chorus.Replication.SingleLeader;
 
 namespace Chorus.Replication.Quorum;
 
 /// <summary>
 /// Quorum arithmetic for acknowledgements: the highest LSN that the policy's followers have
-/// confirmed at its level. Pure functions over follower progress.
+/// confirmed at its level. Pure functions over the voters' confirmations.
 /// </summary>
 public static class AckTracker
 {
-    /// <summary>The LSN a follower has confirmed at <paramref name="level"/>.</summary>
-    public static Lsn Confirmed(FollowerProgress follower, AckLevel level) => level switch
-    {
-        AckLevel.Received => follower.Received,
-        AckLevel.Flushed => follower.Flushed,
-        _ => follower.Match,
-    };
-
     /// <summary>
     /// The highest LSN confirmed by enough voters for <paramref name="policy"/>: the K-th highest
     /// confirmation for semi-sync ANY K, the lowest for sync all. Zero when there are too few voters.
     /// </summary>
-    public static Lsn QuorumLsn(AckPolicy policy, IEnumerable<FollowerProgress> voters)
+    public static Lsn QuorumLsn(AckPolicy policy, IEnumerable<Lsn> voterConfirmations)
     {
-        var confirmed = voters.Select(f => Confirmed(f, policy.Level)).OrderByDescending(l => l.Value).ToArray();
+        var confirmed = voterConfirmations.OrderByDescending(l => l.Value).ToArray();
         return policy.Mode switch
         {
             AckMode.SemiSync => policy.Count <= confirmed.Length ? confirmed[policy.Count - 1] : Lsn.Zero,

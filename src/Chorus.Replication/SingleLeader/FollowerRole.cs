@@ -9,7 +9,7 @@ namespace Chorus.Replication.SingleLeader;
 /// The follower's side: subscribe from where the local log ends, append what the leader sends
 /// strictly in LSN order, acknowledge, and roll back a divergent suffix when told to.
 /// </summary>
-internal sealed class FollowerRole(ReplicationCore core)
+internal sealed class FollowerRole(SingleLeaderCore core)
 {
     private long _lastSubscribeAtMs = long.MinValue;
     private bool _awaitingTruncation;
@@ -43,7 +43,7 @@ internal sealed class FollowerRole(ReplicationCore core)
             case InstallSnapshot install when install.FollowerLast == core.History.Last:
                 // Repeated while the snapshot is not installed; the host starts one download at a time.
                 Link.SnapshotRequested = true;
-                core.Pending.SnapshotRequested = true;
+                core.Pending.SnapshotRequests.Add(install.From);
                 break;
             case InstallSnapshot:
                 Subscribe(force: false); // about an older state of our log: tell the leader where we are now
@@ -118,7 +118,7 @@ internal sealed class FollowerRole(ReplicationCore core)
         {
             // A leader waiting for flushed confirmations gets them only after an fsync; one
             // waiting for received ones hears back at once, before anything is written.
-            core.QueueAppend(fresh, sync: _requiredAck == AckLevel.Flushed);
+            core.QueueAppend(fresh, proposed: false, sync: _requiredAck == AckLevel.Flushed);
             if (_requiredAck == AckLevel.Received)
             {
                 Acknowledge();

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.IO.Enumeration;
 using System.Text;
 using Chorus.Commands.Execution;
+using Chorus.Node;
 using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
-using Chorus.Server.Hosting;
+using Chorus.Server.Configuration;
 
 namespace Chorus.Server.Commands;
 
@@ -66,6 +67,10 @@ internal static class ConfigCommand
         return SetAsync(context, command, reply);
     }
 
+    /// <summary>
+    /// Every parameter is checked before any is applied, as Redis does. This node's own limits
+    /// apply at once; cluster settings go through the log.
+    /// </summary>
     private static async ValueTask SetAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
         if (CheckNames(context.Node, command) is { } nameError)
@@ -73,45 +78,66 @@ internal static class ConfigCommand
             reply.WriteError(nameError);
             return;
         }
+        var node = context.Node;
         var changes = new List<Func<ClusterSettings, ClusterSettings>>();
+        var limits = node.Limits;
+        var security = new List<Action>();
         var passThrough = new List<(string Name, string Value)>();
         for (var i = 2; i < command.ArgumentCount; i += 2)
         {
             var name = Text(command[i]).ToLowerInvariant();
             var value = Text(command[i + 1]);
-            string? invalid = null;
-            if (PassThroughParameters.IsPassThrough(name))
+            var outcome = PassThroughSetting(name, value, passThrough)
+                ?? SecuritySetting(node, name, value, security)
+                ?? ClientLimitSettings.TrySet(ref limits, name, value);
+            var refusal = outcome switch
             {
-                if (PassThroughParameters.TryNormalize(name, value, out var normalized, out var problem))
-                {
-                    passThrough.Add((name, normalized));
-                }
-                invalid = problem.Length > 0 ? problem : null;
-            }
-            else if (ClusterSetting(name, value) is { } change)
+                null when ClusterSetting(name, value) is { } change => Add(changes, change),
+                null => Unsupported(name, value),
+                "" => null,
+                var invalid => invalid,
+            };
+            if (refusal is not null)
             {
-                changes.Add(change);
-            }
-            else
-            {
-                invalid = Unsupported(name, value);
-            }
-            if (invalid is not null)
-            {
-                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {invalid}");
+                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {refusal}");
                 return;
             }
         }
-        if (changes.Count > 0 && await ChangeClusterSettingsAsync(context, changes) is { } error)
+        if (limits.MaxClients > node.MaxClientsCeiling)
+        {
+            reply.WriteError($"ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {node.MaxClientsCeiling}");
+            return;
+        }
+        security.ForEach(apply => apply());
+        if (!ReferenceEquals(limits, node.Limits))
+        {
+            await ApplyLimitsAsync(node, limits);
+        }
+        if (changes.Count > 0
+            && await LeadershipControl.ChangeSettingsAsync(node, settings => changes.Aggregate(settings, (current, change) => change(current))) is { } error)
         {
             reply.WriteError(error);
             return;
         }
         foreach (var (name, value) in passThrough)
         {
-            context.Node.PassThrough.Set(name, value);
+            node.PassThrough.Set(name, value);
         }
         reply.WriteOk();
+    }
+
+    /// <summary>A Redis tuning parameter accepted as a no-op (<see cref="PassThroughParameters"/>): "" when its value checks out, an error, or null if not one of them.</summary>
+    private static string? PassThroughSetting(string name, string value, List<(string Name, string Value)> accepted)
+    {
+        if (!PassThroughParameters.IsPassThrough(name))
+        {
+            return null;
+        }
+        if (PassThroughParameters.TryNormalize(name, value, out var normalized, out var problem))
+        {
+            accepted.Add((name, normalized));
+        }
+        return problem;
     }
 
     /// <summary>
@@ -127,7 +153,8 @@ internal static class ConfigCommand
         {
             var given = Text(command[i]);
             var name = given.ToLowerInvariant();
-            var settable = PassThroughParameters.IsPassThrough(name) || ClusterSettingNames.Contains(name);
+            var settable = PassThroughParameters.IsPassThrough(name) || ClusterSettingNames.Contains(name)
+                || SecuritySettingNames.Contains(name) || ClientLimitSettings.Names.Contains(name);
             if (!settable && !readOnly.Contains(name))
             {
                 return $"ERR Unknown option or number of arguments for CONFIG SET - '{given}'";
@@ -146,11 +173,48 @@ internal static class ConfigCommand
     private static readonly HashSet<string> ClusterSettingNames =
         ["chorus-failover", "chorus-ack", "chorus-ack-level", "chorus-ack-timeout-ms", "chorus-ack-on-timeout"];
 
-    private static async Task<string?> ChangeClusterSettingsAsync(ServerCommandContext context, List<Func<ClusterSettings, ClusterSettings>> changes)
+    private static readonly HashSet<string> SecuritySettingNames = ["requirepass", "protected-mode"];
+
+    /// <summary>requirepass and protected-mode (this node's own, applied after every parameter checked out): "" when accepted, an error, or null if not one of them.</summary>
+    private static string? SecuritySetting(NodeServices node, string name, string value, List<Action> apply)
     {
+        switch (name)
+        {
+            case "requirepass":
+                apply.Add(() =>
+                {
+                    node.Access.SetRequirePass(value);
+                    node.RequirePass = value;
+                });
+                return "";
+            case "protected-mode" when value.ToLowerInvariant() is "yes" or "no":
+                apply.Add(() => node.ProtectedMode = value.Equals("yes", StringComparison.OrdinalIgnoreCase));
+                return "";
+            case "protected-mode":
+                return "argument must be 'yes' or 'no'";
+            default:
+                return null;
+        }
+    }
+
+    private static string? Add(List<Func<ClusterSettings, ClusterSettings>> changes, Func<ClusterSettings, ClusterSettings> change)
+    {
+        changes.Add(change);
+        return null;
+    }
+
+    /// <summary>New connections and reads see the limits at once; the loop's write executor once it takes them.</summary>
+    private static async Task ApplyLimitsAsync(NodeServices node, ClientLimits limits)
+    {
+        node.Limits = limits;
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Node.Inbox.Post(new ChangeSettingsInput(settings => changes.Aggregate(settings, (current, change) => change(current)), completion));
-        return await completion.Task;
+        // The executor belongs to the loop: the action runs there (it needs the driver, not the core).
+        node.Inbox.Post(new AdminInput(_ =>
+        {
+            node.Driver.WriteLimits = limits.Writes;
+            return null;
+        }, completion));
+        await completion.Task;
     }
 
     /// <summary>A change to the replicated cluster settings, or null if the parameter or value is not one.</summary>
@@ -234,9 +298,16 @@ internal static class ConfigCommand
             ("bind", options.Host),
             ("dir", Path.GetFullPath(options.DataDirOrDefault)),
             ("maxmemory", "0"),
-            ("maxclients", "10000"),
             ("timeout", "0"),
-            ("proto-max-bulk-len", Text(options.ProtoMaxBulkLen)),
+            .. ClientLimitSettings.Describe(node.Limits),
+            ("requirepass", node.RequirePass),
+            ("protected-mode", node.ProtectedMode ? "yes" : "no"),
+            ("aclfile", options.AclFile),
+            ("tls-port", Text(options.TlsPort)),
+            ("tls-cert-file", options.TlsCertFile),
+            ("tls-key-file", options.TlsKeyFile),
+            ("tls-ca-cert-file", options.TlsCaCertFile),
+            ("tls-auth-clients", options.TlsAuthClients),
             ("chorus-node-id", options.NodeId),
             ("chorus-leader", options.LeaderId.Value),
             ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),

@@ -3,7 +3,6 @@ using System.Text;
 using Chorus.Commands.Execution;
 using Chorus.Replication;
 using Chorus.Resp;
-using Chorus.Server.Hosting;
 
 namespace Chorus.Server.Commands;
 
@@ -36,7 +35,7 @@ internal static class FailoverCommand
         }
         if (command.ArgumentCount == 2 && command.ArgumentIs(1, "ABORT"u8))
         {
-            await RunAsync(context, reply, driver => driver.AbortTransfer());
+            Reply(reply, await LeadershipControl.AbortTransferAsync(context.Node));
             return;
         }
         if (!TryParse(command, out var host, out var port, out var timeoutMs, out var error))
@@ -45,7 +44,7 @@ internal static class FailoverCommand
             return;
         }
         var target = host is null
-            ? status.Followers.Where(f => f.Role == Replication.Membership.MemberRole.Voter && f.State == Replication.SingleLeader.FollowerState.Replicating)
+            ? status.Followers.Where(f => f.Role == Replication.Membership.MemberRole.Voter && f.State == Replication.Progress.FollowerState.Replicating)
                 .OrderByDescending(f => f.Match.Value).Select(f => (Core.NodeId?)f.Id).FirstOrDefault()
             : status.Followers.Where(f => Matches(f.ClientEndpoint, host, port) || Matches(status.Settings.Find(f.Id)?.ClientEndpoint, host, port))
                 .Select(f => (Core.NodeId?)f.Id).FirstOrDefault();
@@ -54,17 +53,15 @@ internal static class FailoverCommand
             reply.WriteError(host is null ? "ERR FAILOVER requires connected replicas." : $"ERR FAILOVER target {host}:{port} is not a replica.");
             return;
         }
-        await RunAsync(context, reply, driver => driver.TransferLeadership(id, timeoutMs));
+        Reply(reply, await LeadershipControl.TransferAsync(context.Node, id, timeoutMs));
     }
 
-    private static ValueTask ElectAsync(ServerCommandContext context, RespCommand command, RespWriter reply) =>
-        RunAsync(context, reply, driver => driver.ElectSelf());
+    private static async ValueTask ElectAsync(ServerCommandContext context, RespCommand command, RespWriter reply) =>
+        Reply(reply, await LeadershipControl.ElectSelfAsync(context.Node));
 
-    private static async ValueTask RunAsync(ServerCommandContext context, RespWriter reply, Func<Node.NodeDriver, string?> action)
+    private static void Reply(RespWriter reply, string? error)
     {
-        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Node.Inbox.Post(new AdminInput(action, completion));
-        if (await completion.Task is { } error)
+        if (error is not null)
         {
             reply.WriteError(error);
         }

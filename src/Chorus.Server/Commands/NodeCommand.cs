@@ -3,7 +3,6 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Replication.Membership;
 using Chorus.Resp;
-using Chorus.Server.Hosting;
 
 namespace Chorus.Server.Commands;
 
@@ -48,7 +47,7 @@ internal static class NodeCommand
             }
             change = settings => settings.Find(id) is null
                 ? throw new ArgumentException($"{id} is not a member")
-                : id == context.Node.Driver.Leader
+                : id == context.Node.Driver.Status.Leader
                     ? throw new ArgumentException($"{id} is the leader and cannot be removed")
                     : settings.WithoutMember(id);
         }
@@ -57,9 +56,7 @@ internal static class NodeCommand
             reply.WriteError("ERR unknown subcommand or wrong number of arguments. Try CHORUS.NODE ADD id peer-host:port [client-host:port] | REMOVE id | LIST.");
             return;
         }
-        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Node.Inbox.Post(new ChangeSettingsInput(change, completion));
-        if (await completion.Task is { } failure)
+        if (await LeadershipControl.ChangeSettingsAsync(context.Node, change) is { } failure)
         {
             reply.WriteError(failure);
         }

@@ -1,6 +1,6 @@
 using Chorus.Commands.Execution;
 using Chorus.Replication;
-using Chorus.Replication.SingleLeader;
+using Chorus.Replication.Progress;
 using Chorus.Resp;
 
 namespace Chorus.Server.Commands;

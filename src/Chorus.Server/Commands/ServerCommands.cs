@@ -16,6 +16,7 @@ internal static class ServerCommands
         WaitCommand.Command,
         LagCommand.Command,
         NodeCommand.Command,
+        AclCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,
     ];

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Chorus.Commands.Execution;
 using Chorus.Resp;
-using Chorus.Server.Hosting;
+using Chorus.Node;
 
 namespace Chorus.Server.Commands;
 
@@ -16,7 +16,7 @@ internal static class WaitCommand
 
     private static async ValueTask ExecuteAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        if (!context.Node.Driver.IsLeader)
+        if (context.Node.Driver.Status.Role != Replication.NodeRole.Leader)
         {
             reply.WriteError("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.");
             return;

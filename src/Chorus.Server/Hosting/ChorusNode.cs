@@ -2,11 +2,13 @@ using System.Net;
 using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Replication;
+using Chorus.Replication.SingleLeader;
 using Chorus.Server.Commands;
 using Chorus.Server.Configuration;
 using Chorus.Server.Metrics;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Server.Resp;
+using Chorus.Server.Security;
 using Chorus.Storage.RocksDb;
 using Chorus.Transport.Grpc;
 using Microsoft.AspNetCore.Builder;
@@ -61,13 +63,19 @@ public sealed class ChorusNode : IAsyncDisposable
         }
         var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default);
         var inbox = new NodeInbox(options.Self);
-        var transport = new GrpcTransport(options.Self, peers, inbox, loggers);
+        var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox), loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
-        var driver = new NodeDriver(DriverOptions(options, peers), storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        var driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
-        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands, Snapshots = snapshots };
+        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System)
+        {
+            Commands = commands,
+            Snapshots = snapshots,
+            MaxClientsCeiling = OpenFilesLimit.Prepare(options.MaxClients, logger),
+            Access = Security(options, commands.All, logger),
+        };
         var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
-            TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), loggers.CreateLogger<WriteGateway>());
+            TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), node.Stats, loggers.CreateLogger<WriteGateway>());
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 
@@ -82,7 +90,7 @@ public sealed class ChorusNode : IAsyncDisposable
             : Task.CompletedTask;
         var chorus = new ChorusNode(new Parts(dataDir, storage, transport, loop, web, stopping, syncer, logger));
         // Membership lives in the replicated cluster settings: follow it.
-        driver.SettingsChanged += settings => transport.UpdatePeers(PeerAddresses(settings, peers));
+        driver.PeersChanged += members => transport.UpdatePeers(PeerAddresses(members, peers));
         var fetcher = new SnapshotFetcher(dataDir, transport, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotFetcher>());
         driver.SnapshotRequested += leader => fetcher.Start(leader, () => chorus._restart.TrySetResult(), stopping.Token);
         loop.Start();
@@ -119,6 +127,29 @@ public sealed class ChorusNode : IAsyncDisposable
         _parts.Stopping.Dispose();
     }
 
+    /// <summary>Users from the ACL file if there is one, else the default user with requirepass (if set).</summary>
+    private static AccessControl Security(ChorusOptions options, IEnumerable<Chorus.Commands.Execution.CommandSpec> commands, ILogger logger)
+    {
+        var access = new AccessControl(commands);
+        if (!string.IsNullOrEmpty(options.AclFile) && File.Exists(options.AclFile))
+        {
+            try
+            {
+                AclFile.Load(access, options.AclFile);
+            }
+            catch (AclException e)
+            {
+                throw new ConfigurationError($"AclFile: {e.Message}");
+            }
+            logger.LogInformation("loaded {Count} ACL users from {File}", access.Users.Count, options.AclFile);
+        }
+        else if (!string.IsNullOrEmpty(options.RequirePass))
+        {
+            access.SetRequirePass(options.RequirePass);
+        }
+        return access;
+    }
+
     private sealed record Parts(
         string DataDirectory,
         RocksDbStorageEngine Storage,
@@ -130,18 +161,18 @@ public sealed class ChorusNode : IAsyncDisposable
         ILogger Logger);
 
     /// <summary>Peer addresses from the settings, falling back to configured ones for members that have none.</summary>
-    private static Dictionary<Core.NodeId, Uri> PeerAddresses(Replication.Membership.ClusterSettings settings, IReadOnlyDictionary<Core.NodeId, Uri> configured)
+    private static Dictionary<Core.NodeId, Uri> PeerAddresses(IReadOnlyDictionary<Core.NodeId, string> members, IReadOnlyDictionary<Core.NodeId, Uri> configured)
     {
         var addresses = new Dictionary<Core.NodeId, Uri>();
-        foreach (var member in settings.Members)
+        foreach (var (id, peerAddress) in members)
         {
-            if (!string.IsNullOrEmpty(member.PeerAddress) && Uri.TryCreate("http://" + member.PeerAddress, UriKind.Absolute, out var uri))
+            if (!string.IsNullOrEmpty(peerAddress) && Uri.TryCreate("http://" + peerAddress, UriKind.Absolute, out var uri))
             {
-                addresses[member.Id] = uri;
+                addresses[id] = uri;
             }
-            else if (configured.TryGetValue(member.Id, out var fallback))
+            else if (configured.TryGetValue(id, out var fallback))
             {
-                addresses[member.Id] = fallback;
+                addresses[id] = fallback;
             }
         }
         return addresses;
@@ -162,21 +193,9 @@ public sealed class ChorusNode : IAsyncDisposable
     }
 
     private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
-        new(new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)])
-        {
-            Addresses = peers.ToDictionary(p => p.Key, p => (p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : "")),
-            InitialAck = options.AckPolicy,
-            InitialFailover = options.FailoverMode,
-        })
+        new(options.Self, SingleLeader(options, peers))
         {
             Durability = options.DurabilityPolicy,
-            ClientEndpoint = options.ClientEndpoint,
-            Replication = new ReplicationOptions
-            {
-                HeartbeatIntervalMs = options.HeartbeatIntervalMs,
-                ElectionTimeoutMs = options.ElectionTimeoutMs,
-                ResubscribeAfterMs = options.ResubscribeAfterMs,
-            },
             // Nodes started in the same millisecond must still draw different election timeouts.
             RandomSeed = Random.Shared.Next(),
             Retention = new Replication.Log.RetentionOptions
@@ -188,19 +207,41 @@ public sealed class ChorusNode : IAsyncDisposable
             RetentionIntervalMs = options.LogRetentionIntervalMs,
         };
 
+    /// <summary>The replication family this process runs: single-leader, with its cluster and timing.</summary>
+    private static SingleLeaderFamily SingleLeader(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
+        new(
+            new ReplicationOptions
+            {
+                HeartbeatIntervalMs = options.HeartbeatIntervalMs,
+                ElectionTimeoutMs = options.ElectionTimeoutMs,
+                ResubscribeAfterMs = options.ResubscribeAfterMs,
+            },
+            new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)])
+            {
+                Addresses = peers.ToDictionary(p => p.Key, p => (p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : "")),
+                InitialAck = options.AckPolicy,
+                InitialFailover = options.FailoverMode,
+            },
+            options.ClientEndpoint);
+
     private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, ForwardHandler forwards, SnapshotSource snapshots)
     {
         var address = BindAddress(options.Host);
+        var tls = options.TlsPort != 0 ? ClientTls.Options(options) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.Port, l => l.UseConnectionHandler<RespConnectionHandler>());
+            if (tls is not null)
+            {
+                kestrel.Listen(address, options.TlsPort, l => l.UseHttps(tls).UseConnectionHandler<RespConnectionHandler>());
+            }
             kestrel.Listen(address, options.PeerPortOrDefault, l => l.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, options.HttpPortOrDefault, l => l.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = GrpcTransport.MessageBytesMax;
         });
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(dispatcher);
-        builder.Services.AddSingleton<IPeerInbox>(inbox);
+        builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox));
         builder.Services.AddSingleton<IForwardHandler>(forwards);
         builder.Services.AddSingleton<ISnapshotSource>(snapshots);
         builder.Services.AddSingleton<ChorusMetrics>();
@@ -251,6 +292,6 @@ public sealed class ChorusNode : IAsyncDisposable
     /// <summary>The driver's view of the transport.</summary>
     private sealed class TransportAdapter(GrpcTransport transport) : ITransport
     {
-        public void Send(Replication.Messages.PeerMessage message) => transport.Send(message);
+        public void Send(Core.Messaging.Envelope message) => transport.Send(message);
     }
 }

@@ -1,6 +1,7 @@
 using Chorus.Core;
 using Chorus.Resp;
-using Chorus.Server.Node;
+using Chorus.Node;
+using Chorus.Replication;
 using Chorus.Transport.Grpc;
 
 namespace Chorus.Server.Hosting;
@@ -10,9 +11,10 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
 {
     public async Task<ForwardResult> ForwardAsync(ForwardedWrites writes, CancellationToken cancellationToken)
     {
-        if (!driver.IsLeader)
+        var status = driver.Status;
+        if (status.Role != NodeRole.Leader)
         {
-            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, driver.WritesRefused ?? $"TRYAGAIN {inbox.Self} is not the leader; retry");
+            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, status.Admission.Refusal is { } refusal ? OutcomeText.Error(refusal) : $"TRYAGAIN {inbox.Self} is not the leader; retry");
         }
         using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2 };
         foreach (var command in writes.Commands)

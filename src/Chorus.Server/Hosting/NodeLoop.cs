@@ -1,17 +1,16 @@
-using Chorus.Server.Node;
+using Chorus.Node;
+using Chorus.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Server.Hosting;
 
 /// <summary>
-/// The node's single thread: takes inputs from the inbox, hands them to the
-/// <see cref="NodeDriver"/>, ticks it, and lets it carry out what the core decided. Storage
-/// writes (and fsyncs, under fsync=always) happen here, so while one group commits the next
-/// one gathers in the inbox: group commit without extra machinery.
+/// The node's single thread: runs <see cref="LoopRound"/>s — the same rounds the simulator runs —
+/// one after another, sleeping up to a tick interval when the inbox is empty. A round that
+/// throws stops the node: its state can no longer be trusted.
 /// </summary>
 internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider clock, ILogger logger)
 {
-    public const int InputsPerRoundMax = 4096;
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(10);
 
     private Thread? _thread;
@@ -56,41 +55,28 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
         }
     }
 
-    private void CreateCheckpoint(CreateCheckpointInput checkpoint)
-    {
-        try
-        {
-            checkpoint.Completion.TrySetResult(driver.CreateCheckpoint(checkpoint.Directory, checkpoint.Requester));
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            logger.LogError(e, "could not create a checkpoint in {Directory}", checkpoint.Directory);
-            checkpoint.Completion.TrySetException(e);
-        }
-    }
-
     /// <summary>Nobody may be left waiting on a loop that has stopped.</summary>
     private void ReleaseWaiters()
     {
-        driver.FailPending(NodeStoppingError + "; the write's outcome is unknown");
+        driver.FailPending();
         while (inbox.TryTake(out var input))
         {
             switch (input)
             {
                 case ClientWritesInput writes:
-                    writes.Batch.Fail(NodeStoppingError + "; the write was not applied");
+                    writes.Batch.Fail(new NodeStopping(MayHaveApplied: false));
                     break;
                 case WaitReplicasInput wait:
                     wait.Completion.TrySetResult(0);
-                    break;
-                case ChangeSettingsInput change:
-                    change.Completion.TrySetResult(NodeStoppingError + "; the settings were not changed");
                     break;
                 case CreateCheckpointInput checkpoint:
                     checkpoint.Completion.TrySetException(new InvalidOperationException("the node is stopping"));
                     break;
                 case AdminInput admin:
                     admin.Completion.TrySetResult(NodeStoppingError);
+                    break;
+                case RefreshStatusInput refresh:
+                    refresh.Completion.TrySetResult(null);
                     break;
             }
         }
@@ -100,52 +86,10 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
 
     private void RunRound()
     {
-        if (!inbox.TryTake(out var input))
+        if (inbox.Count == 0)
         {
             inbox.WaitForInput(TickInterval, _stopping.Token);
-            driver.Tick(NowMs);
-            driver.ProcessReady();
-            return;
         }
-        var now = NowMs;
-        var handled = 0;
-        do
-        {
-            Handle(input, now);
-        }
-        while (++handled < InputsPerRoundMax && inbox.TryTake(out input));
-        driver.Tick(now);
-        driver.ProcessReady();
-    }
-
-    private void Handle(NodeInput input, long now)
-    {
-        switch (input)
-        {
-            case ClientWritesInput writes:
-                driver.Submit(writes.Batch, now);
-                break;
-            case PeerMessageInput peer:
-                driver.Receive(peer.Message, now);
-                break;
-            case PeerConnectedInput connected:
-                driver.OnPeerConnected(connected.Peer);
-                break;
-            case FlushedInput flushed:
-                driver.OnFlushed(flushed.Lsn);
-                break;
-            case ChangeSettingsInput change:
-                driver.ChangeSettings(change.Change, change.Completion);
-                break;
-            case CreateCheckpointInput checkpoint:
-                CreateCheckpoint(checkpoint);
-                break;
-            case AdminInput admin:
-                admin.Completion.TrySetResult(admin.Action(driver));
-                break;
-            case WaitReplicasInput wait:
-                driver.WaitForReplicas(wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : now + wait.TimeoutMs, wait.Completion);
-                break;
-        }
+        LoopRound.Run(driver, inbox, NowMs);
     }
 }

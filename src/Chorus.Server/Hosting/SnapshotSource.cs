@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chorus.Core;
+using Chorus.Node;
 using Chorus.Transport.Grpc;
 
 namespace Chorus.Server.Hosting;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Chorus.Core;
-using Chorus.Storage;
 using Chorus.Storage.RocksDb;
 
 namespace Chorus.Server.Hosting;
@@ -71,9 +70,7 @@ public static class SnapshotSwap
     private static void ClaimForNode(string database, NodeId self)
     {
         using var storage = RocksDbStorageEngine.Open(database, RocksDbStorageOptions.Default);
-        using var batch = storage.NewBatch();
-        batch.Put(StorageColumn.Meta, Node.MetaKeys.NodeId, Encoding.ASCII.GetBytes(self.Value));
-        storage.Write(batch, sync: true);
+        Chorus.Node.NodeIdentity.ClaimForNode(storage, self);
     }
 
     private static void DeleteIfExists(string directory)

@@ -1,4 +1,4 @@
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using Chorus.Core;
 using Chorus.Server.Configuration;
-using Chorus.Server.Node;
+using Chorus.Node;
+using Chorus.Replication;
+using Chorus.Server.Resp;
 using Chorus.Transport.Grpc;
 using Chorus.Transport.Grpc.Protocol;
 using Google.Protobuf;
@@ -23,13 +25,14 @@ internal sealed class WriteGateway(
     ReplicaWritePolicy replicaWrites,
     TimeSpan forwardTimeout,
     TimeSpan visibilityWait,
+    ServerStats stats,
     ILogger logger)
 {
-    public const string ReadOnlyError = "READONLY You can't write against a read only replica.";
-
     public async Task ExecuteAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
     {
-        if (driver.IsLeader)
+        // Routed by the published status, never by the core's live state (another thread owns
+        // it); the loop re-checks, and refuses with the current leader if this view was stale.
+        if (driver.Status.Role == NodeRole.Leader)
         {
             inbox.Post(new ClientWritesInput(batch));
             await batch.Completion.WaitAsync(cancellationToken);
@@ -38,7 +41,7 @@ internal sealed class WriteGateway(
         switch (replicaWrites)
         {
             case ReplicaWritePolicy.Reject:
-                batch.Fail(ReadOnlyError);
+                batch.Fail(OutcomeText.ReadOnlyReplica);
                 return;
             case ReplicaWritePolicy.Redirect:
                 batch.Fail(Redirect());
@@ -49,11 +52,12 @@ internal sealed class WriteGateway(
 
     private async Task ForwardAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
     {
-        if (driver.Leader is not { } leader)
+        if (driver.Status.Leader is not { } leader)
         {
-            batch.Fail(driver.WritesRefused ?? "TRYAGAIN no leader is known yet; retry");
+            batch.Fail(Refusal());
             return;
         }
+        stats.CountForwarded(batch.Commands.Count);
         ForwardReply reply;
         try
         {
@@ -87,9 +91,11 @@ internal sealed class WriteGateway(
         var endpoint = status.Leader is { } leader ? status.Settings.Find(leader)?.ClientEndpoint : null;
         endpoint = string.IsNullOrEmpty(endpoint) ? status.Link?.LeaderClientEndpoint : endpoint;
         return string.IsNullOrEmpty(endpoint)
-            ? driver.WritesRefused ?? "TRYAGAIN no leader is known yet; retry"
+            ? Refusal()
             : $"MOVED 0 {endpoint}";
     }
+
+    private string Refusal() => driver.Status.Admission.Refusal is { } refusal ? OutcomeText.Error(refusal) : "TRYAGAIN no leader is known yet; retry";
 
     private ForwardRequest ToRequest(ClientWriteBatch batch)
     {

@@ -24,7 +24,7 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableGauge("chorus_follower_lag_ms", () => FollowerMeasurements(node, f => f.LagMs), "ms", "Age of the oldest entry the follower has not applied");
         _meter.CreateObservableGauge("chorus_follower_match_lsn", () => FollowerMeasurements(node, f => (long)f.Match.Value), description: "Last LSN the follower has applied");
         _meter.CreateObservableGauge("chorus_follower_ack_latency_ms", () => FollowerMeasurements(node, f => (long)Math.Round(f.AckLatencyMs)), "ms", "Smoothed time from commit on the leader to the follower's confirmation");
-        _meter.CreateObservableGauge("chorus_follower_connected", () => FollowerMeasurements(node, f => f.State == Replication.SingleLeader.FollowerState.Replicating ? 1 : 0), description: "1 while the follower is streaming");
+        _meter.CreateObservableGauge("chorus_follower_connected", () => FollowerMeasurements(node, f => f.State == Replication.Progress.FollowerState.Replicating ? 1 : 0), description: "1 while the follower is streaming");
         _meter.CreateObservableGauge("chorus_ack_degraded", () => node.Driver.Status.Acks?.IsDegraded == true ? 1 : 0, description: "1 while the leader acknowledges as async because followers did not confirm in time");
         _meter.CreateObservableCounter("chorus_ack_timed_out_writes_total", () => node.Driver.Status.Acks?.TimedOutWrites ?? 0, description: "Writes failed with NOREPLICAS (not confirmed in time)");
         _meter.CreateObservableCounter("chorus_rollbacks_total", () => node.Driver.Rollbacks, description: "Divergent log suffixes rolled back after a failover (each written to a rollback file)");
@@ -33,11 +33,12 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableGauge("chorus_leader_lag_entries", () => (long)(node.Driver.Status.Link?.LagEntries ?? 0), "{entries}", "On a follower: entries behind the leader");
         _meter.CreateObservableGauge("chorus_connected_clients", () => node.Clients.Count, description: "Open client connections");
         _meter.CreateObservableCounter("chorus_commands_total", () => node.Stats.CommandsProcessed, description: "Commands processed");
+        _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Stats.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
         _meter.CreateObservableCounter("chorus_error_replies_total", () => node.Stats.ErrorReplies, description: "Error replies sent");
     }
 
     public void Dispose() => _meter.Dispose();
 
-    private static IEnumerable<Measurement<long>> FollowerMeasurements(NodeServices node, Func<Node.FollowerStatus, long> value) =>
+    private static IEnumerable<Measurement<long>> FollowerMeasurements(NodeServices node, Func<FollowerStatus, long> value) =>
         node.Driver.Status.Followers.Select(f => new Measurement<long>(value(f), new KeyValuePair<string, object?>("follower", f.Id.Value)));
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Chorus.Core;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Simulation.History;
 using Chorus.Simulation.Workloads;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Chorus.Resp;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Network;
 using Chorus.Simulation.Nodes;

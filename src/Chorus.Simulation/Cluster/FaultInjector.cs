@@ -1,4 +1,6 @@
 using Chorus.Core;
+using Chorus.Node;
+using Chorus.Replication.SingleLeader;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Faults;
 using Chorus.Simulation.Network;
@@ -7,7 +9,7 @@ using Chorus.Simulation.Nodes;
 namespace Chorus.Simulation.Cluster;
 
 /// <summary>Carries out faults on the cluster, and repairs everything at the end of a run.</summary>
-internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, TraceLog trace)
+internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, SimRandom random, TraceLog trace)
 {
     public int Crashes { get; private set; }
 
@@ -45,6 +47,9 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Tra
             case StableFault:
                 cluster.Network.SetFlaky(null);
                 break;
+            case FailoverFault failover:
+                Failover(new NodeId(failover.Target));
+                break;
             default:
                 ApplyToNode(fault);
                 break;
@@ -58,6 +63,7 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Tra
         Apply(new StableFault());
         foreach (var node in cluster.Nodes)
         {
+            node.StarvedRoundGapUs = null;
             if (node.State == NodeState.Paused)
             {
                 Apply(new ResumeFault(node.Id.Value));
@@ -92,6 +98,9 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Tra
             case ResumeFault:
                 node.Resume();
                 break;
+            case StarveFault starve:
+                Starve(node, starve);
+                break;
             case SkewFault skew:
                 node.Clock.Skew(skew.OffsetMs * 1000);
                 Note(node, node.Clock.Describe(scheduler.NowUs));
@@ -100,6 +109,32 @@ internal sealed class FaultInjector(SimCluster cluster, Scheduler scheduler, Tra
                 node.Clock.Drift(drift.Ppm, scheduler.NowUs);
                 Note(node, node.Clock.Describe(scheduler.NowUs));
                 break;
+        }
+    }
+
+    /// <summary>FAILOVER TO the target, run by the operator on the node that leads now (nothing happens without one).</summary>
+    private void Failover(NodeId target)
+    {
+        if (cluster.CurrentLeader is not { } leader)
+        {
+            return;
+        }
+        var done = new TaskCompletionSource<string?>();
+        leader.Post(new AdminInput(core => ((SingleLeaderCore)core).TransferLeadership(target, FailoverTimeoutMs) is var result && result == ControlResult.Done ? null : result.ToString(), done));
+        Note(leader, $"operator: FAILOVER TO {target}");
+    }
+
+    /// <summary>As FAILOVER without TIMEOUT (Chorus.Server's default).</summary>
+    private const long FailoverTimeoutMs = 30_000;
+
+    /// <summary>Each round of a starved node is followed by a gap of up to the fault's maximum (uniform), drawn from the run's random source.</summary>
+    private void Starve(SimNode node, StarveFault starve)
+    {
+        var gapMaxUs = starve.GapMaxMs * 1000;
+        node.StarvedRoundGapUs = gapMaxUs <= 0 ? null : () => random.Between(gapMaxUs / 2, gapMaxUs + 1);
+        if (starve.ForMs is { } ms)
+        {
+            scheduler.After(ms * 1000, () => Apply(new StarveFault(node.Id.Value, 0)));
         }
     }
 

@@ -2,7 +2,8 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Replication;
-using Chorus.Server.Node;
+using Chorus.Replication.SingleLeader;
+using Chorus.Node;
 using Chorus.Simulation.Checkers.Elections;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Network;
@@ -41,7 +42,7 @@ internal sealed class SimCluster
         _setup = setup;
         Members = [.. Enumerable.Range(1, setup.NodeCount).Select(i => new NodeId($"n{i}"))];
         PreferredLeader = Members[0];
-        Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = (to, bytes) => _byId[to].Receive(bytes, _tamper) };
+        Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = message => _byId[message.To].Receive(message, _tamper) };
         _tamper = setup.Mode.NetworkVariant?.Invoke(PreferredLeader, Members);
         var commands = new CommandTable(DataCommands.All);
         foreach (var id in Members)
@@ -59,7 +60,7 @@ internal sealed class SimCluster
     public NodeId PreferredLeader { get; }
 
     /// <summary>The running node that believes it leads in the highest epoch, if any (for the final state and the operator; clients must find the leader themselves).</summary>
-    public SimNode? CurrentLeader => Nodes.Where(n => n.State == NodeState.Up && n.Driver is { IsLeader: true }).MaxBy(n => n.DurableEpoch.Value);
+    public SimNode? CurrentLeader => Nodes.Where(n => n.State == NodeState.Up && n.IsLeader).MaxBy(n => n.DurableEpoch.Value);
 
     /// <summary>Every change of a node's role or epoch.</summary>
     public RoleLog Roles { get; } = new();
@@ -123,7 +124,7 @@ internal sealed class SimCluster
         });
 
     public static string Describe(SimNode node) => node.Driver is { } driver
-        ? $"{(driver.IsLeader ? "leader" : "follower")} applied={driver.Applied.Applied} epoch={driver.Status.Epoch}"
+        ? $"{(node.IsLeader ? "leader" : "follower")} applied={driver.Applied.Applied} epoch={driver.Status.Epoch}"
         : node.State.ToString().ToLowerInvariant();
 
     private SimNode NewNode(NodeId id, CommandTable commands)
@@ -134,22 +135,22 @@ internal sealed class SimCluster
         {
             storage = variant(id, PreferredLeader, storage);
         }
-        var options = new NodeDriverOptions(new ClusterConfig(id, PreferredLeader, Members) { InitialAck = _setup.Mode.Ack, InitialFailover = _setup.Mode.Failover })
+        var cluster = new ClusterConfig(id, PreferredLeader, Members) { InitialAck = _setup.Mode.Ack, InitialFailover = _setup.Mode.Failover };
+        var options = new NodeDriverOptions(id, new SingleLeaderFamily(new ReplicationOptions(), cluster, $"{id}.sim:6379"))
         {
             Durability = _setup.Durability,
-            ClientEndpoint = $"{id}.sim:6379",
         };
         return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole };
     }
 
     private void ObserveRole(SimNode node)
     {
-        var observation = new RoleObservation(_scheduler.NowUs, node.Id.Value, node.Incarnation, node.Driver is { IsLeader: true }, node.DurableEpoch.Value);
+        var observation = new RoleObservation(_scheduler.NowUs, node.Id.Value, node.Incarnation, node.IsLeader, node.DurableEpoch.Value);
         var changes = Roles.Changes.Count;
         Roles.Observe(observation);
         if (Roles.Changes.Count > changes && _trace.Enabled)
         {
-            _trace.Add(_scheduler.NowUs, node.Id.Value, $"role: {(observation.IsLeader ? "leader" : node.Driver?.Leader is { } leader ? $"follower of {leader}" : "no leader known")} in epoch {observation.Epoch}");
+            _trace.Add(_scheduler.NowUs, node.Id.Value, $"role: {(observation.IsLeader ? "leader" : node.Driver?.Status.Leader is { } leader ? $"follower of {leader}" : "no leader known")} in epoch {observation.Epoch}");
         }
     }
 

@@ -59,11 +59,34 @@ public sealed record PauseFault(string Node, long? ForMs = null) : Fault
     public override IEnumerable<string> Nodes => [Node];
 }
 
+/// <summary>
+/// The node is starved of CPU (a loaded machine): after each loop round, the next one starts only
+/// up to <paramref name="GapMaxMs"/> later, and its inputs pile up meanwhile; with a duration it
+/// recovers by itself. <c>starve n1 0ms</c> ends it.
+/// </summary>
+public sealed record StarveFault(string Node, long GapMaxMs, long? ForMs = null) : Fault
+{
+    public override string ToScript() => $"starve {Node} {FaultScript.FormatDuration(GapMaxMs)}" + (ForMs is { } ms ? $" for {FaultScript.FormatDuration(ms)}" : "");
+
+    public override IEnumerable<string> Nodes => [Node];
+}
+
 public sealed record ResumeFault(string Node) : Fault
 {
     public override string ToScript() => $"resume {Node}";
 
     public override IEnumerable<string> Nodes => [Node];
+}
+
+/// <summary>
+/// An operator's FAILOVER TO <paramref name="Target"/> (Redis 6.2) on whichever node leads: writes
+/// pause, the target catches up and is told to stand for election, the old leader steps down.
+/// </summary>
+public sealed record FailoverFault(string Target) : Fault
+{
+    public override string ToScript() => $"failover {Target}";
+
+    public override IEnumerable<string> Nodes => [Target];
 }
 
 /// <summary>Steps the node's clock to <paramref name="OffsetMs"/> away from true time.</summary>

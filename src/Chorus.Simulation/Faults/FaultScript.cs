@@ -78,11 +78,14 @@ public static class FaultScript
         "pause" when args.Length == 1 => new PauseFault(args[0]),
         "pause" when args.Length == 3 && args[1] == "for" => new PauseFault(args[0], ParseDuration(args[2])),
         "resume" when args.Length == 1 => new ResumeFault(args[0]),
+        "failover" when args.Length == 1 => new FailoverFault(args[0]),
+        "starve" when args.Length == 2 => new StarveFault(args[0], ParseDuration(args[1])),
+        "starve" when args.Length == 4 && args[2] == "for" => new StarveFault(args[0], ParseDuration(args[1]), ParseDuration(args[3])),
         "skew" when args.Length == 2 => new SkewFault(args[0], ParseSignedMs(args[1])),
         "drift" when args.Length == 2 && args[1].EndsWith("ppm", StringComparison.Ordinal) => new DriftFault(args[0], long.Parse(args[1][..^3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
         "flaky" => ParseFlaky(args, statement),
         "stable" when args.Length == 0 => new StableFault(),
-        _ => throw new FormatException($"'{statement}': unknown fault (partition, cut, heal, crash, restart, pause, resume, skew, drift, flaky, stable)"),
+        _ => throw new FormatException($"'{statement}': unknown fault (partition, cut, heal, crash, restart, pause, resume, starve, failover, skew, drift, flaky, stable)"),
     };
 
     private static List<IReadOnlyList<string>> ParseGroups(string text, string statement)

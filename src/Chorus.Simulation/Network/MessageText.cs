@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.IO.Hashing;
+using Chorus.Core.Encoding;
+using Chorus.Core.Messaging;
 using Chorus.Replication.Messages;
 
 namespace Chorus.Simulation.Network;
@@ -7,6 +9,23 @@ namespace Chorus.Simulation.Network;
 /// <summary>One-line descriptions of peer messages for the event trace.</summary>
 internal static class MessageText
 {
+    /// <summary>A message as the trace shows it: decoded when its family is single-leader.</summary>
+    public static string Describe(Envelope envelope)
+    {
+        if (envelope.Family != MessageFamily.SingleLeader)
+        {
+            return $"{envelope.Family} message ({envelope.Bytes.Length} bytes)";
+        }
+        try
+        {
+            return Describe(PeerMessageCodec.Decode(envelope.Bytes));
+        }
+        catch (CorruptDataException e)
+        {
+            return $"undecodable message: {e.Message}";
+        }
+    }
+
     public static string Describe(PeerMessage message) => message switch
     {
         AppendEntries m when m.EntryCount == 0 => Invariant($"heartbeat e{m.Epoch} prev={m.Prev} last={m.LeaderLastLsn}"),

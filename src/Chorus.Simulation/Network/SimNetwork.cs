@@ -1,5 +1,5 @@
 using Chorus.Core;
-using Chorus.Replication.Messages;
+using Chorus.Core.Messaging;
 using Chorus.Simulation.Engine;
 
 namespace Chorus.Simulation.Network;
@@ -36,8 +36,8 @@ internal sealed class SimNetwork
 
     public IReadOnlyList<NodeId> Members { get; }
 
-    /// <summary>Hands encoded bytes to the receiving node, named first (set by the cluster).</summary>
-    public Action<NodeId, ReadOnlyMemory<byte>>? Deliver { get; set; }
+    /// <summary>Hands a message to its receiving node (set by the cluster).</summary>
+    public Action<Envelope>? Deliver { get; set; }
 
     public long Sent { get; private set; }
 
@@ -59,9 +59,8 @@ internal sealed class SimNetwork
         return false;
     }
 
-    public void Send(PeerMessage message)
+    public void Send(Envelope message)
     {
-        var bytes = PeerMessageCodec.Encode(message);
         Sent++;
         var from = message.From;
         var to = message.To;
@@ -69,7 +68,7 @@ internal sealed class SimNetwork
         if (IsCut(from, to) || _random.Chance(link.DropProbability))
         {
             Dropped++;
-            Trace(from, () => $"-> {to} {MessageText.Describe(message)} #{MessageText.Fingerprint(bytes)} dropped ({(IsCut(from, to) ? "partition" : "loss")})");
+            Trace(from, () => $"-> {to} {MessageText.Describe(message)} #{MessageText.Fingerprint(message.Bytes.Span)} dropped ({(IsCut(from, to) ? "partition" : "loss")})");
             return;
         }
         var copies = _random.Chance(link.DuplicateProbability) ? 2 : 1;
@@ -81,8 +80,8 @@ internal sealed class SimNetwork
             {
                 delayUs += _random.Between(0, link.Latency.TypicalUs * LinkProfile.ReorderDelayFactor);
             }
-            Trace(from, () => $"-> {to} {MessageText.Describe(message)} #{MessageText.Fingerprint(bytes)} in {TraceLog.FormatTime(delayUs).Trim()}ms{(copy > 0 ? " (duplicate)" : "")}");
-            _scheduler.After(delayUs, () => Arrive(from, to, bytes));
+            Trace(from, () => $"-> {to} {MessageText.Describe(message)} #{MessageText.Fingerprint(message.Bytes.Span)} in {TraceLog.FormatTime(delayUs).Trim()}ms{(copy > 0 ? " (duplicate)" : "")}");
+            _scheduler.After(delayUs, () => Arrive(message));
         }
     }
 
@@ -152,15 +151,16 @@ internal sealed class SimNetwork
             ReorderProbability = Math.Max(link.ReorderProbability, _flaky.ReorderProbability),
         };
 
-    private void Arrive(NodeId from, NodeId to, ReadOnlyMemory<byte> bytes)
+    private void Arrive(Envelope message)
     {
+        var (from, to) = (message.From, message.To);
         if (IsCut(from, to))
         {
             Dropped++;
-            Trace(to, () => $"<- {from} #{MessageText.Fingerprint(bytes.Span)} lost in flight (partition)");
+            Trace(to, () => $"<- {from} #{MessageText.Fingerprint(message.Bytes.Span)} lost in flight (partition)");
             return;
         }
-        Deliver!(to, bytes);
+        Deliver!(message);
     }
 
     private void Trace(NodeId subject, Func<string> text)

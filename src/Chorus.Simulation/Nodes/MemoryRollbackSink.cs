@@ -1,4 +1,4 @@
-using Chorus.Server.Node;
+using Chorus.Node;
 
 namespace Chorus.Simulation.Nodes;
 

@@ -1,9 +1,12 @@
 using System.Buffers;
 using Chorus.Commands.Execution;
 using Chorus.Core;
+using Chorus.Core.Messaging;
+using Chorus.Node;
+using Chorus.Replication;
 using Chorus.Replication.Messages;
+using Chorus.Replication.SingleLeader;
 using Chorus.Resp;
-using Chorus.Server.Node;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Network;
 using Chorus.Storage;
@@ -13,9 +16,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Chorus.Simulation.Nodes;
 
 /// <summary>
-/// One node: the production <see cref="NodeDriver"/> over an in-memory disk, fed one input at a
-/// time exactly as the production loop feeds it (handle the input, tick, carry out the Ready),
-/// with its own skewable clock. The disk survives crashes minus what was never synced.
+/// One node: the production <see cref="NodeDriver"/> over an in-memory disk, with the production
+/// inbox (peer lane before client lane) and the production <see cref="LoopRound"/>: inputs pile
+/// up in the inbox and a round handles what has arrived, as the real loop does. A starved node
+/// (a busy CPU) runs its rounds late, so inputs pile up further. Its own skewable clock; a disk
+/// that survives crashes minus what was never synced.
 /// </summary>
 internal sealed class SimNode
 {
@@ -24,12 +29,14 @@ internal sealed class SimNode
     private readonly ITransport _transport;
     private readonly Scheduler _scheduler;
     private readonly TraceLog _trace;
-    private readonly Queue<(Action Run, Action? Lost)> _held = new();
     private readonly List<(ClientWriteBatch Batch, Action Done, Action Lost)> _pending = [];
     private readonly RequestBatch _readCommand = new();
     private readonly ArrayBufferWriter<byte> _readReply = new(256);
     private readonly List<NodeFailure> _failures;
     private Random _readRandom = new(0);
+    private NodeInbox _inbox;
+    private bool _roundScheduled;
+    private long _nextRoundAtUs;
 
     public SimNode(NodeId id, NodeDriverOptions options, InMemoryStorageEngine disk, IStorageEngine storage, CommandTable commands, ITransport transport, Scheduler scheduler, TraceLog trace, List<NodeFailure> failures)
     {
@@ -42,6 +49,7 @@ internal sealed class SimNode
         _scheduler = scheduler;
         _trace = trace;
         _failures = failures;
+        _inbox = new NodeInbox(id);
     }
 
     public NodeId Id { get; }
@@ -65,22 +73,30 @@ internal sealed class SimNode
 
     public long LocalMs => Clock.LocalMs(_scheduler.NowUs);
 
-    /// <summary>Called after every input the node handled (and after it started): the role and epoch observers look here.</summary>
+    /// <summary>Called after every round the node ran (and after it started): the role and epoch observers look here.</summary>
     public Action<SimNode>? Handled { get; set; }
+
+    /// <summary>While set, the node is starved: after each round, the next one starts only this many µs later (drawn per round).</summary>
+    public Func<long>? StarvedRoundGapUs { get; set; }
 
     /// <summary>The epoch in the node's durable hard state (meta "epoch"): what it would resume with after a crash.</summary>
     public Epoch DurableEpoch => HardStateProbe.Epoch(Storage);
+
+    /// <summary>The node leads, as its published status says (what connection threads see).</summary>
+    public bool IsLeader => Driver is { Status.Role: NodeRole.Leader };
 
     public void Start(int randomSeed)
     {
         State = NodeState.Up;
         Incarnation++;
         _readRandom = new Random(randomSeed);
+        _inbox = new NodeInbox(Id);
+        _roundScheduled = false;
+        _nextRoundAtUs = 0;
         Guard(() =>
         {
             Driver = new NodeDriver(_options with { RandomSeed = randomSeed }, Storage, _commands, _transport, Rollbacks, NullLogger.Instance);
             Driver.Start(LocalMs);
-            Driver.ProcessReady();
         });
         Handled?.Invoke(this);
     }
@@ -102,7 +118,7 @@ internal sealed class SimNode
         }
     }
 
-    /// <summary>Thaws a paused node: everything that queued up is handled now, in arrival order.</summary>
+    /// <summary>Thaws a paused node: what piled up in its inbox is handled now, round by round.</summary>
     public void Resume()
     {
         if (State != NodeState.Paused)
@@ -110,24 +126,23 @@ internal sealed class SimNode
             return;
         }
         State = NodeState.Up;
-        while (State == NodeState.Up && _held.TryDequeue(out var input))
-        {
-            input.Run();
-        }
+        ScheduleRound();
     }
 
-    /// <summary>A peer message arrives: decoded as the production transport decodes it, then handled.</summary>
-    public void Receive(ReadOnlyMemory<byte> bytes, IMessageTamper? tamper) =>
-        Input((driver, now) =>
-        {
-            var message = PeerMessageCodec.Decode(bytes);
-            driver.Receive(tamper is null ? message : tamper.Tamper(message), now);
-        });
+    /// <summary>A peer message arrives, as the production transport delivers it.</summary>
+    public void Receive(Envelope message, IMessageTamper? tamper) =>
+        Post(new PeerMessageInput(tamper is null ? message : Tampered(message, tamper)));
 
-    public void PeerConnected(NodeId peer) => Input((driver, _) => driver.OnPeerConnected(peer));
+    /// <summary>A broken variant rewrites single-leader messages on their way in (re-encoded as production would send them).</summary>
+    private static Envelope Tampered(Envelope message, IMessageTamper tamper) =>
+        message.Family == MessageFamily.SingleLeader
+            ? message with { Bytes = PeerMessageCodec.Encode(tamper.Tamper(PeerMessageCodec.Decode(message.Bytes))) }
+            : message;
 
-    /// <summary>The idle tick of the production loop (every 10 ms).</summary>
-    public void Tick() => Input((_, _) => { });
+    public void PeerConnected(NodeId peer) => Post(new PeerConnectedInput(peer));
+
+    /// <summary>The idle tick of the production loop (every 10 ms): a round, even with nothing in the inbox.</summary>
+    public void Tick() => ScheduleRound();
 
     /// <summary>fsync=everysec: the background syncer makes what was written durable and reports how far.</summary>
     public void SyncInBackground()
@@ -142,36 +157,48 @@ internal sealed class SimNode
         {
             _trace.Add(_scheduler.NowUs, Id.Value, $"fsync through lsn {written}");
         }
-        Input((driver, _) => driver.OnFlushed(written));
+        Post(new FlushedInput(written));
     }
 
-    /// <summary>A client's write commands; <paramref name="done"/> runs once the driver acknowledges them.</summary>
-    public void SubmitWrites(ClientWriteBatch batch, Action done, Action lost) =>
-        WhenRunning(
-            () => Input((driver, now) =>
-            {
-                driver.Submit(batch, now);
-                _pending.Add((batch, done, lost));
-            }),
-            lost);
+    /// <summary>A client's write commands; <paramref name="done"/> runs once the driver completes them.</summary>
+    public void SubmitWrites(ClientWriteBatch batch, Action done, Action lost)
+    {
+        if (State == NodeState.Down)
+        {
+            lost();
+            return;
+        }
+        _pending.Add((batch, done, lost));
+        Post(new ClientWritesInput(batch));
+    }
 
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>
     public void Read(string[] command, Action<RespValue> reply, Action lost) =>
-        WhenRunning(() => reply(ReadNow(command)), lost);
+        WhenServing(() => reply(ReadNow(command)), lost);
 
     /// <summary>
     /// A read that only a leader serves: a node that does not believe it leads refuses it with the
-    /// redirect a write would get. It checks the role it has when the read is served, without
-    /// ticking first — as the RESP front end reads the driver's role — so a deposed leader that has
-    /// not noticed yet (paused, or its lease not yet run out) still serves it.
+    /// redirect a write would get. It checks the published status — as a connection thread does —
+    /// so a deposed leader that has not noticed yet (paused, or its lease not yet run out) still serves it.
     /// </summary>
     public void ReadAtLeader(string[] command, Action<RespValue> reply, Action lost) =>
-        WhenRunning(
-            () => reply(Driver is { IsLeader: true } ? ReadNow(command) : RespValue.Error(Driver?.WritesRefused ?? "TRYAGAIN node stopped")),
+        WhenServing(
+            () => reply(IsLeader ? ReadNow(command) : RespValue.Error(Driver?.Status.Admission.Refusal is { } refusal ? OutcomeText.Error(refusal) : "TRYAGAIN node stopped")),
             lost);
 
     /// <summary>An operator's CHORUS.ELECT on this node (manual failover).</summary>
-    public void Elect() => Input((driver, _) => driver.ElectSelf());
+    public void Elect() => Post(new AdminInput(core => ((SingleLeaderCore)core).ElectSelf() == ControlResult.Done ? null : "refused", new TaskCompletionSource<string?>()));
+
+    /// <summary>Posts an input for the loop (lost if the node is down).</summary>
+    public void Post(NodeInput input)
+    {
+        if (State == NodeState.Down)
+        {
+            return;
+        }
+        _inbox.Post(input);
+        ScheduleRound();
+    }
 
     /// <summary>Runs a read command against local storage at the node's time (also used for the final state).</summary>
     public RespValue ReadNow(string[] command)
@@ -185,40 +212,67 @@ internal sealed class SimNode
         return RespReplyParser.Parse(_readReply.WrittenSpan);
     }
 
-    private void Input(Action<NodeDriver, long> handle) =>
-        WhenRunning(
-            () =>
-            {
-                Guard(() =>
-                {
-                    var now = LocalMs;
-                    handle(Driver!, now);
-                    Driver!.Tick(now);
-                    Driver.ProcessReady();
-                });
-                ReleaseAcknowledged();
-                Handled?.Invoke(this);
-            },
-            lost: null);
-
-    private void WhenRunning(Action run, Action? lost)
+    /// <summary>Schedules the next round, unless one is scheduled: now, or when a starved node gets the CPU back.</summary>
+    private void ScheduleRound()
     {
-        switch (State)
+        if (_roundScheduled || State != NodeState.Up)
         {
-            case NodeState.Down:
-                lost?.Invoke();
-                break;
-            case NodeState.Paused:
-                _held.Enqueue((run, lost));
-                break;
-            default:
-                run();
-                break;
+            return;
+        }
+        _roundScheduled = true;
+        var incarnation = Incarnation;
+        _scheduler.At(Math.Max(_scheduler.NowUs, _nextRoundAtUs), () => RunRound(incarnation));
+    }
+
+    private void RunRound(int incarnation)
+    {
+        if (incarnation != Incarnation)
+        {
+            return;
+        }
+        _roundScheduled = false;
+        if (State != NodeState.Up)
+        {
+            return;
+        }
+        Guard(() => LoopRound.Run(Driver!, _inbox, LocalMs));
+        if (StarvedRoundGapUs is { } gap)
+        {
+            _nextRoundAtUs = _scheduler.NowUs + gap();
+        }
+        ReleaseCompleted();
+        Handled?.Invoke(this);
+        if (_inbox.Count > 0)
+        {
+            ScheduleRound();
         }
     }
 
-    private void ReleaseAcknowledged()
+    private void WhenServing(Action serve, Action lost)
     {
+        if (State == NodeState.Up)
+        {
+            serve();
+        }
+        else if (State == NodeState.Down)
+        {
+            lost();
+        }
+        else
+        {
+            // A paused process answers nothing until it resumes; a resumed one answers then.
+            _pausedReads.Enqueue((serve, lost));
+        }
+    }
+
+    private readonly Queue<(Action Serve, Action Lost)> _pausedReads = new();
+
+    private void ReleaseCompleted()
+    {
+        while (State == NodeState.Up && _pausedReads.TryDequeue(out var read))
+        {
+            read.Serve();
+        }
         for (var i = 0; i < _pending.Count; i++)
         {
             if (_pending[i].Batch.Completion.IsCompleted)
@@ -253,15 +307,13 @@ internal sealed class SimNode
         State = NodeState.Down;
         Driver = null;
         var lost = new List<Action>();
-        while (_held.TryDequeue(out var input))
+        while (_pausedReads.TryDequeue(out var read))
         {
-            if (input.Lost is not null)
-            {
-                lost.Add(input.Lost);
-            }
+            lost.Add(read.Lost);
         }
         lost.AddRange(_pending.Select(p => p.Lost));
         _pending.Clear();
+        _inbox = new NodeInbox(Id);
         foreach (var notify in lost)
         {
             notify();

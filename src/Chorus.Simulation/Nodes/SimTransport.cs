@@ -1,5 +1,5 @@
-using Chorus.Replication.Messages;
-using Chorus.Server.Node;
+using Chorus.Core.Messaging;
+using Chorus.Node;
 using Chorus.Simulation.Network;
 
 namespace Chorus.Simulation.Nodes;
@@ -7,5 +7,5 @@ namespace Chorus.Simulation.Nodes;
 /// <summary>The production transport seam, plugged into the simulated network.</summary>
 internal sealed class SimTransport(SimNetwork network) : ITransport
 {
-    public void Send(PeerMessage message) => network.Send(message);
+    public void Send(Envelope message) => network.Send(message);
 }

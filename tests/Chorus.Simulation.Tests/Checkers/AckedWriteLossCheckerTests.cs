@@ -1,6 +1,6 @@
 using Chorus.Core;
 using Chorus.Core.Log;
-using Chorus.Server.Node;
+using Chorus.Node;
 using Chorus.Simulation.Checkers;
 using Chorus.Simulation.History;
 using Chorus.Simulation.Tests.Support;

@@ -1,0 +1,73 @@
+using System.Buffers;
+using Chorus.Core;
+using Chorus.Replication;
+using Chorus.Resp;
+
+namespace Chorus.Node;
+
+/// <summary>
+/// Write commands from one client connection, executed in order by the node's loop. Replies are
+/// written into <see cref="Replies"/> as the commands execute and released together once every
+/// change they made (and every change they observed) is acknowledged.
+/// A connection reuses one batch: <see cref="Reset"/> after each completion.
+/// </summary>
+public sealed class ClientWriteBatch : IDisposable
+{
+    private TaskCompletionSource _completion = NewCompletion();
+
+    public RequestBatch Commands { get; } = new();
+
+    public RespProtocol Protocol { get; set; } = RespProtocol.Resp2;
+
+    public ArrayBufferWriter<byte> Replies { get; } = new(256);
+
+    /// <summary>Release once this LSN is acknowledged (the log's end when the batch finished executing).</summary>
+    public Lsn WaitFor { get; set; }
+
+    /// <summary>The LSN of the last entry this batch itself produced (zero if none).</summary>
+    public Lsn LastWrittenLsn { get; internal set; }
+
+    public Task Completion => _completion.Task;
+
+    /// <summary>Makes the batch ready for the next group of commands.</summary>
+    public void Reset()
+    {
+        Commands.Clear();
+        Replies.Clear();
+        WaitFor = Lsn.Zero;
+        LastWrittenLsn = Lsn.Zero;
+        Outcome = null;
+        _completion = NewCompletion();
+    }
+
+    public void Dispose() => Commands.Dispose();
+
+    /// <summary>How the batch ended when it did not succeed (null while pending or after success).</summary>
+    public ProposalOutcome? Outcome { get; private set; }
+
+    internal void Complete() => _completion.TrySetResult();
+
+    /// <summary>Completes a batch whose replies came back from the leader.</summary>
+    public void CompleteForwarded() => _completion.TrySetResult();
+
+    /// <summary>Replaces every reply with the Redis error for <paramref name="outcome"/>: nothing of the batch can be promised.</summary>
+    public void Fail(ProposalOutcome outcome)
+    {
+        Outcome = outcome;
+        Fail(OutcomeText.Error(outcome));
+    }
+
+    /// <summary>Replaces every reply with <paramref name="error"/>: nothing of the batch can be promised.</summary>
+    public void Fail(string error)
+    {
+        Replies.Clear();
+        var writer = new RespWriter(Replies, Protocol);
+        for (var i = 0; i < Commands.Count; i++)
+        {
+            writer.WriteError(error);
+        }
+        _completion.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,33 @@
+using Chorus.Core;
+using Chorus.Core.Messaging;
+using Chorus.Replication;
+
+namespace Chorus.Node;
+
+/// <summary>Something for the node's loop to handle. Everything that changes node state arrives as one.</summary>
+public abstract record NodeInput;
+
+/// <summary>A client connection's group of write commands (the client lane: peers go first).</summary>
+public sealed record ClientWritesInput(ClientWriteBatch Batch) : NodeInput;
+
+public sealed record PeerMessageInput(Envelope Message) : NodeInput;
+
+public sealed record PeerConnectedInput(NodeId Peer) : NodeInput;
+
+/// <summary>A background sync made everything up to <paramref name="Lsn"/> durable.</summary>
+public sealed record FlushedInput(Lsn Lsn) : NodeInput;
+
+public sealed record CreateCheckpointInput(string Directory, string Requester, TaskCompletionSource<LogPosition> Completion) : NodeInput;
+
+/// <summary>
+/// Runs an operator's action against the core on the loop (FAILOVER, CHORUS.ELECT, a settings
+/// change: family-specific, so the host supplies it) and hands back its result — an error, or
+/// null — once the Ready it produced is carried out (a settings change is then stored).
+/// </summary>
+public sealed record AdminInput(Func<IReplicationCore, string?> Action, TaskCompletionSource<string?> Completion) : NodeInput;
+
+/// <summary>WAIT: complete with the number of replicas holding <paramref name="Lsn"/> once <paramref name="Count"/> do, or after <paramref name="TimeoutMs"/> (0: no timeout).</summary>
+public sealed record WaitReplicasInput(Lsn Lsn, int Count, long TimeoutMs, TaskCompletionSource<int> Completion) : NodeInput;
+
+/// <summary>Publish the status now (INFO after a write must show it).</summary>
+public sealed record RefreshStatusInput(TaskCompletionSource<string?> Completion) : NodeInput;

@@ -1,0 +1,287 @@
+using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace;
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Core.Messaging;
+using Chorus.Replication;
+using Chorus.Resp;
+using Chorus.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Node;
+
+/// <summary>
+/// The node shell's façade: one replication core (any family) and the services around it. Each
+/// loop round (<see cref="LoopRound"/>) ticks the core once, hands it peer inputs, executes
+/// client writes into proposals against the staged keyspace, and carries out the core's Ready
+/// (<see cref="ReadyCarrier"/>); the services — acknowledgements, the FAILOVER pause, WAIT,
+/// expiry, retention, status — each live in a class of their own.
+/// <para>
+/// Single-threaded and synchronous: the production loop and the simulator call it the same way,
+/// each plugging in its own storage, transport and clock.
+/// </para>
+/// </summary>
+public sealed class NodeDriver
+{
+    private readonly NodeDriverOptions _options;
+    private readonly IStorageEngine _storage;
+    private readonly ILogger _logger;
+    private readonly WriteExecutor _executor;
+    private readonly LogWriter _log;
+    private readonly RollbackExport _rollbacks;
+    private readonly ProposalTracker _acks = new();
+    private readonly WritePause _pause = new();
+    private readonly ReplicaWaits _waits = new();
+    private readonly StatusPublisher _status;
+    private readonly ReadyCarrier _carrier;
+    private long _nextExpiryCycleAtMs;
+    private long _nextRetentionAtMs;
+
+    public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
+    {
+        _options = options;
+        _storage = storage;
+        _logger = logger;
+        var keyspace = new StagedKeyspace(storage);
+        _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
+        var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
+        _rollbacks = new RollbackExport(storage, rollbacks, logger);
+        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata);
+        Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
+        Applied.Advance(metadata.Applied.Lsn);
+        _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
+        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, logger)
+        {
+            PeersChanged = peers => PeersChanged?.Invoke(peers),
+            SnapshotRequested = source => SnapshotRequested?.Invoke(source),
+        };
+    }
+
+    /// <summary>The replication core; operator actions specific to its family run against it on the loop (<see cref="AdminInput"/>).</summary>
+    public IReplicationCore Core { get; }
+
+    /// <summary>The latest published status; readable from any thread.</summary>
+    public NodeStatus Status => _status.Current;
+
+    /// <summary>The last LSN applied locally; readable from any thread, with waiting.</summary>
+    public AppliedLsnWaiters Applied { get; } = new();
+
+    /// <summary>Raised on the loop whenever the members or their addresses change (the host reconnects peers).</summary>
+    public event Action<IReadOnlyDictionary<NodeId, string>>? PeersChanged;
+
+    /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
+    public event Action<NodeId>? SnapshotRequested;
+
+    /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
+    public long RetiredEntries => _log.RetiredEntries;
+
+    /// <summary>Divergent suffixes rolled back into rollback files since the node started.</summary>
+    public long Rollbacks => _log.Rollbacks;
+
+    /// <summary>Entries discarded by those rollbacks (each one is in a rollback file, or waiting in the database for it).</summary>
+    public long RolledBackEntries => _log.RolledBackEntries;
+
+    /// <summary>Rollbacks whose file could not be written yet; their entries wait in the database and the node retries.</summary>
+    public int PendingRollbacks => _rollbacks.Pending;
+
+    /// <summary>How long to wait before retrying a rollback file that could not be written.</summary>
+    public const long RollbackRetryMs = RollbackExport.RetryMs;
+
+    /// <summary>How large one write may be; set on the loop (CONFIG SET chorus-max-write-bytes).</summary>
+    public WriteLimits WriteLimits
+    {
+        get => _executor.Limits;
+        set => _executor.Limits = value;
+    }
+
+    public void Start(long nowMs)
+    {
+        Core.Start(nowMs);
+        Core.Tick(nowMs);
+        _rollbacks.Export(nowMs); // any a previous run could not write
+        ProcessReady();
+        _status.Publish(Core, nowMs);
+        _logger.LogInformation("node {Node} started ({Status}); log ends at {Last}", Core.Self, Status.Role, Status.Last);
+    }
+
+    /// <summary>The start of a loop round: the core's one tick, and the shell's periodic services.</summary>
+    public void BeginRound(long nowMs)
+    {
+        Core.Tick(nowMs);
+        NowMs = nowMs;
+        if (Core.Admission.Kind == AdmissionKind.Accept && nowMs >= _nextExpiryCycleAtMs)
+        {
+            _nextExpiryCycleAtMs = nowMs + _options.ExpiryCycleIntervalMs;
+            ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
+        }
+        _waits.ExpireDue(Core, nowMs);
+        _rollbacks.RetryIfDue(nowMs);
+        if (nowMs >= _nextRetentionAtMs)
+        {
+            _nextRetentionAtMs = nowMs + _options.RetentionIntervalMs;
+            Core.ConsiderRetention(_options.Retention, _log.Log.Stats(_log.Applied.Lsn));
+        }
+        _status.PublishIfDue(Core, nowMs);
+    }
+
+    /// <summary>The end of a loop round: everything decided is carried out.</summary>
+    public void EndRound() => ProcessReady();
+
+    /// <summary>The time of the current round.</summary>
+    public long NowMs { get; private set; }
+
+    /// <summary>A peer or control input (everything but client writes).</summary>
+    public void Handle(NodeInput input)
+    {
+        switch (input)
+        {
+            case PeerMessageInput peer:
+                Receive(peer.Message);
+                break;
+            case PeerConnectedInput connected:
+                Core.OnPeerConnected(connected.Peer);
+                break;
+            case FlushedInput flushed:
+                Core.OnFlushed(flushed.Lsn);
+                break;
+            case AdminInput admin:
+                var result = admin.Action(Core);
+                ProcessReady();
+                admin.Completion.TrySetResult(result);
+                break;
+            case WaitReplicasInput wait:
+                _waits.Add(Core, wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : NowMs + wait.TimeoutMs, wait.Completion);
+                break;
+            case CreateCheckpointInput checkpoint:
+                CreateCheckpoint(checkpoint);
+                break;
+            case RefreshStatusInput refresh:
+                _status.Publish(Core, NowMs);
+                refresh.Completion.TrySetResult(null);
+                break;
+            case ClientWritesInput writes:
+                Submit(writes.Batch);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Executes a client's write commands into proposals, if the core takes proposals now; the
+    /// replies are released when the core completes them. Held during a FAILOVER; refused with
+    /// the core's reason otherwise.
+    /// </summary>
+    public void Submit(ClientWriteBatch batch)
+    {
+        var admission = Core.Admission;
+        if (admission.Kind == AdmissionKind.Hold)
+        {
+            _pause.Hold(batch);
+            return;
+        }
+        if (admission.Kind == AdmissionKind.Refuse)
+        {
+            batch.Fail(admission.Refusal!);
+            return;
+        }
+        var reply = new RespWriter(batch.Replies, batch.Protocol);
+        for (var i = 0; i < batch.Commands.Count; i++)
+        {
+            var payload = Execute(batch.Commands[i], reply);
+            if (payload is not null)
+            {
+                batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
+            }
+        }
+        var waitFor = Core.LastProposed;
+        batch.WaitFor = waitFor.Lsn;
+        _acks.Add(batch, waitFor);
+    }
+
+    /// <summary>
+    /// A message from a peer, for the family that owns it. A family this node does not speak is
+    /// refused with a logged error; it never stops the node.
+    /// </summary>
+    public void Receive(Envelope envelope)
+    {
+        if (envelope.Family != Core.Family)
+        {
+            _logger.LogWarning("refused a message from {From}: this node does not speak the {Family} protocol", envelope.From, envelope.Family);
+            return;
+        }
+        Core.Step(envelope);
+    }
+
+    /// <summary>Carries out everything the core has decided, until it has nothing more to say; then the shell's services catch up.</summary>
+    public void ProcessReady()
+    {
+        while (Core.HasReady)
+        {
+            _carrier.Carry(Core.TakeReady(), NowMs);
+        }
+        if (_pause.TryRelease(Core.Admission, Submit))
+        {
+            ProcessReady();
+            return;
+        }
+        _acks.ReleaseObserved();
+        _status.PublishIfChanged(Core, NowMs);
+    }
+
+    /// <summary>
+    /// Writes a consistent copy of this node's database to <paramref name="directory"/> and returns
+    /// the log position it holds. Runs on the loop, after everything staged is stored, so the copy
+    /// is exactly the state after that position.
+    /// </summary>
+    public LogPosition CreateCheckpoint(string directory, string requester)
+    {
+        if (_storage is not ICheckpointable checkpointable)
+        {
+            throw new InvalidOperationException("this storage engine cannot create checkpoints");
+        }
+        // Writes submitted earlier in this loop round are staged, not yet stored: carry them to
+        // storage first, or the copy would claim a position whose changes it lacks.
+        ProcessReady();
+        checkpointable.CreateCheckpoint(directory);
+        var position = _log.Applied;
+        if (NodeId.TryParse(requester, out var follower))
+        {
+            Core.OnSnapshotTaken(follower, position);
+        }
+        return position;
+    }
+
+    private void CreateCheckpoint(CreateCheckpointInput checkpoint)
+    {
+        try
+        {
+            checkpoint.Completion.TrySetResult(CreateCheckpoint(checkpoint.Directory, checkpoint.Requester));
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            _logger.LogError(e, "could not create a checkpoint in {Directory}", checkpoint.Directory);
+            checkpoint.Completion.TrySetException(e);
+        }
+    }
+
+    /// <summary>The loop is stopping: every client still waiting learns that its writes are in doubt.</summary>
+    public void FailPending()
+    {
+        _acks.FailAll(new NodeStopping(MayHaveApplied: true));
+        _pause.FailAll(new NodeStopping(MayHaveApplied: false));
+        _waits.EndAll(Core, replicas: null);
+    }
+
+    private byte[]? Execute(RespCommand command, RespWriter reply)
+    {
+        try
+        {
+            return _executor.Execute(command, reply, NowMs);
+        }
+        catch (Exception e) when (e is not InvariantViolationException)
+        {
+            _logger.LogError(e, "command {Command} failed", command.ToString());
+            reply.WriteError($"ERR internal error: {e.Message}");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Chorus.Commands.Execution;
+using Chorus.Core;
+using Chorus.Replication;
+using Chorus.Replication.Log;
+using Chorus.Storage;
+
+namespace Chorus.Node;
+
+/// <summary>What a <see cref="NodeDriver"/> needs to know about its node: who it is, which replication family it runs, and the shell's own limits.</summary>
+public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
+{
+    public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.EverySecond;
+
+    /// <summary>How often the leader looks for keys whose expiry time has passed.</summary>
+    public int ExpiryCycleIntervalMs { get; init; } = 100;
+
+    /// <summary>At most this many expired keys are deleted per cycle (bounds the loop's pause).</summary>
+    public int ExpiryCycleKeysMax { get; init; } = 1000;
+
+    /// <summary>How often the published <see cref="NodeStatus"/> is refreshed when nothing else changes.</summary>
+    public int StatusIntervalMs { get; init; } = 50;
+
+    /// <summary>How much log this node keeps; checked every <see cref="RetentionIntervalMs"/>.</summary>
+    public RetentionOptions Retention { get; init; } = new();
+
+    public int RetentionIntervalMs { get; init; } = 5000;
+
+    /// <summary>How large one write may be (chorus-max-write-bytes); CONFIG SET changes it through <see cref="NodeDriver.WriteLimits"/>.</summary>
+    public WriteLimits WriteLimits { get; init; } = WriteLimits.Default;
+
+    /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
+    public int RandomSeed { get; init; } = 1;
+}

@@ -1,0 +1,99 @@
+using Chorus.Core;
+using Chorus.Replication;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Node;
+
+/// <summary>
+/// Carries out a core's <see cref="Ready"/>, effect by effect, in the contract's fixed order:
+/// hard state (synced) → log operations (append and apply in one atomic batch, truncate, retire)
+/// → log reads → messages → proposal completions → notices → snapshot requests. Nothing leaves
+/// before what it announces is stored.
+/// </summary>
+internal sealed class ReadyCarrier(
+    IReplicationCore core,
+    LogWriter log,
+    ITransport transport,
+    ProposalTracker acks,
+    ReplicaWaits waits,
+    AppliedLsnWaiters applied,
+    ILogger logger)
+{
+    public Action<IReadOnlyDictionary<NodeId, string>>? PeersChanged { get; init; }
+
+    public Action<NodeId>? SnapshotRequested { get; init; }
+
+    public void Carry(Ready ready, long nowMs)
+    {
+        if (ready.HardState is { } hardState)
+        {
+            log.PersistHardState(hardState);
+        }
+        foreach (var operation in ready.LogOperations)
+        {
+            CarryLogOperation(operation, nowMs);
+        }
+        foreach (var read in ready.LogReads)
+        {
+            core.OnLogRead(read, log.Log.Read(read.From, read.BytesMax));
+        }
+        foreach (var message in ready.Messages)
+        {
+            transport.Send(message);
+        }
+        foreach (var completion in ready.Completions)
+        {
+            acks.Complete(completion);
+        }
+        foreach (var notice in ready.Notices)
+        {
+            OnNotice(notice);
+        }
+        foreach (var source in ready.SnapshotRequests)
+        {
+            SnapshotRequested?.Invoke(source);
+        }
+        waits.CompleteReached(core);
+    }
+
+    private void CarryLogOperation(LogOperation operation, long nowMs)
+    {
+        switch (operation)
+        {
+            case AppendOperation append:
+                var synced = log.Append(append);
+                core.OnAppended(append.Entries[^1].Lsn, synced);
+                applied.Advance(append.Entries[^1].Lsn);
+                break;
+            case TruncateOperation truncate:
+                var status = core.Describe();
+                var config = log.Truncate(truncate.KeepThrough, core.Self, status.Epoch, nowMs);
+                core.OnTruncated(truncate.KeepThrough, config);
+                applied.Advance(truncate.KeepThrough);
+                break;
+            case RetireOperation retire:
+                log.Retire(retire.Through);
+                break;
+        }
+    }
+
+    private void OnNotice(Notice notice)
+    {
+        switch (notice)
+        {
+            case LogNotice { Warning: true } warning:
+                logger.LogWarning("{Notice}", warning.Text);
+                break;
+            case LogNotice info:
+                logger.LogInformation("{Notice}", info.Text);
+                break;
+            case StoppedLeading stopped:
+                logger.LogWarning("{Node} stopped leading: {Reason}", core.Self, stopped.Reason.Describe());
+                waits.EndAll(core, replicas: 0);
+                break;
+            case PeersChanged peers:
+                PeersChanged?.Invoke(peers.PeerAddresses);
+                break;
+        }
+    }
+}

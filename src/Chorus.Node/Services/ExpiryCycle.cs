@@ -1,0 +1,56 @@
+using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace;
+using Chorus.Commands.Logical;
+using Chorus.Commands.Values;
+using Chorus.Core.Log;
+using Chorus.Replication;
+using Chorus.Storage;
+
+namespace Chorus.Node;
+
+/// <summary>
+/// The leader's active expiry: finds keys whose time has passed through the expiry index and
+/// deletes them as ordinary log entries, so followers never expire keys on their own and never
+/// diverge because their clocks differ.
+/// </summary>
+internal static class ExpiryCycle
+{
+    /// <summary>Deletes up to <paramref name="limit"/> keys due at <paramref name="nowMs"/>, each as a proposal of its own.</summary>
+    public static void ProposeDue(IStorageEngine storage, WriteExecutor executor, IReplicationCore core, long nowMs, int limit)
+    {
+        foreach (var key in DueKeys(storage, nowMs, limit))
+        {
+            var payload = executor.ExecuteInternal(context => ExpireIfDue(context, key), nowMs);
+            if (payload is not null)
+            {
+                core.Propose(PayloadKind.Logical, payload);
+            }
+        }
+    }
+
+    /// <summary>Keys due at <paramref name="nowMs"/> (Redis: expired once now &gt; expiry), at most <paramref name="limit"/>.</summary>
+    public static List<byte[]> DueKeys(IStorageEngine storage, long nowMs, int limit)
+    {
+        var due = new List<byte[]>();
+        using var iterator = storage.NewIterator(StorageColumn.Expiry);
+        for (iterator.SeekToFirst(); iterator.Valid && due.Count < limit; iterator.Next())
+        {
+            if (ExpiryIndexKey.ExpiresAtMs(iterator.Key) >= nowMs)
+            {
+                break;
+            }
+            due.Add(ExpiryIndexKey.UserKey(iterator.Key).ToArray());
+        }
+        return due;
+    }
+
+    /// <summary>Deletes <paramref name="key"/> if it is still expired (it may have been rewritten since).</summary>
+    public static void ExpireIfDue(WriteContext context, byte[] key)
+    {
+        var value = context.Keyspace.Get(key);
+        if (value is not null && StoredValue.Parse(value).IsExpiredAt(context.NowMs))
+        {
+            context.Delete(key, DeleteReason.Expired);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Core.Messaging;
+using Chorus.Replication.Log;
+
+namespace Chorus.Replication;
+
+/// <summary>
+/// A replication family's deterministic core, as the node shell drives it (after etcd raft's
+/// Node): the shell feeds it inputs — peer messages, the time, proposals, the completions of the
+/// storage work it asked for — and carries out the <see cref="Ready"/> it returns, effect by
+/// effect, in a fixed order. A core reads no clock, starts no thread, does no IO; it encodes and
+/// decodes its own family's messages. Single-threaded: the node's loop is its only caller.
+/// </summary>
+public interface IReplicationCore
+{
+    NodeId Self { get; }
+
+    /// <summary>The message family this core speaks (the shell routes envelopes tagged with it here).</summary>
+    MessageFamily Family { get; }
+
+    /// <summary>Begins operating at <paramref name="nowMs"/>.</summary>
+    void Start(long nowMs);
+
+    /// <summary>Time has advanced to <paramref name="nowMs"/>: do whatever is due (heartbeats, elections, timeouts). Once per loop round.</summary>
+    void Tick(long nowMs);
+
+    /// <summary>A message in this core's family; malformed or unknown-version input is refused with a notice, never thrown.</summary>
+    void Step(Envelope message);
+
+    /// <summary>Whether proposals are taken right now (checked before the command layer executes anything).</summary>
+    Admission Admission { get; }
+
+    /// <summary>Proposes a payload (only when <see cref="Admission"/> accepts); its entry is in the next Ready.</summary>
+    ProposalId Propose(PayloadKind kind, ReadOnlySpan<byte> payload);
+
+    /// <summary>The newest proposal in this node's log: a write that only observed staged state waits for it.</summary>
+    ProposalId LastProposed { get; }
+
+    bool HasReady { get; }
+
+    Ready TakeReady();
+
+    /// <summary>The host appended and applied every entry up to <paramref name="lsn"/>; <paramref name="synced"/>: also on stable storage.</summary>
+    void OnAppended(Lsn lsn, bool synced);
+
+    /// <summary>Everything up to <paramref name="lsn"/> is on stable storage (a background sync).</summary>
+    void OnFlushed(Lsn lsn);
+
+    /// <summary>The host truncated the log after <paramref name="keepThrough"/>; <paramref name="config"/> is the latest configuration entry at or before it.</summary>
+    void OnTruncated(Lsn keepThrough, ConfigEntry? config);
+
+    /// <summary>Entries read for a <see cref="LogReadRequest"/> (empty: no longer in the log).</summary>
+    void OnLogRead(LogReadRequest request, IReadOnlyList<LogEntry> entries);
+
+    /// <summary>The transport (re)connected to <paramref name="peer"/>; earlier messages may be lost.</summary>
+    void OnPeerConnected(NodeId peer);
+
+    /// <summary>The host took a snapshot at <paramref name="position"/> for <paramref name="requester"/> to load.</summary>
+    void OnSnapshotTaken(NodeId requester, LogPosition position);
+
+    /// <summary>The host measured the log: retire a prefix if <paramref name="options"/> say so, keeping what peers still need.</summary>
+    void ConsiderRetention(RetentionOptions options, LogStats stats);
+
+    /// <summary>How many replicas hold the log up to <paramref name="lsn"/> (WAIT).</summary>
+    int ReplicasHolding(Lsn lsn);
+
+    /// <summary>A picture of the core's state for INFO, ROLE, metrics and connection threads.</summary>
+    NodeStatus Describe();
+
+    /// <summary>
+    /// Changes whenever something a client may just have been told changes (role, epoch, leader,
+    /// admission, acknowledgement state, settings): the shell republishes the status at once
+    /// then. Cheap: read after every Ready.
+    /// </summary>
+    int StatusFingerprint { get; }
+}
+
+/// <summary>The latest configuration entry in a log (its LSN and payload), as the shell stores it in the node's metadata.</summary>
+public readonly record struct ConfigEntry(Lsn Lsn, ReadOnlyMemory<byte> Payload);
+
+/// <summary>What a core starts from: the node's durable state, as the shell loaded it.</summary>
+public sealed record CoreStart(NodeId Self, HardState HardState, EpochHistory History, ConfigEntry? Config, int RandomSeed);
+
+/// <summary>Makes a family's core; the host picks the family, the shell stays family-neutral.</summary>
+public interface IReplicationFamily
+{
+    IReplicationCore Create(CoreStart start);
+}

@@ -1,0 +1,82 @@
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Core.Messaging;
+
+namespace Chorus.Replication;
+
+/// <summary>
+/// Everything a core asks its host to do, as generic effects the node shell carries out in this
+/// fixed order (after etcd raft's Ready):
+/// <list type="number">
+/// <item>persist <see cref="HardState"/> (synced) before anything else;</item>
+/// <item>carry out <see cref="LogOperations"/> in order (append entries and apply them in one
+/// atomic batch; truncate; retire a prefix), then report back with OnAppended / OnTruncated;</item>
+/// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
+/// <item>send <see cref="Messages"/>: nothing leaves before what it announces is stored;</item>
+/// <item>complete client proposals with <see cref="Completions"/>, in order;</item>
+/// <item>act on <see cref="Notices"/> (log lines, membership, leadership ended);</item>
+/// <item>fetch a snapshot from each node in <see cref="SnapshotRequests"/>.</item>
+/// </list>
+/// </summary>
+public sealed class Ready
+{
+    /// <summary>Epoch and vote to persist (synced) before anything else, when they changed.</summary>
+    public HardState? HardState { get; set; }
+
+    public List<LogOperation> LogOperations { get; } = [];
+
+    public List<LogReadRequest> LogReads { get; } = [];
+
+    /// <summary>Encoded messages in the core's own family, sent after the log operations are stored.</summary>
+    public List<Envelope> Messages { get; } = [];
+
+    /// <summary>Proposals that reached an outcome, in order.</summary>
+    public List<ProposalCompletion> Completions { get; } = [];
+
+    public List<Notice> Notices { get; } = [];
+
+    /// <summary>The nodes to fetch a snapshot from (this node must reload from one).</summary>
+    public List<NodeId> SnapshotRequests { get; } = [];
+
+    public bool IsEmpty =>
+        HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0
+        && Completions.Count == 0 && Notices.Count == 0 && SnapshotRequests.Count == 0;
+}
+
+/// <summary>A change to the local log, carried out in order.</summary>
+public abstract record LogOperation;
+
+/// <summary>
+/// Persist and apply these entries (contiguous, after the current end of the log) in one atomic
+/// batch. <paramref name="Proposed"/>: this node created them from its own proposals, and the
+/// command layer already staged their changes while executing the commands, so the host stores
+/// them without applying them a second time. With <see cref="Sync"/>, fsync before reporting back.
+/// </summary>
+public sealed record AppendOperation(List<LogEntry> Entries, bool Proposed) : LogOperation
+{
+    public bool Sync { get; set; }
+}
+
+/// <summary>Roll back and delete every entry after <paramref name="KeepThrough"/>.</summary>
+public sealed record TruncateOperation(Lsn KeepThrough) : LogOperation;
+
+/// <summary>Delete every entry up to <paramref name="Through"/>: the log now starts after it.</summary>
+public sealed record RetireOperation(Lsn Through) : LogOperation;
+
+/// <summary>Read entries from <paramref name="From"/> (at most <paramref name="BytesMax"/>) for a peer.</summary>
+public sealed record LogReadRequest(NodeId Follower, Lsn From, long BytesMax);
+
+/// <summary>Every proposal up to <paramref name="Through"/> still waiting completes with <paramref name="Outcome"/>.</summary>
+public readonly record struct ProposalCompletion(ProposalId Through, ProposalOutcome Outcome);
+
+/// <summary>Something the host should know about, for its logs and its own services.</summary>
+public abstract record Notice;
+
+/// <summary>A protocol event worth a log line (elections, subscriptions).</summary>
+public sealed record LogNotice(string Text, bool Warning = false) : Notice;
+
+/// <summary>The members and where peers reach them changed (the host reconnects its transport).</summary>
+public sealed record PeersChanged(IReadOnlyDictionary<NodeId, string> PeerAddresses) : Notice;
+
+/// <summary>This node stopped accepting proposals (it stepped down); what waited on its leadership ends.</summary>
+public sealed record StoppedLeading(StepDownReason Reason) : Notice;

@@ -1,0 +1,437 @@
+using Chorus.Core;
+using Chorus.Replication.Progress;
+using Chorus.Core.Log;
+using Chorus.Core.Messaging;
+using Chorus.Replication.Log;
+using Chorus.Replication.Membership;
+using Chorus.Replication.Messages;
+using Chorus.Replication.Quorum;
+
+namespace Chorus.Replication.SingleLeader;
+
+/// <summary>
+/// Single-leader replication with elections, as a deterministic state machine (after etcd raft):
+/// one family behind the <see cref="IReplicationCore"/> contract. The host feeds it inputs —
+/// proposals, peer messages, ticks carrying the time, storage completions — and carries out the
+/// <see cref="Ready"/> it returns. It reads no clock, starts no thread, does no IO and draws
+/// randomness only from the source it is given, so the simulator drives exactly this code.
+/// </summary>
+public sealed class SingleLeaderCore : IReplicationCore
+{
+    private readonly FollowerRole _follower;
+    private readonly ElectionDriver _elections;
+    private readonly PeerRouter _router;
+    private readonly RoleChanges _roles;
+    private LeaderRole? _leader;
+
+    /// <summary>The leader role while this node leads.</summary>
+    internal LeaderRole? LeaderState => _leader;
+    private Lsn _ackedReported;
+
+    public SingleLeaderCore(ReplicationOptions options, ClusterConfig cluster, CoreStart start, string clientEndpoint = "")
+        : this(options, cluster, start.HardState, start.History, SettingsOf(start.Config, cluster), new Random(start.RandomSeed ^ 0x5EED), clientEndpoint)
+    {
+    }
+
+    public SingleLeaderCore(
+        ReplicationOptions options,
+        ClusterConfig cluster,
+        HardState hardState,
+        EpochHistory history,
+        (ClusterSettings Settings, Lsn At) settings,
+        Random random,
+        string clientEndpoint = "")
+    {
+        Options = options;
+        Cluster = cluster;
+        ClientEndpoint = clientEndpoint;
+        Epoch = hardState.Epoch > history.Last.Epoch ? hardState.Epoch : history.Last.Epoch;
+        VotedFor = hardState.Epoch == Epoch ? hardState.VotedFor : null;
+        History = history;
+        Appended = history.Last.Lsn;
+        Flushed = history.Last.Lsn;
+        Cache = new EntryCache(options.EntryCacheBytesMax);
+        (Settings, SettingsLsn) = settings;
+        _follower = new FollowerRole(this);
+        _elections = new ElectionDriver(this, random);
+        _router = new PeerRouter(this, _elections, _follower);
+        _roles = new RoleChanges(this, _elections, _follower);
+        Lease = new CheckQuorumLease(options);
+    }
+
+    public ReplicationOptions Options { get; }
+
+    /// <summary>Who this node is and which node should lead when none does.</summary>
+    public ClusterConfig Cluster { get; }
+
+    public NodeId Self => Cluster.Self;
+
+    public MessageFamily Family => MessageFamily.SingleLeader;
+
+    /// <summary>This node's RESP endpoint ("host:port"), announced to the leader.</summary>
+    public string ClientEndpoint { get; }
+
+    public NodeRole Role { get; internal set; } = NodeRole.Follower;
+
+    /// <summary>The leader of the current epoch, once known (this node, when it leads).</summary>
+    public NodeId? Leader { get; internal set; }
+
+    public Epoch Epoch { get; internal set; }
+
+    /// <summary>Whom this node voted for in <see cref="Epoch"/>.</summary>
+    public NodeId? VotedFor { get; internal set; }
+
+    /// <summary>The cluster settings in force: the latest ones in the local log.</summary>
+    public ClusterSettings Settings { get; private set; }
+
+    /// <summary>The LSN of the entry that set <see cref="Settings"/> (zero: bootstrap settings).</summary>
+    public Lsn SettingsLsn { get; private set; }
+
+    /// <summary>Where each epoch starts in the local log, and where the log ends (including entries not yet on disk).</summary>
+    public EpochHistory History { get; }
+
+    /// <summary>The last LSN appended and applied locally.</summary>
+    public Lsn Appended { get; private set; }
+
+    /// <summary>The last LSN on local stable storage.</summary>
+    public Lsn Flushed { get; private set; }
+
+    public long NowMs { get; private set; }
+
+    public HybridLogicalClock Clock { get; } = new();
+
+    /// <summary>Elections this node started (real ones, after a successful pre-vote).</summary>
+    public long ElectionsStarted { get; internal set; }
+
+    /// <summary>Times this node became leader.</summary>
+    public long TimesElected { get; internal set; }
+
+    internal EntryCache Cache { get; }
+
+    internal Ready Pending { get; private set; } = new();
+
+    /// <summary>The leader's view of its followers (empty unless leading).</summary>
+    public IReadOnlyCollection<FollowerProgress> Followers => _leader?.Followers ?? [];
+
+    /// <summary>This node's view of its link to the leader.</summary>
+    public LeaderLink Link => _follower.Link;
+
+    /// <summary>The leader's acknowledgement state (null unless leading).</summary>
+    public AckState? Acks => _leader?.Acks;
+
+    /// <summary>A manual failover in progress on this leader, if any.</summary>
+    public LeadershipTransfer? Transfer => _leader?.Transfer;
+
+    /// <summary>Client writes up to this LSN may be acknowledged (zero unless leading).</summary>
+    public Lsn AckedLsn => _leader?.AckedLsn ?? Lsn.Zero;
+
+    /// <summary>
+    /// Whether writes are taken now: refused when not leading (naming the leader, if known) or
+    /// when too few followers stream under a fail policy; held while a FAILOVER hands over.
+    /// </summary>
+    public Admission Admission =>
+        _leader is null ? Admission.Refuse(NotLeaderOutcome())
+        : _leader.Transfer is not null ? Admission.Hold
+        : _leader.WritesRefused ? Admission.Refuse(NoReplicas.Instance)
+        : Admission.Accept;
+
+    /// <summary>The newest entry in the log: a write that only observed staged state waits for it.</summary>
+    public ProposalId LastProposed => IdOf(History.Last.Lsn);
+
+    public bool IsVoter => Settings.Find(Self) is { Role: MemberRole.Voter };
+
+    public bool HasReady => !Pending.IsEmpty || (_leader is not null && (AckedLsn != _ackedReported || _leader.HasEntriesToShip));
+
+    /// <summary>Begins operating at <paramref name="nowMs"/> as a follower; the preferred leader stands for election at once.</summary>
+    public void Start(long nowMs)
+    {
+        NowMs = nowMs;
+        Clock.Now(nowMs);
+        _follower.Start();
+        _elections.Start(nowMs);
+        Pending.Notices.Add(new PeersChanged(PeerAddresses(Settings)));
+    }
+
+    /// <summary>Appends a new entry (leader only); persisting it (and shipping it to followers) is in the next Ready.</summary>
+    public ProposalId Propose(PayloadKind kind, ReadOnlySpan<byte> payload)
+    {
+        Invariant.That(_leader is not null, "only the leader assigns LSNs");
+        return IdOf(_leader.Propose(kind, payload).Lsn);
+    }
+
+    /// <summary>Appends new cluster settings (leader only); they apply from this entry on.</summary>
+    public ProposalId ProposeSettings(ClusterSettings settings) => Propose(PayloadKind.ClusterConfig, settings.Encode());
+
+    /// <summary>
+    /// Changes the cluster settings (leader only) by appending them to the log. Done once stored
+    /// locally (not waiting for followers: the change may be the one that stops waiting for them).
+    /// </summary>
+    public ControlResult ChangeSettings(Func<ClusterSettings, ClusterSettings> change)
+    {
+        if (_leader is null)
+        {
+            return ControlResult.NotLeader;
+        }
+        ProposeSettings(change(Settings));
+        return ControlResult.Done;
+    }
+
+    /// <summary>A message from a peer, decoded with this family's codec; bad input is refused with a warning notice.</summary>
+    public void Step(Envelope message) => _router.Step(message);
+
+    public void Step(PeerMessage message) => _router.Step(message);
+
+    /// <summary>Time has advanced; does whatever is due (heartbeats, retransmits, elections, ack timeouts).</summary>
+    public void Tick(long nowMs)
+    {
+        if (nowMs > NowMs)
+        {
+            NowMs = nowMs;
+        }
+        Lease.OnTick(NowMs);
+        if (_leader is not null)
+        {
+            _leader.Tick();
+            return;
+        }
+        _follower.Tick();
+        _elections.Tick(NowMs);
+    }
+
+    /// <summary>
+    /// The host appended and applied every entry up to <paramref name="lsn"/>; with
+    /// <paramref name="synced"/>, they are also on stable storage.
+    /// </summary>
+    public void OnAppended(Lsn lsn, bool synced)
+    {
+        Invariant.That(lsn >= Appended && lsn <= History.Last.Lsn, "appends complete in order, within the log");
+        Appended = lsn;
+        if (synced)
+        {
+            Flushed = lsn;
+        }
+        if (_leader is not null)
+        {
+            _leader.OnAppended();
+        }
+        else
+        {
+            _follower.OnAppended();
+        }
+    }
+
+    /// <summary>The host truncated the log after <paramref name="keepThrough"/>; <paramref name="config"/> is the latest settings entry at or before it.</summary>
+    public void OnTruncated(Lsn keepThrough, ConfigEntry? config)
+    {
+        Appended = Lsn.Min(Appended, keepThrough);
+        Flushed = Lsn.Min(Flushed, keepThrough);
+        var (settings, at) = SettingsOf(config, Cluster);
+        if (at != SettingsLsn)
+        {
+            ApplySettings(settings, at);
+        }
+        _follower.OnTruncated();
+    }
+
+    /// <summary>Everything up to <paramref name="lsn"/> is on stable storage.</summary>
+    public void OnFlushed(Lsn lsn)
+    {
+        if (lsn <= Flushed)
+        {
+            return;
+        }
+        Flushed = Lsn.Min(lsn, Appended);
+        if (_leader is null)
+        {
+            _follower.OnFlushed();
+        }
+    }
+
+    /// <summary>Entries the host read from storage for a <see cref="LogReadRequest"/> (empty: no longer there).</summary>
+    public void OnLogRead(LogReadRequest request, IReadOnlyList<LogEntry> entries) =>
+        _leader?.OnLogRead(request.Follower, request.From, entries);
+
+    /// <summary>The host took a snapshot at <paramref name="position"/> for <paramref name="follower"/> to load.</summary>
+    public void OnSnapshotTaken(NodeId follower, LogPosition position) => _leader?.OnSnapshotTaken(follower, position);
+
+    /// <summary>The transport (re)connected to <paramref name="peer"/>; earlier messages may be lost.</summary>
+    public void OnPeerConnected(NodeId peer)
+    {
+        if (_leader is not null)
+        {
+            _leader.OnPeerConnected(peer);
+        }
+        else
+        {
+            _follower.OnPeerConnected(peer);
+        }
+    }
+
+    /// <summary>
+    /// Manual failover (leader only): pause writes, wait until <paramref name="target"/> has every
+    /// entry, tell it to stand for election, and step down when it wins — or give up after
+    /// <paramref name="timeoutMs"/>.
+    /// </summary>
+    public ControlResult TransferLeadership(NodeId target, long timeoutMs) =>
+        _leader is null ? ControlResult.NotLeader : _leader.BeginTransfer(target, timeoutMs);
+
+    /// <summary>Stops a manual failover that has not handed over yet; writes resume.</summary>
+    public ControlResult AbortTransfer() =>
+        _leader is null ? ControlResult.NoTransfer : _leader.AbortTransfer();
+
+    /// <summary>Stands for election now (an operator's manual failover when the leader is gone).</summary>
+    public ControlResult ElectSelf()
+    {
+        if (_leader is not null)
+        {
+            return ControlResult.AlreadyLeader;
+        }
+        if (!IsVoter)
+        {
+            return ControlResult.NotVoter;
+        }
+        _elections.Campaign.Begin(preVote: false, transfer: true);
+        return ControlResult.Done;
+    }
+
+    /// <summary>
+    /// The host measured the log: retire its prefix if the retention policy says so, keeping what
+    /// connected followers still need (a follower that needs retired entries gets a snapshot).
+    /// </summary>
+    public void ConsiderRetention(RetentionOptions options, LogStats stats)
+    {
+        var neededFrom = _leader?.NeededFrom ?? History.Last.Lsn.Next;
+        if (RetentionPolicy.RetireThrough(options, stats, neededFrom, NowMs) is { } through && through > History.Base.Lsn && through <= Appended)
+        {
+            History.RetireThrough(through);
+            Pending.LogOperations.Add(new RetireOperation(through));
+        }
+    }
+
+    /// <summary>The commit timestamp of a recent entry, if it is still in the entry cache.</summary>
+    public HlcTimestamp? EntryTimestamp(Lsn lsn) => Cache.Get(lsn)?.Timestamp;
+
+    /// <summary>
+    /// Hands over everything decided since the last call. A leader first ships the entries
+    /// proposed since then to its streaming followers, so its own append and the AppendEntries
+    /// for the same entries leave in one Ready (the host stores before it sends); writes
+    /// acknowledged since the last Ready complete before anything else in it.
+    /// </summary>
+    public Ready TakeReady()
+    {
+        _leader?.ShipPending();
+        var ready = Pending;
+        var acked = AckedLsn;
+        if (_leader is not null && acked > _ackedReported)
+        {
+            ready.Completions.Insert(0, new ProposalCompletion(IdOf(acked), Committed.Instance));
+        }
+        _ackedReported = _leader is null ? Lsn.Zero : acked;
+        Pending = new Ready();
+        return ready;
+    }
+
+    public int ReplicasHolding(Lsn lsn) => Followers.Count(f => f.State == FollowerState.Replicating && f.Match >= lsn);
+
+    public NodeStatus Describe() => NodeStatusBuilder.Build(this);
+
+    public int StatusFingerprint =>
+        HashCode.Combine(Role, Epoch, Leader, Admission, Acks?.IsDegraded, Acks?.Degradations, Acks?.TimedOutWrites, SettingsLsn);
+
+    /// <summary>Single-leader numbers proposals by their LSN.</summary>
+    internal static ProposalId IdOf(Lsn lsn) => new(lsn.Value, lsn);
+
+    /// <summary>The check-quorum lease of this node (used while it leads).</summary>
+    internal CheckQuorumLease Lease { get; }
+
+    /// <summary>The (epoch, LSN) of a position in the local log.</summary>
+    public LogPosition PositionOf(Lsn lsn) =>
+        new(History.EpochAt(lsn) ?? Epoch.Zero, lsn);
+
+    internal void Send(PeerMessage message) =>
+        Pending.Messages.Add(new Envelope(Self, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message)));
+
+    internal void Notice(string text) => Pending.Notices.Add(new LogNotice(text));
+
+    /// <summary>
+    /// Why this node last stopped leading, while no leader is known since: a handover says so, a
+    /// lost lease says so, and the reason is forgotten once a leader is known again (a later
+    /// refusal never repeats a stale one).
+    /// </summary>
+    public StepDownReason? LastStepDownReason { get; internal set; }
+
+    internal void VoteFor(NodeId candidate) => _roles.VoteFor(candidate);
+
+    internal bool HeardFromLeaderRecently() => _elections.HeardFromLeaderRecently();
+
+    internal void StartEpochAsCandidate() => _roles.StartEpochAsCandidate();
+
+    internal void EnterCandidacy() => Role = NodeRole.Candidate;
+
+    internal void BecomeLeader() => _leader = _roles.BecomeLeader();
+
+    /// <summary>The leader role exists before it starts (its first act is a proposal).</summary>
+    internal void LeaderStarting(LeaderRole leader) => _leader = leader;
+
+    /// <summary>Becomes (or stays) a follower in <paramref name="epoch"/>; a leader steps down (for <paramref name="reason"/>, else a newer epoch).</summary>
+    internal void BecomeFollower(Epoch epoch, NodeId? leader, StepDownReason? reason = null)
+    {
+        var wasLeading = _leader;
+        _leader = null;
+        _roles.BecomeFollower(epoch, leader, wasLeading, reason);
+    }
+
+    /// <summary>The leader lost its lease (no majority heard from): it stops leading and says why.</summary>
+    internal void StepDown(StepDownReason reason) => BecomeFollower(Epoch, null, reason);
+
+    /// <summary>Queues entries for the host to append, extending the local log now; <paramref name="proposed"/>: created here.</summary>
+    internal void QueueAppend(IReadOnlyList<LogEntry> entries, bool proposed, bool sync = false)
+    {
+        foreach (var entry in entries)
+        {
+            History.Append(entry.Position);
+            Cache.Append(entry);
+            Clock.Observe(entry.Timestamp);
+            if (entry.Kind == PayloadKind.ClusterConfig)
+            {
+                ApplySettings(ClusterSettings.Decode(entry.Payload.Span), entry.Lsn);
+            }
+        }
+        if (Pending.LogOperations.Count > 0 && Pending.LogOperations[^1] is AppendOperation previous && previous.Proposed == proposed)
+        {
+            previous.Entries.AddRange(entries);
+            previous.Sync |= sync;
+        }
+        else
+        {
+            Pending.LogOperations.Add(new AppendOperation([.. entries], proposed) { Sync = sync });
+        }
+    }
+
+    internal void QueueTruncate(Lsn keepThrough)
+    {
+        History.TruncateAfter(keepThrough);
+        Cache.TruncateAfter(keepThrough);
+        Pending.LogOperations.Add(new TruncateOperation(keepThrough));
+    }
+
+    private ProposalOutcome NotLeaderOutcome() =>
+        Leader is { } leader ? new NotLeader(leader, Epoch) : new NoLeader(Epoch, LastStepDownReason);
+
+    /// <summary>The settings a configuration entry holds, or the bootstrap ones when the log has none.</summary>
+    private static (ClusterSettings, Lsn) SettingsOf(ConfigEntry? config, ClusterConfig cluster) =>
+        config is { } entry ? (ClusterSettings.Decode(entry.Payload.Span), entry.Lsn) : (cluster.BootstrapSettings(), Lsn.Zero);
+
+    private static Dictionary<NodeId, string> PeerAddresses(ClusterSettings settings) =>
+        settings.Members.ToDictionary(m => m.Id, m => m.PeerAddress);
+
+    /// <summary>Settings take effect as soon as their entry is in the log (as Raft does with configurations).</summary>
+    private void ApplySettings(ClusterSettings settings, Lsn at)
+    {
+        Settings = settings;
+        SettingsLsn = at;
+        _leader?.OnSettingsChanged();
+        Notice($"cluster settings now: {string.Join(", ", settings.Members.Select(m => $"{m.Id} ({m.Role.ToString().ToLowerInvariant()})"))}; acknowledgement {settings.Ack}");
+        Pending.Notices.Add(new PeersChanged(PeerAddresses(settings)));
+    }
+}
