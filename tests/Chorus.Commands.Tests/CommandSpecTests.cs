@@ -78,6 +78,13 @@ public sealed class CommandSpecTests
         { "SINTER", -2, "readonly", 1, -1, 1 },
         { "SUNION", -2, "readonly", 1, -1, 1 },
         { "SDIFF", -2, "readonly", 1, -1, 1 },
+        { "SINTERCARD", -3, "readonly movablekeys", 0, 0, 0 },
+        { "SINTERSTORE", -3, "write denyoom", 1, -1, 1 },
+        { "SUNIONSTORE", -3, "write denyoom", 1, -1, 1 },
+        { "SDIFFSTORE", -3, "write denyoom", 1, -1, 1 },
+        { "SMOVE", 4, "write fast", 1, 2, 1 },
+        { "HSCAN", -3, "readonly", 1, 1, 1 },
+        { "SSCAN", -3, "readonly", 1, 1, 1 },
         { "CHORUS.DIGEST", 1, "readonly", 0, 0, 0 },
     };
 

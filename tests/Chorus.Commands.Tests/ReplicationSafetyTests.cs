@@ -11,13 +11,13 @@ public sealed class ReplicationSafetyTests
     private static readonly string[] Fields = ["f", "g", "h"];
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    public void Random_workloads_replicate_and_roll_back_exactly(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    [InlineData(4, true)]
+    public void Random_workloads_replicate_and_roll_back_exactly(int seed, bool collectGarbage)
     {
-        using var harness = new CommandHarness(seed);
+        using var harness = new CommandHarness(seed) { CollectGarbage = collectGarbage };
         var random = new Random(seed);
         for (var i = 0; i < 1500; i++)
         {
@@ -33,7 +33,7 @@ public sealed class ReplicationSafetyTests
         var other = Pick(random, Keys);
         var field = Pick(random, Fields);
         var number = random.Next(-3, 4).ToString(CultureInfo.InvariantCulture);
-        return random.Next(33) switch
+        return random.Next(39) switch
         {
             0 => ["SET", key, number],
             1 => ["SET", key, number, "PX", random.Next(1, 1000).ToString(CultureInfo.InvariantCulture)],
@@ -67,6 +67,12 @@ public sealed class ReplicationSafetyTests
             29 => ["SETEX", key, random.Next(1, 3).ToString(CultureInfo.InvariantCulture), number],
             30 => ["PSETEX", key, random.Next(1, 800).ToString(CultureInfo.InvariantCulture), number],
             31 => random.Next(2) == 0 ? ["GETEX", key, "PERSIST"] : ["GETEX", key, "PXAT", AroundStart(random)],
+            32 => ["SMOVE", key, other, field],
+            33 => [Pick(random, ["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]), key, other, Pick(random, Keys)],
+            34 => ["HDEL", key, "f", "g", "h"],
+            35 => ["SREM", key, "f", "g", "h"],
+            36 => ["FLUSHDB"],
+            37 => ["APPEND", key, field],
             _ => random.Next(40) == 0 ? ["FLUSHALL"] : ["INCR", key],
         };
     }

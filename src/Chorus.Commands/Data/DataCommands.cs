@@ -77,6 +77,7 @@ public static class DataCommands
         HIncrByCommand.Spec,
         HIncrByFloatCommand.Spec,
         HRandFieldCommand.Spec,
+        ElementScan.HScanSpec,
 
         // Sets
         SAddCommand.Spec,
@@ -90,5 +91,11 @@ public static class DataCommands
         SetAlgebraCommands.SInterSpec,
         SetAlgebraCommands.SUnionSpec,
         SetAlgebraCommands.SDiffSpec,
+        SetAlgebraCommands.SInterStoreSpec,
+        SetAlgebraCommands.SUnionStoreSpec,
+        SetAlgebraCommands.SDiffStoreSpec,
+        SetAlgebraCommands.SInterCardSpec,
+        SMoveCommand.Spec,
+        ElementScan.SScanSpec,
     ];
 }

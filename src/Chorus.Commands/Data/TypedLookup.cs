@@ -14,17 +14,17 @@ internal enum LookupStatus
 internal static class TypedLookup
 {
     /// <summary>
-    /// Classifies a live value (null when absent or expired, as <c>GetLive</c> returns it);
-    /// <paramref name="value"/> is its parsed form when the status is <see cref="LookupStatus.Found"/>.
+    /// Classifies a live record (null when absent or expired, as <c>GetLive</c> returns it);
+    /// <paramref name="record"/> is its parsed form when the status is <see cref="LookupStatus.Found"/>.
     /// </summary>
-    public static LookupStatus Find(byte[]? live, DataType type, out StoredValue value)
+    public static LookupStatus Find(byte[]? live, DataType type, out KeyRecord record)
     {
         if (live is null)
         {
-            value = default;
+            record = default;
             return LookupStatus.Absent;
         }
-        value = StoredValue.Parse(live);
-        return value.Type == type ? LookupStatus.Found : LookupStatus.WrongType;
+        record = KeyRecord.Parse(live);
+        return record.Type == type ? LookupStatus.Found : LookupStatus.WrongType;
     }
 }

@@ -16,16 +16,18 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     public StagedKeyspace Keyspace { get; } = keyspace;
 
     /// <summary>
-    /// Executes <paramref name="command"/> at <paramref name="nowMs"/>, writing its reply.
-    /// Returns the logical payload of its changes, or null if it changed nothing.
+    /// Executes <paramref name="command"/> at <paramref name="nowMs"/> in database
+    /// <paramref name="db"/> (the connection's SELECT), writing its reply. Returns the logical
+    /// payload of its changes, or null if it changed nothing.
     /// </summary>
-    public byte[]? Execute(RespCommand command, RespWriter reply, long nowMs)
+    public byte[]? Execute(RespCommand command, RespWriter reply, long nowMs, int db = 0)
     {
         if (!commands.TryGet(command[0], out var spec) || spec.Write is null)
         {
             reply.WriteError($"ERR '{command}' is not a write command");
             return null;
         }
+        _context.Db = db;
         return Run(spec.Write, command, reply, nowMs);
     }
 
@@ -33,6 +35,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     public byte[]? ExecuteInternal(Action<WriteContext> write, long nowMs)
     {
         _context.NowMs = nowMs;
+        _context.Db = 0;
         try
         {
             write(_context);

@@ -1,3 +1,4 @@
+using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Resp;
 using Chorus.Server.Node;
@@ -14,7 +15,11 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
         {
             return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, driver.WritesRefused ?? $"TRYAGAIN {inbox.Self} is not the leader; retry");
         }
-        using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2 };
+        if (!PhysicalDb.IsValidLogical(writes.Db))
+        {
+            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, "ERR DB index is out of range");
+        }
+        using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2, Db = writes.Db };
         foreach (var command in writes.Commands)
         {
             batch.Commands.Add([.. command.Select(a => a.ToArray())]);

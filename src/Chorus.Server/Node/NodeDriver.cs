@@ -148,7 +148,7 @@ public sealed class NodeDriver
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
-            var payload = Execute(batch.Commands[i], reply, nowMs);
+            var payload = Execute(batch.Commands[i], reply, nowMs, batch.Db);
             if (payload is not null)
             {
                 batch.LastWrittenLsn = Propose(payload);
@@ -284,11 +284,11 @@ public sealed class NodeDriver
 
     private readonly record struct VisibleState(NodeRole Role, Epoch Epoch, NodeId? Leader, bool Degraded, long Degradations, long TimedOut, ClusterSettings Settings);
 
-    private byte[]? Execute(RespCommand command, RespWriter reply, long nowMs)
+    private byte[]? Execute(RespCommand command, RespWriter reply, long nowMs, int db)
     {
         try
         {
-            return _executor.Execute(command, reply, nowMs);
+            return _executor.Execute(command, reply, nowMs, db);
         }
         catch (Exception e) when (e is not InvariantViolationException)
         {
@@ -373,7 +373,7 @@ public sealed class NodeDriver
         }
         var last = entries[^1];
         using var batch = _storage.NewBatch();
-        _keyspace.FlushTo(batch);
+        _keyspace.FlushTo(batch, last.Lsn);
         foreach (var entry in entries)
         {
             LogStore.Append(batch, entry);
@@ -414,7 +414,7 @@ public sealed class NodeDriver
         RolledBackEntries += discarded.Count;
         var (settings, settingsLsn) = SettingsAt(keepThrough);
         using var batch = _storage.NewBatch();
-        _keyspace.FlushTo(batch);
+        _keyspace.FlushTo(batch, keepThrough);
         LogStore.DeleteAfter(batch, keepThrough);
         NodeMetadata.WriteApplied(batch, _core.PositionOf(keepThrough));
         NodeMetadata.WriteHistory(batch, _core.History);
@@ -443,6 +443,8 @@ public sealed class NodeDriver
     {
         using var batch = _storage.NewBatch();
         LogStore.DeleteThrough(batch, through);
+        // No rollback can reach a retired entry: what its changes left as garbage may go now.
+        _keyspace.RetiredThrough = through.Value;
         NodeMetadata.WriteHistory(batch, _core.History);
         _persistedEpochCount = _core.History.Epochs.Count;
         _storage.Write(batch, sync: false);

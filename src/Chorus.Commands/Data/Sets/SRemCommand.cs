@@ -15,7 +15,8 @@ internal static class SRemCommand
     private static void Execute(WriteContext context, RespCommand command, RespWriter reply)
     {
         var key = command[1];
-        switch (TypedLookup.Find(context.GetLive(key), DataType.Set, out var set))
+        var live = context.GetLive(key);
+        switch (TypedLookup.Find(live, DataType.Set, out _))
         {
             case LookupStatus.WrongType:
                 reply.WriteError(Errors.WrongType);
@@ -24,16 +25,6 @@ internal static class SRemCommand
                 reply.WriteInteger(0);
                 return;
         }
-        var members = MemberList.Decode(set.Payload);
-        var removed = new List<byte[]>();
-        for (var i = 2; i < command.ArgumentCount && members.Count > 0; i++)
-        {
-            if (members.Remove(command[i]))
-            {
-                removed.Add(command[i].ToArray());
-            }
-        }
-        SetWrites.RecordRemoval(context, key, removed, members.Count);
-        reply.WriteInteger(removed.Count);
+        reply.WriteInteger(SetWrites.Remove(context, key, live!, Arguments.From(command, 2)));
     }
 }

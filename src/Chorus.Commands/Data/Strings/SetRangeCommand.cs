@@ -7,7 +7,7 @@ namespace Chorus.Commands.Data.Strings;
 
 /// <summary>
 /// SETRANGE key offset value — overwrites part of a string, zero-padding it as needed (creating
-/// it when absent); replies with the new length. The key keeps its TTL.
+/// it when absent); replies with the new length. The key keeps its TTL; the log carries the patch.
 /// </summary>
 internal static class SetRangeCommand
 {
@@ -27,7 +27,8 @@ internal static class SetRangeCommand
         }
         var key = command[1];
         var patch = command[3];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.String, out var value);
+        var live = context.GetLive(key);
+        var status = TypedLookup.Find(live, DataType.String, out var value);
         if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
@@ -39,15 +40,11 @@ internal static class SetRangeCommand
             reply.WriteInteger(value.Payload.Length);
             return;
         }
-        if (offset > DataLimits.StringLengthMax - patch.Length)
+        if (!DataLimits.CheckStringEnd(offset, patch.Length, reply))
         {
-            reply.WriteError(Errors.StringTooLong);
             return;
         }
-        var patched = new byte[Math.Max(value.Payload.Length, offset + patch.Length)];
-        value.Payload.CopyTo(patched);
-        patch.CopyTo(patched.AsSpan((int)offset));
-        StringWrites.Put(context, key, patched, status == LookupStatus.Found ? value.ExpiresAtMs : 0);
-        reply.WriteInteger(patched.Length);
+        StringWrites.Patch(context, key, live, offset, patch);
+        reply.WriteInteger(Math.Max(value.Payload.Length, offset + patch.Length));
     }
 }

@@ -14,15 +14,38 @@ internal static class StringWrites
     /// </summary>
     public static void Put(WriteContext context, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
     {
-        var encoded = StringValue.Encode(value, expiresAtMs);
-        var current = context.Keyspace.Get(key);
+        var encoded = Records.String(value, expiresAtMs);
+        var current = context.GetStored(context.Db, key);
         if (current is not null && current.AsSpan().SequenceEqual(encoded))
         {
             return;
         }
-        context.Record(new PutChange(key.ToArray(), encoded, current));
+        context.Record(new PutChange(context.Db, key.ToArray(), encoded, current is null ? null : Records.ImageOf(current)));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> into the string at <paramref name="offset"/>, zero-padding as
+    /// needed, or creates it when <paramref name="live"/> is null. Logs only the patch (and the bytes
+    /// it overwrites), never the whole string. The caller has checked the resulting length.
+    /// </summary>
+    public static void Patch(WriteContext context, ReadOnlySpan<byte> key, byte[]? live, long offset, ReadOnlySpan<byte> bytes)
+    {
+        if (live is null)
+        {
+            context.RemoveExpired(context.Db, key);
+            context.Record(new PatchChange(context.Db, key.ToArray(), offset, bytes.ToArray(), [], 0, Created: true));
+            return;
+        }
+        var old = KeyRecord.Parse(live).Payload;
+        var overlapEnd = Math.Min(old.Length, offset + bytes.Length);
+        ReadOnlySpan<byte> replaced = offset < overlapEnd ? old[(int)offset..(int)overlapEnd] : [];
+        if (replaced.SequenceEqual(bytes) && offset + bytes.Length <= old.Length)
+        {
+            return;
+        }
+        context.Record(new PatchChange(context.Db, key.ToArray(), offset, bytes.ToArray(), replaced.ToArray(), old.Length, Created: false));
     }
 
     /// <summary>The expiry a value keeps when a command rewrites it in place (INCR, APPEND...).</summary>
-    public static long ExpiryOf(byte[]? live) => live is null ? 0 : StoredValue.ExpiryOf(live);
+    public static long ExpiryOf(byte[]? live) => live is null ? 0 : KeyRecord.ExpiryOf(live);
 }
