@@ -22,7 +22,12 @@ public sealed class ReplicationSafetyTests
         for (var i = 0; i < 1500; i++)
         {
             harness.AdvanceMs(random.Next(0, 400));
+            harness.Db = random.Next(10) == 0 ? 1 : 0;
             harness.Run(RandomCommand(random));
+            if (i % 50 == 0)
+            {
+                harness.RunExpiryCycle();
+            }
         }
         Assert.True(harness.Payloads > 500, $"the workload wrote ({harness.Payloads} entries)");
     }
@@ -33,7 +38,7 @@ public sealed class ReplicationSafetyTests
         var other = Pick(random, Keys);
         var field = Pick(random, Fields);
         var number = random.Next(-3, 4).ToString(CultureInfo.InvariantCulture);
-        return random.Next(39) switch
+        return random.Next(59) switch
         {
             0 => ["SET", key, number],
             1 => ["SET", key, number, "PX", random.Next(1, 1000).ToString(CultureInfo.InvariantCulture)],
@@ -73,6 +78,26 @@ public sealed class ReplicationSafetyTests
             35 => ["SREM", key, "f", "g", "h"],
             36 => ["FLUSHDB"],
             37 => ["APPEND", key, field],
+            38 => ["MOVE", key, random.Next(2).ToString(CultureInfo.InvariantCulture)],
+            39 => ["SWAPDB", "0", "1"],
+            40 => [Pick(random, ["LPUSH", "RPUSH", "LPUSHX"]), key, field, number],
+            41 => [Pick(random, ["LPOP", "RPOP"]), key, random.Next(0, 3).ToString(CultureInfo.InvariantCulture)],
+            42 => ["LINSERT", key, Pick(random, ["BEFORE", "AFTER"]), field, number],
+            43 => ["LREM", key, random.Next(-2, 3).ToString(CultureInfo.InvariantCulture), field],
+            44 => ["LTRIM", key, random.Next(-3, 3).ToString(CultureInfo.InvariantCulture), random.Next(-3, 3).ToString(CultureInfo.InvariantCulture)],
+            45 => ["LSET", key, random.Next(-2, 2).ToString(CultureInfo.InvariantCulture), number],
+            46 => ["LMOVE", key, other, Pick(random, ["LEFT", "RIGHT"]), Pick(random, ["LEFT", "RIGHT"])],
+            47 => ["LMPOP", "2", key, other, "RIGHT", "COUNT", "2"],
+            48 => ["ZADD", key, Pick(random, ["NX", "XX", "GT", "CH", "1"]), number, field, random.Next(-5, 5).ToString(CultureInfo.InvariantCulture), Pick(random, Fields)],
+            49 => ["ZINCRBY", key, Pick(random, ["1.5", "-inf", "inf", "-2"]), field],
+            50 => ["ZREM", key, field, Pick(random, Fields)],
+            51 => [Pick(random, ["ZPOPMIN", "ZPOPMAX"]), key, random.Next(0, 3).ToString(CultureInfo.InvariantCulture)],
+            52 => ["ZREMRANGEBYSCORE", key, "(" + number, "+inf"],
+            53 => ["ZREMRANGEBYRANK", key, "0", random.Next(-2, 2).ToString(CultureInfo.InvariantCulture)],
+            54 => ["ZRANGESTORE", other, key, "0", "-1", "REV"],
+            55 => [Pick(random, ["ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"]), other, "2", key, Pick(random, Keys)],
+            56 => ["ZMPOP", "2", key, other, Pick(random, ["MIN", "MAX"])],
+            57 => ["ZREMRANGEBYLEX", key, "[" + field, "+"],
             _ => random.Next(40) == 0 ? ["FLUSHALL"] : ["INCR", key],
         };
     }

@@ -1,13 +1,15 @@
 using Chorus.Commands.Data.Hashes;
 using Chorus.Commands.Data.Keys;
+using Chorus.Commands.Data.Lists;
 using Chorus.Commands.Data.Sets;
+using Chorus.Commands.Data.SortedSets;
 using Chorus.Commands.Data.Strings;
 using Chorus.Commands.Execution;
 
 namespace Chorus.Commands.Data;
 
 /// <summary>
-/// Every data command (strings, keys, hashes, sets). Names, arity, flags and key positions are
+/// Every data command (strings, keys, hashes, sets, lists, sorted sets, bitmaps). Names, arity, flags and key positions are
 /// Redis 7's, as COMMAND INFO reports them. Server commands live in the server.
 /// </summary>
 public static class DataCommands
@@ -59,6 +61,8 @@ public static class DataCommands
         FlushCommands.FlushDbSpec,
         RenameCommands.RenameSpec,
         RenameCommands.RenameNxSpec,
+        DatabaseCommands.MoveSpec,
+        DatabaseCommands.SwapDbSpec,
         DigestCommand.Spec,
 
         // Hashes
@@ -97,5 +101,58 @@ public static class DataCommands
         SetAlgebraCommands.SInterCardSpec,
         SMoveCommand.Spec,
         ElementScan.SScanSpec,
+
+        // Lists
+        PushCommands.LPushSpec,
+        PushCommands.RPushSpec,
+        PushCommands.LPushXSpec,
+        PushCommands.RPushXSpec,
+        PopCommands.LPopSpec,
+        PopCommands.RPopSpec,
+        PopCommands.LMPopSpec,
+        ListReadCommands.LLenSpec,
+        ListReadCommands.LIndexSpec,
+        ListReadCommands.LRangeSpec,
+        ListEditCommands.LSetSpec,
+        ListEditCommands.LInsertSpec,
+        ListEditCommands.LRemSpec,
+        ListEditCommands.LTrimSpec,
+        LPosCommand.Spec,
+        LMoveCommand.LMoveSpec,
+        LMoveCommand.RPopLPushSpec,
+
+        // Sorted sets
+        ZAddCommand.ZAddSpec,
+        ZAddCommand.ZIncrBySpec,
+        ZRemCommands.ZRemSpec,
+        ZReadCommands.ZCardSpec,
+        ZReadCommands.ZScoreSpec,
+        ZReadCommands.ZMScoreSpec,
+        ZReadCommands.ZRankSpec,
+        ZReadCommands.ZRevRankSpec,
+        ZReadCommands.ZCountSpec,
+        ZReadCommands.ZLexCountSpec,
+        ZRangeCommands.ZRangeSpec,
+        ZRangeCommands.ZRangeByScoreSpec,
+        ZRangeCommands.ZRevRangeByScoreSpec,
+        ZRangeCommands.ZRangeByLexSpec,
+        ZRangeCommands.ZRevRangeByLexSpec,
+        ZRangeCommands.ZRevRangeSpec,
+        ZRangeCommands.ZRangeStoreSpec,
+        ZRemCommands.ZRemRangeByRankSpec,
+        ZRemCommands.ZRemRangeByScoreSpec,
+        ZRemCommands.ZRemRangeByLexSpec,
+        ZPopCommands.ZPopMinSpec,
+        ZPopCommands.ZPopMaxSpec,
+        ZPopCommands.ZMPopSpec,
+        ZAlgebraCommands.ZUnionStoreSpec,
+        ZAlgebraCommands.ZInterStoreSpec,
+        ZAlgebraCommands.ZDiffStoreSpec,
+        ZAlgebraCommands.ZUnionSpec,
+        ZAlgebraCommands.ZInterSpec,
+        ZAlgebraCommands.ZDiffSpec,
+        ZAlgebraCommands.ZInterCardSpec,
+        ZRandMemberCommand.Spec,
+        ElementScan.ZScanSpec,
     ];
 }

@@ -108,6 +108,31 @@ public sealed class CommandHarness : IDisposable
         return parsed;
     }
 
+    /// <summary>
+    /// One pass of the leader's active expiry, as the node runs it: each due key (of any database)
+    /// is deleted by its own log entry, checked like every other write. Returns how many were.
+    /// </summary>
+    public int RunExpiryCycle()
+    {
+        var expired = 0;
+        foreach (var due in KeyExpiry.DueKeys(_leader, NowMs, limit: 1000))
+        {
+            var before = KeyspaceDigest.Compute(_leader);
+            var payload = _executor.ExecuteInternal(context => KeyExpiry.ExpireIfDue(context, due), NowMs);
+            Flush(_keyspace, _leader, _lsn + 1);
+            if (payload is not null)
+            {
+                LastPayload = payload;
+                expired++;
+                Payloads++;
+                LayoutCheck.Verify(_leader);
+                ReplicateToFollower(payload);
+                ApplyAndUndoOnMirror(payload, before);
+            }
+        }
+        return expired;
+    }
+
     public void Dispose()
     {
         _leader.Dispose();

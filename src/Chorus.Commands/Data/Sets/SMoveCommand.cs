@@ -6,7 +6,7 @@ namespace Chorus.Commands.Data.Sets;
 
 /// <summary>
 /// SMOVE source destination member — moves a member between sets: 1 if the source had it, else 0.
-/// Both keys are type-checked first; moving to the same set changes nothing.
+/// A missing source is 0; then both keys are type-checked; moving to the same set changes nothing.
 /// </summary>
 internal static class SMoveCommand
 {
@@ -17,13 +17,19 @@ internal static class SMoveCommand
         var source = context.GetLive(command[1]);
         var destination = context.GetLive(command[2]);
         var sourceStatus = TypedLookup.Find(source, DataType.Set, out var sourceSet);
+        // As Redis: a missing source is 0 before the destination's type is looked at.
+        if (sourceStatus == LookupStatus.Absent)
+        {
+            reply.WriteInteger(0);
+            return;
+        }
         if (sourceStatus == LookupStatus.WrongType || TypedLookup.Find(destination, DataType.Set, out _) == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
         }
         var member = command[3].ToArray();
-        if (sourceStatus == LookupStatus.Absent || !ElementReads.HasNamed(context, sourceSet.CollectionId, member))
+        if (!ElementReads.HasNamed(context, sourceSet.CollectionId, member))
         {
             reply.WriteInteger(0);
             return;
