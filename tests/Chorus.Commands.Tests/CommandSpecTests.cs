@@ -136,6 +136,21 @@ public sealed class CommandSpecTests
         { "ZINTERCARD", -3, "readonly movablekeys", 0, 0, 0 },
         { "ZRANDMEMBER", -2, "readonly", 1, 1, 1 },
         { "ZSCAN", -3, "readonly", 1, 1, 1 },
+        { "LCS", -3, "readonly", 1, 2, 1 },
+        { "SETBIT", 4, "write denyoom", 1, 1, 1 },
+        { "GETBIT", 3, "readonly fast", 1, 1, 1 },
+        { "BITCOUNT", -2, "readonly", 1, 1, 1 },
+        { "BITPOS", -3, "readonly", 1, 1, 1 },
+        { "BITOP", -4, "write denyoom", 2, -1, 1 },
+        { "BITFIELD", -2, "write denyoom", 1, 1, 1 },
+        { "BITFIELD_RO", -2, "readonly fast", 1, 1, 1 },
+        { "COPY", -3, "write denyoom", 1, 2, 1 },
+        { "DUMP", 2, "readonly", 1, 1, 1 },
+        { "RESTORE", -4, "write denyoom", 1, 1, 1 },
+        { "SORT", -2, "write denyoom movablekeys", 1, 1, 1 },
+        { "SORT_RO", -2, "readonly movablekeys", 1, 1, 1 },
+        // Redis lists OBJECT as a container ("", 0, 0, 0); its subcommands (object|encoding...) are "readonly", key at 2.
+        { "OBJECT", -2, "readonly", 2, 2, 1 },
         { "CHORUS.DIGEST", 1, "readonly", 0, 0, 0 },
     };
 

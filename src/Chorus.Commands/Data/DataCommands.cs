@@ -1,3 +1,4 @@
+using Chorus.Commands.Data.Bitmaps;
 using Chorus.Commands.Data.Hashes;
 using Chorus.Commands.Data.Keys;
 using Chorus.Commands.Data.Lists;
@@ -37,6 +38,16 @@ public static class DataCommands
         StrLenCommand.Spec,
         GetRangeCommand.Spec,
         SetRangeCommand.Spec,
+        LcsCommand.Spec,
+
+        // Bitmaps
+        BitCommands.SetBitSpec,
+        BitCommands.GetBitSpec,
+        BitCountCommands.BitCountSpec,
+        BitCountCommands.BitPosSpec,
+        BitOpCommand.Spec,
+        BitFieldCommand.Spec,
+        BitFieldCommand.ReadOnlySpec,
 
         // Keys
         DelCommand.Spec,
@@ -63,6 +74,12 @@ public static class DataCommands
         RenameCommands.RenameNxSpec,
         DatabaseCommands.MoveSpec,
         DatabaseCommands.SwapDbSpec,
+        CopyCommand.Spec,
+        ObjectCommand.Spec,
+        DumpRestoreCommands.DumpSpec,
+        DumpRestoreCommands.RestoreSpec,
+        SortCommand.SortSpec,
+        SortCommand.SortReadOnlySpec,
         DigestCommand.Spec,
 
         // Hashes

@@ -16,13 +16,20 @@ internal static class DataLimits
     /// </summary>
     public static bool CheckStringLength(long length, RespWriter reply)
     {
-        if (length <= StringLengthMax)
+        if (FitsInString(length))
         {
             return true;
         }
         reply.WriteError(Errors.StringTooLong);
         return false;
     }
+
+    /// <summary>
+    /// Whether a string of <paramref name="length"/> bytes is allowed: the predicate behind every
+    /// command that grows a string, whatever error it then words (SETBIT and BITFIELD: "bit offset
+    /// is not an integer or out of range").
+    /// </summary>
+    public static bool FitsInString(long length) => length is >= 0 and <= StringLengthMax;
 
     /// <summary><see cref="CheckStringLength"/> for bytes written at <paramref name="offset"/>, without overflowing.</summary>
     public static bool CheckStringEnd(long offset, long length, RespWriter reply) =>

@@ -46,6 +46,39 @@ internal static class StringWrites
         context.Record(new PatchChange(context.Db, key.ToArray(), offset, bytes.ToArray(), replaced.ToArray(), old.Length, Created: false));
     }
 
+    /// <summary>
+    /// Logs the difference between a string's bytes <paramref name="before"/> and
+    /// <paramref name="after"/> (which is at least as long) as patches: one per run of changed
+    /// bytes, and one more byte at the end when the string only grew. So growing a string by
+    /// megabytes of zeros logs one byte, not megabytes.
+    /// </summary>
+    public static void PatchChanges(WriteContext context, ReadOnlySpan<byte> key, byte[]? live, byte[] before, byte[] after)
+    {
+        var patched = false;
+        var end = 0;
+        for (var i = 0; i < after.Length; i++)
+        {
+            if (Byte(before, i) == after[i])
+            {
+                continue;
+            }
+            var run = i;
+            while (i < after.Length && Byte(before, i) != after[i])
+            {
+                i++;
+            }
+            Patch(context, key, patched ? context.GetLive(key) : live, run, after.AsSpan(run, i - run));
+            patched = true;
+            end = i;
+        }
+        if (after.Length > Math.Max(end, before.Length))
+        {
+            Patch(context, key, patched ? context.GetLive(key) : live, after.Length - 1, after.AsSpan(after.Length - 1, 1));
+        }
+    }
+
+    private static byte Byte(byte[] text, int i) => i < text.Length ? text[i] : (byte)0;
+
     /// <summary>The expiry a value keeps when a command rewrites it in place (INCR, APPEND...).</summary>
     public static long ExpiryOf(byte[]? live) => live is null ? 0 : KeyRecord.ExpiryOf(live);
 }
