@@ -171,6 +171,25 @@ public sealed class CommandSpecTests
         Assert.Equal(DataCommands.All.Count, Table.Count);
     }
 
+    /// Redis 7 COMMAND DOCS: each command's group.
+    [Theory]
+    [InlineData("GET", "string")]
+    [InlineData("LCS", "string")]
+    [InlineData("SETBIT", "bitmap")]
+    [InlineData("DEL", "generic")]
+    [InlineData("SORT", "generic")]
+    [InlineData("HSET", "hash")]
+    [InlineData("SADD", "set")]
+    [InlineData("LPUSH", "list")]
+    [InlineData("ZADD", "sorted-set")]
+    [InlineData("ZSCAN", "sorted-set")]
+    public void Commands_carry_their_redis_group(string name, string group)
+    {
+        Assert.True(Table.TryGet(name, out var spec));
+        Assert.Equal(group, spec.Group);
+        Assert.All(DataCommands.All, s => Assert.False(string.IsNullOrEmpty(s.Group), $"{s.Name} has a group"));
+    }
+
     [Fact]
     public void Writes_run_on_the_apply_loop_and_reads_on_the_connection()
     {

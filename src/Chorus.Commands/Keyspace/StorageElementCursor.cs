@@ -9,6 +9,7 @@ internal sealed class StorageElementCursor : IElementCursor
     private readonly byte[] _start;
     private readonly byte[] _end;
     private byte[] _target = new byte[64];
+    private bool _valid;
 
     public StorageElementCursor(IStorageEngine storage, ulong collectionId)
     {
@@ -17,26 +18,53 @@ internal sealed class StorageElementCursor : IElementCursor
         _end = ElementKey.CollectionEnd(collectionId);
     }
 
-    public bool Valid => _iterator.Valid && _iterator.Key.StartsWith(_start);
+    /// <summary>Inside the collection; learnt once per move (each look at the key is a native call on RocksDB).</summary>
+    public bool Valid => _valid;
 
     public ReadOnlySpan<byte> SubKey => ElementKey.SubKeyOf(_iterator.Key);
 
     public ReadOnlySpan<byte> Value => _iterator.Value;
 
-    public void SeekToFirst() => _iterator.Seek(_start);
+    public void SeekToFirst()
+    {
+        _iterator.Seek(_start);
+        Settle();
+    }
 
     // No sub-key is empty, so no element key equals the next collection's bare id.
-    public void SeekToLast() => _iterator.SeekForPrev(_end);
+    public void SeekToLast()
+    {
+        _iterator.SeekForPrev(_end);
+        Settle();
+    }
 
-    public void Seek(ReadOnlySpan<byte> subKey) => _iterator.Seek(Target(subKey));
+    public void Seek(ReadOnlySpan<byte> subKey)
+    {
+        _iterator.Seek(Target(subKey));
+        Settle();
+    }
 
-    public void SeekForPrev(ReadOnlySpan<byte> subKey) => _iterator.SeekForPrev(Target(subKey));
+    public void SeekForPrev(ReadOnlySpan<byte> subKey)
+    {
+        _iterator.SeekForPrev(Target(subKey));
+        Settle();
+    }
 
-    public void Next() => _iterator.Next();
+    public void Next()
+    {
+        _iterator.Next();
+        Settle();
+    }
 
-    public void Prev() => _iterator.Prev();
+    public void Prev()
+    {
+        _iterator.Prev();
+        Settle();
+    }
 
     public void Dispose() => _iterator.Dispose();
+
+    private void Settle() => _valid = _iterator.Valid && _iterator.Key.StartsWith(_start);
 
     private ReadOnlySpan<byte> Target(ReadOnlySpan<byte> subKey)
     {

@@ -3,6 +3,7 @@ using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Replication;
+using Chorus.Replication.Log;
 using Chorus.Replication.Messages;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
@@ -50,6 +51,9 @@ internal sealed class DriverCluster
 
     public Func<PeerMessage, bool> Network { get; set; } = _ => true;
 
+    /// <summary>How much log each node keeps (the default keeps it all for the length of any test).</summary>
+    public RetentionOptions Retention { get; init; } = new();
+
     public DriverNode this[string id] => _nodes[new NodeId(id)];
 
     /// <summary>Starts every node and lets n1, the preferred leader, win its election.</summary>
@@ -69,6 +73,7 @@ internal sealed class DriverCluster
         {
             Durability = Durability,
             Replication = new ReplicationOptions { ElectionTimeoutMs = ElectionTimeoutMs },
+            Retention = Retention,
             RandomSeed = 7919 * (Members.ToList().IndexOf(node.Id) + 1) + node.Restarts++,
             ClientEndpoint = $"127.0.0.1:{id}",
         };

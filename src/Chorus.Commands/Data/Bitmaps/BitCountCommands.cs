@@ -19,14 +19,9 @@ internal static class BitCountCommands
     private static void ExecuteBitCount(ReadContext context, RespCommand command, RespWriter reply)
     {
         // Redis 7.0 looks the key up before it reads the range.
-        switch (TypedLookup.Find(context.GetLive(command[1]), DataType.String, out var value))
+        if (!TypedLookup.TryFind(context.GetLive(command[1]), DataType.String, reply, AbsentReply.Zero, out var value))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
         long start = 0, end = -1;
         var bits = false;

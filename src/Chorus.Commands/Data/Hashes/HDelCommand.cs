@@ -18,14 +18,9 @@ internal static class HDelCommand
     {
         var key = command[1];
         var live = context.GetLive(key);
-        switch (TypedLookup.Find(live, DataType.Hash, out var hash))
+        if (!TypedLookup.TryFind(live, DataType.Hash, reply, AbsentReply.Zero, out var hash))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
         var id = hash.CollectionId;
         var removed = new List<FieldChange>();

@@ -30,14 +30,11 @@ internal static class ListEditCommands
             return;
         }
         var live = context.GetLive(command[1]);
-        switch (TypedLookup.Find(live, DataType.List, out var list))
+        var status = TypedLookup.Find(live, DataType.List, out var list);
+        if (status != LookupStatus.Found)
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteError(Errors.NoSuchKey);
-                return;
+            reply.WriteError(status == LookupStatus.WrongType ? Errors.WrongType : Errors.NoSuchKey);
+            return;
         }
         index = index < 0 ? list.Count + index : index;
         if (index < 0 || index >= list.Count)
@@ -62,14 +59,9 @@ internal static class ListEditCommands
             return;
         }
         var live = context.GetLive(command[1]);
-        switch (TypedLookup.Find(live, DataType.List, out var list))
+        if (!TypedLookup.TryFind(live, DataType.List, reply, AbsentReply.Zero, out var list))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
         var pivot = command[3].ToArray();
         var position = -1L;
@@ -99,14 +91,9 @@ internal static class ListEditCommands
             return;
         }
         var live = context.GetLive(command[1]);
-        switch (TypedLookup.Find(live, DataType.List, out var list))
+        if (!TypedLookup.TryFind(live, DataType.List, reply, AbsentReply.Zero, out var list))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
         var element = command[3].ToArray();
         var matches = new List<long>();
@@ -138,14 +125,9 @@ internal static class ListEditCommands
             return;
         }
         var live = context.GetLive(command[1]);
-        switch (TypedLookup.Find(live, DataType.List, out var list))
+        if (!TypedLookup.TryFind(live, DataType.List, reply, AbsentReply.Ok, out var list))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteOk();
-                return;
+            return;
         }
         var range = ListReads.Normalize(start, stop, list.Count);
         var (left, right) = range is { } kept ? (kept.Start, list.Count - 1 - kept.Stop) : (list.Count, 0L);

@@ -37,14 +37,9 @@ internal static class ListReadCommands
             reply.WriteError(Errors.NotInteger);
             return;
         }
-        switch (TypedLookup.Find(context.GetLive(command[1]), DataType.List, out var list))
+        if (!TypedLookup.TryFind(context.GetLive(command[1]), DataType.List, reply, AbsentReply.Nil, out var list))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteNull();
-                return;
+            return;
         }
         index = index < 0 ? list.Count + index : index;
         if (index < 0 || index >= list.Count || ListReads.At(context, list, index) is not { } element)

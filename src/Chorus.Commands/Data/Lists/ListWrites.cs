@@ -25,10 +25,12 @@ internal static class ListWrites
     {
         var list = KeyRecord.Parse(live);
         count = Math.Min(count, list.Count);
-        var popped = ListReads.Collect(context, list, left ? 0 : list.Count - count, count);
-        if (!left)
+        // Point reads, not a walk: the head of a queue sits just past the tombstones of everything
+        // popped before, which a storage iterator would have to step over.
+        var popped = new List<byte[]>((int)Math.Min(count, 1024));
+        for (var i = 0L; i < count; i++)
         {
-            popped.Reverse();
+            popped.Add(ListReads.At(context, list, left ? i : list.Count - 1 - i)!);
         }
         var kind = left ? ListEditKind.PopLeft : ListEditKind.PopRight;
         Record(context, db, key, live, [.. popped.Select(v => new ListEdit(kind, 0, v))]);

@@ -16,14 +16,9 @@ internal static class SRemCommand
     {
         var key = command[1];
         var live = context.GetLive(key);
-        switch (TypedLookup.Find(live, DataType.Set, out _))
+        if (!TypedLookup.TryFind(live, DataType.Set, reply, AbsentReply.Zero, out _))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
         reply.WriteInteger(SetWrites.Remove(context, key, live!, Arguments.From(command, 2)));
     }

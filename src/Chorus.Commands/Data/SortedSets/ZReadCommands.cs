@@ -97,17 +97,9 @@ internal static class ZReadCommands
             reply.WriteError(ScoreRange.Error);
             return;
         }
-        switch (TypedLookup.Find(context.GetLive(command[1]), DataType.SortedSet, out var set))
+        if (TypedLookup.TryFind(context.GetLive(command[1]), DataType.SortedSet, reply, AbsentReply.Zero, out var set))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                break;
-            case LookupStatus.Found:
-                reply.WriteInteger(SortedSetReads.ByScore(context, set.CollectionId, range, reverse: false).Count);
-                break;
-            default:
-                reply.WriteInteger(0);
-                break;
+            reply.WriteInteger(SortedSetReads.ByScore(context, set.CollectionId, range, reverse: false).Count);
         }
     }
 
@@ -118,17 +110,9 @@ internal static class ZReadCommands
             reply.WriteError(LexRange.Error);
             return;
         }
-        switch (TypedLookup.Find(context.GetLive(command[1]), DataType.SortedSet, out var set))
+        if (TypedLookup.TryFind(context.GetLive(command[1]), DataType.SortedSet, reply, AbsentReply.Zero, out var set))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                break;
-            case LookupStatus.Found:
-                reply.WriteInteger(SortedSetReads.ByLex(context, set.CollectionId, range, reverse: false).Count);
-                break;
-            default:
-                reply.WriteInteger(0);
-                break;
+            reply.WriteInteger(SortedSetReads.ByLex(context, set.CollectionId, range, reverse: false).Count);
         }
     }
 }

@@ -24,14 +24,9 @@ internal static class ZRemCommands
     {
         var key = command[1];
         var live = context.GetLive(key);
-        switch (TypedLookup.Find(live, DataType.SortedSet, out var set))
+        if (!TypedLookup.TryFind(live, DataType.SortedSet, reply, AbsentReply.Zero, out var set))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
         var seen = new HashSet<byte[]>(ByteArrayComparer.Instance);
         var removed = new List<ScoredMember>();
@@ -55,14 +50,9 @@ internal static class ZRemCommands
                 return;
             }
             var live = context.GetLive(command[1]);
-            switch (TypedLookup.Find(live, DataType.SortedSet, out var set))
+            if (!TypedLookup.TryFind(live, DataType.SortedSet, reply, AbsentReply.Zero, out var set))
             {
-                case LookupStatus.WrongType:
-                    reply.WriteError(Errors.WrongType);
-                    return;
-                case LookupStatus.Absent:
-                    reply.WriteInteger(0);
-                    return;
+                return;
             }
             var removed = query.Run(context, set);
             SortedSetWrites.Remove(context, context.Db, command[1], live!, removed);
