@@ -2,7 +2,7 @@
 # Chorus side by side with Redis on loopback, interleaved (Redis, Chorus, Redis, Chorus, ...),
 # printing markdown tables of medians with the Chorus/Redis ratio.
 #
-#   bench/compare-redis.sh [--quick] [--rounds N] [--only single|cluster|ack]
+#   bench/compare-redis.sh [--quick] [--rounds N] [--only single|cluster|ack|collections]
 #
 # 1. single node: SET GET INCR HSET MSET(10 keys), -P 1 and -P 16, -c 50, 16 B and 1 KiB values,
 #    matched durability (Redis AOF everysec vs Chorus --fsync everysec) and persistence off
@@ -10,7 +10,9 @@
 # 2. leader + two async followers (Redis: two replicaof replicas): throughput on the leader and
 #    replication lag at ~50% of the leader's peak SET rate;
 # 3. acknowledgement modes: Chorus async / semi-sync any 1 / sync all vs Redis SET, SET+WAIT 1 0,
-#    SET+WAIT 2 0: write latency p50/p99 and throughput.
+#    SET+WAIT 2 0: write latency p50/p99 and throughput;
+# 4. collections: HSET and SADD into a 10,000-element hash/set of 1 KiB values, LPUSH, LPOP, ZADD,
+#    ZRANGE (first 100 by rank), -P 16, everysec.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --rounds) ROUNDS=$2; shift ;;
     --only) ONLY=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--rounds N] [--only single|cluster|ack]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--rounds N] [--only single|cluster|ack|collections]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -47,9 +49,8 @@ bench_one() {
       "${rb[@]}" -n "$n" -r 100000 -t set,get,incr | tail -n +2
       # MSET writes 10 keys per request: a fifth of the requests keeps its run as short as the others.
       "${rb[@]}" -n $((n / 5)) -r 100000 -t mset | tail -n +2
-      # redis-benchmark's HSET writes fields of ONE hash (myhash). Chorus re-encodes the whole hash
-      # (and logs it before and after) on every HSET, so with -r 100000 one run did not finish in
-      # 10 minutes; a hash of at most 100 fields and a twentieth of the requests keep it bounded.
+      # redis-benchmark's HSET writes fields of ONE hash (myhash), at most 100 of them here; the
+      # collections section measures a 10,000-field hash.
       "${rb[@]}" -n $((n / 20)) -r 100 -t hset | tail -n +2
       # redis-benchmark's values never change, and Chorus logs nothing for a SET that leaves the
       # value as it was: once a key exists, -t set mostly measures no-op SETs on Chorus. This SET
@@ -192,6 +193,55 @@ cluster() {
   done
 }
 
+# bench_collections SYSTEM PORT: collection rows appended to $RESULTS (section "collections").
+# HSET and SADD fill one hash / set to 10,000 elements of 1 KiB first (unmeasured), then measure
+# writes into it: the case where storing a collection as one value made every write O(size).
+bench_collections() {
+  local system=$1 port=$2 n=$N_P16
+  local rb=(redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -d 1024 --csv)
+  local member
+  member="$(head -c 1000 /dev/zero | tr '\0' 'm')__rand_int__"
+  redis-cli -p "$port" DEL myhash myset mylist myzset >/dev/null
+  "${rb[@]}" -n 40000 -r 10000 -t hset >/dev/null
+  "${rb[@]}" -n 40000 -r 10000 SADD myset "$member" >/dev/null
+  {
+    "${rb[@]}" -n "$n" -r 10000 -t hset | tail -n +2 | sed 's/^"HSET[^"]*"/"HSET10K"/'
+    "${rb[@]}" -n "$n" -r 10000 SADD myset "$member" | tail -n +2 | sed 's/^"SADD[^"]*"/"SADD10K"/'
+    "${rb[@]}" -n "$n" -r 100000 -t lpush,lpop,zadd | tail -n +2
+    "${rb[@]}" -n $((n / 5)) ZRANGE myzset 0 99 | tail -n +2 | sed 's/^"ZRANGE[^"]*"/"ZRANGE100"/'
+  } | tr -d '"' | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
+    test=${test%% *}
+    echo "collections,$system,everysec,16,1024,$test,$rps,$p50,$p99" >>"$RESULTS"
+  done
+}
+
+collections() {
+  log "collections: starting Redis :$REDIS_PORT and Chorus :$CHORUS_PORT (everysec)"
+  start_redis $REDIS_PORT everysec
+  start_chorus n1 $CHORUS_PORT everysec "n1=$CHORUS_PORT"
+  wait_ready $CHORUS_PORT
+  local round
+  for round in $(seq 1 "$ROUNDS"); do
+    log "round $round/$ROUNDS · collections"
+    bench_collections redis $REDIS_PORT
+    bench_collections chorus $CHORUS_PORT
+  done
+  stop_all
+  echo
+  echo "### Collections (redis-benchmark -c 50 -P 16, everysec; median of $ROUNDS interleaved rounds; requests/s)"
+  echo
+  echo "HSET10K / SADD10K = HSET / SADD into one hash / set already holding 10,000 elements of 1 KiB (-r 10000);"
+  echo "LPUSH, LPOP, ZADD = redis-benchmark's tests (-d 1024, -r 100000); ZRANGE100 = \`ZRANGE myzset 0 99\` (n/5 requests)."
+  echo
+  echo "| command | Redis rps | Chorus rps | Chorus/Redis | Redis p50/p99 ms | Chorus p50/p99 ms |"
+  echo "|---|---|---|---|---|---|"
+  local test r c
+  for test in HSET10K SADD10K LPUSH LPOP ZADD ZRANGE100; do
+    r=$(med collections redis everysec 16 1024 $test 7); c=$(med collections chorus everysec 16 1024 $test 7)
+    echo "| $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(med collections redis everysec 16 1024 $test 8)/$(med collections redis everysec 16 1024 $test 9) | $(med collections chorus everysec 16 1024 $test 8)/$(med collections chorus everysec 16 1024 $test 9) |"
+  done
+}
+
 ACK_RESULTS="$BENCH_WORK/ack.txt"
 ack_modes() {
   log "acknowledgement modes: 3 nodes, everysec; Chorus --ack-level applied (Redis WAIT counts replicas that processed the write)"
@@ -242,8 +292,9 @@ echo "## Chorus vs Redis — $(machine_line)"
 echo
 echo "Command: \`bench/compare-redis.sh$([ $QUICK = 1 ] && echo " --quick")\`"
 case $ONLY in
-  all) single_node; cluster; ack_modes ;;
+  all) single_node; cluster; ack_modes; collections ;;
   single) single_node ;;
+  collections) collections ;;
   cluster) cluster ;;
   ack) ack_modes ;;
 esac

@@ -186,7 +186,7 @@ public sealed class NodeDriver
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
-            var payload = Execute(batch.Commands[i], reply);
+            var payload = Execute(batch.Commands[i], reply, batch.Db);
             if (payload is not null)
             {
                 batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
@@ -271,11 +271,11 @@ public sealed class NodeDriver
         _waits.EndAll(Core, replicas: null);
     }
 
-    private byte[]? Execute(RespCommand command, RespWriter reply)
+    private byte[]? Execute(RespCommand command, RespWriter reply, int db)
     {
         try
         {
-            return _executor.Execute(command, reply, NowMs);
+            return _executor.Execute(command, reply, NowMs, db);
         }
         catch (Exception e) when (e is not InvariantViolationException)
         {

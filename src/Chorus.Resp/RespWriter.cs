@@ -130,6 +130,21 @@ public readonly struct RespWriter
         WriteLine((byte)',', text[..length]);
     }
 
+    /// <summary>
+    /// A double already formatted by the caller (Redis 7.0's <c>%.17g</c> for sorted-set scores):
+    /// RESP3 <c>,text</c>, RESP2 a bulk string.
+    /// </summary>
+    public void WriteDoubleText(ReadOnlySpan<byte> text)
+    {
+        if (!IsResp3)
+        {
+            WriteBulkString(text);
+            return;
+        }
+
+        WriteLine((byte)',', text);
+    }
+
     /// <summary>RESP3 <c>#t</c>/<c>#f</c>; RESP2 clients get <c>:1</c>/<c>:0</c>, as from Redis.</summary>
     public void WriteBoolean(bool value) => WriteRaw(
         IsResp3 ? (value ? RespLiterals.True : RespLiterals.False) : (value ? RespLiterals.One : RespLiterals.Zero));

@@ -29,11 +29,12 @@ internal static class RocksDbConfiguration
     }
 
     /// <summary>
-    /// Point lookups go to data and meta; the log and the expiry index are only scanned in order,
-    /// where a bloom filter costs memory and helps nothing.
+    /// Point lookups go to data, elements (HGET, SISMEMBER, and every write's before-image) and
+    /// meta; the log and the expiry index are only scanned in order, where a bloom filter costs
+    /// memory and helps nothing.
     /// </summary>
     private static bool UsesBloomFilter(StorageColumn column) =>
-        column is StorageColumn.Data or StorageColumn.Meta;
+        column is StorageColumn.Data or StorageColumn.Elements or StorageColumn.Meta;
 
     private static ColumnFamilyOptions Family(RocksDbStorageOptions options, Cache cache, bool bloom)
     {

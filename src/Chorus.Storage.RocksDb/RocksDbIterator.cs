@@ -5,12 +5,15 @@ namespace Chorus.Storage.RocksDb;
 /// <summary>
 /// A RocksDB iterator over one column family. It reads the snapshot taken when it was created;
 /// <see cref="Key"/> and <see cref="Value"/> point into RocksDB's memory until the next move.
+/// Whether it is positioned is learnt once per move and remembered: a walk over a collection asks
+/// for it several times per element, and each question would otherwise cross into native code.
 /// </summary>
 internal sealed class RocksDbIterator(RocksDbStorageEngine owner, Iterator iterator) : IStorageIterator
 {
     private Iterator? _iterator = iterator;
+    private bool _valid;
 
-    public bool Valid => Live.Valid();
+    public bool Valid => _iterator is null ? throw new ObjectDisposedException(nameof(RocksDbIterator)) : _valid;
 
     public ReadOnlySpan<byte> Key => Positioned().GetKeySpan();
 
@@ -36,6 +39,7 @@ internal sealed class RocksDbIterator(RocksDbStorageEngine owner, Iterator itera
     {
         _iterator?.Dispose();
         _iterator = null;
+        _valid = false;
     }
 
     // A disposed RocksDbSharp iterator passes a null handle to native code, which crashes the process.
@@ -44,13 +48,14 @@ internal sealed class RocksDbIterator(RocksDbStorageEngine owner, Iterator itera
     private Iterator Positioned()
     {
         var live = Live;
-        return live.Valid() ? live : throw new InvalidOperationException("iterator is not positioned");
+        return _valid ? live : throw new InvalidOperationException("iterator is not positioned");
     }
 
     /// <summary>An iterator that hit an IO error or corruption also reads as "not valid"; tell the two apart.</summary>
-    private static void Checked(Iterator moved)
+    private void Checked(Iterator moved)
     {
-        if (!moved.Valid())
+        _valid = moved.Valid();
+        if (!_valid)
         {
             Native.Instance.rocksdb_iter_get_error(moved.Handle);
         }

@@ -32,7 +32,7 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
     /// <summary>
     /// Opens the database in <paramref name="directory"/>, creating it (and its column families)
     /// if missing. Throws <see cref="StorageOpenException"/> if another process holds it, or it
-    /// was written in a format this build does not know.
+    /// was written in a format this build does not know and cannot upgrade (<see cref="RocksDbStorageOptions.Upgrades"/>).
     /// </summary>
     public static RocksDbStorageEngine Open(string directory, RocksDbStorageOptions options)
     {
@@ -44,7 +44,7 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         var engine = new RocksDbStorageEngine(OpenNative(path, options), path);
         try
         {
-            StorageFormat.CheckOrInitialize(engine);
+            StorageFormat.CheckOrInitialize(engine, options.Upgrades);
             return engine;
         }
         catch

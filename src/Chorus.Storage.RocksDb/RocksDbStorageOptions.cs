@@ -9,7 +9,7 @@ public sealed record RocksDbStorageOptions
     public long BlockCacheBytes { get; init; } = 64L << 20;
 
     /// <summary>
-    /// Memtable size per column family. Smaller than RocksDB's 64 MiB default because four column
+    /// Memtable size per column family. Smaller than RocksDB's 64 MiB default because five column
     /// families each keep up to two memtables.
     /// </summary>
     public long WriteBufferBytes { get; init; } = 16L << 20;
@@ -24,6 +24,12 @@ public sealed record RocksDbStorageOptions
 
     /// <summary>RocksDB's own LOG files kept in the directory: a limit so they cannot fill the disk.</summary>
     public int InfoLogFilesMax { get; init; } = 5;
+
+    /// <summary>
+    /// Steps that bring an older directory to <see cref="StorageFormat.CurrentVersion"/> when it is
+    /// opened (the server registers the keyspace's). None by default: an older directory is refused.
+    /// </summary>
+    public IReadOnlyList<StorageUpgrade> Upgrades { get; init; } = [];
 
     internal void Validate()
     {

@@ -5,7 +5,7 @@ namespace Chorus.Storage;
 /// </summary>
 public enum StorageColumn : byte
 {
-    /// <summary>User data: stored key → encoded value.</summary>
+    /// <summary>Key records: physical database · key hash · key → record (docs/storage-layout.md).</summary>
     Data = 0,
 
     /// <summary>Replication log: big-endian LSN → encoded entry.</summary>
@@ -16,11 +16,14 @@ public enum StorageColumn : byte
 
     /// <summary>Expiry index: big-endian expiry ms + stored key → empty. Lets the leader find due keys without a scan.</summary>
     Expiry = 3,
+
+    /// <summary>Collection elements: collection id · element sub-key → element value.</summary>
+    Elements = 4,
 }
 
 public static class StorageColumns
 {
-    public static readonly StorageColumn[] All = [StorageColumn.Data, StorageColumn.Log, StorageColumn.Meta, StorageColumn.Expiry];
+    public static readonly StorageColumn[] All = [StorageColumn.Data, StorageColumn.Log, StorageColumn.Meta, StorageColumn.Expiry, StorageColumn.Elements];
 
     public static string Name(StorageColumn column) => column switch
     {
@@ -28,6 +31,7 @@ public static class StorageColumns
         StorageColumn.Log => "log",
         StorageColumn.Meta => "meta",
         StorageColumn.Expiry => "expiry",
+        StorageColumn.Elements => "elements",
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 }

@@ -22,7 +22,7 @@ public interface IForwardHandler
 }
 
 /// <summary>Commands as argument lists, and the protocol the client speaks.</summary>
-public sealed record ForwardedWrites(int Protocol, IReadOnlyList<IReadOnlyList<ReadOnlyMemory<byte>>> Commands, string From);
+public sealed record ForwardedWrites(int Protocol, IReadOnlyList<IReadOnlyList<ReadOnlyMemory<byte>>> Commands, string From, int Db = 0);
 
 /// <summary>RESP-encoded replies and the LSN to wait for; or an error for all of them.</summary>
 public sealed record ForwardResult(ReadOnlyMemory<byte> Replies, Lsn WaitLsn, string? Error);

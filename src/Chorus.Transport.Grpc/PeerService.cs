@@ -73,7 +73,7 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         var commands = request.Commands
             .Select(c => (IReadOnlyList<ReadOnlyMemory<byte>>)[.. c.Args.Select(a => a.Memory)])
             .ToArray();
-        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, request.From), context.CancellationToken);
+        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, request.From, (int)Math.Min(request.Db, int.MaxValue)), context.CancellationToken);
         return new ForwardReply
         {
             Replies = UnsafeByteOperations.UnsafeWrap(result.Replies),

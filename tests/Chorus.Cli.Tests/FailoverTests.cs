@@ -172,7 +172,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             using var stream = File.OpenRead(path);
             foreach (var entry in RollbackFile.ReadEntries(stream, RollbackFile.ReadHeader(stream)))
             {
-                keys.UnionWith(LogicalPayload.Decode(entry.Payload.Span).Select(c => System.Text.Encoding.UTF8.GetString(c.Key)));
+                keys.UnionWith(LogicalPayload.Decode(entry.Payload.Span).OfType<KeyChange>().Select(c => System.Text.Encoding.UTF8.GetString(c.Key)));
             }
         }
         return keys;

@@ -1,4 +1,5 @@
 using Chorus.Cli.Tests.Support;
+using Chorus.Client;
 
 namespace Chorus.Cli.Tests;
 
@@ -48,6 +49,32 @@ public sealed class ReplicationTests
 
         Assert.Equal("2", (await cluster.InfoAsync("n2", "stats"))["chorus_forwarded_writes"]);
         Assert.Equal("0", (await cluster.InfoAsync("n1", "stats"))["chorus_forwarded_writes"]);
+    }
+
+    /// <summary>SELECT is per connection: it must reach the leader with a forwarded write, and every node applies databases alike.</summary>
+    [Fact]
+    public async Task Databases_are_replicated_and_a_forwarded_write_lands_in_the_clients_database()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+        await using (var follower = await RespConnection.ConnectAsync("127.0.0.1", cluster["n2"].Port, TimeSpan.FromSeconds(5), CancellationToken.None))
+        {
+            Assert.Equal("OK", (await follower.CommandAsync(CancellationToken.None, "SELECT", "5")).AsString());
+            Assert.Equal("OK", (await follower.CommandAsync(CancellationToken.None, "SET", "in-five", "yes")).AsString());
+            Assert.Equal(1, (await follower.CommandAsync(CancellationToken.None, "SADD", "set-in-five", "m")).AsInteger());
+            // Read-your-writes on the follower, in the database the write went to.
+            Assert.Equal("yes", (await follower.CommandAsync(CancellationToken.None, "GET", "in-five")).AsString());
+        }
+        await using var leader = await cluster.ConnectAsync("n1");
+        Assert.Equal("yes", (await leader.GetDatabase(5).StringGetAsync("in-five")).ToString());
+        Assert.True((await leader.GetDatabase(0).StringGetAsync("in-five")).IsNull);
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "SWAPDB", "5", "6")).AsString());
+        await cluster.WaitForReplicationAsync();
+        foreach (var node in new[] { "n1", "n2", "n3" })
+        {
+            await using var connection = await cluster.ConnectAsync(node);
+            Assert.True(await connection.GetDatabase(6).SetContainsAsync("set-in-five", "m"));
+            Assert.False(await connection.GetDatabase(5).KeyExistsAsync("in-five"));
+        }
     }
 
     [Fact]

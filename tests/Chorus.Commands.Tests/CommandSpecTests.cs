@@ -79,6 +79,79 @@ public sealed class CommandSpecTests
         { "SINTER", -2, "readonly", 1, -1, 1 },
         { "SUNION", -2, "readonly", 1, -1, 1 },
         { "SDIFF", -2, "readonly", 1, -1, 1 },
+        { "SINTERCARD", -3, "readonly movablekeys", 0, 0, 0 },
+        { "SINTERSTORE", -3, "write denyoom", 1, -1, 1 },
+        { "SUNIONSTORE", -3, "write denyoom", 1, -1, 1 },
+        { "SDIFFSTORE", -3, "write denyoom", 1, -1, 1 },
+        { "SMOVE", 4, "write fast", 1, 2, 1 },
+        { "HSCAN", -3, "readonly", 1, 1, 1 },
+        { "SSCAN", -3, "readonly", 1, 1, 1 },
+        { "MOVE", 3, "write fast", 1, 1, 1 },
+        { "SWAPDB", 3, "write fast", 0, 0, 0 },
+        { "LPUSH", -3, "write denyoom fast", 1, 1, 1 },
+        { "RPUSH", -3, "write denyoom fast", 1, 1, 1 },
+        { "LPUSHX", -3, "write denyoom fast", 1, 1, 1 },
+        { "RPUSHX", -3, "write denyoom fast", 1, 1, 1 },
+        { "LPOP", -2, "write fast", 1, 1, 1 },
+        { "RPOP", -2, "write fast", 1, 1, 1 },
+        { "LMPOP", -4, "write movablekeys", 0, 0, 0 },
+        { "LLEN", 2, "readonly fast", 1, 1, 1 },
+        { "LINDEX", 3, "readonly", 1, 1, 1 },
+        { "LRANGE", 4, "readonly", 1, 1, 1 },
+        { "LSET", 4, "write denyoom", 1, 1, 1 },
+        { "LINSERT", 5, "write denyoom", 1, 1, 1 },
+        { "LREM", 4, "write", 1, 1, 1 },
+        { "LTRIM", 4, "write", 1, 1, 1 },
+        { "LPOS", -3, "readonly", 1, 1, 1 },
+        { "LMOVE", 5, "write denyoom", 1, 2, 1 },
+        { "RPOPLPUSH", 3, "write denyoom", 1, 2, 1 },
+        { "ZADD", -4, "write denyoom fast", 1, 1, 1 },
+        { "ZINCRBY", 4, "write denyoom fast", 1, 1, 1 },
+        { "ZREM", -3, "write fast", 1, 1, 1 },
+        { "ZCARD", 2, "readonly fast", 1, 1, 1 },
+        { "ZSCORE", 3, "readonly fast", 1, 1, 1 },
+        { "ZMSCORE", -3, "readonly fast", 1, 1, 1 },
+        { "ZRANK", 3, "readonly fast", 1, 1, 1 },
+        { "ZREVRANK", 3, "readonly fast", 1, 1, 1 },
+        { "ZCOUNT", 4, "readonly fast", 1, 1, 1 },
+        { "ZLEXCOUNT", 4, "readonly fast", 1, 1, 1 },
+        { "ZRANGE", -4, "readonly", 1, 1, 1 },
+        { "ZRANGEBYSCORE", -4, "readonly", 1, 1, 1 },
+        { "ZREVRANGEBYSCORE", -4, "readonly", 1, 1, 1 },
+        { "ZRANGEBYLEX", -4, "readonly", 1, 1, 1 },
+        { "ZREVRANGEBYLEX", -4, "readonly", 1, 1, 1 },
+        { "ZREVRANGE", -4, "readonly", 1, 1, 1 },
+        { "ZRANGESTORE", -5, "write denyoom", 1, 2, 1 },
+        { "ZREMRANGEBYRANK", 4, "write", 1, 1, 1 },
+        { "ZREMRANGEBYSCORE", 4, "write", 1, 1, 1 },
+        { "ZREMRANGEBYLEX", 4, "write", 1, 1, 1 },
+        { "ZPOPMIN", -2, "write fast", 1, 1, 1 },
+        { "ZPOPMAX", -2, "write fast", 1, 1, 1 },
+        { "ZMPOP", -4, "write movablekeys", 0, 0, 0 },
+        { "ZUNIONSTORE", -4, "write denyoom movablekeys", 1, 1, 1 },
+        { "ZINTERSTORE", -4, "write denyoom movablekeys", 1, 1, 1 },
+        { "ZDIFFSTORE", -4, "write denyoom movablekeys", 1, 1, 1 },
+        { "ZUNION", -3, "readonly movablekeys", 0, 0, 0 },
+        { "ZINTER", -3, "readonly movablekeys", 0, 0, 0 },
+        { "ZDIFF", -3, "readonly movablekeys", 0, 0, 0 },
+        { "ZINTERCARD", -3, "readonly movablekeys", 0, 0, 0 },
+        { "ZRANDMEMBER", -2, "readonly", 1, 1, 1 },
+        { "ZSCAN", -3, "readonly", 1, 1, 1 },
+        { "LCS", -3, "readonly", 1, 2, 1 },
+        { "SETBIT", 4, "write denyoom", 1, 1, 1 },
+        { "GETBIT", 3, "readonly fast", 1, 1, 1 },
+        { "BITCOUNT", -2, "readonly", 1, 1, 1 },
+        { "BITPOS", -3, "readonly", 1, 1, 1 },
+        { "BITOP", -4, "write denyoom", 2, -1, 1 },
+        { "BITFIELD", -2, "write denyoom", 1, 1, 1 },
+        { "BITFIELD_RO", -2, "readonly fast", 1, 1, 1 },
+        { "COPY", -3, "write denyoom", 1, 2, 1 },
+        { "DUMP", 2, "readonly", 1, 1, 1 },
+        { "RESTORE", -4, "write denyoom", 1, 1, 1 },
+        { "SORT", -2, "write denyoom movablekeys", 1, 1, 1 },
+        { "SORT_RO", -2, "readonly movablekeys", 1, 1, 1 },
+        // Redis lists OBJECT as a container ("", 0, 0, 0); its subcommands (object|encoding...) are "readonly", key at 2.
+        { "OBJECT", -2, "readonly", 2, 2, 1 },
         { "CHORUS.DIGEST", 1, "readonly", 0, 0, 0 },
     };
 
@@ -97,6 +170,25 @@ public sealed class CommandSpecTests
     {
         Assert.Equal(RedisCommandInfo.Count(), DataCommands.All.Count);
         Assert.Equal(DataCommands.All.Count, Table.Count);
+    }
+
+    /// Redis 7 COMMAND DOCS: each command's group.
+    [Theory]
+    [InlineData("GET", "string")]
+    [InlineData("LCS", "string")]
+    [InlineData("SETBIT", "bitmap")]
+    [InlineData("DEL", "generic")]
+    [InlineData("SORT", "generic")]
+    [InlineData("HSET", "hash")]
+    [InlineData("SADD", "set")]
+    [InlineData("LPUSH", "list")]
+    [InlineData("ZADD", "sorted-set")]
+    [InlineData("ZSCAN", "sorted-set")]
+    public void Commands_carry_their_redis_group(string name, string group)
+    {
+        Assert.True(Table.TryGet(name, out var spec));
+        Assert.Equal(group, spec.Group);
+        Assert.All(DataCommands.All, s => Assert.False(string.IsNullOrEmpty(s.Group), $"{s.Name} has a group"));
     }
 
     [Fact]

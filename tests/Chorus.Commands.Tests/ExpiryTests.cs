@@ -1,6 +1,6 @@
 using Chorus.Commands.Logical;
 using Chorus.Resp;
-using static Chorus.Commands.Tests.Replies;
+using static Chorus.Commands.Tests.Support.Replies;
 
 namespace Chorus.Commands.Tests;
 
@@ -98,8 +98,9 @@ public sealed class ExpiryTests : IDisposable
         _h.Run("PEXPIRE", "k", "1");
         _h.AdvanceMs(2);
         Assert.Equal(Int(1), _h.Run("HSET", "k", "f", "v"));
-        var put = Assert.IsType<PutChange>(Assert.Single(_h.LastChanges));
-        Assert.NotNull(put.Before);
+        Assert.Collection(_h.LastChanges,
+            change => Assert.Equal(DeleteReason.Expired, Assert.IsType<DeleteChange>(change).Reason),
+            change => Assert.Null(Assert.IsType<HashChange>(change).Before));
         Assert.Equal(Int(-1), _h.Run("TTL", "k"));
         _h.Run("SET", "n", "41", "PX", "1");
         _h.AdvanceMs(2);

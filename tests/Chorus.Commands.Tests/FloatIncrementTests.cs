@@ -1,6 +1,6 @@
 using Chorus.Commands.Logical;
 using Chorus.Resp;
-using static Chorus.Commands.Tests.Replies;
+using static Chorus.Commands.Tests.Support.Replies;
 
 namespace Chorus.Commands.Tests;
 

@@ -1,6 +1,6 @@
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
-using static Chorus.Commands.Tests.Replies;
+using static Chorus.Commands.Tests.Support.Replies;
 
 namespace Chorus.Commands.Tests;
 

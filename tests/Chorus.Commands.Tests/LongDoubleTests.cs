@@ -1,6 +1,6 @@
 using System.Text;
 using Chorus.Commands.Data.Numbers;
-using static Chorus.Commands.Tests.Replies;
+using static Chorus.Commands.Tests.Support.Replies;
 
 namespace Chorus.Commands.Tests;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Chorus.Commands.Keyspace;
 using Chorus.Resp;
-using static Chorus.Commands.Tests.Replies;
+using static Chorus.Commands.Tests.Support.Replies;
 
 namespace Chorus.Commands.Tests;
 

@@ -1,6 +1,6 @@
 using Chorus.Commands.Logical;
 using Chorus.Resp;
-using static Chorus.Commands.Tests.Replies;
+using static Chorus.Commands.Tests.Support.Replies;
 
 namespace Chorus.Commands.Tests;
 
@@ -25,8 +25,9 @@ public sealed class SetCommandTests : IDisposable
     {
         _h.Run("SADD", "s", "a");
         _h.Run("SADD", "s", "a", "b", "b", "c");
-        var change = Assert.IsType<SetAddChange>(Assert.Single(_h.LastChanges));
-        Assert.Equal(["b", "c"], change.Members.Select(m => System.Text.Encoding.UTF8.GetString(m)));
+        var change = Assert.IsType<SetChange>(Assert.Single(_h.LastChanges));
+        Assert.All(change.Members, m => Assert.True(m.Added));
+        Assert.Equal(["b", "c"], change.Members.Select(m => System.Text.Encoding.UTF8.GetString(m.Member)));
         Assert.Equal(Int(0), _h.Run("SADD", "s", "a", "c"));
         Assert.Null(_h.LastPayload);
     }
@@ -36,8 +37,10 @@ public sealed class SetCommandTests : IDisposable
     {
         _h.Run("SADD", "s", "a", "b", "c");
         Assert.Equal(Int(1), _h.Run("SREM", "s", "a", "x", "a"));
-        var change = Assert.IsType<SetRemoveChange>(Assert.Single(_h.LastChanges));
-        Assert.Equal("a"u8.ToArray(), Assert.Single(change.Members));
+        var change = Assert.IsType<SetChange>(Assert.Single(_h.LastChanges));
+        var removed = Assert.Single(change.Members);
+        Assert.False(removed.Added);
+        Assert.Equal("a"u8.ToArray(), removed.Member);
         Assert.Equal(Int(0), _h.Run("SREM", "s", "x"));
         Assert.Null(_h.LastPayload);
         Assert.Equal(Int(0), _h.Run("SREM", "missing", "x"));
@@ -48,7 +51,7 @@ public sealed class SetCommandTests : IDisposable
     {
         _h.Run("SADD", "s", "a", "b");
         Assert.Equal(Int(2), _h.Run("SREM", "s", "a", "b"));
-        Assert.IsType<DeleteChange>(Assert.Single(_h.LastChanges));
+        Assert.Equal(2, Assert.IsType<SetChange>(Assert.Single(_h.LastChanges)).Members.Count);
         Assert.Equal(Int(0), _h.Run("EXISTS", "s"));
         Assert.Equal(Status("none"), _h.Run("TYPE", "s"));
     }

@@ -1,5 +1,5 @@
 using Chorus.Commands.Execution;
-using static Chorus.Commands.Tests.Replies;
+using static Chorus.Commands.Tests.Support.Replies;
 
 namespace Chorus.Commands.Tests;
 
@@ -42,19 +42,51 @@ public sealed class WriteLimitTests : IDisposable
         Assert.Equal(Int(Limit), _h.Run("STRLEN", "k"));
     }
 
+    /// <summary>SETBIT and BITFIELD grow a string from a small argument: they ask before building it.</summary>
     [Fact]
-    public void A_collection_may_not_grow_past_the_limit_one_small_write_at_a_time()
+    public void Setbit_and_bitfield_may_not_grow_a_string_past_the_limit()
     {
-        var accepted = 0;
-        while (_h.Run("SADD", "s", $"member-{accepted:D4}-{Text(40)}") is { IsError: false })
-        {
-            accepted++;
-        }
-        Assert.StartsWith("ERR value too large: the key would hold", _h.Run("SADD", "s", $"member-{accepted:D4}-{Text(40)}").AsString());
+        var tooLarge = Err("ERR value too large: the key would hold 1001 bytes, more than chorus-max-write-bytes (1000)");
+        Assert.Equal(tooLarge, _h.Run("SETBIT", "k", "8000", "1"));
+        Assert.Equal(Int(0), _h.Run("EXISTS", "k"));
+        Assert.Equal(Err("ERR bit offset is not an integer or out of range"), _h.Run("SETBIT", "k", "4294967296", "1"));
+        Assert.Equal(Int(0), _h.Run("SETBIT", "k", "7999", "1"));
+        Assert.Equal(Int(Limit), _h.Run("STRLEN", "k"));
+        Assert.Equal(tooLarge, _h.Run("BITFIELD", "k", "SET", "u8", "8000", "1"));
         Assert.Null(_h.LastPayload);
-        Assert.InRange(accepted, 10, Limit / 40);
-        Assert.Equal(Int(accepted), _h.Run("SCARD", "s"));
-        Assert.Equal(Int(1), _h.Run("DEL", "s"));
+        Assert.Equal(Int(Limit), _h.Run("STRLEN", "k"));
+        Assert.Equal(Arr(Int(0)), _h.Run("BITFIELD", "k", "SET", "u8", "7992", "1"));
+    }
+
+    /// <summary>An element is an argument: one larger than the limit is refused at the door, whatever the command.</summary>
+    [Fact]
+    public void An_element_larger_than_the_limit_is_refused_at_the_door()
+    {
+        foreach (var command in new[] { new[] { "LPUSH", "l" }, ["RPUSH", "l"], ["ZADD", "z", "1"], ["HSET", "h", "f"], ["SADD", "s"] })
+        {
+            var refused = _h.Run([.. command, Text(Limit + 1)]);
+            Assert.Equal(Err("ERR write too large: an argument of 1001 bytes, more than chorus-max-write-bytes (1000)"), refused);
+            Assert.Null(_h.LastPayload);
+        }
+        Assert.Equal(Int(0), _h.Run("EXISTS", "l", "z", "h", "s"));
+    }
+
+    /// <summary>
+    /// Storage format 2: a collection is stored one element per storage key, and deleting,
+    /// expiring or overwriting it logs its image (type, expiry, count), never its elements. So a
+    /// collection may grow past the limit one element at a time: no entry about it ever carries it whole.
+    /// </summary>
+    [Fact]
+    public void A_collection_may_grow_past_the_limit_because_no_entry_carries_it_whole()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(Int(1), _h.Run("SADD", "s", $"member-{i:D4}-{Text(40)}"));
+            Assert.Equal(Int(i + 1), _h.Run("RPUSH", "l", $"element-{i:D4}-{Text(40)}"));
+        }
+        Assert.Equal(Int(100), _h.Run("SCARD", "s"));
+        Assert.Equal(Int(2), _h.Run("DEL", "s", "l"));
+        Assert.InRange(_h.LastPayload!.Length, 1, 100);
     }
 
     /// <summary>An entry holds the values a write replaces, so many full-size values in one command may not fit.</summary>

@@ -55,7 +55,7 @@ public class ApplyBenchmarks
         }
         using (var discard = _storage.NewBatch())
         {
-            _keyspace.FlushTo(discard);
+            _keyspace.FlushTo(discard, Lsn.Zero);
         }
         _entries = LogEntryBatch.Encode(entries);
         _lsn = 1_000_000;
@@ -99,7 +99,7 @@ public class ApplyBenchmarks
     private void Persist(List<LogEntry> entries)
     {
         using var batch = _storage.NewBatch();
-        _keyspace.FlushTo(batch);
+        _keyspace.FlushTo(batch, entries[^1].Lsn);
         Span<byte> key = stackalloc byte[8];
         foreach (var entry in entries)
         {

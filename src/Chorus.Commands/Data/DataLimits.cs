@@ -6,8 +6,15 @@ namespace Chorus.Commands.Data;
 /// <summary>Limits data commands enforce, with Redis's defaults.</summary>
 internal static class DataLimits
 {
-    /// <summary>Redis's proto-max-bulk-len: the longest string APPEND and SETRANGE may build.</summary>
+    /// <summary>Redis's proto-max-bulk-len: the longest string APPEND, SETRANGE, SETBIT and BITFIELD may build.</summary>
     public const long StringLengthMax = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Whether a string of <paramref name="length"/> bytes is allowed: the predicate behind every
+    /// command that grows a string, whatever error it then words (SETBIT and BITFIELD: "bit offset
+    /// is not an integer or out of range").
+    /// </summary>
+    public static bool FitsInString(long length) => length is >= 0 and <= StringLengthMax;
 
     /// <summary>
     /// The most elements SRANDMEMBER or HRANDFIELD with a negative count may return. Redis has
@@ -35,4 +42,8 @@ internal static class DataLimits
         }
         return true;
     }
+
+    /// <summary><see cref="CheckStringLength"/> for bytes written at <paramref name="offset"/>, without overflowing.</summary>
+    public static bool CheckStringEnd(WriteContext context, long offset, long length, RespWriter reply) =>
+        CheckStringLength(context, offset > StringLengthMax ? offset : offset + length, reply);
 }

@@ -1,4 +1,6 @@
+using Chorus.Commands.Execution;
 using Chorus.Commands.Values;
+using Chorus.Resp;
 
 namespace Chorus.Commands.Data;
 
@@ -11,20 +13,61 @@ internal enum LookupStatus
     WrongType,
 }
 
+/// <summary>What a command replies when its key is absent (and it has nothing else to do).</summary>
+internal enum AbsentReply
+{
+    Zero,
+    Nil,
+    EmptyArray,
+    Ok,
+}
+
 internal static class TypedLookup
 {
     /// <summary>
-    /// Classifies a live value (null when absent or expired, as <c>GetLive</c> returns it);
-    /// <paramref name="value"/> is its parsed form when the status is <see cref="LookupStatus.Found"/>.
+    /// True when the key holds a live value of <paramref name="type"/>; otherwise writes WRONGTYPE,
+    /// or <paramref name="absent"/>'s reply when there is no live key, and returns false.
     /// </summary>
-    public static LookupStatus Find(byte[]? live, DataType type, out StoredValue value)
+    public static bool TryFind(byte[]? live, DataType type, RespWriter reply, AbsentReply absent, out KeyRecord record)
+    {
+        switch (Find(live, type, out record))
+        {
+            case LookupStatus.Found:
+                return true;
+            case LookupStatus.WrongType:
+                reply.WriteError(Errors.WrongType);
+                return false;
+        }
+        switch (absent)
+        {
+            case AbsentReply.Zero:
+                reply.WriteInteger(0);
+                break;
+            case AbsentReply.Nil:
+                reply.WriteNull();
+                break;
+            case AbsentReply.EmptyArray:
+                reply.WriteArrayHeader(0);
+                break;
+            default:
+                reply.WriteOk();
+                break;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Classifies a live record (null when absent or expired, as <c>GetLive</c> returns it);
+    /// <paramref name="record"/> is its parsed form when the status is <see cref="LookupStatus.Found"/>.
+    /// </summary>
+    public static LookupStatus Find(byte[]? live, DataType type, out KeyRecord record)
     {
         if (live is null)
         {
-            value = default;
+            record = default;
             return LookupStatus.Absent;
         }
-        value = StoredValue.Parse(live);
-        return value.Type == type ? LookupStatus.Found : LookupStatus.WrongType;
+        record = KeyRecord.Parse(live);
+        return record.Type == type ? LookupStatus.Found : LookupStatus.WrongType;
     }
 }

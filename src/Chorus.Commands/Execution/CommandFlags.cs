@@ -19,6 +19,9 @@ public enum CommandFlags
     Loading = 1 << 6,
     Stale = 1 << 7,
     NoScript = 1 << 8,
+
+    /// <summary>The keys' positions depend on the arguments (a numkeys argument, SORT's BY/GET/STORE).</summary>
+    MovableKeys = 1 << 9,
 }
 
 public static class CommandFlagNames
@@ -34,6 +37,7 @@ public static class CommandFlagNames
         (CommandFlags.Loading, "loading"),
         (CommandFlags.Stale, "stale"),
         (CommandFlags.Fast, "fast"),
+        (CommandFlags.MovableKeys, "movablekeys"),
     ];
 
     public static IEnumerable<string> Of(CommandFlags flags) =>

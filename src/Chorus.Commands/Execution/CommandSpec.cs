@@ -25,6 +25,9 @@ public sealed record CommandSpec(
     ReadHandler? Read = null,
     WriteHandler? Write = null)
 {
+    /// <summary>Redis's command group (string, list, sorted-set, generic...), as COMMAND DOCS reports it.</summary>
+    public string? Group { get; init; }
+
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
 
     public bool AcceptsArgumentCount(int count) => Arity >= 0 ? count == Arity : count >= -Arity;

@@ -7,8 +7,10 @@ namespace Chorus.Commands.Execution;
 /// <summary>
 /// What a read command sees: the local replica's committed state at <see cref="NowMs"/>, with
 /// logically expired keys hidden (replicas never delete keys on their own; the leader does).
+/// Each read resolves the database through the stored catalog, so a SWAPDB or FLUSHDB applied a
+/// moment ago is seen by the next command.
 /// </summary>
-public sealed class ReadContext(IStorageEngine storage, Random? random = null)
+public sealed class ReadContext(IStorageEngine storage, Random? random = null) : IKeyspaceView
 {
     private Random? _random = random;
 
@@ -24,23 +26,32 @@ public sealed class ReadContext(IStorageEngine storage, Random? random = null)
     /// <summary>The time used to decide expiry, in Unix milliseconds.</summary>
     public long NowMs { get; set; }
 
-    /// <summary>The encoded value of a live key, or null if it is absent or expired.</summary>
-    public byte[]? GetLive(ReadOnlySpan<byte> key)
+    /// <summary>The connection's selected database (SELECT), 0–15.</summary>
+    public int Db { get; set; }
+
+    /// <summary>Where logical database <paramref name="db"/> is stored now.</summary>
+    public uint Physical(int db) => KeyspaceCatalog.ReadPhysical(Storage, db);
+
+    public byte[]? GetLive(int db, ReadOnlySpan<byte> key)
     {
-        var value = GetStored(key);
-        return value is not null && StoredValue.Parse(value).IsExpiredAt(NowMs) ? null : value;
+        var value = GetStored(Physical(db), key);
+        return value is not null && KeyRecord.Parse(value).IsExpiredAt(NowMs) ? null : value;
     }
 
-    /// <summary>The encoded value as stored, expired or not.</summary>
-    public byte[]? GetStored(ReadOnlySpan<byte> key)
+    /// <summary>The record as stored in physical database <paramref name="physical"/>, expired or not.</summary>
+    public byte[]? GetStored(uint physical, ReadOnlySpan<byte> key)
     {
         var length = StoredKey.Length(key);
         if (length <= StoredKey.StackLengthMax + StoredKey.PrefixLength)
         {
             Span<byte> stored = stackalloc byte[length];
-            StoredKey.Write(stored, key);
+            StoredKey.Write(stored, physical, key);
             return Storage.Get(StorageColumn.Data, stored);
         }
-        return Storage.Get(StorageColumn.Data, StoredKey.Create(key));
+        return Storage.Get(StorageColumn.Data, StoredKey.Create(physical, key));
     }
+
+    public byte[]? GetElement(ReadOnlySpan<byte> elementKey) => Storage.Get(StorageColumn.Elements, elementKey);
+
+    public IElementCursor OpenElements(ulong collectionId) => new StorageElementCursor(Storage, collectionId);
 }

@@ -6,11 +6,11 @@ namespace Chorus.Commands.Execution;
 
 /// <summary>
 /// What a write command sees and does: the staged keyspace (stored state plus earlier writes of
-/// the same group), the time and randomness it may use (inputs, so a run is reproducible), and
-/// the row changes it records. Recording a change applies it to the staged keyspace with the
-/// same code followers use.
+/// the same group), the time and randomness it may use (inputs, so a run is reproducible), the
+/// connection's database, and the row changes it records. Recording a change applies it to the
+/// staged keyspace with the same code followers use.
 /// </summary>
-public sealed class WriteContext(StagedKeyspace keyspace, Random random)
+public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeyspaceView
 {
     private readonly List<RowChange> _changes = [];
     private long _payloadBytes;
@@ -23,23 +23,35 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
     /// <summary>The leader's time for this command, in Unix milliseconds.</summary>
     public long NowMs { get; set; }
 
+    /// <summary>The database the command's connection selected (0–15).</summary>
+    public int Db { get; set; }
+
     public IReadOnlyList<RowChange> Changes => _changes;
 
     /// <summary>How large this write may be (see <see cref="WriteLimits"/>); set by the host.</summary>
     public WriteLimits Limits { get; set; } = WriteLimits.Default;
 
-    /// <summary>The encoded value of a live key, or null if it is absent or expired.</summary>
-    public byte[]? GetLive(ReadOnlySpan<byte> key)
+    /// <summary>The record of a live key of database <paramref name="db"/>, or null if it is absent or expired.</summary>
+    public byte[]? GetLive(int db, ReadOnlySpan<byte> key)
     {
-        var value = Keyspace.Get(key);
-        return value is not null && StoredValue.Parse(value).IsExpiredAt(NowMs) ? null : value;
+        var value = Keyspace.Get(Keyspace.Physical(db), key);
+        return value is not null && KeyRecord.Parse(value).IsExpiredAt(NowMs) ? null : value;
     }
+
+    /// <summary>The record as staged, expired or not (what a change's before-image must be).</summary>
+    public byte[]? GetStored(int db, ReadOnlySpan<byte> key) => Keyspace.Get(Keyspace.Physical(db), key);
+
+    public byte[]? GetElement(ReadOnlySpan<byte> elementKey) => Keyspace.GetElement(elementKey);
+
+    public IElementCursor OpenElements(ulong collectionId) => Keyspace.OpenElements(collectionId);
 
     /// <summary>
     /// Applies <paramref name="change"/> to the staged keyspace and records it for the log entry.
     /// Throws <see cref="WriteTooLargeException"/> (the executor undoes what was recorded) when
-    /// the entry would outgrow <see cref="WriteLimits.EntryBytesMax"/> or the key would hold more
-    /// than <see cref="WriteLimits.WriteBytesMax"/>.
+    /// the entry would outgrow <see cref="WriteLimits.EntryBytesMax"/> or a string it writes would
+    /// hold more than <see cref="WriteLimits.WriteBytesMax"/>. A collection has no such bound: its
+    /// elements are arguments (each within the limit) and deleting or overwriting it logs only its
+    /// image, whatever its size (docs/storage-layout.md).
     /// </summary>
     public void Record(RowChange change)
     {
@@ -51,27 +63,87 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
         RowChangeApplier.Apply(change, Keyspace);
         _changes.Add(change);
         _payloadBytes = payloadBytes;
-        if (change is not (DeleteChange or FlushAllChange) && Keyspace.Get(change.Key) is { } stored && stored.Length > Limits.WriteBytesMax
-            && StoredValue.Parse(stored).Payload.Length is var valueBytes && valueBytes > Limits.WriteBytesMax)
+        switch (change)
         {
-            throw new WriteTooLargeException(Limits.ValueTooLarge(valueBytes));
+            case PutChange put:
+                CheckStringSize(put.Db, put.Key);
+                break;
+            case PatchChange patch:
+                CheckStringSize(patch.Db, patch.Key);
+                break;
+            case RenameChange rename:
+                CheckStringSize(rename.TargetDb, rename.Target);
+                break;
+            case CopyChange copy:
+                CheckStringSize(copy.TargetDb, copy.Target);
+                break;
         }
     }
 
-    /// <summary>The key now holds <paramref name="encodedValue"/>.</summary>
-    public void Put(ReadOnlySpan<byte> key, byte[] encodedValue) =>
-        Record(new PutChange(key.ToArray(), encodedValue, Keyspace.Get(key)));
+    /// <summary>
+    /// A string a write leaves behind is at most <see cref="WriteLimits.WriteBytesMax"/>, so any
+    /// later entry about it (an overwrite, a delete) fits in an entry too.
+    /// </summary>
+    private void CheckStringSize(int db, ReadOnlySpan<byte> key)
+    {
+        if (GetStored(db, key) is not { } stored || stored.Length <= Limits.WriteBytesMax)
+        {
+            return;
+        }
+        var record = KeyRecord.Parse(stored);
+        if (!record.IsCollection && record.Payload.Length > Limits.WriteBytesMax)
+        {
+            throw new WriteTooLargeException(Limits.ValueTooLarge(record.Payload.Length));
+        }
+    }
+
+    /// <summary>The key (of the selected database) now holds the string record <paramref name="record"/>.</summary>
+    public void PutString(ReadOnlySpan<byte> key, byte[] record) => PutString(Db, key, record);
+
+    public void PutString(int db, ReadOnlySpan<byte> key, byte[] record)
+    {
+        var before = GetStored(db, key);
+        Record(new PutChange(db, key.ToArray(), record, before is null ? null : Records.ImageOf(before)));
+    }
 
     /// <summary>Deletes the key if it is stored (expired or not); false if there was nothing.</summary>
-    public bool Delete(ReadOnlySpan<byte> key, DeleteReason reason = DeleteReason.Command)
+    public bool Delete(ReadOnlySpan<byte> key, DeleteReason reason = DeleteReason.Command) => Delete(Db, key, reason);
+
+    public bool Delete(int db, ReadOnlySpan<byte> key, DeleteReason reason = DeleteReason.Command)
     {
-        var before = Keyspace.Get(key);
+        var before = GetStored(db, key);
         if (before is null)
         {
             return false;
         }
-        Record(new DeleteChange(key.ToArray(), before, reason));
+        Record(new DeleteChange(db, key.ToArray(), Records.ImageOf(before), reason));
         return true;
+    }
+
+    /// <summary>
+    /// Deletes the key if it is stored but logically expired (reason: expired), so a command that
+    /// creates a value where a dead one lingers starts from nothing, as in Redis.
+    /// </summary>
+    public void RemoveExpired(int db, ReadOnlySpan<byte> key)
+    {
+        var stored = GetStored(db, key);
+        if (stored is not null && KeyRecord.Parse(stored).IsExpiredAt(NowMs))
+        {
+            Delete(db, key, DeleteReason.Expired);
+        }
+    }
+
+    /// <summary>
+    /// Deletes whatever the key holds, live (reason: command) or expired, before a command replaces
+    /// it with a value of its own (the *STORE commands, RESTORE, BITOP, SORT ... STORE).
+    /// </summary>
+    public void Overwrite(int db, ReadOnlySpan<byte> key)
+    {
+        var stored = GetStored(db, key);
+        if (stored is not null)
+        {
+            Delete(db, key, KeyRecord.Parse(stored).IsExpiredAt(NowMs) ? DeleteReason.Expired : DeleteReason.Command);
+        }
     }
 
     /// <summary>The payload of the changes recorded since the last call, or null if none.</summary>

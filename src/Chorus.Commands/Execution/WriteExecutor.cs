@@ -26,10 +26,11 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     public WriteLimits Limits { get; set; } = WriteLimits.Default;
 
     /// <summary>
-    /// Executes <paramref name="command"/> at <paramref name="nowMs"/>, writing its reply.
-    /// Returns the logical payload of its changes, or null if it changed nothing.
+    /// Executes <paramref name="command"/> at <paramref name="nowMs"/> in database
+    /// <paramref name="db"/> (the connection's SELECT), writing its reply. Returns the logical
+    /// payload of its changes, or null if it changed nothing.
     /// </summary>
-    public byte[]? Execute(RespCommand command, RespWriter reply, long nowMs)
+    public byte[]? Execute(RespCommand command, RespWriter reply, long nowMs, int db = 0)
     {
         if (!commands.TryGet(command[0], out var spec) || spec.Write is null)
         {
@@ -52,7 +53,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         byte[]? payload;
         try
         {
-            payload = Run(spec.Write, command, new RespWriter(_reply, reply.Protocol), nowMs, Limits);
+            payload = Run(spec.Write, command, new RespWriter(_reply, reply.Protocol), nowMs, db, Limits);
         }
         catch (WriteTooLargeException e)
         {
@@ -63,13 +64,17 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         return payload;
     }
 
-    /// <summary>Runs an internal write (not a client command), e.g. the leader's expiry cycle. It is never refused for its size.</summary>
+    /// <summary>
+    /// Runs an internal write (not a client command), e.g. the leader's expiry cycle, which names
+    /// its databases itself. It is never refused for its size.
+    /// </summary>
     public byte[]? ExecuteInternal(Action<WriteContext> write, long nowMs) =>
-        Run((context, _, _) => write(context), default, default, nowMs, WriteLimits.Unbounded);
+        Run((context, _, _) => write(context), default, default, nowMs, db: 0, WriteLimits.Unbounded);
 
-    private byte[]? Run(WriteHandler handler, RespCommand command, RespWriter reply, long nowMs, WriteLimits limits)
+    private byte[]? Run(WriteHandler handler, RespCommand command, RespWriter reply, long nowMs, int db, WriteLimits limits)
     {
         _context.NowMs = nowMs;
+        _context.Db = db;
         _context.Limits = limits;
         try
         {

@@ -7,9 +7,11 @@ using Chorus.Storage;
 namespace Chorus.Commands.Keyspace;
 
 /// <summary>
-/// A digest of every key, value and expiry in the data column, independent of the order of
-/// hash fields and set members, so two replicas with the same logical state have the same
-/// digest however they got there (applying, rolling back, or loading a snapshot).
+/// A digest of the logical keyspace: for each database 0–15 in order, every key in hash order with
+/// its type, expiry and value — a string's bytes, a collection's elements in storage order (a list's
+/// in list order, a sorted set's members with their scores). Collection ids, physical databases,
+/// list heads, garbage and counters are left out, so two replicas with the same data have the same
+/// digest however they got there (applying, rolling back, loading a snapshot, migrating).
 /// </summary>
 public static class KeyspaceDigest
 {
@@ -20,56 +22,47 @@ public static class KeyspaceDigest
         var hash = new XxHash128();
         var canonical = new ArrayBufferWriter<byte>(256);
         long keys = 0;
+        var catalog = KeyspaceCatalog.Read(storage);
         using var iterator = storage.NewIterator(StorageColumn.Data);
-        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+        for (var db = 0; db < PhysicalDb.LogicalCount; db++)
         {
-            canonical.Clear();
-            WriteCanonical(canonical, StoredKey.UserKey(iterator.Key), iterator.Value);
-            hash.Append(canonical.WrittenSpan);
-            keys++;
+            var physical = catalog.Physical(db);
+            var end = PhysicalDb.End(physical);
+            for (iterator.Seek(PhysicalDb.Start(physical)); iterator.Valid && iterator.Key.SequenceCompareTo(end) < 0; iterator.Next())
+            {
+                canonical.Clear();
+                WriteCanonical(storage, canonical, db, StoredKey.UserKey(iterator.Key), iterator.Value);
+                hash.Append(canonical.WrittenSpan);
+                keys++;
+            }
         }
         return new Result(Convert.ToHexStringLower(hash.GetCurrentHash()), keys);
     }
 
-    private static void WriteCanonical(IBufferWriter<byte> output, ReadOnlySpan<byte> key, ReadOnlySpan<byte> encoded)
+    private static void WriteCanonical(IStorageEngine storage, ArrayBufferWriter<byte> output, int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> encoded)
     {
         var writer = new ByteWriter(output);
-        var value = StoredValue.Parse(encoded);
+        var record = KeyRecord.Parse(encoded);
+        writer.WriteByte((byte)db);
         writer.WriteLengthPrefixed(key);
-        writer.WriteByte((byte)value.Type);
-        writer.WriteVarUInt((ulong)value.ExpiresAtMs);
-        switch (value.Type)
+        writer.WriteByte((byte)record.Type);
+        writer.WriteVarUInt((ulong)record.ExpiresAtMs);
+        writer.WriteLengthPrefixed(record.VersionBlock);
+        if (!record.IsCollection)
         {
-            case DataType.String:
-                writer.WriteLengthPrefixed(value.Payload);
-                break;
-            case DataType.Hash:
-                var fields = new List<(byte[] Field, byte[] Value)>();
-                foreach (var pair in HashValue.Enumerate(value.Payload))
-                {
-                    fields.Add((pair.Field.ToArray(), pair.Value.ToArray()));
-                }
-                fields.Sort((a, b) => a.Field.AsSpan().SequenceCompareTo(b.Field));
-                writer.WriteVarUInt((ulong)fields.Count);
-                foreach (var (field, fieldValue) in fields)
-                {
-                    writer.WriteLengthPrefixed(field);
-                    writer.WriteLengthPrefixed(fieldValue);
-                }
-                break;
-            case DataType.Set:
-                var members = new List<byte[]>();
-                foreach (var member in SetValue.Enumerate(value.Payload))
-                {
-                    members.Add(member.ToArray());
-                }
-                members.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
-                writer.WriteVarUInt((ulong)members.Count);
-                foreach (var member in members)
-                {
-                    writer.WriteLengthPrefixed(member);
-                }
-                break;
+            writer.WriteLengthPrefixed(record.Payload);
+            return;
+        }
+        writer.WriteVarUInt((ulong)record.Count);
+        using var elements = new StorageElementCursor(storage, record.CollectionId);
+        for (elements.SeekToFirst(); elements.Valid; elements.Next())
+        {
+            // A list's storage indices are the node's own: only the order of its elements counts.
+            if (record.Type != DataType.List)
+            {
+                writer.WriteLengthPrefixed(elements.SubKey);
+            }
+            writer.WriteLengthPrefixed(elements.Value);
         }
     }
 }

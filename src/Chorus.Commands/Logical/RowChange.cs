@@ -1,42 +1,98 @@
 namespace Chorus.Commands.Logical;
 
 /// <summary>
-/// One row-based change in a logical log entry. Each change carries the before-image it
-/// replaces, so a node can roll back a divergent suffix of its log (and change-data-capture
-/// consumers see both sides).
+/// One row-based change in a logical log entry (docs/storage-layout.md, "The logical log"). Each
+/// change names a logical database (0–15) and carries the before-image it replaces, so a node can
+/// roll back a divergent suffix of its log (and change-data-capture consumers see both sides).
+/// Images are key records without their node-local parts: a collection's image is its header and
+/// element count, never its elements.
 /// </summary>
-public abstract record RowChange(byte[] Key);
+public abstract record RowChange;
 
-/// <summary>The key now holds <paramref name="After"/> (a whole encoded value).</summary>
-public sealed record PutChange(byte[] Key, byte[] After, byte[]? Before) : RowChange(Key);
+/// <summary>A change to one key of database <see cref="Db"/>.</summary>
+public abstract record KeyChange(int Db, byte[] Key) : RowChange;
 
-/// <summary>The key is gone; <paramref name="Reason"/> tells deletions and expiries apart.</summary>
-public sealed record DeleteChange(byte[] Key, byte[] Before, DeleteReason Reason) : RowChange(Key);
+/// <summary>The key now holds the string <paramref name="After"/> (an image); <paramref name="Before"/> is what it replaced.</summary>
+public sealed record PutChange(int Db, byte[] Key, byte[] After, byte[]? Before) : KeyChange(Db, Key);
 
-/// <summary>Fields of an existing hash were set.</summary>
-public sealed record HashSetChange(byte[] Key, IReadOnlyList<FieldChange> Fields) : RowChange(Key);
-
-/// <summary>Fields of a hash were removed; the hash keeps at least one field.</summary>
-public sealed record HashDeleteChange(byte[] Key, IReadOnlyList<FieldChange> Fields) : RowChange(Key);
-
-/// <summary>Members were added to an existing set (only members that were absent).</summary>
-public sealed record SetAddChange(byte[] Key, IReadOnlyList<byte[]> Members) : RowChange(Key);
-
-/// <summary>Members were removed from a set that keeps at least one member.</summary>
-public sealed record SetRemoveChange(byte[] Key, IReadOnlyList<byte[]> Members) : RowChange(Key);
+/// <summary>The key is gone; <paramref name="Reason"/> tells deletions and expiries apart. A collection becomes garbage.</summary>
+public sealed record DeleteChange(int Db, byte[] Key, byte[] Before, DeleteReason Reason) : KeyChange(Db, Key);
 
 /// <summary>The key's expiry changed (0 = none).</summary>
-public sealed record ExpireChange(byte[] Key, long ExpiresAtMs, long PreviousExpiresAtMs) : RowChange(Key);
-
-/// <summary>Every key was deleted (FLUSHALL). Carries no before-images: it cannot be undone in place.</summary>
-public sealed record FlushAllChange() : RowChange([]);
+public sealed record ExpireChange(int Db, byte[] Key, long ExpiresAtMs, long PreviousExpiresAtMs) : KeyChange(Db, Key);
 
 /// <summary>
-/// A field's new value and the value it replaced (null when the field was new). For
-/// <see cref="HashDeleteChange"/>, <see cref="Value"/> is empty and <see cref="Previous"/> holds
-/// the removed value.
+/// <paramref name="Bytes"/> were written into a string at <paramref name="Offset"/> (zero-padding
+/// it as needed): APPEND, SETRANGE, SETBIT, BITFIELD. <paramref name="Replaced"/> holds the bytes
+/// it overwrote (those below <paramref name="LengthBefore"/>); <paramref name="Created"/> says the
+/// key did not exist. The log carries the patch, not the string.
 /// </summary>
-public sealed record FieldChange(byte[] Field, byte[] Value, byte[]? Previous);
+public sealed record PatchChange(int Db, byte[] Key, long Offset, byte[] Bytes, byte[] Replaced, long LengthBefore, bool Created) : KeyChange(Db, Key);
+
+/// <summary>
+/// Element changes of one collection. <see cref="Before"/> is the collection's image before the
+/// change, or null when the change creates it; removing the last element removes the key.
+/// </summary>
+public abstract record ElementsChange(int Db, byte[] Key, byte[]? Before) : KeyChange(Db, Key);
+
+/// <summary>Fields set (<see cref="FieldChange.Value"/>) or removed (null), each with the value it replaced.</summary>
+public sealed record HashChange(int Db, byte[] Key, byte[]? Before, IReadOnlyList<FieldChange> Fields) : ElementsChange(Db, Key, Before);
+
+/// <summary>Members added (only ones that were absent) or removed (only ones that were present).</summary>
+public sealed record SetChange(int Db, byte[] Key, byte[]? Before, IReadOnlyList<MemberChange> Members) : ElementsChange(Db, Key, Before);
+
+/// <summary>Scores set, changed or removed (null), each with the score it replaced.</summary>
+public sealed record SortedSetChange(int Db, byte[] Key, byte[]? Before, IReadOnlyList<ScoreChange> Members) : ElementsChange(Db, Key, Before);
+
+/// <summary>Pushes, pops, sets, inserts and removals, in order.</summary>
+public sealed record ListChange(int Db, byte[] Key, byte[]? Before, IReadOnlyList<ListEdit> Edits) : ElementsChange(Db, Key, Before);
+
+/// <summary>
+/// RENAME, RENAMENX, MOVE: the record (and so a collection with all its elements) moves from
+/// (<see cref="KeyChange.Db"/>, <see cref="KeyChange.Key"/>) to (<paramref name="TargetDb"/>,
+/// <paramref name="Target"/>). <paramref name="Image"/> is what moves; <paramref name="TargetBefore"/>
+/// what the target held.
+/// </summary>
+public sealed record RenameChange(int Db, byte[] Key, int TargetDb, byte[] Target, byte[] Image, byte[]? TargetBefore) : KeyChange(Db, Key);
+
+/// <summary>COPY: the target becomes a copy of the source (a collection is copied by each node, with its own id).</summary>
+public sealed record CopyChange(int Db, byte[] Key, int TargetDb, byte[] Target, byte[] Image, byte[]? TargetBefore) : KeyChange(Db, Key);
+
+/// <summary>FLUSHDB: database <paramref name="Db"/> is empty (its old contents become garbage).</summary>
+public sealed record FlushDbChange(int Db) : RowChange;
+
+/// <summary>FLUSHALL: every database is empty.</summary>
+public sealed record FlushAllChange() : RowChange;
+
+/// <summary>SWAPDB: two databases trade contents.</summary>
+public sealed record SwapDbChange(int Db, int OtherDb) : RowChange;
+
+/// <summary>A hash field's new value (null: removed) and the value it replaced (null: it was new).</summary>
+public sealed record FieldChange(byte[] Field, byte[]? Value, byte[]? Previous);
+
+/// <summary>A set member added (<paramref name="Added"/>) or removed.</summary>
+public sealed record MemberChange(byte[] Member, bool Added);
+
+/// <summary>A sorted-set member's new score (null: removed) and the one it replaced (null: it was new).</summary>
+public sealed record ScoreChange(byte[] Member, double? Score, double? Previous);
+
+public enum ListEditKind : byte
+{
+    PushLeft = 1,
+    PushRight = 2,
+    PopLeft = 3,
+    PopRight = 4,
+    Set = 5,
+    Insert = 6,
+    Remove = 7,
+}
+
+/// <summary>
+/// One list edit. <see cref="Index"/> is a position from the head at the moment of the edit (Set,
+/// Insert, Remove); <see cref="Value"/> the element pushed, popped, set, inserted or removed;
+/// <see cref="Previous"/> what a Set replaced.
+/// </summary>
+public sealed record ListEdit(ListEditKind Kind, long Index, byte[] Value, byte[]? Previous = null);
 
 public enum DeleteReason : byte
 {

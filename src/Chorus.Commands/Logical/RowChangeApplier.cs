@@ -6,7 +6,8 @@ namespace Chorus.Commands.Logical;
 
 /// <summary>
 /// Applies row changes to a keyspace, and undoes them. The leader stages its own changes through
-/// <see cref="Apply"/> too, so leader and followers derive every stored value with the same code.
+/// <see cref="Apply"/> too, so leader and followers derive every stored byte with the same code.
+/// Changes name logical databases; the keyspace's catalog says where each one is stored now.
 /// </summary>
 public static class RowChangeApplier
 {
@@ -15,40 +16,38 @@ public static class RowChangeApplier
         switch (change)
         {
             case PutChange put:
-                keyspace.Put(put.Key, put.After, storedNow: put.Before);
+                Store(keyspace, keyspace.Physical(put.Db), put.Key, put.After);
                 break;
             case DeleteChange delete:
-                keyspace.Delete(delete.Key, storedNow: delete.Before);
-                break;
-            case HashSetChange hashSet:
-                EditHash(keyspace, hashSet.Key, fields =>
-                {
-                    foreach (var field in hashSet.Fields)
-                    {
-                        fields.Set(field.Field, field.Value);
-                    }
-                });
-                break;
-            case HashDeleteChange hashDelete:
-                EditHash(keyspace, hashDelete.Key, fields =>
-                {
-                    foreach (var field in hashDelete.Fields)
-                    {
-                        fields.Remove(field.Field);
-                    }
-                });
-                break;
-            case SetAddChange setAdd:
-                EditSet(keyspace, setAdd.Key, members => members.ForEach(setAdd.Members, add: true));
-                break;
-            case SetRemoveChange setRemove:
-                EditSet(keyspace, setRemove.Key, members => members.ForEach(setRemove.Members, add: false));
+                var physical = keyspace.Physical(delete.Db);
+                keyspace.Delete(physical, delete.Key, Existing(keyspace, physical, delete.Key));
                 break;
             case ExpireChange expire:
-                keyspace.Put(expire.Key, StoredValue.WithExpiry(Existing(keyspace, expire.Key), expire.ExpiresAtMs));
+                SetExpiry(keyspace, expire.Db, expire.Key, expire.ExpiresAtMs);
+                break;
+            case PatchChange patch:
+                StringPatch.Apply(keyspace, patch);
+                break;
+            case ElementsChange elements:
+                CollectionApplier.Apply(keyspace, elements);
+                break;
+            case RenameChange rename:
+                KeyMoves.Rename(keyspace, rename);
+                break;
+            case CopyChange copy:
+                KeyMoves.Copy(keyspace, copy);
+                break;
+            case FlushDbChange flush:
+                keyspace.FlushDatabase(flush.Db);
                 break;
             case FlushAllChange:
-                keyspace.DeleteAll();
+                for (var db = 0; db < PhysicalDb.LogicalCount; db++)
+                {
+                    keyspace.FlushDatabase(db);
+                }
+                break;
+            case SwapDbChange swap:
+                keyspace.SwapDatabases(swap.Db, swap.OtherDb);
                 break;
             default:
                 throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change));
@@ -58,114 +57,100 @@ public static class RowChangeApplier
     /// <summary>Restores what <paramref name="change"/> replaced. Undo a payload's changes in reverse order.</summary>
     public static void Undo(RowChange change, StagedKeyspace keyspace)
     {
+        var undoing = keyspace.Undoing;
+        keyspace.Undoing = true;
+        try
+        {
+            UndoOne(change, keyspace);
+        }
+        finally
+        {
+            keyspace.Undoing = undoing;
+        }
+    }
+
+    private static void UndoOne(RowChange change, StagedKeyspace keyspace)
+    {
         switch (change)
         {
-            case PutChange { Before: null } put:
-                keyspace.Delete(put.Key, storedNow: put.After);
-                break;
             case PutChange put:
-                keyspace.Put(put.Key, put.Before!, storedNow: put.After);
+                Restore(keyspace, keyspace.Physical(put.Db), put.Key, put.Before);
                 break;
             case DeleteChange delete:
-                keyspace.Put(delete.Key, delete.Before, storedNow: null);
-                break;
-            case HashSetChange hashSet:
-                EditHash(keyspace, hashSet.Key, fields =>
-                {
-                    for (var i = hashSet.Fields.Count - 1; i >= 0; i--)
-                    {
-                        var field = hashSet.Fields[i];
-                        if (field.Previous is null)
-                        {
-                            fields.Remove(field.Field);
-                        }
-                        else
-                        {
-                            fields.Set(field.Field, field.Previous);
-                        }
-                    }
-                });
-                break;
-            case HashDeleteChange hashDelete:
-                EditHash(keyspace, hashDelete.Key, fields =>
-                {
-                    for (var i = hashDelete.Fields.Count - 1; i >= 0; i--)
-                    {
-                        fields.Set(hashDelete.Fields[i].Field, hashDelete.Fields[i].Previous ?? []);
-                    }
-                });
-                break;
-            case SetAddChange setAdd:
-                EditSet(keyspace, setAdd.Key, members => members.ForEach(setAdd.Members, add: false));
-                break;
-            case SetRemoveChange setRemove:
-                EditSet(keyspace, setRemove.Key, members => members.ForEach(setRemove.Members, add: true));
+                Restore(keyspace, keyspace.Physical(delete.Db), delete.Key, delete.Before);
                 break;
             case ExpireChange expire:
-                keyspace.Put(expire.Key, StoredValue.WithExpiry(Existing(keyspace, expire.Key), expire.PreviousExpiresAtMs));
+                SetExpiry(keyspace, expire.Db, expire.Key, expire.PreviousExpiresAtMs);
+                break;
+            case PatchChange patch:
+                StringPatch.Undo(keyspace, patch);
+                break;
+            case ElementsChange elements:
+                CollectionApplier.Undo(keyspace, elements);
+                break;
+            case RenameChange rename:
+                KeyMoves.UndoRename(keyspace, rename);
+                break;
+            case CopyChange copy:
+                KeyMoves.UndoCopy(keyspace, copy);
+                break;
+            case FlushDbChange flush:
+                keyspace.UnflushDatabase(flush.Db);
                 break;
             case FlushAllChange:
-                throw new IrreversibleChangeException("FLUSHALL carries no before-images and cannot be rolled back in place");
+                for (var db = PhysicalDb.LogicalCount - 1; db >= 0; db--)
+                {
+                    keyspace.UnflushDatabase(db);
+                }
+                break;
+            case SwapDbChange swap:
+                keyspace.SwapDatabases(swap.Db, swap.OtherDb);
+                break;
             default:
                 throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change));
         }
     }
 
-    private static void EditHash(StagedKeyspace keyspace, byte[] key, Action<FieldList> edit)
-    {
-        var value = StoredValue.Parse(Existing(keyspace, key));
-        Invariant.That(value.Type == DataType.Hash, "a hash change applies to a hash");
-        var fields = FieldList.Decode(value.Payload);
-        var expiresAtMs = value.ExpiresAtMs;
-        edit(fields);
-        StoreOrDelete(keyspace, key, fields.Count, () => HashValue.Encode(fields, expiresAtMs));
-    }
+    /// <summary>The key now holds <paramref name="record"/> (a string's record is its image).</summary>
+    internal static void Store(StagedKeyspace keyspace, uint physical, byte[] key, byte[] record) =>
+        keyspace.Put(physical, key, record, keyspace.Get(physical, key));
 
-    private static void EditSet(StagedKeyspace keyspace, byte[] key, Action<MemberList> edit)
+    /// <summary>
+    /// Puts back what a change replaced: nothing (delete), a string (its image is its record), or a
+    /// collection — revived from the garbage, with the elements it never lost.
+    /// </summary>
+    internal static void Restore(StagedKeyspace keyspace, uint physical, byte[] key, byte[]? image)
     {
-        var value = StoredValue.Parse(Existing(keyspace, key));
-        Invariant.That(value.Type == DataType.Set, "a set change applies to a set");
-        var members = MemberList.Decode(value.Payload);
-        var expiresAtMs = value.ExpiresAtMs;
-        edit(members);
-        StoreOrDelete(keyspace, key, members.Count, () => SetValue.Encode(members, expiresAtMs));
-    }
-
-    // An empty hash or set does not exist (Redis semantics); an undo can leave one empty.
-    private static void StoreOrDelete(StagedKeyspace keyspace, byte[] key, int count, Func<byte[]> encode)
-    {
-        if (count == 0)
+        var current = keyspace.Get(physical, key);
+        if (image is null)
         {
-            keyspace.Delete(key);
+            keyspace.Delete(physical, key, current);
+            return;
         }
-        else
+        var before = KeyRecord.ParseImage(image);
+        if (!before.IsCollection)
         {
-            keyspace.Put(key, encode());
+            keyspace.Put(physical, key, image, current);
+            return;
         }
+        var revived = keyspace.ReviveCollection(physical, key);
+        var record = KeyRecord.Parse(revived);
+        Invariant.That(record.Type == before.Type && record.Count == before.Count, "a revived collection is the one the change removed");
+        keyspace.Put(physical, key, revived, current);
     }
 
-    private static byte[] Existing(StagedKeyspace keyspace, byte[] key)
+    /// <summary>The current record of a key a change says exists.</summary>
+    internal static byte[] Existing(StagedKeyspace keyspace, uint physical, byte[] key)
     {
-        var current = keyspace.Get(key);
+        var current = keyspace.Get(physical, key);
         Invariant.That(current is not null, "a change to an existing key finds the key (the replica is a prefix of the leader)");
         return current;
     }
 
-    private static void ForEach(this MemberList members, IReadOnlyList<byte[]> changed, bool add)
+    private static void SetExpiry(StagedKeyspace keyspace, int db, byte[] key, long expiresAtMs)
     {
-        foreach (var member in changed)
-        {
-            if (add)
-            {
-                members.Add(member);
-            }
-            else
-            {
-                members.Remove(member);
-            }
-        }
+        var physical = keyspace.Physical(db);
+        var current = Existing(keyspace, physical, key);
+        keyspace.Put(physical, key, Records.WithExpiry(current, expiresAtMs), current);
     }
 }
-
-/// <summary>A change that cannot be undone in place; the node must resynchronise from a snapshot.</summary>
-public sealed class IrreversibleChangeException(string message) : Exception(message);

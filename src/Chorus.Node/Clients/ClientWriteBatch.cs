@@ -19,6 +19,9 @@ public sealed class ClientWriteBatch : IDisposable
 
     public RespProtocol Protocol { get; set; } = RespProtocol.Resp2;
 
+    /// <summary>The database the commands run in (the connection's SELECT); kept across <see cref="Reset"/>.</summary>
+    public int Db { get; set; }
+
     public ArrayBufferWriter<byte> Replies { get; } = new(256);
 
     /// <summary>Release once this LSN is acknowledged (the log's end when the batch finished executing).</summary>

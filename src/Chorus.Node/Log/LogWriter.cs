@@ -81,7 +81,7 @@ internal sealed class LogWriter
         }
         var last = entries[^1];
         using var batch = _storage.NewBatch();
-        _keyspace.FlushTo(batch);
+        _keyspace.FlushTo(batch, last.Lsn);
         ConfigEntry? config = null;
         foreach (var entry in entries)
         {
@@ -121,7 +121,7 @@ internal sealed class LogWriter
         var config = ConfigAt(keepThrough);
         using var batch = _storage.NewBatch();
         PendingRollbacks.Stage(batch, new RollbackRecord(self, epoch, keepThrough, nowMs, discarded));
-        _keyspace.FlushTo(batch);
+        _keyspace.FlushTo(batch, keepThrough);
         LogStore.DeleteAfter(batch, keepThrough);
         Applied = new LogPosition(History.EpochAt(keepThrough) ?? Epoch.Zero, keepThrough);
         NodeMetadata.WriteApplied(batch, Applied);
@@ -147,6 +147,8 @@ internal sealed class LogWriter
     {
         using var batch = _storage.NewBatch();
         LogStore.DeleteThrough(batch, through);
+        // No rollback can reach a retired entry: what its changes left as garbage may go now.
+        _keyspace.RetiredThrough = through.Value;
         NodeMetadata.WriteHistory(batch, History);
         _persistedEpochCount = History.Epochs.Count;
         _storage.Write(batch, sync: false);

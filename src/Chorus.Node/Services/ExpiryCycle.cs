@@ -1,7 +1,5 @@
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
-using Chorus.Commands.Logical;
-using Chorus.Commands.Values;
 using Chorus.Core.Log;
 using Chorus.Replication;
 using Chorus.Storage;
@@ -29,28 +27,8 @@ internal static class ExpiryCycle
     }
 
     /// <summary>Keys due at <paramref name="nowMs"/> (Redis: expired once now &gt; expiry), at most <paramref name="limit"/>.</summary>
-    public static List<byte[]> DueKeys(IStorageEngine storage, long nowMs, int limit)
-    {
-        var due = new List<byte[]>();
-        using var iterator = storage.NewIterator(StorageColumn.Expiry);
-        for (iterator.SeekToFirst(); iterator.Valid && due.Count < limit; iterator.Next())
-        {
-            if (ExpiryIndexKey.ExpiresAtMs(iterator.Key) >= nowMs)
-            {
-                break;
-            }
-            due.Add(ExpiryIndexKey.UserKey(iterator.Key).ToArray());
-        }
-        return due;
-    }
+    public static List<byte[]> DueKeys(IStorageEngine storage, long nowMs, int limit) => KeyExpiry.DueKeys(storage, nowMs, limit);
 
-    /// <summary>Deletes <paramref name="key"/> if it is still expired (it may have been rewritten since).</summary>
-    public static void ExpireIfDue(WriteContext context, byte[] key)
-    {
-        var value = context.Keyspace.Get(key);
-        if (value is not null && StoredValue.Parse(value).IsExpiredAt(context.NowMs))
-        {
-            context.Delete(key, DeleteReason.Expired);
-        }
-    }
+    /// <summary>Deletes <paramref name="key"/> (a database and key from <see cref="DueKeys"/>) if it is still expired (it may have been rewritten since).</summary>
+    public static void ExpireIfDue(WriteContext context, byte[] key) => KeyExpiry.ExpireIfDue(context, key);
 }

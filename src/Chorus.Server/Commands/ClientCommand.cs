@@ -100,6 +100,6 @@ internal static class ClientCommand
     {
         var ageSeconds = (node.NowMs - session.ConnectedAtMs) / 1000;
         return string.Create(CultureInfo.InvariantCulture,
-            $"id={session.Id} addr={session.Remote} laddr={node.Options.ClientEndpoint} name={session.Name} age={ageSeconds} idle=0 flags=N db=0 sub=0 psub=0 multi=-1 cmd={session.LastCommand.ToLowerInvariant()} user={session.User?.Name ?? "(none)"} resp={(int)session.Protocol} lib-name={session.LibraryName} lib-ver={session.LibraryVersion}");
+            $"id={session.Id} addr={session.Remote} laddr={node.Options.ClientEndpoint} name={session.Name} age={ageSeconds} idle=0 flags=N db={session.Db} sub=0 psub=0 multi=-1 cmd={session.LastCommand.ToLowerInvariant()} user={session.User?.Name ?? "(none)"} resp={(int)session.Protocol} lib-name={session.LibraryName} lib-ver={session.LibraryVersion}");
     }
 }

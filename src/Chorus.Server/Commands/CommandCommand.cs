@@ -84,7 +84,7 @@ internal static class CommandCommand
             reply.WriteBulkString("summary");
             reply.WriteBulkString($"{spec.Name} (Redis semantics)");
             reply.WriteBulkString("group");
-            reply.WriteBulkString(spec.IsWrite ? "write" : "read");
+            reply.WriteBulkString(spec.Group ?? (spec.IsWrite ? "write" : "read"));
         }
     }
 

@@ -291,7 +291,7 @@ internal static class ConfigCommand
             ("save", ""),
             ("appendonly", "yes"),
             ("appendfsync", options.Fsync),
-            ("databases", "1"),
+            ("databases", "16"),
             ("replica-read-only", "yes"),
             ("slave-read-only", "yes"),
             ("port", Text(options.Port)),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace;
 using Chorus.Resp;
 using Chorus.Server.Security;
 
@@ -16,7 +17,7 @@ internal static class ConnectionCommands
         new(new CommandSpec("PING", -1, Fast, 0, 0, 0), Ping),
         new(new CommandSpec("ECHO", 2, Fast, 0, 0, 0), Echo),
         new(new CommandSpec("QUIT", -1, Fast | CommandFlags.NoScript, 0, 0, 0), Quit),
-        new(new CommandSpec("SELECT", 2, Fast | CommandFlags.NoScript, 0, 0, 0), Select),
+        new(new CommandSpec("SELECT", 2, Fast, 0, 0, 0), Select),
         new(new CommandSpec("AUTH", -2, Fast | CommandFlags.NoScript, 0, 0, 0), Auth),
         new(new CommandSpec("READONLY", 1, Fast, 0, 0, 0), Ok),
         new(new CommandSpec("READWRITE", 1, Fast, 0, 0, 0), Ok),
@@ -59,12 +60,13 @@ internal static class ConnectionCommands
         {
             reply.WriteError(Errors.NotInteger);
         }
-        else if (index != 0)
+        else if (!PhysicalDb.IsValidLogical(index))
         {
             reply.WriteError("ERR DB index is out of range");
         }
         else
         {
+            context.Session.Db = (int)index;
             reply.WriteOk();
         }
         return ValueTask.CompletedTask;

@@ -1,6 +1,7 @@
 using System.Net;
 using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace.Migration;
 using Chorus.Replication;
 using Chorus.Replication.SingleLeader;
 using Chorus.Server.Commands;
@@ -61,7 +62,8 @@ public sealed class ChorusNode : IAsyncDisposable
             snapshots.InstalledNow();
             logger.LogInformation("installed the snapshot at {Position}", installed);
         }
-        var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default);
+        // An older data directory is upgraded in place before the node starts (docs/storage-layout.md).
+        var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default with { Upgrades = KeyspaceUpgrades.All });
         var inbox = new NodeInbox(options.Self);
         var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox), loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));

@@ -1,3 +1,4 @@
+using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Resp;
 using Chorus.Node;
@@ -16,7 +17,11 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
         {
             return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, status.Admission.Refusal is { } refusal ? OutcomeText.Error(refusal) : $"TRYAGAIN {inbox.Self} is not the leader; retry");
         }
-        using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2 };
+        if (!PhysicalDb.IsValidLogical(writes.Db))
+        {
+            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, "ERR DB index is out of range");
+        }
+        using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2, Db = writes.Db };
         foreach (var command in writes.Commands)
         {
             batch.Commands.Add([.. command.Select(a => a.ToArray())]);

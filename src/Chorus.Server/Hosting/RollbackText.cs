@@ -42,90 +42,176 @@ public static class RollbackText
         switch (change)
         {
             case PutChange put:
-                Op(output, "put", put.Key);
+                Op(output, "put", put);
                 output.Write(" = ");
-                WriteValue(output, put.After);
+                WriteImage(output, put.After);
                 break;
             case DeleteChange delete:
-                Op(output, delete.Reason == DeleteReason.Expired ? "expire" : "delete", delete.Key);
-                break;
-            case HashSetChange hset:
-                Op(output, "hset", hset.Key);
-                foreach (var field in hset.Fields)
-                {
-                    output.Write(' ');
-                    WriteBytes(output, field.Field);
-                    output.Write('=');
-                    WriteBytes(output, field.Value);
-                }
-                break;
-            case HashDeleteChange hdel:
-                Op(output, "hdel", hdel.Key);
-                WriteList(output, hdel.Fields.Select(f => f.Field));
-                break;
-            case SetAddChange sadd:
-                Op(output, "sadd", sadd.Key);
-                WriteList(output, sadd.Members);
-                break;
-            case SetRemoveChange srem:
-                Op(output, "srem", srem.Key);
-                WriteList(output, srem.Members);
+                Op(output, delete.Reason == DeleteReason.Expired ? "expire" : "delete", delete);
                 break;
             case ExpireChange expire:
-                Op(output, "pexpireat", expire.Key);
+                Op(output, "pexpireat", expire);
                 output.Write(expire.ExpiresAtMs == 0 ? " (persist)" : string.Create(CultureInfo.InvariantCulture, $" {expire.ExpiresAtMs}"));
+                break;
+            case PatchChange patch:
+                Op(output, "setrange", patch);
+                output.Write(string.Create(CultureInfo.InvariantCulture, $" {patch.Offset} "));
+                WriteBytes(output, patch.Bytes);
+                break;
+            case HashChange hash:
+                WriteHash(output, hash);
+                break;
+            case SetChange set:
+                WriteSet(output, set);
+                break;
+            case SortedSetChange sorted:
+                WriteSortedSet(output, sorted);
+                break;
+            case ListChange list:
+                WriteList(output, list);
+                break;
+            case RenameChange rename:
+                WriteMove(output, "rename", rename, rename.TargetDb, rename.Target);
+                break;
+            case CopyChange copy:
+                WriteMove(output, "copy", copy, copy.TargetDb, copy.Target);
+                break;
+            case FlushDbChange flush:
+                output.Write(string.Create(CultureInfo.InvariantCulture, $"flushdb {flush.Db}"));
                 break;
             case FlushAllChange:
                 output.Write("flushall");
                 break;
+            case SwapDbChange swap:
+                output.Write(string.Create(CultureInfo.InvariantCulture, $"swapdb {swap.Db} {swap.OtherDb}"));
+                break;
             default:
-                Op(output, change.GetType().Name, change.Key);
+                output.Write(change.GetType().Name);
                 break;
         }
     }
 
-    private static void Op(TextWriter output, string op, byte[] key)
+    private static void WriteHash(TextWriter output, HashChange hash)
+    {
+        foreach (var (op, fields) in Runs(hash.Fields, f => f.Value is null ? "hdel" : "hset"))
+        {
+            Op(output, op, hash);
+            foreach (var field in fields)
+            {
+                output.Write(' ');
+                WriteBytes(output, field.Field);
+                if (field.Value is { } value)
+                {
+                    output.Write('=');
+                    WriteBytes(output, value);
+                }
+            }
+        }
+    }
+
+    private static void WriteSet(TextWriter output, SetChange set)
+    {
+        foreach (var (op, members) in Runs(set.Members, m => m.Added ? "sadd" : "srem"))
+        {
+            Op(output, op, set);
+            foreach (var member in members)
+            {
+                output.Write(' ');
+                WriteBytes(output, member.Member);
+            }
+        }
+    }
+
+    private static void WriteSortedSet(TextWriter output, SortedSetChange sorted)
+    {
+        foreach (var (op, members) in Runs(sorted.Members, m => m.Score is null ? "zrem" : "zadd"))
+        {
+            Op(output, op, sorted);
+            foreach (var member in members)
+            {
+                if (member.Score is { } score)
+                {
+                    output.Write(' ');
+                    output.Write(score.ToString("R", CultureInfo.InvariantCulture));
+                }
+                output.Write(' ');
+                WriteBytes(output, member.Member);
+            }
+        }
+    }
+
+    private static void WriteList(TextWriter output, ListChange list)
+    {
+        var first = true;
+        foreach (var edit in list.Edits)
+        {
+            output.Write(first ? "" : "; ");
+            first = false;
+            Op(output, edit.Kind switch
+            {
+                ListEditKind.PushLeft => "lpush",
+                ListEditKind.PushRight => "rpush",
+                ListEditKind.PopLeft => "lpop",
+                ListEditKind.PopRight => "rpop",
+                ListEditKind.Set => "lset",
+                ListEditKind.Insert => "linsert",
+                _ => "lremove",
+            }, list);
+            if (edit.Kind is ListEditKind.Set or ListEditKind.Insert or ListEditKind.Remove)
+            {
+                output.Write(string.Create(CultureInfo.InvariantCulture, $" {edit.Index}"));
+            }
+            output.Write(' ');
+            WriteBytes(output, edit.Value);
+        }
+    }
+
+    private static void WriteMove(TextWriter output, string op, KeyChange change, int targetDb, byte[] target)
+    {
+        Op(output, op, change);
+        output.Write(targetDb == change.Db ? " " : string.Create(CultureInfo.InvariantCulture, $" (to db {targetDb}) "));
+        WriteBytes(output, target);
+    }
+
+    /// <summary>Consecutive items that print under the same command (an HSET's fields, then an HDEL's).</summary>
+    private static IEnumerable<(string Op, List<T> Items)> Runs<T>(IReadOnlyList<T> items, Func<T, string> opOf)
+    {
+        var i = 0;
+        while (i < items.Count)
+        {
+            var op = opOf(items[i]);
+            var run = new List<T>();
+            while (i < items.Count && opOf(items[i]) == op)
+            {
+                run.Add(items[i++]);
+            }
+            yield return (op, run);
+        }
+    }
+
+    /// <summary>The command and its key, with the database when it is not 0: <c>hset (db 3) k f=v</c>.</summary>
+    private static void Op(TextWriter output, string op, KeyChange change)
     {
         output.Write(op);
         output.Write(' ');
-        WriteBytes(output, key);
-    }
-
-    private static void WriteList(TextWriter output, IEnumerable<byte[]> items)
-    {
-        foreach (var item in items)
+        if (change.Db != 0)
         {
-            output.Write(' ');
-            WriteBytes(output, item);
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"(db {change.Db}) "));
         }
+        WriteBytes(output, change.Key);
     }
 
-    private static void WriteValue(TextWriter output, byte[] encoded)
+    /// <summary>An image: a string's bytes, or a collection's type and size (the log never carries a collection's elements).</summary>
+    private static void WriteImage(TextWriter output, byte[] image)
     {
-        var value = StoredValue.Parse(encoded);
-        switch (value.Type)
+        var value = KeyRecord.ParseImage(image);
+        if (value.Type == DataType.String)
         {
-            case DataType.String:
-                WriteBytes(output, value.Payload);
-                break;
-            case DataType.Hash:
-                output.Write("hash");
-                foreach (var pair in HashValue.Enumerate(value.Payload))
-                {
-                    output.Write(' ');
-                    WriteBytes(output, pair.Field);
-                    output.Write('=');
-                    WriteBytes(output, pair.Value);
-                }
-                break;
-            default:
-                output.Write("set");
-                foreach (var member in SetValue.Enumerate(value.Payload))
-                {
-                    output.Write(' ');
-                    WriteBytes(output, member);
-                }
-                break;
+            WriteBytes(output, value.Payload);
+        }
+        else
+        {
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"{DataTypes.Name(value.Type)} of {value.Count} elements"));
         }
         if (value.HasExpiry)
         {

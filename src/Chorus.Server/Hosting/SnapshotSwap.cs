@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Chorus.Commands.Keyspace.Migration;
 using Chorus.Core;
 using Chorus.Storage.RocksDb;
 
@@ -69,7 +70,8 @@ public static class SnapshotSwap
     /// <summary>The checkpoint is the leader's database: it becomes this node's.</summary>
     private static void ClaimForNode(string database, NodeId self)
     {
-        using var storage = RocksDbStorageEngine.Open(database, RocksDbStorageOptions.Default);
+        // A snapshot from a leader on an older format is upgraded here, like a data directory.
+        using var storage = RocksDbStorageEngine.Open(database, RocksDbStorageOptions.Default with { Upgrades = KeyspaceUpgrades.All });
         Chorus.Node.NodeIdentity.ClaimForNode(storage, self);
     }
 

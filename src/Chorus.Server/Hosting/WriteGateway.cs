@@ -99,7 +99,7 @@ internal sealed class WriteGateway(
 
     private ForwardRequest ToRequest(ClientWriteBatch batch)
     {
-        var request = new ForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value };
+        var request = new ForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value, Db = (uint)batch.Db };
         for (var i = 0; i < batch.Commands.Count; i++)
         {
             var command = batch.Commands[i];

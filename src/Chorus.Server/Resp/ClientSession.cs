@@ -21,6 +21,13 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
 
     public RespProtocol Protocol { get; set; } = RespProtocol.Resp2;
 
+    /// <summary>The selected database (SELECT): reads and writes of this connection use it.</summary>
+    public int Db
+    {
+        get => Reads.Db;
+        set => Reads.Db = Writes.Db = value;
+    }
+
     public string? Name { get; set; }
 
     public string? LibraryName { get; set; }

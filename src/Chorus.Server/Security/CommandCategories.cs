@@ -17,20 +17,32 @@ public static class CommandCategories
         "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous", "connection", "transaction", "scripting",
     ];
 
+    // As Redis 7.0's COMMAND INFO reports them. SORT and SORT_RO are @set @sortedset @list, not @keyspace.
     private static readonly FrozenSet<string> Strings = Names(
-        "get set setnx setex psetex getex getset getdel mget mset msetnx incr incrby decr decrby incrbyfloat append strlen getrange setrange setbit getbit bitcount bitfield bitpos bitop");
+        "get set setnx setex psetex getex getset getdel mget mset msetnx incr incrby decr decrby incrbyfloat append strlen getrange substr setrange lcs");
+
+    private static readonly FrozenSet<string> Bitmaps = Names(
+        "setbit getbit bitcount bitfield bitfield_ro bitpos bitop");
 
     private static readonly FrozenSet<string> Hashes = Names(
-        "hset hmset hsetnx hget hmget hgetall hkeys hvals hdel hlen hexists hstrlen hincrby hincrbyfloat hrandfield");
+        "hset hmset hsetnx hget hmget hgetall hkeys hvals hdel hlen hexists hstrlen hincrby hincrbyfloat hrandfield hscan");
 
     private static readonly FrozenSet<string> Sets = Names(
-        "sadd srem smembers sismember smismember scard spop srandmember sinter sunion sdiff");
+        "sadd srem smembers sismember smismember scard spop srandmember sinter sunion sdiff sinterstore sunionstore sdiffstore sintercard smove sscan sort sort_ro");
+
+    private static readonly FrozenSet<string> Lists = Names(
+        "lpush rpush lpushx rpushx lpop rpop lmpop llen lindex lrange lset linsert lrem ltrim lpos lmove rpoplpush sort sort_ro");
+
+    private static readonly FrozenSet<string> SortedSets = Names(
+        "zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zrangebyscore zrevrangebyscore zrangebylex zrevrangebylex zrevrange " +
+        "zrangestore zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop zunionstore zinterstore zdiffstore zunion zinter zdiff zintercard zrandmember zscan sort sort_ro");
 
     private static readonly FrozenSet<string> Keyspace = Names(
-        "del unlink exists touch type expire pexpire expireat pexpireat ttl pttl expiretime pexpiretime persist scan keys dbsize randomkey flushall flushdb rename renamenx chorus.digest");
+        "del unlink exists touch type expire pexpire expireat pexpireat ttl pttl expiretime pexpiretime persist scan keys dbsize randomkey flushall flushdb rename renamenx " +
+        "move swapdb copy object dump restore chorus.digest");
 
     private static readonly FrozenSet<string> Dangerous = Names(
-        "flushall flushdb keys info role config failover chorus.node chorus.elect acl client|list client|kill client|no-evict cluster");
+        "flushall flushdb swapdb keys restore sort sort_ro info role config failover chorus.node chorus.elect acl client|list client|kill client|no-evict cluster");
 
     private static readonly FrozenSet<string> Admin = Names(
         "role config failover chorus.node chorus.elect acl client|list client|kill client|no-evict cluster");
@@ -52,8 +64,11 @@ public static class CommandCategories
         Add(categories, (spec.Flags & CommandFlags.Write) != 0, "write");
         Add(categories, (spec.Flags & CommandFlags.ReadOnly) != 0, "read");
         Add(categories, Strings.Contains(name), "string");
+        Add(categories, Bitmaps.Contains(name), "bitmap");
         Add(categories, Hashes.Contains(name), "hash");
         Add(categories, Sets.Contains(name), "set");
+        Add(categories, Lists.Contains(name), "list");
+        Add(categories, SortedSets.Contains(name), "sortedset");
         Add(categories, Keyspace.Contains(name), "keyspace");
         Add(categories, Connection.Contains(name), "connection");
         var harmless = Harmless.Contains(full);

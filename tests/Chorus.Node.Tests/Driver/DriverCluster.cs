@@ -4,6 +4,7 @@ using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Core.Messaging;
 using Chorus.Replication;
+using Chorus.Replication.Log;
 using Chorus.Replication.Messages;
 using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
@@ -55,6 +56,9 @@ internal sealed class DriverCluster
 
     public Func<PeerMessage, bool> Network { get; set; } = _ => true;
 
+    /// <summary>How much log each node keeps (the default keeps it all for the length of any test).</summary>
+    public RetentionOptions Retention { get; init; } = new();
+
     public DriverNode this[string id] => _nodes[new NodeId(id)];
 
     /// <summary>Starts every node and lets n1, the preferred leader, win its election.</summary>
@@ -75,6 +79,7 @@ internal sealed class DriverCluster
         var options = new NodeDriverOptions(node.Id, family)
         {
             Durability = Durability,
+            Retention = Retention,
             RandomSeed = 7919 * (Members.ToList().IndexOf(node.Id) + 1) + node.Restarts++,
         };
         var commands = new CommandTable(DataCommands.All);

@@ -1,4 +1,5 @@
 using Chorus.Core.Log;
+using Chorus.Replication.Log;
 using Chorus.Storage;
 
 namespace Chorus.Node.Tests.Driver;
@@ -106,6 +107,59 @@ public sealed class NodeDriverReplicationTests
         Assert.Equal(6, record.Entries.Count);
         Assert.All(record.Entries, e => Assert.Equal(PayloadKind.Logical, e.Kind));
         Assert.Empty(cluster["n2"].Rollbacks.Records);
+    }
+
+    /// docs/storage-layout.md, "Garbage": a leader cut off from its followers deletes a big hash,
+    /// flushes a database and swaps two; when it rejoins, all of it is undone exactly — the hash
+    /// comes back from garbage, the databases from their old physical ids.
+    [Fact]
+    public void A_returning_old_leader_undoes_big_deletes_flushes_and_swaps()
+    {
+        var cluster = new DriverCluster(3);
+        cluster.StartAll();
+        cluster.Write(["HSET", "big", .. Enumerable.Range(0, 2000).SelectMany(i => new[] { $"f{i}", $"v{i}" })]);
+        cluster.Write("SADD", "set", "a", "b");
+        cluster.Write("SET", "plain", "1");
+        cluster.Settle();
+        var before = cluster.Digest("n1");
+
+        cluster.Network = m => m.From.Value != "n1" && m.To.Value != "n1";
+        cluster.Write("DEL", "big");
+        cluster.Write("SWAPDB", "0", "3");
+        cluster.Write("FLUSHDB");
+        cluster.Write("FLUSHALL");
+        cluster.Write("HSET", "big", "new", "hash");
+        Assert.True(cluster.Read("n1", "HGET", "big", "f5").IsNull);
+        cluster.Settle(rounds: 40);
+        Assert.NotEqual("n1", cluster.Leader);
+
+        cluster.Network = _ => true;
+        cluster.Settle(rounds: 40);
+
+        Assert.Equal(before, cluster.Digest("n1"));
+        Assert.Equal("v1999", cluster.Read("n1", "HGET", "big", "f1999").AsString());
+        Assert.Equal(2000, cluster.Read("n1", "HLEN", "big").AsInteger());
+        Assert.Equal(5, Assert.Single(cluster["n1"].Rollbacks.Records).Entries.Count);
+    }
+
+    /// Once the log is retired past a deletion, no rollback can need what it left: the garbage goes.
+    [Fact]
+    public void Garbage_is_collected_once_the_log_is_retired_past_it()
+    {
+        var cluster = new DriverCluster(1) { Retention = new RetentionOptions { RetainBytes = 1, KeepTailEntries = 1 } };
+        cluster.StartAll();
+        cluster.Write(["SADD", "set", .. Enumerable.Range(0, 500).Select(i => $"m{i}")]);
+        cluster.Write("DEL", "set");
+        Assert.Equal(500, cluster["n1"].Storage.ApproximateKeyCount(StorageColumn.Elements));
+
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.Advance(6_000);
+            cluster.Write("SET", $"k{i}", "v");
+        }
+
+        Assert.Equal(0, cluster["n1"].Storage.ApproximateKeyCount(StorageColumn.Elements));
+        Assert.Equal(5, cluster.Read("n1", "DBSIZE").AsInteger());
     }
 
     [Fact]

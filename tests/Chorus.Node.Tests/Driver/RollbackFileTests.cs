@@ -42,7 +42,7 @@ public sealed class RollbackFileTests
         var record = Assert.Single(sink.Records);
         Assert.Equal(0, cluster["n1"].Driver!.PendingRollbacks);
         Assert.Equal(2, record.Entries.Count);
-        Assert.Contains(record.Entries.SelectMany(e => LogicalPayload.Decode(e.Payload.Span)), c => c.Key.AsSpan().SequenceEqual("only-on-n1"u8));
+        Assert.Contains(record.Entries.SelectMany(e => LogicalPayload.Decode(e.Payload.Span)).OfType<KeyChange>(), c => c.Key.AsSpan().SequenceEqual("only-on-n1"u8));
 
         cluster.Crash("n1");
         cluster.Start("n1");

@@ -22,7 +22,7 @@ public sealed class FileRollbackSinkTests
         var value = new byte[170_000_000];
         new Random(17).NextBytes(value.AsSpan(0, 1 << 20));
         value.AsSpan(0, 1 << 20).CopyTo(value.AsSpan(value.Length - (1 << 20)));
-        var change = new PutChange("big"u8.ToArray(), StringValue.Encode(value, 0), null);
+        var change = new PutChange(0, "big"u8.ToArray(), Records.String(value, 0), null);
         var entry = LogEntry.Create(new LogPosition(new Epoch(3), new Lsn(8)), HlcTimestamp.From(1_700_000_000_000, 0), new NodeId("n1"), PayloadKind.Logical, LogicalPayload.Encode([change]));
         var directory = Path.Combine(Path.GetTempPath(), "chorus-rollback-" + Guid.NewGuid().ToString("N"));
         try
@@ -36,7 +36,7 @@ public sealed class FileRollbackSinkTests
             Assert.Equal(new RollbackFile.Header(new NodeId("n1"), new Epoch(4), new Lsn(7), 1_700_000_000_500, 1), header);
             var read = Assert.Single(RollbackFile.ReadEntries(stream, header));
             var put = Assert.IsType<PutChange>(Assert.Single(LogicalPayload.Decode(read.Payload.Span)));
-            Assert.Equal(SHA256.HashData(value), SHA256.HashData(StoredValue.Parse(put.After).Payload));
+            Assert.Equal(SHA256.HashData(value), SHA256.HashData(KeyRecord.Parse(put.After).Payload.ToArray()));
         }
         finally
         {

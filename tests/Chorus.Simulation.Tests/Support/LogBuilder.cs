@@ -30,7 +30,7 @@ internal static class LogBuilder
             request.Add(command);
             var payload = executor.Execute(request[0], new RespWriter(new ArrayBufferWriter<byte>(), RespProtocol.Resp2), NowMs)!;
             using var batch = scratch.NewBatch();
-            keyspace.FlushTo(batch);
+            keyspace.FlushTo(batch, new Lsn((ulong)entries.Count + 1));
             scratch.Write(batch, sync: false);
             var position = new LogPosition(new Epoch(1), new Lsn((ulong)entries.Count + 1));
             entries.Add(LogEntry.Create(position, HlcTimestamp.From(NowMs + entries.Count, 0), new NodeId("n1"), PayloadKind.Logical, payload));
@@ -48,7 +48,7 @@ internal static class LogBuilder
             LogApplier.Apply(entry, keyspace);
         }
         using var batch = storage.NewBatch();
-        keyspace.FlushTo(batch);
+        keyspace.FlushTo(batch, (applied ?? log).LastOrDefault()?.Lsn ?? Lsn.Zero);
         foreach (var entry in log)
         {
             batch.Put(StorageColumn.Log, LogColumn.Key(entry.Lsn), entry.Encoded.Span);

@@ -12,7 +12,7 @@ public sealed class RocksDbOptionsTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public void Defaults_are_lz4_two_background_jobs_and_bloom_filters_on_data_and_meta()
+    public void Defaults_are_lz4_two_background_jobs_and_bloom_filters_on_data_elements_and_meta()
     {
         using (RocksDbStorageEngine.Open(_directory.Path, RocksDbStorageOptions.Default))
         {
@@ -26,7 +26,7 @@ public sealed class RocksDbOptionsTests : IDisposable
             var name = StorageColumns.Name(column);
             Assert.Contains("compression=kLZ4Compression", sections[$"CFOptions \"{name}\""]);
             Assert.Contains($"write_buffer_size={16 << 20}", sections[$"CFOptions \"{name}\""]);
-            var bloom = column is StorageColumn.Data or StorageColumn.Meta;
+            var bloom = column is StorageColumn.Data or StorageColumn.Elements or StorageColumn.Meta;
             Assert.Equal(bloom, sections[$"TableOptions/BlockBasedTable \"{name}\""].Any(l => l.StartsWith("filter_policy=bloomfilter", StringComparison.Ordinal)));
         }
     }

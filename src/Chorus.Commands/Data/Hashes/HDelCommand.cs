@@ -1,13 +1,14 @@
 using Chorus.Commands.Execution;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
+using Chorus.Core;
 using Chorus.Resp;
 
 namespace Chorus.Commands.Data.Hashes;
 
 /// <summary>
 /// HDEL key field [field ...] — removes fields; replies with how many existed. Removing the last
-/// field deletes the key (an empty hash does not exist).
+/// field deletes the key (an empty hash does not exist). O(fields named).
 /// </summary>
 internal static class HDelCommand
 {
@@ -16,31 +17,25 @@ internal static class HDelCommand
     private static void Execute(WriteContext context, RespCommand command, RespWriter reply)
     {
         var key = command[1];
-        switch (TypedLookup.Find(context.GetLive(key), DataType.Hash, out var hash))
+        var live = context.GetLive(key);
+        if (!TypedLookup.TryFind(live, DataType.Hash, reply, AbsentReply.Zero, out var hash))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
-        var fields = FieldList.Decode(hash.Payload);
+        var id = hash.CollectionId;
         var removed = new List<FieldChange>();
-        for (var i = 2; i < command.ArgumentCount && fields.Count > 0; i++)
+        var seen = new HashSet<byte[]>(ByteArrayComparer.Instance);
+        for (var i = 2; i < command.ArgumentCount; i++)
         {
-            if (fields.Remove(command[i]) is { } previous)
+            var field = command[i].ToArray();
+            if (seen.Add(field) && ElementReads.GetNamed(context, id, field) is { } previous)
             {
-                removed.Add(new FieldChange(command[i].ToArray(), [], previous));
+                removed.Add(new FieldChange(field, null, previous));
             }
         }
-        if (fields.Count == 0)
+        if (removed.Count > 0)
         {
-            context.Delete(key, DeleteReason.Command);
-        }
-        else if (removed.Count > 0)
-        {
-            context.Record(new HashDeleteChange(key.ToArray(), removed));
+            context.Record(new HashChange(context.Db, key.ToArray(), Records.ImageOf(live!), removed));
         }
         reply.WriteInteger(removed.Count);
     }

@@ -1,4 +1,5 @@
 using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace;
 using Chorus.Commands.Values;
 using Chorus.Resp;
 
@@ -6,7 +7,8 @@ namespace Chorus.Commands.Data.Hashes;
 
 /// <summary>
 /// HGETALL (fields and values: a map in RESP3, a flat array in RESP2), HKEYS and HVALS (arrays),
-/// in the hash's insertion order; empty when the key is absent.
+/// streamed from the hash's elements in storage order (by field hash, like a Redis hash table);
+/// empty when the key is absent.
 /// </summary>
 internal static class HGetAllCommand
 {
@@ -18,30 +20,36 @@ internal static class HGetAllCommand
 
     private static void Execute(ReadContext context, RespCommand command, RespWriter reply, bool fields, bool values)
     {
-        if (TypedLookup.Find(context.GetLive(command[1]), DataType.Hash, out var hash) == LookupStatus.WrongType)
+        var status = TypedLookup.Find(context.GetLive(command[1]), DataType.Hash, out var hash);
+        if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
         }
-        var count = HashValue.Count(hash.Payload);
+        var items = new CountedReply(reply);
+        if (status == LookupStatus.Found)
+        {
+            using var elements = context.OpenElements(hash.CollectionId);
+            for (elements.SeekToFirst(); elements.Valid; elements.Next())
+            {
+                if (fields)
+                {
+                    items.Body.WriteBulkString(ElementKey.NameOf(elements.SubKey));
+                }
+                if (values)
+                {
+                    items.Body.WriteBulkString(elements.Value);
+                }
+                items.Count++;
+            }
+        }
         if (fields && values)
         {
-            reply.WriteMapHeader(count);
+            items.FinishMap();
         }
         else
         {
-            reply.WriteArrayHeader(count);
-        }
-        foreach (var pair in HashValue.Enumerate(hash.Payload))
-        {
-            if (fields)
-            {
-                reply.WriteBulkString(pair.Field);
-            }
-            if (values)
-            {
-                reply.WriteBulkString(pair.Value);
-            }
+            items.FinishArray();
         }
     }
 }

@@ -4,7 +4,7 @@ using Chorus.Resp;
 
 namespace Chorus.Commands.Data.Hashes;
 
-/// <summary>HGET key field (one value or nil) and HMGET key field [field ...] (an array of values or nils).</summary>
+/// <summary>HGET key field (one value or nil) and HMGET key field [field ...] (an array of values or nils): one element read per field.</summary>
 internal static class HGetCommand
 {
     public static readonly CommandSpec HGetSpec = new("HGET", 3, CommandFlags.ReadOnly | CommandFlags.Fast, 1, 1, 1, Read: ExecuteHGet);
@@ -18,7 +18,7 @@ internal static class HGetCommand
             case LookupStatus.WrongType:
                 reply.WriteError(Errors.WrongType);
                 break;
-            case LookupStatus.Found when HashValue.TryGet(hash.Payload, command[2], out var value):
+            case LookupStatus.Found when ElementReads.GetNamed(context, hash.CollectionId, command[2]) is { } value:
                 reply.WriteBulkString(value);
                 break;
             default:
@@ -29,7 +29,8 @@ internal static class HGetCommand
 
     private static void ExecuteHMGet(ReadContext context, RespCommand command, RespWriter reply)
     {
-        if (TypedLookup.Find(context.GetLive(command[1]), DataType.Hash, out var hash) == LookupStatus.WrongType)
+        var status = TypedLookup.Find(context.GetLive(command[1]), DataType.Hash, out var hash);
+        if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
@@ -37,7 +38,7 @@ internal static class HGetCommand
         reply.WriteArrayHeader(command.ArgumentCount - 2);
         for (var i = 2; i < command.ArgumentCount; i++)
         {
-            if (HashValue.TryGet(hash.Payload, command[i], out var value))
+            if (status == LookupStatus.Found && ElementReads.GetNamed(context, hash.CollectionId, command[i]) is { } value)
             {
                 reply.WriteBulkString(value);
             }

@@ -19,14 +19,16 @@ internal static class HIncrByCommand
             return;
         }
         var key = command[1];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.Hash, out var hash);
+        var live = context.GetLive(key);
+        var status = TypedLookup.Find(live, DataType.Hash, out var hash);
         if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
         }
         long current = 0;
-        if (HashValue.TryGet(hash.Payload, command[2], out var text) && !IntegerText.TryParse(text, out current))
+        var text = status == LookupStatus.Found ? ElementReads.GetNamed(context, hash.CollectionId, command[2]) : null;
+        if (text is not null && !IntegerText.TryParse(text, out current))
         {
             reply.WriteError(Errors.HashValueNotInteger);
             return;
@@ -38,7 +40,7 @@ internal static class HIncrByCommand
         }
         Span<byte> digits = stackalloc byte[IntegerText.LengthMax];
         Utf8Formatter.TryFormat(result, digits, out var length);
-        HashWrites.SetField(context, key, status == LookupStatus.Found, hash.Payload, command[2], digits[..length]);
+        HashWrites.SetField(context, key, live, command[2], digits[..length]);
         reply.WriteInteger(result);
     }
 }

@@ -27,13 +27,15 @@ internal static class HIncrByFloatCommand
             return;
         }
         var key = command[1];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.Hash, out var hash);
+        var live = context.GetLive(key);
+        var status = TypedLookup.Find(live, DataType.Hash, out var hash);
         if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
         }
-        var currentText = HashValue.TryGet(hash.Payload, command[2], out var stored) ? stored : "0"u8;
+        var stored = status == LookupStatus.Found ? ElementReads.GetNamed(context, hash.CollectionId, command[2]) : null;
+        var currentText = stored is null ? "0"u8 : stored;
         if (!FloatText.TryParse(currentText, out var current))
         {
             reply.WriteError(Errors.HashValueNotFloat);
@@ -45,7 +47,7 @@ internal static class HIncrByFloatCommand
             reply.WriteError(Errors.NaNOrInfinity);
             return;
         }
-        HashWrites.SetField(context, key, status == LookupStatus.Found, hash.Payload, command[2], result[..length]);
+        HashWrites.SetField(context, key, live, command[2], result[..length]);
         reply.WriteBulkString(result[..length]);
     }
 }

@@ -38,10 +38,10 @@ internal static class HLenCommand
         }
         if (measure == Measure.Count)
         {
-            reply.WriteInteger(HashValue.Count(hash.Payload));
+            reply.WriteInteger(hash.Count);
             return;
         }
-        var found = HashValue.TryGet(hash.Payload, command[2], out var value);
-        reply.WriteInteger(measure == Measure.Exists ? (found ? 1 : 0) : value.Length);
+        var value = ElementReads.GetNamed(context, hash.CollectionId, command[2]);
+        reply.WriteInteger(measure == Measure.Exists ? (value is null ? 0 : 1) : value?.Length ?? 0);
     }
 }

@@ -49,8 +49,14 @@ internal static class HRandFieldCommand
                 reply.WriteNull();
                 return;
         }
-        var pairs = Pairs(hash.Payload);
-        reply.WriteBulkString(pairs[context.Random.Next(pairs.Count)].Field);
+        // A replica's walk can find the hash emptied since its record was read.
+        var pairs = NamedElements.Collect(context, hash.CollectionId);
+        if (pairs.Count == 0)
+        {
+            reply.WriteNull();
+            return;
+        }
+        reply.WriteBulkString(pairs[context.Random.Next(pairs.Count)].Name);
     }
 
     private static void ReplyMany(ReadContext context, ReadOnlySpan<byte> key, long count, bool withValues, RespWriter reply)
@@ -66,8 +72,8 @@ internal static class HRandFieldCommand
             reply.WriteArrayHeader(0);
             return;
         }
-        var pairs = Pairs(hash.Payload);
-        var picks = RandomSample.Pick(context.Random, pairs.Count, count);
+        var pairs = NamedElements.Collect(context, hash.CollectionId);
+        var picks = pairs.Count == 0 ? [] : RandomSample.Pick(context.Random, pairs.Count, count);
         var flat = withValues && reply.Protocol == RespProtocol.Resp2;
         reply.WriteArrayHeader(flat ? picks.Length * 2 : picks.Length);
         foreach (var i in picks)
@@ -76,21 +82,11 @@ internal static class HRandFieldCommand
             {
                 reply.WriteArrayHeader(2);
             }
-            reply.WriteBulkString(pairs[i].Field);
+            reply.WriteBulkString(pairs[i].Name);
             if (withValues)
             {
                 reply.WriteBulkString(pairs[i].Value);
             }
         }
-    }
-
-    private static List<(byte[] Field, byte[] Value)> Pairs(ReadOnlySpan<byte> payload)
-    {
-        var pairs = new List<(byte[] Field, byte[] Value)>(HashValue.Count(payload));
-        foreach (var pair in HashValue.Enumerate(payload))
-        {
-            pairs.Add((pair.Field.ToArray(), pair.Value.ToArray()));
-        }
-        return pairs;
     }
 }

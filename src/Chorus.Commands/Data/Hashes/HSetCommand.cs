@@ -6,7 +6,8 @@ namespace Chorus.Commands.Data.Hashes;
 
 /// <summary>
 /// HSET key field value [field value ...] (replies with the number of new fields) and the
-/// deprecated HMSET (replies OK). An existing hash keeps its TTL.
+/// deprecated HMSET (replies OK). An existing hash keeps its TTL. O(fields set), whatever the
+/// hash's size.
 /// </summary>
 internal static class HSetCommand
 {
@@ -24,8 +25,8 @@ internal static class HSetCommand
             return;
         }
         var key = command[1];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.Hash, out var hash);
-        if (status == LookupStatus.WrongType)
+        var live = context.GetLive(key);
+        if (TypedLookup.Find(live, DataType.Hash, out _) == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
@@ -35,7 +36,7 @@ internal static class HSetCommand
         {
             pairs[i] = (command[2 + (2 * i)].ToArray(), command[3 + (2 * i)].ToArray());
         }
-        var created = HashWrites.SetFields(context, key, status == LookupStatus.Found, hash.Payload, pairs);
+        var created = HashWrites.SetFields(context, key, live, pairs);
         if (name == "hset")
         {
             reply.WriteInteger(created);

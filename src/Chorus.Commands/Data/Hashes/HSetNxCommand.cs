@@ -12,19 +12,19 @@ internal static class HSetNxCommand
     private static void Execute(WriteContext context, RespCommand command, RespWriter reply)
     {
         var key = command[1];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.Hash, out var hash);
+        var live = context.GetLive(key);
+        var status = TypedLookup.Find(live, DataType.Hash, out var hash);
         if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
         }
-        var exists = status == LookupStatus.Found;
-        if (exists && HashValue.TryGet(hash.Payload, command[2], out _))
+        if (status == LookupStatus.Found && ElementReads.HasNamed(context, hash.CollectionId, command[2]))
         {
             reply.WriteInteger(0);
             return;
         }
-        HashWrites.SetField(context, key, exists, hash.Payload, command[2], command[3]);
+        HashWrites.SetField(context, key, live, command[2], command[3]);
         reply.WriteInteger(1);
     }
 }

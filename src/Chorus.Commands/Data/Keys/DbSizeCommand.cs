@@ -1,13 +1,12 @@
 using Chorus.Commands.Execution;
 using Chorus.Resp;
-using Chorus.Storage;
 
 namespace Chorus.Commands.Data.Keys;
 
 /// <summary>
-/// DBSIZE — the number of stored keys. Like Redis, it counts keys that are logically expired
-/// but not yet deleted by the leader's expiry cycle. Redis keeps a counter; this iterates the
-/// data column, O(n), because a counter would have to be kept exact across apply and rollback.
+/// DBSIZE — the number of stored keys in the selected database. Like Redis, it counts keys that
+/// are logically expired but not yet deleted by the leader's expiry cycle. Redis keeps a counter;
+/// this walks the database's records, O(n).
 /// </summary>
 internal static class DbSizeCommand
 {
@@ -16,8 +15,8 @@ internal static class DbSizeCommand
     private static void Execute(ReadContext context, RespCommand command, RespWriter reply)
     {
         long count = 0;
-        using var iterator = context.Storage.NewIterator(StorageColumn.Data);
-        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+        using var keys = new KeyRange(context.Storage, context.Physical(context.Db));
+        for (keys.SeekToFirst(); keys.Valid; keys.Next())
         {
             count++;
         }

@@ -41,7 +41,7 @@ internal static class ExpireCommands
         }
         var key = command[1];
         var live = context.GetLive(key);
-        var currentMs = live is null ? 0 : StoredValue.ExpiryOf(live);
+        var currentMs = live is null ? 0 : KeyRecord.ExpiryOf(live);
         if (live is null || !ExpireOptionParser.Allows(options, currentMs, expiresAtMs))
         {
             reply.WriteInteger(0);
@@ -54,7 +54,7 @@ internal static class ExpireCommands
         }
         else if (expiresAtMs != currentMs)
         {
-            context.Record(new ExpireChange(key.ToArray(), expiresAtMs, currentMs));
+            context.Record(new ExpireChange(context.Db, key.ToArray(), expiresAtMs, currentMs));
         }
         reply.WriteInteger(1);
     }

@@ -5,17 +5,18 @@ using Chorus.Resp;
 namespace Chorus.Commands.Data.Keys;
 
 /// <summary>
-/// FLUSHALL and FLUSHDB [ASYNC | SYNC] — delete every key (there is one database). The mode
-/// only changes when Redis frees memory, so both are accepted and behave alike. The change is
-/// always logged, even on an empty keyspace: it marks a point a replica cannot roll back past.
+/// FLUSHALL and FLUSHDB [ASYNC | SYNC] — delete every key of every database, or of the selected
+/// one. The mode only changes when Redis frees memory, so both are accepted and behave alike. Each
+/// is O(1) and reversible: the database points at a fresh physical one and the old one becomes
+/// garbage (docs/storage-layout.md). The change is always logged, even on an empty keyspace.
 /// </summary>
 internal static class FlushCommands
 {
-    public static readonly CommandSpec FlushAllSpec = new("FLUSHALL", -1, CommandFlags.Write, 0, 0, 0, Write: Execute);
+    public static readonly CommandSpec FlushAllSpec = new("FLUSHALL", -1, CommandFlags.Write, 0, 0, 0, Write: (c, cmd, r) => Execute(c, cmd, r, all: true));
 
-    public static readonly CommandSpec FlushDbSpec = new("FLUSHDB", -1, CommandFlags.Write, 0, 0, 0, Write: Execute);
+    public static readonly CommandSpec FlushDbSpec = new("FLUSHDB", -1, CommandFlags.Write, 0, 0, 0, Write: (c, cmd, r) => Execute(c, cmd, r, all: false));
 
-    private static void Execute(WriteContext context, RespCommand command, RespWriter reply)
+    private static void Execute(WriteContext context, RespCommand command, RespWriter reply, bool all)
     {
         var valid = command.ArgumentCount == 1 ||
             (command.ArgumentCount == 2 && (command.ArgumentIs(1, "ASYNC"u8) || command.ArgumentIs(1, "SYNC"u8)));
@@ -24,7 +25,7 @@ internal static class FlushCommands
             reply.WriteError(Errors.Syntax);
             return;
         }
-        context.Record(new FlushAllChange());
+        context.Record(all ? new FlushAllChange() : new FlushDbChange(context.Db));
         reply.WriteOk();
     }
 }

@@ -1,12 +1,10 @@
 using Chorus.Commands.Execution;
-using Chorus.Commands.Keyspace;
 using Chorus.Commands.Values;
 using Chorus.Resp;
-using Chorus.Storage;
 
 namespace Chorus.Commands.Data.Keys;
 
-/// <summary>KEYS pattern — every live key matching a glob pattern, in hash order. O(n): as in Redis, not for production paths.</summary>
+/// <summary>KEYS pattern — every live key of the selected database matching a glob pattern, in hash order. O(n): as in Redis, not for production paths.</summary>
 internal static class KeysCommand
 {
     public static readonly CommandSpec Spec = new("KEYS", 2, CommandFlags.ReadOnly, 0, 0, 0, Read: Execute);
@@ -15,20 +13,16 @@ internal static class KeysCommand
     {
         var pattern = command[1];
         var everything = pattern is [(byte)'*'];
-        var keys = new List<byte[]>();
-        using var iterator = context.Storage.NewIterator(StorageColumn.Data);
-        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+        var matches = new CountedReply(reply);
+        using var keys = new KeyRange(context.Storage, context.Physical(context.Db));
+        for (keys.SeekToFirst(); keys.Valid; keys.Next())
         {
-            var key = StoredKey.UserKey(iterator.Key);
-            if ((everything || GlobPattern.IsMatch(pattern, key)) && !StoredValue.Parse(iterator.Value).IsExpiredAt(context.NowMs))
+            if ((everything || GlobPattern.IsMatch(pattern, keys.Key)) && !KeyRecord.Parse(keys.Record).IsExpiredAt(context.NowMs))
             {
-                keys.Add(key.ToArray());
+                matches.Body.WriteBulkString(keys.Key);
+                matches.Count++;
             }
         }
-        reply.WriteArrayHeader(keys.Count);
-        foreach (var key in keys)
-        {
-            reply.WriteBulkString(key);
-        }
+        matches.FinishArray();
     }
 }

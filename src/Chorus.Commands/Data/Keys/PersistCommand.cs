@@ -13,13 +13,13 @@ internal static class PersistCommand
     private static void Execute(WriteContext context, RespCommand command, RespWriter reply)
     {
         var live = context.GetLive(command[1]);
-        var expiresAtMs = live is null ? 0 : StoredValue.ExpiryOf(live);
+        var expiresAtMs = live is null ? 0 : KeyRecord.ExpiryOf(live);
         if (expiresAtMs == 0)
         {
             reply.WriteInteger(0);
             return;
         }
-        context.Record(new ExpireChange(command[1].ToArray(), 0, expiresAtMs));
+        context.Record(new ExpireChange(context.Db, command[1].ToArray(), 0, expiresAtMs));
         reply.WriteInteger(1);
     }
 }

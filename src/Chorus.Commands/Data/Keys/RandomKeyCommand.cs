@@ -1,15 +1,13 @@
 using Chorus.Commands.Execution;
-using Chorus.Commands.Keyspace;
 using Chorus.Commands.Values;
 using Chorus.Resp;
-using Chorus.Storage;
 
 namespace Chorus.Commands.Data.Keys;
 
 /// <summary>
-/// RANDOMKEY — a random live key, nil when there is none. Picks a random point in hash space
-/// and takes the first live key from there on (wrapping around); hashes are uniform, so every
-/// key is about equally likely.
+/// RANDOMKEY — a random live key of the selected database, nil when there is none. Picks a random
+/// point in hash space and takes the first live key from there on (wrapping around); hashes are
+/// uniform, so every key is about equally likely.
 /// </summary>
 internal static class RandomKeyCommand
 {
@@ -17,27 +15,27 @@ internal static class RandomKeyCommand
 
     private static void Execute(ReadContext context, RespCommand command, RespWriter reply)
     {
-        using var iterator = context.Storage.NewIterator(StorageColumn.Data);
+        using var keys = new KeyRange(context.Storage, context.Physical(context.Db));
         var start = (ulong)context.Random.NextInt64(0, long.MaxValue);
-        iterator.Seek(StoredKey.SeekTarget(start));
-        if (!MoveToLive(iterator, context.NowMs, stopAtHash: ulong.MaxValue))
+        keys.Seek(start);
+        if (!MoveToLive(keys, context.NowMs, stopAtHash: ulong.MaxValue))
         {
-            iterator.SeekToFirst();
-            if (!MoveToLive(iterator, context.NowMs, stopAtHash: start))
+            keys.SeekToFirst();
+            if (!MoveToLive(keys, context.NowMs, stopAtHash: start))
             {
                 reply.WriteNull();
                 return;
             }
         }
-        reply.WriteBulkString(StoredKey.UserKey(iterator.Key));
+        reply.WriteBulkString(keys.Key);
     }
 
     /// <summary>Moves to the first live key before <paramref name="stopAtHash"/>; false if none.</summary>
-    private static bool MoveToLive(IStorageIterator iterator, long nowMs, ulong stopAtHash)
+    private static bool MoveToLive(KeyRange keys, long nowMs, ulong stopAtHash)
     {
-        for (; iterator.Valid && StoredKey.HashOf(iterator.Key) < stopAtHash; iterator.Next())
+        for (; keys.Valid && keys.Hash < stopAtHash; keys.Next())
         {
-            if (!StoredValue.Parse(iterator.Value).IsExpiredAt(nowMs))
+            if (!KeyRecord.Parse(keys.Record).IsExpiredAt(nowMs))
             {
                 return true;
             }

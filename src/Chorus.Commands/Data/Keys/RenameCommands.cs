@@ -1,12 +1,14 @@
 using Chorus.Commands.Execution;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Values;
 using Chorus.Resp;
 
 namespace Chorus.Commands.Data.Keys;
 
 /// <summary>
 /// RENAME key newkey (replies OK, replacing newkey) and RENAMENX (1, or 0 when newkey exists):
-/// the value moves with its TTL. A missing source is "ERR no such key".
+/// the value moves with its TTL. A missing source is "ERR no such key". The record moves and a
+/// collection's elements stay where they are, so renaming a collection of any size is O(1).
 /// </summary>
 internal static class RenameCommands
 {
@@ -27,8 +29,7 @@ internal static class RenameCommands
         var blocked = source.SequenceEqual(target) || (onlyIfAbsent && context.GetLive(target) is not null);
         if (!blocked)
         {
-            context.Delete(source, DeleteReason.Command);
-            context.Put(target, value);
+            Move(context, source, context.Db, target, value);
         }
         if (onlyIfAbsent)
         {
@@ -38,5 +39,13 @@ internal static class RenameCommands
         {
             reply.WriteOk();
         }
+    }
+
+    /// <summary>Records the move of <paramref name="record"/> from the selected database to (<paramref name="targetDb"/>, <paramref name="target"/>).</summary>
+    public static void Move(WriteContext context, ReadOnlySpan<byte> source, int targetDb, ReadOnlySpan<byte> target, byte[] record)
+    {
+        var targetBefore = context.GetStored(targetDb, target);
+        context.Record(new RenameChange(
+            context.Db, source.ToArray(), targetDb, target.ToArray(), Records.ImageOf(record), targetBefore is null ? null : Records.ImageOf(targetBefore)));
     }
 }

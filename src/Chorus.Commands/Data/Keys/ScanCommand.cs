@@ -1,13 +1,11 @@
 using Chorus.Commands.Data.Numbers;
 using Chorus.Commands.Execution;
-using Chorus.Commands.Keyspace;
 using Chorus.Resp;
-using Chorus.Storage;
 
 namespace Chorus.Commands.Data.Keys;
 
 /// <summary>
-/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] — iterates the keyspace in hash order.
+/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] — iterates the selected database in hash order.
 /// The cursor is the next hash prefix to visit, in decimal; 0 starts and ends an iteration.
 /// Every key present for the whole iteration is returned exactly once, however the keyspace
 /// changes in between, because a call never stops inside a group of keys sharing one hash.
@@ -44,23 +42,22 @@ internal static class ScanCommand
     /// </summary>
     private static ulong Visit(ReadContext context, ulong cursor, ScanOptions options, List<byte[]> keys)
     {
-        using var iterator = context.Storage.NewIterator(StorageColumn.Data);
-        iterator.Seek(StoredKey.SeekTarget(cursor));
+        using var range = new KeyRange(context.Storage, context.Physical(context.Db));
+        range.Seek(cursor);
         long visited = 0;
         ulong lastHash = 0;
-        for (; iterator.Valid; iterator.Next())
+        for (; range.Valid; range.Next())
         {
-            var hash = StoredKey.HashOf(iterator.Key);
+            var hash = range.Hash;
             if (visited >= options.Count && hash != lastHash)
             {
                 return hash;
             }
             visited++;
             lastHash = hash;
-            var key = StoredKey.UserKey(iterator.Key);
-            if (options.Accepts(key, iterator.Value, context.NowMs))
+            if (options.Accepts(range.Key, range.Record, context.NowMs))
             {
-                keys.Add(key.ToArray());
+                keys.Add(range.Key.ToArray());
             }
         }
         return 0;

@@ -17,11 +17,14 @@ internal sealed class ScanOptions
     /// <summary>How many stored keys a call visits (at least; it finishes the last hash group).</summary>
     public long Count { get; private set; } = CountDefault;
 
-    /// <summary>Parses the options after the cursor with Redis's rules; false after writing the error.</summary>
-    public static bool TryParse(RespCommand command, RespWriter reply, out ScanOptions options)
+    /// <summary>
+    /// Parses the options after the cursor (at <paramref name="first"/>) with Redis's rules; TYPE
+    /// only for SCAN. False after writing the error.
+    /// </summary>
+    public static bool TryParse(RespCommand command, RespWriter reply, out ScanOptions options, int first = 2, bool allowType = true)
     {
         options = new ScanOptions();
-        for (var i = 2; i < command.ArgumentCount; i += 2)
+        for (var i = first; i < command.ArgumentCount; i += 2)
         {
             var hasValue = i + 1 < command.ArgumentCount;
             if (hasValue && command.ArgumentIs(i, "COUNT"u8))
@@ -43,7 +46,7 @@ internal sealed class ScanOptions
                 // A lone "*" is no filter at all (it would not even match an empty key).
                 options._pattern = command[i + 1] is [(byte)'*'] ? null : command[i + 1].ToArray();
             }
-            else if (hasValue && command.ArgumentIs(i, "TYPE"u8))
+            else if (hasValue && allowType && command.ArgumentIs(i, "TYPE"u8))
             {
                 options._typeName = command[i + 1].ToArray();
             }
@@ -56,6 +59,9 @@ internal sealed class ScanOptions
         return true;
     }
 
+    /// <summary>Whether an element's name passes MATCH (HSCAN, SSCAN, ZSCAN).</summary>
+    public bool Matches(ReadOnlySpan<byte> name) => _pattern is null || GlobPattern.IsMatch(_pattern, name);
+
     /// <summary>
     /// Whether a stored key goes into the reply. An unknown TYPE name filters out everything,
     /// as in Redis 7 (which has no "unknown type" error yet).
@@ -66,7 +72,7 @@ internal sealed class ScanOptions
         {
             return false;
         }
-        var value = StoredValue.Parse(encoded);
+        var value = KeyRecord.Parse(encoded);
         if (value.IsExpiredAt(nowMs))
         {
             return false;

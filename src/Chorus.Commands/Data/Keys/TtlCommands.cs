@@ -28,7 +28,7 @@ internal static class TtlCommands
             reply.WriteInteger(-2);
             return;
         }
-        var expiresAtMs = StoredValue.ExpiryOf(live);
+        var expiresAtMs = KeyRecord.ExpiryOf(live);
         if (expiresAtMs == 0)
         {
             reply.WriteInteger(-1);

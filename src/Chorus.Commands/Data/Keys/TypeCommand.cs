@@ -12,6 +12,6 @@ internal static class TypeCommand
     private static void Execute(ReadContext context, RespCommand command, RespWriter reply)
     {
         var live = context.GetLive(command[1]);
-        reply.WriteSimpleString(live is null ? "none" : DataTypes.Name(StoredValue.Parse(live).Type));
+        reply.WriteSimpleString(live is null ? "none" : DataTypes.Name(KeyRecord.Parse(live).Type));
     }
 }

@@ -1,13 +1,12 @@
 using Chorus.Commands.Execution;
-using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Resp;
 
 namespace Chorus.Commands.Data.Sets;
 
 /// <summary>
-/// SADD key member [member ...] — adds members; replies with how many were new. An existing set
-/// logs only the members it did not have (each once); a new set is logged whole.
+/// SADD key member [member ...] — adds members; replies with how many were new. Only the new
+/// members (each once) are logged. O(members named), whatever the set's size.
 /// </summary>
 internal static class SAddCommand
 {
@@ -16,30 +15,12 @@ internal static class SAddCommand
     private static void Execute(WriteContext context, RespCommand command, RespWriter reply)
     {
         var key = command[1];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.Set, out var set);
-        if (status == LookupStatus.WrongType)
+        var live = context.GetLive(key);
+        if (TypedLookup.Find(live, DataType.Set, out _) == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
         }
-        var members = status == LookupStatus.Found ? MemberList.Decode(set.Payload) : new MemberList();
-        var added = new List<byte[]>();
-        for (var i = 2; i < command.ArgumentCount; i++)
-        {
-            var member = command[i].ToArray();
-            if (members.Add(member))
-            {
-                added.Add(member);
-            }
-        }
-        if (status == LookupStatus.Absent)
-        {
-            context.Put(key, SetValue.Encode(members, 0));
-        }
-        else if (added.Count > 0)
-        {
-            context.Record(new SetAddChange(key.ToArray(), added));
-        }
-        reply.WriteInteger(added.Count);
+        reply.WriteInteger(SetWrites.Add(context, key, live, Arguments.From(command, 2)));
     }
 }

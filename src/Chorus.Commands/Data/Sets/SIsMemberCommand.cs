@@ -20,17 +20,19 @@ internal static class SIsMemberCommand
 
     private static void ExecuteSIsMember(ReadContext context, RespCommand command, RespWriter reply)
     {
-        if (TypedLookup.Find(context.GetLive(command[1]), DataType.Set, out var set) == LookupStatus.WrongType)
+        var status = TypedLookup.Find(context.GetLive(command[1]), DataType.Set, out var set);
+        if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
         }
-        reply.WriteInteger(SetValue.Contains(set.Payload, command[2]) ? 1 : 0);
+        reply.WriteInteger(status == LookupStatus.Found && ElementReads.HasNamed(context, set.CollectionId, command[2]) ? 1 : 0);
     }
 
     private static void ExecuteSMIsMember(ReadContext context, RespCommand command, RespWriter reply)
     {
-        if (TypedLookup.Find(context.GetLive(command[1]), DataType.Set, out var set) == LookupStatus.WrongType)
+        var status = TypedLookup.Find(context.GetLive(command[1]), DataType.Set, out var set);
+        if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
             return;
@@ -38,7 +40,7 @@ internal static class SIsMemberCommand
         reply.WriteArrayHeader(command.ArgumentCount - 2);
         for (var i = 2; i < command.ArgumentCount; i++)
         {
-            reply.WriteInteger(SetValue.Contains(set.Payload, command[i]) ? 1 : 0);
+            reply.WriteInteger(status == LookupStatus.Found && ElementReads.HasNamed(context, set.CollectionId, command[i]) ? 1 : 0);
         }
     }
 
@@ -49,6 +51,6 @@ internal static class SIsMemberCommand
             reply.WriteError(Errors.WrongType);
             return;
         }
-        reply.WriteInteger(SetValue.Count(set.Payload));
+        reply.WriteInteger(set.Count);
     }
 }

@@ -7,8 +7,8 @@ namespace Chorus.Commands.Data.Sets;
 
 /// <summary>
 /// SPOP key [count] — removes and returns random members: one (or nil) without a count, else a
-/// set of up to count. The leader draws them; the log names the members removed, so followers
-/// need no randomness.
+/// set of up to count. The leader draws them (walking the set: O(n)); the log names the members
+/// removed, so followers need no randomness.
 /// </summary>
 internal static class SPopCommand
 {
@@ -27,7 +27,8 @@ internal static class SPopCommand
             return;
         }
         var key = command[1];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.Set, out var set);
+        var live = context.GetLive(key);
+        var status = TypedLookup.Find(live, DataType.Set, out var set);
         if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
@@ -39,9 +40,9 @@ internal static class SPopCommand
             WriteEmpty(reply, single);
             return;
         }
-        var members = MemberList.Decode(set.Payload);
-        var popped = Pop(context.Random, members, count);
-        SetWrites.RecordRemoval(context, key, popped, members.Count);
+        var members = NamedElements.Names(context, set.CollectionId);
+        var popped = Pick(context.Random, members, count);
+        SetWrites.Remove(context, key, live!, popped);
         if (single)
         {
             reply.WriteBulkString(popped[0]);
@@ -54,27 +55,9 @@ internal static class SPopCommand
         }
     }
 
-    /// <summary>Removes up to <paramref name="count"/> random members; all of them, in order, when count covers the set.</summary>
-    private static List<byte[]> Pop(Random random, MemberList members, long count)
-    {
-        if (count >= members.Count)
-        {
-            var all = members.ToList();
-            foreach (var member in all)
-            {
-                members.Remove(member);
-            }
-            return all;
-        }
-        var popped = new List<byte[]>((int)count);
-        for (var i = 0; i < count; i++)
-        {
-            var member = members[random.Next(members.Count)];
-            members.Remove(member);
-            popped.Add(member);
-        }
-        return popped;
-    }
+    /// <summary>Up to <paramref name="count"/> distinct random members; all of them, in order, when count covers the set.</summary>
+    private static List<byte[]> Pick(Random random, List<byte[]> members, long count) =>
+        count >= members.Count ? members : [.. RandomSample.DistinctIndices(random, members.Count, (int)count).Select(i => members[i])];
 
     private static bool TryParseCount(ReadOnlySpan<byte> text, RespWriter reply, out long count)
     {

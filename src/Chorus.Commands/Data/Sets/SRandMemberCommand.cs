@@ -44,8 +44,14 @@ internal static class SRandMemberCommand
             }
             return;
         }
-        var members = MemberList.Decode(set.Payload);
-        var picks = RandomSample.Pick(context.Random, members.Count, count);
+        // A replica's walk can find the set emptied since its record was read: then nothing is picked.
+        var members = NamedElements.Names(context, set.CollectionId);
+        var picks = members.Count == 0 ? [] : RandomSample.Pick(context.Random, members.Count, count);
+        if (single && picks.Length == 0)
+        {
+            reply.WriteNull();
+            return;
+        }
         if (!single)
         {
             reply.WriteArrayHeader(picks.Length);

@@ -15,25 +15,11 @@ internal static class SRemCommand
     private static void Execute(WriteContext context, RespCommand command, RespWriter reply)
     {
         var key = command[1];
-        switch (TypedLookup.Find(context.GetLive(key), DataType.Set, out var set))
+        var live = context.GetLive(key);
+        if (!TypedLookup.TryFind(live, DataType.Set, reply, AbsentReply.Zero, out _))
         {
-            case LookupStatus.WrongType:
-                reply.WriteError(Errors.WrongType);
-                return;
-            case LookupStatus.Absent:
-                reply.WriteInteger(0);
-                return;
+            return;
         }
-        var members = MemberList.Decode(set.Payload);
-        var removed = new List<byte[]>();
-        for (var i = 2; i < command.ArgumentCount && members.Count > 0; i++)
-        {
-            if (members.Remove(command[i]))
-            {
-                removed.Add(command[i].ToArray());
-            }
-        }
-        SetWrites.RecordRemoval(context, key, removed, members.Count);
-        reply.WriteInteger(removed.Count);
+        reply.WriteInteger(SetWrites.Remove(context, key, live!, Arguments.From(command, 2)));
     }
 }

@@ -4,7 +4,10 @@ using Chorus.Resp;
 
 namespace Chorus.Commands.Data.Strings;
 
-/// <summary>APPEND key value — appends to a string (creating it, even empty); replies with the new length.</summary>
+/// <summary>
+/// APPEND key value — appends to a string (creating it, even empty); replies with the new length.
+/// Logs only the appended bytes.
+/// </summary>
 internal static class AppendCommand
 {
     public static readonly CommandSpec Spec = new("APPEND", 3, CommandFlags.Write | CommandFlags.DenyOom, 1, 1, 1, Write: Execute);
@@ -20,7 +23,7 @@ internal static class AppendCommand
                 reply.WriteError(Errors.WrongType);
                 return;
             case LookupStatus.Absent:
-                StringWrites.Put(context, key, suffix, 0);
+                StringWrites.Patch(context, key, null, 0, suffix);
                 reply.WriteInteger(suffix.Length);
                 return;
         }
@@ -29,10 +32,7 @@ internal static class AppendCommand
         {
             return;
         }
-        var encoded = StringValue.Allocate((int)length, value.ExpiresAtMs, out var appended);
-        value.Payload.CopyTo(appended);
-        suffix.CopyTo(appended[value.Payload.Length..]);
-        StringWrites.PutEncoded(context, key, encoded);
+        StringWrites.Patch(context, key, live, value.Payload.Length, suffix);
         reply.WriteInteger(length);
     }
 }

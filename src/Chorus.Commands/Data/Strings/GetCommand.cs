@@ -17,7 +17,7 @@ internal static class GetCommand
             reply.WriteNull();
             return;
         }
-        var value = StoredValue.Parse(stored);
+        var value = KeyRecord.Parse(stored);
         if (value.Type != DataType.String)
         {
             reply.WriteError(Errors.WrongType);

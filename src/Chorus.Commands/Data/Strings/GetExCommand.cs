@@ -43,7 +43,7 @@ internal static class GetExCommand
         }
         else if ((options.HasExpiry || options.Persist) && expiresAtMs != value.ExpiresAtMs)
         {
-            context.Record(new ExpireChange(key.ToArray(), expiresAtMs, value.ExpiresAtMs));
+            context.Record(new ExpireChange(context.Db, key.ToArray(), expiresAtMs, value.ExpiresAtMs));
         }
     }
 }

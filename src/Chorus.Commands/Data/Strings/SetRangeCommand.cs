@@ -7,7 +7,7 @@ namespace Chorus.Commands.Data.Strings;
 
 /// <summary>
 /// SETRANGE key offset value — overwrites part of a string, zero-padding it as needed (creating
-/// it when absent); replies with the new length. The key keeps its TTL.
+/// it when absent); replies with the new length. The key keeps its TTL; the log carries the patch.
 /// </summary>
 internal static class SetRangeCommand
 {
@@ -27,7 +27,8 @@ internal static class SetRangeCommand
         }
         var key = command[1];
         var patch = command[3];
-        var status = TypedLookup.Find(context.GetLive(key), DataType.String, out var value);
+        var live = context.GetLive(key);
+        var status = TypedLookup.Find(live, DataType.String, out var value);
         if (status == LookupStatus.WrongType)
         {
             reply.WriteError(Errors.WrongType);
@@ -39,16 +40,11 @@ internal static class SetRangeCommand
             reply.WriteInteger(value.Payload.Length);
             return;
         }
-        var length = Math.Max(value.Payload.Length, offset > long.MaxValue - patch.Length ? long.MaxValue : offset + patch.Length);
-        if (!DataLimits.CheckStringLength(context, length, reply))
+        if (!DataLimits.CheckStringEnd(context, offset, patch.Length, reply))
         {
             return;
         }
-        var encoded = StringValue.Allocate((int)length, status == LookupStatus.Found ? value.ExpiresAtMs : 0, out var patched);
-        value.Payload.CopyTo(patched);
-        patched[value.Payload.Length..].Clear();
-        patch.CopyTo(patched[(int)offset..]);
-        StringWrites.PutEncoded(context, key, encoded);
-        reply.WriteInteger(length);
+        StringWrites.Patch(context, key, live, offset, patch);
+        reply.WriteInteger(Math.Max(value.Payload.Length, offset + patch.Length));
     }
 }

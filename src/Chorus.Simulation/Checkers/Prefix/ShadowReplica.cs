@@ -46,7 +46,7 @@ internal sealed class ShadowReplica
             LogApplier.Apply(entry, keyspace);
         }
         using var batch = _storage.NewBatch();
-        keyspace.FlushTo(batch);
+        keyspace.FlushTo(batch, replayed[^1].Lsn);
         _storage.Write(batch, sync: false);
         _through = replayed[^1].Position;
         return replayed;

@@ -2,7 +2,7 @@ using System.Text;
 using Chorus.Commands.Values;
 using Chorus.Resp;
 
-namespace Chorus.Commands.Tests;
+namespace Chorus.Commands.Tests.Support;
 
 /// <summary>Expected replies, written the way redis-cli shows them.</summary>
 internal static class Replies
@@ -34,5 +34,5 @@ internal static class Replies
     public static List<string?> Sorted(this RespValue value) => value.Texts().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The payload of an encoded stored string, as text.</summary>
-    public static string StoredText(byte[] encoded) => Encoding.UTF8.GetString(StoredValue.Parse(encoded).Payload);
+    public static string StoredText(byte[] encoded) => Encoding.UTF8.GetString(KeyRecord.Parse(encoded).Payload);
 }

@@ -4,24 +4,26 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
-using Chorus.Commands.Values;
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Resp;
 using Chorus.Storage;
 using Chorus.Storage.InMemory;
 
-namespace Chorus.Commands.Tests;
+namespace Chorus.Commands.Tests.Support;
 
 /// <summary>
 /// Runs commands the way a node does: table lookup, Redis's arity check, reads against the
 /// local replica, writes through a <see cref="WriteExecutor"/> whose staged keyspace is flushed
-/// into a storage batch. The clock is <see cref="NowMs"/>; randomness comes from a seed.
+/// into a storage batch. The clock is <see cref="NowMs"/>; randomness comes from a seed; the
+/// connection's database is <see cref="Db"/>.
 /// <para>
 /// After every write that produced a payload it also proves the payload is a faithful row log:
 /// (1) a follower that applies it through <see cref="LogApplier"/> reaches the leader's digest
-/// and expiry index; (2) a replica of the pre-command state that applies it and then undoes it
-/// (in reverse) is back at the pre-command digest, with a consistent expiry index.
+/// and a valid physical layout (<see cref="LayoutCheck"/>); (2) a replica of the pre-command state
+/// that applies it and then undoes it (in reverse) is back at the pre-command digest, with a valid
+/// layout — the undo finds what a deletion left as garbage. With <see cref="CollectGarbage"/>, the
+/// leader also collects garbage of retired entries as it goes, and the layout must stay valid.
 /// </para>
 /// </summary>
 public sealed class CommandHarness : IDisposable
@@ -55,6 +57,12 @@ public sealed class CommandHarness : IDisposable
         get => _executor.Limits;
         set => _executor.Limits = value;
     }
+
+    /// <summary>The connection's selected database (what SELECT sets on a real connection).</summary>
+    public int Db { get; set; }
+
+    /// <summary>Collect garbage of all but the last few entries on the leader as writes go (a retired log).</summary>
+    public bool CollectGarbage { get; set; }
 
     /// <summary>The payload of the last command (null when it changed nothing, or was a read).</summary>
     public byte[]? LastPayload { get; private set; }
@@ -100,11 +108,36 @@ public sealed class CommandHarness : IDisposable
         }
         else
         {
-            spec.Read!(new ReadContext(_leader, _readRandom) { NowMs = NowMs }, command, reply);
+            spec.Read!(new ReadContext(_leader, _readRandom) { NowMs = NowMs, Db = Db }, command, reply);
         }
         var parsed = RespReplyParser.Parse(output.WrittenSpan);
         Assert.False(parsed.IsError && LastPayload is not null, $"{command} failed with {parsed} yet logged changes");
         return parsed;
+    }
+
+    /// <summary>
+    /// One pass of the leader's active expiry, as the node runs it: each due key (of any database)
+    /// is deleted by its own log entry, checked like every other write. Returns how many were.
+    /// </summary>
+    public int RunExpiryCycle()
+    {
+        var expired = 0;
+        foreach (var due in KeyExpiry.DueKeys(_leader, NowMs, limit: 1000))
+        {
+            var before = KeyspaceDigest.Compute(_leader);
+            var payload = _executor.ExecuteInternal(context => KeyExpiry.ExpireIfDue(context, due), NowMs);
+            Flush(_keyspace, _leader, _lsn + 1);
+            if (payload is not null)
+            {
+                LastPayload = payload;
+                expired++;
+                Payloads++;
+                LayoutCheck.Verify(_leader);
+                ReplicateToFollower(payload);
+                ApplyAndUndoOnMirror(payload, before);
+            }
+        }
+        return expired;
     }
 
     public void Dispose()
@@ -117,8 +150,12 @@ public sealed class CommandHarness : IDisposable
     private void RunWrite(RespCommand command, RespWriter reply)
     {
         var before = KeyspaceDigest.Compute(_leader);
-        var payload = _executor.Execute(command, reply, NowMs);
-        Flush(_keyspace, _leader);
+        var payload = _executor.Execute(command, reply, NowMs, Db);
+        if (CollectGarbage && _lsn > 3)
+        {
+            _keyspace.RetiredThrough = _lsn - 3;
+        }
+        Flush(_keyspace, _leader, _lsn + 1);
         LastPayload = payload;
         if (payload is null)
         {
@@ -126,6 +163,7 @@ public sealed class CommandHarness : IDisposable
             return;
         }
         Payloads++;
+        LayoutCheck.Verify(_leader);
         ReplicateToFollower(payload);
         ApplyAndUndoOnMirror(payload, before);
     }
@@ -137,9 +175,9 @@ public sealed class CommandHarness : IDisposable
         var entry = LogEntry.Create(position, HlcTimestamp.From(NowMs, 0), LeaderId, PayloadKind.Logical, payload);
         var staged = new StagedKeyspace(_follower);
         LogApplier.Apply(entry, staged);
-        Flush(staged, _follower);
+        Flush(staged, _follower, _lsn);
         Assert.Equal(KeyspaceDigest.Compute(_leader), KeyspaceDigest.Compute(_follower));
-        Assert.Equal(ExpiryIndex(_leader), ExpiryIndex(_follower));
+        LayoutCheck.Verify(_follower);
     }
 
     /// <summary>Check (2): applying then undoing the changes restores the pre-command state.</summary>
@@ -149,17 +187,14 @@ public sealed class CommandHarness : IDisposable
         Assert.Equal(before, KeyspaceDigest.Compute(_mirror));
         ApplyAll(changes);
         Assert.Equal(KeyspaceDigest.Compute(_leader), KeyspaceDigest.Compute(_mirror));
-        if (changes.Any(c => c is FlushAllChange))
-        {
-            // FLUSHALL carries no before-images: rolling back past it needs a snapshot.
-            Assert.Throws<IrreversibleChangeException>(() => UndoAll(changes, new StagedKeyspace(_mirror)));
-            return;
-        }
         var staged = new StagedKeyspace(_mirror);
-        UndoAll(changes, staged);
-        Flush(staged, _mirror);
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            RowChangeApplier.Undo(changes[i], staged);
+        }
+        Flush(staged, _mirror, _lsn - 1);
         Assert.Equal(before, KeyspaceDigest.Compute(_mirror));
-        Assert.Equal(ExpectedExpiryIndex(_mirror), ExpiryIndex(_mirror));
+        LayoutCheck.Verify(_mirror);
         ApplyAll(changes);
     }
 
@@ -170,50 +205,13 @@ public sealed class CommandHarness : IDisposable
         {
             RowChangeApplier.Apply(change, staged);
         }
-        Flush(staged, _mirror);
+        Flush(staged, _mirror, _lsn);
     }
 
-    private static void UndoAll(List<RowChange> changes, StagedKeyspace staged)
-    {
-        for (var i = changes.Count - 1; i >= 0; i--)
-        {
-            RowChangeApplier.Undo(changes[i], staged);
-        }
-    }
-
-    private static void Flush(StagedKeyspace staged, IStorageEngine storage)
+    private static void Flush(StagedKeyspace staged, IStorageEngine storage, ulong lsn)
     {
         using var batch = storage.NewBatch();
-        staged.FlushTo(batch);
+        staged.FlushTo(batch, new Lsn(lsn));
         storage.Write(batch, sync: false);
-    }
-
-    /// <summary>The expiry column's entries, as hex for readable failures.</summary>
-    private static List<string> ExpiryIndex(IStorageEngine storage)
-    {
-        var entries = new List<string>();
-        using var iterator = storage.NewIterator(StorageColumn.Expiry);
-        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-        {
-            entries.Add(Convert.ToHexString(iterator.Key));
-        }
-        return entries;
-    }
-
-    /// <summary>The expiry entries the data column calls for: one per key with an expiry.</summary>
-    private static List<string> ExpectedExpiryIndex(IStorageEngine storage)
-    {
-        var entries = new List<string>();
-        using var iterator = storage.NewIterator(StorageColumn.Data);
-        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-        {
-            var expiresAtMs = StoredValue.ExpiryOf(iterator.Value);
-            if (expiresAtMs != 0)
-            {
-                entries.Add(Convert.ToHexString(ExpiryIndexKey.Create(expiresAtMs, StoredKey.UserKey(iterator.Key))));
-            }
-        }
-        entries.Sort(StringComparer.Ordinal);
-        return entries;
     }
 }

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Chorus.Commands.Data.SortedSets;
+using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace;
+using Chorus.Commands.Values;
+using Chorus.Core.Encoding;
+
+namespace Chorus.Commands.Data.Keys;
+
+/// <summary>
+/// DUMP's serialization (Chorus's own, not Redis's RDB):
+/// <code>
+/// u8 type | body | u16 LE format version (1) | u64 LE xxHash64 of everything before it
+/// string: len+bytes; hash: varint n (len+field len+value)*; set: varint n (len+member)*
+/// sorted set: varint n (len+member f64 LE)*; list: varint n (len+element)*
+/// </code>
+/// RESTORE refuses anything whose version or checksum is wrong (a Redis payload, a truncated or
+/// altered one) with Redis's error, and a payload that passes those checks but does not decode
+/// with "Bad data format".
+/// </summary>
+internal static class DumpPayload
+{
+    public const ushort FormatVersion = 1;
+
+    private const int FooterLength = sizeof(ushort) + sizeof(ulong);
+
+    /// <summary>A decoded value: a string's bytes, or a collection's elements (a sorted set's with scores).</summary>
+    public sealed record Value(DataType Type, byte[] Text, List<(byte[] Name, byte[] Value, double Score)> Elements);
+
+    public enum Status
+    {
+        Ok,
+        VersionOrChecksum,
+        BadFormat,
+    }
+
+    public static byte[] Encode(IKeyspaceView view, KeyRecord record)
+    {
+        var output = new ArrayBufferWriter<byte>(64);
+        var writer = new ByteWriter(output);
+        writer.WriteByte((byte)record.Type);
+        switch (record.Type)
+        {
+            case DataType.String:
+                writer.WriteLengthPrefixed(record.Payload);
+                break;
+            case DataType.SortedSet:
+                var members = SortedSetReads.ByRank(view, record.CollectionId, 0, record.Count - 1, reverse: false);
+                writer.WriteVarUInt((ulong)members.Count);
+                foreach (var member in members)
+                {
+                    writer.WriteLengthPrefixed(member.Member);
+                    writer.WriteInt64LittleEndian(BitConverter.DoubleToInt64Bits(member.Score));
+                }
+                break;
+            default:
+                WriteElements(view, record, writer);
+                break;
+        }
+        Span<byte> version = stackalloc byte[sizeof(ushort)];
+        BinaryPrimitives.WriteUInt16LittleEndian(version, FormatVersion);
+        writer.WriteRaw(version);
+        writer.WriteUInt64LittleEndian(XxHash64.HashToUInt64(output.WrittenSpan));
+        return output.WrittenSpan.ToArray();
+    }
+
+    public static Status TryDecode(ReadOnlySpan<byte> payload, out Value? value)
+    {
+        value = null;
+        if (payload.Length < 1 + FooterLength)
+        {
+            return Status.VersionOrChecksum;
+        }
+        var body = payload[..^FooterLength];
+        if (BinaryPrimitives.ReadUInt16LittleEndian(payload[^FooterLength..]) != FormatVersion
+            || BinaryPrimitives.ReadUInt64LittleEndian(payload[^sizeof(ulong)..]) != XxHash64.HashToUInt64(payload[..^sizeof(ulong)]))
+        {
+            return Status.VersionOrChecksum;
+        }
+        try
+        {
+            value = Decode(body);
+            return Status.Ok;
+        }
+        catch (CorruptDataException)
+        {
+            return Status.BadFormat;
+        }
+    }
+
+    private static void WriteElements(IKeyspaceView view, KeyRecord record, ByteWriter writer)
+    {
+        var elements = new List<(byte[] Name, byte[] Value)>();
+        using (var cursor = view.OpenElements(record.CollectionId))
+        {
+            for (cursor.SeekToFirst(); cursor.Valid; cursor.Next())
+            {
+                var name = record.Type == DataType.List ? [] : ElementKey.NameOf(cursor.SubKey).ToArray();
+                elements.Add((name, cursor.Value.ToArray()));
+            }
+        }
+        writer.WriteVarUInt((ulong)elements.Count);
+        foreach (var (name, element) in elements)
+        {
+            if (record.Type != DataType.List)
+            {
+                writer.WriteLengthPrefixed(name);
+            }
+            if (record.Type != DataType.Set)
+            {
+                writer.WriteLengthPrefixed(element);
+            }
+        }
+    }
+
+    private static Value Decode(ReadOnlySpan<byte> body)
+    {
+        var reader = new ByteReader(body);
+        var type = (DataType)reader.ReadByte();
+        if (!DataTypes.IsKnown((byte)type))
+        {
+            throw new CorruptDataException($"unknown type {(byte)type}");
+        }
+        if (type == DataType.String)
+        {
+            var text = reader.ReadLengthPrefixed().ToArray();
+            return reader.IsEnd ? new Value(type, text, []) : throw new CorruptDataException("trailing bytes");
+        }
+        var count = reader.ReadLength();
+        if (count == 0)
+        {
+            throw new CorruptDataException("an empty collection");
+        }
+        var elements = new List<(byte[] Name, byte[] Value, double Score)>(Math.Min(count, 1024));
+        for (var i = 0; i < count; i++)
+        {
+            var name = type == DataType.List ? [] : reader.ReadLengthPrefixed().ToArray();
+            var element = type is DataType.Hash or DataType.List ? reader.ReadLengthPrefixed().ToArray() : [];
+            var score = type == DataType.SortedSet ? BitConverter.Int64BitsToDouble(reader.ReadInt64LittleEndian()) : 0;
+            if (double.IsNaN(score))
+            {
+                throw new CorruptDataException("a NaN score");
+            }
+            elements.Add((name, element, score));
+        }
+        return reader.IsEnd ? new Value(type, [], elements) : throw new CorruptDataException("trailing bytes");
+    }
+}

@@ -1,0 +1,107 @@
+using Chorus.Commands.Data.Numbers;
+using Chorus.Commands.Execution;
+using Chorus.Commands.Values;
+using Chorus.Resp;
+
+namespace Chorus.Commands.Data.SortedSets;
+
+/// <summary>
+/// ZPOPMIN / ZPOPMAX key [count] (the lowest or highest members with their scores; an empty array
+/// when the key is absent) and ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] (from the first
+/// non-empty set: [key, [[member, score], ...]], or nil). The log names what was popped.
+/// </summary>
+internal static class ZPopCommands
+{
+    public static readonly CommandSpec ZPopMinSpec = new("ZPOPMIN", -2, CommandFlags.Write | CommandFlags.Fast, 1, 1, 1, Write: (c, cmd, r) => ExecutePop(c, cmd, r, max: false));
+
+    public static readonly CommandSpec ZPopMaxSpec = new("ZPOPMAX", -2, CommandFlags.Write | CommandFlags.Fast, 1, 1, 1, Write: (c, cmd, r) => ExecutePop(c, cmd, r, max: true));
+
+    public static readonly CommandSpec ZMPopSpec = new("ZMPOP", -4, CommandFlags.Write | CommandFlags.MovableKeys, 0, 0, 0, Write: ExecuteZMPop);
+
+    private static void ExecutePop(WriteContext context, RespCommand command, RespWriter reply, bool max)
+    {
+        if (command.ArgumentCount > 3)
+        {
+            reply.WriteError(Errors.Syntax);
+            return;
+        }
+        long count = 1;
+        if (command.ArgumentCount == 3)
+        {
+            if (!IntegerText.TryParse(command[2], out count))
+            {
+                reply.WriteError(Errors.NotInteger);
+                return;
+            }
+            if (count < 0)
+            {
+                reply.WriteError(Errors.OutOfRangePositive);
+                return;
+            }
+        }
+        var live = context.GetLive(command[1]);
+        var status = TypedLookup.Find(live, DataType.SortedSet, out _);
+        if (status == LookupStatus.WrongType)
+        {
+            reply.WriteError(Errors.WrongType);
+            return;
+        }
+        var popped = status == LookupStatus.Absent || count == 0 ? [] : Pop(context, command[1], live!, count, max);
+        if (command.ArgumentCount == 3)
+        {
+            ScoreReplies.Write(reply, popped, withScores: true);
+            return;
+        }
+        // Without a count Redis replies with a flat member, score pair in both protocols.
+        reply.WriteArrayHeader(popped.Count * 2);
+        foreach (var member in popped)
+        {
+            reply.WriteBulkString(member.Member);
+            ScoreText.Write(reply, member.Score);
+        }
+    }
+
+    private static void ExecuteZMPop(WriteContext context, RespCommand command, RespWriter reply)
+    {
+        if (!MultiKeyOptions.TryParseKeys(command, 1, reply, out var keys))
+        {
+            return;
+        }
+        var rest = 2 + keys;
+        if (rest >= command.ArgumentCount || !(command.ArgumentIs(rest, "MIN"u8) || command.ArgumentIs(rest, "MAX"u8)))
+        {
+            reply.WriteError(Errors.Syntax);
+            return;
+        }
+        var max = command.ArgumentIs(rest, "MAX"u8);
+        if (!MultiKeyOptions.TryParseCount(command, rest + 1, reply, out var count))
+        {
+            return;
+        }
+        for (var i = 0; i < keys; i++)
+        {
+            var live = context.GetLive(command[2 + i]);
+            switch (TypedLookup.Find(live, DataType.SortedSet, out _))
+            {
+                case LookupStatus.WrongType:
+                    reply.WriteError(Errors.WrongType);
+                    return;
+                case LookupStatus.Found:
+                    var popped = Pop(context, command[2 + i], live!, count, max);
+                    reply.WriteArrayHeader(2);
+                    reply.WriteBulkString(command[2 + i]);
+                    ScoreReplies.WriteNested(reply, popped);
+                    return;
+            }
+        }
+        reply.WriteNullArray();
+    }
+
+    private static List<ScoredMember> Pop(WriteContext context, ReadOnlySpan<byte> key, byte[] live, long count, bool max)
+    {
+        var set = KeyRecord.Parse(live);
+        var popped = SortedSetReads.ByRank(context, set.CollectionId, 0, Math.Min(count, set.Count) - 1, reverse: max);
+        SortedSetWrites.Remove(context, context.Db, key, live, popped);
+        return popped;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Buffers;
+using Chorus.Core.Encoding;
+
+namespace Chorus.Commands.Values;
+
+/// <summary>Builds key records and images (see <see cref="KeyRecord"/> for the layout).</summary>
+public static class Records
+{
+    private const int HeaderLengthMax = 2 + ByteWriter.VarIntLengthMax;
+
+    /// <summary>A string record (also its image): header, then the bytes.</summary>
+    public static byte[] String(ReadOnlySpan<byte> value, long expiresAtMs, ReadOnlySpan<byte> versionBlock = default)
+    {
+        var output = new ArrayBufferWriter<byte>(HeaderLengthMax + versionBlock.Length + 5 + value.Length);
+        WriteHeader(output, DataType.String, expiresAtMs, versionBlock);
+        new ByteWriter(output).WriteRaw(value);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A collection's stored record: header, count, collection id (and a list's head).</summary>
+    public static byte[] Collection(DataType type, long expiresAtMs, ReadOnlySpan<byte> versionBlock, long count, ulong collectionId, long head = 0)
+    {
+        var output = new ArrayBufferWriter<byte>(HeaderLengthMax + versionBlock.Length + 5 + (3 * ByteWriter.VarIntLengthMax));
+        WriteHeader(output, type, expiresAtMs, versionBlock);
+        WriteBody(output, type, count, collectionId, head);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The same collection record with another count (and head); header and id kept.</summary>
+    public static byte[] WithCount(ReadOnlySpan<byte> record, long count, long head)
+    {
+        var parsed = KeyRecord.Parse(record);
+        var output = new ArrayBufferWriter<byte>(parsed.HeaderLength + (3 * ByteWriter.VarIntLengthMax));
+        new ByteWriter(output).WriteRaw(record[..parsed.HeaderLength]);
+        WriteBody(output, parsed.Type, count, parsed.CollectionId, head);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The same record or image with another expiry (0 removes it); everything else kept.</summary>
+    public static byte[] WithExpiry(ReadOnlySpan<byte> record, long expiresAtMs)
+    {
+        var parsed = KeyRecord.ParseImage(record);
+        var output = new ArrayBufferWriter<byte>(record.Length + ByteWriter.VarIntLengthMax);
+        WriteHeader(output, parsed.Type, expiresAtMs, parsed.VersionBlock);
+        new ByteWriter(output).WriteRaw(record[parsed.HeaderLength..]);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// What the log carries for a record: the header and, for a collection, only the count (the
+    /// collection id and a list's head are the node's own).
+    /// </summary>
+    public static byte[] ImageOf(ReadOnlySpan<byte> record)
+    {
+        var parsed = KeyRecord.Parse(record);
+        if (!parsed.IsCollection)
+        {
+            return record.ToArray();
+        }
+        var output = new ArrayBufferWriter<byte>(parsed.HeaderLength + ByteWriter.VarIntLengthMax);
+        new ByteWriter(output).WriteRaw(record[..parsed.HeaderLength]);
+        new ByteWriter(output).WriteVarUInt((ulong)parsed.Count);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The image of a collection that does not exist yet: its type, no expiry, no elements.</summary>
+    public static byte[] NewCollectionImage(DataType type) => NewCollectionImageWithCount(type, 0);
+
+    /// <summary>The image of a collection with no expiry or version block and <paramref name="count"/> elements.</summary>
+    public static byte[] NewCollectionImageWithCount(DataType type, long count)
+    {
+        var output = new ArrayBufferWriter<byte>(2 + ByteWriter.VarIntLengthMax);
+        WriteHeader(output, type, 0, default);
+        new ByteWriter(output).WriteVarUInt((ulong)count);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A stored record for a collection image: the image's header with a local id, count and head.</summary>
+    public static byte[] FromImage(ReadOnlySpan<byte> image, long count, ulong collectionId, long head = 0)
+    {
+        var parsed = KeyRecord.ParseImage(image);
+        var output = new ArrayBufferWriter<byte>(parsed.HeaderLength + (3 * ByteWriter.VarIntLengthMax));
+        new ByteWriter(output).WriteRaw(image[..parsed.HeaderLength]);
+        WriteBody(output, parsed.Type, count, collectionId, head);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WriteHeader(IBufferWriter<byte> output, DataType type, long expiresAtMs, ReadOnlySpan<byte> versionBlock)
+    {
+        var writer = new ByteWriter(output);
+        writer.WriteByte((byte)type);
+        var flags = (byte)((expiresAtMs != 0 ? KeyRecord.HasExpiryFlag : 0) | (versionBlock.IsEmpty ? 0 : KeyRecord.HasVersionFlag));
+        writer.WriteByte(flags);
+        if (expiresAtMs != 0)
+        {
+            writer.WriteVarUInt((ulong)expiresAtMs);
+        }
+        if (!versionBlock.IsEmpty)
+        {
+            writer.WriteLengthPrefixed(versionBlock);
+        }
+    }
+
+    private static void WriteBody(IBufferWriter<byte> output, DataType type, long count, ulong collectionId, long head)
+    {
+        var writer = new ByteWriter(output);
+        writer.WriteVarUInt((ulong)count);
+        writer.WriteVarUInt(collectionId);
+        if (type == DataType.List)
+        {
+            writer.WriteVarInt(head);
+        }
+    }
+}
