@@ -55,7 +55,7 @@ public sealed class WriteLimitTests : IDisposable
         Assert.Equal(tooLarge, _h.Run("BITFIELD", "k", "SET", "u8", "8000", "1"));
         Assert.Null(_h.LastPayload);
         Assert.Equal(Int(Limit), _h.Run("STRLEN", "k"));
-        Assert.Equal(Arr(Int(0)), _h.Run("BITFIELD", "k", "SET", "u8", "7992", "1"));
+        Assert.Equal(Arr(Int(1)), _h.Run("BITFIELD", "k", "SET", "u8", "7992", "2"));
     }
 
     /// <summary>An element is an argument: one larger than the limit is refused at the door, whatever the command.</summary>

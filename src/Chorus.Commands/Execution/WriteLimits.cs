@@ -9,8 +9,10 @@ namespace Chorus.Commands.Execution;
 /// crash-looped the node that had to roll it back). A write is refused before it changes anything.
 /// <list type="bullet">
 /// <item>Its arguments carry at most <see cref="WriteBytesMax"/> bytes (checked at the door).</item>
-/// <item>No key it writes holds more than <see cref="WriteBytesMax"/> bytes afterwards, so any
-/// later entry about that key (an overwrite, a delete, an expiry) fits too.</item>
+/// <item>No string it writes holds more than <see cref="WriteBytesMax"/> bytes afterwards, so any
+/// later entry about that key (an overwrite, a delete, an expiry) fits too. Collections need no
+/// such bound: their elements are arguments, and an entry that deletes or overwrites one carries
+/// its image (type, expiry, count), never its elements.</item>
 /// <item>Its log entry — new values and the before-images it replaces — is at most
 /// <see cref="EntryBytesMax"/>: one full-size value replacing another, plus room for keys.</item>
 /// </list>
