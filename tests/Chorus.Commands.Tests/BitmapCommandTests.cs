@@ -69,6 +69,9 @@ public sealed class BitmapCommandTests : IDisposable
         Assert.Equal(Int(0), _h.Run("BITPOS", "missing", "0"));
         Assert.Equal(Int(-1), _h.Run("BITPOS", "missing", "1"));
         Assert.Equal(Err("ERR The bit argument must be 1 or 0."), _h.Run("BITPOS", "z", "2"));
+        // Found by the differential tests: a start past the end made a negative bit index and closed the connection.
+        Assert.Equal(Int(-1), _h.Run("BITPOS", "z", "1", "9223372036854775807", "4"));
+        Assert.Equal(Int(0), _h.Run("BITCOUNT", "z", "9223372036854775807", "4"));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Text;
+using Chorus.Commands.Data.Keys;
 using Chorus.Commands.Execution;
-using Chorus.Commands.Keyspace;
 using Chorus.Resp;
 using Chorus.Server.Security;
 
@@ -56,17 +55,10 @@ internal static class ConnectionCommands
 
     private static ValueTask Select(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        if (!long.TryParse(command[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index))
+        // Redis's getIntFromObjectOrReply: "01" and " 1" are not integers, 2147483648 is out of int range.
+        if (DatabaseIndex.TryParse(command[1], reply, out var index))
         {
-            reply.WriteError(Errors.NotInteger);
-        }
-        else if (!PhysicalDb.IsValidLogical(index))
-        {
-            reply.WriteError("ERR DB index is out of range");
-        }
-        else
-        {
-            context.Session.Db = (int)index;
+            context.Session.Db = index;
             reply.WriteOk();
         }
         return ValueTask.CompletedTask;

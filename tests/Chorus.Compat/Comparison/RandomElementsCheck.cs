@@ -5,7 +5,7 @@ using Chorus.Resp;
 namespace Chorus.Compat.Comparison;
 
 /// <summary>
-/// SRANDMEMBER, HRANDFIELD and RANDOMKEY: the two servers may choose differently, so each reply
+/// SRANDMEMBER, HRANDFIELD, ZRANDMEMBER and RANDOMKEY: the two servers may choose differently, so each reply
 /// is checked against Redis's rules instead of the other reply: without a count, one element
 /// (nil when there is none); with count N ≥ 0, min(N, size) distinct elements; with N &lt; 0,
 /// exactly |N| elements, repeats allowed; every element (and value) present in the collection,
@@ -23,6 +23,9 @@ internal sealed class RandomElementsCheck(RandomElementsCheck.Source source) : F
 
         /// <summary>RANDOMKEY: drawn from KEYS *.</summary>
         Keys,
+
+        /// <summary>ZRANDMEMBER key [count [WITHSCORES]]: drawn from ZRANGE key 0 -1 WITHSCORES.</summary>
+        SortedSetMembers,
     }
 
     public override async Task<string?> FollowUpAsync(ServerPair servers, Step step, RespValue redis, RespValue chorus, CancellationToken cancellationToken)
@@ -46,6 +49,7 @@ internal sealed class RandomElementsCheck(RandomElementsCheck.Source source) : F
         {
             Source.SetMembers => (new object[] { "SMEMBERS", step.Args[1] }, ReplyChecks.Unordered),
             Source.HashFields => (["HGETALL", step.Args[1]], ReplyChecks.UnorderedPairs),
+            Source.SortedSetMembers => (["ZRANGE", step.Args[1], "0", "-1", "WITHSCORES"], ReplyChecks.Exact),
             _ => (["KEYS", "*"], ReplyChecks.Unordered),
         };
         var (redis, chorus) = await AskBothAsync(servers, cancellationToken, command);
@@ -57,7 +61,7 @@ internal sealed class RandomElementsCheck(RandomElementsCheck.Source source) : F
         {
             return (null, $"could not read the collection: {redis}");
         }
-        var universe = source == Source.HashFields
+        var universe = source is Source.HashFields or Source.SortedSetMembers
             ? Elements.PairsOf(redis).ToDictionary(p => p.Field, p => (string?)p.Value)
             : Elements.Of(redis).Distinct().ToDictionary(e => e, _ => (string?)null);
         return (universe, null);

@@ -96,6 +96,24 @@ internal sealed class Fuzz(int seed)
         _ => Pick("abc", "1.5", "", " 1", "+2", "0x2"),
     };
 
+    /// <summary>An index or range bound (LINDEX, LRANGE, GETRANGE-like): mostly small and either sign, sometimes at the 64-bit limits, or not an integer.</summary>
+    public string IndexText() => Next(10) switch
+    {
+        < 8 => Between(-7, 8).ToString(CultureInfo.InvariantCulture),
+        8 => Pick("9223372036854775807", "-9223372036854775808", "100", "-100"),
+        _ => Pick("abc", "1.5", "", " 1", "9223372036854775808"),
+    };
+
+    /// <summary>A sorted-set score: small integers (so members tie), decimals, infinities, and what Redis refuses (nan, text).</summary>
+    public string ScoreText() => Next(10) switch
+    {
+        < 5 => Between(-3, 6).ToString(CultureInfo.InvariantCulture),
+        5 => Pick("1.5", "-0.5", "0.1", "2.5e1", "-0", "1e-3"),
+        6 => Pick("inf", "-inf", "+inf", "1e308", "-1.7976931348623157e308"),
+        7 => Pick("abc", "nan", "", "1.5.5", "(1"),
+        _ => FloatText(),
+    };
+
     /// <summary>
     /// A relative expiry in seconds: far in the future (so it never fires during a run and TTLs
     /// compare within a tolerance), zero or negative (the key expires at once), past the 64-bit

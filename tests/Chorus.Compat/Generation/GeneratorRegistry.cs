@@ -14,10 +14,11 @@ internal static class GeneratorRegistry
         new("keys", Weight: 3, InDefaultRun: true, () => new KeyGenerator()),
         new("expiry", Weight: 3, InDefaultRun: true, () => new ExpiryGenerator()),
         new("hashes", Weight: 4, InDefaultRun: true, () => new HashGenerator()),
-        // Out of the default run until branch `data` (the new set storage) merges: SPOP with a
-        // count that is not an integer answers "value is not an integer or out of range" where
-        // Redis answers "value is out of range, must be positive" (--types ...,sets shows it).
-        new("sets", Weight: 4, InDefaultRun: false, () => new SetGenerator()),
+        new("sets", Weight: 4, InDefaultRun: true, () => new SetGenerator()),
+        new("lists", Weight: 4, InDefaultRun: true, () => new ListGenerator()),
+        new("zsets", Weight: 4, InDefaultRun: true, () => new SortedSetGenerator()),
+        new("bitmaps", Weight: 2, InDefaultRun: true, () => new BitmapGenerator()),
+        new("databases", Weight: 2, InDefaultRun: true, () => new DatabaseGenerator()),
         new("server", Weight: 1, InDefaultRun: true, () => new ServerGenerator()),
         new("config", Weight: 1, InDefaultRun: true, () => new ConfigGenerator()),
         new("errors", Weight: 1, InDefaultRun: true, () => new ErrorGenerator()),

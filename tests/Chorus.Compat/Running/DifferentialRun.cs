@@ -26,7 +26,7 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
         while (sent.Count < options.Commands)
         {
             var pipeline = NextPipeline(mix, fuzz, options.Commands - sent.Count);
-            var (redis, chorus) = await servers.SendAsync([.. pipeline.Select(s => s.Args)], cancellationToken);
+            var (redis, chorus) = await SendAsync(seed, sent.Count, pipeline, cancellationToken);
             for (var i = 0; i < pipeline.Count; i++)
             {
                 var step = pipeline[i];
@@ -49,6 +49,20 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
             }
         }
         return new SeedResult(seed, protocol, sent.Count, known, null);
+    }
+
+    /// <summary>A lost connection names the commands in flight (with --pipeline 1, the one that did it).</summary>
+    private async Task<(RespValue[] Redis, RespValue[] Chorus)> SendAsync(int seed, int first, List<Step> pipeline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await servers.SendAsync([.. pipeline.Select(s => s.Args)], cancellationToken);
+        }
+        catch (IOException e)
+        {
+            var commands = string.Join("\n    ", pipeline.Select((step, i) => $"#{first + i} {step}"));
+            throw new IOException($"{e.Message}\n  at seed {seed}, while these commands were in flight:\n    {commands}", e);
+        }
     }
 
     private async Task<string?> CompareAsync(Step step, RespValue redis, RespValue chorus, CancellationToken cancellationToken)

@@ -182,9 +182,10 @@ internal static class BitFieldCommand
 
     private static bool TryParseType(ReadOnlySpan<byte> text, out bool signed, out int bits)
     {
-        signed = text is [(byte)'i' or (byte)'I', ..];
+        // Lower case only, as Redis's getBitfieldTypeFromArgument reads it: "I8" is refused.
+        signed = text is [(byte)'i', ..];
         bits = 0;
-        if (!signed && text is not [(byte)'u' or (byte)'U', ..])
+        if (!signed && text is not [(byte)'u', ..])
         {
             return false;
         }

@@ -48,6 +48,11 @@ internal readonly record struct BitRange(long FirstBit, long LastBit)
         end = end < 0 ? total + end : end;
         start = Math.Max(0, start);
         end = Math.Min(Math.Max(0, end), total - 1);
+        if (start > end)
+        {
+            // Before any shift: BITPOS k 1 9223372036854775807 4 must not overflow into a negative bit.
+            return new BitRange(0, -1);
+        }
         return bits ? new BitRange(start, end) : new BitRange(start << 3, (end << 3) + 7);
     }
 

@@ -1,6 +1,4 @@
-using Chorus.Commands.Data.Numbers;
 using Chorus.Commands.Execution;
-using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Resp;
@@ -28,17 +26,10 @@ internal static class CopyCommand
             }
             else if (command.ArgumentIs(j, "DB"u8) && j + 1 < command.ArgumentCount)
             {
-                if (!IntegerText.TryParse(command[++j], out var db))
+                if (!DatabaseIndex.TryParse(command[++j], reply, out targetDb))
                 {
-                    reply.WriteError(Errors.NotInteger);
                     return;
                 }
-                if (!PhysicalDb.IsValidLogical(db))
-                {
-                    reply.WriteError("ERR DB index is out of range");
-                    return;
-                }
-                targetDb = (int)db;
             }
             else
             {

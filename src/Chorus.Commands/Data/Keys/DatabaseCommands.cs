@@ -18,18 +18,10 @@ internal static class DatabaseCommands
 
     public static readonly CommandSpec SwapDbSpec = new("SWAPDB", 3, CommandFlags.Write | CommandFlags.Fast, 0, 0, 0, Write: ExecuteSwapDb);
 
-    private const string OutOfRange = "ERR DB index is out of range";
-
     private static void ExecuteMove(WriteContext context, RespCommand command, RespWriter reply)
     {
-        if (!IntegerText.TryParse(command[2], out var target))
+        if (!DatabaseIndex.TryParse(command[2], reply, out var target))
         {
-            reply.WriteError(Errors.NotInteger);
-            return;
-        }
-        if (!PhysicalDb.IsValidLogical(target))
-        {
-            reply.WriteError(OutOfRange);
             return;
         }
         if (target == context.Db)
@@ -39,35 +31,30 @@ internal static class DatabaseCommands
         }
         var key = command[1];
         var record = context.GetLive(key);
-        if (record is null || context.GetLive((int)target, key) is not null)
+        if (record is null || context.GetLive(target, key) is not null)
         {
             reply.WriteInteger(0);
             return;
         }
-        RenameCommands.Move(context, key, (int)target, key, record);
+        RenameCommands.Move(context, key, target, key, record);
         reply.WriteInteger(1);
     }
 
     private static void ExecuteSwapDb(WriteContext context, RespCommand command, RespWriter reply)
     {
-        if (!IntegerText.TryParse(command[1], out var first))
+        if (!IntArgument.TryParse(command[1], reply, out var first, "ERR invalid first DB index")
+            || !IntArgument.TryParse(command[2], reply, out var second, "ERR invalid second DB index"))
         {
-            reply.WriteError("ERR invalid first DB index");
-            return;
-        }
-        if (!IntegerText.TryParse(command[2], out var second))
-        {
-            reply.WriteError("ERR invalid second DB index");
             return;
         }
         if (!PhysicalDb.IsValidLogical(first) || !PhysicalDb.IsValidLogical(second))
         {
-            reply.WriteError(OutOfRange);
+            reply.WriteError(DatabaseIndex.OutOfRange);
             return;
         }
         if (first != second)
         {
-            context.Record(new SwapDbChange((int)first, (int)second));
+            context.Record(new SwapDbChange(first, second));
         }
         reply.WriteOk();
     }

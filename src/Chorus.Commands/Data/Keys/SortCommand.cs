@@ -73,7 +73,9 @@ internal static class SortCommand
         }
         if (!options.DontSort)
         {
-            items.Sort((a, b) => Compare(a, b, options));
+            // Stable, as glibc's qsort (a merge sort) under Redis's SORT: elements that compare
+            // equal (ALPHA BY a missing key) keep their order in the list.
+            items = [.. items.Order(Comparer<Item>.Create((a, b) => Compare(a, b, options)))];
         }
         else if (options.Descending && record.Type != DataType.Set)
         {
@@ -148,7 +150,7 @@ internal static class SortCommand
 
     /// <summary>
     /// C's strtod over the whole C string, as Redis calls it: the text ends at a NUL byte, leading
-    /// blanks are allowed, an empty text is 0, NaN is refused.
+    /// blanks are allowed, an empty text is 0, NaN and ERANGE (overflow, underflow to zero) are refused.
     /// </summary>
     private static bool TryParseScore(ReadOnlySpan<byte> text, out double score)
     {
@@ -164,7 +166,7 @@ internal static class SortCommand
         {
             start++;
         }
-        return start < text.Length && FloatText.TryParse(text[start..], out score);
+        return start < text.Length && FloatText.TryParseDouble(text[start..], out score);
     }
 
     private static int Compare(Item a, Item b, Options options)
@@ -180,10 +182,15 @@ internal static class SortCommand
         }
         else
         {
-            order = (a.SortValue ?? a.Element).AsSpan().SequenceCompareTo(b.SortValue ?? b.Element);
+            var (left, right) = (a.SortValue ?? a.Element, b.SortValue ?? b.Element);
+            // Redis compares with strcoll (C strings: up to a NUL byte; the "C" locale) unless it
+            // stores the result, then byte by byte.
+            order = options.Store is null ? CString(left).SequenceCompareTo(CString(right)) : left.AsSpan().SequenceCompareTo(right);
         }
         return options.Descending ? -order : order;
     }
+
+    private static ReadOnlySpan<byte> CString(byte[] text) => text.AsSpan().IndexOf((byte)0) is var nul and >= 0 ? text.AsSpan(0, nul) : text;
 
     /// <summary>Redis's LIMIT: a negative offset is 0, a negative count means all.</summary>
     private static List<Item> Limit(List<Item> items, Options options)

@@ -83,37 +83,34 @@ internal static class LPosCommand
                 reply.WriteError(Errors.Syntax);
                 return false;
             }
-            if (!IntegerText.TryParse(command[i + 1], out var value))
-            {
-                reply.WriteError(Errors.NotInteger);
-                return false;
-            }
+            var text = command[i + 1];
             if (command.ArgumentIs(i, "RANK"u8))
             {
-                if (value == 0)
+                if (!IntegerText.TryParse(text, out rank))
+                {
+                    reply.WriteError(Errors.NotInteger);
+                    return false;
+                }
+                // Redis 7.0 negates a negative rank and counts matches up to it: LONG_MIN stays
+                // negative, so every match qualifies, the first from the tail: RANK -1.
+                rank = rank == long.MinValue ? -1 : rank;
+                if (rank == 0)
                 {
                     reply.WriteError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
                     return false;
                 }
-                rank = value;
             }
             else if (command.ArgumentIs(i, "COUNT"u8))
             {
-                if (value < 0)
+                if (!PositiveCount.TryParse(text, reply, out var parsed, "ERR COUNT can't be negative"))
                 {
-                    reply.WriteError("ERR COUNT can't be negative");
                     return false;
                 }
-                count = value;
+                count = parsed;
             }
-            else
+            else if (!PositiveCount.TryParse(text, reply, out maxLength, "ERR MAXLEN can't be negative"))
             {
-                if (value < 0)
-                {
-                    reply.WriteError("ERR MAXLEN can't be negative");
-                    return false;
-                }
-                maxLength = value;
+                return false;
             }
         }
         return true;

@@ -24,16 +24,17 @@ internal static class ListEditCommands
 
     private static void ExecuteLSet(WriteContext context, RespCommand command, RespWriter reply)
     {
-        if (!IntegerText.TryParse(command[2], out var index))
-        {
-            reply.WriteError(Errors.NotInteger);
-            return;
-        }
+        // Redis looks the key up before it reads the index: LSET missing abc answers "no such key".
         var live = context.GetLive(command[1]);
         var status = TypedLookup.Find(live, DataType.List, out var list);
         if (status != LookupStatus.Found)
         {
             reply.WriteError(status == LookupStatus.WrongType ? Errors.WrongType : Errors.NoSuchKey);
+            return;
+        }
+        if (!IntegerText.TryParse(command[2], out var index))
+        {
+            reply.WriteError(Errors.NotInteger);
             return;
         }
         index = index < 0 ? list.Count + index : index;
@@ -90,6 +91,9 @@ internal static class ListEditCommands
             reply.WriteError(Errors.NotInteger);
             return;
         }
+        // Redis 7.0 negates a negative count: LONG_MIN stays negative and is never reached, so
+        // every match goes, as with 0.
+        count = count == long.MinValue ? 0 : count;
         var live = context.GetLive(command[1]);
         if (!TypedLookup.TryFind(live, DataType.List, reply, AbsentReply.Zero, out var list))
         {

@@ -32,13 +32,14 @@ internal static class ListReadCommands
 
     private static void ExecuteLIndex(ReadContext context, RespCommand command, RespWriter reply)
     {
+        // Redis looks the key up before it reads the index: LINDEX missing abc answers nil.
+        if (!TypedLookup.TryFind(context.GetLive(command[1]), DataType.List, reply, AbsentReply.Nil, out var list))
+        {
+            return;
+        }
         if (!IntegerText.TryParse(command[2], out var index))
         {
             reply.WriteError(Errors.NotInteger);
-            return;
-        }
-        if (!TypedLookup.TryFind(context.GetLive(command[1]), DataType.List, reply, AbsentReply.Nil, out var list))
-        {
             return;
         }
         index = index < 0 ? list.Count + index : index;

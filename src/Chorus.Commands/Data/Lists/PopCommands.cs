@@ -28,7 +28,7 @@ internal static class PopCommands
         }
         var hasCount = command.ArgumentCount == 3;
         long count = 1;
-        if (hasCount && !TryParseCount(command[2], reply, out count))
+        if (hasCount && !PositiveCount.TryParse(command[2], reply, out count))
         {
             return;
         }
@@ -115,20 +115,5 @@ internal static class PopCommands
         {
             reply.WriteBulkString(element);
         }
-    }
-
-    private static bool TryParseCount(ReadOnlySpan<byte> text, RespWriter reply, out long count)
-    {
-        if (!IntegerText.TryParse(text, out count))
-        {
-            reply.WriteError(Errors.NotInteger);
-            return false;
-        }
-        if (count < 0)
-        {
-            reply.WriteError(Errors.OutOfRangePositive);
-            return false;
-        }
-        return true;
     }
 }

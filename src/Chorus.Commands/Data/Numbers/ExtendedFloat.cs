@@ -137,6 +137,20 @@ public readonly struct ExtendedFloat
         return IsNegative ? -magnitude : magnitude;
     }
 
+    /// <summary>The nearest double as C's strtod rounds it: ±infinity past the double's range, ±0 below its smallest subnormal.</summary>
+    public double ToDoubleUnsaturated()
+    {
+        if (!IsFinite)
+        {
+            return ToDouble();
+        }
+        var rounded = Round(IsNegative, Significand, Exponent, Double);
+        var magnitude = rounded.IsInfinity ? double.PositiveInfinity
+            : rounded.IsZero ? 0
+            : Math.ScaleB(rounded.Significand, rounded.Exponent);
+        return IsNegative ? -magnitude : magnitude;
+    }
+
     /// <summary>
     /// Redis's human-friendly text (<c>ld2string</c> with LD_STR_HUMAN): <c>"%.17Lf"</c> — plain
     /// notation, exactly rounded to 17 decimals, ties to even — then trailing zeros and a trailing

@@ -22,7 +22,7 @@ internal static class SPopCommand
             return;
         }
         long count = 1;
-        if (command.ArgumentCount == 3 && !TryParseCount(command[2], reply, out count))
+        if (command.ArgumentCount == 3 && !PositiveCount.TryParse(command[2], reply, out count))
         {
             return;
         }
@@ -58,21 +58,6 @@ internal static class SPopCommand
     /// <summary>Up to <paramref name="count"/> distinct random members; all of them, in order, when count covers the set.</summary>
     private static List<byte[]> Pick(Random random, List<byte[]> members, long count) =>
         count >= members.Count ? members : [.. RandomSample.DistinctIndices(random, members.Count, (int)count).Select(i => members[i])];
-
-    private static bool TryParseCount(ReadOnlySpan<byte> text, RespWriter reply, out long count)
-    {
-        if (!IntegerText.TryParse(text, out count))
-        {
-            reply.WriteError(Errors.NotInteger);
-            return false;
-        }
-        if (count < 0)
-        {
-            reply.WriteError(Errors.OutOfRangePositive);
-            return false;
-        }
-        return true;
-    }
 
     private static void WriteEmpty(RespWriter reply, bool single)
     {

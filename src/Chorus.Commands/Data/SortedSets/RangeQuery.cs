@@ -86,7 +86,8 @@ internal sealed class RangeQuery
             }
         }
         query.Type = query.Type == Kind.Auto ? Kind.Rank : query.Type;
-        if (hasLimit && query.Type == Kind.Rank)
+        // Redis checks the count only: ZRANGE k 0 -1 LIMIT 2 -1 is accepted (and the offset ignored).
+        if (hasLimit && query.Limit != -1 && query.Type == Kind.Rank)
         {
             reply.WriteError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
             return false;

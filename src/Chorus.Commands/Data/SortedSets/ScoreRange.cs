@@ -28,7 +28,7 @@ internal readonly record struct ScoreRange(double Min, bool MinExclusive, double
     private static bool TryParseBound(ReadOnlySpan<byte> text, out double value, out bool exclusive)
     {
         exclusive = text is [(byte)'(', ..];
-        return FloatText.TryParse(exclusive ? text[1..] : text, out value);
+        return FloatText.TryParseRangeBound(exclusive ? text[1..] : text, out value);
     }
 }
 

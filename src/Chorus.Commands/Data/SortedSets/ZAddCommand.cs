@@ -61,7 +61,7 @@ internal static class ZAddCommand
         var scores = new double[elements / 2];
         for (var i = 0; i < scores.Length; i++)
         {
-            if (!FloatText.TryParse(command[first + (2 * i)], out scores[i]))
+            if (!FloatText.TryParseDouble(command[first + (2 * i)], out scores[i]))
             {
                 reply.WriteError(Errors.NotFloat);
                 return;
@@ -72,7 +72,7 @@ internal static class ZAddCommand
 
     private static void ExecuteZIncrBy(WriteContext context, RespCommand command, RespWriter reply)
     {
-        if (!FloatText.TryParse(command[2], out var increment))
+        if (!FloatText.TryParseDouble(command[2], out var increment))
         {
             reply.WriteError(Errors.NotFloat);
             return;

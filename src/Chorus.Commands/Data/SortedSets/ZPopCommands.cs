@@ -28,14 +28,8 @@ internal static class ZPopCommands
         long count = 1;
         if (command.ArgumentCount == 3)
         {
-            if (!IntegerText.TryParse(command[2], out count))
+            if (!PositiveCount.TryParse(command[2], reply, out count))
             {
-                reply.WriteError(Errors.NotInteger);
-                return;
-            }
-            if (count < 0)
-            {
-                reply.WriteError(Errors.OutOfRangePositive);
                 return;
             }
         }

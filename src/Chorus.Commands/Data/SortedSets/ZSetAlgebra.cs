@@ -112,7 +112,7 @@ internal sealed class ZSetAlgebra
             {
                 for (var w = 0; w < _weights.Length; w++)
                 {
-                    if (!FloatText.TryParse(command[j + 1 + w], out _weights[w]))
+                    if (!FloatText.TryParseDouble(command[j + 1 + w], out _weights[w]))
                     {
                         reply.WriteError("ERR weight value is not a float");
                         return false;
@@ -181,7 +181,9 @@ internal sealed class ZSetAlgebra
                 }
                 if (ScoreIn(view, _inputs[i], member.Member) is { } other)
                 {
-                    score = Combine(score, Weighted(other, i));
+                    // Redis turns only the first set's inf × 0 into 0; here a NaN reaches the
+                    // aggregate (SUM makes it 0, MIN and MAX keep the score so far).
+                    score = Combine(score, other * _weights[i]);
                 }
                 else
                 {
@@ -221,11 +223,11 @@ internal sealed class ZSetAlgebra
     /// <summary>Redis turns the NaN of inf × 0 into 0.</summary>
     private double Weighted(double score, int input) => score * _weights[input] is var weighted && double.IsNaN(weighted) ? 0 : weighted;
 
-    /// <summary>Redis turns the NaN of inf + −inf into 0.</summary>
+    /// <summary>Redis's zunionInterAggregate: the NaN of inf + −inf becomes 0; MIN and MAX compare as C does (a NaN never wins).</summary>
     private double Combine(double current, double next) => _aggregate switch
     {
-        Aggregate.Min => Math.Min(current, next),
-        Aggregate.Max => Math.Max(current, next),
+        Aggregate.Min => next < current ? next : current,
+        Aggregate.Max => next > current ? next : current,
         _ => current + next is var sum && double.IsNaN(sum) ? 0 : sum,
     };
 }

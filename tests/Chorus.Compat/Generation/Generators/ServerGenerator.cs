@@ -4,7 +4,7 @@ namespace Chorus.Compat.Generation.Generators;
 
 /// <summary>
 /// Connection and server commands whose replies do not depend on the server's identity: PING,
-/// ECHO, SELECT 0, and the DEBUG subcommands with fixed replies (PROTOCOL, ERROR, SLEEP 0,
+/// ECHO, SELECT, and the DEBUG subcommands with fixed replies (PROTOCOL, ERROR, SLEEP 0,
 /// unknown ones). Not DEBUG PROTOCOL push, which sends two frames for one command.
 /// </summary>
 internal sealed class ServerGenerator : CommandTable
@@ -17,8 +17,8 @@ internal sealed class ServerGenerator : CommandTable
             ? Step.OnKeys([], ReplyChecks.Exact, "PING")
             : Step.OnKeys([], ReplyChecks.Exact, "PING", f.Value())),
         new("ECHO", 2, 2, f => Step.OnKeys([], ReplyChecks.Exact, "ECHO", f.Value())),
-        // Databases other than 0 are not built yet (issue 15); only the ones both answer alike.
-        new("SELECT", 2, 1, f => Step.OnKeys([], ReplyChecks.Exact, "SELECT", f.Pick("0", "abc", "-1", "1.5", "", "9223372036854775808"))),
+        // The databases generator selects others; here mostly 0, and what both must refuse.
+        new("SELECT", 2, 1, f => Step.OnEveryKey(ReplyChecks.Exact, "SELECT", f.Pick("0", "0", "1", "16", "abc", "-1", "1.5", "", "9223372036854775808"))),
         new("DEBUG", -2, 2, Debug),
     ];
 

@@ -2,7 +2,7 @@ using Chorus.Compat.Comparison;
 
 namespace Chorus.Compat.Generation.Generators;
 
-/// <summary>Sets: SADD/SREM, membership, SPOP/SRANDMEMBER, SINTER/SUNION/SDIFF.</summary>
+/// <summary>Sets: SADD/SREM, membership, SPOP/SRANDMEMBER, SMOVE, SINTER/SUNION/SDIFF, their STORE forms and SINTERCARD.</summary>
 internal sealed class SetGenerator : CommandTable
 {
     public override string Name => "sets";
@@ -24,7 +24,35 @@ internal sealed class SetGenerator : CommandTable
         new("SINTER", -2, 2, f => Algebra(f, "SINTER")),
         new("SUNION", -2, 2, f => Algebra(f, "SUNION")),
         new("SDIFF", -2, 2, f => Algebra(f, "SDIFF")),
+        new("SINTERSTORE", -3, 1, f => Store(f, "SINTERSTORE")),
+        new("SUNIONSTORE", -3, 1, f => Store(f, "SUNIONSTORE")),
+        new("SDIFFSTORE", -3, 1, f => Store(f, "SDIFFSTORE")),
+        new("SINTERCARD", -3, 1, InterCard),
+        new("SMOVE", 4, 2, f => SMove(f)),
     ];
+
+    private static Step Store(Fuzz f, string command)
+    {
+        var (target, keys) = (f.Key(), f.Keys(3));
+        return Step.OnKeys([target, .. keys], ReplyChecks.Exact, command, target, keys);
+    }
+
+    private static Step InterCard(Fuzz f)
+    {
+        var keys = f.Keys(3);
+        var args = new List<object> { "SINTERCARD", f.Chance(0.9) ? keys.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : f.Pick("0", "-1", "5", "abc"), keys };
+        if (f.Chance(0.4))
+        {
+            args.AddRange(["LIMIT", f.Pick("0", "1", "2", "-1", "abc")]);
+        }
+        return Step.OnKeys(keys, ReplyChecks.Exact, [.. args]);
+    }
+
+    private static Step SMove(Fuzz f)
+    {
+        var (source, target) = (f.Key(), f.Key());
+        return Step.OnKeys([source, target], ReplyChecks.Exact, "SMOVE", source, target, f.Element());
+    }
 
     private static Step Algebra(Fuzz f, string command)
     {
