@@ -79,6 +79,12 @@ public interface IReplicationCore
     /// </summary>
     LogPosition? Committed => null;
 
+    /// <summary>
+    /// The latest local time at which this node's state held everything its family had committed
+    /// anywhere (a leader: now), or null when unknown. Bounded staleness reads compare it with now.
+    /// </summary>
+    long? CurrentAsOfMs => null;
+
     /// <summary>A picture of the core's state for INFO, ROLE, metrics and connection threads.</summary>
     NodeStatus Describe();
 

@@ -26,6 +26,9 @@ internal sealed class FollowerRole
 
     public LeaderLink Link { get; } = new();
 
+    /// <summary>How current this follower's state is (bounded staleness reads).</summary>
+    public Freshness Freshness { get; } = new();
+
     /// <summary>Linearizable reads served here through a read index from the leader.</summary>
     public FollowerReads Reads { get; }
 
@@ -37,6 +40,7 @@ internal sealed class FollowerRole
     {
         _awaitingTruncation = false;
         _readRound = 0; // rounds are numbered per leader
+        Freshness.Forget();
         Subscribe(force: true);
     }
 
@@ -85,6 +89,7 @@ internal sealed class FollowerRole
     public void OnAppended()
     {
         Acknowledge();
+        Freshness.Appended(core.Appended);
         Reads.TryComplete();
     }
 
@@ -93,6 +98,7 @@ internal sealed class FollowerRole
     public void OnTruncated()
     {
         _awaitingTruncation = false;
+        Freshness.Forget();
         Reads.TryComplete();
         Link.Truncations++;
         Subscribe(force: true);
@@ -127,6 +133,7 @@ internal sealed class FollowerRole
             _readRound = 0;
         }
         _readRound = Math.Max(_readRound, append.ReadRound);
+        Freshness.Announced(core.NowMs, append.LeaderLastLsn, core.Appended);
         var fresh = new List<LogEntry>();
         foreach (var entry in LogEntryBatch.Decode(append.Entries))
         {
