@@ -27,6 +27,8 @@ internal static class NodeConfiguration
         ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
         ["--failover"] = nameof(ChorusOptions.Failover),
         ["--election-timeout-ms"] = nameof(ChorusOptions.ElectionTimeoutMs),
+        ["--read-lease"] = nameof(ChorusOptions.ReadLease),
+        ["--fault-commands"] = nameof(ChorusOptions.FaultCommands),
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)

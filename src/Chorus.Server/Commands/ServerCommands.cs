@@ -14,6 +14,8 @@ internal static class ServerCommands
         CommandCommand.Command,
         WaitCommand.Command,
         LagCommand.Command,
+        .. ConsistencyCommand.All,
+        FaultCommand.Command,
         NodeCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,

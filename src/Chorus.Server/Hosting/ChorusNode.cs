@@ -62,11 +62,12 @@ public sealed class ChorusNode : IAsyncDisposable
         }
         var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default);
         var inbox = new NodeInbox(options.Self);
-        var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox), loggers);
+        var linkHold = new PeerLinkHold(inbox);
+        var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
         var driver = new NodeDriver(DriverOptions(options, peers), storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
-        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands, Snapshots = snapshots };
+        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands, Snapshots = snapshots, LinkHold = linkHold };
         var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), node.Stats, loggers.CreateLogger<WriteGateway>());
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
@@ -185,6 +186,7 @@ public sealed class ChorusNode : IAsyncDisposable
                 HeartbeatIntervalMs = options.HeartbeatIntervalMs,
                 ElectionTimeoutMs = options.ElectionTimeoutMs,
                 ResubscribeAfterMs = options.ResubscribeAfterMs,
+                ReadLease = options.ReadLease,
             },
             new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)])
             {
@@ -206,7 +208,7 @@ public sealed class ChorusNode : IAsyncDisposable
         });
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(dispatcher);
-        builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox));
+        builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox, node.LinkHold!));
         builder.Services.AddSingleton<IForwardHandler>(forwards);
         builder.Services.AddSingleton<ISnapshotSource>(snapshots);
         builder.Services.AddSingleton<ChorusMetrics>();

@@ -5,6 +5,7 @@ using Chorus.Core;
 using Chorus.Core.Encoding;
 using Chorus.Resp;
 using Chorus.Server.Commands;
+using Chorus.Server.Consistency;
 using Chorus.Server.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +16,25 @@ namespace Chorus.Server.Resp;
 /// replica; consecutive writes go to the write gateway as one group (one trip through the node
 /// loop for a whole pipeline); server commands get the session and the node.
 /// </summary>
-internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway, IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers, ILogger logger)
+internal sealed class CommandDispatcher
 {
+    private readonly NodeServices node;
+    private readonly WriteGateway gateway;
+    private readonly IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers;
+    private readonly ILogger logger;
+
+    public CommandDispatcher(NodeServices node, WriteGateway gateway, IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers, ILogger logger)
+    {
+        this.node = node;
+        this.gateway = gateway;
+        this.serverHandlers = serverHandlers;
+        this.logger = logger;
+        GuardedReads = new GuardedReads(node, ExecuteRead);
+    }
+
+    /// <summary>Reads under a consistency guarantee (the connection's level, or CHORUS.READ's).</summary>
+    public GuardedReads GuardedReads { get; }
+
     public async ValueTask ExecuteAsync(ClientSession session, IBufferWriter<byte> output, CancellationToken cancellationToken)
     {
         var requests = session.Requests;
@@ -38,14 +56,19 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
                 i = await ExecuteWritesAsync(session, i, output, cancellationToken);
                 continue;
             }
-            if (spec.Read is not null)
+            if (spec.Read is not null && session.Consistency.Level != ConsistencyLevel.Eventual)
+            {
+                await GuardedReads.ExecuteAsync(session, session.Consistency, spec, command, reply);
+            }
+            else if (spec.Read is not null)
             {
                 ExecuteRead(spec, reads, command, reply);
+                session.Position.Saw(node.Driver.Applied.Applied);
             }
             else
             {
                 session.LastCommand = spec.Name;
-                await serverHandlers[spec](new ServerCommandContext(node, session), command, reply);
+                await serverHandlers[spec](new ServerCommandContext(node, session) { Dispatcher = this }, command, reply);
             }
             i++;
         }
