@@ -68,7 +68,11 @@ internal static class ConsistencyCommand
                 : $"ERR CHORUS.READ runs read commands (GET, MGET, HGETALL, …), not '{ConnectionCommands.Text(inner[0])}'");
             return;
         }
-        await context.Dispatcher!.GuardedReads.ExecuteAsync(context.Session, settings, spec, inner, reply);
+        if (!context.Dispatcher!.Permitted(context.Session, spec, inner, reply))
+        {
+            return; // the user may run CHORUS.READ, but not this read (its command or its keys)
+        }
+        await context.Dispatcher.GuardedReads.ExecuteAsync(context.Session, settings, spec, inner, reply);
     }
 
     private static ValueTask Token(ServerCommandContext context, RespCommand command, RespWriter reply)
