@@ -22,7 +22,7 @@ internal sealed class GuardedReads(NodeServices node, Action<CommandSpec, ReadCo
         var driver = node.Driver;
         var reads = session.Reads;
         var guard = settings.GuardFor(session.Position);
-        if (TokenFromTheFuture(settings, driver.Status) is { } futureError)
+        if (TokenFromTheFuture(settings, driver.Status, driver.Applied.Applied) is { } futureError)
         {
             node.Stats.CountError();
             reply.WriteError(futureError);
@@ -58,11 +58,18 @@ internal sealed class GuardedReads(NodeServices node, Action<CommandSpec, ReadCo
         }
     }
 
-    /// <summary>At the leader, a token beyond the end of the log cannot be a position of this cluster's history.</summary>
-    private static string? TokenFromTheFuture(ConsistencySettings settings, NodeStatus status) =>
-        status.Role == NodeRole.Leader && settings.After.Lsn > status.Last.Lsn
-            ? $"ERR session token {settings.After} is ahead of this cluster's log (it ends at LSN {status.Last.Lsn}): a token from another cluster, or from a history a failover discarded"
+    /// <summary>
+    /// At the leader, a token beyond the end of the log cannot be a position of this cluster's
+    /// history. The leader applies a write before acknowledging it, so its applied LSN (read live,
+    /// not from the published status, which may be a moment old) covers every token it handed out.
+    /// </summary>
+    private static string? TokenFromTheFuture(ConsistencySettings settings, NodeStatus status, Chorus.Core.Lsn applied)
+    {
+        var last = Chorus.Core.Lsn.Max(status.Last.Lsn, applied);
+        return status.Role == NodeRole.Leader && settings.After.Lsn > last
+            ? $"ERR session token {settings.After} is ahead of this cluster's log (it ends at LSN {last}): a token from another cluster, or from a history a failover discarded"
             : null;
+    }
 
     private static string HeldBackError(ConsistencySettings settings, ReadRefusal reason, NodeStatus status)
     {
