@@ -27,6 +27,8 @@ internal static class NodeConfiguration
         ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
         ["--failover"] = nameof(ChorusOptions.Failover),
         ["--election-timeout-ms"] = nameof(ChorusOptions.ElectionTimeoutMs),
+        ["--read-lease"] = nameof(ChorusOptions.ReadLease),
+        ["--fault-commands"] = nameof(ChorusOptions.FaultCommands),
         ["--max-write-bytes"] = nameof(ChorusOptions.MaxWriteBytes),
         ["--maxclients"] = nameof(ChorusOptions.MaxClients),
         ["--protected-mode"] = nameof(ChorusOptions.ProtectedMode),

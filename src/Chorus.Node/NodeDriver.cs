@@ -34,6 +34,7 @@ public sealed class NodeDriver
     private readonly ReplicaWaits _waits = new();
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
+    private readonly ReadGate _reads;
     private long _nextExpiryCycleAtMs;
     private long _nextRetentionAtMs;
 
@@ -50,7 +51,8 @@ public sealed class NodeDriver
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
-        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, logger)
+        _reads = new ReadGate(Core, Applied);
+        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, _reads, logger)
         {
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
@@ -71,6 +73,9 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
     public event Action<NodeId>? SnapshotRequested;
+
+    /// <summary>Guarded reads served and held back, by reason (readable from any thread).</summary>
+    public ReadGateCounters Reads => _reads.Counters;
 
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries => _log.RetiredEntries;
@@ -115,6 +120,7 @@ public sealed class NodeDriver
             ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
         }
         _waits.ExpireDue(Core, nowMs);
+        _reads.ExpireDue(nowMs);
         _rollbacks.RetryIfDue(nowMs);
         if (nowMs >= _nextRetentionAtMs)
         {
@@ -158,6 +164,9 @@ public sealed class NodeDriver
             case RefreshStatusInput refresh:
                 _status.Publish(Core, NowMs);
                 refresh.Completion.TrySetResult(null);
+                break;
+            case GuardedReadInput read:
+                _reads.Add(read, NowMs);
                 break;
             case ClientWritesInput writes:
                 Submit(writes.Batch);
@@ -269,6 +278,7 @@ public sealed class NodeDriver
         _acks.FailAll(new NodeStopping(MayHaveApplied: true));
         _pause.FailAll(new NodeStopping(MayHaveApplied: false));
         _waits.EndAll(Core, replicas: null);
+        _reads.FailAll();
     }
 
     private byte[]? Execute(RespCommand command, RespWriter reply, int db)

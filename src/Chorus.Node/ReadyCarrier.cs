@@ -7,7 +7,7 @@ namespace Chorus.Node;
 /// <summary>
 /// Carries out a core's <see cref="Ready"/>, effect by effect, in the contract's fixed order:
 /// hard state (synced) → log operations (append and apply in one atomic batch, truncate, retire)
-/// → log reads → messages → proposal completions → notices → snapshot requests. Nothing leaves
+/// → log reads → messages → proposal completions → read completions → notices → snapshot requests. Nothing leaves
 /// before what it announces is stored.
 /// </summary>
 internal sealed class ReadyCarrier(
@@ -17,6 +17,7 @@ internal sealed class ReadyCarrier(
     ProposalTracker acks,
     ReplicaWaits waits,
     AppliedLsnWaiters applied,
+    ReadGate reads,
     ILogger logger)
 {
     public Action<IReadOnlyDictionary<NodeId, string>>? PeersChanged { get; init; }
@@ -45,6 +46,10 @@ internal sealed class ReadyCarrier(
         {
             acks.Complete(completion);
         }
+        foreach (var read in ready.ReadCompletions)
+        {
+            reads.Complete(read);
+        }
         foreach (var notice in ready.Notices)
         {
             OnNotice(notice);
@@ -54,6 +59,7 @@ internal sealed class ReadyCarrier(
             SnapshotRequested?.Invoke(source);
         }
         waits.CompleteReached(core);
+        reads.Progress(nowMs);
     }
 
     private void CarryLogOperation(LogOperation operation, long nowMs)
@@ -70,6 +76,7 @@ internal sealed class ReadyCarrier(
                 var config = log.Truncate(truncate.KeepThrough, core.Self, status.Epoch, nowMs);
                 core.OnTruncated(truncate.KeepThrough, config);
                 applied.Advance(truncate.KeepThrough);
+                reads.OnTruncated(truncate.KeepThrough);
                 break;
             case RetireOperation retire:
                 log.Retire(retire.Through);

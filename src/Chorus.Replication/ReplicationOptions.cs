@@ -39,4 +39,22 @@ public sealed record ReplicationOptions
 
     /// <summary>A learner becomes a voting follower once it is at most this many entries behind (negative: never).</summary>
     public long PromoteLagEntriesMax { get; init; } = 1_000;
+
+    /// <summary>
+    /// Linearizable reads at the leader skip the quorum round while the leader holds a read lease
+    /// (a majority confirmed it within the last <see cref="ReadLeaseMs"/>). Safe only with bounded
+    /// clock drift and bounded pauses between a loop round's start and its reads, and every node
+    /// must run with it: a node that runs with it grants no vote for an election timeout after it
+    /// starts. Off: every linearizable read waits for its own quorum round (a read index).
+    /// </summary>
+    public bool ReadLease { get; init; }
+
+    /// <summary>How long a read lease lasts after the round that confirmed it began: 80% of the election timeout (the rest is margin for clock drift).</summary>
+    public long ReadLeaseMs => ElectionTimeoutMs * 8L / 10;
+
+    /// <summary>A read waiting for its read index is refused (retry) after this long; 0: the election timeout.</summary>
+    public int ReadTimeoutMs { get; init; }
+
+    /// <summary><see cref="ReadTimeoutMs"/>, or the election timeout when it is 0.</summary>
+    public long EffectiveReadTimeoutMs => ReadTimeoutMs > 0 ? ReadTimeoutMs : ElectionTimeoutMs;
 }

@@ -27,6 +27,14 @@ public readonly struct RespCommand
     /// <summary>The argument as memory; see <see cref="RequestBatch"/> for how long it stays valid.</summary>
     public ReadOnlyMemory<byte> GetMemory(int index) => Batch.GetArgumentMemory(ArgumentIndex(index), _generation);
 
+    /// <summary>The command carried in this one's arguments from <paramref name="arguments"/> on (CHORUS.READ strong GET k → GET k).</summary>
+    public RespCommand Skip(int arguments)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(arguments);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(arguments, ArgumentCount);
+        return new RespCommand(Batch, _firstArgument + arguments, ArgumentCount - arguments, _generation);
+    }
+
     /// <summary>Whether the command name equals <paramref name="upperAsciiName"/>, ignoring ASCII case.</summary>
     public bool NameIs(ReadOnlySpan<byte> upperAsciiName) => ArgumentIs(0, upperAsciiName);
 

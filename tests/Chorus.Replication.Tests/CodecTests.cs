@@ -26,6 +26,11 @@ public sealed class CodecTests
             new VoteResponse(N1, N2, new Epoch(4), Granted: true, PreVote: false),
             new VoteResponse(N1, N2, new Epoch(5), Granted: false, PreVote: true),
             new TimeoutNow(N1, N2, new Epoch(4)),
+            new AppendEntries(N1, N2, new Epoch(3), new LogPosition(new Epoch(2), new Lsn(4)), entries, 2, new Lsn(6), HlcTimestamp.From(1234, 5), "", null, LeaderCommit: new Lsn(5), ReadRound: 17),
+            new AppendResponse(N2, N1, new Epoch(3), new LogPosition(new Epoch(3), new Lsn(6)), new Lsn(5), new Lsn(6), ReadRound: 17),
+            new ReadIndexRequest(N2, N1, new Epoch(3), 99),
+            new ReadIndexResponse(N1, N2, new Epoch(3), 99, new LogPosition(new Epoch(3), new Lsn(40))),
+            new ReadIndexResponse(N1, N2, new Epoch(3), 100, null),
         ];
         foreach (var message in messages)
         {
@@ -86,8 +91,10 @@ public sealed class CodecTests
 
     private static string Describe(PeerMessage message) => message switch
     {
-        AppendEntries m => $"{m.Prev} {m.EntryCount} {m.LeaderLastLsn} {m.LeaderTime} {m.LeaderClientEndpoint} {Convert.ToHexString(m.Entries.Span)}",
-        AppendResponse m => $"{m.Last} {m.Flushed}",
+        AppendEntries m => $"{m.Prev} {m.EntryCount} {m.LeaderLastLsn} {m.LeaderTime} {m.LeaderClientEndpoint} {m.RequiredAck} {m.LeaderCommit} {m.ReadRound} {Convert.ToHexString(m.Entries.Span)}",
+        AppendResponse m => $"{m.Last} {m.Flushed} {m.Received} {m.ReadRound}",
+        ReadIndexRequest m => $"{m.RequestId}",
+        ReadIndexResponse m => $"{m.RequestId} {m.Committed}",
         Subscribe m => $"{m.Base} {m.Last} {string.Join(",", m.Epochs)} {m.Flushed} {m.ClientEndpoint}",
         TruncateLog m => $"{m.KeepThrough}",
         InstallSnapshot m => $"{m.FollowerLast}",

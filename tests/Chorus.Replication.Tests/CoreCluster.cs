@@ -105,6 +105,19 @@ internal sealed class CoreCluster
         InFlight.RemoveAll(m => m.To == node.Id || m.From == node.Id);
     }
 
+    /// <summary>Asks <paramref name="id"/>'s core for a linearizable read; the outcome lands in its <see cref="CoreNode.Reads"/> (at once, or as messages flow).</summary>
+    public ReadRequestId RequestRead(string id)
+    {
+        var node = this[id];
+        var read = new ReadRequestId(++node.NextRead);
+        if (node.Core!.RequestRead(new ReadRequest(read)) is { } now)
+        {
+            node.Reads[read] = now;
+        }
+        Process(node);
+        return read;
+    }
+
     public ProposalId Propose(string payload)
     {
         var proposal = Core(Leader.Value).Propose(PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes(payload));
@@ -188,6 +201,10 @@ internal sealed class CoreCluster
                 Carry(node, operation);
             }
             node.SnapshotRequests += ready.SnapshotRequests.Count;
+            foreach (var read in ready.ReadCompletions)
+            {
+                node.Reads[read.Id] = read.Outcome;
+            }
             foreach (var read in ready.LogReads)
             {
                 var from = read.From;
@@ -288,6 +305,11 @@ internal sealed class CoreNode(NodeId id)
     public LogPosition LogBase { get; set; }
 
     public int SnapshotRequests { get; set; }
+
+    /// <summary>Read requests this node's core answered, by request id.</summary>
+    public Dictionary<ReadRequestId, ReadOutcome> Reads { get; } = [];
+
+    public ulong NextRead { get; set; }
 
     public EpochHistory RestoreHistory()
     {

@@ -31,3 +31,10 @@ public sealed record WaitReplicasInput(Lsn Lsn, int Count, long TimeoutMs, TaskC
 
 /// <summary>Publish the status now (INFO after a write must show it).</summary>
 public sealed record RefreshStatusInput(TaskCompletionSource<string?> Completion) : NodeInput;
+
+/// <summary>
+/// A read that must wait before this node may serve it (<see cref="ReadGuard"/>): the loop runs
+/// <paramref name="Serve"/> (the read against local storage) once the guard holds, and completes
+/// <paramref name="Completion"/> when the reply may leave.
+/// </summary>
+public sealed record GuardedReadInput(ReadGuard Guard, Action Serve, TaskCompletionSource<ReadVerdict> Completion) : NodeInput;

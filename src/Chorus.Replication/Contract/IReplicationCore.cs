@@ -65,6 +65,26 @@ public interface IReplicationCore
     /// <summary>How many replicas hold the log up to <paramref name="lsn"/> (WAIT).</summary>
     int ReplicasHolding(Lsn lsn);
 
+    /// <summary>
+    /// Asks for help with a read (see <see cref="ReadRequest"/>). Returns the outcome when it is
+    /// known at once; otherwise null, and the outcome arrives in a later Ready's
+    /// <see cref="Ready.ReadCompletions"/>. A family without a read path refuses.
+    /// </summary>
+    ReadOutcome? RequestRead(ReadRequest request) => new ReadRefused(new ReadsNotSupported(Family.ToString()));
+
+    /// <summary>
+    /// The newest position in the local log known to be committed — held by enough replicas that
+    /// no failover can take it back — or null when the family does not track it. Reads that must
+    /// never show a write a failover could roll back wait until what they saw is at or below it.
+    /// </summary>
+    LogPosition? Committed => null;
+
+    /// <summary>
+    /// The latest local time at which this node's state held everything its family had committed
+    /// anywhere (a leader: now), or null when unknown. Bounded staleness reads compare it with now.
+    /// </summary>
+    long? CurrentAsOfMs => null;
+
     /// <summary>A picture of the core's state for INFO, ROLE, metrics and connection threads.</summary>
     NodeStatus Describe();
 

@@ -30,6 +30,12 @@ public sealed record NodeStatus(
     /// <summary>The core's <see cref="IReplicationCore.StatusFingerprint"/> when this status was made.</summary>
     public int Fingerprint { get; init; }
 
+    /// <summary>The core's <see cref="IReplicationCore.CurrentAsOfMs"/> when this status was made: bounded-staleness reads compare it with now (older is conservative).</summary>
+    public long? CurrentAsOfMs { get; init; }
+
+    /// <summary>The highest LSN known committed when this status was made.</summary>
+    public Lsn Committed { get; init; }
+
     public static NodeStatus Initial(NodeId self, ClusterSettings settings) =>
         new(self, NodeRole.Follower, null, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null, settings, Lsn.Zero, null, Lsn.Zero, new ElectionStatus(null, 0, 0, null, "no-failover", null));
 }

@@ -14,6 +14,7 @@ namespace Chorus.Replication;
 /// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
 /// <item>send <see cref="Messages"/>: nothing leaves before what it announces is stored;</item>
 /// <item>complete client proposals with <see cref="Completions"/>, in order;</item>
+/// <item>complete read requests with <see cref="ReadCompletions"/>;</item>
 /// <item>act on <see cref="Notices"/> (log lines, membership, leadership ended);</item>
 /// <item>fetch a snapshot from each node in <see cref="SnapshotRequests"/>.</item>
 /// </list>
@@ -33,6 +34,9 @@ public sealed class Ready
     /// <summary>Proposals that reached an outcome, in order.</summary>
     public List<ProposalCompletion> Completions { get; } = [];
 
+    /// <summary>Read requests that reached an outcome (after the log operations: a read may serve what they stored).</summary>
+    public List<ReadCompletion> ReadCompletions { get; } = [];
+
     public List<Notice> Notices { get; } = [];
 
     /// <summary>The nodes to fetch a snapshot from (this node must reload from one).</summary>
@@ -40,7 +44,7 @@ public sealed class Ready
 
     public bool IsEmpty =>
         HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0
-        && Completions.Count == 0 && Notices.Count == 0 && SnapshotRequests.Count == 0;
+        && Completions.Count == 0 && ReadCompletions.Count == 0 && Notices.Count == 0 && SnapshotRequests.Count == 0;
 }
 
 /// <summary>A change to the local log, carried out in order.</summary>

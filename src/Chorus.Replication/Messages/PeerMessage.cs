@@ -16,6 +16,10 @@ public abstract record PeerMessage(NodeId From, NodeId To, Epoch Epoch);
 /// <paramref name="LeaderClientEndpoint"/> tells followers where clients reach the leader;
 /// <paramref name="RequiredAck"/> the level at which the leader waits for confirmations (null:
 /// it does not wait), so a follower fsyncs before confirming when the leader needs it.
+/// <paramref name="LeaderCommit"/> is the leader's commit point (on a majority of voters): a
+/// follower knows its own log is committed up to it, as far as this message proves the two logs
+/// agree. <paramref name="ReadRound"/> numbers the leader's confirmation rounds for reads: a
+/// follower echoes the latest one it received in its <see cref="AppendResponse"/>.
 /// </summary>
 public sealed record AppendEntries(
     NodeId From,
@@ -27,12 +31,15 @@ public sealed record AppendEntries(
     Lsn LeaderLastLsn,
     HlcTimestamp LeaderTime,
     string LeaderClientEndpoint,
-    AckLevel? RequiredAck = null) : PeerMessage(From, To, Epoch);
+    AckLevel? RequiredAck = null,
+    Lsn LeaderCommit = default,
+    ulong ReadRound = 0) : PeerMessage(From, To, Epoch);
 
 /// <summary>
 /// Follower → leader: the follower has applied everything up to <paramref name="Last"/>, holds
 /// entries up to <paramref name="Received"/> in memory, and has up to <paramref name="Flushed"/>
-/// on stable storage.
+/// on stable storage. <paramref name="ReadRound"/> echoes the latest read round it received from
+/// this leader in this epoch: the leader knows the follower still followed it after that round began.
 /// </summary>
 public sealed record AppendResponse(
     NodeId From,
@@ -40,7 +47,8 @@ public sealed record AppendResponse(
     Epoch Epoch,
     LogPosition Last,
     Lsn Flushed,
-    Lsn Received = default) : PeerMessage(From, To, Epoch);
+    Lsn Received = default,
+    ulong ReadRound = 0) : PeerMessage(From, To, Epoch);
 
 /// <summary>
 /// Follower → leader: "here is my log; stream me what comes after it". Sent on start, after
@@ -106,3 +114,25 @@ public sealed record TimeoutNow(
     NodeId From,
     NodeId To,
     Epoch Epoch) : PeerMessage(From, To, Epoch);
+
+/// <summary>
+/// Follower → leader: "give me a read index" for the follower's read <paramref name="RequestId"/>
+/// (a linearizable read served by a follower, as in Raft's thesis §6.4).
+/// </summary>
+public sealed record ReadIndexRequest(
+    NodeId From,
+    NodeId To,
+    Epoch Epoch,
+    ulong RequestId) : PeerMessage(From, To, Epoch);
+
+/// <summary>
+/// Leader → follower: the answer to <see cref="ReadIndexRequest"/> <paramref name="RequestId"/>:
+/// <paramref name="Committed"/> holds every write acknowledged before the request and is
+/// committed; null when this node cannot give one (it does not lead, or stopped leading).
+/// </summary>
+public sealed record ReadIndexResponse(
+    NodeId From,
+    NodeId To,
+    Epoch Epoch,
+    ulong RequestId,
+    LogPosition? Committed) : PeerMessage(From, To, Epoch);

@@ -7,13 +7,15 @@ using Chorus.Replication.Quorum;
 namespace Chorus.Replication.Messages;
 
 /// <summary>
-/// Binary encoding of peer messages, version 1. The transport (gRPC) only frames these bytes,
-/// so the simulator exercises the same encoding as the network.
+/// Binary encoding of peer messages, version 2 (version 1 had no commit point or read round in
+/// AppendEntries and AppendResponse, and no read-index messages; a node refuses a version it does
+/// not speak). The transport (gRPC) only frames these bytes, so the simulator exercises the same
+/// encoding as the network.
 /// <code>u8 version | u8 type | len+from | len+to | varint epoch | type fields</code>
 /// </summary>
 public static class PeerMessageCodec
 {
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
 
     private const byte NoAck = 0xFF;
 
@@ -27,6 +29,8 @@ public static class PeerMessageCodec
         RequestVote = 6,
         VoteResponse = 7,
         TimeoutNow = 8,
+        ReadIndexRequest = 9,
+        ReadIndexResponse = 10,
     }
 
     public static byte[] Encode(PeerMessage message)
@@ -53,12 +57,23 @@ public static class PeerMessageCodec
                 writer.WriteUInt64LittleEndian(m.LeaderTime.Packed);
                 WriteString(writer, m.LeaderClientEndpoint);
                 writer.WriteByte(m.RequiredAck is { } level ? (byte)level : NoAck);
+                writer.WriteVarUInt(m.LeaderCommit.Value);
+                writer.WriteVarUInt(m.ReadRound);
                 writer.WriteLengthPrefixed(m.Entries.Span);
                 break;
             case AppendResponse m:
                 WritePosition(writer, m.Last);
                 writer.WriteVarUInt(m.Flushed.Value);
                 writer.WriteVarUInt(m.Received.Value);
+                writer.WriteVarUInt(m.ReadRound);
+                break;
+            case ReadIndexRequest m:
+                writer.WriteVarUInt(m.RequestId);
+                break;
+            case ReadIndexResponse m:
+                writer.WriteVarUInt(m.RequestId);
+                writer.WriteByte(m.Committed is null ? (byte)0 : (byte)1);
+                WritePosition(writer, m.Committed ?? LogPosition.Zero);
                 break;
             case Subscribe m:
                 WritePosition(writer, m.Base);
@@ -106,7 +121,9 @@ public static class PeerMessageCodec
         PeerMessage message = type switch
         {
             MessageType.AppendEntries => ReadAppendEntries(ref reader, bytes, from, to, epoch),
-            MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt())),
+            MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()), reader.ReadVarUInt()),
+            MessageType.ReadIndexRequest => new ReadIndexRequest(from, to, epoch, reader.ReadVarUInt()),
+            MessageType.ReadIndexResponse => ReadReadIndexResponse(ref reader, from, to, epoch),
             MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
             MessageType.TruncateLog => new TruncateLog(from, to, epoch, new Lsn(reader.ReadVarUInt())),
             MessageType.InstallSnapshot => new InstallSnapshot(from, to, epoch, ReadPosition(ref reader)),
@@ -135,10 +152,25 @@ public static class PeerMessageCodec
             var level when Enum.IsDefined((AckLevel)level) => (AckLevel)level,
             var level => throw new CorruptDataException($"unknown ack level {level}"),
         };
+        var leaderCommit = new Lsn(reader.ReadVarUInt());
+        var readRound = reader.ReadVarUInt();
         var length = reader.ReadLength();
         var entries = bytes.Slice(reader.Position, length);
         reader.ReadRaw(length);
-        return new AppendEntries(from, to, epoch, prev, entries, count, leaderLast, leaderTime, endpoint, requiredAck);
+        return new AppendEntries(from, to, epoch, prev, entries, count, leaderLast, leaderTime, endpoint, requiredAck, leaderCommit, readRound);
+    }
+
+    private static ReadIndexResponse ReadReadIndexResponse(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)
+    {
+        var requestId = reader.ReadVarUInt();
+        var present = reader.ReadByte();
+        var position = ReadPosition(ref reader);
+        return present switch
+        {
+            0 => new ReadIndexResponse(from, to, epoch, requestId, null),
+            1 => new ReadIndexResponse(from, to, epoch, requestId, position),
+            _ => throw new CorruptDataException($"unknown read index flag {present}"),
+        };
     }
 
     private static Subscribe ReadSubscribe(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)
@@ -185,6 +217,8 @@ public static class PeerMessageCodec
         RequestVote => MessageType.RequestVote,
         VoteResponse => MessageType.VoteResponse,
         TimeoutNow => MessageType.TimeoutNow,
+        ReadIndexRequest => MessageType.ReadIndexRequest,
+        ReadIndexResponse => MessageType.ReadIndexResponse,
         _ => throw new ArgumentException($"unknown message {message.GetType().Name}", nameof(message)),
     };
 

@@ -50,6 +50,9 @@ public sealed class FollowerProgress(NodeId id, MemberRole role)
     /// <summary>When entries were last shipped, or <see cref="Match"/> last advanced.</summary>
     internal long LastProgressAtMs { get; set; } = -1;
 
+    /// <summary>The latest read round this follower echoed back in this epoch (it still followed this leader after that round began).</summary>
+    public ulong AckedReadRound { get; internal set; }
+
     /// <summary>A log read is outstanding for this follower.</summary>
     internal bool ReadPending { get; set; }
 

@@ -14,6 +14,7 @@ internal sealed class ElectionDriver : ICampaignHost
 {
     private readonly SingleLeaderCore _core;
     private readonly ElectionTimer _timer;
+    private long _startedAtMs;
 
     public ElectionDriver(SingleLeaderCore core, Random random)
     {
@@ -41,6 +42,7 @@ internal sealed class ElectionDriver : ICampaignHost
     /// <summary>Begins at <paramref name="nowMs"/>: the preferred leader (or a lone voter) stands at once, others wait longer than usual.</summary>
     public void Start(long nowMs)
     {
+        _startedAtMs = nowMs;
         if (_core.Cluster.SelfIsPreferredLeader || _core.Settings.Voters.Count() == 1)
         {
             _timer.FireAt(nowMs);
@@ -104,10 +106,15 @@ internal sealed class ElectionDriver : ICampaignHost
         }
     }
 
-    /// <summary>Whether the last leader was heard from within an election timeout (leader stickiness).</summary>
+    /// <summary>
+    /// Whether the last leader was heard from within an election timeout (leader stickiness). With
+    /// read leases a node that just started counts as having heard from one: it may have promised a
+    /// leader, before it restarted, not to elect another for that long — the promise leases rely on.
+    /// </summary>
     public bool HeardFromLeaderRecently() =>
         IsLeader
-        || (_core.Leader is not null && _core.Link.LastHeardAtMs >= 0 && _core.NowMs - _core.Link.LastHeardAtMs < _core.Options.ElectionTimeoutMs);
+        || (_core.Leader is not null && _core.Link.LastHeardAtMs >= 0 && _core.NowMs - _core.Link.LastHeardAtMs < _core.Options.ElectionTimeoutMs)
+        || (_core.Options.ReadLease && _core.NowMs - _startedAtMs < _core.Options.ElectionTimeoutMs);
 
     public void EnterCandidacy() => _core.EnterCandidacy();
 

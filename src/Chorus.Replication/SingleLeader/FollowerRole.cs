@@ -9,13 +9,28 @@ namespace Chorus.Replication.SingleLeader;
 /// The follower's side: subscribe from where the local log ends, append what the leader sends
 /// strictly in LSN order, acknowledge, and roll back a divergent suffix when told to.
 /// </summary>
-internal sealed class FollowerRole(SingleLeaderCore core)
+internal sealed class FollowerRole
 {
+    private readonly SingleLeaderCore core;
     private long _lastSubscribeAtMs = long.MinValue;
     private bool _awaitingTruncation;
     private AckLevel? _requiredAck;
+    private ulong _readRound;
+    private Epoch _readRoundEpoch;
+
+    public FollowerRole(SingleLeaderCore core)
+    {
+        this.core = core;
+        Reads = new FollowerReads(core);
+    }
 
     public LeaderLink Link { get; } = new();
+
+    /// <summary>How current this follower's state is (bounded staleness reads).</summary>
+    public Freshness Freshness { get; } = new();
+
+    /// <summary>Linearizable reads served here through a read index from the leader.</summary>
+    public FollowerReads Reads { get; }
 
     /// <summary>Starts knowing no leader; the first leader heard from gets a subscription from here.</summary>
     public void Start() => Link.ResumedFrom = core.History.Last.Lsn.Next;
@@ -24,6 +39,8 @@ internal sealed class FollowerRole(SingleLeaderCore core)
     public void OnLeaderKnown()
     {
         _awaitingTruncation = false;
+        _readRound = 0; // rounds are numbered per leader
+        Freshness.Forget();
         Subscribe(force: true);
     }
 
@@ -53,6 +70,7 @@ internal sealed class FollowerRole(SingleLeaderCore core)
 
     public void Tick()
     {
+        Reads.ExpireDue();
         if (core.Leader is null)
         {
             Link.IsUp = false;
@@ -68,13 +86,20 @@ internal sealed class FollowerRole(SingleLeaderCore core)
         }
     }
 
-    public void OnAppended() => Acknowledge();
+    public void OnAppended()
+    {
+        Acknowledge();
+        Freshness.Appended(core.Appended);
+        Reads.TryComplete();
+    }
 
     public void OnFlushed() => Acknowledge();
 
     public void OnTruncated()
     {
         _awaitingTruncation = false;
+        Freshness.Forget();
+        Reads.TryComplete();
         Link.Truncations++;
         Subscribe(force: true);
     }
@@ -100,6 +125,15 @@ internal sealed class FollowerRole(SingleLeaderCore core)
             return;
         }
         _requiredAck = append.RequiredAck;
+        if (append.Epoch != _readRoundEpoch)
+        {
+            // Rounds are numbered per leadership: an echo of an older one's round would vouch for
+            // this leader without having heard from it since its round began.
+            _readRoundEpoch = append.Epoch;
+            _readRound = 0;
+        }
+        _readRound = Math.Max(_readRound, append.ReadRound);
+        Freshness.Announced(core.NowMs, append.LeaderLastLsn, core.Appended);
         var fresh = new List<LogEntry>();
         foreach (var entry in LogEntryBatch.Decode(append.Entries))
         {
@@ -119,12 +153,14 @@ internal sealed class FollowerRole(SingleLeaderCore core)
             // A leader waiting for flushed confirmations gets them only after an fsync; one
             // waiting for received ones hears back at once, before anything is written.
             core.QueueAppend(fresh, proposed: false, sync: _requiredAck == AckLevel.Flushed);
+            LearnCommit(append);
             if (_requiredAck == AckLevel.Received)
             {
                 Acknowledge();
             }
             return; // acknowledged (again) once appended
         }
+        LearnCommit(append);
         if (core.History.Last.Epoch != append.Epoch && core.History.Last.Lsn > append.Prev.Lsn)
         {
             // We hold entries after Prev from an older epoch that the leader never mentioned.
@@ -132,6 +168,17 @@ internal sealed class FollowerRole(SingleLeaderCore core)
             return;
         }
         Acknowledge();
+    }
+
+    /// <summary>
+    /// The message proved our log agrees with the leader's through its last entry (each one was
+    /// held already with the same epoch, or appended after Prev): that far, the leader's commit
+    /// point is ours too (Raft's min(leaderCommit, index of last new entry)).
+    /// </summary>
+    private void LearnCommit(AppendEntries append)
+    {
+        var agreedThrough = new Lsn(append.Prev.Lsn.Value + (ulong)append.EntryCount);
+        core.AdvanceCommitTo(Lsn.Min(append.LeaderCommit, agreedThrough));
     }
 
     private void OnTruncateLog(TruncateLog truncate)
@@ -153,7 +200,7 @@ internal sealed class FollowerRole(SingleLeaderCore core)
         }
         if (core.Leader is { } leader)
         {
-            core.Send(new AppendResponse(core.Self, leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed, core.History.Last.Lsn));
+            core.Send(new AppendResponse(core.Self, leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed, core.History.Last.Lsn, _readRound));
         }
     }
 

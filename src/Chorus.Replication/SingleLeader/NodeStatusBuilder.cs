@@ -29,6 +29,8 @@ internal static class NodeStatusBuilder
         {
             Admission = core.Admission,
             Fingerprint = core.StatusFingerprint,
+            CurrentAsOfMs = core.CurrentAsOfMs,
+            Committed = core.CommitLsn,
         };
     }
 

@@ -81,6 +81,15 @@ internal sealed class PeerRouter(SingleLeaderCore core, ElectionDriver elections
             case Subscribe or AppendResponse:
                 core.LeaderState?.Step(message);
                 break;
+            case ReadIndexRequest request when core.LeaderState is { } leader:
+                leader.RequestRead(new ReadRequestId(request.RequestId), request.From);
+                break;
+            case ReadIndexRequest request:
+                core.Send(new ReadIndexResponse(core.Self, request.From, core.Epoch, request.RequestId, null));
+                break;
+            case ReadIndexResponse response:
+                follower.Reads.OnResponse(response);
+                break;
         }
     }
 

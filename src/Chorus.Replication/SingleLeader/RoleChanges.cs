@@ -57,6 +57,10 @@ internal sealed class RoleChanges(SingleLeaderCore core, ElectionDriver election
         {
             StopLeading(wasLeading, leader, reason ?? NewerEpoch.Instance);
         }
+        if (leader != core.Leader)
+        {
+            follower.Reads.LeaderChanged(leader);
+        }
         if (leader is not null && leader != core.Leader)
         {
             core.Notice($"following {leader} in epoch {core.Epoch}");
@@ -80,6 +84,7 @@ internal sealed class RoleChanges(SingleLeaderCore core, ElectionDriver election
         var handedOver = wasLeading.Transfer is { HandedOver: true } transfer ? new HandedOver(transfer.Target) : null;
         core.LastStepDownReason = handedOver ?? reason;
         core.Pending.Completions.Add(new ProposalCompletion(ProposalId.All, new LeadershipLost(newLeader, core.Epoch, core.LastStepDownReason, MayHaveApplied: true)));
+        wasLeading.Reads.FailAll(new LeadershipLost(newLeader, core.Epoch, core.LastStepDownReason, MayHaveApplied: false));
         core.Pending.Notices.Add(new StoppedLeading(core.LastStepDownReason));
     }
 }

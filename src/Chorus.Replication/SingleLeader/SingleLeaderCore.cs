@@ -140,7 +140,43 @@ public sealed class SingleLeaderCore : IReplicationCore
 
     public bool IsVoter => Settings.Find(Self) is { Role: MemberRole.Voter };
 
-    public bool HasReady => !Pending.IsEmpty || (_leader is not null && (AckedLsn != _ackedReported || _leader.HasEntriesToShip));
+    public bool HasReady => !Pending.IsEmpty || (_leader is not null && (AckedLsn != _ackedReported || _leader.HasEntriesToShip || _leader.HasReadWork));
+
+    /// <summary>The highest LSN this node knows to be committed (on a majority of voters, in the current leader's history).</summary>
+    internal Lsn CommitLsn { get; private set; }
+
+    /// <summary>The newest position in the local log known to be committed (zero: none known yet).</summary>
+    public LogPosition? Committed => CommitLsn == Lsn.Zero ? LogPosition.Zero : PositionOf(CommitLsn);
+
+    /// <summary>A leader is current now (a deposed one that has not noticed steps down within its lease); a follower as of its freshness.</summary>
+    public long? CurrentAsOfMs => _leader is not null ? NowMs : _follower.Freshness.CurrentAsOfMs is >= 0 and var at ? at : null;
+
+    /// <summary>Linearizable reads served by this node as leader thanks to its lease, and by quorum rounds.</summary>
+    public (long ByLease, long ByRound) LeaderReads => _leader is { } leader ? (leader.Reads.LeaseReads, leader.Reads.RoundReads) : (0, 0);
+
+    /// <summary>
+    /// A linearizable read: the leader confirms its leadership (a quorum round, or its lease) and
+    /// waits for the commit point to reach the read's index; a follower asks the leader for that
+    /// index and waits until its own log holds it. The outcome arrives in a later Ready.
+    /// </summary>
+    public ReadOutcome? RequestRead(ReadRequest request)
+    {
+        if (_leader is not null)
+        {
+            _leader.RequestRead(request.Id, null);
+            return null;
+        }
+        return _follower.Reads.Request(request.Id);
+    }
+
+    /// <summary>Everything up to <paramref name="lsn"/> is committed (the leader counted a majority, or the leader said so).</summary>
+    internal void AdvanceCommitTo(Lsn lsn)
+    {
+        if (lsn > CommitLsn)
+        {
+            CommitLsn = Lsn.Min(lsn, History.Last.Lsn);
+        }
+    }
 
     /// <summary>Begins operating at <paramref name="nowMs"/> as a follower; the preferred leader stands for election at once.</summary>
     public void Start(long nowMs)
@@ -223,6 +259,12 @@ public sealed class SingleLeaderCore : IReplicationCore
     /// <summary>The host truncated the log after <paramref name="keepThrough"/>; <paramref name="config"/> is the latest settings entry at or before it.</summary>
     public void OnTruncated(Lsn keepThrough, ConfigEntry? config)
     {
+        if (CommitLsn > keepThrough)
+        {
+            // Only possible when a majority lost applied-but-unsynced entries in a power loss.
+            Pending.Notices.Add(new LogNotice($"rolled back entries through LSN {CommitLsn} that a majority had applied: they were lost with unsynced writes (fsync everysec or no); reads already served them", Warning: true));
+            CommitLsn = keepThrough;
+        }
         Appended = Lsn.Min(Appended, keepThrough);
         Flushed = Lsn.Min(Flushed, keepThrough);
         var (settings, at) = SettingsOf(config, Cluster);
@@ -324,7 +366,7 @@ public sealed class SingleLeaderCore : IReplicationCore
         var acked = AckedLsn;
         if (_leader is not null && acked > _ackedReported)
         {
-            ready.Completions.Insert(0, new ProposalCompletion(IdOf(acked), Committed.Instance));
+            ready.Completions.Insert(0, new ProposalCompletion(IdOf(acked), Replication.Committed.Instance));
         }
         _ackedReported = _leader is null ? Lsn.Zero : acked;
         Pending = new Ready();

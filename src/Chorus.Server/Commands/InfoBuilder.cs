@@ -105,6 +105,12 @@ internal static class InfoBuilder
         Line(text, "total_commands_processed", node.Stats.CommandsProcessed);
         Line(text, "total_error_replies", node.Stats.ErrorReplies);
         Line(text, "chorus_forwarded_writes", node.Stats.ForwardedWrites);
+        var reads = node.Driver.Reads;
+        Line(text, "chorus_guarded_reads_waited", reads.Served);
+        Line(text, "chorus_reads_held_not_caught_up", reads.NotCaughtUp);
+        Line(text, "chorus_reads_held_too_stale", reads.TooStale);
+        Line(text, "chorus_reads_held_not_linearizable", reads.NotLinearizable);
+        Line(text, "chorus_reads_held_not_committed", reads.NotCommitted);
     }
 
     private static void Keyspace(StringBuilder text, NodeServices node)

@@ -52,6 +52,9 @@ internal sealed class NodeServices(
 
     public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>The peer-link fault (CHORUS.FAULT LINK), when the node was started with fault commands.</summary>
+    public PeerLinkHold? LinkHold { get; init; }
+
     /// <summary>Snapshot transfers to and from this node.</summary>
     public SnapshotProgress Snapshots { get; init; } = new();
 
@@ -81,7 +84,11 @@ internal sealed class NodeServices(
 }
 
 /// <summary>A server command's view: the node and the calling connection.</summary>
-internal readonly record struct ServerCommandContext(NodeServices Node, ClientSession Session);
+internal readonly record struct ServerCommandContext(NodeServices Node, ClientSession Session)
+{
+    /// <summary>The connection's dispatcher (CHORUS.READ runs a read command through it).</summary>
+    public CommandDispatcher? Dispatcher { get; init; }
+}
 
 /// <summary>Runs a server command (connection, introspection, replication control).</summary>
 internal delegate ValueTask ServerHandler(ServerCommandContext context, Chorus.Resp.RespCommand command, Chorus.Resp.RespWriter reply);

@@ -15,6 +15,8 @@ internal static class ServerCommands
         CommandCommand.Command,
         WaitCommand.Command,
         LagCommand.Command,
+        .. ConsistencyCommand.All,
+        FaultCommand.Command,
         NodeCommand.Command,
         AclCommand.Command,
         .. MiscCommands.All,

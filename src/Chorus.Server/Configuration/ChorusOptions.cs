@@ -49,6 +49,17 @@ public sealed class ChorusOptions
     /// <summary>When writes reach stable storage: always | everysec | no.</summary>
     public string Fsync { get; set; } = "everysec";
 
+    /// <summary>
+    /// Linearizable (strong) reads at the leader skip the quorum round while a majority confirmed
+    /// the leader within 80% of the election timeout (a read lease). Faster, but safe only while
+    /// clocks run at about the same rate and no operator forces an election (CHORUS.ELECT); every
+    /// node must use the same setting. Default false: every strong read confirms with a quorum round.
+    /// </summary>
+    public bool ReadLease { get; set; }
+
+    /// <summary>Enables CHORUS.FAULT (pause this node's peer link, for tests and demonstrations). Default false.</summary>
+    public bool FaultCommands { get; set; }
+
     /// <summary>What a follower does with a write: forward (to the leader) | reject (-READONLY) | redirect (-MOVED naming the leader).</summary>
     public string ReplicaWrites { get; set; } = "forward";
 

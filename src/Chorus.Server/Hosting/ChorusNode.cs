@@ -65,7 +65,8 @@ public sealed class ChorusNode : IAsyncDisposable
         // An older data directory is upgraded in place before the node starts (docs/storage-layout.md).
         var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default with { Upgrades = KeyspaceUpgrades.All });
         var inbox = new NodeInbox(options.Self);
-        var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox), loggers);
+        var linkHold = new PeerLinkHold(inbox);
+        var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
         var driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
@@ -75,6 +76,7 @@ public sealed class ChorusNode : IAsyncDisposable
             Snapshots = snapshots,
             MaxClientsCeiling = OpenFilesLimit.Prepare(options.MaxClients, logger),
             Access = Security(options, commands.All, logger),
+            LinkHold = linkHold,
         };
         var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), node.Stats, loggers.CreateLogger<WriteGateway>());
@@ -217,6 +219,7 @@ public sealed class ChorusNode : IAsyncDisposable
                 HeartbeatIntervalMs = options.HeartbeatIntervalMs,
                 ElectionTimeoutMs = options.ElectionTimeoutMs,
                 ResubscribeAfterMs = options.ResubscribeAfterMs,
+                ReadLease = options.ReadLease,
             },
             new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)])
             {
@@ -243,7 +246,7 @@ public sealed class ChorusNode : IAsyncDisposable
         });
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(dispatcher);
-        builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox));
+        builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox, node.LinkHold!));
         builder.Services.AddSingleton<IForwardHandler>(forwards);
         builder.Services.AddSingleton<ISnapshotSource>(snapshots);
         builder.Services.AddSingleton<ChorusMetrics>();

@@ -1,3 +1,4 @@
+using Chorus.Node;
 using System.Diagnostics.Metrics;
 using Chorus.Replication;
 using Chorus.Server.Commands;
@@ -34,10 +35,20 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableGauge("chorus_connected_clients", () => node.Clients.Count, description: "Open client connections");
         _meter.CreateObservableCounter("chorus_commands_total", () => node.Stats.CommandsProcessed, description: "Commands processed");
         _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Stats.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
+        _meter.CreateObservableCounter("chorus_guarded_reads_waited_total", () => node.Driver.Reads.Served, description: "Reads under a consistency level that waited in the read gate and were then served");
+        _meter.CreateObservableCounter("chorus_reads_held_back_total", () => HeldBack(node.Driver.Reads), description: "Reads a consistency level held back (what would have been a stale or unsafe read), by reason");
         _meter.CreateObservableCounter("chorus_error_replies_total", () => node.Stats.ErrorReplies, description: "Error replies sent");
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private static IEnumerable<Measurement<long>> HeldBack(ReadGateCounters reads) =>
+    [
+        new(reads.NotCaughtUp, new KeyValuePair<string, object?>("reason", "not_caught_up")),
+        new(reads.TooStale, new KeyValuePair<string, object?>("reason", "too_stale")),
+        new(reads.NotLinearizable, new KeyValuePair<string, object?>("reason", "not_linearizable")),
+        new(reads.NotCommitted, new KeyValuePair<string, object?>("reason", "not_committed")),
+    ];
 
     private static IEnumerable<Measurement<long>> FollowerMeasurements(NodeServices node, Func<FollowerStatus, long> value) =>
         node.Driver.Status.Followers.Select(f => new Measurement<long>(value(f), new KeyValuePair<string, object?>("follower", f.Id.Value)));

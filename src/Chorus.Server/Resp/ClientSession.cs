@@ -3,6 +3,7 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Resp;
 using Chorus.Node;
+using Chorus.Server.Consistency;
 using Chorus.Server.Security;
 
 namespace Chorus.Server.Resp;
@@ -36,8 +37,14 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
 
     public string LastCommand { get; set; } = "NULL";
 
-    /// <summary>The log position after this client's latest write (what WAIT waits for).</summary>
-    public Lsn LastWriteLsn { get; set; }
+    /// <summary>The log position after this client's latest write (what WAIT waits for, and read-your-writes).</summary>
+    public Lsn LastWriteLsn { get => Position.Written; set => Position.Written = value; }
+
+    /// <summary>Where this session stands: what it wrote and what it has read (its token).</summary>
+    public SessionPosition Position { get; } = new();
+
+    /// <summary>This connection's read guarantee (CHORUS.CONSISTENCY); eventual unless set.</summary>
+    public ConsistencySettings Consistency { get; set; } = ConsistencySettings.Eventual;
 
     /// <summary>Who this connection is authenticated as (null: nobody yet; every command but AUTH, HELLO and QUIT gets NOAUTH).</summary>
     public AclUser? User { get; set; }

@@ -6,6 +6,7 @@ using Chorus.Core;
 using Chorus.Core.Encoding;
 using Chorus.Resp;
 using Chorus.Server.Commands;
+using Chorus.Server.Consistency;
 using Chorus.Server.Hosting;
 using Chorus.Server.Security;
 using Microsoft.Extensions.Logging;
@@ -17,8 +18,25 @@ namespace Chorus.Server.Resp;
 /// replica; consecutive writes go to the write gateway as one group (one trip through the node
 /// loop for a whole pipeline); server commands get the session and the node.
 /// </summary>
-internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway, IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers, ILogger logger)
+internal sealed class CommandDispatcher
 {
+    private readonly NodeServices node;
+    private readonly WriteGateway gateway;
+    private readonly IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers;
+    private readonly ILogger logger;
+
+    public CommandDispatcher(NodeServices node, WriteGateway gateway, IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers, ILogger logger)
+    {
+        this.node = node;
+        this.gateway = gateway;
+        this.serverHandlers = serverHandlers;
+        this.logger = logger;
+        GuardedReads = new GuardedReads(node, ExecuteRead);
+    }
+
+    /// <summary>Reads under a consistency guarantee (the connection's level, or CHORUS.READ's).</summary>
+    public GuardedReads GuardedReads { get; }
+
     /// <summary>Replies go out once this much is waiting, so a pipeline of large replies is never held whole.</summary>
     private const long FlushThresholdBytes = 64 * 1024;
 
@@ -51,14 +69,19 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
                 i = await ExecuteWritesAsync(session, i, output, cancellationToken);
                 continue;
             }
-            if (spec.Read is not null)
+            if (spec.Read is not null && session.Consistency.Level != ConsistencyLevel.Eventual)
+            {
+                await GuardedReads.ExecuteAsync(session, session.Consistency, spec, command, reply);
+            }
+            else if (spec.Read is not null)
             {
                 ExecuteRead(spec, reads, command, reply);
+                session.Position.Saw(node.Driver.Applied.Applied);
             }
             else
             {
                 session.LastCommand = spec.Name;
-                await serverHandlers[spec](new ServerCommandContext(node, session), command, reply);
+                await serverHandlers[spec](new ServerCommandContext(node, session) { Dispatcher = this }, command, reply);
             }
             i++;
             await FlushIfLargeAsync(session, output, cancellationToken);
@@ -163,7 +186,8 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
     /// Authentication and ACLs: a connection that has not authenticated may only AUTH, HELLO or
     /// QUIT; an authenticated one only what its user's rules allow (Redis's NOAUTH and NOPERM).
     /// </summary>
-    private bool Permitted(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
+    /// <summary>Whether the session's user may run <paramref name="spec"/> (with its keys); if not, the ACL error is written. CHORUS.READ checks its inner command too.</summary>
+    internal bool Permitted(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
     {
         var access = node.Access;
         if (session.UserVersion != access.Version)

@@ -15,8 +15,11 @@ namespace Chorus.Simulation.Clients;
 /// </summary>
 internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, LatencyDistribution latency)
 {
-    /// <summary>Sends one attempt; <paramref name="leaderOnly"/>: a read only a node that believes it leads may serve.</summary>
-    public void Send(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops, bool leaderOnly) =>
+    /// <summary>
+    /// Sends one attempt; <paramref name="leaderOnly"/>: a read only a node that believes it leads
+    /// may serve; <paramref name="guard"/>: a read under a consistency guarantee (the node's read gate decides).
+    /// </summary>
+    public void Send(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops, bool leaderOnly, ReadGuard? guard = null) =>
         scheduler.After(latency.Sample(random), () =>
         {
             if (node.State == NodeState.Down)
@@ -31,7 +34,11 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
             {
                 Action<RespValue> reply = value => Back(() => client.OnReply(requestId, new ClientReply([value], [null])));
                 Action lost = () => Back(() => client.OnLost(requestId));
-                if (leaderOnly)
+                if (guard is not null)
+                {
+                    node.ReadGuarded(ops[0].Command(), guard, reply, lost);
+                }
+                else if (leaderOnly)
                 {
                     node.ReadAtLeader(ops[0].Command(), reply, lost);
                 }

@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Node;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Modes;
 
@@ -17,8 +18,11 @@ internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode.Reads, null),
     };
 
-    /// <summary>Reads routed to the leader are served only by a node that believes it leads (others redirect).</summary>
-    public bool LeaderOnly => mode.Reads == ReadRouting.Leader;
+    /// <summary>Reads routed to the leader are served only by a node that believes it leads (others redirect) — unless guarded: the node's read gate then decides.</summary>
+    public bool LeaderOnly => mode.Reads == ReadRouting.Leader && mode.ReadGuard is null;
+
+    /// <summary>The guarantee every read asks for (null: none, the local replica as it is).</summary>
+    public ReadGuard? Guard => mode.ReadGuard;
 
     public void OnWriteAcknowledged(long nowUs) => _lastWriteAcknowledgedUs = nowUs;
 }

@@ -114,8 +114,8 @@ internal sealed class SimClient(
             var again = request.Attempts > 1 ? $" (attempt {request.Attempts})" : "";
             trace.Add(scheduler.NowUs, name, $"invoke #{request.Ids[0].Id}{(request.Ops.Count > 1 ? $"..#{request.Ids[^1].Id}" : "")} {string.Join(" ; ", request.Ops.Select(o => string.Join(' ', o.Command())))} -> {node}{again}");
         }
-        var leaderOnly = !request.Ops[0].IsWrite && router.LeaderOnly;
-        gateway.Send(this, request.AttemptId, cluster[node], request.Ops, leaderOnly);
+        var read = !request.Ops[0].IsWrite;
+        gateway.Send(this, request.AttemptId, cluster[node], request.Ops, read && router.LeaderOnly, read ? router.Guard : null);
     }
 
     /// <summary>Nothing happened at that node: follow the leader it named, or move on to the next node, after a backoff.</summary>

@@ -136,7 +136,7 @@ internal sealed class SimCluster
             storage = variant(id, PreferredLeader, storage);
         }
         var cluster = new ClusterConfig(id, PreferredLeader, Members) { InitialAck = _setup.Mode.Ack, InitialFailover = _setup.Mode.Failover };
-        var options = new NodeDriverOptions(id, new SingleLeaderFamily(new ReplicationOptions(), cluster, $"{id}.sim:6379"))
+        var options = new NodeDriverOptions(id, new SingleLeaderFamily(new ReplicationOptions { ReadLease = _setup.Mode.ReadLease }, cluster, $"{id}.sim:6379"))
         {
             Durability = _setup.Durability,
         };

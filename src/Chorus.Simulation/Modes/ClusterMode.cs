@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Node;
 using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
 using Chorus.Simulation.Network;
@@ -22,6 +23,12 @@ public sealed class ClusterMode
     public AckPolicy Ack { get; init; } = AckPolicy.Default;
 
     public ReadRouting Reads { get; init; } = ReadRouting.Leader;
+
+    /// <summary>The guarantee clients ask for on every read, served through the node's read gate (null: none).</summary>
+    public ReadGuard? ReadGuard { get; init; }
+
+    /// <summary>Leaders serve linearizable reads under a read lease (clock-based) instead of a quorum round per read.</summary>
+    public bool ReadLease { get; init; }
 
     /// <summary>
     /// Who replaces a leader that stops answering. Manual (the default) keeps the preferred

@@ -108,6 +108,57 @@ public static class ClusterModes
         Claims = FailoverDurable,
     };
 
+    /// <summary>Linearizable reads: each read waits for the node's read gate (read index, then the commit point).</summary>
+    private static readonly Node.ReadGuard Strong = new() { Linearizable = true, WaitMs = 1000 };
+
+    /// <summary>
+    /// As failover-semi-sync-1, with every read linearizable (DDIA ch. 9's linearizability, Raft's
+    /// read index): the leader confirms with a quorum round begun after the read arrived that it
+    /// still leads, serves at or after its commit point, and answers only once what the read saw is
+    /// committed — so a deposed leader refuses instead of serving, and no read shows a write that a
+    /// failover rolls back. This closes the gap failover-semi-sync-1 documents.
+    /// </summary>
+    public static readonly ClusterMode FailoverStrongReads = new()
+    {
+        Name = "failover-strong-reads",
+        Description = "automatic failover, semi-sync any 1, fsync always, linearizable reads at the leader (read index)",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        ReadGuard = Strong,
+        Claims = FailoverLinearizable,
+    };
+
+    /// <summary>Linearizable reads at any node: a follower asks the leader for a read index and serves once its own log holds it (Raft thesis §6.4).</summary>
+    public static readonly ClusterMode FailoverStrongFollowerReads = new()
+    {
+        Name = "failover-strong-follower-reads",
+        Description = "automatic failover, semi-sync any 1, fsync always, linearizable reads at any node (read index from the leader)",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        Reads = ReadRouting.AnyNode,
+        ReadGuard = Strong,
+        Claims = FailoverLinearizable,
+    };
+
+    /// <summary>
+    /// Linearizable reads at the leader under a read lease: no quorum round per read while a
+    /// majority confirmed the leader within the lease. Relies on clocks that run at about the same
+    /// rate (a skewed offset is harmless; the lease is measured on one node's clock).
+    /// </summary>
+    public static readonly ClusterMode FailoverStrongLeaseReads = new()
+    {
+        Name = "failover-strong-lease-reads",
+        Description = "automatic failover, semi-sync any 1, fsync always, linearizable reads at the leader under a read lease",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        ReadGuard = Strong,
+        ReadLease = true,
+        Claims = FailoverLinearizable,
+    };
+
     public static readonly ClusterMode BrokenOutOfOrderFollower = new()
     {
         Name = "broken-follower-out-of-order",
@@ -143,6 +194,7 @@ public static class ClusterModes
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
         Async, AsyncFollowerReads, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
+        FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads,
         BrokenOutOfOrderFollower, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];
 
@@ -154,6 +206,10 @@ public static class ClusterModes
     /// <summary>A majority holds every acknowledged write durably — unless fsync was overridden and a leader can lose power.</summary>
     private static IReadOnlySet<string> FailoverDurable(ClaimContext context) =>
         context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, [CheckNames.AckedWriteLoss]);
+
+    /// <summary>As <see cref="FailoverDurable"/>, plus linearizable reads and every session guarantee.</summary>
+    private static IReadOnlySet<string> FailoverLinearizable(ClaimContext context) =>
+        context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, Reads, Sessions, [CheckNames.AckedWriteLoss]);
 
     private static HashSet<string> Set(params IEnumerable<string>[] parts) => [.. parts.SelectMany(p => p)];
 }

@@ -33,6 +33,7 @@ internal sealed class SimNode
     private readonly RequestBatch _readCommand = new();
     private readonly ArrayBufferWriter<byte> _readReply = new(256);
     private readonly List<NodeFailure> _failures;
+    private readonly List<GuardedRead> _guardedReads = [];
     private Random _readRandom = new(0);
     private NodeInbox _inbox;
     private bool _roundScheduled;
@@ -186,6 +187,20 @@ internal sealed class SimNode
             () => reply(IsLeader ? ReadNow(command) : RespValue.Error(Driver?.Status.Admission.Refusal is { } refusal ? OutcomeText.Error(refusal) : "TRYAGAIN node stopped")),
             lost);
 
+    /// <summary>
+    /// A read under a consistency guarantee: the production read gate decides when it is served
+    /// (and runs it on the loop), or holds it back with the error a client would get.
+    /// </summary>
+    public void ReadGuarded(string[] command, ReadGuard guard, Action<RespValue> reply, Action lost) =>
+        WhenServing(
+            () =>
+            {
+                var read = new GuardedRead(reply, lost);
+                _guardedReads.Add(read);
+                Post(new GuardedReadInput(guard, () => read.Value = ReadNow(command), read.Completion));
+            },
+            lost);
+
     /// <summary>An operator's CHORUS.ELECT on this node (manual failover).</summary>
     public void Elect() => Post(new AdminInput(core => ((SingleLeaderCore)core).ElectSelf() == ControlResult.Done ? null : "refused", new TaskCompletionSource<string?>()));
 
@@ -273,6 +288,15 @@ internal sealed class SimNode
         {
             read.Serve();
         }
+        for (var i = 0; i < _guardedReads.Count; i++)
+        {
+            if (_guardedReads[i].Completion.Task.IsCompleted)
+            {
+                var read = _guardedReads[i];
+                _guardedReads.RemoveAt(i--);
+                read.Reply(read.Completion.Task.Result is ReadHeldBack heldBack ? RespValue.Error(ReadText.Error(heldBack.Reason)) : read.Value!);
+            }
+        }
         for (var i = 0; i < _pending.Count; i++)
         {
             if (_pending[i].Batch.Completion.IsCompleted)
@@ -312,11 +336,25 @@ internal sealed class SimNode
             lost.Add(read.Lost);
         }
         lost.AddRange(_pending.Select(p => p.Lost));
+        lost.AddRange(_guardedReads.Select(r => r.Lost));
         _pending.Clear();
+        _guardedReads.Clear();
         _inbox = new NodeInbox(Id);
         foreach (var notify in lost)
         {
             notify();
         }
+    }
+
+    /// <summary>A guarded read in flight: the value the loop read, and whether the reply may leave.</summary>
+    private sealed class GuardedRead(Action<RespValue> reply, Action lost)
+    {
+        public Action<RespValue> Reply { get; } = reply;
+
+        public Action Lost { get; } = lost;
+
+        public TaskCompletionSource<ReadVerdict> Completion { get; } = new();
+
+        public RespValue? Value { get; set; }
     }
 }

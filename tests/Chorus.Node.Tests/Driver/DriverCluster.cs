@@ -126,6 +126,15 @@ internal sealed class DriverCluster
         return batch;
     }
 
+    /// <summary>Posts a guarded read of <paramref name="command"/> to <paramref name="id"/>'s loop; the verdict completes when the reply may leave, the value is what the loop read.</summary>
+    public (TaskCompletionSource<ReadVerdict> Verdict, Func<RespValue?> Value) GuardedRead(string id, ReadGuard guard, params string[] command)
+    {
+        RespValue? value = null;
+        var verdict = new TaskCompletionSource<ReadVerdict>();
+        Run(this[id], new GuardedReadInput(guard, () => value = Read(id, command), verdict));
+        return (verdict, () => value);
+    }
+
     /// <summary>Runs an operator action on <paramref name="id"/>'s loop; the task holds its error, or null.</summary>
     public Task<string?> Admin(string id, Func<IReplicationCore, string?> action)
     {

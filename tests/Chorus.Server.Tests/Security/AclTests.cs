@@ -56,6 +56,10 @@ public sealed class AclTests(AclNode node) : IClassFixture<AclNode>
         Assert.Equal("-NOPERM this user has no permissions to run the 'chorus.elect' command", await alice.LineAsync("CHORUS.ELECT"));
         Assert.Equal("-NOPERM this user has no permissions to run the 'config|set' command", await alice.LineAsync("CONFIG", "SET", "chorus-ack", "async"));
         Assert.Equal("-NOPERM this user has no permissions to run the 'failover' command", await alice.LineAsync("FAILOVER"));
+        // CHORUS.READ runs its inner read under the same rules (docs/consistency.md).
+        Assert.Equal("one", await alice.BulkAsync("CHORUS.READ", "strong", "GET", "app:1"));
+        Assert.Equal("-NOPERM this user has no permissions to access one of the keys used as arguments", await alice.LineAsync("CHORUS.READ", "eventual", "GET", "other"));
+        Assert.Equal("-NOPERM this user has no permissions to run the 'chorus.fault' command", await alice.LineAsync("CHORUS.FAULT", "LINK", "PAUSE"));
         // ACL WHOAMI is @slow, not @read: Redis refuses it to this user too.
         Assert.Equal("-NOPERM this user has no permissions to run the 'acl|whoami' command", await alice.LineAsync("ACL", "WHOAMI"));
         Assert.Equal("one", (await node.Db.StringGetAsync("app:1")).ToString());

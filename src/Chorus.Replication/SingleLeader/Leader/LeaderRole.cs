@@ -17,6 +17,8 @@ internal sealed class LeaderRole
     private readonly AckWindow _acks;
     private readonly LearnerPromotion _promotion;
     private readonly LeadershipHandover _handover;
+    private readonly ReadIndex _reads;
+    private Lsn _epochStart;
 
     public LeaderRole(SingleLeaderCore core)
     {
@@ -24,8 +26,15 @@ internal sealed class LeaderRole
         _acks = new AckWindow(core);
         _promotion = new LearnerPromotion(core);
         _handover = new LeadershipHandover(core, Send);
+        _reads = new ReadIndex(core);
         OnSettingsChanged();
     }
+
+    /// <summary>Linearizable reads at this leader (read index and lease).</summary>
+    public ReadIndex Reads => _reads;
+
+    /// <summary>A read round is due (reads wait for one, or the lease needs renewing).</summary>
+    public bool HasReadWork => _reads.RoundDue;
 
     public IReadOnlyCollection<FollowerProgress> Followers => _followers.Values;
 
@@ -59,7 +68,8 @@ internal sealed class LeaderRole
     public void Start()
     {
         _core.Lease.Begin(_core.NowMs);
-        Propose(PayloadKind.Noop, []);
+        // Entries of earlier epochs count as committed only once this epoch's first entry is (Raft §5.4.2).
+        _epochStart = Propose(PayloadKind.Noop, []).Lsn;
         if (_core.SettingsLsn == Lsn.Zero && _core.Options.RecordBootstrapSettings)
         {
             // A brand-new cluster's first leader records its starting settings in the log, so every node has them.
@@ -88,7 +98,10 @@ internal sealed class LeaderRole
         return entry;
     }
 
-    /// <summary>Ships what was proposed since the last Ready to every streaming follower (flow control permitting).</summary>
+    /// <summary>
+    /// Ships what was proposed since the last Ready to every streaming follower (flow control
+    /// permitting), begins a read round if reads wait for one, and serves the reads it can.
+    /// </summary>
     public void ShipPending()
     {
         foreach (var follower in _followers.Values)
@@ -97,6 +110,53 @@ internal sealed class LeaderRole
             {
                 SendEntries(follower);
             }
+        }
+        _reads.BeginRoundIfWanted(HeartbeatAll);
+        AdvanceReads();
+    }
+
+    /// <summary>A linearizable read: from this node's host (<paramref name="follower"/> null) or a follower's read index request.</summary>
+    public void RequestRead(ReadRequestId id, NodeId? follower)
+    {
+        _reads.Request(id, follower, Transfer is not null);
+        AdvanceReads(); // a read under a valid lease is served at once
+    }
+
+    /// <summary>
+    /// The commit point: the highest LSN a majority of voters (this leader included) has applied,
+    /// once that includes this epoch's first entry — from then on no elected leader can lack it.
+    /// </summary>
+    private void AdvanceCommit()
+    {
+        var voters = _core.Settings.Voters.Count();
+        var majority = Election.VoteRules.Majority(Math.Max(voters, 1));
+        var applied = Voters.Select(f => f.Match).Append(_core.Appended).OrderByDescending(l => l.Value).ToArray();
+        if (applied.Length >= majority && applied[majority - 1] >= _epochStart)
+        {
+            _core.AdvanceCommitTo(applied[majority - 1]);
+        }
+    }
+
+    /// <summary>The latest read round a majority of voters (this leader included) has echoed.</summary>
+    private ulong QuorumReadRound()
+    {
+        var voters = _core.Settings.Voters.Count();
+        var majority = Election.VoteRules.Majority(Math.Max(voters, 1));
+        var rounds = Voters.Select(f => f.AckedReadRound).Append(_reads.Round).OrderDescending().ToArray();
+        return rounds.Length >= majority ? rounds[majority - 1] : 0;
+    }
+
+    private void AdvanceReads()
+    {
+        AdvanceCommit();
+        _reads.Advance(QuorumReadRound(), _core.CommitLsn);
+    }
+
+    private void HeartbeatAll()
+    {
+        foreach (var follower in _followers.Values)
+        {
+            SendHeartbeat(follower);
         }
     }
 
@@ -140,7 +200,10 @@ internal sealed class LeaderRole
                 OnSubscribe(follower, subscribe);
                 break;
             case AppendResponse response:
+                // The echo proves the follower still followed this leader after that round began.
+                follower.AckedReadRound = Math.Max(follower.AckedReadRound, Math.Min(response.ReadRound, _reads.Round));
                 OnAppendResponse(follower, response);
+                AdvanceReads();
                 break;
         }
     }
@@ -177,6 +240,7 @@ internal sealed class LeaderRole
         _acks.Tick(Voters);
         _promotion.PromoteCaughtUp(_followers.Values);
         _handover.Continue(_followers.GetValueOrDefault);
+        _reads.ExpireDue();
         CheckQuorum();
     }
 
@@ -206,6 +270,7 @@ internal sealed class LeaderRole
                 SendEntries(follower);
             }
         }
+        AdvanceReads();
     }
 
     public void OnLogRead(NodeId id, Lsn from, IReadOnlyList<LogEntry> entries)
@@ -341,7 +406,7 @@ internal sealed class LeaderRole
         Invariant.That(entries[0].Lsn == follower.Next, "entries are shipped contiguously");
         var batch = LogEntryBatch.Encode(entries);
         var prev = _core.PositionOf(follower.Next.Previous);
-        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, batch, entries.Count, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck));
+        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, batch, entries.Count, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck, _core.CommitLsn, _reads.Round));
         follower.Next = entries[^1].Lsn.Next;
         follower.LastProgressAtMs = _core.NowMs;
         follower.InflightBytes += batch.Length;
@@ -355,7 +420,7 @@ internal sealed class LeaderRole
     private void SendHeartbeat(FollowerProgress follower)
     {
         var prev = follower.State == FollowerState.Replicating ? _core.PositionOf(follower.Match) : _core.History.Last;
-        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck));
+        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck, _core.CommitLsn, _reads.Round));
     }
 
     private void Send(FollowerProgress follower, PeerMessage message)
