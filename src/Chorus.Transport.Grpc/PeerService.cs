@@ -53,6 +53,7 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         ulong frames = 0;
         NodeId? caller = null;
+        var pieces = new MessageReassembly();
         try
         {
             await foreach (var frame in requestStream.ReadAllAsync(ended.Token))
@@ -67,6 +68,20 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
                 }
                 if (!TryParseFamily(frame, from, out var family))
                 {
+                    continue;
+                }
+                if (frame.Part is not null || pieces.InProgress)
+                {
+                    // A large message in pieces: delivered once whole; anything out of order ends the stream.
+                    var error = frame.Part is null || frame.Messages.Count > 0 ? "messages arrived in the middle of a message sent in pieces" : null;
+                    if (error is null && pieces.TryAdd(frame.Part!, out var whole, out error))
+                    {
+                        inbox.Deliver(new Envelope(from, inbox.Self, family, whole));
+                    }
+                    if (error is not null)
+                    {
+                        throw Refuse(context, nameof(Stream), from.Value, new Status(StatusCode.InvalidArgument, error));
+                    }
                     continue;
                 }
                 foreach (var bytes in frame.Messages)

@@ -165,14 +165,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return await connection.CommandAsync(CancellationToken.None, command);
     }
 
-    public Task<ConnectionMultiplexer> ConnectAsync(string id) =>
+    public Task<ConnectionMultiplexer> ConnectAsync(string id, int timeoutMs = 10000) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { { "127.0.0.1", this[id].Port } },
             AbortOnConnectFail = false,
             ConnectTimeout = 5000,
-            SyncTimeout = 10000,
-            AsyncTimeout = 10000,
+            SyncTimeout = timeoutMs,
+            AsyncTimeout = timeoutMs,
         });
 
     public async Task<ulong> LastLsnAsync(string id) =>
