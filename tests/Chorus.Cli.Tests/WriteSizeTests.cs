@@ -62,9 +62,11 @@ public sealed class WriteSizeTests(ITestOutputHelper output)
     public async Task Entries_larger_than_a_piece_replicate_in_pieces_without_an_election()
     {
         const int ValueBytes = 4 << 20;
-        // Heartbeats wait behind the pieces on the peer stream; on this machine under the load of
-        // several engineers' builds, 8 MiB can take longer than the tests' usual 3 s election timeout.
-        await using var cluster = await ProcessCluster.StartAsync(3, null, "--max-write-bytes", "4mb", "--election-timeout-ms", "10000");
+        // Heartbeats (and forwarded writes' replies) wait behind the pieces on the peer stream; on
+        // this machine under the load of several engineers' builds, 8 MiB can take longer than the
+        // tests' usual 3 s election timeout, or the 5 s a follower waits for a forwarded write.
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--max-write-bytes", "4mb", "--election-timeout-ms", "10000",
+            "--ForwardTimeoutMs=30000");
         var before = await cluster.InfoAsync("n1");
         await using var leader = await cluster.ConnectAsync("n1", timeoutMs: 60_000);
         var random = new Random(31);
