@@ -79,8 +79,10 @@ start_chorus() {
   done
   local leader=${peers%%=*}
   mkdir -p "$BENCH_WORK"
+  # Peers authenticate with mutual TLS, as by default: certificates from a CA of the bench's own.
+  dotnet "$CHORUS_DLL" cert --out "$BENCH_WORK/peer-certs" "$id" >/dev/null
   dotnet "$CHORUS_DLL" serve --id "$id" --port "$port" --peer-port $((port + 10000)) --http-port $((port + 20000)) \
-    --data "$BENCH_WORK/chorus-$BENCH_GEN-$id-$port" --fsync "$fsync" --leader "$leader" --peers "$peer_list" "$@" \
+    --data "$BENCH_WORK/chorus-$BENCH_GEN-$id-$port" --fsync "$fsync" --leader "$leader" --peers "$peer_list" --peer-tls-dir "$BENCH_WORK/peer-certs" "$@" \
     >>"$BENCH_WORK/chorus-$BENCH_GEN-$id-$port.log" 2>&1 &
   BENCH_PIDS+=($!)
   LAST_PID=$!

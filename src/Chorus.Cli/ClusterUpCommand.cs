@@ -31,6 +31,8 @@ internal static class ClusterUpCommand
         Directory.CreateDirectory(dataRoot);
         var cluster = Describe(count, basePort, dataRoot);
         cluster.Save(dataRoot);
+        // Peers authenticate each other with certificates from a CA of this cluster's own.
+        CertCommand.Issue(PeerCertificates(dataRoot), [.. cluster.Members.Select(m => m.Id)], [], Console.Out);
         using var stop = new ShutdownSignal(cancellationToken);
         var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, fsync), Console.Out)).ToList();
         try
@@ -97,7 +99,11 @@ internal static class ClusterUpCommand
         "--leader", cluster.Leader,
         "--fsync", fsync,
         "--peers", string.Join(',', cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
+        "--peer-tls-dir", PeerCertificates(Path.GetDirectoryName(member.DataDir) ?? "."),
     ];
+
+    /// <summary>Where `cluster up` keeps the development CA and node certificates for mutual TLS between peers.</summary>
+    internal static string PeerCertificates(string dataRoot) => Path.Combine(dataRoot, "certs", "peers");
 
     /// <summary>Every node answers PING and the leader sees every follower streaming.</summary>
     private static async Task<string> WaitUntilReadyAsync(ClusterFile cluster, List<ChildNode> children, CancellationToken cancellationToken)

@@ -49,6 +49,8 @@ internal static class NodeCommand
             await Console.Error.WriteLineAsync($"chorus node add: the leader refused: {added.AsString()}");
             return 1;
         }
+        // The new node proves who it is to the others with a certificate from the cluster's CA.
+        CertCommand.Issue(ClusterUpCommand.PeerCertificates(dataRoot), [id], [], TextWriter.Null);
         var grown = cluster with { Members = [.. cluster.Members, member] };
         grown.Save(dataRoot);
         var pid = StartDetached(grown, member, dataRoot);
@@ -143,6 +145,7 @@ internal static class NodeCommand
             "--id", member.Id, "--host", member.Host, "--port", Text(member.Port), "--peer-port", Text(member.PeerPort),
             "--http-port", Text(member.HttpPort), "--data", member.DataDir, "--leader", cluster.Leader,
             "--peers", string.Join(',', cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
+            "--peer-tls-dir", ClusterUpCommand.PeerCertificates(dataRoot),
         ]);
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true };
         start.ArgumentList.Add("sh");

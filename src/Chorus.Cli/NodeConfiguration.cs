@@ -39,6 +39,11 @@ internal static class NodeConfiguration
         ["--tls-key-file"] = nameof(ChorusOptions.TlsKeyFile),
         ["--tls-ca-cert-file"] = nameof(ChorusOptions.TlsCaCertFile),
         ["--tls-auth-clients"] = nameof(ChorusOptions.TlsAuthClients),
+        ["--peer-tls"] = nameof(ChorusOptions.PeerTls),
+        ["--peer-tls-dir"] = nameof(ChorusOptions.PeerTlsDir),
+        ["--peer-tls-cert-file"] = nameof(ChorusOptions.PeerTlsCertFile),
+        ["--peer-tls-key-file"] = nameof(ChorusOptions.PeerTlsKeyFile),
+        ["--peer-tls-ca-cert-file"] = nameof(ChorusOptions.PeerTlsCaCertFile),
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)

@@ -3,6 +3,7 @@ using System.Net;
 using Chorus.Core;
 using Chorus.Core.Messaging;
 using Chorus.Transport.Grpc.Protocol;
+using Chorus.Transport.Grpc.Security;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,10 @@ using Microsoft.Extensions.Logging;
 namespace Chorus.Transport.Grpc;
 
 /// <summary>
-/// Peer messaging over gRPC (HTTP/2 cleartext on loopback by default): one outbound stream per
-/// peer, plus unary calls for forwarded writes. Peers come and go as the cluster's membership
-/// changes (<see cref="UpdatePeers"/>).
+/// Peer messaging over gRPC (HTTP/2, with mutual TLS unless switched off): one outbound stream
+/// per peer, plus unary calls for forwarded writes and snapshots. Peers come and go as the
+/// cluster's membership changes (<see cref="UpdatePeers"/>), and so does who may call this node
+/// (<see cref="Membership"/>).
 /// </summary>
 public sealed class GrpcTransport : IAsyncDisposable
 {
@@ -23,19 +25,26 @@ public sealed class GrpcTransport : IAsyncDisposable
     private readonly IPeerInbox _inbox;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly PeerTls? _tls;
     private readonly ConcurrentDictionary<NodeId, Link> _links = new();
     private readonly Lock _membership = new();
     private bool _started;
     private bool _disposed;
 
-    public GrpcTransport(NodeId self, IReadOnlyDictionary<NodeId, Uri> peers, IPeerInbox inbox, ILoggerFactory loggers)
+    /// <param name="tls">This node's certificate and the cluster's CA; null: plain HTTP/2 (PeerTls no).</param>
+    public GrpcTransport(NodeId self, IReadOnlyDictionary<NodeId, Uri> peers, IPeerInbox inbox, PeerTls? tls, ILoggerFactory loggers)
     {
         _self = self;
+        _tls = tls;
+        Membership = new PeerMembership(peers.Keys);
         _inbox = inbox;
         _loggers = loggers;
         _logger = loggers.CreateLogger<GrpcTransport>();
         UpdatePeers(peers);
     }
+
+    /// <summary>The members of the cluster, as this node knows them: the only nodes its peer listener serves.</summary>
+    public PeerMembership Membership { get; }
 
     public void Start()
     {
@@ -58,6 +67,7 @@ public sealed class GrpcTransport : IAsyncDisposable
             {
                 return;
             }
+            Membership.Replace(peers.Keys);
             foreach (var (id, link) in _links)
             {
                 if (!peers.TryGetValue(id, out var address) || address != link.Address)
@@ -72,7 +82,7 @@ public sealed class GrpcTransport : IAsyncDisposable
                 {
                     continue;
                 }
-                var link = new Link(_self, id, address, _inbox, _loggers, _logger);
+                var link = new Link(_self, id, address, _inbox, _tls, _loggers, _logger);
                 _links[id] = link;
                 if (_started)
                 {
@@ -124,7 +134,7 @@ public sealed class GrpcTransport : IAsyncDisposable
         await Task.WhenAll(links.Select(l => l.DisposeAsync().AsTask()));
     }
 
-    private static GrpcChannelOptions ChannelOptions(ILoggerFactory loggers) => new()
+    private static GrpcChannelOptions ChannelOptions(NodeId peer, PeerTls? tls, ILoggerFactory loggers) => new()
     {
         LoggerFactory = loggers,
         MaxReceiveMessageSize = MessageBytesMax,
@@ -139,6 +149,7 @@ public sealed class GrpcTransport : IAsyncDisposable
             EnableMultipleHttp2Connections = true,
             AutomaticDecompression = DecompressionMethods.None,
             UseProxy = false,
+            SslOptions = tls?.ClientOptions(peer) ?? new System.Net.Security.SslClientAuthenticationOptions(),
         },
     };
 
@@ -149,10 +160,11 @@ public sealed class GrpcTransport : IAsyncDisposable
         private readonly CancellationTokenSource _stopping = new();
         private Task _loop = Task.CompletedTask;
 
-        public Link(NodeId self, NodeId peer, Uri address, IPeerInbox inbox, ILoggerFactory loggers, ILogger logger)
+        public Link(NodeId self, NodeId peer, Uri address, IPeerInbox inbox, PeerTls? tls, ILoggerFactory loggers, ILogger logger)
         {
             Address = address;
-            _channel = GrpcChannel.ForAddress(address, ChannelOptions(loggers));
+            var endpoint = new UriBuilder(address) { Scheme = tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps }.Uri;
+            _channel = GrpcChannel.ForAddress(endpoint, ChannelOptions(peer, tls, loggers));
             Connection = new PeerConnection(self, peer, new Peer.PeerClient(_channel), inbox, logger);
         }
 

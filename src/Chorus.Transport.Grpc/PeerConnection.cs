@@ -17,6 +17,9 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
 {
     public const int QueueLengthMax = 65_536;
     public const int FrameMessagesMax = 512;
+
+    /// <summary>A frame stops taking messages past this size, so frames stay far below the gRPC message cap.</summary>
+    public const int FrameBytesMax = 4 << 20;
     private static readonly TimeSpan BackoffMin = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan BackoffMax = TimeSpan.FromSeconds(1);
 
@@ -78,23 +81,33 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
         Envelope? carried = null;
         while (carried is not null || await reader.WaitToReadAsync(cancellationToken))
         {
-            // One frame holds consecutive messages of one family (the frame carries the tag).
             var first = carried ?? (reader.TryRead(out var next) ? next : (Envelope?)null);
             carried = null;
             if (first is not { } head)
             {
                 continue;
             }
+            if (MessageChunks.NeedsSplitting(head))
+            {
+                foreach (var piece in MessageChunks.Split(self.Value, head))
+                {
+                    await call.RequestStream.WriteAsync(piece, cancellationToken);
+                }
+                continue;
+            }
+            // One frame holds consecutive messages of one family (the frame carries the tag), up to a size.
             var frame = new PeerFrame { From = self.Value, Family = head.Family.Value };
             frame.Messages.Add(UnsafeByteOperations.UnsafeWrap(head.Bytes));
-            while (frame.Messages.Count < FrameMessagesMax && reader.TryRead(out var message))
+            var frameBytes = head.Bytes.Length;
+            while (frame.Messages.Count < FrameMessagesMax && frameBytes < FrameBytesMax && reader.TryRead(out var message))
             {
-                if (message.Family != head.Family)
+                if (message.Family != head.Family || MessageChunks.NeedsSplitting(message))
                 {
                     carried = message;
                     break;
                 }
                 frame.Messages.Add(UnsafeByteOperations.UnsafeWrap(message.Bytes));
+                frameBytes += message.Bytes.Length;
             }
             await call.RequestStream.WriteAsync(frame, cancellationToken);
         }

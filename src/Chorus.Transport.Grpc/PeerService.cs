@@ -1,6 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Messaging;
 using Chorus.Transport.Grpc.Protocol;
+using Chorus.Transport.Grpc.Security;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -8,15 +9,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Chorus.Transport.Grpc;
 
-/// <summary>The server side of the peer protocol: receives streams and forwarded writes.</summary>
-public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISnapshotSource snapshots, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
+/// <summary>
+/// The server side of the peer protocol: receives streams, forwarded writes and snapshot
+/// requests, each only from an authenticated member (<see cref="PeerAuthenticator"/>): the
+/// sender of every message delivered is the node that proved who it is, never what a frame says.
+/// </summary>
+public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISnapshotSource snapshots, PeerAuthenticator peers, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
 {
     /// <summary>Bytes per snapshot chunk: large enough to amortise framing, small enough to stream smoothly.</summary>
     public const int SnapshotChunkBytes = 1 << 20;
 
     public override async Task FetchSnapshot(SnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
     {
-        using var snapshot = await snapshots.CreateAsync(request.From, context.CancellationToken);
+        var caller = Authenticate(context, request.From, nameof(FetchSnapshot));
+        using var snapshot = await snapshots.CreateAsync(caller.Value, context.CancellationToken);
         var files = new DirectoryInfo(snapshot.Directory).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
         var manifest = new SnapshotManifest
         {
@@ -46,13 +52,36 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         // Streams never end on their own: end them when the node stops, so shutdown is prompt.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         ulong frames = 0;
+        NodeId? caller = null;
+        var pieces = new MessageReassembly();
         try
         {
             await foreach (var frame in requestStream.ReadAllAsync(ended.Token))
             {
                 frames++;
-                if (!TryParseSender(frame, out var from, out var family))
+                // The first frame says who is streaming; every later one must say the same.
+                caller ??= Authenticate(context, frame.From, nameof(Stream));
+                var from = caller.Value;
+                if (frame.From != from.Value || !peers.IsMember(from))
                 {
+                    throw Refuse(context, nameof(Stream), from.Value, new Status(StatusCode.PermissionDenied, $"{from} sent a frame as '{frame.From}', or is no longer a member"));
+                }
+                if (!TryParseFamily(frame, from, out var family))
+                {
+                    continue;
+                }
+                if (frame.Part is not null || pieces.InProgress)
+                {
+                    // A large message in pieces: delivered once whole; anything out of order ends the stream.
+                    var error = frame.Part is null || frame.Messages.Count > 0 ? "messages arrived in the middle of a message sent in pieces" : null;
+                    if (error is null && pieces.TryAdd(frame.Part!, out var whole, out error))
+                    {
+                        inbox.Deliver(new Envelope(from, inbox.Self, family, whole));
+                    }
+                    if (error is not null)
+                    {
+                        throw Refuse(context, nameof(Stream), from.Value, new Status(StatusCode.InvalidArgument, error));
+                    }
                     continue;
                 }
                 foreach (var bytes in frame.Messages)
@@ -70,10 +99,11 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
 
     public override async Task<ForwardReply> Forward(ForwardRequest request, ServerCallContext context)
     {
+        var caller = Authenticate(context, request.From, nameof(Forward));
         var commands = request.Commands
             .Select(c => (IReadOnlyList<ReadOnlyMemory<byte>>)[.. c.Args.Select(a => a.Memory)])
             .ToArray();
-        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, request.From, (int)Math.Min(request.Db, int.MaxValue)), context.CancellationToken);
+        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, caller.Value, (int)Math.Min(request.Db, int.MaxValue)), context.CancellationToken);
         return new ForwardReply
         {
             Replies = UnsafeByteOperations.UnsafeWrap(result.Replies),
@@ -82,18 +112,33 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         };
     }
 
-    /// <summary>The sender's id and the frame's family; a malformed frame is dropped with a warning (a hostile peer never crashes us).</summary>
-    private bool TryParseSender(PeerFrame frame, out NodeId from, out MessageFamily family)
+    /// <summary>The frame's family; a frame with a family that cannot exist is dropped with a warning (a hostile peer never crashes us).</summary>
+    private bool TryParseFamily(PeerFrame frame, NodeId from, out MessageFamily family)
     {
         family = new MessageFamily((byte)Math.Min(frame.Family, byte.MaxValue));
-        if (!NodeId.TryParse(frame.From, out from) || frame.Family > byte.MaxValue)
+        if (frame.Family > byte.MaxValue)
         {
-            if (frame.Messages.Count > 0)
-            {
-                logger.LogWarning("dropped {Count} messages in a frame from '{From}' (family {Family}): bad sender or family", frame.Messages.Count, frame.From, frame.Family);
-            }
+            logger.LogWarning("dropped {Count} messages in a frame from {From}: family {Family} does not exist", frame.Messages.Count, from, frame.Family);
             return false;
         }
         return true;
+    }
+
+    private NodeId Authenticate(ServerCallContext context, string claimed, string call)
+    {
+        try
+        {
+            return peers.Authenticate(context, claimed);
+        }
+        catch (RpcException e)
+        {
+            throw Refuse(context, call, claimed, e.Status);
+        }
+    }
+
+    private RpcException Refuse(ServerCallContext context, string call, string caller, Status status)
+    {
+        logger.LogWarning("refused a peer {Call} from '{Caller}' at {Address}: {Reason}", call, caller, context.Peer, status.Detail);
+        return new RpcException(status);
     }
 }

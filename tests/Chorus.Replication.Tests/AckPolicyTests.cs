@@ -243,4 +243,43 @@ public sealed class AckPolicyTests
         Assert.Equal(settings.Ack, decoded.Ack);
     }
 
+    /// <summary>
+    /// Issue 17, finding 7: a newly elected leader reported chorus_ack_timed_out_writes equal to
+    /// its whole log — it counted the entries it inherited (which no client waits for on it) as
+    /// writes that were not confirmed in time.
+    /// </summary>
+    [Fact]
+    public void A_new_leader_does_not_count_the_log_it_inherited_as_timed_out_writes()
+    {
+        // A long lease, so the new leader keeps leading while its follower's confirmations are held back.
+        var cluster = new CoreCluster(3, new ReplicationOptions { ElectionTimeoutMs = 10_000 }, SemiSync(1));
+        cluster.StartAll();
+        for (var i = 0; i < 50; i++)
+        {
+            cluster.Propose($"w{i}");
+        }
+        cluster.Settle();
+        Assert.Equal(0, cluster.Core("n1").Acks!.TimedOutWrites);
+
+        cluster.Crash("n1");
+        // The new leader's first ticks come before its follower's first confirmation.
+        cluster.Network = m => m is not (AppendResponse or Subscribe);
+        while (cluster.Core("n2").Role != NodeRole.Leader && cluster.Core("n3").Role != NodeRole.Leader)
+        {
+            cluster.Advance(cluster.Options.HeartbeatIntervalMs);
+            cluster.DeliverAll();
+        }
+        var leader = cluster.Core(cluster.Core("n2").Role == NodeRole.Leader ? "n2" : "n3");
+        for (var waited = 0; waited < SemiSync(1).TimeoutMs + 200; waited += cluster.Options.HeartbeatIntervalMs)
+        {
+            cluster.Advance(cluster.Options.HeartbeatIntervalMs);
+            cluster.DeliverAll();
+        }
+        Assert.Equal(NodeRole.Leader, leader.Role);
+        Assert.Equal(0, leader.Acks!.TimedOutWrites);
+
+        cluster.Network = _ => true;
+        cluster.Settle();
+        Assert.Equal(0, leader.Acks!.TimedOutWrites);
+    }
 }

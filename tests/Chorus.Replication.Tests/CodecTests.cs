@@ -104,3 +104,38 @@ public sealed class CodecTests
         _ => throw new InvalidOperationException($"no description for {message.GetType().Name}"),
     };
 }
+
+/// <summary>
+/// Issue 17, finding 5: a forged epoch of 2^64 − 1 wrapped the next candidate's epoch to 0.
+/// The codec refuses any epoch beyond <see cref="Epoch.Max"/>, wherever it appears.
+/// </summary>
+public sealed class EpochBoundCodecTests
+{
+    private static readonly NodeId N1 = new("n1");
+    private static readonly NodeId N2 = new("n2");
+
+    public static TheoryData<string> Forged => new() { "vote", "append", "subscribe", "request-vote-last" };
+
+    [Theory]
+    [MemberData(nameof(Forged))]
+    public void A_message_with_an_epoch_near_two_to_the_64_is_refused(string where)
+    {
+        var huge = new Epoch(ulong.MaxValue);
+        PeerMessage message = where switch
+        {
+            "vote" => new VoteResponse(N2, N1, huge, Granted: true, PreVote: false),
+            "append" => new AppendEntries(N1, N2, new Epoch(3), new LogPosition(huge, new Lsn(4)), ReadOnlyMemory<byte>.Empty, 0, new Lsn(4), HlcTimestamp.Zero, ""),
+            "subscribe" => new Subscribe(N2, N1, new Epoch(3), LogPosition.Zero, LogPosition.Zero, [(huge, new Lsn(1))], Lsn.Zero, ""),
+            _ => new RequestVote(N2, N1, new Epoch(3), new LogPosition(huge, new Lsn(6)), PreVote: false, Transfer: false),
+        };
+        var error = Assert.Throws<CorruptDataException>(() => PeerMessageCodec.Decode(PeerMessageCodec.Encode(message)));
+        Assert.Contains("beyond the largest valid epoch", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_largest_valid_epoch_still_round_trips()
+    {
+        var message = new VoteResponse(N2, N1, Epoch.Max, Granted: false, PreVote: false);
+        Assert.Equal(Epoch.Max, PeerMessageCodec.Decode(PeerMessageCodec.Encode(message)).Epoch);
+    }
+}

@@ -1,4 +1,5 @@
 using Chorus.Resp.Fuzz;
+using Chorus.Testing;
 
 namespace Chorus.Resp.Tests;
 
@@ -29,7 +30,7 @@ public sealed class FuzzCorpusTests(ITestOutputHelper output)
         var corpus = Directory.GetFiles(CorpusDirectory).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
         for (var run = 0; run < Runs; run++)
         {
-            var input = Mutate(corpus[random.Next(corpus.Length)], corpus[random.Next(corpus.Length)], random);
+            var input = Havoc.Mutate(corpus[random.Next(corpus.Length)], corpus[random.Next(corpus.Length)], "\r\n*$-019:+ \"'\\"u8, random);
             try
             {
                 RequestParserTarget.Run(input);
@@ -39,43 +40,5 @@ public sealed class FuzzCorpusTests(ITestOutputHelper output)
                 throw new InvalidOperationException($"run {run} (seed {Seed}) failed on {Convert.ToHexString(input)}", e);
             }
         }
-    }
-
-    /// <summary>AFL's havoc, in miniature: flip, set, insert, delete and splice bytes.</summary>
-    private static byte[] Mutate(byte[] input, byte[] other, Random random)
-    {
-        var bytes = new List<byte>(input);
-        var steps = 1 + random.Next(8);
-        ReadOnlySpan<byte> interesting = "\r\n*$-019:+ \"'\\"u8;
-        for (var step = 0; step < steps; step++)
-        {
-            var at = bytes.Count == 0 ? 0 : random.Next(bytes.Count);
-            switch (random.Next(6))
-            {
-                case 0 when bytes.Count > 0:
-                    bytes[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 1 when bytes.Count > 0:
-                    bytes[at] = interesting[random.Next(interesting.Length)];
-                    break;
-                case 2:
-                    bytes.Insert(at, interesting[random.Next(interesting.Length)]);
-                    break;
-                case 3 when bytes.Count > 1:
-                    bytes.RemoveRange(at, Math.Min(bytes.Count - at, 1 + random.Next(4)));
-                    break;
-                case 4:
-                    var from = random.Next(other.Length);
-                    bytes.InsertRange(at, other.Skip(from).Take(1 + random.Next(32)));
-                    break;
-                default:
-                    if (bytes.Count > 0)
-                    {
-                        bytes[0] = (byte)random.Next(256);
-                    }
-                    break;
-            }
-        }
-        return [.. bytes];
     }
 }

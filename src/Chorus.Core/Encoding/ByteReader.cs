@@ -37,6 +37,13 @@ public ref struct ByteReader(ReadOnlySpan<byte> input)
 
     public long ReadVarInt() => VarInt.UnZigZag(ReadVarUInt());
 
+    /// <summary>An epoch; one beyond <see cref="Epoch.Max"/> is corrupt or forged and refused.</summary>
+    public Epoch ReadEpoch()
+    {
+        var epoch = new Epoch(ReadVarUInt());
+        return epoch.IsValid ? epoch : throw new CorruptDataException($"epoch {epoch} is beyond the largest valid epoch {Epoch.Max}");
+    }
+
     public int ReadLength(int max = int.MaxValue)
     {
         var length = ReadVarUInt();

@@ -53,7 +53,7 @@ public static class LogEntryCodec
         {
             throw new CorruptDataException($"log entry format version {version} is not supported (this build reads version {FormatVersion})");
         }
-        var epoch = new Epoch(reader.ReadVarUInt());
+        var epoch = reader.ReadEpoch();
         var lsn = new Lsn(reader.ReadVarUInt());
         var timestamp = new HlcTimestamp(reader.ReadUInt64LittleEndian());
         var origin = DecodeOrigin(reader.ReadLengthPrefixed());

@@ -31,6 +31,11 @@ internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosit
             throw new InvalidOperationException($"the data directory belongs to node '{id}', not '{self}'; use that node id or another directory");
         }
         var epoch = new Epoch(ReadUInt64(storage, MetaKeys.Epoch));
+        if (!epoch.HasNext)
+        {
+            throw new InvalidOperationException($"the stored epoch {epoch} leaves no room for another election (a forged epoch accepted by a version before epochs were bounded): "
+                + "delete this node's data directory and let it rejoin from a snapshot");
+        }
         var votedFor = storage.Get(StorageColumn.Meta, MetaKeys.VotedFor) is { Length: > 0 } vote ? new NodeId(Encoding.ASCII.GetString(vote)) : (NodeId?)null;
         var applied = ReadPosition(storage.Get(StorageColumn.Meta, MetaKeys.Applied));
         var history = ReadHistory(storage.Get(StorageColumn.Meta, MetaKeys.EpochHistory), applied);
@@ -111,7 +116,7 @@ internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosit
             return LogPosition.Zero;
         }
         var reader = new ByteReader(bytes);
-        return new LogPosition(new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+        return new LogPosition(reader.ReadEpoch(), new Lsn(reader.ReadVarUInt()));
     }
 
     private static EpochHistory ReadHistory(byte[]? bytes, LogPosition last)
@@ -121,12 +126,12 @@ internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosit
             return new EpochHistory(LogPosition.Zero, last);
         }
         var reader = new ByteReader(bytes);
-        var basePosition = new LogPosition(new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+        var basePosition = new LogPosition(reader.ReadEpoch(), new Lsn(reader.ReadVarUInt()));
         var count = reader.ReadLength();
         var epochs = new List<(Epoch, Lsn)>(count);
         for (var i = 0; i < count; i++)
         {
-            epochs.Add((new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt())));
+            epochs.Add((reader.ReadEpoch(), new Lsn(reader.ReadVarUInt())));
         }
         // The history may have been written with a batch that a later truncation undid.
         epochs.RemoveAll(e => e.Item2 > last.Lsn);

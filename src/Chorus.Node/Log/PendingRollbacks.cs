@@ -91,7 +91,7 @@ internal static class PendingRollbacks
         var header = storage.Get(StorageColumn.Meta, headerKey)!;
         var reader = new ByteReader(header);
         var node = new NodeId(Encoding.UTF8.GetString(reader.ReadLengthPrefixed()));
-        var epoch = new Epoch(reader.ReadVarUInt());
+        var epoch = reader.ReadEpoch();
         var count = (int)reader.ReadVarUInt();
         var entries = new List<LogEntry>(count);
         using var iterator = storage.NewIterator(StorageColumn.Meta);

@@ -20,6 +20,10 @@ internal sealed class Campaign(ICampaignHost host)
     /// <summary>Stands for election: a pre-vote first, unless a handover (or an operator) says go.</summary>
     public void Begin(bool preVote, bool transfer)
     {
+        if (!host.Epoch.HasNext)
+        {
+            return; // at Epoch.Max (only a member sending Max − 1 gets a node there): never wrap to 0
+        }
         _preVote = preVote;
         _transfer = transfer;
         _granted.Clear();

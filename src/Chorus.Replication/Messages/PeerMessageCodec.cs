@@ -117,7 +117,7 @@ public static class PeerMessageCodec
         var type = (MessageType)reader.ReadByte();
         var from = ReadNodeId(ref reader);
         var to = ReadNodeId(ref reader);
-        var epoch = new Epoch(reader.ReadVarUInt());
+        var epoch = reader.ReadEpoch();
         PeerMessage message = type switch
         {
             MessageType.AppendEntries => ReadAppendEntries(ref reader, bytes, from, to, epoch),
@@ -181,7 +181,7 @@ public static class PeerMessageCodec
         var epochs = new (Epoch, Lsn)[count];
         for (var i = 0; i < count; i++)
         {
-            epochs[i] = (new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+            epochs[i] = (reader.ReadEpoch(), new Lsn(reader.ReadVarUInt()));
         }
         var flushed = new Lsn(reader.ReadVarUInt());
         var endpoint = Encoding.UTF8.GetString(reader.ReadLengthPrefixed());
@@ -229,7 +229,7 @@ public static class PeerMessageCodec
     }
 
     private static LogPosition ReadPosition(ref ByteReader reader) =>
-        new(new Epoch(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()));
+        new(reader.ReadEpoch(), new Lsn(reader.ReadVarUInt()));
 
     private static void WriteString(ByteWriter writer, string value)
     {

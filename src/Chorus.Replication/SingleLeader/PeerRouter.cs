@@ -39,6 +39,13 @@ internal sealed class PeerRouter(SingleLeaderCore core, ElectionDriver elections
         {
             return;
         }
+        if (!message.Epoch.HasNext)
+        {
+            // Adopting it would leave no epoch for the next election (the codec already refuses
+            // anything beyond Epoch.Max; this guards the simulator's path and Max itself).
+            core.Pending.Notices.Add(new LogNotice($"refused a message from {message.From} in epoch {message.Epoch}: no epoch could follow it", Warning: true));
+            return;
+        }
         switch (message)
         {
             case RequestVote { PreVote: true } preVote:

@@ -149,6 +149,25 @@ public sealed class ChorusOptions
     /// <summary>Redis's tls-auth-clients: yes (a client certificate is required), optional (checked when sent), no.</summary>
     public string TlsAuthClients { get; set; } = "yes";
 
+    /// <summary>
+    /// Mutual TLS between peers (yes | no). With yes (the default) a node proves who it is with a
+    /// certificate from the cluster's CA whose common name is its node id, and talks only to
+    /// members that do the same; no is plain HTTP/2 for a network you trust entirely.
+    /// </summary>
+    public string PeerTls { get; set; } = "yes";
+
+    /// <summary>A directory holding ca.crt and &lt;node id&gt;.crt/.key as `chorus cert` writes them (for the three files below).</summary>
+    public string PeerTlsDir { get; set; } = "";
+
+    /// <summary>This node's peer certificate (PEM; its common name is the node id). Default: &lt;PeerTlsDir&gt;/&lt;node id&gt;.crt.</summary>
+    public string PeerTlsCertFile { get; set; } = "";
+
+    /// <summary>Its private key (PEM). Default: &lt;PeerTlsDir&gt;/&lt;node id&gt;.key.</summary>
+    public string PeerTlsKeyFile { get; set; } = "";
+
+    /// <summary>The cluster's CA (PEM): peers' certificates must chain to it. Default: &lt;PeerTlsDir&gt;/ca.crt.</summary>
+    public string PeerTlsCaCertFile { get; set; } = "";
+
     /// <summary>Redis's yes/no settings (true/false accepted too).</summary>
     public static bool YesNo(string value, string setting) => value.ToLowerInvariant() switch
     {
@@ -222,6 +241,7 @@ public sealed class ChorusOptions
         _ = AckPolicy;
         _ = ClientLimitSettings.FromOptions(this);
         _ = YesNo(ProtectedMode, nameof(ProtectedMode));
+        _ = YesNo(PeerTls, nameof(PeerTls));
         if (!string.IsNullOrEmpty(AclFile) && !string.IsNullOrEmpty(RequirePass))
         {
             throw new ConfigurationError("RequirePass and AclFile cannot both be set: give the default user its password in the ACL file");
@@ -238,6 +258,7 @@ public sealed class ChorusOptions
         {
             throw new ConfigurationError($"the leader {leader} is not in Peers");
         }
+        Security.PeerCertificates.Validate(this, peers.Count);
         return peers;
     }
 

@@ -66,7 +66,8 @@ public sealed class ChorusNode : IAsyncDisposable
         var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default with { Upgrades = KeyspaceUpgrades.All });
         var inbox = new NodeInbox(options.Self);
         var linkHold = new PeerLinkHold(inbox);
-        var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), loggers);
+        var peerTls = PeerCertificates.Load(options, peers.Count, logger);
+        var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), peerTls, loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
         var driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
@@ -83,7 +84,8 @@ public sealed class ChorusNode : IAsyncDisposable
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 
-        ConfigureServices(builder, options, node, dispatcher, inbox, new ForwardHandler(driver, inbox), new SnapshotSource(dataDir, inbox, snapshots, TimeProvider.System));
+        var peerListener = new PeerListener(peerTls, transport.Membership);
+        ConfigureServices(builder, options, node, dispatcher, inbox, peerListener, new ForwardHandler(driver, inbox), new SnapshotSource(dataDir, inbox, snapshots, TimeProvider.System));
         var web = builder.Build();
         MapEndpoints(web, options, node);
         await web.StartAsync(cancellationToken);
@@ -229,7 +231,10 @@ public sealed class ChorusNode : IAsyncDisposable
             },
             options.ClientEndpoint);
 
-    private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, ForwardHandler forwards, SnapshotSource snapshots)
+    /// <summary>How the peer port listens: mutual TLS with this certificate, admitting members only (or plain HTTP/2 without one).</summary>
+    private sealed record PeerListener(Transport.Grpc.Security.PeerTls? Tls, Transport.Grpc.Security.PeerMembership Membership);
+
+    private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, PeerListener peers, ForwardHandler forwards, SnapshotSource snapshots)
     {
         var address = BindAddress(options.Host);
         var tls = options.TlsPort != 0 ? ClientTls.Options(options) : null;
@@ -240,7 +245,14 @@ public sealed class ChorusNode : IAsyncDisposable
             {
                 kestrel.Listen(address, options.TlsPort, l => l.UseHttps(tls).UseConnectionHandler<RespConnectionHandler>());
             }
-            kestrel.Listen(address, options.PeerPortOrDefault, l => l.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, options.PeerPortOrDefault, l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                if (peers.Tls is { } peerTls)
+                {
+                    l.UseHttps(peerTls.ServerOptions(peers.Membership));
+                }
+            });
             kestrel.Listen(address, options.HttpPortOrDefault, l => l.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = GrpcTransport.MessageBytesMax;
         });
@@ -248,6 +260,7 @@ public sealed class ChorusNode : IAsyncDisposable
         builder.Services.AddSingleton(dispatcher);
         builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox, node.LinkHold!));
         builder.Services.AddSingleton<IForwardHandler>(forwards);
+        builder.Services.AddSingleton(new Transport.Grpc.Security.PeerAuthenticator(peers.Membership, mutualTls: peers.Tls is not null));
         builder.Services.AddSingleton<ISnapshotSource>(snapshots);
         builder.Services.AddSingleton<ChorusMetrics>();
         builder.Services.AddGrpc(o =>

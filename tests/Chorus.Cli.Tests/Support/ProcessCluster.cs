@@ -98,11 +98,27 @@ internal sealed class ProcessCluster : IAsyncDisposable
             "--leader", Members[0].Id,
             "--fsync", _fsync.GetValueOrDefault(id, "everysec"),
             "--peers", string.Join(',', Members.Select(m => $"{m.Id}=127.0.0.1:{Text(m.PeerPort)}")),
+            // Peers authenticate each other with mutual TLS, as they do by default.
+            "--peer-tls-dir", PeerCertificates(member.Id),
             // Tests that are not about failover must not see one because a loaded machine delayed
             // a heartbeat, unless they choose their own election timeout.
             .. _extraArguments.Contains("--election-timeout-ms") ? [] : new[] { "--election-timeout-ms", "3000" },
             .. _extraArguments,
         ]);
+    }
+
+    /// <summary>The cluster's development CA and node certificates (as `chorus cert` makes them), issued as nodes are first started.</summary>
+    public string PeerCertificates(string id)
+    {
+        var directory = Path.Combine(_root, "certs");
+        if (!File.Exists(Path.Combine(directory, id + ".crt")))
+        {
+            var now = DateTimeOffset.UtcNow;
+            using var ca = Server.Security.DevCertificates.LoadOrCreateCa(directory, now);
+            using var certificate = Server.Security.DevCertificates.Issue(ca, id, [], now);
+            Server.Security.DevCertificates.Write(certificate, directory, id);
+        }
+        return directory;
     }
 
     /// <summary>Describes the cluster in &lt;root&gt;/cluster.json, as `cluster up` does, for the CLI's commands.</summary>
@@ -149,14 +165,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return await connection.CommandAsync(CancellationToken.None, command);
     }
 
-    public Task<ConnectionMultiplexer> ConnectAsync(string id) =>
+    public Task<ConnectionMultiplexer> ConnectAsync(string id, int timeoutMs = 10000) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { { "127.0.0.1", this[id].Port } },
             AbortOnConnectFail = false,
             ConnectTimeout = 5000,
-            SyncTimeout = 10000,
-            AsyncTimeout = 10000,
+            SyncTimeout = timeoutMs,
+            AsyncTimeout = timeoutMs,
         });
 
     public async Task<ulong> LastLsnAsync(string id) =>

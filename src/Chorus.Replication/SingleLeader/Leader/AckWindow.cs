@@ -17,6 +17,13 @@ internal sealed class AckWindow(SingleLeaderCore core)
 
     public AckState State { get; } = new();
 
+    /// <summary>
+    /// Writes up to <paramref name="lsn"/> are not this leader's to time out: it inherited them
+    /// (or opened its epoch with them), and no client waits on it for them. Counting them made a
+    /// new leader report its whole log as timed-out writes (issue 17, finding 7).
+    /// </summary>
+    public void CountAfter(Lsn lsn) => _timedOutThrough = Lsn.Max(_timedOutThrough, lsn);
+
     private AckPolicy Policy => core.Settings.Ack;
 
     public Lsn AckedLsn(IEnumerable<FollowerProgress> voters) =>

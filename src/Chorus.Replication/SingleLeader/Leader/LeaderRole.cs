@@ -75,6 +75,7 @@ internal sealed class LeaderRole
             // A brand-new cluster's first leader records its starting settings in the log, so every node has them.
             _core.ProposeSettings(_core.Settings);
         }
+        _acks.CountAfter(_core.History.Last.Lsn);
         foreach (var follower in _followers.Values)
         {
             SendHeartbeat(follower);
