@@ -263,6 +263,27 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asserts that two members end up holding the same data, allowing <paramref name="timeout"/>
+    /// (default 30 s) for what is still in flight: a returning old leader may already report an
+    /// LSN at or past the leader's from its own divergent suffix before it has truncated it, so
+    /// "LSN reached" alone does not mean "converged". A lasting divergence still fails, with both digests.
+    /// </summary>
+    public async Task AssertConvergedAsync(string expected, string actual, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var (left, right) = (await DigestAsync(expected), await DigestAsync(actual));
+            if (left == right || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(left, right);
+                return;
+            }
+            await Task.Delay(25);
+        }
+    }
+
     public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
