@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Core.Encoding;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
 using Chorus.Replication.Quorum;
@@ -241,6 +242,34 @@ public sealed class AckPolicyTests
         var decoded = ClusterSettings.Decode(settings.Encode());
         Assert.Equal(settings.Members, decoded.Members);
         Assert.Equal(settings.Ack, decoded.Ack);
+    }
+
+    /// Issue 17: a forged or corrupt settings entry with a count or timeout beyond int.MaxValue
+    /// decoded to a negative number instead of being refused.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Settings_with_an_out_of_range_count_or_timeout_are_refused(int field)
+    {
+        var settings = new ClusterSettings([new Member(new NodeId("n1"), "h:1", "h:2", MemberRole.Voter)],
+            new AckPolicy(AckMode.SemiSync, 1, AckLevel.Received, 1, AckTimeoutAction.Fail));
+        var bytes = settings.Encode().ToList();
+        // Count and timeout are one-byte varints here (value 1); replace one with a 5-byte varint of 2^32 - 1.
+        var ackMode = bytes.Count - 6;
+        var position = field == 0 ? ackMode + 1 : ackMode + 3;
+        Assert.Equal(1, bytes[position]);
+        bytes.RemoveAt(position);
+        bytes.InsertRange(position, [0xFF, 0xFF, 0xFF, 0xFF, 0x0F]);
+        var error = Assert.Throws<CorruptDataException>(() => ClusterSettings.Decode(bytes.ToArray()));
+        Assert.Contains("out of range", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Semi_sync_settings_with_a_count_of_zero_are_refused()
+    {
+        var settings = new ClusterSettings([new Member(new NodeId("n1"), "h:1", "h:2", MemberRole.Voter)],
+            new AckPolicy(AckMode.SemiSync, 0, AckLevel.Received, 1, AckTimeoutAction.Fail));
+        Assert.Throws<CorruptDataException>(() => ClusterSettings.Decode(settings.Encode()));
     }
 
     /// <summary>

@@ -61,7 +61,12 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         {
             members[i] = new Member(ReadNodeId(ref reader), ReadString(ref reader), ReadString(ref reader), ReadEnum<MemberRole>(ref reader));
         }
-        var ack = new AckPolicy(ReadEnum<AckMode>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckLevel>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckTimeoutAction>(ref reader));
+        var ack = new AckPolicy(ReadEnum<AckMode>(ref reader), ReadNonNegative(ref reader, "acknowledgement count"), ReadEnum<AckLevel>(ref reader),
+            ReadNonNegative(ref reader, "acknowledgement timeout"), ReadEnum<AckTimeoutAction>(ref reader));
+        if (ack.Mode == AckMode.SemiSync && ack.Count < 1)
+        {
+            throw new CorruptDataException("semi-sync acknowledgement count 0 (it must be at least 1)");
+        }
         var failover = ReadEnum<FailoverMode>(ref reader);
         if (!reader.IsEnd)
         {
@@ -84,6 +89,14 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         {
             throw new CorruptDataException($"bad member id: {e.Message}");
         }
+    }
+
+    /// A varint beyond int.MaxValue would otherwise wrap to a negative count or timeout, which
+    /// every node would then apply from its log.
+    private static int ReadNonNegative(ref ByteReader reader, string what)
+    {
+        var value = reader.ReadVarUInt();
+        return value <= int.MaxValue ? (int)value : throw new CorruptDataException($"{what} {value} is out of range (at most {int.MaxValue})");
     }
 
     private static T ReadEnum<T>(ref ByteReader reader) where T : struct, Enum
