@@ -14,11 +14,19 @@ internal sealed record ClusterFile(string Leader, IReadOnlyList<ClusterFile.Memb
 
     public sealed record Member(string Id, string Host, int Port, int PeerPort, int HttpPort, string DataDir)
     {
-        /// <summary>Sends one command to this node over a fresh connection and returns the reply.</summary>
+        /// <summary>Sends one command to this node over a fresh connection and returns the reply (a refused AUTH is an error reply).</summary>
         public async Task<Resp.RespValue> SendAsync(CancellationToken cancellationToken, params string[] command)
         {
-            await using var connection = await Client.RespConnection.ConnectAsync(Host, Port, TimeSpan.FromSeconds(5), cancellationToken);
-            return await connection.CommandAsync(cancellationToken, command);
+            try
+            {
+                await using var connection = await NodeConnection.OpenAsync(Host, Port, TimeSpan.FromSeconds(5), cancellationToken);
+                var reply = await connection.CommandAsync(cancellationToken, command);
+                return reply.IsError ? Resp.RespValue.Error(NodeConnection.Explain(Host, Port, reply.AsString() ?? "")) : reply;
+            }
+            catch (NodeRefusedException e)
+            {
+                return Resp.RespValue.Error(e.Message);
+            }
         }
     }
 

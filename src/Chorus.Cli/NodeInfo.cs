@@ -1,17 +1,25 @@
-using Chorus.Client;
-
 namespace Chorus.Cli;
 
-/// <summary>Fetches a node's INFO over RESP.</summary>
+/// <summary>Fetches a node's INFO over RESP; null (with the reason on stderr when the node refused) if it cannot.</summary>
 internal static class NodeInfo
 {
     public static async Task<Dictionary<string, string>?> TryFetchAsync(string host, int port, CancellationToken cancellationToken, string section = "replication")
     {
         try
         {
-            await using var client = await RespConnection.ConnectAsync(host, port, TimeSpan.FromSeconds(1), cancellationToken);
+            await using var client = await NodeConnection.OpenAsync(host, port, TimeSpan.FromSeconds(1), cancellationToken);
             var reply = await client.CommandAsync(cancellationToken, "INFO", section);
-            return reply.IsError ? null : InfoText.Parse(reply.AsString() ?? "");
+            if (reply.IsError)
+            {
+                await Console.Error.WriteLineAsync($"chorus: {host}:{port} refused INFO: {NodeConnection.Explain(host, port, reply.AsString() ?? "")}");
+                return null;
+            }
+            return InfoText.Parse(reply.AsString() ?? "");
+        }
+        catch (NodeRefusedException e)
+        {
+            await Console.Error.WriteLineAsync("chorus: " + e.Message);
+            return null;
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -52,9 +52,17 @@ internal sealed partial class NodeProcess : IDisposable
     }
 
     /// <summary>Runs a one-shot CLI command (`chorus failover ...`) to completion; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunCliAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunCliAsync(TimeSpan timeout, params string[] arguments) =>
+        RunCliAsync(timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As above, with extra environment variables for the command (CHORUS_PASSWORD, say).</summary>
+    public static async Task<(int ExitCode, string Output)> RunCliAsync(TimeSpan timeout, Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(ChorusPath);
         foreach (var argument in arguments)
         {
