@@ -8,6 +8,8 @@
 # Components (add a new one to the two tables below):
 #   redis   Debian's redis-server and redis-tools (Redis 7.0 on bookworm): the reference server
 #           for the differential tests and the benchmarks.
+#   netns   iproute2 (ip, tc): the across-hosts test puts each node in a network namespace of
+#           its own, with a real address, and partitions them with routes.
 #
 # Idempotent and quick: a component whose commands are all on PATH is skipped without touching
 # apt, so callers may run it every time. Installs as root, or through passwordless sudo; fails
@@ -17,10 +19,12 @@ set -euo pipefail
 # Component -> the Debian packages that provide it.
 declare -A PACKAGES=(
   [redis]="redis-server redis-tools"
+  [netns]="iproute2"
 )
 # Component -> commands that prove it is installed (all must be on PATH).
 declare -A COMMANDS=(
   [redis]="redis-server redis-cli redis-benchmark"
+  [netns]="ip tc"
 )
 
 usage() {

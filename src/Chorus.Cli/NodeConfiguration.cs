@@ -15,6 +15,8 @@ internal static class NodeConfiguration
         ["--id"] = nameof(ChorusOptions.NodeId),
         ["--host"] = nameof(ChorusOptions.Host),
         ["--port"] = nameof(ChorusOptions.Port),
+        ["--announce-host"] = nameof(ChorusOptions.AnnounceHost),
+        ["--announce-port"] = nameof(ChorusOptions.AnnouncePort),
         ["--peer-port"] = nameof(ChorusOptions.PeerPort),
         ["--http-port"] = nameof(ChorusOptions.HttpPort),
         ["--data"] = nameof(ChorusOptions.DataDir),

@@ -296,6 +296,8 @@ internal static class ConfigCommand
             ("slave-read-only", "yes"),
             ("port", Text(options.Port)),
             ("bind", options.Host),
+            ("replica-announce-ip", options.AnnounceHost),
+            ("replica-announce-port", Text(options.AnnouncePort)),
             ("dir", Path.GetFullPath(options.DataDirOrDefault)),
             ("maxmemory", "0"),
             ("timeout", "0"),

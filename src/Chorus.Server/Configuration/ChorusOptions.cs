@@ -22,6 +22,18 @@ public sealed class ChorusOptions
     /// <summary>RESP (client) port.</summary>
     public int Port { get; set; } = 7379;
 
+    /// <summary>
+    /// The address clients and other nodes are told to reach this node at (ROLE, INFO,
+    /// redirects, the member list in the cluster settings), when it differs from the bind
+    /// address: NAT, a container, a wildcard bind. Default: <see cref="Host"/>, or for a wildcard
+    /// Host the host of this node's own entry in <see cref="Peers"/>, else the machine's host
+    /// name. Redis's replica-announce-ip.
+    /// </summary>
+    public string AnnounceHost { get; set; } = "";
+
+    /// <summary>The RESP port clients are told to use, when it differs from <see cref="Port"/> (a mapped container port). 0 (default): Port.</summary>
+    public int AnnouncePort { get; set; }
+
     /// <summary>Peer (gRPC) port; 0 means Port + 10000.</summary>
     public int PeerPort { get; set; }
 
@@ -182,7 +194,17 @@ public sealed class ChorusOptions
 
     public string DataDirOrDefault => string.IsNullOrEmpty(DataDir) ? Path.Combine("data", NodeId) : DataDir;
 
-    public string ClientEndpoint => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>A wildcard bind address listens everywhere, so it names no address anyone can reach.</summary>
+    public bool BindsEverywhere => Host is "*" or "0.0.0.0" or "::";
+
+    public string AnnouncedHost =>
+        !string.IsNullOrEmpty(AnnounceHost) ? AnnounceHost
+        : !BindsEverywhere ? Host
+        : Peers.TryGetValue(NodeId, out var self) && TryPeerUri(self) is { } uri ? uri.Host
+        : System.Net.Dns.GetHostName();
+
+    /// <summary>The RESP endpoint this node advertises (not necessarily the one it binds).</summary>
+    public string ClientEndpoint => $"{AnnouncedHost}:{(AnnouncePort != 0 ? AnnouncePort : Port).ToString(CultureInfo.InvariantCulture)}";
 
     public DurabilityPolicy DurabilityPolicy =>
         DurabilityPolicies.TryParse(Fsync, out var policy) ? policy : throw new ConfigurationError($"Fsync must be always, everysec or no, not '{Fsync}'");
@@ -246,8 +268,12 @@ public sealed class ChorusOptions
         {
             throw new ConfigurationError("RequirePass and AclFile cannot both be set: give the default user its password in the ACL file");
         }
+        if (AnnouncePort is < 0 or > 65535)
+        {
+            throw new ConfigurationError($"AnnouncePort must be a port number (0 for Port), not {AnnouncePort}");
+        }
         var peers = Peers.Count == 0
-            ? new Dictionary<NodeId, Uri> { [self] = PeerUri($"{Host}:{PeerPortOrDefault}") }
+            ? new Dictionary<NodeId, Uri> { [self] = PeerUri($"{AnnouncedHost}:{PeerPortOrDefault}") }
             : Peers.ToDictionary(p => Parse(p.Key, "Peers"), p => PeerUri(p.Value));
         if (!peers.ContainsKey(self))
         {
@@ -278,12 +304,13 @@ public sealed class ChorusOptions
         }
     }
 
-    private static Uri PeerUri(string hostPort)
+    private static Uri PeerUri(string hostPort) =>
+        TryPeerUri(hostPort) ?? throw new ConfigurationError($"'{hostPort}' is not a host:port peer address");
+
+    private static Uri? TryPeerUri(string hostPort)
     {
         var text = hostPort.Contains("://", StringComparison.Ordinal) ? hostPort : "http://" + hostPort;
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Port > 0
-            ? uri
-            : throw new ConfigurationError($"'{hostPort}' is not a host:port peer address");
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Port > 0 ? uri : null;
     }
 }
 

@@ -303,6 +303,7 @@ public sealed class ChorusNode : IAsyncDisposable
     private static IPAddress BindAddress(string host) => host switch
     {
         "*" or "0.0.0.0" => IPAddress.Any,
+        "::" => IPAddress.IPv6Any,
         "localhost" => IPAddress.Loopback,
         _ => IPAddress.TryParse(host, out var address) ? address : throw new ConfigurationError($"Host must be an IP address, '*' or 'localhost', not '{host}'"),
     };

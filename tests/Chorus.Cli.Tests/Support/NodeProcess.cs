@@ -21,19 +21,28 @@ internal sealed partial class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts `chorus serve`; with <paramref name="openFilesLimit"/>, under that RLIMIT_NOFILE (soft and hard, via prlimit).</summary>
-    public static NodeProcess Start(IEnumerable<string> serveArguments, int? openFilesLimit = null)
+    /// <summary>
+    /// Starts `chorus serve`; with <paramref name="openFilesLimit"/>, under that RLIMIT_NOFILE (soft
+    /// and hard, via prlimit); with a <paramref name="launcher"/>, through it (`ip netns exec ns`,
+    /// which execs the node in place, so the process is still the node's).
+    /// </summary>
+    public static NodeProcess Start(IEnumerable<string> serveArguments, int? openFilesLimit = null, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo(openFilesLimit is null ? "dotnet" : "prlimit")
+        IEnumerable<string> command =
+        [
+            .. launcher ?? [],
+            .. openFilesLimit is { } limit ? new[] { "prlimit", $"--nofile={limit}:{limit}" } : [],
+            "dotnet",
+        ];
+        var start = new ProcessStartInfo(command.First())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (openFilesLimit is { } limit)
+        foreach (var argument in command.Skip(1))
         {
-            start.ArgumentList.Add($"--nofile={limit}:{limit}");
-            start.ArgumentList.Add("dotnet");
+            start.ArgumentList.Add(argument);
         }
         start.ArgumentList.Add(ChorusPath);
         start.ArgumentList.Add("serve");

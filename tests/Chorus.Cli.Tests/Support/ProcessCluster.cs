@@ -18,16 +18,24 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly Dictionary<string, string> _fsync;
 
     private readonly string[] _extraArguments;
+    private readonly NetworkNamespaces? _network;
+    private readonly string? _password;
 
-    private ProcessCluster(int size, Dictionary<string, string> fsync, string[] extraArguments)
+    private ProcessCluster(int size, Dictionary<string, string> fsync, string[] extraArguments, NetworkNamespaces? network = null, string? password = null)
     {
         _fsync = fsync;
         _extraArguments = extraArguments;
-        _members = [.. Enumerable.Range(1, size).Select(i => new Member($"n{i}", FreePort(), FreePort(), FreePort()))];
+        _network = network;
+        _password = password;
+        // In namespaces every node has an address of its own, so all can use Redis's usual ports.
+        _members = network is null
+            ? [.. Enumerable.Range(1, size).Select(i => new Member($"n{i}", FreePort(), FreePort(), FreePort()))]
+            : [.. Enumerable.Range(1, size).Select(i => new Member($"n{i}", 6379, 16379, 26379, network.Address(i)))];
         _processes = new NodeProcess?[9];
     }
 
-    public sealed record Member(string Id, int Port, int PeerPort, int HttpPort);
+    /// <summary>A member; <paramref name="Host"/> is the address it announces and the tests reach it at.</summary>
+    public sealed record Member(string Id, int Port, int PeerPort, int HttpPort, string Host = "127.0.0.1");
 
     public IReadOnlyList<Member> Members => _members;
 
@@ -36,9 +44,20 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public Member this[string id] => Members.Single(m => m.Id == id);
 
     /// <summary>Starts every node and waits until the leader sees every follower streaming.</summary>
-    public static async Task<ProcessCluster> StartAsync(int size = 3, Dictionary<string, string>? fsync = null, params string[] arguments)
+    public static Task<ProcessCluster> StartAsync(int size = 3, Dictionary<string, string>? fsync = null, params string[] arguments) =>
+        StartAsync(new ProcessCluster(size, fsync ?? [], arguments));
+
+    /// <summary>
+    /// One node per network namespace of <paramref name="network"/>, each binding every address
+    /// of its namespace and announcing its own; clients (the tests) must give <paramref name="password"/>,
+    /// since they connect from outside loopback.
+    /// </summary>
+    public static Task<ProcessCluster> StartInNamespacesAsync(NetworkNamespaces network, string password, params string[] arguments) =>
+        StartAsync(new ProcessCluster(network.Size, [], ["--requirepass", password, .. arguments], network, password));
+
+    private static async Task<ProcessCluster> StartAsync(ProcessCluster cluster)
     {
-        var cluster = new ProcessCluster(size, fsync ?? [], arguments);
+        var size = cluster.Members.Count;
         cluster.WriteClusterFile();
         foreach (var member in cluster.Members)
         {
@@ -69,7 +88,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         {
             return;
         }
-        var reply = await CommandAsync(leader, "FAILOVER", "TO", "127.0.0.1", Text(this["n1"].Port), "TIMEOUT", "10000");
+        var reply = await CommandAsync(leader, "FAILOVER", "TO", this["n1"].Host, Text(this["n1"].Port), "TIMEOUT", "10000");
         Assert.False(reply.IsError, $"FAILOVER TO n1 on {leader}: {reply.AsString()}");
         await WaitForLeaderAsync(TimeSpan.FromSeconds(30), "n1");
         await WaitForFollowersAsync(Members.Count - 1);
@@ -91,20 +110,21 @@ internal sealed class ProcessCluster : IAsyncDisposable
         _processes[index] = NodeProcess.Start(
         [
             "--id", member.Id,
+            .. _network is null ? [] : new[] { "--host", "0.0.0.0", "--announce-host", member.Host },
             "--port", Text(member.Port),
             "--peer-port", Text(member.PeerPort),
             "--http-port", Text(member.HttpPort),
             "--data", Path.Combine(_root, member.Id),
             "--leader", Members[0].Id,
             "--fsync", _fsync.GetValueOrDefault(id, "everysec"),
-            "--peers", string.Join(',', Members.Select(m => $"{m.Id}=127.0.0.1:{Text(m.PeerPort)}")),
+            "--peers", string.Join(',', Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
             // Peers authenticate each other with mutual TLS, as they do by default.
             "--peer-tls-dir", PeerCertificates(member.Id),
             // Tests that are not about failover must not see one because a loaded machine delayed
             // a heartbeat, unless they choose their own election timeout.
             .. _extraArguments.Contains("--election-timeout-ms") ? [] : new[] { "--election-timeout-ms", "3000" },
             .. _extraArguments,
-        ]);
+        ], launcher: _network?.Launcher(index + 1));
     }
 
     /// <summary>The cluster's development CA and node certificates (as `chorus cert` makes them), issued as nodes are first started.</summary>
@@ -125,7 +145,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private void WriteClusterFile()
     {
         Directory.CreateDirectory(_root);
-        var members = Members.Select(m => new { id = m.Id, host = "127.0.0.1", port = m.Port, peerPort = m.PeerPort, httpPort = m.HttpPort, dataDir = DataDir(m.Id) });
+        var members = Members.Select(m => new { id = m.Id, host = m.Host, port = m.Port, peerPort = m.PeerPort, httpPort = m.HttpPort, dataDir = DataDir(m.Id) });
         File.WriteAllText(Path.Combine(_root, "cluster.json"), System.Text.Json.JsonSerializer.Serialize(new { leader = Members[0].Id, members }));
     }
 
@@ -161,14 +181,20 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public async Task<RespValue> CommandAsync(string id, params string[] command)
     {
-        await using var connection = await RespConnection.ConnectAsync("127.0.0.1", this[id].Port, TimeSpan.FromSeconds(5), CancellationToken.None);
+        await using var connection = await RespConnection.ConnectAsync(this[id].Host, this[id].Port, TimeSpan.FromSeconds(5), CancellationToken.None);
+        if (_password is not null)
+        {
+            var auth = await connection.CommandAsync(CancellationToken.None, "AUTH", _password);
+            Assert.False(auth.IsError, $"AUTH at {id}: {auth.AsString()}");
+        }
         return await connection.CommandAsync(CancellationToken.None, command);
     }
 
     public Task<ConnectionMultiplexer> ConnectAsync(string id, int timeoutMs = 10000) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
-            EndPoints = { { "127.0.0.1", this[id].Port } },
+            EndPoints = { { this[id].Host, this[id].Port } },
+            Password = _password,
             AbortOnConnectFail = false,
             ConnectTimeout = 5000,
             SyncTimeout = timeoutMs,
