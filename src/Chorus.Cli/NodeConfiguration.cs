@@ -10,42 +10,45 @@ namespace Chorus.Cli;
 /// </summary>
 internal static class NodeConfiguration
 {
-    public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    /// <summary>A friendly command-line flag: the setting it sets, and what `serve --help` says about it.</summary>
+    public readonly record struct Flag(string Setting, string Help);
+
+    public static readonly Dictionary<string, Flag> Flags = new(StringComparer.Ordinal)
     {
-        ["--id"] = nameof(ChorusOptions.NodeId),
-        ["--host"] = nameof(ChorusOptions.Host),
-        ["--port"] = nameof(ChorusOptions.Port),
-        ["--announce-host"] = nameof(ChorusOptions.AnnounceHost),
-        ["--announce-port"] = nameof(ChorusOptions.AnnouncePort),
-        ["--peer-port"] = nameof(ChorusOptions.PeerPort),
-        ["--http-port"] = nameof(ChorusOptions.HttpPort),
-        ["--data"] = nameof(ChorusOptions.DataDir),
-        ["--leader"] = nameof(ChorusOptions.Leader),
-        ["--fsync"] = nameof(ChorusOptions.Fsync),
-        ["--replica-writes"] = nameof(ChorusOptions.ReplicaWrites),
-        ["--ack"] = nameof(ChorusOptions.Ack),
-        ["--ack-level"] = nameof(ChorusOptions.AckLevel),
-        ["--ack-timeout-ms"] = nameof(ChorusOptions.AckTimeoutMs),
-        ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
-        ["--failover"] = nameof(ChorusOptions.Failover),
-        ["--election-timeout-ms"] = nameof(ChorusOptions.ElectionTimeoutMs),
-        ["--read-lease"] = nameof(ChorusOptions.ReadLease),
-        ["--fault-commands"] = nameof(ChorusOptions.FaultCommands),
-        ["--max-write-bytes"] = nameof(ChorusOptions.MaxWriteBytes),
-        ["--maxclients"] = nameof(ChorusOptions.MaxClients),
-        ["--protected-mode"] = nameof(ChorusOptions.ProtectedMode),
-        ["--requirepass"] = nameof(ChorusOptions.RequirePass),
-        ["--aclfile"] = nameof(ChorusOptions.AclFile),
-        ["--tls-port"] = nameof(ChorusOptions.TlsPort),
-        ["--tls-cert-file"] = nameof(ChorusOptions.TlsCertFile),
-        ["--tls-key-file"] = nameof(ChorusOptions.TlsKeyFile),
-        ["--tls-ca-cert-file"] = nameof(ChorusOptions.TlsCaCertFile),
-        ["--tls-auth-clients"] = nameof(ChorusOptions.TlsAuthClients),
-        ["--peer-tls"] = nameof(ChorusOptions.PeerTls),
-        ["--peer-tls-dir"] = nameof(ChorusOptions.PeerTlsDir),
-        ["--peer-tls-cert-file"] = nameof(ChorusOptions.PeerTlsCertFile),
-        ["--peer-tls-key-file"] = nameof(ChorusOptions.PeerTlsKeyFile),
-        ["--peer-tls-ca-cert-file"] = nameof(ChorusOptions.PeerTlsCaCertFile),
+        ["--id"] = new(nameof(ChorusOptions.NodeId), "This node's name in the cluster (default n1)."),
+        ["--host"] = new(nameof(ChorusOptions.Host), "The address every listener binds: an IP address, 0.0.0.0 or * (every IPv4 address), :: or localhost (default 127.0.0.1)."),
+        ["--port"] = new(nameof(ChorusOptions.Port), "The RESP (client) port (default 7379)."),
+        ["--announce-host"] = new(nameof(ChorusOptions.AnnounceHost), "The address clients and peers are told to use for this node (default: --host; for a wildcard host, this node's own --peers entry, else the machine's name)."),
+        ["--announce-port"] = new(nameof(ChorusOptions.AnnouncePort), "The RESP port clients are told to use, when NAT or a container maps it (default: --port)."),
+        ["--peer-port"] = new(nameof(ChorusOptions.PeerPort), "The port other nodes connect to (gRPC over mutual TLS; default: --port + 10000)."),
+        ["--http-port"] = new(nameof(ChorusOptions.HttpPort), "The port serving /metrics and /health (default: --port + 20000)."),
+        ["--data"] = new(nameof(ChorusOptions.DataDir), "Where this node keeps its database and rollback files (default data/<id>)."),
+        ["--leader"] = new(nameof(ChorusOptions.Leader), "The preferred leader, which stands for election at once when none leads (default: this node)."),
+        ["--fsync"] = new(nameof(ChorusOptions.Fsync), "When writes reach the disk: always, everysec or no (default everysec)."),
+        ["--replica-writes"] = new(nameof(ChorusOptions.ReplicaWrites), "What a follower does with a write: forward (to the leader), reject (-READONLY) or redirect (-MOVED) (default forward)."),
+        ["--ack"] = new(nameof(ChorusOptions.Ack), "When the leader acknowledges a write: async, \"semi-sync any K\" or \"sync all\"; used when the cluster is created, then CONFIG SET chorus-ack (default async)."),
+        ["--ack-level"] = new(nameof(ChorusOptions.AckLevel), "What a follower's confirmation means: received, flushed or applied (default flushed)."),
+        ["--ack-timeout-ms"] = new(nameof(ChorusOptions.AckTimeoutMs), "How long the leader waits for confirmations (default 1000)."),
+        ["--ack-on-timeout"] = new(nameof(ChorusOptions.AckOnTimeout), "When confirmations are late: fail (-NOREPLICAS) or degrade (to async) (default fail)."),
+        ["--failover"] = new(nameof(ChorusOptions.Failover), "auto (followers elect a new leader when it stops answering) or manual (only FAILOVER and CHORUS.ELECT) (default auto)."),
+        ["--election-timeout-ms"] = new(nameof(ChorusOptions.ElectionTimeoutMs), "How long followers wait without hearing from the leader before electing another, randomised up to twice this; also the leader's lease (default 1000)."),
+        ["--read-lease"] = new(nameof(ChorusOptions.ReadLease), "Strong reads at the leader skip the quorum round while a majority confirmed it recently; safe only with well-behaved clocks (default false)."),
+        ["--fault-commands"] = new(nameof(ChorusOptions.FaultCommands), "Enables CHORUS.FAULT, which pauses this node's peer link, for tests and demonstrations (default false)."),
+        ["--max-write-bytes"] = new(nameof(ChorusOptions.MaxWriteBytes), "The largest value a write may store and the largest argument it may carry, at most 31mb (default 8mb)."),
+        ["--maxclients"] = new(nameof(ChorusOptions.MaxClients), "More client connections than this get \"max number of clients reached\" (default 10000)."),
+        ["--protected-mode"] = new(nameof(ChorusOptions.ProtectedMode), "While the default user has no password, accept clients on loopback only: yes or no (default yes)."),
+        ["--requirepass"] = new(nameof(ChorusOptions.RequirePass), "The default user's password (default none; prefer the CHORUS_RequirePass environment variable, which stays out of the process list)."),
+        ["--aclfile"] = new(nameof(ChorusOptions.AclFile), "Users and permissions in Redis's ACL file format, loaded at start-up (default none)."),
+        ["--tls-port"] = new(nameof(ChorusOptions.TlsPort), "A second RESP port that speaks TLS (default none)."),
+        ["--tls-cert-file"] = new(nameof(ChorusOptions.TlsCertFile), "This node's certificate for client TLS, PEM (default none)."),
+        ["--tls-key-file"] = new(nameof(ChorusOptions.TlsKeyFile), "The private key of --tls-cert-file, PEM (default none)."),
+        ["--tls-ca-cert-file"] = new(nameof(ChorusOptions.TlsCaCertFile), "The CA client certificates must chain to, PEM (default none)."),
+        ["--tls-auth-clients"] = new(nameof(ChorusOptions.TlsAuthClients), "Client certificates: yes (required), optional (checked when sent) or no (default yes)."),
+        ["--peer-tls"] = new(nameof(ChorusOptions.PeerTls), "Mutual TLS between nodes: yes, or no on a network you trust entirely (default yes)."),
+        ["--peer-tls-dir"] = new(nameof(ChorusOptions.PeerTlsDir), "A directory with ca.crt and <id>.crt/.key as `chorus cert` writes them (default none)."),
+        ["--peer-tls-cert-file"] = new(nameof(ChorusOptions.PeerTlsCertFile), "This node's peer certificate, PEM, named after its id (default <peer-tls-dir>/<id>.crt)."),
+        ["--peer-tls-key-file"] = new(nameof(ChorusOptions.PeerTlsKeyFile), "Its private key, PEM (default <peer-tls-dir>/<id>.key)."),
+        ["--peer-tls-ca-cert-file"] = new(nameof(ChorusOptions.PeerTlsCaCertFile), "The CA peer certificates must chain to, PEM (default <peer-tls-dir>/ca.crt)."),
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)
@@ -60,7 +63,7 @@ internal static class NodeConfiguration
             builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
         }
         builder.AddEnvironmentVariables("CHORUS_");
-        builder.AddCommandLine([.. ExpandPeers(args)], Flags);
+        builder.AddCommandLine([.. ExpandPeers(args)], Flags.ToDictionary(f => f.Key, f => f.Value.Setting, StringComparer.Ordinal));
         var options = new ChorusOptions();
         builder.Build().Bind(options);
         return options;

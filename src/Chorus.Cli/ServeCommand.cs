@@ -12,9 +12,9 @@ internal static class ServeCommand
         var command = new Command("serve", "Run one Chorus node.") { TreatUnmatchedTokensAsErrors = false };
         var config = new Option<string?>("--config") { Description = "JSON configuration file (settings as in docs/configuration.md)." };
         command.Options.Add(config);
-        foreach (var (flag, setting) in NodeConfiguration.Flags)
+        foreach (var (flag, (_, help)) in NodeConfiguration.Flags)
         {
-            command.Options.Add(new Option<string?>(flag) { Description = $"Sets {setting}." });
+            command.Options.Add(new Option<string?>(flag) { Description = help });
         }
         command.Options.Add(new Option<string?>("--peers") { Description = "Every member's peer address: n1=127.0.0.1:17379,n2=127.0.0.1:17380,..." });
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(config), RawArguments(result), cancellationToken));
