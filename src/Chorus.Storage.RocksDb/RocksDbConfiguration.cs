@@ -11,6 +11,7 @@ internal static class RocksDbConfiguration
             .SetCreateMissingColumnFamilies(true)
             // Sets max_background_jobs and sizes the (process-wide) background thread pools.
             .IncreaseParallelism(options.BackgroundJobs)
+            .SetMaxTotalWalSize((ulong)options.MaxTotalWalBytes)
             .SetKeepLogFileNum((ulong)options.InfoLogFilesMax);
 
     /// <summary>

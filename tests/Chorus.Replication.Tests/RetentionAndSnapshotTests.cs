@@ -27,6 +27,22 @@ public sealed class RetentionAndSnapshotTests
         Assert.Equal(new Lsn(100), RetentionPolicy.RetireThrough(Tight, log, new Lsn(1_001), 0));
     }
 
+    /// A follower that needs more log than the whole data set is better served by a snapshot.
+    [Fact]
+    public void A_log_larger_than_its_data_is_retired_once_past_the_floor()
+    {
+        var options = new RetentionOptions { RetainBytes = 100_000, RetainFloorBytes = 1_000, KeepTailEntries = 5 };
+        var biggerThanData = new LogStats(new Lsn(1), new Lsn(1_000), 5_000, 0, DataBytes: 4_000);
+        Assert.Equal(new Lsn(100), RetentionPolicy.RetireThrough(options, biggerThanData, new Lsn(1_001), 0));
+        Assert.Null(RetentionPolicy.RetireThrough(options, biggerThanData with { DataBytes = 6_000 }, new Lsn(1_001), 0));
+        // Below the floor, a small data set keeps its log.
+        Assert.Null(RetentionPolicy.RetireThrough(options, biggerThanData with { Bytes = 900, DataBytes = 10 }, new Lsn(1_001), 0));
+        // Unknown data size: only the byte limit counts.
+        Assert.Null(RetentionPolicy.RetireThrough(options, biggerThanData with { DataBytes = -1 }, new Lsn(1_001), 0));
+        // What a connected follower needs is still kept.
+        Assert.Null(RetentionPolicy.RetireThrough(options, biggerThanData, neededFrom: new Lsn(1), 0));
+    }
+
     [Fact]
     public void An_old_log_is_retired_even_when_small()
     {

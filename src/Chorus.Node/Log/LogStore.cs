@@ -30,7 +30,7 @@ internal sealed class LogStore(IStorageEngine storage)
         batch.DeleteRange(StorageColumn.Log, Key(keepThrough.Next), Key(new Lsn(ulong.MaxValue)));
 
     /// <summary>
-    /// The log's first entry, size and age, for the retention policy. The size is estimated from
+    /// The log's first entry, size and age, and the data's size, for the retention policy. The size is estimated from
     /// the entries at both ends: RocksDB's own size estimates lag behind range deletions, which
     /// would make retention overshoot.
     /// </summary>
@@ -46,7 +46,8 @@ internal sealed class LogStore(IStorageEngine storage)
         iterator.SeekToLast();
         var averageBytes = (first.Encoded.Length + iterator.Value.Length) / 2 + KeyOverheadBytes;
         var count = (long)last.DistanceFrom(first.Lsn.Previous);
-        return new LogStats(first.Lsn, last, count * averageBytes, first.Timestamp.PhysicalMs);
+        var dataBytes = storage.ApproximateSize(StorageColumn.Data) + storage.ApproximateSize(StorageColumn.Elements);
+        return new LogStats(first.Lsn, last, count * averageBytes, first.Timestamp.PhysicalMs, dataBytes);
     }
 
     /// <summary>The LSN key and per-record overhead, roughly.</summary>

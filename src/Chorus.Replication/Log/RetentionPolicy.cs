@@ -8,6 +8,15 @@ public sealed record RetentionOptions
     /// <summary>Retire old entries once the log is larger than this…</summary>
     public long RetainBytes { get; init; } = 256L << 20;
 
+    /// <summary>
+    /// …or larger than the data it describes, once it is past this floor. A follower so far
+    /// behind that it needs more log than the whole data set is better served by a snapshot,
+    /// which moves at most the data; keeping that log only costs disk (a fresh node loaded with
+    /// 54 MB of strings and overwritten once held 185 MB of log: every entry also carries the
+    /// values it replaces). Equal to <see cref="RetainBytes"/>: size against data not considered.
+    /// </summary>
+    public long RetainFloorBytes { get; init; } = 16L << 20;
+
     /// <summary>…or once its oldest entry is older than this.</summary>
     public long RetainAgeMs { get; init; } = 60 * 60 * 1000;
 
@@ -18,8 +27,8 @@ public sealed record RetentionOptions
     public long KeepTailEntries { get; init; } = 1000;
 }
 
-/// <summary>The log's shape as the host measured it.</summary>
-public readonly record struct LogStats(Lsn First, Lsn Last, long Bytes, long FirstEntryTimeMs);
+/// <summary>The log's shape as the host measured it; <paramref name="DataBytes"/> is the size of the data (keys and values), -1 if unknown.</summary>
+public readonly record struct LogStats(Lsn First, Lsn Last, long Bytes, long FirstEntryTimeMs, long DataBytes = -1);
 
 /// <summary>
 /// Decides how far to retire the log's prefix: when it is too large or too old, about a tenth at
@@ -36,7 +45,8 @@ public static class RetentionPolicy
         {
             return null;
         }
-        var tooBig = log.Bytes > options.RetainBytes;
+        var limit = log.DataBytes < 0 ? options.RetainBytes : Math.Min(options.RetainBytes, Math.Max(options.RetainFloorBytes, log.DataBytes));
+        var tooBig = log.Bytes > limit;
         var tooOld = nowMs - log.FirstEntryTimeMs > options.RetainAgeMs;
         if (!tooBig && !tooOld)
         {

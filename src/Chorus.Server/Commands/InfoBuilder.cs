@@ -96,6 +96,10 @@ internal static class InfoBuilder
         Line(text, "chorus_flushed_lsn", status.Flushed.Value);
         Line(text, "chorus_data_bytes", node.Storage.ApproximateSize(StorageColumn.Data));
         Line(text, "chorus_log_bytes", node.Storage.ApproximateSize(StorageColumn.Log));
+        Line(text, "chorus_elements_bytes", node.Storage.ApproximateSize(StorageColumn.Elements));
+        var disk = DiskUsage.Of(Path.Combine(node.Options.DataDirOrDefault, "db"));
+        Line(text, "chorus_wal_bytes", disk.WriteAheadLogBytes);
+        Line(text, "chorus_disk_bytes", disk.TotalBytes);
     }
 
     private static void Stats(StringBuilder text, NodeServices node)

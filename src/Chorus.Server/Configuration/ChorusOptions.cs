@@ -99,6 +99,9 @@ public sealed class ChorusOptions
     /// <summary>The log (replication backlog) is trimmed once it is larger than this…</summary>
     public long LogRetainBytes { get; set; } = 256L << 20;
 
+    /// <summary>…or it is larger than the data (keys and values) and than this floor — a follower that far behind gets a snapshot, which is smaller…</summary>
+    public long LogRetainFloorBytes { get; set; } = 16L << 20;
+
     /// <summary>…or its oldest entry is older than this; never below what connected followers need…</summary>
     public long LogRetainAgeMs { get; set; } = 60 * 60 * 1000;
 

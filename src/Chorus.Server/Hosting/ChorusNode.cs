@@ -207,6 +207,7 @@ public sealed class ChorusNode : IAsyncDisposable
             Retention = new Replication.Log.RetentionOptions
             {
                 RetainBytes = options.LogRetainBytes,
+                RetainFloorBytes = options.LogRetainFloorBytes,
                 RetainAgeMs = options.LogRetainAgeMs,
                 HardCapBytes = options.LogRetainHardCapBytes,
             },
