@@ -18,6 +18,8 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
     private readonly Lock _iteratorsLock = new();
     private readonly HashSet<RocksDbIterator> _iterators = [];
     private volatile bool _disposed;
+    private readonly Lock _reclaimLock = new();
+    private Task _reclaiming = Task.CompletedTask;
 
     private RocksDbStorageEngine(RocksDbSharp.RocksDb db, string directory)
     {
@@ -132,6 +134,33 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         }
     }
 
+    /// <summary>
+    /// A range deletion leaves its keys on disk until compaction reaches their files, which for
+    /// the replication log's retired prefix could be never: the retired log kept its full size.
+    /// So the range is compacted at once, on a background thread, one compaction at a time; a
+    /// request while one runs is dropped, since retirement ranges grow from the start and the
+    /// next request covers this one.
+    /// </summary>
+    public void ReclaimSpace(StorageColumn column, ReadOnlySpan<byte> from, ReadOnlySpan<byte> to)
+    {
+        ThrowIfDisposed();
+        var (start, limit, handle) = (from.ToArray(), to.ToArray(), Handle(column));
+        lock (_reclaimLock)
+        {
+            if (!_reclaiming.IsCompleted)
+            {
+                return;
+            }
+            _reclaiming = Task.Run(() =>
+            {
+                if (!_disposed)
+                {
+                    _db.CompactRange(start, limit, handle);
+                }
+            });
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -139,6 +168,18 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
             return;
         }
         _disposed = true;
+        lock (_reclaimLock)
+        {
+            // A compaction under way finishes before the database closes under it.
+            try
+            {
+                _reclaiming.Wait();
+            }
+            catch (AggregateException)
+            {
+                // a failed compaction only means the space comes back later
+            }
+        }
         DestroyIterators();
         try
         {

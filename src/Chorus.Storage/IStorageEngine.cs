@@ -29,4 +29,13 @@ public interface IStorageEngine : IDisposable
 
     /// <summary>Approximate number of keys in a column family (exact for the in-memory engine).</summary>
     long ApproximateKeyCount(StorageColumn column);
+
+    /// <summary>
+    /// Says that the keys in [<paramref name="from"/>, <paramref name="to"/>) were just deleted
+    /// as a range and will not come back, so the space they take may be reclaimed now rather
+    /// than whenever compaction happens to reach them. Best effort, in the background; returns at once.
+    /// </summary>
+    void ReclaimSpace(StorageColumn column, ReadOnlySpan<byte> from, ReadOnlySpan<byte> to)
+    {
+    }
 }

@@ -152,6 +152,7 @@ internal sealed class LogWriter
         NodeMetadata.WriteHistory(batch, History);
         _persistedEpochCount = History.Epochs.Count;
         _storage.Write(batch, sync: false);
+        _storage.ReclaimSpace(StorageColumn.Log, LogStore.Key(Lsn.Zero), LogStore.Key(through.Next));
         RetiredEntries = (long)through.Value;
         _logger.LogInformation("retired the log through LSN {Through}; it now starts at {First}", through, through.Next);
     }

@@ -21,6 +21,8 @@ public abstract class StorageDecorator(IStorageEngine inner) : IStorageEngine
 
     public long ApproximateKeyCount(StorageColumn column) => Inner.ApproximateKeyCount(column);
 
+    public void ReclaimSpace(StorageColumn column, ReadOnlySpan<byte> from, ReadOnlySpan<byte> to) => Inner.ReclaimSpace(column, from, to);
+
     public void Dispose()
     {
         Inner.Dispose();
