@@ -35,6 +35,7 @@ public sealed class NodeDriver
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
+    private readonly TransactionRunner _transactions;
     private long _nextExpiryCycleAtMs;
     private long _nextRetentionAtMs;
 
@@ -47,7 +48,8 @@ public sealed class NodeDriver
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
-        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata);
+        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata) { Watches = Watches };
+        _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
@@ -61,6 +63,9 @@ public sealed class NodeDriver
 
     /// <summary>The replication core; operator actions specific to its family run against it on the loop (<see cref="AdminInput"/>).</summary>
     public IReplicationCore Core { get; }
+
+    /// <summary>Every connection's WATCHed keys; the loop marks them as keys change (thread-safe).</summary>
+    public KeyWatches Watches { get; } = new();
 
     /// <summary>The latest published status; readable from any thread.</summary>
     public NodeStatus Status => _status.Current;
@@ -182,6 +187,13 @@ public sealed class NodeDriver
     public void Submit(ClientWriteBatch batch)
     {
         var admission = Core.Admission;
+        if (batch.IsTransaction && !batch.TransactionWrites && admission.Kind != AdmissionKind.Accept)
+        {
+            // Reads only: any node runs them, against what it has applied.
+            _transactions.Run(batch, NowMs);
+            batch.Complete();
+            return;
+        }
         if (admission.Kind == AdmissionKind.Hold)
         {
             _pause.Hold(batch);
@@ -192,18 +204,42 @@ public sealed class NodeDriver
             batch.Fail(admission.Refusal!);
             return;
         }
-        var reply = new RespWriter(batch.Replies, batch.Protocol);
-        for (var i = 0; i < batch.Commands.Count; i++)
+        if (batch.IsTransaction)
         {
-            var payload = Execute(batch.Commands[i], reply, batch.Db);
-            if (payload is not null)
+            if (batch.RemoteWatch is not null)
             {
-                batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
+                ProcessReady(); // the log must hold every staged change the watch is checked against
+            }
+            Propose(_transactions.Run(batch, NowMs), batch);
+        }
+        else
+        {
+            var reply = new RespWriter(batch.Replies, batch.Protocol);
+            for (var i = 0; i < batch.Commands.Count; i++)
+            {
+                Propose(Execute(batch.Commands[i], reply, batch.Db), batch);
             }
         }
         var waitFor = Core.LastProposed;
         batch.WaitFor = waitFor.Lsn;
         _acks.Add(batch, waitFor);
+    }
+
+    /// <summary>Proposes one command's (or one transaction's) changes as one log entry.</summary>
+    private void Propose(byte[]? payload, ClientWriteBatch batch)
+    {
+        if (_executor.Touched.Count > 0)
+        {
+            Watches.TouchKeys(_executor.Touched);
+            _executor.ClearTouched();
+        }
+        if (payload is null)
+        {
+            return;
+        }
+        // A later EXEC in this round must see the change before it reaches storage.
+        Watches.Touch(PayloadKind.Logical, payload, _executor.Keyspace.Exists);
+        batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
     }
 
     /// <summary>

@@ -70,8 +70,12 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>Reused for every group of write commands.</summary>
     public ClientWriteBatch Writes { get; } = new();
 
+    /// <summary>MULTI ... EXEC, and WATCH.</summary>
+    public SessionTransaction Transaction { get; } = new();
+
     public void Dispose()
     {
+        Transaction.Dispose();
         Requests.Dispose();
         Writes.Dispose();
     }

@@ -77,6 +77,7 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
         }
         finally
         {
+            node.Driver.Watches.Unwatch(session.Transaction.Watch);
             node.Clients.Unregister(session);
             LargeBufferReclaim.Released(session.Spill.Capacity + session.Requests.ArenaCapacity);
         }
