@@ -206,10 +206,9 @@ public sealed class NodeDriver
         }
         if (batch.IsTransaction)
         {
-            if (batch.RemoteWatch is not null)
-            {
-                ProcessReady(); // the log must hold every staged change the watch is checked against
-            }
+            // Everything staged before it is stored first: a forwarded watch is checked against
+            // the log, and key-range reads (KEYS, SCAN) see storage.
+            ProcessReady();
             Propose(_transactions.Run(batch, NowMs), batch);
         }
         else
