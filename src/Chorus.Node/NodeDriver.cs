@@ -37,6 +37,7 @@ public sealed class NodeDriver
     private readonly ReadGate _reads;
     private readonly TransactionRunner _transactions;
     private long _nextExpiryCycleAtMs;
+    private NodeId? _knownLeader;
     private long _nextRetentionAtMs;
 
     public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
@@ -75,6 +76,9 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop whenever the members or their addresses change (the host reconnects peers).</summary>
     public event Action<IReadOnlyDictionary<NodeId, string>>? PeersChanged;
+
+    /// <summary>Raised on the loop when this node learns of a new leader (itself included), with the status that names it (Leader null: none known).</summary>
+    public event Action<NodeStatus>? LeaderChanged;
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
     public event Action<NodeId>? SnapshotRequested;
@@ -269,6 +273,12 @@ public sealed class NodeDriver
         }
         _acks.ReleaseObserved();
         _status.PublishIfChanged(Core, NowMs);
+        var status = _status.Current;
+        if (status.Leader != _knownLeader)
+        {
+            _knownLeader = status.Leader;
+            LeaderChanged?.Invoke(status);
+        }
     }
 
     /// <summary>

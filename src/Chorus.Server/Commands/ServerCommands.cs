@@ -22,5 +22,6 @@ internal static class ServerCommands
         .. MiscCommands.All,
         .. FailoverCommand.All,
         .. TransactionCommands.All,
+        .. PubSub.PubSubCommands.All,
     ];
 }

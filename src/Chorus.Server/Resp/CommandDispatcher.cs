@@ -59,6 +59,16 @@ internal sealed class CommandDispatcher
                 i++;
                 continue;
             }
+            if (session.InSubscribedContext && !PubSub.PubSubCommands.AllowedWhileSubscribed(spec.Name))
+            {
+                // Redis refuses before queuing; a refused EXEC discards the transaction.
+                var error = PubSub.PubSubCommands.NotAllowedWhileSubscribed(Subcommands.FullName(spec, command));
+                reply.WriteError(spec.Name == "EXEC" ? TransactionCommands.ExecAbort(error) : error);
+                node.Stats.CountError();
+                RefusedInTransaction(session, spec);
+                i++;
+                continue;
+            }
             if (session.Transaction.Active && !TransactionCommands.RunsInsideMulti(spec.Name))
             {
                 Queue(session, spec, command, reply);

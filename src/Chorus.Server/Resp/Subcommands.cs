@@ -22,6 +22,7 @@ internal static class Subcommands
             "SETNAME 3", "TRACKING -3", "TRACKINGINFO 2", "UNBLOCK -3", "UNPAUSE 2", "HELP 2"),
         ["ACL"] = Table("CAT -2", "DELUSER -3", "DRYRUN -4", "GENPASS -2", "GETUSER 3", "LIST 2", "LOAD 2", "LOG -2", "SAVE 2", "SETUSER -3",
             "USERS 2", "WHOAMI 2", "HELP 2"),
+        ["PUBSUB"] = Table("CHANNELS -2", "NUMPAT 2", "NUMSUB -2", "SHARDCHANNELS -2", "SHARDNUMSUB -2", "HELP 2"),
     }.ToFrozenDictionary();
 
     /// <summary>Redis's refusal of <paramref name="command"/>'s subcommand, or null if it is known and has a valid argument count.</summary>
@@ -39,6 +40,17 @@ internal static class Subcommands
         }
         var accepted = arity >= 0 ? command.ArgumentCount == arity : command.ArgumentCount >= -arity;
         return accepted ? null : Errors.WrongArgumentCount($"{spec.Name}|{name}");
+    }
+
+    /// <summary>Redis's full name of the command: <c>config|set</c> for a known subcommand, else the command's.</summary>
+    public static string FullName(CommandSpec spec, RespCommand command)
+    {
+        if (command.ArgumentCount < 2 || !Arities.TryGetValue(spec.Name, out var subcommands))
+        {
+            return spec.Name;
+        }
+        var name = Encoding.UTF8.GetString(command[1]);
+        return subcommands.ContainsKey(name) ? $"{spec.Name}|{name}" : spec.Name;
     }
 
     private static FrozenDictionary<string, int> Table(params string[] rows) =>

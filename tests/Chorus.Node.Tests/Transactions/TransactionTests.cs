@@ -178,4 +178,40 @@ public sealed class TransactionTests
         var error = Assert.Single(DriverCluster.Replies(batch));
         Assert.Equal(RespValueKind.Error, error.Kind);
     }
+
+    /// A follower forwards its watch as (its applied LSN, the keys): the leader checks its own log
+    /// after that position, which may hold changes the follower has not received yet.
+    [Fact]
+    public void A_forwarded_watch_aborts_when_the_leaders_log_changed_a_watched_key_after_the_followers_position()
+    {
+        var cluster = new DriverCluster(3);
+        cluster.StartAll();
+        cluster.Write("SET", "k", "1");
+        cluster.Settle();
+        var position = cluster["n2"].Driver!.Applied.Applied;
+        cluster.Write("SET", "unrelated", "1");
+        var untouched = Forwarded(cluster, position, "k");
+        Assert.False(untouched.WatchAborted);
+
+        var later = cluster["n2"].Driver!.Applied.Applied;
+        cluster.Write("SET", "k", "changed on the leader only");
+        var changed = Forwarded(cluster, later, "k");
+        Assert.True(changed.WatchAborted);
+        Assert.Equal("changed on the leader only", cluster.Read("n1", "GET", "k").AsString());
+    }
+
+    private static ClientWriteBatch Forwarded(DriverCluster cluster, Chorus.Core.Lsn after, string key)
+    {
+        var batch = new ClientWriteBatch
+        {
+            IsTransaction = true,
+            TransactionWrites = true,
+            RemoteWatch = new ForwardedWatch(after, [(0, System.Text.Encoding.UTF8.GetBytes(key))]),
+        };
+        batch.Commands.Add("SET", key, "mine");
+        var node = cluster["n1"];
+        node.Inbox.Post(new ClientWritesInput(batch));
+        LoopRound.Run(node.Driver!, node.Inbox, cluster.NowMs);
+        return batch;
+    }
 }
