@@ -35,7 +35,9 @@ public sealed class NodeDriver
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
+    private readonly TransactionRunner _transactions;
     private long _nextExpiryCycleAtMs;
+    private NodeId? _knownLeader;
     private long _nextRetentionAtMs;
 
     public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
@@ -47,7 +49,8 @@ public sealed class NodeDriver
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
-        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata);
+        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata) { Watches = Watches };
+        _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
@@ -62,6 +65,9 @@ public sealed class NodeDriver
     /// <summary>The replication core; operator actions specific to its family run against it on the loop (<see cref="AdminInput"/>).</summary>
     public IReplicationCore Core { get; }
 
+    /// <summary>Every connection's WATCHed keys; the loop marks them as keys change (thread-safe).</summary>
+    public KeyWatches Watches { get; } = new();
+
     /// <summary>The latest published status; readable from any thread.</summary>
     public NodeStatus Status => _status.Current;
 
@@ -70,6 +76,9 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop whenever the members or their addresses change (the host reconnects peers).</summary>
     public event Action<IReadOnlyDictionary<NodeId, string>>? PeersChanged;
+
+    /// <summary>Raised on the loop when this node learns of a new leader (itself included), with the status that names it (Leader null: none known).</summary>
+    public event Action<NodeStatus>? LeaderChanged;
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
     public event Action<NodeId>? SnapshotRequested;
@@ -182,6 +191,13 @@ public sealed class NodeDriver
     public void Submit(ClientWriteBatch batch)
     {
         var admission = Core.Admission;
+        if (batch.IsTransaction && !batch.TransactionWrites && admission.Kind != AdmissionKind.Accept)
+        {
+            // Reads only: any node runs them, against what it has applied.
+            _transactions.Run(batch, NowMs);
+            batch.Complete();
+            return;
+        }
         if (admission.Kind == AdmissionKind.Hold)
         {
             _pause.Hold(batch);
@@ -192,18 +208,41 @@ public sealed class NodeDriver
             batch.Fail(admission.Refusal!);
             return;
         }
-        var reply = new RespWriter(batch.Replies, batch.Protocol);
-        for (var i = 0; i < batch.Commands.Count; i++)
+        if (batch.IsTransaction)
         {
-            var payload = Execute(batch.Commands[i], reply, batch.Db);
-            if (payload is not null)
+            // Everything staged before it is stored first: a forwarded watch is checked against
+            // the log, and key-range reads (KEYS, SCAN) see storage.
+            ProcessReady();
+            Propose(_transactions.Run(batch, NowMs), batch);
+        }
+        else
+        {
+            var reply = new RespWriter(batch.Replies, batch.Protocol);
+            for (var i = 0; i < batch.Commands.Count; i++)
             {
-                batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
+                Propose(Execute(batch.Commands[i], reply, batch.Db), batch);
             }
         }
         var waitFor = Core.LastProposed;
         batch.WaitFor = waitFor.Lsn;
         _acks.Add(batch, waitFor);
+    }
+
+    /// <summary>Proposes one command's (or one transaction's) changes as one log entry.</summary>
+    private void Propose(byte[]? payload, ClientWriteBatch batch)
+    {
+        if (_executor.Touched.Count > 0)
+        {
+            Watches.TouchKeys(_executor.Touched);
+            _executor.ClearTouched();
+        }
+        if (payload is null)
+        {
+            return;
+        }
+        // A later EXEC in this round must see the change before it reaches storage.
+        Watches.Touch(PayloadKind.Logical, payload, _executor.Keyspace.Exists);
+        batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
     }
 
     /// <summary>
@@ -234,6 +273,12 @@ public sealed class NodeDriver
         }
         _acks.ReleaseObserved();
         _status.PublishIfChanged(Core, NowMs);
+        var status = _status.Current;
+        if (status.Leader != _knownLeader)
+        {
+            _knownLeader = status.Leader;
+            LeaderChanged?.Invoke(status);
+        }
     }
 
     /// <summary>

@@ -22,7 +22,24 @@ public interface IForwardHandler
 }
 
 /// <summary>Commands as argument lists, and the protocol the client speaks.</summary>
-public sealed record ForwardedWrites(int Protocol, IReadOnlyList<IReadOnlyList<ReadOnlyMemory<byte>>> Commands, string From, int Db = 0);
+public sealed record ForwardedWrites(int Protocol, IReadOnlyList<IReadOnlyList<ReadOnlyMemory<byte>>> Commands, string From, int Db = 0)
+{
+    /// <summary>Set when the commands are one transaction (MULTI ... EXEC).</summary>
+    public ForwardedTransaction? Transaction { get; init; }
+}
+
+/// <summary>A forwarded transaction's WATCHed keys and the follower's applied LSN when it watched them.</summary>
+public sealed record ForwardedTransaction(Lsn WatchAfter, IReadOnlyList<(int Db, byte[] Key)> Watched);
 
 /// <summary>RESP-encoded replies and the LSN to wait for; or an error for all of them.</summary>
-public sealed record ForwardResult(ReadOnlyMemory<byte> Replies, Lsn WaitLsn, string? Error);
+public sealed record ForwardResult(ReadOnlyMemory<byte> Replies, Lsn WaitLsn, string? Error)
+{
+    /// <summary>A transaction's reply boundaries (see <c>ForwardReply.reply_ends</c>).</summary>
+    public IReadOnlyList<int> ReplyEnds { get; init; } = [];
+
+    /// <summary>A transaction a watched key aborted.</summary>
+    public bool Aborted { get; init; }
+
+    /// <summary>The database selected after a transaction.</summary>
+    public int Db { get; init; }
+}

@@ -103,13 +103,20 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         var commands = request.Commands
             .Select(c => (IReadOnlyList<ReadOnlyMemory<byte>>)[.. c.Args.Select(a => a.Memory)])
             .ToArray();
-        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, caller.Value, (int)Math.Min(request.Db, int.MaxValue)), context.CancellationToken);
-        return new ForwardReply
+        var transaction = request.Transaction
+            ? new ForwardedTransaction(new Lsn(request.WatchAfterLsn), [.. request.Watched.Select(w => ((int)Math.Min(w.Db, int.MaxValue), w.Key.ToByteArray()))])
+            : null;
+        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, caller.Value, (int)Math.Min(request.Db, int.MaxValue)) { Transaction = transaction }, context.CancellationToken);
+        var reply = new ForwardReply
         {
             Replies = UnsafeByteOperations.UnsafeWrap(result.Replies),
             WaitLsn = result.WaitLsn.Value,
             Error = result.Error ?? "",
+            Aborted = result.Aborted,
+            Db = (uint)result.Db,
         };
+        reply.ReplyEnds.AddRange(result.ReplyEnds.Select(e => (uint)e));
+        return reply;
     }
 
     /// <summary>The frame's family; a frame with a family that cannot exist is dropped with a warning (a hostile peer never crashes us).</summary>

@@ -29,8 +29,15 @@ public sealed class ReadContext(IStorageEngine storage, Random? random = null) :
     /// <summary>The connection's selected database (SELECT), 0–15.</summary>
     public int Db { get; set; }
 
+    /// <summary>
+    /// Set while a transaction (EXEC) runs on the node's loop: reads then see the staged keyspace,
+    /// so a read after a write of the same transaction sees that write. Key-range reads (KEYS,
+    /// SCAN, DBSIZE, RANDOMKEY) still see the stored state as of the transaction's start.
+    /// </summary>
+    public StagedKeyspace? Staged { get; set; }
+
     /// <summary>Where logical database <paramref name="db"/> is stored now.</summary>
-    public uint Physical(int db) => KeyspaceCatalog.ReadPhysical(Storage, db);
+    public uint Physical(int db) => Staged is { } staged ? staged.Physical(db) : KeyspaceCatalog.ReadPhysical(Storage, db);
 
     public byte[]? GetLive(int db, ReadOnlySpan<byte> key)
     {
@@ -41,6 +48,10 @@ public sealed class ReadContext(IStorageEngine storage, Random? random = null) :
     /// <summary>The record as stored in physical database <paramref name="physical"/>, expired or not.</summary>
     public byte[]? GetStored(uint physical, ReadOnlySpan<byte> key)
     {
+        if (Staged is { } staged)
+        {
+            return staged.Get(physical, key);
+        }
         var length = StoredKey.Length(key);
         if (length <= StoredKey.StackLengthMax + StoredKey.PrefixLength)
         {
@@ -51,7 +62,7 @@ public sealed class ReadContext(IStorageEngine storage, Random? random = null) :
         return Storage.Get(StorageColumn.Data, StoredKey.Create(physical, key));
     }
 
-    public byte[]? GetElement(ReadOnlySpan<byte> elementKey) => Storage.Get(StorageColumn.Elements, elementKey);
+    public byte[]? GetElement(ReadOnlySpan<byte> elementKey) => Staged is { } staged ? staged.GetElement(elementKey) : Storage.Get(StorageColumn.Elements, elementKey);
 
-    public IElementCursor OpenElements(ulong collectionId) => new StorageElementCursor(Storage, collectionId);
+    public IElementCursor OpenElements(ulong collectionId) => Staged is { } staged ? staged.OpenElements(collectionId) : new StorageElementCursor(Storage, collectionId);
 }

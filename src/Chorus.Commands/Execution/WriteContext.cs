@@ -158,6 +158,29 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         return payload;
     }
 
+    /// <summary>
+    /// Keys a command modified in Redis's eyes without changing a stored byte (SET of the value a
+    /// key already holds): nothing is logged, but a WATCH on them fails, as in Redis.
+    /// </summary>
+    public IReadOnlyList<(int Db, byte[] Key)> Touched => _touched;
+
+    private readonly List<(int Db, byte[] Key)> _touched = [];
+
+    public void Touch(int db, ReadOnlySpan<byte> key) => _touched.Add((db, key.ToArray()));
+
+    /// <summary>Forgets <see cref="Touched"/> (the host has reported them).</summary>
+    public void ClearTouched() => _touched.Clear();
+
+    /// <summary>Where the recorded changes stand now (see <see cref="ResetTo"/>).</summary>
+    public ChangeMark Mark() => new(_changes.Count, _payloadBytes);
+
+    /// <summary>Forgets the changes recorded after <paramref name="mark"/> (the staged keyspace keeps them: the caller undid them).</summary>
+    public void ResetTo(ChangeMark mark)
+    {
+        _changes.RemoveRange(mark.Changes, _changes.Count - mark.Changes);
+        _payloadBytes = mark.PayloadBytes;
+    }
+
     /// <summary>Forgets recorded changes without encoding them (the staged keyspace keeps them).</summary>
     public void ClearChanges()
     {
@@ -165,3 +188,6 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         _payloadBytes = 0;
     }
 }
+
+/// <summary>How many changes were recorded, and how large their payload is, at one moment.</summary>
+public readonly record struct ChangeMark(int Changes, long PayloadBytes);

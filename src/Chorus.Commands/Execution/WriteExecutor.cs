@@ -19,8 +19,14 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
 
     private readonly WriteContext _context = new(keyspace, random);
     private ArrayBufferWriter<byte> _reply = new(256);
+    private bool _grouped;
 
     public StagedKeyspace Keyspace { get; } = keyspace;
+
+    /// <summary>Keys modified without a change to log (see <see cref="WriteContext.Touched"/>); the host clears them with <see cref="ClearTouched"/>.</summary>
+    public IReadOnlyList<(int Db, byte[] Key)> Touched => _context.Touched;
+
+    public void ClearTouched() => _context.ClearTouched();
 
     /// <summary>How large one write may be; the host sets it from its configuration.</summary>
     public WriteLimits Limits { get; set; } = WriteLimits.Default;
@@ -65,6 +71,24 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     }
 
     /// <summary>
+    /// Starts a transaction (EXEC): the changes of every command executed until
+    /// <see cref="EndGroup"/> become one payload, so followers apply all of them or none.
+    /// </summary>
+    public void BeginGroup()
+    {
+        Invariant.That(!_grouped && _context.Changes.Count == 0, "a group starts with nothing recorded");
+        _grouped = true;
+    }
+
+    /// <summary>Ends the group: the payload of every change its commands made, or null if none.</summary>
+    public byte[]? EndGroup()
+    {
+        Invariant.That(_grouped, "a group was begun");
+        _grouped = false;
+        return _context.TakePayload();
+    }
+
+    /// <summary>
     /// Runs an internal write (not a client command), e.g. the leader's expiry cycle, which names
     /// its databases itself. It is never refused for its size.
     /// </summary>
@@ -76,24 +100,26 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         _context.NowMs = nowMs;
         _context.Db = db;
         _context.Limits = limits;
+        var start = _context.Mark();
         try
         {
             handler(_context, command, reply);
         }
         catch (Exception e) when (e is not InvariantViolationException)
         {
-            // A refused or failed command must not leave half of itself staged: undo what it recorded.
-            for (var i = _context.Changes.Count - 1; i >= 0; i--)
+            // A refused or failed command must not leave half of itself staged: undo what it
+            // recorded (only its own changes: earlier commands of a transaction stay).
+            for (var i = _context.Changes.Count - 1; i >= start.Changes; i--)
             {
                 RowChangeApplier.Undo(_context.Changes[i], Keyspace);
             }
-            _context.ClearChanges();
+            _context.ResetTo(start);
             throw;
         }
         finally
         {
             Keyspace.ForgetLastRead();
         }
-        return _context.TakePayload();
+        return _grouped ? null : _context.TakePayload();
     }
 }

@@ -72,6 +72,9 @@ public sealed class StagedKeyspace
         return ReadStoredRemembered(slotKey);
     }
 
+    /// <summary>Whether logical database <paramref name="db"/> holds <paramref name="key"/> (expired or not).</summary>
+    public bool Exists(int db, byte[] key) => Get(Physical(db), key) is not null;
+
     /// <summary>Forgets the remembered storage read (the executor calls this after every command).</summary>
     public void ForgetLastRead() => _lastReadKey = _lastReadValue = null;
 

@@ -32,6 +32,33 @@ public sealed class ClientWriteBatch : IDisposable
 
     public Task Completion => _completion.Task;
 
+    /// <summary>
+    /// The commands are one transaction (EXEC): they run together on the loop and their changes
+    /// become one log entry. <see cref="ReplyEnds"/> then marks where each reply ends.
+    /// </summary>
+    public bool IsTransaction { get; set; }
+
+    /// <summary>Whether the transaction has a write command (one without runs on any node, as reads).</summary>
+    public bool TransactionWrites { get; set; }
+
+    /// <summary>The connection's WATCHed keys, checked before the transaction runs (null: none).</summary>
+    public WatchSet? Watch { get; set; }
+
+    /// <summary>A forwarded transaction's watch: keys changed on the leader after <see cref="ForwardedWatch.After"/> abort it.</summary>
+    public ForwardedWatch? RemoteWatch { get; set; }
+
+    /// <summary>A watched key changed: the transaction ran nothing (EXEC's nil reply).</summary>
+    public bool WatchAborted { get; set; }
+
+    /// <summary>Where each transaction command's reply ends in <see cref="Replies"/>; an empty one is left to the connection (a server command).</summary>
+    public List<int> ReplyEnds { get; } = [];
+
+    /// <summary>Set when every reply was replaced by one error (<see cref="Fail(string)"/>).</summary>
+    public bool Failed => Error is not null;
+
+    /// <summary>The error every reply was replaced with, if the batch failed.</summary>
+    public string? Error { get; private set; }
+
     /// <summary>Makes the batch ready for the next group of commands.</summary>
     public void Reset()
     {
@@ -40,6 +67,11 @@ public sealed class ClientWriteBatch : IDisposable
         WaitFor = Lsn.Zero;
         LastWrittenLsn = Lsn.Zero;
         Outcome = null;
+        IsTransaction = TransactionWrites = WatchAborted = false;
+        Error = null;
+        Watch = null;
+        RemoteWatch = null;
+        ReplyEnds.Clear();
         _completion = NewCompletion();
     }
 
@@ -64,8 +96,10 @@ public sealed class ClientWriteBatch : IDisposable
     public void Fail(string error)
     {
         Replies.Clear();
+        Error = error;
         var writer = new RespWriter(Replies, Protocol);
-        for (var i = 0; i < Commands.Count; i++)
+        // A transaction fails as a whole: EXEC replies with the one error.
+        for (var i = 0; i < (IsTransaction ? 1 : Commands.Count); i++)
         {
             writer.WriteError(error);
         }
@@ -74,3 +108,6 @@ public sealed class ClientWriteBatch : IDisposable
 
     private static TaskCompletionSource NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>Keys a follower's connection WATCHed, and the follower's applied LSN when it did.</summary>
+public sealed record ForwardedWatch(Lsn After, IReadOnlyList<(int Db, byte[] Key)> Keys);

@@ -45,6 +45,9 @@ internal sealed class LogWriter
 
     public LogStore Log => _log;
 
+    /// <summary>WATCHed keys: told about every change once it is stored, and about rollbacks.</summary>
+    public KeyWatches? Watches { get; init; }
+
     /// <summary>The node's epoch history as stored (the core extends the same object).</summary>
     public EpochHistory History { get; }
 
@@ -101,6 +104,13 @@ internal sealed class LogWriter
         var sync = append.Sync || _durability == DurabilityPolicy.Always;
         _storage.Write(batch, sync);
         Applied = last.Position;
+        if (Watches is { Active: true } watches)
+        {
+            foreach (var entry in entries)
+            {
+                watches.Touch(entry.Kind, entry.Payload.Span, _keyspace.Exists);
+            }
+        }
         return sync;
     }
 
@@ -136,6 +146,7 @@ internal sealed class LogWriter
         }
         _persistedEpochCount = History.Epochs.Count;
         _storage.Write(batch, sync: true);
+        Watches?.TouchAll();
         _config = config;
         _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they go to a rollback file", discarded.Count, keepThrough);
         _rollbacks.Export(nowMs);

@@ -25,6 +25,14 @@ internal static class ConnectionCommands
 
     private static ValueTask Ping(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        if (context.Session.InSubscribedContext && command.ArgumentCount <= 2)
+        {
+            // Redis's subscribed context: ["pong", the argument or ""].
+            reply.WriteArrayHeader(2);
+            reply.WriteBulkString("pong"u8);
+            reply.WriteBulkString(command.ArgumentCount == 2 ? command[1] : []);
+            return ValueTask.CompletedTask;
+        }
         switch (command.ArgumentCount)
         {
             case 1:

@@ -45,6 +45,9 @@ internal sealed class NodeServices(
 
     public ServerStats Stats { get; } = new();
 
+    /// <summary>This node's pub/sub channels and subscribers.</summary>
+    public PubSub.PubSubHub PubSub { get; } = new();
+
     /// <summary>Redis tuning parameters CONFIG SET accepts as no-ops, as set on this node.</summary>
     public PassThroughParameters PassThrough { get; } = new();
 

@@ -21,5 +21,7 @@ internal static class ServerCommands
         AclCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,
+        .. TransactionCommands.All,
+        .. PubSub.PubSubCommands.All,
     ];
 }

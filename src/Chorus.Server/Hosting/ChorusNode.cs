@@ -95,6 +95,9 @@ public sealed class ChorusNode : IAsyncDisposable
             ? Task.Run(() => new WalSyncer(storage, driver, inbox, logger).RunAsync(stopping.Token), CancellationToken.None)
             : Task.CompletedTask;
         var chorus = new ChorusNode(new Parts(dataDir, storage, transport, loop, web, stopping, syncer, logger));
+        // Clients follow a failover: StackExchange.Redis reconfigures when this channel speaks.
+        var failoverSignal = new PubSub.FailoverSignal(node.PubSub, TimeProvider.System);
+        driver.LeaderChanged += failoverSignal.OnLeaderChanged;
         // Membership lives in the replicated cluster settings: follow it.
         driver.PeersChanged += members => transport.UpdatePeers(PeerAddresses(members, peers));
         var fetcher = new SnapshotFetcher(dataDir, transport, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotFetcher>());

@@ -26,8 +26,19 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
         {
             batch.Commands.Add([.. command.Select(a => a.ToArray())]);
         }
+        if (writes.Transaction is { } transaction)
+        {
+            batch.IsTransaction = batch.TransactionWrites = true;
+            batch.RemoteWatch = transaction.Watched.Count == 0 ? null : new ForwardedWatch(transaction.WatchAfter, transaction.Watched);
+        }
         inbox.Post(new ClientWritesInput(batch));
         await batch.Completion.WaitAsync(cancellationToken);
-        return new ForwardResult(batch.Replies.WrittenMemory.ToArray(), batch.WaitFor, null);
+        if (batch.IsTransaction && batch.Failed)
+        {
+            // The transaction failed as a whole (leadership lost): the follower answers EXEC with the error.
+            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, batch.Error);
+        }
+        return new ForwardResult(batch.Replies.WrittenMemory.ToArray(), batch.WaitFor, null) { ReplyEnds = [.. batch.ReplyEnds], Aborted = batch.WatchAborted, Db = batch.Db };
     }
+
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Chorus.Commands.Keyspace;
 using Chorus.Core;
 using Chorus.Server.Configuration;
 using Chorus.Node;
@@ -32,7 +33,8 @@ internal sealed class WriteGateway(
     {
         // Routed by the published status, never by the core's live state (another thread owns
         // it); the loop re-checks, and refuses with the current leader if this view was stale.
-        if (driver.Status.Role == NodeRole.Leader)
+        // A transaction that only reads runs on this node, whatever its role.
+        if (driver.Status.Role == NodeRole.Leader || (batch.IsTransaction && !batch.TransactionWrites))
         {
             inbox.Post(new ClientWritesInput(batch));
             await batch.Completion.WaitAsync(cancellationToken);
@@ -74,6 +76,12 @@ internal sealed class WriteGateway(
             batch.Fail(reply.Error);
             return;
         }
+        batch.WatchAborted = reply.Aborted;
+        if (batch.IsTransaction && PhysicalDb.IsValidLogical((int)Math.Min(reply.Db, int.MaxValue)))
+        {
+            batch.Db = (int)reply.Db;
+        }
+        batch.ReplyEnds.AddRange(reply.ReplyEnds.Select(e => (int)e));
         var waitFor = new Lsn(reply.WaitLsn);
         if (!await driver.Applied.WaitAsync(waitFor, visibilityWait, cancellationToken))
         {
@@ -99,7 +107,17 @@ internal sealed class WriteGateway(
 
     private ForwardRequest ToRequest(ClientWriteBatch batch)
     {
-        var request = new ForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value, Db = (uint)batch.Db };
+        var request = new ForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value, Db = (uint)batch.Db, Transaction = batch.IsTransaction };
+        if (batch.IsTransaction && batch.Watch is { } watch)
+        {
+            // The leader checks its own log after this node's position: a change this node has
+            // not applied yet must abort the transaction too.
+            request.WatchAfterLsn = watch.WatchedAt.Value;
+            foreach (var (db, key, _, _) in driver.Watches.KeysOf(watch))
+            {
+                request.Watched.Add(new WatchedKey { Db = (uint)db, Key = ByteString.CopyFrom(key) });
+            }
+        }
         for (var i = 0; i < batch.Commands.Count; i++)
         {
             var command = batch.Commands[i];

@@ -70,8 +70,41 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>Reused for every group of write commands.</summary>
     public ClientWriteBatch Writes { get; } = new();
 
+    /// <summary>Serializes writes to the connection: command replies, and pub/sub messages from other connections.</summary>
+    public SemaphoreSlim OutputLock { get; } = new(1, 1);
+
+    /// <summary>The connection's output (set by the connection handler), where a subscriber's messages go.</summary>
+    public System.IO.Pipelines.PipeWriter? Output { get; set; }
+
+    /// <summary>Cancelled when the connection ends.</summary>
+    public CancellationToken Closing { get; set; }
+
+    /// <summary>Set at the first SUBSCRIBE or PSUBSCRIBE.</summary>
+    public PubSub.Subscriber? Subscriber { get; private set; }
+
+    /// <summary>Whether a RESP2 connection is in Redis's subscribed context (only (P)(UN)SUBSCRIBE, PING, QUIT run).</summary>
+    public bool InSubscribedContext => Protocol == RespProtocol.Resp2 && Subscriber is { Count: > 0 };
+
+    /// <summary>This connection's subscriber, created (with its message pump) on first use.</summary>
+    public PubSub.Subscriber SubscriberFor(Commands.NodeServices node)
+    {
+        if (Subscriber is null)
+        {
+            Subscriber = new PubSub.Subscriber { Overflow = reason => Evict(reason) };
+            if (Output is { } output)
+            {
+                _ = Subscriber.PumpAsync(output, OutputLock, Closing).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            }
+        }
+        return Subscriber;
+    }
+
+    /// <summary>MULTI ... EXEC, and WATCH.</summary>
+    public SessionTransaction Transaction { get; } = new();
+
     public void Dispose()
     {
+        Transaction.Dispose();
         Requests.Dispose();
         Writes.Dispose();
     }

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Core.Encoding;
+using Chorus.Node;
 using Chorus.Resp;
 using Chorus.Server.Commands;
 using Chorus.Server.Consistency;
@@ -53,6 +55,23 @@ internal sealed class CommandDispatcher
             var command = requests[i];
             if (!TryResolve(command, reply, out var spec) || !Permitted(session, spec, command, reply))
             {
+                RefusedInTransaction(session, spec);
+                i++;
+                continue;
+            }
+            if (session.InSubscribedContext && !PubSub.PubSubCommands.AllowedWhileSubscribed(spec.Name))
+            {
+                // Redis refuses before queuing; a refused EXEC discards the transaction.
+                var error = PubSub.PubSubCommands.NotAllowedWhileSubscribed(Subcommands.FullName(spec, command));
+                reply.WriteError(spec.Name == "EXEC" ? TransactionCommands.ExecAbort(error) : error);
+                node.Stats.CountError();
+                RefusedInTransaction(session, spec);
+                i++;
+                continue;
+            }
+            if (session.Transaction.Active && !TransactionCommands.RunsInsideMulti(spec.Name))
+            {
+                Queue(session, spec, command, reply);
                 i++;
                 continue;
             }
@@ -183,6 +202,121 @@ internal sealed class CommandDispatcher
     }
 
     /// <summary>
+    /// A command refused before it ran, inside MULTI: EXEC will answer EXECABORT and apply nothing.
+    /// A refused EXEC itself discards the transaction at once (its error said so).
+    /// </summary>
+    private void RefusedInTransaction(ClientSession session, CommandSpec? spec)
+    {
+        var transaction = session.Transaction;
+        if (spec?.Name == "EXEC")
+        {
+            transaction.End(node.Driver.Watches);
+        }
+        else if (transaction.Active)
+        {
+            transaction.Refused = true;
+        }
+    }
+
+    /// <summary>
+    /// Inside MULTI: the command is queued (+QUEUED), or refused for its size (which also dooms the
+    /// transaction, like any refusal while queuing). A transaction's arguments are bounded by one
+    /// log entry's size, since its changes become one entry.
+    /// </summary>
+    private void Queue(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
+    {
+        var transaction = session.Transaction;
+        var limits = node.Limits.Writes;
+        var refusal = Subcommands.Refusal(spec, command) ?? (spec.Write is not null ? limits.CheckArguments(command) : null);
+        if (refusal is null && transaction.Queued.ArenaBytes + ArgumentBytes(command) > limits.EntryBytesMax)
+        {
+            refusal = string.Create(CultureInfo.InvariantCulture, $"ERR transaction too large: its queued commands would pass {limits.EntryBytesMax} bytes (one log entry); split it");
+        }
+        if (refusal is not null)
+        {
+            node.Stats.CountError();
+            transaction.Refused = true;
+            reply.WriteError(refusal);
+            return;
+        }
+        transaction.Queue(command, spec.Write is not null);
+        reply.WriteSimpleString("QUEUED"u8);
+    }
+
+    /// <summary>
+    /// EXEC: the queued commands run as one unit on the node's loop (on the leader when one
+    /// writes); the reply is their replies in one array, nil when a WATCHed key changed, or one
+    /// error when the transaction could not run (no leader, leadership lost: nothing applied, or
+    /// in doubt as a single write would be). Server commands run here once it is back.
+    /// </summary>
+    public async ValueTask ExecuteTransactionAsync(ClientSession session, RespWriter reply)
+    {
+        var transaction = session.Transaction;
+        try
+        {
+            if (transaction.Watch.IsDirty)
+            {
+                reply.WriteNullArray();
+                return;
+            }
+            var batch = session.Writes;
+            batch.Reset();
+            batch.Protocol = session.Protocol;
+            for (var i = 0; i < transaction.Queued.Count; i++)
+            {
+                batch.Commands.AddFrom(transaction.Queued[i]);
+            }
+            batch.IsTransaction = true;
+            batch.TransactionWrites = transaction.Writes;
+            batch.Watch = transaction.Watch.IsEmpty ? null : transaction.Watch;
+            await gateway.ExecuteAsync(batch, CancellationToken.None);
+            if (batch.Failed)
+            {
+                reply.WriteRaw(batch.Replies.WrittenSpan);
+                return;
+            }
+            if (batch.WatchAborted)
+            {
+                reply.WriteNullArray();
+                return;
+            }
+            await WriteTransactionRepliesAsync(session, batch, reply);
+            session.Db = batch.Db;
+            if (batch.LastWrittenLsn > Lsn.Zero || batch.WaitFor > session.LastWriteLsn)
+            {
+                session.LastWriteLsn = Lsn.Max(session.LastWriteLsn, batch.WaitFor);
+            }
+        }
+        finally
+        {
+            transaction.End(node.Driver.Watches);
+        }
+    }
+
+    private async ValueTask WriteTransactionRepliesAsync(ClientSession session, ClientWriteBatch batch, RespWriter reply)
+    {
+        reply.WriteArrayHeader(batch.Commands.Count);
+        var start = 0;
+        for (var i = 0; i < batch.Commands.Count; i++)
+        {
+            var end = batch.ReplyEnds[i];
+            if (end > start)
+            {
+                reply.WriteRaw(batch.Replies.WrittenSpan[start..end]);
+            }
+            else if (node.Commands.TryGet(batch.Commands[i][0], out var spec) && serverHandlers.TryGetValue(spec, out var handler))
+            {
+                await handler(new ServerCommandContext(node, session) { Dispatcher = this }, batch.Commands[i], reply);
+            }
+            else
+            {
+                reply.WriteError($"ERR '{spec?.Name}' cannot run inside a transaction");
+            }
+            start = end;
+        }
+    }
+
+    /// <summary>
     /// Authentication and ACLs: a connection that has not authenticated may only AUTH, HELLO or
     /// QUIT; an authenticated one only what its user's rules allow (Redis's NOAUTH and NOPERM).
     /// </summary>
@@ -225,7 +359,8 @@ internal sealed class CommandDispatcher
         if (!spec.AcceptsArgumentCount(command.ArgumentCount))
         {
             node.Stats.CountError();
-            reply.WriteError(Errors.WrongArgumentCount(spec.Name));
+            var error = Errors.WrongArgumentCount(spec.Name);
+            reply.WriteError(spec.Name == "EXEC" ? TransactionCommands.ExecAbort(error) : error);
             return false;
         }
         return true;

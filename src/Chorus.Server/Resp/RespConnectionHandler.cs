@@ -59,6 +59,9 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
         // Kestrel signals it when the client half-closes (shutdown(SHUT_WR)), and a client that
         // sends its requests and then its FIN still gets every reply, as Redis gives it.
         var closing = lifetime.ApplicationStopping;
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(closing);
+        session.Closing = closed.Token;
+        session.Output = connection.Transport.Output;
         try
         {
             await ServeAsync(connection, session, closing);
@@ -77,6 +80,13 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
         }
         finally
         {
+            node.Driver.Watches.Unwatch(session.Transaction.Watch);
+            if (session.Subscriber is { } subscriber)
+            {
+                node.PubSub.RemoveAll(subscriber);
+                subscriber.Complete();
+            }
+            await closed.CancelAsync();
             node.Clients.Unregister(session);
             LargeBufferReclaim.Released(session.Spill.Capacity + session.Requests.ArenaCapacity);
         }
@@ -161,6 +171,20 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
 
     /// <summary>Runs what a round parsed; false when the connection must close (a protocol error, or the client is gone).</summary>
     private async ValueTask<bool> ExecuteAsync(ClientSession session, PipeWriter output, ParseRound round, CancellationToken cancellationToken)
+    {
+        // Pub/sub messages wait while replies are written, so none lands inside a reply.
+        await session.OutputLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await ExecuteLockedAsync(session, output, round, cancellationToken);
+        }
+        finally
+        {
+            session.OutputLock.Release();
+        }
+    }
+
+    private async ValueTask<bool> ExecuteLockedAsync(ClientSession session, PipeWriter output, ParseRound round, CancellationToken cancellationToken)
     {
         await dispatcher.ExecuteAsync(session, output, cancellationToken);
         var held = session.Requests.ArenaCapacity;

@@ -22,6 +22,7 @@ internal static class GeneratorRegistry
         new("server", Weight: 1, InDefaultRun: true, () => new ServerGenerator()),
         new("config", Weight: 1, InDefaultRun: true, () => new ConfigGenerator()),
         new("errors", Weight: 1, InDefaultRun: true, () => new ErrorGenerator()),
+        new("transactions", Weight: 2, InDefaultRun: true, () => new TransactionGenerator()),
     ];
 
     public static IReadOnlyList<string> DefaultTypes => [.. All.Where(r => r.InDefaultRun).Select(r => r.Name)];

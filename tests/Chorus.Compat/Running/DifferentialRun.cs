@@ -23,15 +23,17 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
         var mix = new CommandMix(options.Types);
         var sent = new List<SentCommand>(options.Commands);
         var known = new Dictionary<string, int>();
+        var transactions = new TransactionTracker();
         while (sent.Count < options.Commands)
         {
-            var pipeline = NextPipeline(mix, fuzz, options.Commands - sent.Count);
+            var pipeline = NextPipeline(mix, fuzz, options.Commands - sent.Count, transactions);
             var (redis, chorus) = await SendAsync(seed, sent.Count, pipeline, cancellationToken);
             for (var i = 0; i < pipeline.Count; i++)
             {
                 var step = pipeline[i];
                 var index = sent.Count;
-                var problem = await CompareAsync(step, redis[i], chorus[i], cancellationToken);
+                var problem = await CompareAsync(step, redis[i], chorus[i], transactions, cancellationToken);
+                transactions.Observe(step, redis[i]);
                 options.Trace?.WriteLine($"#{index} {step}\n  redis:  {Mismatch.Show(redis[i]).ReplaceLineEndings("\n          ")}\n  chorus: {(problem is null ? "(same)" : Mismatch.Show(chorus[i]).ReplaceLineEndings("\n          "))}");
                 if (problem is not null)
                 {
@@ -65,9 +67,13 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
         }
     }
 
-    private async Task<string?> CompareAsync(Step step, RespValue redis, RespValue chorus, CancellationToken cancellationToken)
+    private async Task<string?> CompareAsync(Step step, RespValue redis, RespValue chorus, TransactionTracker transactions, CancellationToken cancellationToken)
     {
-        var problem = step.Check.Compare(redis, chorus);
+        if (TransactionTracker.IsQueued(redis))
+        {
+            return ReplyChecks.Exact.Compare(redis, chorus);
+        }
+        var problem = transactions.CompareExec(step, redis, chorus);
         if (problem is null && step.Check is FollowUpCheck followUp && !redis.IsError && !chorus.IsError)
         {
             problem = await followUp.FollowUpAsync(servers, step, redis, chorus, cancellationToken);
@@ -76,12 +82,17 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
     }
 
     /// <summary>The next commands to send together: up to the pipeline size, ending early after a check that needs follow-up commands.</summary>
-    private List<Step> NextPipeline(CommandMix mix, Fuzz fuzz, int remaining)
+    private List<Step> NextPipeline(CommandMix mix, Fuzz fuzz, int remaining, TransactionTracker transactions)
     {
         var pipeline = new List<Step>();
         while (pipeline.Count < Math.Min(options.PipelineMax, remaining))
         {
             var step = mix.Next(fuzz);
+            while (!transactions.Allows(step))
+            {
+                step = mix.Next(fuzz);
+            }
+            transactions.Generated(step);
             pipeline.Add(step);
             if (step.Check is FollowUpCheck)
             {

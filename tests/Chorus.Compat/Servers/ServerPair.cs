@@ -61,6 +61,9 @@ internal sealed class ServerPair : IAsyncDisposable
     /// <summary>An empty keyspace on both, database 0 selected, and the protocol (2 or 3) for the next commands.</summary>
     public async Task ResetAsync(int protocol, CancellationToken cancellationToken)
     {
+        // A seed may end inside MULTI, or with keys watched: leave both (DISCARD's error when no
+        // transaction is open is expected).
+        await SendAsync([Args("DISCARD"), Args("UNWATCH")], cancellationToken);
         IReadOnlyList<byte[]>[] commands = [Args("HELLO", protocol.ToString(CultureInfo.InvariantCulture)), Args("SELECT", "0"), Args("FLUSHALL")];
         var (redis, chorus) = await SendAsync(commands, cancellationToken);
         foreach (var reply in redis.Concat(chorus).Where(r => r.IsError))

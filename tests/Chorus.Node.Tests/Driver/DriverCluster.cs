@@ -126,6 +126,35 @@ internal sealed class DriverCluster
         return batch;
     }
 
+    /// <summary>Runs <paramref name="commands"/> as one transaction (EXEC) on <paramref name="id"/> (the leader by default).</summary>
+    public ClientWriteBatch Transaction(WatchSet? watch, string? id, params string[][] commands)
+    {
+        var batch = new ClientWriteBatch { IsTransaction = true, Watch = watch };
+        var table = new CommandTable(DataCommands.All);
+        foreach (var command in commands)
+        {
+            batch.Commands.Add(command);
+            batch.TransactionWrites |= table.TryGet(command[0], out var spec) && spec.Write is not null;
+        }
+        Run(this[id ?? Leader], new ClientWritesInput(batch));
+        return batch;
+    }
+
+    /// <summary>Watches <paramref name="key"/> (database 0) on <paramref name="id"/> as a connection's WATCH would.</summary>
+    public void Watch(string id, WatchSet watch, string key)
+    {
+        var node = this[id];
+        var bytes = System.Text.Encoding.UTF8.GetBytes(key);
+        node.Driver!.Watches.Watch(watch, 0, bytes, () =>
+        {
+            var stored = new ReadContext(node.Storage).GetStored(KeyspaceCatalog.ReadPhysical(node.Storage, 0), bytes);
+            return (stored is not null, stored is not null && Chorus.Commands.Values.KeyRecord.Parse(stored).IsExpiredAt(NowMs));
+        }, node.Driver.Applied.Applied);
+    }
+
+    /// <summary>The entries in <paramref name="id"/>'s log.</summary>
+    public List<Chorus.Core.Log.LogEntry> Log(string id) => new LogStore(this[id].Storage).Read(new Lsn(1), long.MaxValue);
+
     /// <summary>Posts a guarded read of <paramref name="command"/> to <paramref name="id"/>'s loop; the verdict completes when the reply may leave, the value is what the loop read.</summary>
     public (TaskCompletionSource<ReadVerdict> Verdict, Func<RespValue?> Value) GuardedRead(string id, ReadGuard guard, params string[] command)
     {

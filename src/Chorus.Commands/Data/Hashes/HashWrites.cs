@@ -46,6 +46,10 @@ internal static class HashWrites
         {
             context.Record(new HashChange(context.Db, key.ToArray(), Records.ImageOf(live), changes));
         }
+        else
+        {
+            context.Touch(context.Db, key);
+        }
         return created;
     }
 

@@ -48,6 +48,10 @@ internal static class ListEditCommands
         {
             ListWrites.Record(context, context.Db, command[1], live, [new ListEdit(ListEditKind.Set, index, command[3].ToArray(), previous)]);
         }
+        else
+        {
+            context.Touch(context.Db, command[1]);
+        }
         reply.WriteOk();
     }
 

@@ -18,6 +18,7 @@ internal static class StringWrites
         var current = context.GetStored(context.Db, key);
         if (current is not null && current.AsSpan().SequenceEqual(encoded))
         {
+            context.Touch(context.Db, key);
             return;
         }
         context.Record(new PutChange(context.Db, key.ToArray(), encoded, current is null ? null : Records.ImageOf(current)));
@@ -41,6 +42,7 @@ internal static class StringWrites
         ReadOnlySpan<byte> replaced = offset < overlapEnd ? old[(int)offset..(int)overlapEnd] : [];
         if (replaced.SequenceEqual(bytes) && offset + bytes.Length <= old.Length)
         {
+            context.Touch(context.Db, key);
             return;
         }
         context.Record(new PatchChange(context.Db, key.ToArray(), offset, bytes.ToArray(), replaced.ToArray(), old.Length, Created: false));
