@@ -26,6 +26,8 @@ internal static class NodeConfiguration
         ["--ack-timeout-ms"] = nameof(ChorusOptions.AckTimeoutMs),
         ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
         ["--failover"] = nameof(ChorusOptions.Failover),
+        ["--log-format"] = nameof(ChorusOptions.LogFormat),
+        ["--statement-rewrite"] = nameof(ChorusOptions.StatementRewrite),
         ["--election-timeout-ms"] = nameof(ChorusOptions.ElectionTimeoutMs),
         ["--read-lease"] = nameof(ChorusOptions.ReadLease),
         ["--fault-commands"] = nameof(ChorusOptions.FaultCommands),

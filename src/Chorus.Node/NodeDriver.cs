@@ -1,5 +1,6 @@
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
+using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Core.Messaging;
@@ -35,6 +36,7 @@ public sealed class NodeDriver
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
+    private volatile LogFormatSetting _logFormat;
     private long _nextExpiryCycleAtMs;
     private long _nextRetentionAtMs;
 
@@ -47,7 +49,8 @@ public sealed class NodeDriver
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
-        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata);
+        _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata);
+        _logFormat = _log.Formats.Current ?? options.LogFormat;
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
@@ -97,6 +100,47 @@ public sealed class NodeDriver
     {
         get => _executor.Limits;
         set => _executor.Limits = value;
+    }
+
+    /// <summary>
+    /// The log format in force: the newest marker in the log, else the one this node was started
+    /// with (which its first write as leader records). Readable from any thread.
+    /// </summary>
+    public LogFormatSetting LogFormat => _logFormat;
+
+    /// <summary>
+    /// Switches the cluster's log format (CONFIG SET log-format) by proposing a marker entry: every
+    /// write after it is written in the new format. False when this node takes no writes now.
+    /// </summary>
+    public bool ChangeLogFormat(LogFormatSetting setting)
+    {
+        if (Core.Admission.Kind != AdmissionKind.Accept)
+        {
+            return false;
+        }
+        ProposeLogFormat(setting);
+        return true;
+    }
+
+    private void ProposeLogFormat(LogFormatSetting setting)
+    {
+        var lsn = Core.Propose(PayloadKind.LogFormat, setting.Encode()).Lsn;
+        _log.Formats.Observe(lsn, setting);
+        _logFormat = setting;
+    }
+
+    /// <summary>The format for a client write; a cluster started in a format other than logical records it first.</summary>
+    private LogFormatSetting WriteFormat()
+    {
+        if (_log.Formats.Current is { } current)
+        {
+            return current;
+        }
+        if (_options.LogFormat != LogFormatSetting.Default)
+        {
+            ProposeLogFormat(_options.LogFormat);
+        }
+        return _options.LogFormat;
     }
 
     public void Start(long nowMs)
@@ -195,10 +239,16 @@ public sealed class NodeDriver
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
-            var payload = Execute(batch.Commands[i], reply, batch.Db);
+            var command = batch.Commands[i];
+            var payload = Execute(command, reply, batch.Db);
             if (payload is not null)
             {
-                batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
+                var (kind, entry) = EntryFormatter.ForClientWrite(WriteFormat(), command, batch.Db, NowMs, payload);
+                batch.LastWrittenLsn = Core.Propose(kind, entry).Lsn;
+                if (kind == PayloadKind.Statement)
+                {
+                    _log.RememberUndo(batch.LastWrittenLsn, payload);
+                }
             }
         }
         var waitFor = Core.LastProposed;
@@ -233,6 +283,7 @@ public sealed class NodeDriver
             return;
         }
         _acks.ReleaseObserved();
+        _logFormat = _log.Formats.Current ?? _options.LogFormat;
         _status.PublishIfChanged(Core, NowMs);
     }
 
