@@ -182,3 +182,42 @@ public sealed class StatementReplicationTests
         public void Dispose() => _storage.Dispose();
     }
 }
+
+/// <summary>What each format ships per write (docs/log-formats.md, "Costs"): printed, and the trade-off asserted.</summary>
+public sealed class LogFormatSizeTests
+{
+    [Fact]
+    public void A_statement_ships_the_command_where_a_row_change_ships_both_images()
+    {
+        var kilobyte = new string('x', 1024);
+        string[][] setup = [["SET", "big", kilobyte], ["HSET", "wide", .. Enumerable.Range(0, 1000).SelectMany(i => new[] { $"f{i}", "v" })]];
+        (string Name, string[] Command)[] writes =
+        [
+            ("SET 16 B", ["SET", "small", "0123456789abcdef"]),
+            ("SET 1 KiB over 1 KiB", ["SET", "big", new string('y', 1024)]),
+            ("INCR", ["INCR", "n"]),
+            ("HSET one field of a 1,000-field hash", ["HSET", "wide", "f1", "w"]),
+            ("EXPIRE", ["EXPIRE", "small", "100"]),
+            ("DEL of a 1 KiB string", ["DEL", "big"]),
+        ];
+        using var harness = new CommandHarness();
+        foreach (var command in setup)
+        {
+            harness.Run(command);
+        }
+        var table = new System.Text.StringBuilder("write: logical bytes / statement bytes\n");
+        var sizes = new Dictionary<string, (int Logical, int Statement)>();
+        foreach (var (name, command) in writes)
+        {
+            harness.Run(command);
+            var statement = StatementPayload.Encode(harness.LastStatement!).Length;
+            sizes[name] = (harness.LastPayload!.Length, statement);
+            table.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{name}: {harness.LastPayload!.Length} / {statement}");
+        }
+        TestContext.Current.SendDiagnosticMessage(table.ToString());
+
+        Assert.True(sizes["DEL of a 1 KiB string"].Statement < 64, table.ToString());
+        Assert.True(sizes["DEL of a 1 KiB string"].Logical > 1024, table.ToString());
+        Assert.True(sizes["SET 1 KiB over 1 KiB"].Logical > 2 * sizes["SET 1 KiB over 1 KiB"].Statement - 64, table.ToString());
+    }
+}
