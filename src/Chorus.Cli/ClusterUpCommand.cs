@@ -16,16 +16,35 @@ internal static class ClusterUpCommand
         var port = new Option<int>("--port") { Description = "RESP port of n1; n2 uses the next one, and so on. Peer ports are +10000, HTTP +20000.", DefaultValueFactory = _ => 7379 };
         var data = new Option<string>("--data") { Description = "Directory holding each node's data directory.", DefaultValueFactory = _ => "data" };
         var fsync = new Option<string>("--fsync") { Description = "always | everysec | no", DefaultValueFactory = _ => "everysec" };
-        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync };
-        up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!, result.GetValue(fsync)!, cancellationToken));
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Replication log format of the new cluster: logical (row-based) | statement (the command, re-executed by followers); physical is not built yet. Change it later with CONFIG SET log-format.",
+            DefaultValueFactory = _ => "logical",
+        };
+        var rewrite = new Option<string>("--statement-rewrite")
+        {
+            Description = "yes: the leader rewrites nondeterministic commands (SPOP, EXPIRE, INCRBYFLOAT...) before logging them; no: logged as sent, so replicas may diverge.",
+            DefaultValueFactory = _ => "yes",
+        };
+        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, logFormat, rewrite };
+        up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!,
+            new NodeFlags(result.GetValue(fsync)!, result.GetValue(logFormat)!, result.GetValue(rewrite)!), cancellationToken));
         return new Command("cluster", "Manage a local cluster.") { up };
     }
 
-    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, string fsync, CancellationToken cancellationToken)
+    /// <summary>Settings `cluster up` passes to every node it starts.</summary>
+    private sealed record NodeFlags(string Fsync, string LogFormat, string StatementRewrite);
+
+    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, NodeFlags flags, CancellationToken cancellationToken)
     {
         if (count is < 1 or > 9)
         {
             await Console.Error.WriteLineAsync("chorus cluster up: --nodes must be between 1 and 9");
+            return 2;
+        }
+        if (LogFormatProblem(flags) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"chorus cluster up: {problem}");
             return 2;
         }
         Directory.CreateDirectory(dataRoot);
@@ -34,12 +53,12 @@ internal static class ClusterUpCommand
         // Peers authenticate each other with certificates from a CA of this cluster's own.
         CertCommand.Issue(PeerCertificates(dataRoot), [.. cluster.Members.Select(m => m.Id)], [], Console.Out);
         using var stop = new ShutdownSignal(cancellationToken);
-        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, fsync), Console.Out)).ToList();
+        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, flags), Console.Out)).ToList();
         try
         {
             var leader = await WaitUntilReadyAsync(cluster, children, stop.Token);
             PrintEndpoints(cluster, leader);
-            return await SuperviseAsync(cluster, children, fsync, stop.Token);
+            return await SuperviseAsync(cluster, children, flags, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsRequested)
         {
@@ -59,7 +78,7 @@ internal static class ClusterUpCommand
     /// pause (it rejoins as a follower) while the others carry on; only a node that cannot stay
     /// up (it dies again within seconds of its restart) stops the cluster.
     /// </summary>
-    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, string fsync, CancellationToken cancellationToken)
+    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, NodeFlags flags, CancellationToken cancellationToken)
     {
         var restarted = new Dictionary<string, Stopwatch>();
         while (true)
@@ -74,9 +93,23 @@ internal static class ClusterUpCommand
             await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; the others carry on (electing a new leader if it led). Restarting it in {RestartAfter.TotalSeconds:0} s.");
             await Task.Delay(RestartAfter, cancellationToken);
             var member = cluster.Members.First(m => m.Id == dead.Id);
-            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, ServeArguments(cluster, member, fsync), Console.Out);
+            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, ServeArguments(cluster, member, flags), Console.Out);
             dead.Dispose();
             restarted[dead.Id] = Stopwatch.StartNew();
+        }
+    }
+
+    /// <summary>A bad --log-format or --statement-rewrite, found before any node starts.</summary>
+    private static string? LogFormatProblem(NodeFlags flags)
+    {
+        try
+        {
+            _ = new Server.Configuration.ChorusOptions { LogFormat = flags.LogFormat, StatementRewrite = flags.StatementRewrite }.LogFormatSetting;
+            return null;
+        }
+        catch (Server.Configuration.ConfigurationError e)
+        {
+            return e.Message;
         }
     }
 
@@ -88,7 +121,7 @@ internal static class ClusterUpCommand
         new("n1", [.. Enumerable.Range(1, count).Select(i => new ClusterFile.Member(
             $"n{i}", "127.0.0.1", basePort + i - 1, basePort + i - 1 + 10000, basePort + i - 1 + 20000, Path.Combine(dataRoot, $"n{i}")))]);
 
-    private static IEnumerable<string> ServeArguments(ClusterFile cluster, ClusterFile.Member member, string fsync) =>
+    private static IEnumerable<string> ServeArguments(ClusterFile cluster, ClusterFile.Member member, NodeFlags flags) =>
     [
         "--id", member.Id,
         "--host", member.Host,
@@ -97,7 +130,9 @@ internal static class ClusterUpCommand
         "--http-port", Text(member.HttpPort),
         "--data", member.DataDir,
         "--leader", cluster.Leader,
-        "--fsync", fsync,
+        "--fsync", flags.Fsync,
+        "--log-format", flags.LogFormat,
+        "--statement-rewrite", flags.StatementRewrite,
         "--peers", string.Join(',', cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
         "--peer-tls-dir", PeerCertificates(Path.GetDirectoryName(member.DataDir) ?? "."),
     ];

@@ -31,6 +31,8 @@ internal static class NodeConfiguration
         ["--ack-timeout-ms"] = new(nameof(ChorusOptions.AckTimeoutMs), "How long the leader waits for confirmations (default 1000)."),
         ["--ack-on-timeout"] = new(nameof(ChorusOptions.AckOnTimeout), "When confirmations are late: fail (-NOREPLICAS) or degrade (to async) (default fail)."),
         ["--failover"] = new(nameof(ChorusOptions.Failover), "auto (followers elect a new leader when it stops answering) or manual (only FAILOVER and CHORUS.ELECT) (default auto)."),
+        ["--log-format"] = new(nameof(ChorusOptions.LogFormat), "How the replication log records writes: logical (row changes) or statement (the commands); used when the cluster is created, then CONFIG SET log-format (default logical)."),
+        ["--statement-rewrite"] = new(nameof(ChorusOptions.StatementRewrite), "In the statement format, rewrite nondeterministic commands (relative expiry, SPOP, INCRBYFLOAT) into deterministic ones: yes, or no to watch replicas diverge (default yes)."),
         ["--election-timeout-ms"] = new(nameof(ChorusOptions.ElectionTimeoutMs), "How long followers wait without hearing from the leader before electing another, randomised up to twice this; also the leader's lease (default 1000)."),
         ["--read-lease"] = new(nameof(ChorusOptions.ReadLease), "Strong reads at the leader skip the quorum round while a majority confirmed it recently; safe only with well-behaved clocks (default false)."),
         ["--fault-commands"] = new(nameof(ChorusOptions.FaultCommands), "Enables CHORUS.FAULT, which pauses this node's peer link, for tests and demonstrations (default false)."),

@@ -89,9 +89,15 @@ internal static class StatusCommand
             rows.Add(info is null ? ["?", $"{host}:{port}", "unreachable", "", "", "", "", "", "", ""] : Row(info, host, port, members));
         }
         var ack = leaderInfo;
-        var footer = ack is null ? "no leader (an election may be under way)\n" : $"leader {ack.GetValueOrDefault("chorus_node_id")} in epoch {ack.GetValueOrDefault("chorus_epoch")}, failover {ack.GetValueOrDefault("chorus_failover_mode", "auto")}; acknowledgement: {ack.GetValueOrDefault("chorus_ack")} ({ack.GetValueOrDefault("chorus_ack_level")}, on timeout {ack.GetValueOrDefault("chorus_ack_on_timeout")}), state {ack.GetValueOrDefault("chorus_ack_state", "ok")}\n";
+        var footer = ack is null ? "no leader (an election may be under way)\n" : $"leader {ack.GetValueOrDefault("chorus_node_id")} in epoch {ack.GetValueOrDefault("chorus_epoch")}, failover {ack.GetValueOrDefault("chorus_failover_mode", "auto")}; acknowledgement: {ack.GetValueOrDefault("chorus_ack")} ({ack.GetValueOrDefault("chorus_ack_level")}, on timeout {ack.GetValueOrDefault("chorus_ack_on_timeout")}), state {ack.GetValueOrDefault("chorus_ack_state", "ok")}; log format {LogFormat(ack)}\n";
         return Format(rows) + footer;
     }
+
+    /// <summary>The cluster's log format as the leader reports it: "statement (rewrite off)" when rewriting is off.</summary>
+    private static string LogFormat(Dictionary<string, string> leader) =>
+        leader.GetValueOrDefault("chorus_log_format", "logical") is var format && format == "statement" && leader.GetValueOrDefault("chorus_statement_rewrite") == "no"
+            ? "statement (rewrite off)"
+            : format;
 
     /// <summary>Member roles (voter, learner) as the leader lists them.</summary>
     private static Dictionary<string, string> Members(Dictionary<string, string>? leader) =>

@@ -1,5 +1,6 @@
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
+using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Core.Messaging;
@@ -36,6 +37,7 @@ public sealed class NodeDriver
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
     private readonly TransactionRunner _transactions;
+    private volatile LogFormatSetting _logFormat;
     private long _nextExpiryCycleAtMs;
     private NodeId? _knownLeader;
     private long _nextRetentionAtMs;
@@ -49,8 +51,9 @@ public sealed class NodeDriver
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
-        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata) { Watches = Watches };
+        _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches };
         _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
+        _logFormat = _log.Formats.Current ?? options.LogFormat;
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
@@ -106,6 +109,47 @@ public sealed class NodeDriver
     {
         get => _executor.Limits;
         set => _executor.Limits = value;
+    }
+
+    /// <summary>
+    /// The log format in force: the newest marker in the log, else the one this node was started
+    /// with (which its first write as leader records). Readable from any thread.
+    /// </summary>
+    public LogFormatSetting LogFormat => _logFormat;
+
+    /// <summary>
+    /// Switches the cluster's log format (CONFIG SET log-format) by proposing a marker entry: every
+    /// write after it is written in the new format. False when this node takes no writes now.
+    /// </summary>
+    public bool ChangeLogFormat(LogFormatSetting setting)
+    {
+        if (Core.Admission.Kind != AdmissionKind.Accept)
+        {
+            return false;
+        }
+        ProposeLogFormat(setting);
+        return true;
+    }
+
+    private void ProposeLogFormat(LogFormatSetting setting)
+    {
+        var lsn = Core.Propose(PayloadKind.LogFormat, setting.Encode()).Lsn;
+        _log.Formats.Observe(lsn, setting);
+        _logFormat = setting;
+    }
+
+    /// <summary>The format for a client write; a cluster started in a format other than logical records it first.</summary>
+    private LogFormatSetting WriteFormat()
+    {
+        if (_log.Formats.Current is { } current)
+        {
+            return current;
+        }
+        if (_options.LogFormat != LogFormatSetting.Default)
+        {
+            ProposeLogFormat(_options.LogFormat);
+        }
+        return _options.LogFormat;
     }
 
     public void Start(long nowMs)
@@ -220,7 +264,7 @@ public sealed class NodeDriver
             var reply = new RespWriter(batch.Replies, batch.Protocol);
             for (var i = 0; i < batch.Commands.Count; i++)
             {
-                Propose(Execute(batch.Commands[i], reply, batch.Db), batch);
+                Propose(Execute(batch.Commands[i], reply, batch.Db), batch, batch.Commands[i]);
             }
         }
         var waitFor = Core.LastProposed;
@@ -229,7 +273,12 @@ public sealed class NodeDriver
     }
 
     /// <summary>Proposes one command's (or one transaction's) changes as one log entry.</summary>
-    private void Propose(byte[]? payload, ClientWriteBatch batch)
+    /// <summary>
+    /// Proposes a client write's row changes, in the log format in force when it is one
+    /// <paramref name="command"/>. A transaction (no single command) is logged as its row changes
+    /// in every format: one entry, applied atomically, with nothing to re-execute.
+    /// </summary>
+    private void Propose(byte[]? payload, ClientWriteBatch batch, RespCommand? command = null)
     {
         if (_executor.Touched.Count > 0)
         {
@@ -242,7 +291,12 @@ public sealed class NodeDriver
         }
         // A later EXEC in this round must see the change before it reaches storage.
         Watches.Touch(PayloadKind.Logical, payload, _executor.Keyspace.Exists);
-        batch.LastWrittenLsn = Core.Propose(PayloadKind.Logical, payload).Lsn;
+        var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(WriteFormat(), single, batch.Db, NowMs, payload) : (PayloadKind.Logical, payload);
+        batch.LastWrittenLsn = Core.Propose(kind, entry).Lsn;
+        if (kind == PayloadKind.Statement)
+        {
+            _log.RememberUndo(batch.LastWrittenLsn, payload);
+        }
     }
 
     /// <summary>
@@ -272,6 +326,7 @@ public sealed class NodeDriver
             return;
         }
         _acks.ReleaseObserved();
+        _logFormat = _log.Formats.Current ?? _options.LogFormat;
         _status.PublishIfChanged(Core, NowMs);
         var status = _status.Current;
         if (status.Leader != _knownLeader)

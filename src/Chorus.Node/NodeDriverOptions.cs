@@ -1,4 +1,5 @@
 using Chorus.Commands.Execution;
+using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Replication;
 using Chorus.Replication.Log;
@@ -27,6 +28,13 @@ public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
 
     /// <summary>How large one write may be (chorus-max-write-bytes); CONFIG SET changes it through <see cref="NodeDriver.WriteLimits"/>.</summary>
     public WriteLimits WriteLimits { get; init; } = WriteLimits.Default;
+
+    /// <summary>
+    /// The log format a new cluster writes in (--log-format; default logical): recorded by the
+    /// first write of a leader whose log holds no format marker yet. Once the log holds one, the
+    /// log wins (change it with CONFIG SET log-format).
+    /// </summary>
+    public LogFormatSetting LogFormat { get; init; } = LogFormatSetting.Default;
 
     /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
     public int RandomSeed { get; init; } = 1;

@@ -67,7 +67,7 @@ internal sealed class ReadyCarrier(
         switch (operation)
         {
             case AppendOperation append:
-                var synced = log.Append(append);
+                var synced = log.Append(append, nowMs);
                 core.OnAppended(append.Entries[^1].Lsn, synced);
                 applied.Advance(append.Entries[^1].Lsn);
                 break;

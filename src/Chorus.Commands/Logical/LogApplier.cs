@@ -16,6 +16,7 @@ public static class LogApplier
         {
             case PayloadKind.Noop:
             case PayloadKind.ClusterConfig:
+            case PayloadKind.LogFormat:
                 return;
             case PayloadKind.Logical:
                 foreach (var change in LogicalPayload.Decode(entry.Payload.Span))
@@ -24,10 +25,12 @@ public static class LogApplier
                 }
                 return;
             default:
+                // Statement entries are replayed by the node (StatementReplayer), which needs a command table.
                 throw new CorruptDataException($"payload kind {entry.Kind} is not supported by this build");
         }
     }
 
+    /// <summary>Undoes a logical entry; other kinds change no data or are undone from their undo images by the caller.</summary>
     public static void Undo(LogEntry entry, StagedKeyspace keyspace)
     {
         if (entry.Kind != PayloadKind.Logical)

@@ -20,4 +20,11 @@ public enum PayloadKind : byte
 
     /// <summary>New cluster settings: membership and the acknowledgement policy.</summary>
     ClusterConfig = 4,
+
+    /// <summary>
+    /// A log-format marker: from here on the leader writes entries in the format it names
+    /// (docs/log-formats.md). No data change. (5 and 6 are left to the leaderless and
+    /// multi-leader families.)
+    /// </summary>
+    LogFormat = 8,
 }

@@ -1,5 +1,6 @@
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Replication;
@@ -24,11 +25,15 @@ internal sealed class LogWriter
     private readonly DurabilityPolicy _durability;
     private readonly ILogger _logger;
     private readonly LogStore _log;
+    private readonly StatementReplayer _statements;
+    private readonly Dictionary<Lsn, byte[]> _proposedUndo = [];
     private int _persistedEpochCount;
     private ConfigEntry? _config;
 
-    public LogWriter(IStorageEngine storage, StagedKeyspace keyspace, RollbackExport rollbacks, DurabilityPolicy durability, ILogger logger, NodeMetadata metadata)
+    public LogWriter(IStorageEngine storage, StagedKeyspace keyspace, StatementReplayer statements, RollbackExport rollbacks, DurabilityPolicy durability, ILogger logger, NodeMetadata metadata)
     {
+        _statements = statements;
+        Formats = LogFormatHistory.Load(storage);
         _storage = storage;
         _keyspace = keyspace;
         _rollbacks = rollbacks;
@@ -47,6 +52,15 @@ internal sealed class LogWriter
 
     /// <summary>WATCHed keys: told about every change once it is stored, and about rollbacks.</summary>
     public KeyWatches? Watches { get; init; }
+
+    /// <summary>The log-format markers in the log.</summary>
+    public LogFormatHistory Formats { get; }
+
+    /// <summary>
+    /// The row changes of a statement this node proposed (as leader), kept as the entry's undo
+    /// images when it is appended.
+    /// </summary>
+    public void RememberUndo(Lsn lsn, byte[] logicalPayload) => _proposedUndo[lsn] = logicalPayload;
 
     /// <summary>The node's epoch history as stored (the core extends the same object).</summary>
     public EpochHistory History { get; }
@@ -72,23 +86,28 @@ internal sealed class LogWriter
     /// position. Entries this node proposed were staged by the command layer already; others
     /// (from a leader) are applied to the staged keyspace here. Returns whether it was synced.
     /// </summary>
-    public bool Append(AppendOperation append)
+    public bool Append(AppendOperation append, long nowMs)
     {
         var entries = append.Entries;
-        if (!append.Proposed)
-        {
-            foreach (var entry in entries)
-            {
-                LogApplier.Apply(entry, _keyspace);
-            }
-        }
         var last = entries[^1];
         using var batch = _storage.NewBatch();
+        // A statement's row changes (its undo images) are what a WATCH must hear about.
+        Dictionary<Lsn, byte[]>? statementChanges = null;
+        foreach (var entry in entries)
+        {
+            var undo = append.Proposed ? TakeProposedUndo(entry) : Apply(entry, nowMs);
+            if (undo is not null)
+            {
+                UndoImages.Stage(batch, entry.Lsn, undo);
+                (statementChanges ??= [])[entry.Lsn] = undo;
+            }
+        }
         _keyspace.FlushTo(batch, last.Lsn);
         ConfigEntry? config = null;
         foreach (var entry in entries)
         {
             LogStore.Append(batch, entry);
+            Formats.OnAppended(batch, entry);
             if (entry.Kind == PayloadKind.ClusterConfig)
             {
                 config = new ConfigEntry(entry.Lsn, entry.Payload);
@@ -108,10 +127,57 @@ internal sealed class LogWriter
         {
             foreach (var entry in entries)
             {
-                watches.Touch(entry.Kind, entry.Payload.Span, _keyspace.Exists);
+                if (statementChanges is not null && statementChanges.TryGetValue(entry.Lsn, out var changes))
+                {
+                    watches.Touch(PayloadKind.Logical, changes, _keyspace.Exists);
+                }
+                else
+                {
+                    watches.Touch(entry.Kind, entry.Payload.Span, _keyspace.Exists);
+                }
             }
         }
         return sync;
+    }
+
+    /// <summary>Applies an entry from a leader; returns the undo images of a statement entry.</summary>
+    private byte[]? Apply(LogEntry entry, long nowMs)
+    {
+        if (entry.Kind == PayloadKind.Statement)
+        {
+            return _statements.Replay(entry.Payload.Span, nowMs);
+        }
+        LogApplier.Apply(entry, _keyspace);
+        return null;
+    }
+
+    private byte[]? TakeProposedUndo(LogEntry entry)
+    {
+        if (entry.Kind != PayloadKind.Statement)
+        {
+            return null;
+        }
+        Invariant.That(_proposedUndo.Remove(entry.Lsn, out var undo), $"the statement this node proposed at {entry.Lsn} left its row changes");
+        return undo;
+    }
+
+    /// <summary>Undoes one entry: a statement from its undo images, any other kind from itself.</summary>
+    private void Undo(LogEntry entry)
+    {
+        if (entry.Kind != PayloadKind.Statement)
+        {
+            LogApplier.Undo(entry, _keyspace);
+            return;
+        }
+        if (UndoImages.Read(_storage, entry.Lsn) is not { } undo)
+        {
+            return; // the statement changed nothing on this node
+        }
+        var changes = LogicalPayload.Decode(undo);
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            RowChangeApplier.Undo(changes[i], _keyspace);
+        }
     }
 
     /// <summary>
@@ -124,8 +190,9 @@ internal sealed class LogWriter
         var discarded = _log.Read(keepThrough.Next, long.MaxValue);
         for (var i = discarded.Count - 1; i >= 0; i--)
         {
-            LogApplier.Undo(discarded[i], _keyspace);
+            Undo(discarded[i]);
         }
+        _proposedUndo.Clear();
         Rollbacks++;
         RolledBackEntries += discarded.Count;
         var config = ConfigAt(keepThrough);
@@ -133,6 +200,8 @@ internal sealed class LogWriter
         PendingRollbacks.Stage(batch, new RollbackRecord(self, epoch, keepThrough, nowMs, discarded));
         _keyspace.FlushTo(batch, keepThrough);
         LogStore.DeleteAfter(batch, keepThrough);
+        UndoImages.DeleteAfter(batch, keepThrough);
+        Formats.OnTruncated(batch, keepThrough);
         Applied = new LogPosition(History.EpochAt(keepThrough) ?? Epoch.Zero, keepThrough);
         NodeMetadata.WriteApplied(batch, Applied);
         NodeMetadata.WriteHistory(batch, History);
@@ -158,6 +227,7 @@ internal sealed class LogWriter
     {
         using var batch = _storage.NewBatch();
         LogStore.DeleteThrough(batch, through);
+        UndoImages.DeleteThrough(batch, through);
         // No rollback can reach a retired entry: what its changes left as garbage may go now.
         _keyspace.RetiredThrough = through.Value;
         NodeMetadata.WriteHistory(batch, History);

@@ -12,6 +12,12 @@ internal static class MetaKeys
     public static readonly byte[] EpochHistory = Encoding.ASCII.GetBytes("epoch-history");
     public static readonly byte[] ClusterSettings = Encoding.ASCII.GetBytes("cluster-settings");
 
+    /// <summary>The log-format markers in the log, newest last (see <see cref="LogFormatHistory"/>).</summary>
+    public static readonly byte[] LogFormats = Encoding.ASCII.GetBytes("log-formats");
+
+    /// <summary>Undo images of statement entries, by LSN (see <see cref="UndoImages"/>).</summary>
+    public static readonly byte[] UndoImagePrefix = Encoding.ASCII.GetBytes("statement-undo/");
+
     /// <summary>Discarded entries waiting for their rollback file (see <see cref="PendingRollbacks"/>).</summary>
     public static readonly byte[] PendingRollbackPrefix = Encoding.ASCII.GetBytes("rollback-pending/");
 }

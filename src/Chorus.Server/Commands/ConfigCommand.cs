@@ -81,6 +81,7 @@ internal static class ConfigCommand
         var node = context.Node;
         var changes = new List<Func<ClusterSettings, ClusterSettings>>();
         var limits = node.Limits;
+        var logFormat = node.Driver.LogFormat;
         var security = new List<Action>();
         var passThrough = new List<(string Name, string Value)>();
         for (var i = 2; i < command.ArgumentCount; i += 2)
@@ -89,7 +90,8 @@ internal static class ConfigCommand
             var value = Text(command[i + 1]);
             var outcome = PassThroughSetting(name, value, passThrough)
                 ?? SecuritySetting(node, name, value, security)
-                ?? ClientLimitSettings.TrySet(ref limits, name, value);
+                ?? ClientLimitSettings.TrySet(ref limits, name, value)
+                ?? LogFormatConfig.TrySet(name, value, ref logFormat);
             var refusal = outcome switch
             {
                 null when ClusterSetting(name, value) is { } change => Add(changes, change),
@@ -117,6 +119,11 @@ internal static class ConfigCommand
             && await LeadershipControl.ChangeSettingsAsync(node, settings => changes.Aggregate(settings, (current, change) => change(current))) is { } error)
         {
             reply.WriteError(error);
+            return;
+        }
+        if (logFormat != node.Driver.LogFormat && await LogFormatConfig.ApplyAsync(node, logFormat) is { } formatError)
+        {
+            reply.WriteError(formatError);
             return;
         }
         foreach (var (name, value) in passThrough)
@@ -154,7 +161,8 @@ internal static class ConfigCommand
             var given = Text(command[i]);
             var name = given.ToLowerInvariant();
             var settable = PassThroughParameters.IsPassThrough(name) || ClusterSettingNames.Contains(name)
-                || SecuritySettingNames.Contains(name) || ClientLimitSettings.Names.Contains(name);
+                || SecuritySettingNames.Contains(name) || ClientLimitSettings.Names.Contains(name)
+                || LogFormatConfig.Names.Contains(name);
             if (!settable && !readOnly.Contains(name))
             {
                 return $"ERR Unknown option or number of arguments for CONFIG SET - '{given}'";
@@ -324,6 +332,7 @@ internal static class ConfigCommand
             ("chorus-ack-timeout-ms", Text(settings.Ack.TimeoutMs)),
             ("chorus-ack-on-timeout", AckPolicy.TimeoutActionText(settings.Ack.OnTimeout)),
             ("chorus-members", Members(settings)),
+            .. LogFormatConfig.Describe(node.Driver.LogFormat),
         ];
     }
 

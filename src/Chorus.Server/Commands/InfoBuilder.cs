@@ -154,6 +154,9 @@ internal static class InfoBuilder
         Line(text, "chorus_elections_started", status.Election.ElectionsStarted);
         Line(text, "chorus_times_elected", status.Election.TimesElected);
         Line(text, "chorus_failover_mode", status.Settings.Failover.ToString().ToLowerInvariant());
+        var logFormat = node.Driver.LogFormat;
+        Line(text, "chorus_log_format", logFormat.FormatName);
+        Line(text, "chorus_statement_rewrite", logFormat.Rewrite ? "yes" : "no");
         if (status.Election.LastStepDownReason is { } reason)
         {
             Line(text, "chorus_last_step_down", reason.Describe().Replace('\n', ' '));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
@@ -60,6 +61,33 @@ public sealed class ChorusOptions
 
     /// <summary>When writes reach stable storage: always | everysec | no.</summary>
     public string Fsync { get; set; } = "everysec";
+
+    /// <summary>
+    /// The replication log format of a new cluster: logical (row-based, the default) | statement.
+    /// Recorded in the log by the first leader's first write; after that the log wins and
+    /// CONFIG SET log-format changes it (docs/log-formats.md). physical is not built yet.
+    /// </summary>
+    public string LogFormat { get; set; } = "logical";
+
+    /// <summary>With the statement format, whether the leader rewrites nondeterministic commands (yes, the default) or logs them as sent (no: replicas may diverge).</summary>
+    public string StatementRewrite { get; set; } = "yes";
+
+    /// <summary>The log format these settings describe.</summary>
+    public LogFormatSetting LogFormatSetting
+    {
+        get
+        {
+            if (!LogFormatSetting.TryParse(LogFormat, out var format))
+            {
+                throw new ConfigurationError($"LogFormat must be statement, physical or logical, not '{LogFormat}'");
+            }
+            if (LogFormatSetting.Unavailable(format) is { } unavailable)
+            {
+                throw new ConfigurationError($"LogFormat: {unavailable}");
+            }
+            return new LogFormatSetting(format, YesNo(StatementRewrite, nameof(StatementRewrite)));
+        }
+    }
 
     /// <summary>
     /// Linearizable (strong) reads at the leader skip the quorum round while a majority confirmed
@@ -264,6 +292,7 @@ public sealed class ChorusOptions
             throw new ConfigurationError($"ElectionTimeoutMs ({ElectionTimeoutMs}) must be at least three heartbeat intervals ({HeartbeatIntervalMs * 3})");
         }
         _ = AckPolicy;
+        _ = LogFormatSetting;
         _ = ClientLimitSettings.FromOptions(this);
         _ = YesNo(ProtectedMode, nameof(ProtectedMode));
         _ = YesNo(PeerTls, nameof(PeerTls));

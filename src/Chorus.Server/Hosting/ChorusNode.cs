@@ -215,6 +215,7 @@ public sealed class ChorusNode : IAsyncDisposable
                 HardCapBytes = options.LogRetainHardCapBytes,
             },
             RetentionIntervalMs = options.LogRetentionIntervalMs,
+            LogFormat = options.LogFormatSetting,
         };
 
     /// <summary>The replication family this process runs: single-leader, with its cluster and timing.</summary>

@@ -20,6 +20,12 @@ public static class RollbackText
     public static void WriteEntry(TextWriter output, LogEntry entry)
     {
         output.Write(string.Create(CultureInfo.InvariantCulture, $"LSN {entry.Lsn} (epoch {entry.Epoch}, {Time(entry.Timestamp.PhysicalMs)}): "));
+        if (entry.Kind == PayloadKind.Statement)
+        {
+            output.Write("statement ");
+            output.Write(Chorus.Commands.Statements.StatementPayload.Decode(entry.Payload.Span).ToString());
+            return;
+        }
         if (entry.Kind != PayloadKind.Logical)
         {
             output.Write(entry.Kind.ToString().ToLowerInvariant());

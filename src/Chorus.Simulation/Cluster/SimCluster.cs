@@ -139,6 +139,7 @@ internal sealed class SimCluster
         var options = new NodeDriverOptions(id, new SingleLeaderFamily(new ReplicationOptions { ReadLease = _setup.Mode.ReadLease }, cluster, $"{id}.sim:6379"))
         {
             Durability = _setup.Durability,
+            LogFormat = _setup.Mode.LogFormat,
         };
         return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole };
     }

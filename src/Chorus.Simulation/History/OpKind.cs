@@ -20,6 +20,13 @@ public enum OpKind
 
     /// <summary>INCR key.</summary>
     Increment,
+
+    /// <summary>
+    /// A write whose effect depends on the leader's clock or random choices (SPOP, EXPIRE,
+    /// SET EX, INCRBYFLOAT): judged only by convergence and the log's replay, not by the
+    /// history checkers, which model registers, lists and counters.
+    /// </summary>
+    Nondeterministic,
 }
 
 /// <summary>How an operation ended, as the client saw it.</summary>

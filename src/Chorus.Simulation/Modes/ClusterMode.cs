@@ -44,6 +44,9 @@ public sealed class ClusterMode
     public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.EverySecond;
 
     /// <summary>A deliberately broken variant: it exists to prove a checker catches the bug.</summary>
+    /// <summary>The log format the cluster is created with (statement modes; default logical).</summary>
+    public Chorus.Commands.Statements.LogFormatSetting LogFormat { get; init; } = Chorus.Commands.Statements.LogFormatSetting.Default;
+
     public bool IsBroken { get; init; }
 
     /// <summary>For a broken variant: the check that must report it.</summary>

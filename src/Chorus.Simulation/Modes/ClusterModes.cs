@@ -1,3 +1,4 @@
+using Chorus.Commands.Statements;
 using Chorus.Replication.Election;
 using Chorus.Replication.Quorum;
 using Chorus.Simulation.Checkers;
@@ -159,6 +160,41 @@ public static class ClusterModes
         Claims = FailoverLinearizable,
     };
 
+    /// <summary>
+    /// Statement-based replication (DDIA ch. 5): the log holds commands, followers execute them
+    /// again; the leader rewrites every nondeterministic one first, so replicas converge. Promises
+    /// what async promises.
+    /// </summary>
+    public static readonly ClusterMode Statement = new()
+    {
+        Name = "statement",
+        Description = "single leader, asynchronous, statement-based log with determinism rewriting, reads at the leader",
+        LogFormat = new LogFormatSetting(LogFormat.Statement),
+        Claims = Async.Claims,
+    };
+
+    /// <summary>Statement-based replication with automatic failover: rollbacks undo statements from their undo images.</summary>
+    public static readonly ClusterMode FailoverStatement = new()
+    {
+        Name = "failover-statement",
+        Description = "automatic failover, semi-sync any 1, fsync always, statement-based log with rewriting, reads at the leader",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        LogFormat = Statement.LogFormat,
+        Claims = FailoverDurable,
+    };
+
+    public static readonly ClusterMode BrokenStatementWithoutRewrite = new()
+    {
+        Name = "broken-statement-no-rewrite",
+        Description = "BROKEN: statement-based log with determinism rewriting off: followers re-run SPOP and relative expiries with their own randomness and clock (as async)",
+        LogFormat = new LogFormatSetting(LogFormat.Statement, Rewrite: false),
+        IsBroken = true,
+        CaughtBy = CheckNames.Convergence,
+        Claims = Async.Claims,
+    };
+
     public static readonly ClusterMode BrokenOutOfOrderFollower = new()
     {
         Name = "broken-follower-out-of-order",
@@ -194,8 +230,8 @@ public static class ClusterModes
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
         Async, AsyncFollowerReads, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
-        FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads,
-        BrokenOutOfOrderFollower, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
+        FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
+        BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];
 
     public static IReadOnlyList<ClusterMode> Correct { get; } = [.. All.Where(m => !m.IsBroken)];

@@ -3,9 +3,9 @@ using Chorus.Simulation.History;
 namespace Chorus.Simulation.Workloads;
 
 /// <summary>An operation a client is about to invoke, and the command that carries it.</summary>
-public sealed record PlannedOp(OpKind Kind, IReadOnlyList<string> Keys, string? Value = null)
+public sealed record PlannedOp(OpKind Kind, IReadOnlyList<string> Keys, string? Value = null, IReadOnlyList<string>? Arguments = null)
 {
-    public bool IsWrite => Kind is OpKind.Write or OpKind.SetIfAbsent or OpKind.Append or OpKind.Increment;
+    public bool IsWrite => Kind is OpKind.Write or OpKind.SetIfAbsent or OpKind.Append or OpKind.Increment or OpKind.Nondeterministic;
 
     public string[] Command() => Kind switch
     {
@@ -15,6 +15,7 @@ public sealed record PlannedOp(OpKind Kind, IReadOnlyList<string> Keys, string? 
         OpKind.SetIfAbsent => ["SET", Keys[0], Value!, "NX"],
         OpKind.Append => ["APPEND", Keys[0], AppendList.Encode(Value!)],
         OpKind.Increment => ["INCR", Keys[0]],
+        OpKind.Nondeterministic => [.. Arguments!],
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };
 }

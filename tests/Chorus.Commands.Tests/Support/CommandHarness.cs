@@ -4,6 +4,7 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Resp;
@@ -22,7 +23,9 @@ namespace Chorus.Commands.Tests.Support;
 /// (1) a follower that applies it through <see cref="LogApplier"/> reaches the leader's digest
 /// and a valid physical layout (<see cref="LayoutCheck"/>); (2) a replica of the pre-command state
 /// that applies it and then undoes it (in reverse) is back at the pre-command digest, with a valid
-/// layout — the undo finds what a deletion left as garbage. With <see cref="CollectGarbage"/>, the
+/// layout — the undo finds what a deletion left as garbage; (3) a statement-format follower —
+/// another seed, a clock <see cref="StatementFollowerSkewMs"/> ahead — that executes the rewritten
+/// statement (<see cref="EntryFormatter"/>) again reaches the leader's digest too. With <see cref="CollectGarbage"/>, the
 /// leader also collects garbage of retired entries as it goes, and the layout must stay valid.
 /// </para>
 /// </summary>
@@ -37,6 +40,9 @@ public sealed class CommandHarness : IDisposable
     private readonly InMemoryStorageEngine _leader = new();
     private readonly InMemoryStorageEngine _follower = new();
     private readonly InMemoryStorageEngine _mirror = new();
+    private readonly InMemoryStorageEngine _statementFollower = new();
+    private readonly StagedKeyspace _statementKeyspace;
+    private readonly StatementReplayer _statements;
     private readonly StagedKeyspace _keyspace;
     private readonly WriteExecutor _executor;
     private readonly Random _readRandom;
@@ -47,7 +53,15 @@ public sealed class CommandHarness : IDisposable
         _keyspace = new StagedKeyspace(_leader);
         _executor = new WriteExecutor(_commands, _keyspace, new Random(seed));
         _readRandom = new Random(seed + 1);
+        _statementKeyspace = new StagedKeyspace(_statementFollower);
+        _statements = new StatementReplayer(_commands, new WriteExecutor(_commands, _statementKeyspace, new Random(seed + 2)));
     }
+
+    /// <summary>How far the statement follower's own clock runs ahead of the leader's.</summary>
+    public const long StatementFollowerSkewMs = 1234;
+
+    /// <summary>The statement the last write was logged as, in the statement format with rewriting on.</summary>
+    public Statement? LastStatement { get; private set; }
 
     public long NowMs { get; set; } = StartMs;
 
@@ -135,6 +149,9 @@ public sealed class CommandHarness : IDisposable
                 LayoutCheck.Verify(_leader);
                 ReplicateToFollower(payload);
                 ApplyAndUndoOnMirror(payload, before);
+                // Internal writes are logged row-based in every format.
+                LogApplier.Apply(LogEntry.Create(new LogPosition(new Epoch(1), new Lsn(_lsn)), HlcTimestamp.From(NowMs, 0), LeaderId, PayloadKind.Logical, payload), _statementKeyspace);
+                Flush(_statementKeyspace, _statementFollower, _lsn);
             }
         }
         return expired;
@@ -145,6 +162,7 @@ public sealed class CommandHarness : IDisposable
         _leader.Dispose();
         _follower.Dispose();
         _mirror.Dispose();
+        _statementFollower.Dispose();
     }
 
     private void RunWrite(RespCommand command, RespWriter reply)
@@ -157,6 +175,7 @@ public sealed class CommandHarness : IDisposable
         }
         Flush(_keyspace, _leader, _lsn + 1);
         LastPayload = payload;
+        LastStatement = null;
         if (payload is null)
         {
             Assert.Equal(before, KeyspaceDigest.Compute(_leader));
@@ -166,6 +185,20 @@ public sealed class CommandHarness : IDisposable
         LayoutCheck.Verify(_leader);
         ReplicateToFollower(payload);
         ApplyAndUndoOnMirror(payload, before);
+        ReplayStatement(command, payload);
+    }
+
+    /// <summary>Check (3): the rewritten statement, executed again elsewhere, changes the same data.</summary>
+    private void ReplayStatement(RespCommand command, byte[] payload)
+    {
+        var (kind, entry) = EntryFormatter.ForClientWrite(new LogFormatSetting(LogFormat.Statement), command, Db, NowMs, payload);
+        Assert.Equal(PayloadKind.Statement, kind);
+        LastStatement = StatementPayload.Decode(entry);
+        var undo = _statements.Replay(entry, NowMs + StatementFollowerSkewMs);
+        Flush(_statementKeyspace, _statementFollower, _lsn);
+        Assert.True(undo is not null, $"{LastStatement} changed nothing when executed again");
+        Assert.True(KeyspaceDigest.Compute(_leader) == KeyspaceDigest.Compute(_statementFollower), $"{command} logged as {LastStatement} diverged");
+        LayoutCheck.Verify(_statementFollower);
     }
 
     /// <summary>Check (1): a follower applying the log entry ends up identical to the leader.</summary>

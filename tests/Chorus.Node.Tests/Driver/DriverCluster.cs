@@ -59,6 +59,9 @@ internal sealed class DriverCluster
     /// <summary>How much log each node keeps (the default keeps it all for the length of any test).</summary>
     public RetentionOptions Retention { get; init; } = new();
 
+    /// <summary>The log format every node starts with (--log-format).</summary>
+    public Chorus.Commands.Statements.LogFormatSetting LogFormat { get; init; } = Chorus.Commands.Statements.LogFormatSetting.Default;
+
     public DriverNode this[string id] => _nodes[new NodeId(id)];
 
     /// <summary>Starts every node and lets n1, the preferred leader, win its election.</summary>
@@ -80,6 +83,7 @@ internal sealed class DriverCluster
         {
             Durability = Durability,
             Retention = Retention,
+            LogFormat = LogFormat,
             RandomSeed = 7919 * (Members.ToList().IndexOf(node.Id) + 1) + node.Restarts++,
         };
         var commands = new CommandTable(DataCommands.All);

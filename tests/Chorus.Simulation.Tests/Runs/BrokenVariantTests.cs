@@ -16,6 +16,7 @@ public sealed class BrokenVariantTests
     [InlineData("broken-follower-out-of-order", "list-append", "none", 3)]
     [InlineData("broken-ack-before-fsync", "list-append", "crash", 15)]
     [InlineData("broken-ryw-window", "sessions", "none", 3)]
+    [InlineData("broken-statement-no-rewrite", "nondeterministic", "none", 3)]
     public void The_right_checker_catches_each_broken_variant_within_a_few_seeds(string mode, string workload, string faults, int seedsMax)
     {
         var check = ClusterModes.Named(mode).CaughtBy!;

@@ -26,6 +26,8 @@ public sealed class CampaignTests
         { "failover-semi-sync-1", "list-append", "chaos", "always" },
         { "failover-semi-sync-1", "registers", "network", "always" },
         { "failover-sync-all", "sessions", "pause", "always" },
+        { "statement", "nondeterministic", "chaos", "everysec" },
+        { "failover-statement", "nondeterministic", "crash", "always" },
     };
 
     [Theory]

@@ -15,7 +15,8 @@ internal readonly record struct KeyOp(Operation Source, OpKind Kind, string? Inp
     public static KeyOp? Project(Operation op, string key)
     {
         var index = IndexOf(op.Keys, key);
-        if (index < 0 || op.Outcome == OpOutcome.Failed || (op.Outcome == OpOutcome.Indeterminate && op.IsRead))
+        // The model knows registers, lists and counters; a nondeterministic write is judged by convergence only.
+        if (index < 0 || op.Kind == OpKind.Nondeterministic || op.Outcome == OpOutcome.Failed || (op.Outcome == OpOutcome.Indeterminate && op.IsRead))
         {
             return null;
         }

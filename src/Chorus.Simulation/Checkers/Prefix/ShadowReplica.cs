@@ -1,5 +1,8 @@
+using Chorus.Commands.Data;
+using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Storage;
@@ -14,6 +17,8 @@ namespace Chorus.Simulation.Checkers.Prefix;
 /// </summary>
 internal sealed class ShadowReplica
 {
+    private static readonly CommandTable Commands = new(DataCommands.All);
+
     private InMemoryStorageEngine _storage = new();
     private LogPosition _through = LogPosition.Zero;
 
@@ -41,9 +46,19 @@ internal sealed class ShadowReplica
             return replayed;
         }
         var keyspace = new StagedKeyspace(_storage);
+        var statements = new StatementReplayer(Commands, new WriteExecutor(Commands, keyspace, new Random(0)));
         foreach (var entry in replayed)
         {
-            LogApplier.Apply(entry, keyspace);
+            if (entry.Kind == PayloadKind.Statement)
+            {
+                // Deterministic when the leader rewrote it (it carries the leader's clock); without
+                // rewriting no replay can know what a replica chose, and the check says so.
+                statements.Replay(entry.Payload.Span, entry.Timestamp.PhysicalMs);
+            }
+            else
+            {
+                LogApplier.Apply(entry, keyspace);
+            }
         }
         using var batch = _storage.NewBatch();
         keyspace.FlushTo(batch, replayed[^1].Lsn);
