@@ -29,6 +29,7 @@ public sealed class NodeDriver
     private readonly WriteExecutor _executor;
     private readonly LogWriter _log;
     private readonly ProposalTracker _acks = new();
+    private readonly RequestPath _requests;
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
     private readonly StatusPublisher _status;
@@ -42,13 +43,14 @@ public sealed class NodeDriver
         _storage = storage;
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
+        _requests = new RequestPath(commands);
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed));
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         _log = new LogWriter(storage, keyspace, rollbacks, options.Durability, logger, metadata);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
-        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, logger)
+        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, logger)
         {
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
@@ -69,6 +71,9 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
     public event Action<NodeId>? SnapshotRequested;
+
+    /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
+    public int RequestsInFlight => _requests.InFlight;
 
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries => _log.RetiredEntries;
@@ -166,6 +171,11 @@ public sealed class NodeDriver
             batch.Fail(admission.Refusal!);
             return;
         }
+        if (Core is IRequestCore requestCore)
+        {
+            _requests.Submit(batch, requestCore);
+            return;
+        }
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
@@ -250,6 +260,7 @@ public sealed class NodeDriver
     public void FailPending()
     {
         _acks.FailAll(new NodeStopping(MayHaveApplied: true));
+        _requests.FailAll(new NodeStopping(MayHaveApplied: true));
         _pause.FailAll(new NodeStopping(MayHaveApplied: false));
         _waits.EndAll(Core, replicas: null);
     }

@@ -16,11 +16,17 @@ public enum StorageColumn : byte
 
     /// <summary>Expiry index: big-endian expiry ms + stored key → empty. Lets the leader find due keys without a scan.</summary>
     Expiry = 3,
+
+    /// <summary>
+    /// Records a replication family keeps for this node alone, never replicated as such (leaderless:
+    /// hinted-handoff hints held for nodes that were down).
+    /// </summary>
+    Local = 4,
 }
 
 public static class StorageColumns
 {
-    public static readonly StorageColumn[] All = [StorageColumn.Data, StorageColumn.Log, StorageColumn.Meta, StorageColumn.Expiry];
+    public static readonly StorageColumn[] All = [StorageColumn.Data, StorageColumn.Log, StorageColumn.Meta, StorageColumn.Expiry, StorageColumn.Local];
 
     public static string Name(StorageColumn column) => column switch
     {
@@ -28,6 +34,7 @@ public static class StorageColumns
         StorageColumn.Log => "log",
         StorageColumn.Meta => "meta",
         StorageColumn.Expiry => "expiry",
+        StorageColumn.Local => "local",
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 }

@@ -36,8 +36,14 @@ public static class KeyspaceDigest
         var writer = new ByteWriter(output);
         var value = StoredValue.Parse(encoded);
         writer.WriteLengthPrefixed(key);
-        writer.WriteByte((byte)value.Type);
+        // Versioned records (leaderless) differ in their versions as well as their values; the
+        // flag keeps every other record's canonical form (and digest) as it was.
+        writer.WriteByte((byte)((byte)value.Type | (value.HasVersionBlock ? 0x40 : 0)));
         writer.WriteVarUInt((ulong)value.ExpiresAtMs);
+        if (value.HasVersionBlock)
+        {
+            writer.WriteLengthPrefixed(value.VersionBlock);
+        }
         switch (value.Type)
         {
             case DataType.String:

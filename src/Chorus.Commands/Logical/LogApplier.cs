@@ -1,4 +1,5 @@
 using Chorus.Commands.Keyspace;
+using Chorus.Commands.Values;
 using Chorus.Core.Encoding;
 using Chorus.Core.Log;
 
@@ -21,6 +22,14 @@ public static class LogApplier
                 foreach (var change in LogicalPayload.Decode(entry.Payload.Span))
                 {
                     RowChangeApplier.Apply(change, keyspace);
+                }
+                return;
+            case PayloadKind.KeyImages:
+                // Versioned records never carry an expiry, so the expiry index needs no
+                // before-image: no read per key.
+                foreach (var image in KeyImagesPayload.Decode(entry.Payload.Span))
+                {
+                    keyspace.Put(image.Key, VersionedRecord.Encode(image), storedNow: null);
                 }
                 return;
             default:

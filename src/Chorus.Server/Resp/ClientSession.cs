@@ -1,6 +1,7 @@
 using System.Net;
 using Chorus.Commands.Execution;
 using Chorus.Core;
+using Chorus.Core.Requests;
 using Chorus.Resp;
 using Chorus.Node;
 
@@ -30,6 +31,9 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
 
     /// <summary>The log position after this client's latest write (what WAIT waits for).</summary>
     public Lsn LastWriteLsn { get; set; }
+
+    /// <summary>This connection's quorum settings (CHORUS.QUORUM), for a leaderless node's reads and writes.</summary>
+    public QuorumOverrides Quorum { get; set; } = QuorumOverrides.None;
 
     /// <summary>Set by QUIT: reply, then close.</summary>
     public bool CloseRequested { get; set; }

@@ -12,8 +12,9 @@ namespace Chorus.Server.Resp;
 
 /// <summary>
 /// Executes a connection's parsed commands in order. Reads run right here against the local
-/// replica; consecutive writes go to the write gateway as one group (one trip through the node
-/// loop for a whole pipeline); server commands get the session and the node.
+/// replica; consecutive writes — and commands the replication core serves itself (leaderless
+/// reads) — go to the write gateway as one group (one trip through the node loop for a whole
+/// pipeline); server commands get the session and the node.
 /// </summary>
 internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway, IReadOnlyDictionary<CommandSpec, ServerHandler> serverHandlers, ILogger logger)
 {
@@ -33,7 +34,7 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
                 i++;
                 continue;
             }
-            if (spec.Write is not null)
+            if (spec.RunsOnLoop)
             {
                 i = await ExecuteWritesAsync(session, i, output, cancellationToken);
                 continue;
@@ -58,8 +59,9 @@ internal sealed class CommandDispatcher(NodeServices node, WriteGateway gateway,
         var writes = session.Writes;
         writes.Reset();
         writes.Protocol = session.Protocol;
+        writes.Quorum = session.Quorum;
         var i = first;
-        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.Write is not null && spec.AcceptsArgumentCount(requests[i].ArgumentCount))
+        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.RunsOnLoop && spec.AcceptsArgumentCount(requests[i].ArgumentCount))
         {
             writes.Commands.AddFrom(requests[i]);
             i++;
