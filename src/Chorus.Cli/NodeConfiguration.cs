@@ -27,6 +27,11 @@ internal static class NodeConfiguration
         ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
         ["--failover"] = nameof(ChorusOptions.Failover),
         ["--election-timeout-ms"] = nameof(ChorusOptions.ElectionTimeoutMs),
+        ["--family"] = nameof(ChorusOptions.Family),
+        ["--n"] = "Leaderless:N",
+        ["--w"] = "Leaderless:W",
+        ["--r"] = "Leaderless:R",
+        ["--sloppy-quorum"] = "Leaderless:SloppyQuorum",
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)

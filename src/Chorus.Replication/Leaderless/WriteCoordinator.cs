@@ -207,14 +207,13 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         {
             return;
         }
-        // Every home replica that did not confirm (itself, or through its stand-in) gets a hint here.
-        foreach (var target in write.Targets.Where(t => !write.Acked.Contains(t.Node)))
+        // Every home replica that holds the write neither itself nor through a stand-in that
+        // confirmed gets a hint here — including homes no stand-in was found for (every other
+        // node down), so a returning node always receives what it missed.
+        var covered = write.Targets.Where(t => write.Acked.Contains(t.Node)).Select(t => t.HintFor ?? t.Node).ToHashSet();
+        foreach (var home in context.Homes(write.Hash, write.N).Where(h => h != context.Self && !covered.Contains(h)))
         {
-            var home = target.HintFor ?? target.Node;
-            if (home != context.Self)
-            {
-                hints.Add(home, write.Key, write.Versions!, _ => { });
-            }
+            hints.Add(home, write.Key, write.Versions!, _ => { });
         }
     }
 

@@ -15,6 +15,7 @@ internal static class ServerCommands
         WaitCommand.Command,
         LagCommand.Command,
         NodeCommand.Command,
+        QuorumCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,
     ];
