@@ -13,6 +13,7 @@ namespace Chorus.Commands.Execution;
 public sealed class WriteContext(StagedKeyspace keyspace, Random random)
 {
     private readonly List<RowChange> _changes = [];
+    private long _payloadBytes;
 
     public StagedKeyspace Keyspace { get; } = keyspace;
 
@@ -24,6 +25,9 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
 
     public IReadOnlyList<RowChange> Changes => _changes;
 
+    /// <summary>How large this write may be (see <see cref="WriteLimits"/>); set by the host.</summary>
+    public WriteLimits Limits { get; set; } = WriteLimits.Default;
+
     /// <summary>The encoded value of a live key, or null if it is absent or expired.</summary>
     public byte[]? GetLive(ReadOnlySpan<byte> key)
     {
@@ -31,10 +35,27 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
         return value is not null && StoredValue.Parse(value).IsExpiredAt(NowMs) ? null : value;
     }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> to the staged keyspace and records it for the log entry.
+    /// Throws <see cref="WriteTooLargeException"/> (the executor undoes what was recorded) when
+    /// the entry would outgrow <see cref="WriteLimits.EntryBytesMax"/> or the key would hold more
+    /// than <see cref="WriteLimits.WriteBytesMax"/>.
+    /// </summary>
     public void Record(RowChange change)
     {
+        var payloadBytes = _payloadBytes + LogicalPayload.EncodedLength(change);
+        if (payloadBytes > Limits.EntryBytesMax)
+        {
+            throw new WriteTooLargeException(Limits.EntryTooLarge(payloadBytes));
+        }
         RowChangeApplier.Apply(change, Keyspace);
         _changes.Add(change);
+        _payloadBytes = payloadBytes;
+        if (change is not (DeleteChange or FlushAllChange) && Keyspace.Get(change.Key) is { } stored && stored.Length > Limits.WriteBytesMax
+            && StoredValue.Parse(stored).Payload.Length is var valueBytes && valueBytes > Limits.WriteBytesMax)
+        {
+            throw new WriteTooLargeException(Limits.ValueTooLarge(valueBytes));
+        }
     }
 
     /// <summary>The key now holds <paramref name="encodedValue"/>.</summary>
@@ -61,10 +82,14 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
             return null;
         }
         var payload = LogicalPayload.Encode(_changes);
-        _changes.Clear();
+        ClearChanges();
         return payload;
     }
 
     /// <summary>Forgets recorded changes without encoding them (the staged keyspace keeps them).</summary>
-    public void ClearChanges() => _changes.Clear();
+    public void ClearChanges()
+    {
+        _changes.Clear();
+        _payloadBytes = 0;
+    }
 }

@@ -11,11 +11,13 @@ internal static class ServerCommands
         InfoCommand.Command,
         RoleCommand.Command,
         ConfigCommand.Command,
+        DebugCommand.Command,
         CommandCommand.Command,
         WaitCommand.Command,
         LagCommand.Command,
         NodeCommand.Command,
         QuorumCommand.Command,
+        AclCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,
     ];

@@ -4,6 +4,7 @@ using Chorus.Core;
 using Chorus.Core.Requests;
 using Chorus.Resp;
 using Chorus.Node;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Resp;
 
@@ -34,9 +35,23 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
 
     /// <summary>This connection's quorum settings (CHORUS.QUORUM), for a leaderless node's reads and writes.</summary>
     public QuorumOverrides Quorum { get; set; } = QuorumOverrides.None;
+    /// <summary>Who this connection is authenticated as (null: nobody yet; every command but AUTH, HELLO and QUIT gets NOAUTH).</summary>
+    public AclUser? User { get; set; }
+
+    /// <summary>The <see cref="AccessControl.Version"/> <see cref="User"/> was looked up at.</summary>
+    public long UserVersion { get; set; }
 
     /// <summary>Set by QUIT: reply, then close.</summary>
     public bool CloseRequested { get; set; }
+
+    /// <summary>Bytes this connection's buffers hold (see <see cref="ClientRegistry.ReportBuffered"/>).</summary>
+    public long BufferedBytes;
+
+    /// <summary>Closes the connection at once, for the reason given (a client limit was passed).</summary>
+    public Action<string> Evict { get; set; } = _ => { };
+
+    /// <summary>A large request still arriving (see <see cref="QuerySpill"/>).</summary>
+    public QuerySpill Spill { get; } = new();
 
     /// <summary>Parsed, not yet executed commands.</summary>
     public RequestBatch Requests { get; } = new();
