@@ -75,6 +75,14 @@ public sealed class LeaderlessTests(ITestOutputHelper output)
             Assert.Equal("OK", (await cluster.CommandAsync($"n{(i % 3) + 1}", "SET", Key(i), Value(i))).AsString());
         }
         await ProcessCluster.Eventually(async () => await cluster.DigestAsync("n1") == await cluster.DigestAsync("n3"), TimeSpan.FromSeconds(60), "n3 holds every key");
+        await using (var connection = await RespConnection.ConnectAsync("127.0.0.1", cluster["n2"].Port, TimeSpan.FromSeconds(5), CancellationToken.None))
+        {
+            // A connection's quorum setting holds for its later requests, and is checked against N.
+            Assert.Equal("OK", (await connection.CommandAsync(CancellationToken.None, "CHORUS.QUORUM", "W", "4")).AsString());
+            Assert.Equal("ERR W (4) is larger than N (3)", (await connection.CommandAsync(CancellationToken.None, "SET", Key(0), "x")).AsString());
+            Assert.Equal("OK", (await connection.CommandAsync(CancellationToken.None, "CHORUS.QUORUM", "RESET")).AsString());
+            Assert.Equal(Value(0), (await connection.CommandAsync(CancellationToken.None, "GET", Key(0))).AsString());
+        }
 
         await cluster.StopAsync("n3");
         Directory.Delete(cluster.DataDir("n3"), recursive: true);

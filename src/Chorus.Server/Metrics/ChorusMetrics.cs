@@ -35,6 +35,10 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableCounter("chorus_commands_total", () => node.Stats.CommandsProcessed, description: "Commands processed");
         _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Stats.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
         _meter.CreateObservableCounter("chorus_error_replies_total", () => node.Stats.ErrorReplies, description: "Error replies sent");
+        if (node.Options.IsLeaderless)
+        {
+            LeaderlessMetrics.Register(_meter, node);
+        }
     }
 
     public void Dispose() => _meter.Dispose();

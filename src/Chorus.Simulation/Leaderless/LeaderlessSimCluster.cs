@@ -110,6 +110,9 @@ internal sealed class LeaderlessSimCluster
     /// <summary>Runs <paramref name="action"/> after <paramref name="ms"/> of virtual time.</summary>
     public void RunLater(long ms, Action action) => _scheduler.After(ms * 1000, action);
 
+    /// <summary>Runs <paramref name="action"/> after <paramref name="us"/> microseconds of virtual time.</summary>
+    public void RunLaterUs(long us, Action action) => _scheduler.After(us, action);
+
     /// <summary>Runs the simulation for <paramref name="ms"/> of virtual time.</summary>
     public void RunFor(long ms) => _scheduler.RunUntil(_scheduler.NowUs + (ms * 1000));
 

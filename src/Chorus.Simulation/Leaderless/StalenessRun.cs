@@ -16,7 +16,8 @@ namespace Chorus.Simulation.Leaderless;
 /// </summary>
 public static class StalenessRun
 {
-    public static StalenessResult Run(int seed, int nodes, LeaderlessSettings settings, int clients, long durationMs, bool faults, NetworkProfile? network = null)
+    /// <param name="readAfterUs">How long after the acknowledgement the read is sent (the "t" of probabilistically bounded staleness).</param>
+    public static StalenessResult Run(int seed, int nodes, LeaderlessSettings settings, int clients, long durationMs, bool faults, NetworkProfile? network = null, long readAfterUs = 0)
     {
         var cluster = new LeaderlessSimCluster(seed, nodes, settings, network);
         cluster.StartAll();
@@ -25,7 +26,7 @@ public static class StalenessRun
         var endMs = cluster.NowMs + durationMs;
         for (var c = 0; c < clients; c++)
         {
-            new Client(cluster, result, $"key-{c}", endMs).Next();
+            new Client(cluster, result, $"key-{c}", endMs, readAfterUs).Next();
         }
         if (faults)
         {
@@ -60,7 +61,7 @@ public static class StalenessRun
         cluster.RunLater(500, Fault);
     }
 
-    private sealed class Client(LeaderlessSimCluster cluster, StalenessResult result, string key, long endMs)
+    private sealed class Client(LeaderlessSimCluster cluster, StalenessResult result, string key, long endMs, long readAfterUs)
     {
         private int _next;
         private int _acked = -1;
@@ -82,7 +83,7 @@ public static class StalenessRun
                 }
                 result.WritesAcknowledged++;
                 _acked = index;
-                Read();
+                cluster.RunLaterUs(readAfterUs, Read);
             });
         }
 
