@@ -311,12 +311,29 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private int Index(string id) => Members.ToList().FindIndex(m => m.Id == id);
 
+    /// <summary>
+    /// A port nothing listens on now, and never one handed out before in this test process: the
+    /// OS may give a just-released port again, and two members given the same port made a node
+    /// fail to bind (seen under load: n3's HTTP port was n2's peer port).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
