@@ -16,12 +16,36 @@ internal static class ClusterUpCommand
         var port = new Option<int>("--port") { Description = "RESP port of n1; n2 uses the next one, and so on. Peer ports are +10000, HTTP +20000.", DefaultValueFactory = _ => 7379 };
         var data = new Option<string>("--data") { Description = "Directory holding each node's data directory.", DefaultValueFactory = _ => "data" };
         var fsync = new Option<string>("--fsync") { Description = "always | everysec | no", DefaultValueFactory = _ => "everysec" };
-        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync };
-        up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!, result.GetValue(fsync)!, cancellationToken));
+        var family = new Option<string>("--family") { Description = "single-leader | leaderless (Dynamo-style quorums; any node coordinates).", DefaultValueFactory = _ => "single-leader" };
+        var n = new Option<int?>("--n") { Description = "Leaderless: replicas per key (default 3, at most --nodes)." };
+        var w = new Option<int?>("--w") { Description = "Leaderless: acknowledgements a write waits for (default 2)." };
+        var r = new Option<int?>("--r") { Description = "Leaderless: replies a read waits for (default 2)." };
+        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, family, n, w, r };
+        up.SetAction((result, cancellationToken) =>
+        {
+            var extra = LeaderlessArguments(result.GetValue(family)!, result.GetValue(n), result.GetValue(w), result.GetValue(r));
+            return RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!, result.GetValue(fsync)!, extra, cancellationToken);
+        });
         return new Command("cluster", "Manage a local cluster.") { up };
     }
 
-    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, string fsync, CancellationToken cancellationToken)
+    /// <summary>The family and quorum settings every node gets (empty for single-leader).</summary>
+    private static List<string> LeaderlessArguments(string family, int? n, int? w, int? r)
+    {
+        var arguments = new List<string> { "--family", family };
+        foreach (var (flag, value) in new[] { ("--n", n), ("--w", w), ("--r", r) })
+        {
+            if (value is { } given)
+            {
+                arguments.AddRange([flag, Text(given)]);
+            }
+        }
+        return arguments;
+    }
+
+    private static bool IsLeaderless(IReadOnlyList<string> extra) => extra.Count > 1 && extra[1].Equals("leaderless", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, string fsync, IReadOnlyList<string> extra, CancellationToken cancellationToken)
     {
         if (count is < 1 or > 9)
         {
@@ -34,12 +58,12 @@ internal static class ClusterUpCommand
         // Peers authenticate each other with certificates from a CA of this cluster's own.
         CertCommand.Issue(PeerCertificates(dataRoot), [.. cluster.Members.Select(m => m.Id)], [], Console.Out);
         using var stop = new ShutdownSignal(cancellationToken);
-        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, fsync), Console.Out)).ToList();
+        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, [.. ServeArguments(cluster, m, fsync), .. extra], Console.Out)).ToList();
         try
         {
-            var leader = await WaitUntilReadyAsync(cluster, children, stop.Token);
+            var leader = IsLeaderless(extra) ? await WaitUntilPeersSeeEachOtherAsync(cluster, children, stop.Token) : await WaitUntilReadyAsync(cluster, children, stop.Token);
             PrintEndpoints(cluster, leader);
-            return await SuperviseAsync(cluster, children, fsync, stop.Token);
+            return await SuperviseAsync(cluster, children, [.. extra.Prepend(fsync)], stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsRequested)
         {
@@ -59,7 +83,7 @@ internal static class ClusterUpCommand
     /// pause (it rejoins as a follower) while the others carry on; only a node that cannot stay
     /// up (it dies again within seconds of its restart) stops the cluster.
     /// </summary>
-    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, string fsync, CancellationToken cancellationToken)
+    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, IReadOnlyList<string> fsyncThenExtra, CancellationToken cancellationToken)
     {
         var restarted = new Dictionary<string, Stopwatch>();
         while (true)
@@ -74,7 +98,7 @@ internal static class ClusterUpCommand
             await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; the others carry on (electing a new leader if it led). Restarting it in {RestartAfter.TotalSeconds:0} s.");
             await Task.Delay(RestartAfter, cancellationToken);
             var member = cluster.Members.First(m => m.Id == dead.Id);
-            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, ServeArguments(cluster, member, fsync), Console.Out);
+            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, [.. ServeArguments(cluster, member, fsyncThenExtra[0]), .. fsyncThenExtra.Skip(1)], Console.Out);
             dead.Dispose();
             restarted[dead.Id] = Stopwatch.StartNew();
         }
@@ -128,13 +152,42 @@ internal static class ClusterUpCommand
         throw new TimeoutException("the cluster did not come up within 60 seconds");
     }
 
+    /// <summary>Leaderless: every node answers and sees every other node up (there is no leader to wait for).</summary>
+    private static async Task<string> WaitUntilPeersSeeEachOtherAsync(ClusterFile cluster, List<ChildNode> children, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var others = Text(cluster.Members.Count - 1);
+        while (DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (children.Any(c => c.HasExited))
+            {
+                throw new InvalidOperationException("a node exited during startup; see its output above");
+            }
+            var ready = true;
+            foreach (var member in cluster.Members)
+            {
+                var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
+                ready &= info?.GetValueOrDefault("leaderless_peers_up") == others;
+            }
+            if (ready)
+            {
+                return "";
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException("the cluster did not come up within 60 seconds");
+    }
+
     private static void PrintEndpoints(ClusterFile cluster, string leader)
     {
         Console.WriteLine();
-        Console.WriteLine($"Chorus cluster is up: {cluster.Members.Count} nodes, leader {leader}.");
+        Console.WriteLine(leader.Length == 0
+            ? $"Chorus leaderless cluster is up: {cluster.Members.Count} nodes; any node coordinates reads and writes."
+            : $"Chorus cluster is up: {cluster.Members.Count} nodes, leader {leader}.");
         foreach (var member in cluster.Members)
         {
-            var role = member.Id == leader ? "leader  " : "follower";
+            var role = leader.Length == 0 ? "peer    " : member.Id == leader ? "leader  " : "follower";
             Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    metrics http://{member.Host}:{member.HttpPort}/metrics");
         }
         Console.WriteLine("Status: chorus status    Stop: Ctrl+C");

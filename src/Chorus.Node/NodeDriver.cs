@@ -30,6 +30,7 @@ public sealed class NodeDriver
     private readonly LogWriter _log;
     private readonly RollbackExport _rollbacks;
     private readonly ProposalTracker _acks = new();
+    private readonly RequestPath _requests;
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
     private readonly StatusPublisher _status;
@@ -44,6 +45,7 @@ public sealed class NodeDriver
         _storage = storage;
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
+        _requests = new RequestPath(commands);
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
@@ -52,7 +54,7 @@ public sealed class NodeDriver
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
-        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, _reads, logger)
+        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, _reads, logger)
         {
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
@@ -76,6 +78,9 @@ public sealed class NodeDriver
 
     /// <summary>Guarded reads served and held back, by reason (readable from any thread).</summary>
     public ReadGateCounters Reads => _reads.Counters;
+
+    /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
+    public int RequestsInFlight => _requests.InFlight;
 
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries => _log.RetiredEntries;
@@ -192,6 +197,11 @@ public sealed class NodeDriver
             batch.Fail(admission.Refusal!);
             return;
         }
+        if (Core is IRequestCore requestCore)
+        {
+            _requests.Submit(batch, requestCore);
+            return;
+        }
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
@@ -276,6 +286,7 @@ public sealed class NodeDriver
     public void FailPending()
     {
         _acks.FailAll(new NodeStopping(MayHaveApplied: true));
+        _requests.FailAll(new NodeStopping(MayHaveApplied: true));
         _pause.FailAll(new NodeStopping(MayHaveApplied: false));
         _waits.EndAll(Core, replicas: null);
         _reads.FailAll();

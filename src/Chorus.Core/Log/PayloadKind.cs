@@ -20,4 +20,10 @@ public enum PayloadKind : byte
 
     /// <summary>New cluster settings: membership and the acknowledgement policy.</summary>
     ClusterConfig = 4,
+
+    /// <summary>
+    /// Whole key images with their version blocks (<see cref="KeyImagesPayload"/>): a leaderless
+    /// replica's own log of the versions it stored. Never shipped to other nodes.
+    /// </summary>
+    KeyImages = 5,
 }
