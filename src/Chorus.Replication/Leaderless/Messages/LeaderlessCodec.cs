@@ -180,7 +180,7 @@ public static class LeaderlessCodec
             throw new CorruptDataException($"unknown coordinated status {status}");
         }
         var versions = Bytes(ref reader);
-        var wasLive = reader.ReadByte() != 0;
+        var wasLive = Flag(ref reader);
         var (required, replied, asked) = (SmallCount(ref reader), SmallCount(ref reader), SmallCount(ref reader));
         var waited = (long)Math.Min(reader.ReadVarUInt(), long.MaxValue);
         var reason = Encoding.UTF8.GetString(reader.ReadLengthPrefixed());
@@ -190,7 +190,7 @@ public static class LeaderlessCodec
     private static TreeLevels ReadTreeLevels(ref ByteReader reader, long ring)
     {
         var session = reader.ReadVarUInt();
-        var reply = reader.ReadByte() != 0;
+        var reply = Flag(ref reader);
         var levels = new MerkleLevel[reader.ReadLength(reader.Remaining)];
         for (var i = 0; i < levels.Length; i++)
         {
@@ -213,6 +213,10 @@ public static class LeaderlessCodec
             keys[i] = (Bytes(ref reader), Bytes(ref reader));
         }
         var flags = reader.ReadByte();
+        if ((flags & ~3) != 0)
+        {
+            throw new CorruptDataException($"unknown range keys flags 0x{flags:x2}");
+        }
         return new RangeKeys(ring, session, ranges, keys, (flags & 1) != 0, (flags & 2) != 0);
     }
 
@@ -237,6 +241,14 @@ public static class LeaderlessCodec
         var value = reader.ReadVarUInt();
         return value <= 1_000_000 ? (int)value : throw new CorruptDataException($"count {value} is implausible");
     }
+
+    /// <summary>A boolean: 0 or 1, nothing else (one encoding per message).</summary>
+    private static bool Flag(ref ByteReader reader) => reader.ReadByte() switch
+    {
+        0 => false,
+        1 => true,
+        var other => throw new CorruptDataException($"flag byte {other} is neither 0 nor 1"),
+    };
 
     private static byte[] Bytes(ref ByteReader reader) => reader.ReadLengthPrefixed().ToArray();
 
