@@ -48,9 +48,11 @@ public sealed class NodeDriver
         _requests = new RequestPath(commands);
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
+        NodeMetadata.ClaimFor(storage, options.Family.Family);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
         _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
+        Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);

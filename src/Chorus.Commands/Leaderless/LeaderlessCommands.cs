@@ -28,6 +28,15 @@ public static class LeaderlessCommands
         new("CHORUS.PUTV", -4, CommandFlags.Write | CommandFlags.DenyOom, 1, 1, 1, Request: PutVersions),
     ];
 
+    /// <summary>
+    /// SELECT of any database but 0 (the connection's database decides nothing for the core's
+    /// requests: answering from database 0 would silently mix databases).
+    /// </summary>
+    public const string DatabaseRefused = "ERR the leaderless family serves database 0 only (its keys are replicated by hash, one keyspace per cluster): SELECT 0";
+
+    /// <summary>CHORUS.CONSISTENCY and CHORUS.READ: read guarantees over a leader's log mean nothing without one.</summary>
+    public const string ReadGuaranteesRefused = "ERR read guarantees (CHORUS.CONSISTENCY, CHORUS.READ) belong to the single-leader family: a leaderless read's freshness is chosen with R (CHORUS.QUORUM R n, or R n on CHORUS.GETV)";
+
     /// <summary>Local reads that still make sense on one replica: its digest (replicas converge when digests agree).</summary>
     private static readonly string[] LocalReads = ["CHORUS.DIGEST"];
 

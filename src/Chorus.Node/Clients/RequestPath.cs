@@ -34,6 +34,13 @@ internal sealed class RequestPath(CommandTable commands)
                 command.Reply.WriteError($"ERR '{System.Text.Encoding.UTF8.GetString(respCommand[0])}' is not served by this node's replication family");
                 continue;
             }
+            if (batch.Db != 0)
+            {
+                // The RESP edge refuses SELECT n first; this keeps any other caller (the simulator,
+                // a future command) from having database-0 answers silently stand for another's.
+                command.Reply.WriteError("ERR this node's replication family serves database 0 only: SELECT 0");
+                continue;
+            }
             var plan = spec.Request(respCommand, batch.Quorum, command.Reply);
             if (plan is null)
             {

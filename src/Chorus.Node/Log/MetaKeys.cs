@@ -12,6 +12,9 @@ internal static class MetaKeys
     public static readonly byte[] EpochHistory = Encoding.ASCII.GetBytes("epoch-history");
     public static readonly byte[] ClusterSettings = Encoding.ASCII.GetBytes("cluster-settings");
 
+    /// <summary>The replication family that owns the directory (its records and log mean nothing to another).</summary>
+    public static readonly byte[] Family = Encoding.ASCII.GetBytes("family");
+
     /// <summary>Discarded entries waiting for their rollback file (see <see cref="PendingRollbacks"/>).</summary>
     public static readonly byte[] PendingRollbackPrefix = Encoding.ASCII.GetBytes("rollback-pending/");
 }

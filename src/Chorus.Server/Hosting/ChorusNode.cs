@@ -72,7 +72,17 @@ public sealed class ChorusNode : IAsyncDisposable
         var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), peerTls, loggers);
         var dataCommands = options.IsLeaderless ? LeaderlessCommands.All : DataCommands.All;
         var commands = new CommandTable(dataCommands.Concat(ServerCommands.All.Select(c => c.Spec)));
-        var driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        NodeDriver driver;
+        try
+        {
+            driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        }
+        catch (InvalidOperationException)
+        {
+            // A refused directory (another node's, another family's) is left unlocked for the one it belongs to.
+            storage.Dispose();
+            throw;
+        }
         var stopping = new CancellationTokenSource();
         var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System)
         {
