@@ -75,6 +75,7 @@ public static class PeerCodecSeeds
             new RangeKeys(2, 14, [range], [("cart"u8.ToArray(), wire)], Last: true, SendYours: false),
             new StreamRange(2, 15, range),
             new RingUpdate(2, ring.Encode()),
+            new Reap(2, "cart"u8.ToArray(), versions.Context),
         ];
         foreach (var message in messages)
         {

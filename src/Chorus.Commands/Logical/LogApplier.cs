@@ -30,7 +30,14 @@ public static class LogApplier
                 var db = keyspace.Physical(0);
                 foreach (var image in KeyImagesPayload.Decode(entry.Payload.Span))
                 {
-                    keyspace.Put(db, image.Key, VersionedRecord.Encode(image));
+                    if (image.VersionBlock.Length == 0)
+                    {
+                        keyspace.Delete(db, image.Key); // a collected tombstone
+                    }
+                    else
+                    {
+                        keyspace.Put(db, image.Key, VersionedRecord.Encode(image));
+                    }
                 }
                 return;
             default:

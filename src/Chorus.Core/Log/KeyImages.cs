@@ -6,7 +6,8 @@ namespace Chorus.Core.Log;
 /// <summary>
 /// A key's new stored image in a <see cref="PayloadKind.KeyImages"/> entry: its version block
 /// (the replication family's versions, opaque here) and the body a plain read shows (null when
-/// the key reads as absent, a deletion kept for its versions).
+/// the key reads as absent, a deletion kept for its versions). An empty version block removes the
+/// key's record altogether (a collected tombstone).
 /// </summary>
 public sealed record KeyImage(byte[] Key, byte[] VersionBlock, byte[]? Body);
 

@@ -131,6 +131,26 @@ internal sealed class HintStore(LeaderlessContext context)
         return true;
     }
 
+    /// <summary>
+    /// Drops every hint for <paramref name="key"/> that a collected deletion with
+    /// <paramref name="deletion"/> as its context superseded (each of its values has a dot the
+    /// deletion saw); hints with a value the deletion did not see stay. Returns how many went.
+    /// </summary>
+    public int Prune(byte[] key, VersionVector deletion)
+    {
+        var pruned = 0;
+        foreach (var (home, hints) in _byHome)
+        {
+            if (hints.TryGetValue(key, out var versions) && versions.Discard(deletion).SiblingCount == 0)
+            {
+                hints.Remove(key);
+                context.Pending.LocalWrites.Add(new LocalWrite(LocalKey(home, key), null));
+                pruned++;
+            }
+        }
+        return pruned;
+    }
+
     /// <summary>Deliver now rather than at the next interval (a home node came back).</summary>
     public void DeliverSoon() => _nextDeliveryMs = 0;
 

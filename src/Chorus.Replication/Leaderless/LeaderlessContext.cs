@@ -137,4 +137,8 @@ internal sealed class LeaderlessCounters
     public long KeysRepaired;
     public long RangesStreamed;
     public long KeysStreamed;
+    public long TombstonesScheduled;
+    public long TombstonesNotScheduled;
+    public long TombstonesReaped;
+    public long HintsPruned;
 }

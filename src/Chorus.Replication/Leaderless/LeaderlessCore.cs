@@ -31,6 +31,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     private readonly AntiEntropy _antiEntropy;
     private readonly Membership _membership;
     private readonly WriteCoordinator _writes;
+    private readonly TombstoneReaper _reaper;
     private readonly ReadCoordinator _reads;
     private ulong _lastProposal;
     private long _nextPingMs;
@@ -48,7 +49,8 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         _sender = new RangeSender(_context);
         _antiEntropy = new AntiEntropy(_context, _trees, _store, _sender);
         _membership = new Membership(_context, _log, _trees, _sender) { RingChanged = OnRingChanged };
-        _writes = new WriteCoordinator(_context, _store, _hints, Complete);
+        _reaper = new TombstoneReaper(_context, _store, _hints);
+        _writes = new WriteCoordinator(_context, _store, _hints, _reaper, Complete);
         _reads = new ReadCoordinator(_context, _store, _hints, Complete);
     }
 
@@ -88,6 +90,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             PingAll();
         }
         _writes.Tick();
+        _reaper.Tick();
         _reads.Tick();
         _hints.Tick();
         _membership.Tick();
@@ -231,6 +234,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             RangeSendsPending = _sender.Pending,
             RangesToFetch = _membership.RangesPending,
             KeysStored = _store.KeysWritten,
+            TombstonesPending = _reaper.Pending,
         };
     }
 
@@ -275,6 +279,9 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
                 break;
             case RingUpdate update:
                 _membership.OnRingUpdate(from, update);
+                break;
+            case Reap reap:
+                _reaper.OnReap(reap);
                 break;
         }
     }

@@ -65,6 +65,21 @@ public sealed record LeaderlessSettings
     /// <summary>Read repairs in flight at most; more are skipped (counted) rather than queued.</summary>
     public int ReadRepairsInFlightMax { get; init; } = 10_000;
 
+    /// <summary>
+    /// Collect tombstones: once every home replica stored a deletion, its coordinator has them all
+    /// remove it after <see cref="TombstoneGraceMs"/> (so deleted keys do not take space forever).
+    /// </summary>
+    public bool TombstoneReaping { get; init; } = true;
+
+    /// <summary>
+    /// How long a deletion every home replica stored is kept before it is collected: longer than
+    /// any older copy of the key can still be travelling (retries, read repair, anti-entropy).
+    /// </summary>
+    public long TombstoneGraceMs { get; init; } = 10_000;
+
+    /// <summary>Collections waiting for their grace period at most; beyond, deletions are kept (counted).</summary>
+    public int TombstonesPendingMax { get; init; } = 100_000;
+
     /// <summary>For the simulator's broken variants only: how versions are compared.</summary>
     public VersionScheme Versions { get; init; } = VersionScheme.Dotted;
 
@@ -97,6 +112,10 @@ public sealed record LeaderlessSettings
         if (SloppyQuorum && !HintedHandoff)
         {
             return "a sloppy quorum needs hinted handoff (stand-ins must hand their writes to the home replicas)";
+        }
+        if (TombstoneGraceMs < RequestTimeoutMs)
+        {
+            return $"the tombstone grace ({TombstoneGraceMs} ms) must be at least the request timeout ({RequestTimeoutMs} ms): a write's retries must be over before its deletion is collected";
         }
         return RequestTimeoutMs <= 0 || RetryIntervalMs <= 0 || PingIntervalMs <= 0 || PeerDownAfterMs <= PingIntervalMs
             ? "timeouts must be positive, and a peer counts as down only after more than one ping interval"

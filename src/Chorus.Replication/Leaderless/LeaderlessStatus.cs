@@ -37,6 +37,9 @@ public sealed record LeaderlessStatus(
     public int RangesToFetch { get; init; }
 
     public long KeysStored { get; init; }
+
+    /// <summary>Deletions waiting out their grace period before collection.</summary>
+    public int TombstonesPending { get; init; }
 }
 
 /// <summary>A peer as this node sees it: up (heard from recently) or down, and when it was last heard.</summary>
@@ -71,5 +74,23 @@ public sealed record LeaderlessTotals(
         c.Reads, c.ReadsFailed, c.ReadsWithSiblings, c.SiblingsMax, c.Writes, c.WritesFailed, c.WritesForwarded,
         c.ReadRepairs, c.ReadRepairsSkipped, c.HintsStored, c.HintsDelivered, c.HintsRefused,
         c.AntiEntropyRounds, c.RangesCompared, c.RangesInSync, c.RangesDiffering, c.KeysSent, c.KeysReceived, c.KeysRepaired,
-        c.RangesStreamed, c.KeysStreamed, c.RefusedMessages);
+        c.RangesStreamed, c.KeysStreamed, c.RefusedMessages)
+    {
+        TombstonesScheduled = c.TombstonesScheduled,
+        TombstonesNotScheduled = c.TombstonesNotScheduled,
+        TombstonesReaped = c.TombstonesReaped,
+        HintsPruned = c.HintsPruned,
+    };
+
+    /// <summary>Deletions every home replica stored, waiting out the grace period at their coordinator.</summary>
+    public long TombstonesScheduled { get; init; }
+
+    /// <summary>Deletions not scheduled for collection because too many were waiting (they stay).</summary>
+    public long TombstonesNotScheduled { get; init; }
+
+    /// <summary>Deleted keys whose records this replica removed.</summary>
+    public long TombstonesReaped { get; init; }
+
+    /// <summary>Hints dropped because a collected deletion superseded them.</summary>
+    public long HintsPruned { get; init; }
 }

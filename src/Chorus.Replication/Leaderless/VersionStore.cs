@@ -102,6 +102,14 @@ internal sealed class VersionStore(LeaderlessContext context, EpochLog log, Merk
 
     private void Store(byte[] key, Set before, Set after)
     {
+        if (after.IsEmpty)
+        {
+            // A collected tombstone: the record goes (an image without a version block).
+            _images.Add(new KeyImage(key, [], null));
+            trees.Update(key, before, after);
+            KeysWritten++;
+            return;
+        }
         var (block, body) = KeyVersions.ToRecord(after);
         _images.Add(new KeyImage(key, block, body));
         trees.Update(key, before, after);

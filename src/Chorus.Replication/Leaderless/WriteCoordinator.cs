@@ -16,7 +16,7 @@ namespace Chorus.Replication.Leaderless;
 /// that is (<see cref="Coordinate"/>). A write that misses its quorum is not undone: it stays on
 /// the replicas that stored it (one of the limits of quorums).
 /// </summary>
-internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore store, HintStore hints, Action<ProposalId, ProposalOutcome> complete)
+internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore store, HintStore hints, TombstoneReaper reaper, Action<ProposalId, ProposalOutcome> complete)
 {
     private readonly Dictionary<ulong, WriteState> _writes = [];
     private readonly Dictionary<ulong, Forwarded> _forwarded = [];
@@ -202,6 +202,10 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
             {
                 Reply(to.Node, to.RequestId, CoordinatedStatus.QuorumNotReached, KeyVersions.Empty, false, write.W, write.Acked.Count, write.Targets.Count, waited, "");
             }
+        }
+        if (write.Versions is { } stored)
+        {
+            reaper.Consider(write.Key, write.N, stored, write.Targets.Where(t => t.HintFor is null && write.Acked.Contains(t.Node)).Select(t => t.Node));
         }
         if (!context.Settings.HintedHandoff)
         {

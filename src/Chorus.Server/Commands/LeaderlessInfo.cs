@@ -50,6 +50,10 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_ranges_differing", totals.RangesDiffering);
         Line(text, "leaderless_keys_repaired", totals.KeysRepaired);
         Line(text, "leaderless_keys_stored", status.KeysStored);
+        Line(text, "leaderless_tombstones_pending", status.TombstonesPending);
+        Line(text, "leaderless_tombstones_reaped", totals.TombstonesReaped);
+        Line(text, "leaderless_tombstones_not_scheduled", totals.TombstonesNotScheduled);
+        Line(text, "leaderless_hints_pruned", totals.HintsPruned);
         Line(text, "leaderless_refused_messages", totals.RefusedMessages);
     }
 

@@ -43,6 +43,12 @@ public sealed class LeaderlessOptions
     /// <summary>How often anti-entropy starts comparing trees with the next peer, in ms (default 1000).</summary>
     public long AntiEntropyIntervalMs { get; set; } = Defaults.AntiEntropyIntervalMs;
 
+    /// <summary>Collect deletions once every home replica stored them and the grace has passed (default true).</summary>
+    public bool TombstoneReaping { get; set; } = Defaults.TombstoneReaping;
+
+    /// <summary>How long a deletion every home replica stored is kept before it is collected, in ms (default 10000; at least RequestTimeoutMs).</summary>
+    public long TombstoneGraceMs { get; set; } = Defaults.TombstoneGraceMs;
+
     public LeaderlessSettings ToSettings() => Defaults with
     {
         N = N,
@@ -56,5 +62,7 @@ public sealed class LeaderlessOptions
         RequestTimeoutMs = RequestTimeoutMs,
         PeerDownAfterMs = PeerDownAfterMs,
         AntiEntropyIntervalMs = AntiEntropyIntervalMs,
+        TombstoneReaping = TombstoneReaping,
+        TombstoneGraceMs = TombstoneGraceMs,
     };
 }

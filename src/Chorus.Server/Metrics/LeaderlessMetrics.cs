@@ -26,6 +26,8 @@ internal static class LeaderlessMetrics
         meter.CreateObservableCounter("chorus_leaderless_read_repairs_total", () => Total(t => t.ReadRepairs), description: "Replicas sent newer versions after a read");
         meter.CreateObservableCounter("chorus_leaderless_hints_delivered_total", () => Total(t => t.HintsDelivered), "{hints}", "Hints handed to their returning home replica and deleted");
         meter.CreateObservableCounter("chorus_leaderless_ranges_differing_total", () => Total(t => t.RangesDiffering), description: "Anti-entropy comparisons that found a range differing");
+        meter.CreateObservableGauge("chorus_leaderless_tombstones_pending", () => Status()?.TombstonesPending ?? 0, "{keys}", "Deletions waiting out TombstoneGraceMs before collection");
+        meter.CreateObservableCounter("chorus_leaderless_tombstones_reaped_total", () => Total(t => t.TombstonesReaped), "{keys}", "Deleted keys whose records this node removed");
         meter.CreateObservableCounter("chorus_leaderless_keys_repaired_total", () => Total(t => t.KeysRepaired), description: "Keys anti-entropy changed on this node");
     }
 }

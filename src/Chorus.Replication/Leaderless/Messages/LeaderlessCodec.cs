@@ -31,6 +31,7 @@ public static class LeaderlessCodec
         RangeKeys = 10,
         StreamRange = 11,
         RingUpdate = 12,
+        Reap = 13,
     }
 
     public static byte[] Encode(LeaderlessMessage message)
@@ -64,6 +65,7 @@ public static class LeaderlessCodec
             Type.RangeKeys => ReadRangeKeys(ref reader, ring),
             Type.StreamRange => new StreamRange(ring, reader.ReadVarUInt(), ReadRange(ref reader)),
             Type.RingUpdate => new RingUpdate(ring, Bytes(ref reader)),
+            Type.Reap => new Reap(ring, Bytes(ref reader), VersionVectorCodec.Decode(reader.ReadLengthPrefixed())),
             _ => throw new CorruptDataException($"unknown leaderless message type {(byte)type}"),
         };
         FormatCheck.End(reader, "leaderless message");
@@ -84,6 +86,7 @@ public static class LeaderlessCodec
         RangeKeys => Type.RangeKeys,
         StreamRange => Type.StreamRange,
         RingUpdate => Type.RingUpdate,
+        Reap => Type.Reap,
         _ => throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, null),
     };
 
@@ -158,6 +161,10 @@ public static class LeaderlessCodec
                 break;
             case RingUpdate m:
                 writer.WriteLengthPrefixed(m.Ring);
+                break;
+            case Reap m:
+                writer.WriteLengthPrefixed(m.Key);
+                writer.WriteLengthPrefixed(VersionVectorCodec.Encode(m.Context));
                 break;
         }
     }

@@ -70,5 +70,13 @@ public sealed record RangeKeys(long RingVersion, ulong Session, IReadOnlyList<Ha
 /// <summary>Stream me every key you hold in <paramref name="Range"/> (a range this node gained in a membership change).</summary>
 public sealed record StreamRange(long RingVersion, ulong Session, HashRange Range) : LeaderlessMessage(RingVersion);
 
+/// <summary>
+/// Tombstone collection: every home replica of <paramref name="Key"/> stored its deletion, whose
+/// causal context is <paramref name="Context"/>, at least the grace period ago. Remove your record
+/// of the key if it is still exactly that deletion (tombstones only, the same context: nothing
+/// newer arrived), and drop hints for it that the deletion superseded. Never answered.
+/// </summary>
+public sealed record Reap(long RingVersion, byte[] Key, VersionVector Context) : LeaderlessMessage(RingVersion);
+
 /// <summary>The sender's ring (members, their addresses, version): adopt it if it is newer than yours.</summary>
 public sealed record RingUpdate(long RingVersion, byte[] Ring) : LeaderlessMessage(RingVersion);
