@@ -144,8 +144,19 @@ public static class LeaderlessCommands
         render([.. answers.Select(a => (KeyWritten)a.Result!)], writer);
     }
 
+    /// <summary>
+    /// The value a plain read shows: the newest sibling. When there are several, a RESP3 client is
+    /// told so in an attribute before the value (<c>|1 siblings n</c>, which clients that do not know
+    /// it skip); RESP2 has no way to say it beside a value, so those clients ask with CHORUS.GETV.
+    /// </summary>
     private static void WriteWinner(DottedVersionVectorSet<VersionedValue> versions, RespWriter writer)
     {
+        if (versions.SiblingCount > 1 && writer.Protocol == RespProtocol.Resp3)
+        {
+            writer.WriteAttributeHeader(1);
+            writer.WriteSimpleString("siblings"u8);
+            writer.WriteInteger(versions.SiblingCount);
+        }
         if (KeyVersions.Winner(versions) is { Value.Bytes: { } bytes })
         {
             writer.WriteBulkString(bytes);

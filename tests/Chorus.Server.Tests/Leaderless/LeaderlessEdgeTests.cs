@@ -1,7 +1,10 @@
+using Chorus.Client;
 using Chorus.Commands.Leaderless;
+using Chorus.Resp;
 using Chorus.Server.Configuration;
 using Chorus.Server.Tests.Security;
 using Chorus.Server.Tests.Support;
+using StackExchange.Redis;
 
 namespace Chorus.Server.Tests.Leaderless;
 
@@ -52,6 +55,31 @@ public sealed class LeaderlessEdgeTests(LeaderlessNode node) : IClassFixture<Lea
         using var raw = await Raw.ConnectAsync(node.Port);
         var reply = await raw.LineAsync(command);
         Assert.Equal($"-ERR '{command[0].ToLowerInvariant()}' is not supported by the leaderless family (it serves GET, MGET, EXISTS, SET, DEL, UNLINK, CHORUS.GETV and CHORUS.PUTV)", reply);
+    }
+
+    /// Issue 12: concurrent writes become siblings; a plain read gets one value plus a flag. Two
+    /// blind writes (no context) are concurrent even through one node.
+    [Fact]
+    public async Task A_plain_read_of_a_key_with_siblings_flags_them_to_resp3_clients()
+    {
+        await using var client = await RespConnection.ConnectAsync("127.0.0.1", node.Port, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var none = CancellationToken.None;
+        Assert.False((await client.CommandAsync(none, "CHORUS.PUTV", "edge:cart", "", "milk")).IsError);
+        Assert.False((await client.CommandAsync(none, "CHORUS.PUTV", "edge:cart", "", "eggs")).IsError);
+        Assert.Null((await client.CommandAsync(none, "GET", "edge:cart")).Attributes); // RESP2: the value only
+
+        Assert.False((await client.CommandAsync(none, "HELLO", "3")).IsError);
+        var flagged = await client.CommandAsync(none, "GET", "edge:cart");
+        Assert.Equal("eggs", flagged.AsString());
+        Assert.Equal(["siblings", "2"], flagged.Attributes!.Items.Select(i => i.Kind == RespValueKind.Integer ? i.Integer.ToString(System.Globalization.CultureInfo.InvariantCulture) : i.AsString()!));
+        var many = await client.CommandAsync(none, "MGET", "edge:cart", "edge:none");
+        Assert.NotNull(many.Items[0].Attributes);
+        Assert.Null(many.Items[1].Attributes);
+
+        // A RESP3 client that knows nothing of the attribute still reads the value.
+        var options = SingleNode.Configuration(node.Port, RedisProtocol.Resp3);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        Assert.Equal("eggs", (string?)await redis.GetDatabase().StringGetAsync("edge:cart"));
     }
 
     [Fact]
