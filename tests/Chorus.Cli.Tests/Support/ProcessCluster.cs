@@ -80,7 +80,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Leaderless: waits until every node sees every other node up.</summary>
+    /// <summary>
+    /// Leaderless: waits until every node sees every other node up — a full mesh of TLS streams
+    /// (20 for five nodes, where a single-leader cluster needs 4), so the default deadline is
+    /// twice a single-leader start's: under other engineers' test runs a node took 25 s just to start.
+    /// </summary>
     public Task WaitForPeersUpAsync(TimeSpan? timeout = null) =>
         Eventually(async () => await TryAsync(async () =>
             {
@@ -93,7 +97,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 }
                 return true;
             }),
-            timeout ?? TimeSpan.FromSeconds(60), "every leaderless node sees every other up");
+            timeout ?? TimeSpan.FromSeconds(120), "every leaderless node sees every other up");
 
     /// <summary>
     /// n1 stands first, but on a loaded machine another node can win the first election; tests
