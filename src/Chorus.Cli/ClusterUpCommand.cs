@@ -16,6 +16,10 @@ internal static class ClusterUpCommand
         var port = new Option<int>("--port") { Description = "RESP port of n1; n2 uses the next one, and so on. Peer ports are +10000, HTTP +20000.", DefaultValueFactory = _ => 7379 };
         var data = new Option<string>("--data") { Description = "Directory holding each node's data directory.", DefaultValueFactory = _ => "data" };
         var fsync = new Option<string>("--fsync") { Description = "always | everysec | no", DefaultValueFactory = _ => "everysec" };
+        var family = new Option<string>("--family") { Description = "single-leader | leaderless (Dynamo-style quorums; any node coordinates).", DefaultValueFactory = _ => "single-leader" };
+        var n = new Option<int?>("--n") { Description = "Leaderless: replicas per key (default 3, at most --nodes)." };
+        var w = new Option<int?>("--w") { Description = "Leaderless: acknowledgements a write waits for (default 2)." };
+        var r = new Option<int?>("--r") { Description = "Leaderless: replies a read waits for (default 2)." };
         var logFormat = new Option<string>("--log-format")
         {
             Description = "Replication log format of the new cluster: logical (row-based) | statement (the command, re-executed by followers); physical is not built yet. Change it later with CONFIG SET log-format.",
@@ -26,14 +30,35 @@ internal static class ClusterUpCommand
             Description = "yes: the leader rewrites nondeterministic commands (SPOP, EXPIRE, INCRBYFLOAT...) before logging them; no: logged as sent, so replicas may diverge.",
             DefaultValueFactory = _ => "yes",
         };
-        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, logFormat, rewrite };
-        up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!,
-            new NodeFlags(result.GetValue(fsync)!, result.GetValue(logFormat)!, result.GetValue(rewrite)!), cancellationToken));
+        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, logFormat, rewrite, family, n, w, r };
+        up.SetAction((result, cancellationToken) =>
+        {
+            var extra = LeaderlessArguments(result.GetValue(family)!, result.GetValue(n), result.GetValue(w), result.GetValue(r));
+            return RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!,
+                new NodeFlags(result.GetValue(fsync)!, result.GetValue(logFormat)!, result.GetValue(rewrite)!, extra), cancellationToken);
+        });
         return new Command("cluster", "Manage a local cluster.") { up };
     }
 
-    /// <summary>Settings `cluster up` passes to every node it starts.</summary>
-    private sealed record NodeFlags(string Fsync, string LogFormat, string StatementRewrite);
+    /// <summary>Settings `cluster up` passes to every node it starts; <paramref name="Family"/> holds the family and quorum flags.</summary>
+    private sealed record NodeFlags(string Fsync, string LogFormat, string StatementRewrite, IReadOnlyList<string> Family)
+    {
+        public bool IsLeaderless => Family.Count > 1 && Family[1].Equals("leaderless", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The family and quorum settings every node gets.</summary>
+    private static List<string> LeaderlessArguments(string family, int? n, int? w, int? r)
+    {
+        var arguments = new List<string> { "--family", family };
+        foreach (var (flag, value) in new[] { ("--n", n), ("--w", w), ("--r", r) })
+        {
+            if (value is { } given)
+            {
+                arguments.AddRange([flag, Text(given)]);
+            }
+        }
+        return arguments;
+    }
 
     private static async Task<int> RunAsync(int count, int basePort, string dataRoot, NodeFlags flags, CancellationToken cancellationToken)
     {
@@ -56,7 +81,7 @@ internal static class ClusterUpCommand
         var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, flags), Console.Out)).ToList();
         try
         {
-            var leader = await WaitUntilReadyAsync(cluster, children, stop.Token);
+            var leader = flags.IsLeaderless ? await WaitUntilPeersSeeEachOtherAsync(cluster, children, stop.Token) : await WaitUntilReadyAsync(cluster, children, stop.Token);
             PrintEndpoints(cluster, leader);
             return await SuperviseAsync(cluster, children, flags, stop.Token);
         }
@@ -135,6 +160,7 @@ internal static class ClusterUpCommand
         "--statement-rewrite", flags.StatementRewrite,
         "--peers", string.Join(',', cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
         "--peer-tls-dir", PeerCertificates(Path.GetDirectoryName(member.DataDir) ?? "."),
+        .. flags.Family,
     ];
 
     /// <summary>Where `cluster up` keeps the development CA and node certificates for mutual TLS between peers.</summary>
@@ -163,13 +189,42 @@ internal static class ClusterUpCommand
         throw new TimeoutException("the cluster did not come up within 60 seconds");
     }
 
+    /// <summary>Leaderless: every node answers and sees every other node up (there is no leader to wait for).</summary>
+    private static async Task<string> WaitUntilPeersSeeEachOtherAsync(ClusterFile cluster, List<ChildNode> children, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var others = Text(cluster.Members.Count - 1);
+        while (DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (children.Any(c => c.HasExited))
+            {
+                throw new InvalidOperationException("a node exited during startup; see its output above");
+            }
+            var ready = true;
+            foreach (var member in cluster.Members)
+            {
+                var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
+                ready &= info?.GetValueOrDefault("leaderless_peers_up") == others;
+            }
+            if (ready)
+            {
+                return "";
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException("the cluster did not come up within 60 seconds");
+    }
+
     private static void PrintEndpoints(ClusterFile cluster, string leader)
     {
         Console.WriteLine();
-        Console.WriteLine($"Chorus cluster is up: {cluster.Members.Count} nodes, leader {leader}.");
+        Console.WriteLine(leader.Length == 0
+            ? $"Chorus leaderless cluster is up: {cluster.Members.Count} nodes; any node coordinates reads and writes."
+            : $"Chorus cluster is up: {cluster.Members.Count} nodes, leader {leader}.");
         foreach (var member in cluster.Members)
         {
-            var role = member.Id == leader ? "leader  " : "follower";
+            var role = leader.Length == 0 ? "peer    " : member.Id == leader ? "leader  " : "follower";
             Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    metrics http://{member.Host}:{member.HttpPort}/metrics");
         }
         Console.WriteLine("Status: chorus status    Stop: Ctrl+C");

@@ -11,6 +11,7 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     RollbacksCommand.Create(),
     CertCommand.Create(),
     SimCommand.Create(),
+    LeaderlessSimCommand.Create(),
 };
 // Signals are handled by the commands themselves, which stop nodes cleanly however long it takes.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -5,7 +5,7 @@ using System.Text;
 namespace Chorus.Cli;
 
 /// <summary>
-/// `chorus status`: each node's role, epoch, last LSN and lag, as a table. Finds the nodes in
+/// `chorus status`: each node's role, epoch, last LSN and lag, as a table (leaderless nodes: ring share, peers, hints, repairs). Finds the nodes in
 /// the cluster file `cluster up` wrote, or takes --endpoints. --watch refreshes every second.
 /// </summary>
 internal static class StatusCommand
@@ -80,6 +80,10 @@ internal static class StatusCommand
         {
             infos.Add((host, port, await NodeInfo.TryFetchAsync(host, port, cancellationToken)));
         }
+        if (infos.Any(i => i.Info?.GetValueOrDefault("role") == "leaderless"))
+        {
+            return LeaderlessStatusTable.Render(infos);
+        }
         // A deposed leader that has not noticed yet may still say it leads: the newest epoch wins.
         var leaderInfo = infos.Select(i => i.Info).Where(i => i?.GetValueOrDefault("role") == "master")
             .MaxBy(i => long.TryParse(i!.GetValueOrDefault("chorus_epoch"), CultureInfo.InvariantCulture, out var epoch) ? epoch : -1);
@@ -137,7 +141,7 @@ internal static class StatusCommand
         ];
     }
 
-    private static string Format(List<string[]> rows)
+    internal static string Format(List<string[]> rows)
     {
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();

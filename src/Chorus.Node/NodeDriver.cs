@@ -31,6 +31,7 @@ public sealed class NodeDriver
     private readonly LogWriter _log;
     private readonly RollbackExport _rollbacks;
     private readonly ProposalTracker _acks = new();
+    private readonly RequestPath _requests;
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
     private readonly StatusPublisher _status;
@@ -48,17 +49,20 @@ public sealed class NodeDriver
         _storage = storage;
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
+        _requests = new RequestPath(commands);
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
+        NodeMetadata.ClaimFor(storage, options.Family.Family);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
         _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches };
         _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         _logFormat = _log.Formats.Current ?? options.LogFormat;
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
+        Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
-        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, _reads, logger)
+        _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, _reads, logger)
         {
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
@@ -88,6 +92,9 @@ public sealed class NodeDriver
 
     /// <summary>Guarded reads served and held back, by reason (readable from any thread).</summary>
     public ReadGateCounters Reads => _reads.Counters;
+
+    /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
+    public int RequestsInFlight => _requests.InFlight;
 
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries => _log.RetiredEntries;
@@ -252,6 +259,17 @@ public sealed class NodeDriver
             batch.Fail(admission.Refusal!);
             return;
         }
+        if (Core is IRequestCore requestCore)
+        {
+            if (batch.IsTransaction)
+            {
+                // Each key is written by its own quorum: there is no log to make several keys atomic.
+                batch.Fail("ERR MULTI/EXEC is not available in the leaderless family: every key is written by its own quorum, so writes to several keys cannot be made atomic");
+                return;
+            }
+            _requests.Submit(batch, requestCore);
+            return;
+        }
         if (batch.IsTransaction)
         {
             // Everything staged before it is stored first: a forwarded watch is checked against
@@ -272,7 +290,6 @@ public sealed class NodeDriver
         _acks.Add(batch, waitFor);
     }
 
-    /// <summary>Proposes one command's (or one transaction's) changes as one log entry.</summary>
     /// <summary>
     /// Proposes a client write's row changes, in the log format in force when it is one
     /// <paramref name="command"/>. A transaction (no single command) is logged as its row changes
@@ -376,6 +393,7 @@ public sealed class NodeDriver
     public void FailPending()
     {
         _acks.FailAll(new NodeStopping(MayHaveApplied: true));
+        _requests.FailAll(new NodeStopping(MayHaveApplied: true));
         _pause.FailAll(new NodeStopping(MayHaveApplied: false));
         _waits.EndAll(Core, replicas: null);
         _reads.FailAll();

@@ -7,14 +7,17 @@ namespace Chorus.Node;
 /// <summary>
 /// Carries out a core's <see cref="Ready"/>, effect by effect, in the contract's fixed order:
 /// hard state (synced) → log operations (append and apply in one atomic batch, truncate, retire)
-/// → log reads → messages → proposal completions → read completions → notices → snapshot requests. Nothing leaves
-/// before what it announces is stored.
+/// → local records → key, range and local reads → log reads → messages → proposal completions →
+/// read completions → notices → snapshot requests. Nothing leaves before what it announces is
+/// stored, and every read sees every write asked for before it.
 /// </summary>
 internal sealed class ReadyCarrier(
     IReplicationCore core,
     LogWriter log,
     ITransport transport,
     ProposalTracker acks,
+    RequestPath requests,
+    KeyStore keys,
     ReplicaWaits waits,
     AppliedLsnWaiters applied,
     ReadGate reads,
@@ -34,6 +37,11 @@ internal sealed class ReadyCarrier(
         {
             CarryLogOperation(operation, nowMs);
         }
+        if (ready.LocalWrites.Count > 0)
+        {
+            keys.WriteLocal(ready.LocalWrites);
+        }
+        CarryStoreReads(ready);
         foreach (var read in ready.LogReads)
         {
             core.OnLogRead(read, log.Log.Read(read.From, read.BytesMax));
@@ -44,7 +52,14 @@ internal sealed class ReadyCarrier(
         }
         foreach (var completion in ready.Completions)
         {
-            acks.Complete(completion);
+            if (completion.OnlyThis)
+            {
+                requests.Complete(completion);
+            }
+            else
+            {
+                acks.Complete(completion);
+            }
         }
         foreach (var read in ready.ReadCompletions)
         {
@@ -60,6 +75,30 @@ internal sealed class ReadyCarrier(
         }
         waits.CompleteReached(core);
         reads.Progress(nowMs);
+    }
+
+    private void CarryStoreReads(Ready ready)
+    {
+        if (ready.KeyReads.Count + ready.RangeReads.Count + ready.LocalReads.Count == 0)
+        {
+            return;
+        }
+        var store = core as IKeyStoreCore ?? throw new InvalidOperationException($"the {core.Family} core asked for key reads but does not take their results");
+        // Ranges before keys: a change a key read leads to is stored in the next Ready, so a scan
+        // carried here cannot miss one that the same round decided (the contract's guarantee).
+        foreach (var read in ready.RangeReads)
+        {
+            var (records, complete) = keys.ReadRange(read);
+            store.OnRangeRead(read, records, complete);
+        }
+        foreach (var read in ready.KeyReads)
+        {
+            store.OnKeysRead(read, keys.Read(read));
+        }
+        foreach (var read in ready.LocalReads)
+        {
+            store.OnLocalRead(read, keys.ReadLocal(read));
+        }
     }
 
     private void CarryLogOperation(LogOperation operation, long nowMs)

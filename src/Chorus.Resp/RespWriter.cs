@@ -111,6 +111,20 @@ public readonly struct RespWriter
         WriteHeader(IsResp3 ? (byte)'%' : (byte)'*', IsResp3 ? pairs : 2L * pairs);
     }
 
+    /// <summary>
+    /// RESP3 only: an attribute of <paramref name="pairs"/> key-value pairs, describing the reply
+    /// that follows it; clients that do not know an attribute skip it (the RESP3 specification).
+    /// </summary>
+    public void WriteAttributeHeader(int pairs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pairs);
+        if (!IsResp3)
+        {
+            throw new InvalidOperationException("attributes exist only in RESP3");
+        }
+        WriteHeader((byte)'|', pairs);
+    }
+
     public void WriteSetHeader(int count) => WriteAggregateHeader(IsResp3 ? (byte)'~' : (byte)'*', count);
 
     /// <summary>An out-of-band push (pub/sub, invalidation): RESP2 gets an array.</summary>

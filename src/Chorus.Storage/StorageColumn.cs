@@ -19,11 +19,17 @@ public enum StorageColumn : byte
 
     /// <summary>Collection elements: collection id · element sub-key → element value.</summary>
     Elements = 4,
+
+    /// <summary>
+    /// Records a replication family keeps for this node alone, never replicated as such (leaderless:
+    /// hinted-handoff hints held for nodes that were down).
+    /// </summary>
+    Local = 5,
 }
 
 public static class StorageColumns
 {
-    public static readonly StorageColumn[] All = [StorageColumn.Data, StorageColumn.Log, StorageColumn.Meta, StorageColumn.Expiry, StorageColumn.Elements];
+    public static readonly StorageColumn[] All = [StorageColumn.Data, StorageColumn.Log, StorageColumn.Meta, StorageColumn.Expiry, StorageColumn.Elements, StorageColumn.Local];
 
     public static string Name(StorageColumn column) => column switch
     {
@@ -32,6 +38,7 @@ public static class StorageColumns
         StorageColumn.Meta => "meta",
         StorageColumn.Expiry => "expiry",
         StorageColumn.Elements => "elements",
+        StorageColumn.Local => "local",
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 }

@@ -13,7 +13,10 @@ public delegate void WriteHandler(WriteContext context, RespCommand command, Res
 
 /// <summary>
 /// A command's table entry. <see cref="Arity"/> follows Redis: positive means exactly that many
-/// arguments (name included), negative means at least that many.
+/// arguments (name included), negative means at least that many. A command runs one way:
+/// <see cref="Read"/> on the connection against the local replica, <see cref="Write"/> on the
+/// node loop against the staged keyspace, or <see cref="Request"/> on the node loop as requests
+/// the replication core serves itself (leaderless: reads and writes go to a quorum of replicas).
 /// </summary>
 public sealed record CommandSpec(
     string Name,
@@ -23,10 +26,14 @@ public sealed record CommandSpec(
     int LastKey,
     int Step,
     ReadHandler? Read = null,
-    WriteHandler? Write = null)
+    WriteHandler? Write = null,
+    RequestTranslator? Request = null)
 {
     /// <summary>Redis's command group (string, list, sorted-set, generic...), as COMMAND DOCS reports it.</summary>
     public string? Group { get; init; }
+
+    /// <summary>Runs on the node loop (a write, or a request the core serves), not on the connection.</summary>
+    public bool RunsOnLoop => Write is not null || Request is not null;
 
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
 

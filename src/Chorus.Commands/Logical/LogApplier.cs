@@ -1,4 +1,5 @@
 using Chorus.Commands.Keyspace;
+using Chorus.Commands.Values;
 using Chorus.Core.Encoding;
 using Chorus.Core.Log;
 
@@ -22,6 +23,22 @@ public static class LogApplier
                 foreach (var change in LogicalPayload.Decode(entry.Payload.Span))
                 {
                     RowChangeApplier.Apply(change, keyspace);
+                }
+                return;
+            case PayloadKind.KeyImages:
+                // Leaderless keys live in database 0 (the family refuses the others). The put reads
+                // the stored record, so whatever was there before is replaced as any write replaces it.
+                var db = keyspace.Physical(0);
+                foreach (var image in KeyImagesPayload.Decode(entry.Payload.Span))
+                {
+                    if (image.VersionBlock.Length == 0)
+                    {
+                        keyspace.Delete(db, image.Key); // a collected tombstone
+                    }
+                    else
+                    {
+                        keyspace.Put(db, image.Key, VersionedRecord.Encode(image));
+                    }
                 }
                 return;
             default:

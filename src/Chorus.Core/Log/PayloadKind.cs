@@ -22,9 +22,14 @@ public enum PayloadKind : byte
     ClusterConfig = 4,
 
     /// <summary>
+    /// Whole key images with their version blocks (<see cref="KeyImagesPayload"/>): a leaderless
+    /// replica's own log of the versions it stored. Never shipped to other nodes.
+    /// </summary>
+    KeyImages = 5,
+
+    /// <summary>
     /// A log-format marker: from here on the leader writes entries in the format it names
-    /// (docs/log-formats.md). No data change. (5 and 6 are left to the leaderless and
-    /// multi-leader families.)
+    /// (docs/log-formats.md). No data change. (6 is the multi-leader family's.)
     /// </summary>
     LogFormat = 8,
 }

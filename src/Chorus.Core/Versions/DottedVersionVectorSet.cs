@@ -173,6 +173,26 @@ public sealed class DottedVersionVectorSet<T>
     }
 
     /// <summary>
+    /// The same dots and context with each value mapped (for example to store one sibling's
+    /// bytes elsewhere): causality is untouched, only the payloads change.
+    /// </summary>
+    public DottedVersionVectorSet<TResult> Select<TResult>(Func<Dot, T, TResult> map)
+    {
+        var entries = new DottedVersionVectorSet<TResult>.Entry[_entries.Length];
+        for (var i = 0; i < _entries.Length; i++)
+        {
+            var entry = _entries[i];
+            var values = new TResult[entry.Values.Length];
+            for (var j = 0; j < values.Length; j++)
+            {
+                values[j] = map(new Dot(entry.Node, entry.Counter - (ulong)j), entry.Values[j]);
+            }
+            entries[i] = new DottedVersionVectorSet<TResult>.Entry(entry.Node, entry.Counter, values);
+        }
+        return DottedVersionVectorSet<TResult>.FromSorted(entries);
+    }
+
+    /// <summary>
     /// Whether both sets hold the same dots and context, hence the same values (a dot names one
     /// write). Read repair sends the merged set to every replica whose set is not the same.
     /// </summary>

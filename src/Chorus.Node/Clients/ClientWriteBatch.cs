@@ -1,5 +1,6 @@
 using System.Buffers;
 using Chorus.Core;
+using Chorus.Core.Requests;
 using Chorus.Replication;
 using Chorus.Resp;
 
@@ -21,6 +22,9 @@ public sealed class ClientWriteBatch : IDisposable
 
     /// <summary>The database the commands run in (the connection's SELECT); kept across <see cref="Reset"/>.</summary>
     public int Db { get; set; }
+
+    /// <summary>The connection's quorum settings, for commands a core serves itself (leaderless).</summary>
+    public QuorumOverrides Quorum { get; set; } = QuorumOverrides.None;
 
     public ArrayBufferWriter<byte> Replies { get; } = new(256);
 
@@ -72,6 +76,7 @@ public sealed class ClientWriteBatch : IDisposable
         Watch = null;
         RemoteWatch = null;
         ReplyEnds.Clear();
+        Quorum = QuorumOverrides.None;
         _completion = NewCompletion();
     }
 
@@ -81,6 +86,9 @@ public sealed class ClientWriteBatch : IDisposable
     public ProposalOutcome? Outcome { get; private set; }
 
     internal void Complete() => _completion.TrySetResult();
+
+    /// <summary>Completes a batch whose commands a core served as requests (the replies are written).</summary>
+    internal void CompleteRequests() => _completion.TrySetResult();
 
     /// <summary>Completes a batch whose replies came back from the leader.</summary>
     public void CompleteForwarded() => _completion.TrySetResult();

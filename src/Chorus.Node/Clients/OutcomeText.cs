@@ -26,7 +26,12 @@ public static class OutcomeText
         ReplicaRefuses { Redirect: true, LeaderClientEndpoint: { Length: > 0 } endpoint } => $"MOVED 0 {endpoint}",
         ReplicaRefuses { Redirect: true } => "TRYAGAIN no leader is known yet; retry",
         ReplicaRefuses => ReadOnlyReplica,
-        Committed => throw new ArgumentException("a committed write is not an error", nameof(outcome)),
+        QuorumNotReached { IsWrite: true } q => $"NOREPLICAS Not enough good replicas to write: {q.Replied} of the {q.Required} acknowledgements needed (W={q.Required}, {q.Asked} replicas asked) within {q.WaitedMs} ms. The write may be stored on the replicas that acknowledged it.",
+        QuorumNotReached q => $"NOREPLICAS Not enough replicas answered the read: {q.Replied} of the {q.Required} needed (R={q.Required}, {q.Asked} replicas asked) within {q.WaitedMs} ms",
+        NoCoordinator n => $"TRYAGAIN none of the key's home replicas ({string.Join(", ", n.Homes)}) is reachable to coordinate the write; the write was not applied",
+        CoordinatorTimedOut n => $"TRYAGAIN the coordinator {n.Coordinator} did not answer within {n.WaitedMs} ms; the write may or may not have been applied",
+        RequestRefused n => $"ERR {n.Reason}",
+        Committed or Answered => throw new ArgumentException("a successful outcome is not an error", nameof(outcome)),
         _ => $"ERR {outcome}",
     };
 

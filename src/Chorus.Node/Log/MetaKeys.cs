@@ -18,6 +18,9 @@ internal static class MetaKeys
     /// <summary>Undo images of statement entries, by LSN (see <see cref="UndoImages"/>).</summary>
     public static readonly byte[] UndoImagePrefix = Encoding.ASCII.GetBytes("statement-undo/");
 
+    /// <summary>The replication family that owns the directory (its records and log mean nothing to another).</summary>
+    public static readonly byte[] Family = Encoding.ASCII.GetBytes("family");
+
     /// <summary>Discarded entries waiting for their rollback file (see <see cref="PendingRollbacks"/>).</summary>
     public static readonly byte[] PendingRollbackPrefix = Encoding.ASCII.GetBytes("rollback-pending/");
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Chorus.Core;
 using Chorus.Core.Encoding;
+using Chorus.Core.Messaging;
 using Chorus.Replication;
 using Chorus.Replication.Log;
 using Chorus.Storage;
@@ -40,6 +41,32 @@ internal sealed record NodeMetadata(NodeId NodeId, HardState HardState, LogPosit
         var applied = ReadPosition(storage.Get(StorageColumn.Meta, MetaKeys.Applied));
         var history = ReadHistory(storage.Get(StorageColumn.Meta, MetaKeys.EpochHistory), applied);
         return new NodeMetadata(self, new HardState(epoch, votedFor), applied, history, ReadConfig(storage.Get(StorageColumn.Meta, MetaKeys.ClusterSettings)));
+    }
+
+    /// <summary>
+    /// Claims the data directory for <paramref name="family"/>, or refuses it when another family
+    /// created it: a single-leader log and a leaderless one share a layout but not a meaning (a
+    /// leaderless node's log is its own, never shipped; its records carry versions), so opening one
+    /// as the other would serve or replicate nonsense. A directory written before families were
+    /// recorded is claimed by the first family that opens it.
+    /// </summary>
+    public static void ClaimFor(IStorageEngine storage, MessageFamily family)
+    {
+        var name = family.ToString();
+        if (storage.Get(StorageColumn.Meta, MetaKeys.Family) is { } stored)
+        {
+            var owner = Encoding.ASCII.GetString(stored);
+            if (owner != name)
+            {
+                throw new InvalidOperationException(
+                    $"the data directory was created by a {owner} node, but this node is configured as {name}: " +
+                    $"start it with --family {owner}, or give the {name} node another data directory");
+            }
+            return;
+        }
+        using var batch = storage.NewBatch();
+        batch.Put(StorageColumn.Meta, MetaKeys.Family, Encoding.ASCII.GetBytes(name));
+        storage.Write(batch, sync: true);
     }
 
     /// <summary>

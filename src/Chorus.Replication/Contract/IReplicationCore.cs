@@ -105,5 +105,8 @@ public sealed record CoreStart(NodeId Self, HardState HardState, EpochHistory Hi
 /// <summary>Makes a family's core; the host picks the family, the shell stays family-neutral.</summary>
 public interface IReplicationFamily
 {
+    /// <summary>The family's tag: its cores' <see cref="IReplicationCore.Family"/>, and what a data directory records as its owner.</summary>
+    MessageFamily Family { get; }
+
     IReplicationCore Create(CoreStart start);
 }

@@ -27,6 +27,9 @@ public sealed record NodeStatus(
     /// <summary>Whether the core took proposals when the status was made (connection threads route writes by it).</summary>
     public Admission Admission { get; init; } = Admission.Refuse(new NoLeader(Epoch.Zero, null));
 
+    /// <summary>The family's own status (null for single-leader, whose status is the fields above).</summary>
+    public FamilyStatus? Family { get; init; }
+
     /// <summary>The core's <see cref="IReplicationCore.StatusFingerprint"/> when this status was made.</summary>
     public int Fingerprint { get; init; }
 

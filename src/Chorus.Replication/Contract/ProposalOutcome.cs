@@ -74,6 +74,31 @@ public sealed record ForwardTimedOut(NodeId Leader) : ProposalOutcome
 /// <summary>A follower refuses writes (the configured replica-write policy); <paramref name="Leader"/> when known, for a redirect.</summary>
 public sealed record ReplicaRefuses(NodeId? Leader, string? LeaderClientEndpoint, bool Redirect) : ProposalOutcome;
 
+/// <summary>A request a core served itself (<see cref="IRequestCore"/>) succeeded with <paramref name="Result"/>.</summary>
+public sealed record Answered(Chorus.Core.Requests.RequestResult Result) : ProposalOutcome;
+
+/// <summary>
+/// Too few replicas answered a quorum request in time: <paramref name="Replied"/> of the
+/// <paramref name="Required"/> needed (of <paramref name="Asked"/> asked) within
+/// <paramref name="WaitedMs"/>. A write may still be stored on the replicas that did answer.
+/// </summary>
+public sealed record QuorumNotReached(bool IsWrite, int Required, int Replied, int Asked, long WaitedMs) : ProposalOutcome
+{
+    public override bool InDoubt => IsWrite;
+}
+
+/// <summary>No replica that may coordinate the key's write (its home nodes: <paramref name="Homes"/>) is reachable; nothing was written.</summary>
+public sealed record NoCoordinator(IReadOnlyList<NodeId> Homes) : ProposalOutcome;
+
+/// <summary>The node a write was handed to (<paramref name="Coordinator"/>) did not answer in time: it may or may not have stored it.</summary>
+public sealed record CoordinatorTimedOut(NodeId Coordinator, long WaitedMs) : ProposalOutcome
+{
+    public override bool InDoubt => true;
+}
+
+/// <summary>The request cannot be served as asked (<paramref name="Reason"/> in plain words, e.g. W larger than N).</summary>
+public sealed record RequestRefused(string Reason) : ProposalOutcome;
+
 /// <summary>Why a leader stopped leading, for logs, INFO and the errors of the writes it held.</summary>
 public abstract record StepDownReason
 {

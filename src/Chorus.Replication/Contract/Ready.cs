@@ -11,9 +11,12 @@ namespace Chorus.Replication;
 /// <item>persist <see cref="HardState"/> (synced) before anything else;</item>
 /// <item>carry out <see cref="LogOperations"/> in order (append entries and apply them in one
 /// atomic batch; truncate; retire a prefix), then report back with OnAppended / OnTruncated;</item>
+/// <item>store <see cref="LocalWrites"/> (node-local records, one batch);</item>
+/// <item>read <see cref="KeyReads"/>, <see cref="RangeReads"/> and <see cref="LocalReads"/> and hand
+/// them back (<see cref="IKeyStoreCore"/>);</item>
 /// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
 /// <item>send <see cref="Messages"/>: nothing leaves before what it announces is stored;</item>
-/// <item>complete client proposals with <see cref="Completions"/>, in order;</item>
+/// <item>complete client proposals with <see cref="Completions"/> (in order, or one by one: <see cref="ProposalCompletion.Of"/>);</item>
 /// <item>complete read requests with <see cref="ReadCompletions"/>;</item>
 /// <item>act on <see cref="Notices"/> (log lines, membership, leadership ended);</item>
 /// <item>fetch a snapshot from each node in <see cref="SnapshotRequests"/>.</item>
@@ -27,6 +30,18 @@ public sealed class Ready
     public List<LogOperation> LogOperations { get; } = [];
 
     public List<LogReadRequest> LogReads { get; } = [];
+
+    /// <summary>Node-local records to store or delete (one batch, durable as the node's fsync policy says), before any message leaves.</summary>
+    public List<LocalWrite> LocalWrites { get; } = [];
+
+    /// <summary>Keys whose stored versions the core needs (<see cref="IKeyStoreCore.OnKeysRead"/>).</summary>
+    public List<KeyReadRequest> KeyReads { get; } = [];
+
+    /// <summary>Hash ranges of stored versions the core needs (<see cref="IKeyStoreCore.OnRangeRead"/>).</summary>
+    public List<RangeReadRequest> RangeReads { get; } = [];
+
+    /// <summary>Node-local records the core needs (<see cref="IKeyStoreCore.OnLocalRead"/>).</summary>
+    public List<LocalReadRequest> LocalReads { get; } = [];
 
     /// <summary>Encoded messages in the core's own family, sent after the log operations are stored.</summary>
     public List<Envelope> Messages { get; } = [];
@@ -44,6 +59,7 @@ public sealed class Ready
 
     public bool IsEmpty =>
         HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0
+        && LocalWrites.Count == 0 && KeyReads.Count == 0 && RangeReads.Count == 0 && LocalReads.Count == 0
         && Completions.Count == 0 && ReadCompletions.Count == 0 && Notices.Count == 0 && SnapshotRequests.Count == 0;
 }
 
@@ -70,8 +86,19 @@ public sealed record RetireOperation(Lsn Through) : LogOperation;
 /// <summary>Read entries from <paramref name="From"/> (at most <paramref name="BytesMax"/>) for a peer.</summary>
 public sealed record LogReadRequest(NodeId Follower, Lsn From, long BytesMax);
 
-/// <summary>Every proposal up to <paramref name="Through"/> still waiting completes with <paramref name="Outcome"/>.</summary>
-public readonly record struct ProposalCompletion(ProposalId Through, ProposalOutcome Outcome);
+/// <summary>
+/// Every proposal up to <paramref name="Through"/> still waiting completes with
+/// <paramref name="Outcome"/> — or, when <see cref="OnlyThis"/>, that one proposal alone (a core
+/// that answers requests out of order: <see cref="IRequestCore"/>).
+/// </summary>
+public readonly record struct ProposalCompletion(ProposalId Through, ProposalOutcome Outcome)
+{
+    /// <summary>Completes exactly <see cref="Through"/>, not the proposals before it.</summary>
+    public bool OnlyThis { get; init; }
+
+    /// <summary>Completes exactly <paramref name="proposal"/> (out of order).</summary>
+    public static ProposalCompletion Of(ProposalId proposal, ProposalOutcome outcome) => new(proposal, outcome) { OnlyThis = true };
+}
 
 /// <summary>Something the host should know about, for its logs and its own services.</summary>
 public abstract record Notice;

@@ -54,7 +54,8 @@ public static class MerkleLevelCodec
             throw new CorruptDataException($"Merkle level {level} of depth {depth} (depth at most {MerkleTree.DepthMax})");
         }
         var width = 1L << level;
-        var count = reader.ReadLength((int)Math.Min(width, int.MaxValue));
+        // Each node takes at least 9 bytes: a hostile count cannot make the array larger than the message.
+        var count = reader.ReadLength((int)Math.Min(width, reader.Remaining / 9));
         var nodes = new MerkleNodeHash[count];
         var index = -1L;
         for (var i = 0; i < count; i++)

@@ -1,6 +1,7 @@
 using System.Text;
 using Chorus.Commands.Data.Keys;
 using Chorus.Commands.Execution;
+using Chorus.Commands.Leaderless;
 using Chorus.Resp;
 using Chorus.Server.Security;
 
@@ -64,7 +65,15 @@ internal static class ConnectionCommands
     private static ValueTask Select(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
         // Redis's getIntFromObjectOrReply: "01" and " 1" are not integers, 2147483648 is out of int range.
-        if (DatabaseIndex.TryParse(command[1], reply, out var index))
+        if (!DatabaseIndex.TryParse(command[1], reply, out var index))
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (index != 0 && context.Node.Options.IsLeaderless)
+        {
+            reply.WriteError(LeaderlessCommands.DatabaseRefused);
+        }
+        else
         {
             context.Session.Db = index;
             reply.WriteOk();

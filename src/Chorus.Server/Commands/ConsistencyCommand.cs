@@ -1,4 +1,5 @@
 using Chorus.Commands.Execution;
+using Chorus.Commands.Leaderless;
 using Chorus.Resp;
 using Chorus.Server.Consistency;
 
@@ -33,6 +34,12 @@ internal static class ConsistencyCommand
             Describe(context.Session.Consistency, context.Session.Position, reply);
             return ValueTask.CompletedTask;
         }
+        if (context.Node.Options.IsLeaderless)
+        {
+            context.Node.Stats.CountError();
+            reply.WriteError(LeaderlessCommands.ReadGuaranteesRefused);
+            return ValueTask.CompletedTask;
+        }
         if (!ConsistencyArguments.TryParse(command, 1, commandFollows: false, out var settings, out _, out var error))
         {
             context.Node.Stats.CountError();
@@ -46,6 +53,12 @@ internal static class ConsistencyCommand
 
     private static async ValueTask Read(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        if (context.Node.Options.IsLeaderless)
+        {
+            context.Node.Stats.CountError();
+            reply.WriteError(LeaderlessCommands.ReadGuaranteesRefused);
+            return;
+        }
         if (!ConsistencyArguments.TryParse(command, 1, commandFollows: true, out var settings, out var next, out var error))
         {
             context.Node.Stats.CountError();

@@ -37,6 +37,9 @@ internal static class InfoBuilder
                 case "stats":
                     Stats(text, node);
                     break;
+                case "replication" when node.Driver.Status.Family is Replication.Leaderless.LeaderlessStatus leaderless:
+                    LeaderlessInfo.Write(text, leaderless);
+                    break;
                 case "replication":
                     Replication(text, node.Driver.Status, node);
                     break;
@@ -244,8 +247,8 @@ internal static class InfoBuilder
         return colon < 0 ? (endpoint, "0") : (endpoint[..colon], endpoint[(colon + 1)..]);
     }
 
-    private static void Header(StringBuilder text, string name) => text.Append("# ").Append(name).Append("\r\n");
+    internal static void Header(StringBuilder text, string name) => text.Append("# ").Append(name).Append("\r\n");
 
-    private static void Line(StringBuilder text, string field, object value) =>
+    internal static void Line(StringBuilder text, string field, object value) =>
         text.Append(field).Append(':').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append("\r\n");
 }

@@ -18,6 +18,7 @@ internal static class ServerCommands
         .. ConsistencyCommand.All,
         FaultCommand.Command,
         NodeCommand.Command,
+        QuorumCommand.Command,
         AclCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,

@@ -143,6 +143,12 @@ public sealed class ChorusOptions
 
     public int ResubscribeAfterMs { get; set; } = 1000;
 
+    /// <summary>The replication family: single-leader (the default) | leaderless (Dynamo-style quorums; docs/leaderless.md).</summary>
+    public string Family { get; set; } = "single-leader";
+
+    /// <summary>Leaderless only: the cluster's quorum defaults and switches (docs/leaderless.md).</summary>
+    public LeaderlessOptions Leaderless { get; set; } = new();
+
     /// <summary>Redis's proto-max-bulk-len: the longest bulk string a client may send (a Redis memory amount: 512mb).</summary>
     public string ProtoMaxBulkLen { get; set; } = "512mb";
 
@@ -293,6 +299,7 @@ public sealed class ChorusOptions
         }
         _ = AckPolicy;
         _ = LogFormatSetting;
+        _ = IsLeaderless;
         _ = ClientLimitSettings.FromOptions(this);
         _ = YesNo(ProtectedMode, nameof(ProtectedMode));
         _ = YesNo(PeerTls, nameof(PeerTls));
@@ -317,8 +324,20 @@ public sealed class ChorusOptions
             throw new ConfigurationError($"the leader {leader} is not in Peers");
         }
         Security.PeerCertificates.Validate(this, peers.Count);
+        if (IsLeaderless && Leaderless.ToSettings().Problem(peers.Count) is { } problem)
+        {
+            throw new ConfigurationError($"Leaderless: {problem}");
+        }
         return peers;
     }
+
+    /// <summary>Whether this node runs the leaderless family.</summary>
+    public bool IsLeaderless => Family.ToLowerInvariant() switch
+    {
+        "single-leader" or "singleleader" => false,
+        "leaderless" => true,
+        _ => throw new ConfigurationError($"Family must be single-leader or leaderless, not '{Family}'"),
+    };
 
     public NodeId Self => new(NodeId);
 

@@ -2,7 +2,9 @@ using System.Net;
 using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace.Migration;
+using Chorus.Commands.Leaderless;
 using Chorus.Replication;
+using Chorus.Replication.Leaderless;
 using Chorus.Replication.SingleLeader;
 using Chorus.Server.Commands;
 using Chorus.Server.Configuration;
@@ -68,8 +70,19 @@ public sealed class ChorusNode : IAsyncDisposable
         var linkHold = new PeerLinkHold(inbox);
         var peerTls = PeerCertificates.Load(options, peers.Count, logger);
         var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), peerTls, loggers);
-        var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
-        var driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        var dataCommands = options.IsLeaderless ? LeaderlessCommands.All : DataCommands.All;
+        var commands = new CommandTable(dataCommands.Concat(ServerCommands.All.Select(c => c.Spec)));
+        NodeDriver driver;
+        try
+        {
+            driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        }
+        catch (InvalidOperationException)
+        {
+            // A refused directory (another node's, another family's) is left unlocked for the one it belongs to.
+            storage.Dispose();
+            throw;
+        }
         var stopping = new CancellationTokenSource();
         var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System)
         {
@@ -202,7 +215,7 @@ public sealed class ChorusNode : IAsyncDisposable
     }
 
     private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
-        new(options.Self, SingleLeader(options, peers))
+        new(options.Self, options.IsLeaderless ? Leaderless(options, peers) : (IReplicationFamily)SingleLeader(options, peers))
         {
             Durability = options.DurabilityPolicy,
             // Nodes started in the same millisecond must still draw different election timeouts.
@@ -217,6 +230,11 @@ public sealed class ChorusNode : IAsyncDisposable
             RetentionIntervalMs = options.LogRetentionIntervalMs,
             LogFormat = options.LogFormatSetting,
         };
+
+    /// <summary>The leaderless family: the ring of every configured member (members change by gossip afterwards).</summary>
+    private static LeaderlessFamily Leaderless(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
+        new(options.Leaderless.ToSettings(),
+            new RingConfig(1, [.. peers.Select(p => new RingMember(p.Key, p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : ""))]));
 
     /// <summary>The replication family this process runs: single-leader, with its cluster and timing.</summary>
     private static SingleLeaderFamily SingleLeader(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>

@@ -38,6 +38,10 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableCounter("chorus_guarded_reads_waited_total", () => node.Driver.Reads.Served, description: "Reads under a consistency level that waited in the read gate and were then served");
         _meter.CreateObservableCounter("chorus_reads_held_back_total", () => HeldBack(node.Driver.Reads), description: "Reads a consistency level held back (what would have been a stale or unsafe read), by reason");
         _meter.CreateObservableCounter("chorus_error_replies_total", () => node.Stats.ErrorReplies, description: "Error replies sent");
+        if (node.Options.IsLeaderless)
+        {
+            LeaderlessMetrics.Register(_meter, node);
+        }
     }
 
     public void Dispose() => _meter.Dispose();

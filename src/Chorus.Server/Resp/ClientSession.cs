@@ -1,6 +1,7 @@
 using System.Net;
 using Chorus.Commands.Execution;
 using Chorus.Core;
+using Chorus.Core.Requests;
 using Chorus.Resp;
 using Chorus.Node;
 using Chorus.Server.Consistency;
@@ -46,6 +47,8 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>This connection's read guarantee (CHORUS.CONSISTENCY); eventual unless set.</summary>
     public ConsistencySettings Consistency { get; set; } = ConsistencySettings.Eventual;
 
+    /// <summary>This connection's quorum settings (CHORUS.QUORUM), for a leaderless node's reads and writes.</summary>
+    public QuorumOverrides Quorum { get; set; } = QuorumOverrides.None;
     /// <summary>Who this connection is authenticated as (null: nobody yet; every command but AUTH, HELLO and QUIT gets NOAUTH).</summary>
     public AclUser? User { get; set; }
 

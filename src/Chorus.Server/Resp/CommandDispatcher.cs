@@ -17,8 +17,9 @@ namespace Chorus.Server.Resp;
 
 /// <summary>
 /// Executes a connection's parsed commands in order. Reads run right here against the local
-/// replica; consecutive writes go to the write gateway as one group (one trip through the node
-/// loop for a whole pipeline); server commands get the session and the node.
+/// replica; consecutive writes — and commands the replication core serves itself (leaderless
+/// reads) — go to the write gateway as one group (one trip through the node loop for a whole
+/// pipeline); server commands get the session and the node.
 /// </summary>
 internal sealed class CommandDispatcher
 {
@@ -75,7 +76,7 @@ internal sealed class CommandDispatcher
                 i++;
                 continue;
             }
-            if (spec.Write is not null && node.Limits.Writes.CheckArguments(command) is { } tooLarge)
+            if ((spec.Write is not null || (spec.Request is not null && spec.IsWrite)) && node.Limits.Writes.CheckArguments(command) is { } tooLarge)
             {
                 // Refused at the door: never executed, forwarded or logged.
                 node.Stats.CountError();
@@ -83,7 +84,7 @@ internal sealed class CommandDispatcher
                 i++;
                 continue;
             }
-            if (spec.Write is not null)
+            if (spec.RunsOnLoop)
             {
                 i = await ExecuteWritesAsync(session, i, output, cancellationToken);
                 continue;
@@ -154,9 +155,10 @@ internal sealed class CommandDispatcher
         var writes = session.Writes;
         writes.Reset();
         writes.Protocol = session.Protocol;
+        writes.Quorum = session.Quorum;
         var i = first;
         var limits = node.Limits.Writes;
-        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.Write is not null && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
+        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.RunsOnLoop && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
             && (i == first || (limits.CheckArguments(requests[i]) is null && writes.Commands.ArenaBytes + ArgumentBytes(requests[i]) <= limits.EntryBytesMax
                 && session.User is { } user && node.Access.Check(user, spec, requests[i], log: false) is null)))
         {

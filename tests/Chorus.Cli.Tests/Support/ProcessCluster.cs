@@ -77,6 +77,47 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>A leaderless cluster (--family leaderless plus <paramref name="arguments"/>): starts every node and waits until each sees every other up.</summary>
+    public static async Task<ProcessCluster> StartLeaderlessAsync(int size, params string[] arguments)
+    {
+        var cluster = new ProcessCluster(size, [], ["--family", "leaderless", .. arguments]);
+        cluster.WriteClusterFile();
+        foreach (var member in cluster.Members)
+        {
+            cluster.Start(member.Id);
+        }
+        try
+        {
+            await cluster.WaitForPeersUpAsync();
+        }
+        catch (TimeoutException e)
+        {
+            var outputs = string.Join("\n", cluster.Members.Select(m => $"--- {m.Id} ---\n{cluster.Output(m.Id)}"));
+            await cluster.DisposeAsync();
+            throw new TimeoutException($"{e.Message}\n{outputs}");
+        }
+        return cluster;
+    }
+
+    /// <summary>
+    /// Leaderless: waits until every node sees every other node up — a full mesh of TLS streams
+    /// (20 for five nodes, where a single-leader cluster needs 4), so the default deadline is
+    /// twice a single-leader start's: under other engineers' test runs a node took 25 s just to start.
+    /// </summary>
+    public Task WaitForPeersUpAsync(TimeSpan? timeout = null) =>
+        Eventually(async () => await TryAsync(async () =>
+            {
+                foreach (var member in Members)
+                {
+                    if ((await InfoAsync(member.Id))["leaderless_peers_up"] != Text(Members.Count - 1))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }),
+            timeout ?? TimeSpan.FromSeconds(120), "every leaderless node sees every other up");
+
     /// <summary>
     /// n1 stands first, but on a loaded machine another node can win the first election; tests
     /// address the leader as n1, so hand leadership back to it (FAILOVER TO, as an operator would).

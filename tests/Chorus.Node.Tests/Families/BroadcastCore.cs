@@ -122,5 +122,7 @@ internal sealed class BroadcastCore(NodeId self, IReadOnlyList<NodeId> peers, Ep
 /// <summary>Makes <see cref="BroadcastCore"/>s for a fixed set of nodes.</summary>
 internal sealed class BroadcastFamily(IReadOnlyList<NodeId> members) : IReplicationFamily
 {
+    public MessageFamily Family => BroadcastCore.Tag;
+
     public IReplicationCore Create(CoreStart start) => new BroadcastCore(start.Self, members, start.History);
 }

@@ -1,0 +1,96 @@
+using Chorus.Core;
+
+namespace Chorus.Replication.Leaderless;
+
+/// <summary>
+/// A leaderless node's status, for INFO, /metrics and `chorus status`: its settings, the ring and
+/// its share of it, which peers it sees up, hinted handoff, read repair, anti-entropy and
+/// membership progress, and its running totals.
+/// </summary>
+public sealed record LeaderlessStatus(
+    LeaderlessSettings Settings,
+    RingConfig Ring,
+    NodeId Actor,
+    IReadOnlyList<PeerView> Peers,
+    double PrimaryShare,
+    double ReplicaShare,
+    LeaderlessTotals Totals) : FamilyStatus
+{
+    public int HintsPending { get; init; }
+
+    public IReadOnlyDictionary<NodeId, int> HintsByHome { get; init; } = new Dictionary<NodeId, int>();
+
+    public int RequestsInFlight { get; init; }
+
+    public int Trees { get; init; }
+
+    public bool TreesBuilt { get; init; }
+
+    public double TreeBuildProgress { get; init; }
+
+    public NodeId? AntiEntropyPeer { get; init; }
+
+    public long AntiEntropyPasses { get; init; }
+
+    public int RangeSendsPending { get; init; }
+
+    public int RangesToFetch { get; init; }
+
+    public long KeysStored { get; init; }
+
+    /// <summary>Deletions waiting out their grace period before collection.</summary>
+    public int TombstonesPending { get; init; }
+}
+
+/// <summary>A peer as this node sees it: up (heard from recently) or down, and when it was last heard.</summary>
+public sealed record PeerView(NodeId Id, bool Up, long? LastHeardMs);
+
+/// <summary>A leaderless node's running totals since it started.</summary>
+public sealed record LeaderlessTotals(
+    long Reads,
+    long ReadsFailed,
+    long ReadsWithSiblings,
+    long SiblingsMax,
+    long Writes,
+    long WritesFailed,
+    long WritesForwarded,
+    long ReadRepairs,
+    long ReadRepairsSkipped,
+    long HintsStored,
+    long HintsDelivered,
+    long HintsRefused,
+    long AntiEntropyRounds,
+    long RangesCompared,
+    long RangesInSync,
+    long RangesDiffering,
+    long KeysSent,
+    long KeysReceived,
+    long KeysRepaired,
+    long RangesStreamed,
+    long KeysStreamed,
+    long RefusedMessages)
+{
+    internal static LeaderlessTotals Of(LeaderlessCounters c) => new(
+        c.Reads, c.ReadsFailed, c.ReadsWithSiblings, c.SiblingsMax, c.Writes, c.WritesFailed, c.WritesForwarded,
+        c.ReadRepairs, c.ReadRepairsSkipped, c.HintsStored, c.HintsDelivered, c.HintsRefused,
+        c.AntiEntropyRounds, c.RangesCompared, c.RangesInSync, c.RangesDiffering, c.KeysSent, c.KeysReceived, c.KeysRepaired,
+        c.RangesStreamed, c.KeysStreamed, c.RefusedMessages)
+    {
+        TombstonesScheduled = c.TombstonesScheduled,
+        TombstonesNotScheduled = c.TombstonesNotScheduled,
+        TombstonesReaped = c.TombstonesReaped,
+        HintsPruned = c.HintsPruned,
+    };
+
+    /// <summary>Deletions every home replica stored, waiting out the grace period at their coordinator.</summary>
+    public long TombstonesScheduled { get; init; }
+
+    /// <summary>Deletions not scheduled for collection because too many were waiting (they stay).</summary>
+    public long TombstonesNotScheduled { get; init; }
+
+    /// <summary>Deleted keys whose records this replica removed.</summary>
+    public long TombstonesReaped { get; init; }
+
+    /// <summary>Hints dropped because a collected deletion superseded them.</summary>
+    public long HintsPruned { get; init; }
+}
