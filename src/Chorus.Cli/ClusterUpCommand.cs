@@ -135,8 +135,10 @@ internal static class ClusterUpCommand
         foreach (var member in cluster.Members)
         {
             var role = member.Id == leader ? "leader  " : "follower";
-            Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    metrics http://{member.Host}:{member.HttpPort}/metrics");
+            Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    dashboard http://{member.Host}:{member.HttpPort}/    metrics http://{member.Host}:{member.HttpPort}/metrics");
         }
+        var leading = cluster.Members.First(m => m.Id == leader);
+        Console.WriteLine($"Dashboard: http://{leading.Host}:{leading.HttpPort}/ (every node serves one; the leader's shows every follower's lag)");
         Console.WriteLine("Status: chorus status    Stop: Ctrl+C");
         Console.WriteLine();
     }
