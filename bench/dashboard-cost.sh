@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What an open dashboard costs a node: CPU time of each node process of a 3-node cluster under a
-# fixed write load (redis-cli sending one SET every --interval seconds to the leader), measured
+# fixed write load (redis-cli sending one INCR every --interval seconds to the leader), measured
 # from /proc/<pid>/stat over alternating windows with the leader's dashboard closed and open in
 # headless chromium (which holds the page's event stream, like a person's browser tab).
 #
@@ -36,7 +36,8 @@ wait_ready "${PORTS[0]}" 120
 until [ "$(info_field "${PORTS[0]}" connected_slaves)" = 2 ]; do sleep 0.2; done
 HTTP=$((PORTS[0] + 20000))
 
-redis-cli -p "${PORTS[0]}" -r 100000000 -i "$INTERVAL" SET dashboard:load v >/dev/null &
+# INCR: every command changes the value, so each one is a log entry replicated to both followers.
+redis-cli -p "${PORTS[0]}" -r 100000000 -i "$INTERVAL" INCR dashboard:load >/dev/null &
 BENCH_PIDS+=($!)
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
