@@ -10,6 +10,8 @@
 #           for the differential tests and the benchmarks.
 #   netns   iproute2 (ip, tc): the across-hosts test puts each node in a network namespace of
 #           its own, with a real address, and partitions them with routes.
+#   chromium  Debian's chromium: the browser tests drive the dashboard in it, headless, through
+#           Microsoft.Playwright (which is pointed at this browser and never downloads its own).
 #
 # Idempotent and quick: a component whose commands are all on PATH is skipped without touching
 # apt, so callers may run it every time. Installs as root, or through passwordless sudo; fails
@@ -20,11 +22,13 @@ set -euo pipefail
 declare -A PACKAGES=(
   [redis]="redis-server redis-tools"
   [netns]="iproute2"
+  [chromium]="chromium"
 )
 # Component -> commands that prove it is installed (all must be on PATH).
 declare -A COMMANDS=(
   [redis]="redis-server redis-cli redis-benchmark"
   [netns]="ip tc"
+  [chromium]="chromium"
 )
 
 usage() {

@@ -225,7 +225,11 @@ internal static class ClusterUpCommand
         foreach (var member in cluster.Members)
         {
             var role = leader.Length == 0 ? "peer    " : member.Id == leader ? "leader  " : "follower";
-            Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    metrics http://{member.Host}:{member.HttpPort}/metrics");
+            Console.WriteLine($"  {member.Id}  {role}  redis-cli -p {member.Port}    dashboard http://{member.Host}:{member.HttpPort}/    metrics http://{member.Host}:{member.HttpPort}/metrics");
+        }
+        if (cluster.Members.FirstOrDefault(m => m.Id == leader) is { } leading)
+        {
+            Console.WriteLine($"Dashboard: http://{leading.Host}:{leading.HttpPort}/ (every node serves one; the leader's shows every follower's lag)");
         }
         Console.WriteLine("Status: chorus status    Stop: Ctrl+C");
         Console.WriteLine();

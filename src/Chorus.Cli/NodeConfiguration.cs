@@ -21,7 +21,7 @@ internal static class NodeConfiguration
         ["--announce-host"] = new(nameof(ChorusOptions.AnnounceHost), "The address clients and peers are told to use for this node (default: --host; for a wildcard host, this node's own --peers entry, else the machine's name)."),
         ["--announce-port"] = new(nameof(ChorusOptions.AnnouncePort), "The RESP port clients are told to use, when NAT or a container maps it (default: --port)."),
         ["--peer-port"] = new(nameof(ChorusOptions.PeerPort), "The port other nodes connect to (gRPC over mutual TLS; default: --port + 10000)."),
-        ["--http-port"] = new(nameof(ChorusOptions.HttpPort), "The port serving /metrics and /health (default: --port + 20000)."),
+        ["--http-port"] = new(nameof(ChorusOptions.HttpPort), "The HTTP port serving the dashboard (/), /metrics and /health (default: --port + 20000)."),
         ["--data"] = new(nameof(ChorusOptions.DataDir), "Where this node keeps its database and rollback files (default data/<id>)."),
         ["--leader"] = new(nameof(ChorusOptions.Leader), "The preferred leader, which stands for election at once when none leads (default: this node)."),
         ["--fsync"] = new(nameof(ChorusOptions.Fsync), "When writes reach the disk: always, everysec or no (default everysec)."),

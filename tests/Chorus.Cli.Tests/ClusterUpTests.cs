@@ -38,6 +38,12 @@ public sealed class ClusterUpTests(ITestOutputHelper output) : IDisposable
             var leaderLine = Snapshot(lines).First(l => l.Contains(" leader ", StringComparison.Ordinal) && l.Contains("redis-cli -p", StringComparison.Ordinal));
             var leaderPort = int.Parse(leaderLine.Split("redis-cli -p ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
             var followerPort = Enumerable.Range(basePort, 3).First(p => p != leaderPort);
+            // The printed dashboard address serves the page (docs/dashboard.md).
+            var dashboard = leaderLine.Split("dashboard ")[1].Split(' ')[0];
+            using (var http = new HttpClient())
+            {
+                Assert.Contains("Chorus dashboard", await http.GetStringAsync(new Uri(dashboard), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            }
             Assert.Equal("OK", (await CommandAsync(leaderPort, "SET", "greeting", "hello")).AsString());
             await ProcessCluster.Eventually(async () => (await CommandAsync(followerPort, "GET", "greeting")).AsString() == "hello",
                 TimeSpan.FromSeconds(10), "the follower has the write");

@@ -8,6 +8,7 @@ using Chorus.Replication.Leaderless;
 using Chorus.Replication.SingleLeader;
 using Chorus.Server.Commands;
 using Chorus.Server.Configuration;
+using Chorus.Server.Dashboard;
 using Chorus.Server.Metrics;
 using Chorus.Node;
 using Chorus.Server.Resp;
@@ -27,7 +28,7 @@ namespace Chorus.Server.Hosting;
 
 /// <summary>
 /// One running Chorus node: RocksDB storage, the node loop, the RESP listener, the peer (gRPC)
-/// listener and transport, and the HTTP endpoint for /metrics and /health.
+/// listener and transport, and the HTTP endpoint for /metrics, /health and the dashboard (/).
 /// </summary>
 public sealed class ChorusNode : IAsyncDisposable
 {
@@ -286,6 +287,7 @@ public sealed class ChorusNode : IAsyncDisposable
         builder.Services.AddSingleton(new Transport.Grpc.Security.PeerAuthenticator(peers.Membership, mutualTls: peers.Tls is not null));
         builder.Services.AddSingleton<ISnapshotSource>(snapshots);
         builder.Services.AddSingleton<ChorusMetrics>();
+        builder.Services.AddDashboard();
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = GrpcTransport.MessageBytesMax;
@@ -302,6 +304,7 @@ public sealed class ChorusNode : IAsyncDisposable
         web.MapGrpcService<PeerService>().RequireHost(peerHost);
         web.MapGet("/health", () => HealthReport(node)).RequireHost(httpHost);
         web.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
+        web.MapDashboard(httpHost);
     }
 
     private static IResult HealthReport(NodeServices node)

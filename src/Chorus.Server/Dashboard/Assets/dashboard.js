@@ -1,0 +1,199 @@
+// The Chorus dashboard: one EventSource on /api/events. The first event ("state") carries the
+// status, the chart history and the timeline; then one "tick" a second carries the status, the
+// newest chart point and the timeline. Everything is drawn with the DOM and SVG, no libraries.
+"use strict";
+
+const WINDOW_MS = 5 * 60 * 1000;        // the charts show the last five minutes
+const STALE_AFTER_MS = 3500;            // no tick for this long: the node is paused, busy or gone
+const COLORS = ["#dc2626", "#059669", "#7c3aed", "#d97706", "#0891b2", "#db2777", "#4b5563", "#65a30d"];
+
+const page = { history: [], status: null, lastTickAt: 0, colors: new Map() };
+
+function $(id) { return document.getElementById(id); }
+
+function element(tag, text, className) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (className) e.className = className;
+  return e;
+}
+
+function number(value) { return value === null || value === undefined ? "—" : Number(value).toLocaleString("en-US"); }
+
+function colorOf(id) {
+  if (!page.colors.has(id)) page.colors.set(id, COLORS[page.colors.size % COLORS.length]);
+  return page.colors.get(id);
+}
+
+function setConnection(state, text) {
+  const c = $("connection");
+  c.dataset.state = state;
+  c.textContent = text;
+}
+
+function renderSummary(s) {
+  document.title = `Chorus · ${s.node} (${s.role})`;
+  $("node").textContent = `this node: ${s.node} · ${s.role} · last LSN ${number(s.lastLsn)} · flushed ${number(s.flushedLsn)}`;
+  $("leader").textContent = s.leader ?? "none";
+  $("epoch").textContent = number(s.epoch);
+  const ack = s.acks;
+  $("ack").textContent = ack.mode + (ack.state ? ` · ${ack.state}` : "");
+  $("ack").classList.toggle("degraded", ack.state === "degraded");
+  $("ack-detail").textContent = `level ${ack.level}, timeout ${ack.timeoutMs} ms (${ack.onTimeout}); ${ack.degradations} degradations, ${ack.timedOutWrites} timed-out writes`;
+  $("failover").textContent = `${s.failover.mode} · ${s.failover.state}`;
+  $("failover-detail").textContent = `${s.failover.electionsStarted} elections started here, elected ${s.failover.timesElected}×`;
+  $("rollbacks").textContent = number(s.rollbacks);
+  $("rollbacks-detail").textContent = `${number(s.rolledBackEntries)} entries kept in rollback files`;
+  const snap = s.snapshot;
+  $("snapshot").textContent = snap.state === "none" && snap.installed === 0 && snap.served === 0
+    ? ""
+    : `Snapshots: ${snap.state}${snap.source ? " from " + snap.source : ""}` +
+      (snap.bytesTotal > 0 ? ` (${number(snap.bytesDone)} of ${number(snap.bytesTotal)} bytes)` : "") +
+      `; installed ${snap.installed}, served ${snap.served}.`;
+}
+
+function renderMembers(s) {
+  const body = $("members").tBodies[0];
+  body.replaceChildren(...s.members.map(m => {
+    const row = element("tr");
+    row.dataset.member = m.id;
+    row.dataset.role = m.role;
+    if (m.self) row.classList.add("self");
+    const lagging = m.lagEntries !== null && m.role !== "leader" && m.lagMs >= 1000;
+    const cells = [
+      element("td", m.id),
+      element("td"),
+      element("td", m.memberRole),
+      element("td", m.state ?? "unknown here"),
+      element("td", number(m.appliedLsn)),
+      element("td", number(m.flushedLsn)),
+      element("td", number(m.lagEntries), lagging ? "lagging" : ""),
+      element("td", number(m.lagMs), lagging ? "lagging" : ""),
+      element("td", m.ackLatencyMs === null ? "—" : m.ackLatencyMs.toFixed(2)),
+      element("td", m.endpoint || "—"),
+    ];
+    cells[1].append(element("span", m.role, `badge ${m.role}`));
+    cells[6].dataset.lagEntries = m.lagEntries ?? "";
+    cells[7].dataset.lagMs = m.lagMs ?? "";
+    row.append(...cells);
+    return row;
+  }));
+  $("members-note").textContent = s.role === "leader"
+    ? "This node leads: it sees every follower's progress."
+    : "This node follows: it knows its own progress and the leader's last LSN; the leader's dashboard shows every follower.";
+}
+
+function renderTimeline(events) {
+  $("timeline").replaceChildren(...events.slice().reverse().map(e => {
+    const item = element("li");
+    item.dataset.kind = e.kind;
+    item.append(element("time", new Date(e.atMs).toLocaleTimeString("en-GB")), element("span", e.text, "what"));
+    return item;
+  }));
+}
+
+// A line chart of the last WINDOW_MS: one polyline per series, y from 0 to a rounded maximum.
+function renderChart(svg, series, legend) {
+  const width = 600, height = 170, top = 8, bottom = 18, left = 40;
+  const now = page.history.length ? page.history[page.history.length - 1].atMs : Date.now();
+  const from = now - WINDOW_MS;
+  let max = 0;
+  for (const s of series) for (const [, y] of s.points) max = Math.max(max, y);
+  max = niceCeiling(max);
+  const x = t => left + (width - left) * (t - from) / WINDOW_MS;
+  const y = v => top + (height - top - bottom) * (1 - v / max);
+  const ns = "http://www.w3.org/2000/svg";
+  const parts = [];
+  for (const fraction of [0, 0.5, 1]) {
+    const line = document.createElementNS(ns, "line");
+    line.setAttribute("class", "grid");
+    line.setAttribute("x1", left); line.setAttribute("x2", width);
+    line.setAttribute("y1", y(max * fraction)); line.setAttribute("y2", y(max * fraction));
+    const label = document.createElementNS(ns, "text");
+    label.setAttribute("x", 2); label.setAttribute("y", y(max * fraction) + 4);
+    label.textContent = number(max * fraction);
+    parts.push(line, label);
+  }
+  for (const [text, at] of [["−5 min", from], ["now", now]]) {
+    const label = document.createElementNS(ns, "text");
+    label.setAttribute("x", at === now ? width - 24 : left); label.setAttribute("y", height - 4);
+    label.textContent = text;
+    parts.push(label);
+  }
+  for (const s of series) {
+    const line = document.createElementNS(ns, "polyline");
+    line.setAttribute("stroke", s.color);
+    line.setAttribute("points", s.points.filter(([t]) => t >= from).map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(" "));
+    line.dataset.series = s.name;
+    parts.push(line);
+  }
+  svg.replaceChildren(...parts);
+  if (legend) {
+    legend.replaceChildren(...series.map(s => {
+      const key = element("span", s.name);
+      const swatch = element("i");
+      swatch.style.background = s.color;
+      key.prepend(swatch);
+      return key;
+    }));
+  }
+}
+
+function niceCeiling(value) {
+  if (value <= 0) return 1;
+  const power = Math.pow(10, Math.floor(Math.log10(value)));
+  for (const step of [1, 2, 5, 10]) if (value <= step * power) return step * power;
+  return 10 * power;
+}
+
+function renderCharts() {
+  const names = [...new Set(page.history.flatMap(p => Object.keys(p.lag)))].sort();
+  const lagSeries = pick => names.map(name => ({
+    name, color: colorOf(name),
+    points: page.history.filter(p => p.lag[name]).map(p => [p.atMs, pick(p.lag[name])]),
+  }));
+  renderChart($("chart-entries"), lagSeries(l => l.entries), $("legend-entries"));
+  renderChart($("chart-ms"), lagSeries(l => l.ms), $("legend-ms"));
+  renderChart($("chart-writes"), [{ name: "writes/s", color: "#1d4ed8", points: page.history.map(p => [p.atMs, p.writesPerSecond]) }]);
+  const last = page.history[page.history.length - 1];
+  $("writes").textContent = last ? number(last.writesPerSecond) : "—";
+  $("commands").textContent = last ? number(last.commandsPerSecond) : "—";
+}
+
+function render(status, timeline) {
+  page.status = status;
+  renderSummary(status);
+  renderMembers(status);
+  renderTimeline(timeline);
+  renderCharts();
+}
+
+function connect() {
+  const events = new EventSource("/api/events");
+  events.addEventListener("state", e => {
+    const state = JSON.parse(e.data);
+    page.history = state.history;
+    page.lastTickAt = Date.now();
+    setConnection("live", "live");
+    render(state.status, state.timeline);
+  });
+  events.addEventListener("tick", e => {
+    const tick = JSON.parse(e.data);
+    page.history.push(tick.sample);
+    const from = tick.sample.atMs - WINDOW_MS;
+    while (page.history.length && page.history[0].atMs < from) page.history.shift();
+    page.lastTickAt = Date.now();
+    setConnection("live", "live");
+    render(tick.status, tick.timeline);
+  });
+  // The browser reconnects by itself (the stream asks for a retry every second).
+  events.onerror = () => setConnection("reconnecting", "reconnecting…");
+}
+
+setInterval(() => {
+  if (page.lastTickAt && Date.now() - page.lastTickAt > STALE_AFTER_MS && ["live", "stale"].includes($("connection").dataset.state)) {
+    setConnection("stale", `no update for ${Math.round((Date.now() - page.lastTickAt) / 1000)} s`);
+  }
+}, 1000);
+
+connect();

@@ -1,0 +1,59 @@
+namespace Chorus.Server.Dashboard;
+
+/// <summary>
+/// What the dashboard shows, as JSON (camelCase): the node's published status turned into the
+/// page's vocabulary. Built once per second by <see cref="DashboardFeed"/>, never per viewer.
+/// </summary>
+internal sealed record DashboardStatus(
+    string Node,
+    string Role,
+    string? Leader,
+    ulong Epoch,
+    long AtMs,
+    ulong LastLsn,
+    ulong FlushedLsn,
+    ulong CommittedLsn,
+    IReadOnlyList<DashboardMember> Members,
+    DashboardAcks Acks,
+    DashboardFailover Failover,
+    DashboardSnapshot Snapshot,
+    long Rollbacks,
+    long RolledBackEntries);
+
+/// <summary>
+/// One member as this node knows it. The leader knows every follower's progress; a follower
+/// knows only itself and the leader's last LSN, so other followers' positions are null there.
+/// </summary>
+internal sealed record DashboardMember(
+    string Id,
+    string Endpoint,
+    string MemberRole,
+    string Role,
+    bool Self,
+    string? State,
+    ulong? AppliedLsn,
+    ulong? FlushedLsn,
+    ulong? LagEntries,
+    long? LagMs,
+    double? AckLatencyMs);
+
+/// <summary>How writes are acknowledged (the replicated setting) and, on the leader, whether that holds now.</summary>
+internal sealed record DashboardAcks(string Mode, string Level, int TimeoutMs, string OnTimeout, string? State, long Degradations, long TimedOutWrites);
+
+internal sealed record DashboardFailover(string Mode, string State, long ElectionsStarted, long TimesElected);
+
+internal sealed record DashboardSnapshot(string State, string Source, long BytesDone, long BytesTotal, long Installed, long Served);
+
+/// <summary>One point of the live charts: per member lag, and throughput over the last second.</summary>
+internal sealed record DashboardSample(long AtMs, ulong LastLsn, double WritesPerSecond, double CommandsPerSecond, IReadOnlyDictionary<string, MemberLag> Lag);
+
+internal readonly record struct MemberLag(ulong Entries, long Ms);
+
+/// <summary>Something that happened to the cluster, as this node saw it.</summary>
+internal sealed record DashboardEvent(long AtMs, string Kind, ulong Epoch, string? Leader, string Text);
+
+/// <summary>What one server-sent event carries: the status, the newest chart point and the timeline.</summary>
+internal sealed record DashboardTick(DashboardStatus Status, DashboardSample Sample, IReadOnlyList<DashboardEvent> Timeline);
+
+/// <summary>The whole picture for a page that just connected: a tick plus the chart history.</summary>
+internal sealed record DashboardState(DashboardStatus Status, IReadOnlyList<DashboardSample> History, IReadOnlyList<DashboardEvent> Timeline, int SampleIntervalMs, int Viewers);

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Chorus.Cli.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chorus.Cli.Tests;
+
+/// <summary>
+/// The dashboard (DESIGN §7, issue 16) in a real browser — Debian's chromium, headless, driven
+/// by Playwright — against a cluster of real node processes: the page shows the three members
+/// with the leader marked, follows a failover without a reload, and shows a paused follower's
+/// lag rising (DDIA ch. 5, "Problems with replication lag"). Every wait is a condition with a
+/// deadline. Screenshots of the main views are left in the test's output folder
+/// (dashboard-screenshots/); docs/images/ keeps copies.
+/// </summary>
+[Collection(ProcessClusters.Name)]
+public sealed class DashboardBrowserTests(ITestOutputHelper output)
+{
+    /// <summary>Generous: the page updates every second, but the machine is shared and loaded.</summary>
+    private const float PatienceMs = 60_000;
+
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "dashboard-screenshots");
+
+    [Fact]
+    public async Task Dashboard_shows_the_members_follows_a_failover_and_shows_a_paused_followers_lag()
+    {
+        var chromium = await Chromium.FindOrInstallAsync(TestContext.Current.CancellationToken);
+        await using var cluster = await ProcessCluster.StartAsync(3);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
+        var writer = ContinuousWriter.Start(cluster["n1"].Port, "dashboard");
+        try
+        {
+            var n1 = await OpenAsync(browser, cluster["n1"]);
+            await ExpectMembersAsync(n1, leader: "n1");
+            await Expect(n1.Locator("#connection")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = PatienceMs });
+            await ShotAsync(n1, "dashboard-leader.png");
+
+            // A manual failover: n1's page (n1 now follows) shows n2 leading, without a reload.
+            var reply = await cluster.CommandAsync("n1", "FAILOVER", "TO", cluster["n2"].Host, Text(cluster["n2"].Port), "TIMEOUT", "10000");
+            Assert.False(reply.IsError, $"FAILOVER TO n2: {reply.AsString()}");
+            await ExpectMembersAsync(n1, leader: "n2");
+            await Expect(n1.Locator("#leader")).ToHaveTextAsync("n2", new() { Timeout = PatienceMs });
+            await Expect(n1.Locator("#timeline li[data-kind=leader]").Filter(new() { HasText = "n2 leads" })).ToHaveCountAsync(1, new() { Timeout = PatienceMs });
+            await ShotAsync(n1, "dashboard-after-failover.png");
+
+            // The new leader's page sees every follower; with n3 stopped (SIGSTOP) its lag rises there.
+            var n2 = await OpenAsync(browser, cluster["n2"]);
+            await ExpectMembersAsync(n2, leader: "n2");
+            await cluster.WaitForFollowersAsync(2);
+            cluster.Pause("n3");
+            try
+            {
+                await WaitUntilAsync(n2, "n3's lag on the leader's page passes 100 entries and 2 s",
+                    "() => { const row = document.querySelector('tr[data-member=n3]');"
+                    + " return row && Number(row.querySelector('[data-lag-entries]').dataset.lagEntries) > 100"
+                    + " && Number(row.querySelector('[data-lag-ms]').dataset.lagMs) > 2000; }");
+                await Expect(n2.Locator("polyline[data-series=n3]").First).ToBeAttachedAsync(new() { Timeout = PatienceMs });
+                await ShotAsync(n2, "dashboard-follower-lagging.png");
+            }
+            finally
+            {
+                cluster.Resume("n3");
+            }
+            // Resumed, n3 catches up and the page shows its lag falling back.
+            await WaitUntilAsync(n2, "n3's lag falls back under 1 s",
+                "() => { const cell = document.querySelector('tr[data-member=n3] [data-lag-ms]');"
+                + " return cell && cell.dataset.lagMs !== '' && Number(cell.dataset.lagMs) < 1000; }");
+        }
+        finally
+        {
+            await writer.StopAsync();
+            output.WriteLine($"writes acknowledged: {writer.AcknowledgedCount}; screenshots in {Screenshots}");
+        }
+    }
+
+    private static async Task<IPage> OpenAsync(IBrowser browser, ProcessCluster.Member member)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
+        await page.GotoAsync($"http://{member.Host}:{Text(member.HttpPort)}/", new() { Timeout = PatienceMs });
+        return page;
+    }
+
+    /// <summary>Three member rows, exactly one marked leader: <paramref name="leader"/>.</summary>
+    private static async Task ExpectMembersAsync(IPage page, string leader)
+    {
+        await Expect(page.Locator("#members tbody tr")).ToHaveCountAsync(3, new() { Timeout = PatienceMs });
+        await Expect(page.Locator("#members tbody tr[data-role=leader]")).ToHaveAttributeAsync("data-member", leader, new() { Timeout = PatienceMs });
+        await Expect(page.Locator("#members tbody tr[data-role=leader]")).ToHaveCountAsync(1, new() { Timeout = PatienceMs });
+    }
+
+    private static async Task WaitUntilAsync(IPage page, string what, string predicate)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(predicate, null, new() { Timeout = PatienceMs, PollingInterval = 200 });
+        }
+        catch (TimeoutException e)
+        {
+            var members = await page.Locator("#members tbody").InnerTextAsync();
+            throw new TimeoutException($"timed out waiting until {what}; the page shows:\n{members}", e);
+        }
+    }
+
+    private static async Task ShotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name), FullPage = true });
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,55 @@
+using Chorus.Server.Dashboard;
+
+namespace Chorus.Server.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard's timeline is found by comparing successive published statuses: a leader change
+/// (DDIA ch. 5, "Handling node outages": failover) is one event naming the new epoch and leader;
+/// rollbacks and acknowledgement degradations are events too; an unchanged status adds nothing.
+/// </summary>
+public sealed class DashboardTimelineTests
+{
+    [Fact]
+    public void Leader_changes_rollbacks_and_degradations_each_become_one_event()
+    {
+        var timeline = new DashboardTimeline();
+        var first = Status(epoch: 1, leader: "n1");
+        timeline.Observe(first, 1_000);
+        timeline.Observe(first, 2_000);
+        timeline.Observe(Status(epoch: 2, leader: null), 3_000);
+        timeline.Observe(Status(epoch: 2, leader: "n2"), 4_000);
+        timeline.Observe(Status(epoch: 2, leader: "n2", rolledBack: 5, ack: "degraded"), 5_000);
+        timeline.Observe(Status(epoch: 2, leader: "n2", rolledBack: 5, ack: "ok"), 6_000);
+
+        Assert.Equal(
+        [
+            (1_000L, "leader", "epoch 1: n1 leads"),
+            (3_000L, "election", "epoch 2: no leader known"),
+            (4_000L, "leader", "epoch 2: n2 leads"),
+            (5_000L, "rollback", "rolled back 5 divergent entries (kept in a rollback file)"),
+            (5_000L, "ack", "acknowledgements degraded to async: followers did not confirm within 1000 ms"),
+            (6_000L, "ack", "acknowledgements back to semi-sync any 1"),
+        ], timeline.Events.Select(e => (e.AtMs, e.Kind, e.Text)));
+    }
+
+    [Fact]
+    public void The_timeline_keeps_only_the_newest_events()
+    {
+        var timeline = new DashboardTimeline();
+        for (var epoch = 1UL; epoch <= DashboardTimeline.EventsMax + 10; epoch++)
+        {
+            timeline.Observe(Status(epoch, "n1"), (long)epoch);
+        }
+        Assert.Equal(DashboardTimeline.EventsMax, timeline.Events.Count);
+        Assert.Equal($"epoch {DashboardTimeline.EventsMax + 10}: n1 leads", timeline.Events[^1].Text);
+    }
+
+    private static DashboardStatus Status(ulong epoch, string? leader, long rolledBack = 0, string ack = "ok") =>
+        new("n1", leader == "n1" ? "leader" : "follower", leader, epoch, 0, 10, 10, 10,
+            [new DashboardMember("n1", "127.0.0.1:7379", "voter", "leader", true, "leading", 10, 10, 0, 0, null)],
+            new DashboardAcks("semi-sync any 1", "flushed", 1000, "degrade", ack, 0, 0),
+            new DashboardFailover("auto", "no-failover", 0, 0),
+            new DashboardSnapshot("none", "", 0, 0, 0, 0),
+            rolledBack == 0 ? 0 : 1,
+            rolledBack);
+}
