@@ -33,6 +33,7 @@ public sealed class NodeDriver
     private readonly ReplicaWaits _waits = new();
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
+    private readonly SiteData? _sites;
     private long _nextExpiryCycleAtMs;
     private long _nextRetentionAtMs;
 
@@ -48,8 +49,16 @@ public sealed class NodeDriver
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
+        Conflicts = new ConflictLog(options.Conflicts);
+        if (Core.VersionsWrites)
+        {
+            // A family whose writes carry versions (multi-leader): the data layer versions and merges them.
+            _sites = new SiteData(keyspace, Conflicts) { Versioned = options.Versioned };
+            _executor.Context.TrackBeforeImages = true;
+        }
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, logger)
         {
+            Resolve = _sites is null ? null : incoming => _sites.Resolve(incoming, NowMs),
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
         };
@@ -69,6 +78,9 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
     public event Action<NodeId>? SnapshotRequested;
+
+    /// <summary>Conflicts resolved here between versions from different sites (multi-leader; empty otherwise).</summary>
+    public ConflictLog Conflicts { get; }
 
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries => _log.RetiredEntries;
@@ -169,6 +181,11 @@ public sealed class NodeDriver
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
+            if (_sites is not null)
+            {
+                SubmitVersioned(batch, batch.Commands[i], reply);
+                continue;
+            }
             var payload = Execute(batch.Commands[i], reply);
             if (payload is not null)
             {
@@ -180,13 +197,30 @@ public sealed class NodeDriver
         _acks.Add(batch, waitFor);
     }
 
+    /// <summary>A write at a multi-leader site: executed as usual, then every key it changed is versioned and the change proposed for the other sites too.</summary>
+    private void SubmitVersioned(ClientWriteBatch batch, RespCommand command, RespWriter reply)
+    {
+        if (SiteData.Refusal(command) is { } refusal)
+        {
+            reply.WriteError(refusal);
+            return;
+        }
+        var stamp = Core.StampWrite(NowMs)!;
+        var payload = Execute(command, reply);
+        var before = _executor.Context.TakeBeforeImages();
+        if (payload is not null && before.Count > 0)
+        {
+            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, _sites!.Version(stamp, before)).Lsn;
+        }
+    }
+
     /// <summary>
     /// A message from a peer, for the family that owns it. A family this node does not speak is
     /// refused with a logged error; it never stops the node.
     /// </summary>
     public void Receive(Envelope envelope)
     {
-        if (envelope.Family != Core.Family)
+        if (!Core.Speaks(envelope.Family))
         {
             _logger.LogWarning("refused a message from {From}: this node does not speak the {Family} protocol", envelope.From, envelope.Family);
             return;

@@ -7,7 +7,7 @@ namespace Chorus.Node;
 /// <summary>
 /// Carries out a core's <see cref="Ready"/>, effect by effect, in the contract's fixed order:
 /// hard state (synced) → log operations (append and apply in one atomic batch, truncate, retire)
-/// → log reads → messages → proposal completions → notices → snapshot requests. Nothing leaves
+/// → log reads → incoming changes resolved → messages → proposal completions → notices → snapshot requests. Nothing leaves
 /// before what it announces is stored.
 /// </summary>
 internal sealed class ReadyCarrier(
@@ -23,6 +23,9 @@ internal sealed class ReadyCarrier(
 
     public Action<NodeId>? SnapshotRequested { get; init; }
 
+    /// <summary>Merges a change from another site into the data (multi-leader); returns this node's payload for it.</summary>
+    public Func<IncomingChange, byte[]>? Resolve { get; init; }
+
     public void Carry(Ready ready, long nowMs)
     {
         if (ready.HardState is { } hardState)
@@ -36,6 +39,11 @@ internal sealed class ReadyCarrier(
         foreach (var read in ready.LogReads)
         {
             core.OnLogRead(read, log.Log.Read(read.From, read.BytesMax));
+        }
+        foreach (var incoming in ready.Incoming)
+        {
+            Invariant.That(Resolve is not null, "a core that hands over incoming changes runs with a data layer that resolves them");
+            core.OnResolved(incoming, Resolve!(incoming));
         }
         foreach (var message in ready.Messages)
         {

@@ -13,6 +13,7 @@ namespace Chorus.Commands.Execution;
 public sealed class WriteContext(StagedKeyspace keyspace, Random random)
 {
     private readonly List<RowChange> _changes = [];
+    private readonly Dictionary<byte[], byte[]?> _beforeImages = new(Core.ByteArrayComparer.Instance);
 
     public StagedKeyspace Keyspace { get; } = keyspace;
 
@@ -31,8 +32,19 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
         return value is not null && StoredValue.Parse(value).IsExpiredAt(NowMs) ? null : value;
     }
 
+    /// <summary>
+    /// Whether to remember, per key, the stored record as it was before the first change the
+    /// current command records to it (version metadata included): a multi-leader site versions
+    /// each changed key from it (<see cref="TakeBeforeImages"/>).
+    /// </summary>
+    public bool TrackBeforeImages { get; set; }
+
     public void Record(RowChange change)
     {
+        if (TrackBeforeImages && change is not FlushAllChange && !_beforeImages.ContainsKey(change.Key))
+        {
+            _beforeImages[change.Key] = Keyspace.Get(change.Key);
+        }
         RowChangeApplier.Apply(change, Keyspace);
         _changes.Add(change);
     }
@@ -45,7 +57,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
     public bool Delete(ReadOnlySpan<byte> key, DeleteReason reason = DeleteReason.Command)
     {
         var before = Keyspace.Get(key);
-        if (before is null)
+        if (before is null || StoredValue.IsTombstoneRecord(before))
         {
             return false;
         }
@@ -66,5 +78,17 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
     }
 
     /// <summary>Forgets recorded changes without encoding them (the staged keyspace keeps them).</summary>
-    public void ClearChanges() => _changes.Clear();
+    public void ClearChanges()
+    {
+        _changes.Clear();
+        _beforeImages.Clear();
+    }
+
+    /// <summary>The keys the command changed and their records before it (see <see cref="TrackBeforeImages"/>); forgets them.</summary>
+    public List<KeyValuePair<byte[], byte[]?>> TakeBeforeImages()
+    {
+        var images = _beforeImages.ToList();
+        _beforeImages.Clear();
+        return images;
+    }
 }

@@ -15,6 +15,9 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
 
     public StagedKeyspace Keyspace { get; } = keyspace;
 
+    /// <summary>The context commands run in (a multi-leader site reads its before-images after each command).</summary>
+    public WriteContext Context => _context;
+
     /// <summary>
     /// Executes <paramref name="command"/> at <paramref name="nowMs"/>, writing its reply.
     /// Returns the logical payload of its changes, or null if it changed nothing.

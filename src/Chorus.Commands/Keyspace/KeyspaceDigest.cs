@@ -23,6 +23,10 @@ public static class KeyspaceDigest
         using var iterator = storage.NewIterator(StorageColumn.Data);
         for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
         {
+            if (StoredValue.IsTombstoneRecord(iterator.Value))
+            {
+                continue; // a deleted key kept for its versions (multi-leader) is no data
+            }
             canonical.Clear();
             WriteCanonical(canonical, StoredKey.UserKey(iterator.Key), iterator.Value);
             hash.Append(canonical.WrittenSpan);

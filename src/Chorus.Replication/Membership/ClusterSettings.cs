@@ -14,7 +14,15 @@ namespace Chorus.Replication.Membership;
 /// </summary>
 public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack, FailoverMode Failover = FailoverMode.Auto)
 {
-    public const byte FormatVersion = 1;
+    /// <summary>Version 2 adds <see cref="Extension"/>; version 1 (without it) is still read.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>
+    /// Settings of a family built on single-leader replication, opaque here (multi-leader keeps
+    /// its site settings in it, so they are stored, replicated and restored with the rest). Empty
+    /// for plain single-leader.
+    /// </summary>
+    public ReadOnlyMemory<byte> Extension { get; init; }
 
     public Member? Find(NodeId id) => Members.FirstOrDefault(m => m.Id == id);
 
@@ -45,6 +53,7 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         writer.WriteVarUInt((ulong)Ack.TimeoutMs);
         writer.WriteByte((byte)Ack.OnTimeout);
         writer.WriteByte((byte)Failover);
+        writer.WriteLengthPrefixed(Extension.Span);
         return output.WrittenSpan.ToArray();
     }
 
@@ -52,7 +61,7 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
     {
         var reader = new ByteReader(bytes);
         var version = reader.ReadByte();
-        if (version != FormatVersion)
+        if (version is not (1 or FormatVersion))
         {
             throw new CorruptDataException($"cluster settings version {version} is not supported (this build reads version {FormatVersion})");
         }
@@ -63,11 +72,12 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         }
         var ack = new AckPolicy(ReadEnum<AckMode>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckLevel>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckTimeoutAction>(ref reader));
         var failover = ReadEnum<FailoverMode>(ref reader);
+        var extension = version >= 2 ? reader.ReadLengthPrefixed().ToArray() : [];
         if (!reader.IsEnd)
         {
             throw new CorruptDataException("trailing bytes after cluster settings");
         }
-        return new ClusterSettings(members, ack, failover);
+        return new ClusterSettings(members, ack, failover) { Extension = extension };
     }
 
     private static void WriteString(ByteWriter writer, string value) => writer.WriteLengthPrefixed(Encoding.UTF8.GetBytes(value));

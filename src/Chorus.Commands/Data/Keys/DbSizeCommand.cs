@@ -1,4 +1,5 @@
 using Chorus.Commands.Execution;
+using Chorus.Commands.Values;
 using Chorus.Resp;
 using Chorus.Storage;
 
@@ -6,7 +7,7 @@ namespace Chorus.Commands.Data.Keys;
 
 /// <summary>
 /// DBSIZE — the number of stored keys. Like Redis, it counts keys that are logically expired
-/// but not yet deleted by the leader's expiry cycle. Redis keeps a counter; this iterates the
+/// but not yet deleted by the leader's expiry cycle; not a multi-leader tombstone (a deleted key kept for its versions). Redis keeps a counter; this iterates the
 /// data column, O(n), because a counter would have to be kept exact across apply and rollback.
 /// </summary>
 internal static class DbSizeCommand
@@ -19,7 +20,10 @@ internal static class DbSizeCommand
         using var iterator = context.Storage.NewIterator(StorageColumn.Data);
         for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
         {
-            count++;
+            if (!StoredValue.IsTombstoneRecord(iterator.Value))
+            {
+                count++;
+            }
         }
         reply.WriteInteger(count);
     }

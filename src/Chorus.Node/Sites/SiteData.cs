@@ -1,0 +1,86 @@
+using Chorus.Commands.Data.Keys;
+using Chorus.Commands.Keyspace;
+using Chorus.Commands.Logical;
+using Chorus.Commands.Sites;
+using Chorus.Core.Sites;
+using Chorus.Replication;
+using Chorus.Resp;
+
+namespace Chorus.Node;
+
+/// <summary>
+/// The data side of multi-leader replication, on a site leader: versions each local write (every
+/// key it changed gets a version vector one step past what the site had seen of that key) and
+/// merges changes from other sites into the staged keyspace by each key's policy. Either way the
+/// result is an ordinary logical payload of whole-record puts, which the site's followers apply
+/// and a rollback undoes like any other entry.
+/// </summary>
+internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
+{
+    /// <summary>Commands a multi-leader site refuses: their effect cannot be versioned per key.</summary>
+    public static string? Refusal(RespCommand command) =>
+        command.NameIs("FLUSHALL"u8) || command.NameIs("FLUSHDB"u8)
+            ? "ERR FLUSHALL and FLUSHDB are not supported by multi-leader replication (delete the keys instead)"
+            : null;
+
+    /// <summary>Observes each version made for a local write (the simulator's checkers).</summary>
+    public Action<byte[], SiteSibling>? Versioned { get; init; }
+
+    /// <summary>The proposal for one local command: each changed key's new versioned record, for other sites and for this site's log.</summary>
+    public byte[] Version(WriteStamp stamp, List<KeyValuePair<byte[], byte[]?>> beforeImages)
+    {
+        var ops = new List<SiteOp>(beforeImages.Count);
+        var local = new List<RowChange>(beforeImages.Count);
+        foreach (var (key, before) in beforeImages)
+        {
+            var prior = SiteRecord.StateOf(before, stamp.Site)?.Context ?? Core.Versions.VersionVector.Empty;
+            var clock = prior.With(stamp.Site, prior[stamp.Site] + 1);
+            var after = SiteRecord.Plain(keyspace.Get(key));
+            var version = new SiteSibling(new SiteVersion(clock, stamp.Timestamp, stamp.Site), after);
+            Versioned?.Invoke(key, version);
+            var record = SiteRecord.Encode(new SiteKeyState([version]));
+            keyspace.Put(key, record);
+            ops.Add(new SiteOp(key, record));
+            local.Add(new PutChange(key, record, before));
+        }
+        return new SiteProposal(stamp.Timestamp, SiteOps.Encode(ops), LogicalPayload.Encode(local)).Encode();
+    }
+
+    /// <summary>Merges a change from another site into the staged keyspace; returns this site's logical payload for it.</summary>
+    public byte[] Resolve(IncomingChange incoming, long nowMs)
+    {
+        var local = new List<RowChange>();
+        foreach (var op in SiteOps.Decode(incoming.Change.Ops.Span))
+        {
+            var before = keyspace.Get(op.Key);
+            var theirs = SiteRecord.StateOf(op.Record, incoming.Change.Header.Origin)!;
+            var policy = PolicyOf(incoming.Stamp.Settings, op.Key);
+            var resolution = SiteResolver.Merge(SiteRecord.StateOf(before, incoming.Stamp.Site), theirs, policy);
+            if (resolution.Changed is not { } state)
+            {
+                continue;
+            }
+            if (resolution.Conflict)
+            {
+                conflicts.Add(new ConflictRecord(incoming.Stamp.Site, op.Key, policy, state.Winner, resolution.Losers, state.Siblings.Count, nowMs));
+            }
+            var record = SiteRecord.Encode(state);
+            keyspace.Put(op.Key, record);
+            local.Add(new PutChange(op.Key, record, before));
+        }
+        return LogicalPayload.Encode(local);
+    }
+
+    /// <summary>The policy of the first rule whose pattern matches the key; last-write-wins when none does.</summary>
+    public static ConflictPolicy PolicyOf(SiteSettings settings, ReadOnlySpan<byte> key)
+    {
+        foreach (var rule in settings.Policies)
+        {
+            if (GlobPattern.IsMatch(System.Text.Encoding.Latin1.GetBytes(rule.Pattern), key))
+            {
+                return rule.Policy;
+            }
+        }
+        return ConflictPolicy.Lww;
+    }
+}
