@@ -27,6 +27,10 @@ internal static class NodeConfiguration
         ["--ack-on-timeout"] = nameof(ChorusOptions.AckOnTimeout),
         ["--failover"] = nameof(ChorusOptions.Failover),
         ["--election-timeout-ms"] = nameof(ChorusOptions.ElectionTimeoutMs),
+        ["--family"] = nameof(ChorusOptions.Family),
+        ["--site"] = nameof(ChorusOptions.Site),
+        ["--topology"] = nameof(ChorusOptions.Topology),
+        ["--conflict-policies"] = nameof(ChorusOptions.ConflictPolicies),
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)

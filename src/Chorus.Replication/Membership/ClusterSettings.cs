@@ -14,15 +14,7 @@ namespace Chorus.Replication.Membership;
 /// </summary>
 public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack, FailoverMode Failover = FailoverMode.Auto)
 {
-    /// <summary>Version 2 adds <see cref="Extension"/>; version 1 (without it) is still read.</summary>
-    public const byte FormatVersion = 2;
-
-    /// <summary>
-    /// Settings of a family built on single-leader replication, opaque here (multi-leader keeps
-    /// its site settings in it, so they are stored, replicated and restored with the rest). Empty
-    /// for plain single-leader.
-    /// </summary>
-    public ReadOnlyMemory<byte> Extension { get; init; }
+    public const byte FormatVersion = 1;
 
     public Member? Find(NodeId id) => Members.FirstOrDefault(m => m.Id == id);
 
@@ -53,7 +45,6 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         writer.WriteVarUInt((ulong)Ack.TimeoutMs);
         writer.WriteByte((byte)Ack.OnTimeout);
         writer.WriteByte((byte)Failover);
-        writer.WriteLengthPrefixed(Extension.Span);
         return output.WrittenSpan.ToArray();
     }
 
@@ -61,7 +52,7 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
     {
         var reader = new ByteReader(bytes);
         var version = reader.ReadByte();
-        if (version is not (1 or FormatVersion))
+        if (version != FormatVersion)
         {
             throw new CorruptDataException($"cluster settings version {version} is not supported (this build reads version {FormatVersion})");
         }
@@ -72,12 +63,11 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         }
         var ack = new AckPolicy(ReadEnum<AckMode>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckLevel>(ref reader), (int)reader.ReadVarUInt(), ReadEnum<AckTimeoutAction>(ref reader));
         var failover = ReadEnum<FailoverMode>(ref reader);
-        var extension = version >= 2 ? reader.ReadLengthPrefixed().ToArray() : [];
         if (!reader.IsEnd)
         {
             throw new CorruptDataException("trailing bytes after cluster settings");
         }
-        return new ClusterSettings(members, ack, failover) { Extension = extension };
+        return new ClusterSettings(members, ack, failover);
     }
 
     private static void WriteString(ByteWriter writer, string value) => writer.WriteLengthPrefixed(Encoding.UTF8.GetBytes(value));

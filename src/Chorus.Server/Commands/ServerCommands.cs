@@ -17,5 +17,6 @@ internal static class ServerCommands
         NodeCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,
+        .. SitesCommands.All,
     ];
 }
