@@ -10,16 +10,8 @@ BENCH_GEN=0   # data directories are fresh after every stop_all (a node's data h
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-ensure_redis() {
-  if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null; then
-    return
-  fi
-  log "installing redis-server and redis-tools (Debian packages)"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server redis-tools
-  # The package starts a system Redis on 6379; we start our own on other ports.
+ensure_redis() { # redis-server, redis-cli and redis-benchmark, from the project's one installer
+  "$BENCH_ROOT/scripts/install-deps.sh" redis
 }
 
 build_chorus() {

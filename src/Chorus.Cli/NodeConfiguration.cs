@@ -31,6 +31,16 @@ internal static class NodeConfiguration
         ["--site"] = nameof(ChorusOptions.Site),
         ["--topology"] = nameof(ChorusOptions.Topology),
         ["--conflict-policies"] = nameof(ChorusOptions.ConflictPolicies),
+        ["--max-write-bytes"] = nameof(ChorusOptions.MaxWriteBytes),
+        ["--maxclients"] = nameof(ChorusOptions.MaxClients),
+        ["--protected-mode"] = nameof(ChorusOptions.ProtectedMode),
+        ["--requirepass"] = nameof(ChorusOptions.RequirePass),
+        ["--aclfile"] = nameof(ChorusOptions.AclFile),
+        ["--tls-port"] = nameof(ChorusOptions.TlsPort),
+        ["--tls-cert-file"] = nameof(ChorusOptions.TlsCertFile),
+        ["--tls-key-file"] = nameof(ChorusOptions.TlsKeyFile),
+        ["--tls-ca-cert-file"] = nameof(ChorusOptions.TlsCaCertFile),
+        ["--tls-auth-clients"] = nameof(ChorusOptions.TlsAuthClients),
     };
 
     public static ChorusOptions Build(string? configFile, IReadOnlyList<string> args)

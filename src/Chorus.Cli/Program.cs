@@ -9,6 +9,7 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     NodeCommand.Create(),
     FailoverCommand.Create(),
     RollbacksCommand.Create(),
+    CertCommand.Create(),
     SimCommand.Create(),
 };
 // Signals are handled by the commands themselves, which stop nodes cleanly however long it takes.

@@ -13,6 +13,7 @@ public sealed class RespConnection : IAsyncDisposable
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
     private readonly ArrayBufferWriter<byte> _received = new();
+    private int _consumed;   // bytes at the start of _received already parsed into replies
 
     private RespConnection(TcpClient tcp)
     {
@@ -37,7 +38,11 @@ public sealed class RespConnection : IAsyncDisposable
         return new RespConnection(tcp);
     }
 
-    public async Task<RespValue> CommandAsync(CancellationToken cancellationToken, params string[] args)
+    public Task<RespValue> CommandAsync(CancellationToken cancellationToken, params string[] args) =>
+        CommandAsync(cancellationToken, args.Select(System.Text.Encoding.UTF8.GetBytes).ToArray());
+
+    /// <summary>A command with binary arguments.</summary>
+    public async Task<RespValue> CommandAsync(CancellationToken cancellationToken, params byte[][] args)
     {
         var request = new ArrayBufferWriter<byte>();
         var writer = new RespWriter(request, RespProtocol.Resp2);
@@ -50,23 +55,56 @@ public sealed class RespConnection : IAsyncDisposable
         return await ReadReplyAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Sends the commands in one write (a pipeline) and reads their replies in order. Arguments
+    /// are bytes, so keys and values may hold anything.
+    /// </summary>
+    public async Task<RespValue[]> PipelineAsync(IReadOnlyList<IReadOnlyList<byte[]>> commands, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var request = new ArrayBufferWriter<byte>();
+        var writer = new RespWriter(request, RespProtocol.Resp2);
+        foreach (var command in commands)
+        {
+            writer.WriteArrayHeader(command.Count);
+            foreach (var arg in command)
+            {
+                writer.WriteBulkString(arg);
+            }
+        }
+        // Read while still writing: a server that answers a long pipeline stops reading it once
+        // its own output backs up, so writing everything first could wait forever.
+        var send = _stream.WriteAsync(request.WrittenMemory, cancellationToken).AsTask();
+        var replies = new RespValue[commands.Count];
+        for (var i = 0; i < replies.Length; i++)
+        {
+            replies[i] = await ReadReplyAsync(cancellationToken);
+        }
+        await send;
+        return replies;
+    }
+
     private async Task<RespValue> ReadReplyAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(_received.WrittenMemory));
+            var unread = _received.WrittenMemory[_consumed..];
+            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(unread));
             var status = RespReplyParser.TryParse(ref reader, out var value);
             if (status == OperationStatus.Done)
             {
-                var rest = _received.WrittenMemory[(int)reader.Consumed..].ToArray();
-                _received.Clear();
-                _received.Write(rest);
+                // Pipelined replies arrive together: step over this one and parse the next in place.
+                _consumed += (int)reader.Consumed;
                 return value!;
             }
             if (status == OperationStatus.InvalidData)
             {
                 throw new IOException("the server sent a malformed reply");
             }
+            var rest = unread.ToArray();
+            _received.ResetWrittenCount();
+            _received.Write(rest);
+            _consumed = 0;
             var buffer = _received.GetMemory(16 * 1024);
             var read = await _stream.ReadAsync(buffer, cancellationToken);
             if (read == 0)

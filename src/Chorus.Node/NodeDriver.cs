@@ -28,6 +28,7 @@ public sealed class NodeDriver
     private readonly ILogger _logger;
     private readonly WriteExecutor _executor;
     private readonly LogWriter _log;
+    private readonly RollbackExport _rollbacks;
     private readonly ProposalTracker _acks = new();
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
@@ -43,9 +44,10 @@ public sealed class NodeDriver
         _storage = storage;
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
-        _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed));
+        _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
-        _log = new LogWriter(storage, keyspace, rollbacks, options.Durability, logger, metadata);
+        _rollbacks = new RollbackExport(storage, rollbacks, logger);
+        _log = new LogWriter(storage, keyspace, _rollbacks, options.Durability, logger, metadata);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
@@ -88,13 +90,27 @@ public sealed class NodeDriver
     /// <summary>Divergent suffixes rolled back into rollback files since the node started.</summary>
     public long Rollbacks => _log.Rollbacks;
 
-    /// <summary>Entries discarded by those rollbacks (each one is in a rollback file).</summary>
+    /// <summary>Entries discarded by those rollbacks (each one is in a rollback file, or waiting in the database for it).</summary>
     public long RolledBackEntries => _log.RolledBackEntries;
+
+    /// <summary>Rollbacks whose file could not be written yet; their entries wait in the database and the node retries.</summary>
+    public int PendingRollbacks => _rollbacks.Pending;
+
+    /// <summary>How long to wait before retrying a rollback file that could not be written.</summary>
+    public const long RollbackRetryMs = RollbackExport.RetryMs;
+
+    /// <summary>How large one write may be; set on the loop (CONFIG SET chorus-max-write-bytes).</summary>
+    public WriteLimits WriteLimits
+    {
+        get => _executor.Limits;
+        set => _executor.Limits = value;
+    }
 
     public void Start(long nowMs)
     {
         Core.Start(nowMs);
         Core.Tick(nowMs);
+        _rollbacks.Export(nowMs); // any a previous run could not write
         ProcessReady();
         _status.Publish(Core, nowMs);
         _logger.LogInformation("node {Node} started ({Status}); log ends at {Last}", Core.Self, Status.Role, Status.Last);
@@ -111,6 +127,7 @@ public sealed class NodeDriver
             ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
         }
         _waits.ExpireDue(Core, nowMs);
+        _rollbacks.RetryIfDue(nowMs);
         if (nowMs >= _nextRetentionAtMs)
         {
             _nextRetentionAtMs = nowMs + _options.RetentionIntervalMs;

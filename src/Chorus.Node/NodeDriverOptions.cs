@@ -1,3 +1,4 @@
+using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Replication;
 using Chorus.Replication.Log;
@@ -23,6 +24,9 @@ public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
     public RetentionOptions Retention { get; init; } = new();
 
     public int RetentionIntervalMs { get; init; } = 5000;
+
+    /// <summary>How large one write may be (chorus-max-write-bytes); CONFIG SET changes it through <see cref="NodeDriver.WriteLimits"/>.</summary>
+    public WriteLimits WriteLimits { get; init; } = WriteLimits.Default;
 
     /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
     public int RandomSeed { get; init; } = 1;

@@ -24,6 +24,11 @@ public sealed class RequestBatch : IDisposable
     private const int ArenaRetainBytesMax = 1024 * 1024;
     private const int SlotsRetainMax = 64 * 1024;
 
+    // Arrays up to this many elements come from the shared pool; larger ones are allocated and
+    // dropped, so the garbage collector can give them back (the shared pool keeps what it is
+    // returned, up to a gigabyte per array).
+    private const int PooledLengthMax = 1024 * 1024;
+
     private byte[] _arena = [];
     private int _arenaLength;
     private ArgumentSlot[] _arguments = [];
@@ -37,6 +42,9 @@ public sealed class RequestBatch : IDisposable
 
     /// <summary>Argument bytes held by the batch's commands.</summary>
     public long ArenaBytes => _arenaLength;
+
+    /// <summary>Memory the batch holds for argument bytes (what the client memory limits count).</summary>
+    public long ArenaCapacity => _arena.Length;
 
     public RespCommand this[int index]
     {
@@ -123,20 +131,17 @@ public sealed class RequestBatch : IDisposable
         _generation++;
         if (_arena.Length > ArenaRetainBytesMax)
         {
-            ArrayPool<byte>.Shared.Return(_arena);
-            _arena = [];
+            ReturnToPool(ref _arena);
         }
 
         if (_arguments.Length > SlotsRetainMax)
         {
-            ArrayPool<ArgumentSlot>.Shared.Return(_arguments);
-            _arguments = [];
+            ReturnToPool(ref _arguments);
         }
 
         if (_commands.Length > SlotsRetainMax)
         {
-            ArrayPool<CommandSlot>.Shared.Return(_commands);
-            _commands = [];
+            ReturnToPool(ref _commands);
         }
     }
 
@@ -242,7 +247,7 @@ public sealed class RequestBatch : IDisposable
         }
 
         var size = Math.Clamp(Math.Max(needed, 2L * array.Length), initial, Array.MaxLength);
-        var grown = ArrayPool<T>.Shared.Rent((int)size);
+        var grown = size <= PooledLengthMax ? ArrayPool<T>.Shared.Rent((int)size) : GC.AllocateUninitializedArray<T>((int)size);
         array.AsSpan(0, used).CopyTo(grown);
         ReturnToPool(ref array);
         array = grown;
@@ -250,7 +255,7 @@ public sealed class RequestBatch : IDisposable
 
     private static void ReturnToPool<T>(ref T[] array)
     {
-        if (array.Length > 0)
+        if (array.Length is > 0 and <= PooledLengthMax)
         {
             ArrayPool<T>.Shared.Return(array);
         }

@@ -119,8 +119,8 @@ public static class RespReplyParser
 
     private static RespValue? LineValue(byte type, byte[] text) => type switch
     {
-        (byte)'+' => RespValue.SimpleString(Encoding.UTF8.GetString(text)),
-        (byte)'-' => RespValue.Error(Encoding.UTF8.GetString(text)),
+        (byte)'+' => RespValue.SimpleString(text.AsSpan()),
+        (byte)'-' => RespValue.Error(text.AsSpan()),
         (byte)':' => RespInteger.TryParse(text, out var integer) ? RespValue.FromInteger(integer) : null,
         (byte)',' => TryParseDouble(text, out var number) ? RespValue.FromDouble(number) : null,
         (byte)'#' => text is [(byte)'t'] ? RespValue.FromBoolean(true) : text is [(byte)'f'] ? RespValue.FromBoolean(false) : null,
@@ -167,7 +167,7 @@ public static class RespReplyParser
     private static RespValue? BlobValue(byte type, byte[] bytes) => type switch
     {
         (byte)'$' => RespValue.BulkString(bytes),
-        (byte)'!' => RespValue.Error(Encoding.UTF8.GetString(bytes)),
+        (byte)'!' => RespValue.Error(bytes.AsSpan()),
         _ => bytes[3] == (byte)':' && Ascii.IsValid(bytes.AsSpan(0, 3))
             ? RespValue.Verbatim(Encoding.ASCII.GetString(bytes, 0, 3), bytes.AsSpan(4))
             : null,

@@ -52,6 +52,12 @@ public sealed class RespValue : IEquatable<RespValue>
 
     public static RespValue Error(string message) => new(RespValueKind.Error, Utf8(message));
 
+    /// <summary>A status reply's bytes as sent (servers may echo a client's binary arguments in one).</summary>
+    public static RespValue SimpleString(ReadOnlySpan<byte> bytes) => new(RespValueKind.SimpleString, bytes.ToArray());
+
+    /// <summary>An error reply's bytes as sent (Redis quotes a client's binary arguments in errors).</summary>
+    public static RespValue Error(ReadOnlySpan<byte> message) => new(RespValueKind.Error, message.ToArray());
+
     public static RespValue FromInteger(long value) => new(RespValueKind.Integer, integer: value);
 
     public static RespValue BulkString(ReadOnlySpan<byte> bytes) => new(RespValueKind.BulkString, bytes.ToArray());

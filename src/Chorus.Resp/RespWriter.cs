@@ -48,6 +48,9 @@ public readonly struct RespWriter
     /// </summary>
     public void WriteError(string message) => WriteLine((byte)'-', message);
 
+    /// <summary>An error reply from bytes (a message that quotes a client's binary arguments); CR and LF become spaces.</summary>
+    public void WriteError(ReadOnlySpan<byte> message) => WriteLine((byte)'-', message);
+
     public void WriteInteger(long value)
     {
         switch (value)

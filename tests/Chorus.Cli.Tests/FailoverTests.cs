@@ -1,6 +1,8 @@
 using System.Globalization;
 using Chorus.Cli.Tests.Support;
 using Chorus.Client;
+using Chorus.Commands.Logical;
+using Chorus.Server.Hosting;
 
 namespace Chorus.Cli.Tests;
 
@@ -68,6 +70,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             // The followers freeze with the leader's next entries unread in their sockets...
             cluster.Pause("n2");
             cluster.Pause("n3");
+            // Issue 17, finding 1: a large binary value reaches the rollback file whole.
+            Assert.Equal("OK", (await n1.CommandAsync(CancellationToken.None, "SET"u8.ToArray(), "unreplicated:big"u8.ToArray(), LargeBinaryValue)).AsString());
             for (var i = 0; i < 20; i++)
             {
                 Assert.Equal("OK", (await n1.CommandAsync(CancellationToken.None, "SET", $"unreplicated:{i}", "lost")).AsString());
@@ -96,12 +100,25 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         var rolledBack = RolledBackKeys(cluster, "n1");
         Assert.All(Enumerable.Range(0, 20), i => Assert.Contains($"unreplicated:{i}", rolledBack));
-        Assert.Equal("20", (await cluster.InfoAsync("n1"))["chorus_rolled_back_entries"]);
+        Assert.Equal("21", (await cluster.InfoAsync("n1"))["chorus_rolled_back_entries"]);
 
         var (exit, listing) = await NodeProcess.RunCliAsync(TimeSpan.FromSeconds(60), "rollbacks", "--data", cluster.Root, "--show");
-        output.WriteLine(listing);
         Assert.Equal(0, exit);
         Assert.Contains("put unreplicated:19 = lost", listing, StringComparison.Ordinal);
+        const string Big = "put unreplicated:big = base64:";
+        var big = listing.Split('\n').Single(l => l.Contains(Big, StringComparison.Ordinal));
+        Assert.Equal(LargeBinaryValue, Convert.FromBase64String(big[(big.IndexOf(Big, StringComparison.Ordinal) + Big.Length)..].TrimEnd('\r')));
+        output.WriteLine(string.Join('\n', listing.Split('\n').Where(l => !l.Contains(Big, StringComparison.Ordinal))));
+    }
+
+    /// <summary>2 MiB of seeded random bytes (every byte value, invalid UTF-8): small enough to write well within the paused leader's lease.</summary>
+    private static readonly byte[] LargeBinaryValue = RandomBytes(2 << 20, seed: 17);
+
+    private static byte[] RandomBytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
     }
 
     [Fact]
@@ -150,15 +167,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
         {
             return keys;
         }
-        foreach (var line in Directory.EnumerateFiles(directory).SelectMany(File.ReadLines))
+        foreach (var path in Directory.EnumerateFiles(directory, "*" + RollbackFile.Extension))
         {
-            using var document = System.Text.Json.JsonDocument.Parse(line);
-            if (document.RootElement.TryGetProperty("changes", out var changes))
+            using var stream = File.OpenRead(path);
+            foreach (var entry in RollbackFile.ReadEntries(stream, RollbackFile.ReadHeader(stream)))
             {
-                foreach (var change in changes.EnumerateArray())
-                {
-                    keys.Add(change.GetProperty("Key").GetString()!);
-                }
+                keys.UnionWith(LogicalPayload.Decode(entry.Payload.Span).Select(c => System.Text.Encoding.UTF8.GetString(c.Key)));
             }
         }
         return keys;

@@ -49,6 +49,13 @@ public sealed class CommandHarness : IDisposable
 
     public long NowMs { get; set; } = StartMs;
 
+    /// <summary>How large one write may be (the node's chorus-max-write-bytes).</summary>
+    public WriteLimits Limits
+    {
+        get => _executor.Limits;
+        set => _executor.Limits = value;
+    }
+
     /// <summary>The payload of the last command (null when it changed nothing, or was a read).</summary>
     public byte[]? LastPayload { get; private set; }
 

@@ -29,6 +29,7 @@ public sealed class CommandSpecTests
         { "APPEND", 3, "write denyoom", 1, 1, 1 },
         { "STRLEN", 2, "readonly fast", 1, 1, 1 },
         { "GETRANGE", 4, "readonly", 1, 1, 1 },
+        { "SUBSTR", 4, "readonly", 1, 1, 1 },
         { "SETRANGE", 4, "write denyoom", 1, 1, 1 },
         { "DEL", -2, "write", 1, -1, 1 },
         { "UNLINK", -2, "write fast", 1, -1, 1 },

@@ -1,4 +1,5 @@
 using Chorus.Commands.Logical;
+using Chorus.Resp;
 using static Chorus.Commands.Tests.Replies;
 
 namespace Chorus.Commands.Tests;
@@ -47,6 +48,15 @@ public sealed class ExpiryTests : IDisposable
         _h.AdvanceMs(10_000);
         Assert.Equal(Int(500), _h.Run("PTTL", "k"));
         Assert.Equal(Int(1), _h.Run("TTL", "k"));
+    }
+
+    /// Redis computes (ms + 500) / 1000 without wrapping (found by the differential tests).
+    [Fact]
+    public void Expiretime_at_the_end_of_time_does_not_overflow()
+    {
+        _h.Run("SET", "k", "v", "PXAT", "9223372036854775806");
+        Assert.Equal(Int(9223372036854776), _h.Run("EXPIRETIME", "k"));
+        Assert.Equal(Int(9223372036854775806), _h.Run("PEXPIRETIME", "k"));
     }
 
     [Fact]
@@ -196,6 +206,14 @@ public sealed class ExpiryTests : IDisposable
     {
         Assert.Equal(Err(error), _h.Run(["EXPIRE", "k", "100", .. options]));
         Assert.Equal(Int(-1), _h.Run("TTL", "k"));
+    }
+
+    /// Redis quotes the option with "%s": its bytes as sent, up to a NUL (found by the differential tests).
+    [Fact]
+    public void An_unknown_binary_option_is_quoted_as_a_c_string()
+    {
+        var reply = _h.RunBytes("EXPIRE"u8.ToArray(), "k"u8.ToArray(), "100"u8.ToArray(), [0xff, (byte)'x', 0, (byte)'y']);
+        Assert.Equal(RespValue.Error([.. "ERR Unsupported option "u8, 0xff, (byte)'x']), reply);
     }
 
     [Fact]

@@ -39,19 +39,22 @@ public sealed class NumberTextTests
     [InlineData("0", 0UL)]
     [InlineData("42", 42UL)]
     [InlineData("007", 7UL)]
-    [InlineData(" 7", 7UL)]
     [InlineData("+7", 7UL)]
     [InlineData("-01", ulong.MaxValue)]
+    [InlineData("-1", ulong.MaxValue)]
+    [InlineData("-18446744073709551615", 1UL)]
     [InlineData("18446744073709551615", ulong.MaxValue)]
-    public void Cursors_follow_string2ull(string text, ulong expected)
+    [InlineData("", 0UL)]           // strtoul converts nothing and stops at the end: cursor 0
+    public void Cursors_follow_redis_7_0_strtoul(string text, ulong expected)
     {
         Assert.True(IntegerText.TryParseCursor(Encoding.ASCII.GetBytes(text), out var value));
         Assert.Equal(expected, value);
     }
 
     [Theory]
-    [InlineData("-1")]
-    [InlineData("")]
+    [InlineData(" 7")]
+    [InlineData("-")]
+    [InlineData("+")]
     [InlineData("7 ")]
     [InlineData("18446744073709551616")]
     [InlineData("x")]
@@ -75,6 +78,9 @@ public sealed class NumberTextTests
     [InlineData("-Infinity", double.NegativeInfinity)]
     [InlineData("INF", double.PositiveInfinity)]
     [InlineData("4.9e-324", 4.9e-324)]
+    [InlineData("1e400", double.MaxValue)]
+    [InlineData("-1e400", -double.MaxValue)]
+    [InlineData("1e-400", double.Epsilon)]
     public void Floats_accept_what_strtold_accepts(string text, double expected)
     {
         Assert.True(FloatText.TryParse(Encoding.ASCII.GetBytes(text), out var value));
@@ -95,35 +101,11 @@ public sealed class NumberTextTests
     [InlineData("0x")]
     [InlineData("0x1p")]
     [InlineData("0xg")]
-    [InlineData("1e400")]
-    [InlineData("1e-400")]
+    [InlineData("1e5000")]
+    [InlineData("1e-5000")]
     [InlineData("1,5")]
     public void Floats_reject_what_string2ld_rejects(string text)
     {
         Assert.False(FloatText.TryParse(Encoding.ASCII.GetBytes(text), out _));
-    }
-
-    [Theory]
-    [InlineData(1.5, "1.5")]
-    [InlineData(-2.0, "-2")]
-    [InlineData(1e21, "1000000000000000000000")]
-    [InlineData(1e-7, "0.0000001")]
-    [InlineData(0.30000000000000004, "0.30000000000000004")]
-    [InlineData(1e-17, "0.00000000000000001")]
-    [InlineData(1.5e-18, "0")]
-    [InlineData(-1e-20, "0")]
-    [InlineData(123456789.125, "123456789.125")]
-    public void Doubles_print_plainly_with_at_most_17_decimals(double value, string expected)
-    {
-        Span<byte> text = stackalloc byte[FloatSum.TextLengthMax];
-        Assert.Equal(expected, Encoding.ASCII.GetString(text[..FloatSum.FormatDouble(value, text)]));
-    }
-
-    [Fact]
-    public void The_largest_double_fits_the_buffer()
-    {
-        Span<byte> text = stackalloc byte[FloatSum.TextLengthMax];
-        var length = FloatSum.FormatDouble(-double.MaxValue, text);
-        Assert.Equal(310, length);
     }
 }

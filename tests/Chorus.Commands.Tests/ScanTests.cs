@@ -98,13 +98,17 @@ public sealed class ScanTests : IDisposable
         Assert.Equal(Arr(Bulk("0"), EmptyArray), _h.Run3("SCAN", "0"));
     }
 
+    /// Redis 7.0's parseScanCursorOrReply is strtoul plus checks (the differential tests compare with it).
     [Fact]
     public void Cursors_are_read_as_redis_reads_them()
     {
         AddStrings("k", 5);
         Assert.Equal(Bulk("0"), _h.Run("SCAN", "007", "COUNT", "100").Items[0]);
         Assert.Equal(Bulk("0"), _h.Run("SCAN", "18446744073709551615").Items[0]);
-        Assert.Equal(Err("ERR invalid cursor"), _h.Run("SCAN", "-1"));
+        Assert.Equal(Bulk("0"), _h.Run("SCAN", "-1").Items[0]);
+        Assert.Equal(_h.Run("SCAN", "0", "COUNT", "100"), _h.Run("SCAN", "", "COUNT", "100"));
+        Assert.Equal(Err("ERR invalid cursor"), _h.Run("SCAN", " 0"));
+        Assert.Equal(Err("ERR invalid cursor"), _h.Run("SCAN", "-"));
         Assert.Equal(Err("ERR invalid cursor"), _h.Run("SCAN", "abc"));
         Assert.Equal(Err("ERR invalid cursor"), _h.Run("SCAN", "18446744073709551616"));
     }

@@ -59,6 +59,15 @@ public sealed class StringEditTests : IDisposable
         Assert.Equal(Bulk(expected), _h.Run("GETRANGE", "k", start, end));
     }
 
+    /// Redis 7 still answers SUBSTR, GETRANGE's old name (found by the differential tests).
+    [Fact]
+    public void Substr_is_getrange()
+    {
+        _h.Run("SET", "k", "This is a string");
+        Assert.Equal(Bulk("This"), _h.Run("SUBSTR", "k", "0", "3"));
+        Assert.Equal(Bulk("ing"), _h.Run("substr", "k", "-3", "-1"));
+    }
+
     [Fact]
     public void Getrange_of_a_missing_key_is_empty_and_bad_offsets_are_errors()
     {

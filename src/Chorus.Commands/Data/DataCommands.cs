@@ -34,6 +34,7 @@ public static class DataCommands
         AppendCommand.Spec,
         StrLenCommand.Spec,
         GetRangeCommand.Spec,
+        GetRangeCommand.SubstrSpec,
         SetRangeCommand.Spec,
 
         // Keys

@@ -1,4 +1,4 @@
-using System.Text;
+using Chorus.Resp;
 
 namespace Chorus.Commands.Execution;
 
@@ -30,9 +30,9 @@ public static class Errors
     public static string InvalidExpireTime(string command) =>
         $"ERR invalid expire time in '{command.ToLowerInvariant()}' command";
 
-    /// <summary>An EXPIRE-family option other than NX, XX, GT or LT, quoted as the client sent it.</summary>
-    public static string UnsupportedOption(ReadOnlySpan<byte> option) =>
-        $"ERR Unsupported option {Encoding.UTF8.GetString(option)}";
+    /// <summary>An EXPIRE-family option other than NX, XX, GT or LT, quoted as Redis quotes it (as a C string).</summary>
+    public static byte[] UnsupportedOption(ReadOnlySpan<byte> option) =>
+        [.. "ERR Unsupported option "u8, .. CString.Of(option)];
 
     /// <summary>Redis's getRangeLongFromObjectOrReply wording (its grammar included).</summary>
     public static string OutOfRangeBetween(long min, long max) =>

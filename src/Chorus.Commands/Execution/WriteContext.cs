@@ -14,6 +14,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
 {
     private readonly List<RowChange> _changes = [];
     private readonly Dictionary<byte[], byte[]?> _beforeImages = new(Core.ByteArrayComparer.Instance);
+    private long _payloadBytes;
 
     public StagedKeyspace Keyspace { get; } = keyspace;
 
@@ -24,6 +25,9 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
     public long NowMs { get; set; }
 
     public IReadOnlyList<RowChange> Changes => _changes;
+
+    /// <summary>How large this write may be (see <see cref="WriteLimits"/>); set by the host.</summary>
+    public WriteLimits Limits { get; set; } = WriteLimits.Default;
 
     /// <summary>The encoded value of a live key, or null if it is absent or expired.</summary>
     public byte[]? GetLive(ReadOnlySpan<byte> key)
@@ -39,14 +43,31 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
     /// </summary>
     public bool TrackBeforeImages { get; set; }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> to the staged keyspace and records it for the log entry.
+    /// Throws <see cref="WriteTooLargeException"/> (the executor undoes what was recorded) when
+    /// the entry would outgrow <see cref="WriteLimits.EntryBytesMax"/> or the key would hold more
+    /// than <see cref="WriteLimits.WriteBytesMax"/>.
+    /// </summary>
     public void Record(RowChange change)
     {
+        var payloadBytes = _payloadBytes + LogicalPayload.EncodedLength(change);
+        if (payloadBytes > Limits.EntryBytesMax)
+        {
+            throw new WriteTooLargeException(Limits.EntryTooLarge(payloadBytes));
+        }
         if (TrackBeforeImages && change is not FlushAllChange && !_beforeImages.ContainsKey(change.Key))
         {
             _beforeImages[change.Key] = Keyspace.Get(change.Key);
         }
         RowChangeApplier.Apply(change, Keyspace);
         _changes.Add(change);
+        _payloadBytes = payloadBytes;
+        if (change is not (DeleteChange or FlushAllChange) && Keyspace.Get(change.Key) is { } stored && stored.Length > Limits.WriteBytesMax
+            && StoredValue.Parse(stored).Payload.Length is var valueBytes && valueBytes > Limits.WriteBytesMax)
+        {
+            throw new WriteTooLargeException(Limits.ValueTooLarge(valueBytes));
+        }
     }
 
     /// <summary>The key now holds <paramref name="encodedValue"/>.</summary>
@@ -73,7 +94,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
             return null;
         }
         var payload = LogicalPayload.Encode(_changes);
-        _changes.Clear();
+        ClearChanges();
         return payload;
     }
 
@@ -82,6 +103,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
     {
         _changes.Clear();
         _beforeImages.Clear();
+        _payloadBytes = 0;
     }
 
     /// <summary>The keys the command changed and their records before it (see <see cref="TrackBeforeImages"/>); forgets them.</summary>

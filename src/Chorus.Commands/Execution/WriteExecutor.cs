@@ -1,3 +1,4 @@
+using System.Buffers;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
 using Chorus.Core;
@@ -8,15 +9,24 @@ namespace Chorus.Commands.Execution;
 /// <summary>
 /// Runs write commands on the leader, one at a time, against the staged keyspace. Each command
 /// yields at most one payload: all its row changes, applied atomically as one log entry.
+/// A command either completes — its reply written, its changes staged — or changes nothing and
+/// replies with an error (a write over <see cref="Limits"/>); a reply is never half written.
 /// </summary>
 public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace, Random random)
 {
+    // A reply kept beyond this size would pin the memory of one large GETSET reply forever.
+    private const int ReplyRetainBytesMax = 64 * 1024;
+
     private readonly WriteContext _context = new(keyspace, random);
+    private ArrayBufferWriter<byte> _reply = new(256);
 
     public StagedKeyspace Keyspace { get; } = keyspace;
 
     /// <summary>The context commands run in (a multi-leader site reads its before-images after each command).</summary>
     public WriteContext Context => _context;
+
+    /// <summary>How large one write may be; the host sets it from its configuration.</summary>
+    public WriteLimits Limits { get; set; } = WriteLimits.Default;
 
     /// <summary>
     /// Executes <paramref name="command"/> at <paramref name="nowMs"/>, writing its reply.
@@ -29,34 +39,48 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
             reply.WriteError($"ERR '{command}' is not a write command");
             return null;
         }
-        return Run(spec.Write, command, reply, nowMs);
-    }
-
-    /// <summary>Runs an internal write (not a client command), e.g. the leader's expiry cycle.</summary>
-    public byte[]? ExecuteInternal(Action<WriteContext> write, long nowMs)
-    {
-        _context.NowMs = nowMs;
+        if (Limits.CheckArguments(command) is { } tooLarge)
+        {
+            reply.WriteError(tooLarge);
+            return null;
+        }
+        // The handler replies into a buffer of our own, released only once the command has
+        // completed: a write refused halfway (its old value already written, say) replies with
+        // the refusal alone.
+        if (_reply.Capacity > ReplyRetainBytesMax)
+        {
+            _reply = new ArrayBufferWriter<byte>(256);
+        }
+        _reply.ResetWrittenCount();
+        byte[]? payload;
         try
         {
-            write(_context);
+            payload = Run(spec.Write, command, new RespWriter(_reply, reply.Protocol), nowMs, Limits);
         }
-        finally
+        catch (WriteTooLargeException e)
         {
-            Keyspace.ForgetLastRead();
+            reply.WriteError(e.Message);
+            return null;
         }
-        return _context.TakePayload();
+        reply.WriteRaw(_reply.WrittenSpan);
+        return payload;
     }
 
-    private byte[]? Run(WriteHandler handler, RespCommand command, RespWriter reply, long nowMs)
+    /// <summary>Runs an internal write (not a client command), e.g. the leader's expiry cycle. It is never refused for its size.</summary>
+    public byte[]? ExecuteInternal(Action<WriteContext> write, long nowMs) =>
+        Run((context, _, _) => write(context), default, default, nowMs, WriteLimits.Unbounded);
+
+    private byte[]? Run(WriteHandler handler, RespCommand command, RespWriter reply, long nowMs, WriteLimits limits)
     {
         _context.NowMs = nowMs;
+        _context.Limits = limits;
         try
         {
             handler(_context, command, reply);
         }
         catch (Exception e) when (e is not InvariantViolationException)
         {
-            // A handler bug must not leave half a command staged: undo what it recorded.
+            // A refused or failed command must not leave half of itself staged: undo what it recorded.
             for (var i = _context.Changes.Count - 1; i >= 0; i--)
             {
                 RowChangeApplier.Undo(_context.Changes[i], Keyspace);

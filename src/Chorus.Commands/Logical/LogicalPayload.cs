@@ -1,4 +1,3 @@
-using System.Buffers;
 using Chorus.Core.Encoding;
 
 namespace Chorus.Commands.Logical;
@@ -26,9 +25,19 @@ public static class LogicalPayload
         FlushAll = 8,
     }
 
+    /// <summary>Encodes <paramref name="changes"/> into one array of exactly the payload's size.</summary>
     public static byte[] Encode(IReadOnlyList<RowChange> changes)
     {
-        var output = new ArrayBufferWriter<byte>(64);
+        long length = 1 + VarInt.Length((ulong)changes.Count);
+        foreach (var change in changes)
+        {
+            length += EncodedLength(change);
+        }
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentException($"the changes would encode to {length} bytes, more than one array holds", nameof(changes));
+        }
+        var output = new ExactBufferWriter((int)length);
         var writer = new ByteWriter(output);
         writer.WriteByte(FormatVersion);
         writer.WriteVarUInt((ulong)changes.Count);
@@ -36,7 +45,43 @@ public static class LogicalPayload
         {
             Write(writer, change);
         }
-        return output.WrittenSpan.ToArray();
+        return output.ToArray();
+    }
+
+    /// <summary>The bytes <paramref name="change"/> takes in a payload (what the write limits count).</summary>
+    public static long EncodedLength(RowChange change) => 1 + Prefixed(change.Key.Length) + change switch
+    {
+        PutChange put => Prefixed(put.After.Length) + 1 + (put.Before is null ? 0 : Prefixed(put.Before.Length)),
+        DeleteChange delete => Prefixed(delete.Before.Length) + 1,
+        HashSetChange hashSet => FieldsLength(hashSet.Fields),
+        HashDeleteChange hashDelete => FieldsLength(hashDelete.Fields),
+        SetAddChange setAdd => MembersLength(setAdd.Members),
+        SetRemoveChange setRemove => MembersLength(setRemove.Members),
+        ExpireChange expire => VarInt.Length((ulong)expire.ExpiresAtMs) + VarInt.Length((ulong)expire.PreviousExpiresAtMs),
+        FlushAllChange => 0,
+        _ => throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change)),
+    };
+
+    private static long Prefixed(int length) => VarInt.Length((ulong)length) + (long)length;
+
+    private static long FieldsLength(IReadOnlyList<FieldChange> fields)
+    {
+        long length = VarInt.Length((ulong)fields.Count);
+        foreach (var field in fields)
+        {
+            length += Prefixed(field.Field.Length) + Prefixed(field.Value.Length) + 1 + (field.Previous is null ? 0 : Prefixed(field.Previous.Length));
+        }
+        return length;
+    }
+
+    private static long MembersLength(IReadOnlyList<byte[]> members)
+    {
+        long length = VarInt.Length((ulong)members.Count);
+        foreach (var member in members)
+        {
+            length += Prefixed(member.Length);
+        }
+        return length;
     }
 
     public static List<RowChange> Decode(ReadOnlySpan<byte> payload)

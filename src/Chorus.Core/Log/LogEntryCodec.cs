@@ -17,9 +17,17 @@ public static class LogEntryCodec
 
     public static byte[] Encode(LogPosition position, HlcTimestamp timestamp, NodeId origin, PayloadKind kind, ReadOnlySpan<byte> payload)
     {
-        var buffer = new ArrayBufferWriter<byte>(payload.Length + 40);
+        var buffer = new ExactBufferWriter(EncodedLength(position, origin, payload.Length));
         Write(buffer, position, timestamp, origin, kind, payload);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
+    }
+
+    /// <summary>The size of an entry's encoded form: its payload plus a few dozen bytes.</summary>
+    public static int EncodedLength(LogPosition position, NodeId origin, int payloadLength)
+    {
+        var originLength = (origin.Value ?? "").Length;
+        return checked(1 + VarInt.Length(position.Epoch.Value) + VarInt.Length(position.Lsn.Value) + 8
+            + VarInt.Length((ulong)originLength) + originLength + 1 + VarInt.Length((ulong)payloadLength) + payloadLength);
     }
 
     public static void Write(IBufferWriter<byte> output, LogPosition position, HlcTimestamp timestamp, NodeId origin, PayloadKind kind, ReadOnlySpan<byte> payload)

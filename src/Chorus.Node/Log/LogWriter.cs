@@ -12,21 +12,22 @@ namespace Chorus.Node;
 /// <summary>
 /// Carries out a core's log operations against the node's storage: an append stores the entries,
 /// their data changes and the applied position in one atomic batch; a truncation undoes a
-/// divergent suffix into a rollback record first; retirement deletes a prefix. It also keeps the
-/// node's log metadata (epoch history, the latest configuration entry) in step with the log.
+/// divergent suffix and stages it for its rollback file in the same batch (see
+/// <see cref="RollbackExport"/>); retirement deletes a prefix. It also keeps the node's log
+/// metadata (epoch history, the latest configuration entry) in step with the log.
 /// </summary>
 internal sealed class LogWriter
 {
     private readonly IStorageEngine _storage;
     private readonly StagedKeyspace _keyspace;
-    private readonly IRollbackSink _rollbacks;
+    private readonly RollbackExport _rollbacks;
     private readonly DurabilityPolicy _durability;
     private readonly ILogger _logger;
     private readonly LogStore _log;
     private int _persistedEpochCount;
     private ConfigEntry? _config;
 
-    public LogWriter(IStorageEngine storage, StagedKeyspace keyspace, IRollbackSink rollbacks, DurabilityPolicy durability, ILogger logger, NodeMetadata metadata)
+    public LogWriter(IStorageEngine storage, StagedKeyspace keyspace, RollbackExport rollbacks, DurabilityPolicy durability, ILogger logger, NodeMetadata metadata)
     {
         _storage = storage;
         _keyspace = keyspace;
@@ -104,8 +105,9 @@ internal sealed class LogWriter
     }
 
     /// <summary>
-    /// Rolls back every entry after <paramref name="keepThrough"/>, first saving them to a
-    /// rollback record; returns the latest configuration entry that remains.
+    /// Rolls back every entry after <paramref name="keepThrough"/>; returns the latest
+    /// configuration entry that remains. The discarded entries move from the log to the pending
+    /// rollbacks in the same atomic batch, then go to a rollback file.
     /// </summary>
     public ConfigEntry? Truncate(Lsn keepThrough, NodeId self, Epoch epoch, long nowMs)
     {
@@ -114,11 +116,11 @@ internal sealed class LogWriter
         {
             LogApplier.Undo(discarded[i], _keyspace);
         }
-        _rollbacks.Write(new RollbackRecord(self, epoch, keepThrough, nowMs, discarded));
         Rollbacks++;
         RolledBackEntries += discarded.Count;
         var config = ConfigAt(keepThrough);
         using var batch = _storage.NewBatch();
+        PendingRollbacks.Stage(batch, new RollbackRecord(self, epoch, keepThrough, nowMs, discarded));
         _keyspace.FlushTo(batch);
         LogStore.DeleteAfter(batch, keepThrough);
         Applied = new LogPosition(History.EpochAt(keepThrough) ?? Epoch.Zero, keepThrough);
@@ -135,7 +137,8 @@ internal sealed class LogWriter
         _persistedEpochCount = History.Epochs.Count;
         _storage.Write(batch, sync: true);
         _config = config;
-        _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they are in a rollback file", discarded.Count, keepThrough);
+        _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they go to a rollback file", discarded.Count, keepThrough);
+        _rollbacks.Export(nowMs);
         return config;
     }
 

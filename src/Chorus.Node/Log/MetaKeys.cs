@@ -11,4 +11,7 @@ internal static class MetaKeys
     public static readonly byte[] Applied = Encoding.ASCII.GetBytes("applied");
     public static readonly byte[] EpochHistory = Encoding.ASCII.GetBytes("epoch-history");
     public static readonly byte[] ClusterSettings = Encoding.ASCII.GetBytes("cluster-settings");
+
+    /// <summary>Discarded entries waiting for their rollback file (see <see cref="PendingRollbacks"/>).</summary>
+    public static readonly byte[] PendingRollbackPrefix = Encoding.ASCII.GetBytes("rollback-pending/");
 }

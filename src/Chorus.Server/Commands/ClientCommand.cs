@@ -96,10 +96,10 @@ internal static class ClientCommand
     }
 
     /// <summary>One CLIENT LIST line, with the fields Redis prints that apply here.</summary>
-    private static string Describe(NodeServices node, ClientSession session)
+    public static string Describe(NodeServices node, ClientSession session)
     {
         var ageSeconds = (node.NowMs - session.ConnectedAtMs) / 1000;
         return string.Create(CultureInfo.InvariantCulture,
-            $"id={session.Id} addr={session.Remote} laddr={node.Options.ClientEndpoint} name={session.Name} age={ageSeconds} idle=0 flags=N db=0 sub=0 psub=0 multi=-1 cmd={session.LastCommand.ToLowerInvariant()} user=default resp={(int)session.Protocol} lib-name={session.LibraryName} lib-ver={session.LibraryVersion}");
+            $"id={session.Id} addr={session.Remote} laddr={node.Options.ClientEndpoint} name={session.Name} age={ageSeconds} idle=0 flags=N db=0 sub=0 psub=0 multi=-1 cmd={session.LastCommand.ToLowerInvariant()} user={session.User?.Name ?? "(none)"} resp={(int)session.Protocol} lib-name={session.LibraryName} lib-ver={session.LibraryVersion}");
     }
 }

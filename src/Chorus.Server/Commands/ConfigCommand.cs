@@ -2,17 +2,20 @@ using System.Globalization;
 using System.IO.Enumeration;
 using System.Text;
 using Chorus.Commands.Execution;
+using Chorus.Node;
 using Chorus.Replication.Election;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Quorum;
 using Chorus.Resp;
+using Chorus.Server.Configuration;
 
 namespace Chorus.Server.Commands;
 
 /// <summary>
 /// CONFIG GET pattern [pattern ...] with the Redis parameters clients ask about on connect and
 /// Chorus's own (chorus-*); CONFIG SET of the cluster's acknowledgement and failover settings (replicated
-/// through the log, so every node agrees); CONFIG RESETSTAT.
+/// through the log, so every node agrees); CONFIG SET/GET of Redis's tuning parameters as no-ops
+/// (<see cref="PassThroughParameters"/>); CONFIG RESETSTAT.
 /// </summary>
 internal static class ConfigCommand
 {
@@ -21,46 +24,197 @@ internal static class ConfigCommand
 
     private static async ValueTask ExecuteAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        if (command.ArgumentIs(1, "GET"u8) && command.ArgumentCount >= 3)
+        var subcommand = Text(command[1]).ToUpperInvariant();
+        var arityOk = subcommand switch
         {
-            Get(Parameters(context.Node), command, reply);
+            "GET" => command.ArgumentCount >= 3,
+            "SET" => command.ArgumentCount >= 4,
+            "RESETSTAT" => command.ArgumentCount == 2,
+            _ => true,
+        };
+        if (!arityOk)
+        {
+            reply.WriteError($"ERR wrong number of arguments for 'config|{subcommand.ToLowerInvariant()}' command");
         }
-        else if (command.ArgumentIs(1, "RESETSTAT"u8) && command.ArgumentCount == 2)
+        else if (subcommand == "GET")
+        {
+            var parameters = Parameters(context.Node);
+            var named = parameters.Select(p => p.Name).ToHashSet();
+            Get([.. parameters, .. context.Node.PassThrough.All.Where(p => !named.Contains(p.Name))], command, reply);
+        }
+        else if (subcommand == "RESETSTAT")
         {
             reply.WriteOk();
         }
-        else if (command.ArgumentIs(1, "SET"u8) && command.ArgumentCount >= 4 && command.ArgumentCount % 2 == 0)
+        else if (subcommand == "SET")
         {
-            await SetAsync(context, command, reply);
+            await SetOrSyntaxErrorAsync(context, command, reply);
         }
         else
         {
-            reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{Text(command[1])}'. Try CONFIG HELP.");
+            reply.WriteError([.. "ERR unknown subcommand '"u8, .. CString.Of(command[1], 128), .. "'. Try CONFIG HELP."u8]);
         }
     }
 
+    /// <summary>Name-value pairs, or Redis's syntax error for a name without its value.</summary>
+    private static ValueTask SetOrSyntaxErrorAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
+    {
+        if (command.ArgumentCount % 2 != 0)
+        {
+            reply.WriteError(Errors.Syntax);
+            return ValueTask.CompletedTask;
+        }
+        return SetAsync(context, command, reply);
+    }
+
+    /// <summary>
+    /// Every parameter is checked before any is applied, as Redis does. This node's own limits
+    /// apply at once; cluster settings go through the log.
+    /// </summary>
     private static async ValueTask SetAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
+        if (CheckNames(context.Node, command) is { } nameError)
+        {
+            reply.WriteError(nameError);
+            return;
+        }
+        var node = context.Node;
         var changes = new List<Func<ClusterSettings, ClusterSettings>>();
+        var limits = node.Limits;
+        var security = new List<Action>();
+        var passThrough = new List<(string Name, string Value)>();
         for (var i = 2; i < command.ArgumentCount; i += 2)
         {
             var name = Text(command[i]).ToLowerInvariant();
             var value = Text(command[i + 1]);
-            if (ClusterSetting(name, value) is not { } change)
+            var outcome = PassThroughSetting(name, value, passThrough)
+                ?? SecuritySetting(node, name, value, security)
+                ?? ClientLimitSettings.TrySet(ref limits, name, value);
+            var refusal = outcome switch
             {
-                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {Unsupported(name, value)}");
+                null when ClusterSetting(name, value) is { } change => Add(changes, change),
+                null => Unsupported(name, value),
+                "" => null,
+                var invalid => invalid,
+            };
+            if (refusal is not null)
+            {
+                reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - {refusal}");
                 return;
             }
-            changes.Add(change);
         }
-        if (await LeadershipControl.ChangeSettingsAsync(context.Node, settings => changes.Aggregate(settings, (current, change) => change(current))) is { } error)
+        if (limits.MaxClients > node.MaxClientsCeiling)
+        {
+            reply.WriteError($"ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {node.MaxClientsCeiling}");
+            return;
+        }
+        security.ForEach(apply => apply());
+        if (!ReferenceEquals(limits, node.Limits))
+        {
+            await ApplyLimitsAsync(node, limits);
+        }
+        if (changes.Count > 0
+            && await LeadershipControl.ChangeSettingsAsync(node, settings => changes.Aggregate(settings, (current, change) => change(current))) is { } error)
         {
             reply.WriteError(error);
+            return;
         }
-        else
+        foreach (var (name, value) in passThrough)
         {
-            reply.WriteOk();
+            node.PassThrough.Set(name, value);
         }
+        reply.WriteOk();
+    }
+
+    /// <summary>A Redis tuning parameter accepted as a no-op (<see cref="PassThroughParameters"/>): "" when its value checks out, an error, or null if not one of them.</summary>
+    private static string? PassThroughSetting(string name, string value, List<(string Name, string Value)> accepted)
+    {
+        if (!PassThroughParameters.IsPassThrough(name))
+        {
+            return null;
+        }
+        if (PassThroughParameters.TryNormalize(name, value, out var normalized, out var problem))
+        {
+            accepted.Add((name, normalized));
+        }
+        return problem;
+    }
+
+    /// <summary>
+    /// Redis checks every name before any value, and reports the first problem: a name it does
+    /// not know, one that cannot change at run time, or one given twice (in any letter case; an
+    /// alias and its parameter are two names).
+    /// </summary>
+    private static string? CheckNames(NodeServices node, RespCommand command)
+    {
+        var readOnly = Parameters(node).Select(p => p.Name).ToHashSet();
+        var seen = new HashSet<string>();
+        for (var i = 2; i < command.ArgumentCount; i += 2)
+        {
+            var given = Text(command[i]);
+            var name = given.ToLowerInvariant();
+            var settable = PassThroughParameters.IsPassThrough(name) || ClusterSettingNames.Contains(name)
+                || SecuritySettingNames.Contains(name) || ClientLimitSettings.Names.Contains(name);
+            if (!settable && !readOnly.Contains(name))
+            {
+                return $"ERR Unknown option or number of arguments for CONFIG SET - '{given}'";
+            }
+            var problem = !settable ? Unsupported(name, "")
+                : !seen.Add(name) ? "duplicate parameter"
+                : null;
+            if (problem is not null)
+            {
+                return $"ERR CONFIG SET failed (possibly related to argument '{given}') - {problem}";
+            }
+        }
+        return null;
+    }
+
+    private static readonly HashSet<string> ClusterSettingNames =
+        ["chorus-failover", "chorus-ack", "chorus-ack-level", "chorus-ack-timeout-ms", "chorus-ack-on-timeout"];
+
+    private static readonly HashSet<string> SecuritySettingNames = ["requirepass", "protected-mode"];
+
+    /// <summary>requirepass and protected-mode (this node's own, applied after every parameter checked out): "" when accepted, an error, or null if not one of them.</summary>
+    private static string? SecuritySetting(NodeServices node, string name, string value, List<Action> apply)
+    {
+        switch (name)
+        {
+            case "requirepass":
+                apply.Add(() =>
+                {
+                    node.Access.SetRequirePass(value);
+                    node.RequirePass = value;
+                });
+                return "";
+            case "protected-mode" when value.ToLowerInvariant() is "yes" or "no":
+                apply.Add(() => node.ProtectedMode = value.Equals("yes", StringComparison.OrdinalIgnoreCase));
+                return "";
+            case "protected-mode":
+                return "argument must be 'yes' or 'no'";
+            default:
+                return null;
+        }
+    }
+
+    private static string? Add(List<Func<ClusterSettings, ClusterSettings>> changes, Func<ClusterSettings, ClusterSettings> change)
+    {
+        changes.Add(change);
+        return null;
+    }
+
+    /// <summary>New connections and reads see the limits at once; the loop's write executor once it takes them.</summary>
+    private static async Task ApplyLimitsAsync(NodeServices node, ClientLimits limits)
+    {
+        node.Limits = limits;
+        var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The executor belongs to the loop: the action runs there (it needs the driver, not the core).
+        node.Inbox.Post(new AdminInput(_ =>
+        {
+            node.Driver.WriteLimits = limits.Writes;
+            return null;
+        }, completion));
+        await completion.Task;
     }
 
     /// <summary>A change to the replicated cluster settings, or null if the parameter or value is not one.</summary>
@@ -144,9 +298,16 @@ internal static class ConfigCommand
             ("bind", options.Host),
             ("dir", Path.GetFullPath(options.DataDirOrDefault)),
             ("maxmemory", "0"),
-            ("maxclients", "10000"),
             ("timeout", "0"),
-            ("proto-max-bulk-len", Text(options.ProtoMaxBulkLen)),
+            .. ClientLimitSettings.Describe(node.Limits),
+            ("requirepass", node.RequirePass),
+            ("protected-mode", node.ProtectedMode ? "yes" : "no"),
+            ("aclfile", options.AclFile),
+            ("tls-port", Text(options.TlsPort)),
+            ("tls-cert-file", options.TlsCertFile),
+            ("tls-key-file", options.TlsKeyFile),
+            ("tls-ca-cert-file", options.TlsCaCertFile),
+            ("tls-auth-clients", options.TlsAuthClients),
             ("chorus-node-id", options.NodeId),
             ("chorus-leader", options.LeaderId.Value),
             ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),

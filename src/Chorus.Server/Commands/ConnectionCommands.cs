@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Chorus.Commands.Execution;
 using Chorus.Resp;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Commands;
 
@@ -69,26 +70,41 @@ internal static class ConnectionCommands
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>No password is configured: Redis's answers for a server whose default user has nopass.</summary>
+    /// <summary>AUTH password (the default user) | AUTH username password, with Redis's replies.</summary>
     private static ValueTask Auth(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        if (command.ArgumentCount == 2)
-        {
-            reply.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
-        }
-        else if (command.ArgumentCount == 3 && command[1].SequenceEqual("default"u8))
-        {
-            reply.WriteOk();
-        }
-        else if (command.ArgumentCount == 3)
-        {
-            reply.WriteError("WRONGPASS invalid username-password pair or user is disabled.");
-        }
-        else
+        var access = context.Node.Access;
+        if (command.ArgumentCount > 3)
         {
             reply.WriteError(Errors.Syntax);
         }
+        else if (command.ArgumentCount == 2 && access.Default.NoPass)
+        {
+            reply.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+        }
+        else if (TryAuthenticate(context, command.ArgumentCount == 2 ? "default" : Text(command[1]), Text(command[command.ArgumentCount - 1])))
+        {
+            reply.WriteOk();
+        }
+        else
+        {
+            reply.WriteError(AccessControl.WrongPassError);
+        }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Authenticates the connection as <paramref name="user"/>; a failure is logged in ACL LOG, as in Redis.</summary>
+    public static bool TryAuthenticate(ServerCommandContext context, string user, string password)
+    {
+        var access = context.Node.Access;
+        if (access.Authenticate(user, password) is not { } authenticated)
+        {
+            access.Log.Add("auth", "AUTH", user, ClientCommand.Describe(context.Node, context.Session));
+            return false;
+        }
+        context.Session.User = authenticated;
+        context.Session.UserVersion = access.Version;
+        return true;
     }
 
     private static ValueTask Ok(ServerCommandContext context, RespCommand command, RespWriter reply)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chorus.Commands.Execution;
 using Chorus.Resp;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Commands;
 
@@ -29,15 +30,17 @@ internal static class HelloCommand
             protocol = version == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2;
         }
         string? name = null;
+        var authenticated = false;
         for (var i = 2; i < command.ArgumentCount; i++)
         {
             if (command.ArgumentIs(i, "AUTH"u8) && i + 2 < command.ArgumentCount)
             {
-                if (!command[i + 1].SequenceEqual("default"u8))
+                if (!ConnectionCommands.TryAuthenticate(context, ConnectionCommands.Text(command[i + 1]), ConnectionCommands.Text(command[i + 2])))
                 {
-                    reply.WriteError("WRONGPASS invalid username-password pair or user is disabled.");
+                    reply.WriteError(AccessControl.WrongPassError);
                     return ValueTask.CompletedTask;
                 }
+                authenticated = true;
                 i += 2;
             }
             else if (command.ArgumentIs(i, "SETNAME"u8) && i + 1 < command.ArgumentCount)
@@ -54,6 +57,11 @@ internal static class HelloCommand
                 reply.WriteError($"ERR Syntax error in HELLO option '{ConnectionCommands.Text(command[i])}'");
                 return ValueTask.CompletedTask;
             }
+        }
+        if (session.User is null && !authenticated)
+        {
+            reply.WriteError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            return ValueTask.CompletedTask;
         }
         session.Protocol = protocol;
         if (name is not null)

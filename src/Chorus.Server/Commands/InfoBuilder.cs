@@ -77,7 +77,12 @@ internal static class InfoBuilder
     {
         Header(text, "Clients");
         Line(text, "connected_clients", node.Clients.Count);
+        Line(text, "maxclients", Math.Min(node.Limits.MaxClients, node.MaxClientsCeiling));
         Line(text, "blocked_clients", 0);
+        // Redis reports it under "memory"; here it is what maxmemory-clients limits.
+        Line(text, "mem_clients_normal", node.Clients.BufferedBytes);
+        Line(text, "chorus_rejected_connections", node.Clients.RejectedConnections);
+        Line(text, "chorus_evicted_clients", node.Clients.EvictedClients);
     }
 
     private static void Persistence(StringBuilder text, NodeServices node)
@@ -148,6 +153,7 @@ internal static class InfoBuilder
         }
         Line(text, "chorus_rollbacks", node.Driver.Rollbacks);
         Line(text, "chorus_rolled_back_entries", node.Driver.RolledBackEntries);
+        Line(text, "chorus_rollbacks_pending", node.Driver.PendingRollbacks);
         Line(text, "chorus_last_lsn", status.Last.Lsn.Value);
         Line(text, "chorus_flushed_lsn", status.Flushed.Value);
         var ack = status.Settings.Ack;

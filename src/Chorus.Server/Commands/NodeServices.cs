@@ -3,6 +3,7 @@ using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
 using Chorus.Node;
 using Chorus.Server.Resp;
+using Chorus.Server.Security;
 using Chorus.Storage;
 
 namespace Chorus.Server.Commands;
@@ -27,7 +28,25 @@ internal sealed class NodeServices(
 
     public ClientRegistry Clients { get; } = new();
 
+    /// <summary>Users and permissions (ACL), set once at startup.</summary>
+    public AccessControl Access { get; set; } = new([]);
+
+    /// <summary>requirepass as last set (CONFIG GET shows it, as Redis does).</summary>
+    public string RequirePass { get; set; } = options.RequirePass;
+
+    /// <summary>protected-mode: while the default user has no password, only loopback clients may connect.</summary>
+    public bool ProtectedMode { get; set; } = ChorusOptions.YesNo(options.ProtectedMode, nameof(options.ProtectedMode));
+
+    /// <summary>The most clients the process's open files limit allows (see <see cref="OpenFilesLimit"/>).</summary>
+    public int MaxClientsCeiling { get; init; } = int.MaxValue;
+
+    /// <summary>The client and write limits in force (CONFIG SET replaces them whole).</summary>
+    public ClientLimits Limits { get; set; } = ClientLimitSettings.FromOptions(options);
+
     public ServerStats Stats { get; } = new();
+
+    /// <summary>Redis tuning parameters CONFIG SET accepts as no-ops, as set on this node.</summary>
+    public PassThroughParameters PassThrough { get; } = new();
 
     public long StartedAtMs { get; } = clock.GetUtcNow().ToUnixTimeMilliseconds();
 

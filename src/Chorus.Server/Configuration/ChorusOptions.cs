@@ -106,11 +106,62 @@ public sealed class ChorusOptions
 
     public int ResubscribeAfterMs { get; set; } = 1000;
 
-    /// <summary>Redis's proto-max-bulk-len.</summary>
-    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+    /// <summary>Redis's proto-max-bulk-len: the longest bulk string a client may send (a Redis memory amount: 512mb).</summary>
+    public string ProtoMaxBulkLen { get; set; } = "512mb";
 
     /// <summary>The most commands read from one connection before replying (fairness between clients).</summary>
     public int PipelineCommandsMax { get; set; } = 1024;
+
+    /// <summary>
+    /// The largest value one write may store and the largest argument it may carry; a log entry
+    /// may hold twice this plus 1 MiB (a value and the value it replaces). Anything larger is
+    /// refused before it runs. At most 31 MiB while peer messages are capped at 64 MiB.
+    /// </summary>
+    public string MaxWriteBytes { get; set; } = "8mb";
+
+    /// <summary>Redis's maxclients: more connections than this are refused ("max number of clients reached").</summary>
+    public int MaxClients { get; set; } = 10000;
+
+    /// <summary>Redis's client-query-buffer-limit: the most bytes one request may carry.</summary>
+    public string ClientQueryBufferLimit { get; set; } = "1gb";
+
+    /// <summary>Redis's client-output-buffer-limit for normal clients: "hard soft seconds" (0 0 0: none).</summary>
+    public string ClientOutputBufferLimit { get; set; } = "0 0 0";
+
+    /// <summary>Redis's maxmemory-clients: all connections' buffers together (bytes, or a percentage of the machine's memory; 0: none).</summary>
+    public string MaxMemoryClients { get; set; } = "10%";
+
+    /// <summary>Redis's protected-mode (yes | no): while the default user has no password, accept clients on loopback only.</summary>
+    public string ProtectedMode { get; set; } = "yes";
+
+    /// <summary>Redis's requirepass: the default user's password (empty: none).</summary>
+    public string RequirePass { get; set; } = "";
+
+    /// <summary>Redis's aclfile: users and their permissions, loaded at start-up and by ACL LOAD, written by ACL SAVE.</summary>
+    public string AclFile { get; set; } = "";
+
+    /// <summary>Redis's tls-port: a RESP port that speaks TLS (0: none).</summary>
+    public int TlsPort { get; set; }
+
+    /// <summary>Redis's tls-cert-file: this node's certificate (PEM).</summary>
+    public string TlsCertFile { get; set; } = "";
+
+    /// <summary>Redis's tls-key-file: its private key (PEM).</summary>
+    public string TlsKeyFile { get; set; } = "";
+
+    /// <summary>Redis's tls-ca-cert-file: the CA that client certificates must chain to (PEM).</summary>
+    public string TlsCaCertFile { get; set; } = "";
+
+    /// <summary>Redis's tls-auth-clients: yes (a client certificate is required), optional (checked when sent), no.</summary>
+    public string TlsAuthClients { get; set; } = "yes";
+
+    /// <summary>Redis's yes/no settings (true/false accepted too).</summary>
+    public static bool YesNo(string value, string setting) => value.ToLowerInvariant() switch
+    {
+        "yes" or "true" => true,
+        "no" or "false" => false,
+        _ => throw new ConfigurationError($"{setting} must be yes or no, not '{value}'"),
+    };
 
     public int PeerPortOrDefault => PeerPort != 0 ? PeerPort : Port + 10000;
 
@@ -175,6 +226,12 @@ public sealed class ChorusOptions
             throw new ConfigurationError($"ElectionTimeoutMs ({ElectionTimeoutMs}) must be at least three heartbeat intervals ({HeartbeatIntervalMs * 3})");
         }
         _ = AckPolicy;
+        _ = ClientLimitSettings.FromOptions(this);
+        _ = YesNo(ProtectedMode, nameof(ProtectedMode));
+        if (!string.IsNullOrEmpty(AclFile) && !string.IsNullOrEmpty(RequirePass))
+        {
+            throw new ConfigurationError("RequirePass and AclFile cannot both be set: give the default user its password in the ACL file");
+        }
         var peers = Peers.Count == 0
             ? new Dictionary<NodeId, Uri> { [self] = PeerUri($"{Host}:{PeerPortOrDefault}") }
             : Peers.ToDictionary(p => Parse(p.Key, "Peers"), p => PeerUri(p.Value));

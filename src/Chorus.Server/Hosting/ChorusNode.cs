@@ -9,6 +9,7 @@ using Chorus.Server.Configuration;
 using Chorus.Server.Metrics;
 using Chorus.Node;
 using Chorus.Server.Resp;
+using Chorus.Server.Security;
 using Chorus.Storage.RocksDb;
 using Chorus.Transport.Grpc;
 using Microsoft.AspNetCore.Builder;
@@ -65,9 +66,15 @@ public sealed class ChorusNode : IAsyncDisposable
         var inbox = new NodeInbox(options.Self);
         var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox), loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
-        var driver = new NodeDriver(DriverOptions(options, peers, dataDir), storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        var driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
-        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System) { Commands = commands, Snapshots = snapshots };
+        var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System)
+        {
+            Commands = commands,
+            Snapshots = snapshots,
+            MaxClientsCeiling = OpenFilesLimit.Prepare(options.MaxClients, logger),
+            Access = Security(options, commands.All, logger),
+        };
         var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), node.Stats, loggers.CreateLogger<WriteGateway>());
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
@@ -119,6 +126,29 @@ public sealed class ChorusNode : IAsyncDisposable
     {
         await StopAsync();
         _parts.Stopping.Dispose();
+    }
+
+    /// <summary>Users from the ACL file if there is one, else the default user with requirepass (if set).</summary>
+    private static AccessControl Security(ChorusOptions options, IEnumerable<Chorus.Commands.Execution.CommandSpec> commands, ILogger logger)
+    {
+        var access = new AccessControl(commands);
+        if (!string.IsNullOrEmpty(options.AclFile) && File.Exists(options.AclFile))
+        {
+            try
+            {
+                AclFile.Load(access, options.AclFile);
+            }
+            catch (AclException e)
+            {
+                throw new ConfigurationError($"AclFile: {e.Message}");
+            }
+            logger.LogInformation("loaded {Count} ACL users from {File}", access.Users.Count, options.AclFile);
+        }
+        else if (!string.IsNullOrEmpty(options.RequirePass))
+        {
+            access.SetRequirePass(options.RequirePass);
+        }
+        return access;
     }
 
     private sealed record Parts(
@@ -214,9 +244,14 @@ public sealed class ChorusNode : IAsyncDisposable
     private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, ForwardHandler forwards, SnapshotSource snapshots)
     {
         var address = BindAddress(options.Host);
+        var tls = options.TlsPort != 0 ? ClientTls.Options(options) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.Port, l => l.UseConnectionHandler<RespConnectionHandler>());
+            if (tls is not null)
+            {
+                kestrel.Listen(address, options.TlsPort, l => l.UseHttps(tls).UseConnectionHandler<RespConnectionHandler>());
+            }
             kestrel.Listen(address, options.PeerPortOrDefault, l => l.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, options.HttpPortOrDefault, l => l.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = GrpcTransport.MessageBytesMax;

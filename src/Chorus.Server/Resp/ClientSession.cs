@@ -3,6 +3,7 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Resp;
 using Chorus.Node;
+using Chorus.Server.Security;
 
 namespace Chorus.Server.Resp;
 
@@ -31,8 +32,23 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>The log position after this client's latest write (what WAIT waits for).</summary>
     public Lsn LastWriteLsn { get; set; }
 
+    /// <summary>Who this connection is authenticated as (null: nobody yet; every command but AUTH, HELLO and QUIT gets NOAUTH).</summary>
+    public AclUser? User { get; set; }
+
+    /// <summary>The <see cref="AccessControl.Version"/> <see cref="User"/> was looked up at.</summary>
+    public long UserVersion { get; set; }
+
     /// <summary>Set by QUIT: reply, then close.</summary>
     public bool CloseRequested { get; set; }
+
+    /// <summary>Bytes this connection's buffers hold (see <see cref="ClientRegistry.ReportBuffered"/>).</summary>
+    public long BufferedBytes;
+
+    /// <summary>Closes the connection at once, for the reason given (a client limit was passed).</summary>
+    public Action<string> Evict { get; set; } = _ => { };
+
+    /// <summary>A large request still arriving (see <see cref="QuerySpill"/>).</summary>
+    public QuerySpill Spill { get; } = new();
 
     /// <summary>Parsed, not yet executed commands.</summary>
     public RequestBatch Requests { get; } = new();

@@ -21,14 +21,20 @@ internal sealed partial class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static NodeProcess Start(IEnumerable<string> serveArguments)
+    /// <summary>Starts `chorus serve`; with <paramref name="openFilesLimit"/>, under that RLIMIT_NOFILE (soft and hard, via prlimit).</summary>
+    public static NodeProcess Start(IEnumerable<string> serveArguments, int? openFilesLimit = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(openFilesLimit is null ? "dotnet" : "prlimit")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (openFilesLimit is { } limit)
+        {
+            start.ArgumentList.Add($"--nofile={limit}:{limit}");
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(ChorusPath);
         start.ArgumentList.Add("serve");
         foreach (var argument in serveArguments)

@@ -274,7 +274,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private int Index(string id) => Members.ToList().FindIndex(m => m.Id == id);
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -229,5 +229,16 @@ internal sealed class MemoryRollbackSink : IRollbackSink
 {
     public List<RollbackRecord> Records { get; } = [];
 
-    public void Write(RollbackRecord record) => Records.Add(record);
+    /// <summary>While positive, each write fails (a full disk, say) and counts down.</summary>
+    public int FailuresLeft { get; set; }
+
+    public void Write(RollbackRecord record)
+    {
+        if (FailuresLeft > 0)
+        {
+            FailuresLeft--;
+            throw new IOException("No space left on device");
+        }
+        Records.Add(record);
+    }
 }

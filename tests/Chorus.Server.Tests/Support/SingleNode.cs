@@ -9,9 +9,11 @@ namespace Chorus.Server.Tests.Support;
 /// A real Chorus node (RocksDB, Kestrel, gRPC listener) in this process on free loopback ports,
 /// with a StackExchange.Redis connection to it. Shared by a test class.
 /// </summary>
-public sealed class SingleNode : IAsyncLifetime
+public class SingleNode : IAsyncLifetime
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "chorus-test-" + Guid.NewGuid().ToString("N"));
+
+    public string DataDir => _dataDir;
     private ChorusNode? _node;
 
     public int Port { get; } = FreePorts.Next();
@@ -30,8 +32,20 @@ public sealed class SingleNode : IAsyncLifetime
             HttpPort = FreePorts.Next(),
             DataDir = _dataDir,
         };
+        Configure(options);
         _node = await ChorusNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        Redis = await ConnectionMultiplexer.ConnectAsync(Configuration(Port));
+        var client = Configuration(Port);
+        ConfigureClient(client);
+        Redis = await ConnectionMultiplexer.ConnectAsync(client);
+    }
+
+    /// <summary>Settings a fixture for one kind of test changes (a password, TLS).</summary>
+    protected virtual void Configure(ChorusOptions options)
+    {
+    }
+
+    protected virtual void ConfigureClient(ConfigurationOptions client)
+    {
     }
 
     public static ConfigurationOptions Configuration(int port, RedisProtocol protocol = RedisProtocol.Resp2) => new()
@@ -45,7 +59,7 @@ public sealed class SingleNode : IAsyncLifetime
         AllowAdmin = true,
     };
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await Redis.DisposeAsync();
         if (_node is not null)

@@ -35,6 +35,12 @@ internal static class TtlCommands
             return;
         }
         var ms = Math.Max(0, absolute ? expiresAtMs : expiresAtMs - context.NowMs);
-        reply.WriteInteger(milliseconds ? ms : (ms + 500) / 1000);
+        reply.WriteInteger(milliseconds ? ms : RoundToSeconds(ms));
     }
+
+    /// <summary>
+    /// (ms + 500) / 1000 without overflowing: an expiry near the end of time (SET ... PXAT
+    /// 9223372036854775806) reads as 9223372036854776 s in Redis, never as a negative time.
+    /// </summary>
+    private static long RoundToSeconds(long ms) => (ms / 1000) + (ms % 1000 >= 500 ? 1 : 0);
 }

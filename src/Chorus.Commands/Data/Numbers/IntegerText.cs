@@ -37,30 +37,21 @@ public static class IntegerText
     }
 
     /// <summary>
-    /// A SCAN cursor, as Redis's <c>string2ull</c> reads it: a non-negative <c>string2ll</c>
-    /// integer, or else whatever <c>strtoull</c> accepts (leading spaces, a sign, leading zeros;
-    /// a '-' wraps around as in C).
+    /// A SCAN cursor as Redis 7.0 reads it (<c>parseScanCursorOrReply</c>: C's <c>strtoul</c>,
+    /// then no leading space and nothing left over): an optional sign ('-' wraps around as in C)
+    /// and decimal digits without overflow. The empty text is cursor 0: <c>strtoul</c> converts
+    /// nothing and stops at its end.
     /// </summary>
     public static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong value)
     {
-        if (TryParse(text, out var signed))
-        {
-            value = (ulong)signed;
-            return signed >= 0;
-        }
         value = 0;
-        var start = 0;
-        while (start < text.Length && FloatText.IsSpace(text[start]))
+        if (text.IsEmpty)
         {
-            start++;
+            return true;
         }
-        var body = text[start..];
-        var negative = body is [(byte)'-', ..];
-        if (body is [(byte)'-' or (byte)'+', ..])
-        {
-            body = body[1..];
-        }
-        if (body.IsEmpty || !TryAccumulate(body, out var magnitude))
+        var negative = text[0] == (byte)'-';
+        var digits = text[0] is (byte)'-' or (byte)'+' ? text[1..] : text;
+        if (digits.IsEmpty || !TryAccumulate(digits, out var magnitude))
         {
             return false;
         }

@@ -25,15 +25,14 @@ internal static class AppendCommand
                 return;
         }
         var length = (long)value.Payload.Length + suffix.Length;
-        if (length > DataLimits.StringLengthMax)
+        if (!DataLimits.CheckStringLength(context, length, reply))
         {
-            reply.WriteError(Errors.StringTooLong);
             return;
         }
-        var appended = new byte[length];
+        var encoded = StringValue.Allocate((int)length, value.ExpiresAtMs, out var appended);
         value.Payload.CopyTo(appended);
-        suffix.CopyTo(appended.AsSpan(value.Payload.Length));
-        StringWrites.Put(context, key, appended, value.ExpiresAtMs);
+        suffix.CopyTo(appended[value.Payload.Length..]);
+        StringWrites.PutEncoded(context, key, encoded);
         reply.WriteInteger(length);
     }
 }

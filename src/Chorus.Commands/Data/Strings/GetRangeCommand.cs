@@ -7,11 +7,14 @@ namespace Chorus.Commands.Data.Strings;
 
 /// <summary>
 /// GETRANGE key start end — the substring between two inclusive offsets, negative ones counting
-/// from the end; an empty string when the range is empty or the key absent.
+/// from the end; an empty string when the range is empty or the key absent. SUBSTR is its old
+/// name, which Redis 7 still answers.
 /// </summary>
 internal static class GetRangeCommand
 {
     public static readonly CommandSpec Spec = new("GETRANGE", 4, CommandFlags.ReadOnly, 1, 1, 1, Read: Execute);
+
+    public static readonly CommandSpec SubstrSpec = Spec with { Name = "SUBSTR" };
 
     private static void Execute(ReadContext context, RespCommand command, RespWriter reply)
     {

@@ -6,9 +6,10 @@ using Chorus.Resp;
 namespace Chorus.Commands.Data.Strings;
 
 /// <summary>
-/// INCRBYFLOAT key increment — float arithmetic on a string (absent counts as 0), replying with
-/// the new value as a bulk string in both protocols. The resulting text is logged as a put, so
-/// replicas never recompute floats. The key keeps its TTL.
+/// INCRBYFLOAT key increment — long double arithmetic on a string (absent counts as 0), as
+/// Redis computes it (<see cref="ExtendedFloat"/>), replying with the new value as a bulk string
+/// in both protocols. The resulting text is logged as a put, so replicas never recompute floats.
+/// The key keeps its TTL.
 /// </summary>
 internal static class IncrByFloatCommand
 {
@@ -25,17 +26,19 @@ internal static class IncrByFloatCommand
             return;
         }
         var currentText = status == LookupStatus.Found ? value.Payload : "0"u8;
-        if (!FloatText.TryParse(currentText, out var current) || !FloatText.TryParse(command[2], out var increment))
+        if (!ExtendedFloatText.TryParse(currentText, out var current) || !ExtendedFloatText.TryParse(command[2], out var increment))
         {
             reply.WriteError(Errors.NotFloat);
             return;
         }
-        Span<byte> result = stackalloc byte[FloatSum.TextLengthMax];
-        if (!FloatSum.TryAdd(currentText, current, command[2], increment, result, out var length))
+        var sum = current + increment;
+        if (!sum.IsFinite)
         {
             reply.WriteError(Errors.NaNOrInfinity);
             return;
         }
+        Span<byte> result = stackalloc byte[ExtendedFloat.HumanTextLengthMax];
+        var length = sum.FormatHuman(result);
         StringWrites.Put(context, key, result[..length], StringWrites.ExpiryOf(live));
         reply.WriteBulkString(result[..length]);
     }

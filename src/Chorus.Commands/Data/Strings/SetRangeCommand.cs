@@ -39,15 +39,16 @@ internal static class SetRangeCommand
             reply.WriteInteger(value.Payload.Length);
             return;
         }
-        if (offset > DataLimits.StringLengthMax - patch.Length)
+        var length = Math.Max(value.Payload.Length, offset > long.MaxValue - patch.Length ? long.MaxValue : offset + patch.Length);
+        if (!DataLimits.CheckStringLength(context, length, reply))
         {
-            reply.WriteError(Errors.StringTooLong);
             return;
         }
-        var patched = new byte[Math.Max(value.Payload.Length, offset + patch.Length)];
+        var encoded = StringValue.Allocate((int)length, status == LookupStatus.Found ? value.ExpiresAtMs : 0, out var patched);
         value.Payload.CopyTo(patched);
-        patch.CopyTo(patched.AsSpan((int)offset));
-        StringWrites.Put(context, key, patched, status == LookupStatus.Found ? value.ExpiresAtMs : 0);
-        reply.WriteInteger(patched.Length);
+        patched[value.Payload.Length..].Clear();
+        patch.CopyTo(patched[(int)offset..]);
+        StringWrites.PutEncoded(context, key, encoded);
+        reply.WriteInteger(length);
     }
 }

@@ -12,9 +12,12 @@ internal static class StringWrites
     /// (0 = none). Records nothing when the stored bytes would not change, so a command that
     /// changes nothing produces no log entry.
     /// </summary>
-    public static void Put(WriteContext context, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
+    public static void Put(WriteContext context, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs) =>
+        PutEncoded(context, key, StringValue.Encode(value, expiresAtMs));
+
+    /// <summary><see cref="Put"/> of a value already encoded (built in place with <see cref="StringValue.Allocate"/>).</summary>
+    public static void PutEncoded(WriteContext context, ReadOnlySpan<byte> key, byte[] encoded)
     {
-        var encoded = StringValue.Encode(value, expiresAtMs);
         var current = context.Keyspace.Get(key);
         if (current is not null && current.AsSpan().SequenceEqual(encoded))
         {
