@@ -102,9 +102,11 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random)
     public void ClearChanges()
     {
         _changes.Clear();
-        _beforeImages.Clear();
         _payloadBytes = 0;
     }
+
+    /// <summary>Forgets the before-images of earlier commands (each command starts with none).</summary>
+    public void ForgetBeforeImages() => _beforeImages.Clear();
 
     /// <summary>The keys the command changed and their records before it (see <see cref="TrackBeforeImages"/>); forgets them.</summary>
     public List<KeyValuePair<byte[], byte[]?>> TakeBeforeImages()

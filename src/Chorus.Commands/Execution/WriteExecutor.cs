@@ -74,6 +74,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     {
         _context.NowMs = nowMs;
         _context.Limits = limits;
+        _context.ForgetBeforeImages();
         try
         {
             handler(_context, command, reply);
