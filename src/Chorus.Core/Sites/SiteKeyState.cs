@@ -103,7 +103,12 @@ public sealed class SiteKeyState
             siblings[i] = new SiteSibling(new SiteVersion(clock, timestamp, site), value);
         }
         FormatCheck.End(reader, "site version block");
-        return new SiteKeyState(siblings);
+        var state = new SiteKeyState(siblings);
+        if (!state.Siblings.SequenceEqual(siblings))
+        {
+            throw new CorruptDataException("site version block: values are not in last-write-wins order");
+        }
+        return state;
     }
 
     public override string ToString() => string.Join(" | ", Siblings.Select(s => s.Version.ToString()));

@@ -42,7 +42,12 @@ internal sealed class SiteHistory
         _seenBySite[site] = seen.With(header.Origin, header.Seq);
     }
 
-    public void Check(SiteRunResult result, Dictionary<string, SiteKeyState?> final, List<ConflictRecord> conflicts)
+    /// <summary>
+    /// Checks the run. A write counts as kept when a read shows it (under lww only the winner
+    /// shows; under siblings every sibling does), as superseded when a later write saw it, and as
+    /// reported when a conflict log lists it as lost; anything else was lost silently.
+    /// </summary>
+    public void Check(SiteRunResult result, Dictionary<string, SiteKeyState?> final, List<ConflictRecord> conflicts, ConflictPolicy policy)
     {
         result.Overtakes.AddRange(_overtakes);
         result.AppliedTwice.AddRange(_twice);
@@ -55,7 +60,8 @@ internal sealed class SiteHistory
                 result.LostWrites.Add($"{key}={value}: acknowledged but never versioned");
                 continue;
             }
-            var inState = final.GetValueOrDefault(key)?.Siblings.Any(s => s.Value is { } v && ValueOf(v) == value) == true;
+            var shown = policy == ConflictPolicy.Siblings ? final.GetValueOrDefault(key)?.Siblings : final.GetValueOrDefault(key)?.Siblings.Take(1);
+            var inState = shown?.Any(s => s.Value is { } v && ValueOf(v) == value) == true;
             var superseded = _versions.Where(v => v.Key.Key == key).Any(v => v.Value.Version.Clock.Compare(version.Version.Clock) == CausalOrder.After);
             if (!inState && !superseded && !losers.Contains((key, value)))
             {

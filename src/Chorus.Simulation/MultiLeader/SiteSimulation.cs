@@ -217,7 +217,7 @@ public sealed class SiteSimulation
         {
             conflicts.Clear();
         }
-        _history.Check(result, FinalStates(up[0]), conflicts);
+        _history.Check(result, FinalStates(up[0]), conflicts, _config.Policy);
         foreach (var node in up)
         {
             var core = (MultiLeaderCore)node.Driver!.Core;
