@@ -58,7 +58,7 @@ public sealed class SiteKeyState
             var sibling = Siblings[i];
             writer.WriteLengthPrefixed(VersionVectorCodec.Encode(sibling.Version.Clock));
             writer.WriteUInt64LittleEndian(sibling.Version.Timestamp.Packed);
-            writer.WriteLengthPrefixed(System.Text.Encoding.ASCII.GetBytes(sibling.Version.Site.Value));
+            ChangeHeader.WriteSite(writer, sibling.Version.Site);
             if (sibling.Value is null)
             {
                 writer.WriteByte(DeletedTag);
@@ -91,8 +91,7 @@ public sealed class SiteKeyState
         {
             var clock = VersionVectorCodec.Decode(reader.ReadLengthPrefixed());
             var timestamp = new HlcTimestamp(reader.ReadUInt64LittleEndian());
-            var siteText = System.Text.Encoding.ASCII.GetString(reader.ReadLengthPrefixed());
-            var site = NodeId.TryParse(siteText, out var id) ? id : throw new CorruptDataException($"bad site id '{siteText}'");
+            var site = ChangeHeader.ReadSite(ref reader);
             var value = reader.ReadByte() switch
             {
                 DeletedTag => null,

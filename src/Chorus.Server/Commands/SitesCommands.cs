@@ -9,6 +9,8 @@ using Chorus.Replication.MultiLeader;
 using Chorus.Resp;
 using Chorus.Server.Hosting;
 
+using static Chorus.Server.Commands.ReplyFields;
+
 namespace Chorus.Server.Commands;
 
 /// <summary>
@@ -160,17 +162,5 @@ internal static class SitesCommands
         Field(reply, "site", sibling.Version.Site.Value);
         Field(reply, "hlc", sibling.Version.Timestamp.ToString());
         Field(reply, "clock", sibling.Version.Clock.ToString());
-    }
-
-    private static void Field(RespWriter reply, string name, string value)
-    {
-        reply.WriteBulkString(name);
-        reply.WriteBulkString(value);
-    }
-
-    private static void Field(RespWriter reply, string name, long value)
-    {
-        reply.WriteBulkString(name);
-        reply.WriteInteger(value);
     }
 }

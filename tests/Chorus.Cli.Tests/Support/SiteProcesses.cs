@@ -70,10 +70,7 @@ internal sealed class SiteProcesses : IAsyncDisposable
     public async Task<Dictionary<string, string>> InfoAsync(string site, string section)
     {
         var reply = await CommandAsync(site, "INFO", section);
-        return reply.AsString()!.Split('\n')
-            .Select(l => l.TrimEnd('\r'))
-            .Where(l => l.Contains(':', StringComparison.Ordinal) && !l.StartsWith('#'))
-            .ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)], l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+        return ProcessCluster.ParseInfo(reply.AsString()!);
     }
 
     /// <summary>Waits until every site returns <paramref name="expected"/> for GET <paramref name="key"/>.</summary>
