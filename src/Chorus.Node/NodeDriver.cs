@@ -61,6 +61,7 @@ public sealed class NodeDriver
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, logger)
         {
             Resolve = _sites is null ? null : incoming => _sites.Resolve(incoming, NowMs),
+            Unresolve = _sites is null ? null : _sites.Undo,
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
         };

@@ -26,6 +26,9 @@ internal sealed class ReadyCarrier(
     /// <summary>Merges a change from another site into the data (multi-leader); returns this node's payload for it.</summary>
     public Func<IncomingChange, byte[]>? Resolve { get; init; }
 
+    /// <summary>Undoes what <see cref="Resolve"/> staged, when the core did not log it.</summary>
+    public Action<byte[]>? Unresolve { get; init; }
+
     public void Carry(Ready ready, long nowMs)
     {
         if (ready.HardState is { } hardState)
@@ -42,8 +45,12 @@ internal sealed class ReadyCarrier(
         }
         foreach (var incoming in ready.Incoming)
         {
-            Invariant.That(Resolve is not null, "a core that hands over incoming changes runs with a data layer that resolves them");
-            core.OnResolved(incoming, Resolve!(incoming));
+            Invariant.That(Resolve is not null && Unresolve is not null, "a core that hands over incoming changes runs with a data layer that resolves them");
+            var local = Resolve!(incoming);
+            if (!core.OnResolved(incoming, local))
+            {
+                Unresolve!(local); // nothing staged may outlive the entry that would have carried it
+            }
         }
         foreach (var message in ready.Messages)
         {

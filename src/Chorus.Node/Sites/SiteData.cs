@@ -71,6 +71,16 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
         return LogicalPayload.Encode(local);
     }
 
+    /// <summary>Undoes a payload <see cref="Resolve"/> staged (newest change first).</summary>
+    public void Undo(byte[] local)
+    {
+        var changes = LogicalPayload.Decode(local);
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            RowChangeApplier.Undo(changes[i], keyspace);
+        }
+    }
+
     /// <summary>The policy of the first rule whose pattern matches the key; last-write-wins when none does.</summary>
     public static ConflictPolicy PolicyOf(SiteSettings settings, ReadOnlySpan<byte> key)
     {

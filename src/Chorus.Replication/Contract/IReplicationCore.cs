@@ -40,10 +40,9 @@ public interface IReplicationCore
     /// The host resolved an incoming change (<see cref="Ready.Incoming"/>) against its data and
     /// staged the result; <paramref name="local"/> is the data layer's encoding of it, which the
     /// core proposes as this node's entry for the change. Called in the order the changes came.
+    /// False: the core no longer takes it (leadership moved on) and the host undoes what it staged.
     /// </summary>
-    void OnResolved(IncomingChange change, ReadOnlySpan<byte> local)
-    {
-    }
+    bool OnResolved(IncomingChange change, ReadOnlySpan<byte> local) => false;
 
     /// <summary>Begins operating at <paramref name="nowMs"/>.</summary>
     void Start(long nowMs);

@@ -25,6 +25,7 @@ public sealed partial class MultiLeaderCore
         _outbox.Clear();
         _inbox.Clear();
         _resolving.Clear();
+        _own.Incoming.Clear();
         foreach (var link in _links.Values)
         {
             link.InFlight = false;

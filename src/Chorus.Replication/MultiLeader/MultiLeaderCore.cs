@@ -160,15 +160,17 @@ public sealed partial class MultiLeaderCore : IReplicationCore
         return Log(new SiteChange(header, proposal.Ops), _delivered, proposal.Local.Span);
     }
 
-    public void OnResolved(IncomingChange change, ReadOnlySpan<byte> local)
+    public bool OnResolved(IncomingChange change, ReadOnlySpan<byte> local)
     {
-        var (dot, frontier) = _resolving.Dequeue();
-        Invariant.That(dot == change.Change.Header.Dot, "changes are resolved in the order they were delivered");
-        if (_site.Role != NodeRole.Leader)
+        // Leadership may have moved on (and come back) since the change was delivered: then the
+        // queue was reset, and the change is taken in again from its sender.
+        if (!_leading || !_resolving.TryPeek(out var next) || next.Dot != change.Change.Header.Dot)
         {
-            return; // leadership moved on: the new site leader takes the change in again
+            return false;
         }
+        var (_, frontier) = _resolving.Dequeue();
         Log(change.Change, frontier, local);
+        return true;
     }
 
     private ProposalId Log(SiteChange change, VersionVector frontier, ReadOnlySpan<byte> local)
