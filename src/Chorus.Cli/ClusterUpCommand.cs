@@ -6,7 +6,8 @@ namespace Chorus.Cli;
 
 /// <summary>
 /// `chorus cluster up`: a local cluster of separate node processes on loopback ports, data under
-/// ./data/&lt;node&gt;. n1 leads. Ctrl+C (or SIGTERM) stops every node cleanly.
+/// ./data/&lt;node&gt;. n1 leads. With --family multi-leader, sites s1, s2, ... each with their
+/// own leader (see <see cref="SiteLayout"/>). Ctrl+C (or SIGTERM) stops every node cleanly.
 /// </summary>
 internal static class ClusterUpCommand
 {
@@ -16,30 +17,59 @@ internal static class ClusterUpCommand
         var port = new Option<int>("--port") { Description = "RESP port of n1; n2 uses the next one, and so on. Peer ports are +10000, HTTP +20000.", DefaultValueFactory = _ => 7379 };
         var data = new Option<string>("--data") { Description = "Directory holding each node's data directory.", DefaultValueFactory = _ => "data" };
         var fsync = new Option<string>("--fsync") { Description = "always | everysec | no", DefaultValueFactory = _ => "everysec" };
-        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync };
-        up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!, result.GetValue(fsync)!, cancellationToken));
+        var family = new Option<string>("--family") { Description = "single-leader | multi-leader (one leader per site; see docs/multi-leader.md).", DefaultValueFactory = _ => "single-leader" };
+        var sites = new Option<int>("--sites") { Description = "Multi-leader: how many sites (s1, s2, ...).", DefaultValueFactory = _ => 3 };
+        var perSite = new Option<int>("--nodes-per-site") { Description = "Multi-leader: nodes in each site (the first leads it).", DefaultValueFactory = _ => 1 };
+        var topology = new Option<string>("--topology") { Description = "Multi-leader: all-to-all | ring | \"star <hub site>\".", DefaultValueFactory = _ => "all-to-all" };
+        var policies = new Option<string>("--conflict-policies") { Description = "Multi-leader: pattern=policy;... (lww or siblings; first match wins; default lww).", DefaultValueFactory = _ => "" };
+        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, family, sites, perSite, topology, policies };
+        up.SetAction((result, cancellationToken) =>
+        {
+            var isMulti = result.GetValue(family)!.Equals("multi-leader", StringComparison.OrdinalIgnoreCase);
+            if (!isMulti && !result.GetValue(family)!.Equals("single-leader", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"chorus cluster up: unknown --family '{result.GetValue(family)}' (known: single-leader, multi-leader)");
+                return Task.FromResult(2);
+            }
+            var layout = isMulti
+                ? SiteLayout.Describe(result.GetValue(sites), result.GetValue(perSite), result.GetValue(port), result.GetValue(data)!, result.GetValue(topology)!, result.GetValue(policies)!)
+                : null;
+            return RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!, result.GetValue(fsync)!, layout, cancellationToken);
+        });
         return new Command("cluster", "Manage a local cluster.") { up };
     }
 
-    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, string fsync, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, string fsync, SiteLayout? sites, CancellationToken cancellationToken)
     {
-        if (count is < 1 or > 9)
+        if (sites?.Error is { } error)
+        {
+            await Console.Error.WriteLineAsync($"chorus cluster up: {error}");
+            return 2;
+        }
+        if (sites is null && count is < 1 or > 9)
         {
             await Console.Error.WriteLineAsync("chorus cluster up: --nodes must be between 1 and 9");
             return 2;
         }
         Directory.CreateDirectory(dataRoot);
-        var cluster = Describe(count, basePort, dataRoot);
+        var cluster = sites?.Cluster ?? Describe(count, basePort, dataRoot);
         cluster.Save(dataRoot);
         // Peers authenticate each other with certificates from a CA of this cluster's own.
         CertCommand.Issue(PeerCertificates(dataRoot), [.. cluster.Members.Select(m => m.Id)], [], Console.Out);
         using var stop = new ShutdownSignal(cancellationToken);
-        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, fsync), Console.Out)).ToList();
+        IEnumerable<string> Arguments(ClusterFile.Member member) => sites?.ServeArguments(member, fsync) ?? ServeArguments(cluster, member, fsync);
+        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, Arguments(m), Console.Out)).ToList();
         try
         {
+            if (sites is not null)
+            {
+                await sites.WaitUntilReadyAsync(children, stop.Token);
+                sites.PrintEndpoints();
+                return await SuperviseAsync(cluster, children, Arguments, stop.Token);
+            }
             var leader = await WaitUntilReadyAsync(cluster, children, stop.Token);
             PrintEndpoints(cluster, leader);
-            return await SuperviseAsync(cluster, children, fsync, stop.Token);
+            return await SuperviseAsync(cluster, children, Arguments, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsRequested)
         {
@@ -59,7 +89,7 @@ internal static class ClusterUpCommand
     /// pause (it rejoins as a follower) while the others carry on; only a node that cannot stay
     /// up (it dies again within seconds of its restart) stops the cluster.
     /// </summary>
-    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, string fsync, CancellationToken cancellationToken)
+    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, Func<ClusterFile.Member, IEnumerable<string>> arguments, CancellationToken cancellationToken)
     {
         var restarted = new Dictionary<string, Stopwatch>();
         while (true)
@@ -74,7 +104,7 @@ internal static class ClusterUpCommand
             await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; the others carry on (electing a new leader if it led). Restarting it in {RestartAfter.TotalSeconds:0} s.");
             await Task.Delay(RestartAfter, cancellationToken);
             var member = cluster.Members.First(m => m.Id == dead.Id);
-            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, ServeArguments(cluster, member, fsync), Console.Out);
+            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, arguments(member), Console.Out);
             dead.Dispose();
             restarted[dead.Id] = Stopwatch.StartNew();
         }

@@ -35,6 +35,7 @@ public sealed class NodeDriver
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
+    private readonly SiteData? _sites;
     private long _nextExpiryCycleAtMs;
     private long _nextRetentionAtMs;
 
@@ -52,8 +53,17 @@ public sealed class NodeDriver
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
+        Conflicts = new ConflictLog(options.Conflicts);
+        if (Core.VersionsWrites)
+        {
+            // A family whose writes carry versions (multi-leader): the data layer versions and merges them.
+            _sites = new SiteData(keyspace, Conflicts) { Versioned = options.Versioned };
+            _executor.Context.TrackBeforeImages = true;
+        }
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, _reads, logger)
         {
+            Resolve = _sites is null ? null : incoming => _sites.Resolve(incoming, NowMs),
+            Unresolve = _sites is null ? null : _sites.Undo,
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
         };
@@ -76,6 +86,9 @@ public sealed class NodeDriver
 
     /// <summary>Guarded reads served and held back, by reason (readable from any thread).</summary>
     public ReadGateCounters Reads => _reads.Counters;
+
+    /// <summary>Conflicts resolved here between versions from different sites (multi-leader; empty otherwise).</summary>
+    public ConflictLog Conflicts { get; }
 
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries => _log.RetiredEntries;
@@ -195,6 +208,11 @@ public sealed class NodeDriver
         var reply = new RespWriter(batch.Replies, batch.Protocol);
         for (var i = 0; i < batch.Commands.Count; i++)
         {
+            if (_sites is not null)
+            {
+                SubmitVersioned(batch, batch.Commands[i], reply);
+                continue;
+            }
             var payload = Execute(batch.Commands[i], reply, batch.Db);
             if (payload is not null)
             {
@@ -206,13 +224,30 @@ public sealed class NodeDriver
         _acks.Add(batch, waitFor);
     }
 
+    /// <summary>A write at a multi-leader site: executed as usual, then every key it changed is versioned and the change proposed for the other sites too.</summary>
+    private void SubmitVersioned(ClientWriteBatch batch, RespCommand command, RespWriter reply)
+    {
+        if (SiteData.Refusal(command, batch.Db) is { } refusal)
+        {
+            reply.WriteError(refusal);
+            return;
+        }
+        var stamp = Core.StampWrite(NowMs)!;
+        var payload = Execute(command, reply, batch.Db);
+        var before = _executor.Context.TakeBeforeImages();
+        if (payload is not null && before.Count > 0)
+        {
+            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, _sites!.Version(stamp, before)).Lsn;
+        }
+    }
+
     /// <summary>
     /// A message from a peer, for the family that owns it. A family this node does not speak is
     /// refused with a logged error; it never stops the node.
     /// </summary>
     public void Receive(Envelope envelope)
     {
-        if (envelope.Family != Core.Family)
+        if (!Core.Speaks(envelope.Family))
         {
             _logger.LogWarning("refused a message from {From}: this node does not speak the {Family} protocol", envelope.From, envelope.Family);
             return;

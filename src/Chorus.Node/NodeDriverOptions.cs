@@ -30,4 +30,10 @@ public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
 
     /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
     public int RandomSeed { get; init; } = 1;
+
+    /// <summary>Where resolved multi-leader conflicts go besides memory (a file in production); none by default.</summary>
+    public IConflictSink? Conflicts { get; init; }
+
+    /// <summary>Observes every key version a multi-leader site leader makes for a local write (the simulator's checkers); none by default.</summary>
+    public Action<byte[], Core.Sites.SiteSibling>? Versioned { get; init; }
 }

@@ -13,6 +13,7 @@ namespace Chorus.Commands.Execution;
 public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeyspaceView
 {
     private readonly List<RowChange> _changes = [];
+    private readonly Dictionary<byte[], byte[]?> _beforeImages = new(Core.ByteArrayComparer.Instance);
     private long _payloadBytes;
 
     public StagedKeyspace Keyspace { get; } = keyspace;
@@ -46,6 +47,13 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
     public IElementCursor OpenElements(ulong collectionId) => Keyspace.OpenElements(collectionId);
 
     /// <summary>
+    /// Whether to remember, per key, the stored record as it was before the first change the
+    /// current command records to it (version metadata included): a multi-leader site versions
+    /// each changed key from it (<see cref="TakeBeforeImages"/>).
+    /// </summary>
+    public bool TrackBeforeImages { get; set; }
+
+    /// <summary>
     /// Applies <paramref name="change"/> to the staged keyspace and records it for the log entry.
     /// Throws <see cref="WriteTooLargeException"/> (the executor undoes what was recorded) when
     /// the entry would outgrow <see cref="WriteLimits.EntryBytesMax"/> or a string it writes would
@@ -59,6 +67,11 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         if (payloadBytes > Limits.EntryBytesMax)
         {
             throw new WriteTooLargeException(Limits.EntryTooLarge(payloadBytes));
+        }
+        if (TrackBeforeImages && change is KeyChange keyChange && !_beforeImages.ContainsKey(keyChange.Key))
+        {
+            // Multi-leader versions keys of database 0 only (a site refuses SELECT of another).
+            _beforeImages[keyChange.Key] = GetStored(keyChange.Db, keyChange.Key);
         }
         RowChangeApplier.Apply(change, Keyspace);
         _changes.Add(change);
@@ -112,7 +125,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
     public bool Delete(int db, ReadOnlySpan<byte> key, DeleteReason reason = DeleteReason.Command)
     {
         var before = GetStored(db, key);
-        if (before is null)
+        if (before is null || KeyRecord.IsTombstoneRecord(before))
         {
             return false;
         }
@@ -163,5 +176,16 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
     {
         _changes.Clear();
         _payloadBytes = 0;
+    }
+
+    /// <summary>Forgets the before-images of earlier commands (each command starts with none).</summary>
+    public void ForgetBeforeImages() => _beforeImages.Clear();
+
+    /// <summary>The keys the command changed and their records before it (see <see cref="TrackBeforeImages"/>); forgets them.</summary>
+    public List<KeyValuePair<byte[], byte[]?>> TakeBeforeImages()
+    {
+        var images = _beforeImages.ToList();
+        _beforeImages.Clear();
+        return images;
     }
 }

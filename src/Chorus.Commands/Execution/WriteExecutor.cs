@@ -22,6 +22,9 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
 
     public StagedKeyspace Keyspace { get; } = keyspace;
 
+    /// <summary>The context commands run in (a multi-leader site reads its before-images after each command).</summary>
+    public WriteContext Context => _context;
+
     /// <summary>How large one write may be; the host sets it from its configuration.</summary>
     public WriteLimits Limits { get; set; } = WriteLimits.Default;
 
@@ -76,6 +79,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         _context.NowMs = nowMs;
         _context.Db = db;
         _context.Limits = limits;
+        _context.ForgetBeforeImages();
         try
         {
             handler(_context, command, reply);

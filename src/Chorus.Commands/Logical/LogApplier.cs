@@ -1,6 +1,7 @@
 using Chorus.Commands.Keyspace;
 using Chorus.Core.Encoding;
 using Chorus.Core.Log;
+using Chorus.Core.Sites;
 
 namespace Chorus.Commands.Logical;
 
@@ -23,6 +24,13 @@ public static class LogApplier
                     RowChangeApplier.Apply(change, keyspace);
                 }
                 return;
+            case PayloadKind.MultiLeader:
+                // A site's own resolved changes; the operations inside are for other sites.
+                foreach (var change in LogicalPayload.Decode(SiteEntry.Decode(entry.Payload).Local.Span))
+                {
+                    RowChangeApplier.Apply(change, keyspace);
+                }
+                return;
             default:
                 throw new CorruptDataException($"payload kind {entry.Kind} is not supported by this build");
         }
@@ -30,11 +38,12 @@ public static class LogApplier
 
     public static void Undo(LogEntry entry, StagedKeyspace keyspace)
     {
-        if (entry.Kind != PayloadKind.Logical)
+        var changes = entry.Kind switch
         {
-            return;
-        }
-        var changes = LogicalPayload.Decode(entry.Payload.Span);
+            PayloadKind.Logical => LogicalPayload.Decode(entry.Payload.Span),
+            PayloadKind.MultiLeader => LogicalPayload.Decode(SiteEntry.Decode(entry.Payload).Local.Span),
+            _ => [],
+        };
         for (var i = changes.Count - 1; i >= 0; i--)
         {
             RowChangeApplier.Undo(changes[i], keyspace);

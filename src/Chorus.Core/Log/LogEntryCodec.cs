@@ -58,7 +58,7 @@ public static class LogEntryCodec
         var timestamp = new HlcTimestamp(reader.ReadUInt64LittleEndian());
         var origin = DecodeOrigin(reader.ReadLengthPrefixed());
         var kind = (PayloadKind)reader.ReadByte();
-        if (kind > PayloadKind.ClusterConfig)
+        if (!Enum.IsDefined(kind))
         {
             throw new CorruptDataException($"unknown payload kind {(byte)kind}");
         }

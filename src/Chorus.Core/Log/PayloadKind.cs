@@ -20,4 +20,11 @@ public enum PayloadKind : byte
 
     /// <summary>New cluster settings: membership and the acknowledgement policy.</summary>
     ClusterConfig = 4,
+
+    /// <summary>
+    /// A multi-leader site change: its origin site, sequence number and version vectors, the
+    /// operations other sites resolve, and this site's resolved data changes (see Sites/SiteEntry).
+    /// (5 is left to the leaderless family's key images.)
+    /// </summary>
+    MultiLeader = 6,
 }

@@ -1,6 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Core.Messaging;
+using Chorus.Core.Sites;
 
 namespace Chorus.Replication;
 
@@ -12,6 +13,7 @@ namespace Chorus.Replication;
 /// <item>carry out <see cref="LogOperations"/> in order (append entries and apply them in one
 /// atomic batch; truncate; retire a prefix), then report back with OnAppended / OnTruncated;</item>
 /// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
+/// <item>resolve <see cref="Incoming"/> changes against the data and hand each back with OnResolved;</item>
 /// <item>send <see cref="Messages"/>: nothing leaves before what it announces is stored;</item>
 /// <item>complete client proposals with <see cref="Completions"/>, in order;</item>
 /// <item>complete read requests with <see cref="ReadCompletions"/>;</item>
@@ -28,6 +30,9 @@ public sealed class Ready
 
     public List<LogReadRequest> LogReads { get; } = [];
 
+    /// <summary>Changes from elsewhere (another site) for the host to resolve against its data, in order.</summary>
+    public List<IncomingChange> Incoming { get; } = [];
+
     /// <summary>Encoded messages in the core's own family, sent after the log operations are stored.</summary>
     public List<Envelope> Messages { get; } = [];
 
@@ -43,7 +48,7 @@ public sealed class Ready
     public List<NodeId> SnapshotRequests { get; } = [];
 
     public bool IsEmpty =>
-        HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0
+        HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Incoming.Count == 0 && Messages.Count == 0
         && Completions.Count == 0 && ReadCompletions.Count == 0 && Notices.Count == 0 && SnapshotRequests.Count == 0;
 }
 
@@ -69,6 +74,12 @@ public sealed record RetireOperation(Lsn Through) : LogOperation;
 
 /// <summary>Read entries from <paramref name="From"/> (at most <paramref name="BytesMax"/>) for a peer.</summary>
 public sealed record LogReadRequest(NodeId Follower, Lsn From, long BytesMax);
+
+/// <summary>
+/// A change made elsewhere, for the host to resolve against its data with the data layer
+/// (<paramref name="Stamp"/>: this site, the time, the shared settings) and hand back.
+/// </summary>
+public sealed record IncomingChange(SiteChange Change, WriteStamp Stamp);
 
 /// <summary>Every proposal up to <paramref name="Through"/> still waiting completes with <paramref name="Outcome"/>.</summary>
 public readonly record struct ProposalCompletion(ProposalId Through, ProposalOutcome Outcome);

@@ -15,7 +15,7 @@ namespace Chorus.Server.Commands;
 /// </summary>
 internal static class InfoBuilder
 {
-    public static readonly string[] DefaultSections = ["server", "clients", "persistence", "stats", "replication", "keyspace"];
+    public static readonly string[] DefaultSections = ["server", "clients", "persistence", "stats", "replication", "sites", "keyspace"];
 
     public static string Build(NodeServices node, IReadOnlyCollection<string> sections)
     {
@@ -39,6 +39,9 @@ internal static class InfoBuilder
                     break;
                 case "replication":
                     Replication(text, node.Driver.Status, node);
+                    break;
+                case "sites":
+                    SitesInfo.Append(text, node);
                     break;
                 case "keyspace":
                     Keyspace(text, node);
@@ -237,8 +240,8 @@ internal static class InfoBuilder
         return colon < 0 ? (endpoint, "0") : (endpoint[..colon], endpoint[(colon + 1)..]);
     }
 
-    private static void Header(StringBuilder text, string name) => text.Append("# ").Append(name).Append("\r\n");
+    internal static void Header(StringBuilder text, string name) => text.Append("# ").Append(name).Append("\r\n");
 
-    private static void Line(StringBuilder text, string field, object value) =>
+    internal static void Line(StringBuilder text, string field, object value) =>
         text.Append(field).Append(':').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append("\r\n");
 }

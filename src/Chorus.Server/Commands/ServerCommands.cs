@@ -21,5 +21,6 @@ internal static class ServerCommands
         AclCommand.Command,
         .. MiscCommands.All,
         .. FailoverCommand.All,
+        .. SitesCommands.All,
     ];
 }

@@ -98,6 +98,23 @@ public sealed class ChorusOptions
 
     public int HeartbeatIntervalMs { get; set; } = 100;
 
+    /// <summary>The replication family: "single-leader" (the default) or "multi-leader" (one leader per site, see docs/multi-leader.md).</summary>
+    public string Family { get; set; } = "single-leader";
+
+    /// <summary>Multi-leader: this node's site (a name such as s1). Required with Family=multi-leader.</summary>
+    public string Site { get; set; } = "";
+
+    /// <summary>Multi-leader: every site and its nodes, e.g. Sites:s1 = "s1n1,s1n2". Every node listed needs an address in Peers.</summary>
+    public Dictionary<string, string> Sites { get; set; } = [];
+
+    /// <summary>Multi-leader: how site leaders are linked: "all-to-all" (default), "ring" or "star &lt;hub site&gt;".</summary>
+    public string Topology { get; set; } = "all-to-all";
+
+    /// <summary>Multi-leader: conflict policy per key pattern, first match wins, e.g. "doc:*=siblings;*=lww". Keys no rule matches use lww.</summary>
+    public string ConflictPolicies { get; set; } = "";
+
+    public bool IsMultiLeader => Family.Equals("multi-leader", StringComparison.OrdinalIgnoreCase);
+
     public int ResubscribeAfterMs { get; set; } = 1000;
 
     /// <summary>Redis's proto-max-bulk-len: the longest bulk string a client may send (a Redis memory amount: 512mb).</summary>
@@ -252,6 +269,14 @@ public sealed class ChorusOptions
         if (!peers.ContainsKey(self))
         {
             throw new ConfigurationError($"Peers must include this node ({self})");
+        }
+        if (!IsMultiLeader && !Family.Equals("single-leader", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationError($"unknown replication family '{Family}' (known: single-leader, multi-leader)");
+        }
+        if (IsMultiLeader)
+        {
+            _ = SiteConfiguration.Build(this, peers);
         }
         var leader = string.IsNullOrEmpty(Leader) ? self : Parse(Leader, nameof(Leader));
         if (!peers.ContainsKey(leader))

@@ -3,6 +3,7 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace.Migration;
 using Chorus.Replication;
+using Chorus.Replication.MultiLeader;
 using Chorus.Replication.SingleLeader;
 using Chorus.Server.Commands;
 using Chorus.Server.Configuration;
@@ -69,7 +70,7 @@ public sealed class ChorusNode : IAsyncDisposable
         var peerTls = PeerCertificates.Load(options, peers.Count, logger);
         var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), peerTls, loggers);
         var commands = new CommandTable(DataCommands.All.Concat(ServerCommands.All.Select(c => c.Spec)));
-        var driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+        var driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         var stopping = new CancellationTokenSource();
         var node = new NodeServices(options, driver, inbox, storage, TimeProvider.System)
         {
@@ -198,9 +199,10 @@ public sealed class ChorusNode : IAsyncDisposable
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
     }
 
-    private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
-        new(options.Self, SingleLeader(options, peers))
+    private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers, string dataDir) =>
+        new(options.Self, Family(options, peers))
         {
+            Conflicts = options.IsMultiLeader ? new FileConflictSink(dataDir) : null,
             Durability = options.DurabilityPolicy,
             // Nodes started in the same millisecond must still draw different election timeouts.
             RandomSeed = Random.Shared.Next(),
@@ -213,7 +215,22 @@ public sealed class ChorusNode : IAsyncDisposable
             RetentionIntervalMs = options.LogRetentionIntervalMs,
         };
 
-    /// <summary>The replication family this process runs: single-leader, with its cluster and timing.</summary>
+    /// <summary>
+    /// The replication family this process runs: single-leader over every peer, or multi-leader —
+    /// a single-leader group of the node's own site, linked to the other sites.
+    /// </summary>
+    private static IReplicationFamily Family(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers)
+    {
+        if (!options.IsMultiLeader)
+        {
+            return SingleLeader(options, peers);
+        }
+        var sites = SiteConfiguration.Build(options, peers);
+        var own = sites.Sites[sites.Site];
+        return new MultiLeaderFamily(sites, SingleLeader(options, peers.Where(p => own.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value)));
+    }
+
+    /// <summary>The single-leader family over <paramref name="peers"/>, with its cluster and timing.</summary>
     private static SingleLeaderFamily SingleLeader(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
         new(
             new ReplicationOptions

@@ -4,6 +4,7 @@ using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Core.Sites;
 
 namespace Chorus.Server.Hosting;
 
@@ -20,13 +21,25 @@ public static class RollbackText
     public static void WriteEntry(TextWriter output, LogEntry entry)
     {
         output.Write(string.Create(CultureInfo.InvariantCulture, $"LSN {entry.Lsn} (epoch {entry.Epoch}, {Time(entry.Timestamp.PhysicalMs)}): "));
-        if (entry.Kind != PayloadKind.Logical)
+        ReadOnlySpan<byte> logical;
+        if (entry.Kind == PayloadKind.MultiLeader)
+        {
+            // A site change: its origin and number, then this site's data changes for it.
+            var site = SiteEntry.Decode(entry.Payload);
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"site change {site.Header.Dot}: "));
+            logical = site.Local.Span;
+        }
+        else if (entry.Kind == PayloadKind.Logical)
+        {
+            logical = entry.Payload.Span;
+        }
+        else
         {
             output.Write(entry.Kind.ToString().ToLowerInvariant());
             return;
         }
         var first = true;
-        foreach (var change in LogicalPayload.Decode(entry.Payload.Span))
+        foreach (var change in LogicalPayload.Decode(logical))
         {
             output.Write(first ? "" : "; ");
             first = false;

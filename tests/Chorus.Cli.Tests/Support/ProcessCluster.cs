@@ -140,11 +140,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public async Task<Dictionary<string, string>> InfoAsync(string id, string section = "replication")
     {
         var reply = await CommandAsync(id, "INFO", section);
-        return reply.AsString()!.Split('\n')
+        return ParseInfo(reply.AsString()!);
+    }
+
+    /// <summary>INFO's "field:value" lines as a dictionary.</summary>
+    public static Dictionary<string, string> ParseInfo(string text) =>
+        text.Split('\n')
             .Select(l => l.TrimEnd('\r'))
             .Where(l => l.Contains(':', StringComparison.Ordinal) && !l.StartsWith('#'))
             .ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)], l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..]);
-    }
 
     /// <summary>The node's INFO, or null while it cannot be reached (down, starting, paused).</summary>
     public async Task<Dictionary<string, string>?> TryInfoAsync(string id, string section = "replication")
