@@ -108,9 +108,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>The cluster's development CA and node certificates (as `chorus cert` makes them), issued as nodes are first started.</summary>
-    public string PeerCertificates(string id)
+    public string PeerCertificates(string id) => PeerCertificates(_root, id);
+
+    /// <summary>A development CA under &lt;root&gt;/certs and a certificate for node <paramref name="id"/>, issued once; returns the directory.</summary>
+    public static string PeerCertificates(string root, string id)
     {
-        var directory = Path.Combine(_root, "certs");
+        var directory = Path.Combine(root, "certs");
         if (!File.Exists(Path.Combine(directory, id + ".crt")))
         {
             var now = DateTimeOffset.UtcNow;

@@ -42,6 +42,8 @@ internal sealed class SiteProcesses : IAsyncDisposable
                 "--leader", site.Node,
                 "--peers", string.Join(',', cluster.Sites.Select(s => $"{s.Node}=127.0.0.1:{Text(s.PeerPort)}")),
                 .. cluster.Sites.Select(s => $"--Sites:{s.Id}={s.Node}"),
+                // Site links authenticate each other with mutual TLS, as peers do by default.
+                "--peer-tls-dir", ProcessCluster.PeerCertificates(cluster._root, site.Node),
                 .. arguments,
             ]));
         }
