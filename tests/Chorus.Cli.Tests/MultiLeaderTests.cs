@@ -16,10 +16,14 @@ public sealed class MultiLeaderTests
         await using var sites = await SiteProcesses.StartAsync();
         await using var client = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{sites["s2"].Port},abortConnect=false");
         await client.GetDatabase().StringSetAsync("greeting", "hello from s2");
-        await client.GetDatabase().HashSetAsync("user:1", "name", "ada");
 
         await sites.WaitForValueAsync("greeting", "hello from s2");
-        Assert.Equal("ada", (await sites.CommandAsync("s3", "HGET", "user:1", "name")).AsString());
+        // Storage format 2 keeps a collection's elements outside its record, which is all a site
+        // versions: a collection write is refused, never replicated half.
+        var refused = await sites.CommandAsync("s2", "HSET", "user:1", "name", "ada");
+        Assert.True(refused.IsError);
+        Assert.Contains("string keys only", refused.AsString());
+        Assert.Equal(0, (await sites.CommandAsync("s2", "EXISTS", "user:1")).AsInteger());
     }
 
     /// The chapter's wiki page title, edited at two sites while the link between them is down.

@@ -68,10 +68,9 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         {
             throw new WriteTooLargeException(Limits.EntryTooLarge(payloadBytes));
         }
-        if (TrackBeforeImages && change is KeyChange keyChange && !_beforeImages.ContainsKey(keyChange.Key))
+        if (TrackBeforeImages && change is KeyChange keyChange)
         {
-            // Multi-leader versions keys of database 0 only (a site refuses SELECT of another).
-            _beforeImages[keyChange.Key] = GetStored(keyChange.Db, keyChange.Key);
+            TrackBeforeImage(keyChange);
         }
         RowChangeApplier.Apply(change, Keyspace);
         _changes.Add(change);
@@ -177,6 +176,29 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         _changes.Clear();
         _payloadBytes = 0;
     }
+
+    /// <summary>
+    /// Remembers the key's record before the command's first change to it. Multi-leader versions
+    /// whole key records of database 0 (a site refuses SELECT of another); in storage format 2 a
+    /// collection's elements live outside its record, so a collection write is refused rather
+    /// than replicated as a record that names elements other sites do not have.
+    /// </summary>
+    private void TrackBeforeImage(KeyChange change)
+    {
+        if (_beforeImages.ContainsKey(change.Key))
+        {
+            return;
+        }
+        var before = GetStored(change.Db, change.Key);
+        if (change is ElementsChange || (before is not null && KeyRecord.Parse(before).IsCollection))
+        {
+            throw new WriteRefusedException(CollectionsRefusal);
+        }
+        _beforeImages[change.Key] = before;
+    }
+
+    /// <summary>The reply to a collection write at a multi-leader site.</summary>
+    public const string CollectionsRefusal = "ERR multi-leader replication supports string keys only for now (hashes, sets, sorted sets and lists are not replicated between sites)";
 
     /// <summary>Forgets the before-images of earlier commands (each command starts with none).</summary>
     public void ForgetBeforeImages() => _beforeImages.Clear();

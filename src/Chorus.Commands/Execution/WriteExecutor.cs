@@ -58,7 +58,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         {
             payload = Run(spec.Write, command, new RespWriter(_reply, reply.Protocol), nowMs, db, Limits);
         }
-        catch (WriteTooLargeException e)
+        catch (WriteRefusedException e)
         {
             reply.WriteError(e.Message);
             return null;
