@@ -48,7 +48,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             }, TimeSpan.FromSeconds(30), $"n1 follows {leader}");
         await writer.StopAsync();
         await cluster.WaitForReplicationAsync();
-        Assert.Equal(await cluster.DigestAsync(leader), await cluster.DigestAsync("n1"));
+        await cluster.AssertConvergedAsync(leader, "n1");
 
         // Async replication may lose acknowledged writes that only the old leader had; with fsync
         // always they survived its crash, so each one is either on the new leader or in n1's rollback file.
@@ -94,7 +94,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 return n1?.GetValueOrDefault("chorus_role") == "follower" && n1.GetValueOrDefault("chorus_epoch") == epoch && n1.GetValueOrDefault("chorus_rollbacks") == "1";
             }, TimeSpan.FromSeconds(30), $"n1 steps down, follows {leader} in epoch {epoch} and rolls back");
         await cluster.WaitForReplicationAsync();
-        Assert.Equal(await cluster.DigestAsync(leader), await cluster.DigestAsync("n1"));
+        await cluster.AssertConvergedAsync(leader, "n1");
         Assert.Equal("new-leader", (await cluster.CommandAsync("n1", "GET", "after")).AsString());
         Assert.True((await cluster.CommandAsync("n1", "GET", "unreplicated:0")).IsNull);
 
@@ -142,7 +142,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine($"{writer.AcknowledgedCount} writes acknowledged; errors during the handover: {string.Join(" | ", writer.Errors.Distinct().Take(5))}");
         Assert.Empty(missing);
         Assert.All(cluster.Members, m => Assert.False(Directory.Exists(Path.Combine(cluster.DataDir(m.Id), "rollback")), $"{m.Id} rolled something back"));
-        Assert.Equal(await cluster.DigestAsync("n2"), await cluster.DigestAsync("n1"));
+        await cluster.AssertConvergedAsync("n2", "n1");
     }
 
     /// <summary>The keys of <paramref name="keys"/> that <paramref name="node"/> does not hold.</summary>

@@ -28,8 +28,8 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         var info = await cluster.InfoAsync("n2");
         output.WriteLine($"n2 had LSN {lastBeforeKill} when killed; resumed from {info["chorus_resumed_from_lsn"]}");
         Assert.Equal(lastBeforeKill + 1, ulong.Parse(info["chorus_resumed_from_lsn"], CultureInfo.InvariantCulture));
-        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n2"));
-        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
+        await cluster.AssertConvergedAsync("n1", "n2");
+        await cluster.AssertConvergedAsync("n1", "n3");
     }
 
     /// Leader restart without failover (manual mode): every write acknowledged under fsync=always
@@ -52,8 +52,8 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         var values = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(i => db.StringGetAsync($"durable:{i}")));
         Assert.All(values.Select((v, i) => (v, i)), p => Assert.Equal($"value-{p.i}", (string?)p.v));
         await cluster.WaitForReplicationAsync();
-        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n2"));
-        Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
+        await cluster.AssertConvergedAsync("n1", "n2");
+        await cluster.AssertConvergedAsync("n1", "n3");
     }
 
     /// Pipelined writes, each acknowledged before this returns.

@@ -20,14 +20,16 @@ public static class PeerCodecSeeds
         var position = new LogPosition(new Epoch(2), new Lsn(4));
         PeerMessage[] messages =
         [
-            new AppendEntries(N1, N2, new Epoch(3), position, batch, 2, new Lsn(6), HlcTimestamp.From(1234, 5), "127.0.0.1:7379", AckLevel.Flushed),
-            new AppendResponse(N2, N1, new Epoch(3), new LogPosition(new Epoch(3), new Lsn(6)), new Lsn(5), new Lsn(6)),
+            new AppendEntries(N1, N2, new Epoch(3), position, batch, 2, new Lsn(6), HlcTimestamp.From(1234, 5), "127.0.0.1:7379", AckLevel.Flushed, ReadRound: 9),
+            new AppendResponse(N2, N1, new Epoch(3), new LogPosition(new Epoch(3), new Lsn(6)), new Lsn(5), new Lsn(6), ReadRound: 9),
             new Subscribe(N2, N1, new Epoch(3), LogPosition.Zero, position, [(new Epoch(1), new Lsn(1)), (new Epoch(2), new Lsn(3))], new Lsn(4), "127.0.0.1:7380"),
             new TruncateLog(N1, N2, new Epoch(3), new Lsn(4)),
             new InstallSnapshot(N1, N2, new Epoch(3), position),
             new RequestVote(N2, N1, new Epoch(4), position, PreVote: true, Transfer: false),
             new VoteResponse(N1, N2, new Epoch(4), Granted: true, PreVote: false),
             new TimeoutNow(N1, N2, new Epoch(4)),
+            new ReadIndexRequest(N2, N1, new Epoch(4), 7),
+            new ReadIndexResponse(N1, N2, new Epoch(4), 7, position),
         ];
         foreach (var message in messages)
         {

@@ -96,7 +96,45 @@ internal sealed partial class NodeProcess : IDisposable
     }
 
     /// <summary>SIGSTOP: the process freezes (a long GC pause, or a stopped VM) but keeps its sockets.</summary>
-    public void Pause() => _ = Signal(_process.Id, 19);
+    /// kill(2) returns once the signal is queued; threads running on another core stop a moment
+    /// later, and one of them can still answer a peer in that moment. So this returns only once
+    /// every thread of the process is in the stopped state.
+    public void Pause()
+    {
+        _ = Signal(_process.Id, 19);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!AllThreadsStopped(_process.Id))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"process {_process.Id} did not stop within 10 s of SIGSTOP");
+            }
+            Thread.Yield();
+        }
+    }
+
+    private static bool AllThreadsStopped(int pid)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread exited between the listing and the read
+            }
+            // The state is the first field after the command name, which is in parentheses and may hold spaces.
+            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+            if (state != 'T')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>SIGCONT: the process carries on where it stopped.</summary>
     public void Resume() => _ = Signal(_process.Id, 18);

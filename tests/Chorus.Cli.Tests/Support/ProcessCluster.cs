@@ -270,6 +270,27 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asserts that two members end up holding the same data, allowing <paramref name="timeout"/>
+    /// (default 30 s) for what is still in flight: a returning old leader may already report an
+    /// LSN at or past the leader's from its own divergent suffix before it has truncated it, so
+    /// "LSN reached" alone does not mean "converged". A lasting divergence still fails, with both digests.
+    /// </summary>
+    public async Task AssertConvergedAsync(string expected, string actual, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var (left, right) = (await DigestAsync(expected), await DigestAsync(actual));
+            if (left == right || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(left, right);
+                return;
+            }
+            await Task.Delay(25);
+        }
+    }
+
     public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -297,12 +318,29 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private int Index(string id) => Members.ToList().FindIndex(m => m.Id == id);
 
+    /// <summary>
+    /// A port nothing listens on now, and never one handed out before in this test process: the
+    /// OS may give a just-released port again, and two members given the same port made a node
+    /// fail to bind (seen under load: n3's HTTP port was n2's peer port).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
