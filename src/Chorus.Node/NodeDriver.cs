@@ -227,17 +227,18 @@ public sealed class NodeDriver
     /// <summary>A write at a multi-leader site: executed as usual, then every key it changed is versioned and the change proposed for the other sites too.</summary>
     private void SubmitVersioned(ClientWriteBatch batch, RespCommand command, RespWriter reply)
     {
-        if (SiteData.Refusal(command, batch.Db) is { } refusal)
+        if (SiteData.Refusal(command) is { } refusal)
         {
             reply.WriteError(refusal);
             return;
         }
         var stamp = Core.StampWrite(NowMs)!;
+        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
         var payload = Execute(command, reply, batch.Db);
         var before = _executor.Context.TakeBeforeImages();
         if (payload is not null && before.Count > 0)
         {
-            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, _sites!.Version(stamp, before)).Lsn;
+            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, _sites!.Version(stamp, before, payload)).Lsn;
         }
     }
 

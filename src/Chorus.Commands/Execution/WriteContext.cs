@@ -13,6 +13,7 @@ namespace Chorus.Commands.Execution;
 public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeyspaceView
 {
     private readonly List<RowChange> _changes = [];
+    /// <summary>Database byte, then key → the record before the command (see <see cref="TrackBeforeImages"/>).</summary>
     private readonly Dictionary<byte[], byte[]?> _beforeImages = new(Core.ByteArrayComparer.Instance);
     private long _payloadBytes;
 
@@ -141,7 +142,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         var stored = GetStored(db, key);
         if (stored is not null && KeyRecord.Parse(stored).IsExpiredAt(NowMs))
         {
-            Delete(db, key, DeleteReason.Expired);
+            Remove(db, key, stored, DeleteReason.Expired);
         }
     }
 
@@ -154,9 +155,13 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         var stored = GetStored(db, key);
         if (stored is not null)
         {
-            Delete(db, key, KeyRecord.Parse(stored).IsExpiredAt(NowMs) ? DeleteReason.Expired : DeleteReason.Command);
+            Remove(db, key, stored, KeyRecord.Parse(stored).IsExpiredAt(NowMs) ? DeleteReason.Expired : DeleteReason.Command);
         }
     }
+
+    /// <summary>Removes a stored record, a multi-leader tombstone included (which <see cref="Delete(int, ReadOnlySpan{byte}, DeleteReason)"/>, reading it as absent, leaves).</summary>
+    private void Remove(int db, ReadOnlySpan<byte> key, byte[] stored, DeleteReason reason) =>
+        Record(new DeleteChange(db, key.ToArray(), Records.ImageOf(stored), reason));
 
     /// <summary>The payload of the changes recorded since the last call, or null if none.</summary>
     public byte[]? TakePayload()
@@ -178,36 +183,52 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
     }
 
     /// <summary>
-    /// Remembers the key's record before the command's first change to it. Multi-leader versions
-    /// whole key records of database 0 (a site refuses SELECT of another); in storage format 2 a
-    /// collection's elements live outside its record, so a collection write is refused rather
-    /// than replicated as a record that names elements other sites do not have.
+    /// Remembers the record of each key the change touches (a rename's or copy's target too)
+    /// before the command's first change to it, after asking <see cref="SiteRefusal"/> whether a
+    /// multi-leader site can version the change at all.
     /// </summary>
     private void TrackBeforeImage(KeyChange change)
     {
-        if (_beforeImages.ContainsKey(change.Key))
-        {
-            return;
-        }
         var before = GetStored(change.Db, change.Key);
-        if (change is ElementsChange || (before is not null && KeyRecord.Parse(before).IsCollection))
+        if (SiteRefusal?.Invoke(change, before) is { } refusal)
         {
-            throw new WriteRefusedException(CollectionsRefusal);
+            throw new WriteRefusedException(refusal);
         }
-        _beforeImages[change.Key] = before;
+        Remember(change.Db, change.Key, before);
+        switch (change)
+        {
+            case RenameChange rename:
+                Remember(rename.TargetDb, rename.Target, GetStored(rename.TargetDb, rename.Target));
+                break;
+            case CopyChange copy:
+                Remember(copy.TargetDb, copy.Target, GetStored(copy.TargetDb, copy.Target));
+                break;
+        }
     }
 
-    /// <summary>The reply to a collection write at a multi-leader site.</summary>
-    public const string CollectionsRefusal = "ERR multi-leader replication supports string keys only for now (hashes, sets, sorted sets and lists are not replicated between sites)";
+    private void Remember(int db, byte[] key, byte[]? before)
+    {
+        byte[] dbKey = [(byte)db, .. key];
+        _beforeImages.TryAdd(dbKey, before);
+    }
+
+    /// <summary>
+    /// Set by a multi-leader site for each command: the reply refusing a change the site cannot
+    /// version (given the key's stored record before it), or null to let it through.
+    /// </summary>
+    public Func<KeyChange, byte[]?, string?>? SiteRefusal { get; set; }
 
     /// <summary>Forgets the before-images of earlier commands (each command starts with none).</summary>
     public void ForgetBeforeImages() => _beforeImages.Clear();
 
     /// <summary>The keys the command changed and their records before it (see <see cref="TrackBeforeImages"/>); forgets them.</summary>
-    public List<KeyValuePair<byte[], byte[]?>> TakeBeforeImages()
+    public List<BeforeImage> TakeBeforeImages()
     {
-        var images = _beforeImages.ToList();
+        var images = _beforeImages.Select(static p => new BeforeImage(p.Key[0], p.Key[1..], p.Value)).ToList();
         _beforeImages.Clear();
         return images;
     }
 }
+
+/// <summary>A key a command changed and its stored record before the command (null: there was none).</summary>
+public readonly record struct BeforeImage(int Db, byte[] Key, byte[]? Record);

@@ -6,6 +6,12 @@ namespace Chorus.Commands.Sites;
 /// <summary>What merging a change from another site into a key gave: the key's new state (null: nothing changed) and the values that lost.</summary>
 public sealed record Resolution(SiteKeyState? Changed, IReadOnlyList<SiteSibling> Losers, bool Conflict);
 
+/// <summary>One element a document merge changed, and how.</summary>
+public sealed record ElementResolution(SitePart Part, byte[] Name, Resolution Resolution);
+
+/// <summary>A merged document and the elements the merge changed (none: the incoming document added nothing).</summary>
+public sealed record DocumentResolution(SiteDocument Merged, IReadOnlyList<ElementResolution> Changed);
+
 /// <summary>
 /// Merges a key's versions from another site into the local ones (DDIA ch. 5, "Detecting
 /// concurrent writes"): a version whose clock another version dominates is superseded (causally
@@ -18,6 +24,41 @@ public sealed record Resolution(SiteKeyState? Changed, IReadOnlyList<SiteSibling
 /// </summary>
 public static class SiteResolver
 {
+    /// <summary>
+    /// Merges <paramref name="incoming"/> (a whole document or a change's delta) into
+    /// <paramref name="local"/> element by element; <paramref name="local"/> is left as it was.
+    /// A set's members merge as an add-wins OR-set (concurrent versions are all kept, and a member
+    /// is present when any adds it: nothing loses); a counter's contributions never conflict (each
+    /// site writes only its own); strings, hash fields and sorted-set members follow the key's
+    /// <paramref name="policy"/>.
+    /// </summary>
+    public static DocumentResolution Merge(SiteDocument? local, SiteDocument incoming, ConflictPolicy policy)
+    {
+        var merged = local?.Copy() ?? new SiteDocument();
+        var changed = new List<ElementResolution>();
+        foreach (var part in incoming.Parts)
+        {
+            foreach (var (name, state) in incoming.Elements(part))
+            {
+                var resolution = Merge(merged.Get(part, name), state, PolicyOf(part, policy));
+                if (resolution.Changed is { } after)
+                {
+                    merged.Set(part, name, after);
+                    changed.Add(new ElementResolution(part, name, resolution));
+                }
+            }
+        }
+        return new DocumentResolution(merged, changed);
+    }
+
+    /// <summary>The policy an element of <paramref name="part"/> merges by, for a key whose policy is <paramref name="keyPolicy"/>.</summary>
+    public static ConflictPolicy PolicyOf(SitePart part, ConflictPolicy keyPolicy) => part switch
+    {
+        SitePart.Set => ConflictPolicy.Siblings,
+        SitePart.Counter => ConflictPolicy.Lww,
+        _ => keyPolicy == ConflictPolicy.Siblings ? ConflictPolicy.Siblings : ConflictPolicy.Lww,
+    };
+
     public static Resolution Merge(SiteKeyState? local, SiteKeyState incoming, ConflictPolicy policy)
     {
         var all = (local?.Siblings ?? []).Concat(incoming.Siblings).ToList();

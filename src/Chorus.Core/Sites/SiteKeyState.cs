@@ -47,7 +47,14 @@ public sealed class SiteKeyState
 
     public bool HasConflict => Siblings.Count > 1;
 
-    public byte[] EncodeBlock()
+    /// <summary>The block as a key record stores it: the winner's value is the record's body.</summary>
+    public byte[] EncodeBlock() => EncodeBlock(winnerInBody: true);
+
+    /// <summary>
+    /// The block; with <paramref name="winnerInBody"/> false every value is inline (a collection
+    /// element's versions, or versions travelling in a site change, have no record body to point at).
+    /// </summary>
+    public byte[] EncodeBlock(bool winnerInBody)
     {
         var output = new ArrayBufferWriter<byte>(32);
         var writer = new ByteWriter(output);
@@ -63,7 +70,7 @@ public sealed class SiteKeyState
             {
                 writer.WriteByte(DeletedTag);
             }
-            else if (i == 0)
+            else if (i == 0 && winnerInBody)
             {
                 writer.WriteByte(InBodyTag);
             }

@@ -9,7 +9,11 @@ namespace Chorus.Node;
 /// in the conflict file and in the counters. Under the siblings policy nothing loses: the record
 /// says how many siblings the key now has.
 /// </summary>
-public sealed record ConflictRecord(NodeId Site, byte[] Key, ConflictPolicy Policy, SiteSibling Kept, IReadOnlyList<SiteSibling> Losers, int Siblings, long AtMs);
+public sealed record ConflictRecord(NodeId Site, byte[] Key, ConflictPolicy Policy, SiteSibling Kept, IReadOnlyList<SiteSibling> Losers, int Siblings, long AtMs)
+{
+    /// <summary>The hash field or sorted-set member in conflict (null: the key's string value); the values are then the element's, as string records.</summary>
+    public byte[]? Element { get; init; }
+}
 
 /// <summary>Where resolved conflicts go besides memory (a file in the data directory in production).</summary>
 public interface IConflictSink

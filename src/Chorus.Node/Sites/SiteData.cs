@@ -1,8 +1,10 @@
 using Chorus.Commands.Data.Keys;
+using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Sites;
 using Chorus.Commands.Values;
+using Chorus.Core;
 using Chorus.Core.Sites;
 using Chorus.Replication;
 using Chorus.Resp;
@@ -11,31 +13,27 @@ namespace Chorus.Node;
 
 /// <summary>
 /// The data side of multi-leader replication, on a site leader: versions each local write (every
-/// key it changed gets a version vector one step past what the site had seen of that key) and
-/// merges changes from other sites into the staged keyspace by each key's policy. Either way the
-/// result is an ordinary logical payload of whole-record puts, which the site's followers apply
-/// and a rollback undoes like any other entry.
+/// element it changed — a string, a hash field, a set member, a sorted-set member, the site's
+/// share of a counter — gets a version vector one step past what the site had seen of it) and
+/// merges changes from other sites into the staged keyspace element by element, by each key's
+/// policy (<see cref="SiteDocument"/>). Either way the result is an ordinary logical payload,
+/// which the site's followers apply and a rollback undoes like any other entry.
 /// </summary>
 internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
 {
-    /// <summary>Multi-leader versions the keys of database 0 only (see <see cref="Refusal"/>).</summary>
-    private const int Db = 0;
-
-    private static byte[]? ImageOf(byte[]? record) => record is null ? null : Records.ImageOf(record);
-
     /// <summary>
-    /// Commands a multi-leader site refuses: their effect cannot be versioned per key, or it
-    /// reaches a database other than 0 (site changes name keys, not databases).
+    /// Commands a multi-leader site refuses whatever their keys: their effect cannot be versioned
+    /// per key (a whole database at once, or a key moving between databases).
     /// </summary>
-    public static string? Refusal(RespCommand command, int db)
+    public static string? Refusal(RespCommand command)
     {
         if (command.NameIs("FLUSHALL"u8) || command.NameIs("FLUSHDB"u8))
         {
             return "ERR FLUSHALL and FLUSHDB are not supported by multi-leader replication (delete the keys instead)";
         }
-        if (db != Db || command.NameIs("MOVE"u8) || command.NameIs("SWAPDB"u8) || (command.NameIs("COPY"u8) && NamesDb(command)))
+        if (command.NameIs("MOVE"u8) || command.NameIs("SWAPDB"u8) || (command.NameIs("COPY"u8) && NamesDb(command)))
         {
-            return "ERR multi-leader replication keeps database 0 only (SELECT 0; MOVE, SWAPDB and COPY ... DB are not supported)";
+            return "ERR MOVE, SWAPDB and COPY ... DB are not supported by multi-leader replication (site changes name a key in its database)";
         }
         return null;
     }
@@ -52,25 +50,38 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
         return false;
     }
 
-    /// <summary>Observes each version made for a local write (the simulator's checkers).</summary>
+    /// <summary>Observes each version made for a local write to a string (the simulator's checkers).</summary>
     public Action<byte[], SiteSibling>? Versioned { get; init; }
 
-    /// <summary>The proposal for one local command: each changed key's new versioned record, for other sites and for this site's log.</summary>
-    public byte[] Version(WriteStamp stamp, List<KeyValuePair<byte[], byte[]?>> beforeImages)
+    /// <summary>
+    /// The check a site runs on every row change of <paramref name="command"/> before it is staged
+    /// (<see cref="WriteContext.SiteRefusal"/>): the reply refusing what cannot be versioned
+    /// element by element, or null.
+    /// </summary>
+    public static Func<KeyChange, byte[]?, string?> RefusalFor(RespCommand command, SiteSettings settings) =>
+        (change, before) => SiteRefusals.Of(command, change, before, PolicyOf(settings, change.Key));
+
+    /// <summary>The proposal for one local command: each changed key's new versions, for other sites, and the command's changes with the versions, for this site's log.</summary>
+    public byte[] Version(WriteStamp stamp, List<BeforeImage> beforeImages, byte[] executed)
     {
         var ops = new List<SiteOp>(beforeImages.Count);
-        var local = new List<RowChange>(beforeImages.Count);
-        foreach (var (key, before) in beforeImages)
+        var local = LogicalPayload.Decode(executed);
+        foreach (var (db, key, before) in beforeImages)
         {
-            var prior = SiteRecord.StateOf(before, stamp.Site)?.Context ?? Core.Versions.VersionVector.Empty;
-            var clock = prior.With(stamp.Site, prior[stamp.Site] + 1);
-            var after = SiteRecord.Plain(keyspace.Get(keyspace.Physical(Db), key));
-            var version = new SiteSibling(new SiteVersion(clock, stamp.Timestamp, stamp.Site), after);
-            Versioned?.Invoke(key, version);
-            var record = SiteRecord.Encode(new SiteKeyState([version]));
-            keyspace.Put(keyspace.Physical(Db), key, record);
-            ops.Add(new SiteOp(key, record));
-            local.Add(new PutChange(Db, key, record, ImageOf(before)));
+            var after = keyspace.Get(keyspace.Physical(db), key);
+            var changes = local.OfType<KeyChange>().Where(c => c.Db == db && c.Key.AsSpan().SequenceEqual(key));
+            var versioned = SiteVersioner.Version(stamp, before, after, changes.ToList(), PolicyOf(stamp.Settings, key));
+            if (versioned.Delta.Get(SitePart.String, SiteDocument.StringElement) is { } version)
+            {
+                Versioned?.Invoke(key, version.Winner);
+            }
+            var block = SiteDocumentCodec.EncodeForRecord(versioned.After);
+            KeyChange stored = after is null
+                ? new PutChange(db, key, Records.Tombstone(block), null)
+                : new VersionBlockChange(db, key, block, KeyRecord.ParseImage(after).VersionBlock.ToArray());
+            RowChangeApplier.Apply(stored, keyspace);
+            local.Add(stored);
+            ops.Add(new SiteOp(db, key, SiteDocumentCodec.Encode(versioned.Delta)));
         }
         return new SiteProposal(stamp.Timestamp, SiteOps.Encode(ops), LogicalPayload.Encode(local)).Encode();
     }
@@ -81,23 +92,40 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
         var local = new List<RowChange>();
         foreach (var op in SiteOps.Decode(incoming.Change.Ops.Span))
         {
-            var before = keyspace.Get(keyspace.Physical(Db), op.Key);
-            var theirs = SiteRecord.StateOf(op.Record, incoming.Change.Header.Origin)!;
+            var before = keyspace.Get(keyspace.Physical(op.Db), op.Key);
             var policy = PolicyOf(incoming.Stamp.Settings, op.Key);
-            var resolution = SiteResolver.Merge(SiteRecord.StateOf(before, incoming.Stamp.Site), theirs, policy);
-            if (resolution.Changed is not { } state)
+            var theirs = op.IsRecord ? SiteDocumentCodec.FromRecord(op.Versions, incoming.Change.Header.Origin)! : SiteDocumentCodec.Decode(op.Versions);
+            var merge = SiteResolver.Merge(SiteDocumentCodec.FromRecord(before, incoming.Stamp.Site), theirs, policy);
+            if (merge.Changed.Count == 0)
             {
                 continue;
             }
-            if (resolution.Conflict)
+            Report(incoming.Stamp.Site, op.Key, policy, merge, nowMs);
+            foreach (var change in SiteMaterializer.Changes(keyspace, op.Db, op.Key, before, merge, policy))
             {
-                conflicts.Add(new ConflictRecord(incoming.Stamp.Site, op.Key, policy, state.Winner, resolution.Losers, state.Siblings.Count, nowMs));
+                RowChangeApplier.Apply(change, keyspace);
+                local.Add(change);
             }
-            var record = SiteRecord.Encode(state);
-            keyspace.Put(keyspace.Physical(Db), op.Key, record);
-            local.Add(new PutChange(Db, op.Key, record, ImageOf(before)));
         }
         return LogicalPayload.Encode(local);
+    }
+
+    /// <summary>Every element the merge found in conflict goes to the conflict log (a set's members and a counter's shares never conflict).</summary>
+    private void Report(NodeId site, byte[] key, ConflictPolicy policy, DocumentResolution merge, long nowMs)
+    {
+        foreach (var element in merge.Changed)
+        {
+            if (!element.Resolution.Conflict || element.Part is SitePart.Set or SitePart.Counter)
+            {
+                continue;
+            }
+            var state = element.Resolution.Changed!;
+            var name = element.Part == SitePart.String ? null : element.Name;
+            conflicts.Add(new ConflictRecord(site, key, policy, SiteDocument.AsRecord(element.Part, state.Winner), [.. element.Resolution.Losers.Select(l => SiteDocument.AsRecord(element.Part, l))], state.Siblings.Count, nowMs)
+            {
+                Element = name,
+            });
+        }
     }
 
     /// <summary>Undoes a payload <see cref="Resolve"/> staged (newest change first).</summary>

@@ -17,8 +17,9 @@ namespace Chorus.Server.Commands;
 /// Multi-leader commands: CHORUS.SITES (the sites, links and lag as this node sees them),
 /// CHORUS.LINK CUT|HEAL site (drop or restore the link to another site: the fault hook for "the
 /// network between datacenters failed"), CHORUS.CONFLICTS [count] (the newest conflicts resolved
-/// here, with every losing value) and CHORUS.SIBLINGS key (every concurrent value of a key with
-/// its version, and the key's causal context).
+/// here, with every losing value) and CHORUS.SIBLINGS key [element] (every concurrent value of a
+/// string key, or of one field or member of a hash, set or sorted set, with its version and the
+/// causal context).
 /// </summary>
 internal static class SitesCommands
 {
@@ -29,7 +30,7 @@ internal static class SitesCommands
         new(new CommandSpec("CHORUS.SITES", -1, Introspection, 0, 0, 0), SitesAsync),
         new(new CommandSpec("CHORUS.LINK", 3, CommandFlags.Admin | CommandFlags.NoScript, 0, 0, 0), LinkAsync),
         new(new CommandSpec("CHORUS.CONFLICTS", -1, Introspection, 0, 0, 0), Conflicts),
-        new(new CommandSpec("CHORUS.SIBLINGS", 2, CommandFlags.ReadOnly | CommandFlags.Fast, 1, 1, 1), Siblings),
+        new(new CommandSpec("CHORUS.SIBLINGS", -2, CommandFlags.ReadOnly | CommandFlags.Fast, 1, 1, 1), Siblings),
     ];
 
     private const string NotMultiLeader = "ERR this node does not run multi-leader replication (start it with --family multi-leader)";
@@ -109,8 +110,17 @@ internal static class SitesCommands
         reply.WriteArrayHeader(records.Count);
         foreach (var record in records)
         {
-            reply.WriteMapHeader(6);
+            reply.WriteMapHeader(7);
             Field(reply, "key", ConflictText.Bytes(record.Key));
+            reply.WriteBulkString("element");
+            if (record.Element is { } element)
+            {
+                reply.WriteBulkString(ConflictText.Bytes(element));
+            }
+            else
+            {
+                reply.WriteNull();
+            }
             Field(reply, "policy", PolicyRule.Name(record.Policy));
             Field(reply, "at_ms", record.AtMs);
             reply.WriteBulkString("kept");
@@ -133,9 +143,15 @@ internal static class SitesCommands
             reply.WriteError(NotMultiLeader);
             return ValueTask.CompletedTask;
         }
+        if (command.ArgumentCount > 3)
+        {
+            reply.WriteError("ERR syntax error. Try CHORUS.SIBLINGS key [field or member].");
+            return ValueTask.CompletedTask;
+        }
         var reads = new ReadContext(context.Node.Storage);
-        var record = reads.GetStored(reads.Physical(0), command[1]);
-        var state = SiteRecord.StateOf(record, sites.Site);
+        var document = SiteDocumentCodec.FromRecord(reads.GetStored(reads.Physical(context.Session.Db), command[1]), sites.Site);
+        var part = command.ArgumentCount == 2 ? SitePart.String : document?.Visible() ?? SitePart.String;
+        var state = document?.Get(part, command.ArgumentCount == 2 ? SiteDocument.StringElement : command[2].ToArray());
         reply.WriteMapHeader(2);
         Field(reply, "context", state?.Context.ToString() ?? "{}");
         reply.WriteBulkString("siblings");
@@ -143,7 +159,7 @@ internal static class SitesCommands
         reply.WriteArrayHeader(live.Count);
         foreach (var sibling in live)
         {
-            Sibling(reply, sibling);
+            Sibling(reply, SiteDocument.AsRecord(part, sibling));
         }
         return ValueTask.CompletedTask;
     }

@@ -24,6 +24,7 @@ public sealed class FileConflictSink(string dataDirectory) : IConflictSink
         {
             site = record.Site.Value,
             key = ConflictText.Bytes(record.Key),
+            element = record.Element is { } element ? ConflictText.Bytes(element) : null,
             policy = PolicyRule.Name(record.Policy),
             atUnixMs = record.AtMs,
             kept = ConflictText.Describe(record.Kept),

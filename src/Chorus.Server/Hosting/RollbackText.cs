@@ -89,6 +89,10 @@ public static class RollbackText
             case CopyChange copy:
                 WriteMove(output, "copy", copy, copy.TargetDb, copy.Target);
                 break;
+            case VersionBlockChange block:
+                Op(output, "versions", block);
+                output.Write(string.Create(CultureInfo.InvariantCulture, $" ({block.Block.Length} bytes of site versions)"));
+                break;
             case FlushDbChange flush:
                 output.Write(string.Create(CultureInfo.InvariantCulture, $"flushdb {flush.Db}"));
                 break;

@@ -15,10 +15,16 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Acknowledged writes that are neither in the state, superseded causally, nor in a conflict log.</summary>
     public List<string> LostWrites { get; } = [];
 
+    /// <summary>Counters whose value at some node is not the sum of the acknowledged increments.</summary>
+    public List<string> CounterMismatches { get; } = [];
+
     /// <summary>Nodes that stopped on an exception.</summary>
     public List<string> Failures { get; } = [];
 
     public int WritesAcknowledged { get; set; }
+
+    /// <summary>Counter values compared with their acknowledged increments (counters × nodes).</summary>
+    public int CountersChecked { get; set; }
 
     public long Conflicts { get; set; }
 
@@ -33,13 +39,13 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Final value of each key at the first site (for scripted scenarios).</summary>
     public Dictionary<string, string?> FinalValues { get; } = [];
 
-    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0;
+    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0;
 
     public override string ToString() =>
-        $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
+        $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
         + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged), {MessagesSent} messages"
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
-        + Describe("lost writes", LostWrites) + Describe("node failures", Failures);
+        + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures);
 
     private static string Describe(string what, List<string> items) =>
         items.Count == 0 ? "" : $"\n  {what} ({items.Count}): {string.Join("; ", items.Take(5))}";

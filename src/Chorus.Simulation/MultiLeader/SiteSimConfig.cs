@@ -42,6 +42,15 @@ public sealed record SiteSimConfig(int Seed)
     /// <summary>One-way delay between sites (the typical value; a tail adds more).</summary>
     public long SiteLatencyMs { get; init; } = 20;
 
+    /// <summary>
+    /// Write hashes, sets, sorted sets and counters instead of strings: HSET/HDEL, SADD/SREM, ZADD,
+    /// DEL of whole collections and INCRBY on counter keys (<c>c*</c>, under the counter policy).
+    /// </summary>
+    public bool Collections { get; init; }
+
+    /// <summary>Broken variant: counter keys as last-write-wins strings (concurrent increments overwrite each other).</summary>
+    public bool CountersAsLww { get; init; }
+
     /// <summary>Broken variant: deliver changes as they arrive (no causal hold-back).</summary>
     public bool NaiveDelivery { get; init; }
 

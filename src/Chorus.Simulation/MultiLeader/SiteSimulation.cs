@@ -34,6 +34,7 @@ public sealed class SiteSimulation
     private readonly List<NodeFailure> _failures = [];
     private readonly Dictionary<NodeId, List<SimNode>> _sites = [];
     private readonly SiteHistory _history = new();
+    private readonly CounterHistory _counters = new();
     private readonly CommandTable _commands = new(DataCommands.All);
 
     private SiteSimulation(SiteSimConfig config)
@@ -48,7 +49,11 @@ public sealed class SiteSimulation
         _network = new SimNetwork(_scheduler, _random, _trace, Profile(members), members) { Deliver = message => NodeById(message.To).Receive(message, null) };
         var options = new MultiLeaderOptions(new NodeId("s1"), _sites.Keys.ToDictionary(s => s, s => (IReadOnlyList<NodeId>)[.. members.Where(m => m.Value.StartsWith(s.Value + "n", StringComparison.Ordinal))]))
         {
-            Settings = SiteSettings.Default with { Topology = config.Topology, Policies = [new PolicyRule("*", config.Policy)] },
+            Settings = SiteSettings.Default with
+            {
+                Topology = config.Topology,
+                Policies = config.Collections ? [new PolicyRule("c*", config.CountersAsLww ? ConflictPolicy.Lww : ConflictPolicy.Counter), new PolicyRule("*", config.Policy)] : [new PolicyRule("*", config.Policy)],
+            },
             CausalDelivery = !config.NaiveDelivery,
         };
         foreach (var id in members)
@@ -122,10 +127,29 @@ public sealed class SiteSimulation
             }
             var site = _random.Pick(_sites.Keys.ToList());
             var key = $"k{_random.Next(_config.Keys)}";
-            string[] command = _random.Chance(0.1) ? ["DEL", key] : ["SET", key, $"{site}-{_scheduler.NowUs}"];
+            string[] command = _config.Collections ? CollectionWrite(site)
+                : _random.Chance(0.1) ? ["DEL", key] : ["SET", key, $"{site}-{_scheduler.NowUs}"];
             Write(site, command);
             ScheduleWrite(endUs);
         });
+
+    /// <summary>One random write to a hash, set, sorted set or counter (few keys and elements: many concurrent writes to the same ones).</summary>
+    private string[] CollectionWrite(NodeId site)
+    {
+        var n = _random.Next(_config.Keys);
+        var element = $"e{_random.Next(6)}";
+        var value = $"{site}-{_scheduler.NowUs}";
+        return _random.Next(20) switch
+        {
+            < 5 => ["HSET", $"h{n}", element, value],
+            5 => ["HDEL", $"h{n}", element],
+            < 10 => ["SADD", $"s{n}", element],
+            < 12 => ["SREM", $"s{n}", element],
+            < 14 => ["ZADD", $"z{n}", _random.Next(100).ToString(System.Globalization.CultureInfo.InvariantCulture), element],
+            14 => ["DEL", _random.Pick(new[] { $"h{n}", $"s{n}", $"z{n}" })],
+            _ => ["INCRBY", $"c{n}", (_random.Next(9) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        };
+    }
 
     private void Write(NodeId site, string[] command)
     {
@@ -137,12 +161,28 @@ public sealed class SiteSimulation
         batch.Commands.Add(command);
         leader.SubmitWrites(batch, done: () =>
         {
-            if (command[0] == "SET" && RespReplyParser.Parse(batch.Replies.WrittenSpan).Kind != RespValueKind.Error)
+            var reply = RespReplyParser.Parse(batch.Replies.WrittenSpan);
+            if (reply.Kind == RespValueKind.Error)
+            {
+                _failures.Add(new NodeFailure(leader.Id.Value, _scheduler.NowUs, $"{string.Join(' ', command)} was refused: {System.Text.Encoding.UTF8.GetString(batch.Replies.WrittenSpan)}"));
+            }
+            else if (command[0] == "SET")
             {
                 _history.Acknowledged(command[1], command[2]);
             }
+            else if (command[0] == "INCRBY")
+            {
+                _counters.Acknowledged(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
+            }
             batch.Dispose();
-        }, lost: batch.Dispose);
+        }, lost: () =>
+        {
+            if (command[0] == "INCRBY")
+            {
+                _counters.InDoubt(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            batch.Dispose();
+        });
     }
 
     /// <summary>Every so often, the links between two random sites fail for a while (both ways), then heal.</summary>
@@ -207,6 +247,10 @@ public sealed class SiteSimulation
         var result = new SiteRunResult(_config.Seed);
         result.Failures.AddRange(_failures.Select(f => f.ToString()));
         var up = nodes.Where(n => n.Driver is not null).ToList();
+        if (up.Count == 0)
+        {
+            return result;
+        }
         var digests = up.Select(n => (n.Id, KeyspaceDigest.Compute(n.Storage).Digest)).ToList();
         if (digests.Select(d => d.Digest).Distinct().Count() > 1)
         {
@@ -220,6 +264,10 @@ public sealed class SiteSimulation
         _history.Check(result, FinalStates(up[0]), conflicts, _config.Policy);
         foreach (var node in up)
         {
+            _counters.Check(result, node.Id.Value, key => CounterValue(node, key));
+        }
+        foreach (var node in up)
+        {
             var core = (MultiLeaderCore)node.Driver!.Core;
             var sites = core.Describe().Sites!;
             result.ChangesDelivered += sites.ChangesApplied;
@@ -229,6 +277,16 @@ public sealed class SiteSimulation
         }
         result.MessagesSent = _network.Sent;
         return result;
+    }
+
+    /// <summary>A counter's value as a GET at the node reads it (0 when absent).</summary>
+    private static long CounterValue(SimNode node, string key)
+    {
+        var context = new ReadContext(node.Storage);
+        var record = context.GetStored(context.Physical(0), System.Text.Encoding.UTF8.GetBytes(key));
+        return record is null || Commands.Values.KeyRecord.IsTombstoneRecord(record)
+            ? 0
+            : long.Parse(Commands.Values.KeyRecord.Parse(record).Payload, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private Dictionary<string, SiteKeyState?> FinalStates(SimNode node)

@@ -15,13 +15,25 @@ public sealed class SiteCodecTests
     [Fact]
     public void A_site_entry_round_trips_with_its_header_frontier_operations_and_local_changes()
     {
-        var ops = SiteOps.Encode([new SiteOp("k"u8.ToArray(), [1, 0, 65]), new SiteOp("j"u8.ToArray(), [1, 0])]);
+        var ops = SiteOps.Encode([new SiteOp(0, "k"u8.ToArray(), [2, 0]), new SiteOp(15, "j"u8.ToArray(), [2, 0])]);
         var bytes = SiteEntry.Encode(Header(7), VersionVector.Of(("s1", 7), ("s2", 5)), ops, [9, 9]);
         var entry = SiteEntry.Decode(bytes);
         Assert.Equal(Header(7), entry.Header);
         Assert.Equal(VersionVector.Of(("s1", 7), ("s2", 5)), entry.Frontier);
-        Assert.Equal(2, SiteOps.Decode(entry.Change.Ops.Span).Count);
+        Assert.Equal([0, 15], SiteOps.Decode(entry.Change.Ops.Span).Select(op => op.Db));
         Assert.Equal([9, 9], entry.Local.ToArray());
+    }
+
+    /// Changes logged before collections were versioned carried whole records of database 0; a site still reads them.
+    [Fact]
+    public void Format_1_operations_still_decode_as_whole_records_of_database_0()
+    {
+        byte[] formatOne = [1, 1, 1, (byte)'k', 3, 1, 0, 65];
+        var op = Assert.Single(SiteOps.Decode(formatOne));
+        Assert.True(op.IsRecord);
+        Assert.Equal(0, op.Db);
+        Assert.Equal([1, 0, 65], op.Versions);
+        Assert.Throws<CorruptDataException>(() => SiteOps.Decode([2, 1, 16, 1, (byte)'k', 0]));
     }
 
     [Fact]
@@ -44,7 +56,7 @@ public sealed class SiteCodecTests
     {
         byte[][] valid =
         [
-            SiteEntry.Encode(Header(1), VersionVector.Of(("s1", 1), ("s2", 4)), SiteOps.Encode([new SiteOp([1], [1, 0, 2])]), [7]),
+            SiteEntry.Encode(Header(1), VersionVector.Of(("s1", 1), ("s2", 4)), SiteOps.Encode([new SiteOp(0, [1], [2, 0])]), [7]),
             SiteEntry.Encode(Header(9), VersionVector.Of(("s1", 9), ("s2", 4)), [], []),
         ];
         Hostile.Refused(valid, bytes =>
