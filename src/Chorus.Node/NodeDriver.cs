@@ -236,9 +236,16 @@ public sealed class NodeDriver
         _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
         var payload = Execute(command, reply, batch.Db);
         var before = _executor.Context.TakeBeforeImages();
-        if (payload is not null && before.Count > 0)
+        var setAdds = SiteData.SetAdds(command);
+        if (setAdds is not null && before.Count == 0 && _executor.Context.GetStored(batch.Db, command[1]) is { } unchanged
+            && !Commands.Values.KeyRecord.IsTombstoneRecord(unchanged) && Commands.Values.KeyRecord.ParseImage(unchanged).Type == Commands.Values.DataType.Set)
         {
-            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, _sites!.Version(stamp, before, payload)).Lsn;
+            // SADD of members already present changed nothing here, but is still an add for the other sites.
+            before.Add(new BeforeImage(batch.Db, command[1].ToArray(), unchanged));
+        }
+        if (before.Count > 0 && _sites!.Version(stamp, before, payload, setAdds) is { } proposal)
+        {
+            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, proposal).Lsn;
         }
     }
 

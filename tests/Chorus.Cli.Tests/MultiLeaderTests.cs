@@ -1,4 +1,5 @@
 using Chorus.Cli.Tests.Support;
+using Chorus.Client;
 
 namespace Chorus.Cli.Tests;
 
@@ -18,12 +19,79 @@ public sealed class MultiLeaderTests
         await client.GetDatabase().StringSetAsync("greeting", "hello from s2");
 
         await sites.WaitForValueAsync("greeting", "hello from s2");
-        // Storage format 2 keeps a collection's elements outside its record, which is all a site
-        // versions: a collection write is refused, never replicated half.
-        var refused = await sites.CommandAsync("s2", "HSET", "user:1", "name", "ada");
+        // A list would need a sequence CRDT: a site refuses list writes rather than let sites diverge.
+        var refused = await sites.CommandAsync("s2", "LPUSH", "queue", "job");
         Assert.True(refused.IsError);
-        Assert.Contains("string keys only", refused.AsString());
-        Assert.Equal(0, (await sites.CommandAsync("s2", "EXISTS", "user:1")).AsInteger());
+        Assert.Contains("lists are not replicated", refused.AsString());
+        Assert.Equal(0, (await sites.CommandAsync("s2", "EXISTS", "queue")).AsInteger());
+    }
+
+    /// <summary>
+    /// The CRDT bullet with real processes: while the link between s1 and s2 is cut, both
+    /// write different fields of one hash and the same field, remove and re-add one set member,
+    /// increment one counter, and write in database 3. After healing every site holds both fields,
+    /// the later value of the shared field (the other in the conflict log), the member (add-wins),
+    /// the sum of every increment, and the database-3 key.
+    /// </summary>
+    [Fact]
+    public async Task Hashes_sets_and_counters_merge_element_by_element_across_a_cut_link()
+    {
+        await using var sites = await SiteProcesses.StartAsync(3, "--conflict-policies", "visits:*=counter");
+        await sites.CommandAsync("s1", "HSET", "page:1", "name", "wiki");
+        await sites.CommandAsync("s1", "SADD", "page:1:tags", "draft", "db");
+        foreach (var site in sites.Sites)
+        {
+            await ProcessCluster.Eventually(async () => (await sites.CommandAsync(site.Id, "SCARD", "page:1:tags")).AsInteger() == 2, TimeSpan.FromSeconds(60), $"{site.Id} has both tags");
+        }
+        Assert.Equal("OK", (await sites.CommandAsync("s1", "CHORUS.LINK", "CUT", "s2")).AsString());
+        Assert.Equal("OK", (await sites.CommandAsync("s2", "CHORUS.LINK", "CUT", "s1")).AsString());
+
+        await sites.CommandAsync("s1", "HSET", "page:1", "email", "ada@example.com", "title", "B");
+        await sites.CommandAsync("s2", "HSET", "page:1", "phone", "555", "title", "C");
+        Assert.Equal(1, (await sites.CommandAsync("s1", "SREM", "page:1:tags", "draft")).AsInteger());
+        Assert.Equal(0, (await sites.CommandAsync("s2", "SADD", "page:1:tags", "draft")).AsInteger());
+        await sites.CommandAsync("s1", "INCR", "visits:1");
+        await sites.CommandAsync("s1", "INCRBY", "visits:1", "10");
+        await sites.CommandAsync("s2", "INCRBY", "visits:1", "100");
+        await using (var s2 = await RespConnection.ConnectAsync("127.0.0.1", sites["s2"].Port, TimeSpan.FromSeconds(5), CancellationToken.None))
+        {
+            Assert.Equal("OK", (await s2.CommandAsync(CancellationToken.None, "SELECT", "3")).AsString());
+            Assert.Equal("OK", (await s2.CommandAsync(CancellationToken.None, "SET", "in:db3", "yes")).AsString());
+        }
+        var refused = await sites.CommandAsync("s1", "SET", "visits:1", "0");
+        Assert.Contains("is a counter", refused.AsString());
+
+        Assert.Equal("OK", (await sites.CommandAsync("s1", "CHORUS.LINK", "HEAL", "s2")).AsString());
+        Assert.Equal("OK", (await sites.CommandAsync("s2", "CHORUS.LINK", "HEAL", "s1")).AsString());
+        foreach (var site in sites.Sites)
+        {
+            await ProcessCluster.Eventually(async () => (await sites.CommandAsync(site.Id, "HLEN", "page:1")).AsInteger() == 4, TimeSpan.FromSeconds(60), $"{site.Id} has every field");
+            await ProcessCluster.Eventually(async () => (await sites.CommandAsync(site.Id, "GET", "visits:1")).AsString() == "111", TimeSpan.FromSeconds(60), $"{site.Id} counts every increment");
+            await ProcessCluster.Eventually(async () => (await sites.CommandAsync(site.Id, "HGET", "page:1", "title")).AsString() == "C", TimeSpan.FromSeconds(60), $"{site.Id} shows the later title");
+            Assert.Equal(1, (await sites.CommandAsync(site.Id, "SISMEMBER", "page:1:tags", "draft")).AsInteger());
+            Assert.Equal(["db", "draft"], (await sites.CommandAsync(site.Id, "SMEMBERS", "page:1:tags")).Items.Select(i => i.AsString()).Order());
+            Assert.Equal("ada@example.com", (await sites.CommandAsync(site.Id, "HGET", "page:1", "email")).AsString());
+            await using var connection = await RespConnection.ConnectAsync("127.0.0.1", site.Port, TimeSpan.FromSeconds(5), CancellationToken.None);
+            await connection.CommandAsync(CancellationToken.None, "SELECT", "3");
+            await ProcessCluster.Eventually(async () => (await connection.CommandAsync(CancellationToken.None, "GET", "in:db3")).AsString() == "yes", TimeSpan.FromSeconds(60), $"{site.Id} has the database-3 key");
+        }
+
+        // The title's losing value is in the conflict log of the site that resolved it, with the field.
+        var conflicts = string.Join(" ", Flatten(await sites.CommandAsync("s1", "CHORUS.CONFLICTS")));
+        Assert.Contains("page:1", conflicts);
+        Assert.Contains("title", conflicts);
+        Assert.Contains(" B ", conflicts + " ");
+        // lww keeps the concurrent versions of the field (reads show the newest) until a write that saw both.
+        Assert.Equal(["B", "C"], SiblingValues(await sites.CommandAsync("s1", "CHORUS.SIBLINGS", "page:1", "title")).Order());
+    }
+
+    /// A site whose settings are wrong stops at start, and the harness says so at once, with the node's output.
+    [Fact]
+    public async Task A_site_that_exits_at_startup_fails_the_start_at_once_with_its_output()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await SiteProcesses.StartAsync(2, "--topology", "pentagon"));
+        Assert.Contains("exited while the sites were starting", error.Message);
+        Assert.Contains("unknown topology 'pentagon'", error.Message);
     }
 
     /// The chapter's wiki page title, edited at two sites while the link between them is down.

@@ -21,7 +21,7 @@ public sealed class LogicalPayloadTests
         {
             Assert.Equal(Render(changes[i]), Render(decoded[i]));
         }
-        Assert.Equal(13, changes.Select(c => c.GetType()).Distinct().Count());
+        Assert.Equal(14, changes.Select(c => c.GetType()).Distinct().Count());
     }
 
     [Fact]

@@ -24,7 +24,13 @@ public static class SiteVersioner
     /// <param name="after">The key's stored record after it.</param>
     /// <param name="changes">The command's row changes to this key.</param>
     /// <param name="policy">The key's conflict policy (counter keys version their increments).</param>
-    public static VersionedKey Version(WriteStamp stamp, byte[]? before, byte[]? after, IEnumerable<KeyChange> changes, ConflictPolicy policy)
+    /// <param name="setAdds">
+    /// Members an SADD named: each gets a new add version even when it was already present (Redis
+    /// logs no change for it), so a concurrent SREM at another site — which did not see this add —
+    /// does not remove it (add-wins).
+    /// </param>
+    /// <returns>Null when the command changed nothing a site versions.</returns>
+    public static VersionedKey? Version(WriteStamp stamp, byte[]? before, byte[]? after, IEnumerable<KeyChange> changes, ConflictPolicy policy, IReadOnlyList<byte[]>? setAdds = null)
     {
         var document = SiteDocumentCodec.FromRecord(before, stamp.Site) ?? new SiteDocument();
         var afterPart = PartOf(after, policy);
@@ -33,6 +39,13 @@ public static class SiteVersioner
         foreach (var change in changes)
         {
             Collect(change, written, cleared);
+        }
+        if (afterPart == SitePart.Set)
+        {
+            foreach (var member in setAdds ?? [])
+            {
+                Write(written, SitePart.Set, member, SetItems.PresentValue);
+            }
         }
         switch (afterPart)
         {
@@ -56,6 +69,10 @@ public static class SiteVersioner
             {
                 written.TryAdd((part, Key(name)), (name, null));
             }
+        }
+        if (written.Count == 0)
+        {
+            return null;
         }
         var deltaDocument = new SiteDocument();
         var afterDocument = document.Copy();

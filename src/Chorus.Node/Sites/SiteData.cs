@@ -61,16 +61,32 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
     public static Func<KeyChange, byte[]?, string?> RefusalFor(RespCommand command, SiteSettings settings) =>
         (change, before) => SiteRefusals.Of(command, change, before, PolicyOf(settings, change.Key));
 
-    /// <summary>The proposal for one local command: each changed key's new versions, for other sites, and the command's changes with the versions, for this site's log.</summary>
-    public byte[] Version(WriteStamp stamp, List<BeforeImage> beforeImages, byte[] executed)
+    /// <summary>
+    /// The members an SADD names, when its key holds a set after it (see
+    /// <see cref="SiteVersioner.Version"/>): an add of a present member is still an add at a site.
+    /// </summary>
+    public static IReadOnlyList<byte[]>? SetAdds(RespCommand command) =>
+        command.NameIs("SADD"u8) && command.ArgumentCount > 2
+            ? [.. Enumerable.Range(2, command.ArgumentCount - 2).Select(i => command[i].ToArray())]
+            : null;
+
+    /// <summary>
+    /// The proposal for one local command: each changed key's new versions, for other sites, and
+    /// the command's changes with the versions, for this site's log; null when it changed nothing
+    /// a site versions.
+    /// </summary>
+    public byte[]? Version(WriteStamp stamp, List<BeforeImage> beforeImages, byte[]? executed, IReadOnlyList<byte[]>? setAdds)
     {
         var ops = new List<SiteOp>(beforeImages.Count);
-        var local = LogicalPayload.Decode(executed);
+        var local = executed is null ? [] : LogicalPayload.Decode(executed);
         foreach (var (db, key, before) in beforeImages)
         {
             var after = keyspace.Get(keyspace.Physical(db), key);
-            var changes = local.OfType<KeyChange>().Where(c => c.Db == db && c.Key.AsSpan().SequenceEqual(key));
-            var versioned = SiteVersioner.Version(stamp, before, after, changes.ToList(), PolicyOf(stamp.Settings, key));
+            var changes = local.OfType<KeyChange>().Where(c => c.Db == db && c.Key.AsSpan().SequenceEqual(key)).ToList();
+            if (SiteVersioner.Version(stamp, before, after, changes, PolicyOf(stamp.Settings, key), setAdds) is not { } versioned)
+            {
+                continue;
+            }
             if (versioned.Delta.Get(SitePart.String, SiteDocument.StringElement) is { } version)
             {
                 Versioned?.Invoke(key, version.Winner);
@@ -83,7 +99,7 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
             local.Add(stored);
             ops.Add(new SiteOp(db, key, SiteDocumentCodec.Encode(versioned.Delta)));
         }
-        return new SiteProposal(stamp.Timestamp, SiteOps.Encode(ops), LogicalPayload.Encode(local)).Encode();
+        return ops.Count == 0 && local.Count == 0 ? null : new SiteProposal(stamp.Timestamp, SiteOps.Encode(ops), LogicalPayload.Encode(local)).Encode();
     }
 
     /// <summary>Merges a change from another site into the staged keyspace; returns this site's logical payload for it.</summary>

@@ -61,9 +61,9 @@ public static class SiteConfiguration
             {
                 throw new ConfigurationError(error);
             }
-            if (policy is not (ConflictPolicy.Lww or ConflictPolicy.Siblings))
+            if (policy is not (ConflictPolicy.Lww or ConflictPolicy.Siblings or ConflictPolicy.Counter))
             {
-                throw new ConfigurationError($"conflict policy '{part[(equals + 1)..]}' is not built yet (available: lww, siblings)");
+                throw new ConfigurationError($"conflict policy '{part[(equals + 1)..]}' is not built yet (available: lww, siblings, counter)");
             }
             rules.Add(new PolicyRule(part[..equals], policy, resolver));
         }

@@ -51,14 +51,26 @@ internal sealed class SiteProcesses : IAsyncDisposable
         {
             foreach (var site in cluster.Sites)
             {
-                await ProcessCluster.Eventually(async () => await cluster.LinksUpAsync(site.Id), TimeSpan.FromSeconds(90), $"{site.Id} leads and hears from every other site");
+                await ProcessCluster.Eventually(
+                    async () =>
+                    {
+                        // A node that exited at startup (bad settings, a port in use) will never come up: say so now, not after the deadline.
+                        var exited = cluster._processes.FindIndex(p => p.HasExited);
+                        if (exited >= 0)
+                        {
+                            throw new NodeExitedException($"{cluster.Sites[exited].Node} exited while the sites were starting");
+                        }
+                        return await cluster.LinksUpAsync(site.Id);
+                    },
+                    TimeSpan.FromSeconds(90),
+                    $"{site.Id} leads and hears from every other site");
             }
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or NodeExitedException)
         {
             var outputs = string.Join("\n", cluster.Sites.Select((s, i) => $"--- {s.Node} ---\n{cluster._processes[i].Output}"));
             await cluster.DisposeAsync();
-            throw new TimeoutException($"{e.Message}\n{outputs}");
+            throw new InvalidOperationException($"{e.Message}\n{outputs}", e);
         }
         return cluster;
     }
@@ -114,6 +126,8 @@ internal sealed class SiteProcesses : IAsyncDisposable
             // A process that has not let go of a file yet: the temporary folder is cleaned up later.
         }
     }
+
+    private sealed class NodeExitedException(string message) : Exception(message);
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
