@@ -21,7 +21,7 @@ internal static class ClusterUpCommand
         var sites = new Option<int>("--sites") { Description = "Multi-leader: how many sites (s1, s2, ...).", DefaultValueFactory = _ => 3 };
         var perSite = new Option<int>("--nodes-per-site") { Description = "Multi-leader: nodes in each site (the first leads it).", DefaultValueFactory = _ => 1 };
         var topology = new Option<string>("--topology") { Description = "Multi-leader: all-to-all | ring | \"star <hub site>\".", DefaultValueFactory = _ => "all-to-all" };
-        var policies = new Option<string>("--conflict-policies") { Description = "Multi-leader: pattern=policy;... (lww or siblings; first match wins; default lww).", DefaultValueFactory = _ => "" };
+        var policies = new Option<string>("--conflict-policies") { Description = "Multi-leader: pattern=policy;... (lww, siblings, counter or custom:<resolver>, built-in resolvers max and union; first match wins; default lww).", DefaultValueFactory = _ => "" };
         var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, family, sites, perSite, topology, policies };
         up.SetAction((result, cancellationToken) =>
         {

@@ -33,6 +33,7 @@ internal static class NodeConfiguration
         ["--site"] = nameof(ChorusOptions.Site),
         ["--topology"] = nameof(ChorusOptions.Topology),
         ["--conflict-policies"] = nameof(ChorusOptions.ConflictPolicies),
+        ["--resolver-assemblies"] = nameof(ChorusOptions.ResolverAssemblies),
         ["--max-write-bytes"] = nameof(ChorusOptions.MaxWriteBytes),
         ["--maxclients"] = nameof(ChorusOptions.MaxClients),
         ["--protected-mode"] = nameof(ChorusOptions.ProtectedMode),

@@ -57,7 +57,7 @@ public sealed class NodeDriver
         if (Core.VersionsWrites)
         {
             // A family whose writes carry versions (multi-leader): the data layer versions and merges them.
-            _sites = new SiteData(keyspace, Conflicts) { Versioned = options.Versioned };
+            _sites = new SiteData(keyspace, Conflicts, options.Resolvers) { Versioned = options.Versioned };
             _executor.Context.TrackBeforeImages = true;
         }
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _waits, Applied, _reads, logger)

@@ -14,8 +14,14 @@ namespace Chorus.Commands.Sites;
 /// </summary>
 public static class SiteMaterializer
 {
+    /// <summary>
+    /// Under the custom policy: the value to show for a string (field null; the values are
+    /// plain records) or a hash field with several concurrent values, newest first.
+    /// </summary>
+    public delegate byte[] Resolve(byte[]? field, IReadOnlyList<byte[]> values);
+
     /// <summary>The row changes, in order (apply each before reading the keyspace for the next key).</summary>
-    public static List<KeyChange> Changes(StagedKeyspace keyspace, int db, byte[] key, byte[]? before, DocumentResolution merge, ConflictPolicy policy)
+    public static List<KeyChange> Changes(StagedKeyspace keyspace, int db, byte[] key, byte[]? before, DocumentResolution merge, ConflictPolicy policy, Resolve? custom = null)
     {
         var document = merge.Merged;
         var block = SiteDocumentCodec.EncodeForRecord(document);
@@ -26,7 +32,7 @@ public static class SiteMaterializer
         {
             var record = shown switch
             {
-                SitePart.String => Records.WithVersionBlock(document.Get(SitePart.String, SiteDocument.StringElement)!.Winner.Value!, block),
+                SitePart.String => Records.WithVersionBlock(Shown(document.Get(SitePart.String, SiteDocument.StringElement)!, null, custom), block),
                 SitePart.Counter => Records.String(System.Text.Encoding.ASCII.GetBytes(document.CounterValue().ToString(System.Globalization.CultureInfo.InvariantCulture)), 0, block),
                 _ => Records.Tombstone(block),
             };
@@ -42,7 +48,7 @@ public static class SiteMaterializer
         {
             var id = KeyRecord.Parse(before!).CollectionId;
             var touched = merge.Changed.Where(c => c.Part == part).Select(c => c.Name);
-            if (Diff(keyspace, id, part, document, touched) is { } items)
+            if (Diff(keyspace, id, part, document, touched, custom) is { } items)
             {
                 changes.Add(ElementsChange(part, db, key, Records.ImageOf(before!), items));
             }
@@ -54,7 +60,7 @@ public static class SiteMaterializer
             changes.Add(new DeleteChange(db, key, Records.ImageOf(before), DeleteReason.Command));
         }
         var all = document.LiveElements(part).Select(e => e.Key);
-        changes.Add(ElementsChange(part, db, key, null, Diff(null, 0, part, document, all)!));
+        changes.Add(ElementsChange(part, db, key, null, Diff(null, 0, part, document, all, custom)!));
         changes.Add(new VersionBlockChange(db, key, block, []));
         return changes;
     }
@@ -63,13 +69,13 @@ public static class SiteMaterializer
     /// Items that take each named element from what is stored (nothing, without a keyspace: a new
     /// collection) to what the document shows; null when nothing differs.
     /// </summary>
-    private static List<object>? Diff(StagedKeyspace? keyspace, ulong id, SitePart part, SiteDocument document, IEnumerable<byte[]> names)
+    private static List<object>? Diff(StagedKeyspace? keyspace, ulong id, SitePart part, SiteDocument document, IEnumerable<byte[]> names, Resolve? custom)
     {
         var items = new List<object>();
         foreach (var name in names)
         {
             var state = document.Get(part, name)!;
-            var target = SiteDocument.IsLive(part, state) ? SiteDocument.ValueOf(part, state) : null;
+            var target = !SiteDocument.IsLive(part, state) ? null : part == SitePart.Hash ? Shown(state, name, custom) : SiteDocument.ValueOf(part, state);
             switch (part)
             {
                 case SitePart.Hash:
@@ -97,6 +103,13 @@ public static class SiteMaterializer
             }
         }
         return items.Count == 0 ? null : items;
+    }
+
+    /// <summary>The live value a read shows: the newest, or the custom resolver's merge of the live concurrent values.</summary>
+    private static byte[] Shown(SiteKeyState state, byte[]? field, Resolve? custom)
+    {
+        var live = state.Siblings.Where(static s => s.Value is not null).Select(static s => s.Value!).ToList();
+        return custom is not null && live.Count > 1 ? custom(field, live) : state.Winner.Value!;
     }
 
     private static bool Same(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);

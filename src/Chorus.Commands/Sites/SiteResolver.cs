@@ -51,12 +51,15 @@ public static class SiteResolver
         return new DocumentResolution(merged, changed);
     }
 
-    /// <summary>The policy an element of <paramref name="part"/> merges by, for a key whose policy is <paramref name="keyPolicy"/>.</summary>
+    /// <summary>
+    /// The policy an element of <paramref name="part"/> merges by, for a key whose policy is
+    /// <paramref name="keyPolicy"/> (custom keeps siblings: its resolver only decides what reads show).
+    /// </summary>
     public static ConflictPolicy PolicyOf(SitePart part, ConflictPolicy keyPolicy) => part switch
     {
         SitePart.Set => ConflictPolicy.Siblings,
         SitePart.Counter => ConflictPolicy.Lww,
-        _ => keyPolicy == ConflictPolicy.Siblings ? ConflictPolicy.Siblings : ConflictPolicy.Lww,
+        _ => keyPolicy is ConflictPolicy.Siblings or ConflictPolicy.Custom ? ConflictPolicy.Siblings : ConflictPolicy.Lww,
     };
 
     public static Resolution Merge(SiteKeyState? local, SiteKeyState incoming, ConflictPolicy policy)

@@ -15,6 +15,9 @@ public sealed record ConflictRecord(NodeId Site, byte[] Key, ConflictPolicy Poli
     public byte[]? Element { get; init; }
 }
 
+/// <summary>A custom resolver that failed on a key (or a field of it): the key kept its concurrent values, the newest showing.</summary>
+public sealed record ResolverFailure(byte[] Key, byte[]? Field, string Resolver, string Error, long AtMs);
+
 /// <summary>Where resolved conflicts go besides memory (a file in the data directory in production).</summary>
 public interface IConflictSink
 {
@@ -37,6 +40,20 @@ public sealed class ConflictLog(IConflictSink? sink = null, int recentMax = 1000
     public long LostValues { get; private set; }
 
     public long SiblingConflicts { get; private set; }
+
+    /// <summary>Times a custom resolver threw (or was missing); the last failure, for INFO and CHORUS.CONFLICTS.</summary>
+    public long ResolverFailures { get; private set; }
+
+    public ResolverFailure? LastResolverFailure { get; private set; }
+
+    public void ResolverFailed(ResolverFailure failure)
+    {
+        lock (_lock)
+        {
+            ResolverFailures++;
+            LastResolverFailure = failure;
+        }
+    }
 
     public void Add(ConflictRecord record)
     {

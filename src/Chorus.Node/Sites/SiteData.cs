@@ -19,7 +19,7 @@ namespace Chorus.Node;
 /// policy (<see cref="SiteDocument"/>). Either way the result is an ordinary logical payload,
 /// which the site's followers apply and a rollback undoes like any other entry.
 /// </summary>
-internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
+internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts, IReadOnlyDictionary<string, IConflictResolver> resolvers)
 {
     /// <summary>
     /// Commands a multi-leader site refuses whatever their keys: their effect cannot be versioned
@@ -117,7 +117,8 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
                 continue;
             }
             Report(incoming.Stamp.Site, op.Key, policy, merge, nowMs);
-            foreach (var change in SiteMaterializer.Changes(keyspace, op.Db, op.Key, before, merge, policy))
+            var custom = policy == ConflictPolicy.Custom ? Custom(incoming.Stamp.Settings, op.Key, nowMs) : null;
+            foreach (var change in SiteMaterializer.Changes(keyspace, op.Db, op.Key, before, merge, policy, custom))
             {
                 RowChangeApplier.Apply(change, keyspace);
                 local.Add(change);
@@ -144,6 +145,36 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
         }
     }
 
+    /// <summary>
+    /// The key's custom resolver, adapted to stored values; a resolver that throws (or is not
+    /// loaded) leaves the newest value showing and the conflict as siblings, and is reported.
+    /// </summary>
+    private SiteMaterializer.Resolve Custom(SiteSettings settings, byte[] key, long nowMs)
+    {
+        var name = RuleOf(settings, key)?.Resolver ?? "";
+        return (field, values) =>
+        {
+            try
+            {
+                if (!resolvers.TryGetValue(name, out var resolver))
+                {
+                    throw new InvalidOperationException($"no resolver named '{name}' is loaded");
+                }
+                if (field is not null)
+                {
+                    return resolver.Resolve(key, field, values);
+                }
+                var strings = values.Select(static v => KeyRecord.ParseImage(v).Payload.ToArray()).ToList();
+                return Records.String(resolver.Resolve(key, default, strings), 0);
+            }
+            catch (Exception e) when (e is not InvariantViolationException)
+            {
+                conflicts.ResolverFailed(new ResolverFailure(key, field, name, e.GetType().Name + ": " + e.Message, nowMs));
+                return values[0];
+            }
+        };
+    }
+
     /// <summary>Undoes a payload <see cref="Resolve"/> staged (newest change first).</summary>
     public void Undo(byte[] local)
     {
@@ -155,15 +186,17 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts)
     }
 
     /// <summary>The policy of the first rule whose pattern matches the key; last-write-wins when none does.</summary>
-    public static ConflictPolicy PolicyOf(SiteSettings settings, ReadOnlySpan<byte> key)
+    public static ConflictPolicy PolicyOf(SiteSettings settings, ReadOnlySpan<byte> key) => RuleOf(settings, key)?.Policy ?? ConflictPolicy.Lww;
+
+    private static PolicyRule? RuleOf(SiteSettings settings, ReadOnlySpan<byte> key)
     {
         foreach (var rule in settings.Policies)
         {
             if (GlobPattern.IsMatch(System.Text.Encoding.Latin1.GetBytes(rule.Pattern), key))
             {
-                return rule.Policy;
+                return rule;
             }
         }
-        return ConflictPolicy.Lww;
+        return null;
     }
 }

@@ -23,6 +23,12 @@ internal static class SitesInfo
         InfoBuilder.Line(text, "site_held_back", sites.HeldBack);
         InfoBuilder.Line(text, "site_conflicts", conflicts.Conflicts);
         InfoBuilder.Line(text, "site_conflict_lost_values", conflicts.LostValues);
+        InfoBuilder.Line(text, "site_resolver_failures", conflicts.ResolverFailures);
+        if (conflicts.LastResolverFailure is { } failure)
+        {
+            // One line, whatever the exception's message holds.
+            InfoBuilder.Line(text, "site_resolver_last_failure", $"{failure.Resolver} on {Hosting.ConflictText.Bytes(failure.Key)}: {failure.Error}".ReplaceLineEndings(" "));
+        }
         for (var i = 0; i < sites.Links.Count; i++)
         {
             var link = sites.Links[i];

@@ -113,6 +113,12 @@ public sealed class ChorusOptions
     /// <summary>Multi-leader: conflict policy per key pattern, first match wins, e.g. "doc:*=siblings;*=lww". Keys no rule matches use lww.</summary>
     public string ConflictPolicies { get; set; } = "";
 
+    /// <summary>
+    /// Multi-leader: paths of .NET assemblies (separated by ';') whose public IConflictResolver
+    /// types the custom:&lt;name&gt; policy may use, besides the built-in max and union. Default: none.
+    /// </summary>
+    public string ResolverAssemblies { get; set; } = "";
+
     public bool IsMultiLeader => Family.Equals("multi-leader", StringComparison.OrdinalIgnoreCase);
 
     public int ResubscribeAfterMs { get; set; } = 1000;

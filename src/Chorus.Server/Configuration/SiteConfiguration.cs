@@ -39,10 +39,16 @@ public static class SiteConfiguration
         {
             throw new ConfigurationError($"the star's hub {hub} is not a site (sites: {string.Join(", ", sites.Keys)})");
         }
+        var policies = ParsePolicies(options.ConflictPolicies);
+        var resolvers = ResolverLoader.Load(options.ResolverAssemblies);
+        if (policies.FirstOrDefault(p => p.Policy == ConflictPolicy.Custom && !resolvers.ContainsKey(p.Resolver!)) is { } missing)
+        {
+            throw new ConfigurationError($"conflict policy {missing.Pattern}={missing.PolicyText}: no resolver named '{missing.Resolver}' (known: {string.Join(", ", resolvers.Keys)}; add assemblies with ResolverAssemblies)");
+        }
         return new MultiLeaderOptions(self, sites)
         {
             RemoteAddresses = peers.Where(p => !own.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.Authority),
-            Settings = SiteSettings.Default with { Topology = topology, Policies = ParsePolicies(options.ConflictPolicies) },
+            Settings = SiteSettings.Default with { Topology = topology, Policies = policies },
         };
     }
 
@@ -60,10 +66,6 @@ public static class SiteConfiguration
             if (!PolicyRule.TryParsePolicy(part[(equals + 1)..], out var policy, out var resolver, out var error))
             {
                 throw new ConfigurationError(error);
-            }
-            if (policy is not (ConflictPolicy.Lww or ConflictPolicy.Siblings or ConflictPolicy.Counter))
-            {
-                throw new ConfigurationError($"conflict policy '{part[(equals + 1)..]}' is not built yet (available: lww, siblings, counter)");
             }
             rules.Add(new PolicyRule(part[..equals], policy, resolver));
         }

@@ -203,6 +203,7 @@ public sealed class ChorusNode : IAsyncDisposable
         new(options.Self, Family(options, peers))
         {
             Conflicts = options.IsMultiLeader ? new FileConflictSink(dataDir) : null,
+            Resolvers = options.IsMultiLeader ? ResolverLoader.Load(options.ResolverAssemblies) : new Dictionary<string, Core.Sites.IConflictResolver>(),
             Durability = options.DurabilityPolicy,
             // Nodes started in the same millisecond must still draw different election timeouts.
             RandomSeed = Random.Shared.Next(),

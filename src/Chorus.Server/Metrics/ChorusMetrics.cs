@@ -38,6 +38,7 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableCounter("chorus_guarded_reads_waited_total", () => node.Driver.Reads.Served, description: "Reads under a consistency level that waited in the read gate and were then served");
         _meter.CreateObservableCounter("chorus_reads_held_back_total", () => HeldBack(node.Driver.Reads), description: "Reads a consistency level held back (what would have been a stale or unsafe read), by reason");
         _meter.CreateObservableCounter("chorus_site_conflicts_total", () => node.Driver.Conflicts.Conflicts, description: "Multi-leader: conflicts between sites resolved here (lww or siblings)");
+        _meter.CreateObservableCounter("chorus_site_resolver_failures_total", () => node.Driver.Conflicts.ResolverFailures, description: "Multi-leader: times a custom conflict resolver threw or was missing (the key kept its siblings)");
         _meter.CreateObservableCounter("chorus_site_conflict_lost_values_total", () => node.Driver.Conflicts.LostValues, description: "Multi-leader: values that lost a last-write-wins resolution (each is in the conflict log)");
         _meter.CreateObservableCounter("chorus_site_changes_applied_total", () => node.Driver.Status.Sites?.ChangesApplied ?? 0, description: "Multi-leader: changes from other sites applied here");
         _meter.CreateObservableGauge("chorus_site_link_lag_entries", () => SiteLinkMeasurements(node, l => (long)l.LagEntries), "{entries}", "Multi-leader: changes this site has that the linked site has not taken in");
