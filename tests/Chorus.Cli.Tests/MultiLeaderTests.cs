@@ -85,6 +85,29 @@ public sealed class MultiLeaderTests
         Assert.Equal(["B", "C"], SiblingValues(await sites.CommandAsync("s1", "CHORUS.SIBLINGS", "page:1", "title")).Order());
     }
 
+    /// The custom policy with the built-in union resolver: two carts edited at two sites show as one.
+    [Fact]
+    public async Task A_custom_resolver_merges_concurrent_values_the_same_way_at_every_site()
+    {
+        await using var sites = await SiteProcesses.StartAsync(3, "--conflict-policies", "cart:*=custom:union");
+        Assert.Equal("OK", (await sites.CommandAsync("s1", "CHORUS.LINK", "CUT", "s2")).AsString());
+        Assert.Equal("OK", (await sites.CommandAsync("s2", "CHORUS.LINK", "CUT", "s1")).AsString());
+        await sites.CommandAsync("s1", "SET", "cart:9", "milk,tea");
+        await sites.CommandAsync("s2", "SET", "cart:9", "eggs,milk");
+        Assert.Equal("OK", (await sites.CommandAsync("s1", "CHORUS.LINK", "HEAL", "s2")).AsString());
+        Assert.Equal("OK", (await sites.CommandAsync("s2", "CHORUS.LINK", "HEAL", "s1")).AsString());
+        await sites.WaitForValueAsync("cart:9", "eggs,milk,tea");
+        Assert.Equal(["eggs,milk", "milk,tea"], SiblingValues(await sites.CommandAsync("s3", "CHORUS.SIBLINGS", "cart:9")).Order());
+    }
+
+    /// A policy naming a resolver no assembly provides stops the node at start.
+    [Fact]
+    public async Task An_unknown_resolver_stops_a_site_at_start_with_a_clear_error()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await SiteProcesses.StartAsync(2, "--conflict-policies", "doc:*=custom:nope"));
+        Assert.Contains("no resolver named 'nope'", error.Message);
+    }
+
     /// A site whose settings are wrong stops at start, and the harness says so at once, with the node's output.
     [Fact]
     public async Task A_site_that_exits_at_startup_fails_the_start_at_once_with_its_output()

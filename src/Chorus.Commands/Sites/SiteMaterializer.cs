@@ -26,13 +26,19 @@ public static class SiteMaterializer
         var document = merge.Merged;
         var block = SiteDocumentCodec.EncodeForRecord(document);
         var shown = document.Visible();
+        var shownString = shown == SitePart.String ? Shown(document.Get(SitePart.String, SiteDocument.StringElement)!, null, custom) : null;
+        if (shownString is not null && !ReferenceEquals(shownString, document.Get(SitePart.String, SiteDocument.StringElement)!.Winner.Value))
+        {
+            // The record shows a custom resolver's merge, not the newest value: the versions keep every value inline.
+            block = SiteDocumentCodec.Encode(document);
+        }
         var changes = new List<KeyChange>();
         var beforeIsCollection = before is not null && KeyRecord.ParseImage(before).IsCollection;
         if (shown is null or SitePart.String or SitePart.Counter)
         {
             var record = shown switch
             {
-                SitePart.String => Records.WithVersionBlock(Shown(document.Get(SitePart.String, SiteDocument.StringElement)!, null, custom), block),
+                SitePart.String => Records.WithVersionBlock(shownString!, block),
                 SitePart.Counter => Records.String(System.Text.Encoding.ASCII.GetBytes(document.CounterValue().ToString(System.Globalization.CultureInfo.InvariantCulture)), 0, block),
                 _ => Records.Tombstone(block),
             };

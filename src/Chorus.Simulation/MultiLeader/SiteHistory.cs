@@ -60,7 +60,8 @@ internal sealed class SiteHistory
                 result.LostWrites.Add($"{key}={value}: acknowledged but never versioned");
                 continue;
             }
-            var shown = policy == ConflictPolicy.Siblings ? final.GetValueOrDefault(key)?.Siblings : final.GetValueOrDefault(key)?.Siblings.Take(1);
+            // Siblings and custom keep every concurrent value (custom shows its resolver's merge of them).
+            var shown = policy is ConflictPolicy.Siblings or ConflictPolicy.Custom ? final.GetValueOrDefault(key)?.Siblings : final.GetValueOrDefault(key)?.Siblings.Take(1);
             var inState = shown?.Any(s => s.Value is { } v && ValueOf(v) == value) == true;
             var superseded = _versions.Where(v => v.Key.Key == key).Any(v => v.Value.Version.Clock.Compare(version.Version.Clock) == CausalOrder.After);
             if (!inState && !superseded && !losers.Contains((key, value)))

@@ -30,6 +30,9 @@ public sealed record SiteRunResult(int Seed)
 
     public long LostValuesLogged { get; set; }
 
+    /// <summary>Times a custom resolver failed (the keys kept their siblings).</summary>
+    public long ResolverFailures { get; set; }
+
     public long ChangesDelivered { get; set; }
 
     public long Duplicates { get; set; }
@@ -43,7 +46,7 @@ public sealed record SiteRunResult(int Seed)
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
-        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged), {MessagesSent} messages"
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages"
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
         + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures);
 

@@ -24,6 +24,9 @@ public sealed record SiteSimConfig(int Seed)
     /// <summary>Virtual time after healing before the checks (sites must have converged by then).</summary>
     public long SettleMs { get; init; } = 15_000;
 
+    /// <summary>The resolver of the custom policy (<see cref="Policy"/> = Custom): a built-in name, or "throwing" — one that always throws.</summary>
+    public string? Resolver { get; init; }
+
     /// <summary>Mean time between two client writes (over all sites).</summary>
     public long WriteIntervalMs { get; init; } = 20;
 

@@ -52,7 +52,9 @@ public sealed class SiteSimulation
             Settings = SiteSettings.Default with
             {
                 Topology = config.Topology,
-                Policies = config.Collections ? [new PolicyRule("c*", config.CountersAsLww ? ConflictPolicy.Lww : ConflictPolicy.Counter), new PolicyRule("*", config.Policy)] : [new PolicyRule("*", config.Policy)],
+                Policies = config.Collections
+                    ? [new PolicyRule("c*", config.CountersAsLww ? ConflictPolicy.Lww : ConflictPolicy.Counter), new PolicyRule("*", config.Policy, config.Resolver)]
+                    : [new PolicyRule("*", config.Policy, config.Resolver)],
             },
             CausalDelivery = !config.NaiveDelivery,
         };
@@ -219,6 +221,7 @@ public sealed class SiteSimulation
         {
             Durability = DurabilityPolicy.Always,
             Versioned = (key, version) => _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version),
+            Resolvers = ConflictResolvers.BuiltIn.Append(new ThrowingResolver()).ToDictionary(r => r.Name, StringComparer.Ordinal),
         };
         var disk = new InMemoryStorageEngine();
         return new SimNode(id, driverOptions, disk, disk, _commands, new SimTransport(_network), _scheduler, _trace, _failures);
@@ -274,9 +277,19 @@ public sealed class SiteSimulation
             result.Duplicates += sites.Duplicates;
             result.Conflicts += node.Driver.Conflicts.Conflicts;
             result.LostValuesLogged += node.Driver.Conflicts.LostValues;
+            result.ResolverFailures += node.Driver.Conflicts.ResolverFailures;
         }
         result.MessagesSent = _network.Sent;
         return result;
+    }
+
+    /// <summary>A user's resolver gone wrong: it always throws (a site must keep replicating).</summary>
+    private sealed class ThrowingResolver : IConflictResolver
+    {
+        public string Name => "throwing";
+
+        public byte[] Resolve(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, IReadOnlyList<byte[]> values) =>
+            throw new InvalidOperationException("this resolver always fails");
     }
 
     /// <summary>A counter's value as a GET at the node reads it (0 when absent).</summary>
@@ -295,7 +308,8 @@ public sealed class SiteSimulation
         var states = new Dictionary<string, SiteKeyState?>();
         foreach (var key in _history.Keys)
         {
-            states[key] = Commands.Sites.SiteRecord.StateOf(context.GetStored(context.Physical(0), System.Text.Encoding.UTF8.GetBytes(key)), new NodeId("s1"));
+            var document = Commands.Sites.SiteDocumentCodec.FromRecord(context.GetStored(context.Physical(0), System.Text.Encoding.UTF8.GetBytes(key)), new NodeId("s1"));
+            states[key] = document?.Get(Commands.Sites.SitePart.String, Commands.Sites.SiteDocument.StringElement);
         }
         return states;
     }

@@ -69,6 +69,23 @@ public sealed class SiteRunTests(ITestOutputHelper output)
         Assert.True(result.ChangesDelivered > 100, result.ToString());
     }
 
+    /// <summary>
+    /// Custom resolvers: every site shows the same merge of the same concurrent values; a resolver
+    /// that throws is counted, the siblings stay, and the sites still converge (replication never stops).
+    /// </summary>
+    [Theory]
+    [InlineData(16, "union", false)]
+    [InlineData(17, "max", true)]
+    [InlineData(18, "throwing", false)]
+    [InlineData(19, "throwing", true)]
+    public void Custom_resolvers_converge_and_a_throwing_one_never_stops_replication(int seed, string resolver, bool collections)
+    {
+        var result = Run(new SiteSimConfig(seed) { Policy = ConflictPolicy.Custom, Resolver = resolver, Collections = collections });
+        Assert.True(result.Ok, result.ToString());
+        Assert.Equal(0, result.LostValuesLogged);
+        Assert.True(resolver == "throwing" ? result.ResolverFailures > 0 : result.ResolverFailures == 0, result.ToString());
+    }
+
     [Fact]
     public void Collections_converge_with_two_nodes_per_site()
     {
