@@ -12,7 +12,8 @@ internal sealed record ClusterFile(string Leader, IReadOnlyList<ClusterFile.Memb
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public sealed record Member(string Id, string Host, int Port, int PeerPort, int HttpPort, string DataDir)
+    /// <summary>One node; <paramref name="Site"/> is its site in a multi-leader cluster (null otherwise).</summary>
+    public sealed record Member(string Id, string Host, int Port, int PeerPort, int HttpPort, string DataDir, string? Site = null)
     {
         /// <summary>Sends one command to this node over a fresh connection and returns the reply (a refused AUTH is an error reply).</summary>
         public async Task<Resp.RespValue> SendAsync(CancellationToken cancellationToken, params string[] command)

@@ -6,7 +6,8 @@ namespace Chorus.Cli;
 
 /// <summary>
 /// `chorus cluster up`: a local cluster of separate node processes on loopback ports, data under
-/// ./data/&lt;node&gt;. n1 leads. Ctrl+C (or SIGTERM) stops every node cleanly.
+/// ./data/&lt;node&gt;. n1 leads. With --family multi-leader, sites s1, s2, ... each with their
+/// own leader (see <see cref="SiteLayout"/>). Ctrl+C (or SIGTERM) stops every node cleanly.
 /// </summary>
 internal static class ClusterUpCommand
 {
@@ -16,10 +17,14 @@ internal static class ClusterUpCommand
         var port = new Option<int>("--port") { Description = "RESP port of n1; n2 uses the next one, and so on. Peer ports are +10000, HTTP +20000.", DefaultValueFactory = _ => 7379 };
         var data = new Option<string>("--data") { Description = "Directory holding each node's data directory.", DefaultValueFactory = _ => "data" };
         var fsync = new Option<string>("--fsync") { Description = "always | everysec | no", DefaultValueFactory = _ => "everysec" };
-        var family = new Option<string>("--family") { Description = "single-leader | leaderless (Dynamo-style quorums; any node coordinates).", DefaultValueFactory = _ => "single-leader" };
+        var family = new Option<string>("--family") { Description = "single-leader | multi-leader (one leader per site; see docs/multi-leader.md) | leaderless (Dynamo-style quorums; any node coordinates).", DefaultValueFactory = _ => "single-leader" };
         var n = new Option<int?>("--n") { Description = "Leaderless: replicas per key (default 3, at most --nodes)." };
         var w = new Option<int?>("--w") { Description = "Leaderless: acknowledgements a write waits for (default 2)." };
         var r = new Option<int?>("--r") { Description = "Leaderless: replies a read waits for (default 2)." };
+        var sites = new Option<int>("--sites") { Description = "Multi-leader: how many sites (s1, s2, ...).", DefaultValueFactory = _ => 3 };
+        var perSite = new Option<int>("--nodes-per-site") { Description = "Multi-leader: nodes in each site (the first leads it).", DefaultValueFactory = _ => 1 };
+        var topology = new Option<string>("--topology") { Description = "Multi-leader: all-to-all | ring | \"star <hub site>\".", DefaultValueFactory = _ => "all-to-all" };
+        var policies = new Option<string>("--conflict-policies") { Description = "Multi-leader: pattern=policy;... (lww, siblings, counter or custom:<resolver>, built-in resolvers max and union; first match wins; default lww).", DefaultValueFactory = _ => "" };
         var logFormat = new Option<string>("--log-format")
         {
             Description = "Replication log format of the new cluster: logical (row-based) | statement (the command, re-executed by followers); physical is not built yet. Change it later with CONFIG SET log-format.",
@@ -30,12 +35,22 @@ internal static class ClusterUpCommand
             Description = "yes: the leader rewrites nondeterministic commands (SPOP, EXPIRE, INCRBYFLOAT...) before logging them; no: logged as sent, so replicas may diverge.",
             DefaultValueFactory = _ => "yes",
         };
-        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, logFormat, rewrite, family, n, w, r };
+        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, logFormat, rewrite, family, n, w, r, sites, perSite, topology, policies };
         up.SetAction((result, cancellationToken) =>
         {
-            var extra = LeaderlessArguments(result.GetValue(family)!, result.GetValue(n), result.GetValue(w), result.GetValue(r));
+            var familyName = result.GetValue(family)!;
+            var isMulti = familyName.Equals("multi-leader", StringComparison.OrdinalIgnoreCase);
+            if (!isMulti && !familyName.Equals("single-leader", StringComparison.OrdinalIgnoreCase) && !familyName.Equals("leaderless", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"chorus cluster up: unknown --family '{familyName}' (known: single-leader, multi-leader, leaderless)");
+                return Task.FromResult(2);
+            }
+            var layout = isMulti
+                ? SiteLayout.Describe(result.GetValue(sites), result.GetValue(perSite), result.GetValue(port), result.GetValue(data)!, result.GetValue(topology)!, result.GetValue(policies)!)
+                : null;
+            var extra = isMulti ? new List<string>() : LeaderlessArguments(familyName, result.GetValue(n), result.GetValue(w), result.GetValue(r));
             return RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!,
-                new NodeFlags(result.GetValue(fsync)!, result.GetValue(logFormat)!, result.GetValue(rewrite)!, extra), cancellationToken);
+                new NodeFlags(result.GetValue(fsync)!, result.GetValue(logFormat)!, result.GetValue(rewrite)!, extra), layout, cancellationToken);
         });
         return new Command("cluster", "Manage a local cluster.") { up };
     }
@@ -60,9 +75,14 @@ internal static class ClusterUpCommand
         return arguments;
     }
 
-    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, NodeFlags flags, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int count, int basePort, string dataRoot, NodeFlags flags, SiteLayout? sites, CancellationToken cancellationToken)
     {
-        if (count is < 1 or > 9)
+        if (sites?.Error is { } error)
+        {
+            await Console.Error.WriteLineAsync($"chorus cluster up: {error}");
+            return 2;
+        }
+        if (sites is null && count is < 1 or > 9)
         {
             await Console.Error.WriteLineAsync("chorus cluster up: --nodes must be between 1 and 9");
             return 2;
@@ -73,17 +93,24 @@ internal static class ClusterUpCommand
             return 2;
         }
         Directory.CreateDirectory(dataRoot);
-        var cluster = Describe(count, basePort, dataRoot);
+        var cluster = sites?.Cluster ?? Describe(count, basePort, dataRoot);
         cluster.Save(dataRoot);
         // Peers authenticate each other with certificates from a CA of this cluster's own.
         CertCommand.Issue(PeerCertificates(dataRoot), [.. cluster.Members.Select(m => m.Id)], [], Console.Out);
         using var stop = new ShutdownSignal(cancellationToken);
-        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, ServeArguments(cluster, m, flags), Console.Out)).ToList();
+        IEnumerable<string> Arguments(ClusterFile.Member member) => sites?.ServeArguments(member, flags.Fsync) ?? ServeArguments(cluster, member, flags);
+        var children = cluster.Members.Select(m => ChildNode.Start(m.Id, Arguments(m), Console.Out)).ToList();
         try
         {
+            if (sites is not null)
+            {
+                await sites.WaitUntilReadyAsync(children, stop.Token);
+                sites.PrintEndpoints();
+                return await SuperviseAsync(cluster, children, Arguments, stop.Token);
+            }
             var leader = flags.IsLeaderless ? await WaitUntilPeersSeeEachOtherAsync(cluster, children, stop.Token) : await WaitUntilReadyAsync(cluster, children, stop.Token);
             PrintEndpoints(cluster, leader);
-            return await SuperviseAsync(cluster, children, flags, stop.Token);
+            return await SuperviseAsync(cluster, children, Arguments, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsRequested)
         {
@@ -103,7 +130,7 @@ internal static class ClusterUpCommand
     /// pause (it rejoins as a follower) while the others carry on; only a node that cannot stay
     /// up (it dies again within seconds of its restart) stops the cluster.
     /// </summary>
-    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, NodeFlags flags, CancellationToken cancellationToken)
+    private static async Task<int> SuperviseAsync(ClusterFile cluster, List<ChildNode> children, Func<ClusterFile.Member, IEnumerable<string>> arguments, CancellationToken cancellationToken)
     {
         var restarted = new Dictionary<string, Stopwatch>();
         while (true)
@@ -118,7 +145,7 @@ internal static class ClusterUpCommand
             await Console.Error.WriteLineAsync($"node {dead.Id} exited with code {dead.ExitCode}; the others carry on (electing a new leader if it led). Restarting it in {RestartAfter.TotalSeconds:0} s.");
             await Task.Delay(RestartAfter, cancellationToken);
             var member = cluster.Members.First(m => m.Id == dead.Id);
-            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, ServeArguments(cluster, member, flags), Console.Out);
+            children[children.IndexOf(dead)] = ChildNode.Start(member.Id, arguments(member), Console.Out);
             dead.Dispose();
             restarted[dead.Id] = Stopwatch.StartNew();
         }

@@ -39,6 +39,7 @@ public sealed class NodeDriver
     private readonly ReadGate _reads;
     private readonly TransactionRunner _transactions;
     private volatile LogFormatSetting _logFormat;
+    private readonly SiteData? _sites;
     private long _nextExpiryCycleAtMs;
     private NodeId? _knownLeader;
     private long _nextRetentionAtMs;
@@ -62,8 +63,17 @@ public sealed class NodeDriver
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
+        Conflicts = new ConflictLog(options.Conflicts);
+        if (Core.VersionsWrites)
+        {
+            // A family whose writes carry versions (multi-leader): the data layer versions and merges them.
+            _sites = new SiteData(keyspace, Conflicts, options.Resolvers) { Versioned = options.Versioned };
+            _executor.Context.TrackBeforeImages = true;
+        }
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, _reads, logger)
         {
+            Resolve = _sites is null ? null : incoming => _sites.Resolve(incoming, NowMs),
+            Unresolve = _sites is null ? null : _sites.Undo,
             PeersChanged = peers => PeersChanged?.Invoke(peers),
             SnapshotRequested = source => SnapshotRequested?.Invoke(source),
         };
@@ -95,6 +105,8 @@ public sealed class NodeDriver
 
     /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
     public int RequestsInFlight => _requests.InFlight;
+    /// <summary>Conflicts resolved here between versions from different sites (multi-leader; empty otherwise).</summary>
+    public ConflictLog Conflicts { get; }
 
     /// <summary>Entries retired from the log so far (the replication backlog's front moved).</summary>
     public long RetiredEntries => _log.RetiredEntries;
@@ -270,6 +282,13 @@ public sealed class NodeDriver
             _requests.Submit(batch, requestCore);
             return;
         }
+        if (batch.IsTransaction && _sites is not null)
+        {
+            // A site's writes are versioned one by one for the other sites, which merge them key by
+            // key: nothing there could keep several keys atomic.
+            batch.Fail("ERR MULTI/EXEC is not available at a multi-leader site: other sites merge each key on its own, so writes to several keys cannot be made atomic");
+            return;
+        }
         if (batch.IsTransaction)
         {
             // Everything staged before it is stored first: a forwarded watch is checked against
@@ -282,12 +301,42 @@ public sealed class NodeDriver
             var reply = new RespWriter(batch.Replies, batch.Protocol);
             for (var i = 0; i < batch.Commands.Count; i++)
             {
+                if (_sites is not null)
+                {
+                    SubmitVersioned(batch, batch.Commands[i], reply);
+                    continue;
+                }
                 Propose(Execute(batch.Commands[i], reply, batch.Db), batch, batch.Commands[i]);
             }
         }
         var waitFor = Core.LastProposed;
         batch.WaitFor = waitFor.Lsn;
         _acks.Add(batch, waitFor);
+    }
+
+    /// <summary>A write at a multi-leader site: executed as usual, then every key it changed is versioned and the change proposed for the other sites too.</summary>
+    private void SubmitVersioned(ClientWriteBatch batch, RespCommand command, RespWriter reply)
+    {
+        if (SiteData.Refusal(command) is { } refusal)
+        {
+            reply.WriteError(refusal);
+            return;
+        }
+        var stamp = Core.StampWrite(NowMs)!;
+        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
+        var payload = Execute(command, reply, batch.Db);
+        var before = _executor.Context.TakeBeforeImages();
+        var setAdds = SiteData.SetAdds(command);
+        if (setAdds is not null && before.Count == 0 && _executor.Context.GetStored(batch.Db, command[1]) is { } unchanged
+            && !Commands.Values.KeyRecord.IsTombstoneRecord(unchanged) && Commands.Values.KeyRecord.ParseImage(unchanged).Type == Commands.Values.DataType.Set)
+        {
+            // SADD of members already present changed nothing here, but is still an add for the other sites.
+            before.Add(new BeforeImage(batch.Db, command[1].ToArray(), unchanged));
+        }
+        if (before.Count > 0 && _sites!.Version(stamp, before, payload, setAdds) is { } proposal)
+        {
+            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, proposal).Lsn;
+        }
     }
 
     /// <summary>
@@ -322,7 +371,7 @@ public sealed class NodeDriver
     /// </summary>
     public void Receive(Envelope envelope)
     {
-        if (envelope.Family != Core.Family)
+        if (!Core.Speaks(envelope.Family))
         {
             _logger.LogWarning("refused a message from {From}: this node does not speak the {Family} protocol", envelope.From, envelope.Family);
             return;

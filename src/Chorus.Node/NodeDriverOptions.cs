@@ -38,4 +38,14 @@ public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
 
     /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
     public int RandomSeed { get; init; } = 1;
+
+    /// <summary>Where resolved multi-leader conflicts go besides memory (a file in production); none by default.</summary>
+    public IConflictSink? Conflicts { get; init; }
+
+    /// <summary>Resolvers for the custom conflict policy, by name (multi-leader); the built-in ones by default.</summary>
+    public IReadOnlyDictionary<string, Core.Sites.IConflictResolver> Resolvers { get; init; } =
+        Core.Sites.ConflictResolvers.BuiltIn.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+    /// <summary>Observes every key version a multi-leader site leader makes for a local write (the simulator's checkers); none by default.</summary>
+    public Action<byte[], Core.Sites.SiteSibling>? Versioned { get; init; }
 }

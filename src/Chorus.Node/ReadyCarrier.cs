@@ -7,9 +7,9 @@ namespace Chorus.Node;
 /// <summary>
 /// Carries out a core's <see cref="Ready"/>, effect by effect, in the contract's fixed order:
 /// hard state (synced) → log operations (append and apply in one atomic batch, truncate, retire)
-/// → local records → key, range and local reads → log reads → messages → proposal completions →
-/// read completions → notices → snapshot requests. Nothing leaves before what it announces is
-/// stored, and every read sees every write asked for before it.
+/// → local records → key, range and local reads → log reads → incoming changes resolved → messages →
+/// proposal completions → read completions → notices → snapshot requests. Nothing leaves before
+/// what it announces is stored, and every read sees every write asked for before it.
 /// </summary>
 internal sealed class ReadyCarrier(
     IReplicationCore core,
@@ -26,6 +26,12 @@ internal sealed class ReadyCarrier(
     public Action<IReadOnlyDictionary<NodeId, string>>? PeersChanged { get; init; }
 
     public Action<NodeId>? SnapshotRequested { get; init; }
+
+    /// <summary>Merges a change from another site into the data (multi-leader); returns this node's payload for it.</summary>
+    public Func<IncomingChange, byte[]>? Resolve { get; init; }
+
+    /// <summary>Undoes what <see cref="Resolve"/> staged, when the core did not log it.</summary>
+    public Action<byte[]>? Unresolve { get; init; }
 
     public void Carry(Ready ready, long nowMs)
     {
@@ -45,6 +51,15 @@ internal sealed class ReadyCarrier(
         foreach (var read in ready.LogReads)
         {
             core.OnLogRead(read, log.Log.Read(read.From, read.BytesMax));
+        }
+        foreach (var incoming in ready.Incoming)
+        {
+            Invariant.That(Resolve is not null && Unresolve is not null, "a core that hands over incoming changes runs with a data layer that resolves them");
+            var local = Resolve!(incoming);
+            if (!core.OnResolved(incoming, local))
+            {
+                Unresolve!(local); // nothing staged may outlive the entry that would have carried it
+            }
         }
         foreach (var message in ready.Messages)
         {

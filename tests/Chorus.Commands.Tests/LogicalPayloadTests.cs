@@ -21,7 +21,7 @@ public sealed class LogicalPayloadTests
         {
             Assert.Equal(Render(changes[i]), Render(decoded[i]));
         }
-        Assert.Equal(13, changes.Select(c => c.GetType()).Distinct().Count());
+        Assert.Equal(14, changes.Select(c => c.GetType()).Distinct().Count());
     }
 
     [Fact]
@@ -64,6 +64,7 @@ public sealed class LogicalPayloadTests
             new FlushDbChange(11),
             new FlushAllChange(),
             new SwapDbChange(12, 13),
+            new VersionBlockChange(3, "k"u8.ToArray(), [2, 0], []),
         ];
     }
 
@@ -78,6 +79,7 @@ public sealed class LogicalPayloadTests
         DeleteChange delete => $"del {delete.Db} {Hex(delete.Key)} {Hex(delete.Before)} {delete.Reason}",
         PatchChange patch => $"patch {patch.Db} {Hex(patch.Key)} {patch.Offset} {Hex(patch.Bytes)} {Hex(patch.Replaced)} {patch.LengthBefore} {patch.Created}",
         RenameChange rename => $"rename {rename.Db} {Hex(rename.Key)} {rename.TargetDb} {Hex(rename.Target)} {Hex(rename.Image)} {Hex(rename.TargetBefore)}",
+        VersionBlockChange block => $"versions {block.Db} {Hex(block.Key)} {Hex(block.Block)} {Hex(block.Previous)}",
         CopyChange copy => $"copy {copy.Db} {Hex(copy.Key)} {copy.TargetDb} {Hex(copy.Target)} {Hex(copy.Image)} {Hex(copy.TargetBefore)}",
         _ => change.ToString(),
     };

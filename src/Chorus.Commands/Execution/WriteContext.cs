@@ -13,6 +13,8 @@ namespace Chorus.Commands.Execution;
 public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeyspaceView
 {
     private readonly List<RowChange> _changes = [];
+    /// <summary>Database byte, then key → the record before the command (see <see cref="TrackBeforeImages"/>).</summary>
+    private readonly Dictionary<byte[], byte[]?> _beforeImages = new(Core.ByteArrayComparer.Instance);
     private long _payloadBytes;
 
     public StagedKeyspace Keyspace { get; } = keyspace;
@@ -46,6 +48,13 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
     public IElementCursor OpenElements(ulong collectionId) => Keyspace.OpenElements(collectionId);
 
     /// <summary>
+    /// Whether to remember, per key, the stored record as it was before the first change the
+    /// current command records to it (version metadata included): a multi-leader site versions
+    /// each changed key from it (<see cref="TakeBeforeImages"/>).
+    /// </summary>
+    public bool TrackBeforeImages { get; set; }
+
+    /// <summary>
     /// Applies <paramref name="change"/> to the staged keyspace and records it for the log entry.
     /// Throws <see cref="WriteTooLargeException"/> (the executor undoes what was recorded) when
     /// the entry would outgrow <see cref="WriteLimits.EntryBytesMax"/> or a string it writes would
@@ -59,6 +68,10 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         if (payloadBytes > Limits.EntryBytesMax)
         {
             throw new WriteTooLargeException(Limits.EntryTooLarge(payloadBytes));
+        }
+        if (TrackBeforeImages && change is KeyChange keyChange)
+        {
+            TrackBeforeImage(keyChange);
         }
         RowChangeApplier.Apply(change, Keyspace);
         _changes.Add(change);
@@ -112,7 +125,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
     public bool Delete(int db, ReadOnlySpan<byte> key, DeleteReason reason = DeleteReason.Command)
     {
         var before = GetStored(db, key);
-        if (before is null)
+        if (before is null || KeyRecord.IsTombstoneRecord(before))
         {
             return false;
         }
@@ -129,7 +142,7 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         var stored = GetStored(db, key);
         if (stored is not null && KeyRecord.Parse(stored).IsExpiredAt(NowMs))
         {
-            Delete(db, key, DeleteReason.Expired);
+            Remove(db, key, stored, DeleteReason.Expired);
         }
     }
 
@@ -142,9 +155,13 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         var stored = GetStored(db, key);
         if (stored is not null)
         {
-            Delete(db, key, KeyRecord.Parse(stored).IsExpiredAt(NowMs) ? DeleteReason.Expired : DeleteReason.Command);
+            Remove(db, key, stored, KeyRecord.Parse(stored).IsExpiredAt(NowMs) ? DeleteReason.Expired : DeleteReason.Command);
         }
     }
+
+    /// <summary>Removes a stored record, a multi-leader tombstone included (which <see cref="Delete(int, ReadOnlySpan{byte}, DeleteReason)"/>, reading it as absent, leaves).</summary>
+    private void Remove(int db, ReadOnlySpan<byte> key, byte[] stored, DeleteReason reason) =>
+        Record(new DeleteChange(db, key.ToArray(), Records.ImageOf(stored), reason));
 
     /// <summary>The payload of the changes recorded since the last call, or null if none.</summary>
     public byte[]? TakePayload()
@@ -187,7 +204,56 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
         _changes.Clear();
         _payloadBytes = 0;
     }
+
+    /// <summary>
+    /// Remembers the record of each key the change touches (a rename's or copy's target too)
+    /// before the command's first change to it, after asking <see cref="SiteRefusal"/> whether a
+    /// multi-leader site can version the change at all.
+    /// </summary>
+    private void TrackBeforeImage(KeyChange change)
+    {
+        var before = GetStored(change.Db, change.Key);
+        if (SiteRefusal?.Invoke(change, before) is { } refusal)
+        {
+            throw new WriteRefusedException(refusal);
+        }
+        Remember(change.Db, change.Key, before);
+        switch (change)
+        {
+            case RenameChange rename:
+                Remember(rename.TargetDb, rename.Target, GetStored(rename.TargetDb, rename.Target));
+                break;
+            case CopyChange copy:
+                Remember(copy.TargetDb, copy.Target, GetStored(copy.TargetDb, copy.Target));
+                break;
+        }
+    }
+
+    private void Remember(int db, byte[] key, byte[]? before)
+    {
+        byte[] dbKey = [(byte)db, .. key];
+        _beforeImages.TryAdd(dbKey, before);
+    }
+
+    /// <summary>
+    /// Set by a multi-leader site for each command: the reply refusing a change the site cannot
+    /// version (given the key's stored record before it), or null to let it through.
+    /// </summary>
+    public Func<KeyChange, byte[]?, string?>? SiteRefusal { get; set; }
+
+    /// <summary>Forgets the before-images of earlier commands (each command starts with none).</summary>
+    public void ForgetBeforeImages() => _beforeImages.Clear();
+
+    /// <summary>The keys the command changed and their records before it (see <see cref="TrackBeforeImages"/>); forgets them.</summary>
+    public List<BeforeImage> TakeBeforeImages()
+    {
+        var images = _beforeImages.Select(static p => new BeforeImage(p.Key[0], p.Key[1..], p.Value)).ToList();
+        _beforeImages.Clear();
+        return images;
+    }
 }
 
 /// <summary>How many changes were recorded, and how large their payload is, at one moment.</summary>
 public readonly record struct ChangeMark(int Changes, long PayloadBytes);
+/// <summary>A key a command changed and its stored record before the command (null: there was none).</summary>
+public readonly record struct BeforeImage(int Db, byte[] Key, byte[]? Record);

@@ -27,6 +27,8 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     public IReadOnlyList<(int Db, byte[] Key)> Touched => _context.Touched;
 
     public void ClearTouched() => _context.ClearTouched();
+    /// <summary>The context commands run in (a multi-leader site reads its before-images after each command).</summary>
+    public WriteContext Context => _context;
 
     /// <summary>How large one write may be; the host sets it from its configuration.</summary>
     public WriteLimits Limits { get; set; } = WriteLimits.Default;
@@ -61,7 +63,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         {
             payload = Run(spec.Write, command, new RespWriter(_reply, reply.Protocol), nowMs, db, Limits);
         }
-        catch (WriteTooLargeException e)
+        catch (WriteRefusedException e)
         {
             reply.WriteError(e.Message);
             return null;
@@ -101,6 +103,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         _context.Db = db;
         _context.Limits = limits;
         var start = _context.Mark();
+        _context.ForgetBeforeImages();
         try
         {
             handler(_context, command, reply);

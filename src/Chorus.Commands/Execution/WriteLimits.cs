@@ -72,4 +72,7 @@ public sealed record WriteLimits(long WriteBytesMax)
 }
 
 /// <summary>A write was refused by <see cref="WriteLimits"/>; <see cref="Exception.Message"/> is the reply.</summary>
-public sealed class WriteTooLargeException(string reply) : Exception(reply);
+public sealed class WriteTooLargeException(string reply) : WriteRefusedException(reply);
+
+/// <summary>A write refused before it took effect; the message is the client's reply (the executor undoes what was recorded).</summary>
+public class WriteRefusedException(string reply) : Exception(reply);

@@ -30,6 +30,10 @@ public static class KeyspaceDigest
             var end = PhysicalDb.End(physical);
             for (iterator.Seek(PhysicalDb.Start(physical)); iterator.Valid && iterator.Key.SequenceCompareTo(end) < 0; iterator.Next())
             {
+                if (KeyRecord.IsTombstoneRecord(iterator.Value))
+                {
+                    continue; // a deleted key kept for its versions (multi-leader) is no data
+                }
                 canonical.Clear();
                 WriteCanonical(storage, canonical, db, StoredKey.UserKey(iterator.Key), iterator.Value);
                 hash.Append(canonical.WrittenSpan);

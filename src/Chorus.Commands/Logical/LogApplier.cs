@@ -2,6 +2,7 @@ using Chorus.Commands.Keyspace;
 using Chorus.Commands.Values;
 using Chorus.Core.Encoding;
 using Chorus.Core.Log;
+using Chorus.Core.Sites;
 
 namespace Chorus.Commands.Logical;
 
@@ -41,6 +42,13 @@ public static class LogApplier
                     }
                 }
                 return;
+            case PayloadKind.MultiLeader:
+                // A site's own resolved changes; the operations inside are for other sites.
+                foreach (var change in LogicalPayload.Decode(SiteEntry.Decode(entry.Payload).Local.Span))
+                {
+                    RowChangeApplier.Apply(change, keyspace);
+                }
+                return;
             default:
                 // Statement entries are replayed by the node (StatementReplayer), which needs a command table.
                 throw new CorruptDataException($"payload kind {entry.Kind} is not supported by this build");
@@ -50,11 +58,12 @@ public static class LogApplier
     /// <summary>Undoes a logical entry; other kinds change no data or are undone from their undo images by the caller.</summary>
     public static void Undo(LogEntry entry, StagedKeyspace keyspace)
     {
-        if (entry.Kind != PayloadKind.Logical)
+        var changes = entry.Kind switch
         {
-            return;
-        }
-        var changes = LogicalPayload.Decode(entry.Payload.Span);
+            PayloadKind.Logical => LogicalPayload.Decode(entry.Payload.Span),
+            PayloadKind.MultiLeader => LogicalPayload.Decode(SiteEntry.Decode(entry.Payload).Local.Span),
+            _ => [],
+        };
         for (var i = changes.Count - 1; i >= 0; i--)
         {
             RowChangeApplier.Undo(changes[i], keyspace);

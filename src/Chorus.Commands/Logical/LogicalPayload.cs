@@ -30,6 +30,7 @@ public static class LogicalPayload
         FlushDb = 11,
         FlushAll = 12,
         SwapDb = 13,
+        VersionBlock = 14,
     }
 
     /// <summary>Encodes <paramref name="changes"/> into one array of exactly the payload's size.</summary>
@@ -66,6 +67,7 @@ public static class LogicalPayload
         ElementsChange elements => KeyLength(elements) + OptionalLength(elements.Before) + ElementsCodec.ItemsLength(elements),
         RenameChange rename => MoveLength(rename, rename.Target, rename.Image, rename.TargetBefore),
         CopyChange copy => MoveLength(copy, copy.Target, copy.Image, copy.TargetBefore),
+        VersionBlockChange block => KeyLength(block) + Prefixed(block.Block.Length) + Prefixed(block.Previous.Length),
         FlushDbChange => 2,
         FlushAllChange => 1,
         SwapDbChange => 3,
@@ -143,6 +145,11 @@ public static class LogicalPayload
             case CopyChange copy:
                 WriteMove(writer, Op.Copy, copy, copy.TargetDb, copy.Target, copy.Image, copy.TargetBefore);
                 break;
+            case VersionBlockChange block:
+                Begin(writer, Op.VersionBlock, block);
+                writer.WriteLengthPrefixed(block.Block);
+                writer.WriteLengthPrefixed(block.Previous);
+                break;
             case FlushDbChange flush:
                 writer.WriteByte((byte)Op.FlushDb);
                 writer.WriteByte((byte)flush.Db);
@@ -184,6 +191,7 @@ public static class LogicalPayload
             Op.Patch => new PatchChange(db, key, (long)reader.ReadVarUInt(), reader.ReadLengthPrefixed().ToArray(), reader.ReadLengthPrefixed().ToArray(), (long)reader.ReadVarUInt(), ReadFlag(ref reader)),
             Op.Rename => new RenameChange(db, key, ReadDb(ref reader), reader.ReadLengthPrefixed().ToArray(), reader.ReadLengthPrefixed().ToArray(), ReadOptional(ref reader)),
             Op.Copy => new CopyChange(db, key, ReadDb(ref reader), reader.ReadLengthPrefixed().ToArray(), reader.ReadLengthPrefixed().ToArray(), ReadOptional(ref reader)),
+            Op.VersionBlock => new VersionBlockChange(db, key, reader.ReadLengthPrefixed().ToArray(), reader.ReadLengthPrefixed().ToArray()),
             _ => throw new CorruptDataException($"unknown row change op {(byte)op}"),
         };
     }

@@ -58,6 +58,13 @@ public sealed record RenameChange(int Db, byte[] Key, int TargetDb, byte[] Targe
 /// <summary>COPY: the target becomes a copy of the source (a collection is copied by each node, with its own id).</summary>
 public sealed record CopyChange(int Db, byte[] Key, int TargetDb, byte[] Target, byte[] Image, byte[]? TargetBefore) : KeyChange(Db, Key);
 
+/// <summary>
+/// The key's record (of any type) now carries the version block <paramref name="Block"/> in place
+/// of <paramref name="Previous"/> (empty: none). A multi-leader site versions collections element
+/// by element: the element changes travel as usual, and this change stores the versions beside them.
+/// </summary>
+public sealed record VersionBlockChange(int Db, byte[] Key, byte[] Block, byte[] Previous) : KeyChange(Db, Key);
+
 /// <summary>FLUSHDB: database <paramref name="Db"/> is empty (its old contents become garbage).</summary>
 public sealed record FlushDbChange(int Db) : RowChange;
 

@@ -37,6 +37,9 @@ public static class RowChangeApplier
             case CopyChange copy:
                 KeyMoves.Copy(keyspace, copy);
                 break;
+            case VersionBlockChange block:
+                SetVersionBlock(keyspace, block.Db, block.Key, block.Block);
+                break;
             case FlushDbChange flush:
                 keyspace.FlushDatabase(flush.Db);
                 break;
@@ -94,6 +97,9 @@ public static class RowChangeApplier
             case CopyChange copy:
                 KeyMoves.UndoCopy(keyspace, copy);
                 break;
+            case VersionBlockChange block:
+                SetVersionBlock(keyspace, block.Db, block.Key, block.Previous);
+                break;
             case FlushDbChange flush:
                 keyspace.UnflushDatabase(flush.Db);
                 break;
@@ -145,6 +151,13 @@ public static class RowChangeApplier
         var current = keyspace.Get(physical, key);
         Invariant.That(current is not null, "a change to an existing key finds the key (the replica is a prefix of the leader)");
         return current;
+    }
+
+    private static void SetVersionBlock(StagedKeyspace keyspace, int db, byte[] key, byte[] block)
+    {
+        var physical = keyspace.Physical(db);
+        var current = Existing(keyspace, physical, key);
+        keyspace.Put(physical, key, Records.WithVersionBlock(current, block), current);
     }
 
     private static void SetExpiry(StagedKeyspace keyspace, int db, byte[] key, long expiresAtMs)

@@ -16,11 +16,15 @@ public readonly ref struct KeyRecord
 {
     public const byte HasExpiryFlag = 0x01;
     public const byte HasVersionFlag = 0x02;
-    private const byte KnownFlags = HasExpiryFlag | HasVersionFlag;
 
-    private KeyRecord(DataType type, long expiresAtMs, ReadOnlySpan<byte> versionBlock, int headerLength, ReadOnlySpan<byte> payload, long count, ulong collectionId, long head)
+    /// <summary>A deleted key kept for its versions (multi-leader; always with a version block): every read treats it as absent.</summary>
+    public const byte TombstoneFlag = 0x04;
+    private const byte KnownFlags = HasExpiryFlag | HasVersionFlag | TombstoneFlag;
+
+    private KeyRecord(DataType type, byte flags, long expiresAtMs, ReadOnlySpan<byte> versionBlock, int headerLength, ReadOnlySpan<byte> payload, long count, ulong collectionId, long head)
     {
         Type = type;
+        Flags = flags;
         ExpiresAtMs = expiresAtMs;
         VersionBlock = versionBlock;
         HeaderLength = headerLength;
@@ -31,6 +35,14 @@ public readonly ref struct KeyRecord
     }
 
     public DataType Type { get; }
+
+    /// <summary>The record's flags byte (<see cref="HasExpiryFlag"/>, <see cref="HasVersionFlag"/>, <see cref="TombstoneFlag"/>).</summary>
+    public byte Flags { get; }
+
+    public bool HasVersionBlock => (Flags & HasVersionFlag) != 0;
+
+    /// <summary>A deleted key kept for its versions (multi-leader): reads see no key.</summary>
+    public bool IsTombstone => (Flags & TombstoneFlag) != 0;
 
     /// <summary>Absolute expiry in Unix milliseconds, or 0 when the key does not expire.</summary>
     public long ExpiresAtMs { get; }
@@ -57,8 +69,14 @@ public readonly ref struct KeyRecord
 
     public bool IsCollection => Type != DataType.String;
 
-    /// <summary>Redis's rule: a key is expired once the clock has passed its expiry time.</summary>
-    public bool IsExpiredAt(long nowMs) => ExpiresAtMs != 0 && nowMs > ExpiresAtMs;
+    /// <summary>
+    /// Redis's rule: a key is expired once the clock has passed its expiry time. A tombstone
+    /// counts as expired too, so every read path that hides expired keys hides it.
+    /// </summary>
+    public bool IsExpiredAt(long nowMs) => IsTombstone || (ExpiresAtMs != 0 && nowMs > ExpiresAtMs);
+
+    /// <summary>Whether a record or image is a tombstone, from its flags byte alone (for scans that parse nothing else).</summary>
+    public static bool IsTombstoneRecord(ReadOnlySpan<byte> record) => record.Length > 1 && (record[1] & TombstoneFlag) != 0;
 
     public static KeyRecord Parse(ReadOnlySpan<byte> record) => Parse(record, image: false);
 
@@ -88,20 +106,24 @@ public readonly ref struct KeyRecord
         {
             throw new CorruptDataException($"unknown key record flags 0x{flags:x2}");
         }
+        if ((flags & TombstoneFlag) != 0 && (flags & HasVersionFlag) == 0)
+        {
+            throw new CorruptDataException("a tombstone key record without a version block");
+        }
         var expiresAtMs = (flags & HasExpiryFlag) != 0 ? (long)reader.ReadVarUInt() : 0;
         var version = (flags & HasVersionFlag) != 0 ? reader.ReadLengthPrefixed() : default;
         var headerLength = reader.Position;
         if (type == DataType.String)
         {
-            return new KeyRecord(type, expiresAtMs, version, headerLength, reader.Rest, 0, 0, 0);
+            return new KeyRecord(type, flags, expiresAtMs, version, headerLength, reader.Rest, 0, 0, 0);
         }
         var count = (long)reader.ReadVarUInt();
         if (image)
         {
-            return new KeyRecord(type, expiresAtMs, version, headerLength, default, count, 0, 0);
+            return new KeyRecord(type, flags, expiresAtMs, version, headerLength, default, count, 0, 0);
         }
         var id = reader.ReadVarUInt();
         var head = type == DataType.List ? reader.ReadVarInt() : 0;
-        return new KeyRecord(type, expiresAtMs, version, headerLength, default, count, id, head);
+        return new KeyRecord(type, flags, expiresAtMs, version, headerLength, default, count, id, head);
     }
 }

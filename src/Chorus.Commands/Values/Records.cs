@@ -1,5 +1,6 @@
 using System.Buffers;
 using Chorus.Core.Encoding;
+using Chorus.Core;
 
 namespace Chorus.Commands.Values;
 
@@ -41,7 +42,7 @@ public static class Records
     {
         var parsed = KeyRecord.ParseImage(record);
         var output = new ArrayBufferWriter<byte>(record.Length + ByteWriter.VarIntLengthMax);
-        WriteHeader(output, parsed.Type, expiresAtMs, parsed.VersionBlock);
+        WriteHeader(output, parsed.Type, expiresAtMs, parsed.VersionBlock, parsed.IsTombstone);
         new ByteWriter(output).WriteRaw(record[parsed.HeaderLength..]);
         return output.WrittenSpan.ToArray();
     }
@@ -85,11 +86,30 @@ public static class Records
         return output.WrittenSpan.ToArray();
     }
 
-    private static void WriteHeader(IBufferWriter<byte> output, DataType type, long expiresAtMs, ReadOnlySpan<byte> versionBlock)
+    /// <summary>A multi-leader tombstone: a deleted key kept for its versions (a string record with no bytes).</summary>
+    public static byte[] Tombstone(ReadOnlySpan<byte> versionBlock)
+    {
+        Invariant.That(!versionBlock.IsEmpty, "a tombstone carries a version block");
+        var output = new ArrayBufferWriter<byte>(HeaderLengthMax + versionBlock.Length + 5);
+        WriteHeader(output, DataType.String, 0, versionBlock, tombstone: true);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The same record or image with another version block (empty removes it; a tombstone stays one only with a block).</summary>
+    public static byte[] WithVersionBlock(ReadOnlySpan<byte> record, ReadOnlySpan<byte> versionBlock)
+    {
+        var parsed = KeyRecord.ParseImage(record);
+        var output = new ArrayBufferWriter<byte>(record.Length + versionBlock.Length + 5);
+        WriteHeader(output, parsed.Type, parsed.ExpiresAtMs, versionBlock, parsed.IsTombstone && !versionBlock.IsEmpty);
+        new ByteWriter(output).WriteRaw(record[parsed.HeaderLength..]);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WriteHeader(IBufferWriter<byte> output, DataType type, long expiresAtMs, ReadOnlySpan<byte> versionBlock, bool tombstone = false)
     {
         var writer = new ByteWriter(output);
         writer.WriteByte((byte)type);
-        var flags = (byte)((expiresAtMs != 0 ? KeyRecord.HasExpiryFlag : 0) | (versionBlock.IsEmpty ? 0 : KeyRecord.HasVersionFlag));
+        var flags = (byte)((expiresAtMs != 0 ? KeyRecord.HasExpiryFlag : 0) | (versionBlock.IsEmpty ? 0 : KeyRecord.HasVersionFlag) | (tombstone ? KeyRecord.TombstoneFlag : 0));
         writer.WriteByte(flags);
         if (expiresAtMs != 0)
         {

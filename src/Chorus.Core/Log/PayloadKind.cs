@@ -28,8 +28,14 @@ public enum PayloadKind : byte
     KeyImages = 5,
 
     /// <summary>
+    /// A multi-leader site change: its origin site, sequence number and version vectors, the
+    /// operations other sites resolve, and this site's resolved data changes (see Sites/SiteEntry).
+    /// </summary>
+    MultiLeader = 6,
+
+    /// <summary>
     /// A log-format marker: from here on the leader writes entries in the format it names
-    /// (docs/log-formats.md). No data change. (6 is the multi-leader family's.)
+    /// (docs/log-formats.md). No data change.
     /// </summary>
     LogFormat = 8,
 }

@@ -1,6 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Core.Messaging;
+using Chorus.Core.Sites;
 using Chorus.Replication.Log;
 
 namespace Chorus.Replication;
@@ -18,6 +19,30 @@ public interface IReplicationCore
 
     /// <summary>The message family this core speaks (the shell routes envelopes tagged with it here).</summary>
     MessageFamily Family { get; }
+
+    /// <summary>
+    /// Whether this core takes messages of <paramref name="family"/>. A composite core speaks more
+    /// than one (multi-leader: single-leader inside a site, multi-leader between sites).
+    /// </summary>
+    bool Speaks(MessageFamily family) => family == Family;
+
+    /// <summary>
+    /// For a family whose writes carry versions (multi-leader): the stamp the data layer versions
+    /// the next local write with — the site, a fresh HLC timestamp, the shared settings. Null (the
+    /// default): payloads are opaque and proposed as the command layer made them.
+    /// </summary>
+    WriteStamp? StampWrite(long nowMs) => null;
+
+    /// <summary>Whether <see cref="StampWrite"/> versions writes (the shell then versions and merges keys through the data layer).</summary>
+    bool VersionsWrites => false;
+
+    /// <summary>
+    /// The host resolved an incoming change (<see cref="Ready.Incoming"/>) against its data and
+    /// staged the result; <paramref name="local"/> is the data layer's encoding of it, which the
+    /// core proposes as this node's entry for the change. Called in the order the changes came.
+    /// False: the core no longer takes it (leadership moved on) and the host undoes what it staged.
+    /// </summary>
+    bool OnResolved(IncomingChange change, ReadOnlySpan<byte> local) => false;
 
     /// <summary>Begins operating at <paramref name="nowMs"/>.</summary>
     void Start(long nowMs);

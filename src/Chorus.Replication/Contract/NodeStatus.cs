@@ -39,6 +39,9 @@ public sealed record NodeStatus(
     /// <summary>The highest LSN known committed when this status was made.</summary>
     public Lsn Committed { get; init; }
 
+    /// <summary>Multi-leader only: the node's site, the shared site settings and the links between sites.</summary>
+    public SitesStatus? Sites { get; init; }
+
     public static NodeStatus Initial(NodeId self, ClusterSettings settings) =>
         new(self, NodeRole.Follower, null, Epoch.Zero, LogPosition.Zero, Lsn.Zero, 0, [], null, settings, Lsn.Zero, null, Lsn.Zero, new ElectionStatus(null, 0, 0, null, "no-failover", null));
 }

@@ -1,6 +1,7 @@
 using Chorus.Core;
 using Chorus.Core.Log;
 using Chorus.Core.Messaging;
+using Chorus.Core.Sites;
 
 namespace Chorus.Replication;
 
@@ -15,6 +16,7 @@ namespace Chorus.Replication;
 /// <item>read <see cref="KeyReads"/>, <see cref="RangeReads"/> and <see cref="LocalReads"/> and hand
 /// them back (<see cref="IKeyStoreCore"/>);</item>
 /// <item>read <see cref="LogReads"/> from storage and hand them back with OnLogRead;</item>
+/// <item>resolve <see cref="Incoming"/> changes against the data and hand each back with OnResolved;</item>
 /// <item>send <see cref="Messages"/>: nothing leaves before what it announces is stored;</item>
 /// <item>complete client proposals with <see cref="Completions"/> (in order, or one by one: <see cref="ProposalCompletion.Of"/>);</item>
 /// <item>complete read requests with <see cref="ReadCompletions"/>;</item>
@@ -42,6 +44,8 @@ public sealed class Ready
 
     /// <summary>Node-local records the core needs (<see cref="IKeyStoreCore.OnLocalRead"/>).</summary>
     public List<LocalReadRequest> LocalReads { get; } = [];
+    /// <summary>Changes from elsewhere (another site) for the host to resolve against its data, in order.</summary>
+    public List<IncomingChange> Incoming { get; } = [];
 
     /// <summary>Encoded messages in the core's own family, sent after the log operations are stored.</summary>
     public List<Envelope> Messages { get; } = [];
@@ -58,7 +62,7 @@ public sealed class Ready
     public List<NodeId> SnapshotRequests { get; } = [];
 
     public bool IsEmpty =>
-        HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Messages.Count == 0
+        HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Incoming.Count == 0 && Messages.Count == 0
         && LocalWrites.Count == 0 && KeyReads.Count == 0 && RangeReads.Count == 0 && LocalReads.Count == 0
         && Completions.Count == 0 && ReadCompletions.Count == 0 && Notices.Count == 0 && SnapshotRequests.Count == 0;
 }
@@ -85,6 +89,12 @@ public sealed record RetireOperation(Lsn Through) : LogOperation;
 
 /// <summary>Read entries from <paramref name="From"/> (at most <paramref name="BytesMax"/>) for a peer.</summary>
 public sealed record LogReadRequest(NodeId Follower, Lsn From, long BytesMax);
+
+/// <summary>
+/// A change made elsewhere, for the host to resolve against its data with the data layer
+/// (<paramref name="Stamp"/>: this site, the time, the shared settings) and hand back.
+/// </summary>
+public sealed record IncomingChange(SiteChange Change, WriteStamp Stamp);
 
 /// <summary>
 /// Every proposal up to <paramref name="Through"/> still waiting completes with

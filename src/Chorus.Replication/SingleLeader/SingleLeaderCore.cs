@@ -340,9 +340,16 @@ public sealed class SingleLeaderCore : IReplicationCore
     /// The host measured the log: retire its prefix if the retention policy says so, keeping what
     /// connected followers still need (a follower that needs retired entries gets a snapshot).
     /// </summary>
-    public void ConsiderRetention(RetentionOptions options, LogStats stats)
+    public void ConsiderRetention(RetentionOptions options, LogStats stats) => ConsiderRetention(options, stats, History.Last.Lsn.Next);
+
+    /// <summary>
+    /// As <see cref="ConsiderRetention(RetentionOptions, LogStats)"/>, keeping the log from
+    /// <paramref name="keepFrom"/> on as well (a family built on this core may need older entries:
+    /// multi-leader keeps what other sites have not received).
+    /// </summary>
+    public void ConsiderRetention(RetentionOptions options, LogStats stats, Lsn keepFrom)
     {
-        var neededFrom = _leader?.NeededFrom ?? History.Last.Lsn.Next;
+        var neededFrom = Lsn.Min(_leader?.NeededFrom ?? History.Last.Lsn.Next, keepFrom);
         if (RetentionPolicy.RetireThrough(options, stats, neededFrom, NowMs) is { } through && through > History.Base.Lsn && through <= Appended)
         {
             History.RetireThrough(through);

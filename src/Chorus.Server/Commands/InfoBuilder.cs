@@ -15,7 +15,7 @@ namespace Chorus.Server.Commands;
 /// </summary>
 internal static class InfoBuilder
 {
-    public static readonly string[] DefaultSections = ["server", "clients", "persistence", "stats", "replication", "keyspace"];
+    public static readonly string[] DefaultSections = ["server", "clients", "persistence", "stats", "replication", "sites", "keyspace"];
 
     public static string Build(NodeServices node, IReadOnlyCollection<string> sections)
     {
@@ -42,6 +42,9 @@ internal static class InfoBuilder
                     break;
                 case "replication":
                     Replication(text, node.Driver.Status, node);
+                    break;
+                case "sites":
+                    SitesInfo.Append(text, node);
                     break;
                 case "keyspace":
                     Keyspace(text, node);

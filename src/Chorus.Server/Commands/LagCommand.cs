@@ -2,6 +2,8 @@ using Chorus.Commands.Execution;
 using Chorus.Replication;
 using Chorus.Resp;
 
+using static Chorus.Server.Commands.ReplyFields;
+
 namespace Chorus.Server.Commands;
 
 /// <summary>
@@ -47,17 +49,5 @@ internal static class LagCommand
         Field(reply, "lag_entries", (long)(link?.LagEntries ?? 0));
         Field(reply, "lag_ms", link?.LagMs ?? 0);
         Field(reply, "last_heard_ms_ago", link is null || link.LastHeardAtMs < 0 ? -1 : now - link.LastHeardAtMs);
-    }
-
-    private static void Field(RespWriter reply, string name, string value)
-    {
-        reply.WriteBulkString(name);
-        reply.WriteBulkString(value);
-    }
-
-    private static void Field(RespWriter reply, string name, long value)
-    {
-        reply.WriteBulkString(name);
-        reply.WriteInteger(value);
     }
 }

@@ -1,6 +1,7 @@
 using Chorus.Core;
 using Chorus.Node;
 using Chorus.Replication.Membership;
+using Chorus.Replication.MultiLeader;
 using Chorus.Replication.SingleLeader;
 
 namespace Chorus.Server.Commands;
@@ -37,7 +38,10 @@ internal static class LeadershipControl
     private static async Task<string?> RunAsync(NodeServices node, Func<SingleLeaderCore, string?> action)
     {
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        node.Inbox.Post(new AdminInput(core => core is SingleLeaderCore single ? action(single) : "ERR this command needs single-leader replication", completion));
+        // Multi-leader: these act on the single-leader group of the node's own site.
+        node.Inbox.Post(new AdminInput(
+            core => (core as SingleLeaderCore ?? (core as MultiLeaderCore)?.SiteCore) is { } single ? action(single) : "ERR this command needs a leader-based replication family",
+            completion));
         return await completion.Task.ConfigureAwait(false);
     }
 

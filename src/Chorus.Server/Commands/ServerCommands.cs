@@ -24,5 +24,6 @@ internal static class ServerCommands
         .. FailoverCommand.All,
         .. TransactionCommands.All,
         .. PubSub.PubSubCommands.All,
+        .. SitesCommands.All,
     ];
 }

@@ -141,10 +141,33 @@ public sealed class ChorusOptions
 
     public int HeartbeatIntervalMs { get; set; } = 100;
 
-    public int ResubscribeAfterMs { get; set; } = 1000;
-
-    /// <summary>The replication family: single-leader (the default) | leaderless (Dynamo-style quorums; docs/leaderless.md).</summary>
+    /// <summary>
+    /// The replication family: single-leader (the default), multi-leader (one leader per site,
+    /// docs/multi-leader.md) or leaderless (Dynamo-style quorums, docs/leaderless.md).
+    /// </summary>
     public string Family { get; set; } = "single-leader";
+
+    /// <summary>Multi-leader: this node's site (a name such as s1). Required with Family=multi-leader.</summary>
+    public string Site { get; set; } = "";
+
+    /// <summary>Multi-leader: every site and its nodes, e.g. Sites:s1 = "s1n1,s1n2". Every node listed needs an address in Peers.</summary>
+    public Dictionary<string, string> Sites { get; set; } = [];
+
+    /// <summary>Multi-leader: how site leaders are linked: "all-to-all" (default), "ring" or "star &lt;hub site&gt;".</summary>
+    public string Topology { get; set; } = "all-to-all";
+
+    /// <summary>Multi-leader: conflict policy per key pattern, first match wins, e.g. "doc:*=siblings;*=lww". Keys no rule matches use lww.</summary>
+    public string ConflictPolicies { get; set; } = "";
+
+    /// <summary>
+    /// Multi-leader: paths of .NET assemblies (separated by ';') whose public IConflictResolver
+    /// types the custom:&lt;name&gt; policy may use, besides the built-in max and union. Default: none.
+    /// </summary>
+    public string ResolverAssemblies { get; set; } = "";
+
+    public bool IsMultiLeader => Family.Equals("multi-leader", StringComparison.OrdinalIgnoreCase);
+
+    public int ResubscribeAfterMs { get; set; } = 1000;
 
     /// <summary>Leaderless only: the cluster's quorum defaults and switches (docs/leaderless.md).</summary>
     public LeaderlessOptions Leaderless { get; set; } = new();
@@ -318,6 +341,10 @@ public sealed class ChorusOptions
         {
             throw new ConfigurationError($"Peers must include this node ({self})");
         }
+        if (IsMultiLeader)
+        {
+            _ = SiteConfiguration.Build(this, peers);
+        }
         var leader = string.IsNullOrEmpty(Leader) ? self : Parse(Leader, nameof(Leader));
         if (!peers.ContainsKey(leader))
         {
@@ -336,7 +363,8 @@ public sealed class ChorusOptions
     {
         "single-leader" or "singleleader" => false,
         "leaderless" => true,
-        _ => throw new ConfigurationError($"Family must be single-leader or leaderless, not '{Family}'"),
+        "multi-leader" => false,
+        _ => throw new ConfigurationError($"Family must be single-leader, multi-leader or leaderless, not '{Family}'"),
     };
 
     public NodeId Self => new(NodeId);

@@ -5,6 +5,7 @@ using Chorus.Commands.Keyspace.Migration;
 using Chorus.Commands.Leaderless;
 using Chorus.Replication;
 using Chorus.Replication.Leaderless;
+using Chorus.Replication.MultiLeader;
 using Chorus.Replication.SingleLeader;
 using Chorus.Server.Commands;
 using Chorus.Server.Configuration;
@@ -76,7 +77,7 @@ public sealed class ChorusNode : IAsyncDisposable
         NodeDriver driver;
         try
         {
-            driver = new NodeDriver(DriverOptions(options, peers) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+            driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         }
         catch (InvalidOperationException)
         {
@@ -215,9 +216,11 @@ public sealed class ChorusNode : IAsyncDisposable
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
     }
 
-    private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
-        new(options.Self, options.IsLeaderless ? Leaderless(options, peers) : (IReplicationFamily)SingleLeader(options, peers))
+    private static NodeDriverOptions DriverOptions(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers, string dataDir) =>
+        new(options.Self, Family(options, peers))
         {
+            Conflicts = options.IsMultiLeader ? new FileConflictSink(dataDir) : null,
+            Resolvers = options.IsMultiLeader ? ResolverLoader.Load(options.ResolverAssemblies) : new Dictionary<string, Core.Sites.IConflictResolver>(),
             Durability = options.DurabilityPolicy,
             // Nodes started in the same millisecond must still draw different election timeouts.
             RandomSeed = Random.Shared.Next(),
@@ -237,7 +240,26 @@ public sealed class ChorusNode : IAsyncDisposable
         new(options.Leaderless.ToSettings(),
             new RingConfig(1, [.. peers.Select(p => new RingMember(p.Key, p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : ""))]));
 
-    /// <summary>The replication family this process runs: single-leader, with its cluster and timing.</summary>
+    /// <summary>
+    /// The replication family this process runs: leaderless, single-leader over every peer, or
+    /// multi-leader — a single-leader group of the node's own site, linked to the other sites.
+    /// </summary>
+    private static IReplicationFamily Family(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers)
+    {
+        if (options.IsLeaderless)
+        {
+            return Leaderless(options, peers);
+        }
+        if (!options.IsMultiLeader)
+        {
+            return SingleLeader(options, peers);
+        }
+        var sites = SiteConfiguration.Build(options, peers);
+        var own = sites.Sites[sites.Site];
+        return new MultiLeaderFamily(sites, SingleLeader(options, peers.Where(p => own.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value)));
+    }
+
+    /// <summary>The single-leader family over <paramref name="peers"/>, with its cluster and timing.</summary>
     private static SingleLeaderFamily SingleLeader(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
         new(
             new ReplicationOptions

@@ -4,6 +4,7 @@ using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Core.Sites;
 
 namespace Chorus.Server.Hosting;
 
@@ -26,13 +27,25 @@ public static class RollbackText
             output.Write(Chorus.Commands.Statements.StatementPayload.Decode(entry.Payload.Span).ToString());
             return;
         }
-        if (entry.Kind != PayloadKind.Logical)
+        ReadOnlySpan<byte> logical;
+        if (entry.Kind == PayloadKind.MultiLeader)
+        {
+            // A site change: its origin and number, then this site's data changes for it.
+            var site = SiteEntry.Decode(entry.Payload);
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"site change {site.Header.Dot}: "));
+            logical = site.Local.Span;
+        }
+        else if (entry.Kind == PayloadKind.Logical)
+        {
+            logical = entry.Payload.Span;
+        }
+        else
         {
             output.Write(entry.Kind.ToString().ToLowerInvariant());
             return;
         }
         var first = true;
-        foreach (var change in LogicalPayload.Decode(entry.Payload.Span))
+        foreach (var change in LogicalPayload.Decode(logical))
         {
             output.Write(first ? "" : "; ");
             first = false;
@@ -81,6 +94,10 @@ public static class RollbackText
                 break;
             case CopyChange copy:
                 WriteMove(output, "copy", copy, copy.TargetDb, copy.Target);
+                break;
+            case VersionBlockChange block:
+                Op(output, "versions", block);
+                output.Write(string.Create(CultureInfo.InvariantCulture, $" ({block.Block.Length} bytes of site versions)"));
                 break;
             case FlushDbChange flush:
                 output.Write(string.Create(CultureInfo.InvariantCulture, $"flushdb {flush.Db}"));

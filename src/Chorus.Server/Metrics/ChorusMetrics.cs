@@ -37,6 +37,13 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Stats.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
         _meter.CreateObservableCounter("chorus_guarded_reads_waited_total", () => node.Driver.Reads.Served, description: "Reads under a consistency level that waited in the read gate and were then served");
         _meter.CreateObservableCounter("chorus_reads_held_back_total", () => HeldBack(node.Driver.Reads), description: "Reads a consistency level held back (what would have been a stale or unsafe read), by reason");
+        _meter.CreateObservableCounter("chorus_site_conflicts_total", () => node.Driver.Conflicts.Conflicts, description: "Multi-leader: conflicts between sites resolved here (lww or siblings)");
+        _meter.CreateObservableCounter("chorus_site_resolver_failures_total", () => node.Driver.Conflicts.ResolverFailures, description: "Multi-leader: times a custom conflict resolver threw or was missing (the key kept its siblings)");
+        _meter.CreateObservableCounter("chorus_site_conflict_lost_values_total", () => node.Driver.Conflicts.LostValues, description: "Multi-leader: values that lost a last-write-wins resolution (each is in the conflict log)");
+        _meter.CreateObservableCounter("chorus_site_changes_applied_total", () => node.Driver.Status.Sites?.ChangesApplied ?? 0, description: "Multi-leader: changes from other sites applied here");
+        _meter.CreateObservableGauge("chorus_site_link_lag_entries", () => SiteLinkMeasurements(node, l => (long)l.LagEntries), "{entries}", "Multi-leader: changes this site has that the linked site has not taken in");
+        _meter.CreateObservableGauge("chorus_site_link_lag_ms", () => SiteLinkMeasurements(node, l => l.LagMs), "ms", "Multi-leader: how long the linked site has been missing changes");
+        _meter.CreateObservableGauge("chorus_site_link_up", () => SiteLinkMeasurements(node, l => l.IsUp ? 1 : 0), description: "Multi-leader: 1 while the link to the site answers");
         _meter.CreateObservableCounter("chorus_error_replies_total", () => node.Stats.ErrorReplies, description: "Error replies sent");
         if (node.Options.IsLeaderless)
         {
@@ -53,6 +60,9 @@ internal sealed class ChorusMetrics : IDisposable
         new(reads.NotLinearizable, new KeyValuePair<string, object?>("reason", "not_linearizable")),
         new(reads.NotCommitted, new KeyValuePair<string, object?>("reason", "not_committed")),
     ];
+
+    private static IEnumerable<Measurement<long>> SiteLinkMeasurements(NodeServices node, Func<SiteLinkStatus, long> value) =>
+        (node.Driver.Status.Sites?.Links ?? []).Select(l => new Measurement<long>(value(l), new KeyValuePair<string, object?>("site", l.Site.Value)));
 
     private static IEnumerable<Measurement<long>> FollowerMeasurements(NodeServices node, Func<FollowerStatus, long> value) =>
         node.Driver.Status.Followers.Select(f => new Measurement<long>(value(f), new KeyValuePair<string, object?>("follower", f.Id.Value)));

@@ -169,9 +169,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>The cluster's development CA and node certificates (as `chorus cert` makes them), issued as nodes are first started.</summary>
-    public string PeerCertificates(string id)
+    public string PeerCertificates(string id) => PeerCertificates(_root, id);
+
+    /// <summary>A development CA under &lt;root&gt;/certs and a certificate for node <paramref name="id"/>, issued once; returns the directory.</summary>
+    public static string PeerCertificates(string root, string id)
     {
-        var directory = Path.Combine(_root, "certs");
+        var directory = Path.Combine(root, "certs");
         if (!File.Exists(Path.Combine(directory, id + ".crt")))
         {
             var now = DateTimeOffset.UtcNow;
@@ -201,11 +204,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public async Task<Dictionary<string, string>> InfoAsync(string id, string section = "replication")
     {
         var reply = await CommandAsync(id, "INFO", section);
-        return reply.AsString()!.Split('\n')
+        return ParseInfo(reply.AsString()!);
+    }
+
+    /// <summary>INFO's "field:value" lines as a dictionary.</summary>
+    public static Dictionary<string, string> ParseInfo(string text) =>
+        text.Split('\n')
             .Select(l => l.TrimEnd('\r'))
             .Where(l => l.Contains(':', StringComparison.Ordinal) && !l.StartsWith('#'))
             .ToDictionary(l => l[..l.IndexOf(':', StringComparison.Ordinal)], l => l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..]);
-    }
 
     /// <summary>The node's INFO, or null while it cannot be reached (down, starting, paused).</summary>
     public async Task<Dictionary<string, string>?> TryInfoAsync(string id, string section = "replication")

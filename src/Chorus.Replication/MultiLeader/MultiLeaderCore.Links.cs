@@ -1,0 +1,190 @@
+using Chorus.Core;
+using Chorus.Core.Log;
+using Chorus.Core.Messaging;
+using Chorus.Core.Sites;
+using Chorus.Core.Versions;
+
+namespace Chorus.Replication.MultiLeader;
+
+/// <summary>The links between sites: leadership changes, loading the outbox, shipping, receiving, acknowledging.</summary>
+public sealed partial class MultiLeaderCore
+{
+    /// <summary>Bytes of log read per step while a new site leader loads its changes.</summary>
+    private const long ScanBytesMax = 4 << 20;
+
+    /// <summary>A new site leader loads its site's changes from the log before it ships or takes writes; a node that stops leading forgets its links' state.</summary>
+    private void FollowLeadership()
+    {
+        var leading = _site.Role == NodeRole.Leader;
+        if (leading == _leading)
+        {
+            return;
+        }
+        _leading = leading;
+        _loaded = false;
+        _outbox.Clear();
+        _inbox.Clear();
+        _resolving.Clear();
+        _own.Incoming.Clear();
+        foreach (var link in _links.Values)
+        {
+            link.InFlight = false;
+        }
+        _statusVersion++;
+        if (leading)
+        {
+            _delivered = VersionVector.Empty;
+            _committed = VersionVector.Empty;
+            RequestScan(_site.History.Base.Lsn.Next);
+        }
+    }
+
+    private void RequestScan(Lsn from)
+    {
+        _scan = new LogReadRequest(Self, from, ScanBytesMax);
+        _own.LogReads.Add(_scan);
+    }
+
+    private void ContinueScan(IReadOnlyList<LogEntry> entries)
+    {
+        _scan = null;
+        if (!_leading)
+        {
+            return;
+        }
+        foreach (var entry in entries.Where(e => e.Kind == PayloadKind.MultiLeader))
+        {
+            var site = SiteEntry.Decode(entry.Payload);
+            _outbox.Add(entry.Lsn, new SiteChange(site.Header, site.Change.Ops.ToArray()), site.Frontier);
+            _delivered = _delivered.Merge(site.Frontier);
+            _lastSiteEntry = entry.Lsn;
+        }
+        if (entries.Count > 0 && entries[^1].Lsn < _site.History.Last.Lsn)
+        {
+            RequestScan(entries[^1].Lsn.Next);
+            return;
+        }
+        _loaded = true;
+        _statusVersion++;
+        _own.Notices.Add(new LogNotice($"site {Site}: {Self} leads it; {_outbox.Count} changes in the log, frontier {_delivered}"));
+        Pump();
+    }
+
+    /// <summary>Sends each link what its site lacks (committed changes the topology routes to it), or a heartbeat when idle.</summary>
+    private void Pump()
+    {
+        if (!_leading || !_loaded)
+        {
+            return;
+        }
+        var acked = _site.AckedLsn;
+        if (_outbox.FrontierThrough(acked) is { } frontier)
+        {
+            _committed = _committed.Merge(frontier);
+        }
+        var targets = SiteRoutes.Targets(Settings.Topology, Site, _options.SiteIds, Settings.FailedSites);
+        foreach (var target in targets)
+        {
+            Ship(_links[target], acked);
+        }
+        _outbox.TrimWhile(change => targets.All(t => !SiteRoutes.Carries(Settings.Topology, Site, t, change) || _links[t].Committed.Contains(change.Dot)));
+    }
+
+    private void Ship(SiteLink link, Lsn acked)
+    {
+        if (link.IsCut)
+        {
+            return;
+        }
+        if (link.InFlight)
+        {
+            if (NowMs - link.SentAtMs < _options.LinkRetryMs)
+            {
+                return;
+            }
+            link.TimedOut();
+        }
+        var lacking = _outbox.Committed(acked, change => SiteRoutes.Carries(Settings.Topology, Site, link.Site, change) && !link.Frontier.Contains(change.Dot));
+        var batch = new List<SiteChange>();
+        ulong missing = 0;
+        foreach (var (_, change) in lacking)
+        {
+            missing++;
+            if (batch.Count < _options.ShipChangesMax)
+            {
+                batch.Add(change);
+            }
+        }
+        link.LagEntries = missing;
+        link.BehindSinceMs = missing == 0 ? -1 : link.BehindSinceMs < 0 ? NowMs : link.BehindSinceMs;
+        if (batch.Count == 0 && NowMs - link.SentAtMs < _options.LinkHeartbeatMs)
+        {
+            return;
+        }
+        var bytes = SiteMessageCodec.Encode(new ShipChanges(Site, batch));
+        _own.Messages.Add(new Envelope(Self, link.Target(), MessageFamily.MultiLeader, bytes));
+        link.InFlight = true;
+        link.SentAtMs = NowMs;
+        link.ChangesSent += batch.Count;
+        link.BytesSent += bytes.Length;
+    }
+
+    private void Receive(NodeId from, ShipChanges ship)
+    {
+        if (!_leading)
+        {
+            Reply(from, new ShipAck(Site, false, VersionVector.Empty, VersionVector.Empty, _site.Leader));
+            return;
+        }
+        if (!_loaded)
+        {
+            return; // the sender tries again once this leader knows what its site has
+        }
+        foreach (var change in ship.Changes)
+        {
+            _clock.Observe(change.Header.Timestamp);
+            _inbox.Offer(change, _delivered);
+        }
+        Deliver();
+        Reply(from, new ShipAck(Site, true, _delivered, _committed, Self));
+    }
+
+    /// <summary>Hands the host every change that may be delivered now, in order, for it to resolve against its data.</summary>
+    private void Deliver()
+    {
+        while (_inbox.TakeDeliverable(_delivered) is { } change)
+        {
+            var header = change.Header;
+            _delivered = _delivered.With(header.Origin, header.Seq);
+            ChangesDelivered++;
+            _resolving.Enqueue((header.Dot, _delivered));
+            _own.Incoming.Add(new IncomingChange(change, new WriteStamp(Site, header.Timestamp, Settings)));
+            OnDelivered?.Invoke(Site, change);
+        }
+    }
+
+    private void Acknowledged(NodeId from, ShipAck ack)
+    {
+        if (!_links.TryGetValue(ack.FromSite, out var link))
+        {
+            return;
+        }
+        link.InFlight = false;
+        link.LastHeardAtMs = NowMs;
+        if (ack.IsLeader)
+        {
+            link.Leader = from;
+            link.Frontier = ack.Frontier;
+            link.Committed = link.Committed.Merge(ack.Committed);
+        }
+        else
+        {
+            link.Leader = ack.Leader is { } leader && _options.Sites[link.Site].Contains(leader) ? leader : null;
+            link.SentAtMs = long.MinValue / 2; // ask the named leader (or the next node) at once
+        }
+        Pump();
+    }
+
+    private void Reply(NodeId to, SiteMessage message) =>
+        _own.Messages.Add(new Envelope(Self, to, MessageFamily.MultiLeader, SiteMessageCodec.Encode(message)));
+}

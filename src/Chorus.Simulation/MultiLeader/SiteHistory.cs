@@ -1,0 +1,80 @@
+using Chorus.Core;
+using Chorus.Core.Sites;
+using Chorus.Core.Versions;
+using Chorus.Node;
+
+namespace Chorus.Simulation.MultiLeader;
+
+/// <summary>
+/// What the clients and the sites did, for the checkers: every version a site leader made for a
+/// write, every write acknowledged, every change each node delivered from another site (in order).
+/// </summary>
+internal sealed class SiteHistory
+{
+    private readonly Dictionary<(string Key, string Value), SiteSibling> _versions = [];
+    private readonly List<(string Key, string Value)> _acknowledged = [];
+    private readonly Dictionary<NodeId, VersionVector> _seenBySite = [];
+    private readonly Dictionary<NodeId, HashSet<Dot>> _deliveredByNode = [];
+    private readonly List<string> _overtakes = [];
+    private readonly List<string> _twice = [];
+
+    public IEnumerable<string> Keys => _versions.Keys.Select(k => k.Key).Distinct();
+
+    public void Versioned(string key, SiteSibling version) =>
+        _versions[(key, version.Value is { } record ? ValueOf(record) : $"(deleted {version.Version})")] = version;
+
+    public void Acknowledged(string key, string value) => _acknowledged.Add((key, value));
+
+    /// <summary>A node delivered a change from another site: everything it depends on must have come first, and it must not have come before.</summary>
+    public void Delivered(NodeId node, NodeId site, SiteChange change)
+    {
+        var header = change.Header;
+        if (!(_deliveredByNode.TryGetValue(node, out var dots) ? dots : _deliveredByNode[node] = []).Add(header.Dot))
+        {
+            _twice.Add($"{node} delivered {header.Dot} again");
+        }
+        var seen = _seenBySite.GetValueOrDefault(site, VersionVector.Empty);
+        var missing = header.Deps.Entries.ToArray().Where(d => d.Node != site && seen[d.Node] < d.Counter).ToList();
+        if (missing.Count > 0 || seen[header.Origin] < header.Seq - 1)
+        {
+            _overtakes.Add($"{site} applied {header.Dot} before {string.Join(", ", missing.Select(d => $"{d.Node}:{seen[d.Node] + 1}..{d.Counter}"))}");
+        }
+        _seenBySite[site] = seen.With(header.Origin, header.Seq);
+    }
+
+    /// <summary>
+    /// Checks the run. A write counts as kept when a read shows it (under lww only the winner
+    /// shows; under siblings every sibling does), as superseded when a later write saw it, and as
+    /// reported when a conflict log lists it as lost; anything else was lost silently.
+    /// </summary>
+    public void Check(SiteRunResult result, Dictionary<string, SiteKeyState?> final, List<ConflictRecord> conflicts, ConflictPolicy policy)
+    {
+        result.Overtakes.AddRange(_overtakes);
+        result.AppliedTwice.AddRange(_twice);
+        result.WritesAcknowledged = _acknowledged.Count;
+        var losers = conflicts.SelectMany(c => c.Losers.Where(l => l.Value is not null).Select(l => (System.Text.Encoding.UTF8.GetString(c.Key), ValueOf(l.Value!)))).ToHashSet();
+        foreach (var (key, value) in _acknowledged)
+        {
+            if (!_versions.TryGetValue((key, value), out var version))
+            {
+                result.LostWrites.Add($"{key}={value}: acknowledged but never versioned");
+                continue;
+            }
+            // Siblings and custom keep every concurrent value (custom shows its resolver's merge of them).
+            var shown = policy is ConflictPolicy.Siblings or ConflictPolicy.Custom ? final.GetValueOrDefault(key)?.Siblings : final.GetValueOrDefault(key)?.Siblings.Take(1);
+            var inState = shown?.Any(s => s.Value is { } v && ValueOf(v) == value) == true;
+            var superseded = _versions.Where(v => v.Key.Key == key).Any(v => v.Value.Version.Clock.Compare(version.Version.Clock) == CausalOrder.After);
+            if (!inState && !superseded && !losers.Contains((key, value)))
+            {
+                result.LostWrites.Add($"{key}={value} ({version.Version})");
+            }
+        }
+        foreach (var (key, state) in final)
+        {
+            result.FinalValues[key] = state?.Winner.Value is { } v ? ValueOf(v) : null;
+        }
+    }
+
+    /// <summary>The string a plain record holds (type byte, expiry varint, bytes).</summary>
+    private static string ValueOf(byte[] record) => System.Text.Encoding.UTF8.GetString(record.AsSpan(2));
+}

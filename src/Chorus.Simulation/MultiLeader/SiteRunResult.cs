@@ -1,0 +1,55 @@
+namespace Chorus.Simulation.MultiLeader;
+
+/// <summary>What a multi-leader run found: each checker's violations (empty when it holds), and what happened.</summary>
+public sealed record SiteRunResult(int Seed)
+{
+    /// <summary>Sites whose data digests differ after healing (empty: converged).</summary>
+    public List<string> Divergence { get; } = [];
+
+    /// <summary>Changes delivered before one they depend on (the chapter's overtaking problem).</summary>
+    public List<string> Overtakes { get; } = [];
+
+    /// <summary>Changes one node delivered twice (a loop, or a duplicate not recognised).</summary>
+    public List<string> AppliedTwice { get; } = [];
+
+    /// <summary>Acknowledged writes that are neither in the state, superseded causally, nor in a conflict log.</summary>
+    public List<string> LostWrites { get; } = [];
+
+    /// <summary>Counters whose value at some node is not the sum of the acknowledged increments.</summary>
+    public List<string> CounterMismatches { get; } = [];
+
+    /// <summary>Nodes that stopped on an exception.</summary>
+    public List<string> Failures { get; } = [];
+
+    public int WritesAcknowledged { get; set; }
+
+    /// <summary>Counter values compared with their acknowledged increments (counters × nodes).</summary>
+    public int CountersChecked { get; set; }
+
+    public long Conflicts { get; set; }
+
+    public long LostValuesLogged { get; set; }
+
+    /// <summary>Times a custom resolver failed (the keys kept their siblings).</summary>
+    public long ResolverFailures { get; set; }
+
+    public long ChangesDelivered { get; set; }
+
+    public long Duplicates { get; set; }
+
+    public long MessagesSent { get; set; }
+
+    /// <summary>Final value of each key at the first site (for scripted scenarios).</summary>
+    public Dictionary<string, string?> FinalValues { get; } = [];
+
+    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0;
+
+    public override string ToString() =>
+        $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages"
+        + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
+        + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures);
+
+    private static string Describe(string what, List<string> items) =>
+        items.Count == 0 ? "" : $"\n  {what} ({items.Count}): {string.Join("; ", items.Take(5))}";
+}

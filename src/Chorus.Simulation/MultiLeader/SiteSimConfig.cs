@@ -1,0 +1,68 @@
+using Chorus.Core.Sites;
+
+namespace Chorus.Simulation.MultiLeader;
+
+/// <summary>
+/// One seeded multi-leader run: sites on a simulated WAN, a write workload at every site, and
+/// (optionally) partitions between sites, reordering links and skewed clocks. Broken variants
+/// (naive delivery that lets changes overtake, LWW whose losers are not logged) prove the
+/// checkers catch what they claim to.
+/// </summary>
+public sealed record SiteSimConfig(int Seed)
+{
+    public int Sites { get; init; } = 3;
+
+    public int NodesPerSite { get; init; } = 1;
+
+    public SiteTopology Topology { get; init; } = SiteTopology.AllToAll;
+
+    public ConflictPolicy Policy { get; init; } = ConflictPolicy.Lww;
+
+    /// <summary>Virtual time the workload runs for, then everything heals and the sites settle.</summary>
+    public long DurationMs { get; init; } = 10_000;
+
+    /// <summary>Virtual time after healing before the checks (sites must have converged by then).</summary>
+    public long SettleMs { get; init; } = 15_000;
+
+    /// <summary>The resolver of the custom policy (<see cref="Policy"/> = Custom): a built-in name, or "throwing" — one that always throws.</summary>
+    public string? Resolver { get; init; }
+
+    /// <summary>Mean time between two client writes (over all sites).</summary>
+    public long WriteIntervalMs { get; init; } = 20;
+
+    /// <summary>Distinct keys written (fewer keys: more conflicts).</summary>
+    public int Keys { get; init; } = 8;
+
+    /// <summary>Cut and heal the links between random pairs of sites while the workload runs.</summary>
+    public bool Partitions { get; init; } = true;
+
+    /// <summary>Probability that a message between sites is held back so later ones overtake it.</summary>
+    public double ReorderProbability { get; init; } = 0.1;
+
+    /// <summary>Step each node's clock by up to this much either way at start (LWW decides by HLC time).</summary>
+    public long ClockSkewMsMax { get; init; } = 500;
+
+    /// <summary>One-way delay between sites (the typical value; a tail adds more).</summary>
+    public long SiteLatencyMs { get; init; } = 20;
+
+    /// <summary>
+    /// Write hashes, sets, sorted sets and counters instead of strings: HSET/HDEL, SADD/SREM, ZADD,
+    /// DEL of whole collections and INCRBY on counter keys (<c>c*</c>, under the counter policy).
+    /// </summary>
+    public bool Collections { get; init; }
+
+    /// <summary>Broken variant: counter keys as last-write-wins strings (concurrent increments overwrite each other).</summary>
+    public bool CountersAsLww { get; init; }
+
+    /// <summary>Broken variant: deliver changes as they arrive (no causal hold-back).</summary>
+    public bool NaiveDelivery { get; init; }
+
+    /// <summary>Broken variant: LWW that forgets its losers (the conflict log is not consulted).</summary>
+    public bool ForgetLosers { get; init; }
+
+    /// <summary>Extra per-link delays (from site, to site) → one-way ms; the overtaking scenario slows one link.</summary>
+    public IReadOnlyDictionary<(string From, string To), long> SlowLinks { get; init; } = new Dictionary<(string, string), long>();
+
+    /// <summary>Scripted writes (at ms, site, key, value) instead of the random workload.</summary>
+    public IReadOnlyList<(long AtMs, string Site, string Key, string Value)>? Script { get; init; }
+}

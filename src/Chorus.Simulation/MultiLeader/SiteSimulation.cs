@@ -1,0 +1,316 @@
+using Chorus.Commands.Data;
+using Chorus.Commands.Execution;
+using Chorus.Commands.Keyspace;
+using Chorus.Core;
+using Chorus.Core.Sites;
+using Chorus.Node;
+using Chorus.Replication;
+using Chorus.Replication.MultiLeader;
+using Chorus.Replication.SingleLeader;
+using Chorus.Resp;
+using Chorus.Simulation.Engine;
+using Chorus.Simulation.Network;
+using Chorus.Simulation.Nodes;
+using Chorus.Storage;
+using Chorus.Storage.InMemory;
+
+namespace Chorus.Simulation.MultiLeader;
+
+/// <summary>
+/// Runs sites of production nodes (the unchanged <see cref="NodeDriver"/> with a
+/// <see cref="MultiLeaderCore"/>) on the simulated network, drives a seeded write workload at
+/// every site with faults between sites, heals, lets the sites settle, and checks convergence,
+/// causal delivery, exactly-once delivery and that no acknowledged write was silently lost.
+/// </summary>
+public sealed class SiteSimulation
+{
+    private const long TickUs = 10_000;
+
+    private readonly SiteSimConfig _config;
+    private readonly Scheduler _scheduler = new(eventsMax: 50_000_000);
+    private readonly SimRandom _random;
+    private readonly TraceLog _trace = new(enabled: false);
+    private readonly SimNetwork _network;
+    private readonly List<NodeFailure> _failures = [];
+    private readonly Dictionary<NodeId, List<SimNode>> _sites = [];
+    private readonly SiteHistory _history = new();
+    private readonly CounterHistory _counters = new();
+    private readonly CommandTable _commands = new(DataCommands.All);
+
+    private SiteSimulation(SiteSimConfig config)
+    {
+        _config = config;
+        _random = new SimRandom(config.Seed);
+        for (var s = 1; s <= config.Sites; s++)
+        {
+            _sites[new NodeId($"s{s}")] = [];
+        }
+        var members = _sites.Keys.SelectMany(site => Enumerable.Range(1, config.NodesPerSite).Select(n => new NodeId($"{site}n{n}"))).ToList();
+        _network = new SimNetwork(_scheduler, _random, _trace, Profile(members), members) { Deliver = message => NodeById(message.To).Receive(message, null) };
+        var options = new MultiLeaderOptions(new NodeId("s1"), _sites.Keys.ToDictionary(s => s, s => (IReadOnlyList<NodeId>)[.. members.Where(m => m.Value.StartsWith(s.Value + "n", StringComparison.Ordinal))]))
+        {
+            Settings = SiteSettings.Default with
+            {
+                Topology = config.Topology,
+                Policies = config.Collections
+                    ? [new PolicyRule("c*", config.CountersAsLww ? ConflictPolicy.Lww : ConflictPolicy.Counter), new PolicyRule("*", config.Policy, config.Resolver)]
+                    : [new PolicyRule("*", config.Policy, config.Resolver)],
+            },
+            CausalDelivery = !config.NaiveDelivery,
+        };
+        foreach (var id in members)
+        {
+            var site = options.SiteOf(id)!.Value;
+            _sites[site].Add(NewNode(id, options with { Site = site }));
+        }
+    }
+
+    public static SiteRunResult Run(SiteSimConfig config) => new SiteSimulation(config).Execute();
+
+    private SiteRunResult Execute()
+    {
+        var nodes = _sites.Values.SelectMany(n => n).ToList();
+        foreach (var node in nodes)
+        {
+            node.Clock.Skew(_random.Between(-_config.ClockSkewMsMax, _config.ClockSkewMsMax + 1) * 1000);
+            Start(node);
+        }
+        foreach (var from in nodes)
+        {
+            foreach (var to in nodes.Where(n => n != from))
+            {
+                _scheduler.After(_random.Between(1_000, 50_000), () => from.PeerConnected(to.Id));
+            }
+        }
+        var workloadEndUs = _config.DurationMs * 1000;
+        if (_config.Script is { } script)
+        {
+            foreach (var (atMs, site, key, value) in script)
+            {
+                _scheduler.At(atMs * 1000, () => Write(new NodeId(site), ["SET", key, value]));
+            }
+        }
+        else
+        {
+            ScheduleWrite(workloadEndUs);
+        }
+        if (_config.Partitions)
+        {
+            SchedulePartition(workloadEndUs);
+        }
+        _scheduler.At(workloadEndUs, () => _network.Heal());
+        _scheduler.RunUntil(workloadEndUs + _config.SettleMs * 1000);
+        return Check(nodes);
+    }
+
+    private void Start(SimNode node)
+    {
+        node.Start(_random.NextSeed());
+        ((MultiLeaderCore)node.Driver!.Core).OnDelivered = (site, change) => _history.Delivered(node.Id, site, change);
+        Every(node, () => node.Tick());
+    }
+
+    private void Every(SimNode node, Action action)
+    {
+        void Fire()
+        {
+            action();
+            _scheduler.After(TickUs, Fire);
+        }
+        _scheduler.After(_random.Between(1, TickUs), Fire);
+    }
+
+    private void ScheduleWrite(long endUs) =>
+        _scheduler.After(Math.Max(1, (long)_random.Exponential(_config.WriteIntervalMs * 1000)), () =>
+        {
+            if (_scheduler.NowUs >= endUs)
+            {
+                return;
+            }
+            var site = _random.Pick(_sites.Keys.ToList());
+            var key = $"k{_random.Next(_config.Keys)}";
+            string[] command = _config.Collections ? CollectionWrite(site)
+                : _random.Chance(0.1) ? ["DEL", key] : ["SET", key, $"{site}-{_scheduler.NowUs}"];
+            Write(site, command);
+            ScheduleWrite(endUs);
+        });
+
+    /// <summary>One random write to a hash, set, sorted set or counter (few keys and elements: many concurrent writes to the same ones).</summary>
+    private string[] CollectionWrite(NodeId site)
+    {
+        var n = _random.Next(_config.Keys);
+        var element = $"e{_random.Next(6)}";
+        var value = $"{site}-{_scheduler.NowUs}";
+        return _random.Next(20) switch
+        {
+            < 5 => ["HSET", $"h{n}", element, value],
+            5 => ["HDEL", $"h{n}", element],
+            < 10 => ["SADD", $"s{n}", element],
+            < 12 => ["SREM", $"s{n}", element],
+            < 14 => ["ZADD", $"z{n}", _random.Next(100).ToString(System.Globalization.CultureInfo.InvariantCulture), element],
+            14 => ["DEL", _random.Pick(new[] { $"h{n}", $"s{n}", $"z{n}" })],
+            _ => ["INCRBY", $"c{n}", (_random.Next(9) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        };
+    }
+
+    private void Write(NodeId site, string[] command)
+    {
+        if (_sites[site].FirstOrDefault(n => n.IsLeader) is not { } leader)
+        {
+            return;
+        }
+        var batch = new ClientWriteBatch();
+        batch.Commands.Add(command);
+        leader.SubmitWrites(batch, done: () =>
+        {
+            var reply = RespReplyParser.Parse(batch.Replies.WrittenSpan);
+            if (reply.Kind == RespValueKind.Error)
+            {
+                _failures.Add(new NodeFailure(leader.Id.Value, _scheduler.NowUs, $"{string.Join(' ', command)} was refused: {System.Text.Encoding.UTF8.GetString(batch.Replies.WrittenSpan)}"));
+            }
+            else if (command[0] == "SET")
+            {
+                _history.Acknowledged(command[1], command[2]);
+            }
+            else if (command[0] == "INCRBY")
+            {
+                _counters.Acknowledged(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            batch.Dispose();
+        }, lost: () =>
+        {
+            if (command[0] == "INCRBY")
+            {
+                _counters.InDoubt(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            batch.Dispose();
+        });
+    }
+
+    /// <summary>Every so often, the links between two random sites fail for a while (both ways), then heal.</summary>
+    private void SchedulePartition(long endUs) =>
+        _scheduler.After(_random.Between(500_000, 2_000_000), () =>
+        {
+            if (_scheduler.NowUs >= endUs)
+            {
+                return;
+            }
+            var sites = _sites.Keys.ToList();
+            var a = _random.Pick(sites);
+            var b = _random.Pick(sites.Where(s => s != a).ToList());
+            foreach (var x in _sites[a])
+            {
+                foreach (var y in _sites[b])
+                {
+                    _network.Cut(x.Id, y.Id);
+                    _network.Cut(y.Id, x.Id);
+                }
+            }
+            _scheduler.After(_random.Between(300_000, 3_000_000), () => _network.Heal());
+            SchedulePartition(endUs);
+        });
+
+    private SimNode NodeById(NodeId id) => _sites.Values.SelectMany(n => n).First(n => n.Id == id);
+
+    private SimNode NewNode(NodeId id, MultiLeaderOptions options)
+    {
+        var siteNodes = options.Sites[options.Site];
+        var cluster = new ClusterConfig(id, siteNodes[0], siteNodes);
+        var family = new MultiLeaderFamily(options, new SingleLeaderFamily(new ReplicationOptions(), cluster, $"{id}.sim:6379"));
+        var driverOptions = new NodeDriverOptions(id, family)
+        {
+            Durability = DurabilityPolicy.Always,
+            Versioned = (key, version) => _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version),
+            Resolvers = ConflictResolvers.BuiltIn.Append(new ThrowingResolver()).ToDictionary(r => r.Name, StringComparer.Ordinal),
+        };
+        var disk = new InMemoryStorageEngine();
+        return new SimNode(id, driverOptions, disk, disk, _commands, new SimTransport(_network), _scheduler, _trace, _failures);
+    }
+
+    private NetworkProfile Profile(List<NodeId> members)
+    {
+        var far = new LinkProfile(new LatencyDistribution(_config.SiteLatencyMs * 800, _config.SiteLatencyMs * 200, 0.02, _config.SiteLatencyMs * 5000), ReorderProbability: _config.ReorderProbability);
+        var links = new Dictionary<(string, string), LinkProfile>();
+        foreach (var from in members)
+        {
+            foreach (var to in members.Where(m => SiteOf(m) != SiteOf(from)))
+            {
+                links[(from.Value, to.Value)] = _config.SlowLinks.TryGetValue((SiteOf(from), SiteOf(to)), out var slowMs)
+                    ? far with { Latency = new LatencyDistribution(slowMs * 1000, 1000), ReorderProbability = 0 }
+                    : far;
+            }
+        }
+        return NetworkProfile.Lan with { Name = "sites", Links = links };
+    }
+
+    private static string SiteOf(NodeId node) => node.Value[..node.Value.IndexOf('n', 1)];
+
+    private SiteRunResult Check(List<SimNode> nodes)
+    {
+        var result = new SiteRunResult(_config.Seed);
+        result.Failures.AddRange(_failures.Select(f => f.ToString()));
+        var up = nodes.Where(n => n.Driver is not null).ToList();
+        if (up.Count == 0)
+        {
+            return result;
+        }
+        var digests = up.Select(n => (n.Id, KeyspaceDigest.Compute(n.Storage).Digest)).ToList();
+        if (digests.Select(d => d.Digest).Distinct().Count() > 1)
+        {
+            result.Divergence.AddRange(digests.Select(d => $"{d.Id}={d.Digest[..12]}"));
+        }
+        var conflicts = up.SelectMany(n => n.Driver!.Conflicts.Recent(int.MaxValue)).ToList();
+        if (_config.ForgetLosers)
+        {
+            conflicts.Clear();
+        }
+        _history.Check(result, FinalStates(up[0]), conflicts, _config.Policy);
+        foreach (var node in up)
+        {
+            _counters.Check(result, node.Id.Value, key => CounterValue(node, key));
+        }
+        foreach (var node in up)
+        {
+            var core = (MultiLeaderCore)node.Driver!.Core;
+            var sites = core.Describe().Sites!;
+            result.ChangesDelivered += sites.ChangesApplied;
+            result.Duplicates += sites.Duplicates;
+            result.Conflicts += node.Driver.Conflicts.Conflicts;
+            result.LostValuesLogged += node.Driver.Conflicts.LostValues;
+            result.ResolverFailures += node.Driver.Conflicts.ResolverFailures;
+        }
+        result.MessagesSent = _network.Sent;
+        return result;
+    }
+
+    /// <summary>A user's resolver gone wrong: it always throws (a site must keep replicating).</summary>
+    private sealed class ThrowingResolver : IConflictResolver
+    {
+        public string Name => "throwing";
+
+        public byte[] Resolve(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, IReadOnlyList<byte[]> values) =>
+            throw new InvalidOperationException("this resolver always fails");
+    }
+
+    /// <summary>A counter's value as a GET at the node reads it (0 when absent).</summary>
+    private static long CounterValue(SimNode node, string key)
+    {
+        var context = new ReadContext(node.Storage);
+        var record = context.GetStored(context.Physical(0), System.Text.Encoding.UTF8.GetBytes(key));
+        return record is null || Commands.Values.KeyRecord.IsTombstoneRecord(record)
+            ? 0
+            : long.Parse(Commands.Values.KeyRecord.Parse(record).Payload, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private Dictionary<string, SiteKeyState?> FinalStates(SimNode node)
+    {
+        var context = new ReadContext(node.Storage);
+        var states = new Dictionary<string, SiteKeyState?>();
+        foreach (var key in _history.Keys)
+        {
+            var document = Commands.Sites.SiteDocumentCodec.FromRecord(context.GetStored(context.Physical(0), System.Text.Encoding.UTF8.GetBytes(key)), new NodeId("s1"));
+            states[key] = document?.Get(Commands.Sites.SitePart.String, Commands.Sites.SiteDocument.StringElement);
+        }
+        return states;
+    }
+}
