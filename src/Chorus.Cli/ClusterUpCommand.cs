@@ -48,23 +48,23 @@ internal static class ClusterUpCommand
             var layout = isMulti
                 ? SiteLayout.Describe(result.GetValue(sites), result.GetValue(perSite), result.GetValue(port), result.GetValue(data)!, result.GetValue(topology)!, result.GetValue(policies)!)
                 : null;
-            var extra = isMulti ? new List<string>() : LeaderlessArguments(familyName, result.GetValue(n), result.GetValue(w), result.GetValue(r));
+            var quorum = QuorumArguments(result.GetValue(n), result.GetValue(w), result.GetValue(r));
             return RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!,
-                new NodeFlags(result.GetValue(fsync)!, result.GetValue(logFormat)!, result.GetValue(rewrite)!, extra), layout, cancellationToken);
+                new NodeFlags(result.GetValue(fsync)!, result.GetValue(logFormat)!, result.GetValue(rewrite)!, familyName, quorum), layout, cancellationToken);
         });
         return new Command("cluster", "Manage a local cluster.") { up };
     }
 
-    /// <summary>Settings `cluster up` passes to every node it starts; <paramref name="Family"/> holds the family and quorum flags.</summary>
-    private sealed record NodeFlags(string Fsync, string LogFormat, string StatementRewrite, IReadOnlyList<string> Family)
+    /// <summary>Settings `cluster up` passes to every node it starts (a multi-leader site's come from its <see cref="SiteLayout"/>).</summary>
+    private sealed record NodeFlags(string Fsync, string LogFormat, string StatementRewrite, string Family, IReadOnlyList<string> Quorum)
     {
-        public bool IsLeaderless => Family.Count > 1 && Family[1].Equals("leaderless", StringComparison.OrdinalIgnoreCase);
+        public bool IsLeaderless => Family.Equals("leaderless", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The family and quorum settings every node gets.</summary>
-    private static List<string> LeaderlessArguments(string family, int? n, int? w, int? r)
+    /// <summary>The leaderless quorum flags given (--n, --w, --r); nodes use their defaults for the rest.</summary>
+    private static List<string> QuorumArguments(int? n, int? w, int? r)
     {
-        var arguments = new List<string> { "--family", family };
+        var arguments = new List<string>();
         foreach (var (flag, value) in new[] { ("--n", n), ("--w", w), ("--r", r) })
         {
             if (value is { } given)
@@ -187,7 +187,8 @@ internal static class ClusterUpCommand
         "--statement-rewrite", flags.StatementRewrite,
         "--peers", string.Join(',', cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
         "--peer-tls-dir", PeerCertificates(Path.GetDirectoryName(member.DataDir) ?? "."),
-        .. flags.Family,
+        "--family", flags.Family,
+        .. flags.Quorum,
     ];
 
     /// <summary>Where `cluster up` keeps the development CA and node certificates for mutual TLS between peers.</summary>

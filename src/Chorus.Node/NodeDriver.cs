@@ -271,22 +271,14 @@ public sealed class NodeDriver
             batch.Fail(admission.Refusal!);
             return;
         }
-        if (Core is IRequestCore requestCore)
+        if (batch.IsTransaction && TransactionRefusal() is { } refusal)
         {
-            if (batch.IsTransaction)
-            {
-                // Each key is written by its own quorum: there is no log to make several keys atomic.
-                batch.Fail("ERR MULTI/EXEC is not available in the leaderless family: every key is written by its own quorum, so writes to several keys cannot be made atomic");
-                return;
-            }
-            _requests.Submit(batch, requestCore);
+            batch.Fail(refusal);
             return;
         }
-        if (batch.IsTransaction && _sites is not null)
+        if (Core is IRequestCore requestCore)
         {
-            // A site's writes are versioned one by one for the other sites, which merge them key by
-            // key: nothing there could keep several keys atomic.
-            batch.Fail("ERR MULTI/EXEC is not available at a multi-leader site: other sites merge each key on its own, so writes to several keys cannot be made atomic");
+            _requests.Submit(batch, requestCore);
             return;
         }
         if (batch.IsTransaction)
@@ -338,6 +330,18 @@ public sealed class NodeDriver
             batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, proposal).Lsn;
         }
     }
+
+    /// <summary>
+    /// Why this node's family cannot make a transaction's writes atomic, or null when it can (one
+    /// log carries them as one entry). Leaderless: every key is written by its own quorum. A
+    /// multi-leader site: other sites merge each key on its own.
+    /// </summary>
+    private string? TransactionRefusal() =>
+        Core is IRequestCore
+            ? "ERR MULTI/EXEC is not available in the leaderless family: every key is written by its own quorum, so writes to several keys cannot be made atomic"
+            : _sites is not null
+                ? "ERR MULTI/EXEC is not available at a multi-leader site: other sites merge each key on its own, so writes to several keys cannot be made atomic"
+                : null;
 
     /// <summary>
     /// Proposes a client write's row changes, in the log format in force when it is one

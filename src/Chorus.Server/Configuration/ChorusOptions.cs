@@ -257,11 +257,14 @@ public sealed class ChorusOptions
     /// <summary>A wildcard bind address listens everywhere, so it names no address anyone can reach.</summary>
     public bool BindsEverywhere => Host is "*" or "0.0.0.0" or "::";
 
+    /// <summary>Looked up once: ClientEndpoint is read for every INFO, ROLE and CLIENT LIST line.</summary>
+    private static readonly Lazy<string> MachineName = new(System.Net.Dns.GetHostName);
+
     public string AnnouncedHost =>
         !string.IsNullOrEmpty(AnnounceHost) ? AnnounceHost
         : !BindsEverywhere ? Host
         : Peers.TryGetValue(NodeId, out var self) && TryPeerUri(self) is { } uri ? uri.Host
-        : System.Net.Dns.GetHostName();
+        : MachineName.Value;
 
     /// <summary>The RESP endpoint this node advertises (not necessarily the one it binds).</summary>
     public string ClientEndpoint => $"{AnnouncedHost}:{(AnnouncePort != 0 ? AnnouncePort : Port).ToString(CultureInfo.InvariantCulture)}";

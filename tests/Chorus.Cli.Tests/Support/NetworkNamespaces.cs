@@ -74,21 +74,17 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
     }
 
     /// <summary>Cuts <paramref name="node"/> off from every other node, both ways; the tests' own address still reaches it.</summary>
-    public async Task IsolateAsync(int node)
-    {
-        foreach (var other in Enumerable.Range(1, Size).Where(n => n != node))
-        {
-            await InAsync(node, "ip", "route", "add", "blackhole", Address(other) + "/32");
-            await InAsync(other, "ip", "route", "add", "blackhole", Address(node) + "/32");
-        }
-    }
+    public Task IsolateAsync(int node) => BlackholesAsync(node, "add");
 
-    public async Task HealAsync(int node)
+    public Task HealAsync(int node) => BlackholesAsync(node, "del");
+
+    /// <summary>Adds or deletes the blackhole routes between <paramref name="node"/> and every other node, on both sides.</summary>
+    private async Task BlackholesAsync(int node, string action)
     {
         foreach (var other in Enumerable.Range(1, Size).Where(n => n != node))
         {
-            await InAsync(node, "ip", "route", "del", "blackhole", Address(other) + "/32");
-            await InAsync(other, "ip", "route", "del", "blackhole", Address(node) + "/32");
+            await InAsync(node, "ip", "route", action, "blackhole", Address(other) + "/32");
+            await InAsync(other, "ip", "route", action, "blackhole", Address(node) + "/32");
         }
     }
 
