@@ -46,7 +46,15 @@ public sealed class DashboardEndpointTests(DashboardNode node) : IClassFixture<D
     [Fact]
     public async Task Status_describes_this_node_as_the_leader_of_its_members_with_ack_mode_and_timeline()
     {
-        using var status = await StatusAsync();
+        // The sampler publishes once a second: the first sample may predate the node's election.
+        JsonDocument? sampled = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            sampled?.Dispose();
+            sampled = await StatusAsync();
+            return sampled.RootElement.GetProperty("status").GetProperty("role").GetString() == "leader";
+        }, Patience, "a dashboard sample taken after n1 was elected");
+        using var status = sampled!;
         var root = status.RootElement;
         var current = root.GetProperty("status");
         Assert.Equal("n1", current.GetProperty("node").GetString());
