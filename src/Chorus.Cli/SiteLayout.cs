@@ -10,12 +10,16 @@ internal sealed class SiteLayout
 {
     private readonly string _topology;
     private readonly string _policies;
+    private readonly string _resolverAssemblies;
+    private readonly string _peerCertificates;
 
-    private SiteLayout(ClusterFile cluster, string topology, string policies, string? error)
+    private SiteLayout(ClusterFile cluster, string topology, string policies, string resolverAssemblies, string peerCertificates, string? error)
     {
         Cluster = cluster;
         _topology = topology;
         _policies = policies;
+        _resolverAssemblies = resolverAssemblies;
+        _peerCertificates = peerCertificates;
         Error = error;
     }
 
@@ -24,7 +28,7 @@ internal sealed class SiteLayout
     /// <summary>Why the layout cannot run (bad counts), or null.</summary>
     public string? Error { get; }
 
-    public static SiteLayout Describe(int sites, int perSite, int basePort, string dataRoot, string topology, string policies)
+    public static SiteLayout Describe(int sites, int perSite, int basePort, string dataRoot, string topology, string policies, string resolverAssemblies)
     {
         var error = sites is < 2 or > 9 ? "--sites must be between 2 and 9"
             : perSite is < 1 or > 5 ? "--nodes-per-site must be between 1 and 5"
@@ -39,7 +43,9 @@ internal sealed class SiteLayout
                 members.Add(new ClusterFile.Member(id, "127.0.0.1", port, port + 10000, port + 20000, Path.Combine(dataRoot, id), $"s{s}"));
             }
         }
-        return new SiteLayout(new ClusterFile(members[0].Id, members), topology, policies, error);
+        // Nodes may resolve relative paths from another directory: hand them absolute ones.
+        var assemblies = string.Join(';', resolverAssemblies.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath));
+        return new SiteLayout(new ClusterFile(members[0].Id, members), topology, policies, assemblies, ClusterUpCommand.PeerCertificates(dataRoot), error);
     }
 
     private IEnumerable<IGrouping<string, ClusterFile.Member>> Sites => Cluster.Members.GroupBy(m => m.Site!);
@@ -60,9 +66,11 @@ internal sealed class SiteLayout
             "--leader", Sites.First(s => s.Key == member.Site).First().Id,
             "--topology", _topology,
             "--peers", string.Join(',', Cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
+            "--peer-tls-dir", _peerCertificates,
         ];
         var policies = string.IsNullOrEmpty(_policies) ? [] : new[] { $"--ConflictPolicies={_policies}" };
-        return [.. common, .. policies, .. Sites.Select(s => $"--Sites:{s.Key}={string.Join(',', s.Select(m => m.Id))}")];
+        var resolvers = string.IsNullOrEmpty(_resolverAssemblies) ? [] : new[] { "--resolver-assemblies", _resolverAssemblies };
+        return [.. common, .. policies, .. resolvers, .. Sites.Select(s => $"--Sites:{s.Key}={string.Join(',', s.Select(m => m.Id))}")];
     }
 
     /// <summary>Every node answers, and every site has a leader that has loaded its site's changes.</summary>

@@ -315,8 +315,18 @@ public sealed class NodeDriver
             return;
         }
         var stamp = Core.StampWrite(NowMs)!;
+        // The refusal belongs to this command only: expiry and replicated changes that use the
+        // same executor afterwards must not be judged by it.
         _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
-        var payload = Execute(command, reply, batch.Db);
+        byte[]? payload;
+        try
+        {
+            payload = Execute(command, reply, batch.Db);
+        }
+        finally
+        {
+            _executor.Context.SiteRefusal = null;
+        }
         var before = _executor.Context.TakeBeforeImages();
         var setAdds = SiteData.SetAdds(command);
         if (setAdds is not null && before.Count == 0 && _executor.Context.GetStored(batch.Db, command[1]) is { } unchanged

@@ -21,17 +21,8 @@ public sealed class ClusterUpTests(ITestOutputHelper output) : IDisposable
     public async Task Cluster_up_serves_replicates_restarts_a_killed_node_and_stops_cleanly()
     {
         var basePort = FreeBasePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { NodeProcess.ChorusPath, "cluster", "up", "--port", Text(basePort), "--data", _data })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var up = Process.Start(start)!;
         var lines = new List<string>();
-        up.OutputDataReceived += (_, e) => Keep(lines, e.Data);
-        up.ErrorDataReceived += (_, e) => Keep(lines, e.Data);
-        up.BeginOutputReadLine();
-        up.BeginErrorReadLine();
+        using var up = StartClusterUp(lines, "--port", Text(basePort), "--data", _data);
         try
         {
             await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "Chorus cluster is up")), TimeSpan.FromSeconds(60), "the cluster is up");
@@ -59,13 +50,90 @@ public sealed class ClusterUpTests(ITestOutputHelper output) : IDisposable
         }
         finally
         {
-            _ = NodeProcess.Signal(up.Id, 15);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await up.WaitForExitAsync(timeout.Token);
-            output.WriteLine(string.Join('\n', Snapshot(lines).TakeLast(40)));
+            await StopAsync(up, lines);
         }
         Assert.Equal(0, up.ExitCode);
         Assert.True(Seen(lines, "all nodes stopped"));
+    }
+
+    /// <summary>
+    /// Issue 17 asks that the default `cluster up` authenticates its peers; with sites it did not
+    /// (site nodes were started without the certificates it had issued). Now site links use mutual
+    /// TLS: writes travel between sites, and a plain HTTP/2 caller is refused before any service.
+    /// </summary>
+    [Fact]
+    public async Task Cluster_up_with_sites_links_them_with_mutual_tls()
+    {
+        var basePort = FreeBasePort();
+        var lines = new List<string>();
+        using var up = StartClusterUp(lines, "--family", "multi-leader", "--sites", "2", "--port", Text(basePort), "--data", _data);
+        try
+        {
+            await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "multi-leader cluster is up") || up.HasExited), TimeSpan.FromSeconds(90), "the sites are up");
+            Assert.False(up.HasExited, "cluster up exited while starting the sites");
+            Assert.Equal("OK", (await CommandAsync(basePort, "SET", "greeting", "from s1")).AsString());
+            await ProcessCluster.Eventually(async () => await TryGetAsync(basePort + 1, "greeting") == "from s1", TimeSpan.FromSeconds(30), "s2 has s1's write");
+
+            using var plain = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{Text(basePort + 10000)}");
+            var forward = new Transport.Grpc.Protocol.ForwardRequest { Protocol = 2, From = "s2n1" };
+            forward.Commands.Add(new Transport.Grpc.Protocol.Command { Args = { Google.Protobuf.ByteString.CopyFromUtf8("SET"), Google.Protobuf.ByteString.CopyFromUtf8("forged"), Google.Protobuf.ByteString.CopyFromUtf8("x") } });
+            await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
+                await new Transport.Grpc.Protocol.Peer.PeerClient(plain).ForwardAsync(forward, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: TestContext.Current.CancellationToken));
+            Assert.Equal(0, (await CommandAsync(basePort, "EXISTS", "forged")).AsInteger());
+        }
+        finally
+        {
+            await StopAsync(up, lines);
+        }
+        Assert.Equal(0, up.ExitCode);
+    }
+
+    /// <summary>
+    /// `--resolver-assemblies` reaches every site (a missing assembly stops the sites at start),
+    /// and `cluster up` then says why in one line and exits with 1, not with a stack trace.
+    /// </summary>
+    [Fact]
+    public async Task Cluster_up_passes_resolver_assemblies_to_sites_and_reports_a_site_that_cannot_start()
+    {
+        var lines = new List<string>();
+        var missing = Path.Combine(_data, "no-such-resolvers.dll");
+        using var up = StartClusterUp(lines, "--family", "multi-leader", "--sites", "2", "--port", Text(FreeBasePort()), "--data", _data,
+            "--conflict-policies", "doc:*=custom:mine", "--resolver-assemblies", missing);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+        {
+            await up.WaitForExitAsync(timeout.Token);
+        }
+        output.WriteLine(string.Join('\n', Snapshot(lines).TakeLast(40)));
+        Assert.Equal(1, up.ExitCode);
+        Assert.True(Seen(lines, $"could not load '{missing}'"), "a site names the assembly it could not load");
+        Assert.True(Seen(lines, "chorus cluster up: a node exited during startup"));
+        Assert.False(Seen(lines, "Unhandled exception"));
+    }
+
+    private static Process StartClusterUp(List<string> lines, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { NodeProcess.ChorusPath, "cluster", "up" }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var up = Process.Start(start)!;
+        up.OutputDataReceived += (_, e) => Keep(lines, e.Data);
+        up.ErrorDataReceived += (_, e) => Keep(lines, e.Data);
+        up.BeginOutputReadLine();
+        up.BeginErrorReadLine();
+        return up;
+    }
+
+    private async Task StopAsync(Process up, List<string> lines)
+    {
+        if (!up.HasExited)
+        {
+            _ = NodeProcess.Signal(up.Id, 15);
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await up.WaitForExitAsync(timeout.Token);
+        output.WriteLine(string.Join('\n', Snapshot(lines).TakeLast(40)));
     }
 
     public void Dispose()

@@ -12,7 +12,7 @@ namespace Chorus.Cli.Tests;
 public sealed class MultiLeaderTests
 {
     [Fact]
-    public async Task A_write_at_any_site_reaches_every_other_site()
+    public async Task A_write_at_any_site_reaches_every_other_site_and_what_cannot_merge_is_refused()
     {
         await using var sites = await SiteProcesses.StartAsync();
         await using var client = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{sites["s2"].Port},abortConnect=false");
@@ -24,6 +24,19 @@ public sealed class MultiLeaderTests
         Assert.True(refused.IsError);
         Assert.Contains("lists are not replicated", refused.AsString());
         Assert.Equal(0, (await sites.CommandAsync("s2", "EXISTS", "queue")).AsInteger());
+
+        // Other sites merge each key on its own, so a transaction could not stay atomic there:
+        // EXEC is refused whole, and none of its writes is applied.
+        await using (var connection = await RespConnection.ConnectAsync("127.0.0.1", sites["s1"].Port, TimeSpan.FromSeconds(5), CancellationToken.None))
+        {
+            Assert.Equal("OK", (await connection.CommandAsync(CancellationToken.None, "MULTI")).AsString());
+            Assert.Equal("QUEUED", (await connection.CommandAsync(CancellationToken.None, "SET", "tx:a", "1")).AsString());
+            Assert.Equal("QUEUED", (await connection.CommandAsync(CancellationToken.None, "SET", "tx:b", "2")).AsString());
+            var exec = await connection.CommandAsync(CancellationToken.None, "EXEC");
+            Assert.True(exec.IsError);
+            Assert.Contains("MULTI/EXEC is not available at a multi-leader site", exec.AsString());
+        }
+        Assert.Equal(0, (await sites.CommandAsync("s1", "EXISTS", "tx:a", "tx:b")).AsInteger());
     }
 
     /// <summary>
