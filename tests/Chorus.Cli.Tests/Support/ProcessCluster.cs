@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using Chorus.Client;
 using Chorus.Resp;
@@ -385,29 +384,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private int Index(string id) => Members.ToList().FindIndex(m => m.Id == id);
 
-    /// <summary>
-    /// A port nothing listens on now, and never one handed out before in this test process: the
-    /// OS may give a just-released port again, and two members given the same port made a node
-    /// fail to bind (seen under load: n3's HTTP port was n2's peer port).
-    /// </summary>
-    public static int FreePort()
-    {
-        while (true)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            lock (HandedOut)
-            {
-                if (HandedOut.Add(port))
-                {
-                    return port;
-                }
-            }
-        }
-    }
-
-    private static readonly HashSet<int> HandedOut = [];
+    /// <summary>A loopback port for a member (see <see cref="Testing.FreePorts"/>).</summary>
+    public static int FreePort() => Testing.FreePorts.Next();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chorus.Client;
 using Chorus.Resp;
+using Chorus.Testing;
 
 namespace Chorus.Compat.Servers;
 

@@ -1,6 +1,6 @@
 using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
-using Chorus.Server.Tests.Support;
+using Chorus.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Server.Tests.Leaderless;

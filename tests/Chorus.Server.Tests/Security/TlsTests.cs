@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Chorus.Server.Configuration;
 using Chorus.Server.Security;
 using Chorus.Server.Tests.Support;
+using Chorus.Testing;
 using StackExchange.Redis;
 
 namespace Chorus.Server.Tests.Security;

@@ -1,5 +1,6 @@
 using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
+using Chorus.Testing;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
