@@ -78,11 +78,15 @@ internal static class StatusCommand
         var infos = new List<(string Host, int Port, Dictionary<string, string>? Info)>();
         foreach (var (host, port) in endpoints)
         {
-            infos.Add((host, port, await NodeInfo.TryFetchAsync(host, port, cancellationToken)));
+            infos.Add((host, port, await NodeInfo.TryFetchAsync(host, port, cancellationToken, "replication", "sites")));
         }
         if (infos.Any(i => i.Info?.GetValueOrDefault("role") == "leaderless"))
         {
             return LeaderlessStatusTable.Render(infos);
+        }
+        if (infos.Any(i => i.Info?.ContainsKey("site") == true))
+        {
+            return SitesStatusTable.Render(infos);
         }
         // A deposed leader that has not noticed yet may still say it leads: the newest epoch wins.
         var leaderInfo = infos.Select(i => i.Info).Where(i => i?.GetValueOrDefault("role") == "master")

@@ -145,6 +145,12 @@ public sealed class MultiLeaderTests
         Assert.Equal("OK", (await sites.CommandAsync("s2", "SET", "page:title", "C")).AsString());
         Assert.Equal("B", (await sites.CommandAsync("s1", "GET", "page:title")).AsString());
         Assert.Equal("C", (await sites.CommandAsync("s2", "GET", "page:title")).AsString());
+        // `chorus status` shows the cut links and what each cut-off site is missing.
+        var endpoints = string.Join(',', sites.Sites.Select(s => $"127.0.0.1:{s.Port}"));
+        var (exit, status) = await NodeProcess.RunCliAsync(TimeSpan.FromSeconds(60), "status", "--endpoints", endpoints);
+        Assert.True(exit == 0, status);
+        Assert.Contains("multi-leader: topology", status);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(status, @"s1n1 .* s1 .* site leader .* s2 cut 1/\d+ms"), status);
 
         foreach (var (site, other) in new[] { ("s1", "s2"), ("s2", "s1"), ("s3", "s1"), ("s3", "s2") })
         {

@@ -92,18 +92,7 @@ public sealed partial class MultiLeaderCore
 
     private void Ship(SiteLink link, Lsn acked)
     {
-        if (link.IsCut)
-        {
-            return;
-        }
-        if (link.InFlight)
-        {
-            if (NowMs - link.SentAtMs < _options.LinkRetryMs)
-            {
-                return;
-            }
-            link.TimedOut();
-        }
+        // Measured whatever the link's state: a cut or silent link is exactly when its lag matters.
         var lacking = _outbox.Committed(acked, change => SiteRoutes.Carries(Settings.Topology, Site, link.Site, change) && !link.Frontier.Contains(change.Dot));
         var batch = new List<SiteChange>();
         ulong missing = 0;
@@ -117,6 +106,18 @@ public sealed partial class MultiLeaderCore
         }
         link.LagEntries = missing;
         link.BehindSinceMs = missing == 0 ? -1 : link.BehindSinceMs < 0 ? NowMs : link.BehindSinceMs;
+        if (link.IsCut)
+        {
+            return;
+        }
+        if (link.InFlight)
+        {
+            if (NowMs - link.SentAtMs < _options.LinkRetryMs)
+            {
+                return;
+            }
+            link.TimedOut();
+        }
         if (batch.Count == 0 && NowMs - link.SentAtMs < _options.LinkHeartbeatMs)
         {
             return;
