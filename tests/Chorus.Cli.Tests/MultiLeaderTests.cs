@@ -113,6 +113,61 @@ public sealed class MultiLeaderTests
         Assert.Equal(["eggs,milk", "milk,tea"], SiblingValues(await sites.CommandAsync("s3", "CHORUS.SIBLINGS", "cart:9")).Order());
     }
 
+    /// <summary>
+    /// Settings change while the sites run (CHORUS.SITECONFIG at any site leader) and reach every
+    /// site: the topology, the conflict policies and a site declared failed. Bad changes are
+    /// refused with the reason.
+    /// </summary>
+    [Fact]
+    public async Task Topology_policies_and_failed_sites_change_at_runtime_and_reach_every_site()
+    {
+        await using var sites = await SiteProcesses.StartAsync(3, "--conflict-policies", "visits:*=counter");
+        Assert.Equal("OK", (await sites.CommandAsync("s2", "CHORUS.SITECONFIG", "TOPOLOGY", "star s1")).AsString());
+        await WaitForSettingAsync(sites, "site_topology", "star s1");
+
+        Assert.Equal("OK", (await sites.CommandAsync("s3", "CHORUS.SITECONFIG", "POLICIES", "visits:*=counter;page:*=siblings")).AsString());
+        await ProcessCluster.Eventually(async () => (await SitesField(sites, "s1", "policies")) == "visits:*=counter;page:*=siblings", TimeSpan.FromSeconds(30), "s1 has s3's policies");
+
+        // Writes still travel in the new topology: s2 -> hub s1 -> s3.
+        Assert.Equal("OK", (await sites.CommandAsync("s2", "SET", "after-change", "star")).AsString());
+        await sites.WaitForValueAsync("after-change", "star");
+
+        Assert.Equal("OK", (await sites.CommandAsync("s1", "CHORUS.SITECONFIG", "FAIL", "s3")).AsString());
+        await WaitForSettingAsync(sites, "site_failed_sites", "s3");
+        Assert.Equal("OK", (await sites.CommandAsync("s1", "CHORUS.SITECONFIG", "RECOVER", "s3")).AsString());
+        await WaitForSettingAsync(sites, "site_failed_sites", "");
+
+        Assert.Contains("unknown topology", (await sites.CommandAsync("s1", "CHORUS.SITECONFIG", "TOPOLOGY", "tree")).AsString());
+        Assert.Contains("is not a site", (await sites.CommandAsync("s1", "CHORUS.SITECONFIG", "TOPOLOGY", "star s9")).AsString());
+        Assert.Contains("is not a site", (await sites.CommandAsync("s1", "CHORUS.SITECONFIG", "FAIL", "s9")).AsString());
+        Assert.Contains("counter rules cannot change", (await sites.CommandAsync("s1", "CHORUS.SITECONFIG", "POLICIES", "*=lww")).AsString());
+        Assert.Contains("unknown conflict policy", (await sites.CommandAsync("s1", "CHORUS.SITECONFIG", "POLICIES", "visits:*=counter;a=b")).AsString());
+        Assert.Equal("star s1", (await sites.InfoAsync("s2", "sites"))["site_topology"]);
+    }
+
+    private static async Task WaitForSettingAsync(SiteProcesses sites, string field, string expected)
+    {
+        foreach (var site in sites.Sites)
+        {
+            await ProcessCluster.Eventually(async () => (await sites.InfoAsync(site.Id, "sites")).GetValueOrDefault(field) == expected,
+                TimeSpan.FromSeconds(30), $"{site.Id} reports {field}={expected}");
+        }
+    }
+
+    private static async Task<string?> SitesField(SiteProcesses sites, string site, string field)
+    {
+        var reply = await sites.CommandAsync(site, "CHORUS.SITES");
+        var items = reply.Items;
+        for (var i = 0; i + 1 < items.Count; i += 2)
+        {
+            if (items[i].AsString() == field)
+            {
+                return items[i + 1].AsString();
+            }
+        }
+        return null;
+    }
+
     /// A policy naming a resolver no assembly provides stops the node at start.
     [Fact]
     public async Task An_unknown_resolver_stops_a_site_at_start_with_a_clear_error()

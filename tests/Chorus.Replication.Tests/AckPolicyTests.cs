@@ -244,6 +244,24 @@ public sealed class AckPolicyTests
         Assert.Equal(settings.Ack, decoded.Ack);
     }
 
+    /// A multi-leader site keeps the shared site settings in its cluster settings (so they survive
+    /// restarts); settings written before that field existed still decode, and corrupt site
+    /// settings are refused when read.
+    [Fact]
+    public void Site_settings_ride_along_in_the_cluster_settings_and_older_settings_still_decode()
+    {
+        var plain = new ClusterSettings([new Member(new NodeId("n1"), "h:1", "h:2", MemberRole.Voter)], AckPolicy.Default);
+        Assert.Null(ClusterSettings.Decode(plain.Encode()).SiteSettings);
+        var shared = Core.Sites.SiteSettings.Default with { Topology = Core.Sites.SiteTopology.Ring, FailedSites = [new NodeId("s3")] };
+        var withSites = plain with { SiteSettings = shared.Stamped(new HlcTimestamp(42), new NodeId("s1")).Encode() };
+        var decoded = Core.Sites.SiteSettings.Decode(ClusterSettings.Decode(withSites.Encode()).SiteSettings);
+        Assert.Equal(Core.Sites.SiteTopology.Ring, decoded.Topology);
+        Assert.Equal([new NodeId("s3")], decoded.FailedSites);
+        Assert.Equal(new NodeId("s1"), decoded.ChangedBy);
+        var corrupt = plain with { SiteSettings = [99] };
+        Assert.Throws<CorruptDataException>(() => ClusterSettings.Decode(corrupt.Encode()));
+    }
+
     /// Issue 17: a forged or corrupt settings entry with a count or timeout beyond int.MaxValue
     /// decoded to a negative number instead of being refused.
     [Theory]

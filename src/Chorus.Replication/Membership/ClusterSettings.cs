@@ -11,8 +11,13 @@ namespace Chorus.Replication.Membership;
 /// The replicated cluster configuration: who the members are and how writes are acknowledged.
 /// Changed only by appending a <see cref="Core.Log.PayloadKind.ClusterConfig"/> entry, so every
 /// node agrees on it at every log position; a node uses the latest one in its log.
+/// <para>
+/// <paramref name="SiteSettings"/>: at a multi-leader site, the settings all sites share
+/// (Chorus.Core.Sites.SiteSettings, encoded) as last changed or adopted by the site's leader, so
+/// they survive restarts and a new site leader starts from them; null elsewhere.
+/// </para>
 /// </summary>
-public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack, FailoverMode Failover = FailoverMode.Auto)
+public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack, FailoverMode Failover = FailoverMode.Auto, byte[]? SiteSettings = null)
 {
     public const byte FormatVersion = 1;
 
@@ -45,6 +50,11 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         writer.WriteVarUInt((ulong)Ack.TimeoutMs);
         writer.WriteByte((byte)Ack.OnTimeout);
         writer.WriteByte((byte)Failover);
+        if (SiteSettings is not null)
+        {
+            // Optional and last: settings written before sites had it still decode.
+            writer.WriteLengthPrefixed(SiteSettings);
+        }
         return output.WrittenSpan.ToArray();
     }
 
@@ -68,11 +78,17 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
             throw new CorruptDataException("semi-sync acknowledgement count 0 (it must be at least 1)");
         }
         var failover = ReadEnum<FailoverMode>(ref reader);
+        byte[]? siteSettings = null;
+        if (!reader.IsEnd)
+        {
+            siteSettings = reader.ReadLengthPrefixed().ToArray();
+            _ = Core.Sites.SiteSettings.Decode(siteSettings); // refuse corrupt settings here, not when a site reads them
+        }
         if (!reader.IsEnd)
         {
             throw new CorruptDataException("trailing bytes after cluster settings");
         }
-        return new ClusterSettings(members, ack, failover);
+        return new ClusterSettings(members, ack, failover, siteSettings);
     }
 
     private static void WriteString(ByteWriter writer, string value) => writer.WriteLengthPrefixed(Encoding.UTF8.GetBytes(value));

@@ -20,12 +20,70 @@ public sealed partial class MultiLeaderCore
         return true;
     }
 
-    /// <summary>Replaces the shared settings on this site (topology, policies, homes, failed sites), stamped now.</summary>
-    public void ChangeSettings(Func<SiteSettings, SiteSettings> change)
+    /// <summary>
+    /// Replaces the shared settings (topology, policies, homes, failed sites), stamped now, at
+    /// this site's leader only (false elsewhere). The site's log keeps them (so followers, restarts
+    /// and the next site leader have them), and every message on this site's links carries them,
+    /// so every other site adopts them: the settings are one last-write-wins register.
+    /// </summary>
+    public bool ChangeSettings(Func<SiteSettings, SiteSettings> change)
     {
-        Settings = change(Settings).Stamped(_clock.Now(NowMs), Site);
-        _statusVersion++;
+        if (!_leading)
+        {
+            return false;
+        }
+        Adopt(change(Settings).Stamped(_clock.Now(NowMs), Site));
         Pump();
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="candidate"/> if it was changed later than the settings in force (from another site, or from the site's log).</summary>
+    private void Adopt(SiteSettings candidate)
+    {
+        if (!candidate.IsNewerThan(Settings))
+        {
+            return;
+        }
+        _clock.Observe(candidate.ChangedAt);
+        var rerouted = candidate.Topology != Settings.Topology || !FailedNames(candidate).SequenceEqual(FailedNames(Settings));
+        Settings = candidate;
+        _statusVersion++;
+        _own.Notices.Add(new LogNotice($"site {Site}: shared settings as changed at {candidate.ChangedBy}: topology {candidate.Topology}, policies '{string.Join(";", candidate.Policies.Select(p => $"{p.Pattern}={p.PolicyText}"))}', failed sites '{string.Join(",", candidate.FailedSites)}'"));
+        PersistSettings();
+        if (rerouted && _leading && _scan is null)
+        {
+            Reload();
+        }
+    }
+
+    private static IEnumerable<string> FailedNames(SiteSettings settings) => settings.FailedSites.Select(s => s.Value).Order(StringComparer.Ordinal);
+
+    /// <summary>As site leader, logs settings changed at runtime (settings from the start flags stay in the flags).</summary>
+    private void PersistSettings()
+    {
+        if (!_leading || Settings.ChangedAt == HlcTimestamp.Zero)
+        {
+            return;
+        }
+        var bytes = Settings.Encode();
+        if (_persistedSettings is not null && bytes.AsSpan().SequenceEqual(_persistedSettings))
+        {
+            return;
+        }
+        _persistedSettings = bytes;
+        _site.ChangeSettings(settings => settings with { SiteSettings = bytes });
+    }
+
+    /// <summary>Adopts settings the site's log holds that are newer (a follower, a restart, a new site leader).</summary>
+    private void FollowLoggedSettings()
+    {
+        var logged = _site.Settings.SiteSettings;
+        if (logged is null || ReferenceEquals(logged, _persistedSettings))
+        {
+            return;
+        }
+        _persistedSettings = logged;
+        Adopt(SiteSettings.Decode(logged));
     }
 
     private SitesStatus DescribeSites()

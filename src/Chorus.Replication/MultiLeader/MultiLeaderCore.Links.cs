@@ -21,6 +21,17 @@ public sealed partial class MultiLeaderCore
             return;
         }
         _leading = leading;
+        Reload();
+    }
+
+    /// <summary>
+    /// Forgets what is in flight and, as site leader, loads the site's changes from its log again.
+    /// Also done when the topology or the failed sites change: a change trimmed from the outbox
+    /// because the old routes had delivered it may be needed on a new route, and the log still
+    /// holds it (within retention).
+    /// </summary>
+    private void Reload()
+    {
         _loaded = false;
         _outbox.Clear();
         _inbox.Clear();
@@ -31,10 +42,11 @@ public sealed partial class MultiLeaderCore
             link.InFlight = false;
         }
         _statusVersion++;
-        if (leading)
+        if (_leading)
         {
             _delivered = VersionVector.Empty;
             _committed = VersionVector.Empty;
+            PersistSettings();
             RequestScan(_site.History.Base.Lsn.Next);
         }
     }
@@ -122,7 +134,7 @@ public sealed partial class MultiLeaderCore
         {
             return;
         }
-        var bytes = SiteMessageCodec.Encode(new ShipChanges(Site, batch));
+        var bytes = SiteMessageCodec.Encode(new ShipChanges(Site, batch, Settings));
         _own.Messages.Add(new Envelope(Self, link.Target(), MessageFamily.MultiLeader, bytes));
         link.InFlight = true;
         link.SentAtMs = NowMs;
@@ -147,7 +159,7 @@ public sealed partial class MultiLeaderCore
             _inbox.Offer(change, _delivered);
         }
         Deliver();
-        Reply(from, new ShipAck(Site, true, _delivered, _committed, Self));
+        Reply(from, new ShipAck(Site, true, _delivered, _committed, Self, Settings));
     }
 
     /// <summary>Hands the host every change that may be delivered now, in order, for it to resolve against its data.</summary>

@@ -39,6 +39,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore
     private bool _leading;
     private bool _loaded;
     private int _statusVersion;
+    private byte[]? _persistedSettings;
 
     public MultiLeaderCore(MultiLeaderOptions options, SingleLeaderCore site)
     {
@@ -47,6 +48,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore
         _site = site;
         _inbox = new SiteInbox(options.CausalDelivery, options.HeldBackMax);
         Settings = options.Settings;
+        FollowLoggedSettings();
         foreach (var (id, nodes) in options.Sites)
         {
             if (id != options.Site)
@@ -109,6 +111,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore
         NowMs = nowMs;
         _site.Tick(nowMs);
         FollowLeadership();
+        FollowLoggedSettings();
         Pump();
     }
 
@@ -118,6 +121,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore
         {
             _site.Step(message);
             FollowLeadership();
+            FollowLoggedSettings();
             Pump();
             return;
         }
@@ -134,6 +138,11 @@ public sealed partial class MultiLeaderCore : IReplicationCore
         if (_links.TryGetValue(decoded.FromSite, out var link) && link.IsCut)
         {
             return; // an operator cut this link: nothing crosses it either way
+        }
+        var shipped = decoded switch { ShipChanges ship => ship.Settings, ShipAck ack => ack.Settings, _ => null };
+        if (_leading && shipped is not null)
+        {
+            Adopt(shipped);
         }
         switch (decoded)
         {

@@ -12,25 +12,30 @@ public abstract record SiteMessage(NodeId FromSite);
 /// <summary>
 /// A site leader sends changes its peer site does not have yet, in its own log's order (which is
 /// causal order: a change follows everything its site had applied when it was made). An empty
-/// list is a heartbeat that asks for the peer's frontier.
+/// list is a heartbeat that asks for the peer's frontier. <paramref name="Settings"/>: the
+/// sender's shared settings, so that a change made at any site reaches every other (each adopts
+/// settings stamped later than its own).
 /// </summary>
-public sealed record ShipChanges(NodeId FromSite, IReadOnlyList<SiteChange> Changes) : SiteMessage(FromSite);
+public sealed record ShipChanges(NodeId FromSite, IReadOnlyList<SiteChange> Changes, SiteSettings? Settings = null) : SiteMessage(FromSite);
 
 /// <summary>
 /// The answer to <see cref="ShipChanges"/>: as site leader, every change this site has taken in
 /// (<paramref name="Frontier"/>: do not send these again) and every change it has committed
 /// (<paramref name="Committed"/>: the sender may forget these); or, from a node that does not
-/// lead its site, the leader it knows of (<paramref name="Leader"/>, possibly none).
+/// lead its site, the leader it knows of (<paramref name="Leader"/>, possibly none). It carries the
+/// answering site's shared settings too (see <see cref="ShipChanges"/>).
 /// </summary>
-public sealed record ShipAck(NodeId FromSite, bool IsLeader, VersionVector Frontier, VersionVector Committed, NodeId? Leader) : SiteMessage(FromSite);
+public sealed record ShipAck(NodeId FromSite, bool IsLeader, VersionVector Frontier, VersionVector Committed, NodeId? Leader, SiteSettings? Settings = null) : SiteMessage(FromSite);
 
 /// <summary>
 /// The multi-leader wire format, version 1:
 /// <code>
 /// u8 version | u8 kind | len+from-site | body
-/// ShipChanges: varint n | change*              (change: see SiteChange.Write)
-/// ShipAck:     u8 is-leader | len+frontier | len+committed | len+leader ("" = none)
+/// ShipChanges: varint n | change* | [len+settings]             (change: see SiteChange.Write)
+/// ShipAck:     u8 is-leader | len+frontier | len+committed | len+leader ("" = none) | [len+settings]
 /// </code>
+/// The settings (SiteSettings.Encode; empty = none) came later and are optional at the end, so a
+/// message without them still decodes.
 /// </summary>
 public static class SiteMessageCodec
 {
@@ -57,6 +62,7 @@ public static class SiteMessageCodec
                 {
                     change.Write(writer);
                 }
+                writer.WriteLengthPrefixed(ship.Settings?.Encode() ?? []);
                 break;
             case ShipAck ack:
                 writer.WriteByte(AckKind);
@@ -65,6 +71,7 @@ public static class SiteMessageCodec
                 writer.WriteLengthPrefixed(VersionVectorCodec.Encode(ack.Frontier));
                 writer.WriteLengthPrefixed(VersionVectorCodec.Encode(ack.Committed));
                 WriteId(writer, ack.Leader);
+                writer.WriteLengthPrefixed(ack.Settings?.Encode() ?? []);
                 break;
             default:
                 throw new ArgumentException($"unknown site message {message.GetType().Name}", nameof(message));
@@ -93,7 +100,7 @@ public static class SiteMessageCodec
                 {
                     changes.Add(SiteChange.Read(ref reader, bytes));
                 }
-                message = new ShipChanges(from, changes);
+                message = new ShipChanges(from, changes, ReadSettings(ref reader));
                 break;
             case AckKind:
                 var isLeader = reader.ReadByte() switch
@@ -104,13 +111,24 @@ public static class SiteMessageCodec
                 };
                 var frontier = VersionVectorCodec.Decode(reader.ReadLengthPrefixed());
                 var committed = VersionVectorCodec.Decode(reader.ReadLengthPrefixed());
-                message = new ShipAck(from, isLeader, frontier, committed, ReadId(ref reader));
+                var leader = ReadId(ref reader);
+                message = new ShipAck(from, isLeader, frontier, committed, leader, ReadSettings(ref reader));
                 break;
             default:
                 throw new CorruptDataException($"unknown multi-leader message kind {kind}");
         }
         FormatCheck.End(reader, "multi-leader message");
         return message;
+    }
+
+    private static SiteSettings? ReadSettings(ref ByteReader reader)
+    {
+        if (reader.IsEnd)
+        {
+            return null;
+        }
+        var bytes = reader.ReadLengthPrefixed();
+        return bytes.Length == 0 ? null : SiteSettings.Decode(bytes);
     }
 
     private static void WriteId(ByteWriter writer, NodeId? id) =>

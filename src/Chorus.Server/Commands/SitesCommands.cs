@@ -31,6 +31,7 @@ internal static class SitesCommands
         new(new CommandSpec("CHORUS.LINK", 3, CommandFlags.Admin | CommandFlags.NoScript, 0, 0, 0), LinkAsync),
         new(new CommandSpec("CHORUS.CONFLICTS", -1, Introspection, 0, 0, 0), Conflicts),
         new(new CommandSpec("CHORUS.SIBLINGS", -2, CommandFlags.ReadOnly | CommandFlags.Fast, 1, 1, 1), Siblings),
+        SiteSettingsCommand.Command,
     ];
 
     private const string NotMultiLeader = "ERR this node does not run multi-leader replication (start it with --family multi-leader)";
@@ -43,10 +44,11 @@ internal static class SitesCommands
             reply.WriteError(NotMultiLeader);
             return;
         }
-        reply.WriteMapHeader(9);
+        reply.WriteMapHeader(10);
         Field(reply, "site", sites.Site.Value);
         Field(reply, "topology", sites.Settings.Topology.ToString());
         Field(reply, "policies", string.Join(";", sites.Settings.Policies.Select(p => $"{p.Pattern}={p.PolicyText}")));
+        Field(reply, "failed_sites", string.Join(",", sites.Settings.FailedSites));
         Field(reply, "frontier", sites.Frontier.ToString());
         Field(reply, "committed", sites.Shippable.ToString());
         Field(reply, "held_back", sites.HeldBack);

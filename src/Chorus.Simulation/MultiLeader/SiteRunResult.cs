@@ -39,6 +39,9 @@ public sealed record SiteRunResult(int Seed)
 
     public long MessagesSent { get; set; }
 
+    /// <summary>Runtime changes of the shared settings (topology, failed sites) made during the run.</summary>
+    public int SettingsChanged { get; set; }
+
     /// <summary>Final value of each key at the first site (for scripted scenarios).</summary>
     public Dictionary<string, string?> FinalValues { get; } = [];
 
@@ -46,7 +49,7 @@ public sealed record SiteRunResult(int Seed)
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
-        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages"
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes"
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
         + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures);
 

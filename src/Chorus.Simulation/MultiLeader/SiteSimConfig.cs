@@ -33,6 +33,13 @@ public sealed record SiteSimConfig(int Seed)
     /// <summary>Distinct keys written (fewer keys: more conflicts).</summary>
     public int Keys { get; init; } = 8;
 
+    /// <summary>
+    /// Change the shared settings while the workload runs: every second or two a random site
+    /// leader switches the topology (all-to-all, ring, or a star around a random hub) and declares a
+    /// random site failed or recovered; the last change (before the workload ends) recovers every site.
+    /// </summary>
+    public bool SettingsChanges { get; init; }
+
     /// <summary>Cut and heal the links between random pairs of sites while the workload runs.</summary>
     public bool Partitions { get; init; } = true;
 

@@ -98,6 +98,10 @@ public sealed class SiteSimulation
         {
             SchedulePartition(workloadEndUs);
         }
+        if (_config.SettingsChanges)
+        {
+            ScheduleSettingsChange(workloadEndUs);
+        }
         _scheduler.At(workloadEndUs, () => _network.Heal());
         _scheduler.RunUntil(workloadEndUs + _config.SettleMs * 1000);
         return Check(nodes);
@@ -210,6 +214,35 @@ public sealed class SiteSimulation
             SchedulePartition(endUs);
         });
 
+    /// <summary>A random site leader changes the topology and the failed sites; the last change before the workload ends recovers every site.</summary>
+    private void ScheduleSettingsChange(long endUs) =>
+        _scheduler.After(_random.Between(1_000_000, 2_000_000), () =>
+        {
+            var sites = _sites.Keys.ToList();
+            var last = _scheduler.NowUs + 2_000_000 >= endUs;
+            if (_sites[_random.Pick(sites)].FirstOrDefault(n => n.IsLeader) is { } leader)
+            {
+                var topology = _random.Next(3) switch
+                {
+                    0 => SiteTopology.AllToAll,
+                    1 => SiteTopology.Ring,
+                    _ => SiteTopology.Star(_random.Pick(sites)),
+                };
+                IReadOnlyList<NodeId> failed = last || _random.Chance(0.5) ? [] : [_random.Pick(sites)];
+                if (((MultiLeaderCore)leader.Driver!.Core).ChangeSettings(settings => settings with { Topology = topology, FailedSites = failed }))
+                {
+                    SettingsChanged++;
+                }
+            }
+            if (!last)
+            {
+                ScheduleSettingsChange(endUs);
+            }
+        });
+
+    /// <summary>Settings changes made by <see cref="ScheduleSettingsChange"/>.</summary>
+    private int SettingsChanged { get; set; }
+
     private SimNode NodeById(NodeId id) => _sites.Values.SelectMany(n => n).First(n => n.Id == id);
 
     private SimNode NewNode(NodeId id, MultiLeaderOptions options)
@@ -280,6 +313,12 @@ public sealed class SiteSimulation
             result.ResolverFailures += node.Driver.Conflicts.ResolverFailures;
         }
         result.MessagesSent = _network.Sent;
+        result.SettingsChanged = SettingsChanged;
+        var settings = up.Select(n => (n.Id, Settings: ((MultiLeaderCore)n.Driver!.Core).Settings)).ToList();
+        if (settings.Select(s => Convert.ToHexString(s.Settings.Encode())).Distinct().Count() > 1)
+        {
+            result.Divergence.AddRange(settings.Select(s => $"{s.Id} settings: {s.Settings.Topology}, failed [{string.Join(",", s.Settings.FailedSites)}] by {s.Settings.ChangedBy}"));
+        }
         return result;
     }
 

@@ -43,6 +43,23 @@ public sealed class SiteRunTests(ITestOutputHelper output)
         Assert.Equal(0, result.LostValuesLogged);
     }
 
+    /// <summary>
+    /// Topology and failed sites change at runtime, at random site leaders, while sites write and
+    /// links fail: every site (followers too) ends with the same settings and the same data,
+    /// nothing is lost or applied twice — changes trimmed under the old routes are sent again
+    /// from the log on the new ones.
+    /// </summary>
+    [Theory]
+    [InlineData(21, 1)]
+    [InlineData(22, 1)]
+    [InlineData(23, 2)]
+    public void Sites_converge_while_the_topology_and_failed_sites_change_at_runtime(int seed, int nodesPerSite)
+    {
+        var result = Run(new SiteSimConfig(seed) { Sites = 4, NodesPerSite = nodesPerSite, SettingsChanges = true });
+        Assert.True(result.Ok, result.ToString());
+        Assert.True(result.SettingsChanged >= 3, result.ToString());
+    }
+
     [Fact]
     public void Sites_with_two_nodes_each_converge()
     {
