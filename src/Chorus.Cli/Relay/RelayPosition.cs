@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Chorus.Cli.Relay;
 
@@ -8,7 +9,7 @@ namespace Chorus.Cli.Relay;
 /// by write-to-temporary, fsync, rename, fsync of the directory: after kill -9 or a power loss the
 /// file holds this position or the one before, never a torn one — so a restart redelivers, never skips.
 /// </summary>
-internal sealed class RelayPosition(string path)
+internal sealed partial class RelayPosition(string path)
 {
     public string Path { get; } = path;
 
@@ -36,10 +37,36 @@ internal sealed class RelayPosition(string path)
         SyncDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
     }
 
-    /// <summary>The rename is durable only once the directory is synced.</summary>
+    /// <summary>The rename is durable only once the directory is synced (.NET cannot open a directory: open(2) and fsync(2) directly).</summary>
     private static void SyncDirectory(string directory)
     {
-        using var handle = File.OpenHandle(directory, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
-        RandomAccess.FlushToDisk(handle);
+        var descriptor = Open(directory, ReadOnlyDirectory);
+        if (descriptor < 0)
+        {
+            throw new IOException($"cannot open directory '{directory}' to sync it (errno {Marshal.GetLastPInvokeError()})");
+        }
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                throw new IOException($"fsync of directory '{directory}' failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
     }
+
+    /// <summary>O_RDONLY | O_DIRECTORY on Linux.</summary>
+    private const int ReadOnlyDirectory = 0x10000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int descriptor);
 }
