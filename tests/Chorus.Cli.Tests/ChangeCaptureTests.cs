@@ -85,6 +85,12 @@ public sealed class ChangeCaptureTests(ITestOutputHelper output)
         Assert.StartsWith("ERR syntax error", refused.AsString());
         var empty = await cluster.CommandAsync("n2", "CHORUS.CDC", "READ", "now", "BLOCK", "100");
         Assert.Empty(empty.Items[3].Items);
+
+        // CDC shows every key: a user limited to some keys may not read it.
+        await using var limited = await Client.RespConnection.ConnectAsync("127.0.0.1", cluster["n2"].Port, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal("OK", (await limited.CommandAsync(TestContext.Current.CancellationToken, "ACL", "SETUSER", "orders", "on", ">pw", "~order:*", "+@all")).AsString());
+        Assert.Equal("OK", (await limited.CommandAsync(TestContext.Current.CancellationToken, "AUTH", "orders", "pw")).AsString());
+        Assert.StartsWith("NOPERM change data capture shows every key", (await limited.CommandAsync(TestContext.Current.CancellationToken, "CHORUS.CDC", "READ", "1")).AsString());
     }
 
     /// <summary>The leader's whole committed history, read in batches from LSN 1.</summary>

@@ -112,13 +112,13 @@ internal static class RelayCommand
             try
             {
                 var (host, port) = sources[_sourceIndex];
-                _source ??= await RespConnection.ConnectAsync(host, port, TimeSpan.FromSeconds(5), cancellationToken);
+                _source ??= await NodeConnection.OpenAsync(host, port, TimeSpan.FromSeconds(5), cancellationToken);
                 // A frozen node never answers: give up on it well after BLOCK's second.
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 deadline.CancelAfter(TimeSpan.FromSeconds(15));
                 return await _source.CommandAsync(deadline.Token, "CHORUS.CDC", "READ", Text(next), "EPOCH", Text(epoch), "COUNT", Text((ulong)batch), "BLOCK", "1000");
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or NodeRefusedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync($"relay: source {sources[_sourceIndex].Host}:{sources[_sourceIndex].Port} failed ({e.Message}); trying the next one");
                 await DropSourceAsync();

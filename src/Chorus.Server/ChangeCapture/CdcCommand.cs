@@ -26,6 +26,11 @@ internal static class CdcCommand
             reply.WriteError($"ERR unknown subcommand '{Encoding.UTF8.GetString(command[1])}'. Try CHORUS.CDC READ <from-lsn|now> [EPOCH e] [COUNT n] [BLOCK ms].");
             return;
         }
+        if (context.Session.User is { } user && !CdcAccess.MayReadAllKeys(user))
+        {
+            reply.WriteError(CdcAccess.KeysDenied);
+            return;
+        }
         if (CdcRequest.Parse(Arguments(command)) is not { } request)
         {
             reply.WriteError(CdcRequest.SyntaxError);

@@ -26,6 +26,11 @@ internal static class CdcEndpoint
 
     private static async Task StreamAsync(HttpContext http, NodeServices node, IHostApplicationLifetime lifetime)
     {
+        if (CdcAccess.CheckHttp(http, node) is { } refusal)
+        {
+            await RefuseAsync(http, refusal.Status, refusal.Reason);
+            return;
+        }
         var query = http.Request.Query;
         var arguments = new List<string> { query["from"].FirstOrDefault() ?? "now" };
         foreach (var name in new[] { "epoch", "count" })
