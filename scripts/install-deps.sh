@@ -12,6 +12,9 @@
 #           its own, with a real address, and partitions them with routes.
 #   chromium  Debian's chromium: the browser tests drive the dashboard in it, headless, through
 #           Microsoft.Playwright (which is pointed at this browser and never downloads its own).
+#   postgres  Debian's postgresql (PostgreSQL 15 on bookworm): the relay's PostgreSQL target. Tests
+#           run a private server with initdb/pg_ctl from /usr/lib/postgresql/<v>/bin (Debian keeps
+#           them off PATH) in a temporary directory, as the postgres user when run as root.
 #
 # Idempotent and quick: a component whose commands are all on PATH is skipped without touching
 # apt, so callers may run it every time. Installs as root, or through passwordless sudo; fails
@@ -23,12 +26,14 @@ declare -A PACKAGES=(
   [redis]="redis-server redis-tools"
   [netns]="iproute2"
   [chromium]="chromium"
+  [postgres]="postgresql"
 )
 # Component -> commands that prove it is installed (all must be on PATH).
 declare -A COMMANDS=(
   [redis]="redis-server redis-cli redis-benchmark"
   [netns]="ip tc"
   [chromium]="chromium"
+  [postgres]="psql pg_ctlcluster"
 )
 
 usage() {

@@ -63,6 +63,7 @@ public sealed class NodeDriver
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
+        Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.Committed is not null && !Core.VersionsWrites);
         Conflicts = new ConflictLog(options.Conflicts);
         if (Core.VersionsWrites)
         {
@@ -99,6 +100,9 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
     public event Action<NodeId>? SnapshotRequested;
+
+    /// <summary>Change data capture: committed entries as change events, for consumers on other threads (docs/cdc.md).</summary>
+    public ChangeCapture.ChangeFeed Changes { get; }
 
     /// <summary>Guarded reads served and held back, by reason (readable from any thread).</summary>
     public ReadGateCounters Reads => _reads.Counters;
@@ -406,6 +410,7 @@ public sealed class NodeDriver
             return;
         }
         _acks.ReleaseObserved();
+        Changes.Advance(Core.Committed?.Lsn ?? Lsn.Zero, Applied.Applied);
         _logFormat = _log.Formats.Current ?? _options.LogFormat;
         _status.PublishIfChanged(Core, NowMs);
         var status = _status.Current;

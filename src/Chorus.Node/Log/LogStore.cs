@@ -53,6 +53,14 @@ internal sealed class LogStore(IStorageEngine storage)
     /// <summary>The LSN key and per-record overhead, roughly.</summary>
     private const int KeyOverheadBytes = 16;
 
+    /// <summary>The first LSN stored (the front of the retained log), or zero when the log is empty.</summary>
+    public Lsn FirstLsn()
+    {
+        using var iterator = storage.NewIterator(StorageColumn.Log);
+        iterator.SeekToFirst();
+        return iterator.Valid ? new Lsn(BinaryPrimitives.ReadUInt64BigEndian(iterator.Key)) : Lsn.Zero;
+    }
+
     /// <summary>The last LSN stored, or zero.</summary>
     public Lsn LastLsn()
     {

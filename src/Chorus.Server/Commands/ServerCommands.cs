@@ -15,6 +15,7 @@ internal static class ServerCommands
         CommandCommand.Command,
         WaitCommand.Command,
         LagCommand.Command,
+        ChangeCapture.CdcCommand.Command,
         .. ConsistencyCommand.All,
         FaultCommand.Command,
         NodeCommand.Command,

@@ -327,6 +327,7 @@ public sealed class ChorusNode : IAsyncDisposable
         web.MapGet("/health", () => HealthReport(node)).RequireHost(httpHost);
         web.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
         web.MapDashboard(httpHost);
+        ChangeCapture.CdcEndpoint.MapChangeCapture(web, httpHost, node);
     }
 
     private static IResult HealthReport(NodeServices node)

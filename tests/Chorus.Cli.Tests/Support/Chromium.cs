@@ -10,19 +10,6 @@ namespace Chorus.Cli.Tests.Support;
 internal static class Chromium
 {
     public static Task<string> FindOrInstallAsync(CancellationToken cancellationToken) =>
-        DebianPackages.FindOrInstallAsync(RepositoryRoot(), "chromium", "chromium",
+        DebianPackages.FindOrInstallAsync(Checkout.Root(), "chromium", "chromium",
             "The dashboard's browser tests drive Debian's chromium", cancellationToken);
-
-    /// <summary>The checkout the tests were built from: the first folder above the test binaries with scripts/install-deps.sh.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "scripts", "install-deps.sh")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no scripts/install-deps.sh above {AppContext.BaseDirectory}");
-    }
 }

@@ -26,7 +26,11 @@ internal sealed partial class NodeProcess : IDisposable
     /// and hard, via prlimit); with a <paramref name="launcher"/>, through it (`ip netns exec ns`,
     /// which execs the node in place, so the process is still the node's).
     /// </summary>
-    public static NodeProcess Start(IEnumerable<string> serveArguments, int? openFilesLimit = null, IReadOnlyList<string>? launcher = null)
+    public static NodeProcess Start(IEnumerable<string> serveArguments, int? openFilesLimit = null, IReadOnlyList<string>? launcher = null) =>
+        StartCli(["serve", .. serveArguments], openFilesLimit, launcher);
+
+    /// <summary>Starts a long-running `chorus` command (`serve`, `relay`) as its own process.</summary>
+    public static NodeProcess StartCli(IEnumerable<string> arguments, int? openFilesLimit = null, IReadOnlyList<string>? launcher = null)
     {
         IEnumerable<string> command =
         [
@@ -45,8 +49,7 @@ internal sealed partial class NodeProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
         start.ArgumentList.Add(ChorusPath);
-        start.ArgumentList.Add("serve");
-        foreach (var argument in serveArguments)
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
