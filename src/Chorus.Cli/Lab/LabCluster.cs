@@ -32,24 +32,29 @@ internal sealed class LabCluster : IAsyncDisposable
 
     public ClusterFile.Member this[string id] => Members.Single(m => m.Id == id);
 
-    /// <summary>Starts <paramref name="size"/> nodes (n1 stands first) with <paramref name="flags"/> and waits until the leader sees every follower.</summary>
-    public static async Task<LabCluster> StartAsync(int size, IReadOnlyList<string> flags, string logPath, CancellationToken cancellationToken)
+    /// <summary>Starts <paramref name="size"/> single-leader nodes n1, n2, ... (n1 stands first) with <paramref name="flags"/> and waits until n1 leads every other.</summary>
+    public static Task<LabCluster> StartAsync(int size, IReadOnlyList<string> flags, string logPath, CancellationToken cancellationToken) =>
+        StartAsync([.. Enumerable.Range(1, size).Select(i => $"n{i}")], _ => ["--leader", "n1", .. flags],
+            (cluster, token) => cluster.WaitForFollowersAsync("n1", size - 1, token), logPath, cancellationToken);
+
+    /// <summary>Starts a node per id, each with its own flags, and waits until <paramref name="ready"/> returns.</summary>
+    public static async Task<LabCluster> StartAsync(IReadOnlyList<string> ids, Func<ClusterFile.Member, IReadOnlyList<string>> flags, Func<LabCluster, CancellationToken, Task> ready, string logPath, CancellationToken cancellationToken)
     {
         var root = Path.Combine(Path.GetTempPath(), $"chorus-lab-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        var file = new ClusterFile("n1", [.. Enumerable.Range(1, size).Select(i => new ClusterFile.Member(
-            $"n{i}", "127.0.0.1", FreePort(), FreePort(), FreePort(), Path.Combine(root, $"n{i}")))]);
-        CertCommand.Issue(Certificates(root), [.. file.Members.Select(m => m.Id)], [], TextWriter.Null);
+        var file = new ClusterFile(ids[0], [.. ids.Select(id => new ClusterFile.Member(
+            id, "127.0.0.1", FreePort(), FreePort(), FreePort(), Path.Combine(root, id)))]);
+        CertCommand.Issue(Certificates(root), ids, [], TextWriter.Null);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var cluster = new LabCluster(root, log, file);
         foreach (var member in file.Members)
         {
-            cluster._nodes[member.Id] = ChildNode.Start(member.Id, cluster.ServeArguments(member, flags), log);
+            cluster._nodes[member.Id] = ChildNode.Start(member.Id, [.. cluster.ServeArguments(member), .. flags(member)], log);
         }
         try
         {
-            await cluster.WaitForFollowersAsync("n1", size - 1, cancellationToken);
+            await ready(cluster, cancellationToken);
         }
         catch
         {
@@ -57,6 +62,15 @@ internal sealed class LabCluster : IAsyncDisposable
             throw;
         }
         return cluster;
+    }
+
+    /// <summary>Throws when a node has exited (say, during start), naming the log to read.</summary>
+    public void ThrowIfANodeExited()
+    {
+        if (_nodes.Values.FirstOrDefault(n => n.HasExited) is { } dead)
+        {
+            throw new InvalidOperationException($"node {dead.Id} exited (exit code {dead.ExitCode}); see {((FileStream)_log.BaseStream).Name}");
+        }
     }
 
     public int ProcessId(string id) => _nodes[id].ProcessId;
@@ -118,10 +132,7 @@ internal sealed class LabCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + StartPatience;
         while (DateTime.UtcNow < deadline)
         {
-            if (_nodes.Values.FirstOrDefault(n => n.HasExited) is { } dead)
-            {
-                throw new InvalidOperationException($"node {dead.Id} exited during start (exit code {dead.ExitCode}); see {((FileStream)_log.BaseStream).Name}");
-            }
+            ThrowIfANodeExited();
             var info = await NodeInfo.TryFetchAsync(this[leader].Host, this[leader].Port, cancellationToken);
             if (info?.GetValueOrDefault("chorus_role") == "leader" && Followers(info) >= followers)
             {
@@ -157,7 +168,7 @@ internal sealed class LabCluster : IAsyncDisposable
     private static int Followers(Dictionary<string, string> info) =>
         int.TryParse(info.GetValueOrDefault("connected_slaves"), CultureInfo.InvariantCulture, out var count) ? count : 0;
 
-    private IEnumerable<string> ServeArguments(ClusterFile.Member member, IReadOnlyList<string> flags) =>
+    private IEnumerable<string> ServeArguments(ClusterFile.Member member) =>
     [
         "--id", member.Id,
         "--host", member.Host,
@@ -165,11 +176,9 @@ internal sealed class LabCluster : IAsyncDisposable
         "--peer-port", Text(member.PeerPort),
         "--http-port", Text(member.HttpPort),
         "--data", member.DataDir,
-        "--leader", File.Leader,
         "--peers", string.Join(',', Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
         "--peer-tls-dir", Certificates(_root),
         "--fault-commands", "true",
-        .. flags,
     ];
 
     private static string Certificates(string root) => ClusterUpCommand.PeerCertificates(root);

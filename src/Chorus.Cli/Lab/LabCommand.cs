@@ -17,6 +17,7 @@ internal static class LabCommand
         LostCommentScenario.Definition,
         TimeBackwardsScenario.Definition,
         StaleLeaderScenario.Definition,
+        ConflictingEditsScenario.Definition,
     ];
 
     public static Command Create()

@@ -47,12 +47,12 @@ internal static class SvgPlot
         return Close(svg);
     }
 
-    /// <summary>Each follower's lag in ms as the leader saw it, over time.</summary>
+    /// <summary>Each follower's lag in ms as the leader saw it (or each link's between sites), over time.</summary>
     public static string Lag(LabRun run)
     {
         var maxMs = Math.Max(10, run.Lag.Select(s => (double)s.Ms).DefaultIfEmpty(0).Max());
         double Y(double ms) => Top + PlotHeight - ms / maxMs * PlotHeight;
-        var svg = Open("lag", "replication lag of each follower (ms), as the leader saw it, over time (s)");
+        var svg = Open("lag", "replication lag (ms) over time (s): each follower as its leader saw it, or each link between sites");
         foreach (var tick in new[] { 0, 0.5, 1 })
         {
             HorizontalTick(svg, Y(tick * maxMs), Num(tick * maxMs));
@@ -67,7 +67,7 @@ internal static class SvgPlot
                 var points = string.Join(' ', segment.Select(s => string.Create(CultureInfo.InvariantCulture, $"{X(s.AtUs, run.DurationUs):0.#},{Y(s.Ms):0.#}")));
                 svg.Append(CultureInfo.InvariantCulture, $"<polyline class=\"line c{index % 4}\" data-series=\"{node.Key}\" data-points=\"{segment.Count}\" data-max-ms=\"{segment.Max(s => s.Ms)}\" points=\"{points}\"><title>{node.Key}: up to {segment.Max(s => s.Ms)} ms, {segment.Max(s => s.Entries)} entries behind</title></polyline>");
             }
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"legend c{index % 4}\" x=\"{Width - Right - 40 * (index + 1)}\" y=\"{Top + PlotHeight - 6}\">{node.Key}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"legend c{index % 4}\" x=\"{Width - Right - 72 * (index + 1)}\" y=\"{Top + PlotHeight - 6}\">{node.Key}</text>");
             index++;
         }
         Faults(svg, run);
