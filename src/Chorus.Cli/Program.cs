@@ -13,6 +13,7 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     SimCommand.Create(),
     LeaderlessSimCommand.Create(),
     Chorus.Cli.Relay.RelayCommand.Create(),
+    Chorus.Cli.Lab.LabCommand.Create(),
 };
 // Signals are handled by the commands themselves, which stop nodes cleanly however long it takes.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
