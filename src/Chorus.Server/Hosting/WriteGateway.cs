@@ -37,7 +37,7 @@ internal sealed class WriteGateway(
         if (driver.Status.Role == NodeRole.Leader || (batch.IsTransaction && !batch.TransactionWrites))
         {
             inbox.Post(new ClientWritesInput(batch));
-            await batch.Completion.WaitAsync(cancellationToken);
+            await BlockedWait.CompletionAsync(inbox, batch, cancellationToken);
             return;
         }
         switch (replicaWrites)
@@ -63,7 +63,8 @@ internal sealed class WriteGateway(
         ForwardReply reply;
         try
         {
-            reply = await transport.ForwardAsync(leader, ToRequest(batch), forwardTimeout, cancellationToken);
+            // A blocking command waits on the leader as long as its own timeout says (0: forever).
+            reply = await transport.ForwardAsync(leader, ToRequest(batch), batch.MayBlock ? null : forwardTimeout, cancellationToken);
         }
         catch (RpcException e)
         {
