@@ -104,6 +104,9 @@ public sealed class NodeDriver
     /// <summary>Guarded reads served and held back, by reason (readable from any thread).</summary>
     public ReadGateCounters Reads => _reads.Counters;
 
+    /// <summary>Clients blocked in BLPOP and friends on this node (INFO's blocked_clients; a racy read from other threads is fine).</summary>
+    public int BlockedClients => _blocked.Count;
+
     /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
     public int RequestsInFlight => _requests.InFlight;
     /// <summary>Conflicts resolved here between versions from different sites (multi-leader; empty otherwise).</summary>
