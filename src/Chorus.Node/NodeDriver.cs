@@ -34,6 +34,7 @@ public sealed class NodeDriver
     private readonly RequestPath _requests;
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
+    private readonly BlockedPops _blocked = new();
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
@@ -106,6 +107,9 @@ public sealed class NodeDriver
 
     /// <summary>Guarded reads served and held back, by reason (readable from any thread).</summary>
     public ReadGateCounters Reads => _reads.Counters;
+
+    /// <summary>Clients blocked in BLPOP and friends on this node (INFO's blocked_clients; a racy read from other threads is fine).</summary>
+    public int BlockedClients => _blocked.Count;
 
     /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
     public int RequestsInFlight => _requests.InFlight;
@@ -196,6 +200,7 @@ public sealed class NodeDriver
             ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
         }
         _waits.ExpireDue(Core, nowMs);
+        _blocked.ExpireDue(nowMs);
         _reads.ExpireDue(nowMs);
         _rollbacks.RetryIfDue(nowMs);
         if (nowMs >= _nextRetentionAtMs)
@@ -247,6 +252,9 @@ public sealed class NodeDriver
             case ClientWritesInput writes:
                 Submit(writes.Batch);
                 break;
+            case UnblockInput unblock:
+                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How));
+                break;
         }
     }
 
@@ -257,6 +265,11 @@ public sealed class NodeDriver
     /// </summary>
     public void Submit(ClientWriteBatch batch)
     {
+        if (batch.Abandoned)
+        {
+            batch.Complete(); // a blocking command whose client left before it ran: it pops nothing
+            return;
+        }
         var admission = Core.Admission;
         if (batch.IsTransaction && !batch.TransactionWrites && admission.Kind != AdmissionKind.Accept)
         {
@@ -290,7 +303,7 @@ public sealed class NodeDriver
             // Everything staged before it is stored first: a forwarded watch is checked against
             // the log, and key-range reads (KEYS, SCAN) see storage.
             ProcessReady();
-            Propose(_transactions.Run(batch, NowMs), batch);
+            ProposeAndWake(_transactions.Run(batch, NowMs), batch);
         }
         else
         {
@@ -302,12 +315,66 @@ public sealed class NodeDriver
                     SubmitVersioned(batch, batch.Commands[i], reply);
                     continue;
                 }
-                Propose(Execute(batch.Commands[i], reply, batch.Db), batch, batch.Commands[i]);
+                // Only a command sent on its own may wait (the connection sends a blocking one alone).
+                _executor.Context.BlockingAllowed = batch.Commands.Count == 1;
+                var payload = Execute(batch.Commands[i], reply, batch.Db);
+                _executor.Context.BlockingAllowed = false;
+                if (_executor.Context.Block is { } block)
+                {
+                    _executor.Context.Block = null;
+                    _blocked.Park(batch, block, NowMs);
+                    return;
+                }
+                ProposeAndWake(payload, batch, batch.Commands[i]);
             }
         }
+        AwaitAcknowledgement(batch);
+    }
+
+    private void AwaitAcknowledgement(ClientWriteBatch batch)
+    {
         var waitFor = Core.LastProposed;
         batch.WaitFor = waitFor.Lsn;
         _acks.Add(batch, waitFor);
+    }
+
+    /// <summary>
+    /// Proposes a write, then serves the clients blocked on a key it changed, oldest first, as
+    /// Redis does after each command: each runs its command again (now a plain pop, logged as
+    /// its own entry), and what it pushes (BLMOVE) may serve others in turn.
+    /// </summary>
+    private void ProposeAndWake(byte[]? payload, ClientWriteBatch batch, RespCommand? command = null)
+    {
+        Propose(payload, batch, command);
+        var changes = new Queue<byte[]>();
+        if (payload is not null && _blocked.Count > 0)
+        {
+            changes.Enqueue(payload);
+        }
+        while (changes.TryDequeue(out var changed) && _blocked.Count > 0)
+        {
+            var stillWaiting = new List<BlockedPop>();
+            foreach (var parked in _blocked.TakeWaiting(changed))
+            {
+                var served = parked.Batch;
+                _executor.Context.BlockingAllowed = true;
+                var popped = Execute(served.Commands[0], new RespWriter(served.Replies, served.Protocol), served.Db);
+                _executor.Context.BlockingAllowed = false;
+                if (_executor.Context.Block is not null)
+                {
+                    _executor.Context.Block = null;
+                    stillWaiting.Add(parked);
+                    continue;
+                }
+                Propose(popped, served, served.Commands[0]);
+                AwaitAcknowledgement(served);
+                if (popped is not null)
+                {
+                    changes.Enqueue(popped);
+                }
+            }
+            _blocked.ParkAgain(stillWaiting);
+        }
     }
 
     /// <summary>A write at a multi-leader site: executed as usual, then every key it changed is versioned and the change proposed for the other sites too.</summary>
@@ -409,6 +476,12 @@ public sealed class NodeDriver
             ProcessReady();
             return;
         }
+        if (_blocked.Count > 0 && Core.Admission.Kind == AdmissionKind.Refuse)
+        {
+            // Redis unblocks a master's blocked clients when it becomes a replica; a client here
+            // would otherwise wait for pushes this node can no longer take.
+            _blocked.FailAll(BlockedPops.DemotedError);
+        }
         _acks.ReleaseObserved();
         Changes.Advance(Core.Committed?.Lsn ?? Lsn.Zero, Applied.Applied);
         _logFormat = _log.Formats.Current ?? _options.LogFormat;
@@ -465,6 +538,7 @@ public sealed class NodeDriver
         _pause.FailAll(new NodeStopping(MayHaveApplied: false));
         _waits.EndAll(Core, replicas: null);
         _reads.FailAll();
+        _blocked.FailAll(OutcomeText.Error(new NodeStopping(MayHaveApplied: false)));
     }
 
     private byte[]? Execute(RespCommand command, RespWriter reply, int db)

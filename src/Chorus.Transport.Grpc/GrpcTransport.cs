@@ -102,14 +102,14 @@ public sealed class GrpcTransport : IAsyncDisposable
 
     public bool IsConnected(NodeId peer) => _links.TryGetValue(peer, out var link) && link.Connection.IsConnected;
 
-    /// <summary>Sends write commands to <paramref name="leader"/> and returns its replies.</summary>
-    public async Task<ForwardReply> ForwardAsync(NodeId leader, ForwardRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Sends write commands to <paramref name="leader"/> and returns its replies; no <paramref name="timeout"/>: no deadline (a blocking command).</summary>
+    public async Task<ForwardReply> ForwardAsync(NodeId leader, ForwardRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (!_links.TryGetValue(leader, out var link))
         {
             throw new InvalidOperationException($"no peer address is known for the leader {leader}");
         }
-        return await link.Connection.Client.ForwardAsync(request, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+        return await link.Connection.Client.ForwardAsync(request, deadline: timeout is { } within ? DateTime.UtcNow + within : null, cancellationToken: cancellationToken);
     }
 
     /// <summary>Starts streaming a snapshot from <paramref name="leader"/>.</summary>

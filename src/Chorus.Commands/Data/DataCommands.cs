@@ -1,4 +1,5 @@
 using Chorus.Commands.Data.Bitmaps;
+using Chorus.Commands.Data.Blocking;
 using Chorus.Commands.Data.Hashes;
 using Chorus.Commands.Data.Keys;
 using Chorus.Commands.Data.Lists;
@@ -145,6 +146,11 @@ public static class DataCommands
             LPosCommand.Spec,
             LMoveCommand.LMoveSpec,
             LMoveCommand.RPopLPushSpec,
+            BlockingPopCommands.BLPopSpec,
+            BlockingPopCommands.BRPopSpec,
+            BlockingPopCommands.BLMoveSpec,
+            BlockingPopCommands.BRPopLPushSpec,
+            BlockingPopCommands.BLMPopSpec,
         ]),
         .. Family("sorted-set",
         [
@@ -171,6 +177,9 @@ public static class DataCommands
             ZPopCommands.ZPopMinSpec,
             ZPopCommands.ZPopMaxSpec,
             ZPopCommands.ZMPopSpec,
+            BlockingPopCommands.BZPopMinSpec,
+            BlockingPopCommands.BZPopMaxSpec,
+            BlockingPopCommands.BZMPopSpec,
             ZAlgebraCommands.ZUnionStoreSpec,
             ZAlgebraCommands.ZInterStoreSpec,
             ZAlgebraCommands.ZDiffStoreSpec,

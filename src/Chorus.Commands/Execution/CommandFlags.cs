@@ -22,6 +22,9 @@ public enum CommandFlags
 
     /// <summary>The keys' positions depend on the arguments (a numkeys argument, SORT's BY/GET/STORE).</summary>
     MovableKeys = 1 << 9,
+
+    /// <summary>May wait for data (BLPOP and friends): runs alone, and waits only outside MULTI and scripts.</summary>
+    Blocking = 1 << 10,
 }
 
 public static class CommandFlagNames
@@ -36,6 +39,7 @@ public static class CommandFlagNames
         (CommandFlags.Random, "random"),
         (CommandFlags.Loading, "loading"),
         (CommandFlags.Stale, "stale"),
+        (CommandFlags.Blocking, "blocking"),
         (CommandFlags.Fast, "fast"),
         (CommandFlags.MovableKeys, "movablekeys"),
     ];

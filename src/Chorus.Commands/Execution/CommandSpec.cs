@@ -37,5 +37,8 @@ public sealed record CommandSpec(
 
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
 
+    /// <summary>May wait for data (BLPOP...): the connection sends it to the loop alone.</summary>
+    public bool IsBlocking => (Flags & CommandFlags.Blocking) != 0;
+
     public bool AcceptsArgumentCount(int count) => Arity >= 0 ? count == Arity : count >= -Arity;
 }

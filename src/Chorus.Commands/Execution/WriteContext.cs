@@ -30,6 +30,16 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
 
     public IReadOnlyList<RowChange> Changes => _changes;
 
+    /// <summary>
+    /// Whether a blocking command (BLPOP, BZPOPMIN...) that finds nothing may wait: the host sets
+    /// it for a command run on its own; inside a transaction or a script (and on replay) it stays
+    /// false and the command answers as if it timed out, as Redis does.
+    /// </summary>
+    public bool BlockingAllowed { get; set; }
+
+    /// <summary>Set by a blocking command that found nothing and may wait: what it waits for (the host takes it).</summary>
+    public BlockRequest? Block { get; set; }
+
     /// <summary>How large this write may be (see <see cref="WriteLimits"/>); set by the host.</summary>
     public WriteLimits Limits { get; set; } = WriteLimits.Default;
 

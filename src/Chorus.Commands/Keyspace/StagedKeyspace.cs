@@ -31,6 +31,9 @@ public sealed class StagedKeyspace
     private byte[]? _lastReadKey;
     private byte[]? _lastReadValue;
 
+    /// <summary>The storage under the staged changes (a script's reads open a <see cref="Execution.ReadContext"/> over both).</summary>
+    public IStorageEngine Storage => _storage;
+
     public StagedKeyspace(IStorageEngine storage)
     {
         _storage = storage;

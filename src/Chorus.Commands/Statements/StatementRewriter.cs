@@ -32,7 +32,7 @@ public static class StatementRewriter
             "SPOP" => SPop(command, changes()),
             "INCRBYFLOAT" => [Word("SET"), command[1].ToArray(), StringAfter(changes()), Word("KEEPTTL")],
             "HINCRBYFLOAT" => [Word("HSET"), command[1].ToArray(), command[2].ToArray(), FieldAfter(changes(), command[2])],
-            _ => Arguments(command),
+            _ => BlockingStatements.Rewrite(name, command, changes) ?? Arguments(command),
         };
     }
 

@@ -57,6 +57,27 @@ public sealed class ClientWriteBatch : IDisposable
     /// <summary>Where each transaction command's reply ends in <see cref="Replies"/>; an empty one is left to the connection (a server command).</summary>
     public List<int> ReplyEnds { get; } = [];
 
+    /// <summary>
+    /// The batch is one blocking command (BLPOP...) that may wait for data: a follower forwards it
+    /// without the usual forwarding deadline (the leader ends it at the command's own timeout).
+    /// </summary>
+    public bool MayBlock { get; set; }
+
+    /// <summary>
+    /// Its client went away while a blocking command was on its way to the loop or waiting there:
+    /// the loop runs it no more (set by the connection's thread, before it posts an <see cref="UnblockInput"/>).
+    /// </summary>
+    public bool Abandoned
+    {
+        get => Volatile.Read(ref _abandoned);
+        set => Volatile.Write(ref _abandoned, value);
+    }
+
+    private bool _abandoned;
+
+    /// <summary>The command found nothing and waits on the leader's loop (see <see cref="BlockedPops"/>).</summary>
+    public bool Blocked { get; internal set; }
+
     /// <summary>Set when every reply was replaced by one error (<see cref="Fail(string)"/>).</summary>
     public bool Failed => Error is not null;
 
@@ -71,7 +92,7 @@ public sealed class ClientWriteBatch : IDisposable
         WaitFor = Lsn.Zero;
         LastWrittenLsn = Lsn.Zero;
         Outcome = null;
-        IsTransaction = TransactionWrites = WatchAborted = false;
+        IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = false;
         Error = null;
         Watch = null;
         RemoteWatch = null;

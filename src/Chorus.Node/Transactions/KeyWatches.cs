@@ -15,7 +15,7 @@ namespace Chorus.Node;
 public sealed class KeyWatches
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(int Db, byte[] Key), List<WatchedKey>> _byKey = new(new DbKeyComparer());
+    private readonly Dictionary<(int Db, byte[] Key), List<WatchedKey>> _byKey = new(DbKeyComparer.Instance);
     private volatile int _count;
 
     /// <summary>Whether any key is watched (a touch is free otherwise).</summary>
@@ -212,12 +212,5 @@ public sealed class KeyWatches
                 watched.Owner.MarkDirty();
             }
         }
-    }
-
-    private sealed class DbKeyComparer : IEqualityComparer<(int Db, byte[] Key)>
-    {
-        public bool Equals((int Db, byte[] Key) x, (int Db, byte[] Key) y) => x.Db == y.Db && ByteArrayComparer.Instance.Equals(x.Key, y.Key);
-
-        public int GetHashCode((int Db, byte[] Key) obj) => HashCode.Combine(obj.Db, ByteArrayComparer.Instance.GetHashCode(obj.Key));
     }
 }

@@ -6,7 +6,7 @@ using Chorus.Server.Resp;
 
 namespace Chorus.Server.Commands;
 
-/// <summary>CLIENT SETNAME | GETNAME | ID | INFO | LIST | SETINFO | NO-EVICT | NO-TOUCH.</summary>
+/// <summary>CLIENT SETNAME | GETNAME | ID | INFO | LIST | SETINFO | NO-EVICT | NO-TOUCH | UNBLOCK.</summary>
 internal static class ClientCommand
 {
     public const string InvalidNameError = "ERR Client names cannot contain spaces, newlines or special characters.";
@@ -19,6 +19,10 @@ internal static class ClientCommand
     private static ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
         var session = context.Session;
+        if (command.ArgumentIs(1, "UNBLOCK"u8) && command.ArgumentCount is 3 or 4)
+        {
+            return ClientUnblock.ExecuteAsync(context.Node, command, reply);
+        }
         if (command.ArgumentIs(1, "SETNAME"u8) && command.ArgumentCount == 3)
         {
             var name = Encoding.UTF8.GetString(command[2]);

@@ -81,7 +81,7 @@ internal static class InfoBuilder
         Header(text, "Clients");
         Line(text, "connected_clients", node.Clients.Count);
         Line(text, "maxclients", Math.Min(node.Limits.MaxClients, node.MaxClientsCeiling));
-        Line(text, "blocked_clients", 0);
+        Line(text, "blocked_clients", node.Driver.BlockedClients);
         // Redis reports it under "memory"; here it is what maxmemory-clients limits.
         Line(text, "mem_clients_normal", node.Clients.BufferedBytes);
         Line(text, "chorus_rejected_connections", node.Clients.RejectedConnections);

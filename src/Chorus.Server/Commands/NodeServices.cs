@@ -84,6 +84,9 @@ internal sealed class NodeServices(
 
     /// <summary>Every command, data and server; set once at startup.</summary>
     public CommandTable Commands { get; set; } = new([]);
+
+    /// <summary>The node's Lua scripts: their cache (SCRIPT) and the engine the loop runs them in.</summary>
+    public Scripting.ScriptEngine Scripts { get; init; } = new(new Scripting.ScriptLimits(Scripting.ScriptLimits.DefaultTimeLimitMs, null));
 }
 
 /// <summary>A server command's view: the node and the calling connection.</summary>

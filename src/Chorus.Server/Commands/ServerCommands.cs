@@ -24,6 +24,7 @@ internal static class ServerCommands
         .. MiscCommands.All,
         .. FailoverCommand.All,
         .. TransactionCommands.All,
+        ScriptCommand.Command,
         .. PubSub.PubSubCommands.All,
         .. SitesCommands.All,
     ];

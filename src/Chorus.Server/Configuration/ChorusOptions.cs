@@ -106,6 +106,13 @@ public sealed class ChorusOptions
     /// <summary>How long a follower waits for the leader to answer a forwarded write.</summary>
     public int ForwardTimeoutMs { get; set; } = 5000;
 
+    /// <summary>
+    /// How long a Lua script may run before it is stopped and its writes undone (Redis's
+    /// lua-time-limit / busy-reply-threshold; the node loop, heartbeats included, waits while a
+    /// script runs). Default 5000.
+    /// </summary>
+    public int LuaTimeLimitMs { get; set; } = 5000;
+
     /// <summary>How long a follower holds a forwarded write's reply until the write is visible locally.</summary>
     public int ForwardVisibilityWaitMs { get; set; } = 1000;
 

@@ -73,7 +73,9 @@ public sealed class ChorusNode : IAsyncDisposable
         var peerTls = PeerCertificates.Load(options, peers.Count, logger);
         var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), peerTls, loggers);
         var dataCommands = options.IsLeaderless ? LeaderlessCommands.All : DataCommands.All;
-        var commands = new CommandTable(dataCommands.Concat(ServerCommands.All.Select(c => c.Spec)));
+        var scripts = ScriptHost.Create(options, TimeProvider.System, loggers.CreateLogger("Chorus.Scripts"));
+        var commands = new CommandTable(dataCommands.Concat(ScriptHost.Specs(options, scripts)).Concat(ServerCommands.All.Select(c => c.Spec)));
+        scripts.Calls.Commands = commands;
         NodeDriver driver;
         try
         {
@@ -93,9 +95,13 @@ public sealed class ChorusNode : IAsyncDisposable
             MaxClientsCeiling = OpenFilesLimit.Prepare(options.MaxClients, logger),
             Access = Security(options, commands.All, logger),
             LinkHold = linkHold,
+            Scripts = scripts,
         };
         var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
-            TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), node.Stats, loggers.CreateLogger<WriteGateway>());
+            TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), node.Stats, loggers.CreateLogger<WriteGateway>())
+        {
+            Scripts = scripts.Cache,
+        };
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 

@@ -32,7 +32,7 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
             batch.RemoteWatch = transaction.Watched.Count == 0 ? null : new ForwardedWatch(transaction.WatchAfter, transaction.Watched);
         }
         inbox.Post(new ClientWritesInput(batch));
-        await batch.Completion.WaitAsync(cancellationToken);
+        await BlockedWait.CompletionAsync(inbox, batch, cancellationToken);
         if (batch.IsTransaction && batch.Failed)
         {
             // The transaction failed as a whole (leadership lost): the follower answers EXEC with the error.

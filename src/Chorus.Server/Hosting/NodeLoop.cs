@@ -78,6 +78,9 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
                 case RefreshStatusInput refresh:
                     refresh.Completion.TrySetResult(null);
                     break;
+                case UnblockInput unblock:
+                    unblock.Completion.TrySetResult(false);
+                    break;
             }
         }
     }

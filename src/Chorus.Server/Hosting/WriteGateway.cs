@@ -29,6 +29,9 @@ internal sealed class WriteGateway(
     ServerStats stats,
     ILogger logger)
 {
+    /// <summary>This node's scripts: a forwarded EVALSHA of a script known here carries its body, so the leader runs it even if it never saw it.</summary>
+    public Scripting.ScriptCache? Scripts { get; init; }
+
     public async Task ExecuteAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
     {
         // Routed by the published status, never by the core's live state (another thread owns
@@ -37,7 +40,7 @@ internal sealed class WriteGateway(
         if (driver.Status.Role == NodeRole.Leader || (batch.IsTransaction && !batch.TransactionWrites))
         {
             inbox.Post(new ClientWritesInput(batch));
-            await batch.Completion.WaitAsync(cancellationToken);
+            await BlockedWait.CompletionAsync(inbox, batch, cancellationToken);
             return;
         }
         switch (replicaWrites)
@@ -63,7 +66,8 @@ internal sealed class WriteGateway(
         ForwardReply reply;
         try
         {
-            reply = await transport.ForwardAsync(leader, ToRequest(batch), forwardTimeout, cancellationToken);
+            // A blocking command waits on the leader as long as its own timeout says (0: forever).
+            reply = await transport.ForwardAsync(leader, ToRequest(batch), batch.MayBlock ? null : forwardTimeout, cancellationToken);
         }
         catch (RpcException e)
         {
@@ -125,6 +129,12 @@ internal sealed class WriteGateway(
             for (var a = 0; a < command.ArgumentCount; a++)
             {
                 forwarded.Args.Add(ByteString.CopyFrom(command[a]));
+            }
+            if ((command.NameIs("EVALSHA"u8) || command.NameIs("EVALSHA_RO"u8)) && command.ArgumentCount > 1
+                && Scripts is { } scripts && scripts.TryGet(System.Text.Encoding.ASCII.GetString(command[1]), out var body))
+            {
+                forwarded.Args[0] = ByteString.CopyFromUtf8(command.NameIs("EVALSHA"u8) ? "EVAL" : "EVAL_RO");
+                forwarded.Args[1] = ByteString.CopyFrom(body);
             }
             request.Commands.Add(forwarded);
         }

@@ -82,6 +82,9 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>Cancelled when the connection ends.</summary>
     public CancellationToken Closing { get; set; }
 
+    /// <summary>Fires when the client's connection closes (its FIN or a reset): a blocked command stops waiting.</summary>
+    public CancellationToken Disconnected { get; set; }
+
     /// <summary>Set at the first SUBSCRIBE or PSUBSCRIBE.</summary>
     public PubSub.Subscriber? Subscriber { get; private set; }
 

@@ -160,15 +160,18 @@ internal sealed class CommandDispatcher
         var limits = node.Limits.Writes;
         while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.RunsOnLoop && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
             && (i == first || (limits.CheckArguments(requests[i]) is null && writes.Commands.ArenaBytes + ArgumentBytes(requests[i]) <= limits.EntryBytesMax
-                && session.User is { } user && node.Access.Check(user, spec, requests[i], log: false) is null)))
+                && session.User is { } user && node.Access.Check(user, spec, requests[i], log: false) is null && !spec.IsBlocking && !writes.MayBlock)))
         {
+            // A blocking command goes alone: the commands after it wait until it is served, as in Redis.
+            writes.MayBlock = spec.IsBlocking;
             // A group stays within one entry's size, so a follower forwards it in one peer message.
             writes.Commands.AddFrom(requests[i]);
             i++;
         }
         // A pipeline's write group must finish before later commands run, even if the client
         // went away meanwhile: the node loop still reads this batch's commands.
-        await gateway.ExecuteAsync(writes, CancellationToken.None);
+        // A blocked command ends early only when its client goes away (Redis frees a closed client).
+        await gateway.ExecuteAsync(writes, writes.MayBlock ? session.Disconnected : CancellationToken.None);
         output.Write(writes.Replies.WrittenSpan);
         await FlushIfLargeAsync(session, output, cancellationToken);
         if (writes.LastWrittenLsn > Lsn.Zero || writes.WaitFor > session.LastWriteLsn)

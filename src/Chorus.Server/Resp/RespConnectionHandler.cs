@@ -61,6 +61,8 @@ internal sealed class RespConnectionHandler(NodeServices node, CommandDispatcher
         var closing = lifetime.ApplicationStopping;
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(closing);
         session.Closing = closed.Token;
+        using var disconnected = CancellationTokenSource.CreateLinkedTokenSource(closed.Token, connection.ConnectionClosed);
+        session.Disconnected = disconnected.Token;
         session.Output = connection.Transport.Output;
         try
         {

@@ -100,6 +100,9 @@ public sealed class CommandHarness : IDisposable
     /// <summary>Runs a command with binary arguments on a RESP2 connection.</summary>
     public RespValue RunBytes(params byte[][] args) => Execute(RespProtocol.Resp2, args);
 
+    /// <summary>The last command's reply as sent (a null array and a null bulk parse alike).</summary>
+    public byte[] LastReplyBytes { get; private set; } = [];
+
     public RespValue Execute(RespProtocol protocol, byte[][] args)
     {
         using var batch = new RequestBatch();
@@ -124,6 +127,7 @@ public sealed class CommandHarness : IDisposable
         {
             spec.Read!(new ReadContext(_leader, _readRandom) { NowMs = NowMs, Db = Db }, command, reply);
         }
+        LastReplyBytes = output.WrittenSpan.ToArray();
         var parsed = RespReplyParser.Parse(output.WrittenSpan);
         Assert.False(parsed.IsError && LastPayload is not null, $"{command} failed with {parsed} yet logged changes");
         return parsed;

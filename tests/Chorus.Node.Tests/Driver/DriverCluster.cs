@@ -176,6 +176,9 @@ internal sealed class DriverCluster
         return completion.Task;
     }
 
+    /// <summary>One loop round on <paramref name="id"/> with <paramref name="input"/> in its inbox.</summary>
+    public void Post(string id, NodeInput input) => Run(this[id], input);
+
     /// <summary>One production loop round on <paramref name="node"/> with <paramref name="input"/> in its inbox.</summary>
     private void Run(DriverNode node, NodeInput? input = null)
     {

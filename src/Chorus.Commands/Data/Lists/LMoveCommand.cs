@@ -27,7 +27,7 @@ internal static class LMoveCommand
         Move(context, command, reply, fromLeft, toLeft);
     }
 
-    private static void Move(WriteContext context, RespCommand command, RespWriter reply, bool fromLeft, bool toLeft)
+    internal static void Move(WriteContext context, RespCommand command, RespWriter reply, bool fromLeft, bool toLeft)
     {
         var source = context.GetLive(command[1]);
         var sourceStatus = TypedLookup.Find(source, DataType.List, out _);
@@ -67,7 +67,7 @@ internal static class LMoveCommand
 
     private static ListEdit Push(bool left, byte[] element) => new(left ? ListEditKind.PushLeft : ListEditKind.PushRight, 0, element);
 
-    private static bool TryParseEnd(RespCommand command, int index, out bool left)
+    internal static bool TryParseEnd(RespCommand command, int index, out bool left)
     {
         left = command.ArgumentIs(index, "LEFT"u8);
         return left || command.ArgumentIs(index, "RIGHT"u8);

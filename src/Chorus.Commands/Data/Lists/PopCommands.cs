@@ -17,7 +17,13 @@ internal static class PopCommands
 
     public static readonly CommandSpec RPopSpec = new("RPOP", -2, CommandFlags.Write | CommandFlags.Fast, 1, 1, 1, Write: (c, cmd, r) => ExecutePop(c, cmd, r, left: false));
 
-    public static readonly CommandSpec LMPopSpec = new("LMPOP", -4, CommandFlags.Write | CommandFlags.MovableKeys, 0, 0, 0, Write: ExecuteLMPop);
+    public static readonly CommandSpec LMPopSpec = new("LMPOP", -4, CommandFlags.Write | CommandFlags.MovableKeys, 0, 0, 0, Write: (c, cmd, r) =>
+    {
+        if (!TryPopFirst(c, cmd, r, numKeysAt: 1))
+        {
+            r.WriteNullArray();
+        }
+    });
 
     private static void ExecutePop(WriteContext context, RespCommand command, RespWriter reply, bool left)
     {
@@ -59,18 +65,24 @@ internal static class PopCommands
         WriteElements(reply, popped);
     }
 
-    private static void ExecuteLMPop(WriteContext context, RespCommand command, RespWriter reply)
+    /// <summary>
+    /// LMPOP's work from its numkeys argument at <paramref name="numKeysAt"/> (BLMPOP has a timeout
+    /// before it): true when it replied (an error, or what it popped), false when every list was
+    /// empty and nothing was written.
+    /// </summary>
+    internal static bool TryPopFirst(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt)
     {
-        if (!MultiKeyOptions.TryParseKeys(command, 1, reply, out var keys))
+        if (!MultiKeyOptions.TryParseKeys(command, numKeysAt, reply, out var keys))
         {
-            return;
+            return true;
         }
-        var rest = 2 + keys;
+        var first = numKeysAt + 1;
+        var rest = first + keys;
         bool left;
         if (rest >= command.ArgumentCount)
         {
             reply.WriteError(Errors.Syntax);
-            return;
+            return true;
         }
         if (command.ArgumentIs(rest, "LEFT"u8))
         {
@@ -83,32 +95,32 @@ internal static class PopCommands
         else
         {
             reply.WriteError(Errors.Syntax);
-            return;
+            return true;
         }
         if (!MultiKeyOptions.TryParseCount(command, rest + 1, reply, out var count))
         {
-            return;
+            return true;
         }
-        for (var i = 0; i < keys; i++)
+        for (var i = first; i < rest; i++)
         {
-            var live = context.GetLive(command[2 + i]);
+            var live = context.GetLive(command[i]);
             switch (TypedLookup.Find(live, DataType.List, out _))
             {
                 case LookupStatus.WrongType:
                     reply.WriteError(Errors.WrongType);
-                    return;
+                    return true;
                 case LookupStatus.Found:
-                    var popped = ListWrites.Pop(context, context.Db, command[2 + i], live!, count, left);
+                    var popped = ListWrites.Pop(context, context.Db, command[i], live!, count, left);
                     reply.WriteArrayHeader(2);
-                    reply.WriteBulkString(command[2 + i]);
+                    reply.WriteBulkString(command[i]);
                     WriteElements(reply, popped);
-                    return;
+                    return true;
             }
         }
-        reply.WriteNullArray();
+        return false;
     }
 
-    private static void WriteElements(RespWriter reply, List<byte[]> elements)
+    internal static void WriteElements(RespWriter reply, List<byte[]> elements)
     {
         reply.WriteArrayHeader(elements.Count);
         foreach (var element in elements)

@@ -16,7 +16,13 @@ internal static class ZPopCommands
 
     public static readonly CommandSpec ZPopMaxSpec = new("ZPOPMAX", -2, CommandFlags.Write | CommandFlags.Fast, 1, 1, 1, Write: (c, cmd, r) => ExecutePop(c, cmd, r, max: true));
 
-    public static readonly CommandSpec ZMPopSpec = new("ZMPOP", -4, CommandFlags.Write | CommandFlags.MovableKeys, 0, 0, 0, Write: ExecuteZMPop);
+    public static readonly CommandSpec ZMPopSpec = new("ZMPOP", -4, CommandFlags.Write | CommandFlags.MovableKeys, 0, 0, 0, Write: (c, cmd, r) =>
+    {
+        if (!TryPopFirst(c, cmd, r, numKeysAt: 1))
+        {
+            r.WriteNullArray();
+        }
+    });
 
     private static void ExecutePop(WriteContext context, RespCommand command, RespWriter reply, bool max)
     {
@@ -55,43 +61,49 @@ internal static class ZPopCommands
         }
     }
 
-    private static void ExecuteZMPop(WriteContext context, RespCommand command, RespWriter reply)
+    /// <summary>
+    /// ZMPOP's work from its numkeys argument at <paramref name="numKeysAt"/> (BZMPOP has a timeout
+    /// before it): true when it replied (an error, or what it popped), false when every sorted set
+    /// was empty and nothing was written.
+    /// </summary>
+    internal static bool TryPopFirst(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt)
     {
-        if (!MultiKeyOptions.TryParseKeys(command, 1, reply, out var keys))
+        if (!MultiKeyOptions.TryParseKeys(command, numKeysAt, reply, out var keys))
         {
-            return;
+            return true;
         }
-        var rest = 2 + keys;
+        var first = numKeysAt + 1;
+        var rest = first + keys;
         if (rest >= command.ArgumentCount || !(command.ArgumentIs(rest, "MIN"u8) || command.ArgumentIs(rest, "MAX"u8)))
         {
             reply.WriteError(Errors.Syntax);
-            return;
+            return true;
         }
         var max = command.ArgumentIs(rest, "MAX"u8);
         if (!MultiKeyOptions.TryParseCount(command, rest + 1, reply, out var count))
         {
-            return;
+            return true;
         }
-        for (var i = 0; i < keys; i++)
+        for (var i = first; i < rest; i++)
         {
-            var live = context.GetLive(command[2 + i]);
+            var live = context.GetLive(command[i]);
             switch (TypedLookup.Find(live, DataType.SortedSet, out _))
             {
                 case LookupStatus.WrongType:
                     reply.WriteError(Errors.WrongType);
-                    return;
+                    return true;
                 case LookupStatus.Found:
-                    var popped = Pop(context, command[2 + i], live!, count, max);
+                    var popped = Pop(context, command[i], live!, count, max);
                     reply.WriteArrayHeader(2);
-                    reply.WriteBulkString(command[2 + i]);
+                    reply.WriteBulkString(command[i]);
                     ScoreReplies.WriteNested(reply, popped);
-                    return;
+                    return true;
             }
         }
-        reply.WriteNullArray();
+        return false;
     }
 
-    private static List<ScoredMember> Pop(WriteContext context, ReadOnlySpan<byte> key, byte[] live, long count, bool max)
+    internal static List<ScoredMember> Pop(WriteContext context, ReadOnlySpan<byte> key, byte[] live, long count, bool max)
     {
         var set = KeyRecord.Parse(live);
         var popped = SortedSetReads.ByRank(context, set.CollectionId, 0, Math.Min(count, set.Count) - 1, reverse: max);

@@ -1,0 +1,45 @@
+using KeraLua;
+
+namespace Chorus.Scripting;
+
+/// <summary>
+/// Redis 7.0's wording for a script that failed while running: the error (a command's error reply
+/// raised by redis.call, a table {err=...} raised by the script, or a Lua error message prefixed
+/// "ERR ") followed by " script: &lt;sha&gt;, on @user_script:&lt;line&gt;.".
+/// </summary>
+internal static class ScriptErrors
+{
+    /// <summary>The error of <paramref name="thread"/>, which failed (its stack still holds where).</summary>
+    public static string Running(Lua thread, string sha)
+    {
+        string message;
+        if (thread.Type(-1) == LuaType.Table && LuaReplies.StringField(thread, thread.AbsIndex(-1), "err") is { } error)
+        {
+            message = error;
+        }
+        else
+        {
+            message = "ERR " + (thread.ToString(-1, false) ?? "unknown error");
+        }
+        return LuaReplies.OneLine($"{message} script: {sha}, on @user_script:{Line(thread)}.");
+    }
+
+    /// <summary>
+    /// The line of the innermost frame in the script itself. "?" when none is left: Lua 5.4 drops
+    /// a frame that tail-calls a Lua function, and redis.call is one (a wrapper in the prelude), so
+    /// after <c>return redis.call(...)</c> the line is unknown where Redis (Lua 5.1) names it.
+    /// </summary>
+    private static string Line(Lua thread)
+    {
+        var debug = new LuaDebug();
+        for (var level = 0; thread.GetStack(level, ref debug) == 1; level++)
+        {
+            thread.GetInfo("Sl", ref debug);
+            if (debug.Source == "@user_script" && debug.CurrentLine > 0)
+            {
+                return debug.CurrentLine.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return "?";
+    }
+}
