@@ -25,5 +25,6 @@ internal static class ServerCommands
         .. TransactionCommands.All,
         .. PubSub.PubSubCommands.All,
         .. SitesCommands.All,
+        Sentinel.SentinelCommand.Command,
     ];
 }
