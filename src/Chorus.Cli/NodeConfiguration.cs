@@ -20,6 +20,7 @@ internal static class NodeConfiguration
         ["--port"] = new(nameof(ChorusOptions.Port), "The RESP (client) port (default 7379)."),
         ["--announce-host"] = new(nameof(ChorusOptions.AnnounceHost), "The address clients and peers are told to use for this node (default: --host; for a wildcard host, this node's own --peers entry, else the machine's name)."),
         ["--announce-port"] = new(nameof(ChorusOptions.AnnouncePort), "The RESP port clients are told to use, when NAT or a container maps it (default: --port)."),
+        ["--sentinel-master-name"] = new(nameof(ChorusOptions.SentinelMasterName), "The master (service) name Sentinel-aware clients ask this node's SENTINEL commands for the leader by (default chorus)."),
         ["--peer-port"] = new(nameof(ChorusOptions.PeerPort), "The port other nodes connect to (gRPC over mutual TLS; default: --port + 10000)."),
         ["--http-port"] = new(nameof(ChorusOptions.HttpPort), "The HTTP port serving the dashboard (/), /metrics and /health (default: --port + 20000)."),
         ["--data"] = new(nameof(ChorusOptions.DataDir), "Where this node keeps its database and rollback files (default data/<id>)."),

@@ -48,6 +48,9 @@ internal sealed class NodeServices(
     /// <summary>This node's pub/sub channels and subscribers.</summary>
     public PubSub.PubSubHub PubSub { get; } = new();
 
+    /// <summary>Members' client addresses and the leader, as last learned (SENTINEL answers with them).</summary>
+    public Sentinel.ClientAddressBook Addresses { get; } = new(options.Self, options.ClientEndpoint);
+
     /// <summary>Redis tuning parameters CONFIG SET accepts as no-ops, as set on this node.</summary>
     public PassThroughParameters PassThrough { get; } = new();
 

@@ -27,5 +27,6 @@ internal static class ServerCommands
         ScriptCommand.Command,
         .. PubSub.PubSubCommands.All,
         .. SitesCommands.All,
+        Sentinel.SentinelCommand.Command,
     ];
 }

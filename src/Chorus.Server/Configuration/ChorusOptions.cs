@@ -35,6 +35,13 @@ public sealed class ChorusOptions
     /// <summary>The RESP port clients are told to use, when it differs from <see cref="Port"/> (a mapped container port). 0 (default): Port.</summary>
     public int AnnouncePort { get; set; }
 
+    /// <summary>
+    /// The name under which this node's Redis Sentinel API (SENTINEL get-master-addr-by-name,
+    /// replicas, sentinels; the +switch-master channel) reports the cluster's leader: what
+    /// Sentinel-aware clients are configured with as the service (master) name. Default "chorus".
+    /// </summary>
+    public string SentinelMasterName { get; set; } = "chorus";
+
     /// <summary>Peer (gRPC) port; 0 means Port + 10000.</summary>
     public int PeerPort { get; set; }
 
@@ -339,6 +346,11 @@ public sealed class ChorusOptions
         if (!string.IsNullOrEmpty(AclFile) && !string.IsNullOrEmpty(RequirePass))
         {
             throw new ConfigurationError("RequirePass and AclFile cannot both be set: give the default user its password in the ACL file");
+        }
+        if (string.IsNullOrWhiteSpace(SentinelMasterName) || SentinelMasterName.Any(char.IsWhiteSpace))
+        {
+            // +switch-master messages are space-separated: a name with a space would split.
+            throw new ConfigurationError($"SentinelMasterName must be a non-empty name without spaces, not '{SentinelMasterName}'");
         }
         if (AnnouncePort is < 0 or > 65535)
         {

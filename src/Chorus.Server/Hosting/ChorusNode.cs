@@ -117,7 +117,7 @@ public sealed class ChorusNode : IAsyncDisposable
             : Task.CompletedTask;
         var chorus = new ChorusNode(new Parts(dataDir, storage, transport, loop, web, stopping, syncer, logger));
         // Clients follow a failover: StackExchange.Redis reconfigures when this channel speaks.
-        var failoverSignal = new PubSub.FailoverSignal(node.PubSub, TimeProvider.System);
+        var failoverSignal = new PubSub.FailoverSignal(node.PubSub, node.Addresses, options.SentinelMasterName, TimeProvider.System);
         driver.LeaderChanged += failoverSignal.OnLeaderChanged;
         // Membership lives in the replicated cluster settings: follow it.
         driver.PeersChanged += members => transport.UpdatePeers(PeerAddresses(members, peers));

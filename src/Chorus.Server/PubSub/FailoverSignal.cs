@@ -15,8 +15,12 @@ namespace Chorus.Server.PubSub;
 /// on a schedule (<see cref="RepeatAfter"/>) until the next change; each repeat costs the client
 /// one topology read.
 /// </para>
+/// <para>
+/// Sentinel-aware clients get Redis Sentinel's <c>+switch-master</c> message too, once per change
+/// of leader (docs/failover.md, "Sentinel-aware clients").
+/// </para>
 /// </summary>
-internal sealed class FailoverSignal(PubSubHub hub, TimeProvider clock) : IDisposable
+internal sealed class FailoverSignal(PubSubHub hub, Sentinel.ClientAddressBook addresses, string masterName, TimeProvider clock) : IDisposable
 {
     public const string Channel = "__Booksleeve_MasterChanged";
 
@@ -29,15 +33,19 @@ internal sealed class FailoverSignal(PubSubHub hub, TimeProvider clock) : IDispo
     /// <summary>The node learned of a new leader (called on the node's loop).</summary>
     public void OnLeaderChanged(NodeStatus status)
     {
-        if (status.Leader is not { } leader)
+        var (leader, previous) = addresses.Learn(status);
+        if (leader is null || status.Leader is null)
         {
             return;
         }
-        var endpoint = status.Settings.Find(leader)?.ClientEndpoint;
-        endpoint = string.IsNullOrEmpty(endpoint) ? status.Link?.LeaderClientEndpoint : endpoint;
-        var message = Encoding.UTF8.GetBytes(string.IsNullOrEmpty(endpoint) ? leader.Value : endpoint);
+        var message = Encoding.UTF8.GetBytes(leader.Endpoint);
         var channel = Encoding.UTF8.GetBytes(Channel);
         hub.Publish(channel, message);
+        if (previous is not null)
+        {
+            // Redis Sentinel's announcement, once per failover, as a Sentinel sends it.
+            hub.Publish(SwitchMasterChannel, SwitchMasterMessage(masterName, previous.Endpoint, leader.Endpoint));
+        }
         lock (_lock)
         {
             CancelTimers();
@@ -46,6 +54,17 @@ internal sealed class FailoverSignal(PubSubHub hub, TimeProvider clock) : IDispo
                 _timers.Add(clock.CreateTimer(_ => hub.Publish(channel, message), null, delay, Timeout.InfiniteTimeSpan));
             }
         }
+    }
+
+    /// <summary>Redis Sentinel's channel for a completed failover.</summary>
+    public static readonly byte[] SwitchMasterChannel = "+switch-master"u8.ToArray();
+
+    /// <summary><c>&lt;master name&gt; &lt;old ip&gt; &lt;old port&gt; &lt;new ip&gt; &lt;new port&gt;</c>, as Redis Sentinel publishes it.</summary>
+    public static byte[] SwitchMasterMessage(string masterName, string oldEndpoint, string newEndpoint)
+    {
+        var (oldHost, oldPort) = Commands.InfoBuilder.SplitEndpoint(oldEndpoint);
+        var (newHost, newPort) = Commands.InfoBuilder.SplitEndpoint(newEndpoint);
+        return Encoding.UTF8.GetBytes($"{masterName} {oldHost} {oldPort} {newHost} {newPort}");
     }
 
     public void Dispose()
