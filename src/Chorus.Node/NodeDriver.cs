@@ -56,7 +56,7 @@ public sealed class NodeDriver
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         NodeMetadata.ClaimFor(storage, options.Family.Family);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
-        _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches };
+        _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications };
         _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         _logFormat = _log.Formats.Current ?? options.LogFormat;
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
@@ -98,6 +98,9 @@ public sealed class NodeDriver
 
     /// <summary>Raised on the loop when this node learns of a new leader (itself included), with the status that names it (Leader null: none known).</summary>
     public event Action<NodeStatus>? LeaderChanged;
+
+    /// <summary>Keyspace notifications (notify-keyspace-events): the host sets the classes and where events are published.</summary>
+    public Chorus.Commands.Notifications.KeyspaceNotifier Notifications => _executor.Notifications;
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
     public event Action<NodeId>? SnapshotRequested;

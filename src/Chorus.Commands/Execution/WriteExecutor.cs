@@ -1,6 +1,7 @@
 using System.Buffers;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Notifications;
 using Chorus.Core;
 using Chorus.Resp;
 
@@ -29,6 +30,9 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     public void ClearTouched() => _context.ClearTouched();
     /// <summary>The context commands run in (a multi-leader site reads its before-images after each command).</summary>
     public WriteContext Context => _context;
+
+    /// <summary>Keyspace notifications: the events of each command that completes go here (docs/pubsub.md).</summary>
+    public KeyspaceNotifier Notifications { get; init; } = new();
 
     /// <summary>How large one write may be; the host sets it from its configuration.</summary>
     public WriteLimits Limits { get; set; } = WriteLimits.Default;
@@ -61,7 +65,7 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         byte[]? payload;
         try
         {
-            payload = Run(spec.Write, command, new RespWriter(_reply, reply.Protocol), nowMs, db, Limits);
+            payload = Run(spec.Write, command, new RespWriter(_reply, reply.Protocol), nowMs, db, Limits, spec.Name);
         }
         catch (WriteRefusedException e)
         {
@@ -95,18 +99,23 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     /// its databases itself. It is never refused for its size.
     /// </summary>
     public byte[]? ExecuteInternal(Action<WriteContext> write, long nowMs) =>
-        Run((context, _, _) => write(context), default, default, nowMs, db: 0, WriteLimits.Unbounded);
+        Run((context, _, _) => write(context), default, default, nowMs, db: 0, WriteLimits.Unbounded, name: null);
 
-    private byte[]? Run(WriteHandler handler, RespCommand command, RespWriter reply, long nowMs, int db, WriteLimits limits)
+    private byte[]? Run(WriteHandler handler, RespCommand command, RespWriter reply, long nowMs, int db, WriteLimits limits, string? name)
     {
         _context.NowMs = nowMs;
         _context.Db = db;
         _context.Limits = limits;
         var start = _context.Mark();
+        var touchedBefore = _context.Touched.Count;
         _context.ForgetBeforeImages();
         try
         {
             handler(_context, command, reply);
+            if (Notifications.Enabled)
+            {
+                Notifications.Record(name, Hints(name, command), _context.Changes, start.Changes, Keyspace.Exists, _context.Touched, touchedBefore);
+            }
         }
         catch (Exception e) when (e is not InvariantViolationException)
         {
@@ -124,5 +133,26 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
             Keyspace.ForgetLastRead();
         }
         return _grouped ? null : _context.TakePayload();
+    }
+
+    /// <summary>What the command's arguments add to its events: ZADD's INCR ("zincr"), an expiry set with the value ("expire").</summary>
+    private static EventHints Hints(string? name, RespCommand command) => name switch
+    {
+        "ZADD" when HasArgument(command, "INCR"u8) => EventHints.Increment,
+        "SETEX" or "PSETEX" => EventHints.SetsExpiry,
+        "SET" when HasArgument(command, "EX"u8) || HasArgument(command, "PX"u8) || HasArgument(command, "EXAT"u8) || HasArgument(command, "PXAT"u8) => EventHints.SetsExpiry,
+        _ => EventHints.None,
+    };
+
+    private static bool HasArgument(RespCommand command, ReadOnlySpan<byte> option)
+    {
+        for (var i = 2; i < command.ArgumentCount; i++)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(command[i], option))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

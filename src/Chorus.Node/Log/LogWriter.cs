@@ -53,6 +53,9 @@ internal sealed class LogWriter
     /// <summary>WATCHed keys: told about every change once it is stored, and about rollbacks.</summary>
     public KeyWatches? Watches { get; init; }
 
+    /// <summary>Keyspace notifications for the entries a follower applies (a statement's fire as its replayed commands run).</summary>
+    public Chorus.Commands.Notifications.KeyspaceNotifier? Notifications { get; init; }
+
     /// <summary>The log-format markers in the log.</summary>
     public LogFormatHistory Formats { get; }
 
@@ -148,6 +151,11 @@ internal sealed class LogWriter
             return _statements.Replay(entry.Payload.Span, nowMs);
         }
         LogApplier.Apply(entry, _keyspace);
+        if (Notifications is { Enabled: true } notifications && entry.Kind == PayloadKind.Logical)
+        {
+            // The logical log carries row changes, not commands: events are named by the change.
+            notifications.Record(null, Chorus.Commands.Notifications.EventHints.None, LogicalPayload.Decode(entry.Payload.Span), 0, _keyspace.Exists);
+        }
         return null;
     }
 

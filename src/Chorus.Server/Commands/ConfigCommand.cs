@@ -90,6 +90,7 @@ internal static class ConfigCommand
             var value = Text(command[i + 1]);
             var outcome = PassThroughSetting(name, value, passThrough)
                 ?? SecuritySetting(node, name, value, security)
+                ?? KeyspaceEventsConfig.TrySet(node, name, value, security)
                 ?? ClientLimitSettings.TrySet(ref limits, name, value)
                 ?? LogFormatConfig.TrySet(name, value, ref logFormat);
             var refusal = outcome switch
@@ -162,7 +163,7 @@ internal static class ConfigCommand
             var name = given.ToLowerInvariant();
             var settable = PassThroughParameters.IsPassThrough(name) || ClusterSettingNames.Contains(name)
                 || SecuritySettingNames.Contains(name) || ClientLimitSettings.Names.Contains(name)
-                || LogFormatConfig.Names.Contains(name);
+                || LogFormatConfig.Names.Contains(name) || name == KeyspaceEventsConfig.Name;
             if (!settable && !readOnly.Contains(name))
             {
                 return $"ERR Unknown option or number of arguments for CONFIG SET - '{given}'";
@@ -309,6 +310,7 @@ internal static class ConfigCommand
             ("dir", Path.GetFullPath(options.DataDirOrDefault)),
             ("maxmemory", "0"),
             ("timeout", "0"),
+            KeyspaceEventsConfig.Describe(node),
             .. ClientLimitSettings.Describe(node.Limits),
             ("requirepass", node.RequirePass),
             ("protected-mode", node.ProtectedMode ? "yes" : "no"),

@@ -119,6 +119,7 @@ public sealed class ChorusNode : IAsyncDisposable
         // Clients follow a failover: StackExchange.Redis reconfigures when this channel speaks.
         var failoverSignal = new PubSub.FailoverSignal(node.PubSub, node.Addresses, options.SentinelMasterName, TimeProvider.System);
         driver.LeaderChanged += failoverSignal.OnLeaderChanged;
+        PubSub.KeyspacePublisher.Attach(driver.Notifications, node.PubSub);
         // Membership lives in the replicated cluster settings: follow it.
         driver.PeersChanged += members => transport.UpdatePeers(PeerAddresses(members, peers));
         var fetcher = new SnapshotFetcher(dataDir, transport, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotFetcher>());

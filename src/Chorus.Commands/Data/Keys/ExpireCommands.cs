@@ -56,6 +56,11 @@ internal static class ExpireCommands
         {
             context.Record(new ExpireChange(context.Db, key.ToArray(), expiresAtMs, currentMs));
         }
+        else
+        {
+            // The time it has: nothing to log, but Redis counts the key as modified (WATCH, notifications).
+            context.Touch(context.Db, key);
+        }
         reply.WriteInteger(1);
     }
 
