@@ -86,7 +86,10 @@ internal static class LuaReplies
         return value;
     }
 
-    /// <summary>A Lua number as Redis reads it: an integer as is, a float truncated toward zero (saturated).</summary>
+    /// <summary>
+    /// A Lua number as Redis reads it: an integer as is, a float truncated toward zero — one out
+    /// of range (or NaN) becomes the minimum, as C's cast gives it on x86 in Redis.
+    /// </summary>
     public static long ToInteger(Lua lua, int index)
     {
         if (lua.IsInteger(index))
@@ -94,7 +97,7 @@ internal static class LuaReplies
             return lua.ToInteger(index);
         }
         var number = lua.ToNumber(index);
-        return double.IsNaN(number) ? 0 : number >= 9.2233720368547758E18 ? long.MaxValue : number <= -9.2233720368547758E18 ? long.MinValue : (long)number;
+        return double.IsNaN(number) || number >= 9.2233720368547758E18 || number < -9.2233720368547758E18 ? long.MinValue : (long)number;
     }
 
     /// <summary>

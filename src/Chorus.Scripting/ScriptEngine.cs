@@ -160,7 +160,7 @@ public sealed class ScriptEngine : IDisposable
             lua.RawGetInteger(LuaRegistry.Index, compiled);
             return true;
         }
-        if (lua.LoadBuffer(body, ChunkName) != LuaStatus.OK)
+        if (lua.LoadBuffer(TailCallGuard.Rewrite(body), ChunkName) != LuaStatus.OK)
         {
             reply.WriteError(CompileErrorText(lua.ToString(-1, false)));
             return false;

@@ -25,9 +25,8 @@ internal static class ScriptErrors
     }
 
     /// <summary>
-    /// The line of the innermost frame in the script itself. "?" when none is left: Lua 5.4 drops
-    /// a frame that tail-calls a Lua function, and redis.call is one (a wrapper in the prelude), so
-    /// after <c>return redis.call(...)</c> the line is unknown where Redis (Lua 5.1) names it.
+    /// The line of the innermost frame in the script itself; "?" when none is left (a tail call
+    /// other than <c>return redis.call(...)</c>, which <see cref="TailCallGuard"/> keeps from being one).
     /// </summary>
     private static string Line(Lua thread)
     {

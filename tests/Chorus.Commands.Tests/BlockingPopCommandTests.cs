@@ -56,6 +56,7 @@ public sealed class BlockingPopCommandTests : IDisposable
         Assert.Equal(WrongType, _h.Run("BZPOPMIN", "s", "0"));
         Assert.Equal(WrongType, _h.Run("BLMOVE", "s", "d", "LEFT", "LEFT", "0"));
         Assert.Equal(Err("ERR numkeys should be greater than 0"), _h.Run("BLMPOP", "0", "0", "k", "LEFT"));
+        Assert.Equal(Err("ERR count should be greater than 0"), _h.Run("BZMPOP", "inf", "1", "k", "MAX", "COUNT", "-8")); // the timeout is read last
         Assert.Equal(Err("ERR syntax error"), _h.Run("BZMPOP", "0", "1", "k", "SIDEWAYS"));
     }
 

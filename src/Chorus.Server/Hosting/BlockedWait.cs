@@ -18,11 +18,10 @@ internal static class BlockedWait
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             batch.Abandoned = true;
-            var released = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            inbox.Post(new UnblockInput(batch, UnblockHow.Disconnected, released));
-            await released.Task;
-            // Released now, skipped when it reaches the loop, or served meanwhile (then its
-            // write is acknowledged or failed): either way the loop is done with the batch after this.
+            inbox.Post(new UnblockInput(batch, UnblockHow.Disconnected, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)));
+            // Released by that input, skipped when it reaches the loop, served meanwhile (its write
+            // then acknowledged or failed), or failed by a loop that stops: the batch always
+            // completes, and only then is the loop done with it.
             await batch.Completion;
             throw;
         }

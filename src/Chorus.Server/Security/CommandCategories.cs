@@ -31,11 +31,11 @@ public static class CommandCategories
         "sadd srem smembers sismember smismember scard spop srandmember sinter sunion sdiff sinterstore sunionstore sdiffstore sintercard smove sscan sort sort_ro");
 
     private static readonly FrozenSet<string> Lists = Names(
-        "lpush rpush lpushx rpushx lpop rpop lmpop llen lindex lrange lset linsert lrem ltrim lpos lmove rpoplpush sort sort_ro");
+        "lpush rpush lpushx rpushx lpop rpop lmpop llen lindex lrange lset linsert lrem ltrim lpos lmove rpoplpush sort sort_ro blpop brpop blmove brpoplpush blmpop");
 
     private static readonly FrozenSet<string> SortedSets = Names(
         "zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zrangebyscore zrevrangebyscore zrangebylex zrevrangebylex zrevrange " +
-        "zrangestore zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop zunionstore zinterstore zdiffstore zunion zinter zdiff zintercard zrandmember zscan sort sort_ro");
+        "zrangestore zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop bzpopmin bzpopmax bzmpop zunionstore zinterstore zdiffstore zunion zinter zdiff zintercard zrandmember zscan sort sort_ro");
 
     private static readonly FrozenSet<string> Keyspace = Names(
         "del unlink exists touch type expire pexpire expireat pexpireat ttl pttl expiretime pexpiretime persist scan keys dbsize randomkey flushall flushdb rename renamenx " +
@@ -46,6 +46,9 @@ public static class CommandCategories
 
     private static readonly FrozenSet<string> Admin = Names(
         "role config failover chorus.node chorus.elect acl client|list client|kill client|no-evict cluster");
+
+    // Scripts run on the loop like writes, but Redis files them under @scripting, not @write.
+    private static readonly FrozenSet<string> Scripting = Names("eval evalsha eval_ro evalsha_ro script fcall fcall_ro function");
 
     private static readonly FrozenSet<string> Connection = Names(
         "ping echo auth hello quit select readonly readwrite client command wait");
@@ -61,7 +64,9 @@ public static class CommandCategories
         var full = subcommand is null ? name : $"{name}|{subcommand}";
         var categories = new HashSet<string>(StringComparer.Ordinal);
         categories.Add((spec.Flags & CommandFlags.Fast) != 0 ? "fast" : "slow");
-        Add(categories, (spec.Flags & CommandFlags.Write) != 0, "write");
+        Add(categories, (spec.Flags & CommandFlags.Write) != 0 && !Scripting.Contains(name), "write");
+        Add(categories, (spec.Flags & CommandFlags.Blocking) != 0, "blocking");
+        Add(categories, Scripting.Contains(name), "scripting");
         Add(categories, (spec.Flags & CommandFlags.ReadOnly) != 0, "read");
         Add(categories, Strings.Contains(name), "string");
         Add(categories, Bitmaps.Contains(name), "bitmap");

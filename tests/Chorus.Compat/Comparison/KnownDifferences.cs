@@ -12,6 +12,11 @@ internal static class KnownDifferences
 {
     public static IReadOnlyList<Difference> All { get; } =
     [
+        new("lua-5.4-integers",
+            "Chorus runs scripts on Lua 5.4, whose integers are exact 64-bit values; Redis's Lua 5.1 holds every number as a double, so past 2^53 its script replies are rounded (docs/scripting.md)",
+            (step, redis, chorus) => step.Name.StartsWith("EVAL", StringComparison.OrdinalIgnoreCase)
+                && redis.Kind == RespValueKind.Integer && chorus.Kind == RespValueKind.Integer
+                && Math.Abs((double)redis.Integer) >= 9007199254740992.0),
     ];
 
     public static Difference? Find(Step step, RespValue redis, RespValue chorus) =>

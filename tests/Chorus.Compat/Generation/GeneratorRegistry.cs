@@ -23,6 +23,8 @@ internal static class GeneratorRegistry
         new("config", Weight: 1, InDefaultRun: true, () => new ConfigGenerator()),
         new("errors", Weight: 1, InDefaultRun: true, () => new ErrorGenerator()),
         new("transactions", Weight: 2, InDefaultRun: true, () => new TransactionGenerator()),
+        new("blocking", Weight: 1, InDefaultRun: true, () => new BlockingGenerator()),
+        new("scripts", Weight: 2, InDefaultRun: true, () => new ScriptGenerator()),
     ];
 
     public static IReadOnlyList<string> DefaultTypes => [.. All.Where(r => r.InDefaultRun).Select(r => r.Name)];

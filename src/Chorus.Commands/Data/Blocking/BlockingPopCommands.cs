@@ -97,12 +97,13 @@ internal static class BlockingPopCommands
         LMoveCommand.Move(context, command, reply, fromLeft, toLeft);
     }
 
-    private delegate bool PopFirstHandler(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt);
+    private delegate bool PopFirstHandler(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt, Func<bool>? parsed);
 
-    /// <summary>BLMPOP / BZMPOP timeout numkeys key [key ...] ...: LMPOP's or ZMPOP's work after the timeout.</summary>
+    /// <summary>BLMPOP / BZMPOP timeout numkeys key [key ...] ...: LMPOP's or ZMPOP's work; the timeout is read after the other arguments, as Redis does.</summary>
     private static void PopFirst(WriteContext context, RespCommand command, RespWriter reply, PopFirstHandler popFirst)
     {
-        if (!BlockingTimeout.TryParse(command, 1, context.NowMs, reply, out var timeoutMs) || popFirst(context, command, reply, numKeysAt: 2))
+        long timeoutMs = 0;
+        if (popFirst(context, command, reply, numKeysAt: 2, () => BlockingTimeout.TryParse(command, 1, context.NowMs, reply, out timeoutMs)))
         {
             return;
         }

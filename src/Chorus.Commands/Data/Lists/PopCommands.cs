@@ -68,9 +68,10 @@ internal static class PopCommands
     /// <summary>
     /// LMPOP's work from its numkeys argument at <paramref name="numKeysAt"/> (BLMPOP has a timeout
     /// before it): true when it replied (an error, or what it popped), false when every list was
-    /// empty and nothing was written.
+    /// empty and nothing was written. <paramref name="parsed"/> runs once the arguments parsed
+    /// (BLMPOP reads its timeout then, as Redis does); false stops with its error written.
     /// </summary>
-    internal static bool TryPopFirst(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt)
+    internal static bool TryPopFirst(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt, Func<bool>? parsed = null)
     {
         if (!MultiKeyOptions.TryParseKeys(command, numKeysAt, reply, out var keys))
         {
@@ -97,7 +98,7 @@ internal static class PopCommands
             reply.WriteError(Errors.Syntax);
             return true;
         }
-        if (!MultiKeyOptions.TryParseCount(command, rest + 1, reply, out var count))
+        if (!MultiKeyOptions.TryParseCount(command, rest + 1, reply, out var count) || (parsed is not null && !parsed()))
         {
             return true;
         }

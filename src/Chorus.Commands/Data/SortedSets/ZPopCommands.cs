@@ -64,9 +64,10 @@ internal static class ZPopCommands
     /// <summary>
     /// ZMPOP's work from its numkeys argument at <paramref name="numKeysAt"/> (BZMPOP has a timeout
     /// before it): true when it replied (an error, or what it popped), false when every sorted set
-    /// was empty and nothing was written.
+    /// was empty and nothing was written. <paramref name="parsed"/> runs once the arguments parsed
+    /// (BZMPOP reads its timeout then, as Redis does); false stops with its error written.
     /// </summary>
-    internal static bool TryPopFirst(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt)
+    internal static bool TryPopFirst(WriteContext context, RespCommand command, RespWriter reply, int numKeysAt, Func<bool>? parsed = null)
     {
         if (!MultiKeyOptions.TryParseKeys(command, numKeysAt, reply, out var keys))
         {
@@ -80,7 +81,7 @@ internal static class ZPopCommands
             return true;
         }
         var max = command.ArgumentIs(rest, "MAX"u8);
-        if (!MultiKeyOptions.TryParseCount(command, rest + 1, reply, out var count))
+        if (!MultiKeyOptions.TryParseCount(command, rest + 1, reply, out var count) || (parsed is not null && !parsed()))
         {
             return true;
         }
