@@ -161,7 +161,17 @@ internal static class RelayCommand
             var ops = new List<RowOp>();
             foreach (var change in changes)
             {
-                if (RowOps.For(trigger, change, out var unsupported) is { } op)
+                RowOp? op;
+                string? unsupported;
+                try
+                {
+                    op = RowOps.For(trigger, change, out unsupported);
+                }
+                catch (KeyNotFoundException)
+                {
+                    (op, unsupported) = (null, "non-UTF-8 field or value"); // written as field64/after64 (docs/cdc.md)
+                }
+                if (op is not null)
                 {
                     ops.Add(op);
                 }
