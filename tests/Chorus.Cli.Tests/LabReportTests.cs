@@ -27,7 +27,14 @@ public sealed class LabReportTests(ITestOutputHelper output)
         {
             var (exitCode, terminal) = await NodeProcess.RunCliAsync(TimeSpan.FromMinutes(6), "lab", "lost-comment", "--out", directory);
             output.WriteLine(terminal);
-            Assert.True(exitCode == 0, $"chorus lab exited with {exitCode} (1: the guarantee did not hold)");
+            if (exitCode != 0)
+            {
+                foreach (var log in Directory.EnumerateFiles(Path.Combine(directory, "logs")))
+                {
+                    output.WriteLine($"--- {log} ---\n{await File.ReadAllTextAsync(log, TestContext.Current.CancellationToken)}");
+                }
+            }
+            Assert.True(exitCode == 0, $"chorus lab exited with {exitCode} (1: the guarantee did not hold; 3: the cluster could not be run)");
             var report = Path.Combine(directory, "report.html");
             Assert.Contains($"report: {report}", terminal, StringComparison.Ordinal);
 

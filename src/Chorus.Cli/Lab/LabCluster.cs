@@ -13,7 +13,8 @@ namespace Chorus.Cli.Lab;
 /// </summary>
 internal sealed class LabCluster : IAsyncDisposable
 {
-    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(90);
+    /// <summary>Generous: with five engineers' builds on two cores, a node once took over 90 s to start.</summary>
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(180);
     private readonly string _root;
     private readonly StreamWriter _log;
     private readonly Dictionary<string, ChildNode> _nodes = new(StringComparer.Ordinal);
