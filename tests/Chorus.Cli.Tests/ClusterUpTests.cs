@@ -37,12 +37,12 @@ public sealed class ClusterUpTests(ITestOutputHelper output) : IDisposable
             }
             Assert.Equal("OK", (await CommandAsync(leaderPort, "SET", "greeting", "hello")).AsString());
             await ProcessCluster.Eventually(async () => (await CommandAsync(followerPort, "GET", "greeting")).AsString() == "hello",
-                TimeSpan.FromSeconds(10), "the follower has the write");
+                TimeSpan.FromSeconds(60), "the follower has the write");
 
             var victim = Process.GetProcessesByName("dotnet")
                 .First(p => CommandLine(p) is var line && line.Contains(" serve ", StringComparison.Ordinal) && line.Contains($"--port {Text(followerPort)} ", StringComparison.Ordinal));
             victim.Kill();
-            await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "Restarting it in")), TimeSpan.FromSeconds(10), "cluster up notices the dead node");
+            await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "Restarting it in")), TimeSpan.FromSeconds(30), "cluster up notices the dead node");
             Assert.Equal("OK", (await CommandAsync(leaderPort, "SET", "while-down", "yes")).AsString());
             await ProcessCluster.Eventually(async () => await TryGetAsync(followerPort, "while-down") == "yes",
                 TimeSpan.FromSeconds(60), "the restarted node catches up");
