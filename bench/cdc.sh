@@ -44,10 +44,15 @@ done
 resp_ms=$(( $(now_ms) - start ))
 log "RESP consumer: $events changes in $resp_ms ms"
 
+# mawk (Debian's awk) reads its input in blocks: without -W interactive it would sit on the last
+# position line until more bytes came, and the heartbeats are small and 5 s apart.
+line_awk=(awk)
+if awk -W version 2>/dev/null | grep -q mawk; then line_awk=(awk -W interactive); fi
 start=$(now_ms)
-http_events=$(curl -sN "http://127.0.0.1:$((PORT + 20000))/cdc?from=1&count=5000" | awk -v last="$LAST" '
+http_events=$(curl -sN "http://127.0.0.1:$((PORT + 20000))/cdc?from=1&count=5000" | "${line_awk[@]}" -v last="$LAST" '
   /"type":"change"/ { n++ }
-  /"type":"position"/ { match($0, /"next":[0-9]+/); if (substr($0, RSTART + 7, RLENGTH - 7) + 0 > last) { print n; exit } }')
+  /"type":"position"/ { match($0, /"next":[0-9]+/); if (substr($0, RSTART + 7, RLENGTH - 7) + 0 > last) { print n; exit } }') || true
+# (awk stops reading once the position passes the end, so curl ends on a write error, 23: expected.)
 http_ms=$(( $(now_ms) - start ))
 log "HTTP consumer: $http_events changes in $http_ms ms"
 
@@ -56,7 +61,8 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PG_DIR="$BENCH_WORK/pg"; PG_PORT=7729
 mkdir -p "$PG_DIR"
 as_pg=()
-if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$PG_DIR"; as_pg=(runuser -u postgres --); fi
+# The work directory is private (mktemp -d): the postgres user needs to pass through it.
+if [ "$(id -u)" -eq 0 ]; then chmod o+x "$BENCH_WORK"; chown -R postgres:postgres "$PG_DIR"; as_pg=(runuser -u postgres --); fi
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync >/dev/null
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" >/dev/null
 trap '"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true; cleanup' EXIT

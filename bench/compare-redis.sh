@@ -209,6 +209,7 @@ bench_collections() {
     "${rb[@]}" -n "$n" -r 10000 SADD myset "$member" | tail -n +2 | sed 's/^"SADD[^"]*"/"SADD10K"/'
     "${rb[@]}" -n "$n" -r 100000 -t lpush,lpop,zadd | tail -n +2
     "${rb[@]}" -n $((n / 5)) ZRANGE myzset 0 99 | tail -n +2 | sed 's/^"ZRANGE[^"]*"/"ZRANGE100"/'
+    "${rb[@]}" -n "$n" -r 100000 EVAL "return redis.call('SET', KEYS[1], ARGV[1])" 1 key:__rand_int__ __rand_int__ | tail -n +2 | sed 's/^"EVAL[^"]*"/"EVALSET"/'
   } | tr -d '"' | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
     test=${test%% *}
     echo "collections,$system,everysec,16,1024,$test,$rps,$p50,$p99" >>"$RESULTS"
@@ -231,12 +232,13 @@ collections() {
   echo "### Collections (redis-benchmark -c 50 -P 16, everysec; median of $ROUNDS interleaved rounds; requests/s)"
   echo
   echo "HSET10K / SADD10K = HSET / SADD into one hash / set already holding 10,000 elements of 1 KiB (-r 10000);"
-  echo "LPUSH, LPOP, ZADD = redis-benchmark's tests (-d 1024, -r 100000); ZRANGE100 = \`ZRANGE myzset 0 99\` (n/5 requests)."
+  echo "LPUSH, LPOP, ZADD = redis-benchmark's tests (-d 1024, -r 100000); ZRANGE100 = \`ZRANGE myzset 0 99\` (n/5 requests);"
+  echo "EVALSET = \`EVAL \"return redis.call('SET', KEYS[1], ARGV[1])\" 1 key:__rand_int__ __rand_int__\` (a one-write script, new value each time)."
   echo
   echo "| command | Redis rps | Chorus rps | Chorus/Redis | Redis p50/p99 ms | Chorus p50/p99 ms |"
   echo "|---|---|---|---|---|---|"
   local test r c
-  for test in HSET10K SADD10K LPUSH LPOP ZADD ZRANGE100; do
+  for test in HSET10K SADD10K LPUSH LPOP ZADD ZRANGE100 EVALSET; do
     r=$(med collections redis everysec 16 1024 $test 7); c=$(med collections chorus everysec 16 1024 $test 7)
     echo "| $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(med collections redis everysec 16 1024 $test 8)/$(med collections redis everysec 16 1024 $test 9) | $(med collections chorus everysec 16 1024 $test 8)/$(med collections chorus everysec 16 1024 $test 9) |"
   done
