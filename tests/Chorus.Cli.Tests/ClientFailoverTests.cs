@@ -13,16 +13,16 @@ namespace Chorus.Cli.Tests;
 [Collection(ProcessClusters.Name)]
 public sealed class ClientFailoverTests(ITestOutputHelper output)
 {
-    /// <summary>Generous on a loaded machine: detection and election take a few election timeouts (1 s); the periodic check alone would take 60 s.</summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(25);
-
     [Fact]
     public async Task StackExchange_redis_writes_again_soon_after_the_leader_is_killed()
     {
         await using var cluster = await ProcessCluster.StartAsync(3, null, "--election-timeout-ms", "1000");
         var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
         await cluster.WaitForFollowersAsync(2);
-        var options = new ConfigurationOptions { AbortOnConnectFail = false, ConnectTimeout = 5000, SyncTimeout = 5000, AsyncTimeout = 5000 };
+        // The client's periodic configuration check is pushed out of the test's reach (10 min), so
+        // only the published signal can make it find the new leader within the deadline below: no
+        // timed bound is needed to tell the two apart.
+        var options = new ConfigurationOptions { AbortOnConnectFail = false, ConnectTimeout = 5000, SyncTimeout = 5000, AsyncTimeout = 5000, ConfigCheckSeconds = 600 };
         foreach (var member in cluster.Members)
         {
             options.EndPoints.Add("127.0.0.1", member.Port);
@@ -43,7 +43,6 @@ public sealed class ClientFailoverTests(ITestOutputHelper output)
         var elapsed = clock.Elapsed;
         var newLeader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
         output.WriteLine($"killed {leader}; {newLeader} leads; StackExchange.Redis wrote again {elapsed.TotalMilliseconds:0} ms after the kill ({refused} attempts refused meanwhile)");
-        Assert.True(elapsed < Bound, $"the client took {elapsed.TotalSeconds:0.0} s to write again");
         Assert.Equal("after", (string?)await db.StringGetAsync("after"));
     }
 
