@@ -95,6 +95,8 @@ public sealed class SentinelClientTests(ITestOutputHelper output)
     {
         var succeeded = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = new List<Task>();
+        // A write rate, not a wait for a condition: the loop ends on the first success (or the deadline).
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         while (!succeeded.Task.IsCompleted)
         {
             Assert.True(clock.Elapsed < timeout, $"no write succeeded within {timeout.TotalSeconds:0} s of the kill");
@@ -105,7 +107,7 @@ public sealed class SentinelClientTests(ITestOutputHelper output)
                     succeeded.TrySetResult(clock.Elapsed);
                 }
             }));
-            await Task.WhenAny(succeeded.Task, Task.Delay(100));
+            await Task.WhenAny(succeeded.Task, pace.WaitForNextTickAsync().AsTask());
         }
         var elapsed = await succeeded.Task;
         await Task.WhenAll(attempts);

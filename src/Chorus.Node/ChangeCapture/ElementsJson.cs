@@ -16,62 +16,53 @@ internal static class ElementsJson
         switch (change)
         {
             case HashChange hash:
-                json.WriteString("op", "hash");
-                ChangeJson.Image(json, "before", hash.Before);
-                json.WriteStartArray("fields");
-                foreach (var field in hash.Fields)
+                Elements(json, "hash", hash.Before, "fields", hash.Fields, static (json, field) =>
                 {
-                    json.WriteStartObject();
                     ChangeJson.Bytes(json, "field", field.Field);
                     Optional(json, "after", field.Value);
                     Optional(json, "before", field.Previous);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
+                });
                 break;
             case SetChange set:
-                json.WriteString("op", "set-members");
-                ChangeJson.Image(json, "before", set.Before);
-                json.WriteStartArray("members");
-                foreach (var member in set.Members)
+                Elements(json, "set-members", set.Before, "members", set.Members, static (json, member) =>
                 {
-                    json.WriteStartObject();
                     ChangeJson.Bytes(json, "member", member.Member);
                     json.WriteBoolean("added", member.Added);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
+                });
                 break;
             case SortedSetChange sorted:
-                json.WriteString("op", "zset-members");
-                ChangeJson.Image(json, "before", sorted.Before);
-                json.WriteStartArray("members");
-                foreach (var member in sorted.Members)
+                Elements(json, "zset-members", sorted.Before, "members", sorted.Members, static (json, member) =>
                 {
-                    json.WriteStartObject();
                     ChangeJson.Bytes(json, "member", member.Member);
                     Score(json, "score", member.Score);
                     Score(json, "previous", member.Previous);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
+                });
                 break;
             case ListChange list:
-                json.WriteString("op", "list-edits");
-                ChangeJson.Image(json, "before", list.Before);
-                json.WriteStartArray("edits");
-                foreach (var edit in list.Edits)
+                Elements(json, "list-edits", list.Before, "edits", list.Edits, static (json, edit) =>
                 {
-                    json.WriteStartObject();
                     json.WriteString("kind", edit.Kind.ToString());
                     json.WriteNumber("index", edit.Index);
                     ChangeJson.Bytes(json, "value", edit.Value);
                     Optional(json, "previous", edit.Previous);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
+                });
                 break;
         }
+    }
+
+    /// <summary>The shape every collection change shares: its op, the collection's before-image, and one object per element.</summary>
+    private static void Elements<T>(Utf8JsonWriter json, string op, byte[]? before, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> item)
+    {
+        json.WriteString("op", op);
+        ChangeJson.Image(json, "before", before);
+        json.WriteStartArray(name);
+        foreach (var element in items)
+        {
+            json.WriteStartObject();
+            item(json, element);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     private static void Optional(Utf8JsonWriter json, string name, byte[]? value)

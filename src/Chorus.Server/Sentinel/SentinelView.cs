@@ -47,19 +47,9 @@ internal sealed class SentinelView
         }
         var (host, port) = InfoBuilder.SplitEndpoint(master.Endpoint);
         var down = Status.Leader is null;
-        var fields = new List<(string, string)>
-        {
-            ("name", _node.Options.SentinelMasterName),
-            ("ip", host),
-            ("port", port),
-            ("runid", RunId(master.Id)),
-            ("flags", down ? "master,s_down" : "master"),
-            ("link-pending-commands", "0"),
-            ("link-refcount", "1"),
-            ("last-ping-sent", "0"),
-            ("last-ok-ping-reply", "0"),
-            ("last-ping-reply", "0"),
-            ("down-after-milliseconds", Number(_node.Options.ElectionTimeoutMs)),
+        List<(string, string)> fields =
+        [
+            .. Instance(_node.Options.SentinelMasterName, host, port, RunId(master.Id), down ? "master,s_down" : "master"),
             ("info-refresh", "0"),
             ("role-reported", "master"),
             ("role-reported-time", "0"),
@@ -69,7 +59,7 @@ internal sealed class SentinelView
             ("quorum", Number(Voters / 2 + 1)),
             ("failover-timeout", Number(_node.Options.ElectionTimeoutMs * 2L)),
             ("parallel-syncs", "1"),
-        };
+        ];
         WriteFields(reply, fields);
     }
 
@@ -86,17 +76,7 @@ internal sealed class SentinelView
             var down = Status.Role == NodeRole.Leader && progress?.State != FollowerState.Replicating;
             WriteFields(reply,
             [
-                ("name", endpoint),
-                ("ip", host),
-                ("port", port),
-                ("runid", RunId(member.Id)),
-                ("flags", down ? "slave,s_down" : "slave"),
-                ("link-pending-commands", "0"),
-                ("link-refcount", "1"),
-                ("last-ping-sent", "0"),
-                ("last-ok-ping-reply", "0"),
-                ("last-ping-reply", "0"),
-                ("down-after-milliseconds", Number(_node.Options.ElectionTimeoutMs)),
+                .. Instance(endpoint, host, port, RunId(member.Id), down ? "slave,s_down" : "slave"),
                 ("info-refresh", "0"),
                 ("role-reported", "slave"),
                 ("role-reported-time", "0"),
@@ -120,17 +100,7 @@ internal sealed class SentinelView
             var (host, port) = InfoBuilder.SplitEndpoint(endpoint);
             WriteFields(reply,
             [
-                ("name", RunId(member.Id)),
-                ("ip", host),
-                ("port", port),
-                ("runid", RunId(member.Id)),
-                ("flags", "sentinel"),
-                ("link-pending-commands", "0"),
-                ("link-refcount", "1"),
-                ("last-ping-sent", "0"),
-                ("last-ok-ping-reply", "0"),
-                ("last-ping-reply", "0"),
-                ("down-after-milliseconds", Number(_node.Options.ElectionTimeoutMs)),
+                .. Instance(RunId(member.Id), host, port, RunId(member.Id), "sentinel"),
                 ("last-hello-message", "0"),
                 ("voted-leader", "?"),
                 ("voted-leader-epoch", "0"),
@@ -146,6 +116,22 @@ internal sealed class SentinelView
 
     private List<(Member, string)> Reachable(Func<Member, bool> which) =>
         [.. Status.Settings.Members.Where(which).Select(m => (m, _node.Addresses.EndpointOf(m.Id))).Where(p => p.Item2 is not null).Select(p => (p.m, p.Item2!))];
+
+    /// <summary>The fields that open every instance Sentinel describes (master, replica or sentinel), in its order.</summary>
+    private List<(string Name, string Value)> Instance(string name, string host, string port, string runId, string flags) =>
+    [
+        ("name", name),
+        ("ip", host),
+        ("port", port),
+        ("runid", runId),
+        ("flags", flags),
+        ("link-pending-commands", "0"),
+        ("link-refcount", "1"),
+        ("last-ping-sent", "0"),
+        ("last-ok-ping-reply", "0"),
+        ("last-ping-reply", "0"),
+        ("down-after-milliseconds", Number(_node.Options.ElectionTimeoutMs)),
+    ];
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
