@@ -1,0 +1,203 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Chorus.Client;
+
+/// <summary>
+/// One user's (or device's) reads and writes with a guarantee (docs/client.md). Writes go to the
+/// leader; reads go to a follower when the level allows, with the session's position token, so
+/// the follower serves them only once it holds everything the session wrote or saw — or the
+/// session reads at the leader instead. After every command the session's <see cref="Token"/>
+/// grows to cover what it did. Pass the token to another session (<see cref="Adopt"/>, or
+/// <see cref="ChorusClient.OpenSession"/>'s <c>after</c>) to carry the guarantee across devices.
+/// Thread-safe, though a session is meant to be one logical sequence.
+/// </summary>
+public sealed class ChorusSession
+{
+    private readonly ChorusClient _client;
+    private readonly object _tokenGate = new();
+    private SessionToken _token;
+
+    internal ChorusSession(ChorusClient client, ReadConsistency consistency, SessionToken after)
+    {
+        _client = client;
+        Consistency = consistency;
+        _token = after;
+    }
+
+    /// <summary>The read level of this session's reads (a read can override it).</summary>
+    public ReadConsistency Consistency { get; set; }
+
+    /// <summary>Everything this session wrote or read, as a position in the cluster's log(s).</summary>
+    public SessionToken Token
+    {
+        get
+        {
+            lock (_tokenGate)
+            {
+                return _token;
+            }
+        }
+    }
+
+    /// <summary>What this session's reads and writes met.</summary>
+    public SessionCounters Counters { get; } = new();
+
+    /// <summary>Moves the session's position forward to cover <paramref name="token"/> (never back).</summary>
+    public void Adopt(SessionToken token)
+    {
+        lock (_tokenGate)
+        {
+            _token = _token.Merge(token);
+        }
+    }
+
+    /// <summary>Runs a write command (SET, HSET, INCR, DEL …) at the leader.</summary>
+    /// <exception cref="WriteOutcomeUnknownException">The write may or may not have been applied.</exception>
+    /// <exception cref="RedisServerException">The node refused the write (its error says why; nothing was applied).</exception>
+    public async Task<RedisResult> WriteAsync(string command, IReadOnlyList<object>? arguments = null, CancellationToken cancellationToken = default)
+    {
+        var connected = await _client.ConnectedAsync(cancellationToken);
+        var deadline = DateTimeOffset.UtcNow + _client.Options.WriteRetryTimeout;
+        var backoff = TimeSpan.FromMilliseconds(25);
+        var topology = connected.Monitor.Current;
+        while (true)
+        {
+            try
+            {
+                var result = await ExecuteTrackedAsync(connected.Server(connected.WriteTarget(topology)), command, arguments ?? [], cancellationToken);
+                Count(c => c.CountWrite());
+                return result;
+            }
+            catch (Exception e) when (ServerReplies.WriteInDoubt(e))
+            {
+                _ = connected.Monitor.RefreshAsync(CancellationToken.None);
+                throw new WriteOutcomeUnknownException($"{command}: the write may or may not have been applied ({e.Message})", e);
+            }
+            catch (Exception e) when (ServerReplies.WriteNotApplied(e) && DateTimeOffset.UtcNow + backoff < deadline)
+            {
+                // Not applied anywhere (no leader yet, or the leader moved): find the leader again
+                // and resend, backing off so an election can finish.
+                Count(c => c.CountWriteRetried());
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+                topology = await connected.Monitor.RefreshAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs a read command (GET, HGETALL, SMEMBERS …) under the session's level.</summary>
+    public Task<RedisResult> ReadAsync(string command, IReadOnlyList<object>? arguments = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(Consistency, command, arguments, cancellationToken);
+
+    /// <summary>Runs a read command under <paramref name="consistency"/> instead of the session's level, this once.</summary>
+    public async Task<RedisResult> ReadAsync(ReadConsistency consistency, string command, IReadOnlyList<object>? arguments = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(consistency);
+        var connected = await _client.ConnectedAsync(cancellationToken);
+        var topology = connected.Monitor.Current;
+        if (ReadRouting.Follower(topology, consistency, _client.Options.ReadFromFollowers, _client.NextReadTurn()) is { } follower)
+        {
+            try
+            {
+                var result = await ExecuteTrackedAsync(connected.Server(follower.EndPoint), Guarded(consistency, _client.Options.FollowerReadWait, command, arguments), cancellationToken);
+                Count(c => c.CountRead(atLeader: false));
+                return result;
+            }
+            catch (Exception e) when (ServerReplies.ReadHeldBack(e))
+            {
+                // The follower was too stale for the guarantee: under eventual this would have
+                // been a stale read. The leader has everything.
+                Count(c => c.CountHeldBack());
+            }
+            catch (Exception e) when (ServerReplies.Unreachable(e))
+            {
+                topology = await connected.Monitor.RefreshAsync(cancellationToken);
+            }
+        }
+        var leader = topology.Leader?.EndPoint ?? (await connected.Monitor.RefreshAsync(cancellationToken)).Leader?.EndPoint ?? connected.WriteTarget(topology);
+        var atLeader = await ExecuteTrackedAsync(connected.Server(leader), Guarded(consistency, null, command, arguments), cancellationToken);
+        Count(c => c.CountRead(atLeader: true));
+        return atLeader;
+    }
+
+    /// <summary>GET under the session's level.</summary>
+    public async Task<RedisValue> StringGetAsync(RedisKey key, CancellationToken cancellationToken = default) =>
+        (RedisValue)await ReadAsync("GET", [key], cancellationToken);
+
+    /// <summary>SET, with an optional expiry.</summary>
+    public async Task StringSetAsync(RedisKey key, RedisValue value, TimeSpan? expiry = null, CancellationToken cancellationToken = default) =>
+        await WriteAsync("SET", expiry is { } ttl ? [key, value, "PX", (long)ttl.TotalMilliseconds] : [key, value], cancellationToken);
+
+    /// <summary>INCRBY; returns the new value.</summary>
+    public async Task<long> StringIncrementAsync(RedisKey key, long by = 1, CancellationToken cancellationToken = default) =>
+        (long)await WriteAsync("INCRBY", [key, by], cancellationToken);
+
+    /// <summary>DEL; returns how many of the keys existed.</summary>
+    public async Task<long> KeyDeleteAsync(RedisKey key, CancellationToken cancellationToken = default) =>
+        (long)await WriteAsync("DEL", [key], cancellationToken);
+
+    /// <summary>HSET of one field; true when the field is new.</summary>
+    public async Task<bool> HashSetAsync(RedisKey key, RedisValue field, RedisValue value, CancellationToken cancellationToken = default) =>
+        (long)await WriteAsync("HSET", [key, field, value], cancellationToken) == 1;
+
+    /// <summary>HGET under the session's level.</summary>
+    public async Task<RedisValue> HashGetAsync(RedisKey key, RedisValue field, CancellationToken cancellationToken = default) =>
+        (RedisValue)await ReadAsync("HGET", [key, field], cancellationToken);
+
+    private (string Command, object[] Arguments) Guarded(ReadConsistency consistency, TimeSpan? wait, string command, IReadOnlyList<object>? arguments)
+    {
+        if (consistency.Level == ReadLevel.Eventual)
+        {
+            return (command, [.. arguments ?? []]);
+        }
+        var guarded = new List<object>(consistency.Arguments());
+        if (wait is { } w)
+        {
+            guarded.Add("WAIT");
+            guarded.Add(((long)w.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        }
+        if (Token is { IsEmpty: false } token)
+        {
+            guarded.Add("AFTER");
+            guarded.Add(token.ToString());
+        }
+        guarded.Add(command);
+        guarded.AddRange(arguments ?? []);
+        return ("CHORUS.READ", [.. guarded]);
+    }
+
+    private Task<RedisResult> ExecuteTrackedAsync(IServer server, (string Command, object[] Arguments) request, CancellationToken cancellationToken) =>
+        ExecuteTrackedAsync(server, request.Command, request.Arguments, cancellationToken);
+
+    /// <summary>
+    /// Sends the command and CHORUS.TOKEN back to back on the node's connection, so the token
+    /// covers the command (the connection answers in order; other sessions' commands on the same
+    /// connection can only make the token larger, which is safe: a later read waits a little more).
+    /// </summary>
+    private async Task<RedisResult> ExecuteTrackedAsync(IServer server, string command, IReadOnlyList<object> arguments, CancellationToken cancellationToken)
+    {
+        var reply = server.ExecuteAsync(command, [.. arguments]);
+        var position = server.ExecuteAsync("CHORUS.TOKEN");
+        RedisResult result;
+        try
+        {
+            result = await reply.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _ = position.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+        if ((string?)await position.WaitAsync(cancellationToken) is { Length: > 0 } token)
+        {
+            Adopt(SessionToken.Parse(token));
+        }
+        return result;
+    }
+
+    private void Count(Action<SessionCounters> count)
+    {
+        count(Counters);
+        count(_client.Counters);
+    }
+}
