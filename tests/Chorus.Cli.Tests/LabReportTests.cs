@@ -57,15 +57,43 @@ public sealed class LabReportTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The leaderless scenario: with R=1 the reads the cut-off n3 coordinates come from its stale
+    /// copy; with R=2 none is stale; read repair makes the replicas equal in both runs.
+    /// </summary>
+    [Fact]
+    public async Task Stale_quorum_read_shows_stale_reads_with_r1_none_with_r2_and_read_repair_converges_both()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "chorus-lab-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exitCode, terminal) = await NodeProcess.RunCliAsync(TimeSpan.FromMinutes(6), "lab", "stale-quorum-read", "--out", directory);
+            output.WriteLine(terminal);
+            Assert.True(exitCode == 0, $"chorus lab exited with {exitCode} (1: the guarantee did not hold; 3: the cluster could not be run)");
+            var document = new HtmlParser(new HtmlParserOptions { IsStrictMode = true }).ParseDocument(await File.ReadAllTextAsync(Path.Combine(directory, "report.html"), TestContext.Current.CancellationToken));
+            var runs = document.QuerySelectorAll("section[data-scenario=stale-quorum-read] article.run");
+            Assert.Equal(["R=1", "R=2"], runs.Select(r => r.GetAttribute("data-variant")));
+            foreach (var run in runs)
+            {
+                CheckMetricsPrinted(run, TerminalBlock(terminal, run.GetAttribute("data-variant")!));
+                Assert.Equal("yes", run.QuerySelector("tr[data-metric=converged] td")!.TextContent);
+                Assert.True(Metric(run, "repairs") > 0, "reads after the link healed repaired n3");
+            }
+            Assert.True(Metric(runs[0], "anomalies") > 0, "with R=1, reads n3 coordinates while cut off answer from its stale copy");
+            Assert.Equal(Metric(runs[0], "anomalies"), Metric(runs[0], "at-n3"));
+            Assert.Equal(0, Metric(runs[1], "anomalies"));
+            Assert.Equal("pass", runs[1].QuerySelector("li[data-check=linearizability]")!.GetAttribute("data-verdict"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Every number of the run's table is a line the terminal printed, and each plot carries it.</summary>
     private static void CheckRun(IElement run, IReadOnlyList<string> terminal)
     {
-        var metrics = run.QuerySelectorAll("tr[data-metric]");
-        Assert.NotEmpty(metrics);
-        foreach (var row in metrics)
-        {
-            Assert.Contains($"    {row.QuerySelector("th")!.TextContent}: {row.QuerySelector("td")!.TextContent}", terminal);
-        }
+        CheckMetricsPrinted(run, terminal);
         var latency = run.QuerySelector("svg[data-plot=latency]")!;
         Assert.Equal(Metric(run, "operations"), latency.QuerySelectorAll("path[data-series]").Sum(p => Number(p, "data-points")));
         Assert.Equal(Metric(run, "anomalies"), latency.QuerySelectorAll("path[data-series=anomaly]").Sum(p => Number(p, "data-points")));
@@ -113,6 +141,18 @@ public sealed class LabReportTests(ITestOutputHelper output)
         var start = lines.FindIndex(l => l.StartsWith($"  [{variant}]", StringComparison.Ordinal));
         Assert.True(start >= 0, $"the terminal shows the run {variant}");
         return [.. lines.Skip(start + 1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal))];
+    }
+
+    /// <summary>Every number of the run's table is a line the terminal printed, and the anomaly plot counts the anomalies.</summary>
+    private static void CheckMetricsPrinted(IElement run, IReadOnlyList<string> terminal)
+    {
+        var metrics = run.QuerySelectorAll("tr[data-metric]");
+        Assert.NotEmpty(metrics);
+        foreach (var row in metrics)
+        {
+            Assert.Contains($"    {row.QuerySelector("th")!.TextContent}: {row.QuerySelector("td")!.TextContent}", terminal);
+        }
+        Assert.Equal(Metric(run, "anomalies"), Number(run.QuerySelector("svg[data-plot=anomalies]")!, "data-total"));
     }
 
     /// <summary>The leading count of a metric ("249 of 303 (82.18%)" → 249).</summary>

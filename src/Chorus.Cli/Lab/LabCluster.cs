@@ -20,11 +20,14 @@ internal sealed class LabCluster : IAsyncDisposable
     private readonly Dictionary<string, ChildNode> _nodes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _paused = new(StringComparer.Ordinal);
 
-    private LabCluster(string root, StreamWriter log, ClusterFile file)
+    private readonly Func<ClusterFile.Member, IReadOnlyList<string>> _flags;
+
+    private LabCluster(string root, StreamWriter log, ClusterFile file, Func<ClusterFile.Member, IReadOnlyList<string>> flags)
     {
         _root = root;
         _log = log;
         File = file;
+        _flags = flags;
     }
 
     public ClusterFile File { get; }
@@ -48,10 +51,10 @@ internal sealed class LabCluster : IAsyncDisposable
         CertCommand.Issue(Certificates(root), ids, [], TextWriter.Null);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        var cluster = new LabCluster(root, log, file);
+        var cluster = new LabCluster(root, log, file, flags);
         foreach (var member in file.Members)
         {
-            cluster._nodes[member.Id] = ChildNode.Start(member.Id, [.. cluster.ServeArguments(member), .. flags(member)], log);
+            cluster.StartNode(member);
         }
         try
         {
@@ -81,6 +84,43 @@ internal sealed class LabCluster : IAsyncDisposable
     {
         ProcessSignals.Kill(_nodes[id].ProcessId);
         await _nodes[id].WaitForExitAsync(CancellationToken.None);
+    }
+
+    /// <summary>Starts a killed node again on its data directory, with the flags it was first started with.</summary>
+    public void Restart(string id)
+    {
+        if (!_nodes[id].HasExited)
+        {
+            throw new InvalidOperationException($"{id} is still running; kill it first");
+        }
+        _nodes[id].Dispose();
+        StartNode(this[id]);
+    }
+
+    private void StartNode(ClusterFile.Member member) =>
+        _nodes[member.Id] = ChildNode.Start(member.Id, [.. ServeArguments(member), .. _flags(member)], _log);
+
+    /// <summary>Waits until every leaderless node sees every other up (as `cluster up` does for that family).</summary>
+    public async Task WaitForPeersUpAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartPatience;
+        var others = (Members.Count - 1).ToString(CultureInfo.InvariantCulture);
+        while (DateTime.UtcNow < deadline)
+        {
+            ThrowIfANodeExited();
+            var up = 0;
+            foreach (var member in Members)
+            {
+                var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
+                up += info?.GetValueOrDefault("leaderless_peers_up") == others ? 1 : 0;
+            }
+            if (up == Members.Count)
+            {
+                return;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException($"the nodes did not all see each other up within {StartPatience.TotalSeconds:0} s");
     }
 
     /// <summary>SIGSTOP: the node freezes (a long GC pause, a stopped VM) and keeps its sockets.</summary>

@@ -20,6 +20,7 @@ internal static class LabCommand
         TimeBackwardsScenario.Definition,
         StaleLeaderScenario.Definition,
         ConflictingEditsScenario.Definition,
+        StaleQuorumReadScenario.Definition,
     ];
 
     public static Command Create()
