@@ -60,6 +60,24 @@ internal static class RollbacksCommand
         return unreadable == 0 ? 0 : 1;
     }
 
+    /// <summary>Every discarded change in a node's rollback files, one line each, as `--show` prints them.</summary>
+    internal static IReadOnlyList<string> EntryLines(string nodeDirectory)
+    {
+        var directory = Path.Combine(nodeDirectory, "rollback");
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+        var lines = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(directory, "rollback-*" + RollbackFile.Extension).Order(StringComparer.Ordinal))
+        {
+            var text = new StringWriter();
+            ShowEntries(path, text);
+            lines.AddRange(text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        return lines;
+    }
+
     private static void ShowEntries(string path, TextWriter output)
     {
         using var stream = OpenRead(path);

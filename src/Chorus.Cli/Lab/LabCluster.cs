@@ -168,6 +168,29 @@ internal sealed class LabCluster : IAsyncDisposable
         throw new TimeoutException($"no node other than {except} led within {StartPatience.TotalSeconds:0} s");
     }
 
+    /// <summary>
+    /// Waits until <paramref name="id"/> follows <paramref name="leader"/> with its link up and its
+    /// log ending where the leader's does — so a rejoining node has truncated (and saved to a
+    /// rollback file) whatever the leader lacks. Meant for a quiet cluster (no writes going on).
+    /// </summary>
+    public async Task WaitForCaughtUpAsync(string id, string leader, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartPatience;
+        while (DateTime.UtcNow < deadline)
+        {
+            ThrowIfANodeExited();
+            var info = await NodeInfo.TryFetchAsync(this[id].Host, this[id].Port, cancellationToken);
+            var leaderInfo = await NodeInfo.TryFetchAsync(this[leader].Host, this[leader].Port, cancellationToken);
+            if (info?.GetValueOrDefault("chorus_role") == "follower" && info.GetValueOrDefault("master_link_status") == "up"
+                && info.GetValueOrDefault("chorus_last_lsn") is { } last && last == leaderInfo?.GetValueOrDefault("chorus_last_lsn"))
+            {
+                return;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new TimeoutException($"{id} did not catch up with {leader} within {StartPatience.TotalSeconds:0} s");
+    }
+
     public async Task WaitForFollowersAsync(string leader, int followers, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + StartPatience;

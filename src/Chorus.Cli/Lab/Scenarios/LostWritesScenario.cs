@@ -13,7 +13,7 @@ namespace Chorus.Cli.Lab.Scenarios;
 /// judges the history. Under semi-sync (any 1 of 2 followers must confirm), writes stall while
 /// the followers are frozen instead of being acknowledged, and none is lost.
 /// </summary>
-internal static class LostWritesScenario
+internal static partial class LostWritesScenario
 {
     private const string Name = "lost-writes";
     private const int Writers = 4;
@@ -23,7 +23,7 @@ internal static class LostWritesScenario
     public static LabScenario Definition { get; } = new(Name,
         "Acknowledged writes lost in a failover",
         "Four clients write new keys at the leader. Both followers freeze for 1.5 s (SIGSTOP), the leader is killed (kill -9) at the end of it, the followers resume and elect a new leader, and every key is read back there. "
-        + "With asynchronous replication the leader acknowledged writes that only it had: they are gone. With semi-sync (any 1 follower confirms before the client hears OK) the writes wait instead, and none is lost.",
+        + "With asynchronous replication the leader acknowledged writes that only it had: they are gone — restarted, the old leader saves them to a rollback file as it rejoins, so they are lost but not silently. With semi-sync (any 1 follower confirms before the client hears OK) the writes wait instead, and none is lost.",
         RunAsync);
 
     private static async Task<ScenarioOutcome> RunAsync(LabContext context, CancellationToken cancellationToken)
@@ -75,7 +75,12 @@ internal static class LostWritesScenario
         var history = recorder.History();
         var finals = await FinalValuesAsync(cluster[leader], history, cancellationToken);
         var check = AckedWriteLossChecker.Check(history, finals, []);
-        return Measure(variant, string.Join(' ', flags), recorder, history, check, durationUs);
+        // The killed leader comes back as a follower: it truncates what the new leader lacks, saving
+        // it to a rollback file first (docs/failover.md). The lost writes are there, not silently gone.
+        cluster.Restart("n1");
+        await cluster.WaitForCaughtUpAsync("n1", leader, cancellationToken);
+        var rolledBack = RollbacksCommand.EntryLines(cluster["n1"].DataDir);
+        return Measure(variant, string.Join(' ', flags), recorder, history, check, durationUs, rolledBack);
     }
 
     private static async Task WriteAsync(LabSession session, WriteTarget target, int i)
@@ -109,8 +114,9 @@ internal static class LostWritesScenario
         return finals;
     }
 
-    private static LabRun Measure(string variant, string setting, LabRecorder recorder, OperationHistory history, CheckResult check, long durationUs)
+    private static LabRun Measure(string variant, string setting, LabRecorder recorder, OperationHistory history, CheckResult check, long durationUs, IReadOnlyList<string> rolledBack)
     {
+        var keysRolledBack = rolledBack.SelectMany(line => KeyPattern().Matches(line).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
         var writes = history.Operations;
         var acknowledged = writes.Where(w => w.IsAcknowledgedWrite).ToList();
         var lost = LabMeasures.Named([check]);
@@ -122,6 +128,8 @@ internal static class LostWritesScenario
             new("acknowledged", "writes acknowledged", LabMeasures.Count(acknowledged.Count)),
             new("anomalies", "acknowledged writes lost", LabMeasures.Share(lostOps.Count, acknowledged.Count)),
             new("unacknowledged", "writes refused or unanswered", LabMeasures.Count(writes.Count - acknowledged.Count)),
+            new("rolled-back", "changes in n1's rollback file after it rejoined", LabMeasures.Count(rolledBack.Count)),
+            new("recoverable", "lost writes found in that rollback file", LabMeasures.Share(lostOps.Count(o => keysRolledBack.Contains(o.Key)), lostOps.Count)),
             new("gap", "longest time without an acknowledged write", LongestGap(acknowledged, durationUs)),
             new("p50", "write latency p50", LabMeasures.Percentile(latencies, 50)),
             new("p99", "write latency p99", LabMeasures.Percentile(latencies, 99)),
@@ -134,6 +142,9 @@ internal static class LostWritesScenario
             AnomalousOperations = lost,
         };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"order:client\d+:\d+")]
+    private static partial System.Text.RegularExpressions.Regex KeyPattern();
 
     private static string LongestGap(List<Operation> acknowledged, long durationUs)
     {
