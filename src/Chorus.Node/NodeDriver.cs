@@ -661,6 +661,12 @@ public sealed class NodeDriver
 
     private byte[]? Execute(RespCommand command, RespWriter reply, int db)
     {
+        if ((_log.Formats.Current ?? _options.LogFormat).Format == Commands.Statements.LogFormat.Physical && Core.HasReady)
+        {
+            // A physical entry captures everything staged: what earlier proposals (the leader's
+            // expiry deletions, say) staged must be stored first, or it would travel twice.
+            CarryReady();
+        }
         try
         {
             return _executor.Execute(command, reply, NowMs, db);

@@ -2,6 +2,7 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Physical;
 using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
@@ -52,7 +53,7 @@ internal sealed class ShadowReplica
             if (entry.Kind == PayloadKind.Physical)
             {
                 // Storage bytes, written as they are once what was staged before them is stored.
-                Write(keyspace, entry.Lsn, batch => Commands.Physical.PhysicalApplier.Apply(Commands.Physical.PhysicalPayload.Decode(entry.Payload.Span), _storage, batch));
+                Write(keyspace, entry.Lsn, batch => PhysicalApplier.Apply(PhysicalPayload.Decode(entry.Payload.Span), _storage, batch));
             }
             else if (entry.Kind == PayloadKind.Statement)
             {
