@@ -7,7 +7,7 @@ using Chorus.Benchmarks.Load;
 namespace Chorus.Benchmarks;
 
 /// <summary>
-/// <c>lag</c>, <c>ack</c> and <c>fill</c> are load tools for bench/*.sh; anything else goes to
+/// <c>lag</c>, <c>ack</c> and <c>fill</c> are load tools for bench/*.sh, <c>log-bytes</c> measures log entry sizes per format; anything else goes to
 /// BenchmarkDotNet (<c>--filter '*'</c>, plus <c>--short</c> for a quick run).
 /// </summary>
 public static class Program
@@ -23,6 +23,8 @@ public static class Program
                 return await AckLatencyRun.RunAsync(options);
             case "fill":
                 return await FillRun.RunAsync(options);
+            case "log-bytes":
+                return await LogBytesRun.RunAsync();
             default:
                 RunMicro(args);
                 return 0;

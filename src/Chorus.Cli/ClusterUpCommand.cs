@@ -28,7 +28,7 @@ internal static class ClusterUpCommand
         var resolvers = new Option<string>("--resolver-assemblies") { Description = "Multi-leader: assemblies (separated by ';') whose IConflictResolver classes custom:<name> policies may use (default none).", DefaultValueFactory = _ => "" };
         var logFormat = new Option<string>("--log-format")
         {
-            Description = "Replication log format of the new cluster: logical (row-based) | statement (the command, re-executed by followers); physical is not built yet. Change it later with CONFIG SET log-format.",
+            Description = "Replication log format of the new cluster: logical (row-based, the default) | statement (the command, re-executed by followers) | physical (each write's storage bytes, WAL shipping). Change it later with CONFIG SET log-format.",
             DefaultValueFactory = _ => "logical",
         };
         var rewrite = new Option<string>("--statement-rewrite")

@@ -98,8 +98,13 @@ internal static class StatusCommand
         }
         var ack = leaderInfo;
         var footer = ack is null ? "no leader (an election may be under way)\n" : $"leader {ack.GetValueOrDefault("chorus_node_id")} in epoch {ack.GetValueOrDefault("chorus_epoch")}, failover {ack.GetValueOrDefault("chorus_failover_mode", "auto")}; acknowledgement: {ack.GetValueOrDefault("chorus_ack")} ({ack.GetValueOrDefault("chorus_ack_level")}, on timeout {ack.GetValueOrDefault("chorus_ack_on_timeout")}), state {ack.GetValueOrDefault("chorus_ack_state", "ok")}; log format {LogFormat(ack)}\n";
-        return Format(rows) + footer;
+        return Format(rows) + footer + Refusals(infos);
     }
+
+    /// <summary>Nodes that stopped replicating because they refused a physical stream, each with its reason.</summary>
+    private static string Refusals(List<(string Host, int Port, Dictionary<string, string>? Info)> infos) =>
+        string.Concat(infos.Where(i => i.Info?.ContainsKey("chorus_replication_refused") == true)
+            .Select(i => $"{i.Info!.GetValueOrDefault("chorus_node_id")} stopped replicating: {i.Info!["chorus_replication_refused"]}\n"));
 
     /// <summary>The cluster's log format as the leader reports it: "statement (rewrite off)" when rewriting is off.</summary>
     private static string LogFormat(Dictionary<string, string> leader) =>

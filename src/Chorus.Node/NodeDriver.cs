@@ -56,7 +56,7 @@ public sealed class NodeDriver
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         NodeMetadata.ClaimFor(storage, options.Family.Family);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
-        _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications };
+        _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications, StorageFormatVersion = options.StorageFormatVersion };
         _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         _logFormat = _log.Formats.Current ?? options.LogFormat;
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
@@ -147,6 +147,9 @@ public sealed class NodeDriver
     /// </summary>
     public LogFormatSetting LogFormat => _logFormat;
 
+    /// <summary>The storage format version this node's physical log entries are written for and checked against.</summary>
+    public uint StorageFormatVersion => _options.StorageFormatVersion;
+
     /// <summary>
     /// Switches the cluster's log format (CONFIG SET log-format) by proposing a marker entry: every
     /// write after it is written in the new format. False when this node takes no writes now.
@@ -195,8 +198,15 @@ public sealed class NodeDriver
     /// <summary>The start of a loop round: the core's one tick, and the shell's periodic services.</summary>
     public void BeginRound(long nowMs)
     {
-        Core.Tick(nowMs);
         NowMs = nowMs;
+        if (_refusal is not null)
+        {
+            _waits.ExpireDue(Core, nowMs);
+            _blocked.ExpireDue(nowMs);
+            _reads.ExpireDue(nowMs);
+            return;
+        }
+        Core.Tick(nowMs);
         if (Core.Admission.Kind == AdmissionKind.Accept && nowMs >= _nextExpiryCycleAtMs)
         {
             _nextExpiryCycleAtMs = nowMs + _options.ExpiryCycleIntervalMs;
@@ -223,6 +233,11 @@ public sealed class NodeDriver
     /// <summary>A peer or control input (everything but client writes).</summary>
     public void Handle(NodeInput input)
     {
+        if (_refusal is not null)
+        {
+            RefuseWhileHalted(input);
+            return;
+        }
         switch (input)
         {
             case PeerMessageInput peer:
@@ -271,6 +286,11 @@ public sealed class NodeDriver
         if (batch.Abandoned)
         {
             batch.Complete(); // a blocking command whose client left before it ran: it pops nothing
+            return;
+        }
+        if (_refusal is not null)
+        {
+            batch.Fail(HaltedError + _refusal);
             return;
         }
         var admission = Core.Admission;
@@ -445,12 +465,34 @@ public sealed class NodeDriver
         }
         // A later EXEC in this round must see the change before it reaches storage.
         Watches.Touch(PayloadKind.Logical, payload, _executor.Keyspace.Exists);
-        var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(WriteFormat(), single, batch.Db, NowMs, payload) : (PayloadKind.Logical, payload);
+        var format = WriteFormat();
+        if (format.Format == Commands.Statements.LogFormat.Physical)
+        {
+            ProposePhysical(batch);
+            return;
+        }
+        var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(format, single, batch.Db, NowMs, payload) : (PayloadKind.Logical, payload);
         batch.LastWrittenLsn = Core.Propose(kind, entry).Lsn;
         if (kind == PayloadKind.Statement)
         {
             _log.RememberUndo(batch.LastWrittenLsn, payload);
         }
+    }
+
+    /// <summary>
+    /// Proposes a client write as a physical entry: the storage writes its staged changes make,
+    /// byte for byte. Everything staged before the write was stored already (each physical write
+    /// is stored before the next executes), so the capture holds this write's changes only; it
+    /// empties the staged keyspace, so the entry is stored at once, before anything reads again.
+    /// </summary>
+    private void ProposePhysical(ClientWriteBatch batch)
+    {
+        var lsn = Core.LastProposed.Lsn.Next;
+        var entry = Commands.Physical.PhysicalApplier.Capture(_executor.Keyspace, lsn, _options.StorageFormatVersion);
+        var proposal = Core.Propose(PayloadKind.Physical, Commands.Physical.PhysicalPayload.Encode(entry));
+        Invariant.That(proposal.Lsn == lsn, $"a physical entry captured for LSN {lsn} was proposed at {proposal.Lsn}");
+        batch.LastWrittenLsn = proposal.Lsn;
+        CarryReady();
     }
 
     /// <summary>
@@ -470,9 +512,14 @@ public sealed class NodeDriver
     /// <summary>Carries out everything the core has decided, until it has nothing more to say; then the shell's services catch up.</summary>
     public void ProcessReady()
     {
-        while (Core.HasReady)
+        if (_refusal is not null)
         {
-            _carrier.Carry(Core.TakeReady(), NowMs);
+            return;
+        }
+        CarryReady();
+        if (_refusal is not null)
+        {
+            return;
         }
         if (_pause.TryRelease(Core.Admission, Submit))
         {
@@ -494,6 +541,74 @@ public sealed class NodeDriver
         {
             _knownLeader = status.Leader;
             LeaderChanged?.Invoke(status);
+        }
+    }
+
+    /// <summary>
+    /// Carries out every Ready the core has. A physical stream this node cannot apply stops
+    /// replication here, before any of the refused entry is stored (<see cref="ReplicationRefusal"/>).
+    /// </summary>
+    private void CarryReady()
+    {
+        try
+        {
+            while (Core.HasReady)
+            {
+                _carrier.Carry(Core.TakeReady(), NowMs);
+            }
+        }
+        catch (Commands.Physical.PhysicalStreamRefusedException refused)
+        {
+            Halt(refused.Message);
+        }
+    }
+
+    /// <summary>
+    /// Why this node stopped replicating (a physical stream it cannot apply), or null. A stopped
+    /// node keeps serving reads of what it has applied and shows the reason in INFO, but its core
+    /// is never ticked or stepped again, since it believes it holds entries the node refused: it
+    /// neither votes, campaigns nor takes writes until it is restarted (or re-bootstrapped).
+    /// Readable from any thread.
+    /// </summary>
+    public string? ReplicationRefusal => _refusal;
+
+    private volatile string? _refusal;
+
+    private void Halt(string reason)
+    {
+        _refusal = reason;
+        _logger.LogCritical("replication stopped: {Reason}", reason);
+        _status.Publish(Core, NowMs);
+    }
+
+    private const string HaltedError = "ERR replication on this node stopped: ";
+
+    /// <summary>What a stopped node does with an input: answers it at once, never with the core.</summary>
+    private void RefuseWhileHalted(NodeInput input)
+    {
+        switch (input)
+        {
+            case AdminInput admin:
+                admin.Completion.TrySetResult(HaltedError + _refusal);
+                break;
+            case WaitReplicasInput wait:
+                wait.Completion.TrySetResult(0);
+                break;
+            case CreateCheckpointInput checkpoint:
+                checkpoint.Completion.TrySetException(new InvalidOperationException(HaltedError + _refusal));
+                break;
+            case RefreshStatusInput refresh:
+                refresh.Completion.TrySetResult(null);
+                break;
+            case GuardedReadInput read:
+                _reads.Add(read, NowMs);
+                break;
+            case ClientWritesInput writes:
+                writes.Batch.Fail(HaltedError + _refusal);
+                break;
+            case UnblockInput unblock:
+                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How));
+                break;
         }
     }
 
@@ -546,6 +661,12 @@ public sealed class NodeDriver
 
     private byte[]? Execute(RespCommand command, RespWriter reply, int db)
     {
+        if ((_log.Formats.Current ?? _options.LogFormat).Format == Commands.Statements.LogFormat.Physical && Core.HasReady)
+        {
+            // A physical entry captures everything staged: what earlier proposals (the leader's
+            // expiry deletions, say) staged must be stored first, or it would travel twice.
+            CarryReady();
+        }
         try
         {
             return _executor.Execute(command, reply, NowMs, db);

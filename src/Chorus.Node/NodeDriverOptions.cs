@@ -36,6 +36,12 @@ public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
     /// </summary>
     public LogFormatSetting LogFormat { get; init; } = LogFormatSetting.Default;
 
+    /// <summary>
+    /// The storage format version this node's physical log entries are stamped with and checked
+    /// against (the build's own; tests claim another to see a follower refuse the stream).
+    /// </summary>
+    public uint StorageFormatVersion { get; init; } = Storage.StorageFormatVersion.Current;
+
     /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
     public int RandomSeed { get; init; } = 1;
 

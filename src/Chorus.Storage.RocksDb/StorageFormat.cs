@@ -11,7 +11,7 @@ namespace Chorus.Storage.RocksDb;
 public static class StorageFormat
 {
     /// <summary>Version 2: key records, one element per storage key, databases 0–15.</summary>
-    public const uint CurrentVersion = 2;
+    public const uint CurrentVersion = StorageFormatVersion.Current;
 
     public static ReadOnlySpan<byte> VersionKey => "format-version"u8;
 

@@ -51,6 +51,68 @@ public sealed class LogFormatTests
         Assert.Equal("no", (await cluster.InfoAsync("n1"))["chorus_statement_rewrite"]);
     }
 
+    /// A mixed workload: collections, expiry, FLUSHDB/SWAPDB/MOVE (node-local physical ids), writes forwarded by followers.
+    private static async Task WriteMixedAsync(ProcessCluster cluster)
+    {
+        string[][] commands =
+        [
+            ["HSET", "h", "a", "1", "b", "2"], ["SADD", "set", "x", "y", "z"], ["RPUSH", "list", "1", "2"],
+            ["ZADD", "z", "1", "one"], ["SET", "gone", "v", "PX", "300"], ["EXPIRE", "h", "600"], ["MOVE", "set", "2"],
+            ["SWAPDB", "0", "2"], ["INCR", "counter"], ["FLUSHDB"], ["SWAPDB", "0", "2"], ["HDEL", "h", "a"], ["APPEND", "s", "w"],
+        ];
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var reply = await cluster.CommandAsync(i % 3 == 0 ? "n1" : i % 3 == 1 ? "n2" : "n3", commands[i]);
+            Assert.False(reply.IsError, $"{string.Join(' ', commands[i])}: {reply.AsString()}");
+        }
+        await ProcessCluster.Eventually(async () => (await cluster.CommandAsync("n1", "EXISTS", "gone")).AsInteger() == 0, TimeSpan.FromSeconds(60), "the leader expires 'gone'");
+    }
+
+    /// DDIA ch. 5, "Write-ahead log shipping": the followers write the leader's storage bytes and end with its data.
+    [Fact]
+    public async Task A_physical_cluster_keeps_every_replica_equal()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--log-format", "physical");
+        await WriteMixedAsync(cluster);
+        await WriteNondeterministicAsync(cluster);
+
+        await cluster.WaitForReplicationAsync();
+        await cluster.AssertConvergedAsync("n1", "n2");
+        await cluster.AssertConvergedAsync("n1", "n3");
+        var info = await cluster.InfoAsync("n2");
+        Assert.Equal("physical", info["chorus_log_format"]);
+        Assert.Equal("2", info["chorus_storage_format_version"]);
+        Assert.Equal("1", (await cluster.CommandAsync("n3", "HLEN", "h")).AsInteger().ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// The rolling-upgrade problem made visible: a follower whose storage format differs refuses
+    /// the physical stream, names both versions in INFO and chorus status, and keeps its data.
+    [Fact]
+    public async Task A_follower_on_another_storage_format_refuses_the_physical_stream()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--log-format", "physical");
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", "before", "kept")).AsString());
+        await cluster.WaitForReplicationAsync();
+        await cluster.StopAsync("n3");
+        cluster.NodeArguments["n3"] = ["--claim-storage-format-version", "3"];
+        cluster.Start("n3");
+        await ProcessCluster.Eventually(async () => await cluster.TryInfoAsync("n3") is not null, TimeSpan.FromSeconds(120), "n3 answers again");
+
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", "after", "refused by n3")).AsString());
+
+        await ProcessCluster.Eventually(async () => (await cluster.InfoAsync("n3")).ContainsKey("chorus_replication_refused"), TimeSpan.FromSeconds(60), "n3 refuses the stream");
+        var refusal = (await cluster.InfoAsync("n3"))["chorus_replication_refused"];
+        Assert.Contains("written for storage format version 2", refusal);
+        Assert.Contains("this node's storage format is version 3", refusal);
+        Assert.Equal("kept", (await cluster.CommandAsync("n3", "GET", "before")).AsString());
+        Assert.True((await cluster.CommandAsync("n3", "GET", "after")).IsNull);
+        Assert.Equal("refused by n3", (await cluster.CommandAsync("n2", "GET", "after")).AsString());
+        var (exit, status) = await NodeProcess.RunCliAsync(TimeSpan.FromSeconds(60), "status", "--data", cluster.Root);
+        Assert.Equal(0, exit);
+        Assert.Contains("n3 stopped replicating: physical log entry", status);
+        Assert.Contains("log format physical", status);
+    }
+
     [Fact]
     public async Task The_format_changes_at_run_time_on_the_leader_and_every_node_follows()
     {
@@ -61,8 +123,8 @@ public sealed class LogFormatTests
         Assert.StartsWith("READONLY", refused.AsString());
         var unknown = await cluster.CommandAsync("n1", "CONFIG", "SET", "log-format", "binlog");
         Assert.Contains("'binlog' is not statement, physical or logical", unknown.AsString());
-        var physical = await cluster.CommandAsync("n1", "CONFIG", "SET", "log-format", "physical");
-        Assert.Contains("not built yet", physical.AsString());
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "CONFIG", "SET", "log-format", "physical")).AsString());
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", "physical", "bytes")).AsString());
         Assert.Equal("OK", (await cluster.CommandAsync("n1", "CONFIG", "SET", "log-format", "statement")).AsString());
         Assert.Equal(["log-format", "statement"], (await cluster.CommandAsync("n1", "CONFIG", "GET", "log-format")).Items!.Select(i => i.AsString()));
         await WriteNondeterministicAsync(cluster);

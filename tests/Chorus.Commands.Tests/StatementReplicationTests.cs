@@ -140,7 +140,7 @@ public sealed class StatementReplicationTests
         Assert.Throws<CorruptDataException>(() => LogFormatSetting.Decode([1, 1, 2]));
         Assert.True(LogFormatSetting.TryParse("STATEMENT", out var format) && format == LogFormat.Statement);
         Assert.False(LogFormatSetting.TryParse("binlog", out _));
-        Assert.NotNull(LogFormatSetting.Unavailable(LogFormat.Physical));
+        Assert.True(LogFormatSetting.TryParse("physical", out var physical) && physical == LogFormat.Physical);
     }
 
     /// <summary>One node's data and write executor, without the harness's checks.</summary>

@@ -157,8 +157,10 @@ public sealed class StagedKeyspace
     /// <summary>
     /// Adds the staged state to <paramref name="batch"/> and forgets it. Garbage created by the
     /// group is tagged <paramref name="appliedThrough"/>: the LSN of the last log entry it holds.
+    /// With <paramref name="collectGarbage"/>, a bounded amount of retired garbage goes in the
+    /// same batch (a physical entry's capture leaves that to each node's own flushes).
     /// </summary>
-    public void FlushTo(IStorageBatch batch, Lsn appliedThrough)
+    public void FlushTo(IStorageBatch batch, Lsn appliedThrough, bool collectGarbage = true)
     {
         Span<byte> buffer = stackalloc byte[StoredKey.StackLengthMax + StoredKey.PrefixLength];
         foreach (var (slotKey, slot) in _slots)
@@ -186,7 +188,7 @@ public sealed class StagedKeyspace
             batch.Put(StorageColumn.Data, KeyspaceCatalog.Key, Catalog.Encode());
         }
         // A group that revives garbage is a rollback's: never collect in the same batch.
-        if (!revived && RetiredThrough > _garbageIdleAt)
+        if (collectGarbage && !revived && RetiredThrough > _garbageIdleAt)
         {
             if (!GarbageCollector.Collect(_storage, batch, RetiredThrough))
             {

@@ -15,7 +15,7 @@ public enum LogFormat : byte
     /// <summary>The command as the client sent it (rewritten to be deterministic unless rewriting is off).</summary>
     Statement = 2,
 
-    /// <summary>The storage engine's write-batch bytes (WAL shipping). Not built yet: refused where it is chosen.</summary>
+    /// <summary>The storage engine's write-batch bytes (WAL shipping), tied to the storage format version.</summary>
     Physical = 3,
 }
 
@@ -69,12 +69,6 @@ public sealed record LogFormatSetting(LogFormat Format, bool Rewrite = true)
         };
         return format != 0;
     }
-
-    /// <summary>Why a format cannot be chosen in this build, or null if it can.</summary>
-    public static string? Unavailable(LogFormat format) =>
-        format == LogFormat.Physical
-            ? "the physical (WAL shipping) log format is not built yet; choose statement or logical (docs/log-formats.md)"
-            : null;
 
     public override string ToString() => Format == LogFormat.Statement ? $"statement (rewrite {(Rewrite ? "on" : "off")})" : FormatName;
 }

@@ -98,6 +98,12 @@ public sealed class ChangeFeed
         var count = Math.Clamp(entriesMax, 1, EntriesMax);
         foreach (var entry in entries.Take(count))
         {
+            if (entry.Kind == PayloadKind.Physical)
+            {
+                // Storage bytes name no rows: the consumer is told a change happened here, never left with a silent gap.
+                events.Add(ChangeJson.Physical(entry));
+                continue;
+            }
             events.AddRange(ChangeJson.Events(entry, ChangesOf(entry)));
         }
         var last = entries[Math.Min(count, entries.Count) - 1];

@@ -21,6 +21,26 @@ namespace Chorus.Node.ChangeCapture;
 public static class ChangeJson
 {
     /// <summary>One JSON object per change of <paramref name="entry"/>, in order (none for an entry that changes no data).</summary>
+    /// <summary>
+    /// A physical (WAL shipping) entry: storage bytes, with no row images to describe. One event
+    /// says so, with its position, so a consumer sees the gap in its data and can tell why.
+    /// </summary>
+    public static byte[] Physical(LogEntry entry)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(output))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "physical");
+            json.WriteNumber("lsn", entry.Lsn.Value);
+            json.WriteNumber("epoch", entry.Epoch.Value);
+            json.WriteNumber("ts", entry.Timestamp.PhysicalMs);
+            json.WriteString("note", "a physical (WAL shipping) entry carries storage bytes, not rows; use the logical or statement format for change data capture");
+            json.WriteEndObject();
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
     public static List<byte[]> Events(LogEntry entry, IReadOnlyList<RowChange> changes)
     {
         var events = new List<byte[]>(changes.Count);

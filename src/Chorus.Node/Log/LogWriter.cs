@@ -1,5 +1,6 @@
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Physical;
 using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
@@ -56,6 +57,9 @@ internal sealed class LogWriter
     /// <summary>Keyspace notifications for the entries a follower applies (a statement's fire as its replayed commands run).</summary>
     public Chorus.Commands.Notifications.KeyspaceNotifier? Notifications { get; init; }
 
+    /// <summary>This node's storage format version: physical entries written for another are refused.</summary>
+    public uint StorageFormatVersion { get; init; } = Storage.StorageFormatVersion.Current;
+
     /// <summary>The log-format markers in the log.</summary>
     public LogFormatHistory Formats { get; }
 
@@ -92,20 +96,80 @@ internal sealed class LogWriter
     public bool Append(AppendOperation append, long nowMs)
     {
         var entries = append.Entries;
-        var last = entries[^1];
+        if (!entries.Any(IsPhysical))
+        {
+            return AppendGroup(entries, append.Proposed, append.Sync, nowMs);
+        }
+        if (!append.Proposed)
+        {
+            // Refused before anything is stored: a stream for another storage format is never half-applied.
+            foreach (var entry in entries.Where(IsPhysical))
+            {
+                PhysicalStreamCheck.Version(entry.Lsn, entry.Payload.Span, StorageFormatVersion);
+            }
+        }
+        // A physical entry writes storage bytes, and reads what they replace from storage: each
+        // goes in a batch of its own, after the entries before it are stored. Each batch is a
+        // prefix of the log with its data, so a crash between two leaves a consistent node; the
+        // last one syncs (and with it every earlier one).
+        var synced = false;
+        var groups = PhysicalGroups(entries);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            synced = AppendGroup(groups[i], append.Proposed, append.Sync, nowMs, last: i == groups.Count - 1);
+        }
+        return synced;
+    }
+
+    private static bool IsPhysical(LogEntry entry) => entry.Kind == PayloadKind.Physical;
+
+    /// <summary>The entries cut so that every physical entry is a group of its own.</summary>
+    private static List<IReadOnlyList<LogEntry>> PhysicalGroups(IReadOnlyList<LogEntry> entries)
+    {
+        var groups = new List<IReadOnlyList<LogEntry>>();
+        var run = new List<LogEntry>();
+        foreach (var entry in entries)
+        {
+            if (IsPhysical(entry))
+            {
+                if (run.Count > 0)
+                {
+                    groups.Add(run);
+                    run = [];
+                }
+                groups.Add([entry]);
+                continue;
+            }
+            run.Add(entry);
+        }
+        if (run.Count > 0)
+        {
+            groups.Add(run);
+        }
+        return groups;
+    }
+
+    private bool AppendGroup(IReadOnlyList<LogEntry> entries, bool proposed, bool syncAsked, long nowMs, bool last = true)
+    {
+        var lastEntry = entries[^1];
         using var batch = _storage.NewBatch();
         // A statement's row changes (its undo images) are what a WATCH must hear about.
         Dictionary<Lsn, byte[]>? statementChanges = null;
         foreach (var entry in entries)
         {
-            var undo = append.Proposed ? TakeProposedUndo(entry) : Apply(entry, nowMs);
+            if (IsPhysical(entry))
+            {
+                UndoImages.Stage(batch, entry.Lsn, ApplyPhysical(entry, proposed, batch));
+                continue;
+            }
+            var undo = proposed ? TakeProposedUndo(entry) : Apply(entry, nowMs);
             if (undo is not null)
             {
                 UndoImages.Stage(batch, entry.Lsn, undo);
                 (statementChanges ??= [])[entry.Lsn] = undo;
             }
         }
-        _keyspace.FlushTo(batch, last.Lsn);
+        _keyspace.FlushTo(batch, lastEntry.Lsn);
         ConfigEntry? config = null;
         foreach (var entry in entries)
         {
@@ -116,16 +180,16 @@ internal sealed class LogWriter
                 config = new ConfigEntry(entry.Lsn, entry.Payload);
             }
         }
-        NodeMetadata.WriteApplied(batch, last.Position);
+        NodeMetadata.WriteApplied(batch, lastEntry.Position);
         WriteHistoryIfChanged(batch);
         if (config is { } latest)
         {
             NodeMetadata.WriteConfig(batch, latest);
             _config = latest;
         }
-        var sync = append.Sync || _durability == DurabilityPolicy.Always;
+        var sync = last && (syncAsked || _durability == DurabilityPolicy.Always);
         _storage.Write(batch, sync);
-        Applied = last.Position;
+        Applied = lastEntry.Position;
         if (Watches is { Active: true } watches)
         {
             foreach (var entry in entries)
@@ -141,6 +205,21 @@ internal sealed class LogWriter
             }
         }
         return sync;
+    }
+
+    /// <summary>
+    /// Writes a physical entry's bytes into <paramref name="batch"/> (the leader's own too: it
+    /// captured them instead of staging them) and returns its undo record. An entry from a leader
+    /// is first checked against this node's layout.
+    /// </summary>
+    private byte[] ApplyPhysical(LogEntry entry, bool proposed, IStorageBatch batch)
+    {
+        var physical = PhysicalPayload.Decode(entry.Payload.Span);
+        if (!proposed)
+        {
+            PhysicalStreamCheck.Layout(entry.Lsn, physical, _storage);
+        }
+        return PhysicalApplier.Apply(physical, _storage, batch);
     }
 
     /// <summary>Applies an entry from a leader; returns the undo images of a statement entry.</summary>
@@ -196,16 +275,28 @@ internal sealed class LogWriter
     public ConfigEntry? Truncate(Lsn keepThrough, NodeId self, Epoch epoch, long nowMs)
     {
         var discarded = _log.Read(keepThrough.Next, long.MaxValue);
-        for (var i = discarded.Count - 1; i >= 0; i--)
+        var rollback = new RollbackRecord(self, epoch, keepThrough, nowMs, discarded);
+        var staged = discarded.Any(IsPhysical);
+        if (staged)
         {
-            Undo(discarded[i]);
+            UndoInGroups(discarded, keepThrough, rollback);
+        }
+        else
+        {
+            for (var i = discarded.Count - 1; i >= 0; i--)
+            {
+                Undo(discarded[i]);
+            }
         }
         _proposedUndo.Clear();
         Rollbacks++;
         RolledBackEntries += discarded.Count;
         var config = ConfigAt(keepThrough);
         using var batch = _storage.NewBatch();
-        PendingRollbacks.Stage(batch, new RollbackRecord(self, epoch, keepThrough, nowMs, discarded));
+        if (!staged)
+        {
+            PendingRollbacks.Stage(batch, rollback);
+        }
         _keyspace.FlushTo(batch, keepThrough);
         LogStore.DeleteAfter(batch, keepThrough);
         UndoImages.DeleteAfter(batch, keepThrough);
@@ -228,6 +319,52 @@ internal sealed class LogWriter
         _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they go to a rollback file", discarded.Count, keepThrough);
         _rollbacks.Export(nowMs);
         return config;
+    }
+
+    /// <summary>
+    /// Undoes a suffix that holds physical entries, newest first, a group at a time (each physical
+    /// entry alone: its undo record writes storage bytes, which the row changes undone before it
+    /// must read). Each group's batch also cuts the log and the applied position back to before
+    /// it, so a crash between two leaves a consistent, shorter log; the first batch stages the
+    /// whole rollback record for the rollback file (a crash part-way can only repeat entries in a
+    /// second rollback file, never lose one).
+    /// </summary>
+    private void UndoInGroups(IReadOnlyList<LogEntry> discarded, Lsn keepThrough, RollbackRecord rollback)
+    {
+        var end = discarded.Count;
+        var first = true;
+        while (end > 0)
+        {
+            var start = end - 1;
+            while (!IsPhysical(discarded[end - 1]) && start > 0 && !IsPhysical(discarded[start - 1]))
+            {
+                start--;
+            }
+            using var batch = _storage.NewBatch();
+            if (first)
+            {
+                PendingRollbacks.Stage(batch, rollback);
+                first = false;
+            }
+            for (var i = end - 1; i >= start; i--)
+            {
+                if (!IsPhysical(discarded[i]))
+                {
+                    Undo(discarded[i]);
+                }
+                else if (UndoImages.Read(_storage, discarded[i].Lsn) is { } undo)
+                {
+                    PhysicalApplier.Undo(undo, batch);
+                }
+            }
+            var cut = start == 0 ? new LogPosition(History.EpochAt(keepThrough) ?? Epoch.Zero, keepThrough) : discarded[start - 1].Position;
+            _keyspace.FlushTo(batch, cut.Lsn);
+            LogStore.DeleteAfter(batch, cut.Lsn);
+            UndoImages.DeleteAfter(batch, cut.Lsn);
+            NodeMetadata.WriteApplied(batch, cut);
+            _storage.Write(batch, sync: true);
+            end = start;
+        }
     }
 
     /// <summary>Deletes the log's prefix through <paramref name="through"/> (the history already moved its base).</summary>

@@ -163,6 +163,11 @@ internal static class InfoBuilder
         var logFormat = node.Driver.LogFormat;
         Line(text, "chorus_log_format", logFormat.FormatName);
         Line(text, "chorus_statement_rewrite", logFormat.Rewrite ? "yes" : "no");
+        Line(text, "chorus_storage_format_version", node.Driver.StorageFormatVersion);
+        if (node.Driver.ReplicationRefusal is { } refusal)
+        {
+            Line(text, "chorus_replication_refused", refusal);
+        }
         if (status.Election.LastStepDownReason is { } reason)
         {
             Line(text, "chorus_last_step_down", reason.Describe().Replace('\n', ' '));

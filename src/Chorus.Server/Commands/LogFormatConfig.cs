@@ -4,7 +4,7 @@ using Chorus.Node;
 namespace Chorus.Server.Commands;
 
 /// <summary>
-/// CONFIG GET/SET log-format (statement | logical; physical is not built yet) and
+/// CONFIG GET/SET log-format (statement | physical | logical) and
 /// statement-rewrite (yes | no). A change is a marker entry the leader appends (<see
 /// cref="NodeDriver.ChangeLogFormat"/>), so every node switches at the same log position.
 /// </summary>
@@ -21,10 +21,6 @@ internal static class LogFormatConfig
         switch (name)
         {
             case "log-format" when LogFormatSetting.TryParse(value, out var format):
-                if (LogFormatSetting.Unavailable(format) is { } unavailable)
-                {
-                    return unavailable;
-                }
                 setting = setting with { Format = format };
                 return "";
             case "log-format":

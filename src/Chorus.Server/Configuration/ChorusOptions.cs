@@ -70,9 +70,9 @@ public sealed class ChorusOptions
     public string Fsync { get; set; } = "everysec";
 
     /// <summary>
-    /// The replication log format of a new cluster: logical (row-based, the default) | statement.
-    /// Recorded in the log by the first leader's first write; after that the log wins and
-    /// CONFIG SET log-format changes it (docs/log-formats.md). physical is not built yet.
+    /// The replication log format of a new cluster: logical (row-based, the default) | statement |
+    /// physical (WAL shipping). Recorded in the log by the first leader's first write; after that
+    /// the log wins and CONFIG SET log-format changes it (docs/log-formats.md).
     /// </summary>
     public string LogFormat { get; set; } = "logical";
 
@@ -88,10 +88,6 @@ public sealed class ChorusOptions
             {
                 throw new ConfigurationError($"LogFormat must be statement, physical or logical, not '{LogFormat}'");
             }
-            if (LogFormatSetting.Unavailable(format) is { } unavailable)
-            {
-                throw new ConfigurationError($"LogFormat: {unavailable}");
-            }
             return new LogFormatSetting(format, YesNo(StatementRewrite, nameof(StatementRewrite)));
         }
     }
@@ -106,6 +102,13 @@ public sealed class ChorusOptions
 
     /// <summary>Enables CHORUS.FAULT (pause this node's peer link, for tests and demonstrations). Default false.</summary>
     public bool FaultCommands { get; set; }
+
+    /// <summary>
+    /// For tests only: the storage format version this node stamps on the physical log entries it
+    /// writes and expects on those it applies, instead of its own (0, the default). Makes a node
+    /// behave as another Chorus version would toward a physical stream, without building one.
+    /// </summary>
+    public uint ClaimStorageFormatVersion { get; set; }
 
     /// <summary>What a follower does with a write: forward (to the leader) | reject (-READONLY) | redirect (-MOVED naming the leader).</summary>
     public string ReplicaWrites { get; set; } = "forward";

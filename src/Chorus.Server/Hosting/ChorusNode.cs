@@ -240,6 +240,7 @@ public sealed class ChorusNode : IAsyncDisposable
             },
             RetentionIntervalMs = options.LogRetentionIntervalMs,
             LogFormat = options.LogFormatSetting,
+            StorageFormatVersion = options.ClaimStorageFormatVersion is 0 ? Storage.StorageFormatVersion.Current : options.ClaimStorageFormatVersion,
         };
 
     /// <summary>The leaderless family: the ring of every configured member (members change by gossip afterwards).</summary>

@@ -185,6 +185,30 @@ public static class ClusterModes
         Claims = FailoverDurable,
     };
 
+    /// <summary>
+    /// Physical replication, WAL shipping (DDIA ch. 5): the log holds each write's storage bytes,
+    /// followers write them as they are. Promises what async promises.
+    /// </summary>
+    public static readonly ClusterMode Physical = new()
+    {
+        Name = "physical",
+        Description = "single leader, asynchronous, physical log (the storage engine's write bytes, WAL shipping), reads at the leader",
+        LogFormat = new LogFormatSetting(LogFormat.Physical),
+        Claims = Async.Claims,
+    };
+
+    /// <summary>Physical replication with automatic failover: rollbacks undo physical entries from the values they replaced.</summary>
+    public static readonly ClusterMode FailoverPhysical = new()
+    {
+        Name = "failover-physical",
+        Description = "automatic failover, semi-sync any 1, fsync always, physical log (WAL shipping), reads at the leader",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        LogFormat = Physical.LogFormat,
+        Claims = FailoverDurable,
+    };
+
     public static readonly ClusterMode BrokenStatementWithoutRewrite = new()
     {
         Name = "broken-statement-no-rewrite",
@@ -231,7 +255,7 @@ public static class ClusterModes
     [
         Async, AsyncFollowerReads, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
         FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
-        BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
+        Physical, FailoverPhysical, BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];
 
     public static IReadOnlyList<ClusterMode> Correct { get; } = [.. All.Where(m => !m.IsBroken)];

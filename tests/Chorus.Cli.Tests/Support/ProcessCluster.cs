@@ -135,6 +135,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>A new member (not started, not yet known to the cluster): ports and a data directory.</summary>
+    /// <summary>Arguments for one node only, added after the cluster's own when it (re)starts.</summary>
+    public Dictionary<string, string[]> NodeArguments { get; } = [];
+
     public Member AddMember()
     {
         var member = new Member($"n{_members.Count + 1}", FreePort(), FreePort(), FreePort());
@@ -164,6 +167,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             // a heartbeat, unless they choose their own election timeout.
             .. _extraArguments.Contains("--election-timeout-ms") ? [] : new[] { "--election-timeout-ms", "3000" },
             .. _extraArguments,
+            .. NodeArguments.GetValueOrDefault(id, []),
         ], launcher: _network?.Launcher(index + 1));
     }
 

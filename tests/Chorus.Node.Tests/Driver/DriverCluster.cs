@@ -62,6 +62,9 @@ internal sealed class DriverCluster
     /// <summary>The log format every node starts with (--log-format).</summary>
     public Chorus.Commands.Statements.LogFormatSetting LogFormat { get; init; } = Chorus.Commands.Statements.LogFormatSetting.Default;
 
+    /// <summary>The storage format version a node claims (physical log entries), by node id; the build's own for the rest.</summary>
+    public Dictionary<string, uint> StorageFormatVersions { get; init; } = [];
+
     public DriverNode this[string id] => _nodes[new NodeId(id)];
 
     /// <summary>Starts every node and lets n1, the preferred leader, win its election.</summary>
@@ -84,6 +87,7 @@ internal sealed class DriverCluster
             Durability = Durability,
             Retention = Retention,
             LogFormat = LogFormat,
+            StorageFormatVersion = StorageFormatVersions.GetValueOrDefault(id, Chorus.Storage.StorageFormatVersion.Current),
             RandomSeed = 7919 * (Members.ToList().IndexOf(node.Id) + 1) + node.Restarts++,
         };
         var commands = new CommandTable(DataCommands.All);

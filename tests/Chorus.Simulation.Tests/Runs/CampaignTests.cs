@@ -28,6 +28,8 @@ public sealed class CampaignTests
         { "failover-sync-all", "sessions", "pause", "always" },
         { "statement", "nondeterministic", "chaos", "everysec" },
         { "failover-statement", "nondeterministic", "crash", "always" },
+        { "physical", "list-append", "chaos", "everysec" },
+        { "failover-physical", "list-append", "crash", "always" },
     };
 
     [Theory]

@@ -2,6 +2,7 @@ using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Physical;
 using Chorus.Commands.Statements;
 using Chorus.Core;
 using Chorus.Core.Log;
@@ -49,7 +50,12 @@ internal sealed class ShadowReplica
         var statements = new StatementReplayer(Commands, new WriteExecutor(Commands, keyspace, new Random(0)));
         foreach (var entry in replayed)
         {
-            if (entry.Kind == PayloadKind.Statement)
+            if (entry.Kind == PayloadKind.Physical)
+            {
+                // Storage bytes, written as they are once what was staged before them is stored.
+                Write(keyspace, entry.Lsn, batch => PhysicalApplier.Apply(PhysicalPayload.Decode(entry.Payload.Span), _storage, batch));
+            }
+            else if (entry.Kind == PayloadKind.Statement)
             {
                 // Deterministic when the leader rewrote it (it carries the leader's clock); without
                 // rewriting no replay can know what a replica chose, and the check says so.
@@ -60,11 +66,18 @@ internal sealed class ShadowReplica
                 LogApplier.Apply(entry, keyspace);
             }
         }
-        using var batch = _storage.NewBatch();
-        keyspace.FlushTo(batch, replayed[^1].Lsn);
-        _storage.Write(batch, sync: false);
+        Write(keyspace, replayed[^1].Lsn, _ => { });
         _through = replayed[^1].Position;
         return replayed;
+    }
+
+    /// <summary>Stores what is staged, then what <paramref name="more"/> adds, in one batch.</summary>
+    private void Write(StagedKeyspace keyspace, Lsn lsn, Action<IStorageBatch> more)
+    {
+        using var batch = _storage.NewBatch();
+        keyspace.FlushTo(batch, lsn);
+        more(batch);
+        _storage.Write(batch, sync: false);
     }
 
     public string Digest() => KeyspaceDigest.Compute(_storage).Digest;
