@@ -34,6 +34,7 @@ public sealed class NodeDriver
     private readonly RequestPath _requests;
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
+    private readonly WriteForwarding _forwarding;
     private readonly BlockedPops _blocked = new();
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
@@ -52,6 +53,7 @@ public sealed class NodeDriver
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
         _requests = new RequestPath(commands);
+        _forwarding = new WriteForwarding(options.ForwardLink, options.ForwardTimeoutMs, options.ForwardVisibilityWaitMs);
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         NodeMetadata.ClaimFor(storage, options.Family.Family);
@@ -113,6 +115,9 @@ public sealed class NodeDriver
 
     /// <summary>Clients blocked in BLPOP and friends on this node (INFO's blocked_clients; a racy read from other threads is fine).</summary>
     public int BlockedClients => _blocked.Count;
+
+    /// <summary>Write commands this follower forwarded to a leader (INFO chorus_forwarded_writes); readable from any thread.</summary>
+    public long ForwardedWrites => _forwarding.ForwardedWrites;
 
     /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
     public int RequestsInFlight => _requests.InFlight;
@@ -203,6 +208,8 @@ public sealed class NodeDriver
             ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
         }
         _waits.ExpireDue(Core, nowMs);
+        _forwarding.ExpireDue(nowMs);
+        _forwarding.ReleaseVisible(Applied.Applied, nowMs);
         _blocked.ExpireDue(nowMs);
         _reads.ExpireDue(nowMs);
         _rollbacks.RetryIfDue(nowMs);
@@ -256,7 +263,11 @@ public sealed class NodeDriver
                 Submit(writes.Batch);
                 break;
             case UnblockInput unblock:
-                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How));
+                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How)
+                    || (unblock.How == UnblockHow.Disconnected && _forwarding.Abandon(unblock.Batch)));
+                break;
+            case ForwardAnsweredInput answered:
+                _forwarding.Answer(answered.Id, answered.Answer, Applied.Applied, NowMs);
                 break;
         }
     }
@@ -288,6 +299,11 @@ public sealed class NodeDriver
         }
         if (admission.Kind == AdmissionKind.Refuse)
         {
+            if (batch.Forwardable && _forwarding.Enabled && admission.Refusal is NotLeader { Leader: var leader })
+            {
+                _forwarding.Forward(batch, leader, Watches, NowMs);
+                return;
+            }
             batch.Fail(admission.Refusal!);
             return;
         }
@@ -486,6 +502,7 @@ public sealed class NodeDriver
             _blocked.FailAll(BlockedPops.DemotedError);
         }
         _acks.ReleaseObserved();
+        _forwarding.ReleaseVisible(Applied.Applied, NowMs);
         Changes.Advance(Core.Committed?.Lsn ?? Lsn.Zero, Applied.Applied);
         _logFormat = _log.Formats.Current ?? _options.LogFormat;
         _status.PublishIfChanged(Core, NowMs);
@@ -493,6 +510,7 @@ public sealed class NodeDriver
         if (status.Leader != _knownLeader)
         {
             _knownLeader = status.Leader;
+            _forwarding.LeaderChanged(status.Leader, status.Epoch);
             LeaderChanged?.Invoke(status);
         }
     }
@@ -540,6 +558,7 @@ public sealed class NodeDriver
         _requests.FailAll(new NodeStopping(MayHaveApplied: true));
         _pause.FailAll(new NodeStopping(MayHaveApplied: false));
         _waits.EndAll(Core, replicas: null);
+        _forwarding.FailAll(Applied.Applied);
         _reads.FailAll();
         _blocked.FailAll(OutcomeText.Error(new NodeStopping(MayHaveApplied: false)));
     }

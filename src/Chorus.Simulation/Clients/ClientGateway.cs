@@ -15,6 +15,9 @@ namespace Chorus.Simulation.Clients;
 /// </summary>
 internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, LatencyDistribution latency)
 {
+    /// <summary>Followers forward writes to the leader (replica-writes forward) instead of refusing them.</summary>
+    public bool ForwardWrites { get; init; }
+
     /// <summary>
     /// Sends one attempt; <paramref name="leaderOnly"/>: a read only a node that believes it leads
     /// may serve; <paramref name="guard"/>: a read under a consistency guarantee (the node's read gate decides).
@@ -51,7 +54,7 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
 
     private void SubmitWrites(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops)
     {
-        var batch = new ClientWriteBatch();
+        var batch = new ClientWriteBatch { Forwardable = ForwardWrites };
         foreach (var op in ops)
         {
             batch.Commands.Add(op.Command());

@@ -18,6 +18,9 @@ internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode.Reads, null),
     };
 
+    /// <summary>A request's first write attempt: any node when writes go through any node (followers forward them), else the leader as the session believes.</summary>
+    public NodeId ForWrite(SimRandom random) => mode.WritesThroughAnyNode ? random.Pick(members) : leader.Current;
+
     /// <summary>Reads routed to the leader are served only by a node that believes it leads (others redirect) — unless guarded: the node's read gate then decides.</summary>
     public bool LeaderOnly => mode.Reads == ReadRouting.Leader && mode.ReadGuard is null;
 

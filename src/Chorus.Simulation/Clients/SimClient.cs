@@ -99,7 +99,7 @@ internal sealed class SimClient(
         var ids = ops.Select(_ => recorder.Invoke(name)).ToList();
         var request = new Outstanding(ops, ids, scheduler.NowUs);
         _current = request;
-        Attempt(request, ops[0].IsWrite ? leader.Current : router.ForRead(random, scheduler.NowUs));
+        Attempt(request, ops[0].IsWrite ? router.ForWrite(random) : router.ForRead(random, scheduler.NowUs));
         scheduler.After(timing.TimeoutUs, () => OnDeadline(request));
     }
 

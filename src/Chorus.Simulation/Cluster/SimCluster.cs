@@ -140,6 +140,8 @@ internal sealed class SimCluster
         {
             Durability = _setup.Durability,
             LogFormat = _setup.Mode.LogFormat,
+            ForwardLink = new SimForwardLink(id, Network, peer => _byId[peer]),
+            ForwardTimeoutMs = _setup.Mode.ForwardTimeoutMs,
         };
         return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole };
     }

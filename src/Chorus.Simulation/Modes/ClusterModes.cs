@@ -109,6 +109,22 @@ public static class ClusterModes
         Claims = FailoverDurable,
     };
 
+    /// <summary>
+    /// As failover-semi-sync-1, with clients sending each write to any node: a follower forwards
+    /// it to the leader (production's default replica-writes forward) over the simulated network,
+    /// and reports it in doubt when no answer comes (loss, partition, a leader change meanwhile).
+    /// </summary>
+    public static readonly ClusterMode FailoverForwarding = new()
+    {
+        Name = "failover-forwarding",
+        Description = "automatic failover, semi-sync any 1, fsync always, writes sent to any node (followers forward them to the leader), reads at the leader",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        WritesThroughAnyNode = true,
+        Claims = FailoverDurable,
+    };
+
     /// <summary>Linearizable reads: each read waits for the node's read gate (read index, then the commit point).</summary>
     private static readonly Node.ReadGuard Strong = new() { Linearizable = true, WaitMs = 1000 };
 
@@ -230,7 +246,7 @@ public static class ClusterModes
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
         Async, AsyncFollowerReads, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
-        FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
+        FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
         BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];
 

@@ -173,6 +173,28 @@ internal sealed class SimNode
         Post(new ClientWritesInput(batch));
     }
 
+    /// <summary>
+    /// The leader's side of a forwarded batch, as production's forward handler runs it: refused
+    /// with the node's refusal unless it believes it leads, else run by the loop like a client's
+    /// batch. A node that is down refuses the connection (nothing applied); one that crashes with
+    /// the batch in hand never answers (the follower times it out, in doubt).
+    /// </summary>
+    public void ServeForwarded(ForwardedCopy request, Action<ForwardAnswer> answer)
+    {
+        if (State == NodeState.Down)
+        {
+            answer(ForwardAnswer.LinkFailed(ForwardFailure.NotDelivered));
+            return;
+        }
+        if (!IsLeader)
+        {
+            answer(ForwardAnswer.Failed(Driver?.Status.Admission.Refusal is { } refusal ? OutcomeText.Error(refusal) : $"TRYAGAIN {Id} is not the leader; retry"));
+            return;
+        }
+        var batch = request.ToBatch();
+        SubmitWrites(batch, done: () => answer(ForwardAnswer.Served(batch)), lost: () => { });
+    }
+
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>
     public void Read(string[] command, Action<RespValue> reply, Action lost) =>
         WhenServing(() => reply(ReadNow(command)), lost);
