@@ -31,6 +31,9 @@ public sealed record RunResult(
     /// <summary>Every change of a node's role or epoch during the run.</summary>
     public IReadOnlyList<RoleObservation> Roles { get; init; } = [];
 
+    /// <summary>Every WAIT clients issued (modes with WAIT after writes), with the truth when each was answered.</summary>
+    public IReadOnlyList<ReplicaWaitRecord> Waits { get; init; } = [];
+
     /// <summary>Every key's final value, read at the final leader after the quiet time (what the loss checker judged).</summary>
     public IReadOnlyDictionary<string, string?> FinalValues { get; init; } = new Dictionary<string, string?>();
 

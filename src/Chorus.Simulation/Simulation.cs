@@ -88,7 +88,7 @@ public sealed class Simulation
             OperatorElections = operatorOnCall.Elections,
             ForwardedWrites = cluster.Nodes.Sum(n => n.Driver?.ForwardedWrites ?? 0),
         };
-        return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes, FinalValues = finalValues };
+        return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes, FinalValues = finalValues, Waits = recorder.Waits };
     }
 
     private void StartClients(SimCluster cluster, HistoryRecorder recorder, long endUs)

@@ -52,6 +52,22 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
             }
         });
 
+    /// <summary>WAIT on <paramref name="node"/>: <paramref name="answered"/> gets the count and, at the moment the node answered, <paramref name="holdersNow"/>'s truth.</summary>
+    public void Wait(SimNode node, Chorus.Core.Lsn lsn, int replicas, long timeoutMs, Func<int> holdersNow, Action<int, int> answered, Action lost) =>
+        scheduler.After(latency.Sample(random), () =>
+        {
+            if (node.State == NodeState.Down)
+            {
+                Back(lost);
+                return;
+            }
+            node.WaitReplicas(lsn, replicas, timeoutMs, count =>
+            {
+                var holders = holdersNow();
+                Back(() => answered(count, holders));
+            }, () => Back(lost));
+        });
+
     private void SubmitWrites(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops)
     {
         var batch = new ClientWriteBatch { Forwardable = ForwardWrites };

@@ -27,5 +27,8 @@ internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members
     /// <summary>The guarantee every read asks for (null: none, the local replica as it is).</summary>
     public ReadGuard? Guard => mode.ReadGuard;
 
+    /// <summary>WAIT after each acknowledged write, as the mode says (null: never).</summary>
+    public (int Replicas, long TimeoutMs)? WaitAfterWrites => mode.WaitAfterWrites;
+
     public void OnWriteAcknowledged(long nowUs) => _lastWriteAcknowledgedUs = nowUs;
 }

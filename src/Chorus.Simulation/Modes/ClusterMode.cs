@@ -50,6 +50,9 @@ public sealed class ClusterMode
     /// </summary>
     public bool WritesThroughAnyNode { get; init; }
 
+    /// <summary>After each acknowledged write, the client issues WAIT with these arguments on the node that acknowledged it (null: never).</summary>
+    public (int Replicas, long TimeoutMs)? WaitAfterWrites { get; init; }
+
     /// <summary>How long a follower waits for the leader's answer to a forwarded write (below the clients' timeout, so they hear "in doubt" from it).</summary>
     public long ForwardTimeoutMs { get; init; } = 400;
 

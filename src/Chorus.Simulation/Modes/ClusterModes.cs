@@ -110,6 +110,19 @@ public static class ClusterModes
     };
 
     /// <summary>
+    /// As async, with every acknowledged write followed by WAIT 2 300 (Redis's WAIT: block until
+    /// both followers hold the write, or 300 ms pass) through the production replica-wait service.
+    /// WAIT makes no write durable; the run records each answer with the truth to judge it by.
+    /// </summary>
+    public static readonly ClusterMode AsyncWait = new()
+    {
+        Name = "async-wait",
+        Description = "single leader, asynchronous replication, every acknowledged write followed by WAIT 2 300, reads at the leader",
+        WaitAfterWrites = (2, 300),
+        Claims = Async.Claims,
+    };
+
+    /// <summary>
     /// As failover-semi-sync-1, with clients sending each write to any node: a follower forwards
     /// it to the leader (production's default replica-writes forward) over the simulated network,
     /// and reports it in doubt when no answer comes (loss, partition, a leader change meanwhile).
@@ -245,7 +258,7 @@ public static class ClusterModes
 
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
-        Async, AsyncFollowerReads, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
+        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
         FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
         BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];

@@ -195,6 +195,34 @@ internal sealed class SimNode
         SubmitWrites(batch, done: () => answer(ForwardAnswer.Served(batch)), lost: () => { });
     }
 
+    /// <summary>
+    /// WAIT numreplicas timeout for <paramref name="lsn"/>, through the production replica-wait
+    /// service (the deadline on the node's own clock). <paramref name="reply"/> gets the count.
+    /// </summary>
+    public void WaitReplicas(Chorus.Core.Lsn lsn, int count, long timeoutMs, Action<int> reply, Action lost) =>
+        WhenServing(
+            () =>
+            {
+                var completion = new TaskCompletionSource<int>();
+                _replicaWaits.Add((completion, reply, lost));
+                Post(new WaitReplicasInput(lsn, count, timeoutMs, completion));
+            },
+            lost);
+
+    private readonly List<(TaskCompletionSource<int> Completion, Action<int> Reply, Action Lost)> _replicaWaits = [];
+
+    /// <summary>Whether this node's log holds <paramref name="lsn"/> (or it applied past it and retired the entry).</summary>
+    public bool Holds(Chorus.Core.Lsn lsn) =>
+        State != NodeState.Down && Driver is { } driver
+        && (driver.Applied.Applied >= lsn || Storage.Get(Chorus.Storage.StorageColumn.Log, LogKey(lsn)) is not null);
+
+    private static byte[] LogKey(Chorus.Core.Lsn lsn)
+    {
+        var key = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key, lsn.Value);
+        return key;
+    }
+
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>
     public void Read(string[] command, Action<RespValue> reply, Action lost) =>
         WhenServing(() => reply(ReadNow(command)), lost);
@@ -319,6 +347,15 @@ internal sealed class SimNode
                 read.Reply(read.Completion.Task.Result is ReadHeldBack heldBack ? RespValue.Error(ReadText.Error(heldBack.Reason)) : read.Value!);
             }
         }
+        for (var i = 0; i < _replicaWaits.Count; i++)
+        {
+            if (_replicaWaits[i].Completion.Task.IsCompleted)
+            {
+                var wait = _replicaWaits[i];
+                _replicaWaits.RemoveAt(i--);
+                wait.Reply(wait.Completion.Task.Result);
+            }
+        }
         for (var i = 0; i < _pending.Count; i++)
         {
             if (_pending[i].Batch.Completion.IsCompleted)
@@ -359,6 +396,8 @@ internal sealed class SimNode
         }
         lost.AddRange(_pending.Select(p => p.Lost));
         lost.AddRange(_guardedReads.Select(r => r.Lost));
+        lost.AddRange(_replicaWaits.Select(w => w.Lost));
+        _replicaWaits.Clear();
         _pending.Clear();
         _guardedReads.Clear();
         _inbox = new NodeInbox(Id);
