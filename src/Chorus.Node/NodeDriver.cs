@@ -252,6 +252,9 @@ public sealed class NodeDriver
             case CreateCheckpointInput checkpoint:
                 CreateCheckpoint(checkpoint);
                 break;
+            case SnapshotInput snapshot:
+                snapshot.Completion.TrySetResult(TakeSnapshot(snapshot.Copy, snapshot.Requester));
+                break;
             case RefreshStatusInput refresh:
                 _status.Publish(Core, NowMs);
                 refresh.Completion.TrySetResult(null);
@@ -520,16 +523,23 @@ public sealed class NodeDriver
     /// the log position it holds. Runs on the loop, after everything staged is stored, so the copy
     /// is exactly the state after that position.
     /// </summary>
-    public LogPosition CreateCheckpoint(string directory, string requester)
+    public LogPosition CreateCheckpoint(string directory, string requester) =>
+        TakeSnapshot(
+            storage => (storage as ICheckpointable ?? throw new InvalidOperationException("this storage engine cannot create checkpoints")).CreateCheckpoint(directory),
+            requester);
+
+    /// <summary>
+    /// Has <paramref name="copy"/> copy this node's storage (a RocksDB checkpoint in production,
+    /// an in-memory copy in the simulator) for the follower <paramref name="requester"/>, and
+    /// returns the log position the copy holds; the leader keeps the log after it for that
+    /// follower's catch-up. Runs on the loop, after everything staged is stored.
+    /// </summary>
+    public LogPosition TakeSnapshot(Action<IStorageEngine> copy, string requester)
     {
-        if (_storage is not ICheckpointable checkpointable)
-        {
-            throw new InvalidOperationException("this storage engine cannot create checkpoints");
-        }
         // Writes submitted earlier in this loop round are staged, not yet stored: carry them to
         // storage first, or the copy would claim a position whose changes it lacks.
         ProcessReady();
-        checkpointable.CreateCheckpoint(directory);
+        copy(_storage);
         var position = _log.Applied;
         if (NodeId.TryParse(requester, out var follower))
         {

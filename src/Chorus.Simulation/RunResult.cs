@@ -16,6 +16,11 @@ public sealed record RunStats(long Operations, long Events, long MessagesSent, l
 
     /// <summary>Write commands followers forwarded to a leader (summed over the nodes' last lives).</summary>
     public long ForwardedWrites { get; init; }
+
+    /// <summary>Snapshots installed on followers, and snapshot requests or chunks asked for again after a loss.</summary>
+    public int SnapshotsInstalled { get; init; }
+
+    public int SnapshotResends { get; init; }
 }
 
 /// <summary>Everything one run produced: its history, every checker's verdict, what the mode promised, and the trace if asked for.</summary>

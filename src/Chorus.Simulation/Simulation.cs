@@ -87,6 +87,8 @@ public sealed class Simulation
             LeaderEpochs = cluster.Roles.LeaderEpochs,
             OperatorElections = operatorOnCall.Elections,
             ForwardedWrites = cluster.Nodes.Sum(n => n.Driver?.ForwardedWrites ?? 0),
+            SnapshotsInstalled = cluster.Snapshots.Installed,
+            SnapshotResends = cluster.Snapshots.Resent,
         };
         return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes, FinalValues = finalValues, Waits = recorder.Waits };
     }

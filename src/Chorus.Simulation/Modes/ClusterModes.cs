@@ -110,6 +110,21 @@ public static class ClusterModes
     };
 
     /// <summary>
+    /// As semi-sync-1, with a replication backlog of a few kilobytes: a follower that was down for
+    /// a while finds the leader's log retired past its position and is bootstrapped from a
+    /// snapshot (taken on the leader's loop, sent in chunks over the simulated network), then
+    /// catches up from the log.
+    /// </summary>
+    public static readonly ClusterMode SnapshotCatchUp = new()
+    {
+        Name = "snapshot-catch-up",
+        Description = "single leader, semi-sync any 1, a backlog of a few KB: a follower that falls behind is bootstrapped from a snapshot, reads at the leader",
+        Ack = SemiSyncOne.Ack,
+        Retention = new Replication.Log.RetentionOptions { RetainBytes = 4 << 10, RetainFloorBytes = 4 << 10, HardCapBytes = 8 << 10, KeepTailEntries = 20, RetainAgeMs = 60_000 },
+        Claims = Async.Claims,
+    };
+
+    /// <summary>
     /// As async, with every acknowledged write followed by WAIT 2 300 (Redis's WAIT: block until
     /// both followers hold the write, or 300 ms pass) through the production replica-wait service.
     /// WAIT makes no write durable; the run records each answer with the truth to judge it by.
@@ -258,7 +273,7 @@ public static class ClusterModes
 
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
-        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
+        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
         FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
         BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];

@@ -97,6 +97,7 @@ internal sealed class SimNode
         Guard(() =>
         {
             Driver = new NodeDriver(_options with { RandomSeed = randomSeed }, Storage, _commands, _transport, Rollbacks, NullLogger.Instance);
+            Driver.SnapshotRequested += leader => SnapshotRequested?.Invoke(this, leader);
             Driver.Start(LocalMs);
         });
         Handled?.Invoke(this);
@@ -223,6 +224,65 @@ internal sealed class SimNode
         return key;
     }
 
+    /// <summary>Raised when this node's core asks for a snapshot from the named leader (see <see cref="Cluster.SnapshotTransfers"/>).</summary>
+    public Action<SimNode, NodeId>? SnapshotRequested { get; set; }
+
+    /// <summary>
+    /// The leader's side of a snapshot: an in-memory copy of its storage, taken on its loop by the
+    /// production driver (which keeps the log after it for the follower); <paramref name="taken"/>
+    /// gets the rows and the position once the round ran. Nothing if the node is down or paused.
+    /// </summary>
+    public void TakeSnapshot(string requester, Action<IReadOnlyList<Cluster.SnapshotRow>, Chorus.Core.LogPosition> taken)
+    {
+        if (State != NodeState.Up)
+        {
+            return;
+        }
+        var rows = new List<Cluster.SnapshotRow>();
+        var completion = new TaskCompletionSource<Chorus.Core.LogPosition>();
+        _snapshots.Add((completion, () => taken(rows, completion.Task.Result)));
+        Post(new SnapshotInput(requester, storage => rows.AddRange(Copy(storage)), completion));
+    }
+
+    private readonly List<(TaskCompletionSource<Chorus.Core.LogPosition> Completion, Action Taken)> _snapshots = [];
+
+    private static IEnumerable<Cluster.SnapshotRow> Copy(IStorageEngine storage)
+    {
+        foreach (var column in StorageColumns.All)
+        {
+            using var iterator = storage.NewIterator(column);
+            for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+            {
+                yield return new Cluster.SnapshotRow(column, iterator.Key.ToArray(), iterator.Value.ToArray());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Installs a received snapshot, as production's swap does before the node reopens: the node
+    /// stops, its disk is replaced by the snapshot, which is claimed for this node. The caller starts it again.
+    /// </summary>
+    public void ReloadFrom(IReadOnlyList<Cluster.SnapshotRow> rows)
+    {
+        Stop();
+        using (var batch = Disk.NewBatch())
+        {
+            foreach (var column in StorageColumns.All)
+            {
+                foreach (var old in Copy(Disk).Where(r => r.Column == column))
+                {
+                    batch.Delete(column, old.Key);
+                }
+            }
+            foreach (var row in rows)
+            {
+                batch.Put(row.Column, row.Key, row.Value);
+            }
+            Disk.Write(batch, sync: true);
+        }
+        NodeIdentity.ClaimForNode(Disk, Id);
+    }
+
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>
     public void Read(string[] command, Action<RespValue> reply, Action lost) =>
         WhenServing(() => reply(ReadNow(command)), lost);
@@ -347,6 +407,15 @@ internal sealed class SimNode
                 read.Reply(read.Completion.Task.Result is ReadHeldBack heldBack ? RespValue.Error(ReadText.Error(heldBack.Reason)) : read.Value!);
             }
         }
+        for (var i = 0; i < _snapshots.Count; i++)
+        {
+            if (_snapshots[i].Completion.Task.IsCompleted)
+            {
+                var snapshot = _snapshots[i];
+                _snapshots.RemoveAt(i--);
+                snapshot.Taken();
+            }
+        }
         for (var i = 0; i < _replicaWaits.Count; i++)
         {
             if (_replicaWaits[i].Completion.Task.IsCompleted)
@@ -398,6 +467,7 @@ internal sealed class SimNode
         lost.AddRange(_guardedReads.Select(r => r.Lost));
         lost.AddRange(_replicaWaits.Select(w => w.Lost));
         _replicaWaits.Clear();
+        _snapshots.Clear();
         _pending.Clear();
         _guardedReads.Clear();
         _inbox = new NodeInbox(Id);
