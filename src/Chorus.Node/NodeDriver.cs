@@ -34,6 +34,7 @@ public sealed class NodeDriver
     private readonly RequestPath _requests;
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
+    private readonly WriteForwarding _forwarding;
     private readonly BlockedPops _blocked = new();
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
@@ -52,6 +53,7 @@ public sealed class NodeDriver
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
         _requests = new RequestPath(commands);
+        _forwarding = new WriteForwarding(options.ForwardLink, options.ForwardTimeoutMs, options.ForwardVisibilityWaitMs);
         _executor = new WriteExecutor(commands, keyspace, new Random(options.RandomSeed)) { Limits = options.WriteLimits };
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         NodeMetadata.ClaimFor(storage, options.Family.Family);
@@ -113,6 +115,9 @@ public sealed class NodeDriver
 
     /// <summary>Clients blocked in BLPOP and friends on this node (INFO's blocked_clients; a racy read from other threads is fine).</summary>
     public int BlockedClients => _blocked.Count;
+
+    /// <summary>Write commands this follower forwarded to a leader (INFO chorus_forwarded_writes); readable from any thread.</summary>
+    public long ForwardedWrites => _forwarding.ForwardedWrites;
 
     /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
     public int RequestsInFlight => _requests.InFlight;
@@ -213,6 +218,8 @@ public sealed class NodeDriver
             ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
         }
         _waits.ExpireDue(Core, nowMs);
+        _forwarding.ExpireDue(nowMs);
+        _forwarding.ReleaseVisible(Applied.Applied, nowMs);
         _blocked.ExpireDue(nowMs);
         _reads.ExpireDue(nowMs);
         _rollbacks.RetryIfDue(nowMs);
@@ -260,6 +267,9 @@ public sealed class NodeDriver
             case CreateCheckpointInput checkpoint:
                 CreateCheckpoint(checkpoint);
                 break;
+            case SnapshotInput snapshot:
+                snapshot.Completion.TrySetResult(TakeSnapshot(snapshot.Copy, snapshot.Requester));
+                break;
             case RefreshStatusInput refresh:
                 _status.Publish(Core, NowMs);
                 refresh.Completion.TrySetResult(null);
@@ -271,7 +281,11 @@ public sealed class NodeDriver
                 Submit(writes.Batch);
                 break;
             case UnblockInput unblock:
-                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How));
+                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How)
+                    || (unblock.How == UnblockHow.Disconnected && _forwarding.Abandon(unblock.Batch)));
+                break;
+            case ForwardAnsweredInput answered:
+                _forwarding.Answer(answered.Id, answered.Answer, Applied.Applied, NowMs);
                 break;
         }
     }
@@ -308,6 +322,11 @@ public sealed class NodeDriver
         }
         if (admission.Kind == AdmissionKind.Refuse)
         {
+            if (batch.Forwardable && _forwarding.Enabled && admission.Refusal is NotLeader { Leader: var leader })
+            {
+                _forwarding.Forward(batch, leader, Watches, NowMs);
+                return;
+            }
             batch.Fail(admission.Refusal!);
             return;
         }
@@ -533,6 +552,7 @@ public sealed class NodeDriver
             _blocked.FailAll(BlockedPops.DemotedError);
         }
         _acks.ReleaseObserved();
+        _forwarding.ReleaseVisible(Applied.Applied, NowMs);
         Changes.Advance(Core.Committed?.Lsn ?? Lsn.Zero, Applied.Applied);
         _logFormat = _log.Formats.Current ?? _options.LogFormat;
         _status.PublishIfChanged(Core, NowMs);
@@ -540,6 +560,7 @@ public sealed class NodeDriver
         if (status.Leader != _knownLeader)
         {
             _knownLeader = status.Leader;
+            _forwarding.LeaderChanged(status.Leader, status.Epoch);
             LeaderChanged?.Invoke(status);
         }
     }
@@ -617,16 +638,23 @@ public sealed class NodeDriver
     /// the log position it holds. Runs on the loop, after everything staged is stored, so the copy
     /// is exactly the state after that position.
     /// </summary>
-    public LogPosition CreateCheckpoint(string directory, string requester)
+    public LogPosition CreateCheckpoint(string directory, string requester) =>
+        TakeSnapshot(
+            storage => (storage as ICheckpointable ?? throw new InvalidOperationException("this storage engine cannot create checkpoints")).CreateCheckpoint(directory),
+            requester);
+
+    /// <summary>
+    /// Has <paramref name="copy"/> copy this node's storage (a RocksDB checkpoint in production,
+    /// an in-memory copy in the simulator) for the follower <paramref name="requester"/>, and
+    /// returns the log position the copy holds; the leader keeps the log after it for that
+    /// follower's catch-up. Runs on the loop, after everything staged is stored.
+    /// </summary>
+    public LogPosition TakeSnapshot(Action<IStorageEngine> copy, string requester)
     {
-        if (_storage is not ICheckpointable checkpointable)
-        {
-            throw new InvalidOperationException("this storage engine cannot create checkpoints");
-        }
         // Writes submitted earlier in this loop round are staged, not yet stored: carry them to
         // storage first, or the copy would claim a position whose changes it lacks.
         ProcessReady();
-        checkpointable.CreateCheckpoint(directory);
+        copy(_storage);
         var position = _log.Applied;
         if (NodeId.TryParse(requester, out var follower))
         {
@@ -655,6 +683,7 @@ public sealed class NodeDriver
         _requests.FailAll(new NodeStopping(MayHaveApplied: true));
         _pause.FailAll(new NodeStopping(MayHaveApplied: false));
         _waits.EndAll(Core, replicas: null);
+        _forwarding.FailAll(Applied.Applied);
         _reads.FailAll();
         _blocked.FailAll(OutcomeText.Error(new NodeStopping(MayHaveApplied: false)));
     }

@@ -54,4 +54,13 @@ public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
 
     /// <summary>Observes every key version a multi-leader site leader makes for a local write (the simulator's checkers); none by default.</summary>
     public Action<byte[], Core.Sites.SiteSibling>? Versioned { get; init; }
+
+    /// <summary>Carries writes a follower forwards to its leader (null: followers refuse writes as the core says).</summary>
+    public IForwardLink? ForwardLink { get; init; }
+
+    /// <summary>How long a follower waits for the leader's answer to a forwarded write before reporting it in doubt (ForwardTimeoutMs).</summary>
+    public long ForwardTimeoutMs { get; init; } = 5000;
+
+    /// <summary>How long a follower holds a forwarded write's reply until it has applied the write itself (ForwardVisibilityWaitMs).</summary>
+    public long ForwardVisibilityWaitMs { get; init; } = 1000;
 }

@@ -13,6 +13,14 @@ public sealed record RunStats(long Operations, long Events, long MessagesSent, l
 
     /// <summary>Elections the simulated operator started (manual failover only).</summary>
     public int OperatorElections { get; init; }
+
+    /// <summary>Write commands followers forwarded to a leader (summed over the nodes' last lives).</summary>
+    public long ForwardedWrites { get; init; }
+
+    /// <summary>Snapshots installed on followers, and snapshot requests or chunks asked for again after a loss.</summary>
+    public int SnapshotsInstalled { get; init; }
+
+    public int SnapshotResends { get; init; }
 }
 
 /// <summary>Everything one run produced: its history, every checker's verdict, what the mode promised, and the trace if asked for.</summary>
@@ -27,6 +35,12 @@ public sealed record RunResult(
 {
     /// <summary>Every change of a node's role or epoch during the run.</summary>
     public IReadOnlyList<RoleObservation> Roles { get; init; } = [];
+
+    /// <summary>Every WAIT clients issued (modes with WAIT after writes), with the truth when each was answered.</summary>
+    public IReadOnlyList<ReplicaWaitRecord> Waits { get; init; } = [];
+
+    /// <summary>Every key's final value, read at the final leader after the quiet time (what the loss checker judged).</summary>
+    public IReadOnlyDictionary<string, string?> FinalValues { get; init; } = new Dictionary<string, string?>();
 
     public CheckResult this[string check] => Checks.Single(c => c.Check == check);
 

@@ -80,19 +80,22 @@ public sealed class Simulation
         _scheduler.RunUntil(endUs + (_config.QuiesceMs * 1000));
 
         var history = recorder.Build();
-        var checks = Judge(cluster, history, prefix);
+        var (checks, finalValues) = Judge(cluster, history, prefix);
         var claimed = _mode.Claims(new ClaimContext(durability, _faults.CrashesNodes));
         var stats = new RunStats(history.Count, _scheduler.EventsRun, cluster.Network.Sent, cluster.Network.Dropped, _scheduler.NowUs / 1000, injector.Crashes)
         {
             LeaderEpochs = cluster.Roles.LeaderEpochs,
             OperatorElections = operatorOnCall.Elections,
+            ForwardedWrites = cluster.Nodes.Sum(n => n.Driver?.ForwardedWrites ?? 0),
+            SnapshotsInstalled = cluster.Snapshots.Installed,
+            SnapshotResends = cluster.Snapshots.Resent,
         };
-        return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes };
+        return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes, FinalValues = finalValues, Waits = recorder.Waits };
     }
 
     private void StartClients(SimCluster cluster, HistoryRecorder recorder, long endUs)
     {
-        var gateway = new ClientGateway(_scheduler, _random, _network.ClientLatency);
+        var gateway = new ClientGateway(_scheduler, _random, _network.ClientLatency) { ForwardWrites = _mode.WritesThroughAnyNode };
         var timing = new ClientTiming(_config.ThinkMeanMs * 1000, _config.ClientTimeoutMs * 1000);
         for (var i = 1; i <= _config.Clients; i++)
         {
@@ -120,7 +123,7 @@ public sealed class Simulation
         }
     }
 
-    private List<CheckResult> Judge(SimCluster cluster, OperationHistory history, PrefixChecker prefix)
+    private (List<CheckResult> Checks, Dictionary<string, string?> FinalValues) Judge(SimCluster cluster, OperationHistory history, PrefixChecker prefix)
     {
         var replicas = new List<ReplicaState>();
         foreach (var node in cluster.Nodes)
@@ -141,7 +144,7 @@ public sealed class Simulation
         checks.Add(InvariantsChecker.Check(cluster.Failures));
         checks.Add(ElectionSafetyChecker.Check(cluster.Roles.Changes));
         checks.Add(EpochMonotonicityChecker.Check(cluster.Roles.Changes));
-        return checks;
+        return (checks, finalValues);
     }
 
     private void Note(string text)

@@ -64,6 +64,12 @@ public sealed class ClientWriteBatch : IDisposable
     public bool MayBlock { get; set; }
 
     /// <summary>
+    /// On a follower, the loop forwards the batch to the leader rather than refusing it
+    /// (replica-writes forward; see <see cref="WriteForwarding"/>). The leader runs it as its own.
+    /// </summary>
+    public bool Forwardable { get; set; }
+
+    /// <summary>
     /// Its client went away while a blocking command was on its way to the loop or waiting there:
     /// the loop runs it no more (set by the connection's thread, before it posts an <see cref="UnblockInput"/>).
     /// </summary>
@@ -92,7 +98,7 @@ public sealed class ClientWriteBatch : IDisposable
         WaitFor = Lsn.Zero;
         LastWrittenLsn = Lsn.Zero;
         Outcome = null;
-        IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = false;
+        IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = Forwardable = false;
         Error = null;
         Watch = null;
         RemoteWatch = null;

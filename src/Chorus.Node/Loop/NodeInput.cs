@@ -17,6 +17,9 @@ public sealed record PeerConnectedInput(NodeId Peer) : NodeInput;
 /// <summary>A background sync made everything up to <paramref name="Lsn"/> durable.</summary>
 public sealed record FlushedInput(Lsn Lsn) : NodeInput;
 
+/// <summary>Copies the node's storage for a follower's snapshot (see <see cref="NodeDriver.TakeSnapshot"/>); completes with the position the copy holds.</summary>
+public sealed record SnapshotInput(string Requester, Action<Chorus.Storage.IStorageEngine> Copy, TaskCompletionSource<LogPosition> Completion) : NodeInput;
+
 public sealed record CreateCheckpointInput(string Directory, string Requester, TaskCompletionSource<LogPosition> Completion) : NodeInput;
 
 /// <summary>

@@ -114,7 +114,7 @@ internal static class InfoBuilder
         Line(text, "total_connections_received", node.Clients.TotalConnections);
         Line(text, "total_commands_processed", node.Stats.CommandsProcessed);
         Line(text, "total_error_replies", node.Stats.ErrorReplies);
-        Line(text, "chorus_forwarded_writes", node.Stats.ForwardedWrites);
+        Line(text, "chorus_forwarded_writes", node.Driver.ForwardedWrites);
         var reads = node.Driver.Reads;
         Line(text, "chorus_guarded_reads_waited", reads.Served);
         Line(text, "chorus_reads_held_not_caught_up", reads.NotCaughtUp);

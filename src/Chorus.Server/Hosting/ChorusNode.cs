@@ -79,7 +79,8 @@ public sealed class ChorusNode : IAsyncDisposable
         NodeDriver driver;
         try
         {
-            driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+            var forwards = new GrpcForwardLink(transport, inbox, loggers.CreateLogger<GrpcForwardLink>()) { Scripts = scripts.Cache };
+            driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes, ForwardLink = forwards }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
         }
         catch (InvalidOperationException)
         {
@@ -97,11 +98,7 @@ public sealed class ChorusNode : IAsyncDisposable
             LinkHold = linkHold,
             Scripts = scripts,
         };
-        var gateway = new WriteGateway(driver, inbox, transport, options.ReplicaWritePolicy,
-            TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), TimeSpan.FromMilliseconds(options.ForwardVisibilityWaitMs), node.Stats, loggers.CreateLogger<WriteGateway>())
-        {
-            Scripts = scripts.Cache,
-        };
+        var gateway = new WriteGateway(driver, inbox, options.ReplicaWritePolicy);
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 
@@ -241,6 +238,8 @@ public sealed class ChorusNode : IAsyncDisposable
             RetentionIntervalMs = options.LogRetentionIntervalMs,
             LogFormat = options.LogFormatSetting,
             StorageFormatVersion = options.ClaimStorageFormatVersion is 0 ? Storage.StorageFormatVersion.Current : options.ClaimStorageFormatVersion,
+            ForwardTimeoutMs = options.ForwardTimeoutMs,
+            ForwardVisibilityWaitMs = options.ForwardVisibilityWaitMs,
         };
 
     /// <summary>The leaderless family: the ring of every configured member (members change by gossip afterwards).</summary>

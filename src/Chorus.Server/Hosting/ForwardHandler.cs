@@ -33,12 +33,11 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
         }
         inbox.Post(new ClientWritesInput(batch));
         await BlockedWait.CompletionAsync(inbox, batch, cancellationToken);
-        if (batch.IsTransaction && batch.Failed)
-        {
-            // The transaction failed as a whole (leadership lost): the follower answers EXEC with the error.
-            return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, batch.Error);
-        }
-        return new ForwardResult(batch.Replies.WrittenMemory.ToArray(), batch.WaitFor, null) { ReplyEnds = [.. batch.ReplyEnds], Aborted = batch.WatchAborted, Db = batch.Db };
+        // A transaction that failed as a whole (leadership lost): the follower answers EXEC with the error.
+        var answer = ForwardAnswer.Served(batch);
+        return answer.Error is { } error
+            ? new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, error)
+            : new ForwardResult(answer.Replies, answer.WaitLsn, null) { ReplyEnds = answer.ReplyEnds, Aborted = answer.Aborted, Db = answer.Db };
     }
 
 }

@@ -34,7 +34,7 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableGauge("chorus_leader_lag_entries", () => (long)(node.Driver.Status.Link?.LagEntries ?? 0), "{entries}", "On a follower: entries behind the leader");
         _meter.CreateObservableGauge("chorus_connected_clients", () => node.Clients.Count, description: "Open client connections");
         _meter.CreateObservableCounter("chorus_commands_total", () => node.Stats.CommandsProcessed, description: "Commands processed");
-        _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Stats.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
+        _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Driver.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
         _meter.CreateObservableCounter("chorus_guarded_reads_waited_total", () => node.Driver.Reads.Served, description: "Reads under a consistency level that waited in the read gate and were then served");
         _meter.CreateObservableCounter("chorus_reads_held_back_total", () => HeldBack(node.Driver.Reads), description: "Reads a consistency level held back (what would have been a stale or unsafe read), by reason");
         _meter.CreateObservableCounter("chorus_site_conflicts_total", () => node.Driver.Conflicts.Conflicts, description: "Multi-leader: conflicts between sites resolved here (lww or siblings)");

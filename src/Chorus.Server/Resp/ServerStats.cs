@@ -5,17 +5,12 @@ internal sealed class ServerStats
 {
     private long _commands;
     private long _errors;
-    private long _forwarded;
 
     public long CommandsProcessed => Interlocked.Read(ref _commands);
 
     public long ErrorReplies => Interlocked.Read(ref _errors);
 
-    public long ForwardedWrites => Interlocked.Read(ref _forwarded);
-
     public void CountCommands(int count) => Interlocked.Add(ref _commands, count);
 
     public void CountError() => Interlocked.Increment(ref _errors);
-
-    public void CountForwarded(int count) => Interlocked.Add(ref _forwarded, count);
 }

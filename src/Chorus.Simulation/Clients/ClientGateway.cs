@@ -15,6 +15,9 @@ namespace Chorus.Simulation.Clients;
 /// </summary>
 internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, LatencyDistribution latency)
 {
+    /// <summary>Followers forward writes to the leader (replica-writes forward) instead of refusing them.</summary>
+    public bool ForwardWrites { get; init; }
+
     /// <summary>
     /// Sends one attempt; <paramref name="leaderOnly"/>: a read only a node that believes it leads
     /// may serve; <paramref name="guard"/>: a read under a consistency guarantee (the node's read gate decides).
@@ -49,9 +52,25 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
             }
         });
 
+    /// <summary>WAIT on <paramref name="node"/>: <paramref name="answered"/> gets the count and, at the moment the node answered, <paramref name="holdersNow"/>'s truth.</summary>
+    public void Wait(SimNode node, Chorus.Core.Lsn lsn, int replicas, long timeoutMs, Func<int> holdersNow, Action<int, int> answered, Action lost) =>
+        scheduler.After(latency.Sample(random), () =>
+        {
+            if (node.State == NodeState.Down)
+            {
+                Back(lost);
+                return;
+            }
+            node.WaitReplicas(lsn, replicas, timeoutMs, count =>
+            {
+                var holders = holdersNow();
+                Back(() => answered(count, holders));
+            }, () => Back(lost));
+        });
+
     private void SubmitWrites(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops)
     {
-        var batch = new ClientWriteBatch();
+        var batch = new ClientWriteBatch { Forwardable = ForwardWrites };
         foreach (var op in ops)
         {
             batch.Commands.Add(op.Command());

@@ -18,11 +18,17 @@ internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode.Reads, null),
     };
 
+    /// <summary>A request's first write attempt: any node when writes go through any node (followers forward them), else the leader as the session believes.</summary>
+    public NodeId ForWrite(SimRandom random) => mode.WritesThroughAnyNode ? random.Pick(members) : leader.Current;
+
     /// <summary>Reads routed to the leader are served only by a node that believes it leads (others redirect) — unless guarded: the node's read gate then decides.</summary>
     public bool LeaderOnly => mode.Reads == ReadRouting.Leader && mode.ReadGuard is null;
 
     /// <summary>The guarantee every read asks for (null: none, the local replica as it is).</summary>
     public ReadGuard? Guard => mode.ReadGuard;
+
+    /// <summary>WAIT after each acknowledged write, as the mode says (null: never).</summary>
+    public (int Replicas, long TimeoutMs)? WaitAfterWrites => mode.WaitAfterWrites;
 
     public void OnWriteAcknowledged(long nowUs) => _lastWriteAcknowledgedUs = nowUs;
 }

@@ -68,7 +68,30 @@ internal sealed class SimClient(
         {
             router.OnWriteAcknowledged(scheduler.NowUs);
         }
+        var written = reply.Positions.Max(p => p?.Lsn ?? Lsn.Zero);
+        if (acknowledgedWrite && router.WaitAfterWrites is { } wait && written > Lsn.Zero)
+        {
+            IssueWait(current.Node, written, wait.Replicas, wait.TimeoutMs);
+            return;
+        }
         ThinkThenContinue();
+    }
+
+    /// <summary>WAIT on the node that acknowledged the write; the client carries on once it answers (or the connection breaks).</summary>
+    private void IssueWait(NodeId node, Lsn lsn, int replicas, long timeoutMs)
+    {
+        _current = null; // the write's deadline no longer applies
+        var invokedUs = scheduler.NowUs;
+        void Record(int count, int holders)
+        {
+            recorder.Waits.Add(new ReplicaWaitRecord(name, node.Value, lsn.Value, replicas, timeoutMs, invokedUs, scheduler.NowUs, count, holders));
+            if (trace.Enabled)
+            {
+                trace.Add(scheduler.NowUs, name, $"WAIT {replicas} {timeoutMs} for lsn {lsn} at {node} -> {(count < 0 ? "connection lost" : count.ToString(System.Globalization.CultureInfo.InvariantCulture))} ({holders} hold it)");
+            }
+            ThinkThenContinue();
+        }
+        gateway.Wait(cluster[node], lsn, replicas, timeoutMs, () => cluster.Nodes.Count(n => n.Id != node && n.Holds(lsn)), Record, () => Record(-1, 0));
     }
 
     /// <summary>The connection broke after the request was sent: nobody knows whether the writes happened.</summary>
@@ -99,7 +122,7 @@ internal sealed class SimClient(
         var ids = ops.Select(_ => recorder.Invoke(name)).ToList();
         var request = new Outstanding(ops, ids, scheduler.NowUs);
         _current = request;
-        Attempt(request, ops[0].IsWrite ? leader.Current : router.ForRead(random, scheduler.NowUs));
+        Attempt(request, ops[0].IsWrite ? router.ForWrite(random) : router.ForRead(random, scheduler.NowUs));
         scheduler.After(timing.TimeoutUs, () => OnDeadline(request));
     }
 

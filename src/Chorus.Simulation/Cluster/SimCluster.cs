@@ -43,6 +43,7 @@ internal sealed class SimCluster
         Members = [.. Enumerable.Range(1, setup.NodeCount).Select(i => new NodeId($"n{i}"))];
         PreferredLeader = Members[0];
         Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = message => _byId[message.To].Receive(message, _tamper) };
+        Snapshots = new SnapshotTransfers(this, scheduler, Network, trace);
         _tamper = setup.Mode.NetworkVariant?.Invoke(PreferredLeader, Members);
         var commands = new CommandTable(DataCommands.All);
         foreach (var id in Members)
@@ -66,6 +67,9 @@ internal sealed class SimCluster
     public RoleLog Roles { get; } = new();
 
     public SimNetwork Network { get; }
+
+    /// <summary>Snapshot bootstraps of followers the leader's log no longer covers.</summary>
+    public SnapshotTransfers Snapshots { get; }
 
     public AuthoredLog Authored { get; } = new();
 
@@ -140,8 +144,12 @@ internal sealed class SimCluster
         {
             Durability = _setup.Durability,
             LogFormat = _setup.Mode.LogFormat,
+            ForwardLink = new SimForwardLink(id, Network, peer => _byId[peer]),
+            ForwardTimeoutMs = _setup.Mode.ForwardTimeoutMs,
+            Retention = _setup.Mode.Retention ?? new Chorus.Replication.Log.RetentionOptions(),
+            RetentionIntervalMs = _setup.Mode.Retention is null ? 5000 : 100,
         };
-        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole };
+        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole, SnapshotRequested = (node, leader) => Snapshots.OnRequested(node, leader) };
     }
 
     private void ObserveRole(SimNode node)

@@ -16,5 +16,8 @@ internal sealed class HistoryRecorder
 
     public void Complete(Operation operation) => _operations.Add(operation);
 
+    /// <summary>Every WAIT clients issued, in completion order (not operations: no checker reads them as writes or reads).</summary>
+    public List<ReplicaWaitRecord> Waits { get; } = [];
+
     public OperationHistory Build() => new([.. _operations.OrderBy(o => o.Id)]);
 }

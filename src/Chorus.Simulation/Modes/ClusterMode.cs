@@ -43,6 +43,22 @@ public sealed class ClusterMode
 
     public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.EverySecond;
 
+    /// <summary>
+    /// Clients send each write to a node picked at random, and a follower forwards it to the
+    /// leader (replica-writes forward, production's default). Off: clients write to the node they
+    /// believe leads and follow READONLY redirects.
+    /// </summary>
+    public bool WritesThroughAnyNode { get; init; }
+
+    /// <summary>How much log nodes keep (null: production's defaults); a small backlog sends a follower that fell behind to a snapshot, checked every 100 ms.</summary>
+    public Chorus.Replication.Log.RetentionOptions? Retention { get; init; }
+
+    /// <summary>After each acknowledged write, the client issues WAIT with these arguments on the node that acknowledged it (null: never).</summary>
+    public (int Replicas, long TimeoutMs)? WaitAfterWrites { get; init; }
+
+    /// <summary>How long a follower waits for the leader's answer to a forwarded write (below the clients' timeout, so they hear "in doubt" from it).</summary>
+    public long ForwardTimeoutMs { get; init; } = 400;
+
     /// <summary>A deliberately broken variant: it exists to prove a checker catches the bug.</summary>
     /// <summary>The log format the cluster is created with (statement modes; default logical).</summary>
     public Chorus.Commands.Statements.LogFormatSetting LogFormat { get; init; } = Chorus.Commands.Statements.LogFormatSetting.Default;

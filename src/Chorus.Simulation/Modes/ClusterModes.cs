@@ -109,6 +109,50 @@ public static class ClusterModes
         Claims = FailoverDurable,
     };
 
+    /// <summary>
+    /// As semi-sync-1, with a replication backlog of a few kilobytes: a follower that was down for
+    /// a while finds the leader's log retired past its position and is bootstrapped from a
+    /// snapshot (taken on the leader's loop, sent in chunks over the simulated network), then
+    /// catches up from the log.
+    /// </summary>
+    public static readonly ClusterMode SnapshotCatchUp = new()
+    {
+        Name = "snapshot-catch-up",
+        Description = "single leader, semi-sync any 1, a backlog of a few KB: a follower that falls behind is bootstrapped from a snapshot, reads at the leader",
+        Ack = SemiSyncOne.Ack,
+        Retention = new Replication.Log.RetentionOptions { RetainBytes = 4 << 10, RetainFloorBytes = 4 << 10, HardCapBytes = 8 << 10, KeepTailEntries = 20, RetainAgeMs = 60_000 },
+        Claims = Async.Claims,
+    };
+
+    /// <summary>
+    /// As async, with every acknowledged write followed by WAIT 2 300 (Redis's WAIT: block until
+    /// both followers hold the write, or 300 ms pass) through the production replica-wait service.
+    /// WAIT makes no write durable; the run records each answer with the truth to judge it by.
+    /// </summary>
+    public static readonly ClusterMode AsyncWait = new()
+    {
+        Name = "async-wait",
+        Description = "single leader, asynchronous replication, every acknowledged write followed by WAIT 2 300, reads at the leader",
+        WaitAfterWrites = (2, 300),
+        Claims = Async.Claims,
+    };
+
+    /// <summary>
+    /// As failover-semi-sync-1, with clients sending each write to any node: a follower forwards
+    /// it to the leader (production's default replica-writes forward) over the simulated network,
+    /// and reports it in doubt when no answer comes (loss, partition, a leader change meanwhile).
+    /// </summary>
+    public static readonly ClusterMode FailoverForwarding = new()
+    {
+        Name = "failover-forwarding",
+        Description = "automatic failover, semi-sync any 1, fsync always, writes sent to any node (followers forward them to the leader), reads at the leader",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        WritesThroughAnyNode = true,
+        Claims = FailoverDurable,
+    };
+
     /// <summary>Linearizable reads: each read waits for the node's read gate (read index, then the commit point).</summary>
     private static readonly Node.ReadGuard Strong = new() { Linearizable = true, WaitMs = 1000 };
 
@@ -253,8 +297,8 @@ public static class ClusterModes
 
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
-        Async, AsyncFollowerReads, SemiSyncOne, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
-        FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
+        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
+        FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
         Physical, FailoverPhysical, BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];
 

@@ -85,6 +85,35 @@ internal sealed class SimNetwork
         }
     }
 
+    /// <summary>
+    /// Carries a request/answer of a unary call between nodes (a forwarded write): the link's
+    /// latency, loss and partitions apply as to peer messages; it is never duplicated (a call
+    /// runs once). <paramref name="arrive"/> runs on arrival; a lost one simply never arrives.
+    /// </summary>
+    public void Carry(NodeId from, NodeId to, string what, Action arrive)
+    {
+        Sent++;
+        var link = Effective(_profile.For(from.Value, to.Value));
+        if (IsCut(from, to) || _random.Chance(link.DropProbability))
+        {
+            Dropped++;
+            Trace(from, () => $"-> {to} {what} dropped ({(IsCut(from, to) ? "partition" : "loss")})");
+            return;
+        }
+        var delayUs = link.Latency.Sample(_random);
+        Trace(from, () => $"-> {to} {what} in {TraceLog.FormatTime(delayUs).Trim()}ms");
+        _scheduler.After(delayUs, () =>
+        {
+            if (IsCut(from, to))
+            {
+                Dropped++;
+                Trace(to, () => $"<- {from} {what} lost in flight (partition)");
+                return;
+            }
+            arrive();
+        });
+    }
+
     /// <summary>Cuts every link between different groups, both ways; returns the links newly cut.</summary>
     public List<(NodeId From, NodeId To)> Partition(IReadOnlyList<IReadOnlyList<NodeId>> groups)
     {

@@ -97,6 +97,7 @@ internal sealed class SimNode
         Guard(() =>
         {
             Driver = new NodeDriver(_options with { RandomSeed = randomSeed }, Storage, _commands, _transport, Rollbacks, NullLogger.Instance);
+            Driver.SnapshotRequested += leader => SnapshotRequested?.Invoke(this, leader);
             Driver.Start(LocalMs);
         });
         Handled?.Invoke(this);
@@ -171,6 +172,115 @@ internal sealed class SimNode
         }
         _pending.Add((batch, done, lost));
         Post(new ClientWritesInput(batch));
+    }
+
+    /// <summary>
+    /// The leader's side of a forwarded batch, as production's forward handler runs it: refused
+    /// with the node's refusal unless it believes it leads, else run by the loop like a client's
+    /// batch. A node that is down refuses the connection (nothing applied); one that crashes with
+    /// the batch in hand never answers (the follower times it out, in doubt).
+    /// </summary>
+    public void ServeForwarded(ForwardedCopy request, Action<ForwardAnswer> answer)
+    {
+        if (State == NodeState.Down)
+        {
+            answer(ForwardAnswer.LinkFailed(ForwardFailure.NotDelivered));
+            return;
+        }
+        if (!IsLeader)
+        {
+            answer(ForwardAnswer.Failed(Driver?.Status.Admission.Refusal is { } refusal ? OutcomeText.Error(refusal) : $"TRYAGAIN {Id} is not the leader; retry"));
+            return;
+        }
+        var batch = request.ToBatch();
+        SubmitWrites(batch, done: () => answer(ForwardAnswer.Served(batch)), lost: () => { });
+    }
+
+    /// <summary>
+    /// WAIT numreplicas timeout for <paramref name="lsn"/>, through the production replica-wait
+    /// service (the deadline on the node's own clock). <paramref name="reply"/> gets the count.
+    /// </summary>
+    public void WaitReplicas(Chorus.Core.Lsn lsn, int count, long timeoutMs, Action<int> reply, Action lost) =>
+        WhenServing(
+            () =>
+            {
+                var completion = new TaskCompletionSource<int>();
+                _replicaWaits.Add((completion, reply, lost));
+                Post(new WaitReplicasInput(lsn, count, timeoutMs, completion));
+            },
+            lost);
+
+    private readonly List<(TaskCompletionSource<int> Completion, Action<int> Reply, Action Lost)> _replicaWaits = [];
+
+    /// <summary>Whether this node's log holds <paramref name="lsn"/> (or it applied past it and retired the entry).</summary>
+    public bool Holds(Chorus.Core.Lsn lsn) =>
+        State != NodeState.Down && Driver is { } driver
+        && (driver.Applied.Applied >= lsn || Storage.Get(Chorus.Storage.StorageColumn.Log, LogKey(lsn)) is not null);
+
+    private static byte[] LogKey(Chorus.Core.Lsn lsn)
+    {
+        var key = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key, lsn.Value);
+        return key;
+    }
+
+    /// <summary>Raised when this node's core asks for a snapshot from the named leader (see <see cref="Cluster.SnapshotTransfers"/>).</summary>
+    public Action<SimNode, NodeId>? SnapshotRequested { get; set; }
+
+    /// <summary>
+    /// The leader's side of a snapshot: an in-memory copy of its storage, taken on its loop by the
+    /// production driver (which keeps the log after it for the follower); <paramref name="taken"/>
+    /// gets the rows and the position once the round ran. Nothing if the node is down or paused.
+    /// </summary>
+    public void TakeSnapshot(string requester, Action<IReadOnlyList<Cluster.SnapshotRow>, Chorus.Core.LogPosition> taken)
+    {
+        if (State != NodeState.Up)
+        {
+            return;
+        }
+        var rows = new List<Cluster.SnapshotRow>();
+        var completion = new TaskCompletionSource<Chorus.Core.LogPosition>();
+        _snapshots.Add((completion, () => taken(rows, completion.Task.Result)));
+        Post(new SnapshotInput(requester, storage => rows.AddRange(Copy(storage)), completion));
+    }
+
+    private readonly List<(TaskCompletionSource<Chorus.Core.LogPosition> Completion, Action Taken)> _snapshots = [];
+
+    private static IEnumerable<Cluster.SnapshotRow> Copy(IStorageEngine storage)
+    {
+        foreach (var column in StorageColumns.All)
+        {
+            using var iterator = storage.NewIterator(column);
+            for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+            {
+                yield return new Cluster.SnapshotRow(column, iterator.Key.ToArray(), iterator.Value.ToArray());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Installs a received snapshot, as production's swap does before the node reopens: the node
+    /// stops, its disk is replaced by the snapshot, which is claimed for this node. The caller starts it again.
+    /// </summary>
+    public void ReloadFrom(IReadOnlyList<Cluster.SnapshotRow> rows)
+    {
+        Stop();
+        using (var batch = Disk.NewBatch())
+        {
+            foreach (var column in StorageColumns.All)
+            {
+                foreach (var old in Copy(Disk).Where(r => r.Column == column))
+                {
+                    batch.Delete(column, old.Key);
+                }
+            }
+            foreach (var row in rows)
+            {
+                batch.Put(row.Column, row.Key, row.Value);
+            }
+            Disk.Write(batch, sync: true);
+        }
+        NodeIdentity.ClaimForNode(Disk, Id);
     }
 
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>
@@ -297,6 +407,24 @@ internal sealed class SimNode
                 read.Reply(read.Completion.Task.Result is ReadHeldBack heldBack ? RespValue.Error(ReadText.Error(heldBack.Reason)) : read.Value!);
             }
         }
+        for (var i = 0; i < _snapshots.Count; i++)
+        {
+            if (_snapshots[i].Completion.Task.IsCompleted)
+            {
+                var snapshot = _snapshots[i];
+                _snapshots.RemoveAt(i--);
+                snapshot.Taken();
+            }
+        }
+        for (var i = 0; i < _replicaWaits.Count; i++)
+        {
+            if (_replicaWaits[i].Completion.Task.IsCompleted)
+            {
+                var wait = _replicaWaits[i];
+                _replicaWaits.RemoveAt(i--);
+                wait.Reply(wait.Completion.Task.Result);
+            }
+        }
         for (var i = 0; i < _pending.Count; i++)
         {
             if (_pending[i].Batch.Completion.IsCompleted)
@@ -337,6 +465,9 @@ internal sealed class SimNode
         }
         lost.AddRange(_pending.Select(p => p.Lost));
         lost.AddRange(_guardedReads.Select(r => r.Lost));
+        lost.AddRange(_replicaWaits.Select(w => w.Lost));
+        _replicaWaits.Clear();
+        _snapshots.Clear();
         _pending.Clear();
         _guardedReads.Clear();
         _inbox = new NodeInbox(Id);

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Chorus.Core;
+using Chorus.Node;
+using Chorus.Transport.Grpc;
+using Chorus.Transport.Grpc.Protocol;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using NodeForwardRequest = Chorus.Node.ForwardRequest;
+using WireForwardRequest = Chorus.Transport.Grpc.Protocol.ForwardRequest;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>
+/// The network part of forwarding in production: one gRPC unary call per forwarded batch, its
+/// answer (or failure) posted back to the node's inbox. The protocol part — when to forward,
+/// waiting, timeouts, leader changes, counting — is the node shell's <c>WriteForwarding</c>.
+/// </summary>
+internal sealed class GrpcForwardLink(GrpcTransport transport, NodeInbox inbox, ILogger logger) : IForwardLink
+{
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _calls = new();
+
+    /// <summary>This node's scripts: a forwarded EVALSHA of a script known here carries its body, so the leader runs it even if it never saw it.</summary>
+    public Scripting.ScriptCache? Scripts { get; init; }
+
+    public void Send(NodeId leader, NodeForwardRequest request)
+    {
+        var wire = ToWire(request); // on the loop: the batch is the loop's
+        var call = new CancellationTokenSource();
+        _calls[request.Id] = call;
+        _ = CallAsync(leader, request.Id, wire, request.TimeoutMs, call.Token);
+    }
+
+    // The token source is not disposed: it has no timer, and Cancel may race with the call's end.
+    public void Cancel(long id)
+    {
+        if (_calls.TryRemove(id, out var call))
+        {
+            call.Cancel();
+        }
+    }
+
+    private async Task CallAsync(NodeId leader, long id, WireForwardRequest wire, long timeoutMs, CancellationToken cancellationToken)
+    {
+        ForwardAnswer answer;
+        try
+        {
+            var reply = await transport.ForwardAsync(leader, wire, timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs), cancellationToken);
+            answer = string.IsNullOrEmpty(reply.Error)
+                ? new ForwardAnswer(reply.Replies.Memory, [.. reply.ReplyEnds.Select(e => (int)e)], new Lsn(reply.WaitLsn), reply.Aborted, (int)Math.Min(reply.Db, int.MaxValue))
+                : ForwardAnswer.Failed(reply.Error);
+        }
+        catch (RpcException e)
+        {
+            logger.LogDebug("forwarding to {Leader} failed: {Status}", leader, e.Status);
+            answer = ForwardAnswer.LinkFailed(NeverArrived(e.StatusCode) ? ForwardFailure.NotDelivered : ForwardFailure.InDoubt);
+        }
+        _calls.TryRemove(id, out _);
+        inbox.Post(new ForwardAnsweredInput(id, answer));
+    }
+
+    /// <summary>
+    /// Refused before the leader's service ran (no connection, not a member): nothing was applied.
+    /// A deadline or a broken call leaves the write in doubt: the leader may have run it.
+    /// </summary>
+    private static bool NeverArrived(StatusCode status) =>
+        status is StatusCode.Unavailable or StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.Unimplemented;
+
+    private WireForwardRequest ToWire(NodeForwardRequest forwarded)
+    {
+        var batch = forwarded.Batch;
+        var request = new WireForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value, Db = (uint)batch.Db, Transaction = batch.IsTransaction };
+        if (batch.IsTransaction && batch.Watch is not null)
+        {
+            // The leader checks its own log after this node's position: a change this node has
+            // not applied yet must abort the transaction too.
+            request.WatchAfterLsn = forwarded.WatchAfter.Value;
+            foreach (var (db, key) in forwarded.Watched)
+            {
+                request.Watched.Add(new WatchedKey { Db = (uint)db, Key = ByteString.CopyFrom(key) });
+            }
+        }
+        for (var i = 0; i < batch.Commands.Count; i++)
+        {
+            var command = batch.Commands[i];
+            var wire = new Command();
+            for (var a = 0; a < command.ArgumentCount; a++)
+            {
+                wire.Args.Add(ByteString.CopyFrom(command[a]));
+            }
+            if ((command.NameIs("EVALSHA"u8) || command.NameIs("EVALSHA_RO"u8)) && command.ArgumentCount > 1
+                && Scripts is { } scripts && scripts.TryGet(System.Text.Encoding.ASCII.GetString(command[1]), out var body))
+            {
+                wire.Args[0] = ByteString.CopyFromUtf8(command.NameIs("EVALSHA"u8) ? "EVAL" : "EVAL_RO");
+                wire.Args[1] = ByteString.CopyFrom(body);
+            }
+            request.Commands.Add(wire);
+        }
+        return request;
+    }
+}
