@@ -5,7 +5,8 @@ namespace Chorus.Node.ChangeCapture;
 
 /// <summary>
 /// A collection's element changes as JSON: each hash field with its new value (null: removed) and
-/// the one it replaced, set members added or removed, sorted-set scores, list edits in order.
+/// the one it replaced, set members added or removed, sorted-set scores, list edits in order,
+/// stream entries added or removed (<c>fields</c>: the entry's encoded field/value pairs).
 /// Element-level before and after images are exact; the collection's own before-image is its type
 /// and count (<c>"beforeType"</c>, <c>"beforeCount"</c>), null when the change created it.
 /// </summary>
@@ -45,6 +46,14 @@ internal static class ElementsJson
                     json.WriteNumber("index", edit.Index);
                     ChangeJson.Bytes(json, "value", edit.Value);
                     Optional(json, "previous", edit.Previous);
+                });
+                break;
+            case StreamChange stream:
+                Elements(json, "stream-entries", stream.Before, "entries", stream.Items, static (json, item) =>
+                {
+                    json.WriteString("id", Chorus.Commands.Values.StreamId.Read(item.Name).ToString());
+                    json.WriteBoolean("added", item.Value is not null);
+                    Optional(json, "fields", item.Value ?? item.Previous);
                 });
                 break;
         }
