@@ -39,3 +39,19 @@ public readonly record struct StreamMeta(StreamId LastId, ulong EntriesAdded, St
         return new StreamMeta(last, added, deleted);
     }
 }
+
+/// <summary>A stream entry's stored value (<c>varint n | (len+field len+value)*</c>) read back as field, value, field, value…</summary>
+public static class StreamFields
+{
+    public static List<byte[]> Decode(ReadOnlySpan<byte> value)
+    {
+        var reader = new ByteReader(value);
+        var pairs = reader.ReadLength();
+        var items = new List<byte[]>(pairs * 2);
+        for (var i = 0; i < pairs * 2; i++)
+        {
+            items.Add(reader.ReadLengthPrefixed().ToArray());
+        }
+        return items;
+    }
+}
