@@ -12,7 +12,7 @@
 # 3. acknowledgement modes: Chorus async / semi-sync any 1 / sync all vs Redis SET, SET+WAIT 1 0,
 #    SET+WAIT 2 0: write latency p50/p99 and throughput;
 # 4. collections: HSET and SADD into a 10,000-element hash/set of 1 KiB values, LPUSH, LPOP, ZADD,
-#    ZRANGE (first 100 by rank), -P 16, everysec.
+#    ZRANGE (first 100 by rank), EVAL, XADD, -P 16, everysec.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -201,7 +201,7 @@ bench_collections() {
   local rb=(redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -d 1024 --csv)
   local member
   member="$(head -c 1000 /dev/zero | tr '\0' 'm')__rand_int__"
-  redis-cli -p "$port" DEL myhash myset mylist myzset >/dev/null
+  redis-cli -p "$port" DEL myhash myset mylist myzset mystream >/dev/null
   "${rb[@]}" -n 40000 -r 10000 -t hset >/dev/null
   "${rb[@]}" -n 40000 -r 10000 SADD myset "$member" >/dev/null
   {
@@ -210,6 +210,7 @@ bench_collections() {
     "${rb[@]}" -n "$n" -r 100000 -t lpush,lpop,zadd | tail -n +2
     "${rb[@]}" -n $((n / 5)) ZRANGE myzset 0 99 | tail -n +2 | sed 's/^"ZRANGE[^"]*"/"ZRANGE100"/'
     "${rb[@]}" -n "$n" -r 100000 EVAL "return redis.call('SET', KEYS[1], ARGV[1])" 1 key:__rand_int__ __rand_int__ | tail -n +2 | sed 's/^"EVAL[^"]*"/"EVALSET"/'
+    "${rb[@]}" -n "$n" -r 100000 XADD mystream "*" field __rand_int__ | tail -n +2 | sed 's/^"XADD[^"]*"/"XADD"/'
   } | tr -d '"' | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
     test=${test%% *}
     echo "collections,$system,everysec,16,1024,$test,$rps,$p50,$p99" >>"$RESULTS"
@@ -233,12 +234,13 @@ collections() {
   echo
   echo "HSET10K / SADD10K = HSET / SADD into one hash / set already holding 10,000 elements of 1 KiB (-r 10000);"
   echo "LPUSH, LPOP, ZADD = redis-benchmark's tests (-d 1024, -r 100000); ZRANGE100 = \`ZRANGE myzset 0 99\` (n/5 requests);"
-  echo "EVALSET = \`EVAL \"return redis.call('SET', KEYS[1], ARGV[1])\" 1 key:__rand_int__ __rand_int__\` (a one-write script, new value each time)."
+  echo "EVALSET = \`EVAL \"return redis.call('SET', KEYS[1], ARGV[1])\" 1 key:__rand_int__ __rand_int__\` (a one-write script, new value each time);"
+  echo "XADD = \`XADD mystream * field __rand_int__\` (one stream, growing by n entries)."
   echo
   echo "| command | Redis rps | Chorus rps | Chorus/Redis | Redis p50/p99 ms | Chorus p50/p99 ms |"
   echo "|---|---|---|---|---|---|"
   local test r c
-  for test in HSET10K SADD10K LPUSH LPOP ZADD ZRANGE100 EVALSET; do
+  for test in HSET10K SADD10K LPUSH LPOP ZADD ZRANGE100 EVALSET XADD; do
     r=$(med collections redis everysec 16 1024 $test 7); c=$(med collections chorus everysec 16 1024 $test 7)
     echo "| $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(med collections redis everysec 16 1024 $test 8)/$(med collections redis everysec 16 1024 $test 9) | $(med collections chorus everysec 16 1024 $test 8)/$(med collections chorus everysec 16 1024 $test 9) |"
   done

@@ -364,6 +364,11 @@ public sealed class NodeDriver
                 if (_executor.Context.Block is { } block)
                 {
                     _executor.Context.Block = null;
+                    if (block.Retry is { } retry)
+                    {
+                        batch.Commands.Clear();
+                        batch.Commands.Add([.. retry]);
+                    }
                     _blocked.Park(batch, block, NowMs);
                     return;
                 }

@@ -100,6 +100,8 @@ public sealed class KeyspaceNotificationTests(RealServers real)
             ["SADD", key, Small(), Small()], ["SREM", key, Small()], ["SMOVE", key, Key(), Small()], ["SINTERSTORE", key, Key(), Key()], ["SUNIONSTORE", key, Key()],
             ["ZADD", key, Small(), "m" + Small()], ["ZADD", key, "INCR", "1", "m1"], ["ZINCRBY", key, "2", "m2"], ["ZREM", key, "m" + Small()], ["ZPOPMIN", key], ["ZPOPMAX", key],
             ["ZREMRANGEBYSCORE", key, "0", "1"], ["ZREMRANGEBYRANK", key, "0", "0"], ["ZUNIONSTORE", key, "2", Key(), Key()],
+            ["XADD", key, Small() + "-*", "f", Small()], ["XADD", key, "MAXLEN", "1", Small() + "-*", "f", "v"], ["XADD", key, "NOMKSTREAM", Small() + "-*", "f", "v"],
+            ["XDEL", key, Small() + "-0", Small() + "-1"], ["XTRIM", key, "MAXLEN", "1"], ["XTRIM", key, "MINID", Small()],
         ];
         return choices[random.Next(choices.Length)];
     }

@@ -5,13 +5,14 @@ using Chorus.Commands.Data.Keys;
 using Chorus.Commands.Data.Lists;
 using Chorus.Commands.Data.Sets;
 using Chorus.Commands.Data.SortedSets;
+using Chorus.Commands.Data.Streams;
 using Chorus.Commands.Data.Strings;
 using Chorus.Commands.Execution;
 
 namespace Chorus.Commands.Data;
 
 /// <summary>
-/// Every data command (strings, bitmaps, keys, hashes, sets, lists, sorted sets). Names, arity,
+/// Every data command (strings, bitmaps, keys, hashes, sets, lists, sorted sets, streams). Names, arity,
 /// flags and key positions are Redis 7's, as COMMAND INFO reports them; groups are Redis's, as
 /// COMMAND DOCS reports them. Server commands live in the server.
 /// </summary>
@@ -189,6 +190,16 @@ public static class DataCommands
             ZAlgebraCommands.ZInterCardSpec,
             ZRandMemberCommand.Spec,
             ElementScan.ZScanSpec,
+        ]),
+        .. Family("stream",
+        [
+            XAddCommand.Spec,
+            XRangeCommands.XRangeSpec,
+            XRangeCommands.XRevRangeSpec,
+            XRangeCommands.XLenSpec,
+            XDelTrimCommands.XDelSpec,
+            XDelTrimCommands.XTrimSpec,
+            XReadCommand.Spec,
         ]),
     ];
 

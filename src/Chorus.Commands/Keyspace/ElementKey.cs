@@ -10,7 +10,8 @@ namespace Chorus.Commands.Keyspace;
 /// <item>hash field, set member: <c>u32 xxHash32(name) | name</c> (hash order gives *SCAN a stable cursor);</item>
 /// <item>sorted-set member: <c>0x00 | u32 xxHash32(member) | member</c> → score;</item>
 /// <item>sorted-set score index: <c>0x01 | u64 sortable(score) | member</c> → empty;</item>
-/// <item>list element: <c>u64 (index XOR 2^63)</c>.</item>
+/// <item>list element: <c>u64 (index XOR 2^63)</c>;</item>
+/// <item>stream item: <c>u8 kind | name</c> — an entry is <c>0x00 | u64 ms | u64 seq</c>.</item>
 /// </list>
 /// </summary>
 public static class ElementKey
@@ -81,6 +82,25 @@ public static class ElementKey
         BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(IdLength + 1), SortableScore.Encode(score));
         member.CopyTo(key.AsSpan(IdLength + 1 + 8));
         return key;
+    }
+
+    /// <summary>A stream item's key: its kind, then its name (an entry's 16-byte id).</summary>
+    public static byte[] Stream(ulong id, Logical.StreamItemKind kind, ReadOnlySpan<byte> name)
+    {
+        var key = new byte[IdLength + 1 + name.Length];
+        BinaryPrimitives.WriteUInt64BigEndian(key, id);
+        key[IdLength] = (byte)kind;
+        name.CopyTo(key.AsSpan(IdLength + 1));
+        return key;
+    }
+
+    /// <summary>A stream entry's sub-key (what a range scan seeks to).</summary>
+    public static byte[] StreamEntrySubKey(Values.StreamId entry)
+    {
+        var subKey = new byte[1 + Values.StreamId.EncodedLength];
+        subKey[0] = (byte)Logical.StreamItemKind.Entry;
+        entry.WriteTo(subKey.AsSpan(1));
+        return subKey;
     }
 
     /// <summary>A list element's key.</summary>

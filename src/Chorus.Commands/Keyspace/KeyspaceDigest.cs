@@ -58,6 +58,7 @@ public static class KeyspaceDigest
             return;
         }
         writer.WriteVarUInt((ulong)record.Count);
+        writer.WriteRaw(record.StreamTail); // a stream's last id, entries added, max deleted id
         using var elements = new StorageElementCursor(storage, record.CollectionId);
         for (elements.SeekToFirst(); elements.Valid; elements.Next())
         {

@@ -14,6 +14,11 @@ internal static class CollectionApplier
 {
     public static void Apply(StagedKeyspace keyspace, ElementsChange change)
     {
+        if (change is StreamChange stream)
+        {
+            StreamItems.Apply(keyspace, stream);
+            return;
+        }
         var physical = keyspace.Physical(change.Db);
         var current = keyspace.Get(physical, change.Key);
         var state = change.Before is null ? Create(keyspace, current, TypeOf(change), null) : Open(current, TypeOf(change));
@@ -23,6 +28,11 @@ internal static class CollectionApplier
 
     public static void Undo(StagedKeyspace keyspace, ElementsChange change)
     {
+        if (change is StreamChange stream)
+        {
+            StreamItems.Undo(keyspace, stream);
+            return;
+        }
         var physical = keyspace.Physical(change.Db);
         var current = keyspace.Get(physical, change.Key);
         var state = current is null ? Create(keyspace, current, TypeOf(change), change.Before) : Open(current, TypeOf(change));

@@ -9,6 +9,7 @@ namespace Chorus.Commands.Logical;
 /// hash:       len+field | opt value | opt previous
 /// set:        len+member | u8 added
 /// sorted set: len+member | opt f64 score | opt f64 previous      (f64: 8 bytes, little-endian)
+/// stream:     (after the before-image: len+meta, then n) u8 kind | len+name | opt value | opt previous
 /// list:       u8 kind | PushLeft/PushRight/PopLeft/PopRight: len+value
 ///                      | Set: zigzag index, len+value, len+previous
 ///                      | Insert/Remove: zigzag index, len+value
@@ -20,6 +21,7 @@ internal static class ElementsCodec
     private const byte SetOp = 6;
     private const byte SortedSetOp = 7;
     private const byte ListOp = 8;
+    public const byte StreamOp = 15;
 
     public static void Write(ByteWriter writer, ElementsChange change)
     {
@@ -49,6 +51,19 @@ internal static class ElementsCodec
                     writer.WriteLengthPrefixed(member.Member);
                     WriteScore(writer, member.Score);
                     WriteScore(writer, member.Previous);
+                }
+                break;
+            case StreamChange stream:
+                LogicalPayload.Begin(writer, StreamOp, stream);
+                LogicalPayload.WriteOptional(writer, stream.Before);
+                writer.WriteLengthPrefixed(stream.Meta);
+                writer.WriteVarUInt((ulong)stream.Items.Count);
+                foreach (var item in stream.Items)
+                {
+                    writer.WriteByte((byte)item.Kind);
+                    writer.WriteLengthPrefixed(item.Name);
+                    LogicalPayload.WriteOptional(writer, item.Value);
+                    LogicalPayload.WriteOptional(writer, item.Previous);
                 }
                 break;
             case ListChange list:
@@ -91,6 +106,14 @@ internal static class ElementsCodec
                     length += LogicalPayload.Prefixed(member.Member.Length) + ScoreLength(member.Score) + ScoreLength(member.Previous);
                 }
                 break;
+            case StreamChange stream:
+                count = stream.Items.Count;
+                length += LogicalPayload.Prefixed(stream.Meta.Length);
+                foreach (var item in stream.Items)
+                {
+                    length += 1 + LogicalPayload.Prefixed(item.Name.Length) + LogicalPayload.OptionalLength(item.Value) + LogicalPayload.OptionalLength(item.Previous);
+                }
+                break;
             case ListChange list:
                 count = list.Edits.Count;
                 foreach (var edit in list.Edits)
@@ -118,9 +141,22 @@ internal static class ElementsCodec
         var db = LogicalPayload.ReadDb(ref reader);
         var key = reader.ReadLengthPrefixed().ToArray();
         var before = LogicalPayload.ReadOptional(ref reader);
+        var meta = op == StreamOp ? reader.ReadLengthPrefixed().ToArray() : null;
         var count = reader.ReadLength();
         switch (op)
         {
+            case StreamOp:
+                var items = new StreamItem[count];
+                for (var i = 0; i < count; i++)
+                {
+                    var kind = (StreamItemKind)reader.ReadByte();
+                    if (kind != StreamItemKind.Entry)
+                    {
+                        throw new CorruptDataException($"unknown stream item {(byte)kind}");
+                    }
+                    items[i] = new StreamItem(kind, reader.ReadLengthPrefixed().ToArray(), LogicalPayload.ReadOptional(ref reader), LogicalPayload.ReadOptional(ref reader));
+                }
+                return new StreamChange(db, key, before, meta!, items);
             case HashOp:
                 var fields = new FieldChange[count];
                 for (var i = 0; i < count; i++)

@@ -31,6 +31,7 @@ public static class LogicalPayload
         FlushAll = 12,
         SwapDb = 13,
         VersionBlock = 14,
+        Stream = 15,
     }
 
     /// <summary>Encodes <paramref name="changes"/> into one array of exactly the payload's size.</summary>
@@ -178,7 +179,7 @@ public static class LogicalPayload
                 return new FlushAllChange();
             case Op.SwapDb:
                 return new SwapDbChange(ReadDb(ref reader), ReadDb(ref reader));
-            case Op.Hash or Op.Set or Op.SortedSet or Op.List:
+            case Op.Hash or Op.Set or Op.SortedSet or Op.List or Op.Stream:
                 return ElementsCodec.Read(ref reader, (byte)op);
         }
         var db = ReadDb(ref reader);

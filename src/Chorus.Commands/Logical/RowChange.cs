@@ -48,6 +48,14 @@ public sealed record SortedSetChange(int Db, byte[] Key, byte[]? Before, IReadOn
 public sealed record ListChange(int Db, byte[] Key, byte[]? Before, IReadOnlyList<ListEdit> Edits) : ElementsChange(Db, Key, Before);
 
 /// <summary>
+/// Stream entries added or removed (consumer-group state later rides the same items, with other
+/// kinds). <paramref name="Meta"/> is the stream's metadata after the change (<c>StreamMeta</c>:
+/// last id, entries added, max deleted id); the metadata before it is in <see cref="ElementsChange.Before"/>.
+/// A stream may be empty: removing its last entry keeps the key, as in Redis.
+/// </summary>
+public sealed record StreamChange(int Db, byte[] Key, byte[]? Before, byte[] Meta, IReadOnlyList<StreamItem> Items) : ElementsChange(Db, Key, Before);
+
+/// <summary>
 /// RENAME, RENAMENX, MOVE: the record (and so a collection with all its elements) moves from
 /// (<see cref="KeyChange.Db"/>, <see cref="KeyChange.Key"/>) to (<paramref name="TargetDb"/>,
 /// <paramref name="Target"/>). <paramref name="Image"/> is what moves; <paramref name="TargetBefore"/>
@@ -82,6 +90,15 @@ public sealed record MemberChange(byte[] Member, bool Added);
 
 /// <summary>A sorted-set member's new score (null: removed) and the one it replaced (null: it was new).</summary>
 public sealed record ScoreChange(byte[] Member, double? Score, double? Previous);
+
+/// <summary>What a stream item names: an entry (by its 16-byte id).</summary>
+public enum StreamItemKind : byte
+{
+    Entry = 0,
+}
+
+/// <summary>A stream element set (<paramref name="Value"/>) or removed (null), with what it replaced (null: absent).</summary>
+public sealed record StreamItem(StreamItemKind Kind, byte[] Name, byte[]? Value, byte[]? Previous);
 
 public enum ListEditKind : byte
 {

@@ -139,6 +139,7 @@ public static class KeyspaceEventNames
     {
         "EXPIRE" or "PEXPIRE" or "EXPIREAT" or "PEXPIREAT" => new(KeyspaceEventClasses.Generic, "expire", db, key),
         "LSET" => new(KeyspaceEventClasses.List, "lset", db, key),
+        "LTRIM" => new(KeyspaceEventClasses.List, "ltrim", db, key),
         "HSET" or "HMSET" or "HSETNX" or "HINCRBY" or "HINCRBYFLOAT" => new(KeyspaceEventClasses.Hash, Named(command) ?? "hset", db, key),
         _ => new(KeyspaceEventClasses.String, Named(command) ?? "set", db, key),
     };
@@ -153,6 +154,7 @@ public static class KeyspaceEventNames
             SetChange s => (KeyspaceEventClasses.Set, s.Members.Select(m => m.Added ? "sadd" : "srem")),
             SortedSetChange z => (KeyspaceEventClasses.SortedSet, z.Members.Select(m => m.Score is null ? "zrem" : (hints & EventHints.Increment) != 0 ? "zincr" : "zadd")),
             ListChange l => (KeyspaceEventClasses.List, l.Edits.Select(e => ListEventName(e.Kind))),
+            StreamChange x => (KeyspaceEventClasses.Stream, StreamEventNames(command, x)),
             _ => (KeyspaceEventClasses.None, Enumerable.Empty<string>()),
         };
         // A command whose event says more than its changes (SPOP, HINCRBY, LTRIM) fires that one
@@ -160,6 +162,29 @@ public static class KeyspaceEventNames
         return Named(command) is { } named
             ? [(type, named)]
             : names.Distinct().Select(n => (type, n));
+    }
+
+    /// <summary>
+    /// Redis 7.0's stream events: XADD fires "xadd" (its trim is a second change: "xtrim"), XDEL
+    /// "xdel", XTRIM "xtrim". Without a command (a follower) an addition is "xadd" and a removal
+    /// "xdel" unless the metadata's max deleted id stayed (a trim).
+    /// </summary>
+    private static IEnumerable<string> StreamEventNames(string? command, StreamChange change)
+    {
+        if (change.Items.Any(i => i.Value is not null))
+        {
+            return ["xadd"];
+        }
+        if (command is "XDEL")
+        {
+            return ["xdel"];
+        }
+        if (command is "XADD" or "XTRIM")
+        {
+            return ["xtrim"];
+        }
+        var before = change.Before is null ? null : KeyRecord.ParseImage(change.Before).StreamTail.ToArray();
+        return [before is not null && before.AsSpan().SequenceEqual(change.Meta) ? "xtrim" : "xdel"];
     }
 
     private static string ListEventName(ListEditKind kind) => kind switch

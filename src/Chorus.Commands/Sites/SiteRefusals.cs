@@ -16,6 +16,8 @@ public static class SiteRefusals
 {
     public const string Lists = "ERR lists are not replicated between multi-leader sites (concurrent pushes need a sequence CRDT; use a hash, set or sorted set)";
 
+    public const string Streams = "ERR streams are not replicated between multi-leader sites (entry ids and consumer groups need one leader)";
+
     public const string CollectionExpiry = "ERR expiry of a hash, set or sorted set is not replicated between multi-leader sites (strings only)";
 
     public const string CollectionMoves = "ERR RENAME and COPY of a hash, set or sorted set are not supported at a multi-leader site";
@@ -30,6 +32,10 @@ public static class SiteRefusals
         if (change is ListChange || beforeType == DataType.List)
         {
             return Lists;
+        }
+        if (change is StreamChange || beforeType == DataType.Stream)
+        {
+            return Streams;
         }
         if (policy == ConflictPolicy.Counter)
         {

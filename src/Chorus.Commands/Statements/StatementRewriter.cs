@@ -31,6 +31,7 @@ public static class StatementRewriter
             "RESTORE" => Restore(command, nowMs),
             "SPOP" => SPop(command, changes()),
             "INCRBYFLOAT" => [Word("SET"), command[1].ToArray(), StringAfter(changes()), Word("KEEPTTL")],
+            "XADD" => XAdd(command, changes()),
             "HINCRBYFLOAT" => [Word("HSET"), command[1].ToArray(), command[2].ToArray(), FieldAfter(changes(), command[2])],
             _ => BlockingStatements.Rewrite(name, command, changes) ?? Arguments(command),
         };
@@ -103,6 +104,41 @@ public static class StatementRewriter
             }
         }
         return [.. arguments];
+    }
+
+    /// <summary>XADD k [options] *|ms-* f v ... → XADD k [options] (the id the leader chose) f v ...</summary>
+    private static byte[][] XAdd(RespCommand command, IReadOnlyList<RowChange> changes)
+    {
+        var arguments = Arguments(command);
+        var added = changes.OfType<StreamChange>().SelectMany(c => c.Items).First(i => i.Value is not null);
+        arguments[XAddIdIndex(command)] = StreamId.Read(added.Name).ToText();
+        return arguments;
+    }
+
+    /// <summary>Where XADD's id is: after NOMKSTREAM and the trimming options (the command succeeded, so they parse).</summary>
+    private static int XAddIdIndex(RespCommand command)
+    {
+        var i = 2;
+        while (i < command.ArgumentCount && !command[i].SequenceEqual("*"u8))
+        {
+            if (command.ArgumentIs(i, "MAXLEN"u8) || command.ArgumentIs(i, "MINID"u8))
+            {
+                i += i + 2 < command.ArgumentCount && (command[i + 1].SequenceEqual("~"u8) || command[i + 1].SequenceEqual("="u8)) ? 3 : 2;
+            }
+            else if (command.ArgumentIs(i, "LIMIT"u8))
+            {
+                i += 2;
+            }
+            else if (command.ArgumentIs(i, "NOMKSTREAM"u8))
+            {
+                i++;
+            }
+            else
+            {
+                break;
+            }
+        }
+        return i;
     }
 
     /// <summary>The string value the command left (INCRBYFLOAT's result).</summary>

@@ -8,12 +8,12 @@ public enum DataType : byte
     Set = 3,
     SortedSet = 4,
     List = 5,
+    Stream = 6,
 }
 
 public static class DataTypes
 {
-    /// <summary>Type 6 is reserved for streams (docs/storage-layout.md).</summary>
-    public static bool IsKnown(byte type) => type is >= (byte)DataType.String and <= (byte)DataType.List;
+    public static bool IsKnown(byte type) => type is >= (byte)DataType.String and <= (byte)DataType.Stream;
 
     /// <summary>Every type except strings keeps its elements in the elements column.</summary>
     public static bool IsCollection(DataType type) => type != DataType.String;
@@ -25,6 +25,7 @@ public static class DataTypes
         DataType.Set => "set",
         DataType.SortedSet => "zset",
         DataType.List => "list",
+        DataType.Stream => "stream",
         _ => "none",
     };
 }

@@ -8,9 +8,10 @@ namespace Chorus.Commands.Values;
 /// u8 type | u8 flags | [varint expires-at-ms] | [len+version block] | body
 /// body: string → its bytes; hash, set, sorted set → varint count | varint collection id;
 ///       list → varint count | varint collection id | zigzag head
+///       stream → varint count | varint collection id | stream metadata (see <c>StreamMeta</c>)
 /// </code>
 /// An <em>image</em> (what the log carries) has the same header and, for a collection, only the
-/// count: <see cref="ParseImage"/> reads those.
+/// count (and a stream's metadata, which is logical state): <see cref="ParseImage"/> reads those.
 /// </summary>
 public readonly ref struct KeyRecord
 {
@@ -21,7 +22,7 @@ public readonly ref struct KeyRecord
     public const byte TombstoneFlag = 0x04;
     private const byte KnownFlags = HasExpiryFlag | HasVersionFlag | TombstoneFlag;
 
-    private KeyRecord(DataType type, byte flags, long expiresAtMs, ReadOnlySpan<byte> versionBlock, int headerLength, ReadOnlySpan<byte> payload, long count, ulong collectionId, long head)
+    private KeyRecord(DataType type, byte flags, long expiresAtMs, ReadOnlySpan<byte> versionBlock, int headerLength, ReadOnlySpan<byte> payload, long count, ulong collectionId, long head, ReadOnlySpan<byte> streamTail = default)
     {
         Type = type;
         Flags = flags;
@@ -32,6 +33,7 @@ public readonly ref struct KeyRecord
         Count = count;
         CollectionId = collectionId;
         Head = head;
+        StreamTail = streamTail;
     }
 
     public DataType Type { get; }
@@ -64,6 +66,9 @@ public readonly ref struct KeyRecord
 
     /// <summary>A list's storage index of its first element.</summary>
     public long Head { get; }
+
+    /// <summary>A stream's metadata bytes (last id, entries added, max deleted id), in records and images alike; empty for other types.</summary>
+    public ReadOnlySpan<byte> StreamTail { get; }
 
     public bool HasExpiry => ExpiresAtMs != 0;
 
@@ -120,10 +125,12 @@ public readonly ref struct KeyRecord
         var count = (long)reader.ReadVarUInt();
         if (image)
         {
-            return new KeyRecord(type, flags, expiresAtMs, version, headerLength, default, count, 0, 0);
+            return new KeyRecord(type, flags, expiresAtMs, version, headerLength, default, count, 0, 0, TailOf(type, reader));
         }
         var id = reader.ReadVarUInt();
         var head = type == DataType.List ? reader.ReadVarInt() : 0;
-        return new KeyRecord(type, flags, expiresAtMs, version, headerLength, default, count, id, head);
+        return new KeyRecord(type, flags, expiresAtMs, version, headerLength, default, count, id, head, TailOf(type, reader));
     }
+
+    private static ReadOnlySpan<byte> TailOf(DataType type, ByteReader reader) => type == DataType.Stream ? reader.Rest : default;
 }

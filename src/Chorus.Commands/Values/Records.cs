@@ -23,7 +23,7 @@ public static class Records
     {
         var output = new ArrayBufferWriter<byte>(HeaderLengthMax + versionBlock.Length + 5 + (3 * ByteWriter.VarIntLengthMax));
         WriteHeader(output, type, expiresAtMs, versionBlock);
-        WriteBody(output, type, count, collectionId, head);
+        WriteBody(output, type, count, collectionId, head, NewTail(type));
         return output.WrittenSpan.ToArray();
     }
 
@@ -33,7 +33,18 @@ public static class Records
         var parsed = KeyRecord.Parse(record);
         var output = new ArrayBufferWriter<byte>(parsed.HeaderLength + (3 * ByteWriter.VarIntLengthMax));
         new ByteWriter(output).WriteRaw(record[..parsed.HeaderLength]);
-        WriteBody(output, parsed.Type, count, parsed.CollectionId, head);
+        WriteBody(output, parsed.Type, count, parsed.CollectionId, head, parsed.StreamTail);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The same stream record with another entry count and metadata (<paramref name="tail"/>); header and id kept.</summary>
+    public static byte[] WithStream(ReadOnlySpan<byte> record, long count, ReadOnlySpan<byte> tail)
+    {
+        var parsed = KeyRecord.Parse(record);
+        Invariant.That(parsed.Type == DataType.Stream, "stream metadata belongs to a stream");
+        var output = new ArrayBufferWriter<byte>(parsed.HeaderLength + (2 * ByteWriter.VarIntLengthMax) + tail.Length);
+        new ByteWriter(output).WriteRaw(record[..parsed.HeaderLength]);
+        WriteBody(output, parsed.Type, count, parsed.CollectionId, 0, tail);
         return output.WrittenSpan.ToArray();
     }
 
@@ -61,6 +72,7 @@ public static class Records
         var output = new ArrayBufferWriter<byte>(parsed.HeaderLength + ByteWriter.VarIntLengthMax);
         new ByteWriter(output).WriteRaw(record[..parsed.HeaderLength]);
         new ByteWriter(output).WriteVarUInt((ulong)parsed.Count);
+        new ByteWriter(output).WriteRaw(parsed.StreamTail);
         return output.WrittenSpan.ToArray();
     }
 
@@ -73,6 +85,7 @@ public static class Records
         var output = new ArrayBufferWriter<byte>(2 + ByteWriter.VarIntLengthMax);
         WriteHeader(output, type, 0, default);
         new ByteWriter(output).WriteVarUInt((ulong)count);
+        new ByteWriter(output).WriteRaw(NewTail(type));
         return output.WrittenSpan.ToArray();
     }
 
@@ -82,7 +95,7 @@ public static class Records
         var parsed = KeyRecord.ParseImage(image);
         var output = new ArrayBufferWriter<byte>(parsed.HeaderLength + (3 * ByteWriter.VarIntLengthMax));
         new ByteWriter(output).WriteRaw(image[..parsed.HeaderLength]);
-        WriteBody(output, parsed.Type, count, collectionId, head);
+        WriteBody(output, parsed.Type, count, collectionId, head, parsed.StreamTail);
         return output.WrittenSpan.ToArray();
     }
 
@@ -121,7 +134,7 @@ public static class Records
         }
     }
 
-    private static void WriteBody(IBufferWriter<byte> output, DataType type, long count, ulong collectionId, long head)
+    private static void WriteBody(IBufferWriter<byte> output, DataType type, long count, ulong collectionId, long head, ReadOnlySpan<byte> streamTail)
     {
         var writer = new ByteWriter(output);
         writer.WriteVarUInt((ulong)count);
@@ -130,5 +143,9 @@ public static class Records
         {
             writer.WriteVarInt(head);
         }
+        writer.WriteRaw(streamTail);
     }
+
+    /// <summary>A new stream's metadata (nothing added yet); nothing for other types.</summary>
+    private static ReadOnlySpan<byte> NewTail(DataType type) => type == DataType.Stream ? StreamMeta.Empty.Encode() : default;
 }

@@ -5,7 +5,8 @@ namespace Chorus.Node.ChangeCapture;
 
 /// <summary>
 /// A collection's element changes as JSON: each hash field with its new value (null: removed) and
-/// the one it replaced, set members added or removed, sorted-set scores, list edits in order.
+/// the one it replaced, set members added or removed, sorted-set scores, list edits in order,
+/// stream entries added or removed (<c>fields</c>: field, value, field, value…).
 /// Element-level before and after images are exact; the collection's own before-image is its type
 /// and count (<c>"beforeType"</c>, <c>"beforeCount"</c>), null when the change created it.
 /// </summary>
@@ -45,6 +46,26 @@ internal static class ElementsJson
                     json.WriteNumber("index", edit.Index);
                     ChangeJson.Bytes(json, "value", edit.Value);
                     Optional(json, "previous", edit.Previous);
+                });
+                break;
+            case StreamChange stream:
+                Elements(json, "stream-entries", stream.Before, "entries", stream.Items, static (json, item) =>
+                {
+                    json.WriteString("id", Chorus.Commands.Values.StreamId.Read(item.Name).ToString());
+                    json.WriteBoolean("added", item.Value is not null);
+                    json.WriteStartArray("fields");
+                    foreach (var part in Chorus.Commands.Values.StreamFields.Decode(item.Value ?? item.Previous))
+                    {
+                        if (System.Text.Unicode.Utf8.IsValid(part))
+                        {
+                            json.WriteStringValue(part);
+                        }
+                        else
+                        {
+                            json.WriteBase64StringValue(part); // binary: base64, as "…64" fields are elsewhere
+                        }
+                    }
+                    json.WriteEndArray();
                 });
                 break;
         }

@@ -37,6 +37,8 @@ public static class CommandCategories
         "zadd zincrby zrem zcard zscore zmscore zrank zrevrank zcount zlexcount zrange zrangebyscore zrevrangebyscore zrangebylex zrevrangebylex zrevrange " +
         "zrangestore zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax zmpop bzpopmin bzpopmax bzmpop zunionstore zinterstore zdiffstore zunion zinter zdiff zintercard zrandmember zscan sort sort_ro");
 
+    private static readonly FrozenSet<string> Streams = Names("xadd xrange xrevrange xlen xdel xtrim xread");
+
     private static readonly FrozenSet<string> Keyspace = Names(
         "del unlink exists touch type expire pexpire expireat pexpireat ttl pttl expiretime pexpiretime persist scan keys dbsize randomkey flushall flushdb rename renamenx " +
         "move swapdb copy object dump restore chorus.digest");
@@ -74,6 +76,7 @@ public static class CommandCategories
         Add(categories, Sets.Contains(name), "set");
         Add(categories, Lists.Contains(name), "list");
         Add(categories, SortedSets.Contains(name), "sortedset");
+        Add(categories, Streams.Contains(name), "stream");
         Add(categories, Keyspace.Contains(name), "keyspace");
         Add(categories, Connection.Contains(name), "connection");
         var harmless = Harmless.Contains(full);

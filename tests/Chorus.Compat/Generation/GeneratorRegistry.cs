@@ -25,6 +25,7 @@ internal static class GeneratorRegistry
         new("transactions", Weight: 2, InDefaultRun: true, () => new TransactionGenerator()),
         new("blocking", Weight: 1, InDefaultRun: true, () => new BlockingGenerator()),
         new("scripts", Weight: 2, InDefaultRun: true, () => new ScriptGenerator()),
+        new("streams", Weight: 3, InDefaultRun: true, () => new StreamGenerator()),
     ];
 
     public static IReadOnlyList<string> DefaultTypes => [.. All.Where(r => r.InDefaultRun).Select(r => r.Name)];

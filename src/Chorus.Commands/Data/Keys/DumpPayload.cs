@@ -119,7 +119,7 @@ internal static class DumpPayload
     {
         var reader = new ByteReader(body);
         var type = (DataType)reader.ReadByte();
-        if (!DataTypes.IsKnown((byte)type))
+        if (!DataTypes.IsKnown((byte)type) || type == DataType.Stream)
         {
             throw new CorruptDataException($"unknown type {(byte)type}");
         }

@@ -23,6 +23,9 @@ internal static class DumpRestoreCommands
 
     public static readonly CommandSpec RestoreSpec = new("RESTORE", -4, CommandFlags.Write | CommandFlags.DenyOom, 1, 1, 1, Write: ExecuteRestore);
 
+    /// <summary>DUMP's format has no stream encoding yet (docs/compatibility.md).</summary>
+    public const string StreamDumpUnsupported = "ERR DUMP of a stream is not supported by Chorus (use COPY, or XRANGE and XADD)";
+
     private static void ExecuteDump(ReadContext context, RespCommand command, RespWriter reply)
     {
         if (context.GetLive(command[1]) is not { } live)
@@ -30,7 +33,13 @@ internal static class DumpRestoreCommands
             reply.WriteNull();
             return;
         }
-        reply.WriteBulkString(DumpPayload.Encode(context, KeyRecord.Parse(live)));
+        var record = KeyRecord.Parse(live);
+        if (record.Type == DataType.Stream)
+        {
+            reply.WriteError(StreamDumpUnsupported);
+            return;
+        }
+        reply.WriteBulkString(DumpPayload.Encode(context, record));
     }
 
     private static void ExecuteRestore(WriteContext context, RespCommand command, RespWriter reply)

@@ -92,6 +92,7 @@ internal static class ObjectCommand
     {
         DataType.String => IntegerText.TryParse(record.Payload, out _) && IsCanonical(record.Payload) && record.Payload.Length <= 20 ? "int" : record.Payload.Length <= 44 ? "embstr" : "raw",
         DataType.List => "quicklist",
+        DataType.Stream => "stream",
         DataType.Hash => record.Count <= 128 && Small(view, record.CollectionId, values: true) ? "listpack" : "hashtable",
         DataType.Set => record.Count <= 512 && NamedElements.Names(view, record.CollectionId).All(m => IntegerText.TryParse(m, out _) && IsCanonical(m)) ? "intset" : "hashtable",
         _ => record.Count <= 128 && Small(view, record.CollectionId, values: false) ? "listpack" : "skiplist",

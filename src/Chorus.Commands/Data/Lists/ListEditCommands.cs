@@ -144,6 +144,10 @@ internal static class ListEditCommands
         tail.Reverse();
         edits.AddRange(tail.Select(v => new ListEdit(ListEditKind.PopRight, 0, v)));
         ListWrites.Record(context, context.Db, command[1], live, edits);
+        if (edits.Count == 0)
+        {
+            context.Touch(context.Db, command[1]); // Redis signals the key modified (WATCH fails) all the same
+        }
         reply.WriteOk();
     }
 }
