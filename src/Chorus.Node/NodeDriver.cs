@@ -447,6 +447,10 @@ public sealed class NodeDriver
         Watches.Touch(PayloadKind.Logical, payload, _executor.Keyspace.Exists);
         var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(WriteFormat(), single, batch.Db, NowMs, payload) : (PayloadKind.Logical, payload);
         batch.LastWrittenLsn = Core.Propose(kind, entry).Lsn;
+        if (batch.FirstWrittenLsn == Lsn.Zero)
+        {
+            batch.FirstWrittenLsn = batch.LastWrittenLsn;
+        }
         if (kind == PayloadKind.Statement)
         {
             _log.RememberUndo(batch.LastWrittenLsn, payload);

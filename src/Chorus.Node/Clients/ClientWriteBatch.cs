@@ -34,6 +34,9 @@ public sealed class ClientWriteBatch : IDisposable
     /// <summary>The LSN of the last entry this batch itself produced (zero if none).</summary>
     public Lsn LastWrittenLsn { get; internal set; }
 
+    /// <summary>The LSN of the first entry this batch itself produced (zero if none): with <see cref="LastWrittenLsn"/>, the entries a named session made.</summary>
+    public Lsn FirstWrittenLsn { get; internal set; }
+
     public Task Completion => _completion.Task;
 
     /// <summary>
@@ -90,7 +93,7 @@ public sealed class ClientWriteBatch : IDisposable
         Commands.Clear();
         Replies.Clear();
         WaitFor = Lsn.Zero;
-        LastWrittenLsn = Lsn.Zero;
+        LastWrittenLsn = FirstWrittenLsn = Lsn.Zero;
         Outcome = null;
         IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = false;
         Error = null;

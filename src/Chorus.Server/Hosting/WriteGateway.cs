@@ -32,7 +32,8 @@ internal sealed class WriteGateway(
     /// <summary>This node's scripts: a forwarded EVALSHA of a script known here carries its body, so the leader runs it even if it never saw it.</summary>
     public Scripting.ScriptCache? Scripts { get; init; }
 
-    public async Task ExecuteAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
+    /// <param name="session">The named session (CHORUS.SESSION) the writes belong to: a forwarded batch names it, so the leader records its position.</param>
+    public async Task ExecuteAsync(ClientWriteBatch batch, CancellationToken cancellationToken, string? session = null)
     {
         // Routed by the published status, never by the core's live state (another thread owns
         // it); the loop re-checks, and refuses with the current leader if this view was stale.
@@ -52,22 +53,45 @@ internal sealed class WriteGateway(
                 batch.Fail(Redirect());
                 return;
         }
-        await ForwardAsync(batch, cancellationToken);
+        await ForwardAsync(batch, session, waitVisible: true, cancellationToken);
     }
 
-    private async Task ForwardAsync(ClientWriteBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Has the leader serve one read for this follower (a read-your-writes strategy or a guarantee
+    /// this replica cannot meet in time): the same path as a forwarded write, as a one-command
+    /// read-only transaction, so the leader runs it on its loop against its latest state. The
+    /// reply is not held for local visibility: the read is the leader's.
+    /// </summary>
+    public async Task ForwardReadAsync(ClientWriteBatch read, CancellationToken cancellationToken)
+    {
+        Invariant.That(read.IsTransaction && read.Commands.Count == 1, "a forwarded read is one command run as a transaction");
+        if (driver.Status.Leader == inbox.Self)
+        {
+            read.Fail("TRYAGAIN this node became the leader while the read was on its way; retry");
+            return;
+        }
+        stats.CountForwardedRead();
+        await ForwardAsync(read, null, waitVisible: false, cancellationToken);
+    }
+
+    private async Task ForwardAsync(ClientWriteBatch batch, string? session, bool waitVisible, CancellationToken cancellationToken)
     {
         if (driver.Status.Leader is not { } leader)
         {
             batch.Fail(Refusal());
             return;
         }
-        stats.CountForwarded(batch.Commands.Count);
+        if (waitVisible)
+        {
+            stats.CountForwarded(batch.Commands.Count);
+        }
         ForwardReply reply;
         try
         {
             // A blocking command waits on the leader as long as its own timeout says (0: forever).
-            reply = await transport.ForwardAsync(leader, ToRequest(batch), batch.MayBlock ? null : forwardTimeout, cancellationToken);
+            var request = ToRequest(batch);
+            request.Session = session ?? "";
+            reply = await transport.ForwardAsync(leader, request, batch.MayBlock ? null : forwardTimeout, cancellationToken);
         }
         catch (RpcException e)
         {
@@ -87,7 +111,7 @@ internal sealed class WriteGateway(
         }
         batch.ReplyEnds.AddRange(reply.ReplyEnds.Select(e => (int)e));
         var waitFor = new Lsn(reply.WaitLsn);
-        if (!await driver.Applied.WaitAsync(waitFor, visibilityWait, cancellationToken))
+        if (waitVisible && !await driver.Applied.WaitAsync(waitFor, visibilityWait, cancellationToken))
         {
             logger.LogDebug("forwarded write at LSN {Lsn} not yet visible locally after {Wait}", waitFor, visibilityWait);
         }

@@ -18,4 +18,11 @@ internal sealed class ServerStats
     public void CountError() => Interlocked.Increment(ref _errors);
 
     public void CountForwarded(int count) => Interlocked.Add(ref _forwarded, count);
+
+    private long _forwardedReads;
+
+    /// <summary>Reads this follower had the leader serve (a read-your-writes strategy, or ONTIMEOUT forward).</summary>
+    public long ForwardedReads => Interlocked.Read(ref _forwardedReads);
+
+    public void CountForwardedRead() => Interlocked.Increment(ref _forwardedReads);
 }
