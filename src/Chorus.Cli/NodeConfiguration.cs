@@ -36,6 +36,7 @@ internal static class NodeConfiguration
         ["--statement-rewrite"] = new(nameof(ChorusOptions.StatementRewrite), "In the statement format, rewrite nondeterministic commands (relative expiry, SPOP, INCRBYFLOAT) into deterministic ones: yes, or no to watch replicas diverge (default yes)."),
         ["--election-timeout-ms"] = new(nameof(ChorusOptions.ElectionTimeoutMs), "How long followers wait without hearing from the leader before electing another, randomised up to twice this; also the leader's lease (default 1000)."),
         ["--read-lease"] = new(nameof(ChorusOptions.ReadLease), "Strong reads at the leader skip the quorum round while a majority confirmed it recently; safe only with well-behaved clocks (default false)."),
+        ["--session-idle-ms"] = new(nameof(ChorusOptions.SessionIdleMs), "A named session (CHORUS.SESSION) unused for this long is forgotten; binding its id again starts it afresh, safely (default 86400000, one day)."),
         ["--fault-commands"] = new(nameof(ChorusOptions.FaultCommands), "Enables CHORUS.FAULT, which pauses this node's peer link, for tests and demonstrations (default false)."),
         ["--family"] = new(nameof(ChorusOptions.Family), "The replication family: single-leader, multi-leader (one leader per site) or leaderless (Dynamo-style quorums; any node coordinates) (default single-leader)."),
         ["--site"] = new(nameof(ChorusOptions.Site), "Multi-leader: this node's site, such as s1 (required with --family multi-leader)."),

@@ -106,11 +106,15 @@ internal sealed class NamedSession(string id, long createdAtMs)
         }
     }
 
-    /// <summary>Whether any of <paramref name="lsns"/> was written by this session (as recorded here).</summary>
-    public IReadOnlyList<Lsn> Made(IEnumerable<Lsn> lsns)
+    /// <summary>Which of <paramref name="lsns"/> (ascending, as a rollback's suffix is) this session wrote, as recorded here.</summary>
+    public IReadOnlyList<Lsn> Made(IReadOnlyList<Lsn> lsns)
     {
         lock (_lock)
         {
+            if (lsns.Count == 0 || _written < lsns[0])
+            {
+                return []; // wrote nothing that late: the common case, decided at once
+            }
             return [.. lsns.Where(lsn => _recentWrites.Any(w => w.First <= lsn && lsn <= w.Last))];
         }
     }

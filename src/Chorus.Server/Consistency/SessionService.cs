@@ -25,9 +25,11 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     public Task<SessionReply> SessionAsync(SessionRequest request, CancellationToken cancellationToken)
     {
         var status = driver.Status;
-        if (status.Role != NodeRole.Leader)
+        // Only a leader that takes writes answers: one that lost its majority (its lease ran out)
+        // may have been replaced, and would not know the session's writes at the new leader.
+        if (status.Role != NodeRole.Leader || status.Admission.Kind != AdmissionKind.Accept)
         {
-            return Task.FromResult(new SessionReply { Error = $"TRYAGAIN {status.Self} is not the leader, so it cannot tell a session's position; retry" });
+            return Task.FromResult(new SessionReply { Error = $"TRYAGAIN {status.Self} is not a leader taking writes, so it cannot tell a session's position; retry" });
         }
         if (SessionDirectory.Invalid(System.Text.Encoding.UTF8.GetBytes(request.Id)) is { } invalid)
         {
@@ -88,9 +90,10 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     public void OnRollback(RollbackRecord record)
     {
         var byLsn = record.Entries.ToDictionary(e => e.Lsn);
+        var lsns = byLsn.Keys.Order().ToList();
         foreach (var session in Directory.All)
         {
-            var made = session.Made(byLsn.Keys);
+            var made = session.Made(lsns);
             if (made.Count == 0)
             {
                 continue;

@@ -50,6 +50,7 @@ public sealed class SessionDirectoryTests
         bob.Wrote(new Lsn(11), new Lsn(11), new Lsn(11), One, 0);
         Assert.Equal([new Lsn(9), new Lsn(10)], alice.Made([new Lsn(9), new Lsn(10), new Lsn(11)]));
         Assert.Equal([new Lsn(11)], bob.Made([new Lsn(9), new Lsn(10), new Lsn(11)]));
+        Assert.Empty(alice.Made([new Lsn(11), new Lsn(12)]));
 
         Assert.True(alice.Notify(new RollbackNotice(new Lsn(10), One, ["cart"], 5)));
         Assert.False(alice.Notify(new RollbackNotice(new Lsn(10), One, ["cart"], 6))); // told again by another node
