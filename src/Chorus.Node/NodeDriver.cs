@@ -308,7 +308,7 @@ public sealed class NodeDriver
             return;
         }
         var admission = Core.Admission;
-        if (batch.IsTransaction && !batch.TransactionWrites && admission.Kind != AdmissionKind.Accept)
+        if (batch.IsTransaction && !batch.TransactionWrites && admission.Kind != AdmissionKind.Accept && !batch.ReadAtLeader)
         {
             // Reads only: any node runs them, against what it has applied.
             _transactions.Run(batch, NowMs);
@@ -497,6 +497,10 @@ public sealed class NodeDriver
         }
         var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(format, single, batch.Db, NowMs, payload) : (PayloadKind.Logical, payload);
         batch.LastWrittenLsn = Core.Propose(kind, entry).Lsn;
+        if (batch.FirstWrittenLsn == Lsn.Zero)
+        {
+            batch.FirstWrittenLsn = batch.LastWrittenLsn;
+        }
         if (kind == PayloadKind.Statement)
         {
             _log.RememberUndo(batch.LastWrittenLsn, payload);

@@ -112,6 +112,17 @@ public sealed class GrpcTransport : IAsyncDisposable
         return await link.Connection.Client.ForwardAsync(request, deadline: timeout is { } within ? DateTime.UtcNow + within : null, cancellationToken: cancellationToken);
     }
 
+    /// <summary>Asks <paramref name="leader"/> about a named session (see <see cref="ISessionHandler"/>).</summary>
+    public async Task<SessionReply> SessionAsync(NodeId leader, SessionRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!_links.TryGetValue(leader, out var link))
+        {
+            throw new InvalidOperationException($"no peer address is known for the leader {leader}");
+        }
+        request.From = _self.Value;
+        return await link.Connection.Client.SessionAsync(request, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+    }
+
     /// <summary>Starts streaming a snapshot from <paramref name="leader"/>.</summary>
     public AsyncServerStreamingCall<SnapshotChunk> FetchSnapshot(NodeId leader, CancellationToken cancellationToken)
     {

@@ -26,6 +26,15 @@ public sealed record ForwardedWrites(int Protocol, IReadOnlyList<IReadOnlyList<R
 {
     /// <summary>Set when the commands are one transaction (MULTI ... EXEC).</summary>
     public ForwardedTransaction? Transaction { get; init; }
+
+    /// <summary>The named session (CHORUS.SESSION) the writes belong to; empty: none.</summary>
+    public string Session { get; init; } = "";
+}
+
+/// <summary>Answers a follower's question about a named session (its position, its rollback notices); implemented by the node host.</summary>
+public interface ISessionHandler
+{
+    Task<Protocol.SessionReply> SessionAsync(Protocol.SessionRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>A forwarded transaction's WATCHed keys and the follower's applied LSN when it watched them.</summary>

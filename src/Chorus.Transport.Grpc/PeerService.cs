@@ -14,7 +14,7 @@ namespace Chorus.Transport.Grpc;
 /// requests, each only from an authenticated member (<see cref="PeerAuthenticator"/>): the
 /// sender of every message delivered is the node that proved who it is, never what a frame says.
 /// </summary>
-public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISnapshotSource snapshots, PeerAuthenticator peers, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
+public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISessionHandler sessions, ISnapshotSource snapshots, PeerAuthenticator peers, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
 {
     /// <summary>Bytes per snapshot chunk: large enough to amortise framing, small enough to stream smoothly.</summary>
     public const int SnapshotChunkBytes = 1 << 20;
@@ -106,7 +106,7 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         var transaction = request.Transaction
             ? new ForwardedTransaction(new Lsn(request.WatchAfterLsn), [.. request.Watched.Select(w => ((int)Math.Min(w.Db, int.MaxValue), w.Key.ToByteArray()))])
             : null;
-        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, caller.Value, (int)Math.Min(request.Db, int.MaxValue)) { Transaction = transaction }, context.CancellationToken);
+        var result = await forwards.ForwardAsync(new ForwardedWrites((int)request.Protocol, commands, caller.Value, (int)Math.Min(request.Db, int.MaxValue)) { Transaction = transaction, Session = request.Session }, context.CancellationToken);
         var reply = new ForwardReply
         {
             Replies = UnsafeByteOperations.UnsafeWrap(result.Replies),
@@ -117,6 +117,12 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISna
         };
         reply.ReplyEnds.AddRange(result.ReplyEnds.Select(e => (uint)e));
         return reply;
+    }
+
+    public override Task<SessionReply> Session(SessionRequest request, ServerCallContext context)
+    {
+        Authenticate(context, request.From, nameof(Session));
+        return sessions.SessionAsync(request, context.CancellationToken);
     }
 
     /// <summary>The frame's family; a frame with a family that cannot exist is dropped with a warning (a hostile peer never crashes us).</summary>

@@ -34,6 +34,9 @@ public sealed class ClientWriteBatch : IDisposable
     /// <summary>The LSN of the last entry this batch itself produced (zero if none).</summary>
     public Lsn LastWrittenLsn { get; internal set; }
 
+    /// <summary>The LSN of the first entry this batch itself produced (zero if none): with <see cref="LastWrittenLsn"/>, the entries a named session made.</summary>
+    public Lsn FirstWrittenLsn { get; internal set; }
+
     public Task Completion => _completion.Task;
 
     /// <summary>
@@ -70,6 +73,16 @@ public sealed class ClientWriteBatch : IDisposable
     public bool Forwardable { get; set; }
 
     /// <summary>
+    /// A one-command read-only transaction a follower has the leader serve (a read guarantee
+    /// chose the leader): forwarded although it only reads, and released at once when the leader
+    /// answers — the reply is the leader's state, so there is nothing to wait for here.
+    /// </summary>
+    public bool ReadAtLeader { get; set; }
+
+    /// <summary>The named session (CHORUS.SESSION) the batch belongs to, if any: a forwarded batch names it so the leader records the session's position.</summary>
+    public string? Session { get; set; }
+
+    /// <summary>
     /// Its client went away while a blocking command was on its way to the loop or waiting there:
     /// the loop runs it no more (set by the connection's thread, before it posts an <see cref="UnblockInput"/>).
     /// </summary>
@@ -96,9 +109,10 @@ public sealed class ClientWriteBatch : IDisposable
         Commands.Clear();
         Replies.Clear();
         WaitFor = Lsn.Zero;
-        LastWrittenLsn = Lsn.Zero;
+        LastWrittenLsn = FirstWrittenLsn = Lsn.Zero;
         Outcome = null;
-        IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = Forwardable = false;
+        IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = Forwardable = ReadAtLeader = false;
+        Session = null;
         Error = null;
         Watch = null;
         RemoteWatch = null;

@@ -39,7 +39,10 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
             ? (watch.WatchedAt, (IReadOnlyList<(int, byte[])>)[.. watches.KeysOf(watch).Select(k => (k.Db, k.Key))])
             : (Lsn.Zero, []);
         _outstanding[id] = new Outstanding(batch, leader, timeout < 0 ? long.MaxValue : nowMs + timeout);
-        Interlocked.Add(ref _forwardedWrites, batch.Commands.Count);
+        if (!batch.ReadAtLeader)
+        {
+            Interlocked.Add(ref _forwardedWrites, batch.Commands.Count);
+        }
         link!.Send(leader, new ForwardRequest(id, batch, timeout, after, watched));
     }
 
@@ -65,7 +68,8 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
             batch.Fail(error);
             return;
         }
-        _answered.Add(new Answered(batch, answer, nowMs + visibilityWaitMs));
+        // A read the leader served is the leader's state: nothing to wait for here.
+        _answered.Add(new Answered(batch, answer, batch.ReadAtLeader ? nowMs : nowMs + visibilityWaitMs));
         ReleaseVisible(applied, nowMs);
     }
 

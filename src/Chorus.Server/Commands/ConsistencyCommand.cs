@@ -31,7 +31,7 @@ internal static class ConsistencyCommand
     {
         if (command.ArgumentCount == 1)
         {
-            Describe(context.Session.Consistency, context.Session.Position, reply);
+            Describe(context.Session.Consistency, context.Session.Position, context.Session.Bound?.Id, reply);
             return ValueTask.CompletedTask;
         }
         if (context.Node.Options.IsLeaderless)
@@ -94,9 +94,9 @@ internal static class ConsistencyCommand
         return ValueTask.CompletedTask;
     }
 
-    private static void Describe(ConsistencySettings settings, SessionPosition position, RespWriter reply)
+    private static void Describe(ConsistencySettings settings, SessionPosition position, string? session, RespWriter reply)
     {
-        reply.WriteMapHeader(6);
+        reply.WriteMapHeader(8);
         reply.WriteBulkString("level");
         reply.WriteBulkString(settings.LevelName);
         reply.WriteBulkString("bound_ms");
@@ -104,10 +104,14 @@ internal static class ConsistencyCommand
         reply.WriteBulkString("wait_ms");
         reply.WriteInteger(settings.WaitMs);
         reply.WriteBulkString("on_timeout");
-        reply.WriteBulkString(settings.OnTimeout == OnTimeout.Redirect ? "redirect" : "fail");
+        reply.WriteBulkString(settings.OnTimeout.ToString().ToLowerInvariant());
+        reply.WriteBulkString("strategy");
+        reply.WriteBulkString(settings.Level == ConsistencyLevel.ReadYourWrites ? settings.StrategyText : "");
         reply.WriteBulkString("after");
         reply.WriteBulkString(settings.After.IsEmpty ? "" : settings.After.ToString());
         reply.WriteBulkString("token");
         reply.WriteBulkString(position.Token.ToString());
+        reply.WriteBulkString("session");
+        reply.WriteBulkString(session ?? "");
     }
 }

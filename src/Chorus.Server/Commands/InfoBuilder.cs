@@ -121,6 +121,13 @@ internal static class InfoBuilder
         Line(text, "chorus_reads_held_too_stale", reads.TooStale);
         Line(text, "chorus_reads_held_not_linearizable", reads.NotLinearizable);
         Line(text, "chorus_reads_held_not_committed", reads.NotCommitted);
+        Line(text, "chorus_forwarded_reads", node.Stats.ForwardedReads);
+        Line(text, "chorus_guarded_reads_refused", node.FollowerReads.Refused);
+        Line(text, "chorus_guarded_reads_redirected", node.FollowerReads.Redirected);
+        Line(text, "chorus_follower_reads_served", node.FollowerReads.ReadsServed);
+        Line(text, "chorus_follower_read_staleness_ms", Consistency.FollowerReadStats.Text(Consistency.FollowerReadStats.MsBounds, node.FollowerReads.MsBuckets));
+        Line(text, "chorus_follower_read_staleness_entries", Consistency.FollowerReadStats.Text(Consistency.FollowerReadStats.EntryBounds, node.FollowerReads.EntryBuckets));
+        Line(text, "chorus_sessions", node.Sessions?.Directory.Count ?? 0);
     }
 
     private static void Keyspace(StringBuilder text, NodeServices node)

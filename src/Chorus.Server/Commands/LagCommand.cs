@@ -43,11 +43,19 @@ internal static class LagCommand
         var link = status.Link;
         reply.WriteMapHeader(1);
         reply.WriteBulkString(status.Self.Value);
-        reply.WriteMapHeader(5);
+        var reads = context.Node.FollowerReads;
+        reply.WriteMapHeader(11);
         Field(reply, "link", link?.IsUp == true ? "up" : "down");
         Field(reply, "applied_lsn", (long)status.Last.Lsn.Value);
         Field(reply, "lag_entries", (long)(link?.LagEntries ?? 0));
         Field(reply, "lag_ms", link?.LagMs ?? 0);
         Field(reply, "last_heard_ms_ago", link is null || link.LastHeardAtMs < 0 ? -1 : now - link.LastHeardAtMs);
+        // What the read guarantees did here, and how stale the reads this follower served were.
+        Field(reply, "reads_served", reads.ReadsServed);
+        Field(reply, "reads_forwarded", context.Node.Stats.ForwardedReads);
+        Field(reply, "reads_refused", reads.Refused);
+        Field(reply, "reads_redirected", reads.Redirected);
+        Field(reply, "read_staleness_ms", Consistency.FollowerReadStats.Text(Consistency.FollowerReadStats.MsBounds, reads.MsBuckets));
+        Field(reply, "read_staleness_entries", Consistency.FollowerReadStats.Text(Consistency.FollowerReadStats.EntryBounds, reads.EntryBuckets));
     }
 }

@@ -1,6 +1,7 @@
 using Chorus.Commands.Execution;
 using Chorus.Server.Configuration;
 using Chorus.Server.Hosting;
+using Chorus.Server.Consistency;
 using Chorus.Node;
 using Chorus.Server.Resp;
 using Chorus.Server.Security;
@@ -44,6 +45,12 @@ internal sealed class NodeServices(
     public ClientLimits Limits { get; set; } = ClientLimitSettings.FromOptions(options);
 
     public ServerStats Stats { get; } = new();
+
+    /// <summary>How stale this node's follower reads were, and the guarded reads it refused or redirected.</summary>
+    public FollowerReadStats FollowerReads { get; } = new();
+
+    /// <summary>Named sessions (CHORUS.SESSION); null where the node serves none (leaderless).</summary>
+    public SessionService? Sessions { get; set; }
 
     /// <summary>This node's pub/sub channels and subscribers.</summary>
     public PubSub.PubSubHub PubSub { get; } = new();

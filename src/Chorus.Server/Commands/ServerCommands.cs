@@ -17,6 +17,7 @@ internal static class ServerCommands
         LagCommand.Command,
         ChangeCapture.CdcCommand.Command,
         .. ConsistencyCommand.All,
+        SessionCommand.Command,
         FaultCommand.Command,
         NodeCommand.Command,
         QuorumCommand.Command,

@@ -126,6 +126,9 @@ public sealed class ChorusOptions
     /// <summary>How long a follower holds a forwarded write's reply until the write is visible locally.</summary>
     public int ForwardVisibilityWaitMs { get; set; } = 1000;
 
+    /// <summary>A named session (CHORUS.SESSION) unused for this long is forgotten (default one day); binding its id again starts it afresh.</summary>
+    public long SessionIdleMs { get; set; } = Consistency.SessionDirectory.DefaultIdleMs;
+
     /// <summary>
     /// When the leader acknowledges a write: async | semi-sync any K | sync all. A cluster
     /// setting: used when the cluster is created; afterwards change it with CONFIG SET chorus-ack.

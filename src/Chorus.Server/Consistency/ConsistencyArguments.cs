@@ -64,7 +64,7 @@ internal static class ConsistencyArguments
                 {
                     return true;
                 }
-                error = $"ERR unknown option '{Clip(Text(command[next]))}' (known: WAIT <ms>, ONTIMEOUT fail|redirect, AFTER <token>, STRATEGY token)";
+                error = $"ERR unknown option '{Clip(Text(command[next]))}' (known: WAIT <ms>, ONTIMEOUT fail|redirect|forward, AFTER <token>, STRATEGY token|leader-window <ms>|leader-for-owned <pattern>)";
                 return false;
             }
             if (next + 1 >= command.ArgumentCount)
@@ -73,6 +73,14 @@ internal static class ConsistencyArguments
                 return false;
             }
             var value = Text(command[next + 1]);
+            if (option == "STRATEGY" && value.ToLowerInvariant() is "leader-window" or "leader-for-owned")
+            {
+                if (!TryLeaderStrategy(command, value.ToLowerInvariant(), ref settings, ref next, out error))
+                {
+                    return false;
+                }
+                continue;
+            }
             if (!TryOption(option, value, ref settings, out error))
             {
                 return false;
@@ -99,8 +107,11 @@ internal static class ConsistencyArguments
             case "ONTIMEOUT" when value.Equals("redirect", StringComparison.OrdinalIgnoreCase):
                 settings = settings with { OnTimeout = OnTimeout.Redirect };
                 return true;
+            case "ONTIMEOUT" when value.Equals("forward", StringComparison.OrdinalIgnoreCase):
+                settings = settings with { OnTimeout = OnTimeout.Forward };
+                return true;
             case "ONTIMEOUT":
-                error = $"ERR ONTIMEOUT is fail or redirect, not '{Clip(value)}'";
+                error = $"ERR ONTIMEOUT is fail, redirect or forward, not '{Clip(value)}'";
                 return false;
             case "AFTER" when SessionToken.TryParse(value, out var token, out error):
                 settings = settings with { After = token };
@@ -111,14 +122,57 @@ internal static class ConsistencyArguments
                 error = "ERR STRATEGY applies to read-your-writes only";
                 return false;
             case "STRATEGY" when value.Equals("token", StringComparison.OrdinalIgnoreCase):
+                settings = settings with { Strategy = ReadYourWritesStrategy.Token };
                 return true;
             default:
-                error = value.ToLowerInvariant() is "leader-window" or "leader-for-owned"
-                    ? $"ERR read-your-writes strategy '{value}' is not available yet; use 'token'"
-                    : $"ERR unknown read-your-writes strategy '{Clip(value)}' (known: token)";
+                error = $"ERR unknown read-your-writes strategy '{Clip(value)}' (known: token, leader-window <ms>, leader-for-owned <pattern>)";
                 return false;
         }
     }
+
+    /// <summary><c>STRATEGY leader-window &lt;ms&gt;</c> or <c>STRATEGY leader-for-owned &lt;pattern&gt;</c>, at <paramref name="next"/>.</summary>
+    private static bool TryLeaderStrategy(RespCommand command, string strategy, ref ConsistencySettings settings, ref int next, out string error)
+    {
+        error = "";
+        if (settings.Level != ConsistencyLevel.ReadYourWrites)
+        {
+            error = "ERR STRATEGY applies to read-your-writes only";
+            return false;
+        }
+        if (next + 2 >= command.ArgumentCount)
+        {
+            error = strategy == "leader-window"
+                ? "ERR leader-window needs a window in milliseconds: STRATEGY leader-window <ms>"
+                : "ERR leader-for-owned needs a key pattern: STRATEGY leader-for-owned <pattern>";
+            return false;
+        }
+        if (strategy == "leader-window")
+        {
+            if (!long.TryParse(command[next + 2], NumberStyles.None, CultureInfo.InvariantCulture, out var windowMs) || windowMs > WindowMsMax)
+            {
+                error = $"ERR the leader window is 0 to {WindowMsMax} milliseconds";
+                return false;
+            }
+            settings = settings with { Strategy = ReadYourWritesStrategy.LeaderWindow, WindowMs = windowMs };
+        }
+        else
+        {
+            var pattern = command[next + 2];
+            if (pattern.Length is 0 or > PatternBytesMax)
+            {
+                error = $"ERR the owned-keys pattern must be 1 to {PatternBytesMax} bytes";
+                return false;
+            }
+            settings = settings with { Strategy = ReadYourWritesStrategy.LeaderForOwned, OwnedPattern = pattern.ToArray() };
+        }
+        next += 3;
+        return true;
+    }
+
+    /// <summary>A leader window of at most a day: longer is "always read at the leader", which the level <c>strong</c> or a leader connection says better.</summary>
+    private const long WindowMsMax = 24 * 60 * 60 * 1000;
+
+    private const int PatternBytesMax = 1024;
 
     private static bool TryLevel(string text, out ConsistencyLevel level)
     {

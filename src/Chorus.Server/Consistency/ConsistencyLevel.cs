@@ -30,6 +30,22 @@ internal enum OnTimeout
 
     /// <summary>Answer MOVED with the leader's address, so the client reads there.</summary>
     Redirect,
+
+    /// <summary>A follower has the leader serve the read on the client's behalf (one peer round trip).</summary>
+    Forward,
+}
+
+/// <summary>How read-your-writes is kept (DDIA ch. 5 lists all three).</summary>
+internal enum ReadYourWritesStrategy
+{
+    /// <summary>The replica waits until it has applied the session's last write.</summary>
+    Token,
+
+    /// <summary>For a while after the session's last write, reads go to the leader; other reads are local.</summary>
+    LeaderWindow,
+
+    /// <summary>Reads of keys the session owns (a glob pattern) go to the leader; other reads are local.</summary>
+    LeaderForOwned,
 }
 
 /// <summary>A connection's (or one request's) consistency settings.</summary>
@@ -51,6 +67,30 @@ internal sealed record ConsistencySettings
     public long WaitMs { get; init; } = DefaultWaitMs;
 
     public OnTimeout OnTimeout { get; init; } = OnTimeout.Fail;
+
+    /// <summary>For <see cref="ConsistencyLevel.ReadYourWrites"/>: how it is kept.</summary>
+    public ReadYourWritesStrategy Strategy { get; init; } = ReadYourWritesStrategy.Token;
+
+    /// <summary>For <see cref="ReadYourWritesStrategy.LeaderWindow"/>: how long after a write reads go to the leader.</summary>
+    public long WindowMs { get; init; }
+
+    /// <summary>For <see cref="ReadYourWritesStrategy.LeaderForOwned"/>: the keys the session owns (a glob pattern, as KEYS takes).</summary>
+    public byte[] OwnedPattern { get; init; } = [];
+
+    /// <summary>Whether this read goes to the leader under a leader-window or leader-for-owned strategy (null: the strategy is token).</summary>
+    public bool? ReadsAtLeader(SessionPosition position, long nowMs, Func<byte[], bool> anyKeyMatches) => Level != ConsistencyLevel.ReadYourWrites ? null : Strategy switch
+    {
+        ReadYourWritesStrategy.LeaderWindow => position.WrittenAtMs > 0 && nowMs - position.WrittenAtMs < WindowMs,
+        ReadYourWritesStrategy.LeaderForOwned => anyKeyMatches(OwnedPattern),
+        _ => null,
+    };
+
+    public string StrategyText => Strategy switch
+    {
+        ReadYourWritesStrategy.LeaderWindow => $"leader-window {WindowMs}",
+        ReadYourWritesStrategy.LeaderForOwned => "leader-for-owned " + System.Text.Encoding.UTF8.GetString(OwnedPattern),
+        _ => "token",
+    };
 
     /// <summary>A position the reads must reflect besides the session's own (a token from another connection or service).</summary>
     public SessionToken After { get; init; } = SessionToken.Empty;
@@ -85,6 +125,9 @@ internal sealed record ConsistencySettings
 internal sealed class SessionPosition
 {
     public Lsn Written { get; set; }
+
+    /// <summary>When (unix ms, this node's clock) the session last wrote; 0: never (leader-window reads).</summary>
+    public long WrittenAtMs { get; set; }
 
     public Lsn Seen { get; private set; }
 

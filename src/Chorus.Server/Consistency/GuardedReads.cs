@@ -13,30 +13,51 @@ namespace Chorus.Server.Consistency;
 /// the guarantee (the applied LSN and the published freshness say so) the read runs right here
 /// on the connection, as an eventual read does; otherwise it goes to the node loop's read gate,
 /// which runs it once the guarantee holds — a wait that holds no thread — or holds it back, and
-/// the client gets TRYAGAIN with the reason, or MOVED to the leader if it asked for a redirect.
+/// the client gets TRYAGAIN with the reason, MOVED to the leader if it asked for a redirect, or
+/// the leader's answer if it asked for a forward. The leader-window and leader-for-owned
+/// read-your-writes strategies send their reads to the leader (forwarded, on a follower).
 /// </summary>
-internal sealed class GuardedReads(NodeServices node, Action<CommandSpec, ReadContext, RespCommand, RespWriter> execute)
+internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gateway, Action<CommandSpec, ReadContext, RespCommand, RespWriter> execute)
 {
     public async ValueTask ExecuteAsync(ClientSession session, ConsistencySettings settings, CommandSpec spec, RespCommand command, RespWriter reply)
     {
-        var driver = node.Driver;
-        var reads = session.Reads;
-        var guard = settings.GuardFor(session.Position);
-        if (TokenFromTheFuture(settings, driver.Status, driver.Applied.Applied) is { } futureError)
+        var outcome = await RouteAsync(session, settings, spec, command, reply);
+        session.Bound?.Counters.Count(outcome);
+        if (outcome == ReadOutcome.Refused)
         {
             node.Stats.CountError();
-            reply.WriteError(futureError);
-            return;
         }
+    }
+
+    private async ValueTask<ReadOutcome> RouteAsync(ClientSession session, ConsistencySettings settings, CommandSpec spec, RespCommand command, RespWriter reply)
+    {
+        var driver = node.Driver;
+        if (TokenFromTheFuture(settings, driver.Status, driver.Applied.Applied) is { } futureError)
+        {
+            reply.WriteError(futureError);
+            return ReadOutcome.Refused;
+        }
+        if (await SessionRefreshAsync(session, settings) is { } unknown)
+        {
+            node.FollowerReads.CountRefused();
+            reply.WriteError(unknown);
+            return ReadOutcome.Refused;
+        }
+        var atLeader = settings.ReadsAtLeader(session.Position, node.NowMs, pattern => AnyKeyMatches(spec, command, pattern));
+        if (atLeader == true && driver.Status.Role != NodeRole.Leader)
+        {
+            return await ForwardAsync(session, command, reply);
+        }
+        // Under leader-window and leader-for-owned, every other read is local (it still honours AFTER).
+        var guard = atLeader is null ? settings.GuardFor(session.Position) : (settings with { Level = ConsistencyLevel.Eventual }).GuardFor(session.Position);
         if (guard.IsSatisfiedBy(driver.Applied.Applied, driver.Status.CurrentAsOfMs, node.NowMs))
         {
-            reads.NowMs = node.NowMs;
-            execute(spec, reads, command, reply);
-            session.Position.Saw(driver.Applied.Applied);
-            return;
+            ServeHere(session, spec, command, reply);
+            return ReadOutcome.Served;
         }
         var buffer = new ArrayBufferWriter<byte>(256);
         var completion = new TaskCompletionSource<ReadVerdict>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = session.Reads;
         node.Inbox.Post(new GuardedReadInput(
             guard,
             () =>
@@ -50,13 +71,87 @@ internal sealed class GuardedReads(NodeServices node, Action<CommandSpec, ReadCo
             case ReadServed served:
                 reply.WriteRaw(buffer.WrittenSpan);
                 session.Position.Saw(served.At);
-                break;
+                node.FollowerReads.Served(driver.Status, node.NowMs);
+                return ReadOutcome.Waited;
+            case ReadHeldBack when settings.OnTimeout == OnTimeout.Forward && driver.Status.Role != NodeRole.Leader:
+                return await ForwardAsync(session, command, reply);
             case ReadHeldBack heldBack:
-                node.Stats.CountError();
-                reply.WriteError(HeldBackError(settings, heldBack.Reason, driver.Status));
-                break;
+                var error = HeldBackError(settings, heldBack.Reason, driver.Status);
+                if (error.StartsWith("MOVED", StringComparison.Ordinal))
+                {
+                    node.FollowerReads.CountRedirected();
+                }
+                else
+                {
+                    node.FollowerReads.CountRefused();
+                }
+                reply.WriteError(error);
+                return ReadOutcome.Refused;
+            default:
+                throw new InvalidOperationException("a read gate verdict is served or held back");
         }
     }
+
+    private void ServeHere(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
+    {
+        var reads = session.Reads;
+        reads.NowMs = node.NowMs;
+        execute(spec, reads, command, reply);
+        session.Position.Saw(node.Driver.Applied.Applied);
+        node.FollowerReads.Served(node.Driver.Status, reads.NowMs);
+    }
+
+    /// <summary>
+    /// A connection bound to a named session reads after everything the session wrote or read on
+    /// any device: read-your-writes and monotonic reads first bring the position up to the
+    /// leader's record of it (at a follower, one round trip). Returns the refusal when that fails.
+    /// </summary>
+    private async ValueTask<string?> SessionRefreshAsync(ClientSession session, ConsistencySettings settings)
+    {
+        if (session.Bound is not { } named || node.Sessions is not { } sessions
+            || !(settings.Level == ConsistencyLevel.Monotonic || (settings.Level == ConsistencyLevel.ReadYourWrites && settings.Strategy == ReadYourWritesStrategy.Token)))
+        {
+            return null;
+        }
+        // The lookup waits as the read may (a follower that just heard of a new leader, a leader
+        // still being elected), retrying with a growing pause; then the read is refused.
+        var deadline = node.NowMs + settings.WaitMs;
+        var pauseMs = 10;
+        while (await sessions.RefreshAsync(named, session.Position.Seen, session.Closing) is { } error)
+        {
+            var leftMs = deadline - node.NowMs;
+            if (leftMs <= 0)
+            {
+                return error;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(pauseMs, leftMs)), node.Clock, session.Closing);
+            pauseMs = Math.Min(pauseMs * 2, 200);
+        }
+        session.Position.Written = Chorus.Core.Lsn.Max(session.Position.Written, named.Written);
+        session.Position.Saw(named.Seen);
+        return null;
+    }
+
+    /// <summary>The leader serves the read on this follower's behalf (the write-forwarding path, as a one-command read-only transaction).</summary>
+    private async ValueTask<ReadOutcome> ForwardAsync(ClientSession session, RespCommand command, RespWriter reply)
+    {
+        using var read = new ClientWriteBatch { Protocol = session.Protocol, Db = session.Db, IsTransaction = true, TransactionWrites = true };
+        read.Commands.AddFrom(command);
+        await gateway.ForwardReadAsync(read, session.Closing);
+        if (read.Failed)
+        {
+            node.FollowerReads.CountRefused();
+            reply.WriteError(read.Error!);
+            return ReadOutcome.Refused;
+        }
+        reply.WriteRaw(read.Replies.WrittenSpan);
+        session.Position.Saw(read.WaitFor);
+        return ReadOutcome.Forwarded;
+    }
+
+    /// <summary>Whether a key argument of the command matches <paramref name="pattern"/> (Redis's legacy key positions, as ACLs use them).</summary>
+    private static bool AnyKeyMatches(CommandSpec spec, RespCommand command, byte[] pattern) =>
+        Security.AccessControl.Keys(spec, command).Any(k => Chorus.Commands.Data.Keys.GlobPattern.IsMatch(pattern, k.Key));
 
     /// <summary>
     /// At the leader, a token beyond the end of the log cannot be a position of this cluster's

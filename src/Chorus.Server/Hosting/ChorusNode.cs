@@ -76,11 +76,13 @@ public sealed class ChorusNode : IAsyncDisposable
         var scripts = ScriptHost.Create(options, TimeProvider.System, loggers.CreateLogger("Chorus.Scripts"));
         var commands = new CommandTable(dataCommands.Concat(ScriptHost.Specs(options, scripts)).Concat(ServerCommands.All.Select(c => c.Spec)));
         scripts.Calls.Commands = commands;
+        // Rollbacks go to their file first, then become the notices of the named sessions that made them.
+        var rollbacks = new Consistency.SessionRollbackSink(new FileRollbackSink(dataDir));
         NodeDriver driver;
         try
         {
             var forwards = new GrpcForwardLink(transport, inbox, loggers.CreateLogger<GrpcForwardLink>()) { Scripts = scripts.Cache };
-            driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes, ForwardLink = forwards }, storage, commands, new TransportAdapter(transport), new FileRollbackSink(dataDir), loggers.CreateLogger<NodeDriver>());
+            driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes, ForwardLink = forwards }, storage, commands, new TransportAdapter(transport), rollbacks, loggers.CreateLogger<NodeDriver>());
         }
         catch (InvalidOperationException)
         {
@@ -98,12 +100,16 @@ public sealed class ChorusNode : IAsyncDisposable
             LinkHold = linkHold,
             Scripts = scripts,
         };
-        var gateway = new WriteGateway(driver, inbox, options.ReplicaWritePolicy);
+        var gateway = new WriteGateway(driver, inbox, options.ReplicaWritePolicy, node.Stats);
+        var sessions = new Consistency.SessionService(new Consistency.SessionDirectory(options.SessionIdleMs), driver, transport, TimeProvider.System,
+            TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), loggers.CreateLogger("Chorus.Sessions"));
+        node.Sessions = sessions;
+        rollbacks.Observed = sessions.OnRollback;
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 
         var peerListener = new PeerListener(peerTls, transport.Membership);
-        ConfigureServices(builder, options, node, dispatcher, inbox, peerListener, new ForwardHandler(driver, inbox), new SnapshotSource(dataDir, inbox, snapshots, TimeProvider.System));
+        ConfigureServices(builder, options, node, dispatcher, inbox, peerListener, new ForwardHandler(driver, inbox) { Sessions = sessions.Directory }, sessions, new SnapshotSource(dataDir, inbox, snapshots, TimeProvider.System));
         var web = builder.Build();
         MapEndpoints(web, options, node);
         await web.StartAsync(cancellationToken);
@@ -287,7 +293,7 @@ public sealed class ChorusNode : IAsyncDisposable
     /// <summary>How the peer port listens: mutual TLS with this certificate, admitting members only (or plain HTTP/2 without one).</summary>
     private sealed record PeerListener(Transport.Grpc.Security.PeerTls? Tls, Transport.Grpc.Security.PeerMembership Membership);
 
-    private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, PeerListener peers, ForwardHandler forwards, SnapshotSource snapshots)
+    private static void ConfigureServices(WebApplicationBuilder builder, ChorusOptions options, NodeServices node, CommandDispatcher dispatcher, NodeInbox inbox, PeerListener peers, ForwardHandler forwards, Consistency.SessionService sessions, SnapshotSource snapshots)
     {
         var address = BindAddress(options.Host);
         var tls = options.TlsPort != 0 ? ClientTls.Options(options) : null;
@@ -313,6 +319,7 @@ public sealed class ChorusNode : IAsyncDisposable
         builder.Services.AddSingleton(dispatcher);
         builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox, node.LinkHold!));
         builder.Services.AddSingleton<IForwardHandler>(forwards);
+        builder.Services.AddSingleton<ISessionHandler>(sessions);
         builder.Services.AddSingleton(new Transport.Grpc.Security.PeerAuthenticator(peers.Membership, mutualTls: peers.Tls is not null));
         builder.Services.AddSingleton<ISnapshotSource>(snapshots);
         builder.Services.AddSingleton<ChorusMetrics>();

@@ -10,6 +10,11 @@ namespace Chorus.Server.Hosting;
 /// <summary>The leader's side of forwarding: runs a follower's client writes like its own clients'.</summary>
 internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForwardHandler
 {
+    /// <summary>Named sessions: a forwarded write of one is recorded before the follower hears back (docs/consistency.md).</summary>
+    public Consistency.SessionDirectory? Sessions { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public async Task<ForwardResult> ForwardAsync(ForwardedWrites writes, CancellationToken cancellationToken)
     {
         var status = driver.Status;
@@ -33,6 +38,12 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
         }
         inbox.Post(new ClientWritesInput(batch));
         await BlockedWait.CompletionAsync(inbox, batch, cancellationToken);
+        if (!batch.Failed && writes.Session.Length > 0 && Sessions is { } sessions
+            && Consistency.SessionDirectory.Invalid(System.Text.Encoding.UTF8.GetBytes(writes.Session)) is null)
+        {
+            var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
+            sessions.Open(writes.Session, now)?.Wrote(batch.WaitFor, batch.FirstWrittenLsn, batch.LastWrittenLsn, driver.Status.Epoch, now);
+        }
         // A transaction that failed as a whole (leadership lost): the follower answers EXEC with the error.
         var answer = ForwardAnswer.Served(batch);
         return answer.Error is { } error

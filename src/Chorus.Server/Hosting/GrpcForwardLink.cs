@@ -69,7 +69,7 @@ internal sealed class GrpcForwardLink(GrpcTransport transport, NodeInbox inbox, 
     private WireForwardRequest ToWire(NodeForwardRequest forwarded)
     {
         var batch = forwarded.Batch;
-        var request = new WireForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value, Db = (uint)batch.Db, Transaction = batch.IsTransaction };
+        var request = new WireForwardRequest { Protocol = (uint)batch.Protocol, From = inbox.Self.Value, Db = (uint)batch.Db, Transaction = batch.IsTransaction, Session = batch.Session ?? "" };
         if (batch.IsTransaction && batch.Watch is not null)
         {
             // The leader checks its own log after this node's position: a change this node has

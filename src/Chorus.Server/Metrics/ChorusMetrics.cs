@@ -37,6 +37,19 @@ internal sealed class ChorusMetrics : IDisposable
         _meter.CreateObservableCounter("chorus_forwarded_writes_total", () => node.Driver.ForwardedWrites, description: "Write commands this follower forwarded to the leader");
         _meter.CreateObservableCounter("chorus_guarded_reads_waited_total", () => node.Driver.Reads.Served, description: "Reads under a consistency level that waited in the read gate and were then served");
         _meter.CreateObservableCounter("chorus_reads_held_back_total", () => HeldBack(node.Driver.Reads), description: "Reads a consistency level held back (what would have been a stale or unsafe read), by reason");
+        _meter.CreateObservableCounter("chorus_forwarded_reads_total", () => node.Stats.ForwardedReads, description: "Reads this follower had the leader serve (leader-window, leader-for-owned, ONTIMEOUT forward)");
+        _meter.CreateObservableCounter("chorus_guarded_reads_refused_total", () => node.FollowerReads.Refused, description: "Guarded reads answered TRYAGAIN (the guarantee could not be met in time)");
+        _meter.CreateObservableCounter("chorus_guarded_reads_redirected_total", () => node.FollowerReads.Redirected, description: "Guarded reads answered MOVED to the leader (ONTIMEOUT redirect)");
+        _meter.CreateObservableGauge("chorus_sessions", () => node.Sessions?.Directory.Count ?? 0, description: "Named sessions (CHORUS.SESSION) this node knows");
+        var staleMs = _meter.CreateHistogram("chorus_follower_read_staleness_ms", "ms", "How old a follower's data was when it served a read",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [.. Consistency.FollowerReadStats.MsBounds] });
+        var staleEntries = _meter.CreateHistogram("chorus_follower_read_staleness_entries", "{entries}", "How many entries behind the leader a follower was when it served a read",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [.. Consistency.FollowerReadStats.EntryBounds] });
+        node.FollowerReads.Observe = (ms, entries) =>
+        {
+            staleMs.Record(ms);
+            staleEntries.Record(entries);
+        };
         _meter.CreateObservableCounter("chorus_site_conflicts_total", () => node.Driver.Conflicts.Conflicts, description: "Multi-leader: conflicts between sites resolved here (lww or siblings)");
         _meter.CreateObservableCounter("chorus_site_resolver_failures_total", () => node.Driver.Conflicts.ResolverFailures, description: "Multi-leader: times a custom conflict resolver threw or was missing (the key kept its siblings)");
         _meter.CreateObservableCounter("chorus_site_conflict_lost_values_total", () => node.Driver.Conflicts.LostValues, description: "Multi-leader: values that lost a last-write-wins resolution (each is in the conflict log)");

@@ -44,6 +44,12 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>Where this session stands: what it wrote and what it has read (its token).</summary>
     public SessionPosition Position { get; } = new();
 
+    /// <summary>The named session this connection is bound to (CHORUS.SESSION), shared with its other connections and devices; null: none.</summary>
+    public NamedSession? Bound { get; set; }
+
+    /// <summary>The newest rollback notice of <see cref="Bound"/> this connection has been told.</summary>
+    public long NoticesDelivered { get; set; }
+
     /// <summary>This connection's read guarantee (CHORUS.CONSISTENCY); eventual unless set.</summary>
     public ConsistencySettings Consistency { get; set; } = ConsistencySettings.Eventual;
 

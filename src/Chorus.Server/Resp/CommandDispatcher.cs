@@ -6,6 +6,7 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Core.Encoding;
 using Chorus.Node;
+using Chorus.Replication;
 using Chorus.Resp;
 using Chorus.Server.Commands;
 using Chorus.Server.Consistency;
@@ -34,7 +35,7 @@ internal sealed class CommandDispatcher
         this.gateway = gateway;
         this.serverHandlers = serverHandlers;
         this.logger = logger;
-        GuardedReads = new GuardedReads(node, ExecuteRead);
+        GuardedReads = new GuardedReads(node, gateway, ExecuteRead);
     }
 
     /// <summary>Reads under a consistency guarantee (the connection's level, or CHORUS.READ's).</summary>
@@ -56,6 +57,15 @@ internal sealed class CommandDispatcher
             var command = requests[i];
             if (!TryResolve(command, reply, out var spec) || !Permitted(session, spec, command, reply))
             {
+                RefusedInTransaction(session, spec);
+                i++;
+                continue;
+            }
+            if (session.Bound is { } bound && bound.LatestNotice > session.NoticesDelivered && spec.Name != "CHORUS.SESSION")
+            {
+                // Once per notice, the session's next command is not run but answered with what was lost.
+                reply.WriteError(SessionCommand.RolledBackError(session));
+                node.Stats.CountError();
                 RefusedInTransaction(session, spec);
                 i++;
                 continue;
@@ -97,6 +107,7 @@ internal sealed class CommandDispatcher
             {
                 ExecuteRead(spec, reads, command, reply);
                 session.Position.Saw(node.Driver.Applied.Applied);
+                node.FollowerReads.Served(node.Driver.Status, reads.NowMs);
             }
             else
             {
@@ -171,15 +182,41 @@ internal sealed class CommandDispatcher
         // A pipeline's write group must finish before later commands run, even if the client
         // went away meanwhile: the node loop still reads this batch's commands.
         // A blocked command ends early only when its client goes away (Redis frees a closed client).
-        await gateway.ExecuteAsync(writes, writes.MayBlock ? session.Disconnected : CancellationToken.None);
+        await gateway.ExecuteAsync(writes, writes.MayBlock ? session.Disconnected : CancellationToken.None, session.Bound?.Id);
+        RecordWrites(session, writes);
         output.Write(writes.Replies.WrittenSpan);
         await FlushIfLargeAsync(session, output, cancellationToken);
-        if (writes.LastWrittenLsn > Lsn.Zero || writes.WaitFor > session.LastWriteLsn)
-        {
-            session.LastWriteLsn = Lsn.Max(session.LastWriteLsn, writes.WaitFor);
-        }
         session.LastCommand = Encoding.ASCII.GetString(requests[i - 1][0]);
         return i;
+    }
+
+    /// <summary>
+    /// The session's position moves past a group of writes before their replies leave. A named
+    /// session's leader records it (a follower's forwarded group was recorded by the leader
+    /// already; this node keeps its own view for INFO).
+    /// </summary>
+    private void RecordWrites(ClientSession session, ClientWriteBatch batch)
+    {
+        if (batch.LastWrittenLsn == Lsn.Zero && batch.WaitFor <= session.LastWriteLsn)
+        {
+            return;
+        }
+        session.LastWriteLsn = Lsn.Max(session.LastWriteLsn, batch.WaitFor);
+        session.Position.WrittenAtMs = node.NowMs;
+        if (session.Bound is not { } named || batch.Failed)
+        {
+            return;
+        }
+        var status = node.Driver.Status;
+        if (status.Role == NodeRole.Leader)
+        {
+            named.Wrote(batch.WaitFor, batch.FirstWrittenLsn, batch.LastWrittenLsn, status.Epoch, node.NowMs);
+        }
+        else
+        {
+            named.Learned(batch.WaitFor);
+            named.Counters.CountWrite();
+        }
     }
 
     private static long ArgumentBytes(RespCommand command)
@@ -274,7 +311,7 @@ internal sealed class CommandDispatcher
             batch.IsTransaction = true;
             batch.TransactionWrites = transaction.Writes;
             batch.Watch = transaction.Watch.IsEmpty ? null : transaction.Watch;
-            await gateway.ExecuteAsync(batch, CancellationToken.None);
+            await gateway.ExecuteAsync(batch, CancellationToken.None, session.Bound?.Id);
             if (batch.Failed)
             {
                 reply.WriteRaw(batch.Replies.WrittenSpan);
@@ -285,12 +322,9 @@ internal sealed class CommandDispatcher
                 reply.WriteNullArray();
                 return;
             }
+            RecordWrites(session, batch);
             await WriteTransactionRepliesAsync(session, batch, reply);
             session.Db = batch.Db;
-            if (batch.LastWrittenLsn > Lsn.Zero || batch.WaitFor > session.LastWriteLsn)
-            {
-                session.LastWriteLsn = Lsn.Max(session.LastWriteLsn, batch.WaitFor);
-            }
         }
         finally
         {

@@ -13,4 +13,11 @@ internal sealed class ServerStats
     public void CountCommands(int count) => Interlocked.Add(ref _commands, count);
 
     public void CountError() => Interlocked.Increment(ref _errors);
+
+    private long _forwardedReads;
+
+    /// <summary>Reads this follower had the leader serve (a read-your-writes strategy, or ONTIMEOUT forward).</summary>
+    public long ForwardedReads => Interlocked.Read(ref _forwardedReads);
+
+    public void CountForwardedRead() => Interlocked.Increment(ref _forwardedReads);
 }

@@ -150,7 +150,7 @@ public sealed class AccessControl
         spec.Name is "CONFIG" or "CLIENT" or "ACL" or "COMMAND" or "CHORUS.NODE" or "CLUSTER";
 
     /// <summary>The key arguments, from the command's first/last key and step (Redis's legacy key positions).</summary>
-    private static IEnumerable<(byte[] Key, bool Write)> Keys(CommandSpec spec, RespCommand command)
+    internal static IEnumerable<(byte[] Key, bool Write)> Keys(CommandSpec spec, RespCommand command)
     {
         if (spec.FirstKey <= 0)
         {

@@ -1,0 +1,134 @@
+using System.Globalization;
+using Chorus.Commands.Execution;
+using Chorus.Commands.Leaderless;
+using Chorus.Resp;
+using Chorus.Server.Consistency;
+using Chorus.Server.Resp;
+
+using static Chorus.Server.Commands.ReplyFields;
+
+namespace Chorus.Server.Commands;
+
+/// <summary>
+/// Cross-device sessions (docs/consistency.md):
+/// <list type="bullet">
+/// <item><c>CHORUS.SESSION &lt;id&gt;</c> (or <c>CHORUS.SESSION BIND &lt;id&gt;</c>) binds this connection to the
+/// named session, wherever its other connections are; replies as INFO does;</item>
+/// <item><c>CHORUS.SESSION INFO</c>: the bound session's position, counters and rollback notices;</item>
+/// <item><c>CHORUS.SESSION UNBIND</c>: back to a session of this connection alone.</item>
+/// </list>
+/// </summary>
+internal static class SessionCommand
+{
+    public static ServerCommand Command { get; } =
+        new(new CommandSpec("CHORUS.SESSION", -2, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, 0, 0, 0), Execute);
+
+    private static async ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
+    {
+        var node = context.Node;
+        if (node.Options.IsLeaderless || node.Sessions is not { } sessions)
+        {
+            Fail(context, reply, LeaderlessCommands.ReadGuaranteesRefused);
+            return;
+        }
+        var first = ConnectionCommands.Text(command[1]).ToUpperInvariant();
+        switch (first)
+        {
+            case "INFO" when command.ArgumentCount == 2:
+                await InfoAsync(context, sessions, reply);
+                return;
+            case "UNBIND" when command.ArgumentCount == 2:
+                context.Session.Bound = null;
+                reply.WriteOk();
+                return;
+            case "BIND" when command.ArgumentCount == 3:
+                await BindAsync(context, sessions, command[2].ToArray(), reply);
+                return;
+            case "INFO" or "UNBIND" or "BIND":
+                Fail(context, reply, $"ERR wrong number of arguments for 'CHORUS.SESSION {first}'");
+                return;
+            default:
+                if (command.ArgumentCount != 2)
+                {
+                    Fail(context, reply, "ERR CHORUS.SESSION takes one session id (or BIND <id>, INFO, UNBIND)");
+                    return;
+                }
+                await BindAsync(context, sessions, command[1].ToArray(), reply);
+                return;
+        }
+    }
+
+    private static async ValueTask BindAsync(ServerCommandContext context, SessionService sessions, byte[] id, RespWriter reply)
+    {
+        if (SessionDirectory.Invalid(id) is { } invalid)
+        {
+            Fail(context, reply, invalid);
+            return;
+        }
+        var named = sessions.Directory.Open(System.Text.Encoding.ASCII.GetString(id), context.Node.NowMs);
+        if (named is null)
+        {
+            Fail(context, reply, $"ERR this node holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire");
+            return;
+        }
+        var session = context.Session;
+        session.Bound = named;
+        await InfoAsync(context, sessions, reply);
+    }
+
+    /// <summary>
+    /// Brings the session up to the leader's record when it can (a failed lookup leaves what this
+    /// node knows: the reads themselves look up again), then describes it. Showing the notices
+    /// counts as telling them: the next command runs normally.
+    /// </summary>
+    private static async ValueTask InfoAsync(ServerCommandContext context, SessionService sessions, RespWriter reply)
+    {
+        var session = context.Session;
+        if (session.Bound is not { } named)
+        {
+            Fail(context, reply, "ERR this connection is not bound to a session: CHORUS.SESSION <id> binds it");
+            return;
+        }
+        var unknown = await sessions.RefreshAsync(named, session.Position.Seen, session.Closing);
+        session.Position.Written = Chorus.Core.Lsn.Max(session.Position.Written, named.Written);
+        session.Position.Saw(named.Seen);
+        var notices = named.NoticesAfter(0);
+        session.NoticesDelivered = named.LatestNotice;
+        var counters = named.Counters;
+        reply.WriteMapHeader(12);
+        Field(reply, "id", named.Id);
+        Field(reply, "token", session.Position.Token.ToString());
+        Field(reply, "written_lsn", (long)named.Written.Value);
+        Field(reply, "seen_lsn", (long)named.Seen.Value);
+        Field(reply, "writes", counters.Writes);
+        Field(reply, "reads", counters.Reads);
+        Field(reply, "reads_waited", counters.Waited);
+        Field(reply, "reads_forwarded", counters.Forwarded);
+        Field(reply, "reads_refused", counters.Refused);
+        Field(reply, "idle_ms", Math.Max(0, context.Node.NowMs - named.LastActiveMs));
+        Field(reply, "position_source", unknown is null ? "leader" : "this node (the leader could not be asked: " + unknown + ")");
+        reply.WriteBulkString("rolled_back");
+        reply.WriteArrayHeader(notices.Count);
+        foreach (var notice in notices)
+        {
+            reply.WriteBulkString(notice.ToString());
+        }
+        named.Touch(context.Node.NowMs);
+    }
+
+    /// <summary>The one-time error that tells a bound connection its session lost writes in a failover (the command it answers was not run).</summary>
+    public static string RolledBackError(ClientSession session)
+    {
+        var named = session.Bound!;
+        var notices = named.NoticesAfter(session.NoticesDelivered);
+        session.NoticesDelivered = named.LatestNotice;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"ROLLEDBACK a failover discarded {notices.Count} write(s) of session {named.Id}: {string.Join("; ", notices)}. This command was not run; retry it (CHORUS.SESSION INFO lists the notices)");
+    }
+
+    private static void Fail(ServerCommandContext context, RespWriter reply, string error)
+    {
+        context.Node.Stats.CountError();
+        reply.WriteError(error);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Chorus.Core;
+
+namespace Chorus.Server.Consistency;
+
+/// <summary>
+/// The named sessions (CHORUS.SESSION) this node knows. On the leader it is the cluster's
+/// authority for a session's position: every write a bound connection makes — here or forwarded
+/// by a follower — is recorded before it is acknowledged, and a follower asks the leader for the
+/// position before it serves a bound session's guarded read (docs/consistency.md, "Cross-device
+/// sessions"). Positions are not logged: what the leader records in its own epoch is exact, and
+/// anything from an earlier epoch is covered by the leader's log end when the session is first
+/// looked up in this epoch (<see cref="Lookup"/>), so a failover loses nothing a read needs.
+/// Thread-safe: connections and the peer service use it concurrently.
+/// </summary>
+internal sealed class SessionDirectory(long idleMsMax = SessionDirectory.DefaultIdleMs)
+{
+    /// <summary>A session nobody used for this long is forgotten (default one day).</summary>
+    public const long DefaultIdleMs = 24 * 60 * 60 * 1000;
+
+    /// <summary>Sessions at most, per node (a bound on what clients can make us hold).</summary>
+    public const int SessionsMax = 100_000;
+
+    private readonly ConcurrentDictionary<string, NamedSession> _sessions = new(StringComparer.Ordinal);
+
+    public long IdleMsMax { get; } = idleMsMax;
+
+    public int Count => _sessions.Count;
+
+    /// <summary>The session named <paramref name="id"/>, created if new (or expired); null when the directory is full.</summary>
+    public NamedSession? Open(string id, long nowMs)
+    {
+        if (_sessions.TryGetValue(id, out var known) && !known.IsIdle(nowMs, IdleMsMax))
+        {
+            known.Touch(nowMs);
+            return known;
+        }
+        if (known is null && _sessions.Count >= SessionsMax && Sweep(nowMs) == 0)
+        {
+            return null;
+        }
+        var fresh = new NamedSession(id, nowMs);
+        _sessions[id] = fresh;
+        return fresh;
+    }
+
+    public NamedSession? Find(string id) => _sessions.TryGetValue(id, out var session) ? session : null;
+
+    /// <summary>Everything currently known (for rollback attribution and metrics).</summary>
+    public IEnumerable<NamedSession> All => _sessions.Values;
+
+    /// <summary>
+    /// The leader's answer to "where is session <paramref name="id"/>?": its recorded position, raised
+    /// to the leader's log end <paramref name="logEnd"/> when nothing was recorded in this
+    /// <paramref name="epoch"/> — every surviving write of an earlier epoch is at or below it.
+    /// <paramref name="seen"/> is what the asking connection has read (monotonic reads across devices).
+    /// </summary>
+    public (Lsn Written, Lsn Seen) Lookup(string id, Epoch epoch, Lsn logEnd, Lsn seen, long nowMs)
+    {
+        var session = Open(id, nowMs) ?? new NamedSession(id, nowMs);
+        return session.AtLeader(epoch, logEnd, seen);
+    }
+
+    /// <summary>Forgets idle sessions; returns how many.</summary>
+    public int Sweep(long nowMs)
+    {
+        var removed = 0;
+        foreach (var (id, session) in _sessions)
+        {
+            if (session.IsIdle(nowMs, IdleMsMax) && _sessions.TryRemove(id, out _))
+            {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>
+    /// A session id: 1 to 128 bytes of letters, digits and <c>- _ . : @</c> (a user id, a device
+    /// pair, a UUID). Null when valid, else the client's error.
+    /// </summary>
+    public static string? Invalid(ReadOnlySpan<byte> id)
+    {
+        const int LengthMax = 128;
+        if (id.Length == 0)
+        {
+            return "ERR a session id cannot be empty";
+        }
+        if (id.Length > LengthMax)
+        {
+            return $"ERR session id is {id.Length} bytes long; at most {LengthMax} are allowed";
+        }
+        foreach (var b in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_' or (byte)'.' or (byte)':' or (byte)'@'))
+            {
+                return "ERR a session id may hold only letters, digits and - _ . : @";
+            }
+        }
+        return null;
+    }
+}

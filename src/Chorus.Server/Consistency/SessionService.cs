@@ -1,0 +1,160 @@
+using Chorus.Core;
+using Chorus.Node;
+using Chorus.Replication;
+using Chorus.Transport.Grpc;
+using Chorus.Transport.Grpc.Protocol;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Server.Consistency;
+
+/// <summary>
+/// Named sessions across the cluster (docs/consistency.md, "Cross-device sessions"). The leader
+/// holds each session's position (<see cref="SessionDirectory"/>); a follower asks it with one
+/// small RPC before serving a bound session's guarded read, and tells it when it rolled back a
+/// session's writes. Both directions travel on the peer link that forwards writes.
+/// </summary>
+internal sealed class SessionService(SessionDirectory directory, NodeDriver driver, GrpcTransport transport, TimeProvider clock, TimeSpan timeout, ILogger logger)
+    : ISessionHandler
+{
+    public SessionDirectory Directory { get; } = directory;
+
+    private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The leader's side: the session's position (raising it to the log end if nothing was recorded this epoch), after taking in any notices.</summary>
+    public Task<SessionReply> SessionAsync(SessionRequest request, CancellationToken cancellationToken)
+    {
+        var status = driver.Status;
+        // Only a leader that takes writes answers: one that lost its majority (its lease ran out)
+        // may have been replaced, and would not know the session's writes at the new leader.
+        if (status.Role != NodeRole.Leader || status.Admission.Kind != AdmissionKind.Accept)
+        {
+            return Task.FromResult(new SessionReply { Error = $"TRYAGAIN {status.Self} is not a leader taking writes, so it cannot tell a session's position; retry" });
+        }
+        if (SessionDirectory.Invalid(System.Text.Encoding.UTF8.GetBytes(request.Id)) is { } invalid)
+        {
+            return Task.FromResult(new SessionReply { Error = invalid });
+        }
+        var now = NowMs;
+        var session = Directory.Open(request.Id, now);
+        if (session is null)
+        {
+            return Task.FromResult(new SessionReply { Error = $"TRYAGAIN the leader holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire" });
+        }
+        foreach (var notice in request.Notices.Take(NamedSession.NoticesMax))
+        {
+            session.Notify(FromWire(notice));
+        }
+        var (written, seen) = session.AtLeader(status.Epoch, LogEnd(status), new Lsn(request.Seen));
+        var reply = new SessionReply { Written = written.Value, Seen = seen.Value };
+        reply.Notices.AddRange(session.NoticesAfter(0).Select(ToWire));
+        return Task.FromResult(reply);
+    }
+
+    /// <summary>
+    /// Brings <paramref name="session"/> up to the cluster's view of it: locally on the leader, else
+    /// by asking the leader. Returns null, or the error to refuse the read with (no leader known,
+    /// leader unreachable) — a bound session's guarded read cannot be served blind.
+    /// </summary>
+    public async ValueTask<string?> RefreshAsync(NamedSession session, Lsn seen, CancellationToken cancellationToken)
+    {
+        var status = driver.Status;
+        if (status.Role == NodeRole.Leader)
+        {
+            session.AtLeader(status.Epoch, LogEnd(status), seen);
+            return null;
+        }
+        if (status.Leader is not { } leader)
+        {
+            return "TRYAGAIN no leader is known, so this replica cannot learn session " + session.Id + "'s position; retry";
+        }
+        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value }, cancellationToken);
+        if (reply is null || reply.Error.Length > 0)
+        {
+            return reply?.Error is { Length: > 0 } error ? error : $"TRYAGAIN the leader {leader} did not answer about session {session.Id}; retry";
+        }
+        session.Learned(new Lsn(reply.Written));
+        session.Saw(new Lsn(reply.Seen));
+        foreach (var notice in reply.Notices)
+        {
+            session.Notify(FromWire(notice));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A rollback on this node (called on the node loop): each named session that made one of the
+    /// discarded entries here gets a notice, and the leader is told in the background so the
+    /// session learns it on whichever node it uses next.
+    /// </summary>
+    public void OnRollback(RollbackRecord record)
+    {
+        var byLsn = record.Entries.ToDictionary(e => e.Lsn);
+        var lsns = byLsn.Keys.Order().ToList();
+        foreach (var session in Directory.All)
+        {
+            var made = session.Made(lsns);
+            if (made.Count == 0)
+            {
+                continue;
+            }
+            var notices = made.Select(lsn => new RollbackNotice(lsn, byLsn[lsn].Epoch, SessionRollbackSink.KeysOf(byLsn[lsn]), record.AtMs)).ToList();
+            foreach (var notice in notices)
+            {
+                session.Notify(notice);
+            }
+            logger.LogWarning("a rollback discarded {Count} writes of session {Session}: {Notices}", notices.Count, session.Id, string.Join("; ", notices));
+            _ = TellLeaderAsync(session.Id, notices);
+        }
+    }
+
+    private async Task TellLeaderAsync(string id, IReadOnlyList<RollbackNotice> notices)
+    {
+        // The rollback happened because another node leads: retry until one is known and answers.
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            var status = driver.Status;
+            if (status.Role == NodeRole.Leader)
+            {
+                return; // this node leads again: its own directory holds the notices
+            }
+            if (status.Leader is { } leader)
+            {
+                var request = new SessionRequest { Id = id };
+                request.Notices.AddRange(notices.Select(ToWire));
+                if (await AskAsync(leader, request, CancellationToken.None) is { Error.Length: 0 })
+                {
+                    return;
+                }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), clock);
+        }
+        logger.LogWarning("could not tell a leader about session {Session}'s rolled-back writes; they show on this node only", id);
+    }
+
+    private async Task<SessionReply?> AskAsync(NodeId leader, SessionRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await transport.SessionAsync(leader, request, timeout, cancellationToken);
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
+        {
+            logger.LogDebug("asking {Leader} about session {Session} failed: {Error}", leader, request.Id, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The end of the leader's log; its applied LSN is read live (the published status may be a moment old).</summary>
+    private Lsn LogEnd(NodeStatus status) => Lsn.Max(status.Last.Lsn, driver.Applied.Applied);
+
+    private static SessionNotice ToWire(RollbackNotice notice)
+    {
+        var wire = new SessionNotice { Lsn = notice.Lsn.Value, Epoch = notice.Epoch.Value, AtMs = notice.AtMs };
+        wire.Keys.AddRange(notice.Keys);
+        return wire;
+    }
+
+    private static RollbackNotice FromWire(SessionNotice notice) =>
+        new(new Lsn(notice.Lsn), new Epoch(notice.Epoch), [.. notice.Keys.Take(SessionRollbackSink.KeysMax)], notice.AtMs);
+}
