@@ -123,6 +123,19 @@ public sealed class SiteDocumentTests(ITestOutputHelper output)
         Assert.Equal(SitePart.Counter, s1.Document.Visible());
     }
 
+    [Fact]
+    public void Concurrent_increments_that_together_pass_the_64_bit_limit_hold_at_the_limit()
+    {
+        Site s1 = new("s1"), s2 = new("s2");
+        var near = (long.MaxValue - 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var a = s1.Write(Records.String(System.Text.Encoding.ASCII.GetBytes(near), 0), ConflictPolicy.Counter, null, new PutChange(0, Key, Records.String(System.Text.Encoding.ASCII.GetBytes(near), 0), null));
+        var b = s2.Write(Records.String(System.Text.Encoding.ASCII.GetBytes(near), 0), ConflictPolicy.Counter, null, new PutChange(0, Key, Records.String(System.Text.Encoding.ASCII.GetBytes(near), 0), null));
+        s1.Receive(b);
+        s2.Receive(a);
+        Assert.Equal(long.MaxValue, s1.Document.CounterValue());
+        Assert.Equal(long.MaxValue, s2.Document.CounterValue());
+    }
+
     /// DEL of a hash removes the fields it saw; a field another site added concurrently survives.
     [Fact]
     public void Deleting_a_hash_keeps_a_field_added_concurrently_elsewhere()

@@ -182,6 +182,21 @@ public sealed class SortedSetCommandTests : IDisposable
         Assert.Equal(Arr("a", "inf", "b", "inf", "c", "inf"), _h.Run("ZUNION", "2", "z", "missing", "WEIGHTS", "inf", "0", "WITHSCORES"));
     }
 
+    /// <summary>
+    /// Redis combines the inputs smallest first, whatever order they were given in; the order shows
+    /// when a NaN (0 × −inf) resets a SUM to 0 — before the fix, Chorus summed in the order given
+    /// and answered 0.0005 here where Redis 7.0 answers 0 (the differential run's seed 6).
+    /// </summary>
+    [Fact]
+    public void Set_algebra_combines_the_inputs_smallest_first_as_redis_does()
+    {
+        _h.Run("ZADD", "big", "-inf", "m", "1", "x1", "2", "x2", "3", "x3");
+        _h.Run("ZADD", "small", "0.001", "m");
+        _h.Run("ZADD", "mid", "0.0005", "m", "1", "y");
+        Assert.Equal(Arr("m", "0"), _h.Run("ZINTER", "3", "big", "small", "mid", "WEIGHTS", "0", "0.5", "1", "WITHSCORES"));
+        Assert.Equal(Arr("m", "0"), _h.Run("ZINTER", "3", "small", "mid", "big", "WEIGHTS", "0.5", "1", "0", "WITHSCORES"));
+    }
+
     [Fact]
     public void Set_algebra_reports_redis_errors()
     {

@@ -115,9 +115,17 @@ public sealed class SiteDocument
         return shown;
     }
 
-    /// <summary>A counter's value: the sum of every site's contribution.</summary>
-    public long CounterValue() =>
-        Elements(SitePart.Counter).Values.Aggregate(0L, static (sum, state) => unchecked(sum + Contribution(state)));
+    /// <summary>
+    /// A counter's value: the sum of every site's contribution, held at the 64-bit limits. Each
+    /// site refuses an increment that would overflow what it sees, but concurrent increments at
+    /// two sites can together pass 2^63; the sum then stays at the limit instead of wrapping round
+    /// to the other sign (and an increment there is refused as Redis refuses one).
+    /// </summary>
+    public long CounterValue()
+    {
+        var sum = Elements(SitePart.Counter).Values.Aggregate(Int128.Zero, static (sum, state) => sum + Contribution(state));
+        return (long)Int128.Clamp(sum, long.MinValue, long.MaxValue);
+    }
 
     /// <summary>A site's contribution to a counter (0 when it has none).</summary>
     public static long Contribution(SiteKeyState? state) =>

@@ -150,7 +150,7 @@ internal sealed class ZSetAlgebra
     private List<ScoredMember> Union(IKeyspaceView view)
     {
         var scores = new Dictionary<byte[], double>(ByteArrayComparer.Instance);
-        for (var i = 0; i < _inputs.Count; i++)
+        foreach (var i in SmallestFirst())
         {
             foreach (var member in Members(view, _inputs[i]))
             {
@@ -168,21 +168,23 @@ internal sealed class ZSetAlgebra
         {
             return result;
         }
-        var smallest = _inputs.IndexOf(_inputs.MinBy(i => i.Count));
+        var order = SmallestFirst();
+        var smallest = order[0];
         foreach (var member in Members(view, _inputs[smallest]))
         {
             var score = Weighted(member.Score, smallest);
             var inAll = true;
-            for (var i = 0; i < _inputs.Count && inAll; i++)
+            foreach (var i in order.Skip(1))
             {
-                if (i == smallest)
+                if (!inAll)
                 {
-                    continue;
+                    break;
                 }
                 if (ScoreIn(view, _inputs[i], member.Member) is { } other)
                 {
                     // Redis turns only the first set's inf × 0 into 0; here a NaN reaches the
-                    // aggregate (SUM makes it 0, MIN and MAX keep the score so far).
+                    // aggregate (SUM makes it 0 — wiping what was summed before, which is why
+                    // the order matters —, MIN and MAX keep the score so far).
                     score = Combine(score, other * _weights[i]);
                 }
                 else
@@ -201,6 +203,13 @@ internal sealed class ZSetAlgebra
         }
         return result;
     }
+
+    /// <summary>
+    /// The inputs' indexes from the smallest to the largest, ties in the order given: Redis sorts
+    /// its inputs so (glibc's qsort is a stable merge sort), and the order is visible — floating
+    /// point sums depend on it, and a NaN in SUM resets the score to 0 at the point it appears.
+    /// </summary>
+    private List<int> SmallestFirst() => [.. Enumerable.Range(0, _inputs.Count).OrderBy(i => _inputs[i].Count)];
 
     private List<ScoredMember> Difference(IKeyspaceView view) =>
         [.. Members(view, _inputs[0]).Where(m => !_inputs.Skip(1).Any(input => input.Count > 0 && ScoreIn(view, input, m.Member) is not null))];
