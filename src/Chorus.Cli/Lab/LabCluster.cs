@@ -101,26 +101,32 @@ internal sealed class LabCluster : IAsyncDisposable
         _nodes[member.Id] = ChildNode.Start(member.Id, [.. ServeArguments(member), .. _flags(member)], _log);
 
     /// <summary>Waits until every leaderless node sees every other up (as `cluster up` does for that family).</summary>
-    public async Task WaitForPeersUpAsync(CancellationToken cancellationToken)
+    public Task WaitForPeersUpAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StartPatience;
         var others = (Members.Count - 1).ToString(CultureInfo.InvariantCulture);
-        while (DateTime.UtcNow < deadline)
+        return UntilAsync(async () =>
+            {
+                ThrowIfANodeExited();
+                var infos = await Task.WhenAll(Members.Select(m => NodeInfo.TryFetchAsync(m.Host, m.Port, cancellationToken)));
+                return infos.All(info => info?.GetValueOrDefault("leaderless_peers_up") == others);
+            }, StartPatience, "the nodes did not all see each other up", cancellationToken);
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 100 ms until it holds; past <paramref name="patience"/>
+    /// a <see cref="TimeoutException"/> says "<paramref name="failure"/> within N s".
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan patience, string failure, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!await condition())
         {
-            ThrowIfANodeExited();
-            var up = 0;
-            foreach (var member in Members)
+            if (DateTime.UtcNow >= deadline)
             {
-                var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
-                up += info?.GetValueOrDefault("leaderless_peers_up") == others ? 1 : 0;
-            }
-            if (up == Members.Count)
-            {
-                return;
+                throw new TimeoutException($"{failure} within {patience.TotalSeconds:0} s");
             }
             await Task.Delay(100, cancellationToken);
         }
-        throw new TimeoutException($"the nodes did not all see each other up within {StartPatience.TotalSeconds:0} s");
     }
 
     /// <summary>SIGSTOP: the node freezes (a long GC pause, a stopped VM) and keeps its sockets.</summary>
@@ -152,20 +158,21 @@ internal sealed class LabCluster : IAsyncDisposable
     /// <summary>Waits until some node other than <paramref name="except"/> leads with every other live node following.</summary>
     public async Task<string> WaitForNewLeaderAsync(string except, int followers, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StartPatience;
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var member in Members.Where(m => m.Id != except && !_paused.Contains(m.Id) && !_nodes[m.Id].HasExited))
+        string? leader = null;
+        await UntilAsync(async () =>
             {
-                var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
-                if (info?.GetValueOrDefault("chorus_role") == "leader" && Followers(info) >= followers)
+                foreach (var member in Members.Where(m => m.Id != except && !_paused.Contains(m.Id) && !_nodes[m.Id].HasExited))
                 {
-                    return member.Id;
+                    var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
+                    if (info?.GetValueOrDefault("chorus_role") == "leader" && Followers(info) >= followers)
+                    {
+                        leader = member.Id;
+                        return true;
+                    }
                 }
-            }
-            await Task.Delay(50, cancellationToken);
-        }
-        throw new TimeoutException($"no node other than {except} led within {StartPatience.TotalSeconds:0} s");
+                return false;
+            }, StartPatience, $"no node other than {except} led", cancellationToken);
+        return leader!;
     }
 
     /// <summary>
@@ -173,39 +180,23 @@ internal sealed class LabCluster : IAsyncDisposable
     /// log ending where the leader's does — so a rejoining node has truncated (and saved to a
     /// rollback file) whatever the leader lacks. Meant for a quiet cluster (no writes going on).
     /// </summary>
-    public async Task WaitForCaughtUpAsync(string id, string leader, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + StartPatience;
-        while (DateTime.UtcNow < deadline)
-        {
-            ThrowIfANodeExited();
-            var info = await NodeInfo.TryFetchAsync(this[id].Host, this[id].Port, cancellationToken);
-            var leaderInfo = await NodeInfo.TryFetchAsync(this[leader].Host, this[leader].Port, cancellationToken);
-            if (info?.GetValueOrDefault("chorus_role") == "follower" && info.GetValueOrDefault("master_link_status") == "up"
-                && info.GetValueOrDefault("chorus_last_lsn") is { } last && last == leaderInfo?.GetValueOrDefault("chorus_last_lsn"))
+    public Task WaitForCaughtUpAsync(string id, string leader, CancellationToken cancellationToken) =>
+        UntilAsync(async () =>
             {
-                return;
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-        throw new TimeoutException($"{id} did not catch up with {leader} within {StartPatience.TotalSeconds:0} s");
-    }
+                ThrowIfANodeExited();
+                var info = await NodeInfo.TryFetchAsync(this[id].Host, this[id].Port, cancellationToken);
+                var leaderInfo = await NodeInfo.TryFetchAsync(this[leader].Host, this[leader].Port, cancellationToken);
+                return info?.GetValueOrDefault("chorus_role") == "follower" && info.GetValueOrDefault("master_link_status") == "up"
+                    && info.GetValueOrDefault("chorus_last_lsn") is { } last && last == leaderInfo?.GetValueOrDefault("chorus_last_lsn");
+            }, StartPatience, $"{id} did not catch up with {leader}", cancellationToken);
 
-    public async Task WaitForFollowersAsync(string leader, int followers, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + StartPatience;
-        while (DateTime.UtcNow < deadline)
-        {
-            ThrowIfANodeExited();
-            var info = await NodeInfo.TryFetchAsync(this[leader].Host, this[leader].Port, cancellationToken);
-            if (info?.GetValueOrDefault("chorus_role") == "leader" && Followers(info) >= followers)
+    public Task WaitForFollowersAsync(string leader, int followers, CancellationToken cancellationToken) =>
+        UntilAsync(async () =>
             {
-                return;
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-        throw new TimeoutException($"{leader} did not lead {followers} followers within {StartPatience.TotalSeconds:0} s");
-    }
+                ThrowIfANodeExited();
+                var info = await NodeInfo.TryFetchAsync(this[leader].Host, this[leader].Port, cancellationToken);
+                return info?.GetValueOrDefault("chorus_role") == "leader" && Followers(info) >= followers;
+            }, StartPatience, $"{leader} did not lead {followers} followers", cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -125,19 +125,12 @@ internal static class StaleQuorumReadScenario
     }
 
     /// <summary>Waits until every reader has made <paramref name="target"/> reads (at most 120 s on a busy machine).</summary>
-    private static async Task ReadersReachAsync(int[] passes, int[] target, LabCluster cluster, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (passes.Where((done, n) => Volatile.Read(ref passes[n]) < target[n]).Any())
-        {
-            cluster.ThrowIfANodeExited();
-            if (DateTime.UtcNow > deadline)
+    private static Task ReadersReachAsync(int[] passes, int[] target, LabCluster cluster, CancellationToken cancellationToken) =>
+        LabCluster.UntilAsync(() =>
             {
-                throw new TimeoutException("the readers did not read every key again within 120 s");
-            }
-            await LabLoop.HoldAsync(50, cancellationToken);
-        }
-    }
+                cluster.ThrowIfANodeExited();
+                return Task.FromResult(target.Select((wanted, n) => Volatile.Read(ref passes[n]) >= wanted).All(reached => reached));
+            }, TimeSpan.FromSeconds(120), "the readers did not read every key again", cancellationToken);
 
     private static async Task<long> ReadRepairsAsync(LabCluster cluster, CancellationToken cancellationToken)
     {

@@ -174,12 +174,9 @@ internal sealed class ZSetAlgebra
         {
             var score = Weighted(member.Score, smallest);
             var inAll = true;
-            foreach (var i in order.Skip(1))
+            for (var k = 1; k < order.Count && inAll; k++)
             {
-                if (!inAll)
-                {
-                    break;
-                }
+                var i = order[k];
                 if (ScoreIn(view, _inputs[i], member.Member) is { } other)
                 {
                     // Redis turns only the first set's inf × 0 into 0; here a NaN reaches the
