@@ -25,7 +25,9 @@ public sealed class ClusterUpTests(ITestOutputHelper output) : IDisposable
         using var up = StartClusterUp(lines, "--port", Text(basePort), "--data", _data);
         try
         {
-            await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "Chorus cluster is up")), TimeSpan.FromSeconds(60), "the cluster is up");
+            // Output lines arrive one event at a time, so the banner's first line can be seen
+            // before the node lines under it: wait for its last line.
+            await ProcessCluster.Eventually(() => Task.FromResult(Seen(lines, "Chorus cluster is up") && Seen(lines, "Status: chorus status")), TimeSpan.FromSeconds(60), "the cluster is up");
             var leaderLine = Snapshot(lines).First(l => l.Contains(" leader ", StringComparison.Ordinal) && l.Contains("redis-cli -p", StringComparison.Ordinal));
             var leaderPort = int.Parse(leaderLine.Split("redis-cli -p ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
             var followerPort = Enumerable.Range(basePort, 3).First(p => p != leaderPort);
