@@ -12,6 +12,7 @@ internal sealed class ClientRegistry
     private long _bufferedBytes;
     private long _rejected;
     private long _evicted;
+    private readonly Lock _evicting = new();
 
     /// <summary>Connections refused because maxclients were connected.</summary>
     public long RejectedConnections => Interlocked.Read(ref _rejected);
@@ -57,26 +58,47 @@ internal sealed class ClientRegistry
     /// <summary>Records that <paramref name="session"/>'s buffers now hold <paramref name="bytes"/>.</summary>
     public void ReportBuffered(ClientSession session, long bytes)
     {
-        var previous = Interlocked.Exchange(ref session.BufferedBytes, bytes);
-        Interlocked.Add(ref _bufferedBytes, bytes - previous);
+        var counted = session.EvictedForMemory ? 0 : bytes;
+        var previous = Interlocked.Exchange(ref session.BufferedBytes, counted);
+        Interlocked.Add(ref _bufferedBytes, counted - previous);
+        // The eviction may have run between the check and the exchange: take the report back.
+        if (counted != 0 && session.EvictedForMemory)
+        {
+            ReportBuffered(session, 0);
+        }
     }
 
     /// <summary>
     /// Redis's client eviction: while the connections' buffers hold more than
     /// <paramref name="limitBytes"/> (0: no limit), disconnects the one holding the most.
     /// </summary>
+    /// <remarks>
+    /// Every connection's loop calls this. One at a time, re-checking the total under the lock:
+    /// otherwise a second caller that saw the total over the limit before the first evicted the
+    /// biggest connection would then find the next biggest, a connection within its share, and
+    /// close it too.
+    /// </remarks>
     public void EvictOverLimit(long limitBytes)
     {
-        while (limitBytes > 0 && BufferedBytes > limitBytes)
+        if (limitBytes <= 0 || BufferedBytes <= limitBytes)
         {
-            var biggest = _sessions.Values.MaxBy(s => Interlocked.Read(ref s.BufferedBytes));
-            if (biggest is null || Interlocked.Read(ref biggest.BufferedBytes) == 0)
+            return;
+        }
+        lock (_evicting)
+        {
+            while (BufferedBytes > limitBytes)
             {
-                return;
+                var biggest = _sessions.Values.Where(s => !s.EvictedForMemory).MaxBy(s => Interlocked.Read(ref s.BufferedBytes));
+                if (biggest is null || Interlocked.Read(ref biggest.BufferedBytes) == 0)
+                {
+                    return;
+                }
+                var held = BufferedBytes;
+                biggest.EvictedForMemory = true;
+                ReportBuffered(biggest, 0);
+                CountEviction();
+                biggest.Evict($"client memory limit: connections hold {held} bytes, more than maxmemory-clients ({limitBytes})");
             }
-            CountEviction();
-            biggest.Evict($"client memory limit: connections hold {BufferedBytes} bytes, more than maxmemory-clients ({limitBytes})");
-            ReportBuffered(biggest, 0);
         }
     }
 }

@@ -67,6 +67,12 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
     /// <summary>Bytes this connection's buffers hold (see <see cref="ClientRegistry.ReportBuffered"/>).</summary>
     public long BufferedBytes;
 
+    /// <summary>
+    /// Set when the client memory limit closed this connection. Its loop can still be running and
+    /// reporting its buffers for a moment; from here on they count as nothing.
+    /// </summary>
+    public volatile bool EvictedForMemory;
+
     /// <summary>Closes the connection at once, for the reason given (a client limit was passed).</summary>
     public Action<string> Evict { get; set; } = _ => { };
 
