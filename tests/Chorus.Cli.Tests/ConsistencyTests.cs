@@ -52,6 +52,11 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
 
         Assert.False((await bystander.CommandAsync(None, "CHORUS.FAULT", "LINK", "RESUME")).IsError);
         Assert.Equal("second", (await waiting).AsString());
+
+        // Holding one peer's messages (the lab's answer-before-the-question) names a real peer.
+        Assert.Equal("ERR CHORUS.FAULT LINK PAUSE FROM: 'n9' is not a peer of this node", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE", "FROM", "n9")).AsString());
+        Assert.Equal("ERR CHORUS.FAULT LINK PAUSE FROM: 'n2' is not a peer of this node", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE", "FROM", "n2")).AsString());
+        Assert.Equal("ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer> or RESUME", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE", "n1")).AsString());
     }
 
     [Fact]

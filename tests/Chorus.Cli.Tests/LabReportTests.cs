@@ -90,6 +90,40 @@ public sealed class LabReportTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Consistent prefix: a leaderless replica whose link from one coordinator is held shows
+    /// answers without their question; a single-leader follower held just as long never does.
+    /// </summary>
+    [Fact]
+    public async Task Answer_before_question_shows_with_leaderless_paths_and_never_from_one_log()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "chorus-lab-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exitCode, terminal) = await NodeProcess.RunCliAsync(TimeSpan.FromMinutes(6), "lab", "answer-before-question", "--out", directory);
+            output.WriteLine(terminal);
+            Assert.True(exitCode == 0, $"chorus lab exited with {exitCode} (1: the guarantee did not hold; 3: the cluster could not be run)");
+            var document = new HtmlParser(new HtmlParserOptions { IsStrictMode = true }).ParseDocument(await File.ReadAllTextAsync(Path.Combine(directory, "report.html"), TestContext.Current.CancellationToken));
+            var runs = document.QuerySelectorAll("section[data-scenario=answer-before-question] article.run");
+            Assert.Equal(["leaderless", "single-leader"], runs.Select(r => r.GetAttribute("data-variant")));
+            foreach (var run in runs)
+            {
+                CheckMetricsPrinted(run, TerminalBlock(terminal, run.GetAttribute("data-variant")!));
+                Assert.True(Metric(run, "answers") > 0, "Mrs. Cake answered");
+                Assert.True(Metric(run, "reads") > 0, "the observer read at n3");
+            }
+            Assert.True(Metric(runs[0], "anomalies") > 0, "n3 gets answers (through n2) before their questions (held on the link from n1)");
+            Assert.Equal("fail", runs[0].QuerySelector("li[data-check=consistent-prefix]")!.GetAttribute("data-verdict"));
+            Assert.Equal(0, Metric(runs[1], "anomalies"));
+            Assert.True(Metric(runs[1], "neither") > 0, "the follower lagged: some reads showed neither");
+            Assert.Equal("pass", runs[1].QuerySelector("li[data-check=consistent-prefix]")!.GetAttribute("data-verdict"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Every number of the run's table is a line the terminal printed, and each plot carries it.</summary>
     private static void CheckRun(IElement run, IReadOnlyList<string> terminal)
     {

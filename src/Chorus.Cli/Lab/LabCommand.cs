@@ -18,6 +18,7 @@ internal static class LabCommand
         LostWritesScenario.Definition,
         LostCommentScenario.Definition,
         TimeBackwardsScenario.Definition,
+        AnswerBeforeQuestionScenario.Definition,
         StaleLeaderScenario.Definition,
         ConflictingEditsScenario.Definition,
         StaleQuorumReadScenario.Definition,
@@ -38,11 +39,12 @@ internal static class LabCommand
 
     private static int List(TextWriter output)
     {
+        var width = Scenarios.Max(s => s.Name.Length) + 2;
         foreach (var scenario in Scenarios)
         {
-            output.WriteLine($"{scenario.Name,-16}{scenario.Title}");
+            output.WriteLine(scenario.Name.PadRight(width) + scenario.Title);
         }
-        output.WriteLine($"{"all",-16}every scenario above, one after another");
+        output.WriteLine("all".PadRight(width) + "every scenario above, one after another");
         return 0;
     }
 

@@ -27,7 +27,11 @@ internal sealed class LabSession(string name, LabCluster cluster, LabRecorder re
     /// <paramref name="kind"/> on <paramref name="key"/>; with <paramref name="withToken"/>,
     /// CHORUS.TOKEN follows in the same pipeline and <see cref="Token"/> keeps its answer.
     /// </summary>
-    public async Task<Operation> RunAsync(string node, OpKind kind, string key, string? value, string[] command, TimeSpan timeout, CancellationToken cancellationToken, bool withToken = false)
+    public Task<Operation> RunAsync(string node, OpKind kind, string key, string? value, string[] command, TimeSpan timeout, CancellationToken cancellationToken, bool withToken = false) =>
+        RunAsync(node, kind, [key], value, command, timeout, cancellationToken, withToken);
+
+    /// <summary>As above, for an operation on several keys (MGET: a <see cref="OpKind.MultiRead"/>, one value per key).</summary>
+    public async Task<Operation> RunAsync(string node, OpKind kind, IReadOnlyList<string> keys, string? value, string[] command, TimeSpan timeout, CancellationToken cancellationToken, bool withToken = false)
     {
         var id = recorder.NextId();
         var index = _sessionIndex++;
@@ -57,12 +61,12 @@ internal sealed class LabSession(string name, LabCluster cluster, LabRecorder re
             failure = e is OperationCanceledException ? $"no reply within {timeout.TotalMilliseconds:0} ms" : e.Message;
             await DropAsync(node);
         }
-        var operation = Describe(id, index, kind, key, value, invokedUs, recorder.NowUs, node, reply, failure, sent);
+        var operation = Describe(id, index, kind, keys, value, invokedUs, recorder.NowUs, node, reply, failure, sent);
         recorder.Add(operation);
         return operation;
     }
 
-    private Operation Describe(int id, int index, OpKind kind, string key, string? value, long invokedUs, long completedUs, string node, RespValue? reply, string? failure, bool sent)
+    private Operation Describe(int id, int index, OpKind kind, IReadOnlyList<string> keys, string? value, long invokedUs, long completedUs, string node, RespValue? reply, string? failure, bool sent)
     {
         var write = kind is not (OpKind.Read or OpKind.MultiRead);
         // Not connected: the command never left. Sent without a reply: a write may have happened.
@@ -72,7 +76,7 @@ internal sealed class LabSession(string name, LabCluster cluster, LabRecorder re
             // NOREPLICAS: applied at the leader, not confirmed by enough followers — it may survive or not.
             : write && reply.AsString()!.StartsWith("NOREPLICAS", StringComparison.Ordinal) ? OpOutcome.Indeterminate
             : OpOutcome.Failed;
-        var operation = new Operation(id, Name, index, kind, [key], value, invokedUs, completedUs, outcome, node)
+        var operation = new Operation(id, Name, index, kind, keys, value, invokedUs, completedUs, outcome, node)
         {
             Error = failure ?? (reply is { IsError: true } ? reply.AsString() : null),
         };
@@ -83,6 +87,7 @@ internal sealed class LabSession(string name, LabCluster cluster, LabRecorder re
         return kind switch
         {
             OpKind.Read => operation with { Values = [reply!.IsNull ? null : reply.AsString()] },
+            OpKind.MultiRead => operation with { Values = [.. reply!.Items!.Select(item => item.IsNull ? null : item.AsString())] },
             OpKind.Append or OpKind.Increment => operation with { Integer = reply!.Integer },
             _ => operation,
         };

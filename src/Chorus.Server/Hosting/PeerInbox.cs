@@ -23,10 +23,12 @@ internal sealed class PeerInbox(NodeInbox inbox, PeerLinkHold hold) : IPeerInbox
 
 /// <summary>
 /// A fault for tests and demonstrations (CHORUS.FAULT LINK PAUSE|RESUME, only with
-/// --fault-commands): while paused, every message from peers waits here, in order, and is handed
-/// to the node when the link resumes — a follower that lags behind its leader without its process
-/// being stopped, so clients can still read from it. At most <see cref="HeldMax"/> are kept; a
-/// message beyond that is dropped (peers retransmit, as after any network loss).
+/// --fault-commands): while paused, every message from peers — or, paused <c>FROM</c> one peer,
+/// every message from that peer — waits here, in order, and is handed to the node when the link
+/// resumes: a node that lags behind without its process being stopped, so clients can still read
+/// from it. Holding one peer alone makes one sender's messages arrive after a later sender's (the
+/// lab's answer-before-the-question scenario). At most <see cref="HeldMax"/> are kept; a message
+/// beyond that is dropped (peers retransmit, as after any network loss).
 /// </summary>
 internal sealed class PeerLinkHold(NodeInbox inbox)
 {
@@ -34,7 +36,8 @@ internal sealed class PeerLinkHold(NodeInbox inbox)
 
     private readonly Lock _lock = new();
     private readonly Queue<Envelope> _held = new();
-    private bool _paused;
+    private readonly HashSet<NodeId> _pausedFrom = [];
+    private bool _pausedAll;
 
     public bool IsPaused
     {
@@ -42,16 +45,24 @@ internal sealed class PeerLinkHold(NodeInbox inbox)
         {
             lock (_lock)
             {
-                return _paused;
+                return _pausedAll || _pausedFrom.Count > 0;
             }
         }
     }
 
-    public void Pause()
+    /// <summary>Holds every message from peers (<paramref name="from"/> null), or from <paramref name="from"/> only; pausing adds to what is held already.</summary>
+    public void Pause(NodeId? from = null)
     {
         lock (_lock)
         {
-            _paused = true;
+            if (from is { } peer)
+            {
+                _pausedFrom.Add(peer);
+            }
+            else
+            {
+                _pausedAll = true;
+            }
         }
     }
 
@@ -65,7 +76,8 @@ internal sealed class PeerLinkHold(NodeInbox inbox)
             {
                 inbox.Deliver(message);
             }
-            _paused = false;
+            _pausedAll = false;
+            _pausedFrom.Clear();
             return released;
         }
     }
@@ -74,7 +86,7 @@ internal sealed class PeerLinkHold(NodeInbox inbox)
     {
         lock (_lock)
         {
-            if (!_paused)
+            if (!_pausedAll && !_pausedFrom.Contains(message.From))
             {
                 return false;
             }
