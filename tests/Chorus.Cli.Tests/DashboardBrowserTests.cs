@@ -74,10 +74,102 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<IPage> OpenAsync(IBrowser browser, ProcessCluster.Member member)
+    /// <summary>
+    /// Multi-leader: a site leader's page shows its links to the other site; with the link cut
+    /// while writes go on, the outbound link shows `cut` and its lag rising, and after the heal
+    /// it falls back.
+    /// </summary>
+    [Fact]
+    public async Task Dashboard_shows_a_sites_links_and_a_cut_links_lag()
+    {
+        var chromium = await Chromium.FindOrInstallAsync(TestContext.Current.CancellationToken);
+        await using var sites = await SiteProcesses.StartAsync(2);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
+        var writer = ContinuousWriter.Start(sites["s1"].Port, "sites");
+        try
+        {
+            var s1 = await OpenAsync(browser, "127.0.0.1", sites["s1"].HttpPort);
+            await Expect(s1.Locator("body")).ToHaveAttributeAsync("data-family", "multi-leader", new() { Timeout = PatienceMs });
+            await Expect(s1.Locator("#sites")).ToBeVisibleAsync(new() { Timeout = PatienceMs });
+            await Expect(s1.Locator("#site-links tbody tr[data-site=s2][data-direction=outbound]")).ToHaveAttributeAsync("data-state", "up", new() { Timeout = PatienceMs });
+            await Expect(s1.Locator("#sites-summary")).ToContainTextAsync("This node's site: s1", new() { Timeout = PatienceMs });
+
+            Assert.Equal("OK", (await sites.CommandAsync("s1", "CHORUS.LINK", "CUT", "s2")).AsString());
+            try
+            {
+                await Expect(s1.Locator("#site-links tbody tr[data-site=s2][data-direction=outbound]")).ToHaveAttributeAsync("data-state", "cut", new() { Timeout = PatienceMs });
+                await WaitUntilAsync(s1, "the cut link's lag passes 50 changes and 2 s",
+                    "() => { const row = document.querySelector('#site-links tr[data-site=s2][data-direction=outbound]');"
+                    + " return row && Number(row.querySelector('[data-lag-entries]').dataset.lagEntries) > 50"
+                    + " && Number(row.querySelector('[data-lag-ms]').dataset.lagMs) > 2000; }");
+                await Expect(s1.Locator("polyline[data-series='→ s2']").First).ToBeAttachedAsync(new() { Timeout = PatienceMs });
+                await Expect(s1.Locator("#timeline li[data-kind=peer-down]").Filter(new() { HasText = "link to s2: up → cut" }).First).ToBeAttachedAsync(new() { Timeout = PatienceMs });
+                await ShotAsync(s1, "dashboard-sites-link-cut.png");
+            }
+            finally
+            {
+                await sites.CommandAsync("s1", "CHORUS.LINK", "HEAL", "s2");
+            }
+            await WaitUntilAsync(s1, "the healed link's lag falls under 1 s",
+                "() => { const row = document.querySelector('#site-links tr[data-site=s2][data-direction=outbound]');"
+                + " return row && row.dataset.state === 'up' && Number(row.querySelector('[data-lag-ms]').dataset.lagMs) < 1000; }");
+        }
+        finally
+        {
+            await writer.StopAsync();
+            output.WriteLine($"writes acknowledged at s1: {writer.AcknowledgedCount}");
+        }
+    }
+
+    /// <summary>
+    /// Leaderless: the page shows the ring and no leader; with a node killed while writes go on
+    /// (N=3 of 4 nodes, sloppy quorum), the peer shows `down` and hints pile up for it on the
+    /// page of a node that stands in; once it restarts, the hints are delivered and the count
+    /// falls back to 0.
+    /// </summary>
+    [Fact]
+    public async Task Dashboard_shows_the_ring_a_dead_peer_and_the_hints_kept_for_it()
+    {
+        var chromium = await Chromium.FindOrInstallAsync(TestContext.Current.CancellationToken);
+        await using var cluster = await ProcessCluster.StartLeaderlessAsync(4, ["--n", "3", "--w", "2", "--r", "2", "--Leaderless:RequestTimeoutMs=5000", "--Leaderless:PeerDownAfterMs=2000"]);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
+        var writer = ContinuousWriter.Start(cluster["n1"].Port, "ring");
+        try
+        {
+            var n1 = await OpenAsync(browser, cluster["n1"]);
+            await Expect(n1.Locator("body")).ToHaveAttributeAsync("data-family", "leaderless", new() { Timeout = PatienceMs });
+            await Expect(n1.Locator("#ring-peers tbody tr[data-state=up]")).ToHaveCountAsync(4, new() { Timeout = PatienceMs });
+            await Expect(n1.Locator("#members")).ToBeHiddenAsync();
+            await Expect(n1.Locator("#ring-summary")).ToContainTextAsync("N=3, W=2, R=2", new() { Timeout = PatienceMs });
+
+            await cluster.KillAsync("n4");
+            await Expect(n1.Locator("#ring-peers tbody tr[data-member=n4]")).ToHaveAttributeAsync("data-state", "down", new() { Timeout = PatienceMs });
+            await WaitUntilAsync(n1, "n1 keeps hints for n4",
+                "() => { const cell = document.querySelector('#ring-peers tr[data-member=n4] [data-hints]'); return cell && Number(cell.dataset.hints) > 0; }");
+            await Expect(n1.Locator("#timeline li[data-kind=peer-down]").Filter(new() { HasText = "n4 is down" }).First).ToBeAttachedAsync(new() { Timeout = PatienceMs });
+            await ShotAsync(n1, "dashboard-ring-peer-down.png");
+
+            cluster.Start("n4");
+            await Expect(n1.Locator("#ring-peers tbody tr[data-member=n4]")).ToHaveAttributeAsync("data-state", "up", new() { Timeout = PatienceMs });
+            await writer.StopAsync();
+            await WaitUntilAsync(n1, "the hints for n4 are delivered",
+                "() => { const cell = document.querySelector('#ring-peers tr[data-member=n4] [data-hints]'); return cell && Number(cell.dataset.hints) === 0; }");
+        }
+        finally
+        {
+            await writer.StopAsync();
+            output.WriteLine($"writes acknowledged: {writer.AcknowledgedCount}; errors: {writer.Errors.Count}");
+        }
+    }
+
+    private static Task<IPage> OpenAsync(IBrowser browser, ProcessCluster.Member member) => OpenAsync(browser, member.Host, member.HttpPort);
+
+    private static async Task<IPage> OpenAsync(IBrowser browser, string host, int httpPort)
     {
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
-        await page.GotoAsync($"http://{member.Host}:{Text(member.HttpPort)}/", new() { Timeout = PatienceMs });
+        await page.GotoAsync($"http://{host}:{Text(httpPort)}/", new() { Timeout = PatienceMs });
         return page;
     }
 
@@ -97,8 +189,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         }
         catch (TimeoutException e)
         {
-            var members = await page.Locator("#members tbody").InnerTextAsync();
-            throw new TimeoutException($"timed out waiting until {what}; the page shows:\n{members}", e);
+            var shown = await page.Locator("main").InnerTextAsync();
+            throw new TimeoutException($"timed out waiting until {what}; the page shows:\n{shown}", e);
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class DashboardFeed(NodeServices node) : BackgroundService
     private readonly DashboardTimeline _timeline = new();
     private TaskCompletionSource<byte[]> _next = NewTick();
     private DashboardTick? _latest;
-    private (long AtMs, ulong Lsn, long Commands)? _previous;
+    private (long AtMs, ulong Writes, long Commands)? _previous;
 
     /// <summary>Event streams open now.</summary>
     public int Viewers => Volatile.Read(ref _viewers);
@@ -100,10 +100,13 @@ internal sealed class DashboardFeed(NodeServices node) : BackgroundService
     private DashboardTick SampleLocked()
     {
         var nowMs = node.NowMs;
-        var status = DashboardStatusBuilder.Build(node.Driver.Status, node.Snapshots, node.Driver.Rollbacks, node.Driver.RolledBackEntries);
+        var published = node.Driver.Status;
+        var status = DashboardFamilyViews.With(DashboardStatusBuilder.Build(published, node.Snapshots, node.Driver.Rollbacks, node.Driver.RolledBackEntries), published, node.Driver.Conflicts);
         var commands = node.Stats.CommandsProcessed;
-        var (writesPerSecond, commandsPerSecond) = Rates(nowMs, status.LastLsn, commands);
-        _previous = (nowMs, status.LastLsn, commands);
+        // A leaderless node keeps no log of writes: count the writes it coordinated instead.
+        var writes = status.Ring is { } ring ? (ulong)ring.Totals.Writes : status.LastLsn;
+        var (writesPerSecond, commandsPerSecond) = Rates(nowMs, writes, commands);
+        _previous = (nowMs, writes, commands);
         var sample = new DashboardSample(nowMs, status.LastLsn, writesPerSecond, commandsPerSecond, DashboardStatusBuilder.Lag(status));
         _history.Enqueue(sample);
         while (_history.Count > HistoryMax)
@@ -115,16 +118,16 @@ internal sealed class DashboardFeed(NodeServices node) : BackgroundService
         return _latest;
     }
 
-    /// <summary>Log entries appended and commands processed per second since the last sample (0 for the first; never negative: a rollback shortens the log).</summary>
-    private (double Writes, double Commands) Rates(long nowMs, ulong lsn, long commands)
+    /// <summary>Writes (log entries appended, or leaderless writes coordinated) and commands processed per second since the last sample (0 for the first; never negative: a rollback shortens the log).</summary>
+    private (double Writes, double Commands) Rates(long nowMs, ulong writes, long commands)
     {
         if (_previous is not { } previous || nowMs <= previous.AtMs)
         {
             return (0, 0);
         }
         var seconds = (nowMs - previous.AtMs) / 1000.0;
-        var writes = lsn > previous.Lsn ? (lsn - previous.Lsn) / seconds : 0;
-        return (Math.Round(writes, 1), Math.Round(Math.Max(0, commands - previous.Commands) / seconds, 1));
+        var perSecond = writes > previous.Writes ? (writes - previous.Writes) / seconds : 0;
+        return (Math.Round(perSecond, 1), Math.Round(Math.Max(0, commands - previous.Commands) / seconds, 1));
     }
 
     private static byte[] Event(string name, byte[] json)

@@ -29,11 +29,13 @@ internal static class DashboardStatusBuilder
             rollbacks,
             rolledBackEntries);
 
-    /// <summary>The chart point for this status: the lag of every member whose lag this node knows.</summary>
+    /// <summary>The chart point for this status: the lag of every member whose lag this node knows, and of each outbound site link.</summary>
     public static Dictionary<string, MemberLag> Lag(DashboardStatus status) =>
         status.Members
             .Where(m => m.LagEntries is not null && m.Role != "leader")
-            .ToDictionary(m => m.Id, m => new MemberLag(m.LagEntries!.Value, m.LagMs ?? 0));
+            .Select(m => KeyValuePair.Create(m.Id, new MemberLag(m.LagEntries!.Value, m.LagMs ?? 0)))
+            .Concat(DashboardFamilyViews.Lag(status))
+            .ToDictionary();
 
     private static List<DashboardMember> Members(NodeStatus status)
     {

@@ -2,7 +2,9 @@ namespace Chorus.Server.Dashboard;
 
 /// <summary>
 /// The cluster's history as this node saw it, for the dashboard's timeline: leader changes
-/// (epochs), rollbacks, acknowledgement degradations, snapshots and membership changes. Found
+/// (epochs), rollbacks, acknowledgement degradations, snapshots and membership changes; site
+/// links going down, cut or up (multi-leader); ring versions and peers going down or up
+/// (leaderless, which has no leaders or epochs). Found
 /// by comparing successive statuses, so a change that comes and goes between two samples
 /// (one second apart) is not seen. Bounded: the oldest events go first. Not thread-safe; the
 /// feed calls it from its one sampling loop.
@@ -21,6 +23,16 @@ internal sealed class DashboardTimeline
     {
         var previous = _previous;
         _previous = current;
+        if (current.Ring is { } ring)
+        {
+            // No leaders, epochs or acknowledgement modes here: what changes is who is reachable.
+            ObserveRing(previous?.Ring, ring, current, nowMs);
+            return;
+        }
+        if (current.Sites is { } sites)
+        {
+            ObserveLinks(previous?.Sites, sites, current, nowMs);
+        }
         if (previous is null)
         {
             Add(nowMs, current, LeaderKind(current), LeaderText(current));
@@ -47,6 +59,34 @@ internal sealed class DashboardTimeline
         if (MemberList(previous) != MemberList(current))
         {
             Add(nowMs, current, "membership", $"members: {MemberList(current)}");
+        }
+    }
+
+    private void ObserveRing(DashboardRing? previous, DashboardRing current, DashboardStatus status, long nowMs)
+    {
+        if (previous is null || previous.RingVersion != current.RingVersion)
+        {
+            Add(nowMs, status, "membership", $"ring version {current.RingVersion}: {string.Join(", ", current.Peers.Select(p => p.Id))}");
+        }
+        foreach (var peer in current.Peers)
+        {
+            var before = previous?.Peers.FirstOrDefault(p => p.Id == peer.Id);
+            if (before is not null && before.Up != peer.Up)
+            {
+                Add(nowMs, status, peer.Up ? "peer-up" : "peer-down", peer.Up ? $"{peer.Id} answers again" : $"{peer.Id} is down (not heard from)");
+            }
+        }
+    }
+
+    private void ObserveLinks(DashboardSites? previous, DashboardSites current, DashboardStatus status, long nowMs)
+    {
+        foreach (var link in current.Links.Where(l => l.Direction == "outbound"))
+        {
+            var before = previous?.Links.FirstOrDefault(l => l.Site == link.Site && l.Direction == link.Direction);
+            if (before is not null && before.State != link.State)
+            {
+                Add(nowMs, status, link.State == "up" ? "peer-up" : "peer-down", $"link to {link.Site}: {before.State} → {link.State}");
+            }
         }
     }
 

@@ -44,6 +44,58 @@ public sealed class DashboardTimelineTests
         Assert.Equal($"epoch {DashboardTimeline.EventsMax + 10}: n1 leads", timeline.Events[^1].Text);
     }
 
+    /// <summary>A leaderless node has no leaders or epochs: its timeline is the ring's versions and which peers answer.</summary>
+    [Fact]
+    public void A_leaderless_timeline_shows_ring_versions_and_peers_going_down_and_up()
+    {
+        var timeline = new DashboardTimeline();
+        timeline.Observe(Ringed(version: 1, n3Up: true), 1_000);
+        timeline.Observe(Ringed(version: 1, n3Up: true), 2_000);
+        timeline.Observe(Ringed(version: 1, n3Up: false), 3_000);
+        timeline.Observe(Ringed(version: 2, n3Up: true), 4_000);
+
+        Assert.Equal(
+        [
+            (1_000L, "membership", "ring version 1: n1, n3"),
+            (3_000L, "peer-down", "n3 is down (not heard from)"),
+            (4_000L, "membership", "ring version 2: n1, n3"),
+            (4_000L, "peer-up", "n3 answers again"),
+        ], timeline.Events.Select(e => (e.AtMs, e.Kind, e.Text)));
+    }
+
+    [Fact]
+    public void A_site_leaders_timeline_shows_its_outbound_links_changing_state()
+    {
+        var timeline = new DashboardTimeline();
+        timeline.Observe(Sited("up"), 1_000);
+        timeline.Observe(Sited("cut"), 2_000);
+        timeline.Observe(Sited("up"), 3_000);
+
+        Assert.Equal(
+        [
+            (1_000L, "leader", "epoch 1: n1 leads"),
+            (2_000L, "peer-down", "link to s2: up → cut"),
+            (3_000L, "peer-up", "link to s2: cut → up"),
+        ], timeline.Events.Select(e => (e.AtMs, e.Kind, e.Text)));
+    }
+
+    private static DashboardStatus Ringed(long version, bool n3Up) =>
+        Status(0, null) with
+        {
+            Family = "leaderless",
+            Ring = new DashboardRing(version, 3, 2, 2, true, true, true, true, 0.5, 1, 10, 0, true, null,
+                [new DashboardRingPeer("n1", "", true, true, null, 0), new DashboardRingPeer("n3", "", false, n3Up, 5, 0)],
+                new DashboardRingTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+        };
+
+    private static DashboardStatus Sited(string state) =>
+        Status(1, "n1") with
+        {
+            Family = "multi-leader",
+            Sites = new DashboardSites("s1", "all-to-all", [], [], [], 0, 0, 0, 0, 0, 0,
+                [new DashboardSiteLink("s2", "outbound", state, "s2n1", 0, 0, 0), new DashboardSiteLink("s2", "inbound", "up", "s2n1", 0, 0, 0)], []),
+        };
+
     private static DashboardStatus Status(ulong epoch, string? leader, long rolledBack = 0, string ack = "ok") =>
         new("n1", leader == "n1" ? "leader" : "follower", leader, epoch, 0, 10, 10, 10,
             [new DashboardMember("n1", "127.0.0.1:7379", "voter", "leader", true, "leading", 10, 10, 0, 0, null)],

@@ -33,7 +33,9 @@ function setConnection(state, text) {
 
 function renderSummary(s) {
   document.title = `Chorus · ${s.node} (${s.role})`;
-  $("node").textContent = `this node: ${s.node} · ${s.role} · last LSN ${number(s.lastLsn)} · flushed ${number(s.flushedLsn)}`;
+  $("node").textContent = s.ring
+    ? `this node: ${s.node} · a replica of a leaderless ring (version ${s.ring.ringVersion}) · ${number(s.ring.keysStored)} keys`
+    : `this node: ${s.node}${s.sites ? " (site " + s.sites.site + ")" : ""} · ${s.role} · last LSN ${number(s.lastLsn)} · flushed ${number(s.flushedLsn)}`;
   $("leader").textContent = s.leader ?? "none";
   $("epoch").textContent = number(s.epoch);
   const ack = s.acks;
@@ -81,6 +83,83 @@ function renderMembers(s) {
   $("members-note").textContent = s.role === "leader"
     ? "This node leads: it sees every follower's progress."
     : "This node follows: it knows its own progress and the leader's last LSN; the leader's dashboard shows every follower.";
+}
+
+// Parts of the page only one family has: marked data-family="leader" (single-leader and each
+// multi-leader site, which is a single-leader group), "multi-leader" or "leaderless".
+function showFamily(family) {
+  for (const e of document.querySelectorAll("[data-family]")) {
+    const wanted = e.dataset.family;
+    e.hidden = !(wanted === family || (wanted === "leader" && family !== "leaderless"));
+  }
+  document.body.dataset.family = family;
+  $("writes-hint").textContent = family === "leaderless" ? "writes coordinated here" : "log entries appended";
+}
+
+function renderSites(sites) {
+  if (!sites) return;
+  $("sites-summary").textContent = `This node's site: ${sites.site} · topology ${sites.topology}` +
+    (sites.failedSites.length ? ` · declared failed: ${sites.failedSites.join(", ")}` : "") +
+    ` · ${number(sites.changesApplied)} changes from other sites applied, ${number(sites.heldBack)} held back, ${number(sites.duplicates)} duplicates dropped` +
+    ` · conflicts ${number(sites.conflicts)} (${number(sites.lostValues)} losing values logged, ${number(sites.resolverFailures)} resolver failures)`;
+  $("site-links").tBodies[0].replaceChildren(...sites.links.map(l => {
+    const row = element("tr");
+    row.dataset.site = l.site;
+    row.dataset.direction = l.direction;
+    row.dataset.state = l.state;
+    const lagging = l.lagMs >= 1000;
+    const cells = [
+      element("td", l.site),
+      element("td", l.direction === "outbound" ? "→ sends to" : "← receives from"),
+      element("td"),
+      element("td", l.leader ?? "—"),
+      element("td", number(l.lagEntries), lagging ? "lagging" : ""),
+      element("td", number(l.lagMs), lagging ? "lagging" : ""),
+      element("td", number(l.changes)),
+    ];
+    cells[2].append(element("span", l.state, `badge link-${l.state}`));
+    cells[4].dataset.lagEntries = l.lagEntries;
+    cells[5].dataset.lagMs = l.lagMs;
+    row.append(...cells);
+    return row;
+  }));
+  const notes = [];
+  if (sites.homes.length) notes.push(`Home sites: ${sites.homes.join("; ")}.`);
+  if (sites.policies.length) notes.push(`Conflict policies: ${sites.policies.join("; ")}.`);
+  notes.push(...sites.warnings);
+  if (!sites.links.length) notes.push("Only a site's leader keeps the links; open its page to see them.");
+  $("sites-note").textContent = notes.join(" ");
+}
+
+function renderRing(ring) {
+  if (!ring) return;
+  const on = (flag, name) => flag ? name : `no ${name}`;
+  $("ring-summary").textContent = `Ring version ${ring.ringVersion} · N=${ring.n}, W=${ring.w}, R=${ring.r} · ` +
+    [on(ring.sloppyQuorum, "sloppy quorum"), on(ring.hintedHandoff, "hinted handoff"), on(ring.readRepair, "read repair"), on(ring.antiEntropy, "anti-entropy")].join(", ") +
+    ` · this node is first for ${(ring.primaryShare * 100).toFixed(1)}% of keys and holds ${(ring.replicaShare * 100).toFixed(1)}%` +
+    ` · ${number(ring.keysStored)} keys stored · ${number(ring.hintsPending)} hints pending` +
+    (ring.treesBuilt ? "" : " · Merkle trees still building");
+  $("ring-peers").tBodies[0].replaceChildren(...ring.peers.map(p => {
+    const row = element("tr");
+    row.dataset.member = p.id;
+    row.dataset.state = p.up ? "up" : "down";
+    if (p.self) row.classList.add("self");
+    const cells = [
+      element("td", p.id),
+      element("td"),
+      element("td", number(p.lastHeardAgoMs)),
+      element("td", number(p.hintsPending), p.hintsPending > 0 ? "lagging" : ""),
+      element("td", p.clientEndpoint || "—"),
+    ];
+    cells[1].append(element("span", p.up ? "up" : "down", `badge link-${p.up ? "up" : "down"}`));
+    cells[3].dataset.hints = p.hintsPending;
+    row.append(...cells);
+    return row;
+  }));
+  const t = ring.totals;
+  $("ring-totals").textContent = `Coordinated here: ${number(t.reads)} reads (${number(t.readsFailed)} failed, ${number(t.readsWithSiblings)} with siblings, at most ${number(t.siblingsMax)}), ` +
+    `${number(t.writes)} writes (${number(t.writesFailed)} failed). Read repairs ${number(t.readRepairs)}; hints stored ${number(t.hintsStored)}, delivered ${number(t.hintsDelivered)}; ` +
+    `anti-entropy rounds ${number(t.antiEntropyRounds)}${ring.antiEntropyPeer ? " (now with " + ring.antiEntropyPeer + ")" : ""}, ranges differing ${number(t.rangesDiffering)}, keys repaired ${number(t.keysRepaired)}.`;
 }
 
 function renderTimeline(events) {
@@ -162,8 +241,11 @@ function renderCharts() {
 
 function render(status, timeline) {
   page.status = status;
+  showFamily(status.family);
   renderSummary(status);
   renderMembers(status);
+  renderSites(status.sites);
+  renderRing(status.ring);
   renderTimeline(timeline);
   renderCharts();
 }
