@@ -38,6 +38,7 @@ internal static class NodeConfiguration
         ["--read-lease"] = new(nameof(ChorusOptions.ReadLease), "Strong reads at the leader skip the quorum round while a majority confirmed it recently; safe only with well-behaved clocks (default false)."),
         ["--claim-storage-format-version"] = new(nameof(ChorusOptions.ClaimStorageFormatVersion), "For tests only: the storage format version this node claims toward physical log entries, to see a follower refuse a stream written for another version (default 0: the build's own)."),
         ["--session-idle-ms"] = new(nameof(ChorusOptions.SessionIdleMs), "A named session (CHORUS.SESSION) unused for this long is forgotten; binding its id again starts it afresh, safely (default 86400000, one day)."),
+        ["--dashboard-actions"] = new(nameof(ChorusOptions.DashboardActions), "Lets the dashboard fail over to a member and add a learner, for a caller authenticated (HTTP Basic) as a user allowed to run FAILOVER and CHORUS.NODE (default false: the page is read-only)."),
         ["--fault-commands"] = new(nameof(ChorusOptions.FaultCommands), "Enables CHORUS.FAULT, which pauses this node's peer link, for tests and demonstrations (default false)."),
         ["--family"] = new(nameof(ChorusOptions.Family), "The replication family: single-leader, multi-leader (one leader per site) or leaderless (Dynamo-style quorums; any node coordinates) (default single-leader)."),
         ["--site"] = new(nameof(ChorusOptions.Site), "Multi-leader: this node's site, such as s1 (required with --family multi-leader)."),

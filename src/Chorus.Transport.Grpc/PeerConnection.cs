@@ -51,7 +51,16 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
                 }
                 IsConnected = false;
                 DropQueued(); // like TCP: what is sent while the link is down is lost; the protocol resends
-                await Task.Delay(backoff, cancellationToken);
+                try
+                {
+                    await Task.Delay(backoff, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping while the peer is unreachable: the catch below cannot see this one,
+                    // and the node's shutdown used to fail with it.
+                    return;
+                }
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, BackoffMax.Ticks));
                 continue;
             }

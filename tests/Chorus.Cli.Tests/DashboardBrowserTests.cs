@@ -8,7 +8,7 @@ namespace Chorus.Cli.Tests;
 /// <summary>
 /// The dashboard (DESIGN §7, issue 16) in a real browser — Debian's chromium, headless, driven
 /// by Playwright — against a cluster of real node processes: the page shows the three members
-/// with the leader marked, follows a failover without a reload, and shows a paused follower's
+/// with the leader marked, fails over from its own button and follows the failover without a reload, and shows a paused follower's
 /// lag rising (DDIA ch. 5, "Problems with replication lag"). Every wait is a condition with a
 /// deadline. Screenshots of the main views are left in the test's output folder
 /// (dashboard-screenshots/); docs/images/ keeps copies.
@@ -25,7 +25,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     public async Task Dashboard_shows_the_members_follows_a_failover_and_shows_a_paused_followers_lag()
     {
         var chromium = await Chromium.FindOrInstallAsync(TestContext.Current.CancellationToken);
-        await using var cluster = await ProcessCluster.StartAsync(3);
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--dashboard-actions", "true");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
         var writer = ContinuousWriter.Start(cluster["n1"].Port, "dashboard");
@@ -36,9 +36,12 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             await Expect(n1.Locator("#connection")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = PatienceMs });
             await ShotAsync(n1, "dashboard-leader.png");
 
-            // A manual failover: n1's page (n1 now follows) shows n2 leading, without a reload.
-            var reply = await cluster.CommandAsync("n1", "FAILOVER", "TO", cluster["n2"].Host, Text(cluster["n2"].Port), "TIMEOUT", "10000");
-            Assert.False(reply.IsError, $"FAILOVER TO n2: {reply.AsString()}");
+            // A manual failover from the page's button (--dashboard-actions; the default user
+            // needs no password here): n1's page (n1 now follows) shows n2 leading, without a reload.
+            n1.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+            await n1.Locator("button[data-failover=n2]").ClickAsync(new() { Timeout = PatienceMs });
+            await Expect(n1.Locator("#action-result")).ToHaveAttributeAsync("data-outcome", "done", new() { Timeout = PatienceMs });
+            await Expect(n1.Locator("#action-result")).ToContainTextAsync("FAILOVER TO", new() { Timeout = PatienceMs });
             await ExpectMembersAsync(n1, leader: "n2");
             await Expect(n1.Locator("#leader")).ToHaveTextAsync("n2", new() { Timeout = PatienceMs });
             await Expect(n1.Locator("#timeline li[data-kind=leader]").Filter(new() { HasText = "n2 leads" })).ToHaveCountAsync(1, new() { Timeout = PatienceMs });

@@ -104,6 +104,12 @@ public sealed class ChorusOptions
     public bool FaultCommands { get; set; }
 
     /// <summary>
+    /// Lets the dashboard's page act — fail over to a member, add a learner — for a caller that
+    /// authenticates as a user allowed to run FAILOVER and CHORUS.NODE. Default false: read-only.
+    /// </summary>
+    public bool DashboardActions { get; set; }
+
+    /// <summary>
     /// For tests only: the storage format version this node stamps on the physical log entries it
     /// writes and expects on those it applies, instead of its own (0, the default). Makes a node
     /// behave as another Chorus version would toward a physical stream, without building one.

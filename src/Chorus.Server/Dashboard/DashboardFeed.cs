@@ -101,7 +101,8 @@ internal sealed class DashboardFeed(NodeServices node) : BackgroundService
     {
         var nowMs = node.NowMs;
         var published = node.Driver.Status;
-        var status = DashboardFamilyViews.With(DashboardStatusBuilder.Build(published, node.Snapshots, node.Driver.Rollbacks, node.Driver.RolledBackEntries), published, node.Driver.Conflicts);
+        var status = DashboardFamilyViews.With(DashboardStatusBuilder.Build(published, node.Snapshots, node.Driver.Rollbacks, node.Driver.RolledBackEntries), published, node.Driver.Conflicts)
+            with { ActionsEnabled = node.Options.DashboardActions };
         var commands = node.Stats.CommandsProcessed;
         // A leaderless node keeps no log of writes: count the writes it coordinated instead.
         var writes = status.Ring is { } ring ? (ulong)ring.Totals.Writes : status.LastLsn;

@@ -20,6 +20,9 @@ internal sealed record DashboardStatus(
     long Rollbacks,
     long RolledBackEntries)
 {
+    /// <summary>Whether the page may offer actions (--dashboard-actions); each still needs an authorized user.</summary>
+    public bool ActionsEnabled { get; init; }
+
     /// <summary>The replication family: single-leader, multi-leader or leaderless.</summary>
     public string Family { get; init; } = "single-leader";
 

@@ -341,6 +341,7 @@ public sealed class ChorusNode : IAsyncDisposable
         web.MapGet("/health", () => HealthReport(node)).RequireHost(httpHost);
         web.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
         web.MapDashboard(httpHost);
+        web.MapDashboardActions(httpHost);
         ChangeCapture.CdcEndpoint.MapChangeCapture(web, httpHost, node);
     }
 

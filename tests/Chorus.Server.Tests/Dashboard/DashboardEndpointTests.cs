@@ -43,6 +43,16 @@ public sealed class DashboardEndpointTests(DashboardNode node) : IClassFixture<D
         Assert.DoesNotContain("http://", text.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    /// <summary>Read-only unless the operator allows actions (--dashboard-actions).</summary>
+    [Fact]
+    public async Task Actions_are_refused_unless_the_node_allows_them()
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(node.Address("/api/actions"), new StringContent("""{"action":"failover","target":"n1"}""", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("dashboard actions are off; start the node with --dashboard-actions true", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Status_describes_this_node_as_the_leader_of_its_members_with_ack_mode_and_timeline()
     {

@@ -73,7 +73,14 @@ function renderMembers(s) {
       element("td", number(m.lagMs), lagging ? "lagging" : ""),
       element("td", m.ackLatencyMs === null ? "—" : m.ackLatencyMs.toFixed(2)),
       element("td", m.endpoint || "—"),
+      element("td", null, "action"),
     ];
+    if (canAct(s) && !m.self && m.role !== "leader") {
+      const button = element("button", `Fail over to ${m.id}`);
+      button.type = "button";
+      button.dataset.failover = m.id;
+      cells[10].append(button);
+    }
     cells[1].append(element("span", m.role, `badge ${m.role}`));
     cells[6].dataset.lagEntries = m.lagEntries ?? "";
     cells[7].dataset.lagMs = m.lagMs ?? "";
@@ -162,6 +169,48 @@ function renderRing(ring) {
     `anti-entropy rounds ${number(t.antiEntropyRounds)}${ring.antiEntropyPeer ? " (now with " + ring.antiEntropyPeer + ")" : ""}, ranges differing ${number(t.rangesDiffering)}, keys repaired ${number(t.keysRepaired)}.`;
 }
 
+// Actions exist only on a node started with --dashboard-actions true, and only the leader can
+// fail over or add a learner. The node checks the caller's user and permissions itself.
+function canAct(s) { return s.actionsEnabled && s.role === "leader" && s.family !== "leaderless"; }
+
+function renderActions(s) {
+  const on = canAct(s);
+  for (const e of document.querySelectorAll(".action")) {
+    if (e.id !== "action-result") e.hidden = !on;
+  }
+  $("mode").textContent = s.actionsEnabled ? "Actions enabled (--dashboard-actions); each asks for an authorized user." : "Read-only.";
+}
+
+async function act(body) {
+  const result = $("action-result");
+  result.hidden = false;
+  result.dataset.outcome = "pending";
+  result.textContent = `${body.action}…`;
+  try {
+    const response = await fetch("/api/actions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const answer = await response.json();
+    result.dataset.outcome = response.ok ? "done" : "refused";
+    result.textContent = response.ok ? `${answer.command}: ${answer.reply}` : `refused (${response.status}): ${answer.error}`;
+  } catch (e) {
+    result.dataset.outcome = "refused";
+    result.textContent = `failed: ${e}`;
+  }
+}
+
+function wireActions() {
+  $("members").tBodies[0].addEventListener("click", e => {
+    const target = e.target.closest("button[data-failover]");
+    if (target && confirm(`Fail over to ${target.dataset.failover}? Writes pause until it has caught up and leads.`)) {
+      act({ action: "failover", target: target.dataset.failover });
+    }
+  });
+  $("add-learner").addEventListener("submit", e => {
+    e.preventDefault();
+    const form = new FormData(e.target);
+    act({ action: "add-learner", id: form.get("id"), peer: form.get("peer"), client: form.get("client") });
+  });
+}
+
 function renderTimeline(events) {
   $("timeline").replaceChildren(...events.slice().reverse().map(e => {
     const item = element("li");
@@ -244,6 +293,7 @@ function render(status, timeline) {
   showFamily(status.family);
   renderSummary(status);
   renderMembers(status);
+  renderActions(status);
   renderSites(status.sites);
   renderRing(status.ring);
   renderTimeline(timeline);
@@ -278,4 +328,5 @@ setInterval(() => {
   }
 }, 1000);
 
+wireActions();
 connect();
