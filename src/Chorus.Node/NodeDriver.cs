@@ -40,6 +40,7 @@ public sealed class NodeDriver
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
     private readonly TransactionRunner _transactions;
+    private readonly ReplicationHalt _halt;
     private volatile LogFormatSetting _logFormat;
     private readonly SiteData? _sites;
     private long _nextExpiryCycleAtMs;
@@ -66,6 +67,7 @@ public sealed class NodeDriver
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
+        _halt = new ReplicationHalt(_reads, _blocked, logger);
         Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.Committed is not null && !Core.VersionsWrites);
         Conflicts = new ConflictLog(options.Conflicts);
         if (Core.VersionsWrites)
@@ -204,7 +206,7 @@ public sealed class NodeDriver
     public void BeginRound(long nowMs)
     {
         NowMs = nowMs;
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
             _waits.ExpireDue(Core, nowMs);
             _blocked.ExpireDue(nowMs);
@@ -240,9 +242,9 @@ public sealed class NodeDriver
     /// <summary>A peer or control input (everything but client writes).</summary>
     public void Handle(NodeInput input)
     {
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
-            RefuseWhileHalted(input);
+            _halt.Refuse(input, NowMs);
             return;
         }
         switch (input)
@@ -302,9 +304,9 @@ public sealed class NodeDriver
             batch.Complete(); // a blocking command whose client left before it ran: it pops nothing
             return;
         }
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
-            batch.Fail(HaltedError + _refusal);
+            batch.Fail(_halt.Error);
             return;
         }
         var admission = Core.Admission;
@@ -540,12 +542,12 @@ public sealed class NodeDriver
     /// <summary>Carries out everything the core has decided, until it has nothing more to say; then the shell's services catch up.</summary>
     public void ProcessReady()
     {
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
             return;
         }
         CarryReady();
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
             return;
         }
@@ -576,7 +578,7 @@ public sealed class NodeDriver
 
     /// <summary>
     /// Carries out every Ready the core has. A physical stream this node cannot apply stops
-    /// replication here, before any of the refused entry is stored (<see cref="ReplicationRefusal"/>).
+    /// replication here, before any of the refused entry is stored (<see cref="ReplicationHalt"/>).
     /// </summary>
     private void CarryReady()
     {
@@ -594,52 +596,15 @@ public sealed class NodeDriver
     }
 
     /// <summary>
-    /// Why this node stopped replicating (a physical stream it cannot apply), or null. A stopped
-    /// node keeps serving reads of what it has applied and shows the reason in INFO, but its core
-    /// is never ticked or stepped again, since it believes it holds entries the node refused: it
-    /// neither votes, campaigns nor takes writes until it is restarted (or re-bootstrapped).
-    /// Readable from any thread.
+    /// Why this node stopped replicating (a physical stream it cannot apply; <see cref="ReplicationHalt"/>),
+    /// or null. Readable from any thread.
     /// </summary>
-    public string? ReplicationRefusal => _refusal;
-
-    private volatile string? _refusal;
+    public string? ReplicationRefusal => _halt.Reason;
 
     private void Halt(string reason)
     {
-        _refusal = reason;
-        _logger.LogCritical("replication stopped: {Reason}", reason);
+        _halt.Halt(reason);
         _status.Publish(Core, NowMs);
-    }
-
-    private const string HaltedError = "ERR replication on this node stopped: ";
-
-    /// <summary>What a stopped node does with an input: answers it at once, never with the core.</summary>
-    private void RefuseWhileHalted(NodeInput input)
-    {
-        switch (input)
-        {
-            case AdminInput admin:
-                admin.Completion.TrySetResult(HaltedError + _refusal);
-                break;
-            case WaitReplicasInput wait:
-                wait.Completion.TrySetResult(0);
-                break;
-            case CreateCheckpointInput checkpoint:
-                checkpoint.Completion.TrySetException(new InvalidOperationException(HaltedError + _refusal));
-                break;
-            case RefreshStatusInput refresh:
-                refresh.Completion.TrySetResult(null);
-                break;
-            case GuardedReadInput read:
-                _reads.Add(read, NowMs);
-                break;
-            case ClientWritesInput writes:
-                writes.Batch.Fail(HaltedError + _refusal);
-                break;
-            case UnblockInput unblock:
-                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How));
-                break;
-        }
     }
 
     /// <summary>
