@@ -41,7 +41,7 @@ public sealed class NodeDriver
     private readonly ReadGate _reads;
     private readonly TransactionRunner _transactions;
     private readonly ReplicationHalt _halt;
-    private volatile LogFormatSetting _logFormat;
+    private readonly WriteProposer _proposer;
     private readonly SiteData? _sites;
     private long _nextExpiryCycleAtMs;
     private NodeId? _knownLeader;
@@ -61,13 +61,13 @@ public sealed class NodeDriver
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
         _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications, StorageFormatVersion = options.StorageFormatVersion };
         _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
-        _logFormat = _log.Formats.Current ?? options.LogFormat;
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
         _halt = new ReplicationHalt(_reads, _blocked, logger);
+        _proposer = new WriteProposer(Core, _log, _executor, Watches, options.LogFormat, options.StorageFormatVersion, CarryReady);
         Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.Committed is not null && !Core.VersionsWrites);
         Conflicts = new ConflictLog(options.Conflicts);
         if (Core.VersionsWrites)
@@ -152,7 +152,7 @@ public sealed class NodeDriver
     /// The log format in force: the newest marker in the log, else the one this node was started
     /// with (which its first write as leader records). Readable from any thread.
     /// </summary>
-    public LogFormatSetting LogFormat => _logFormat;
+    public LogFormatSetting LogFormat => _proposer.Current;
 
     /// <summary>The storage format version this node's physical log entries are written for and checked against.</summary>
     public uint StorageFormatVersion => _options.StorageFormatVersion;
@@ -161,36 +161,7 @@ public sealed class NodeDriver
     /// Switches the cluster's log format (CONFIG SET log-format) by proposing a marker entry: every
     /// write after it is written in the new format. False when this node takes no writes now.
     /// </summary>
-    public bool ChangeLogFormat(LogFormatSetting setting)
-    {
-        if (Core.Admission.Kind != AdmissionKind.Accept)
-        {
-            return false;
-        }
-        ProposeLogFormat(setting);
-        return true;
-    }
-
-    private void ProposeLogFormat(LogFormatSetting setting)
-    {
-        var lsn = Core.Propose(PayloadKind.LogFormat, setting.Encode()).Lsn;
-        _log.Formats.Observe(lsn, setting);
-        _logFormat = setting;
-    }
-
-    /// <summary>The format for a client write; a cluster started in a format other than logical records it first.</summary>
-    private LogFormatSetting WriteFormat()
-    {
-        if (_log.Formats.Current is { } current)
-        {
-            return current;
-        }
-        if (_options.LogFormat != LogFormatSetting.Default)
-        {
-            ProposeLogFormat(_options.LogFormat);
-        }
-        return _options.LogFormat;
-    }
+    public bool ChangeLogFormat(LogFormatSetting setting) => _proposer.Change(setting);
 
     public void Start(long nowMs)
     {
@@ -394,7 +365,7 @@ public sealed class NodeDriver
     /// </summary>
     private void ProposeAndWake(byte[]? payload, ClientWriteBatch batch, RespCommand? command = null)
     {
-        Propose(payload, batch, command);
+        _proposer.Propose(payload, batch, command, NowMs);
         var changes = new Queue<byte[]>();
         if (payload is not null && _blocked.Count > 0)
         {
@@ -415,7 +386,7 @@ public sealed class NodeDriver
                     stillWaiting.Add(parked);
                     continue;
                 }
-                Propose(popped, served, served.Commands[0]);
+                _proposer.Propose(popped, served, served.Commands[0], NowMs);
                 AwaitAcknowledgement(served);
                 if (popped is not null)
                 {
@@ -474,58 +445,6 @@ public sealed class NodeDriver
                 : null;
 
     /// <summary>
-    /// Proposes a client write's row changes, in the log format in force when it is one
-    /// <paramref name="command"/>. A transaction (no single command) is logged as its row changes
-    /// in every format: one entry, applied atomically, with nothing to re-execute.
-    /// </summary>
-    private void Propose(byte[]? payload, ClientWriteBatch batch, RespCommand? command = null)
-    {
-        if (_executor.Touched.Count > 0)
-        {
-            Watches.TouchKeys(_executor.Touched);
-            _executor.ClearTouched();
-        }
-        if (payload is null)
-        {
-            return;
-        }
-        // A later EXEC in this round must see the change before it reaches storage.
-        Watches.Touch(PayloadKind.Logical, payload, _executor.Keyspace.Exists);
-        var format = WriteFormat();
-        if (format.Format == Commands.Statements.LogFormat.Physical)
-        {
-            ProposePhysical(batch);
-            return;
-        }
-        var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(format, single, batch.Db, NowMs, payload) : (PayloadKind.Logical, payload);
-        batch.LastWrittenLsn = Core.Propose(kind, entry).Lsn;
-        if (batch.FirstWrittenLsn == Lsn.Zero)
-        {
-            batch.FirstWrittenLsn = batch.LastWrittenLsn;
-        }
-        if (kind == PayloadKind.Statement)
-        {
-            _log.RememberUndo(batch.LastWrittenLsn, payload);
-        }
-    }
-
-    /// <summary>
-    /// Proposes a client write as a physical entry: the storage writes its staged changes make,
-    /// byte for byte. Everything staged before the write was stored already (each physical write
-    /// is stored before the next executes), so the capture holds this write's changes only; it
-    /// empties the staged keyspace, so the entry is stored at once, before anything reads again.
-    /// </summary>
-    private void ProposePhysical(ClientWriteBatch batch)
-    {
-        var lsn = Core.LastProposed.Lsn.Next;
-        var entry = Commands.Physical.PhysicalApplier.Capture(_executor.Keyspace, lsn, _options.StorageFormatVersion);
-        var proposal = Core.Propose(PayloadKind.Physical, Commands.Physical.PhysicalPayload.Encode(entry));
-        Invariant.That(proposal.Lsn == lsn, $"a physical entry captured for LSN {lsn} was proposed at {proposal.Lsn}");
-        batch.LastWrittenLsn = proposal.Lsn;
-        CarryReady();
-    }
-
-    /// <summary>
     /// A message from a peer, for the family that owns it. A family this node does not speak is
     /// refused with a logged error; it never stops the node.
     /// </summary>
@@ -565,7 +484,7 @@ public sealed class NodeDriver
         _acks.ReleaseObserved();
         _forwarding.ReleaseVisible(Applied.Applied, NowMs);
         Changes.Advance(Core.Committed?.Lsn ?? Lsn.Zero, Applied.Applied);
-        _logFormat = _log.Formats.Current ?? _options.LogFormat;
+        _proposer.Refresh();
         _status.PublishIfChanged(Core, NowMs);
         var status = _status.Current;
         if (status.Leader != _knownLeader)
@@ -664,12 +583,7 @@ public sealed class NodeDriver
 
     private byte[]? Execute(RespCommand command, RespWriter reply, int db)
     {
-        if ((_log.Formats.Current ?? _options.LogFormat).Format == Commands.Statements.LogFormat.Physical && Core.HasReady)
-        {
-            // A physical entry captures everything staged: what earlier proposals (the leader's
-            // expiry deletions, say) staged must be stored first, or it would travel twice.
-            CarryReady();
-        }
+        _proposer.StoreStagedIfPhysical();
         try
         {
             return _executor.Execute(command, reply, NowMs, db);
