@@ -41,6 +41,7 @@ public sealed class NodeDriver
     private readonly ReadGate _reads;
     private readonly TransactionRunner _transactions;
     private readonly ReplicationHalt _halt;
+    private readonly SnapshotTaker _snapshots;
     private readonly WriteProposer _proposer;
     private readonly SiteData? _sites;
     private long _nextExpiryCycleAtMs;
@@ -67,6 +68,7 @@ public sealed class NodeDriver
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
         _halt = new ReplicationHalt(_reads, _blocked, logger);
+        _snapshots = new SnapshotTaker(storage, Core, _log, ProcessReady, logger);
         _proposer = new WriteProposer(Core, _log, _executor, Watches, options.LogFormat, options.StorageFormatVersion, CarryReady);
         Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.Committed is not null && !Core.VersionsWrites);
         Conflicts = new ConflictLog(options.Conflicts);
@@ -238,7 +240,7 @@ public sealed class NodeDriver
                 _waits.Add(Core, wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : NowMs + wait.TimeoutMs, wait.Completion);
                 break;
             case CreateCheckpointInput checkpoint:
-                CreateCheckpoint(checkpoint);
+                _snapshots.CreateCheckpoint(checkpoint);
                 break;
             case SnapshotInput snapshot:
                 snapshot.Completion.TrySetResult(TakeSnapshot(snapshot.Copy, snapshot.Requester));
@@ -528,46 +530,15 @@ public sealed class NodeDriver
 
     /// <summary>
     /// Writes a consistent copy of this node's database to <paramref name="directory"/> and returns
-    /// the log position it holds. Runs on the loop, after everything staged is stored, so the copy
-    /// is exactly the state after that position.
+    /// the log position it holds (<see cref="SnapshotTaker"/>). Runs on the loop.
     /// </summary>
-    public LogPosition CreateCheckpoint(string directory, string requester) =>
-        TakeSnapshot(
-            storage => (storage as ICheckpointable ?? throw new InvalidOperationException("this storage engine cannot create checkpoints")).CreateCheckpoint(directory),
-            requester);
+    public LogPosition CreateCheckpoint(string directory, string requester) => _snapshots.CreateCheckpoint(directory, requester);
 
     /// <summary>
-    /// Has <paramref name="copy"/> copy this node's storage (a RocksDB checkpoint in production,
-    /// an in-memory copy in the simulator) for the follower <paramref name="requester"/>, and
-    /// returns the log position the copy holds; the leader keeps the log after it for that
-    /// follower's catch-up. Runs on the loop, after everything staged is stored.
+    /// Has <paramref name="copy"/> copy this node's storage for the follower <paramref name="requester"/>
+    /// and returns the log position the copy holds (<see cref="SnapshotTaker"/>). Runs on the loop.
     /// </summary>
-    public LogPosition TakeSnapshot(Action<IStorageEngine> copy, string requester)
-    {
-        // Writes submitted earlier in this loop round are staged, not yet stored: carry them to
-        // storage first, or the copy would claim a position whose changes it lacks.
-        ProcessReady();
-        copy(_storage);
-        var position = _log.Applied;
-        if (NodeId.TryParse(requester, out var follower))
-        {
-            Core.OnSnapshotTaken(follower, position);
-        }
-        return position;
-    }
-
-    private void CreateCheckpoint(CreateCheckpointInput checkpoint)
-    {
-        try
-        {
-            checkpoint.Completion.TrySetResult(CreateCheckpoint(checkpoint.Directory, checkpoint.Requester));
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            _logger.LogError(e, "could not create a checkpoint in {Directory}", checkpoint.Directory);
-            checkpoint.Completion.TrySetException(e);
-        }
-    }
+    public LogPosition TakeSnapshot(Action<IStorageEngine> copy, string requester) => _snapshots.Take(copy, requester);
 
     /// <summary>The loop is stopping: every client still waiting learns that its writes are in doubt.</summary>
     public void FailPending()
