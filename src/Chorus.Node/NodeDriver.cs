@@ -25,7 +25,6 @@ namespace Chorus.Node;
 public sealed class NodeDriver
 {
     private readonly NodeDriverOptions _options;
-    private readonly IStorageEngine _storage;
     private readonly ILogger _logger;
     private readonly WriteExecutor _executor;
     private readonly LogWriter _log;
@@ -42,16 +41,15 @@ public sealed class NodeDriver
     private readonly TransactionRunner _transactions;
     private readonly ReplicationHalt _halt;
     private readonly SnapshotTaker _snapshots;
+    private readonly ExpiryCycle _expiry;
+    private readonly RetentionCycle _retention;
     private readonly WriteProposer _proposer;
     private readonly SiteData? _sites;
-    private long _nextExpiryCycleAtMs;
     private NodeId? _knownLeader;
-    private long _nextRetentionAtMs;
 
     public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
     {
         _options = options;
-        _storage = storage;
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
         _requests = new RequestPath(commands);
@@ -69,6 +67,8 @@ public sealed class NodeDriver
         _reads = new ReadGate(Core, Applied);
         _halt = new ReplicationHalt(_reads, _blocked, logger);
         _snapshots = new SnapshotTaker(storage, Core, _log, ProcessReady, logger);
+        _expiry = new ExpiryCycle(storage, _executor, Core, options.ExpiryCycleIntervalMs, options.ExpiryCycleKeysMax);
+        _retention = new RetentionCycle(Core, _log, options.Retention, options.RetentionIntervalMs);
         _proposer = new WriteProposer(Core, _log, _executor, Watches, options.LogFormat, options.StorageFormatVersion, CarryReady);
         Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.Committed is not null && !Core.VersionsWrites);
         Conflicts = new ConflictLog(options.Conflicts);
@@ -187,22 +187,14 @@ public sealed class NodeDriver
             return;
         }
         Core.Tick(nowMs);
-        if (Core.Admission.Kind == AdmissionKind.Accept && nowMs >= _nextExpiryCycleAtMs)
-        {
-            _nextExpiryCycleAtMs = nowMs + _options.ExpiryCycleIntervalMs;
-            ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
-        }
+        _expiry.RunIfDue(nowMs);
         _waits.ExpireDue(Core, nowMs);
         _forwarding.ExpireDue(nowMs);
         _forwarding.ReleaseVisible(Applied.Applied, nowMs);
         _blocked.ExpireDue(nowMs);
         _reads.ExpireDue(nowMs);
         _rollbacks.RetryIfDue(nowMs);
-        if (nowMs >= _nextRetentionAtMs)
-        {
-            _nextRetentionAtMs = nowMs + _options.RetentionIntervalMs;
-            Core.ConsiderRetention(_options.Retention, _log.Log.Stats(_log.Applied.Lsn));
-        }
+        _retention.RunIfDue(nowMs);
         _status.PublishIfDue(Core, nowMs);
     }
 
