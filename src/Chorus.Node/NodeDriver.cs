@@ -2,10 +2,8 @@ using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Statements;
 using Chorus.Core;
-using Chorus.Core.Log;
 using Chorus.Core.Messaging;
 using Chorus.Replication;
-using Chorus.Resp;
 using Chorus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -38,11 +36,11 @@ public sealed class NodeDriver
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
-    private readonly TransactionRunner _transactions;
     private readonly ReplicationHalt _halt;
     private readonly SnapshotTaker _snapshots;
     private readonly ExpiryCycle _expiry;
     private readonly RetentionCycle _retention;
+    private readonly WritePath _writes;
     private readonly WriteProposer _proposer;
     private readonly SiteData? _sites;
     private NodeId? _knownLeader;
@@ -59,7 +57,7 @@ public sealed class NodeDriver
         NodeMetadata.ClaimFor(storage, options.Family.Family);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
         _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications, StorageFormatVersion = options.StorageFormatVersion };
-        _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
+        var transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
         Applied.Advance(metadata.Applied.Lsn);
@@ -78,6 +76,7 @@ public sealed class NodeDriver
             _sites = new SiteData(keyspace, Conflicts, options.Resolvers) { Versioned = options.Versioned };
             _executor.Context.TrackBeforeImages = true;
         }
+        _writes = new WritePath(Core, _executor, _proposer, transactions, _acks, _requests, _pause, _forwarding, _blocked, Watches, _halt, _sites, ProcessReady, logger);
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, _reads, logger)
         {
             Resolve = _sites is null ? null : incoming => _sites.Resolve(incoming, NowMs),
@@ -260,183 +259,9 @@ public sealed class NodeDriver
     /// <summary>
     /// Executes a client's write commands into proposals, if the core takes proposals now; the
     /// replies are released when the core completes them. Held during a FAILOVER; refused with
-    /// the core's reason otherwise.
+    /// the core's reason otherwise (<see cref="WritePath"/>).
     /// </summary>
-    public void Submit(ClientWriteBatch batch)
-    {
-        if (batch.Abandoned)
-        {
-            batch.Complete(); // a blocking command whose client left before it ran: it pops nothing
-            return;
-        }
-        if (_halt.IsHalted)
-        {
-            batch.Fail(_halt.Error);
-            return;
-        }
-        var admission = Core.Admission;
-        if (batch.IsTransaction && !batch.TransactionWrites && admission.Kind != AdmissionKind.Accept && !batch.ReadAtLeader)
-        {
-            // Reads only: any node runs them, against what it has applied.
-            _transactions.Run(batch, NowMs);
-            batch.Complete();
-            return;
-        }
-        if (admission.Kind == AdmissionKind.Hold)
-        {
-            _pause.Hold(batch);
-            return;
-        }
-        if (admission.Kind == AdmissionKind.Refuse)
-        {
-            if (batch.Forwardable && _forwarding.Enabled && admission.Refusal is NotLeader { Leader: var leader })
-            {
-                _forwarding.Forward(batch, leader, Watches, NowMs);
-                return;
-            }
-            batch.Fail(admission.Refusal!);
-            return;
-        }
-        if (batch.IsTransaction && TransactionRefusal() is { } refusal)
-        {
-            batch.Fail(refusal);
-            return;
-        }
-        if (Core is IRequestCore requestCore)
-        {
-            _requests.Submit(batch, requestCore);
-            return;
-        }
-        if (batch.IsTransaction)
-        {
-            // Everything staged before it is stored first: a forwarded watch is checked against
-            // the log, and key-range reads (KEYS, SCAN) see storage.
-            ProcessReady();
-            ProposeAndWake(_transactions.Run(batch, NowMs), batch);
-        }
-        else
-        {
-            var reply = new RespWriter(batch.Replies, batch.Protocol);
-            for (var i = 0; i < batch.Commands.Count; i++)
-            {
-                if (_sites is not null)
-                {
-                    SubmitVersioned(batch, batch.Commands[i], reply);
-                    continue;
-                }
-                // Only a command sent on its own may wait (the connection sends a blocking one alone).
-                _executor.Context.BlockingAllowed = batch.Commands.Count == 1;
-                var payload = Execute(batch.Commands[i], reply, batch.Db);
-                _executor.Context.BlockingAllowed = false;
-                if (_executor.Context.Block is { } block)
-                {
-                    _executor.Context.Block = null;
-                    if (block.Retry is { } retry)
-                    {
-                        batch.Commands.Clear();
-                        batch.Commands.Add([.. retry]);
-                    }
-                    _blocked.Park(batch, block, NowMs);
-                    return;
-                }
-                ProposeAndWake(payload, batch, batch.Commands[i]);
-            }
-        }
-        AwaitAcknowledgement(batch);
-    }
-
-    private void AwaitAcknowledgement(ClientWriteBatch batch)
-    {
-        var waitFor = Core.LastProposed;
-        batch.WaitFor = waitFor.Lsn;
-        _acks.Add(batch, waitFor);
-    }
-
-    /// <summary>
-    /// Proposes a write, then serves the clients blocked on a key it changed, oldest first, as
-    /// Redis does after each command: each runs its command again (now a plain pop, logged as
-    /// its own entry), and what it pushes (BLMOVE) may serve others in turn.
-    /// </summary>
-    private void ProposeAndWake(byte[]? payload, ClientWriteBatch batch, RespCommand? command = null)
-    {
-        _proposer.Propose(payload, batch, command, NowMs);
-        var changes = new Queue<byte[]>();
-        if (payload is not null && _blocked.Count > 0)
-        {
-            changes.Enqueue(payload);
-        }
-        while (changes.TryDequeue(out var changed) && _blocked.Count > 0)
-        {
-            var stillWaiting = new List<BlockedPop>();
-            foreach (var parked in _blocked.TakeWaiting(changed))
-            {
-                var served = parked.Batch;
-                _executor.Context.BlockingAllowed = true;
-                var popped = Execute(served.Commands[0], new RespWriter(served.Replies, served.Protocol), served.Db);
-                _executor.Context.BlockingAllowed = false;
-                if (_executor.Context.Block is not null)
-                {
-                    _executor.Context.Block = null;
-                    stillWaiting.Add(parked);
-                    continue;
-                }
-                _proposer.Propose(popped, served, served.Commands[0], NowMs);
-                AwaitAcknowledgement(served);
-                if (popped is not null)
-                {
-                    changes.Enqueue(popped);
-                }
-            }
-            _blocked.ParkAgain(stillWaiting);
-        }
-    }
-
-    /// <summary>A write at a multi-leader site: executed as usual, then every key it changed is versioned and the change proposed for the other sites too.</summary>
-    private void SubmitVersioned(ClientWriteBatch batch, RespCommand command, RespWriter reply)
-    {
-        if (SiteData.Refusal(command) is { } refusal)
-        {
-            reply.WriteError(refusal);
-            return;
-        }
-        var stamp = Core.StampWrite(NowMs)!;
-        // The refusal belongs to this command only: expiry and replicated changes that use the
-        // same executor afterwards must not be judged by it.
-        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
-        byte[]? payload;
-        try
-        {
-            payload = Execute(command, reply, batch.Db);
-        }
-        finally
-        {
-            _executor.Context.SiteRefusal = null;
-        }
-        var before = _executor.Context.TakeBeforeImages();
-        var setAdds = SiteData.SetAdds(command);
-        if (setAdds is not null && before.Count == 0 && _executor.Context.GetStored(batch.Db, command[1]) is { } unchanged
-            && !Commands.Values.KeyRecord.IsTombstoneRecord(unchanged) && Commands.Values.KeyRecord.ParseImage(unchanged).Type == Commands.Values.DataType.Set)
-        {
-            // SADD of members already present changed nothing here, but is still an add for the other sites.
-            before.Add(new BeforeImage(batch.Db, command[1].ToArray(), unchanged));
-        }
-        if (before.Count > 0 && _sites!.Version(stamp, before, payload, setAdds) is { } proposal)
-        {
-            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, proposal).Lsn;
-        }
-    }
-
-    /// <summary>
-    /// Why this node's family cannot make a transaction's writes atomic, or null when it can (one
-    /// log carries them as one entry). Leaderless: every key is written by its own quorum. A
-    /// multi-leader site: other sites merge each key on its own.
-    /// </summary>
-    private string? TransactionRefusal() =>
-        Core is IRequestCore
-            ? "ERR MULTI/EXEC is not available in the leaderless family: every key is written by its own quorum, so writes to several keys cannot be made atomic"
-            : _sites is not null
-                ? "ERR MULTI/EXEC is not available at a multi-leader site: other sites merge each key on its own, so writes to several keys cannot be made atomic"
-                : null;
+    public void Submit(ClientWriteBatch batch) => _writes.Submit(batch, NowMs);
 
     /// <summary>
     /// A message from a peer, for the family that owns it. A family this node does not speak is
@@ -542,20 +367,5 @@ public sealed class NodeDriver
         _forwarding.FailAll(Applied.Applied);
         _reads.FailAll();
         _blocked.FailAll(OutcomeText.Error(new NodeStopping(MayHaveApplied: false)));
-    }
-
-    private byte[]? Execute(RespCommand command, RespWriter reply, int db)
-    {
-        _proposer.StoreStagedIfPhysical();
-        try
-        {
-            return _executor.Execute(command, reply, NowMs, db);
-        }
-        catch (Exception e) when (e is not InvariantViolationException)
-        {
-            _logger.LogError(e, "command {Command} failed", command.ToString());
-            reply.WriteError($"ERR internal error: {e.Message}");
-            return null;
-        }
     }
 }
