@@ -104,35 +104,42 @@ internal sealed class WritePath(
             _storeStaged();
             ProposeAndWake(_transactions.Run(batch, nowMs), batch, nowMs);
         }
-        else
+        else if (!ExecuteCommands(batch, nowMs))
         {
-            var reply = new RespWriter(batch.Replies, batch.Protocol);
-            for (var i = 0; i < batch.Commands.Count; i++)
-            {
-                if (_sites is not null)
-                {
-                    SubmitVersioned(batch, batch.Commands[i], reply, nowMs);
-                    continue;
-                }
-                // Only a command sent on its own may wait (the connection sends a blocking one alone).
-                _executor.Context.BlockingAllowed = batch.Commands.Count == 1;
-                var payload = Execute(batch.Commands[i], reply, batch.Db, nowMs);
-                _executor.Context.BlockingAllowed = false;
-                if (_executor.Context.Block is { } block)
-                {
-                    _executor.Context.Block = null;
-                    if (block.Retry is { } retry)
-                    {
-                        batch.Commands.Clear();
-                        batch.Commands.Add([.. retry]);
-                    }
-                    _blocked.Park(batch, block, nowMs);
-                    return;
-                }
-                ProposeAndWake(payload, batch, nowMs, batch.Commands[i]);
-            }
+            return; // parked: a blocking command waits for a push
         }
         AwaitAcknowledgement(batch);
+    }
+
+    /// <summary>Executes a batch's commands one by one and proposes each; false when a blocking command parked the batch instead.</summary>
+    private bool ExecuteCommands(ClientWriteBatch batch, long nowMs)
+    {
+        var reply = new RespWriter(batch.Replies, batch.Protocol);
+        for (var i = 0; i < batch.Commands.Count; i++)
+        {
+            if (_sites is not null)
+            {
+                SubmitVersioned(batch, batch.Commands[i], reply, nowMs);
+                continue;
+            }
+            // Only a command sent on its own may wait (the connection sends a blocking one alone).
+            _executor.Context.BlockingAllowed = batch.Commands.Count == 1;
+            var payload = Execute(batch.Commands[i], reply, batch.Db, nowMs);
+            _executor.Context.BlockingAllowed = false;
+            if (_executor.Context.Block is { } block)
+            {
+                _executor.Context.Block = null;
+                if (block.Retry is { } retry)
+                {
+                    batch.Commands.Clear();
+                    batch.Commands.Add([.. retry]);
+                }
+                _blocked.Park(batch, block, nowMs);
+                return false;
+            }
+            ProposeAndWake(payload, batch, nowMs, batch.Commands[i]);
+        }
+        return true;
     }
 
     private void AwaitAcknowledgement(ClientWriteBatch batch)
