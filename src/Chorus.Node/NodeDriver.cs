@@ -41,6 +41,7 @@ public sealed class NodeDriver
     private readonly ExpiryCycle _expiry;
     private readonly RetentionCycle _retention;
     private readonly WritePath _writes;
+    private readonly InputDispatch _inputs;
     private readonly WriteProposer _proposer;
     private readonly SiteData? _sites;
     private NodeId? _knownLeader;
@@ -77,6 +78,7 @@ public sealed class NodeDriver
             _executor.Context.TrackBeforeImages = true;
         }
         _writes = new WritePath(Core, _executor, _proposer, transactions, _acks, _requests, _pause, _forwarding, _blocked, Watches, _halt, _sites, ProcessReady, logger);
+        _inputs = new InputDispatch(Core, _halt, _writes, _waits, _snapshots, _status, _reads, _blocked, _forwarding, Applied, ProcessReady, logger);
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, _reads, logger)
         {
             Resolve = _sites is null ? null : incoming => _sites.Resolve(incoming, NowMs),
@@ -204,57 +206,7 @@ public sealed class NodeDriver
     public long NowMs { get; private set; }
 
     /// <summary>A peer or control input (everything but client writes).</summary>
-    public void Handle(NodeInput input)
-    {
-        if (_halt.IsHalted)
-        {
-            _halt.Refuse(input, NowMs);
-            return;
-        }
-        switch (input)
-        {
-            case PeerMessageInput peer:
-                Receive(peer.Message);
-                break;
-            case PeerConnectedInput connected:
-                Core.OnPeerConnected(connected.Peer);
-                break;
-            case FlushedInput flushed:
-                Core.OnFlushed(flushed.Lsn);
-                break;
-            case AdminInput admin:
-                var result = admin.Action(Core);
-                ProcessReady();
-                admin.Completion.TrySetResult(result);
-                break;
-            case WaitReplicasInput wait:
-                _waits.Add(Core, wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : NowMs + wait.TimeoutMs, wait.Completion);
-                break;
-            case CreateCheckpointInput checkpoint:
-                _snapshots.CreateCheckpoint(checkpoint);
-                break;
-            case SnapshotInput snapshot:
-                snapshot.Completion.TrySetResult(TakeSnapshot(snapshot.Copy, snapshot.Requester));
-                break;
-            case RefreshStatusInput refresh:
-                _status.Publish(Core, NowMs);
-                refresh.Completion.TrySetResult(null);
-                break;
-            case GuardedReadInput read:
-                _reads.Add(read, NowMs);
-                break;
-            case ClientWritesInput writes:
-                Submit(writes.Batch);
-                break;
-            case UnblockInput unblock:
-                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How)
-                    || (unblock.How == UnblockHow.Disconnected && _forwarding.Abandon(unblock.Batch)));
-                break;
-            case ForwardAnsweredInput answered:
-                _forwarding.Answer(answered.Id, answered.Answer, Applied.Applied, NowMs);
-                break;
-        }
-    }
+    public void Handle(NodeInput input) => _inputs.Handle(input, NowMs);
 
     /// <summary>
     /// Executes a client's write commands into proposals, if the core takes proposals now; the
@@ -263,19 +215,8 @@ public sealed class NodeDriver
     /// </summary>
     public void Submit(ClientWriteBatch batch) => _writes.Submit(batch, NowMs);
 
-    /// <summary>
-    /// A message from a peer, for the family that owns it. A family this node does not speak is
-    /// refused with a logged error; it never stops the node.
-    /// </summary>
-    public void Receive(Envelope envelope)
-    {
-        if (!Core.Speaks(envelope.Family))
-        {
-            _logger.LogWarning("refused a message from {From}: this node does not speak the {Family} protocol", envelope.From, envelope.Family);
-            return;
-        }
-        Core.Step(envelope);
-    }
+    /// <summary>A message from a peer, for the family that owns it (<see cref="InputDispatch.Receive"/>).</summary>
+    public void Receive(Envelope envelope) => _inputs.Receive(envelope);
 
     /// <summary>Carries out everything the core has decided, until it has nothing more to say; then the shell's services catch up.</summary>
     public void ProcessReady()
