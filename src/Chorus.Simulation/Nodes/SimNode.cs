@@ -29,11 +29,10 @@ internal sealed class SimNode
     private readonly ITransport _transport;
     private readonly Scheduler _scheduler;
     private readonly TraceLog _trace;
-    private readonly List<(ClientWriteBatch Batch, Action Done, Action Lost)> _pending = [];
+    private readonly PendingCalls _calls = new();
     private readonly RequestBatch _readCommand = new();
     private readonly ArrayBufferWriter<byte> _readReply = new(256);
     private readonly List<NodeFailure> _failures;
-    private readonly List<GuardedRead> _guardedReads = [];
     private Random _readRandom = new(0);
     private NodeInbox _inbox;
     private bool _roundScheduled;
@@ -170,7 +169,7 @@ internal sealed class SimNode
             lost();
             return;
         }
-        _pending.Add((batch, done, lost));
+        _calls.AddWrite(batch, done, lost);
         Post(new ClientWritesInput(batch));
     }
 
@@ -204,13 +203,10 @@ internal sealed class SimNode
         WhenServing(
             () =>
             {
-                var completion = new TaskCompletionSource<int>();
-                _replicaWaits.Add((completion, reply, lost));
+                var completion = _calls.AddReplicaWait(reply, lost);
                 Post(new WaitReplicasInput(lsn, count, timeoutMs, completion));
             },
             lost);
-
-    private readonly List<(TaskCompletionSource<int> Completion, Action<int> Reply, Action Lost)> _replicaWaits = [];
 
     /// <summary>Whether this node's log holds <paramref name="lsn"/> (or it applied past it and retired the entry).</summary>
     public bool Holds(Chorus.Core.Lsn lsn) =>
@@ -239,12 +235,9 @@ internal sealed class SimNode
             return;
         }
         var rows = new List<Cluster.SnapshotRow>();
-        var completion = new TaskCompletionSource<Chorus.Core.LogPosition>();
-        _snapshots.Add((completion, () => taken(rows, completion.Task.Result)));
+        var completion = _calls.AddSnapshot(position => taken(rows, position));
         Post(new SnapshotInput(requester, storage => rows.AddRange(Copy(storage)), completion));
     }
-
-    private readonly List<(TaskCompletionSource<Chorus.Core.LogPosition> Completion, Action Taken)> _snapshots = [];
 
     private static IEnumerable<Cluster.SnapshotRow> Copy(IStorageEngine storage)
     {
@@ -305,8 +298,7 @@ internal sealed class SimNode
         WhenServing(
             () =>
             {
-                var read = new GuardedRead(reply, lost);
-                _guardedReads.Add(read);
+                var read = _calls.AddGuardedRead(reply, lost);
                 Post(new GuardedReadInput(guard, () => read.Value = ReadNow(command), read.Completion));
             },
             lost);
@@ -365,7 +357,7 @@ internal sealed class SimNode
         {
             _nextRoundAtUs = _scheduler.NowUs + gap();
         }
-        ReleaseCompleted();
+        _calls.ReleaseCompleted(State == NodeState.Up);
         Handled?.Invoke(this);
         if (_inbox.Count > 0)
         {
@@ -386,53 +378,7 @@ internal sealed class SimNode
         else
         {
             // A paused process answers nothing until it resumes; a resumed one answers then.
-            _pausedReads.Enqueue((serve, lost));
-        }
-    }
-
-    private readonly Queue<(Action Serve, Action Lost)> _pausedReads = new();
-
-    private void ReleaseCompleted()
-    {
-        while (State == NodeState.Up && _pausedReads.TryDequeue(out var read))
-        {
-            read.Serve();
-        }
-        for (var i = 0; i < _guardedReads.Count; i++)
-        {
-            if (_guardedReads[i].Completion.Task.IsCompleted)
-            {
-                var read = _guardedReads[i];
-                _guardedReads.RemoveAt(i--);
-                read.Reply(read.Completion.Task.Result is ReadHeldBack heldBack ? RespValue.Error(ReadText.Error(heldBack.Reason)) : read.Value!);
-            }
-        }
-        for (var i = 0; i < _snapshots.Count; i++)
-        {
-            if (_snapshots[i].Completion.Task.IsCompleted)
-            {
-                var snapshot = _snapshots[i];
-                _snapshots.RemoveAt(i--);
-                snapshot.Taken();
-            }
-        }
-        for (var i = 0; i < _replicaWaits.Count; i++)
-        {
-            if (_replicaWaits[i].Completion.Task.IsCompleted)
-            {
-                var wait = _replicaWaits[i];
-                _replicaWaits.RemoveAt(i--);
-                wait.Reply(wait.Completion.Task.Result);
-            }
-        }
-        for (var i = 0; i < _pending.Count; i++)
-        {
-            if (_pending[i].Batch.Completion.IsCompleted)
-            {
-                var done = _pending[i].Done;
-                _pending.RemoveAt(i--);
-                done();
-            }
+            _calls.HoldWhilePaused(serve, lost);
         }
     }
 
@@ -458,34 +404,11 @@ internal sealed class SimNode
     {
         State = NodeState.Down;
         Driver = null;
-        var lost = new List<Action>();
-        while (_pausedReads.TryDequeue(out var read))
-        {
-            lost.Add(read.Lost);
-        }
-        lost.AddRange(_pending.Select(p => p.Lost));
-        lost.AddRange(_guardedReads.Select(r => r.Lost));
-        lost.AddRange(_replicaWaits.Select(w => w.Lost));
-        _replicaWaits.Clear();
-        _snapshots.Clear();
-        _pending.Clear();
-        _guardedReads.Clear();
+        var lost = _calls.TakeLost();
         _inbox = new NodeInbox(Id);
         foreach (var notify in lost)
         {
             notify();
         }
-    }
-
-    /// <summary>A guarded read in flight: the value the loop read, and whether the reply may leave.</summary>
-    private sealed class GuardedRead(Action<RespValue> reply, Action lost)
-    {
-        public Action<RespValue> Reply { get; } = reply;
-
-        public Action Lost { get; } = lost;
-
-        public TaskCompletionSource<ReadVerdict> Completion { get; } = new();
-
-        public RespValue? Value { get; set; }
     }
 }
