@@ -236,19 +236,7 @@ internal sealed class SimNode
         }
         var rows = new List<Cluster.SnapshotRow>();
         var completion = _calls.AddSnapshot(position => taken(rows, position));
-        Post(new SnapshotInput(requester, storage => rows.AddRange(Copy(storage)), completion));
-    }
-
-    private static IEnumerable<Cluster.SnapshotRow> Copy(IStorageEngine storage)
-    {
-        foreach (var column in StorageColumns.All)
-        {
-            using var iterator = storage.NewIterator(column);
-            for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-            {
-                yield return new Cluster.SnapshotRow(column, iterator.Key.ToArray(), iterator.Value.ToArray());
-            }
-        }
+        Post(new SnapshotInput(requester, storage => rows.AddRange(StorageCopy.Rows(storage)), completion));
     }
 
     /// <summary>
@@ -258,22 +246,7 @@ internal sealed class SimNode
     public void ReloadFrom(IReadOnlyList<Cluster.SnapshotRow> rows)
     {
         Stop();
-        using (var batch = Disk.NewBatch())
-        {
-            foreach (var column in StorageColumns.All)
-            {
-                foreach (var old in Copy(Disk).Where(r => r.Column == column))
-                {
-                    batch.Delete(column, old.Key);
-                }
-            }
-            foreach (var row in rows)
-            {
-                batch.Put(row.Column, row.Key, row.Value);
-            }
-            Disk.Write(batch, sync: true);
-        }
-        NodeIdentity.ClaimForNode(Disk, Id);
+        StorageCopy.Install(Disk, rows, Id);
     }
 
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>
