@@ -1,4 +1,3 @@
-using System.Buffers;
 using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Core.Messaging;
@@ -30,10 +29,8 @@ internal sealed class SimNode
     private readonly Scheduler _scheduler;
     private readonly TraceLog _trace;
     private readonly PendingCalls _calls = new();
-    private readonly RequestBatch _readCommand = new();
-    private readonly ArrayBufferWriter<byte> _readReply = new(256);
+    private readonly LocalReader _reader;
     private readonly List<NodeFailure> _failures;
-    private Random _readRandom = new(0);
     private NodeInbox _inbox;
     private bool _roundScheduled;
     private long _nextRoundAtUs;
@@ -50,6 +47,7 @@ internal sealed class SimNode
         _trace = trace;
         _failures = failures;
         _inbox = new NodeInbox(id);
+        _reader = new LocalReader(commands, storage);
     }
 
     public NodeId Id { get; }
@@ -89,7 +87,7 @@ internal sealed class SimNode
     {
         State = NodeState.Up;
         Incarnation++;
-        _readRandom = new Random(randomSeed);
+        _reader.Reseed(randomSeed);
         _inbox = new NodeInbox(Id);
         _roundScheduled = false;
         _nextRoundAtUs = 0;
@@ -291,16 +289,7 @@ internal sealed class SimNode
     }
 
     /// <summary>Runs a read command against local storage at the node's time (also used for the final state).</summary>
-    public RespValue ReadNow(string[] command)
-    {
-        _readCommand.Clear();
-        _readCommand.Add(command);
-        var parsed = _readCommand[0];
-        Invariant.That(_commands.TryGet(parsed[0], out var spec) && spec.Read is not null, $"{command[0]} is a read command");
-        _readReply.Clear();
-        spec.Read!(new ReadContext(Storage, _readRandom) { NowMs = LocalMs }, parsed, new RespWriter(_readReply, RespProtocol.Resp2));
-        return RespReplyParser.Parse(_readReply.WrittenSpan);
-    }
+    public RespValue ReadNow(string[] command) => _reader.Read(command, LocalMs);
 
     /// <summary>Schedules the next round, unless one is scheduled: now, or when a starved node gets the CPU back.</summary>
     private void ScheduleRound()
