@@ -2,10 +2,8 @@ using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Statements;
 using Chorus.Core;
-using Chorus.Core.Log;
 using Chorus.Core.Messaging;
 using Chorus.Replication;
-using Chorus.Resp;
 using Chorus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +23,6 @@ namespace Chorus.Node;
 public sealed class NodeDriver
 {
     private readonly NodeDriverOptions _options;
-    private readonly IStorageEngine _storage;
     private readonly ILogger _logger;
     private readonly WriteExecutor _executor;
     private readonly LogWriter _log;
@@ -39,17 +36,19 @@ public sealed class NodeDriver
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
     private readonly ReadGate _reads;
-    private readonly TransactionRunner _transactions;
-    private volatile LogFormatSetting _logFormat;
+    private readonly ReplicationHalt _halt;
+    private readonly SnapshotTaker _snapshots;
+    private readonly ExpiryCycle _expiry;
+    private readonly RetentionCycle _retention;
+    private readonly WritePath _writes;
+    private readonly InputDispatch _inputs;
+    private readonly WriteProposer _proposer;
     private readonly SiteData? _sites;
-    private long _nextExpiryCycleAtMs;
     private NodeId? _knownLeader;
-    private long _nextRetentionAtMs;
 
     public NodeDriver(NodeDriverOptions options, IStorageEngine storage, CommandTable commands, ITransport transport, IRollbackSink rollbacks, ILogger logger)
     {
         _options = options;
-        _storage = storage;
         _logger = logger;
         var keyspace = new StagedKeyspace(storage);
         _requests = new RequestPath(commands);
@@ -59,13 +58,17 @@ public sealed class NodeDriver
         NodeMetadata.ClaimFor(storage, options.Family.Family);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
         _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications, StorageFormatVersion = options.StorageFormatVersion };
-        _transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
-        _logFormat = _log.Formats.Current ?? options.LogFormat;
+        var transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
+        _halt = new ReplicationHalt(_reads, _blocked, logger);
+        _snapshots = new SnapshotTaker(storage, Core, _log, ProcessReady, logger);
+        _expiry = new ExpiryCycle(storage, _executor, Core, options.ExpiryCycleIntervalMs, options.ExpiryCycleKeysMax);
+        _retention = new RetentionCycle(Core, _log, options.Retention, options.RetentionIntervalMs);
+        _proposer = new WriteProposer(Core, _log, _executor, Watches, options.LogFormat, options.StorageFormatVersion, CarryReady);
         Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.Committed is not null && !Core.VersionsWrites);
         Conflicts = new ConflictLog(options.Conflicts);
         if (Core.VersionsWrites)
@@ -74,6 +77,8 @@ public sealed class NodeDriver
             _sites = new SiteData(keyspace, Conflicts, options.Resolvers) { Versioned = options.Versioned };
             _executor.Context.TrackBeforeImages = true;
         }
+        _writes = new WritePath(Core, _executor, _proposer, transactions, _acks, _requests, _pause, _forwarding, _blocked, Watches, _halt, _sites, ProcessReady, logger);
+        _inputs = new InputDispatch(Core, _halt, _writes, _waits, _snapshots, _status, _reads, _blocked, _forwarding, Applied, ProcessReady, logger);
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, _reads, logger)
         {
             Resolve = _sites is null ? null : incoming => _sites.Resolve(incoming, NowMs),
@@ -150,7 +155,7 @@ public sealed class NodeDriver
     /// The log format in force: the newest marker in the log, else the one this node was started
     /// with (which its first write as leader records). Readable from any thread.
     /// </summary>
-    public LogFormatSetting LogFormat => _logFormat;
+    public LogFormatSetting LogFormat => _proposer.Current;
 
     /// <summary>The storage format version this node's physical log entries are written for and checked against.</summary>
     public uint StorageFormatVersion => _options.StorageFormatVersion;
@@ -159,36 +164,7 @@ public sealed class NodeDriver
     /// Switches the cluster's log format (CONFIG SET log-format) by proposing a marker entry: every
     /// write after it is written in the new format. False when this node takes no writes now.
     /// </summary>
-    public bool ChangeLogFormat(LogFormatSetting setting)
-    {
-        if (Core.Admission.Kind != AdmissionKind.Accept)
-        {
-            return false;
-        }
-        ProposeLogFormat(setting);
-        return true;
-    }
-
-    private void ProposeLogFormat(LogFormatSetting setting)
-    {
-        var lsn = Core.Propose(PayloadKind.LogFormat, setting.Encode()).Lsn;
-        _log.Formats.Observe(lsn, setting);
-        _logFormat = setting;
-    }
-
-    /// <summary>The format for a client write; a cluster started in a format other than logical records it first.</summary>
-    private LogFormatSetting WriteFormat()
-    {
-        if (_log.Formats.Current is { } current)
-        {
-            return current;
-        }
-        if (_options.LogFormat != LogFormatSetting.Default)
-        {
-            ProposeLogFormat(_options.LogFormat);
-        }
-        return _options.LogFormat;
-    }
+    public bool ChangeLogFormat(LogFormatSetting setting) => _proposer.Change(setting);
 
     public void Start(long nowMs)
     {
@@ -204,7 +180,7 @@ public sealed class NodeDriver
     public void BeginRound(long nowMs)
     {
         NowMs = nowMs;
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
             _waits.ExpireDue(Core, nowMs);
             _blocked.ExpireDue(nowMs);
@@ -212,22 +188,14 @@ public sealed class NodeDriver
             return;
         }
         Core.Tick(nowMs);
-        if (Core.Admission.Kind == AdmissionKind.Accept && nowMs >= _nextExpiryCycleAtMs)
-        {
-            _nextExpiryCycleAtMs = nowMs + _options.ExpiryCycleIntervalMs;
-            ExpiryCycle.ProposeDue(_storage, _executor, Core, nowMs, _options.ExpiryCycleKeysMax);
-        }
+        _expiry.RunIfDue(nowMs);
         _waits.ExpireDue(Core, nowMs);
         _forwarding.ExpireDue(nowMs);
         _forwarding.ReleaseVisible(Applied.Applied, nowMs);
         _blocked.ExpireDue(nowMs);
         _reads.ExpireDue(nowMs);
         _rollbacks.RetryIfDue(nowMs);
-        if (nowMs >= _nextRetentionAtMs)
-        {
-            _nextRetentionAtMs = nowMs + _options.RetentionIntervalMs;
-            Core.ConsiderRetention(_options.Retention, _log.Log.Stats(_log.Applied.Lsn));
-        }
+        _retention.RunIfDue(nowMs);
         _status.PublishIfDue(Core, nowMs);
     }
 
@@ -238,314 +206,27 @@ public sealed class NodeDriver
     public long NowMs { get; private set; }
 
     /// <summary>A peer or control input (everything but client writes).</summary>
-    public void Handle(NodeInput input)
-    {
-        if (_refusal is not null)
-        {
-            RefuseWhileHalted(input);
-            return;
-        }
-        switch (input)
-        {
-            case PeerMessageInput peer:
-                Receive(peer.Message);
-                break;
-            case PeerConnectedInput connected:
-                Core.OnPeerConnected(connected.Peer);
-                break;
-            case FlushedInput flushed:
-                Core.OnFlushed(flushed.Lsn);
-                break;
-            case AdminInput admin:
-                var result = admin.Action(Core);
-                ProcessReady();
-                admin.Completion.TrySetResult(result);
-                break;
-            case WaitReplicasInput wait:
-                _waits.Add(Core, wait.Lsn, wait.Count, wait.TimeoutMs == 0 ? -1 : NowMs + wait.TimeoutMs, wait.Completion);
-                break;
-            case CreateCheckpointInput checkpoint:
-                CreateCheckpoint(checkpoint);
-                break;
-            case SnapshotInput snapshot:
-                snapshot.Completion.TrySetResult(TakeSnapshot(snapshot.Copy, snapshot.Requester));
-                break;
-            case RefreshStatusInput refresh:
-                _status.Publish(Core, NowMs);
-                refresh.Completion.TrySetResult(null);
-                break;
-            case GuardedReadInput read:
-                _reads.Add(read, NowMs);
-                break;
-            case ClientWritesInput writes:
-                Submit(writes.Batch);
-                break;
-            case UnblockInput unblock:
-                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How)
-                    || (unblock.How == UnblockHow.Disconnected && _forwarding.Abandon(unblock.Batch)));
-                break;
-            case ForwardAnsweredInput answered:
-                _forwarding.Answer(answered.Id, answered.Answer, Applied.Applied, NowMs);
-                break;
-        }
-    }
+    public void Handle(NodeInput input) => _inputs.Handle(input, NowMs);
 
     /// <summary>
     /// Executes a client's write commands into proposals, if the core takes proposals now; the
     /// replies are released when the core completes them. Held during a FAILOVER; refused with
-    /// the core's reason otherwise.
+    /// the core's reason otherwise (<see cref="WritePath"/>).
     /// </summary>
-    public void Submit(ClientWriteBatch batch)
-    {
-        if (batch.Abandoned)
-        {
-            batch.Complete(); // a blocking command whose client left before it ran: it pops nothing
-            return;
-        }
-        if (_refusal is not null)
-        {
-            batch.Fail(HaltedError + _refusal);
-            return;
-        }
-        var admission = Core.Admission;
-        if (batch.IsTransaction && !batch.TransactionWrites && admission.Kind != AdmissionKind.Accept && !batch.ReadAtLeader)
-        {
-            // Reads only: any node runs them, against what it has applied.
-            _transactions.Run(batch, NowMs);
-            batch.Complete();
-            return;
-        }
-        if (admission.Kind == AdmissionKind.Hold)
-        {
-            _pause.Hold(batch);
-            return;
-        }
-        if (admission.Kind == AdmissionKind.Refuse)
-        {
-            if (batch.Forwardable && _forwarding.Enabled && admission.Refusal is NotLeader { Leader: var leader })
-            {
-                _forwarding.Forward(batch, leader, Watches, NowMs);
-                return;
-            }
-            batch.Fail(admission.Refusal!);
-            return;
-        }
-        if (batch.IsTransaction && TransactionRefusal() is { } refusal)
-        {
-            batch.Fail(refusal);
-            return;
-        }
-        if (Core is IRequestCore requestCore)
-        {
-            _requests.Submit(batch, requestCore);
-            return;
-        }
-        if (batch.IsTransaction)
-        {
-            // Everything staged before it is stored first: a forwarded watch is checked against
-            // the log, and key-range reads (KEYS, SCAN) see storage.
-            ProcessReady();
-            ProposeAndWake(_transactions.Run(batch, NowMs), batch);
-        }
-        else
-        {
-            var reply = new RespWriter(batch.Replies, batch.Protocol);
-            for (var i = 0; i < batch.Commands.Count; i++)
-            {
-                if (_sites is not null)
-                {
-                    SubmitVersioned(batch, batch.Commands[i], reply);
-                    continue;
-                }
-                // Only a command sent on its own may wait (the connection sends a blocking one alone).
-                _executor.Context.BlockingAllowed = batch.Commands.Count == 1;
-                var payload = Execute(batch.Commands[i], reply, batch.Db);
-                _executor.Context.BlockingAllowed = false;
-                if (_executor.Context.Block is { } block)
-                {
-                    _executor.Context.Block = null;
-                    if (block.Retry is { } retry)
-                    {
-                        batch.Commands.Clear();
-                        batch.Commands.Add([.. retry]);
-                    }
-                    _blocked.Park(batch, block, NowMs);
-                    return;
-                }
-                ProposeAndWake(payload, batch, batch.Commands[i]);
-            }
-        }
-        AwaitAcknowledgement(batch);
-    }
+    public void Submit(ClientWriteBatch batch) => _writes.Submit(batch, NowMs);
 
-    private void AwaitAcknowledgement(ClientWriteBatch batch)
-    {
-        var waitFor = Core.LastProposed;
-        batch.WaitFor = waitFor.Lsn;
-        _acks.Add(batch, waitFor);
-    }
-
-    /// <summary>
-    /// Proposes a write, then serves the clients blocked on a key it changed, oldest first, as
-    /// Redis does after each command: each runs its command again (now a plain pop, logged as
-    /// its own entry), and what it pushes (BLMOVE) may serve others in turn.
-    /// </summary>
-    private void ProposeAndWake(byte[]? payload, ClientWriteBatch batch, RespCommand? command = null)
-    {
-        Propose(payload, batch, command);
-        var changes = new Queue<byte[]>();
-        if (payload is not null && _blocked.Count > 0)
-        {
-            changes.Enqueue(payload);
-        }
-        while (changes.TryDequeue(out var changed) && _blocked.Count > 0)
-        {
-            var stillWaiting = new List<BlockedPop>();
-            foreach (var parked in _blocked.TakeWaiting(changed))
-            {
-                var served = parked.Batch;
-                _executor.Context.BlockingAllowed = true;
-                var popped = Execute(served.Commands[0], new RespWriter(served.Replies, served.Protocol), served.Db);
-                _executor.Context.BlockingAllowed = false;
-                if (_executor.Context.Block is not null)
-                {
-                    _executor.Context.Block = null;
-                    stillWaiting.Add(parked);
-                    continue;
-                }
-                Propose(popped, served, served.Commands[0]);
-                AwaitAcknowledgement(served);
-                if (popped is not null)
-                {
-                    changes.Enqueue(popped);
-                }
-            }
-            _blocked.ParkAgain(stillWaiting);
-        }
-    }
-
-    /// <summary>A write at a multi-leader site: executed as usual, then every key it changed is versioned and the change proposed for the other sites too.</summary>
-    private void SubmitVersioned(ClientWriteBatch batch, RespCommand command, RespWriter reply)
-    {
-        if (SiteData.Refusal(command) is { } refusal)
-        {
-            reply.WriteError(refusal);
-            return;
-        }
-        var stamp = Core.StampWrite(NowMs)!;
-        // The refusal belongs to this command only: expiry and replicated changes that use the
-        // same executor afterwards must not be judged by it.
-        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
-        byte[]? payload;
-        try
-        {
-            payload = Execute(command, reply, batch.Db);
-        }
-        finally
-        {
-            _executor.Context.SiteRefusal = null;
-        }
-        var before = _executor.Context.TakeBeforeImages();
-        var setAdds = SiteData.SetAdds(command);
-        if (setAdds is not null && before.Count == 0 && _executor.Context.GetStored(batch.Db, command[1]) is { } unchanged
-            && !Commands.Values.KeyRecord.IsTombstoneRecord(unchanged) && Commands.Values.KeyRecord.ParseImage(unchanged).Type == Commands.Values.DataType.Set)
-        {
-            // SADD of members already present changed nothing here, but is still an add for the other sites.
-            before.Add(new BeforeImage(batch.Db, command[1].ToArray(), unchanged));
-        }
-        if (before.Count > 0 && _sites!.Version(stamp, before, payload, setAdds) is { } proposal)
-        {
-            batch.LastWrittenLsn = Core.Propose(PayloadKind.MultiLeader, proposal).Lsn;
-        }
-    }
-
-    /// <summary>
-    /// Why this node's family cannot make a transaction's writes atomic, or null when it can (one
-    /// log carries them as one entry). Leaderless: every key is written by its own quorum. A
-    /// multi-leader site: other sites merge each key on its own.
-    /// </summary>
-    private string? TransactionRefusal() =>
-        Core is IRequestCore
-            ? "ERR MULTI/EXEC is not available in the leaderless family: every key is written by its own quorum, so writes to several keys cannot be made atomic"
-            : _sites is not null
-                ? "ERR MULTI/EXEC is not available at a multi-leader site: other sites merge each key on its own, so writes to several keys cannot be made atomic"
-                : null;
-
-    /// <summary>
-    /// Proposes a client write's row changes, in the log format in force when it is one
-    /// <paramref name="command"/>. A transaction (no single command) is logged as its row changes
-    /// in every format: one entry, applied atomically, with nothing to re-execute.
-    /// </summary>
-    private void Propose(byte[]? payload, ClientWriteBatch batch, RespCommand? command = null)
-    {
-        if (_executor.Touched.Count > 0)
-        {
-            Watches.TouchKeys(_executor.Touched);
-            _executor.ClearTouched();
-        }
-        if (payload is null)
-        {
-            return;
-        }
-        // A later EXEC in this round must see the change before it reaches storage.
-        Watches.Touch(PayloadKind.Logical, payload, _executor.Keyspace.Exists);
-        var format = WriteFormat();
-        if (format.Format == Commands.Statements.LogFormat.Physical)
-        {
-            ProposePhysical(batch);
-            return;
-        }
-        var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(format, single, batch.Db, NowMs, payload) : (PayloadKind.Logical, payload);
-        batch.LastWrittenLsn = Core.Propose(kind, entry).Lsn;
-        if (batch.FirstWrittenLsn == Lsn.Zero)
-        {
-            batch.FirstWrittenLsn = batch.LastWrittenLsn;
-        }
-        if (kind == PayloadKind.Statement)
-        {
-            _log.RememberUndo(batch.LastWrittenLsn, payload);
-        }
-    }
-
-    /// <summary>
-    /// Proposes a client write as a physical entry: the storage writes its staged changes make,
-    /// byte for byte. Everything staged before the write was stored already (each physical write
-    /// is stored before the next executes), so the capture holds this write's changes only; it
-    /// empties the staged keyspace, so the entry is stored at once, before anything reads again.
-    /// </summary>
-    private void ProposePhysical(ClientWriteBatch batch)
-    {
-        var lsn = Core.LastProposed.Lsn.Next;
-        var entry = Commands.Physical.PhysicalApplier.Capture(_executor.Keyspace, lsn, _options.StorageFormatVersion);
-        var proposal = Core.Propose(PayloadKind.Physical, Commands.Physical.PhysicalPayload.Encode(entry));
-        Invariant.That(proposal.Lsn == lsn, $"a physical entry captured for LSN {lsn} was proposed at {proposal.Lsn}");
-        batch.LastWrittenLsn = proposal.Lsn;
-        CarryReady();
-    }
-
-    /// <summary>
-    /// A message from a peer, for the family that owns it. A family this node does not speak is
-    /// refused with a logged error; it never stops the node.
-    /// </summary>
-    public void Receive(Envelope envelope)
-    {
-        if (!Core.Speaks(envelope.Family))
-        {
-            _logger.LogWarning("refused a message from {From}: this node does not speak the {Family} protocol", envelope.From, envelope.Family);
-            return;
-        }
-        Core.Step(envelope);
-    }
+    /// <summary>A message from a peer, for the family that owns it (<see cref="InputDispatch.Receive"/>).</summary>
+    public void Receive(Envelope envelope) => _inputs.Receive(envelope);
 
     /// <summary>Carries out everything the core has decided, until it has nothing more to say; then the shell's services catch up.</summary>
     public void ProcessReady()
     {
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
             return;
         }
         CarryReady();
-        if (_refusal is not null)
+        if (_halt.IsHalted)
         {
             return;
         }
@@ -563,7 +244,7 @@ public sealed class NodeDriver
         _acks.ReleaseObserved();
         _forwarding.ReleaseVisible(Applied.Applied, NowMs);
         Changes.Advance(Core.Committed?.Lsn ?? Lsn.Zero, Applied.Applied);
-        _logFormat = _log.Formats.Current ?? _options.LogFormat;
+        _proposer.Refresh();
         _status.PublishIfChanged(Core, NowMs);
         var status = _status.Current;
         if (status.Leader != _knownLeader)
@@ -576,7 +257,7 @@ public sealed class NodeDriver
 
     /// <summary>
     /// Carries out every Ready the core has. A physical stream this node cannot apply stops
-    /// replication here, before any of the refused entry is stored (<see cref="ReplicationRefusal"/>).
+    /// replication here, before any of the refused entry is stored (<see cref="ReplicationHalt"/>).
     /// </summary>
     private void CarryReady()
     {
@@ -594,96 +275,28 @@ public sealed class NodeDriver
     }
 
     /// <summary>
-    /// Why this node stopped replicating (a physical stream it cannot apply), or null. A stopped
-    /// node keeps serving reads of what it has applied and shows the reason in INFO, but its core
-    /// is never ticked or stepped again, since it believes it holds entries the node refused: it
-    /// neither votes, campaigns nor takes writes until it is restarted (or re-bootstrapped).
-    /// Readable from any thread.
+    /// Why this node stopped replicating (a physical stream it cannot apply; <see cref="ReplicationHalt"/>),
+    /// or null. Readable from any thread.
     /// </summary>
-    public string? ReplicationRefusal => _refusal;
-
-    private volatile string? _refusal;
+    public string? ReplicationRefusal => _halt.Reason;
 
     private void Halt(string reason)
     {
-        _refusal = reason;
-        _logger.LogCritical("replication stopped: {Reason}", reason);
+        _halt.Halt(reason);
         _status.Publish(Core, NowMs);
-    }
-
-    private const string HaltedError = "ERR replication on this node stopped: ";
-
-    /// <summary>What a stopped node does with an input: answers it at once, never with the core.</summary>
-    private void RefuseWhileHalted(NodeInput input)
-    {
-        switch (input)
-        {
-            case AdminInput admin:
-                admin.Completion.TrySetResult(HaltedError + _refusal);
-                break;
-            case WaitReplicasInput wait:
-                wait.Completion.TrySetResult(0);
-                break;
-            case CreateCheckpointInput checkpoint:
-                checkpoint.Completion.TrySetException(new InvalidOperationException(HaltedError + _refusal));
-                break;
-            case RefreshStatusInput refresh:
-                refresh.Completion.TrySetResult(null);
-                break;
-            case GuardedReadInput read:
-                _reads.Add(read, NowMs);
-                break;
-            case ClientWritesInput writes:
-                writes.Batch.Fail(HaltedError + _refusal);
-                break;
-            case UnblockInput unblock:
-                unblock.Completion.TrySetResult(_blocked.Unblock(unblock.Batch, unblock.How));
-                break;
-        }
     }
 
     /// <summary>
     /// Writes a consistent copy of this node's database to <paramref name="directory"/> and returns
-    /// the log position it holds. Runs on the loop, after everything staged is stored, so the copy
-    /// is exactly the state after that position.
+    /// the log position it holds (<see cref="SnapshotTaker"/>). Runs on the loop.
     /// </summary>
-    public LogPosition CreateCheckpoint(string directory, string requester) =>
-        TakeSnapshot(
-            storage => (storage as ICheckpointable ?? throw new InvalidOperationException("this storage engine cannot create checkpoints")).CreateCheckpoint(directory),
-            requester);
+    public LogPosition CreateCheckpoint(string directory, string requester) => _snapshots.CreateCheckpoint(directory, requester);
 
     /// <summary>
-    /// Has <paramref name="copy"/> copy this node's storage (a RocksDB checkpoint in production,
-    /// an in-memory copy in the simulator) for the follower <paramref name="requester"/>, and
-    /// returns the log position the copy holds; the leader keeps the log after it for that
-    /// follower's catch-up. Runs on the loop, after everything staged is stored.
+    /// Has <paramref name="copy"/> copy this node's storage for the follower <paramref name="requester"/>
+    /// and returns the log position the copy holds (<see cref="SnapshotTaker"/>). Runs on the loop.
     /// </summary>
-    public LogPosition TakeSnapshot(Action<IStorageEngine> copy, string requester)
-    {
-        // Writes submitted earlier in this loop round are staged, not yet stored: carry them to
-        // storage first, or the copy would claim a position whose changes it lacks.
-        ProcessReady();
-        copy(_storage);
-        var position = _log.Applied;
-        if (NodeId.TryParse(requester, out var follower))
-        {
-            Core.OnSnapshotTaken(follower, position);
-        }
-        return position;
-    }
-
-    private void CreateCheckpoint(CreateCheckpointInput checkpoint)
-    {
-        try
-        {
-            checkpoint.Completion.TrySetResult(CreateCheckpoint(checkpoint.Directory, checkpoint.Requester));
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            _logger.LogError(e, "could not create a checkpoint in {Directory}", checkpoint.Directory);
-            checkpoint.Completion.TrySetException(e);
-        }
-    }
+    public LogPosition TakeSnapshot(Action<IStorageEngine> copy, string requester) => _snapshots.Take(copy, requester);
 
     /// <summary>The loop is stopping: every client still waiting learns that its writes are in doubt.</summary>
     public void FailPending()
@@ -695,25 +308,5 @@ public sealed class NodeDriver
         _forwarding.FailAll(Applied.Applied);
         _reads.FailAll();
         _blocked.FailAll(OutcomeText.Error(new NodeStopping(MayHaveApplied: false)));
-    }
-
-    private byte[]? Execute(RespCommand command, RespWriter reply, int db)
-    {
-        if ((_log.Formats.Current ?? _options.LogFormat).Format == Commands.Statements.LogFormat.Physical && Core.HasReady)
-        {
-            // A physical entry captures everything staged: what earlier proposals (the leader's
-            // expiry deletions, say) staged must be stored first, or it would travel twice.
-            CarryReady();
-        }
-        try
-        {
-            return _executor.Execute(command, reply, NowMs, db);
-        }
-        catch (Exception e) when (e is not InvariantViolationException)
-        {
-            _logger.LogError(e, "command {Command} failed", command.ToString());
-            reply.WriteError($"ERR internal error: {e.Message}");
-            return null;
-        }
     }
 }

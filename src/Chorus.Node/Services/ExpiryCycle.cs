@@ -9,14 +9,26 @@ namespace Chorus.Node;
 /// <summary>
 /// The leader's active expiry: finds keys whose time has passed through the expiry index and
 /// deletes them as ordinary log entries, so followers never expire keys on their own and never
-/// diverge because their clocks differ.
+/// diverge because their clocks differ. Runs every <c>intervalMs</c>, up to <c>keysMax</c> keys a time.
 /// </summary>
-internal static class ExpiryCycle
+internal sealed class ExpiryCycle(IStorageEngine storage, WriteExecutor executor, IReplicationCore core, int intervalMs, int keysMax)
 {
-    /// <summary>Deletes up to <paramref name="limit"/> keys due at <paramref name="nowMs"/>, each as a proposal of its own.</summary>
-    public static void ProposeDue(IStorageEngine storage, WriteExecutor executor, IReplicationCore core, long nowMs, int limit)
+    private long _nextAtMs;
+
+    /// <summary>Runs a cycle if one is due and this node takes writes (only the leader expires keys).</summary>
+    public void RunIfDue(long nowMs)
     {
-        foreach (var key in DueKeys(storage, nowMs, limit))
+        if (core.Admission.Kind == AdmissionKind.Accept && nowMs >= _nextAtMs)
+        {
+            _nextAtMs = nowMs + intervalMs;
+            ProposeDue(nowMs);
+        }
+    }
+
+    /// <summary>Deletes up to keysMax keys due at <paramref name="nowMs"/>, each as a proposal of its own.</summary>
+    private void ProposeDue(long nowMs)
+    {
+        foreach (var key in DueKeys(storage, nowMs, keysMax))
         {
             var payload = executor.ExecuteInternal(context => ExpireIfDue(context, key), nowMs);
             if (payload is not null)

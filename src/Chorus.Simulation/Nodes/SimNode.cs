@@ -1,4 +1,3 @@
-using System.Buffers;
 using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Core.Messaging;
@@ -29,12 +28,9 @@ internal sealed class SimNode
     private readonly ITransport _transport;
     private readonly Scheduler _scheduler;
     private readonly TraceLog _trace;
-    private readonly List<(ClientWriteBatch Batch, Action Done, Action Lost)> _pending = [];
-    private readonly RequestBatch _readCommand = new();
-    private readonly ArrayBufferWriter<byte> _readReply = new(256);
+    private readonly PendingCalls _calls = new();
+    private readonly LocalReader _reader;
     private readonly List<NodeFailure> _failures;
-    private readonly List<GuardedRead> _guardedReads = [];
-    private Random _readRandom = new(0);
     private NodeInbox _inbox;
     private bool _roundScheduled;
     private long _nextRoundAtUs;
@@ -51,6 +47,7 @@ internal sealed class SimNode
         _trace = trace;
         _failures = failures;
         _inbox = new NodeInbox(id);
+        _reader = new LocalReader(commands, storage);
     }
 
     public NodeId Id { get; }
@@ -90,7 +87,7 @@ internal sealed class SimNode
     {
         State = NodeState.Up;
         Incarnation++;
-        _readRandom = new Random(randomSeed);
+        _reader.Reseed(randomSeed);
         _inbox = new NodeInbox(Id);
         _roundScheduled = false;
         _nextRoundAtUs = 0;
@@ -170,7 +167,7 @@ internal sealed class SimNode
             lost();
             return;
         }
-        _pending.Add((batch, done, lost));
+        _calls.AddWrite(batch, done, lost);
         Post(new ClientWritesInput(batch));
     }
 
@@ -204,13 +201,10 @@ internal sealed class SimNode
         WhenServing(
             () =>
             {
-                var completion = new TaskCompletionSource<int>();
-                _replicaWaits.Add((completion, reply, lost));
+                var completion = _calls.AddReplicaWait(reply, lost);
                 Post(new WaitReplicasInput(lsn, count, timeoutMs, completion));
             },
             lost);
-
-    private readonly List<(TaskCompletionSource<int> Completion, Action<int> Reply, Action Lost)> _replicaWaits = [];
 
     /// <summary>Whether this node's log holds <paramref name="lsn"/> (or it applied past it and retired the entry).</summary>
     public bool Holds(Chorus.Core.Lsn lsn) =>
@@ -239,23 +233,8 @@ internal sealed class SimNode
             return;
         }
         var rows = new List<Cluster.SnapshotRow>();
-        var completion = new TaskCompletionSource<Chorus.Core.LogPosition>();
-        _snapshots.Add((completion, () => taken(rows, completion.Task.Result)));
-        Post(new SnapshotInput(requester, storage => rows.AddRange(Copy(storage)), completion));
-    }
-
-    private readonly List<(TaskCompletionSource<Chorus.Core.LogPosition> Completion, Action Taken)> _snapshots = [];
-
-    private static IEnumerable<Cluster.SnapshotRow> Copy(IStorageEngine storage)
-    {
-        foreach (var column in StorageColumns.All)
-        {
-            using var iterator = storage.NewIterator(column);
-            for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-            {
-                yield return new Cluster.SnapshotRow(column, iterator.Key.ToArray(), iterator.Value.ToArray());
-            }
-        }
+        var completion = _calls.AddSnapshot(position => taken(rows, position));
+        Post(new SnapshotInput(requester, storage => rows.AddRange(StorageCopy.Rows(storage)), completion));
     }
 
     /// <summary>
@@ -265,22 +244,7 @@ internal sealed class SimNode
     public void ReloadFrom(IReadOnlyList<Cluster.SnapshotRow> rows)
     {
         Stop();
-        using (var batch = Disk.NewBatch())
-        {
-            foreach (var column in StorageColumns.All)
-            {
-                foreach (var old in Copy(Disk).Where(r => r.Column == column))
-                {
-                    batch.Delete(column, old.Key);
-                }
-            }
-            foreach (var row in rows)
-            {
-                batch.Put(row.Column, row.Key, row.Value);
-            }
-            Disk.Write(batch, sync: true);
-        }
-        NodeIdentity.ClaimForNode(Disk, Id);
+        StorageCopy.Install(Disk, rows, Id);
     }
 
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>
@@ -305,8 +269,7 @@ internal sealed class SimNode
         WhenServing(
             () =>
             {
-                var read = new GuardedRead(reply, lost);
-                _guardedReads.Add(read);
+                var read = _calls.AddGuardedRead(reply, lost);
                 Post(new GuardedReadInput(guard, () => read.Value = ReadNow(command), read.Completion));
             },
             lost);
@@ -326,16 +289,7 @@ internal sealed class SimNode
     }
 
     /// <summary>Runs a read command against local storage at the node's time (also used for the final state).</summary>
-    public RespValue ReadNow(string[] command)
-    {
-        _readCommand.Clear();
-        _readCommand.Add(command);
-        var parsed = _readCommand[0];
-        Invariant.That(_commands.TryGet(parsed[0], out var spec) && spec.Read is not null, $"{command[0]} is a read command");
-        _readReply.Clear();
-        spec.Read!(new ReadContext(Storage, _readRandom) { NowMs = LocalMs }, parsed, new RespWriter(_readReply, RespProtocol.Resp2));
-        return RespReplyParser.Parse(_readReply.WrittenSpan);
-    }
+    public RespValue ReadNow(string[] command) => _reader.Read(command, LocalMs);
 
     /// <summary>Schedules the next round, unless one is scheduled: now, or when a starved node gets the CPU back.</summary>
     private void ScheduleRound()
@@ -365,7 +319,7 @@ internal sealed class SimNode
         {
             _nextRoundAtUs = _scheduler.NowUs + gap();
         }
-        ReleaseCompleted();
+        _calls.ReleaseCompleted(State == NodeState.Up);
         Handled?.Invoke(this);
         if (_inbox.Count > 0)
         {
@@ -386,53 +340,7 @@ internal sealed class SimNode
         else
         {
             // A paused process answers nothing until it resumes; a resumed one answers then.
-            _pausedReads.Enqueue((serve, lost));
-        }
-    }
-
-    private readonly Queue<(Action Serve, Action Lost)> _pausedReads = new();
-
-    private void ReleaseCompleted()
-    {
-        while (State == NodeState.Up && _pausedReads.TryDequeue(out var read))
-        {
-            read.Serve();
-        }
-        for (var i = 0; i < _guardedReads.Count; i++)
-        {
-            if (_guardedReads[i].Completion.Task.IsCompleted)
-            {
-                var read = _guardedReads[i];
-                _guardedReads.RemoveAt(i--);
-                read.Reply(read.Completion.Task.Result is ReadHeldBack heldBack ? RespValue.Error(ReadText.Error(heldBack.Reason)) : read.Value!);
-            }
-        }
-        for (var i = 0; i < _snapshots.Count; i++)
-        {
-            if (_snapshots[i].Completion.Task.IsCompleted)
-            {
-                var snapshot = _snapshots[i];
-                _snapshots.RemoveAt(i--);
-                snapshot.Taken();
-            }
-        }
-        for (var i = 0; i < _replicaWaits.Count; i++)
-        {
-            if (_replicaWaits[i].Completion.Task.IsCompleted)
-            {
-                var wait = _replicaWaits[i];
-                _replicaWaits.RemoveAt(i--);
-                wait.Reply(wait.Completion.Task.Result);
-            }
-        }
-        for (var i = 0; i < _pending.Count; i++)
-        {
-            if (_pending[i].Batch.Completion.IsCompleted)
-            {
-                var done = _pending[i].Done;
-                _pending.RemoveAt(i--);
-                done();
-            }
+            _calls.HoldWhilePaused(serve, lost);
         }
     }
 
@@ -458,34 +366,11 @@ internal sealed class SimNode
     {
         State = NodeState.Down;
         Driver = null;
-        var lost = new List<Action>();
-        while (_pausedReads.TryDequeue(out var read))
-        {
-            lost.Add(read.Lost);
-        }
-        lost.AddRange(_pending.Select(p => p.Lost));
-        lost.AddRange(_guardedReads.Select(r => r.Lost));
-        lost.AddRange(_replicaWaits.Select(w => w.Lost));
-        _replicaWaits.Clear();
-        _snapshots.Clear();
-        _pending.Clear();
-        _guardedReads.Clear();
+        var lost = _calls.TakeLost();
         _inbox = new NodeInbox(Id);
         foreach (var notify in lost)
         {
             notify();
         }
-    }
-
-    /// <summary>A guarded read in flight: the value the loop read, and whether the reply may leave.</summary>
-    private sealed class GuardedRead(Action<RespValue> reply, Action lost)
-    {
-        public Action<RespValue> Reply { get; } = reply;
-
-        public Action Lost { get; } = lost;
-
-        public TaskCompletionSource<ReadVerdict> Completion { get; } = new();
-
-        public RespValue? Value { get; set; }
     }
 }
