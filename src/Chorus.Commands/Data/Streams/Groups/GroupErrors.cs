@@ -1,4 +1,5 @@
 using System.Text;
+using Chorus.Resp;
 
 namespace Chorus.Commands.Data.Streams.Groups;
 
@@ -17,21 +18,19 @@ internal static class GroupErrors
     public const string EntriesAddedNegative = "ERR entries_added must be positive";
 
     /// <summary>XREADGROUP's NOGROUP.</summary>
-    public static string NoGroupForRead(ReadOnlySpan<byte> key, ReadOnlySpan<byte> group) =>
-        $"NOGROUP No such key '{Text(key)}' or consumer group '{Text(group)}' in XREADGROUP with GROUP option";
+    public static byte[] NoGroupForRead(ReadOnlySpan<byte> key, ReadOnlySpan<byte> group) =>
+        [.. "NOGROUP No such key '"u8, .. CString.Of(key), .. "' or consumer group '"u8, .. CString.Of(group), .. "' in XREADGROUP with GROUP option"u8];
 
     /// <summary>XPENDING's, XCLAIM's and XAUTOCLAIM's NOGROUP.</summary>
-    public static string NoKeyOrGroup(ReadOnlySpan<byte> key, ReadOnlySpan<byte> group) =>
-        $"NOGROUP No such key '{Text(key)}' or consumer group '{Text(group)}'";
+    public static byte[] NoKeyOrGroup(ReadOnlySpan<byte> key, ReadOnlySpan<byte> group) =>
+        [.. "NOGROUP No such key '"u8, .. CString.Of(key), .. "' or consumer group '"u8, .. CString.Of(group), .. "'"u8];
 
     /// <summary>XGROUP's and XINFO CONSUMERS' NOGROUP.</summary>
-    public static string NoGroup(ReadOnlySpan<byte> key, ReadOnlySpan<byte> group) =>
-        $"NOGROUP No such consumer group '{Text(group)}' for key name '{Text(key)}'";
+    public static byte[] NoGroup(ReadOnlySpan<byte> key, ReadOnlySpan<byte> group) =>
+        [.. "NOGROUP No such consumer group '"u8, .. CString.Of(group), .. "' for key name '"u8, .. CString.Of(key), .. "'"u8];
 
-    public static string SubcommandSyntax(string command, ReadOnlySpan<byte> subcommand) =>
-        $"ERR unknown subcommand or wrong number of arguments for '{Text(subcommand)}'. Try {command} HELP.";
+    public static byte[] SubcommandSyntax(string command, ReadOnlySpan<byte> subcommand) =>
+        [.. "ERR unknown subcommand or wrong number of arguments for '"u8, .. CString.Of(subcommand, 128), .. Encoding.ASCII.GetBytes($"'. Try {command} HELP.")];
 
     public static string Invalid(string what, string command) => $"ERR Invalid {what} argument for {command}";
-
-    private static string Text(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

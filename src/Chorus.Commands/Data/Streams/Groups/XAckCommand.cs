@@ -6,8 +6,8 @@ namespace Chorus.Commands.Data.Streams.Groups;
 
 /// <summary>
 /// XACK key group id [id ...]: removes the ids from the group's PEL (and their consumers'), and
-/// answers how many were pending. Every id is parsed before anything changes; a missing key or
-/// group acknowledges nothing (0), as in Redis. Each id costs a constant number of item reads and
+/// answers how many were pending. A missing key or group acknowledges nothing (0, whatever the
+/// ids), as Redis 7.0 answers; otherwise every id is parsed before anything changes. Each id costs a constant number of item reads and
 /// writes, whatever the PEL's size.
 /// </summary>
 internal static class XAckCommand
@@ -23,6 +23,12 @@ internal static class XAckCommand
             reply.WriteError(Errors.WrongType);
             return;
         }
+        var edit = live is null ? null : new StreamEdit(context, key, live);
+        if (edit is null || GroupSession.Open(edit, command[2].ToArray()) is not { } group)
+        {
+            reply.WriteInteger(0);
+            return;
+        }
         var ids = new StreamId[command.ArgumentCount - 3];
         for (var i = 0; i < ids.Length; i++)
         {
@@ -31,12 +37,6 @@ internal static class XAckCommand
                 reply.WriteError(StreamErrors.InvalidId);
                 return;
             }
-        }
-        var edit = live is null ? null : new StreamEdit(context, key, live);
-        if (edit is null || GroupSession.Open(edit, command[2].ToArray()) is not { } group)
-        {
-            reply.WriteInteger(0);
-            return;
         }
         var acknowledged = ids.Count(group.Acknowledge);
         edit.Commit();

@@ -112,6 +112,10 @@ internal static class XPendingCommand
         }
     }
 
+    /// <summary>IDLE's filter; without it every entry counts, even one delivered after this replica's clock (a leader's time ahead of it).</summary>
+    private static bool IdleEnough(ReadContext context, PendingEntry entry, Extended query) =>
+        query.MinIdleMs <= 0 || context.NowMs - entry.DeliveredMs >= query.MinIdleMs;
+
     private static void Entries(ReadContext context, ulong collection, byte[] group, Extended query, RespWriter reply)
     {
         var rows = new List<GroupScans.Pending>();
@@ -129,7 +133,7 @@ internal static class XPendingCommand
                     break;
                 }
                 var entry = GroupLookup.Pending(context, collection, group, id)!;
-                if (context.NowMs - entry.DeliveredMs >= query.MinIdleMs)
+                if (IdleEnough(context, entry, query))
                 {
                     rows.Add(new GroupScans.Pending(id, entry));
                 }
@@ -139,7 +143,7 @@ internal static class XPendingCommand
         {
             var limit = query.MinIdleMs > 0 ? -1 : query.Count;
             rows = GroupScans.Range(context, collection, group, query.Start, query.End, limit)
-                .Where(p => context.NowMs - p.Entry.DeliveredMs >= query.MinIdleMs)
+                .Where(p => IdleEnough(context, p.Entry, query))
                 .Take((int)Math.Min(int.MaxValue, query.Count))
                 .ToList();
         }

@@ -11,7 +11,8 @@ namespace Chorus.Commands.Data.Streams.Groups;
 /// the PEL under the consumer (not with NOACK); any other id re-reads the consumer's own pending
 /// entries after it (a deleted one as <c>[id, nil]</c>), counting another delivery. Delivery
 /// times are the leader's command time, so a follower replaying the statement gets the same PEL.
-/// With BLOCK and nothing new it waits like XREAD, changing nothing until it is served.
+/// With BLOCK and nothing new it waits like XREAD, changing nothing until it is served (a stream
+/// that serves nothing creates no consumer, as in Redis 7.0).
 /// </summary>
 internal static class XReadGroupCommand
 {
@@ -144,13 +145,15 @@ internal static class XReadGroupCommand
             var key = command[options.StreamsAt + s];
             var edit = new StreamEdit(context, key, context.GetLive(key));
             var group = GroupSession.Open(edit, options.Group)!;
-            group.SeeConsumer(options.Consumer);
+            // As in Redis, the consumer is created (and marked seen) only by a stream that is served.
             if (after[s] is { } id)
             {
+                group.SeeConsumer(options.Consumer);
                 served.Add((s, GroupDelivery.History(group, options.Consumer, id, options.Count)));
             }
             else if (StreamFacts.LastValid(context, context.GetLive(key)!) > group.State.LastDelivered)
             {
+                group.SeeConsumer(options.Consumer);
                 served.Add((s, GroupDelivery.New(group, options.Consumer, options.Count, options.NoAck)));
             }
             edit.Commit();
