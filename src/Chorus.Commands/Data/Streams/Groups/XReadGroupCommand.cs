@@ -55,7 +55,8 @@ internal static class XReadGroupCommand
                     reply.WriteError(StreamErrors.InvalidId);
                     return;
                 }
-                after[s] = id;
+                // Redis marks ">" internally as the maximum id, so an explicit maximum id reads new entries too.
+                after[s] = id == StreamId.Max ? null : id;
             }
         }
         var anything = after.Any(a => a is not null);
