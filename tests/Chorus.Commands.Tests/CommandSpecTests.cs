@@ -168,6 +168,15 @@ public sealed class CommandSpecTests
         { "XDEL", -3, "write fast", 1, 1, 1 },
         { "XTRIM", -4, "write", 1, 1, 1 },
         { "XREAD", -4, "readonly blocking movablekeys", 0, 0, 0 },
+        { "XREADGROUP", -7, "write blocking movablekeys", 0, 0, 0 },
+        { "XACK", -4, "write fast", 1, 1, 1 },
+        { "XPENDING", -3, "readonly", 1, 1, 1 },
+        { "XCLAIM", -6, "write fast", 1, 1, 1 },
+        { "XAUTOCLAIM", -6, "write fast", 1, 1, 1 },
+        { "XSETID", -3, "write denyoom fast", 1, 1, 1 },
+        // Containers, like OBJECT: Redis lists ("", 0, 0, 0); the subcommands (xgroup|create, xinfo|stream...) take the key at 2.
+        { "XGROUP", -2, "write", 2, 2, 1 },
+        { "XINFO", -2, "readonly", 2, 2, 1 },
     };
 
     [Theory]
@@ -200,6 +209,7 @@ public sealed class CommandSpecTests
     [InlineData("ZADD", "sorted-set")]
     [InlineData("ZSCAN", "sorted-set")]
     [InlineData("XADD", "stream")]
+    [InlineData("XREADGROUP", "stream")]
     public void Commands_carry_their_redis_group(string name, string group)
     {
         Assert.True(Table.TryGet(name, out var spec));

@@ -200,6 +200,14 @@ public static class DataCommands
             XDelTrimCommands.XDelSpec,
             XDelTrimCommands.XTrimSpec,
             XReadCommand.Spec,
+            Streams.Groups.XGroupCommand.Spec,
+            Streams.Groups.XReadGroupCommand.Spec,
+            Streams.Groups.XAckCommand.Spec,
+            Streams.Groups.XPendingCommand.Spec,
+            Streams.Groups.XClaimCommands.XClaimSpec,
+            Streams.Groups.XClaimCommands.XAutoClaimSpec,
+            Streams.Groups.XInfoCommand.Spec,
+            Streams.Groups.XSetIdCommand.Spec,
         ]),
     ];
 

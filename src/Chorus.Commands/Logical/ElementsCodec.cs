@@ -150,7 +150,7 @@ internal static class ElementsCodec
                 for (var i = 0; i < count; i++)
                 {
                     var kind = (StreamItemKind)reader.ReadByte();
-                    if (kind != StreamItemKind.Entry)
+                    if (kind > StreamItemKind.ConsumerPending)
                     {
                         throw new CorruptDataException($"unknown stream item {(byte)kind}");
                     }

@@ -91,10 +91,18 @@ public sealed record MemberChange(byte[] Member, bool Added);
 /// <summary>A sorted-set member's new score (null: removed) and the one it replaced (null: it was new).</summary>
 public sealed record ScoreChange(byte[] Member, double? Score, double? Previous);
 
-/// <summary>What a stream item names: an entry (by its 16-byte id).</summary>
+/// <summary>
+/// What a stream item names (docs/storage-layout.md, "Streams"): an entry (by its 16-byte id), a
+/// consumer group (by its name), a consumer of a group, a group's pending entry, or the same
+/// pending entry indexed under its consumer. Entries sort first, so a range scan stops at the groups.
+/// </summary>
 public enum StreamItemKind : byte
 {
     Entry = 0,
+    Group = 1,
+    Consumer = 2,
+    Pending = 3,
+    ConsumerPending = 4,
 }
 
 /// <summary>A stream element set (<paramref name="Value"/>) or removed (null), with what it replaced (null: absent).</summary>

@@ -171,6 +171,14 @@ public static class KeyspaceEventNames
     /// </summary>
     private static IEnumerable<string> StreamEventNames(string? command, StreamChange change)
     {
+        if (command is "XSETID" || change.Items.Count == 0)
+        {
+            return ["xsetid"];
+        }
+        if (change.Items.Any(i => i.Kind != StreamItemKind.Entry))
+        {
+            return GroupEventNames(command, change);
+        }
         if (change.Items.Any(i => i.Value is not null))
         {
             return ["xadd"];
@@ -185,6 +193,39 @@ public static class KeyspaceEventNames
         }
         var before = change.Before is null ? null : KeyRecord.ParseImage(change.Before).StreamTail.ToArray();
         return [before is not null && before.AsSpan().SequenceEqual(change.Meta) ? "xtrim" : "xdel"];
+    }
+
+    /// <summary>
+    /// Redis 7.0's consumer-group events: a group created or destroyed ("xgroup-create",
+    /// "xgroup-destroy"), a consumer created or deleted ("xgroup-createconsumer" — also when
+    /// XREADGROUP or XCLAIM creates one — and "xgroup-delconsumer"), and a group moved by XGROUP
+    /// SETID ("xgroup-setid"; without a command, a group change with no pending entries touched).
+    /// Deliveries and acknowledgements fire nothing, as in Redis.
+    /// </summary>
+    private static IEnumerable<string> GroupEventNames(string? command, StreamChange change)
+    {
+        var names = new List<string>();
+        foreach (var item in change.Items)
+        {
+            var name = (item.Kind, item.Previous is null, item.Value is null) switch
+            {
+                (StreamItemKind.Group, true, false) => "xgroup-create",
+                (StreamItemKind.Group, false, true) => "xgroup-destroy",
+                (StreamItemKind.Consumer, true, false) => "xgroup-createconsumer",
+                (StreamItemKind.Consumer, false, true) when !change.Items.Any(i => i.Kind == StreamItemKind.Group && i.Value is null) => "xgroup-delconsumer",
+                (StreamItemKind.Group, false, false) when command is "XGROUP" || (command is null && change.Items.All(i => i.Kind == StreamItemKind.Group)) => "xgroup-setid",
+                _ => null,
+            };
+            if (name is not null)
+            {
+                names.Add(name);
+            }
+        }
+        if (command is "XGROUP" && names.Contains("xgroup-setid") && names.Count > 1)
+        {
+            names.Remove("xgroup-setid"); // CREATE and consumer changes also rewrite the group's counters
+        }
+        return names;
     }
 
     private static string ListEventName(ListEditKind kind) => kind switch

@@ -51,6 +51,15 @@ internal static class ElementsJson
             case StreamChange stream:
                 Elements(json, "stream-entries", stream.Before, "entries", stream.Items, static (json, item) =>
                 {
+                    if (item.Kind != StreamItemKind.Entry)
+                    {
+                        // Consumer-group state: the item's kind and its stored name and value, as bytes.
+                        json.WriteString("kind", item.Kind.ToString());
+                        ChangeJson.Bytes(json, "name", item.Name);
+                        Optional(json, "value", item.Value);
+                        Optional(json, "previous", item.Previous);
+                        return;
+                    }
                     json.WriteString("id", Chorus.Commands.Values.StreamId.Read(item.Name).ToString());
                     json.WriteBoolean("added", item.Value is not null);
                     json.WriteStartArray("fields");

@@ -89,6 +89,9 @@ public static class RollbackText
             case ListChange list:
                 WriteList(output, list);
                 break;
+            case StreamChange stream:
+                WriteStream(output, stream);
+                break;
             case RenameChange rename:
                 WriteMove(output, "rename", rename, rename.TargetDb, rename.Target);
                 break;
@@ -111,6 +114,26 @@ public static class RollbackText
             default:
                 output.Write(change.GetType().Name);
                 break;
+        }
+    }
+
+    /// <summary>One line per stream: "xadd"/"xdel" of entry ids, and consumer-group items set or removed (by kind and stored name).</summary>
+    private static void WriteStream(TextWriter output, StreamChange stream)
+    {
+        Op(output, "stream", stream);
+        foreach (var item in stream.Items)
+        {
+            output.Write(' ');
+            if (item.Kind == StreamItemKind.Entry)
+            {
+                output.Write(item.Value is null ? "xdel " : "xadd ");
+                output.Write(Chorus.Commands.Values.StreamId.Read(item.Name).ToString());
+                continue;
+            }
+            output.Write(item.Value is null ? "-" : "+");
+            output.Write(item.Kind.ToString().ToLowerInvariant());
+            output.Write(':');
+            WriteBytes(output, item.Name);
         }
     }
 

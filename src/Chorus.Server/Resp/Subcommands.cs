@@ -22,6 +22,8 @@ internal static class Subcommands
             "SETNAME 3", "TRACKING -3", "TRACKINGINFO 2", "UNBLOCK -3", "UNPAUSE 2", "HELP 2"),
         ["ACL"] = Table("CAT -2", "DELUSER -3", "DRYRUN -4", "GENPASS -2", "GETUSER 3", "LIST 2", "LOAD 2", "LOG -2", "SAVE 2", "SETUSER -3",
             "USERS 2", "WHOAMI 2", "HELP 2"),
+        ["XGROUP"] = Table("CREATE -5", "SETID -5", "DESTROY 4", "CREATECONSUMER 5", "DELCONSUMER 5", "HELP 2"),
+        ["XINFO"] = Table("CONSUMERS 4", "GROUPS 3", "STREAM -3", "HELP 2"),
         ["PUBSUB"] = Table("CHANNELS -2", "NUMPAT 2", "NUMSUB -2", "SHARDCHANNELS -2", "SHARDNUMSUB -2", "HELP 2"),
     }.ToFrozenDictionary();
 

@@ -75,7 +75,7 @@ internal static class LayoutCheck
                     break;
                 case DataType.Stream:
                     Assert.Equal(collection.Count, elements.Count(e => e.SubKey[0] == (byte)Logical.StreamItemKind.Entry));
-                    Assert.All(elements, e => Assert.Equal(1 + StreamId.EncodedLength, e.SubKey.Length));
+                    Assert.All(elements.Where(e => e.SubKey[0] == (byte)Logical.StreamItemKind.Entry), e => Assert.Equal(1 + StreamId.EncodedLength, e.SubKey.Length));
                     break;
                 case DataType.List:
                     Assert.Equal(

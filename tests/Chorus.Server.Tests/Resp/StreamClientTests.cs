@@ -6,9 +6,9 @@ namespace Chorus.Server.Tests.Resp;
 /// <summary>
 /// Issue 15, streams as a real client uses them, over a real socket to a real node:
 /// StackExchange.Redis's StreamAdd (auto and explicit ids, MAXLEN), StreamRead, StreamRange,
-/// StreamLength, StreamDelete, StreamTrim, and an XREAD BLOCK on one connection woken by an XADD
-/// on another. (StreamReadGroup and StreamAcknowledge need consumer groups, which Chorus does not
-/// have yet: docs/commands.md.)
+/// StreamLength, StreamDelete, StreamTrim, an XREAD BLOCK on one connection woken by an XADD
+/// on another, and consumer groups: StreamCreateConsumerGroup, StreamReadGroup,
+/// StreamAcknowledge, StreamPending, StreamClaim, StreamGroupInfo, StreamConsumerInfo.
 /// </summary>
 public sealed class StreamClientTests(SingleNode node) : IClassFixture<SingleNode>
 {
@@ -34,6 +34,35 @@ public sealed class StreamClientTests(SingleNode node) : IClassFixture<SingleNod
         Assert.Equal(2, await Db.StreamLengthAsync("stream:orders"));
         Assert.Equal(1, await Db.StreamDeleteAsync("stream:orders", [first]));
         Assert.Equal(1, await Db.StreamLengthAsync("stream:orders"));
+    }
+
+    [Fact]
+    public async Task A_consumer_group_reads_acknowledges_and_claims_through_the_client()
+    {
+        Assert.True(await Db.StreamCreateConsumerGroupAsync("stream:jobs", "workers", StreamPosition.NewMessages, createStream: true));
+        var first = await Db.StreamAddAsync("stream:jobs", "job", "1");
+        var second = await Db.StreamAddAsync("stream:jobs", "job", "2");
+
+        var alice = await Db.StreamReadGroupAsync("stream:jobs", "workers", "alice", StreamPosition.NewMessages, count: 1);
+        Assert.Equal(first, Assert.Single(alice).Id);
+        var bob = await Db.StreamReadGroupAsync("stream:jobs", "workers", "bob", StreamPosition.NewMessages);
+        Assert.Equal(second, Assert.Single(bob).Id);
+
+        var pending = await Db.StreamPendingAsync("stream:jobs", "workers");
+        Assert.Equal(2, pending.PendingMessageCount);
+        Assert.Equal(first, pending.LowestPendingMessageId);
+        Assert.Equal(["alice", "bob"], pending.Consumers.Select(c => c.Name.ToString()));
+
+        Assert.Equal(1, await Db.StreamAcknowledgeAsync("stream:jobs", "workers", first));
+        var claimed = await Db.StreamClaimAsync("stream:jobs", "workers", "carol", 0, [second]);
+        Assert.Equal(second, Assert.Single(claimed).Id);
+        var rows = await Db.StreamPendingMessagesAsync("stream:jobs", "workers", 10, RedisValue.Null);
+        Assert.Equal("carol", Assert.Single(rows).ConsumerName.ToString());
+        Assert.Equal(2, rows[0].DeliveryCount);
+
+        var group = Assert.Single(await Db.StreamGroupInfoAsync("stream:jobs"));
+        Assert.Equal(("workers", 3, 1), (group.Name, group.ConsumerCount, group.PendingMessageCount));
+        Assert.Equal(["alice", "bob", "carol"], (await Db.StreamConsumerInfoAsync("stream:jobs", "workers")).Select(c => c.Name));
     }
 
     [Fact]

@@ -163,7 +163,7 @@ internal static class XReadCommand
     }
 
     /// <summary>BLOCK's milliseconds, as Redis's getTimeoutFromObjectOrReply reads them (an integer; 0 waits forever).</summary>
-    private static bool TryParseTimeout(ReadOnlySpan<byte> text, long nowMs, RespWriter reply, out long timeoutMs)
+    internal static bool TryParseTimeout(ReadOnlySpan<byte> text, long nowMs, RespWriter reply, out long timeoutMs)
     {
         if (!IntegerText.TryParse(text, out timeoutMs))
         {

@@ -8,7 +8,8 @@ namespace Chorus.Compat.Generation.Generators;
 /// and every later range would differ; StreamShapeTests compares those by shape): XADD with
 /// NOMKSTREAM, MAXLEN/MINID with <c>=</c>/<c>~</c> and LIMIT, <c>ms-*</c> ids; XRANGE/XREVRANGE
 /// with exclusive bounds and COUNT; XLEN, XDEL, XTRIM; XREAD over several streams with COUNT and
-/// short BLOCKs that time out the same way on both. Bad ids, options and wrong types too.
+/// short BLOCKs that time out the same way on both; consumer groups (<see cref="StreamGroupSteps"/>).
+/// Bad ids, options and wrong types too.
 /// </summary>
 internal sealed class StreamGenerator : CommandTable
 {
@@ -23,6 +24,7 @@ internal sealed class StreamGenerator : CommandTable
         new("XDEL", -3, 2, f => Step.OnKey(ReplyChecks.Exact, ["XDEL", f.Key(), .. Enumerable.Range(0, f.Between(1, 4)).Select(_ => Id(f))])),
         new("XTRIM", -4, 2, f => Step.OnKey(ReplyChecks.Exact, ["XTRIM", f.Key(), .. Trim(f, required: true)])),
         new("XREAD", -4, 3, XRead),
+        .. StreamGroupSteps.Cases(Id),
     ];
 
     /// <summary>An entry id: mostly small and full, sometimes without a sequence, at the limits, or malformed.</summary>
