@@ -48,6 +48,7 @@ internal static class NodeConfiguration
         ["--n"] = new("Leaderless:N", "Leaderless: replicas per key (default 3)."),
         ["--w"] = new("Leaderless:W", "Leaderless: acknowledgements a write waits for (default 2)."),
         ["--r"] = new("Leaderless:R", "Leaderless: replies a read waits for (default 2)."),
+        ["--join"] = new("Leaderless:Join", "Leaderless: start outside the ring, to be added with CHORUS.RING ADD at a member; --peers lists the ring's members and this node (default false)."),
         ["--sloppy-quorum"] = new("Leaderless:SloppyQuorum", "Leaderless: when home replicas are down, the next healthy nodes stand in and keep hints (default true)."),
         ["--max-write-bytes"] = new(nameof(ChorusOptions.MaxWriteBytes), "The largest value a write may store and the largest argument it may carry, at most 31mb (default 8mb)."),
         ["--maxclients"] = new(nameof(ChorusOptions.MaxClients), "More client connections than this get \"max number of clients reached\" (default 10000)."),

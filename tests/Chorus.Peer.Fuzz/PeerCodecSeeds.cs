@@ -73,7 +73,8 @@ public static class PeerCodecSeeds
             new Coordinated(2, 13, CoordinatedStatus.QuorumNotReached, wire, WasLive: true, 2, 1, 3, 1000, "1 of the 2 acknowledgements needed"),
             new TreeLevels(2, 14, Reply: true, [new MerkleLevel(range, 10, 1, [new MerkleNodeHash(0, 42), new MerkleNodeHash(1, 7)])]),
             new RangeKeys(2, 14, [range], [("cart"u8.ToArray(), wire)], Last: true, SendYours: false),
-            new StreamRange(2, 15, range),
+            new StreamRange(2, 15, [range]),
+            new Handover(2, Received: true),
             new RingUpdate(2, ring.Encode()),
             new Reap(2, "cart"u8.ToArray(), versions.Context),
         ];

@@ -26,6 +26,7 @@ public static class LeaderlessCommands
         new("UNLINK", -2, CommandFlags.Write | CommandFlags.Fast, 1, -1, 1, Request: Del),
         new("CHORUS.GETV", -2, CommandFlags.ReadOnly, 1, 1, 1, Request: GetVersions),
         new("CHORUS.PUTV", -4, CommandFlags.Write | CommandFlags.DenyOom, 1, 1, 1, Request: PutVersions),
+        RingCommand.Spec,
     ];
 
     /// <summary>

@@ -51,3 +51,38 @@ public sealed record KeysRead(IReadOnlyList<DottedVersionVectorSet<VersionedValu
 /// before (DEL's count).
 /// </summary>
 public sealed record KeyWritten(DottedVersionVectorSet<VersionedValue> Stored, bool WasLive) : RequestResult;
+
+/// <summary>What <see cref="RingRequest"/> asks of a leaderless ring.</summary>
+public enum RingOperation
+{
+    /// <summary>Show the ring (CHORUS.RING).</summary>
+    Show,
+
+    /// <summary>Add a node (CHORUS.RING ADD).</summary>
+    Add,
+
+    /// <summary>Remove a node (CHORUS.RING REMOVE).</summary>
+    Remove,
+}
+
+/// <summary>
+/// An operator's look at, or change to, a leaderless cluster's membership: <paramref name="Node"/>
+/// is the node added or removed, <paramref name="PeerAddress"/> and
+/// <paramref name="ClientEndpoint"/> where an added node is reached by its peers and its clients.
+/// </summary>
+public sealed record RingRequest(RingOperation Operation, NodeId Node = default, string PeerAddress = "", string ClientEndpoint = "")
+    : ClientRequest(QuorumOverrides.None);
+
+/// <summary>
+/// The ring after a <see cref="RingRequest"/>: its version and members, and the handover of the
+/// change under way, if any — <paramref name="Leaving"/> (members of the old ring only),
+/// <paramref name="AwaitedGainers"/> (nodes that have not received every range they gained) and
+/// <paramref name="RangesPending"/> (ranges this node still waits for).
+/// </summary>
+public sealed record RingShown(long Version, IReadOnlyList<RingMemberView> Members, IReadOnlyList<NodeId> Leaving, IReadOnlyList<NodeId> AwaitedGainers, int RangesPending) : RequestResult
+{
+    public bool Moving => Leaving.Count > 0 || AwaitedGainers.Count > 0;
+}
+
+/// <summary>A ring member as CHORUS.RING shows it: where it is reached and its share of the key space (primary and as any replica, 0 to 1).</summary>
+public sealed record RingMemberView(NodeId Id, string PeerAddress, string ClientEndpoint, double PrimaryShare, double ReplicaShare, bool Joining);

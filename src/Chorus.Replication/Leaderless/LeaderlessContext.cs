@@ -51,12 +51,69 @@ internal sealed class LeaderlessContext
 
     public LeaderlessCounters Counters { get; } = new();
 
-    public IEnumerable<NodeId> Peers => Ring.Nodes.Where(n => n != Self);
+    /// <summary>
+    /// During a membership change, the ring before it (until every node that gained ranges has
+    /// received them): reads and writes then need their quorum in both the old and the new replica
+    /// sets. Null when no change is under way.
+    /// </summary>
+    public HashRing? Previous { get; private set; }
 
+    /// <summary>The members of <see cref="Previous"/> (their addresses, for the shell's connections).</summary>
+    public RingConfig? PreviousConfig { get; private set; }
+
+    /// <summary>Every other node this one talks to: the ring's, and during a change the old ring's too.</summary>
+    public IEnumerable<NodeId> Peers => (Previous is null ? Ring.Nodes : Ring.Nodes.Union(Previous.Nodes)).Where(n => n != Self);
+
+    /// <summary>Whether this node is a member of its current ring.</summary>
+    public bool IsMember => Config.Find(Self) is not null;
+
+    /// <summary>Whether messages from <paramref name="node"/> are served: members of the ring, or of the old one during a change.</summary>
+    public bool Knows(NodeId node) => Config.Find(node) is not null || PreviousConfig?.Find(node) is not null;
+
+    /// <summary>Adopts a newer ring; the ring it replaces becomes <see cref="Previous"/> until the handover ends.</summary>
     public void Adopt(RingConfig config)
     {
+        (PreviousConfig, Previous) = (Config, Ring);
         Config = config;
         Ring = new HashRing(config.Ids, Settings.VirtualNodesPerNode);
+    }
+
+    /// <summary>The handover ended: only the new ring counts from now on.</summary>
+    public void EndTransition() => (PreviousConfig, Previous) = (null, null);
+
+    /// <summary>
+    /// The replica sets a request must reach its quorum in: the key's home replicas under the ring,
+    /// and during a membership change under the old ring as well (joint quorums, as Raft's joint
+    /// consensus: whichever set a later request uses, it overlaps this one).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<NodeId>> HomeSets(ulong keyHash, int n) =>
+        Previous is null ? [Ring.PreferenceList(keyHash, n)] : [Ring.PreferenceList(keyHash, n), Previous.PreferenceList(keyHash, n)];
+
+    /// <summary>
+    /// The replicas a request goes to: each ring's preference list (the sloppy one, with stand-ins for
+    /// home replicas that are down, when <paramref name="sloppy"/>), joined without repeats.
+    /// </summary>
+    public List<Replica> Targets(ulong keyHash, int n, bool sloppy)
+    {
+        var targets = new List<Replica>(n + 1);
+        foreach (var ring in Previous is null ? [Ring] : new[] { Ring, Previous })
+        {
+            IEnumerable<Replica> list = sloppy
+                ? ring.SloppyPreferenceList(keyHash, n, IsUp)
+                : ring.PreferenceList(keyHash, n).Select(home => new Replica(home));
+            targets.AddRange(list.Where(r => !targets.Any(t => t.Node == r.Node)));
+        }
+        return targets;
+    }
+
+    /// <summary>
+    /// Whether the replicas that answered make a quorum of <paramref name="quorum"/> in every home
+    /// set of the key (a stand-in's answer counts for the home it stands in for).
+    /// </summary>
+    public static bool QuorumReached(IReadOnlyList<IReadOnlyList<NodeId>> homeSets, int quorum, IEnumerable<Replica> answered)
+    {
+        var homes = answered.Select(r => r.HintFor ?? r.Node).ToHashSet();
+        return homeSets.All(set => set.Count(homes.Contains) >= Math.Min(quorum, set.Count));
     }
 
     public ulong NextRequestId() => ++_lastRequestId;

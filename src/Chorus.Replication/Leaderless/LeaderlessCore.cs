@@ -112,9 +112,13 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             _context.Pending.Notices.Add(new LogNotice($"refused a leaderless message from {message.From}: {e.Message}", Warning: true));
             return;
         }
-        if (!_context.Config.Ids.Contains(message.From) && decoded is not RingUpdate)
+        if (!_context.Knows(message.From) && decoded is not RingUpdate)
         {
             _context.Counters.RefusedMessages++;
+            if (decoded is Ping)
+            {
+                _membership.Observe(message.From, decoded.RingVersion); // a node about to join learns the ring
+            }
             return; // not a member of this node's ring: it learns the ring by gossip, not by writing
         }
         if (_context.Liveness.Heard(message.From, _context.NowMs))
@@ -137,6 +141,9 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             case KeyWrite write:
                 _writes.Start(proposal, write);
                 break;
+            case RingRequest ring:
+                Complete(proposal, RingCommand.Serve(ring, _context, _membership));
+                break;
             default:
                 Complete(proposal, new RequestRefused($"{request.GetType().Name} requests are not served by the leaderless family"));
                 break;
@@ -147,9 +154,6 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     /// <summary>Writes go through <see cref="Submit"/>: a leaderless node never proposes log payloads.</summary>
     public ProposalId Propose(PayloadKind kind, ReadOnlySpan<byte> payload) =>
         throw new InvalidOperationException("a leaderless core serves requests (IRequestCore.Submit); it takes no log proposals");
-
-    /// <summary>An operator's membership change at this node (spreads to every member by gossip).</summary>
-    public void ChangeRing(RingConfig config) => _membership.Change(config);
 
     public Ready TakeReady()
     {
@@ -217,10 +221,8 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     {
         var ring = _context.Ring;
         var shares = ring.PrimaryShares();
-        var replicaShare = ring.ReplicatedRanges(_context.Settings.N)
-            .Where(r => r.Replicas.Contains(Self))
-            .Sum(r => (double)(r.Range.End - r.Range.Start) / KeyHash.SpaceEnd);
         var peers = _context.Peers.Select(p => new PeerView(p, _context.IsUp(p), _context.Liveness.LastHeardMs(p))).ToList();
+        var replicaShare = RingCommand.ReplicaShare(_context.Ring, _context.Settings.N, Self);
         return new LeaderlessStatus(_context.Settings, _context.Config, _context.Actor, peers, shares.GetValueOrDefault(Self), replicaShare, LeaderlessTotals.Of(_context.Counters))
         {
             HintsPending = _hints.Count,
@@ -233,6 +235,9 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             AntiEntropyPasses = _antiEntropy.Passes,
             RangeSendsPending = _sender.Pending,
             RangesToFetch = _membership.RangesPending,
+            PreviousRing = _context.PreviousConfig,
+            IsMember = _context.IsMember,
+            AwaitedGainers = _membership.AwaitedGainers,
             KeysStored = _store.KeysWritten,
             TombstonesPending = _reaper.Pending,
         };
@@ -282,6 +287,9 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
                 break;
             case Reap reap:
                 _reaper.OnReap(reap);
+                break;
+            case Handover handover:
+                _membership.OnHandover(from, handover);
                 break;
         }
     }
@@ -352,7 +360,10 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     private void OnRingChanged()
     {
         _trees.Step();
-        _context.Pending.Notices.Add(new PeersChanged(_context.Config.Members.ToDictionary(m => m.Id, m => m.PeerAddress)));
+        _writes.OnRingChanged();
+        // During a handover the old ring's members stay connected: a leaving node still streams its ranges.
+        var members = _context.Config.Members.Concat(_context.PreviousConfig?.Members ?? []).DistinctBy(m => m.Id);
+        _context.Pending.Notices.Add(new PeersChanged(members.ToDictionary(m => m.Id, m => m.PeerAddress)));
     }
 
     private void Complete(ProposalId proposal, ProposalOutcome outcome) =>

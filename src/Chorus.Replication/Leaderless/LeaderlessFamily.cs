@@ -10,7 +10,8 @@ public sealed record LeaderlessFamily(LeaderlessSettings Settings, RingConfig In
 
     public IReplicationCore Create(CoreStart start)
     {
-        Invariant.That(InitialRing.Find(start.Self) is not null, $"{start.Self} is a member of the ring it starts with");
+        // Version 0 is a node about to join: it starts outside the ring and is added by CHORUS.RING ADD.
+        Invariant.That(InitialRing.Find(start.Self) is not null || InitialRing.Version == 0, $"{start.Self} is a member of the ring it starts with");
         return new LeaderlessCore(Settings, InitialRing, start);
     }
 }

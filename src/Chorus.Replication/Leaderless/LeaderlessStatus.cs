@@ -36,6 +36,15 @@ public sealed record LeaderlessStatus(
 
     public int RangesToFetch { get; init; }
 
+    /// <summary>During a membership change: the ring before it (reads and writes need quorums in both until the handover ends).</summary>
+    public RingConfig? PreviousRing { get; init; }
+
+    /// <summary>During a membership change: nodes that gained ranges and have not said they received them all.</summary>
+    public IReadOnlyList<NodeId> AwaitedGainers { get; init; } = [];
+
+    /// <summary>Whether this node is a member of its ring (false for a node that left, or one not yet added).</summary>
+    public bool IsMember { get; init; } = true;
+
     public long KeysStored { get; init; }
 
     /// <summary>Deletions waiting out their grace period before collection.</summary>

@@ -34,10 +34,7 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
         foreach (var key in read.Keys)
         {
             var hash = KeyHash.Of(key);
-            var targets = context.Settings.SloppyQuorum
-                ? context.Ring.SloppyPreferenceList(hash, n, context.IsUp)
-                : [.. context.Homes(hash, n).Select(home => new Replica(home))];
-            state.Keys.Add(new KeyState(key, [.. targets]));
+            state.Keys.Add(new KeyState(key, context.Targets(hash, n, context.Settings.SloppyQuorum), context.HomeSets(hash, n)));
         }
         _reads[id] = state;
         state.NextRetryMs = context.NowMs + context.Settings.RetryIntervalMs;
@@ -123,7 +120,7 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
 
     private void Progress(ulong id, ReadState state)
     {
-        if (!state.Answered && state.Keys.All(k => k.Replies.Count >= state.R))
+        if (!state.Answered && state.Keys.All(k => k.QuorumReached(state.R)))
         {
             state.Answered = true;
             var merged = state.Keys.Select(k => k.Merged()).ToList();
@@ -208,11 +205,14 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
         public bool Answered { get; set; }
     }
 
-    private sealed class KeyState(byte[] key, List<Replica> targets)
+    private sealed class KeyState(byte[] key, List<Replica> targets, IReadOnlyList<IReadOnlyList<NodeId>> homeSets)
     {
         public byte[] Key { get; } = key;
         public List<Replica> Targets { get; } = targets;
         public Dictionary<NodeId, Set> Replies { get; } = [];
+
+        /// <summary>R replies in each home set (both rings' during a membership change).</summary>
+        public bool QuorumReached(int r) => LeaderlessContext.QuorumReached(homeSets, r, Targets.Where(t => Replies.ContainsKey(t.Node)));
 
         public Set Merged() => Replies.Values.Aggregate(KeyVersions.Empty, (merged, versions) => merged.Merge(versions));
     }

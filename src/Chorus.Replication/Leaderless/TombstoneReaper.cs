@@ -23,7 +23,7 @@ namespace Chorus.Replication.Leaderless;
 /// </summary>
 internal sealed class TombstoneReaper(LeaderlessContext context, VersionStore store, HintStore hints)
 {
-    private readonly Queue<(long DueMs, byte[] Key, VersionVector Context)> _due = new();
+    private readonly Queue<(long DueMs, byte[] Key, VersionVector Context, long RingVersion)> _due = new();
 
     public int Pending => _due.Count;
 
@@ -33,7 +33,8 @@ internal sealed class TombstoneReaper(LeaderlessContext context, VersionStore st
     /// </summary>
     public void Consider(byte[] key, int n, Set versions, IEnumerable<NodeId> storedBy)
     {
-        if (!context.Settings.TombstoneReaping || n != context.Settings.N || !IsDeletion(versions))
+        // Not during a membership change: a node gaining the key may still receive an older copy.
+        if (!context.Settings.TombstoneReaping || n != context.Settings.N || !IsDeletion(versions) || context.Previous is not null)
         {
             return;
         }
@@ -48,15 +49,19 @@ internal sealed class TombstoneReaper(LeaderlessContext context, VersionStore st
             return;
         }
         context.Counters.TombstonesScheduled++;
-        _due.Enqueue((context.NowMs + context.Settings.TombstoneGraceMs, key, versions.Context));
+        _due.Enqueue((context.NowMs + context.Settings.TombstoneGraceMs, key, versions.Context, context.Config.Version));
     }
 
     /// <summary>Sends the collections whose grace period is over (the grace is fixed, so the queue is in due order).</summary>
     public void Tick()
     {
-        while (_due.TryPeek(out var head) && head.DueMs <= context.NowMs)
+        while (context.Previous is null && _due.TryPeek(out var head) && head.DueMs <= context.NowMs)
         {
             _due.Dequeue();
+            if (head.RingVersion != context.Config.Version)
+            {
+                continue; // the key's home replicas changed since they all stored it: kept (space, not correctness)
+            }
             var reap = new Reap(context.Config.Version, head.Key, head.Context);
             foreach (var peer in context.Peers)
             {

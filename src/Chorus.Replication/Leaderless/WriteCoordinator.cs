@@ -93,6 +93,13 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
 
     public void OnStored(NodeId from, Stored stored)
     {
+        if (stored.RingVersion > context.Config.Version)
+        {
+            // The replica stored it under a newer ring than this node knows: perhaps after it sent
+            // its copy of the range to a node that gained it. Not counted; once this node adopts
+            // that ring (gossip), the write goes to the new replicas too (RingChanged).
+            return;
+        }
         if (_writes.TryGetValue(stored.RequestId, out var write) && write.Targets.Any(t => t.Node == from) && write.Acked.Add(from))
         {
             AnswerIfReached(write);
@@ -125,12 +132,35 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         }
     }
 
+    /// <summary>
+    /// The ring changed under writes in flight: each now needs its quorum in the new replica sets
+    /// (joint with the old ones while the handover lasts), and goes to the replicas it has not
+    /// reached yet — acknowledgements already counted stay counted.
+    /// </summary>
+    public void OnRingChanged()
+    {
+        foreach (var (id, write) in _writes)
+        {
+            Target(write);
+            if (write.Versions is not null)
+            {
+                SendToUnacknowledged(id, write);
+            }
+        }
+    }
+
+    private void Target(WriteState write)
+    {
+        write.Targets = context.Targets(write.Hash, write.N, context.Settings.SloppyQuorum);
+        write.HomeSets = context.HomeSets(write.Hash, write.N);
+    }
+
     private void Coordinate(WriteState write, byte[]? value, VersionVector? clientContext)
     {
         var id = context.NextRequestId();
         write.DeadlineMs = context.NowMs + context.Settings.RequestTimeoutMs;
         write.StartedMs = context.NowMs;
-        write.Targets = Targets(write.Hash, write.N);
+        Target(write);
         _writes[id] = write;
         var versioned = new VersionedValue(value, context.Clock.Now(context.NowMs));
         store.Change(write.Key, current => Update(current, clientContext ?? current.Context, versioned), (before, after) =>
@@ -151,12 +181,6 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
             // BROKEN plain vectors: the client did not see everything, so nothing is replaced.
             : current.Update(VersionVector.Empty, value, context.Actor);
 
-    /// <summary>The preference list (strict), or the sloppy one with stand-ins for home replicas that are down.</summary>
-    private List<Replica> Targets(ulong hash, int n) =>
-        context.Settings.SloppyQuorum
-            ? [.. context.Ring.SloppyPreferenceList(hash, n, context.IsUp)]
-            : [.. context.Homes(hash, n).Select(home => new Replica(home))];
-
     private void SendToUnacknowledged(ulong id, WriteState write)
     {
         var encoded = KeyVersions.Encode(write.Versions!);
@@ -168,7 +192,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
 
     private void AnswerIfReached(WriteState write)
     {
-        if (write.Answered || write.Acked.Count < write.W)
+        if (write.Answered || !LeaderlessContext.QuorumReached(write.HomeSets, write.W, write.Targets.Where(t => write.Acked.Contains(t.Node))))
         {
             return;
         }
@@ -215,7 +239,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         // confirmed gets a hint here — including homes no stand-in was found for (every other
         // node down), so a returning node always receives what it missed.
         var covered = write.Targets.Where(t => write.Acked.Contains(t.Node)).Select(t => t.HintFor ?? t.Node).ToHashSet();
-        foreach (var home in context.Homes(write.Hash, write.N).Where(h => h != context.Self && !covered.Contains(h)))
+        foreach (var home in write.HomeSets.SelectMany(set => set).Distinct().Where(h => h != context.Self && !covered.Contains(h)))
         {
             hints.Add(home, write.Key, write.Versions!, _ => { });
         }
@@ -241,6 +265,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         public ProposalId? Proposal { get; init; }
         public (NodeId Node, ulong RequestId)? ReplyTo { get; init; }
         public List<Replica> Targets { get; set; } = [];
+        public IReadOnlyList<IReadOnlyList<NodeId>> HomeSets { get; set; } = [];
         public HashSet<NodeId> Acked { get; } = [];
         public Set? Versions { get; set; }
         public bool WasLive { get; set; }

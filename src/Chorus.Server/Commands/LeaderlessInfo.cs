@@ -27,6 +27,13 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_anti_entropy", settings.AntiEntropy ? 1 : 0);
         Line(text, "leaderless_ring_version", status.Ring.Version);
         Line(text, "leaderless_ring_members", string.Join(',', status.Ring.Ids));
+        Line(text, "leaderless_ring_member", status.IsMember ? 1 : 0);
+        Line(text, "leaderless_ring_moving", status.PreviousRing is null ? 0 : 1);
+        Line(text, "leaderless_ring_previous_members", string.Join(',', status.PreviousRing?.Ids ?? []));
+        Line(text, "leaderless_ring_awaiting", string.Join(',', status.AwaitedGainers));
+        Line(text, "leaderless_ranges_to_fetch", status.RangesToFetch);
+        Line(text, "leaderless_ranges_streamed", totals.RangesStreamed);
+        Line(text, "leaderless_keys_streamed", totals.KeysStreamed);
         Line(text, "leaderless_primary_share", Percent(status.PrimaryShare));
         Line(text, "leaderless_replica_share", Percent(status.ReplicaShare));
         Line(text, "leaderless_peers_up", status.Peers.Count(p => p.Up));

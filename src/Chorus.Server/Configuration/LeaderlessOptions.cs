@@ -49,6 +49,13 @@ public sealed class LeaderlessOptions
     /// <summary>How long a deletion every home replica stored is kept before it is collected, in ms (default 10000; at least RequestTimeoutMs).</summary>
     public long TombstoneGraceMs { get; set; } = Defaults.TombstoneGraceMs;
 
+    /// <summary>
+    /// Start outside the ring, to be added with CHORUS.RING ADD at a member (default false):
+    /// Peers then lists the ring's current members and this node. Ignored once the node has
+    /// stored a ring (a restart after it joined).
+    /// </summary>
+    public bool Join { get; set; }
+
     public LeaderlessSettings ToSettings() => Defaults with
     {
         N = N,

@@ -248,10 +248,16 @@ public sealed class ChorusNode : IAsyncDisposable
             ForwardVisibilityWaitMs = options.ForwardVisibilityWaitMs,
         };
 
-    /// <summary>The leaderless family: the ring of every configured member (members change by gossip afterwards).</summary>
+    /// <summary>
+    /// The leaderless family: the ring of every configured member (members change by gossip
+    /// afterwards); a node joining (Leaderless:Join) starts with the others' ring at version 0,
+    /// which any ring a member sends supersedes.
+    /// </summary>
     private static LeaderlessFamily Leaderless(ChorusOptions options, IReadOnlyDictionary<Core.NodeId, Uri> peers) =>
         new(options.Leaderless.ToSettings(),
-            new RingConfig(1, [.. peers.Select(p => new RingMember(p.Key, p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : ""))]));
+            new RingConfig(options.Leaderless.Join ? 0 : 1, [.. peers
+                .Where(p => !options.Leaderless.Join || p.Key != options.Self)
+                .Select(p => new RingMember(p.Key, p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : ""))]));
 
     /// <summary>
     /// The replication family this process runs: leaderless, single-leader over every peer, or

@@ -147,7 +147,7 @@ public sealed class AccessControl
 
     /// <summary>Commands whose first argument names what they do (CONFIG GET, CLIENT KILL, ACL SETUSER).</summary>
     public static bool HasSubcommands(CommandSpec spec) =>
-        spec.Name is "CONFIG" or "CLIENT" or "ACL" or "COMMAND" or "CHORUS.NODE" or "CLUSTER";
+        spec.Name is "CONFIG" or "CLIENT" or "ACL" or "COMMAND" or "CHORUS.NODE" or "CHORUS.RING" or "CLUSTER";
 
     /// <summary>The key arguments, from the command's first/last key and step (Redis's legacy key positions).</summary>
     internal static IEnumerable<(byte[] Key, bool Write)> Keys(CommandSpec spec, RespCommand command)

@@ -36,26 +36,37 @@ internal sealed class LeaderlessSimCluster
     private readonly Dictionary<NodeId, SimNode> _nodes = [];
     private readonly List<NodeFailure> _failures = [];
 
-    public LeaderlessSimCluster(int seed, int nodeCount, LeaderlessSettings settings, NetworkProfile? network = null, bool trace = false)
+    /// <param name="spares">Nodes beyond the ring's <paramref name="nodeCount"/>, created outside it (to join with CHORUS.RING ADD) and not started.</param>
+    public LeaderlessSimCluster(int seed, int nodeCount, LeaderlessSettings settings, NetworkProfile? network = null, bool trace = false, int spares = 0)
     {
         _random = new SimRandom(seed);
         _trace = new TraceLog(trace);
         _profile = network ?? NetworkProfile.Lan;
         Members = [.. Enumerable.Range(1, nodeCount).Select(i => new NodeId($"n{i}"))];
+        Spares = [.. Enumerable.Range(nodeCount + 1, spares).Select(i => new NodeId($"n{i}"))];
         Settings = settings;
-        Network = new SimNetwork(_scheduler, _random, _trace, _profile, Members) { Deliver = message => _nodes[message.To].Receive(message, null) };
-        var ring = new RingConfig(1, [.. Members.Select(m => new RingMember(m, $"{m}.sim:7000", $"{m}.sim:6379"))]);
+        Network = new SimNetwork(_scheduler, _random, _trace, _profile, [.. Members, .. Spares]) { Deliver = message => _nodes[message.To].Receive(message, null) };
+        var ring = new RingConfig(1, [.. Members.Select(Member)]);
         Ring = new HashRing(Members, settings.VirtualNodesPerNode);
         var commands = new CommandTable(LeaderlessCommands.All);
-        foreach (var id in Members)
+        foreach (var id in Members.Concat(Spares))
         {
             var disk = new InMemoryStorageEngine();
-            var options = new NodeDriverOptions(id, new LeaderlessFamily(settings, ring)) { Durability = DurabilityPolicy.Always };
+            // A spare starts as a joining node does: with the members' ring at version 0.
+            var family = new LeaderlessFamily(settings, Members.Contains(id) ? ring : ring with { Version = 0 });
+            var options = new NodeDriverOptions(id, family) { Durability = DurabilityPolicy.Always };
             _nodes[id] = new SimNode(id, options, disk, disk, commands, new SimTransport(Network), _scheduler, _trace, _failures);
         }
     }
 
+    /// <summary>The members of the ring the cluster starts with.</summary>
     public IReadOnlyList<NodeId> Members { get; }
+
+    /// <summary>Nodes created outside the ring, to be added (<see cref="Member"/> gives the addresses CHORUS.RING ADD takes).</summary>
+    public IReadOnlyList<NodeId> Spares { get; }
+
+    /// <summary>Where a node is reached in the simulation: its peer address and client endpoint.</summary>
+    public static RingMember Member(NodeId id) => new(id, $"{id}.sim:7000", $"{id}.sim:6379");
 
     public LeaderlessSettings Settings { get; }
 
@@ -97,7 +108,7 @@ internal sealed class LeaderlessSimCluster
             }
         }
         _scheduler.After(_random.Between(1, TickIntervalUs), Tick);
-        foreach (var peer in Members.Where(m => m != id))
+        foreach (var peer in Members.Concat(Spares).Where(m => m != id))
         {
             _scheduler.After(_random.Between(1_000, 20_000), () => ConnectIfUp(id, peer));
             _scheduler.After(_random.Between(1_000, 20_000), () => ConnectIfUp(peer, id));

@@ -32,6 +32,7 @@ public static class LeaderlessCodec
         StreamRange = 11,
         RingUpdate = 12,
         Reap = 13,
+        Handover = 14,
     }
 
     public static byte[] Encode(LeaderlessMessage message)
@@ -63,9 +64,15 @@ public static class LeaderlessCodec
             Type.Coordinated => ReadCoordinated(ref reader, ring),
             Type.TreeLevels => ReadTreeLevels(ref reader, ring),
             Type.RangeKeys => ReadRangeKeys(ref reader, ring),
-            Type.StreamRange => new StreamRange(ring, reader.ReadVarUInt(), ReadRange(ref reader)),
+            Type.StreamRange => new StreamRange(ring, reader.ReadVarUInt(), ReadRanges(ref reader)),
             Type.RingUpdate => new RingUpdate(ring, Bytes(ref reader)),
             Type.Reap => new Reap(ring, Bytes(ref reader), VersionVectorCodec.Decode(reader.ReadLengthPrefixed())),
+            Type.Handover => new Handover(ring, reader.ReadByte() switch
+            {
+                0 => false,
+                1 => true,
+                var flag => throw new CorruptDataException($"unknown handover flag {flag}"),
+            }),
             _ => throw new CorruptDataException($"unknown leaderless message type {(byte)type}"),
         };
         FormatCheck.End(reader, "leaderless message");
@@ -87,6 +94,7 @@ public static class LeaderlessCodec
         StreamRange => Type.StreamRange,
         RingUpdate => Type.RingUpdate,
         Reap => Type.Reap,
+        Handover => Type.Handover,
         _ => throw new ArgumentOutOfRangeException(nameof(message), message.GetType().Name, null),
     };
 
@@ -142,11 +150,7 @@ public static class LeaderlessCodec
                 break;
             case RangeKeys m:
                 writer.WriteVarUInt(m.Session);
-                writer.WriteVarUInt((ulong)m.Ranges.Count);
-                foreach (var range in m.Ranges)
-                {
-                    WriteRange(writer, range);
-                }
+                WriteRanges(writer, m.Ranges);
                 writer.WriteVarUInt((ulong)m.Keys.Count);
                 foreach (var (key, versions) in m.Keys)
                 {
@@ -157,7 +161,10 @@ public static class LeaderlessCodec
                 break;
             case StreamRange m:
                 writer.WriteVarUInt(m.Session);
-                WriteRange(writer, m.Range);
+                WriteRanges(writer, m.Ranges);
+                break;
+            case Handover m:
+                writer.WriteByte(m.Received ? (byte)1 : (byte)0);
                 break;
             case RingUpdate m:
                 writer.WriteLengthPrefixed(m.Ring);
@@ -209,11 +216,7 @@ public static class LeaderlessCodec
     private static RangeKeys ReadRangeKeys(ref ByteReader reader, long ring)
     {
         var session = reader.ReadVarUInt();
-        var ranges = new HashRange[reader.ReadLength(reader.Remaining)];
-        for (var i = 0; i < ranges.Length; i++)
-        {
-            ranges[i] = ReadRange(ref reader);
-        }
+        var ranges = ReadRanges(ref reader);
         var keys = new (byte[], byte[])[reader.ReadLength(reader.Remaining)];
         for (var i = 0; i < keys.Length; i++)
         {
@@ -225,6 +228,25 @@ public static class LeaderlessCodec
             throw new CorruptDataException($"unknown range keys flags 0x{flags:x2}");
         }
         return new RangeKeys(ring, session, ranges, keys, (flags & 1) != 0, (flags & 2) != 0);
+    }
+
+    private static void WriteRanges(ByteWriter writer, IReadOnlyList<HashRange> ranges)
+    {
+        writer.WriteVarUInt((ulong)ranges.Count);
+        foreach (var range in ranges)
+        {
+            WriteRange(writer, range);
+        }
+    }
+
+    private static HashRange[] ReadRanges(ref ByteReader reader)
+    {
+        var ranges = new HashRange[reader.ReadLength(reader.Remaining)];
+        for (var i = 0; i < ranges.Length; i++)
+        {
+            ranges[i] = ReadRange(ref reader);
+        }
+        return ranges;
     }
 
     private static void WriteRange(ByteWriter writer, HashRange range)

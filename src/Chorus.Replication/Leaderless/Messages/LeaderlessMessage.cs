@@ -67,8 +67,19 @@ public sealed record TreeLevels(long RingVersion, ulong Session, bool Reply, IRe
 /// </summary>
 public sealed record RangeKeys(long RingVersion, ulong Session, IReadOnlyList<HashRange> Ranges, IReadOnlyList<(byte[] Key, byte[] Versions)> Keys, bool Last, bool SendYours) : LeaderlessMessage(RingVersion);
 
-/// <summary>Stream me every key you hold in <paramref name="Range"/> (a range this node gained in a membership change).</summary>
-public sealed record StreamRange(long RingVersion, ulong Session, HashRange Range) : LeaderlessMessage(RingVersion);
+/// <summary>
+/// Stream me every key you hold in <paramref name="Ranges"/> (ranges this node gained in a
+/// membership change, which you held before it). Served only by a node on the same ring version,
+/// so the copy it sends is taken after it stopped counting writes under the older ring.
+/// </summary>
+public sealed record StreamRange(long RingVersion, ulong Session, IReadOnlyList<HashRange> Ranges) : LeaderlessMessage(RingVersion);
+
+/// <summary>
+/// The handover of a membership change to ring <see cref="LeaderlessMessage.RingVersion"/>:
+/// <paramref name="Received"/> true says "I received every range I gained" (sent to every node
+/// when it happens, and in answer to a question); false asks "have you?" (a node still waiting).
+/// </summary>
+public sealed record Handover(long RingVersion, bool Received) : LeaderlessMessage(RingVersion);
 
 /// <summary>
 /// Tombstone collection: every home replica of <paramref name="Key"/> stored its deletion, whose
