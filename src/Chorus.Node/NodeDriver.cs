@@ -35,6 +35,7 @@ public sealed class NodeDriver
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
     private readonly WriteForwarding _forwarding;
+    private readonly HomeRouting _homes;
     private readonly BlockedPops _blocked = new();
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
@@ -63,6 +64,7 @@ public sealed class NodeDriver
         _logFormat = _log.Formats.Current ?? options.LogFormat;
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
+        _homes = new HomeRouting(Core as ISiteRouter, commands, _forwarding);
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
@@ -118,6 +120,9 @@ public sealed class NodeDriver
 
     /// <summary>Write commands this follower forwarded to a leader (INFO chorus_forwarded_writes); readable from any thread.</summary>
     public long ForwardedWrites => _forwarding.ForwardedWrites;
+
+    /// <summary>Write commands this site leader routed to their keys' home site (INFO site_routed_writes); readable from any thread.</summary>
+    public long RoutedWrites => _forwarding.RoutedWrites;
 
     /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
     public int RequestsInFlight => _requests.InFlight;
@@ -334,6 +339,10 @@ public sealed class NodeDriver
         {
             batch.Fail(refusal);
             return;
+        }
+        if (_homes.Routed(batch, NowMs))
+        {
+            return; // to its keys' home site (multi-leader conflict avoidance)
         }
         if (Core is IRequestCore requestCore)
         {
