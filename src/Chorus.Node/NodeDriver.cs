@@ -444,7 +444,7 @@ public sealed class NodeDriver
         var stamp = Core.StampWrite(NowMs)!;
         // The refusal belongs to this command only: expiry and replicated changes that use the
         // same executor afterwards must not be judged by it.
-        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
+        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp);
         byte[]? payload;
         try
         {
