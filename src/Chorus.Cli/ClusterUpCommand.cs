@@ -25,6 +25,7 @@ internal static class ClusterUpCommand
         var perSite = new Option<int>("--nodes-per-site") { Description = "Multi-leader: nodes in each site (the first leads it).", DefaultValueFactory = _ => 1 };
         var topology = new Option<string>("--topology") { Description = "Multi-leader: all-to-all | ring | \"star <hub site>\".", DefaultValueFactory = _ => "all-to-all" };
         var policies = new Option<string>("--conflict-policies") { Description = "Multi-leader: pattern=policy;... (lww, siblings, counter or custom:<resolver>, built-in resolvers max and union; first match wins; default lww).", DefaultValueFactory = _ => "" };
+        var homes = new Option<string>("--home-sites") { Description = "Multi-leader: pattern=site;... (first match wins): writes to a matching key at any site are made at its home site (default none).", DefaultValueFactory = _ => "" };
         var resolvers = new Option<string>("--resolver-assemblies") { Description = "Multi-leader: assemblies (separated by ';') whose IConflictResolver classes custom:<name> policies may use (default none).", DefaultValueFactory = _ => "" };
         var logFormat = new Option<string>("--log-format")
         {
@@ -36,7 +37,7 @@ internal static class ClusterUpCommand
             Description = "yes: the leader rewrites nondeterministic commands (SPOP, EXPIRE, INCRBYFLOAT...) before logging them; no: logged as sent, so replicas may diverge.",
             DefaultValueFactory = _ => "yes",
         };
-        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, logFormat, rewrite, family, n, w, r, sites, perSite, topology, policies, resolvers };
+        var up = new Command("up", "Start a local cluster of separate node processes.") { nodes, port, data, fsync, logFormat, rewrite, family, n, w, r, sites, perSite, topology, policies, homes, resolvers };
         up.SetAction((result, cancellationToken) =>
         {
             var familyName = result.GetValue(family)!;
@@ -47,7 +48,7 @@ internal static class ClusterUpCommand
                 return Task.FromResult(2);
             }
             var layout = isMulti
-                ? SiteLayout.Describe(result.GetValue(sites), result.GetValue(perSite), result.GetValue(port), result.GetValue(data)!, result.GetValue(topology)!, result.GetValue(policies)!, result.GetValue(resolvers)!)
+                ? SiteLayout.Describe(result.GetValue(sites), result.GetValue(perSite), result.GetValue(port), result.GetValue(data)!, result.GetValue(topology)!, result.GetValue(policies)!, result.GetValue(resolvers)!, result.GetValue(homes)!)
                 : null;
             var quorum = QuorumArguments(result.GetValue(n), result.GetValue(w), result.GetValue(r));
             return RunAsync(result.GetValue(nodes), result.GetValue(port), result.GetValue(data)!,

@@ -44,6 +44,7 @@ internal static class NodeConfiguration
         ["--site"] = new(nameof(ChorusOptions.Site), "Multi-leader: this node's site, such as s1 (required with --family multi-leader)."),
         ["--topology"] = new(nameof(ChorusOptions.Topology), "Multi-leader: how site leaders are linked: all-to-all, ring or \"star <hub site>\" (default all-to-all)."),
         ["--conflict-policies"] = new(nameof(ChorusOptions.ConflictPolicies), "Multi-leader: conflict policy per key pattern, first match wins, e.g. \"doc:*=siblings;n:*=counter;*=lww\" (default lww for every key)."),
+        ["--home-sites"] = new(nameof(ChorusOptions.HomeSites), "Multi-leader: the home site per key pattern, first match wins, e.g. \"acct:*=s1;inv:*=s2\": writes to a matching key anywhere are made at its home site, which moves to the next site when it is declared failed (default none)."),
         ["--resolver-assemblies"] = new(nameof(ChorusOptions.ResolverAssemblies), "Multi-leader: assemblies (separated by ';') whose IConflictResolver types custom:<name> policies may use (default none)."),
         ["--n"] = new("Leaderless:N", "Leaderless: replicas per key (default 3)."),
         ["--w"] = new("Leaderless:W", "Leaderless: acknowledgements a write waits for (default 2)."),

@@ -11,10 +11,12 @@ internal sealed class SiteLayout
     private readonly string _topology;
     private readonly string _policies;
     private readonly string _resolverAssemblies;
+    private readonly string _homes;
     private readonly string _peerCertificates;
 
-    private SiteLayout(ClusterFile cluster, string topology, string policies, string resolverAssemblies, string peerCertificates, string? error)
+    private SiteLayout(ClusterFile cluster, string topology, string policies, string resolverAssemblies, string homes, string peerCertificates, string? error)
     {
+        _homes = homes;
         Cluster = cluster;
         _topology = topology;
         _policies = policies;
@@ -28,7 +30,7 @@ internal sealed class SiteLayout
     /// <summary>Why the layout cannot run (bad counts), or null.</summary>
     public string? Error { get; }
 
-    public static SiteLayout Describe(int sites, int perSite, int basePort, string dataRoot, string topology, string policies, string resolverAssemblies)
+    public static SiteLayout Describe(int sites, int perSite, int basePort, string dataRoot, string topology, string policies, string resolverAssemblies, string homes)
     {
         var error = sites is < 2 or > 9 ? "--sites must be between 2 and 9"
             : perSite is < 1 or > 5 ? "--nodes-per-site must be between 1 and 5"
@@ -45,7 +47,7 @@ internal sealed class SiteLayout
         }
         // Nodes may resolve relative paths from another directory: hand them absolute ones.
         var assemblies = string.Join(';', resolverAssemblies.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath));
-        return new SiteLayout(new ClusterFile(members[0].Id, members), topology, policies, assemblies, ClusterUpCommand.PeerCertificates(dataRoot), error);
+        return new SiteLayout(new ClusterFile(members[0].Id, members), topology, policies, assemblies, homes, ClusterUpCommand.PeerCertificates(dataRoot), error);
     }
 
     private IEnumerable<IGrouping<string, ClusterFile.Member>> Sites => Cluster.Members.GroupBy(m => m.Site!);
@@ -69,8 +71,9 @@ internal sealed class SiteLayout
             "--peer-tls-dir", _peerCertificates,
         ];
         var policies = string.IsNullOrEmpty(_policies) ? [] : new[] { $"--ConflictPolicies={_policies}" };
+        var homes = string.IsNullOrEmpty(_homes) ? [] : new[] { $"--HomeSites={_homes}" };
         var resolvers = string.IsNullOrEmpty(_resolverAssemblies) ? [] : new[] { "--resolver-assemblies", _resolverAssemblies };
-        return [.. common, .. policies, .. resolvers, .. Sites.Select(s => $"--Sites:{s.Key}={string.Join(',', s.Select(m => m.Id))}")];
+        return [.. common, .. policies, .. homes, .. resolvers, .. Sites.Select(s => $"--Sites:{s.Key}={string.Join(',', s.Select(m => m.Id))}")];
     }
 
     /// <summary>Every node answers, and every site has a leader that has loaded its site's changes.</summary>

@@ -32,6 +32,7 @@ public sealed class NodeDriver
     private readonly WritePause _pause = new();
     private readonly ReplicaWaits _waits = new();
     private readonly WriteForwarding _forwarding;
+    private readonly HomeRouting _homes;
     private readonly BlockedPops _blocked = new();
     private readonly StatusPublisher _status;
     private readonly ReadyCarrier _carrier;
@@ -61,6 +62,7 @@ public sealed class NodeDriver
         var transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
+        _homes = new HomeRouting(Core as ISiteRouter, commands, _forwarding);
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
@@ -77,7 +79,7 @@ public sealed class NodeDriver
             _sites = new SiteData(keyspace, Conflicts, options.Resolvers) { Versioned = options.Versioned };
             _executor.Context.TrackBeforeImages = true;
         }
-        _writes = new WritePath(Core, _executor, _proposer, transactions, _acks, _requests, _pause, _forwarding, _blocked, Watches, _halt, _sites, ProcessReady, logger);
+        _writes = new WritePath(Core, _executor, _proposer, transactions, _acks, _requests, _pause, _forwarding, _homes, _blocked, Watches, _halt, _sites, ProcessReady, logger);
         _inputs = new InputDispatch(Core, _halt, _writes, _waits, _snapshots, _status, _reads, _blocked, _forwarding, Applied, ProcessReady, logger);
         _carrier = new ReadyCarrier(Core, _log, transport, _acks, _requests, new KeyStore(storage, options.Durability), _waits, Applied, _reads, logger)
         {
@@ -123,6 +125,9 @@ public sealed class NodeDriver
 
     /// <summary>Write commands this follower forwarded to a leader (INFO chorus_forwarded_writes); readable from any thread.</summary>
     public long ForwardedWrites => _forwarding.ForwardedWrites;
+
+    /// <summary>Write commands this site leader routed to their keys' home site (INFO site_routed_writes); readable from any thread.</summary>
+    public long RoutedWrites => _forwarding.RoutedWrites;
 
     /// <summary>Client requests a request-serving core (leaderless) has not answered yet.</summary>
     public int RequestsInFlight => _requests.InFlight;

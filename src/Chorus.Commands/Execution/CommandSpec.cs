@@ -41,4 +41,18 @@ public sealed record CommandSpec(
     public bool IsBlocking => (Flags & CommandFlags.Blocking) != 0;
 
     public bool AcceptsArgumentCount(int count) => Arity >= 0 ? count == Arity : count >= -Arity;
+
+    /// <summary>The key arguments of <paramref name="command"/>, from <see cref="FirstKey"/>, <see cref="LastKey"/> and <see cref="Step"/> (Redis's legacy key positions).</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> KeysOf(RespCommand command)
+    {
+        if (FirstKey <= 0)
+        {
+            yield break;
+        }
+        var last = LastKey < 0 ? command.ArgumentCount + LastKey : Math.Min(LastKey, command.ArgumentCount - 1);
+        for (var i = FirstKey; i <= last; i += Math.Max(1, Step))
+        {
+            yield return command.GetMemory(i);
+        }
+    }
 }

@@ -1,5 +1,7 @@
+using Chorus.Commands.Execution;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
+using Chorus.Core;
 using Chorus.Core.Sites;
 using Chorus.Resp;
 
@@ -25,8 +27,8 @@ public static class SiteRefusals
     public static string CounterOnly(ReadOnlySpan<byte> key) =>
         $"ERR '{System.Text.Encoding.UTF8.GetString(key)}' is a counter at this multi-leader site: only INCR, DECR, INCRBY and DECRBY change it";
 
-    /// <summary>The reply refusing <paramref name="change"/> (made by <paramref name="command"/> to a key stored as <paramref name="before"/>), or null.</summary>
-    public static string? Of(RespCommand command, KeyChange change, byte[]? before, ConflictPolicy policy)
+    /// <summary>The reply refusing <paramref name="change"/> (made by <paramref name="command"/> at <paramref name="site"/> to a key stored as <paramref name="before"/>), or null.</summary>
+    public static string? Of(RespCommand command, KeyChange change, byte[]? before, ConflictPolicy policy, NodeId site)
     {
         var beforeType = before is null || KeyRecord.IsTombstoneRecord(before) ? (DataType?)null : KeyRecord.ParseImage(before).Type;
         if (change is ListChange || beforeType == DataType.List)
@@ -40,6 +42,10 @@ public static class SiteRefusals
         if (policy == ConflictPolicy.Counter)
         {
             var increment = command.NameIs("INCR"u8) || command.NameIs("DECR"u8) || command.NameIs("INCRBY"u8) || command.NameIs("DECRBY"u8);
+            if (increment && change is PutChange put && SiteVersioner.CounterShareOverflows(site, before, put.After))
+            {
+                return Errors.Overflow;
+            }
             return increment && change is PutChange or DeleteChange { Reason: DeleteReason.Expired } ? null : CounterOnly(change.Key);
         }
         return change switch

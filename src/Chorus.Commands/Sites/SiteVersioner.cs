@@ -1,6 +1,7 @@
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
+using Chorus.Core;
 using Chorus.Core.Sites;
 using Chorus.Core.Versions;
 
@@ -54,9 +55,8 @@ public static class SiteVersioner
                 break;
             case SitePart.Counter:
                 var site = System.Text.Encoding.ASCII.GetBytes(stamp.Site.Value);
-                var delta = IntegerOf(after) - (before is not null && !KeyRecord.IsTombstoneRecord(before) ? IntegerOf(before) : 0);
-                var own = SiteDocument.Contribution(document.Get(SitePart.Counter, site));
-                Write(written, SitePart.Counter, site, SiteDocument.EncodeContribution(unchecked(own + delta)));
+                // In range: the site refused an increment its own share could not take (CounterShareOverflows).
+                Write(written, SitePart.Counter, site, SiteDocument.EncodeContribution(unchecked((long)OwnShareAfter(document, site, before, after))));
                 break;
         }
         foreach (var part in document.Parts.ToList())
@@ -138,6 +138,27 @@ public static class SiteVersioner
 
     /// <summary>A dictionary key for an element name (Latin-1 keeps every byte).</summary>
     private static string Key(byte[] name) => System.Text.Encoding.Latin1.GetString(name);
+
+    /// <summary>
+    /// Whether an increment at <paramref name="site"/> (the key stored as <paramref name="before"/>,
+    /// read as <paramref name="after"/> once incremented) would take the site's own share of the
+    /// counter past the 64-bit limits. The increment already passed Redis's check on the sum this
+    /// site sees; but another site's negative share can keep that sum low while this site's own share
+    /// is near the limit, and the share would wrap round to the other sign.
+    /// </summary>
+    public static bool CounterShareOverflows(NodeId site, byte[]? before, byte[] after)
+    {
+        var document = SiteDocumentCodec.FromRecord(before, site) ?? new SiteDocument();
+        var share = OwnShareAfter(document, System.Text.Encoding.ASCII.GetBytes(site.Value), before, after);
+        return share < long.MinValue || share > long.MaxValue;
+    }
+
+    /// <summary>This site's share of a counter after a local increment: its share before, plus what the increment added to the visible sum.</summary>
+    private static Int128 OwnShareAfter(SiteDocument document, byte[] site, byte[]? before, byte[]? after)
+    {
+        var delta = (Int128)IntegerOf(after) - (before is not null && !KeyRecord.IsTombstoneRecord(before) ? IntegerOf(before) : 0);
+        return SiteDocument.Contribution(document.Get(SitePart.Counter, site)) + delta;
+    }
 
     private static long IntegerOf(byte[]? record) =>
         record is not null && long.TryParse(KeyRecord.ParseImage(record).Payload, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;

@@ -79,6 +79,12 @@ public sealed class ClientWriteBatch : IDisposable
     /// </summary>
     public bool ReadAtLeader { get; set; }
 
+    /// <summary>
+    /// The node that forwarded the batch here (null: this node's own client). A batch another site
+    /// routed to this site as its keys' home is made here, never routed again (see <see cref="HomeRouting"/>).
+    /// </summary>
+    public NodeId? ForwardedBy { get; set; }
+
     /// <summary>The named session (CHORUS.SESSION) the batch belongs to, if any: a forwarded batch names it so the leader records the session's position.</summary>
     public string? Session { get; set; }
 
@@ -113,6 +119,7 @@ public sealed class ClientWriteBatch : IDisposable
         Outcome = null;
         IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = Forwardable = ReadAtLeader = false;
         Session = null;
+        ForwardedBy = null;
         Error = null;
         Watch = null;
         RemoteWatch = null;

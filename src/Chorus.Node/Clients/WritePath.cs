@@ -10,7 +10,8 @@ namespace Chorus.Node;
 /// <summary>
 /// A client's write batch on its way into the log: run at once against what this node applied
 /// (a read-only transaction on any node), held during a FAILOVER (<see cref="WritePause"/>),
-/// forwarded to the leader or refused with the core's reason, handed to a request-serving core
+/// forwarded to the leader or refused with the core's reason, routed to its keys' home site
+/// (multi-leader, <see cref="HomeRouting"/>), handed to a request-serving core
 /// (leaderless, <see cref="RequestPath"/>), versioned at a multi-leader site (<see cref="SiteData"/>),
 /// or executed command by command against the staged keyspace and proposed
 /// (<see cref="WriteProposer"/>) — with BLPOP and friends parked until a write serves them — and
@@ -25,6 +26,7 @@ internal sealed class WritePath(
     RequestPath requests,
     WritePause pause,
     WriteForwarding forwarding,
+    HomeRouting homes,
     BlockedPops blocked,
     KeyWatches watches,
     ReplicationHalt halt,
@@ -40,6 +42,7 @@ internal sealed class WritePath(
     private readonly RequestPath _requests = requests;
     private readonly WritePause _pause = pause;
     private readonly WriteForwarding _forwarding = forwarding;
+    private readonly HomeRouting _homes = homes;
     private readonly BlockedPops _blocked = blocked;
     private readonly KeyWatches _watches = watches;
     private readonly ReplicationHalt _halt = halt;
@@ -91,6 +94,10 @@ internal sealed class WritePath(
         {
             batch.Fail(refusal);
             return;
+        }
+        if (_homes.Routed(batch, nowMs))
+        {
+            return; // to its keys' home site (multi-leader conflict avoidance)
         }
         if (_core is IRequestCore requestCore)
         {
@@ -199,7 +206,7 @@ internal sealed class WritePath(
         var stamp = _core.StampWrite(nowMs)!;
         // The refusal belongs to this command only: expiry and replicated changes that use the
         // same executor afterwards must not be judged by it.
-        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp.Settings);
+        _executor.Context.SiteRefusal = SiteData.RefusalFor(command, stamp);
         byte[]? payload;
         try
         {

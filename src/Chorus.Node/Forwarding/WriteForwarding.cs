@@ -46,6 +46,25 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
         link!.Send(leader, new ForwardRequest(id, batch, timeout, after, watched));
     }
 
+    /// <summary>
+    /// Routes a site leader's write to <paramref name="target"/>, the leader of <paramref name="home"/>,
+    /// the other site its keys have as their home (conflict avoidance). As forwarding, with the
+    /// failures named for the home site; the answer is released at once: its LSN is the other
+    /// site's, and the write reaches this site later, as that site's change.
+    /// </summary>
+    public void Route(ClientWriteBatch batch, NodeId home, NodeId target, long nowMs)
+    {
+        var id = ++_nextId;
+        _outstanding[id] = new Outstanding(batch, target, nowMs + timeoutMs) { Home = home };
+        Interlocked.Add(ref _routedWrites, batch.Commands.Count);
+        link!.Send(target, new ForwardRequest(id, batch, timeoutMs, Lsn.Zero, []));
+    }
+
+    /// <summary>Write commands routed to their keys' home site so far (INFO site_routed_writes); readable from any thread.</summary>
+    public long RoutedWrites => Interlocked.Read(ref _routedWrites);
+
+    private long _routedWrites;
+
     /// <summary>The leader's answer (or the link's failure) for request <paramref name="id"/>; one for a request already given up is ignored.</summary>
     public void Answer(long id, ForwardAnswer answer, Lsn applied, long nowMs)
     {
@@ -54,6 +73,11 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
             return;
         }
         var batch = outstanding.Batch;
+        if (outstanding.Home is { } home)
+        {
+            AnswerRouted(batch, home, outstanding.Leader, answer);
+            return;
+        }
         switch (answer.Failure)
         {
             case ForwardFailure.NotDelivered:
@@ -71,6 +95,26 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
         // A read the leader served is the leader's state: nothing to wait for here.
         _answered.Add(new Answered(batch, answer, batch.ReadAtLeader ? nowMs : nowMs + visibilityWaitMs));
         ReleaseVisible(applied, nowMs);
+    }
+
+    private static void AnswerRouted(ClientWriteBatch batch, NodeId home, NodeId leader, ForwardAnswer answer)
+    {
+        switch (answer.Failure)
+        {
+            case ForwardFailure.NotDelivered:
+                batch.Fail(new HomeUnreachable(home, leader));
+                return;
+            case ForwardFailure.InDoubt:
+                batch.Fail(new HomeTimedOut(home, leader));
+                return;
+        }
+        if (answer.Error is { } error)
+        {
+            // A refusal of the whole batch (that node does not lead its site now): nothing was applied.
+            batch.Fail(new HomeUnreachable(home, leader, error));
+            return;
+        }
+        Release(batch, answer with { WaitLsn = Lsn.Zero });
     }
 
     /// <summary>Releases every answered batch this node has applied, or whose visibility wait ran out.</summary>
@@ -104,7 +148,7 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
         {
             return; // no leader known for a moment: the one asked may still answer
         }
-        foreach (var (id, outstanding) in _outstanding.Where(o => o.Value.Leader != leader).ToList())
+        foreach (var (id, outstanding) in _outstanding.Where(o => o.Value.Home is null && o.Value.Leader != leader).ToList())
         {
             GiveUp(id, new LeadershipLost(leader, epoch, null, MayHaveApplied: true));
         }
@@ -135,7 +179,7 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
     {
         _outstanding.Remove(id, out var outstanding);
         link!.Cancel(id);
-        outstanding!.Batch.Fail(outcome);
+        outstanding!.Batch.Fail(outstanding.Home is { } home ? new HomeTimedOut(home, outstanding.Leader) : outcome);
     }
 
     private static void Release(ClientWriteBatch batch, ForwardAnswer answer)
@@ -151,7 +195,12 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
         batch.CompleteForwarded();
     }
 
-    private sealed record Outstanding(ClientWriteBatch Batch, NodeId Leader, long DeadlineMs);
+    /// <param name="Leader">Where the batch went: this site's leader, or the leader of <see cref="Home"/>.</param>
+    private sealed record Outstanding(ClientWriteBatch Batch, NodeId Leader, long DeadlineMs)
+    {
+        /// <summary>The other site the batch was routed to as its keys' home (null: forwarded inside this site).</summary>
+        public NodeId? Home { get; init; }
+    }
 
     private sealed record Answered(ClientWriteBatch Batch, ForwardAnswer Answer, long VisibleByMs);
 }

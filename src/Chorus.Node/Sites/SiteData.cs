@@ -58,8 +58,8 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts, I
     /// (<see cref="WriteContext.SiteRefusal"/>): the reply refusing what cannot be versioned
     /// element by element, or null.
     /// </summary>
-    public static Func<KeyChange, byte[]?, string?> RefusalFor(RespCommand command, SiteSettings settings) =>
-        (change, before) => SiteRefusals.Of(command, change, before, PolicyOf(settings, change.Key));
+    public static Func<KeyChange, byte[]?, string?> RefusalFor(RespCommand command, WriteStamp stamp) =>
+        (change, before) => SiteRefusals.Of(command, change, before, PolicyOf(stamp.Settings, change.Key), stamp.Site);
 
     /// <summary>
     /// The members an SADD names, when its key holds a set after it (see

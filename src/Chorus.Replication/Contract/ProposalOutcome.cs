@@ -71,6 +71,19 @@ public sealed record ForwardTimedOut(NodeId Leader) : ProposalOutcome
     public override bool InDoubt => true;
 }
 
+/// <summary>
+/// A write whose key has its home at <paramref name="Home"/> (another site) could not be made
+/// there: the site is unreachable — no connection to <paramref name="Leader"/>, the link is cut,
+/// or that site refused it (<paramref name="Reason"/>: it has no leader now). Nothing was applied.
+/// </summary>
+public sealed record HomeUnreachable(NodeId Home, NodeId? Leader, string? Reason = null) : ProposalOutcome;
+
+/// <summary>A write routed to its home site <paramref name="Home"/> got no answer in time: it may or may not have been applied there.</summary>
+public sealed record HomeTimedOut(NodeId Home, NodeId Leader) : ProposalOutcome
+{
+    public override bool InDoubt => true;
+}
+
 /// <summary>A follower refuses writes (the configured replica-write policy); <paramref name="Leader"/> when known, for a redirect.</summary>
 public sealed record ReplicaRefuses(NodeId? Leader, string? LeaderClientEndpoint, bool Redirect) : ProposalOutcome;
 

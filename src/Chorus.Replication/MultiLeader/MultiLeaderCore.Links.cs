@@ -153,6 +153,10 @@ public sealed partial class MultiLeaderCore
         {
             return; // the sender tries again once this leader knows what its site has
         }
+        if (_links.TryGetValue(ship.FromSite, out var link) && _options.Sites[link.Site].Contains(from))
+        {
+            link.Shipper = from;
+        }
         foreach (var change in ship.Changes)
         {
             _clock.Observe(change.Header.Timestamp);

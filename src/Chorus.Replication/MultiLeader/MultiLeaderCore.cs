@@ -22,7 +22,7 @@ namespace Chorus.Replication.MultiLeader;
 /// <see cref="OnResolved"/>); this core only orders, numbers and ships changes.
 /// </para>
 /// </summary>
-public sealed partial class MultiLeaderCore : IReplicationCore
+public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
 {
     private readonly SingleLeaderCore _site;
     private readonly MultiLeaderOptions _options;
@@ -48,6 +48,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore
         _site = site;
         _inbox = new SiteInbox(options.CausalDelivery, options.HeldBackMax);
         Settings = options.Settings;
+        SiteIds = options.SiteIds;
         FollowLoggedSettings();
         foreach (var (id, nodes) in options.Sites)
         {
@@ -66,6 +67,12 @@ public sealed partial class MultiLeaderCore : IReplicationCore
     public SingleLeaderCore SiteCore => _site;
 
     public MessageFamily Family => MessageFamily.MultiLeader;
+
+    public IReadOnlyList<NodeId> SiteIds { get; }
+
+    public bool InOwnSite(NodeId node) => _options.Sites[Site].Contains(node);
+
+    public NodeId? RouteTo(NodeId site) => _links.TryGetValue(site, out var link) && !link.IsCut ? link.RouteTarget : null;
 
     public bool Speaks(MessageFamily family) => family == MessageFamily.MultiLeader || family == MessageFamily.SingleLeader;
 

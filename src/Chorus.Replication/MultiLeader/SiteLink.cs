@@ -17,6 +17,12 @@ internal sealed class SiteLink(NodeId site, IReadOnlyList<NodeId> nodes)
     /// <summary>The node believed to lead the other site (null: unknown, try its nodes in turn).</summary>
     public NodeId? Leader { get; set; }
 
+    /// <summary>The last node of that site that shipped its changes here (a site leader ships): where a write homed there is routed while <see cref="Leader"/> is unknown.</summary>
+    public NodeId? Shipper { get; set; }
+
+    /// <summary>Where a write homed at that site goes (see <see cref="ISiteRouter.RouteTo"/>).</summary>
+    public NodeId RouteTarget => Leader ?? Shipper ?? nodes[0];
+
     /// <summary>Every change the other site has taken in (its last answer): what not to send again.</summary>
     public VersionVector Frontier { get; set; } = VersionVector.Empty;
 

@@ -15,6 +15,7 @@ namespace Chorus.Server.Commands;
 /// <code>
 /// CHORUS.SITECONFIG TOPOLOGY all-to-all | ring | star &lt;hub site&gt;
 /// CHORUS.SITECONFIG POLICIES "pattern=policy;..."   (the whole list, as --conflict-policies)
+/// CHORUS.SITECONFIG HOMES "pattern=site;..."         (the whole list of home sites, as --home-sites)
 /// CHORUS.SITECONFIG FAIL &lt;site&gt; | RECOVER &lt;site&gt;  (declare a site failed, or back)
 /// </code>
 /// The change is stamped with the site's clock and logged at the site; every other site adopts it
@@ -25,7 +26,7 @@ internal static class SiteSettingsCommand
     public static ServerCommand Command { get; } =
         new(new CommandSpec("CHORUS.SITECONFIG", -3, CommandFlags.Admin | CommandFlags.NoScript, 0, 0, 0), RunAsync);
 
-    private const string Usage = "ERR syntax error. Try CHORUS.SITECONFIG TOPOLOGY all-to-all|ring|star <hub> | POLICIES \"pattern=policy;...\" | FAIL <site> | RECOVER <site>.";
+    private const string Usage = "ERR syntax error. Try CHORUS.SITECONFIG TOPOLOGY all-to-all|ring|star <hub> | POLICIES \"pattern=policy;...\" | HOMES \"pattern=site;...\" | FAIL <site> | RECOVER <site>.";
 
     private static async ValueTask RunAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
@@ -59,6 +60,20 @@ internal static class SiteSettingsCommand
             }
             check = (_, current) => CounterRulesChange(current.Policies, policies);
             change = settings => settings with { Policies = policies };
+        }
+        else if (command.ArgumentIs(1, "HOMES"u8))
+        {
+            List<HomeRule> homes = [];
+            try
+            {
+                homes = SiteConfiguration.ParseHomes(argument);
+            }
+            catch (ConfigurationError e)
+            {
+                error = "ERR " + e.Message;
+            }
+            check = (core, _) => homes.FirstOrDefault(h => !IsSite(core, h.Site)) is { } stray ? $"ERR '{stray.Site}' is not a site ({SiteList(core)})" : null;
+            change = settings => settings with { Homes = homes };
         }
         else if (command.ArgumentIs(1, "FAIL"u8) || command.ArgumentIs(1, "RECOVER"u8))
         {

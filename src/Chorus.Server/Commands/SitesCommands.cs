@@ -34,6 +34,17 @@ internal static class SitesCommands
         SiteSettingsCommand.Command,
     ];
 
+    /// <summary>
+    /// The home rules, "pattern=site;...", first match wins; a rule whose site is declared failed
+    /// shows where its keys' home moved: "acct:*=s1(failed: s2)".
+    /// </summary>
+    public static string HomesText(SitesStatus sites)
+    {
+        IReadOnlyList<NodeId> ids = [sites.Site, .. sites.Links.Select(l => l.Site)];
+        return string.Join(";", sites.Settings.Homes.Select(h =>
+            sites.Settings.IsFailed(h.Site) ? $"{h.Pattern}={h.Site}(failed: {HomeSites.Successor(h.Site, ids, sites.Settings.FailedSites)?.Value ?? "no site"})" : $"{h.Pattern}={h.Site}"));
+    }
+
     private const string NotMultiLeader = "ERR this node does not run multi-leader replication (start it with --family multi-leader)";
 
     private static async ValueTask SitesAsync(ServerCommandContext context, RespCommand command, RespWriter reply)
@@ -44,10 +55,11 @@ internal static class SitesCommands
             reply.WriteError(NotMultiLeader);
             return;
         }
-        reply.WriteMapHeader(10);
+        reply.WriteMapHeader(11);
         Field(reply, "site", sites.Site.Value);
         Field(reply, "topology", sites.Settings.Topology.ToString());
         Field(reply, "policies", string.Join(";", sites.Settings.Policies.Select(p => $"{p.Pattern}={p.PolicyText}")));
+        Field(reply, "homes", HomesText(sites));
         Field(reply, "failed_sites", string.Join(",", sites.Settings.FailedSites));
         Field(reply, "frontier", sites.Frontier.ToString());
         Field(reply, "committed", sites.Shippable.ToString());

@@ -186,6 +186,12 @@ public sealed class ChorusOptions
     public string ConflictPolicies { get; set; } = "";
 
     /// <summary>
+    /// Multi-leader: the home site per key pattern, first match wins, e.g. "acct:*=s1;inv:*=s2":
+    /// writes to a matching key at any site are made at its home site (conflict avoidance). Default: none.
+    /// </summary>
+    public string HomeSites { get; set; } = "";
+
+    /// <summary>
     /// Multi-leader: paths of .NET assemblies (separated by ';') whose public IConflictResolver
     /// types the custom:&lt;name&gt; policy may use, besides the built-in max and union. Default: none.
     /// </summary>

@@ -4,7 +4,7 @@ using Chorus.Replication.MultiLeader;
 
 namespace Chorus.Server.Configuration;
 
-/// <summary>Turns the multi-leader settings (Site, Sites, Topology, ConflictPolicies) into the core's options, with a clear error for anything wrong.</summary>
+/// <summary>Turns the multi-leader settings (Site, Sites, Topology, ConflictPolicies, HomeSites) into the core's options, with a clear error for anything wrong.</summary>
 public static class SiteConfiguration
 {
     public static MultiLeaderOptions Build(ChorusOptions options, IReadOnlyDictionary<NodeId, Uri> peers)
@@ -40,6 +40,11 @@ public static class SiteConfiguration
             throw new ConfigurationError($"the star's hub {hub} is not a site (sites: {string.Join(", ", sites.Keys)})");
         }
         var policies = ParsePolicies(options.ConflictPolicies);
+        var homes = ParseHomes(options.HomeSites);
+        if (homes.FirstOrDefault(h => !sites.ContainsKey(h.Site)) is { } stray)
+        {
+            throw new ConfigurationError($"HomeSites {stray.Pattern}={stray.Site}: {stray.Site} is not a site (sites: {string.Join(", ", sites.Keys)})");
+        }
         var resolvers = ResolverLoader.Load(options.ResolverAssemblies);
         if (policies.FirstOrDefault(p => p.Policy == ConflictPolicy.Custom && !resolvers.ContainsKey(p.Resolver!)) is { } missing)
         {
@@ -48,7 +53,7 @@ public static class SiteConfiguration
         return new MultiLeaderOptions(self, sites)
         {
             RemoteAddresses = peers.Where(p => !own.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.Authority),
-            Settings = SiteSettings.Default with { Topology = topology, Policies = policies },
+            Settings = SiteSettings.Default with { Topology = topology, Policies = policies, Homes = homes },
         };
     }
 
@@ -68,6 +73,22 @@ public static class SiteConfiguration
                 throw new ConfigurationError(error);
             }
             rules.Add(new PolicyRule(part[..equals], policy, resolver));
+        }
+        return rules;
+    }
+
+    /// <summary>"pattern=site;pattern=site" (first match wins); whether each site exists is the caller's check.</summary>
+    public static List<HomeRule> ParseHomes(string text)
+    {
+        var rules = new List<HomeRule>();
+        foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.LastIndexOf('=');
+            if (equals <= 0)
+            {
+                throw new ConfigurationError($"HomeSites entries look like acct:*=s1, not '{part}'");
+            }
+            rules.Add(new HomeRule(part[..equals], Id(part[(equals + 1)..].Trim(), "HomeSites")));
         }
         return rules;
     }

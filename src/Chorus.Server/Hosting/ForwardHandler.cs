@@ -26,7 +26,7 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
         {
             return new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, "ERR DB index is out of range");
         }
-        using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2, Db = writes.Db };
+        using var batch = new ClientWriteBatch { Protocol = writes.Protocol == 3 ? RespProtocol.Resp3 : RespProtocol.Resp2, Db = writes.Db, ForwardedBy = new NodeId(writes.From) };
         foreach (var command in writes.Commands)
         {
             batch.Commands.Add([.. command.Select(a => a.ToArray())]);

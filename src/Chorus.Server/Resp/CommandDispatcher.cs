@@ -169,9 +169,11 @@ internal sealed class CommandDispatcher
         writes.Quorum = session.Quorum;
         var i = first;
         var limits = node.Limits.Writes;
+        var home = new HomeGroup(node.Driver.Status);
         while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.RunsOnLoop && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
             && (i == first || (limits.CheckArguments(requests[i]) is null && writes.Commands.ArenaBytes + ArgumentBytes(requests[i]) <= limits.EntryBytesMax
-                && session.User is { } user && node.Access.Check(user, spec, requests[i], log: false) is null && !spec.IsBlocking && !writes.MayBlock)))
+                && session.User is { } user && node.Access.Check(user, spec, requests[i], log: false) is null && !spec.IsBlocking && !writes.MayBlock))
+            && home.Admits(spec, requests[i], i == first))
         {
             // A blocking command goes alone: the commands after it wait until it is served, as in Redis.
             writes.MayBlock = spec.IsBlocking;

@@ -152,16 +152,8 @@ public sealed class AccessControl
     /// <summary>The key arguments, from the command's first/last key and step (Redis's legacy key positions).</summary>
     internal static IEnumerable<(byte[] Key, bool Write)> Keys(CommandSpec spec, RespCommand command)
     {
-        if (spec.FirstKey <= 0)
-        {
-            yield break;
-        }
-        var last = spec.LastKey < 0 ? command.ArgumentCount + spec.LastKey : Math.Min(spec.LastKey, command.ArgumentCount - 1);
         var write = (spec.Flags & CommandFlags.Write) != 0;
-        for (var i = spec.FirstKey; i <= last; i += Math.Max(1, spec.Step))
-        {
-            yield return (command[i].ToArray(), write);
-        }
+        return spec.KeysOf(command).Select(key => (key.ToArray(), write));
     }
 }
 

@@ -23,6 +23,9 @@ internal sealed class SiteHistory
     public void Versioned(string key, SiteSibling version) =>
         _versions[(key, version.Value is { } record ? ValueOf(record) : $"(deleted {version.Version})")] = version;
 
+    /// <summary>Every version a site leader made for a client write: the key, and where and when it was made.</summary>
+    public IEnumerable<(string Key, SiteSibling Version)> Versions => _versions.Select(v => (v.Key.Key, v.Value));
+
     public void Acknowledged(string key, string value) => _acknowledged.Add((key, value));
 
     /// <summary>A node delivered a change from another site: everything it depends on must have come first, and it must not have come before.</summary>

@@ -18,6 +18,21 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Counters whose value at some node is not the sum of the acknowledged increments.</summary>
     public List<string> CounterMismatches { get; } = [];
 
+    /// <summary>
+    /// Home sites: versions of a homed key made at a site that was never its home, and — while the
+    /// home never moved — conflicts on a homed key (conflict avoidance failed).
+    /// </summary>
+    public List<string> HomeViolations { get; } = [];
+
+    /// <summary>Writes refused or left in doubt because their home site could not be reached (not acknowledged: no loss).</summary>
+    public int WritesHomeUnreachable { get; set; }
+
+    /// <summary>Versions of homed keys made at the site their home moved to (a home site declared failed).</summary>
+    public int WritesAtMovedHome { get; set; }
+
+    /// <summary>Writes a site routed to their home site (over all nodes).</summary>
+    public long WritesRouted { get; set; }
+
     /// <summary>Nodes that stopped on an exception.</summary>
     public List<string> Failures { get; } = [];
 
@@ -45,13 +60,13 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Final value of each key at the first site (for scripted scenarios).</summary>
     public Dictionary<string, string?> FinalValues { get; } = [];
 
-    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0;
+    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0;
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
-        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes"
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home), {WritesHomeUnreachable} refused for an unreachable home"
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
-        + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures);
+        + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations);
 
     private static string Describe(string what, List<string> items) =>
         items.Count == 0 ? "" : $"\n  {what} ({items.Count}): {string.Join("; ", items.Take(5))}";

@@ -70,6 +70,24 @@ public sealed record SiteSimConfig(int Seed)
     /// <summary>Extra per-link delays (from site, to site) → one-way ms; the overtaking scenario slows one link.</summary>
     public IReadOnlyDictionary<(string From, string To), long> SlowLinks { get; init; } = new Dictionary<(string, string), long>();
 
+    /// <summary>
+    /// Home sites (conflict avoidance): a write to a key a rule matches is routed to the rule's site,
+    /// wherever the workload sends it. The checker holds every version of such a key to a site
+    /// that was its home, and — unless a home site fails — finds no conflict on it.
+    /// </summary>
+    public IReadOnlyList<HomeRule> Homes { get; init; } = [];
+
+    /// <summary>
+    /// A home site that fails: a third of the way through the workload every node of this site
+    /// crashes (the workload writes there no more), a second later another site's leader declares
+    /// it failed (CHORUS.SITECONFIG FAIL) and its keys' home moves to the next site; the crashed
+    /// nodes restart when the workload ends, so the checks see them converge.
+    /// </summary>
+    public string? FailSite { get; init; }
+
+    /// <summary>Broken variant: the checker expects <see cref="Homes"/>, but the sites are not told (writes are made where they are sent).</summary>
+    public bool HomesNotRouted { get; init; }
+
     /// <summary>Scripted writes (at ms, site, key, value) instead of the random workload.</summary>
     public IReadOnlyList<(long AtMs, string Site, string Key, string Value)>? Script { get; init; }
 }

@@ -36,11 +36,13 @@ public sealed class SiteSimulation
     private readonly SiteHistory _history = new();
     private readonly CounterHistory _counters = new();
     private readonly CommandTable _commands = new(DataCommands.All);
+    private readonly HomeSiteRun _homes;
 
     private SiteSimulation(SiteSimConfig config)
     {
         _config = config;
         _random = new SimRandom(config.Seed);
+        _homes = new HomeSiteRun(config, _scheduler, () => _sites, Boot);
         for (var s = 1; s <= config.Sites; s++)
         {
             _sites[new NodeId($"s{s}")] = [];
@@ -55,6 +57,7 @@ public sealed class SiteSimulation
                 Policies = config.Collections
                     ? [new PolicyRule("c*", config.CountersAsLww ? ConflictPolicy.Lww : ConflictPolicy.Counter), new PolicyRule("*", config.Policy, config.Resolver)]
                     : [new PolicyRule("*", config.Policy, config.Resolver)],
+                Homes = config.HomesNotRouted ? [] : config.Homes,
             },
             CausalDelivery = !config.NaiveDelivery,
         };
@@ -102,6 +105,10 @@ public sealed class SiteSimulation
         {
             ScheduleSettingsChange(workloadEndUs);
         }
+        if (_config.FailSite is { } failing)
+        {
+            _homes.ScheduleFailure(new NodeId(failing), workloadEndUs);
+        }
         _scheduler.At(workloadEndUs, () => _network.Heal());
         _scheduler.RunUntil(workloadEndUs + _config.SettleMs * 1000);
         return Check(nodes);
@@ -109,9 +116,15 @@ public sealed class SiteSimulation
 
     private void Start(SimNode node)
     {
+        Boot(node);
+        Every(node, () => node.Tick());
+    }
+
+    /// <summary>Starts (or restarts, after a crash) a node's driver.</summary>
+    private void Boot(SimNode node)
+    {
         node.Start(_random.NextSeed());
         ((MultiLeaderCore)node.Driver!.Core).OnDelivered = (site, change) => _history.Delivered(node.Id, site, change);
-        Every(node, () => node.Tick());
     }
 
     private void Every(SimNode node, Action action)
@@ -131,7 +144,7 @@ public sealed class SiteSimulation
             {
                 return;
             }
-            var site = _random.Pick(_sites.Keys.ToList());
+            var site = _random.Pick(_sites.Keys.Where(s => !_homes.IsDown(s)).ToList());
             var key = $"k{_random.Next(_config.Keys)}";
             string[] command = _config.Collections ? CollectionWrite(site)
                 : _random.Chance(0.1) ? ["DEL", key] : ["SET", key, $"{site}-{_scheduler.NowUs}"];
@@ -168,7 +181,14 @@ public sealed class SiteSimulation
         leader.SubmitWrites(batch, done: () =>
         {
             var reply = RespReplyParser.Parse(batch.Replies.WrittenSpan);
-            if (reply.Kind == RespValueKind.Error)
+            if (reply.Kind == RespValueKind.Error && _homes.Unreachable(System.Text.Encoding.UTF8.GetString(reply.Bytes.Span)))
+            {
+                if (command[0] == "INCRBY")
+                {
+                    _counters.InDoubt(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            else if (reply.Kind == RespValueKind.Error)
             {
                 _failures.Add(new NodeFailure(leader.Id.Value, _scheduler.NowUs, $"{string.Join(' ', command)} was refused: {System.Text.Encoding.UTF8.GetString(batch.Replies.WrittenSpan)}"));
             }
@@ -254,6 +274,7 @@ public sealed class SiteSimulation
         {
             Durability = DurabilityPolicy.Always,
             Versioned = (key, version) => _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version),
+            ForwardLink = new SimForwardLink(id, _network, NodeById),
             Resolvers = ConflictResolvers.BuiltIn.Append(new ThrowingResolver()).ToDictionary(r => r.Name, StringComparer.Ordinal),
         };
         var disk = new InMemoryStorageEngine();
@@ -313,6 +334,8 @@ public sealed class SiteSimulation
             result.ResolverFailures += node.Driver.Conflicts.ResolverFailures;
         }
         result.MessagesSent = _network.Sent;
+        _homes.Check(result, _history, up.SelectMany(n => n.Driver!.Conflicts.Recent(int.MaxValue)));
+        result.WritesRouted = up.Sum(n => n.Driver!.RoutedWrites);
         result.SettingsChanged = SettingsChanged;
         var settings = up.Select(n => (n.Id, Settings: ((MultiLeaderCore)n.Driver!.Core).Settings)).ToList();
         if (settings.Select(s => Convert.ToHexString(s.Settings.Encode())).Distinct().Count() > 1)

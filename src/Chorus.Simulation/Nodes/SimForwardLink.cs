@@ -15,7 +15,7 @@ internal sealed class SimForwardLink(NodeId self, SimNetwork network, Func<NodeI
 {
     public void Send(NodeId leader, ForwardRequest request)
     {
-        var copy = ForwardedCopy.Of(request);
+        var copy = ForwardedCopy.Of(request) with { From = self };
         var follower = nodes(self);
         var incarnation = follower.Incarnation;
         network.Carry(self, leader, $"forward #{request.Id} ({copy.Commands.Count} commands)", () =>
@@ -38,6 +38,9 @@ internal sealed class SimForwardLink(NodeId self, SimNetwork network, Func<NodeI
 /// <summary>A forwarded batch as it travels: its own copy of the commands, never the follower's batch.</summary>
 internal sealed record ForwardedCopy(IReadOnlyList<byte[][]> Commands, Chorus.Resp.RespProtocol Protocol, int Db, bool IsTransaction, ForwardedWatch? Watch)
 {
+    /// <summary>The node that forwarded it (production's caller id).</summary>
+    public NodeId? From { get; init; }
+
     public static ForwardedCopy Of(ForwardRequest request)
     {
         var batch = request.Batch;
@@ -59,7 +62,7 @@ internal sealed record ForwardedCopy(IReadOnlyList<byte[][]> Commands, Chorus.Re
     /// <summary>The batch the leader's loop runs, as production's forward handler builds it.</summary>
     public ClientWriteBatch ToBatch()
     {
-        var batch = new ClientWriteBatch { Protocol = Protocol, Db = Db };
+        var batch = new ClientWriteBatch { Protocol = Protocol, Db = Db, ForwardedBy = From };
         foreach (var command in Commands)
         {
             batch.Commands.Add(command);
