@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using Chorus.Core;
 using Chorus.Node;
 using Chorus.Transport.Grpc;
@@ -53,18 +54,52 @@ internal sealed class GrpcForwardLink(GrpcTransport transport, NodeInbox inbox, 
         catch (RpcException e)
         {
             logger.LogDebug("forwarding to {Leader} failed: {Status}", leader, e.Status);
-            answer = ForwardAnswer.LinkFailed(NeverArrived(e.StatusCode) ? ForwardFailure.NotDelivered : ForwardFailure.InDoubt);
+            answer = ForwardAnswer.LinkFailed(Failure(e));
+        }
+        catch (InvalidOperationException e)
+        {
+            // No address is known for the leader (the transport has no link to it): nothing was sent.
+            logger.LogDebug("forwarding to {Leader} failed: {Reason}", leader, e.Message);
+            answer = ForwardAnswer.LinkFailed(ForwardFailure.NotDelivered);
         }
         _calls.TryRemove(id, out _);
         inbox.Post(new ForwardAnsweredInput(id, answer));
     }
 
     /// <summary>
-    /// Refused before the leader's service ran (no connection, not a member): nothing was applied.
-    /// A deadline or a broken call leaves the write in doubt: the leader may have run it.
+    /// What a failed call means for the write. "Not applied" only when that is certain: the
+    /// leader's service refused the caller before running anything (not a member, not
+    /// authenticated, no such method), or no connection to the leader could be made. Anything else
+    /// is in doubt — a deadline, and an Unavailable from a connection that broke during the call:
+    /// the leader may have applied the write and died before it answered.
     /// </summary>
-    private static bool NeverArrived(StatusCode status) =>
-        status is StatusCode.Unavailable or StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.Unimplemented;
+    internal static ForwardFailure Failure(RpcException e) => e.StatusCode switch
+    {
+        StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.Unimplemented => ForwardFailure.NotDelivered,
+        StatusCode.Unavailable when NoConnection(e.Status.DebugException) => ForwardFailure.NotDelivered,
+        _ => ForwardFailure.InDoubt,
+    };
+
+    /// <summary>
+    /// The call failed for want of a connection: the channel's connect failed (Grpc.Net.Client's
+    /// "Error connecting to subchannel", a <see cref="SocketException"/>), or HttpClient could not
+    /// connect. A request is only sent over a connection, so none was.
+    /// </summary>
+    private static bool NoConnection(Exception? debug)
+    {
+        if (debug is SocketException)
+        {
+            return true;
+        }
+        for (var e = debug; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private WireForwardRequest ToWire(NodeForwardRequest forwarded)
     {
