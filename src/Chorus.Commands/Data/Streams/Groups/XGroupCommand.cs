@@ -161,7 +161,7 @@ internal static class XGroupCommand
         }
         group.State = group.State with { LastDelivered = id, EntriesRead = entriesRead };
         group.Save();
-        edit.Commit();
+        edit.CommitOrTouch();
         reply.WriteOk();
     }
 
