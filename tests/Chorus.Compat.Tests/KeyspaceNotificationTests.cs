@@ -102,6 +102,10 @@ public sealed class KeyspaceNotificationTests(RealServers real)
             ["ZREMRANGEBYSCORE", key, "0", "1"], ["ZREMRANGEBYRANK", key, "0", "0"], ["ZUNIONSTORE", key, "2", Key(), Key()],
             ["XADD", key, Small() + "-*", "f", Small()], ["XADD", key, "MAXLEN", "1", Small() + "-*", "f", "v"], ["XADD", key, "NOMKSTREAM", Small() + "-*", "f", "v"],
             ["XDEL", key, Small() + "-0", Small() + "-1"], ["XTRIM", key, "MAXLEN", "1"], ["XTRIM", key, "MINID", Small()],
+            ["XGROUP", "CREATE", key, "g", "0", "MKSTREAM"], ["XGROUP", "SETID", key, "g", "0"], ["XGROUP", "DESTROY", key, "g"],
+            ["XGROUP", "CREATECONSUMER", key, "g", "c" + Small()], ["XGROUP", "DELCONSUMER", key, "g", "c" + Small()],
+            ["XREADGROUP", "GROUP", "g", "c" + Small(), "STREAMS", key, ">"], ["XACK", key, "g", Small() + "-0"],
+            ["XCLAIM", key, "g", "c" + Small(), "0", Small() + "-0", Small() + "-1"], ["XSETID", key, "99-0"],
         ];
         return choices[random.Next(choices.Length)];
     }

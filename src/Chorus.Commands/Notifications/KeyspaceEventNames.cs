@@ -140,6 +140,8 @@ public static class KeyspaceEventNames
         "EXPIRE" or "PEXPIRE" or "EXPIREAT" or "PEXPIREAT" => new(KeyspaceEventClasses.Generic, "expire", db, key),
         "LSET" => new(KeyspaceEventClasses.List, "lset", db, key),
         "LTRIM" => new(KeyspaceEventClasses.List, "ltrim", db, key),
+        "XGROUP" => new(KeyspaceEventClasses.Stream, "xgroup-setid", db, key), // only SETID touches
+        "XSETID" => new(KeyspaceEventClasses.Stream, "xsetid", db, key),
         "HSET" or "HMSET" or "HSETNX" or "HINCRBY" or "HINCRBYFLOAT" => new(KeyspaceEventClasses.Hash, Named(command) ?? "hset", db, key),
         _ => new(KeyspaceEventClasses.String, Named(command) ?? "set", db, key),
     };

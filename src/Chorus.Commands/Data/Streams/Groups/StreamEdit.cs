@@ -85,6 +85,15 @@ internal sealed class StreamEdit
         return true;
     }
 
+    /// <summary>Commits; a command that set what was already there still counts as a change in Redis's eyes (its event fires, a WATCH fails).</summary>
+    public void CommitOrTouch()
+    {
+        if (!Commit())
+        {
+            _context.Touch(_context.Db, _key);
+        }
+    }
+
     private static bool Same(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
 
     private static byte[] Name(StreamItemKind kind, byte[] name) => [(byte)kind, .. name];

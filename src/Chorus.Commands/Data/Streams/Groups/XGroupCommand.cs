@@ -139,14 +139,8 @@ internal static class XGroupCommand
 
     private static void Create(StreamEdit edit, RespCommand command, byte[] name, GroupSession? existing, long entriesRead, RespWriter reply)
     {
-        StreamId id;
-        if (command[4].SequenceEqual("$"u8))
+        if (!TryParseGroupId(edit, command[4], strict: true, reply, out var id))
         {
-            id = edit.Meta.LastId;
-        }
-        else if (!StreamIds.TryParseStrict(command[4], 0, out id))
-        {
-            reply.WriteError(StreamErrors.InvalidId);
             return;
         }
         if (existing is not null)
@@ -161,20 +155,30 @@ internal static class XGroupCommand
 
     private static void SetId(StreamEdit edit, RespCommand command, GroupSession group, long entriesRead, RespWriter reply)
     {
-        StreamId id;
-        if (command[4].SequenceEqual("$"u8))
+        if (!TryParseGroupId(edit, command[4], strict: false, reply, out var id))
         {
-            id = edit.Meta.LastId;
-        }
-        else if (!StreamIds.TryParse(command[4], 0, out id))
-        {
-            reply.WriteError(StreamErrors.InvalidId);
             return;
         }
         group.State = group.State with { LastDelivered = id, EntriesRead = entriesRead };
         group.Save();
-        edit.Commit();
+        edit.CommitOrTouch();
         reply.WriteOk();
+    }
+
+    /// <summary>A group's id: <c>$</c> (the stream's last id) or an id (CREATE's strict; SETID's may be <c>-</c> or <c>+</c>).</summary>
+    private static bool TryParseGroupId(StreamEdit edit, ReadOnlySpan<byte> text, bool strict, RespWriter reply, out StreamId id)
+    {
+        if (text.SequenceEqual("$"u8))
+        {
+            id = edit.Meta.LastId;
+            return true;
+        }
+        if (strict ? StreamIds.TryParseStrict(text, 0, out id) : StreamIds.TryParse(text, 0, out id))
+        {
+            return true;
+        }
+        reply.WriteError(StreamErrors.InvalidId);
+        return false;
     }
 
     private static void Destroy(StreamEdit edit, GroupSession? group, RespWriter reply)

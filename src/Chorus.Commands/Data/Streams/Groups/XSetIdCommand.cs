@@ -90,7 +90,7 @@ internal static class XSetIdCommand
             EntriesAdded = entriesAdded == -1 ? edit.Meta.EntriesAdded : (ulong)entriesAdded,
             MaxDeletedId = maxDeleted ?? edit.Meta.MaxDeletedId,
         };
-        edit.Commit();
+        edit.CommitOrTouch();
         reply.WriteOk();
     }
 }
