@@ -165,7 +165,7 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
             (["CHORUS.READ", "strong", "SET", "k", "v"], "ERR CHORUS.READ runs read commands"),
             (["CHORUS.READ", "strong"], "ERR wrong number of arguments"),
             (["CHORUS.READ", "eventual", "AFTER", "v1:sl=999999999", "GET", "k"], "ERR session token v1:sl=999999999 is ahead of this cluster's log"),
-            (["CHORUS.FAULT", "LINK", "SIDEWAYS"], "ERR CHORUS.FAULT LINK takes PAUSE or RESUME"),
+            (["CHORUS.FAULT", "LINK", "SIDEWAYS"], "ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer> or RESUME"),
         ];
         foreach (var (command, error) in cases)
         {

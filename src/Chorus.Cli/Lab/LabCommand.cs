@@ -21,6 +21,7 @@ internal static class LabCommand
         AnswerBeforeQuestionScenario.Definition,
         StaleLeaderScenario.Definition,
         ConflictingEditsScenario.Definition,
+        LostIncrementsScenario.Definition,
         StaleQuorumReadScenario.Definition,
     ];
 

@@ -16,7 +16,6 @@ internal static class ConflictingEditsScenario
 {
     private const string Name = "conflicting-edits";
     private const int Pages = 10;
-    private static readonly string[] Sites = ["s1", "s2"];
 
     public static LabScenario Definition { get; } = new(Name,
         "Conflicting edits at two sites (multi-leader)",
@@ -34,8 +33,8 @@ internal static class ConflictingEditsScenario
     private static async Task<LabRun> RunOnceAsync(LabContext context, string policy, CancellationToken cancellationToken)
     {
         context.Progress.WriteLine($"  {policy}: starting 2 sites...");
-        string[] ids = [.. Sites.Select(s => $"{s}n1")];
-        await using var cluster = await LabCluster.StartAsync(ids, member => SiteFlags(member, policy), WaitForSitesAsync, context.LogPath(Name, policy), cancellationToken);
+        var ids = SitePair.Nodes;
+        await using var cluster = await SitePair.StartAsync(policy, context.LogPath(Name, policy), cancellationToken);
         var recorder = new LabRecorder();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -46,7 +45,7 @@ internal static class ConflictingEditsScenario
         try
         {
             await LabLoop.HoldAsync(1500, cancellationToken);
-            await LinkAsync(cluster, "CUT");
+            await SitePair.LinkAsync(cluster, "CUT");
             cutUs = recorder.NowUs;
             await LabLoop.HoldAsync(3000, cancellationToken);
         }
@@ -56,7 +55,7 @@ internal static class ConflictingEditsScenario
             await stop.CancelAsync();
             await Task.WhenAll(loops);
         }
-        await LinkAsync(cluster, "HEAL");
+        await SitePair.LinkAsync(cluster, "HEAL");
         recorder.Fault("link s1–s2 cut", cutUs);
         var pages = await ConvergedPagesAsync(cluster, ids, cancellationToken);
         recorder.Fault("sites converged");
@@ -69,50 +68,6 @@ internal static class ConflictingEditsScenario
         }
         var convergence = ConvergenceChecker.Check([.. ids.Select(id => new ReplicaState(id, true, default, pages[id].Digest))]);
         return Measure(policy, recorder, pages[ids[0]], convergence, cutUs);
-    }
-
-    private static IReadOnlyList<string> SiteFlags(ClusterFile.Member member, string policy) =>
-    [
-        "--family", "multi-leader",
-        "--site", member.Id[..2],
-        "--leader", member.Id,
-        "--topology", "all-to-all",
-        $"--ConflictPolicies=*={policy}",
-        .. Sites.Select(s => $"--Sites:{s}={s}n1"),
-    ];
-
-    private static async Task WaitForSitesAsync(LabCluster cluster, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            cluster.ThrowIfANodeExited();
-            var ready = 0;
-            foreach (var member in cluster.Members)
-            {
-                var role = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
-                var sites = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken, "sites");
-                ready += role?.GetValueOrDefault("chorus_role") == "leader" && sites?.GetValueOrDefault("site_loaded") == "1" ? 1 : 0;
-            }
-            if (ready == cluster.Members.Count)
-            {
-                return;
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-        throw new TimeoutException("the sites did not come up within 90 s");
-    }
-
-    private static async Task LinkAsync(LabCluster cluster, string action)
-    {
-        foreach (var (node, other) in new[] { ("s1n1", "s2"), ("s2n1", "s1") })
-        {
-            var reply = await cluster.CommandAsync(node, CancellationToken.None, "CHORUS.LINK", action, other);
-            if (reply.IsError)
-            {
-                throw new InvalidOperationException($"CHORUS.LINK {action} {other} at {node}: {reply.AsString()}");
-            }
-        }
     }
 
     private static async Task EditAsync(LabSession editor, string node, int i)

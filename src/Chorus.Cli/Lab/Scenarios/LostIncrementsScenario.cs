@@ -1,0 +1,152 @@
+using System.Globalization;
+using Chorus.Simulation.Checkers;
+using Chorus.Simulation.History;
+
+namespace Chorus.Cli.Lab.Scenarios;
+
+/// <summary>
+/// DDIA ch. 5, "Automatic Conflict Resolution" (CRDTs): two sites count page likes with INCR
+/// while the link between them is cut. Under last-write-wins each site's INCR writes its own
+/// running total, so when the link heals one site's total wins and the other site's increments
+/// made during the cut are gone although every one was acknowledged. Under the counter policy the
+/// key is a PN-counter (each site's share, merged), and the healed sum is every acknowledged
+/// increment. Judged by the sums the sites show once they agree.
+/// </summary>
+internal static class LostIncrementsScenario
+{
+    private const string Name = "lost-increments";
+    private const int Counters = 5;
+
+    public static LabScenario Definition { get; } = new(Name,
+        "Concurrent increments at two sites (multi-leader counters)",
+        "Two sites, s1 and s2, each with its own leader. A client at each site increments five like-counters (INCR); after 1.5 s the link between the sites is cut (CHORUS.LINK CUT on both sides) and both keep counting for 3 s; then they stop, the link heals and the sites converge. "
+        + "With last-write-wins, an INCR writes the site's own running total: after the heal one site's total wins and the other site's increments made during the cut are lost, though each was acknowledged. With the counter policy each counter is a PN-counter (a share per site, merged): the healed sum counts every acknowledged increment.",
+        RunAsync);
+
+    private static async Task<ScenarioOutcome> RunAsync(LabContext context, CancellationToken cancellationToken)
+    {
+        var without = await RunOnceAsync(context, "lww", cancellationToken);
+        var with = await RunOnceAsync(context, "counter", cancellationToken);
+        return new ScenarioOutcome(Definition, [without, with]);
+    }
+
+    private static async Task<LabRun> RunOnceAsync(LabContext context, string policy, CancellationToken cancellationToken)
+    {
+        context.Progress.WriteLine($"  {policy}: starting 2 sites...");
+        await using var cluster = await SitePair.StartAsync(policy, context.LogPath(Name, policy), cancellationToken);
+        var recorder = new LabRecorder();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var lag = LagSampler.RunAsync(cluster, recorder, lagStop.Token, sites: true);
+        var clients = SitePair.Nodes.Select(id => new LabSession($"counter-{id[..2]}", cluster, recorder)).ToList();
+        var loops = clients.Select((c, n) => LabLoop.RunAsync(i => IncrementAsync(c, SitePair.Nodes[n], i), stop.Token)).ToList();
+        long cutUs;
+        try
+        {
+            await LabLoop.HoldAsync(1500, cancellationToken);
+            await SitePair.LinkAsync(cluster, "CUT");
+            cutUs = recorder.NowUs;
+            await LabLoop.HoldAsync(3000, cancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(loops);
+        }
+        await SitePair.LinkAsync(cluster, "HEAL");
+        recorder.Fault("link s1–s2 cut", cutUs);
+        var sums = await ConvergedSumsAsync(cluster, cancellationToken);
+        recorder.Fault("sites converged");
+        await lagStop.CancelAsync();
+        await lag;
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+        var convergence = ConvergenceChecker.Check([.. SitePair.Nodes.Select(id => new ReplicaState(id, true, default, Digest(sums[id])))]);
+        return Measure(policy, recorder, sums[SitePair.Nodes[0]], convergence, cutUs);
+    }
+
+    private static string Counter(int i) => $"likes:{i % Counters}";
+
+    private static async Task IncrementAsync(LabSession client, string node, int i)
+    {
+        var key = Counter(i);
+        var op = await client.RunAsync(node, OpKind.Increment, key, "1", ["INCR", key], TimeSpan.FromSeconds(2), CancellationToken.None);
+        await (op.Outcome == OpOutcome.Ok ? Task.Delay(20) : LabLoop.BackOffAsync());
+    }
+
+    /// <summary>Reads every counter at both sites until they show the same (within 60 s; past it the convergence checker reports the difference).</summary>
+    private static async Task<Dictionary<string, long[]>> ConvergedSumsAsync(LabCluster cluster, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            foreach (var id in SitePair.Nodes)
+            {
+                var values = new long[Counters];
+                for (var k = 0; k < Counters; k++)
+                {
+                    var reply = await cluster.CommandAsync(id, cancellationToken, "GET", Counter(k));
+                    values[k] = reply.IsError || reply.IsNull ? 0 : long.Parse(reply.AsString()!, CultureInfo.InvariantCulture);
+                }
+                sums[id] = values;
+            }
+            if (sums.Values.Select(Digest).Distinct().Count() == 1 || DateTime.UtcNow > deadline)
+            {
+                return sums;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static string Digest(long[] sums) => string.Join(',', sums);
+
+    /// <summary>
+    /// Which increments are gone when some are: those a site made during the cut on a counter
+    /// whose healed sum is not that site's own last total (the other site's total won).
+    /// </summary>
+    private static List<Operation> LostToTheOtherTotal(List<Operation> acknowledged, long[] sums, long cutUs)
+    {
+        var sumOf = Enumerable.Range(0, Counters).ToDictionary(Counter, k => sums[k]);
+        return
+        [
+            .. acknowledged
+                .Where(o => o.InvokedUs >= cutUs)
+                .GroupBy(o => (o.Client, o.Key))
+                .Where(g => g.MaxBy(o => o.Id)!.Integer != sumOf[g.Key.Key])
+                .SelectMany(g => g),
+        ];
+    }
+
+    private static LabRun Measure(string policy, LabRecorder recorder, long[] sums, CheckResult convergence, long cutUs)
+    {
+        var history = recorder.History();
+        var durationUs = recorder.NowUs;
+        var acknowledged = history.Operations.Where(o => o.IsAcknowledgedWrite).ToList();
+        var missing = Enumerable.Range(0, Counters).Sum(k => Math.Max(0L, acknowledged.Count(o => o.Key == Counter(k)) - sums[k]));
+        var lost = missing == 0 ? [] : LostToTheOtherTotal(acknowledged, sums, cutUs);
+        var latencies = acknowledged.Select(LabMeasures.LatencyMs).ToList();
+        LabMetric[] metrics =
+        [
+            new("operations", "increments sent", LabMeasures.Count(history.Count)),
+            new("acknowledged", "increments acknowledged", LabMeasures.Count(acknowledged.Count)),
+            new("cut", "increments acknowledged while the sites were cut off", LabMeasures.Count(acknowledged.Count(o => o.InvokedUs >= cutUs))),
+            new("sum", "healed sum of the counters (both sites)", LabMeasures.Count(sums.Sum())),
+            new("missing", "acknowledged increments the healed sums do not count", LabMeasures.Share(missing, acknowledged.Count)),
+            new("anomalies", "of them, made during the cut at the site whose total lost", LabMeasures.Share(lost.Count, acknowledged.Count)),
+            new("p50", "increment latency p50", LabMeasures.Percentile(latencies, 50)),
+            new("p99", "increment latency p99", LabMeasures.Percentile(latencies, 99)),
+            new("checker", "convergence checker", LabMeasures.Verdict(convergence)),
+        ];
+        return new LabRun(policy, $"--conflict-policies \"*={policy}\"", history, recorder.Faults, recorder.LagSamples, [convergence], metrics,
+            // Only the cut's losses can be told apart from outside; concurrent increments just before
+            // the cut are lost the same way and count in "missing" only.
+            new LabAnomalies("increments lost during the cut (by when they were acknowledged)", LabMeasures.PerSecond(lost.Select(o => o.CompletedUs), durationUs)),
+            LabHistogram.OfMilliseconds("latency of acknowledged increments (ms)", latencies), durationUs)
+        {
+            AnomalousOperations = lost.Select(o => o.Id).ToHashSet(),
+        };
+    }
+}
