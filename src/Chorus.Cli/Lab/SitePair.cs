@@ -1,3 +1,5 @@
+using Chorus.Cli.Lab.Scenarios;
+
 namespace Chorus.Cli.Lab;
 
 /// <summary>
@@ -13,6 +15,33 @@ internal static class SitePair
 
     public static Task<LabCluster> StartAsync(string policy, string logPath, CancellationToken cancellationToken) =>
         LabCluster.StartAsync(Nodes, member => Flags(member, policy), WaitForSitesAsync, logPath, cancellationToken);
+
+    /// <summary>
+    /// The fault both site scenarios run: the clients <paramref name="startClients"/> starts work
+    /// for 1.5 s, the link is cut, they go on for 3 s, they stop (so each site's last writes are
+    /// concurrent with the other's), and the link heals. Returns when the cut began.
+    /// </summary>
+    public static async Task<long> CutWhileClientsRunAsync(LabCluster cluster, LabRecorder recorder, Func<CancellationToken, IReadOnlyList<Task>> startClients, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clients = startClients(stop.Token);
+        long cutUs;
+        try
+        {
+            await LabLoop.HoldAsync(1500, cancellationToken);
+            await LinkAsync(cluster, "CUT");
+            cutUs = recorder.NowUs;
+            await LabLoop.HoldAsync(3000, cancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(clients);
+        }
+        await LinkAsync(cluster, "HEAL");
+        recorder.Fault("link s1–s2 cut", cutUs);
+        return cutUs;
+    }
 
     /// <summary>CUT or HEAL the link between the two sites, at both ends.</summary>
     public static async Task LinkAsync(LabCluster cluster, string action)

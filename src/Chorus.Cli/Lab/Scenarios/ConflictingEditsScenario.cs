@@ -36,27 +36,12 @@ internal static class ConflictingEditsScenario
         var ids = SitePair.Nodes;
         await using var cluster = await SitePair.StartAsync(policy, context.LogPath(Name, policy), cancellationToken);
         var recorder = new LabRecorder();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var lag = LagSampler.RunAsync(cluster, recorder, lagStop.Token, sites: true);
         var editors = ids.Select(id => new LabSession($"editor-{id[..2]}", cluster, recorder)).ToList();
-        var loops = editors.Select((e, n) => LabLoop.RunAsync(i => EditAsync(e, ids[n], i), stop.Token)).ToList();
-        long cutUs;
-        try
-        {
-            await LabLoop.HoldAsync(1500, cancellationToken);
-            await SitePair.LinkAsync(cluster, "CUT");
-            cutUs = recorder.NowUs;
-            await LabLoop.HoldAsync(3000, cancellationToken);
-        }
-        finally
-        {
-            // The editors stop before the link heals, so each one's last edit of a page is concurrent with the other's.
-            await stop.CancelAsync();
-            await Task.WhenAll(loops);
-        }
-        await SitePair.LinkAsync(cluster, "HEAL");
-        recorder.Fault("link s1–s2 cut", cutUs);
+        // The editors stop before the link heals, so each one's last edit of a page is concurrent with the other's.
+        var cutUs = await SitePair.CutWhileClientsRunAsync(cluster, recorder,
+            stop => [.. editors.Select((e, n) => LabLoop.RunAsync(i => EditAsync(e, ids[n], i), stop))], cancellationToken);
         var pages = await ConvergedPagesAsync(cluster, ids, cancellationToken);
         recorder.Fault("sites converged");
         await LabLoop.HoldAsync(500, cancellationToken);

@@ -35,26 +35,11 @@ internal static class LostIncrementsScenario
         context.Progress.WriteLine($"  {policy}: starting 2 sites...");
         await using var cluster = await SitePair.StartAsync(policy, context.LogPath(Name, policy), cancellationToken);
         var recorder = new LabRecorder();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var lag = LagSampler.RunAsync(cluster, recorder, lagStop.Token, sites: true);
         var clients = SitePair.Nodes.Select(id => new LabSession($"counter-{id[..2]}", cluster, recorder)).ToList();
-        var loops = clients.Select((c, n) => LabLoop.RunAsync(i => IncrementAsync(c, SitePair.Nodes[n], i), stop.Token)).ToList();
-        long cutUs;
-        try
-        {
-            await LabLoop.HoldAsync(1500, cancellationToken);
-            await SitePair.LinkAsync(cluster, "CUT");
-            cutUs = recorder.NowUs;
-            await LabLoop.HoldAsync(3000, cancellationToken);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(loops);
-        }
-        await SitePair.LinkAsync(cluster, "HEAL");
-        recorder.Fault("link s1–s2 cut", cutUs);
+        var cutUs = await SitePair.CutWhileClientsRunAsync(cluster, recorder,
+            stop => [.. clients.Select((c, n) => LabLoop.RunAsync(i => IncrementAsync(c, SitePair.Nodes[n], i), stop))], cancellationToken);
         var sums = await ConvergedSumsAsync(cluster, cancellationToken);
         recorder.Fault("sites converged");
         await lagStop.CancelAsync();
