@@ -26,11 +26,11 @@ public sealed class MembershipChangeTests
     /// </summary>
     [Theory]
     [InlineData(41, false)]
-    [InlineData(42, false)]
-    [InlineData(43, false)]
+    [InlineData(42, false, Traits = ["Category", "Long"])]
+    [InlineData(43, false, Traits = ["Category", "Long"])]
     [InlineData(46, true)]
-    [InlineData(47, true)]
-    [InlineData(48, true)]
+    [InlineData(47, true, Traits = ["Category", "Long"])]
+    [InlineData(48, true, Traits = ["Category", "Long"])]
     public void A_node_joins_and_another_leaves_under_writes_without_losing_an_acknowledged_write(int seed, bool staleReplica)
     {
         var settings = staleReplica

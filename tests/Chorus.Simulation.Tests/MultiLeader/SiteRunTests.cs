@@ -12,8 +12,8 @@ public sealed class SiteRunTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
+    [InlineData(2, Traits = ["Category", "Long"])]
+    [InlineData(3, Traits = ["Category", "Long"])]
     public void All_to_all_lww_sites_converge_under_partitions_reordering_and_skewed_clocks(int seed)
     {
         var result = Run(new SiteSimConfig(seed));
@@ -51,7 +51,7 @@ public sealed class SiteRunTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     [InlineData(21, 1)]
-    [InlineData(22, 1)]
+    [InlineData(22, 1, Traits = ["Category", "Long"])]
     [InlineData(23, 2)]
     public void Sites_converge_while_the_topology_and_failed_sites_change_at_runtime(int seed, int nodesPerSite)
     {
