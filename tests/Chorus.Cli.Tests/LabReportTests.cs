@@ -29,10 +29,7 @@ public sealed class LabReportTests(ITestOutputHelper output)
             output.WriteLine(terminal);
             if (exitCode != 0)
             {
-                foreach (var log in Directory.EnumerateFiles(Path.Combine(directory, "logs")))
-                {
-                    output.WriteLine($"--- {log} ---\n{await File.ReadAllTextAsync(log, TestContext.Current.CancellationToken)}");
-                }
+                await WriteLogsAsync(directory);
             }
             Assert.True(exitCode == 0, $"chorus lab exited with {exitCode} (1: the guarantee did not hold; 3: the cluster could not be run)");
             var report = Path.Combine(directory, "report.html");
@@ -121,6 +118,55 @@ public sealed class LabReportTests(ITestOutputHelper output)
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Multi-leader counters (DDIA ch. 5, "Automatic Conflict Resolution"): INCR at two cut-off
+    /// sites under last-write-wins loses acknowledged increments when the link heals; under the
+    /// counter policy (a PN-counter) the healed sums, read once both sites have exchanged every
+    /// change, count every acknowledged increment — none missing, at both sites.
+    /// </summary>
+    [Fact]
+    public async Task Lost_increments_under_lww_and_none_with_the_counter_policy()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "chorus-lab-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exitCode, terminal) = await NodeProcess.RunCliAsync(TimeSpan.FromMinutes(6), "lab", "lost-increments", "--out", directory);
+            output.WriteLine(terminal);
+            if (exitCode != 0)
+            {
+                await WriteLogsAsync(directory);
+            }
+            Assert.True(exitCode == 0, $"chorus lab exited with {exitCode} (1: the guarantee did not hold; 3: the cluster could not be run)");
+            var document = new HtmlParser(new HtmlParserOptions { IsStrictMode = true }).ParseDocument(await File.ReadAllTextAsync(Path.Combine(directory, "report.html"), TestContext.Current.CancellationToken));
+            var runs = document.QuerySelectorAll("section[data-scenario=lost-increments] article.run");
+            Assert.Equal(["lww", "counter"], runs.Select(r => r.GetAttribute("data-variant")));
+            foreach (var run in runs)
+            {
+                CheckMetricsPrinted(run, TerminalBlock(terminal, run.GetAttribute("data-variant")!));
+                Assert.True(Metric(run, "cut") > 0, "both sites counted while cut off");
+                Assert.Equal("pass", run.QuerySelector("li[data-check=convergence]")!.GetAttribute("data-verdict"));
+            }
+            output.WriteLine($"lww lost {Metric(runs[0], "anomalies")} of {Metric(runs[0], "acknowledged")} acknowledged increments ({Metric(runs[0], "lost-in-cut")} of them the losing site's during the cut)");
+            Assert.True(Metric(runs[0], "anomalies") > 0, "under lww one site's total wins and the other's increments during the cut are gone");
+            Assert.True(Metric(runs[0], "anomalies") >= Metric(runs[0], "lost-in-cut"));
+            Assert.Equal(0, Metric(runs[1], "anomalies"));
+            // Above the acknowledged count only by increments whose reply timed out (applied, not acknowledged).
+            Assert.InRange(Metric(runs[1], "sum"), Metric(runs[1], "acknowledged"), Metric(runs[1], "operations"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private async Task WriteLogsAsync(string directory)
+    {
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(directory, "logs")))
+        {
+            output.WriteLine($"--- {log} ---\n{await File.ReadAllTextAsync(log, TestContext.Current.CancellationToken)}");
         }
     }
 

@@ -56,6 +56,60 @@ internal static class SitePair
         }
     }
 
+    /// <summary>
+    /// Reads what each site shows (<paramref name="read"/>: node id → its reading) once the sites
+    /// have exchanged every change: every site reports the same frontier (each has delivered every
+    /// change of the others) with none held back, the same before and after the reading, and the
+    /// readings <paramref name="agree"/>. Equal readings alone do not mean the sites healed: right
+    /// after the heal each still shows only its own view, and two views can be equal by chance
+    /// (two counters incremented as often during the cut at each site) though neither holds the
+    /// other's changes yet. Past 60 s returns the last reading: the convergence checker reports it.
+    /// </summary>
+    public static async Task<Dictionary<string, T>> ReadOnceExchangedAsync<T>(LabCluster cluster, Func<string, Task<T>> read, Func<IReadOnlyCollection<T>, bool> agree, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var before = await FrontiersAsync(cluster, cancellationToken);
+            var readings = new Dictionary<string, T>(StringComparer.Ordinal);
+            foreach (var member in cluster.Members)
+            {
+                readings[member.Id] = await read(member.Id);
+            }
+            var after = await FrontiersAsync(cluster, cancellationToken);
+            if ((Exchanged(before, after) && agree(readings.Values)) || DateTime.UtcNow > deadline)
+            {
+                return readings;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Whether two readings of the sites' INFO (<c>site_frontier</c> and <c>site_held_back</c>, one
+    /// entry per site, null where a site did not answer) show every change delivered everywhere and
+    /// nothing moving between them.
+    /// </summary>
+    public static bool Exchanged(IReadOnlyList<(string Frontier, string HeldBack)>? before, IReadOnlyList<(string Frontier, string HeldBack)>? after) =>
+        before is not null && after is not null && before.SequenceEqual(after)
+        && after.All(site => site.Frontier == after[0].Frontier && site.HeldBack == "0");
+
+    /// <summary>Each site's <c>site_frontier</c> and <c>site_held_back</c> (INFO sites), in member order; null when a site did not answer.</summary>
+    public static async Task<IReadOnlyList<(string Frontier, string HeldBack)>?> FrontiersAsync(LabCluster cluster, CancellationToken cancellationToken)
+    {
+        var sites = new List<(string, string)>();
+        foreach (var member in cluster.Members)
+        {
+            var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken, "sites");
+            if (info?.GetValueOrDefault("site_frontier") is not { } frontier || info.GetValueOrDefault("site_held_back") is not { } held)
+            {
+                return null;
+            }
+            sites.Add((frontier, held));
+        }
+        return sites;
+    }
+
     private static IReadOnlyList<string> Flags(ClusterFile.Member member, string policy) =>
     [
         "--family", "multi-leader",

@@ -26,5 +26,6 @@ internal sealed class CounterHistory
             }
         }
         result.CountersChecked += _acknowledged.Count;
+        result.IncrementsAcknowledged = _acknowledged.Values.Sum();
     }
 }

@@ -41,6 +41,9 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Counter values compared with their acknowledged increments (counters × nodes).</summary>
     public int CountersChecked { get; set; }
 
+    /// <summary>The sum of the acknowledged increments over every counter.</summary>
+    public long IncrementsAcknowledged { get; set; }
+
     public long Conflicts { get; set; }
 
     public long LostValuesLogged { get; set; }
@@ -63,7 +66,7 @@ public sealed record SiteRunResult(int Seed)
     public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0;
 
     public override string ToString() =>
-        $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
+        $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {IncrementsAcknowledged} increments acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
         + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home), {WritesHomeUnreachable} refused for an unreachable home"
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
         + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations);

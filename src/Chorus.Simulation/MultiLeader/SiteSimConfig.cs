@@ -58,6 +58,19 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public bool Collections { get; init; }
 
+    /// <summary>
+    /// The lab's lost-increments workload: every write is an INCR of one of <see cref="Keys"/>
+    /// counter keys (<c>c*</c>, under the counter policy, or last-write-wins with <see cref="CountersAsLww"/>).
+    /// </summary>
+    public bool CountersOnly { get; init; }
+
+    /// <summary>
+    /// An operator's cut, as the lab makes one: at <c>AtMs</c> every node cuts its links with every
+    /// other site (CHORUS.LINK CUT); <c>ForMs</c> later the sites heal their ends one after another,
+    /// a random 0–100 ms apart (so the first to heal sends into a link still cut at the other end).
+    /// </summary>
+    public (long AtMs, long ForMs)? OperatorCut { get; init; }
+
     /// <summary>Broken variant: counter keys as last-write-wins strings (concurrent increments overwrite each other).</summary>
     public bool CountersAsLww { get; init; }
 

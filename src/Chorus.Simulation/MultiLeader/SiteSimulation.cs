@@ -54,7 +54,7 @@ public sealed class SiteSimulation
             Settings = SiteSettings.Default with
             {
                 Topology = config.Topology,
-                Policies = config.Collections
+                Policies = config.Collections || config.CountersOnly
                     ? [new PolicyRule("c*", config.CountersAsLww ? ConflictPolicy.Lww : ConflictPolicy.Counter), new PolicyRule("*", config.Policy, config.Resolver)]
                     : [new PolicyRule("*", config.Policy, config.Resolver)],
                 Homes = config.HomesNotRouted ? [] : config.Homes,
@@ -101,6 +101,10 @@ public sealed class SiteSimulation
         {
             SchedulePartition(workloadEndUs);
         }
+        if (_config.OperatorCut is { } cut)
+        {
+            ScheduleOperatorCut(cut.AtMs * 1000, (cut.AtMs + cut.ForMs) * 1000);
+        }
         if (_config.SettingsChanges)
         {
             ScheduleSettingsChange(workloadEndUs);
@@ -146,7 +150,8 @@ public sealed class SiteSimulation
             }
             var site = _random.Pick(_sites.Keys.Where(s => !_homes.IsDown(s)).ToList());
             var key = $"k{_random.Next(_config.Keys)}";
-            string[] command = _config.Collections ? CollectionWrite(site)
+            string[] command = _config.CountersOnly ? ["INCR", $"c{_random.Next(_config.Keys)}"]
+                : _config.Collections ? CollectionWrite(site)
                 : _random.Chance(0.1) ? ["DEL", key] : ["SET", key, $"{site}-{_scheduler.NowUs}"];
             Write(site, command);
             ScheduleWrite(endUs);
@@ -183,10 +188,7 @@ public sealed class SiteSimulation
             var reply = RespReplyParser.Parse(batch.Replies.WrittenSpan);
             if (reply.Kind == RespValueKind.Error && _homes.Unreachable(System.Text.Encoding.UTF8.GetString(reply.Bytes.Span)))
             {
-                if (command[0] == "INCRBY")
-                {
-                    _counters.InDoubt(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
-                }
+                CountInDoubt(command);
             }
             else if (reply.Kind == RespValueKind.Error)
             {
@@ -196,19 +198,61 @@ public sealed class SiteSimulation
             {
                 _history.Acknowledged(command[1], command[2]);
             }
-            else if (command[0] == "INCRBY")
+            else if (Increment(command) is { } by)
             {
-                _counters.Acknowledged(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
+                _counters.Acknowledged(command[1], by);
             }
             batch.Dispose();
         }, lost: () =>
         {
-            if (command[0] == "INCRBY")
-            {
-                _counters.InDoubt(command[1], long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture));
-            }
+            CountInDoubt(command);
             batch.Dispose();
         });
+    }
+
+    /// <summary>What an INCR or INCRBY adds; null for any other command.</summary>
+    private static long? Increment(string[] command) => command[0] switch
+    {
+        "INCR" => 1,
+        "INCRBY" => long.Parse(command[2], System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    private void CountInDoubt(string[] command)
+    {
+        if (Increment(command) is { } by)
+        {
+            _counters.InDoubt(command[1], by);
+        }
+    }
+
+    /// <summary>See <see cref="SiteSimConfig.OperatorCut"/>: every node cuts its links at <paramref name="cutUs"/>; the sites heal one after another from <paramref name="healUs"/>.</summary>
+    private void ScheduleOperatorCut(long cutUs, long healUs)
+    {
+        _scheduler.At(cutUs, () =>
+        {
+            foreach (var site in _sites.Keys)
+            {
+                SetLinksCut(site, cut: true);
+            }
+        });
+        foreach (var site in _sites.Keys)
+        {
+            healUs += _random.Between(0, 100_000);
+            _scheduler.At(healUs, () => SetLinksCut(site, cut: false));
+        }
+    }
+
+    /// <summary>CHORUS.LINK CUT (or HEAL) at every live node of <paramref name="site"/>, for every other site.</summary>
+    private void SetLinksCut(NodeId site, bool cut)
+    {
+        foreach (var node in _sites[site].Where(n => n.Driver is not null))
+        {
+            foreach (var other in _sites.Keys.Where(s => s != site))
+            {
+                ((MultiLeaderCore)node.Driver!.Core).SetLinkCut(other, cut);
+            }
+        }
     }
 
     /// <summary>Every so often, the links between two random sites fail for a while (both ways), then heal.</summary>

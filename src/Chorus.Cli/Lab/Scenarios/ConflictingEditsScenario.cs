@@ -42,7 +42,7 @@ internal static class ConflictingEditsScenario
         // The editors stop before the link heals, so each one's last edit of a page is concurrent with the other's.
         var cutUs = await SitePair.CutWhileClientsRunAsync(cluster, recorder,
             stop => [.. editors.Select((e, n) => LabLoop.RunAsync(i => EditAsync(e, ids[n], i), stop))], cancellationToken);
-        var pages = await ConvergedPagesAsync(cluster, ids, cancellationToken);
+        var pages = await ConvergedPagesAsync(cluster, cancellationToken);
         recorder.Fault("sites converged");
         await LabLoop.HoldAsync(500, cancellationToken);
         await lagStop.CancelAsync();
@@ -70,24 +70,9 @@ internal static class ConflictingEditsScenario
             .Select(p => $"{p.Key}={p.Value.Value}|{string.Join(',', p.Value.Siblings.Order(StringComparer.Ordinal))}"));
     }
 
-    /// <summary>Reads every page at every site until the sites show the same (within 60 s).</summary>
-    private static async Task<Dictionary<string, SitePages>> ConvergedPagesAsync(LabCluster cluster, string[] ids, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var pages = new Dictionary<string, SitePages>(StringComparer.Ordinal);
-            foreach (var id in ids)
-            {
-                pages[id] = await ReadPagesAsync(cluster, id, cancellationToken);
-            }
-            if (pages.Values.Select(p => p.Digest).Distinct().Count() == 1 || DateTime.UtcNow > deadline)
-            {
-                return pages; // past the deadline the convergence checker reports the disagreement
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-    }
+    /// <summary>Every page at every site, once the sites have exchanged every change (see <see cref="SitePair.ReadOnceExchangedAsync"/>).</summary>
+    private static Task<Dictionary<string, SitePages>> ConvergedPagesAsync(LabCluster cluster, CancellationToken cancellationToken) =>
+        SitePair.ReadOnceExchangedAsync(cluster, id => ReadPagesAsync(cluster, id, cancellationToken), pages => pages.Select(p => p.Digest).Distinct().Count() == 1, cancellationToken);
 
     private static async Task<SitePages> ReadPagesAsync(LabCluster cluster, string id, CancellationToken cancellationToken)
     {
