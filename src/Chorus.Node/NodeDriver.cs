@@ -66,7 +66,7 @@ public sealed class NodeDriver
         Applied.Advance(metadata.Applied.Lsn);
         _status = new StatusPublisher(options.StatusIntervalMs, Core.Describe());
         _reads = new ReadGate(Core, Applied);
-        _halt = new ReplicationHalt(_reads, _blocked, logger);
+        _halt = new ReplicationHalt(_blocked, logger);
         _snapshots = new SnapshotTaker(storage, Core, _log, ProcessReady, logger);
         _expiry = new ExpiryCycle(storage, _executor, Core, options.ExpiryCycleIntervalMs, options.ExpiryCycleKeysMax);
         _retention = new RetentionCycle(Core, _log, options.Retention, options.RetentionIntervalMs);

@@ -1,5 +1,4 @@
 using Chorus.Commands.Keyspace;
-using Chorus.Commands.Logical;
 using Chorus.Commands.Physical;
 using Chorus.Commands.Statements;
 using Chorus.Core;
@@ -16,7 +15,9 @@ namespace Chorus.Node;
 /// their data changes and the applied position in one atomic batch; a truncation undoes a
 /// divergent suffix and stages it for its rollback file in the same batch (see
 /// <see cref="RollbackExport"/>); retirement deletes a prefix. It also keeps the node's log
-/// metadata (epoch history, the latest configuration entry) in step with the log.
+/// metadata (epoch history, the latest configuration entry) in step with the log. Applying and
+/// undoing one entry is <see cref="EntryApplier"/>'s; the batches a physical entry needs of its
+/// own are <see cref="PhysicalBatches"/>'.
 /// </summary>
 internal sealed class LogWriter
 {
@@ -26,14 +27,13 @@ internal sealed class LogWriter
     private readonly DurabilityPolicy _durability;
     private readonly ILogger _logger;
     private readonly LogStore _log;
-    private readonly StatementReplayer _statements;
-    private readonly Dictionary<Lsn, byte[]> _proposedUndo = [];
+    private readonly EntryApplier _applier;
+    private readonly PhysicalBatches _physical;
     private int _persistedEpochCount;
     private ConfigEntry? _config;
 
     public LogWriter(IStorageEngine storage, StagedKeyspace keyspace, StatementReplayer statements, RollbackExport rollbacks, DurabilityPolicy durability, ILogger logger, NodeMetadata metadata)
     {
-        _statements = statements;
         Formats = LogFormatHistory.Load(storage);
         _storage = storage;
         _keyspace = keyspace;
@@ -44,6 +44,8 @@ internal sealed class LogWriter
         var lastStored = _log.LastLsn();
         Invariant.That(lastStored == metadata.Applied.Lsn, $"the log ends at {lastStored} where the applied LSN is {metadata.Applied.Lsn}: they are written in one batch");
         History = metadata.History;
+        _applier = new EntryApplier(storage, keyspace, statements);
+        _physical = new PhysicalBatches(storage, keyspace, _applier, History);
         _persistedEpochCount = metadata.History.Epochs.Count;
         Applied = metadata.Applied;
         _config = metadata.Config;
@@ -55,7 +57,7 @@ internal sealed class LogWriter
     public KeyWatches? Watches { get; init; }
 
     /// <summary>Keyspace notifications for the entries a follower applies (a statement's fire as its replayed commands run).</summary>
-    public Chorus.Commands.Notifications.KeyspaceNotifier? Notifications { get; init; }
+    public Chorus.Commands.Notifications.KeyspaceNotifier? Notifications { get => _applier.Notifications; init => _applier.Notifications = value; }
 
     /// <summary>This node's storage format version: physical entries written for another are refused.</summary>
     public uint StorageFormatVersion { get; init; } = Storage.StorageFormatVersion.Current;
@@ -67,7 +69,7 @@ internal sealed class LogWriter
     /// The row changes of a statement this node proposed (as leader), kept as the entry's undo
     /// images when it is appended.
     /// </summary>
-    public void RememberUndo(Lsn lsn, byte[] logicalPayload) => _proposedUndo[lsn] = logicalPayload;
+    public void RememberUndo(Lsn lsn, byte[] logicalPayload) => _applier.RememberUndo(lsn, logicalPayload);
 
     /// <summary>The node's epoch history as stored (the core extends the same object).</summary>
     public EpochHistory History { get; }
@@ -96,14 +98,14 @@ internal sealed class LogWriter
     public bool Append(AppendOperation append, long nowMs)
     {
         var entries = append.Entries;
-        if (!entries.Any(IsPhysical))
+        if (!entries.Any(PhysicalBatches.IsPhysical))
         {
             return AppendGroup(entries, append.Proposed, append.Sync, nowMs);
         }
         if (!append.Proposed)
         {
             // Refused before anything is stored: a stream for another storage format is never half-applied.
-            foreach (var entry in entries.Where(IsPhysical))
+            foreach (var entry in entries.Where(PhysicalBatches.IsPhysical))
             {
                 PhysicalStreamCheck.Version(entry.Lsn, entry.Payload.Span, StorageFormatVersion);
             }
@@ -113,40 +115,12 @@ internal sealed class LogWriter
         // prefix of the log with its data, so a crash between two leaves a consistent node; the
         // last one syncs (and with it every earlier one).
         var synced = false;
-        var groups = PhysicalGroups(entries);
+        var groups = PhysicalBatches.Groups(entries);
         for (var i = 0; i < groups.Count; i++)
         {
             synced = AppendGroup(groups[i], append.Proposed, append.Sync, nowMs, last: i == groups.Count - 1);
         }
         return synced;
-    }
-
-    private static bool IsPhysical(LogEntry entry) => entry.Kind == PayloadKind.Physical;
-
-    /// <summary>The entries cut so that every physical entry is a group of its own.</summary>
-    private static List<IReadOnlyList<LogEntry>> PhysicalGroups(IReadOnlyList<LogEntry> entries)
-    {
-        var groups = new List<IReadOnlyList<LogEntry>>();
-        var run = new List<LogEntry>();
-        foreach (var entry in entries)
-        {
-            if (IsPhysical(entry))
-            {
-                if (run.Count > 0)
-                {
-                    groups.Add(run);
-                    run = [];
-                }
-                groups.Add([entry]);
-                continue;
-            }
-            run.Add(entry);
-        }
-        if (run.Count > 0)
-        {
-            groups.Add(run);
-        }
-        return groups;
     }
 
     private bool AppendGroup(IReadOnlyList<LogEntry> entries, bool proposed, bool syncAsked, long nowMs, bool last = true)
@@ -157,12 +131,12 @@ internal sealed class LogWriter
         Dictionary<Lsn, byte[]>? statementChanges = null;
         foreach (var entry in entries)
         {
-            if (IsPhysical(entry))
+            if (PhysicalBatches.IsPhysical(entry))
             {
-                UndoImages.Stage(batch, entry.Lsn, ApplyPhysical(entry, proposed, batch));
+                UndoImages.Stage(batch, entry.Lsn, _applier.ApplyPhysical(entry, proposed, batch));
                 continue;
             }
-            var undo = proposed ? TakeProposedUndo(entry) : Apply(entry, nowMs);
+            var undo = proposed ? _applier.TakeProposedUndo(entry) : _applier.Apply(entry, nowMs);
             if (undo is not null)
             {
                 UndoImages.Stage(batch, entry.Lsn, undo);
@@ -208,66 +182,6 @@ internal sealed class LogWriter
     }
 
     /// <summary>
-    /// Writes a physical entry's bytes into <paramref name="batch"/> (the leader's own too: it
-    /// captured them instead of staging them) and returns its undo record. An entry from a leader
-    /// is first checked against this node's layout.
-    /// </summary>
-    private byte[] ApplyPhysical(LogEntry entry, bool proposed, IStorageBatch batch)
-    {
-        var physical = PhysicalPayload.Decode(entry.Payload.Span);
-        if (!proposed)
-        {
-            PhysicalStreamCheck.Layout(entry.Lsn, physical, _storage);
-        }
-        return PhysicalApplier.Apply(physical, _storage, batch);
-    }
-
-    /// <summary>Applies an entry from a leader; returns the undo images of a statement entry.</summary>
-    private byte[]? Apply(LogEntry entry, long nowMs)
-    {
-        if (entry.Kind == PayloadKind.Statement)
-        {
-            return _statements.Replay(entry.Payload.Span, nowMs);
-        }
-        LogApplier.Apply(entry, _keyspace);
-        if (Notifications is { Enabled: true } notifications && entry.Kind == PayloadKind.Logical)
-        {
-            // The logical log carries row changes, not commands: events are named by the change.
-            notifications.Record(null, Chorus.Commands.Notifications.EventHints.None, LogicalPayload.Decode(entry.Payload.Span), 0, _keyspace.Exists);
-        }
-        return null;
-    }
-
-    private byte[]? TakeProposedUndo(LogEntry entry)
-    {
-        if (entry.Kind != PayloadKind.Statement)
-        {
-            return null;
-        }
-        Invariant.That(_proposedUndo.Remove(entry.Lsn, out var undo), $"the statement this node proposed at {entry.Lsn} left its row changes");
-        return undo;
-    }
-
-    /// <summary>Undoes one entry: a statement from its undo images, any other kind from itself.</summary>
-    private void Undo(LogEntry entry)
-    {
-        if (entry.Kind != PayloadKind.Statement)
-        {
-            LogApplier.Undo(entry, _keyspace);
-            return;
-        }
-        if (UndoImages.Read(_storage, entry.Lsn) is not { } undo)
-        {
-            return; // the statement changed nothing on this node
-        }
-        var changes = LogicalPayload.Decode(undo);
-        for (var i = changes.Count - 1; i >= 0; i--)
-        {
-            RowChangeApplier.Undo(changes[i], _keyspace);
-        }
-    }
-
-    /// <summary>
     /// Rolls back every entry after <paramref name="keepThrough"/>; returns the latest
     /// configuration entry that remains. The discarded entries move from the log to the pending
     /// rollbacks in the same atomic batch, then go to a rollback file.
@@ -276,19 +190,19 @@ internal sealed class LogWriter
     {
         var discarded = _log.Read(keepThrough.Next, long.MaxValue);
         var rollback = new RollbackRecord(self, epoch, keepThrough, nowMs, discarded);
-        var staged = discarded.Any(IsPhysical);
+        var staged = discarded.Any(PhysicalBatches.IsPhysical);
         if (staged)
         {
-            UndoInGroups(discarded, keepThrough, rollback);
+            _physical.UndoInGroups(discarded, keepThrough, rollback);
         }
         else
         {
             for (var i = discarded.Count - 1; i >= 0; i--)
             {
-                Undo(discarded[i]);
+                _applier.Undo(discarded[i]);
             }
         }
-        _proposedUndo.Clear();
+        _applier.ForgetProposed();
         Rollbacks++;
         RolledBackEntries += discarded.Count;
         var config = ConfigAt(keepThrough);
@@ -319,52 +233,6 @@ internal sealed class LogWriter
         _logger.LogWarning("rolled back {Count} entries after LSN {KeepThrough} that the leader does not have; they go to a rollback file", discarded.Count, keepThrough);
         _rollbacks.Export(nowMs);
         return config;
-    }
-
-    /// <summary>
-    /// Undoes a suffix that holds physical entries, newest first, a group at a time (each physical
-    /// entry alone: its undo record writes storage bytes, which the row changes undone before it
-    /// must read). Each group's batch also cuts the log and the applied position back to before
-    /// it, so a crash between two leaves a consistent, shorter log; the first batch stages the
-    /// whole rollback record for the rollback file (a crash part-way can only repeat entries in a
-    /// second rollback file, never lose one).
-    /// </summary>
-    private void UndoInGroups(IReadOnlyList<LogEntry> discarded, Lsn keepThrough, RollbackRecord rollback)
-    {
-        var end = discarded.Count;
-        var first = true;
-        while (end > 0)
-        {
-            var start = end - 1;
-            while (!IsPhysical(discarded[end - 1]) && start > 0 && !IsPhysical(discarded[start - 1]))
-            {
-                start--;
-            }
-            using var batch = _storage.NewBatch();
-            if (first)
-            {
-                PendingRollbacks.Stage(batch, rollback);
-                first = false;
-            }
-            for (var i = end - 1; i >= start; i--)
-            {
-                if (!IsPhysical(discarded[i]))
-                {
-                    Undo(discarded[i]);
-                }
-                else if (UndoImages.Read(_storage, discarded[i].Lsn) is { } undo)
-                {
-                    PhysicalApplier.Undo(undo, batch);
-                }
-            }
-            var cut = start == 0 ? new LogPosition(History.EpochAt(keepThrough) ?? Epoch.Zero, keepThrough) : discarded[start - 1].Position;
-            _keyspace.FlushTo(batch, cut.Lsn);
-            LogStore.DeleteAfter(batch, cut.Lsn);
-            UndoImages.DeleteAfter(batch, cut.Lsn);
-            NodeMetadata.WriteApplied(batch, cut);
-            _storage.Write(batch, sync: true);
-            end = start;
-        }
     }
 
     /// <summary>Deletes the log's prefix through <paramref name="through"/> (the history already moved its base).</summary>

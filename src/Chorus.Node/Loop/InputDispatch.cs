@@ -28,9 +28,15 @@ internal sealed class InputDispatch(
     /// <summary>A peer or control input (everything but client writes), at the round's time.</summary>
     public void Handle(NodeInput input, long nowMs)
     {
+        if (input is GuardedReadInput read)
+        {
+            // Served alike whether replication runs or stopped: a stopped node still serves what it applied.
+            reads.Add(read, nowMs);
+            return;
+        }
         if (halt.IsHalted)
         {
-            halt.Refuse(input, nowMs);
+            halt.Refuse(input);
             return;
         }
         switch (input)
@@ -61,9 +67,6 @@ internal sealed class InputDispatch(
             case RefreshStatusInput refresh:
                 status.Publish(core, nowMs);
                 refresh.Completion.TrySetResult(null);
-                break;
-            case GuardedReadInput read:
-                reads.Add(read, nowMs);
                 break;
             case ClientWritesInput writes:
                 writePath.Submit(writes.Batch, nowMs);

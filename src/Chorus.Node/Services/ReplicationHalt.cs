@@ -10,7 +10,7 @@ namespace Chorus.Node;
 /// campaigns nor takes writes until it is restarted (or re-bootstrapped). Meanwhile every input
 /// is answered at once, never with the core.
 /// </summary>
-internal sealed class ReplicationHalt(ReadGate reads, BlockedPops blocked, ILogger logger)
+internal sealed class ReplicationHalt(BlockedPops blocked, ILogger logger)
 {
     private const string ErrorPrefix = "ERR replication on this node stopped: ";
 
@@ -30,8 +30,8 @@ internal sealed class ReplicationHalt(ReadGate reads, BlockedPops blocked, ILogg
         logger.LogCritical("replication stopped: {Reason}", reason);
     }
 
-    /// <summary>What a stopped node does with an input: answers it at once, never with the core.</summary>
-    public void Refuse(NodeInput input, long nowMs)
+    /// <summary>What a stopped node does with an input: answers it at once, never with the core (guarded reads are served as ever, by <see cref="InputDispatch"/>).</summary>
+    public void Refuse(NodeInput input)
     {
         switch (input)
         {
@@ -46,9 +46,6 @@ internal sealed class ReplicationHalt(ReadGate reads, BlockedPops blocked, ILogg
                 break;
             case RefreshStatusInput refresh:
                 refresh.Completion.TrySetResult(null);
-                break;
-            case GuardedReadInput read:
-                reads.Add(read, nowMs);
                 break;
             case ClientWritesInput writes:
                 writes.Batch.Fail(Error);

@@ -1,11 +1,9 @@
 using Chorus.Core;
-using Chorus.Replication.Progress;
 using Chorus.Core.Log;
 using Chorus.Core.Messaging;
 using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
-using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.SingleLeader;
 
@@ -16,7 +14,7 @@ namespace Chorus.Replication.SingleLeader;
 /// <see cref="Ready"/> it returns. It reads no clock, starts no thread, does no IO and draws
 /// randomness only from the source it is given, so the simulator drives exactly this code.
 /// </summary>
-public sealed class SingleLeaderCore : IReplicationCore
+public sealed partial class SingleLeaderCore : IReplicationCore
 {
     private readonly FollowerRole _follower;
     private readonly ElectionDriver _elections;
@@ -110,50 +108,6 @@ public sealed class SingleLeaderCore : IReplicationCore
 
     internal Ready Pending { get; private set; } = new();
 
-    /// <summary>The leader's view of its followers (empty unless leading).</summary>
-    public IReadOnlyCollection<FollowerProgress> Followers => _leader?.Followers ?? [];
-
-    /// <summary>This node's view of its link to the leader.</summary>
-    public LeaderLink Link => _follower.Link;
-
-    /// <summary>The leader's acknowledgement state (null unless leading).</summary>
-    public AckState? Acks => _leader?.Acks;
-
-    /// <summary>A manual failover in progress on this leader, if any.</summary>
-    public LeadershipTransfer? Transfer => _leader?.Transfer;
-
-    /// <summary>Client writes up to this LSN may be acknowledged (zero unless leading).</summary>
-    public Lsn AckedLsn => _leader?.AckedLsn ?? Lsn.Zero;
-
-    /// <summary>
-    /// Whether writes are taken now: refused when not leading (naming the leader, if known) or
-    /// when too few followers stream under a fail policy; held while a FAILOVER hands over.
-    /// </summary>
-    public Admission Admission =>
-        _leader is null ? Admission.Refuse(NotLeaderOutcome())
-        : _leader.Transfer is not null ? Admission.Hold
-        : _leader.WritesRefused ? Admission.Refuse(NoReplicas.Instance)
-        : Admission.Accept;
-
-    /// <summary>The newest entry in the log: a write that only observed staged state waits for it.</summary>
-    public ProposalId LastProposed => IdOf(History.Last.Lsn);
-
-    public bool IsVoter => Settings.Find(Self) is { Role: MemberRole.Voter };
-
-    public bool HasReady => !Pending.IsEmpty || (_leader is not null && (AckedLsn != _ackedReported || _leader.HasEntriesToShip || _leader.HasReadWork));
-
-    /// <summary>The highest LSN this node knows to be committed (on a majority of voters, in the current leader's history).</summary>
-    internal Lsn CommitLsn { get; private set; }
-
-    /// <summary>The newest position in the local log known to be committed (zero: none known yet).</summary>
-    public LogPosition? Committed => CommitLsn == Lsn.Zero ? LogPosition.Zero : PositionOf(CommitLsn);
-
-    /// <summary>A leader is current now (a deposed one that has not noticed steps down within its lease); a follower as of its freshness.</summary>
-    public long? CurrentAsOfMs => _leader is not null ? NowMs : _follower.Freshness.CurrentAsOfMs is >= 0 and var at ? at : null;
-
-    /// <summary>Linearizable reads served by this node as leader thanks to its lease, and by quorum rounds.</summary>
-    public (long ByLease, long ByRound) LeaderReads => _leader is { } leader ? (leader.Reads.LeaseReads, leader.Reads.RoundReads) : (0, 0);
-
     /// <summary>
     /// A linearizable read: the leader confirms its leadership (a quorum round, or its lease) and
     /// waits for the commit point to reach the read's index; a follower asks the leader for that
@@ -167,15 +121,6 @@ public sealed class SingleLeaderCore : IReplicationCore
             return null;
         }
         return _follower.Reads.Request(request.Id);
-    }
-
-    /// <summary>Everything up to <paramref name="lsn"/> is committed (the leader counted a majority, or the leader said so).</summary>
-    internal void AdvanceCommitTo(Lsn lsn)
-    {
-        if (lsn > CommitLsn)
-        {
-            CommitLsn = Lsn.Min(lsn, History.Last.Lsn);
-        }
     }
 
     /// <summary>Begins operating at <paramref name="nowMs"/> as a follower; the preferred leader stands for election at once.</summary>
@@ -197,20 +142,6 @@ public sealed class SingleLeaderCore : IReplicationCore
 
     /// <summary>Appends new cluster settings (leader only); they apply from this entry on.</summary>
     public ProposalId ProposeSettings(ClusterSettings settings) => Propose(PayloadKind.ClusterConfig, settings.Encode());
-
-    /// <summary>
-    /// Changes the cluster settings (leader only) by appending them to the log. Done once stored
-    /// locally (not waiting for followers: the change may be the one that stops waiting for them).
-    /// </summary>
-    public ControlResult ChangeSettings(Func<ClusterSettings, ClusterSettings> change)
-    {
-        if (_leader is null)
-        {
-            return ControlResult.NotLeader;
-        }
-        ProposeSettings(change(Settings));
-        return ControlResult.Done;
-    }
 
     /// <summary>A message from a peer, decoded with this family's codec; bad input is refused with a warning notice.</summary>
     public void Step(Envelope message) => _router.Step(message);
@@ -310,57 +241,6 @@ public sealed class SingleLeaderCore : IReplicationCore
     }
 
     /// <summary>
-    /// Manual failover (leader only): pause writes, wait until <paramref name="target"/> has every
-    /// entry, tell it to stand for election, and step down when it wins — or give up after
-    /// <paramref name="timeoutMs"/>.
-    /// </summary>
-    public ControlResult TransferLeadership(NodeId target, long timeoutMs) =>
-        _leader is null ? ControlResult.NotLeader : _leader.BeginTransfer(target, timeoutMs);
-
-    /// <summary>Stops a manual failover that has not handed over yet; writes resume.</summary>
-    public ControlResult AbortTransfer() =>
-        _leader is null ? ControlResult.NoTransfer : _leader.AbortTransfer();
-
-    /// <summary>Stands for election now (an operator's manual failover when the leader is gone).</summary>
-    public ControlResult ElectSelf()
-    {
-        if (_leader is not null)
-        {
-            return ControlResult.AlreadyLeader;
-        }
-        if (!IsVoter)
-        {
-            return ControlResult.NotVoter;
-        }
-        _elections.Campaign.Begin(preVote: false, transfer: true);
-        return ControlResult.Done;
-    }
-
-    /// <summary>
-    /// The host measured the log: retire its prefix if the retention policy says so, keeping what
-    /// connected followers still need (a follower that needs retired entries gets a snapshot).
-    /// </summary>
-    public void ConsiderRetention(RetentionOptions options, LogStats stats) => ConsiderRetention(options, stats, History.Last.Lsn.Next);
-
-    /// <summary>
-    /// As <see cref="ConsiderRetention(RetentionOptions, LogStats)"/>, keeping the log from
-    /// <paramref name="keepFrom"/> on as well (a family built on this core may need older entries:
-    /// multi-leader keeps what other sites have not received).
-    /// </summary>
-    public void ConsiderRetention(RetentionOptions options, LogStats stats, Lsn keepFrom)
-    {
-        var neededFrom = Lsn.Min(_leader?.NeededFrom ?? History.Last.Lsn.Next, keepFrom);
-        if (RetentionPolicy.RetireThrough(options, stats, neededFrom, NowMs) is { } through && through > History.Base.Lsn && through <= Appended)
-        {
-            History.RetireThrough(through);
-            Pending.LogOperations.Add(new RetireOperation(through));
-        }
-    }
-
-    /// <summary>The commit timestamp of a recent entry, if it is still in the entry cache.</summary>
-    public HlcTimestamp? EntryTimestamp(Lsn lsn) => Cache.Get(lsn)?.Timestamp;
-
-    /// <summary>
     /// Hands over everything decided since the last call. A leader first ships the entries
     /// proposed since then to its streaming followers, so its own append and the AppendEntries
     /// for the same entries leave in one Ready (the host stores before it sends); writes
@@ -380,22 +260,11 @@ public sealed class SingleLeaderCore : IReplicationCore
         return ready;
     }
 
-    public int ReplicasHolding(Lsn lsn) => Followers.Count(f => f.State == FollowerState.Replicating && f.Match >= lsn);
-
-    public NodeStatus Describe() => NodeStatusBuilder.Build(this);
-
-    public int StatusFingerprint =>
-        HashCode.Combine(Role, Epoch, Leader, Admission, Acks?.IsDegraded, Acks?.Degradations, Acks?.TimedOutWrites, SettingsLsn);
-
     /// <summary>Single-leader numbers proposals by their LSN.</summary>
     internal static ProposalId IdOf(Lsn lsn) => new(lsn.Value, lsn);
 
     /// <summary>The check-quorum lease of this node (used while it leads).</summary>
     internal CheckQuorumLease Lease { get; }
-
-    /// <summary>The (epoch, LSN) of a position in the local log.</summary>
-    public LogPosition PositionOf(Lsn lsn) =>
-        new(History.EpochAt(lsn) ?? Epoch.Zero, lsn);
 
     internal void Send(PeerMessage message) =>
         Pending.Messages.Add(new Envelope(Self, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message)));
@@ -432,55 +301,4 @@ public sealed class SingleLeaderCore : IReplicationCore
 
     /// <summary>The leader lost its lease (no majority heard from): it stops leading and says why.</summary>
     internal void StepDown(StepDownReason reason) => BecomeFollower(Epoch, null, reason);
-
-    /// <summary>Queues entries for the host to append, extending the local log now; <paramref name="proposed"/>: created here.</summary>
-    internal void QueueAppend(IReadOnlyList<LogEntry> entries, bool proposed, bool sync = false)
-    {
-        foreach (var entry in entries)
-        {
-            History.Append(entry.Position);
-            Cache.Append(entry);
-            Clock.Observe(entry.Timestamp);
-            if (entry.Kind == PayloadKind.ClusterConfig)
-            {
-                ApplySettings(ClusterSettings.Decode(entry.Payload.Span), entry.Lsn);
-            }
-        }
-        if (Pending.LogOperations.Count > 0 && Pending.LogOperations[^1] is AppendOperation previous && previous.Proposed == proposed)
-        {
-            previous.Entries.AddRange(entries);
-            previous.Sync |= sync;
-        }
-        else
-        {
-            Pending.LogOperations.Add(new AppendOperation([.. entries], proposed) { Sync = sync });
-        }
-    }
-
-    internal void QueueTruncate(Lsn keepThrough)
-    {
-        History.TruncateAfter(keepThrough);
-        Cache.TruncateAfter(keepThrough);
-        Pending.LogOperations.Add(new TruncateOperation(keepThrough));
-    }
-
-    private ProposalOutcome NotLeaderOutcome() =>
-        Leader is { } leader ? new NotLeader(leader, Epoch) : new NoLeader(Epoch, LastStepDownReason);
-
-    /// <summary>The settings a configuration entry holds, or the bootstrap ones when the log has none.</summary>
-    private static (ClusterSettings, Lsn) SettingsOf(ConfigEntry? config, ClusterConfig cluster) =>
-        config is { } entry ? (ClusterSettings.Decode(entry.Payload.Span), entry.Lsn) : (cluster.BootstrapSettings(), Lsn.Zero);
-
-    private static Dictionary<NodeId, string> PeerAddresses(ClusterSettings settings) =>
-        settings.Members.ToDictionary(m => m.Id, m => m.PeerAddress);
-
-    /// <summary>Settings take effect as soon as their entry is in the log (as Raft does with configurations).</summary>
-    private void ApplySettings(ClusterSettings settings, Lsn at)
-    {
-        Settings = settings;
-        SettingsLsn = at;
-        _leader?.OnSettingsChanged();
-        Notice($"cluster settings now: {string.Join(", ", settings.Members.Select(m => $"{m.Id} ({m.Role.ToString().ToLowerInvariant()})"))}; acknowledgement {settings.Ack}");
-        Pending.Notices.Add(new PeersChanged(PeerAddresses(settings)));
-    }
 }

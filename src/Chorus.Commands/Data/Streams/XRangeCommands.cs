@@ -21,24 +21,8 @@ internal static class XRangeCommands
     private static void Range(ReadContext context, RespCommand command, RespWriter reply, bool reverse)
     {
         var (startAt, endAt) = reverse ? (3, 2) : (2, 3);
-        if (!StreamIds.TryParseInterval(command[startAt], 0, out var start, out var startExclusive))
+        if (!IntervalBounds.TryParseStart(command[startAt], reply, out var start) || !IntervalBounds.TryParseEnd(command[endAt], reply, out var end))
         {
-            reply.WriteError(StreamErrors.InvalidId);
-            return;
-        }
-        if (startExclusive && !start.TryNext(out start))
-        {
-            reply.WriteError(StreamErrors.InvalidStart);
-            return;
-        }
-        if (!StreamIds.TryParseInterval(command[endAt], ulong.MaxValue, out var end, out var endExclusive))
-        {
-            reply.WriteError(StreamErrors.InvalidId);
-            return;
-        }
-        if (endExclusive && !end.TryPrevious(out end))
-        {
-            reply.WriteError(StreamErrors.InvalidEnd);
             return;
         }
         long count = -1;

@@ -1,23 +1,25 @@
 using Chorus.Core;
 using Chorus.Replication.Progress;
 using Chorus.Core.Log;
-using Chorus.Replication.Log;
 using Chorus.Replication.Membership;
 using Chorus.Replication.Messages;
 using Chorus.Replication.Quorum;
 
 namespace Chorus.Replication.SingleLeader;
 
-/// <summary>The leader's side: assigns LSNs, tracks each follower, streams it the log, and decides when writes are acknowledged.</summary>
+/// <summary>
+/// The leader's side: assigns LSNs, tracks each follower (its log stream is <see cref="LogShipping"/>),
+/// counts the commit point, serves linearizable reads, and decides when writes are acknowledged.
+/// </summary>
 internal sealed class LeaderRole
 {
     private readonly SingleLeaderCore _core;
     private readonly Dictionary<NodeId, FollowerProgress> _followers = [];
-    private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
     private readonly AckWindow _acks;
     private readonly LearnerPromotion _promotion;
     private readonly LeadershipHandover _handover;
     private readonly ReadIndex _reads;
+    private readonly LogShipping _shipping;
     private Lsn _epochStart;
 
     public LeaderRole(SingleLeaderCore core)
@@ -25,8 +27,9 @@ internal sealed class LeaderRole
         _core = core;
         _acks = new AckWindow(core);
         _promotion = new LearnerPromotion(core);
-        _handover = new LeadershipHandover(core, Send);
         _reads = new ReadIndex(core);
+        _shipping = new LogShipping(core, _reads, _acks);
+        _handover = new LeadershipHandover(core, _shipping.Send);
         OnSettingsChanged();
     }
 
@@ -78,7 +81,7 @@ internal sealed class LeaderRole
         _acks.CountAfter(_core.History.Last.Lsn);
         foreach (var follower in _followers.Values)
         {
-            SendHeartbeat(follower);
+            _shipping.SendHeartbeat(follower);
         }
     }
 
@@ -109,7 +112,7 @@ internal sealed class LeaderRole
         {
             if (follower.State == FollowerState.Replicating)
             {
-                SendEntries(follower);
+                _shipping.SendEntries(follower);
             }
         }
         _reads.BeginRoundIfWanted(HeartbeatAll);
@@ -157,7 +160,7 @@ internal sealed class LeaderRole
     {
         foreach (var follower in _followers.Values)
         {
-            SendHeartbeat(follower);
+            _shipping.SendHeartbeat(follower);
         }
     }
 
@@ -168,7 +171,7 @@ internal sealed class LeaderRole
         foreach (var gone in _followers.Keys.Where(id => !members.ContainsKey(id)).ToArray())
         {
             _followers.Remove(gone);
-            _inflight.Remove(gone);
+            _shipping.Forget(gone);
         }
         foreach (var member in members.Values)
         {
@@ -182,7 +185,7 @@ internal sealed class LeaderRole
                 continue;
             }
             _followers[member.Id] = new FollowerProgress(member.Id, member.Role) { ClientEndpoint = member.ClientEndpoint };
-            _inflight[member.Id] = new Queue<(Lsn, long)>();
+            _shipping.Track(member.Id);
         }
     }
 
@@ -198,12 +201,12 @@ internal sealed class LeaderRole
         switch (message)
         {
             case Subscribe subscribe:
-                OnSubscribe(follower, subscribe);
+                _shipping.OnSubscribe(follower, subscribe);
                 break;
             case AppendResponse response:
                 // The echo proves the follower still followed this leader after that round began.
                 follower.AckedReadRound = Math.Max(follower.AckedReadRound, Math.Min(response.ReadRound, _reads.Round));
-                OnAppendResponse(follower, response);
+                _shipping.OnAppendResponse(follower, response);
                 AdvanceReads();
                 break;
         }
@@ -213,30 +216,7 @@ internal sealed class LeaderRole
     {
         foreach (var follower in _followers.Values)
         {
-            if (follower.State != FollowerState.Probing && IsSilent(follower))
-            {
-                // Gone quiet for longer than a follower would ever wait to resubscribe: treat it
-                // as disconnected until it subscribes again.
-                follower.State = FollowerState.Probing;
-                RewindTo(follower, follower.Match.Next);
-            }
-            if (follower.State == FollowerState.Replicating && IsStalled(follower))
-            {
-                // Sent entries were not acknowledged in time: assume they were lost and resend.
-                RewindTo(follower, follower.Match.Next);
-            }
-            if (follower.State == FollowerState.Replicating)
-            {
-                SendEntries(follower);
-            }
-            if (_core.NowMs - follower.LastSentAtMs >= _core.Options.HeartbeatIntervalMs || follower.LastSentAtMs < 0)
-            {
-                SendHeartbeat(follower);
-                if (follower.State == FollowerState.NeedsSnapshot)
-                {
-                    Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch, follower.SnapshotRequestedAt));
-                }
-            }
+            _shipping.Tick(follower);
         }
         _acks.Tick(Voters);
         _promotion.PromoteCaughtUp(_followers.Values);
@@ -255,20 +235,13 @@ internal sealed class LeaderRole
         }
     }
 
-    private void RequireSnapshot(FollowerProgress follower, LogPosition followerLast)
-    {
-        follower.State = FollowerState.NeedsSnapshot;
-        follower.SnapshotRequestedAt = followerLast;
-        Send(follower, new InstallSnapshot(_core.Self, follower.Id, _core.Epoch, followerLast));
-    }
-
     public void OnAppended()
     {
         foreach (var follower in _followers.Values)
         {
             if (follower.State == FollowerState.Replicating)
             {
-                SendEntries(follower);
+                _shipping.SendEntries(follower);
             }
         }
         AdvanceReads();
@@ -287,11 +260,11 @@ internal sealed class LeaderRole
         }
         if (entries.Count == 0)
         {
-            RequireSnapshot(follower, _core.PositionOf(follower.Match));
+            _shipping.RequireSnapshot(follower, _core.PositionOf(follower.Match));
             return;
         }
-        Ship(follower, entries);
-        SendEntries(follower);
+        _shipping.Ship(follower, entries);
+        _shipping.SendEntries(follower);
     }
 
     /// <summary>A snapshot at <paramref name="position"/> is on its way to <paramref name="id"/>: keep the log after it.</summary>
@@ -307,141 +280,8 @@ internal sealed class LeaderRole
     {
         if (_followers.TryGetValue(peer, out var follower))
         {
-            SendHeartbeat(follower);
+            _shipping.SendHeartbeat(follower);
         }
     }
 
-    private void OnSubscribe(FollowerProgress follower, Subscribe subscribe)
-    {
-        follower.ClientEndpoint = subscribe.ClientEndpoint;
-        var theirs = EpochHistory.Restore(subscribe.Base, subscribe.Last, subscribe.Epochs);
-        var common = _core.History.CommonPoint(theirs);
-        var newNode = subscribe.Last.Lsn == Lsn.Zero && _core.History.Last.Lsn.DistanceFrom(_core.History.Base.Lsn) > (ulong)_core.Options.SnapshotNewNodeEntriesMin;
-        if (common is null || common.Value < _core.History.Base.Lsn || newNode)
-        {
-            _core.Notice($"{follower.Id} subscribed at {subscribe.Last} but this log starts after {_core.History.Base}: it gets a snapshot");
-            RequireSnapshot(follower, subscribe.Last);
-            return;
-        }
-        if (common.Value < subscribe.Last.Lsn)
-        {
-            _core.Notice($"{follower.Id} subscribed at {subscribe.Last}; it diverged after LSN {common}: it truncates");
-            follower.State = FollowerState.Truncating;
-            Send(follower, new TruncateLog(_core.Self, follower.Id, _core.Epoch, common.Value));
-            return;
-        }
-        if (follower.State != FollowerState.Replicating)
-        {
-            _core.Notice($"{follower.Id} subscribed at {subscribe.Last}: streaming from LSN {common.Value.Next}");
-        }
-        follower.State = FollowerState.Replicating;
-        follower.SnapshotLsn = Lsn.Zero;
-        follower.Match = common.Value;
-        follower.Received = Lsn.Max(follower.Received, common.Value);
-        follower.Flushed = Lsn.Min(subscribe.Flushed, common.Value);
-        follower.SubscribedFrom = common.Value.Next;
-        RewindTo(follower, common.Value.Next);
-        SendEntries(follower);
-    }
-
-    private void OnAppendResponse(FollowerProgress follower, AppendResponse response)
-    {
-        if (_core.History.EpochAt(response.Last.Lsn) != response.Last.Epoch)
-        {
-            return;
-        }
-        if (follower.State == FollowerState.Probing)
-        {
-            // The follower answered a probe from a position our log holds: stream from there
-            // (its subscription may have been lost on the way).
-            _core.Notice($"{follower.Id} answered at {response.Last}: streaming from LSN {response.Last.Lsn.Next}");
-            follower.State = FollowerState.Replicating;
-            follower.Match = response.Last.Lsn;
-            RewindTo(follower, response.Last.Lsn.Next);
-        }
-        if (follower.State != FollowerState.Replicating)
-        {
-            return;
-        }
-        var confirmedBefore = follower.ConfirmedAt(_core.Settings.Ack.Level);
-        if (response.Last.Lsn > follower.Match)
-        {
-            follower.Match = response.Last.Lsn;
-            follower.LastProgressAtMs = _core.NowMs;
-            var inflight = _inflight[follower.Id];
-            while (inflight.Count > 0 && inflight.Peek().Last <= follower.Match)
-            {
-                follower.InflightBytes -= inflight.Dequeue().Bytes;
-            }
-        }
-        // What a follower received or flushed beyond what it applied is only trusted up to our log's end.
-        follower.Received = Lsn.Max(follower.Received, Lsn.Max(follower.Match, Lsn.Min(response.Received, _core.History.Last.Lsn)));
-        follower.Flushed = Lsn.Max(follower.Flushed, Lsn.Min(response.Flushed, follower.Match));
-        if (follower.Next <= follower.Match)
-        {
-            follower.Next = follower.Match.Next;
-        }
-        _acks.ObserveConfirmation(follower, confirmedBefore);
-        SendEntries(follower);
-    }
-
-    /// <summary>Sends what the follower lacks, within the inflight limit, from the cache or via a log read.</summary>
-    private void SendEntries(FollowerProgress follower)
-    {
-        var options = _core.Options;
-        while (follower.Next <= _core.History.Last.Lsn && follower.InflightBytes < options.InflightBytesMax && !follower.ReadPending)
-        {
-            var entries = new List<LogEntry>();
-            if (!_core.Cache.TryCopyRange(follower.Next, options.BatchBytesMax, entries))
-            {
-                follower.ReadPending = true;
-                _core.Pending.LogReads.Add(new LogReadRequest(follower.Id, follower.Next, options.BatchBytesMax));
-                return;
-            }
-            Ship(follower, entries);
-        }
-    }
-
-    private void Ship(FollowerProgress follower, IReadOnlyList<LogEntry> entries)
-    {
-        Invariant.That(entries[0].Lsn == follower.Next, "entries are shipped contiguously");
-        var batch = LogEntryBatch.Encode(entries);
-        var prev = _core.PositionOf(follower.Next.Previous);
-        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, batch, entries.Count, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck, _core.CommitLsn, _reads.Round));
-        follower.Next = entries[^1].Lsn.Next;
-        follower.LastProgressAtMs = _core.NowMs;
-        follower.InflightBytes += batch.Length;
-        _inflight[follower.Id].Enqueue((entries[^1].Lsn, batch.Length));
-    }
-
-    /// <summary>The level followers must confirm at, or null when the leader does not wait for them.</summary>
-    private AckLevel? RequiredAck => _core.Settings.Ack.WaitsForFollowers ? _core.Settings.Ack.Level : null;
-
-    /// <summary>An empty AppendEntries: "I am your leader"; it also tells a follower where we believe it is.</summary>
-    private void SendHeartbeat(FollowerProgress follower)
-    {
-        var prev = follower.State == FollowerState.Replicating ? _core.PositionOf(follower.Match) : _core.History.Last;
-        Send(follower, new AppendEntries(_core.Self, follower.Id, _core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, _core.History.Last.Lsn, _core.Clock.Last, _core.ClientEndpoint, RequiredAck, _core.CommitLsn, _reads.Round));
-    }
-
-    private void Send(FollowerProgress follower, PeerMessage message)
-    {
-        follower.LastSentAtMs = _core.NowMs;
-        _core.Send(message);
-    }
-
-    private bool IsSilent(FollowerProgress follower) =>
-        follower.LastHeardAtMs >= 0 && _core.NowMs - follower.LastHeardAtMs > _core.Options.ResubscribeAfterMs * 2;
-
-    private bool IsStalled(FollowerProgress follower) =>
-        follower.Next.Previous > follower.Match
-        && _core.NowMs - follower.LastProgressAtMs >= _core.Options.RetransmitAfterMs;
-
-    private void RewindTo(FollowerProgress follower, Lsn next)
-    {
-        follower.Next = next;
-        follower.InflightBytes = 0;
-        follower.ReadPending = false;
-        _inflight[follower.Id].Clear();
-    }
 }

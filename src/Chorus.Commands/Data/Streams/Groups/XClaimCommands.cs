@@ -170,7 +170,7 @@ internal static class XClaimCommands
             reply.WriteError(GroupErrors.Invalid("min-idle-time", "XAUTOCLAIM"));
             return;
         }
-        if (!GroupRange.TryParseStart(command[5], reply, out var start))
+        if (!IntervalBounds.TryParseStart(command[5], reply, out var start))
         {
             return;
         }

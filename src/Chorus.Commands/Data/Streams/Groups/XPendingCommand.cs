@@ -1,7 +1,5 @@
 using Chorus.Commands.Data.Numbers;
 using Chorus.Commands.Execution;
-using Chorus.Commands.Keyspace;
-using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Resp;
 
@@ -79,7 +77,7 @@ internal static class XPendingCommand
             reply.WriteError(Errors.NotInteger);
             return false;
         }
-        if (!GroupRange.TryParseStart(command[at], reply, out var start) || !GroupRange.TryParseEnd(command[at + 1], reply, out var end))
+        if (!IntervalBounds.TryParseStart(command[at], reply, out var start) || !IntervalBounds.TryParseEnd(command[at + 1], reply, out var end))
         {
             return false;
         }
@@ -121,7 +119,7 @@ internal static class XPendingCommand
         var rows = new List<GroupScans.Pending>();
         if (query.Consumer is { } consumer)
         {
-            if (context.GetElement(ElementKey.Stream(collection, StreamItemKind.Consumer, GroupNames.Consumer(group, consumer))) is null)
+            if (!GroupLookup.HasConsumer(context, collection, group, consumer))
             {
                 reply.WriteArrayHeader(0);
                 return;
