@@ -153,7 +153,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
                 _expiryUpdates.Start(proposal, expire);
                 break;
             case RingRequest ring:
-                Complete(proposal, RingCommand.Serve(ring, _context, _membership));
+                Complete(proposal, RingRequests.Serve(ring, _context, _membership));
                 break;
             default:
                 Complete(proposal, new RequestRefused($"{request.GetType().Name} requests are not served by the leaderless family"));
@@ -233,7 +233,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         var ring = _context.Ring;
         var shares = ring.PrimaryShares();
         var peers = _context.Peers.Select(p => new PeerView(p, _context.IsUp(p), _context.Liveness.LastHeardMs(p))).ToList();
-        var replicaShare = RingCommand.ReplicaShare(_context.Ring, _context.Settings.N, Self);
+        var replicaShare = RingRequests.ReplicaShare(_context.Ring, _context.Settings.N, Self);
         return new LeaderlessStatus(_context.Settings, _context.Config, _context.Actor, peers, shares.GetValueOrDefault(Self), replicaShare, LeaderlessTotals.Of(_context.Counters))
         {
             HintsPending = _hints.Count,
