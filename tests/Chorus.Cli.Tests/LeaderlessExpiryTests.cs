@@ -23,7 +23,8 @@ public sealed class LeaderlessExpiryTests(ITestOutputHelper output)
             Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", Key(i), "v", "PX", "4000")).AsString());
         }
         Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", "kept", "v")).AsString());
-        Assert.InRange((await cluster.CommandAsync("n2", "PTTL", Key(0))).AsInteger(), 1, 4000);
+        // The last key written is the freshest: on a loaded machine the first may be gone by now.
+        Assert.InRange((await cluster.CommandAsync("n2", "PTTL", Key(Keys - 1))).AsInteger(), 1, 4000);
         Assert.Equal(-1, (await cluster.CommandAsync("n2", "TTL", "kept")).AsInteger());
         await ProcessCluster.Eventually(async () => await cluster.DigestAsync("n1") == await cluster.DigestAsync("n3"), TimeSpan.FromSeconds(30), "n3 holds every key");
 
