@@ -57,7 +57,8 @@ public static class PeerCodecSeeds
     {
         var versions = KeyVersions.Empty
             .Update(VersionVector.Empty, new VersionedValue("milk"u8.ToArray(), HlcTimestamp.From(1000, 0)), N1)
-            .Update(VersionVector.Empty, VersionedValue.Tombstone(HlcTimestamp.From(1001, 1)), N2);
+            .Update(VersionVector.Empty, VersionedValue.Tombstone(HlcTimestamp.From(1001, 1)), N2)
+            .Update(VersionVector.Empty, new VersionedValue("eggs"u8.ToArray(), HlcTimestamp.From(1002, 0), ExpiresAtMs: 1_700_000_060_000), N2);
         var wire = KeyVersions.Encode(versions);
         var ring = new RingConfig(2, [new RingMember(N1, "127.0.0.1:17379", "127.0.0.1:7379"), new RingMember(N2, "127.0.0.1:17380", "127.0.0.1:7380")]);
         var range = new HashRange(1UL << 40, 1UL << 62);
@@ -69,7 +70,7 @@ public static class PeerCodecSeeds
             new Stored(2, 11, "cart"u8.ToArray()),
             new Fetch(2, 12, ["cart"u8.ToArray(), "list"u8.ToArray()]),
             new Fetched(2, 12, [wire, KeyVersions.Encode(KeyVersions.Empty)]),
-            new Coordinate(2, 13, "cart"u8.ToArray(), "eggs"u8.ToArray(), VersionVector.Of(("n1", 1), ("n2", 1)), 3, 2),
+            new Coordinate(2, 13, "cart"u8.ToArray(), "eggs"u8.ToArray(), VersionVector.Of(("n1", 1), ("n2", 1)), 3, 2, ExpiresAtMs: 1_700_000_060_000),
             new Coordinated(2, 13, CoordinatedStatus.QuorumNotReached, wire, WasLive: true, 2, 1, 3, 1000, "1 of the 2 acknowledgements needed"),
             new TreeLevels(2, 14, Reply: true, [new MerkleLevel(range, 10, 1, [new MerkleNodeHash(0, 42), new MerkleNodeHash(1, 7)])]),
             new RangeKeys(2, 14, [range], [("cart"u8.ToArray(), wire)], Last: true, SendYours: false),

@@ -11,7 +11,8 @@ namespace Chorus.Commands.Leaderless;
 /// requests the leaderless core serves through a quorum: GET, MGET and EXISTS read from R
 /// replicas; SET and DEL write to W. Plain GET shows one value — the newest sibling by timestamp
 /// — so ordinary Redis clients work; CHORUS.GETV shows every sibling with the causal context,
-/// and CHORUS.PUTV writes with that context, replacing exactly the siblings it saw. Every other
+/// and CHORUS.PUTV writes with that context, replacing exactly the siblings it saw. Expiry
+/// (SET EX/PX/EXAT/PXAT, the EXPIRE and TTL families, PERSIST) is in <see cref="LeaderlessExpiry"/>. Every other
 /// data command is refused with a clear error (a leaderless key holds a versioned string).
 /// </summary>
 public static class LeaderlessCommands
@@ -27,6 +28,7 @@ public static class LeaderlessCommands
         new("CHORUS.GETV", -2, CommandFlags.ReadOnly, 1, 1, 1, Request: GetVersions),
         new("CHORUS.PUTV", -4, CommandFlags.Write | CommandFlags.DenyOom, 1, 1, 1, Request: PutVersions),
         RingCommand.Spec,
+        .. LeaderlessExpiry.Specs,
     ];
 
     /// <summary>
@@ -55,29 +57,28 @@ public static class LeaderlessCommands
     }
 
     private static RequestPlan? Get(RespCommand command, QuorumOverrides connection, RespWriter reply) =>
-        Read([command.GetMemory(1).ToArray()], connection, (versions, writer) => WriteWinner(versions[0], writer));
+        Read([command.GetMemory(1).ToArray()], connection, (read, writer) => WriteWinner(read.Versions[0], writer));
 
     private static RequestPlan? MGet(RespCommand command, QuorumOverrides connection, RespWriter reply) =>
-        Read(Keys(command, 1), connection, (versions, writer) =>
+        Read(Keys(command, 1), connection, (read, writer) =>
         {
-            writer.WriteArrayHeader(versions.Count);
-            foreach (var set in versions)
+            writer.WriteArrayHeader(read.Versions.Count);
+            foreach (var set in read.Versions)
             {
                 WriteWinner(set, writer);
             }
         });
 
     private static RequestPlan? Exists(RespCommand command, QuorumOverrides connection, RespWriter reply) =>
-        Read(Keys(command, 1), connection, (versions, writer) => writer.WriteInteger(versions.Count(KeyVersions.IsLive)));
+        Read(Keys(command, 1), connection, (read, writer) => writer.WriteInteger(read.Versions.Count(KeyVersions.IsLive)));
 
     private static RequestPlan? Set(RespCommand command, QuorumOverrides connection, RespWriter reply)
     {
-        if (command.ArgumentCount > 3)
+        if (!LeaderlessExpiry.TryParseSet(command, reply, out var expiry))
         {
-            reply.WriteError("ERR SET options (EX, PX, NX, XX, GET, KEEPTTL) are not supported by the leaderless family: keys hold versioned strings without expiry");
             return null;
         }
-        var write = new KeyWrite(command.GetMemory(1).ToArray(), command.GetMemory(2).ToArray(), null, connection);
+        var write = new KeyWrite(command.GetMemory(1).ToArray(), command.GetMemory(2).ToArray(), null, connection, expiry);
         return new RequestPlan([write], static (answers, writer) => RenderWrites(answers, writer, static (_, w) => w.WriteOk()));
     }
 
@@ -96,7 +97,7 @@ public static class LeaderlessCommands
             reply.WriteError(error!);
             return null;
         }
-        return Read([command.GetMemory(1).ToArray()], connection.Then(overrides), (versions, writer) => SiblingsReply.Write(versions[0], writer));
+        return Read([command.GetMemory(1).ToArray()], connection.Then(overrides), (read, writer) => SiblingsReply.Write(read.Versions[0], writer));
     }
 
     /// <summary>CHORUS.PUTV key context value [N n] [W w]: a write that replaces exactly the siblings the context covers.</summary>
@@ -119,11 +120,11 @@ public static class LeaderlessCommands
 
     private static RequestPlan? Refuse(RespCommand command, QuorumOverrides connection, RespWriter reply)
     {
-        reply.WriteError($"ERR '{System.Text.Encoding.UTF8.GetString(command[0]).ToLowerInvariant()}' is not supported by the leaderless family (it serves GET, MGET, EXISTS, SET, DEL, UNLINK, CHORUS.GETV and CHORUS.PUTV)");
+        reply.WriteError($"ERR '{System.Text.Encoding.UTF8.GetString(command[0]).ToLowerInvariant()}' is not supported by the leaderless family (it serves GET, MGET, EXISTS, SET, DEL, UNLINK, the EXPIRE and TTL families, PERSIST, CHORUS.GETV and CHORUS.PUTV)");
         return null;
     }
 
-    private static RequestPlan Read(IReadOnlyList<byte[]> keys, QuorumOverrides quorum, Action<IReadOnlyList<DottedVersionVectorSet<VersionedValue>>, RespWriter> render) =>
+    internal static RequestPlan Read(IReadOnlyList<byte[]> keys, QuorumOverrides quorum, Action<KeysRead, RespWriter> render) =>
         new([new KeyRead(keys, quorum)], (answers, writer) =>
         {
             if (answers[0].Error is { } error)
@@ -131,7 +132,7 @@ public static class LeaderlessCommands
                 writer.WriteError(error);
                 return;
             }
-            render(((KeysRead)answers[0].Result!).Versions, writer);
+            render((KeysRead)answers[0].Result!, writer);
         });
 
     /// <summary>Every write acknowledged: <paramref name="render"/>; otherwise the first failure's error.</summary>

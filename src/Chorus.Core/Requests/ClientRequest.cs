@@ -18,8 +18,65 @@ public sealed record KeyRead(IReadOnlyList<byte[]> Keys, QuorumOverrides Quorum)
 /// null. <paramref name="Context"/> is the causal context the client read: the write replaces the
 /// siblings it covers and keeps the others. Null means "what the coordinator has seen" (plain SET
 /// and DEL overwrite the coordinator's current siblings); an empty context replaces nothing.
+/// <paramref name="Expiry"/>: when the new value expires (SET EX/PX/EXAT/PXAT); none by default.
 /// </summary>
-public sealed record KeyWrite(byte[] Key, byte[]? Value, VersionVector? Context, QuorumOverrides Quorum) : ClientRequest(Quorum);
+public sealed record KeyWrite(byte[] Key, byte[]? Value, VersionVector? Context, QuorumOverrides Quorum, WriteExpiry Expiry = default) : ClientRequest(Quorum);
+
+/// <summary>
+/// The expiry a write gives its value: none (the default), <paramref name="Ms"/> from now by the
+/// clock of the node that takes the write (<paramref name="Relative"/>), or an absolute Unix time
+/// in ms. The node turns it into an absolute time once (<see cref="AbsoluteMs"/>), and that time
+/// travels with the value to every replica.
+/// </summary>
+public readonly record struct WriteExpiry(long Ms, bool Relative)
+{
+    public static WriteExpiry None => default;
+
+    public static WriteExpiry At(long unixMs) => new(unixMs, false);
+
+    public static WriteExpiry In(long ms) => new(ms, true);
+
+    public bool IsNone => Ms == 0 && !Relative;
+
+    /// <summary>The absolute expiry (0 for none); a relative one saturates rather than wrapping.</summary>
+    public long AbsoluteMs(long nowMs) => IsNone ? 0 : !Relative ? Ms : Ms > long.MaxValue - nowMs ? long.MaxValue : nowMs + Ms;
+}
+
+/// <summary>
+/// Changes the expiry of <paramref name="Key"/>'s value (EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT,
+/// PERSIST): the node reads the key from R replicas, asks <paramref name="Decide"/> what to do
+/// with the value a plain read shows (null when absent) at its time, then writes the same bytes
+/// with the new expiry, replacing exactly the versions it read. A key with several live siblings
+/// is refused: one expiry for all of them would silently resolve the conflict.
+/// </summary>
+public sealed record KeyExpire(byte[] Key, Func<VersionedValue?, long, ExpiryDecision> Decide, QuorumOverrides Quorum) : ClientRequest(Quorum);
+
+/// <summary>What an expiry command does to the value it read: nothing (the reply is 0), give it <see cref="ExpiresAtMs"/> (0: none), delete it, or refuse (<see cref="Error"/>, Redis's wording).</summary>
+public readonly record struct ExpiryDecision(ExpiryAction Action, long ExpiresAtMs = 0, string? Error = null)
+{
+    public static ExpiryDecision Refuse(string error) => new(ExpiryAction.Refuse, 0, error);
+
+    public static ExpiryDecision Unchanged => new(ExpiryAction.Unchanged);
+
+    public static ExpiryDecision Delete => new(ExpiryAction.Delete);
+
+    public static ExpiryDecision Set(long expiresAtMs) => new(ExpiryAction.Set, expiresAtMs);
+}
+
+public enum ExpiryAction
+{
+    /// <summary>The key is absent, has no expiry to remove, or an option (NX XX GT LT) forbids the change.</summary>
+    Unchanged,
+
+    /// <summary>The value gets a new expiry (0 removes it).</summary>
+    Set,
+
+    /// <summary>The new expiry is not in the future: the key is deleted, as Redis does.</summary>
+    Delete,
+
+    /// <summary>The command is refused (an expiry that overflows once the node's time is added).</summary>
+    Refuse,
+}
 
 /// <summary>
 /// Per-connection or per-request overrides of the cluster's quorum sizes: how many replicas hold
@@ -42,8 +99,15 @@ public sealed record QuorumOverrides(int? N = null, int? W = null, int? R = null
 /// <summary>What a served request produced.</summary>
 public abstract record RequestResult;
 
-/// <summary>The merged versions of each key read, in request order (empty sets for absent keys).</summary>
-public sealed record KeysRead(IReadOnlyList<DottedVersionVectorSet<VersionedValue>> Versions) : RequestResult;
+/// <summary>
+/// The merged versions of each key read, in request order (empty sets for absent keys), as the
+/// reading node sees them at <paramref name="NowMs"/>: a sibling past its expiry is shown as a
+/// deletion (<see cref="KeyVersions.Visible"/>), and live ones keep theirs (TTL and PTTL).
+/// </summary>
+public sealed record KeysRead(IReadOnlyList<DottedVersionVectorSet<VersionedValue>> Versions, long NowMs = 0) : RequestResult;
+
+/// <summary>Whether a <see cref="KeyExpire"/> changed the key (EXPIRE's and PERSIST's 1 or 0).</summary>
+public sealed record ExpiryChanged(bool Changed) : RequestResult;
 
 /// <summary>
 /// A write acknowledged by its quorum. <paramref name="Stored"/>: the key's versions at the

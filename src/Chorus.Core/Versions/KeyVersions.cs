@@ -14,7 +14,9 @@ namespace Chorus.Core.Versions;
 /// (the winner's bytes), so the value a plain read shows is stored once.</item>
 /// </list>
 /// <code>
-/// sibling := u8 tag | varint hlc | [len+bytes]    tag 0: tombstone, 1: value, 2: value in the record body (record form only)
+/// sibling := u8 tag | varint hlc | [varint expiresAtMs] | [len+bytes]
+///              tag 0: tombstone, 1: value, 2: value in the record body (record form only),
+///              3 and 4: 1 and 2 with an expiry (a sibling without one keeps its old bytes)
 /// block   := u8 format (1) | DVV set of siblings (DottedVersionVectorSetCodec)
 /// </code>
 /// </summary>
@@ -25,6 +27,8 @@ public static class KeyVersions
     private const byte TombstoneTag = 0;
     private const byte ValueTag = 1;
     private const byte InBodyTag = 2;
+    private const byte ExpiringValueTag = 3;
+    private const byte ExpiringInBodyTag = 4;
 
     /// <summary>The siblings of a key with no versions yet.</summary>
     public static DottedVersionVectorSet<VersionedValue> Empty => DottedVersionVectorSet<VersionedValue>.Empty;
@@ -62,6 +66,39 @@ public static class KeyVersions
 
     /// <summary>Whether a plain read of the key finds a value (its winner is not a tombstone).</summary>
     public static bool IsLive(DottedVersionVectorSet<VersionedValue> set) => Winner(set) is { Value.IsTombstone: false };
+
+    /// <summary>
+    /// The key as a client sees it at <paramref name="nowMs"/>: every sibling past its expiry
+    /// reads as a deletion made by that write (same dot, same timestamp — so the newest write still
+    /// wins, as under last-write-wins: a newer value that expired hides an older concurrent one).
+    /// The dots and the context are unchanged, so a write with this context replaces what it saw.
+    /// </summary>
+    public static DottedVersionVectorSet<VersionedValue> Visible(DottedVersionVectorSet<VersionedValue> set, long nowMs) =>
+        set.Values.Any(v => v.IsExpiredAt(nowMs))
+            ? set.Select((_, value) => value.IsExpiredAt(nowMs) ? VersionedValue.Tombstone(value.Timestamp) : value)
+            : set;
+
+    /// <summary>
+    /// When every value of the key will have expired: the latest expiry among its values, or 0 when
+    /// one of them has none (or there is no value at all) — the key never expires as a whole.
+    /// </summary>
+    public static long AllExpireAtMs(DottedVersionVectorSet<VersionedValue> set)
+    {
+        var latest = 0L;
+        foreach (var value in set.Values)
+        {
+            if (value.IsTombstone)
+            {
+                continue;
+            }
+            if (!value.HasExpiry)
+            {
+                return 0;
+            }
+            latest = Math.Max(latest, value.ExpiresAtMs);
+        }
+        return latest;
+    }
 
     /// <summary>The stored record's version block and body (the winner's bytes; null when the key reads as absent).</summary>
     public static (byte[] Block, byte[]? Body) ToRecord(DottedVersionVectorSet<VersionedValue> set)
@@ -108,8 +145,15 @@ public static class KeyVersions
 
     private static void WriteSibling(ByteWriter writer, VersionedValue value, bool inBody)
     {
-        writer.WriteByte(value.IsTombstone ? TombstoneTag : inBody ? InBodyTag : ValueTag);
+        var expiring = !value.IsTombstone && value.HasExpiry;
+        writer.WriteByte(value.IsTombstone ? TombstoneTag
+            : inBody ? (expiring ? ExpiringInBodyTag : InBodyTag)
+            : expiring ? ExpiringValueTag : ValueTag);
         writer.WriteVarUInt(value.Timestamp.Packed);
+        if (expiring)
+        {
+            writer.WriteVarUInt((ulong)value.ExpiresAtMs);
+        }
         if (!value.IsTombstone && !inBody)
         {
             writer.WriteLengthPrefixed(value.Bytes);
@@ -120,12 +164,21 @@ public static class KeyVersions
     {
         var tag = reader.ReadByte();
         var timestamp = new HlcTimestamp(reader.ReadVarUInt());
+        var expiresAtMs = tag is ExpiringValueTag or ExpiringInBodyTag ? ReadExpiry(ref reader) : 0;
         return tag switch
         {
             TombstoneTag => (VersionedValue.Tombstone(timestamp), false),
-            ValueTag => (new VersionedValue(reader.ReadLengthPrefixed().ToArray(), timestamp), false),
-            InBodyTag when allowInBody => (new VersionedValue([], timestamp), true),
-            _ => throw new CorruptDataException($"sibling tag {tag} is not a tombstone (0) or a value (1{(allowInBody ? ", 2" : "")})"),
+            ValueTag or ExpiringValueTag => (new VersionedValue(reader.ReadLengthPrefixed().ToArray(), timestamp, expiresAtMs), false),
+            InBodyTag or ExpiringInBodyTag when allowInBody => (new VersionedValue([], timestamp, expiresAtMs), true),
+            _ => throw new CorruptDataException($"sibling tag {tag} is not a tombstone (0) or a value (1, 3{(allowInBody ? ", 2, 4" : "")})"),
         };
+    }
+
+    private static long ReadExpiry(ref ByteReader reader)
+    {
+        var expiresAtMs = reader.ReadVarUInt();
+        return expiresAtMs is 0 or > long.MaxValue
+            ? throw new CorruptDataException($"sibling expiry {expiresAtMs} is not a positive Unix time in ms")
+            : (long)expiresAtMs;
     }
 }

@@ -198,4 +198,6 @@ internal sealed class LeaderlessCounters
     public long TombstonesNotScheduled;
     public long TombstonesReaped;
     public long HintsPruned;
+    public long ExpiredKeysDeleted;
+    public long ExpiringKeysNotTracked;
 }

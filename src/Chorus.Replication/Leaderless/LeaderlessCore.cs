@@ -33,6 +33,9 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     private readonly WriteCoordinator _writes;
     private readonly TombstoneReaper _reaper;
     private readonly ReadCoordinator _reads;
+    private readonly ExpiringKeys _expiring;
+    private readonly ExpiryUpdates _expiryUpdates;
+    private readonly Dictionary<ProposalId, Action<ProposalOutcome>> _internal = [];
     private ulong _lastProposal;
     private long _nextPingMs;
 
@@ -52,6 +55,10 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         _reaper = new TombstoneReaper(_context, _store, _hints);
         _writes = new WriteCoordinator(_context, _store, _hints, _reaper, Complete);
         _reads = new ReadCoordinator(_context, _store, _hints, Complete);
+        _expiring = new ExpiringKeys(_context, _store, delete => SubmitInternal(delete, static _ => { }));
+        _expiryUpdates = new ExpiryUpdates(SubmitInternal, Complete);
+        _store.Stored = _expiring.Track;
+        _trees.Scanned = _expiring.Track;
     }
 
     public NodeId Self => _context.Self;
@@ -91,6 +98,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         }
         _writes.Tick();
         _reaper.Tick();
+        _expiring.Tick();
         _reads.Tick();
         _hints.Tick();
         _membership.Tick();
@@ -141,8 +149,11 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             case KeyWrite write:
                 _writes.Start(proposal, write);
                 break;
+            case KeyExpire expire:
+                _expiryUpdates.Start(proposal, expire);
+                break;
             case RingRequest ring:
-                Complete(proposal, RingCommand.Serve(ring, _context, _membership));
+                Complete(proposal, RingRequests.Serve(ring, _context, _membership));
                 break;
             default:
                 Complete(proposal, new RequestRefused($"{request.GetType().Name} requests are not served by the leaderless family"));
@@ -222,7 +233,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         var ring = _context.Ring;
         var shares = ring.PrimaryShares();
         var peers = _context.Peers.Select(p => new PeerView(p, _context.IsUp(p), _context.Liveness.LastHeardMs(p))).ToList();
-        var replicaShare = RingCommand.ReplicaShare(_context.Ring, _context.Settings.N, Self);
+        var replicaShare = RingRequests.ReplicaShare(_context.Ring, _context.Settings.N, Self);
         return new LeaderlessStatus(_context.Settings, _context.Config, _context.Actor, peers, shares.GetValueOrDefault(Self), replicaShare, LeaderlessTotals.Of(_context.Counters))
         {
             HintsPending = _hints.Count,
@@ -240,6 +251,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             AwaitedGainers = _membership.AwaitedGainers,
             KeysStored = _store.KeysWritten,
             TombstonesPending = _reaper.Pending,
+            ExpiringKeys = _expiring.Tracked,
         };
     }
 
@@ -366,6 +378,21 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         _context.Pending.Notices.Add(new PeersChanged(members.ToDictionary(m => m.Id, m => m.PeerAddress)));
     }
 
-    private void Complete(ProposalId proposal, ProposalOutcome outcome) =>
+    private void Complete(ProposalId proposal, ProposalOutcome outcome)
+    {
+        if (_internal.Remove(proposal, out var then))
+        {
+            then(outcome);
+            return;
+        }
         _context.Pending.Completions.Add(ProposalCompletion.Of(proposal, outcome));
+    }
+
+    /// <summary>A request the core makes itself (a step of EXPIRE, an expired key's deletion): its outcome goes to <paramref name="then"/>, not to a client.</summary>
+    private void SubmitInternal(ClientRequest request, Action<ProposalOutcome> then)
+    {
+        var proposal = new ProposalId(_lastProposal + 1, Lsn.Zero);
+        _internal[proposal] = then;
+        Invariant.That(Submit(request) == proposal, "an internal request gets the next proposal id");
+    }
 }

@@ -49,6 +49,9 @@ public sealed record LeaderlessStatus(
 
     /// <summary>Deletions waiting out their grace period before collection.</summary>
     public int TombstonesPending { get; init; }
+
+    /// <summary>Keys this replica stores that will expire and are not deleted yet.</summary>
+    public int ExpiringKeys { get; init; }
 }
 
 /// <summary>A peer as this node sees it: up (heard from recently) or down, and when it was last heard.</summary>
@@ -89,6 +92,7 @@ public sealed record LeaderlessTotals(
         TombstonesNotScheduled = c.TombstonesNotScheduled,
         TombstonesReaped = c.TombstonesReaped,
         HintsPruned = c.HintsPruned,
+        ExpiredKeysDeleted = c.ExpiredKeysDeleted,
     };
 
     /// <summary>Deletions every home replica stored, waiting out the grace period at their coordinator.</summary>
@@ -102,4 +106,7 @@ public sealed record LeaderlessTotals(
 
     /// <summary>Hints dropped because a collected deletion superseded them.</summary>
     public long HintsPruned { get; init; }
+
+    /// <summary>Expired keys this node deleted (a tombstone written by quorum, see ExpiringKeys).</summary>
+    public long ExpiredKeysDeleted { get; init; }
 }

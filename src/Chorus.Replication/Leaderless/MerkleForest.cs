@@ -28,6 +28,9 @@ internal sealed class MerkleForest(LeaderlessContext context)
 
     public bool Built { get; private set; }
 
+    /// <summary>Told of every key the build scan reads in a range this node replicates (expiry tracking).</summary>
+    public Action<byte[], Set>? Scanned { get; set; }
+
     public int Count => _trees.Count;
 
     /// <summary>Keys the build scan has read so far (for progress reports).</summary>
@@ -112,7 +115,12 @@ internal sealed class MerkleForest(LeaderlessContext context)
         foreach (var record in records)
         {
             var hash = KeyHash.Of(record.Key);
-            TreeFor(hash)?.Add(hash, Digest(record.Key, KeyVersions.FromRecord(record.Block, record.Body)));
+            if (TreeFor(hash) is { } tree)
+            {
+                var versions = KeyVersions.FromRecord(record.Block, record.Body);
+                tree.Add(hash, Digest(record.Key, versions));
+                Scanned?.Invoke(record.Key, versions);
+            }
             KeysScanned++;
             // Resume after this hash: the rare keys that share it (a 63-bit collision) are left to
             // anti-entropy, which re-sends the whole leaf if the trees disagree.

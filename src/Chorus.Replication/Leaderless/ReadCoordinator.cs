@@ -123,7 +123,9 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
         if (!state.Answered && state.Keys.All(k => k.QuorumReached(state.R)))
         {
             state.Answered = true;
-            var merged = state.Keys.Select(k => k.Merged()).ToList();
+            // Siblings past their expiry by this node's clock are shown as deletions; read repair
+            // below still sends the versions themselves, expiry included.
+            var merged = state.Keys.Select(k => KeyVersions.Visible(k.Merged(), context.NowMs)).ToList();
             context.Counters.Reads++;
             var siblings = merged.Max(s => (long)s.SiblingCount);
             context.Counters.SiblingsMax = Math.Max(context.Counters.SiblingsMax, siblings);
@@ -131,7 +133,7 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
             {
                 context.Counters.ReadsWithSiblings++;
             }
-            complete(state.Proposal, new Answered(new KeysRead(merged)));
+            complete(state.Proposal, new Answered(new KeysRead(merged, context.NowMs)));
         }
         if (state.Keys.All(k => k.Replies.Count == k.Targets.Count))
         {

@@ -25,6 +25,9 @@ internal sealed class VersionStore(LeaderlessContext context, EpochLog log, Merk
 
     public bool HasWork => _toRead.Count > 0 || _images.Count > 0;
 
+    /// <summary>Told of every key's new versions once stored (expiry tracking).</summary>
+    public Action<byte[], Set>? Stored { get; set; }
+
     /// <summary>Keys stored since the node started.</summary>
     public long KeysWritten { get; private set; }
 
@@ -114,5 +117,6 @@ internal sealed class VersionStore(LeaderlessContext context, EpochLog log, Merk
         _images.Add(new KeyImage(key, block, body));
         trees.Update(key, before, after);
         KeysWritten++;
+        Stored?.Invoke(key, after);
     }
 }

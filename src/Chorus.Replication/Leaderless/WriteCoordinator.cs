@@ -34,9 +34,11 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         }
         var hash = KeyHash.Of(write.Key);
         var homes = context.Homes(hash, n);
+        // A time to live counts from the node the client wrote to; from here on the expiry is absolute.
+        var expiresAtMs = write.Value is null ? 0 : write.Expiry.AbsoluteMs(context.NowMs);
         if (homes.Contains(context.Self))
         {
-            Coordinate(new WriteState(write.Key, hash, n, w) { Proposal = proposal }, write.Value, write.Context);
+            Coordinate(new WriteState(write.Key, hash, n, w) { Proposal = proposal }, write.Value, write.Context, expiresAtMs);
             return;
         }
         if (homes.FirstOrDefault(context.IsUp) is not { IsEmpty: false } coordinator)
@@ -49,7 +51,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         var waitMs = context.Settings.RequestTimeoutMs * 3 / 2;
         _forwarded[id] = new Forwarded(proposal, coordinator, context.NowMs, context.NowMs + waitMs);
         context.Counters.WritesForwarded++;
-        context.Send(coordinator, new Coordinate(context.Config.Version, id, write.Key, write.Value, write.Context, n, w));
+        context.Send(coordinator, new Coordinate(context.Config.Version, id, write.Key, write.Value, write.Context, n, w, expiresAtMs));
     }
 
     /// <summary>Another node handed this node a client's write to coordinate.</summary>
@@ -71,7 +73,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
             Reply(from, message.RequestId, CoordinatedStatus.Refused, KeyVersions.Empty, false, 0, 0, 0, 0, $"{context.Self} is not a home replica of the key under ring version {context.Config.Version}; retry");
             return;
         }
-        Coordinate(new WriteState(message.Key, hash, n, w) { ReplyTo = (from, message.RequestId) }, message.Value, message.Context);
+        Coordinate(new WriteState(message.Key, hash, n, w) { ReplyTo = (from, message.RequestId) }, message.Value, message.Context, message.ExpiresAtMs);
     }
 
     /// <summary>The coordinator's answer to a write this node handed over.</summary>
@@ -155,18 +157,18 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         write.HomeSets = context.HomeSets(write.Hash, write.N);
     }
 
-    private void Coordinate(WriteState write, byte[]? value, VersionVector? clientContext)
+    private void Coordinate(WriteState write, byte[]? value, VersionVector? clientContext, long expiresAtMs)
     {
         var id = context.NextRequestId();
         write.DeadlineMs = context.NowMs + context.Settings.RequestTimeoutMs;
         write.StartedMs = context.NowMs;
         Target(write);
         _writes[id] = write;
-        var versioned = new VersionedValue(value, context.Clock.Now(context.NowMs));
+        var versioned = new VersionedValue(value, context.Clock.Now(context.NowMs), value is null ? 0 : expiresAtMs);
         store.Change(write.Key, current => Update(current, clientContext ?? current.Context, versioned), (before, after) =>
         {
             write.Versions = after;
-            write.WasLive = KeyVersions.IsLive(before);
+            write.WasLive = KeyVersions.IsLive(KeyVersions.Visible(before, context.NowMs));
             write.Acked.Add(context.Self);
             context.Counters.Writes++;
             write.NextRetryMs = context.NowMs + context.Settings.RetryIntervalMs;

@@ -46,7 +46,7 @@ public sealed class LeaderlessEdgeTests(LeaderlessNode node) : IClassFixture<Lea
     [InlineData("LPUSH", "edge:l", "x")]
     [InlineData("ZADD", "edge:z", "1", "m")]
     [InlineData("INCR", "edge:n")]
-    [InlineData("EXPIRE", "edge:s", "10")]
+    [InlineData("GETEX", "edge:s", "EX", "10")]
     [InlineData("SWAPDB", "0", "1")]
     [InlineData("MOVE", "edge:s", "1")]
     [InlineData("FLUSHALL")]
@@ -54,7 +54,7 @@ public sealed class LeaderlessEdgeTests(LeaderlessNode node) : IClassFixture<Lea
     {
         using var raw = await Raw.ConnectAsync(node.Port);
         var reply = await raw.LineAsync(command);
-        Assert.Equal($"-ERR '{command[0].ToLowerInvariant()}' is not supported by the leaderless family (it serves GET, MGET, EXISTS, SET, DEL, UNLINK, CHORUS.GETV and CHORUS.PUTV)", reply);
+        Assert.Equal($"-ERR '{command[0].ToLowerInvariant()}' is not supported by the leaderless family (it serves GET, MGET, EXISTS, SET, DEL, UNLINK, the EXPIRE and TTL families, PERSIST, CHORUS.GETV and CHORUS.PUTV)", reply);
     }
 
     /// Issue 12: concurrent writes become siblings; a plain read gets one value plus a flag. Two

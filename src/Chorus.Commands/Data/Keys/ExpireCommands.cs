@@ -65,7 +65,7 @@ internal static class ExpireCommands
     }
 
     /// <summary>time × unit + base, failing where Redis reports an invalid expire time (overflow).</summary>
-    private static bool TryAbsolute(long time, long unitMs, long baseMs, out long expiresAtMs)
+    internal static bool TryAbsolute(long time, long unitMs, long baseMs, out long expiresAtMs)
     {
         expiresAtMs = 0;
         if (time > long.MaxValue / unitMs || time < long.MinValue / unitMs)
@@ -81,7 +81,7 @@ internal static class ExpireCommands
         return true;
     }
 
-    private static string Name(bool relative, long unitMs) => (relative, unitMs) switch
+    internal static string Name(bool relative, long unitMs) => (relative, unitMs) switch
     {
         (true, 1000) => "expire",
         (true, _) => "pexpire",

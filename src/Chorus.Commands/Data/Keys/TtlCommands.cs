@@ -42,5 +42,5 @@ internal static class TtlCommands
     /// (ms + 500) / 1000 without overflowing: an expiry near the end of time (SET ... PXAT
     /// 9223372036854775806) reads as 9223372036854776 s in Redis, never as a negative time.
     /// </summary>
-    private static long RoundToSeconds(long ms) => (ms / 1000) + (ms % 1000 >= 500 ? 1 : 0);
+    internal static long RoundToSeconds(long ms) => (ms / 1000) + (ms % 1000 >= 500 ? 1 : 0);
 }

@@ -127,6 +127,7 @@ public static class LeaderlessCodec
                 WriteOptionalBytes(writer, m.Context is null ? null : VersionVectorCodec.Encode(m.Context));
                 writer.WriteVarUInt((ulong)m.N);
                 writer.WriteVarUInt((ulong)m.W);
+                writer.WriteVarUInt((ulong)m.ExpiresAtMs);
                 break;
             case Coordinated m:
                 writer.WriteVarUInt(m.RequestId);
@@ -182,7 +183,13 @@ public static class LeaderlessCodec
         var key = Bytes(ref reader);
         var value = OptionalBytes(ref reader);
         var context = OptionalBytes(ref reader) is { } encoded ? VersionVectorCodec.Decode(encoded) : null;
-        return new Coordinate(ring, id, key, value, context, SmallCount(ref reader), SmallCount(ref reader));
+        var (n, w) = (SmallCount(ref reader), SmallCount(ref reader));
+        var expiresAtMs = reader.ReadVarUInt();
+        if (expiresAtMs > long.MaxValue)
+        {
+            throw new CorruptDataException($"write expiry {expiresAtMs} is out of range");
+        }
+        return new Coordinate(ring, id, key, value, context, n, w, (long)expiresAtMs);
     }
 
     private static Coordinated ReadCoordinated(ref ByteReader reader, long ring)

@@ -38,7 +38,7 @@ public sealed record Fetched(long RingVersion, ulong RequestId, IReadOnlyList<by
 /// is (only home replicas mint dots for a key). <paramref name="Value"/> null deletes;
 /// <paramref name="Context"/> null means "what you, the coordinator, have seen".
 /// </summary>
-public sealed record Coordinate(long RingVersion, ulong RequestId, byte[] Key, byte[]? Value, VersionVector? Context, int N, int W) : LeaderlessMessage(RingVersion);
+public sealed record Coordinate(long RingVersion, ulong RequestId, byte[] Key, byte[]? Value, VersionVector? Context, int N, int W, long ExpiresAtMs = 0) : LeaderlessMessage(RingVersion);
 
 /// <summary>What a coordinated write came to: <paramref name="Status"/> and the details the contact node needs to answer its client.</summary>
 public sealed record Coordinated(long RingVersion, ulong RequestId, CoordinatedStatus Status, byte[] Versions, bool WasLive, int Required, int Replied, int Asked, long WaitedMs, string Reason) : LeaderlessMessage(RingVersion);

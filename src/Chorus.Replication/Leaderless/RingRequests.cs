@@ -4,12 +4,13 @@ using Chorus.Core.Requests;
 namespace Chorus.Replication.Leaderless;
 
 /// <summary>
-/// CHORUS.RING at a leaderless node: show the ring, or start a membership change — a new ring one
+/// The core's side of CHORUS.RING (<see cref="RingRequest"/>; the command itself is Chorus.Commands'
+/// RingCommand): show the ring, or start a membership change — a new ring one
 /// version up with the node added or removed, which this node adopts and spreads
 /// (<see cref="Membership.Change"/>). One change at a time: while a handover is under way here,
 /// another change is refused, so every range always moves between two rings, never three.
 /// </summary>
-internal static class RingCommand
+internal static class RingRequests
 {
     public static ProposalOutcome Serve(RingRequest request, LeaderlessContext context, Membership membership)
     {
