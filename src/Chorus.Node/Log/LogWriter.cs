@@ -227,7 +227,7 @@ internal sealed class LogWriter
     {
         if (entry.Kind == PayloadKind.Statement)
         {
-            return _statements.Replay(entry.Payload.Span, nowMs);
+            return _statements.Replay(entry.Payload.Span, nowMs, entry.Lsn);
         }
         LogApplier.Apply(entry, _keyspace);
         if (Notifications is { Enabled: true } notifications && entry.Kind == PayloadKind.Logical)

@@ -244,6 +244,7 @@ public sealed class ChorusNode : IAsyncDisposable
             },
             RetentionIntervalMs = options.LogRetentionIntervalMs,
             LogFormat = options.LogFormatSetting,
+            UnknownStatements = options.UnknownStatementPolicy,
             StorageFormatVersion = options.ClaimStorageFormatVersion is 0 ? Storage.StorageFormatVersion.Current : options.ClaimStorageFormatVersion,
             ForwardTimeoutMs = options.ForwardTimeoutMs,
             ForwardVisibilityWaitMs = options.ForwardVisibilityWaitMs,
