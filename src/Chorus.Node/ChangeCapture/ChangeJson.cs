@@ -60,11 +60,7 @@ public static class ChangeJson
             using (var json = new Utf8JsonWriter(output))
             {
                 json.WriteStartObject();
-                json.WriteString("type", "change");
-                json.WriteNumber("lsn", entry.Lsn.Value);
-                json.WriteNumber("epoch", entry.Epoch.Value);
-                json.WriteNumber("index", i);
-                json.WriteNumber("ts", entry.Timestamp.PhysicalMs);
+                ChangeStart(json, entry, i);
                 if (origin is not null)
                 {
                     Origin(json, origin);
@@ -75,6 +71,16 @@ public static class ChangeJson
             events.Add(output.WrittenSpan.ToArray());
         }
         return events;
+    }
+
+    /// <summary>What every change event starts with: its type, where it sits in the log and when the entry was written.</summary>
+    internal static void ChangeStart(Utf8JsonWriter json, LogEntry entry, int index)
+    {
+        json.WriteString("type", "change");
+        json.WriteNumber("lsn", entry.Lsn.Value);
+        json.WriteNumber("epoch", entry.Epoch.Value);
+        json.WriteNumber("index", index);
+        json.WriteNumber("ts", entry.Timestamp.PhysicalMs);
     }
 
     private static void Origin(Utf8JsonWriter json, ChangeHeader origin)

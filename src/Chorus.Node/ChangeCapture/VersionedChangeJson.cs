@@ -25,11 +25,7 @@ public static class VersionedChangeJson
             using (var json = new Utf8JsonWriter(output))
             {
                 json.WriteStartObject();
-                json.WriteString("type", "change");
-                json.WriteNumber("lsn", entry.Lsn.Value);
-                json.WriteNumber("epoch", entry.Epoch.Value);
-                json.WriteNumber("index", i);
-                json.WriteNumber("ts", entry.Timestamp.PhysicalMs);
+                ChangeJson.ChangeStart(json, entry, i);
                 json.WriteNumber("db", 0);
                 Write(json, images[i]);
                 json.WriteString("missing", "before-image");
