@@ -58,7 +58,8 @@ public sealed class NodeDriver
         var metadata = NodeMetadata.LoadOrCreate(storage, options.Self);
         NodeMetadata.ClaimFor(storage, options.Family.Family);
         _rollbacks = new RollbackExport(storage, rollbacks, logger);
-        _log = new LogWriter(storage, keyspace, new StatementReplayer(commands, _executor), _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications, StorageFormatVersion = options.StorageFormatVersion };
+        Statements = new StatementReplayer(commands, _executor) { UnknownStatements = options.UnknownStatements, OnSkipped = reason => logger.LogError("{Reason}", reason) };
+        _log = new LogWriter(storage, keyspace, Statements, _rollbacks, options.Durability, logger, metadata) { Watches = Watches, Notifications = _executor.Notifications, StorageFormatVersion = options.StorageFormatVersion };
         var transactions = new TransactionRunner(_executor, commands, new ReadContext(storage, new Random(options.RandomSeed)), Watches, _log.Log, logger);
         Core = options.Family.Create(new CoreStart(options.Self, metadata.HardState, metadata.History, metadata.Config, options.RandomSeed));
         Invariant.That(Core.Family == options.Family.Family, "a family makes cores of its own family");
@@ -71,7 +72,7 @@ public sealed class NodeDriver
         _expiry = new ExpiryCycle(storage, _executor, Core, options.ExpiryCycleIntervalMs, options.ExpiryCycleKeysMax);
         _retention = new RetentionCycle(Core, _log, options.Retention, options.RetentionIntervalMs);
         _proposer = new WriteProposer(Core, _log, _executor, Watches, options.LogFormat, options.StorageFormatVersion, CarryReady);
-        Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.Committed is not null && !Core.VersionsWrites);
+        Changes = new ChangeCapture.ChangeFeed(storage, supported: Core.ChangeCaptureThrough is not null);
         Conflicts = new ConflictLog(options.Conflicts);
         if (Core.VersionsWrites)
         {
@@ -248,7 +249,7 @@ public sealed class NodeDriver
         }
         _acks.ReleaseObserved();
         _forwarding.ReleaseVisible(Applied.Applied, NowMs);
-        Changes.Advance(Core.Committed?.Lsn ?? Lsn.Zero, Applied.Applied);
+        Changes.Advance(Core.ChangeCaptureThrough?.Lsn ?? Lsn.Zero, Applied.Applied);
         _proposer.Refresh();
         _status.PublishIfChanged(Core, NowMs);
         var status = _status.Current;
@@ -261,7 +262,8 @@ public sealed class NodeDriver
     }
 
     /// <summary>
-    /// Carries out every Ready the core has. A physical stream this node cannot apply stops
+    /// Carries out every Ready the core has. A stream this node cannot apply (a physical entry for
+    /// another storage format, a statement it does not know under unknown-statement stop) stops
     /// replication here, before any of the refused entry is stored (<see cref="ReplicationHalt"/>).
     /// </summary>
     private void CarryReady()
@@ -273,7 +275,7 @@ public sealed class NodeDriver
                 _carrier.Carry(Core.TakeReady(), NowMs);
             }
         }
-        catch (Commands.Physical.PhysicalStreamRefusedException refused)
+        catch (Commands.Execution.StreamRefusedException refused)
         {
             Halt(refused.Message);
         }
@@ -284,6 +286,9 @@ public sealed class NodeDriver
     /// or null. Readable from any thread.
     /// </summary>
     public string? ReplicationRefusal => _halt.Reason;
+
+    /// <summary>Replays statement entries from the leader; counts the ones it skipped (unknown-statement skip).</summary>
+    public StatementReplayer Statements { get; }
 
     private void Halt(string reason)
     {

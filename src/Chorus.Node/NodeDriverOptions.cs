@@ -42,6 +42,9 @@ public sealed record NodeDriverOptions(NodeId Self, IReplicationFamily Family)
     /// </summary>
     public uint StorageFormatVersion { get; init; } = Storage.StorageFormatVersion.Current;
 
+    /// <summary>What this node does with a statement entry naming a command it cannot run (--unknown-statement; default stop).</summary>
+    public Chorus.Commands.Statements.UnknownStatementPolicy UnknownStatements { get; init; } = Chorus.Commands.Statements.UnknownStatementPolicy.Stop;
+
     /// <summary>Seed for the randomness write commands (SPOP, SRANDMEMBER) and the core (election timeouts) use.</summary>
     public int RandomSeed { get; init; } = 1;
 

@@ -2,6 +2,9 @@ using System.Globalization;
 using Chorus.Cli.Tests.Support;
 using Chorus.Client;
 using Chorus.Commands.Logical;
+using Chorus.Commands.Physical;
+using Chorus.Commands.Statements;
+using Chorus.Core.Log;
 using Chorus.Server.Hosting;
 
 namespace Chorus.Cli.Tests;
@@ -20,10 +23,16 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
     private static readonly Dictionary<string, string> FsyncAlways = new() { ["n1"] = "always", ["n2"] = "always", ["n3"] = "always" };
 
-    [Fact]
-    public async Task Killing_the_leader_under_writes_elects_a_new_one_and_the_old_one_returns_as_a_follower()
+    /// In every log format (docs/log-formats.md): the new leader goes on writing in the log's
+    /// format, and the returning old leader undoes what only it had (rows from their
+    /// before-images, statements and physical entries from their undo images) into its rollback file.
+    [Theory]
+    [InlineData("logical")]
+    [InlineData("statement")]
+    [InlineData("physical")]
+    public async Task Killing_the_leader_under_writes_elects_a_new_one_and_the_old_one_returns_as_a_follower(string logFormat)
     {
-        await using var cluster = await ProcessCluster.StartAsync(3, FsyncAlways, "--election-timeout-ms", "1000");
+        await using var cluster = await ProcessCluster.StartAsync(3, FsyncAlways, "--election-timeout-ms", "1000", "--log-format", logFormat);
         // Writes go through n3, which forwards them to whichever node leads.
         var writer = ContinuousWriter.Start(cluster["n3"].Port, "w");
         await ProcessCluster.Eventually(() => Task.FromResult(writer.AcknowledgedCount >= 200), TimeSpan.FromSeconds(30), "writes flow");
@@ -37,6 +46,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.True(window < FailoverBound, $"writes resumed {window.TotalMilliseconds:0} ms after the leader died");
         var info = await cluster.InfoAsync(leader);
         Assert.True(long.Parse(info["chorus_epoch"], CultureInfo.InvariantCulture) >= 2, "the new leader leads a newer epoch");
+        Assert.Equal(logFormat, info["chorus_log_format"]);
 
         var resumed = writer.AcknowledgedCount;
         await ProcessCluster.Eventually(() => Task.FromResult(writer.AcknowledgedCount >= resumed + 100), TimeSpan.FromSeconds(10), "writes go on under the new leader");
@@ -161,6 +171,15 @@ public sealed class FailoverTests(ITestOutputHelper output)
         return missing;
     }
 
+    /// <summary>The keys a discarded entry wrote, in its format (the writer only SETs).</summary>
+    private static IEnumerable<byte[]> KeysOf(LogEntry entry) => entry.Kind switch
+    {
+        PayloadKind.Logical => LogicalPayload.Decode(entry.Payload.Span).OfType<KeyChange>().Select(c => c.Key),
+        PayloadKind.Statement => [StatementPayload.Decode(entry.Payload.Span).Arguments[1]],
+        PayloadKind.Physical => PhysicalKeys.Of(PhysicalPayload.Decode(entry.Payload.Span)).Select(w => w.Key),
+        _ => [],
+    };
+
     /// <summary>Every key a rollback file of <paramref name="node"/> mentions.</summary>
     private static HashSet<string> RolledBackKeys(ProcessCluster cluster, string node)
     {
@@ -175,7 +194,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             using var stream = File.OpenRead(path);
             foreach (var entry in RollbackFile.ReadEntries(stream, RollbackFile.ReadHeader(stream)))
             {
-                keys.UnionWith(LogicalPayload.Decode(entry.Payload.Span).OfType<KeyChange>().Select(c => System.Text.Encoding.UTF8.GetString(c.Key)));
+                keys.UnionWith(KeysOf(entry).Select(key => System.Text.Encoding.UTF8.GetString(key)));
             }
         }
         return keys;

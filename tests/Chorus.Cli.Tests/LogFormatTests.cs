@@ -87,8 +87,11 @@ public sealed class LogFormatTests
 
     /// The rolling-upgrade problem made visible: a follower whose storage format differs refuses
     /// the physical stream, names both versions in INFO and chorus status, and keeps its data.
+    /// Then the way out (docs/log-formats.md): the cluster switches to the logical format, and
+    /// CHORUS.RESYNC re-bootstraps the stopped follower from the leader's snapshot, past the
+    /// physical entries it refused.
     [Fact]
-    public async Task A_follower_on_another_storage_format_refuses_the_physical_stream()
+    public async Task A_follower_on_another_storage_format_refuses_the_physical_stream_until_it_is_rebootstrapped()
     {
         await using var cluster = await ProcessCluster.StartAsync(3, null, "--log-format", "physical");
         Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", "before", "kept")).AsString());
@@ -111,6 +114,37 @@ public sealed class LogFormatTests
         Assert.Equal(0, exit);
         Assert.Contains("n3 stopped replicating: physical log entry", status);
         Assert.Contains("log format physical", status);
+
+        Assert.StartsWith("ERR this node leads", (await cluster.CommandAsync("n1", "CHORUS.RESYNC")).AsString());
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "CONFIG", "SET", "log-format", "logical")).AsString());
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", "after-switch", "row-based")).AsString());
+        Assert.StartsWith("OK reloading from a snapshot of n1", (await cluster.CommandAsync("n3", "CHORUS.RESYNC")).AsString());
+        await ProcessCluster.Eventually(async () =>
+            (await cluster.TryInfoAsync("n3")) is { } n3 && n3.GetValueOrDefault("chorus_snapshots_installed") == "1" && !n3.ContainsKey("chorus_replication_refused"),
+            TimeSpan.FromSeconds(90), "n3 restarts on the leader's snapshot");
+        Assert.Equal("OK", (await cluster.CommandAsync("n1", "SET", "after-resync", "streamed")).AsString());
+        await cluster.WaitForReplicationAsync();
+        await cluster.AssertConvergedAsync("n1", "n3");
+        Assert.Equal("refused by n3", (await cluster.CommandAsync("n3", "GET", "after")).AsString());
+        Assert.Equal("streamed", (await cluster.CommandAsync("n3", "GET", "after-resync")).AsString());
+    }
+
+    /// CHORUS.RESYNC on a healthy follower of a short log (which a node with an empty log would
+    /// replay from LSN 1 rather than copy): it reloads from a snapshot and goes on streaming.
+    [Fact]
+    public async Task Resync_rebuilds_a_follower_from_a_snapshot_on_demand()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--log-format", "physical");
+        await WriteMixedAsync(cluster);
+        await cluster.WaitForReplicationAsync();
+
+        Assert.StartsWith("OK reloading from a snapshot of n1", (await cluster.CommandAsync("n2", "CHORUS.RESYNC")).AsString());
+        await ProcessCluster.Eventually(async () => (await cluster.TryInfoAsync("n2"))?.GetValueOrDefault("chorus_snapshots_installed") == "1",
+            TimeSpan.FromSeconds(90), "n2 restarts on the leader's snapshot");
+        Assert.Equal(1, (await cluster.CommandAsync("n1", "HSET", "h", "after", "resync")).AsInteger());
+        await cluster.WaitForReplicationAsync();
+        await cluster.AssertConvergedAsync("n1", "n2");
+        Assert.Equal("resync", (await cluster.CommandAsync("n2", "HGET", "h", "after")).AsString());
     }
 
     [Fact]

@@ -58,10 +58,16 @@ public sealed class MembershipTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task A_follower_that_fell_out_of_the_backlog_resyncs_from_a_snapshot_by_itself()
+    /// In every log format: the snapshot is a checkpoint of the leader's storage, whatever its log
+    /// holds, and the entries after it are read in the log's format (for physical entries, onto
+    /// the leader's own layout, which the checkpoint brought).
+    [Theory]
+    [InlineData("logical")]
+    [InlineData("statement")]
+    [InlineData("physical")]
+    public async Task A_follower_that_fell_out_of_the_backlog_resyncs_from_a_snapshot_by_itself(string logFormat)
     {
-        await using var cluster = await ProcessCluster.StartAsync(3, null, "--LogRetainBytes=100000", "--LogRetentionIntervalMs=200");
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--LogRetainBytes=100000", "--LogRetentionIntervalMs=200", "--log-format", logFormat);
         await using var leader = await cluster.ConnectAsync("n1");
         var db = leader.GetDatabase();
         await WriteAsync(db, "before", 1_000);
@@ -91,6 +97,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
         await cluster.WaitForReplicationAsync();
         Assert.Equal(await cluster.DigestAsync("n1"), await cluster.DigestAsync("n3"));
         Assert.Contains("reloading from a snapshot", cluster.Output("n3"), StringComparison.Ordinal);
+        Assert.Equal(logFormat, (await cluster.InfoAsync("n3"))["chorus_log_format"]);
     }
 
     private static Task WaitForSnapshotInstallAsync(ProcessCluster cluster) =>

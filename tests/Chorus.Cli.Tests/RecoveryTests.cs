@@ -8,11 +8,16 @@ namespace Chorus.Cli.Tests;
 [Collection(ProcessClusters.Name)]
 public sealed class RecoveryTests(ITestOutputHelper output)
 {
-    /// Follower failure: catch-up recovery from the follower's own log position.
-    [Fact]
-    public async Task A_killed_follower_resumes_from_its_own_last_lsn_and_converges()
+    /// Follower failure: catch-up recovery from the follower's own log position, in every log
+    /// format (docs/log-formats.md): the restarted follower reads rows, re-runs statements or
+    /// writes the leader's storage bytes from where its own log ends.
+    [Theory]
+    [InlineData("logical")]
+    [InlineData("statement")]
+    [InlineData("physical")]
+    public async Task A_killed_follower_resumes_from_its_own_last_lsn_and_converges(string logFormat)
     {
-        await using var cluster = await ProcessCluster.StartAsync();
+        await using var cluster = await ProcessCluster.StartAsync(3, null, "--log-format", logFormat);
         await using var leader = await cluster.ConnectAsync("n1");
         var db = leader.GetDatabase();
         await WriteAsync(db, "before", 1_000);
@@ -30,6 +35,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(lastBeforeKill + 1, ulong.Parse(info["chorus_resumed_from_lsn"], CultureInfo.InvariantCulture));
         await cluster.AssertConvergedAsync("n1", "n2");
         await cluster.AssertConvergedAsync("n1", "n3");
+        Assert.Equal(logFormat, info["chorus_log_format"]);
     }
 
     /// Leader restart without failover (manual mode): every write acknowledged under fsync=always

@@ -5,4 +5,4 @@ namespace Chorus.Commands.Physical;
 /// version, or this node's physical layout is not the leader's. Nothing of the entry has been
 /// stored; the node stops replicating (and says why) rather than write bytes it would misread.
 /// </summary>
-public sealed class PhysicalStreamRefusedException(string message) : Exception(message);
+public sealed class PhysicalStreamRefusedException(string message) : Execution.StreamRefusedException(message);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Chorus.Commands.Execution;
-using Chorus.Core.Encoding;
 using Chorus.Resp;
 
 namespace Chorus.Commands.Statements;
@@ -16,14 +15,32 @@ public sealed class StatementReplayer(CommandTable commands, WriteExecutor execu
 {
     private readonly RequestBatch _request = new();
     private ArrayBufferWriter<byte> _discarded = new(256);
+    private long _skipped;
+    private volatile string? _lastSkipped;
 
-    /// <summary>Replays <paramref name="payload"/>; <paramref name="localNowMs"/> is used only when the entry carries no leader clock.</summary>
-    public byte[]? Replay(ReadOnlySpan<byte> payload, long localNowMs)
+    /// <summary>What to do with a statement naming a command this build cannot run (<see cref="UnknownStatementPolicy"/>).</summary>
+    public UnknownStatementPolicy UnknownStatements { get; init; } = UnknownStatementPolicy.Stop;
+
+    /// <summary>Statements stored without running them (unknown-statement skip) since the node started. Readable from any thread.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>The last statement skipped, as "LSN n 'COMMAND'", or null. Readable from any thread.</summary>
+    public string? LastSkipped => _lastSkipped;
+
+    /// <summary>Told of each statement skipped, with why (the node logs it).</summary>
+    public Action<string>? OnSkipped { get; set; }
+
+    /// <summary>
+    /// Replays <paramref name="payload"/>, the entry at <paramref name="lsn"/>; <paramref name="localNowMs"/>
+    /// is used only when the entry carries no leader clock. A statement this build cannot run is
+    /// refused (<see cref="StreamRefusedException"/>) or skipped (null), as <see cref="UnknownStatements"/> says.
+    /// </summary>
+    public byte[]? Replay(ReadOnlySpan<byte> payload, long localNowMs, Core.Lsn lsn = default)
     {
         var statement = StatementPayload.Decode(payload);
         if (!commands.TryGet(statement.Arguments[0], out var spec) || spec.Write is null)
         {
-            throw new CorruptDataException($"statement entry holds '{System.Text.Encoding.ASCII.GetString(statement.Arguments[0])}', which is not a write command of this build");
+            return Unknown(lsn, System.Text.Encoding.ASCII.GetString(statement.Arguments[0]));
         }
         _request.Clear();
         _request.Add([.. statement.Arguments]);
@@ -42,5 +59,19 @@ public sealed class StatementReplayer(CommandTable commands, WriteExecutor execu
             context.Db = statement.Db;
             spec.Write(context, command, reply);
         }, statement.LeaderNowMs ?? localNowMs);
+    }
+
+    private byte[]? Unknown(Core.Lsn lsn, string name)
+    {
+        var what = $"statement entry at LSN {lsn} holds '{name}', which is not a write command of this build";
+        if (UnknownStatements == UnknownStatementPolicy.Stop)
+        {
+            throw new StreamRefusedException(
+                $"{what}; replication stops here (unknown-statement stop): upgrade this node, or switch the cluster to the logical format (CONFIG SET log-format logical on the leader) and re-bootstrap this node (CHORUS.RESYNC); or start it with --unknown-statement skip to go on without it (docs/log-formats.md)");
+        }
+        Interlocked.Increment(ref _skipped);
+        _lastSkipped = $"LSN {lsn} '{name}'";
+        OnSkipped?.Invoke($"{what}: stored without running it (unknown-statement skip); this node's data may now differ from the leader's (CHORUS.DIGEST)");
+        return null;
     }
 }

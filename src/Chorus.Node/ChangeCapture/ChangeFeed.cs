@@ -1,6 +1,7 @@
 using Chorus.Commands.Logical;
 using Chorus.Core;
 using Chorus.Core.Log;
+using Chorus.Core.Sites;
 using Chorus.Storage;
 
 namespace Chorus.Node.ChangeCapture;
@@ -35,7 +36,7 @@ public sealed class ChangeFeed
         Supported = supported;
     }
 
-    /// <summary>False when the family keeps no single committed log (leaderless, multi-leader sites).</summary>
+    /// <summary>False when the node's family keeps no log to serve (<see cref="Replication.IReplicationCore.ChangeCaptureThrough"/>).</summary>
     public bool Supported { get; }
 
     /// <summary>The newest LSN served to consumers; waitable from any thread.</summary>
@@ -102,6 +103,18 @@ public sealed class ChangeFeed
             {
                 // Storage bytes name no rows: the consumer is told a change happened here, never left with a silent gap.
                 events.Add(ChangeJson.Physical(entry));
+                continue;
+            }
+            if (entry.Kind == PayloadKind.KeyImages)
+            {
+                events.AddRange(VersionedChangeJson.Events(entry));
+                continue;
+            }
+            if (entry.Kind == PayloadKind.MultiLeader)
+            {
+                // The site's resolved changes, each tagged with the change (origin site and number) it came from.
+                var site = SiteEntry.Decode(entry.Payload);
+                events.AddRange(ChangeJson.Events(entry, LogicalPayload.Decode(site.Local.Span), site.Header));
                 continue;
             }
             events.AddRange(ChangeJson.Events(entry, ChangesOf(entry)));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Core.Log;
+using Chorus.Core.Sites;
 
 namespace Chorus.Node.ChangeCapture;
 
@@ -20,7 +21,6 @@ namespace Chorus.Node.ChangeCapture;
 /// </summary>
 public static class ChangeJson
 {
-    /// <summary>One JSON object per change of <paramref name="entry"/>, in order (none for an entry that changes no data).</summary>
     /// <summary>
     /// A physical (WAL shipping) entry: storage bytes, with no row images to describe. One event
     /// says so, with its position, so a consumer sees the gap in its data and can tell why.
@@ -41,7 +41,13 @@ public static class ChangeJson
         return output.WrittenSpan.ToArray();
     }
 
-    public static List<byte[]> Events(LogEntry entry, IReadOnlyList<RowChange> changes)
+    /// <summary>
+    /// One JSON object per change of <paramref name="entry"/>, in order (none for an entry that
+    /// changes no data). A multi-leader site's entry names the change it came from
+    /// (<paramref name="origin"/>): its site, its number there, its timestamp at that site and the
+    /// changes it depends on (docs/cdc.md, "Multi-leader sites").
+    /// </summary>
+    public static List<byte[]> Events(LogEntry entry, IReadOnlyList<RowChange> changes, ChangeHeader? origin = null)
     {
         var events = new List<byte[]>(changes.Count);
         for (var i = 0; i < changes.Count; i++)
@@ -54,17 +60,35 @@ public static class ChangeJson
             using (var json = new Utf8JsonWriter(output))
             {
                 json.WriteStartObject();
-                json.WriteString("type", "change");
-                json.WriteNumber("lsn", entry.Lsn.Value);
-                json.WriteNumber("epoch", entry.Epoch.Value);
-                json.WriteNumber("index", i);
-                json.WriteNumber("ts", entry.Timestamp.PhysicalMs);
+                ChangeStart(json, entry, i);
+                if (origin is not null)
+                {
+                    Origin(json, origin);
+                }
                 Write(json, changes[i]);
                 json.WriteEndObject();
             }
             events.Add(output.WrittenSpan.ToArray());
         }
         return events;
+    }
+
+    /// <summary>What every change event starts with: its type, where it sits in the log and when the entry was written.</summary>
+    internal static void ChangeStart(Utf8JsonWriter json, LogEntry entry, int index)
+    {
+        json.WriteString("type", "change");
+        json.WriteNumber("lsn", entry.Lsn.Value);
+        json.WriteNumber("epoch", entry.Epoch.Value);
+        json.WriteNumber("index", index);
+        json.WriteNumber("ts", entry.Timestamp.PhysicalMs);
+    }
+
+    private static void Origin(Utf8JsonWriter json, ChangeHeader origin)
+    {
+        json.WriteString("origin", origin.Origin.Value);
+        json.WriteNumber("seq", origin.Seq);
+        json.WriteNumber("originTs", origin.Timestamp.PhysicalMs);
+        VersionsJson.Vector(json, "deps", origin.Deps);
     }
 
     /// <summary>The rollback event (docs/cdc.md, "Rollbacks"): forget what was delivered after <paramref name="afterLsn"/>.</summary>

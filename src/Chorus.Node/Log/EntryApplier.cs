@@ -47,7 +47,7 @@ internal sealed class EntryApplier(IStorageEngine storage, StagedKeyspace keyspa
     {
         if (entry.Kind == PayloadKind.Statement)
         {
-            return statements.Replay(entry.Payload.Span, nowMs);
+            return statements.Replay(entry.Payload.Span, nowMs, entry.Lsn);
         }
         LogApplier.Apply(entry, keyspace);
         if (Notifications is { Enabled: true } notifications && entry.Kind == PayloadKind.Logical)

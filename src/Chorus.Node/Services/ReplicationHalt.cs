@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging;
 namespace Chorus.Node;
 
 /// <summary>
-/// Replication stopped on this node: it received a physical stream it cannot apply (another
-/// storage format version — the upgrade problem, made visible). A stopped node keeps serving
+/// Replication stopped on this node: it received a stream it cannot apply (a physical entry for
+/// another storage format version, a statement naming a command this build does not know — the
+/// upgrade problem, made visible; docs/log-formats.md). A stopped node keeps serving
 /// reads of what it has applied and shows the reason in INFO, but its core is never ticked or
 /// stepped again, since it believes it holds entries the node refused: it neither votes,
-/// campaigns nor takes writes until it is restarted (or re-bootstrapped). Meanwhile every input
+/// campaigns nor takes writes until it is restarted (or re-bootstrapped: CHORUS.RESYNC). Meanwhile every input
 /// is answered at once, never with the core.
 /// </summary>
 internal sealed class ReplicationHalt(BlockedPops blocked, ILogger logger)

@@ -105,6 +105,15 @@ public interface IReplicationCore
     LogPosition? Committed => null;
 
     /// <summary>
+    /// The newest position of the local log that change data capture serves (docs/cdc.md), or
+    /// null when the family keeps no log to serve. By default <see cref="Committed"/>: what no
+    /// failover can take back. A multi-leader site serves its own group's log (the order in which
+    /// the site applied its own and other sites' changes); a leaderless replica its own log of
+    /// the versions it stored, each as soon as it is stored.
+    /// </summary>
+    LogPosition? ChangeCaptureThrough => Committed;
+
+    /// <summary>
     /// The latest local time at which this node's state held everything its family had committed
     /// anywhere (a leader: now), or null when unknown. Bounded staleness reads compare it with now.
     /// </summary>

@@ -73,6 +73,9 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
 
     public bool HasReady => !_context.Pending.IsEmpty || _store.HasWork;
 
+    /// <summary>Change data capture serves this replica's own log of stored versions, each entry once it is stored.</summary>
+    public LogPosition? ChangeCaptureThrough => _log.History.Last;
+
     /// <summary>The ring this node works with now.</summary>
     public RingConfig Ring => _context.Config;
 

@@ -105,6 +105,9 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
 
     public bool VersionsWrites => true;
 
+    /// <summary>Change data capture serves the site's log up to what the site's group committed.</summary>
+    public LogPosition? ChangeCaptureThrough => _site.Committed;
+
     public void Start(long nowMs)
     {
         _site.Start(nowMs);

@@ -34,7 +34,7 @@ internal static class CdcReader
         ChangeReadStatus.BehindRetention =>
             $"CDCRETENTION LSN {batch.Next.Next.Value} is behind log retention: the oldest retained LSN is {batch.OldestRetained.Value}. Changes before it are gone from the log; copy the current data (SCAN) and read on from LSN {batch.OldestRetained.Value}",
         ChangeReadStatus.NotSupported =>
-            "ERR change data capture reads a single committed log: it needs the single-leader family (this node's family keeps none)",
+            "ERR change data capture reads this node's log, and this node's replication family keeps none",
         _ => null,
     };
 }

@@ -171,6 +171,13 @@ internal static class InfoBuilder
         Line(text, "chorus_log_format", logFormat.FormatName);
         Line(text, "chorus_statement_rewrite", logFormat.Rewrite ? "yes" : "no");
         Line(text, "chorus_storage_format_version", node.Driver.StorageFormatVersion);
+        var statements = node.Driver.Statements;
+        Line(text, "chorus_unknown_statement", Chorus.Commands.Statements.UnknownStatementPolicies.Name(statements.UnknownStatements));
+        Line(text, "chorus_statements_skipped", statements.Skipped);
+        if (statements.LastSkipped is { } skipped)
+        {
+            Line(text, "chorus_statement_skipped_last", skipped);
+        }
         if (node.Driver.ReplicationRefusal is { } refusal)
         {
             Line(text, "chorus_replication_refused", refusal);

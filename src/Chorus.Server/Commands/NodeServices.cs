@@ -68,6 +68,12 @@ internal sealed class NodeServices(
     /// <summary>The peer-link fault (CHORUS.FAULT LINK), when the node was started with fault commands.</summary>
     public PeerLinkHold? LinkHold { get; init; }
 
+    /// <summary>
+    /// Re-bootstraps this node from a snapshot of the given leader (CHORUS.RESYNC): true once the
+    /// download started, false while one is already running; null where snapshots cannot be fetched.
+    /// </summary>
+    public Func<Core.NodeId, bool>? Resync { get; set; }
+
     /// <summary>Snapshot transfers to and from this node.</summary>
     public SnapshotProgress Snapshots { get; init; } = new();
 

@@ -20,6 +20,7 @@ internal static class ServerCommands
         SessionCommand.Command,
         FaultCommand.Command,
         NodeCommand.Command,
+        ResyncCommand.Command,
         QuorumCommand.Command,
         AclCommand.Command,
         .. MiscCommands.All,

@@ -93,6 +93,19 @@ public sealed class ChorusOptions
     }
 
     /// <summary>
+    /// What this node, as a follower, does with a statement entry naming a command it cannot run
+    /// (a newer leader's): stop (the default: stop replicating, with the reason in INFO) or skip
+    /// (store it without running it, count it; the data may then differ from the leader's).
+    /// </summary>
+    public string UnknownStatement { get; set; } = "stop";
+
+    /// <summary>The unknown-statement policy these settings describe.</summary>
+    public Chorus.Commands.Statements.UnknownStatementPolicy UnknownStatementPolicy =>
+        Chorus.Commands.Statements.UnknownStatementPolicies.TryParse(UnknownStatement, out var policy)
+            ? policy
+            : throw new ConfigurationError($"UnknownStatement must be stop or skip, not '{UnknownStatement}'");
+
+    /// <summary>
     /// Linearizable (strong) reads at the leader skip the quorum round while a majority confirmed
     /// the leader within 80% of the election timeout (a read lease). Faster, but safe only while
     /// clocks run at about the same rate and no operator forces an election (CHORUS.ELECT); every
@@ -357,6 +370,7 @@ public sealed class ChorusOptions
         }
         _ = AckPolicy;
         _ = LogFormatSetting;
+        _ = UnknownStatementPolicy;
         _ = IsLeaderless;
         _ = ClientLimitSettings.FromOptions(this);
         _ = YesNo(ProtectedMode, nameof(ProtectedMode));

@@ -127,6 +127,7 @@ public sealed class ChorusNode : IAsyncDisposable
         driver.PeersChanged += members => transport.UpdatePeers(PeerAddresses(members, peers));
         var fetcher = new SnapshotFetcher(dataDir, transport, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotFetcher>());
         driver.SnapshotRequested += leader => fetcher.Start(leader, () => chorus._restart.TrySetResult(), stopping.Token);
+        node.Resync = leader => fetcher.Start(leader, () => chorus._restart.TrySetResult(), stopping.Token);
         loop.Start();
         transport.Start();
         logger.LogInformation("node {Node} serving RESP on {Endpoint}, peers on {PeerPort}, HTTP on {HttpPort}, data in {DataDir}",
@@ -243,6 +244,7 @@ public sealed class ChorusNode : IAsyncDisposable
             },
             RetentionIntervalMs = options.LogRetentionIntervalMs,
             LogFormat = options.LogFormatSetting,
+            UnknownStatements = options.UnknownStatementPolicy,
             StorageFormatVersion = options.ClaimStorageFormatVersion is 0 ? Storage.StorageFormatVersion.Current : options.ClaimStorageFormatVersion,
             ForwardTimeoutMs = options.ForwardTimeoutMs,
             ForwardVisibilityWaitMs = options.ForwardVisibilityWaitMs,

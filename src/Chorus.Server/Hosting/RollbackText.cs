@@ -39,6 +39,11 @@ public static class RollbackText
         {
             logical = entry.Payload.Span;
         }
+        else if (entry.Kind == PayloadKind.Physical)
+        {
+            WritePhysical(output, entry.Payload.Span);
+            return;
+        }
         else
         {
             output.Write(entry.Kind.ToString().ToLowerInvariant());
@@ -50,6 +55,20 @@ public static class RollbackText
             output.Write(first ? "" : "; ");
             first = false;
             WriteChange(output, change);
+        }
+    }
+
+    /// <summary>"physical: put k; delete k2": the keys whose records the entry wrote (storage bytes themselves are not readable).</summary>
+    private static void WritePhysical(TextWriter output, ReadOnlySpan<byte> payload)
+    {
+        output.Write("physical");
+        var separator = ": ";
+        foreach (var write in Chorus.Commands.Physical.PhysicalKeys.Of(Chorus.Commands.Physical.PhysicalPayload.Decode(payload)))
+        {
+            output.Write(separator);
+            separator = "; ";
+            output.Write(write.Deleted ? "delete " : "put ");
+            WriteBytes(output, write.Key);
         }
     }
 

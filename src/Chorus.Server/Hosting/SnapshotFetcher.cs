@@ -15,12 +15,15 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
 {
     private int _running;
 
-    /// <summary>Starts a download unless one is running; <paramref name="downloaded"/> runs when it is ready to install.</summary>
-    public void Start(NodeId leader, Action downloaded, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a download unless one is running (then false); <paramref name="downloaded"/> runs
+    /// when it is ready to install.
+    /// </summary>
+    public bool Start(NodeId leader, Action downloaded, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
         {
-            return;
+            return false;
         }
         logger.LogWarning("the leader {Leader} no longer has the entries this node needs (or it is new): reloading from a snapshot", leader);
         _ = Task.Run(async () =>
@@ -37,6 +40,7 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
                 Interlocked.Exchange(ref _running, 0);
             }
         }, CancellationToken.None);
+        return true;
     }
 
     private async Task DownloadAsync(NodeId leader, CancellationToken cancellationToken)

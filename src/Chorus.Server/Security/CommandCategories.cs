@@ -6,7 +6,8 @@ namespace Chorus.Server.Security;
 /// <summary>
 /// Redis's ACL categories for every command (and for the subcommands whose categories differ
 /// from their command's), as `ACL CAT` lists them. Chorus's admin commands join Redis's own:
-/// CHORUS.NODE, CHORUS.RING, CHORUS.ELECT and FAILOVER change who leads or belongs, so they are @admin and
+/// CHORUS.NODE, CHORUS.RING, CHORUS.ELECT and FAILOVER change who leads or belongs, and CHORUS.RESYNC replaces a
+/// node's data, so they are @admin and
 /// @dangerous, as Redis's REPLICAOF and FAILOVER are.
 /// </summary>
 public static class CommandCategories
@@ -44,10 +45,10 @@ public static class CommandCategories
         "move swapdb copy object dump restore chorus.digest");
 
     private static readonly FrozenSet<string> Dangerous = Names(
-        "flushall flushdb swapdb keys restore sort sort_ro info role config failover chorus.node chorus.ring chorus.elect acl client|list client|kill client|no-evict cluster");
+        "flushall flushdb swapdb keys restore sort sort_ro info role config failover chorus.node chorus.ring chorus.elect chorus.resync acl client|list client|kill client|no-evict cluster");
 
     private static readonly FrozenSet<string> Admin = Names(
-        "role config failover chorus.node chorus.ring chorus.elect acl client|list client|kill client|no-evict cluster");
+        "role config failover chorus.node chorus.ring chorus.elect chorus.resync acl client|list client|kill client|no-evict cluster");
 
     // Scripts run on the loop like writes, but Redis files them under @scripting, not @write.
     private static readonly FrozenSet<string> Scripting = Names("eval evalsha eval_ro evalsha_ro script fcall fcall_ro function");

@@ -65,6 +65,12 @@ internal sealed class DriverCluster
     /// <summary>The storage format version a node claims (physical log entries), by node id; the build's own for the rest.</summary>
     public Dictionary<string, uint> StorageFormatVersions { get; init; } = [];
 
+    /// <summary>Write commands a node's build does not know, by node id (a follower older than its leader).</summary>
+    public Dictionary<string, string[]> UnknownCommands { get; init; } = [];
+
+    /// <summary>What a node does with a statement naming a command it does not know, by node id (stop for the rest).</summary>
+    public Dictionary<string, Chorus.Commands.Statements.UnknownStatementPolicy> UnknownStatements { get; init; } = [];
+
     public DriverNode this[string id] => _nodes[new NodeId(id)];
 
     /// <summary>Starts every node and lets n1, the preferred leader, win its election.</summary>
@@ -89,8 +95,10 @@ internal sealed class DriverCluster
             LogFormat = LogFormat,
             StorageFormatVersion = StorageFormatVersions.GetValueOrDefault(id, Chorus.Storage.StorageFormatVersion.Current),
             RandomSeed = 7919 * (Members.ToList().IndexOf(node.Id) + 1) + node.Restarts++,
+            UnknownStatements = UnknownStatements.GetValueOrDefault(id),
         };
-        var commands = new CommandTable(DataCommands.All);
+        var unknown = UnknownCommands.GetValueOrDefault(id, []);
+        var commands = new CommandTable(DataCommands.All.Where(c => !unknown.Contains(c.Name, StringComparer.OrdinalIgnoreCase)));
         node.Inbox = new NodeInbox(node.Id);
         node.Driver = new NodeDriver(options, node.Storage, commands, new Outbox(_inFlight), node.Rollbacks, NullLogger.Instance);
         node.Driver.Start(NowMs);

@@ -181,4 +181,44 @@ public sealed class LogFormatTests
     }
 
     private static List<LogEntry> Log(DriverCluster cluster, string id) => new LogStore(cluster[id].Storage).Read(new Lsn(1), long.MaxValue);
+
+    /// A newer leader logs a command an older follower does not know (the statement format's
+    /// upgrade problem). Under the default policy the follower stops replicating before storing
+    /// the entry — its data stays a prefix of the leader's, it says why, and it keeps serving
+    /// reads; under skip it stores the entry without running it, counts and names it, goes on,
+    /// and its digest shows the difference.
+    [Fact]
+    public void A_statement_a_follower_does_not_know_stops_it_by_default_or_is_skipped_and_counted()
+    {
+        var cluster = new DriverCluster(3)
+        {
+            LogFormat = Statement,
+            UnknownCommands = { ["n2"] = ["HINCRBY"], ["n3"] = ["HINCRBY"] },
+            UnknownStatements = { ["n3"] = UnknownStatementPolicy.Skip },
+        };
+        cluster.StartAll();
+        cluster.Write("HSET", "row", "visits", "1");
+        cluster.Settle();
+        var appliedBefore = cluster["n2"].Driver!.Applied.Applied;
+
+        cluster.Write("HINCRBY", "row", "visits", "5");
+        cluster.Write("SET", "after", "known");
+        cluster.Settle();
+
+        var stopped = cluster["n2"].Driver!;
+        Assert.Contains("holds 'HINCRBY', which is not a write command of this build; replication stops here (unknown-statement stop)", stopped.ReplicationRefusal);
+        Assert.Equal(appliedBefore, stopped.Applied.Applied);
+        Assert.Equal("1", cluster.Read("n2", "HGET", "row", "visits").AsString());
+        Assert.True(cluster.Read("n2", "GET", "after").IsNull);
+
+        var skipping = cluster["n3"].Driver!;
+        Assert.Null(skipping.ReplicationRefusal);
+        Assert.Equal(1, skipping.Statements.Skipped);
+        Assert.Matches("^LSN [0-9]+ 'HINCRBY'$", skipping.Statements.LastSkipped);
+        Assert.Equal("known", cluster.Read("n3", "GET", "after").AsString());
+        Assert.Equal("1", cluster.Read("n3", "HGET", "row", "visits").AsString());
+        Assert.Equal("6", cluster.Read("n1", "HGET", "row", "visits").AsString());
+        Assert.NotEqual(cluster.Digest("n1"), cluster.Digest("n3"));
+        Assert.Equal(cluster["n1"].Driver!.Applied.Applied, skipping.Applied.Applied);
+    }
 }
