@@ -126,8 +126,9 @@ public sealed class StatementReplicationTests
         var get = StatementPayload.Encode(new Statement(0, 1, [[.. "GET"u8], [.. "k"u8]]));
         var unknown = StatementPayload.Encode(new Statement(0, 1, [[.. "NOSUCH"u8]]));
 
-        Assert.Throws<CorruptDataException>(() => follower.Replay(get, 1));
-        Assert.Throws<CorruptDataException>(() => follower.Replay(unknown, 1));
+        // The default unknown-statement policy (stop): refused with the reason, nothing run.
+        Assert.Contains("holds 'GET', which is not a write command of this build", Assert.Throws<StreamRefusedException>(() => follower.Replay(get, 1)).Message);
+        Assert.Contains("holds 'NOSUCH'", Assert.Throws<StreamRefusedException>(() => follower.Replay(unknown, 1)).Message);
     }
 
     [Fact]
