@@ -28,7 +28,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     /// before-images, statements and physical entries from their undo images) into its rollback file.
     [Theory]
     [InlineData("logical")]
-    [InlineData("statement")]
+    [InlineData("statement", Traits = ["Category", "Long"])]
     [InlineData("physical")]
     public async Task Killing_the_leader_under_writes_elects_a_new_one_and_the_old_one_returns_as_a_follower(string logFormat)
     {

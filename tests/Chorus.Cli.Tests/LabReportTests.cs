@@ -58,6 +58,7 @@ public sealed class LabReportTests(ITestOutputHelper output)
     /// The leaderless scenario: with R=1 the reads the cut-off n3 coordinates come from its stale
     /// copy; with R=2 none is stale; read repair makes the replicas equal in both runs.
     /// </summary>
+    [Trait("Category", "Long")]
     [Fact]
     public async Task Stale_quorum_read_shows_stale_reads_with_r1_none_with_r2_and_read_repair_converges_both()
     {
@@ -91,6 +92,7 @@ public sealed class LabReportTests(ITestOutputHelper output)
     /// Consistent prefix: a leaderless replica whose link from one coordinator is held shows
     /// answers without their question; a single-leader follower held just as long never does.
     /// </summary>
+    [Trait("Category", "Long")]
     [Fact]
     public async Task Answer_before_question_shows_with_leaderless_paths_and_never_from_one_log()
     {

@@ -63,7 +63,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
     /// the leader's own layout, which the checkpoint brought).
     [Theory]
     [InlineData("logical")]
-    [InlineData("statement")]
+    [InlineData("statement", Traits = ["Category", "Long"])]
     [InlineData("physical")]
     public async Task A_follower_that_fell_out_of_the_backlog_resyncs_from_a_snapshot_by_itself(string logFormat)
     {

@@ -13,7 +13,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
     /// writes the leader's storage bytes from where its own log ends.
     [Theory]
     [InlineData("logical")]
-    [InlineData("statement")]
+    [InlineData("statement", Traits = ["Category", "Long"])]
     [InlineData("physical")]
     public async Task A_killed_follower_resumes_from_its_own_last_lsn_and_converges(string logFormat)
     {

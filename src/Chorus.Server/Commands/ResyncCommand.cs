@@ -20,39 +20,35 @@ internal static class ResyncCommand
 
     private static ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        var outcome = Start(context.Node);
-        if (outcome[0] == '+')
+        var node = context.Node;
+        var status = node.Driver.Status;
+        if (node.Options.IsLeaderless || node.Options.IsMultiLeader)
         {
-            reply.WriteSimpleString(outcome[1..]);
+            reply.WriteError("ERR CHORUS.RESYNC re-bootstraps a single-leader follower from its leader's snapshot; this node's family has no such leader");
+        }
+        else if (status.Role == NodeRole.Leader && node.Driver.ReplicationRefusal is null)
+        {
+            reply.WriteError("ERR this node leads: it is what the followers copy; move leadership away first (FAILOVER TO <node>)");
+        }
+        else if (status.Leader is not { } leader || leader == status.Self)
+        {
+            reply.WriteError("TRYAGAIN no leader is known yet to copy a snapshot from (an election may be under way); retry");
         }
         else
         {
-            reply.WriteError(outcome[1..]);
+            switch (node.Resync?.Invoke(leader))
+            {
+                case true:
+                    reply.WriteSimpleString($"OK reloading from a snapshot of {leader}: this node restarts on it when it has arrived (INFO: chorus_snapshot_*)");
+                    break;
+                case false:
+                    reply.WriteError("ERR a snapshot download is already running on this node");
+                    break;
+                default:
+                    reply.WriteError("ERR this node cannot download snapshots");
+                    break;
+            }
         }
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>"+OK …" once the download started, else the reason it cannot (an error).</summary>
-    private static string Start(NodeServices node)
-    {
-        if (node.Options.IsLeaderless || node.Options.IsMultiLeader)
-        {
-            return "-ERR CHORUS.RESYNC re-bootstraps a single-leader follower from its leader's snapshot; this node's family has no such leader";
-        }
-        var status = node.Driver.Status;
-        if (status.Role == NodeRole.Leader && node.Driver.ReplicationRefusal is null)
-        {
-            return "-ERR this node leads: it is what the followers copy; move leadership away first (FAILOVER TO <node>)";
-        }
-        if (status.Leader is not { } leader || leader == status.Self)
-        {
-            return "-TRYAGAIN no leader is known yet to copy a snapshot from (an election may be under way); retry";
-        }
-        return node.Resync?.Invoke(leader) switch
-        {
-            true => $"+OK reloading from a snapshot of {leader}: this node restarts on it when it has arrived (INFO: chorus_snapshot_*)",
-            false => "-ERR a snapshot download is already running on this node",
-            null => "-ERR this node cannot download snapshots",
-        };
     }
 }
