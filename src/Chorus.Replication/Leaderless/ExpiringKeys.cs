@@ -29,7 +29,14 @@ internal sealed class ExpiringKeys(LeaderlessContext context, VersionStore store
 
     private readonly PriorityQueue<(byte[] Key, bool Takeover), long> _due = new();
 
-    public int Tracked => _due.Count;
+    // One live entry per key, its due time here: a key written again with the same or a later
+    // expiry queues nothing (the check at the queued time finds the later expiry and queues it
+    // then), so a hot key written often with EX holds one entry, not one per write. An entry whose
+    // time differs from this one was superseded by an earlier expiry and is passed over.
+    private readonly Dictionary<byte[], long> _queuedDueMs = new(ByteArrayComparer.Instance);
+
+    /// <summary>Keys tracked: each once, however often it was written.</summary>
+    public int Tracked => _queuedDueMs.Count;
 
     /// <summary>How long after a key is due the other home replicas wait for the first one.</summary>
     public long TakeoverMs => 2 * context.Settings.RequestTimeoutMs;
@@ -42,12 +49,20 @@ internal sealed class ExpiringKeys(LeaderlessContext context, VersionStore store
         {
             return;
         }
-        if (_due.Count >= TrackedMax)
+        var dueMs = DueMs(expiresAtMs);
+        if (_queuedDueMs.TryGetValue(key, out var queuedDueMs))
+        {
+            if (queuedDueMs <= dueMs)
+            {
+                return;
+            }
+        }
+        else if (_queuedDueMs.Count >= TrackedMax)
         {
             context.Counters.ExpiringKeysNotTracked++;
             return;
         }
-        _due.Enqueue((key, false), DueMs(expiresAtMs));
+        Queue(key, takeover: false, dueMs);
     }
 
     public void Tick()
@@ -55,6 +70,11 @@ internal sealed class ExpiringKeys(LeaderlessContext context, VersionStore store
         for (var checks = 0; checks < ChecksPerTickMax && _due.TryPeek(out var due, out var dueMs) && dueMs <= context.NowMs; checks++)
         {
             _due.Dequeue();
+            if (!_queuedDueMs.TryGetValue(due.Key, out var queuedDueMs) || queuedDueMs != dueMs)
+            {
+                continue; // superseded: the key was queued again for an earlier time
+            }
+            _queuedDueMs.Remove(due.Key);
             var homes = context.Homes(KeyHash.Of(due.Key), context.Settings.N);
             if (!homes.Contains(context.Self))
             {
@@ -62,19 +82,30 @@ internal sealed class ExpiringKeys(LeaderlessContext context, VersionStore store
             }
             if (!due.Takeover && homes.First(h => h == context.Self || context.IsUp(h)) != context.Self)
             {
-                _due.Enqueue((due.Key, true), context.NowMs + TakeoverMs);
+                Queue(due.Key, takeover: true, context.NowMs + TakeoverMs);
                 continue;
             }
             store.Read(due.Key, current => DeleteIfExpired(due.Key, current));
         }
     }
 
+    private void Queue(byte[] key, bool takeover, long dueMs)
+    {
+        _queuedDueMs[key] = dueMs;
+        _due.Enqueue((key, takeover), dueMs);
+    }
+
     private void DeleteIfExpired(byte[] key, Set current)
     {
         var expiresAtMs = KeyVersions.AllExpireAtMs(current);
-        if (expiresAtMs == 0 || context.NowMs < DueMs(expiresAtMs))
+        if (expiresAtMs == 0)
         {
-            return; // written again since (a new value is tracked when stored)
+            return; // written again since without an expiry
+        }
+        if (context.NowMs < DueMs(expiresAtMs))
+        {
+            Track(key, current); // written again since with a later expiry: check again then
+            return;
         }
         context.Counters.ExpiredKeysDeleted++;
         delete(new KeyWrite(key, null, current.Context, QuorumOverrides.None));

@@ -53,6 +53,34 @@ public sealed class LeaderlessExpiryTests
         Assert.Empty(cluster.Failures);
     }
 
+    /// <summary>
+    /// A hot key written again and again with a TTL is tracked once per replica (not once per
+    /// write), and is deleted at its last write's expiry, not at the first's.
+    /// </summary>
+    [Fact]
+    public void A_key_written_again_and_again_is_tracked_once_and_deleted_at_its_last_expiry()
+    {
+        var cluster = Started(76, nodes: 3, Settings);
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal("OK", cluster.Call(N1, "SET", "hot", $"v{i}", "PX", "1000").AsString());
+        }
+        Assert.Equal("OK", cluster.Call(N1, "SET", "hot", "last", "PX", "3000").AsString());
+        // The published status trails the core by up to one status interval.
+        Assert.True(
+            cluster.RunUntil(() => cluster.Homes("hot").All(home => cluster.Status(home)!.ExpiringKeys == 1), 2_000),
+            $"seed 76: expiring keys tracked per home: {string.Join(", ", cluster.Homes("hot").Select(home => $"{home} {cluster.Status(home)!.ExpiringKeys}"))}");
+
+        cluster.RunFor(1_500); // past the first writes' expiry, well before the last's
+        Assert.Equal("last", cluster.Call(N2, "GET", "hot").AsString());
+        Assert.All(cluster.Homes("hot"), home => Assert.False(cluster.StoredVersions(home, "hot").IsEmpty, $"seed 76: {home} deleted the key at an earlier write's expiry"));
+
+        var gone = cluster.RunUntil(() => cluster.Members.All(m => cluster.StoredVersions(m, "hot").IsEmpty), 3_000 + (5 * Settings.TombstoneGraceMs));
+        Assert.True(gone, "seed 76: the key is still stored after its last expiry");
+        Assert.Equal(1, cluster.Members.Sum(m => cluster.Status(m)!.Totals.ExpiredKeysDeleted));
+        Assert.Empty(cluster.Failures);
+    }
+
     [Fact]
     public void Expire_persist_and_their_options_follow_redis()
     {
