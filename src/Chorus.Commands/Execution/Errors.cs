@@ -27,8 +27,11 @@ public static class Errors
     public static string WrongArgumentCount(string command) =>
         $"ERR wrong number of arguments for '{command.ToLowerInvariant()}' command";
 
-    public static string InvalidExpireTime(string command) =>
-        $"ERR invalid expire time in '{command.ToLowerInvariant()}' command";
+    public static string InvalidExpireTime(string command) => "ERR " + InvalidExpireTimeReason(command);
+
+    /// <summary><see cref="InvalidExpireTime"/> without its "ERR ", for a refusal the RESP edge words.</summary>
+    public static string InvalidExpireTimeReason(string command) =>
+        $"invalid expire time in '{command.ToLowerInvariant()}' command";
 
     /// <summary>An EXPIRE-family option other than NX, XX, GT or LT, quoted as Redis quotes it (as a C string).</summary>
     public static byte[] UnsupportedOption(ReadOnlySpan<byte> option) =>

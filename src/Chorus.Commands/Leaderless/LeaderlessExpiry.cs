@@ -80,7 +80,7 @@ internal static class LeaderlessExpiry
         {
             if (!ExpireCommands.TryAbsolute(time, unitMs, relative ? nowMs : 0, out var expiresAtMs))
             {
-                return ExpiryDecision.Refuse(Errors.InvalidExpireTime(name));
+                return ExpiryDecision.Refuse(Errors.InvalidExpireTimeReason(name));
             }
             if (shown is not { } value || !ExpireOptionParser.Allows(options, value.ExpiresAtMs, expiresAtMs))
             {

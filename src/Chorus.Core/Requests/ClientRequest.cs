@@ -51,10 +51,10 @@ public readonly record struct WriteExpiry(long Ms, bool Relative)
 /// </summary>
 public sealed record KeyExpire(byte[] Key, Func<VersionedValue?, long, ExpiryDecision> Decide, QuorumOverrides Quorum) : ClientRequest(Quorum);
 
-/// <summary>What an expiry command does to the value it read: nothing (the reply is 0), give it <see cref="ExpiresAtMs"/> (0: none), delete it, or refuse (<see cref="Error"/>, Redis's wording).</summary>
-public readonly record struct ExpiryDecision(ExpiryAction Action, long ExpiresAtMs = 0, string? Error = null)
+/// <summary>What an expiry command does to the value it read: nothing (the reply is 0), give it <see cref="ExpiresAtMs"/> (0: none), delete it, or refuse (<see cref="Reason"/>, worded as "ERR reason" at the RESP edge like any <c>RequestRefused</c>).</summary>
+public readonly record struct ExpiryDecision(ExpiryAction Action, long ExpiresAtMs = 0, string? Reason = null)
 {
-    public static ExpiryDecision Refuse(string error) => new(ExpiryAction.Refuse, 0, error);
+    public static ExpiryDecision Refuse(string reason) => new(ExpiryAction.Refuse, 0, reason);
 
     public static ExpiryDecision Unchanged => new(ExpiryAction.Unchanged);
 

@@ -33,9 +33,7 @@ internal sealed class ExpiryUpdates(Action<ClientRequest, Action<ProposalOutcome
         var decision = request.Decide(shown, read.NowMs);
         if (decision.Action == ExpiryAction.Refuse)
         {
-            // RequestRefused is worded as "ERR reason" at the RESP edge.
-            var error = decision.Error ?? "invalid expire time";
-            complete(proposal, new RequestRefused(error.StartsWith("ERR ", StringComparison.Ordinal) ? error[4..] : error));
+            complete(proposal, new RequestRefused(decision.Reason ?? "invalid expire time"));
             return;
         }
         if (decision.Action == ExpiryAction.Unchanged || shown is not { } value)

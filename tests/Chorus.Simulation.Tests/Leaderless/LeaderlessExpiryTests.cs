@@ -174,6 +174,28 @@ public sealed class LeaderlessExpiryTests
     }
 
     /// <summary>
+    /// A deletion that cannot reach its quorum (W = 3 with one replica cut off when the key expires)
+    /// is not rolled back: each side stores its tombstone, and once the partition heals anti-entropy
+    /// carries it to every replica, so no retry of the deletion is needed to free the space.
+    /// </summary>
+    [Fact]
+    public void A_deletion_that_missed_its_quorum_still_reaches_every_replica_after_the_heal()
+    {
+        var strict = Settings with { W = 3, R = 1 };
+        var cluster = Started(77, nodes: 3, strict);
+        Assert.Equal("OK", cluster.Call(N1, "SET", "otp", "1234", "PX", "800").AsString());
+        cluster.Network.Partition([[N1], [N2, N3]]);
+        cluster.RunFor(800 + (3 * strict.RequestTimeoutMs));
+        Assert.All(cluster.Members, m => Assert.True(cluster.Call(m, "GET", "otp").IsNull, $"seed 77: {m} serves an expired value"));
+
+        cluster.Network.Heal();
+        var deleted = cluster.RunUntil(() => cluster.Members.All(m => cluster.StoredVersions(m, "otp").Values.All(v => v.IsTombstone)), 5 * strict.RequestTimeoutMs);
+        Assert.True(deleted, $"seed 77: the expired key is still stored after the heal: {string.Join(", ", cluster.Members.Select(m => $"{m} {cluster.StoredVersions(m, "otp").Values.Count(v => !v.IsTombstone)} live"))}");
+        Assert.True(cluster.RunUntil(() => cluster.Members.Select(cluster.Digest).Distinct().Count() == 1, 5 * strict.TombstoneGraceMs), "seed 77: the replicas do not converge");
+        Assert.Empty(cluster.Failures);
+    }
+
+    /// <summary>
     /// Clock skew (docs/leaderless.md, "Expiry"): the node that takes the write fixes the absolute
     /// expiry by its clock, and each node judges it by its own. A contact node 2 s ahead gives a
     /// 5 s TTL that lasts 7 s on correct clocks, and itself stops serving the key after 5 s real time.
