@@ -81,7 +81,10 @@ public sealed class RetentionAndSnapshotTests
         Assert.Equal(new LogPosition(new Epoch(2), new Lsn(6)), history.Base);
         Assert.Null(history.EpochAt(new Lsn(5)));
         Assert.Equal(new Epoch(2), history.EpochAt(new Lsn(7)));
-        Assert.Single(history.Epochs);
+        // Which epoch wrote the retired entries is kept: a returning node's divergence is found by it.
+        Assert.Equal([(new Epoch(1), new Lsn(1)), (new Epoch(2), new Lsn(5))], history.Epochs);
+        var diverged = EpochHistory.Restore(LogPosition.Zero, new LogPosition(new Epoch(1), new Lsn(6)), [(new Epoch(1), new Lsn(1))]);
+        Assert.Equal(new Lsn(4), history.CommonPoint(diverged));
     }
 
     /// A follower that was away longer than the backlog reloads from a snapshot, then streams the rest.
@@ -113,6 +116,74 @@ public sealed class RetentionAndSnapshotTests
         cluster.Settle();
         Assert.Equal(leader.History.Last, cluster.Core("n3").History.Last);
         Assert.Equal("after-snapshot", cluster["n3"].Payloads.Last());
+    }
+
+    /// DDIA ch. 5, "Leader failure": an old leader that comes back after its successor retired the
+    /// log past the point where they diverged reloads from a snapshot — and the writes only it had
+    /// go to its rollback record first, as they would with the log still there, never silently.
+    [Fact]
+    public void A_returning_old_leader_behind_the_retired_log_rolls_back_what_only_it_had_before_its_snapshot()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.Propose($"shared{i}");
+        }
+        cluster.Settle();
+
+        cluster.Network = m => m.From.Value != "n1" && m.To.Value != "n1";
+        var old = cluster.Core("n1");
+        foreach (var orphan in new[] { "orphan0", "orphan1", "orphan2" })
+        {
+            old.Propose(Core.Log.PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes(orphan));
+        }
+        cluster.Settle(rounds: 40);
+        var successor = cluster.Leader.Value;
+        Assert.NotEqual("n1", successor);
+        for (var i = 0; i < 100; i++)
+        {
+            cluster.Propose($"after-failover{i}");
+        }
+        cluster.Settle(rounds: 30);
+        var leader = cluster.Core(successor);
+        leader.ConsiderRetention(Tight, new LogStats(new Lsn(1), leader.History.Last.Lsn, 100_000, 0));
+        cluster.DeliverAll();
+        Assert.True(leader.History.Base.Lsn > old.History.Last.Lsn, $"the successor's log was retired past the divergence: base {leader.History.Base}, n1 ends at {old.History.Last}");
+
+        cluster.Network = _ => true;
+        cluster.Settle(rounds: 40);
+        Assert.Equal(["orphan0", "orphan1", "orphan2"], cluster["n1"].RolledBack.Select(e => System.Text.Encoding.UTF8.GetString(e.Payload.Span)));
+        Assert.True(cluster["n1"].SnapshotRequests > 0, "then it reloads from a snapshot");
+
+        cluster.InstallSnapshot("n1");
+        cluster.Propose("after-snapshot");
+        cluster.Settle();
+        Assert.Equal(leader.History.Last, cluster.Core("n1").History.Last);
+    }
+
+    /// Entries not yet on a majority are the only copy a failover could discard into a rollback
+    /// file: they are never retired, not even past the hard cap.
+    [Fact]
+    public void Entries_not_yet_on_a_majority_are_never_retired()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        cluster.Propose("shared");
+        cluster.Settle();
+        var leader = cluster.Core("n1");
+        var committed = leader.History.Last.Lsn;
+
+        cluster.Network = m => m.From.Value != "n1" && m.To.Value != "n1";
+        for (var i = 0; i < 50; i++)
+        {
+            leader.Propose(Core.Log.PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes($"only-on-n1-{i}"));
+        }
+        cluster.Settle(rounds: 1);
+        Assert.Equal(NodeRole.Leader, leader.Role);
+        leader.ConsiderRetention(Tight with { HardCapBytes = 1_000 }, new LogStats(new Lsn(1), leader.History.Last.Lsn, 100_000, 0));
+        cluster.DeliverAll();
+        Assert.True(leader.History.Base.Lsn <= committed, $"base {leader.History.Base}, committed through {committed}");
     }
 
     [Fact]

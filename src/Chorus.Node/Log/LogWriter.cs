@@ -29,7 +29,7 @@ internal sealed class LogWriter
     private readonly LogStore _log;
     private readonly EntryApplier _applier;
     private readonly PhysicalBatches _physical;
-    private int _persistedEpochCount;
+    private (int Count, Epoch Last) _persistedEpochs;
     private ConfigEntry? _config;
 
     public LogWriter(IStorageEngine storage, StagedKeyspace keyspace, StatementReplayer statements, RollbackExport rollbacks, DurabilityPolicy durability, ILogger logger, NodeMetadata metadata)
@@ -46,7 +46,7 @@ internal sealed class LogWriter
         History = metadata.History;
         _applier = new EntryApplier(storage, keyspace, statements);
         _physical = new PhysicalBatches(storage, keyspace, _applier, History);
-        _persistedEpochCount = metadata.History.Epochs.Count;
+        _persistedEpochs = EpochsMark(metadata.History);
         Applied = metadata.Applied;
         _config = metadata.Config;
     }
@@ -226,7 +226,7 @@ internal sealed class LogWriter
         {
             NodeMetadata.DeleteConfig(batch);
         }
-        _persistedEpochCount = History.Epochs.Count;
+        _persistedEpochs = EpochsMark(History);
         _storage.Write(batch, sync: true);
         Watches?.TouchAll();
         _config = config;
@@ -244,7 +244,7 @@ internal sealed class LogWriter
         // No rollback can reach a retired entry: what its changes left as garbage may go now.
         _keyspace.RetiredThrough = through.Value;
         NodeMetadata.WriteHistory(batch, History);
-        _persistedEpochCount = History.Epochs.Count;
+        _persistedEpochs = EpochsMark(History);
         _storage.Write(batch, sync: false);
         _storage.ReclaimSpace(StorageColumn.Log, LogStore.Key(Lsn.Zero), LogStore.Key(through.Next));
         RetiredEntries = (long)through.Value;
@@ -270,10 +270,15 @@ internal sealed class LogWriter
 
     private void WriteHistoryIfChanged(IStorageBatch batch)
     {
-        if (History.Epochs.Count != _persistedEpochCount)
+        if (EpochsMark(History) != _persistedEpochs)
         {
             NodeMetadata.WriteHistory(batch, History);
-            _persistedEpochCount = History.Epochs.Count;
+            _persistedEpochs = EpochsMark(History);
         }
     }
+
+    // The epoch list only grows at its end (and drops its oldest once full), so its count and last
+    // start tell whether it changed; the count alone would miss a new epoch once the list is full.
+    private static (int Count, Epoch Last) EpochsMark(EpochHistory history) =>
+        (history.Epochs.Count, history.Epochs.Count == 0 ? Epoch.Zero : history.Epochs[^1].Epoch);
 }

@@ -90,15 +90,18 @@ public sealed class EpochHistory
         Last = new LogPosition(epoch, keepThrough);
     }
 
-    /// <summary>Entries up to <paramref name="through"/> are retired: the log now starts after it.</summary>
+    /// <summary>
+    /// Entries up to <paramref name="through"/> are retired: the log now starts after it. The
+    /// epochs that started before the new base are kept (up to <see cref="EpochCountMax"/>): which
+    /// epoch wrote which LSN stays true after the entries are gone, and it is what lets a leader
+    /// tell a returning node where it diverged even when the divergence lies before the leader's
+    /// base — so the node rolls back what only it had (into a rollback file) before it reloads
+    /// from a snapshot, instead of losing it silently in the snapshot.
+    /// </summary>
     public void RetireThrough(Lsn through)
     {
         Invariant.That(through > Base.Lsn && through <= Last.Lsn, "retirement stays within the log");
-        var epoch = EpochAt(through)!.Value;
-        // Keep the epoch holding the new first entry even though it started before the base.
-        var firstKept = through < Last.Lsn ? EpochAt(through.Next)!.Value : epoch;
-        _epochs.RemoveAll(e => e.Epoch < firstKept);
-        Base = new LogPosition(epoch, through);
+        Base = new LogPosition(EpochAt(through)!.Value, through);
     }
 
     /// <summary>The log now starts after <paramref name="newBase"/> (snapshot installed or prefix retired).</summary>

@@ -60,7 +60,10 @@ public sealed partial class SingleLeaderCore
 
     /// <summary>
     /// The host measured the log: retire its prefix if the retention policy says so, keeping what
-    /// connected followers still need (a follower that needs retired entries gets a snapshot).
+    /// connected followers still need (a follower that needs retired entries gets a snapshot) and
+    /// every entry not yet known to be on a majority, even past the hard cap: a failover may discard
+    /// those, and a discarded entry reaches the rollback file only from the log. (They cannot pile
+    /// up: a leader cut off from a majority stops taking writes when its lease runs out.)
     /// </summary>
     public void ConsiderRetention(RetentionOptions options, LogStats stats) => ConsiderRetention(options, stats, History.Last.Lsn.Next);
 
@@ -72,7 +75,7 @@ public sealed partial class SingleLeaderCore
     public void ConsiderRetention(RetentionOptions options, LogStats stats, Lsn keepFrom)
     {
         var neededFrom = Lsn.Min(_leader?.NeededFrom ?? History.Last.Lsn.Next, keepFrom);
-        if (RetentionPolicy.RetireThrough(options, stats, neededFrom, NowMs) is { } through && through > History.Base.Lsn && through <= Appended)
+        if (RetentionPolicy.RetireThrough(options, stats, neededFrom, NowMs) is { } proposed && Lsn.Min(proposed, CommitLsn) is var through && through > History.Base.Lsn && through <= Appended)
         {
             History.RetireThrough(through);
             Pending.LogOperations.Add(new RetireOperation(through));

@@ -79,6 +79,24 @@ public static class ClusterModes
         Claims = _ => Set(Always),
     };
 
+    /// <summary>A replication backlog of a few kilobytes, which a run outgrows in seconds (declared before the modes that use it: static fields initialise in order).</summary>
+    private static readonly Replication.Log.RetentionOptions SmallBacklog = new() { RetainBytes = 4 << 10, RetainFloorBytes = 4 << 10, HardCapBytes = 8 << 10, KeepTailEntries = 20, RetainAgeMs = 60_000 };
+
+    /// <summary>
+    /// As failover-async, with a backlog of a few kilobytes: an old leader that comes back after
+    /// its successor retired the log past the point where they diverged reloads from a snapshot —
+    /// after rolling back what only it had into its rollback record, exactly as it would with the
+    /// log still there (the divergence is found from the epoch history the retired log leaves).
+    /// </summary>
+    public static readonly ClusterMode FailoverAsyncSnapshot = new()
+    {
+        Name = "failover-async-snapshot",
+        Description = "as failover-async, with a backlog of a few KB: a returning old leader rolls back what only it had, then reloads from a snapshot",
+        Failover = FailoverMode.Auto,
+        Retention = SmallBacklog,
+        Claims = _ => Set(Always),
+    };
+
     /// <summary>
     /// Automatic failover, acknowledged once one follower flushed the write, and the leader's own
     /// copy synced (fsync always): an acknowledged write is durable on 2 of 3 nodes — a majority —
@@ -120,7 +138,7 @@ public static class ClusterModes
         Name = "snapshot-catch-up",
         Description = "single leader, semi-sync any 1, a backlog of a few KB: a follower that falls behind is bootstrapped from a snapshot, reads at the leader",
         Ack = SemiSyncOne.Ack,
-        Retention = new Replication.Log.RetentionOptions { RetainBytes = 4 << 10, RetainFloorBytes = 4 << 10, HardCapBytes = 8 << 10, KeepTailEntries = 20, RetainAgeMs = 60_000 },
+        Retention = SmallBacklog,
         Claims = Async.Claims,
     };
 
@@ -297,7 +315,7 @@ public static class ClusterModes
 
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
-        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, SyncAll, FailoverAsync, FailoverSemiSyncOne, FailoverSyncAll,
+        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, SyncAll, FailoverAsync, FailoverAsyncSnapshot, FailoverSemiSyncOne, FailoverSyncAll,
         FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
         Physical, FailoverPhysical, BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];

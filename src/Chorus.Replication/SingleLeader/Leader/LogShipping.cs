@@ -65,17 +65,22 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
         var theirs = EpochHistory.Restore(subscribe.Base, subscribe.Last, subscribe.Epochs);
         var common = core.History.CommonPoint(theirs);
         var newNode = subscribe.Last.Lsn == Lsn.Zero && core.History.Last.Lsn.DistanceFrom(core.History.Base.Lsn) > (ulong)core.Options.SnapshotNewNodeEntriesMin;
+        // A diverged follower truncates first, even when it will then need a snapshot: the
+        // truncation is what puts the entries only it had into its rollback file; a snapshot
+        // would replace them silently. It cannot truncate below its own base (those entries are
+        // applied and gone from its log), so that is as far as it goes.
+        if (common is { } point && Lsn.Max(point, subscribe.Base.Lsn) < subscribe.Last.Lsn)
+        {
+            var keepThrough = Lsn.Max(point, subscribe.Base.Lsn);
+            core.Notice($"{follower.Id} subscribed at {subscribe.Last}; it diverged after LSN {point}: it truncates after LSN {keepThrough}");
+            follower.State = FollowerState.Truncating;
+            Send(follower, new TruncateLog(core.Self, follower.Id, core.Epoch, keepThrough));
+            return;
+        }
         if (common is null || common.Value < core.History.Base.Lsn || newNode)
         {
             core.Notice($"{follower.Id} subscribed at {subscribe.Last} but this log starts after {core.History.Base}: it gets a snapshot");
             RequireSnapshot(follower, subscribe.Last);
-            return;
-        }
-        if (common.Value < subscribe.Last.Lsn)
-        {
-            core.Notice($"{follower.Id} subscribed at {subscribe.Last}; it diverged after LSN {common}: it truncates");
-            follower.State = FollowerState.Truncating;
-            Send(follower, new TruncateLog(core.Self, follower.Id, core.Epoch, common.Value));
             return;
         }
         if (follower.State != FollowerState.Replicating)
