@@ -18,7 +18,7 @@ public sealed class MerkleResyncTests(ITestOutputHelper output)
         await using var cluster = await ProcessCluster.StartAsync(3, null, "--LogRetainBytes=20000", "--LogRetentionIntervalMs=200", "--follower-resync", "merkle");
         await using var leader = await cluster.ConnectAsync("n1");
         var db = leader.GetDatabase();
-        await WriteAsync(db, "kept", 0, 3_000);
+        await WriteAsync(db, "kept", 0, 2_000);
         await cluster.WaitForReplicationAsync();
         var n3Last = await cluster.LastLsnAsync("n3");
 
@@ -29,7 +29,7 @@ public sealed class MerkleResyncTests(ITestOutputHelper output)
         await WriteAsync(db, "kept", 0, 30, "changed");
         Assert.Equal(20, await db.KeyDeleteAsync([.. Enumerable.Range(100, 20).Select(i => (RedisKey)$"kept:{i}")]));
         await WriteAsync(db, "new", 0, 30);
-        await Task.WhenAll(Enumerable.Range(0, 1_500).Select(_ => db.StringIncrementAsync("hits")));
+        await Task.WhenAll(Enumerable.Range(0, 1_200).Select(_ => db.StringIncrementAsync("hits")));
         await ProcessCluster.Eventually(async () => ulong.Parse((await cluster.InfoAsync("n1"))["chorus_log_first_lsn"], CultureInfo.InvariantCulture) > n3Last + 1,
             TimeSpan.FromSeconds(60), "the leader retired the entries n3 needs");
 
@@ -56,13 +56,13 @@ public sealed class MerkleResyncTests(ITestOutputHelper output)
         Assert.Equal("merkle", info["chorus_resync_method"]);
         Assert.Contains("resyncing by Merkle diff", cluster.Output("n3"), StringComparison.Ordinal);
         Assert.Contains("Merkle resync from n1", cluster.Output("n3"), StringComparison.Ordinal);
-        // The 61 changed keys, the leader's retained log and the rows sharing their leaves travel;
-        // most of the 2,980 unchanged keys do not.
+        // The 61 changed keys, the rows sharing their leaves and the leader's retained log travel;
+        // most of the 1,980 unchanged keys do not.
         Assert.InRange(copied, 61, leaderRows / 2);
-        Assert.True(long.Parse(info["chorus_merkle_resync_rows_removed"], CultureInfo.InvariantCulture) >= 50, "n3's old versions of the changed and deleted keys went");
+        Assert.InRange(long.Parse(info["chorus_merkle_resync_rows_removed"], CultureInfo.InvariantCulture), 50, 1_000);
         await using var n3 = await cluster.ConnectAsync("n3");
         Assert.Equal("v-new-29", await n3.GetDatabase().StringGetAsync("new:29"));
-        Assert.Equal("1500", await n3.GetDatabase().StringGetAsync("hits"));
+        Assert.Equal("1200", await n3.GetDatabase().StringGetAsync("hits"));
         Assert.False(await n3.GetDatabase().KeyExistsAsync("kept:100"));
     }
 

@@ -96,6 +96,9 @@ public sealed class ResyncFollowerSide(IStorageEngine copy)
         {
             case ResyncHeader header when Header is null:
                 Header = header;
+                // This node is out of the leader's log: none of its own entries survive the resync
+                // (the leader's log comes with its rows), and keeping them would only add leaves to compare.
+                RowPatch.DeleteColumn(copy, StorageColumn.Log);
                 _tree = RowMerkle.Build(copy, header.Depth);
                 return [Level(MerkleExchange.Start(_tree))];
             case ResyncLevel level when _tree is not null && _patch is null:

@@ -20,13 +20,23 @@ public static class RowMerkle
     /// <summary>Tree depths the resync uses: at least 16 leaves, at most <see cref="MerkleTree.DepthMax"/>.</summary>
     public const int DepthMin = 4;
 
-    /// <summary>Where a row sits in the tree: the key hash of its column tag and key.</summary>
+    /// <summary>
+    /// The log's rows have the top 1/64 of the hash space to themselves: a resyncing follower takes
+    /// the leader's retained log whole, and log rows sharing leaves with data rows would drag
+    /// unchanged keys along with them.
+    /// </summary>
+    private const ulong LogSliceWidth = KeyHash.SpaceEnd / 64;
+
+    private const ulong LogSliceStart = KeyHash.SpaceEnd - LogSliceWidth;
+
+    /// <summary>Where a row sits in the tree: the key hash of its column tag and key (a log row in the log's slice).</summary>
     public static ulong HashOf(StorageColumn column, ReadOnlySpan<byte> key)
     {
         Span<byte> tagged = key.Length < 512 ? stackalloc byte[key.Length + 1] : new byte[key.Length + 1];
         tagged[0] = (byte)column;
         key.CopyTo(tagged[1..]);
-        return KeyHash.Of(tagged);
+        var hash = KeyHash.Of(tagged);
+        return column == StorageColumn.Log ? LogSliceStart + (hash % LogSliceWidth) : hash % LogSliceStart;
     }
 
     public static ulong DigestOf(StorageColumn column, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>

@@ -43,6 +43,28 @@ public sealed class RowPatch(IStorageEngine target, MerkleTree tree, IReadOnlyLi
         RowsRemoved += doomed.Count;
     }
 
+    /// <summary>Deletes every row of <paramref name="column"/> from <paramref name="storage"/>, in bounded batches.</summary>
+    public static void DeleteColumn(IStorageEngine storage, StorageColumn column)
+    {
+        while (true)
+        {
+            using var batch = storage.NewBatch();
+            var count = 0;
+            using (var iterator = storage.NewIterator(column))
+            {
+                for (iterator.SeekToFirst(); iterator.Valid && count < BatchRowsMax; iterator.Next(), count++)
+                {
+                    batch.Delete(column, iterator.Key);
+                }
+            }
+            if (count == 0)
+            {
+                return;
+            }
+            storage.Write(batch, sync: false);
+        }
+    }
+
     /// <summary>Writes leader rows; a row outside the differing ranges is refused (a confused or hostile peer).</summary>
     public void Put(IReadOnlyList<StoredRow> rows)
     {
