@@ -113,7 +113,7 @@ public sealed class NodeDriver
     public Chorus.Commands.Notifications.KeyspaceNotifier Notifications => _executor.Notifications;
 
     /// <summary>Raised on the loop when this node must reload from a snapshot of the named node.</summary>
-    public event Action<NodeId>? SnapshotRequested;
+    public event Action<SnapshotRequest>? SnapshotRequested;
 
     /// <summary>Change data capture: committed entries as change events, for consumers on other threads (docs/cdc.md).</summary>
     public ChangeCapture.ChangeFeed Changes { get; }

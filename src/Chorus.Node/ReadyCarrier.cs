@@ -25,7 +25,7 @@ internal sealed class ReadyCarrier(
 {
     public Action<IReadOnlyDictionary<NodeId, string>>? PeersChanged { get; init; }
 
-    public Action<NodeId>? SnapshotRequested { get; init; }
+    public Action<SnapshotRequest>? SnapshotRequested { get; init; }
 
     /// <summary>Merges a change from another site into the data (multi-leader); returns this node's payload for it.</summary>
     public Func<IncomingChange, byte[]>? Resolve { get; init; }

@@ -32,6 +32,12 @@ public sealed record ReplicationOptions
     public long SnapshotNewNodeEntriesMin { get; init; } = 10_000;
 
     /// <summary>
+    /// How a follower that fell out of this leader's log retention catches up: a full snapshot
+    /// (the default), or a Merkle-tree comparison that copies only the rows that differ.
+    /// </summary>
+    public FollowerResync FollowerResync { get; init; } = FollowerResync.Snapshot;
+
+    /// <summary>
     /// A brand-new cluster's first leader appends its starting settings to the log, so every node
     /// (and every future leader) has them. Off only in core-level tests that script the log.
     /// </summary>

@@ -21,6 +21,11 @@ public sealed record RunStats(long Operations, long Events, long MessagesSent, l
     public int SnapshotsInstalled { get; init; }
 
     public int SnapshotResends { get; init; }
+
+    /// <summary>Of <see cref="SnapshotsInstalled"/>, the Merkle resyncs, and the rows they copied.</summary>
+    public int MerkleResyncs { get; init; }
+
+    public long MerkleRowsCopied { get; init; }
 }
 
 /// <summary>Everything one run produced: its history, every checker's verdict, what the mode promised, and the trace if asked for.</summary>

@@ -89,6 +89,8 @@ public sealed class Simulation
             ForwardedWrites = cluster.Nodes.Sum(n => n.Driver?.ForwardedWrites ?? 0),
             SnapshotsInstalled = cluster.Snapshots.Installed,
             SnapshotResends = cluster.Snapshots.Resent,
+            MerkleResyncs = cluster.Snapshots.MerkleInstalled,
+            MerkleRowsCopied = cluster.Snapshots.MerkleRowsCopied,
         };
         return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes, FinalValues = finalValues, Waits = recorder.Waits };
     }

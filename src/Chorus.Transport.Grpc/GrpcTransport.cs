@@ -133,6 +133,12 @@ public sealed class GrpcTransport : IAsyncDisposable
         return link.Connection.Client.FetchSnapshot(new SnapshotRequest { From = _self.Value }, cancellationToken: cancellationToken);
     }
 
+    /// <summary>Opens a Merkle resync with <paramref name="leader"/> (the caller sends its id in the first frame).</summary>
+    public AsyncDuplexStreamingCall<ResyncFrame, ResyncFrame> Resync(NodeId leader, CancellationToken cancellationToken) =>
+        _links.TryGetValue(leader, out var link)
+            ? link.Connection.Client.Resync(cancellationToken: cancellationToken)
+            : throw new InvalidOperationException($"no peer address is known for the leader {leader}");
+
     public async ValueTask DisposeAsync()
     {
         Link[] links;

@@ -18,3 +18,13 @@ public sealed class Snapshot(string directory, LogPosition position, Action<Snap
 
     public void Dispose() => release(this);
 }
+
+/// <summary>Serves followers' Merkle resyncs (the Resync call); implemented by the node host.</summary>
+public interface IResyncSource
+{
+    /// <summary>
+    /// Answers <paramref name="follower"/>'s frames (the first one included) with
+    /// <paramref name="send"/> until it stops sending.
+    /// </summary>
+    Task ServeAsync(NodeId follower, IAsyncEnumerable<ReadOnlyMemory<byte>> frames, Func<byte[], CancellationToken, Task> send, CancellationToken cancellationToken);
+}

@@ -14,7 +14,7 @@ namespace Chorus.Transport.Grpc;
 /// requests, each only from an authenticated member (<see cref="PeerAuthenticator"/>): the
 /// sender of every message delivered is the node that proved who it is, never what a frame says.
 /// </summary>
-public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISessionHandler sessions, ISnapshotSource snapshots, PeerAuthenticator peers, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
+public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISessionHandler sessions, ISnapshotSource snapshots, IResyncSource resyncs, PeerAuthenticator peers, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
 {
     /// <summary>Bytes per snapshot chunk: large enough to amortise framing, small enough to stream smoothly.</summary>
     public const int SnapshotChunkBytes = 1 << 20;
@@ -44,6 +44,25 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISes
                 await responseStream.WriteAsync(new SnapshotChunk { File = (uint)i, Offset = (ulong)offset, Data = ByteString.CopyFrom(buffer, 0, read) }, context.CancellationToken);
                 offset += read;
             }
+        }
+    }
+
+    public override async Task Resync(IAsyncStreamReader<ResyncFrame> requestStream, IServerStreamWriter<ResyncFrame> responseStream, ServerCallContext context)
+    {
+        if (!await requestStream.MoveNext(context.CancellationToken))
+        {
+            return;
+        }
+        var caller = Authenticate(context, requestStream.Current.From, nameof(Resync));
+        await resyncs.ServeAsync(caller, Frames(requestStream, context.CancellationToken), (data, ct) => responseStream.WriteAsync(new ResyncFrame { Data = ByteString.CopyFrom(data) }, ct), context.CancellationToken);
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Frames(IAsyncStreamReader<ResyncFrame> stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return stream.Current.Data.Memory;
+        while (await stream.MoveNext(cancellationToken))
+        {
+            yield return stream.Current.Data.Memory;
         }
     }
 

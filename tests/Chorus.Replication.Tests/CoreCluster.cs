@@ -201,6 +201,7 @@ internal sealed class CoreCluster
                 Carry(node, operation);
             }
             node.SnapshotRequests += ready.SnapshotRequests.Count;
+            node.ResyncMethods.AddRange(ready.SnapshotRequests.Select(r => r.Method));
             foreach (var read in ready.ReadCompletions)
             {
                 node.Reads[read.Id] = read.Outcome;
@@ -305,6 +306,9 @@ internal sealed class CoreNode(NodeId id)
     public LogPosition LogBase { get; set; }
 
     public int SnapshotRequests { get; set; }
+
+    /// <summary>How each snapshot request asked to resync (a whole snapshot or a Merkle diff).</summary>
+    public List<FollowerResync> ResyncMethods { get; } = [];
 
     /// <summary>Read requests this node's core answered, by request id.</summary>
     public Dictionary<ReadRequestId, ReadOutcome> Reads { get; } = [];

@@ -58,14 +58,17 @@ public sealed class Ready
 
     public List<Notice> Notices { get; } = [];
 
-    /// <summary>The nodes to fetch a snapshot from (this node must reload from one).</summary>
-    public List<NodeId> SnapshotRequests { get; } = [];
+    /// <summary>The nodes to resync from, and how (this node must reload from a snapshot or a Merkle diff).</summary>
+    public List<SnapshotRequest> SnapshotRequests { get; } = [];
 
     public bool IsEmpty =>
         HardState is null && LogOperations.Count == 0 && LogReads.Count == 0 && Incoming.Count == 0 && Messages.Count == 0
         && LocalWrites.Count == 0 && KeyReads.Count == 0 && RangeReads.Count == 0 && LocalReads.Count == 0
         && Completions.Count == 0 && ReadCompletions.Count == 0 && Notices.Count == 0 && SnapshotRequests.Count == 0;
 }
+
+/// <summary>Reload this node's state from <paramref name="Source"/> (the leader) by <paramref name="Method"/>.</summary>
+public readonly record struct SnapshotRequest(NodeId Source, FollowerResync Method);
 
 /// <summary>A change to the local log, carried out in order.</summary>
 public abstract record LogOperation;

@@ -70,12 +70,14 @@ public sealed record Subscribe(
 /// is faster than the whole log): fetch a snapshot from me, then subscribe from its position.
 /// <paramref name="FollowerLast"/> is where the follower's log ended when it subscribed: a
 /// follower whose log has moved on since (it installed a snapshot meanwhile) ignores the message.
+/// <paramref name="Method"/> says how: a whole snapshot, or a Merkle diff against the follower's own data.
 /// </summary>
 public sealed record InstallSnapshot(
     NodeId From,
     NodeId To,
     Epoch Epoch,
-    LogPosition FollowerLast) : PeerMessage(From, To, Epoch);
+    LogPosition FollowerLast,
+    FollowerResync Method = FollowerResync.Snapshot) : PeerMessage(From, To, Epoch);
 
 /// <summary>
 /// Leader → follower: your log diverged from mine after <paramref name="KeepThrough"/>;

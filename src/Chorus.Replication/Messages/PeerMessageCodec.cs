@@ -92,6 +92,10 @@ public static class PeerMessageCodec
                 break;
             case InstallSnapshot m:
                 WritePosition(writer, m.FollowerLast);
+                if (m.Method != FollowerResync.Snapshot)
+                {
+                    writer.WriteByte((byte)m.Method); // absent for a snapshot: what a build before Merkle resync sends
+                }
                 break;
             case TimeoutNow:
                 break;
@@ -103,6 +107,17 @@ public static class PeerMessageCodec
                 writer.WriteByte((byte)((m.Granted ? 1 : 0) | (m.PreVote ? 2 : 0)));
                 break;
         }
+    }
+
+    private static InstallSnapshot ReadInstallSnapshot(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)
+    {
+        var last = ReadPosition(ref reader);
+        var method = reader.IsEnd ? FollowerResync.Snapshot : (FollowerResync)reader.ReadByte();
+        if (!Enum.IsDefined(method))
+        {
+            throw new CorruptDataException($"unknown follower resync method {(byte)method}");
+        }
+        return new InstallSnapshot(from, to, epoch, last, method);
     }
 
     /// <summary>Decodes a message; an AppendEntries' entries alias <paramref name="bytes"/>.</summary>
@@ -126,7 +141,7 @@ public static class PeerMessageCodec
             MessageType.ReadIndexResponse => ReadReadIndexResponse(ref reader, from, to, epoch),
             MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
             MessageType.TruncateLog => new TruncateLog(from, to, epoch, new Lsn(reader.ReadVarUInt())),
-            MessageType.InstallSnapshot => new InstallSnapshot(from, to, epoch, ReadPosition(ref reader)),
+            MessageType.InstallSnapshot => ReadInstallSnapshot(ref reader, from, to, epoch),
             MessageType.TimeoutNow => new TimeoutNow(from, to, epoch),
             MessageType.RequestVote => ReadRequestVote(ref reader, from, to, epoch),
             MessageType.VoteResponse => ReadVoteResponse(ref reader, from, to, epoch),

@@ -60,7 +60,7 @@ internal sealed class FollowerRole
             case InstallSnapshot install when install.FollowerLast == core.History.Last:
                 // Repeated while the snapshot is not installed; the host starts one download at a time.
                 Link.SnapshotRequested = true;
-                core.Pending.SnapshotRequests.Add(install.From);
+                core.Pending.SnapshotRequests.Add(new SnapshotRequest(install.From, install.Method));
                 break;
             case InstallSnapshot:
                 Subscribe(force: false); // about an older state of our log: tell the leader where we are now

@@ -221,6 +221,18 @@ internal static class InfoBuilder
         Line(text, "chorus_snapshots_installed", snapshots.Installed);
         Line(text, "chorus_snapshots_served", snapshots.Served);
         Line(text, "chorus_snapshots_serving", snapshots.Serving);
+        Line(text, "chorus_resync_method", snapshots.Method.ToString().ToLowerInvariant());
+        if (snapshots.LastMerkle is { } merkle)
+        {
+            Line(text, "chorus_merkle_resync_rows_copied", merkle.RowsCopied);
+            Line(text, "chorus_merkle_resync_row_bytes_copied", merkle.RowBytesCopied);
+            Line(text, "chorus_merkle_resync_rows_removed", merkle.RowsRemoved);
+            Line(text, "chorus_merkle_resync_leader_rows", merkle.LeaderRows);
+            Line(text, "chorus_merkle_resync_ranges", merkle.DifferingRanges);
+            Line(text, "chorus_merkle_resync_bytes_received", merkle.BytesReceived);
+            Line(text, "chorus_merkle_resync_bytes_sent", merkle.BytesSent);
+            Line(text, "chorus_merkle_resync_ms", merkle.DurationMs);
+        }
     }
 
     private static void LeaderReplication(StringBuilder text, NodeStatus status, long nowMs)

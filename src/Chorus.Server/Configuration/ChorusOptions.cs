@@ -93,6 +93,19 @@ public sealed class ChorusOptions
     }
 
     /// <summary>
+    /// How a follower that fell out of this leader's log retention catches up: snapshot (the
+    /// default: it downloads a checkpoint of the whole database) or merkle (it compares Merkle trees
+    /// of its own data and a checkpoint, and copies only the rows that differ). Decided by the leader.
+    /// </summary>
+    public string FollowerResync { get; set; } = "snapshot";
+
+    /// <summary>The follower resync method these settings describe.</summary>
+    public Chorus.Replication.FollowerResync FollowerResyncMethod =>
+        Chorus.Replication.FollowerResyncs.TryParse(FollowerResync, out var method)
+            ? method
+            : throw new ConfigurationError($"FollowerResync must be snapshot or merkle, not '{FollowerResync}'");
+
+    /// <summary>
     /// What this node, as a follower, does with a statement entry naming a command it cannot run
     /// (a newer leader's): stop (the default: stop replicating, with the reason in INFO) or skip
     /// (store it without running it, count it; the data may then differ from the leader's).

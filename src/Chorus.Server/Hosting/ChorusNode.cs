@@ -125,9 +125,12 @@ public sealed class ChorusNode : IAsyncDisposable
         PubSub.KeyspacePublisher.Attach(driver.Notifications, node.PubSub);
         // Membership lives in the replicated cluster settings: follow it.
         driver.PeersChanged += members => transport.UpdatePeers(PeerAddresses(members, peers));
-        var fetcher = new SnapshotFetcher(dataDir, transport, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotFetcher>());
-        driver.SnapshotRequested += leader => fetcher.Start(leader, () => chorus._restart.TrySetResult(), stopping.Token);
-        node.Resync = leader => fetcher.Start(leader, () => chorus._restart.TrySetResult(), stopping.Token);
+        var fetcher = new SnapshotFetcher(dataDir, transport, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotFetcher>())
+        {
+            Merkle = new MerkleResyncFetcher(dataDir, options.Self, transport, inbox, snapshots, TimeProvider.System, loggers.CreateLogger<MerkleResyncFetcher>()),
+        };
+        driver.SnapshotRequested += request => fetcher.Start(request.Source, request.Method, () => chorus._restart.TrySetResult(), stopping.Token);
+        node.Resync = leader => fetcher.Start(leader, FollowerResync.Snapshot, () => chorus._restart.TrySetResult(), stopping.Token);
         loop.Start();
         transport.Start();
         logger.LogInformation("node {Node} serving RESP on {Endpoint}, peers on {PeerPort}, HTTP on {HttpPort}, data in {DataDir}",
@@ -289,6 +292,7 @@ public sealed class ChorusNode : IAsyncDisposable
                 ElectionTimeoutMs = options.ElectionTimeoutMs,
                 ResubscribeAfterMs = options.ResubscribeAfterMs,
                 ReadLease = options.ReadLease,
+                FollowerResync = options.FollowerResyncMethod,
             },
             new ClusterConfig(options.Self, options.LeaderId, [.. peers.Keys.OrderBy(p => p.Value, StringComparer.Ordinal)])
             {
@@ -330,6 +334,7 @@ public sealed class ChorusNode : IAsyncDisposable
         builder.Services.AddSingleton<ISessionHandler>(sessions);
         builder.Services.AddSingleton(new Transport.Grpc.Security.PeerAuthenticator(peers.Membership, mutualTls: peers.Tls is not null));
         builder.Services.AddSingleton<ISnapshotSource>(snapshots);
+        builder.Services.AddSingleton<IResyncSource>(provider => new MerkleResyncSource(snapshots, provider.GetRequiredService<ILogger<MerkleResyncSource>>()));
         builder.Services.AddSingleton<ChorusMetrics>();
         builder.Services.AddDashboard();
         builder.Services.AddGrpc(o =>

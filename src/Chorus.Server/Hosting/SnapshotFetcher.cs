@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Replication;
 using Chorus.Transport.Grpc;
 using Chorus.Transport.Grpc.Protocol;
 using Grpc.Core;
@@ -15,28 +16,33 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
 {
     private int _running;
 
+    /// <summary>Carries out Merkle resyncs; without it every resync is a snapshot download.</summary>
+    public MerkleResyncFetcher? Merkle { get; init; }
+
     /// <summary>
     /// Starts a download unless one is running (then false); <paramref name="downloaded"/> runs
     /// when it is ready to install.
     /// </summary>
-    public bool Start(NodeId leader, Action downloaded, CancellationToken cancellationToken)
+    public bool Start(NodeId leader, FollowerResync method, Action downloaded, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
         {
             return false;
         }
-        logger.LogWarning("the leader {Leader} no longer has the entries this node needs (or it is new): reloading from a snapshot", leader);
+        var merkle = method == FollowerResync.Merkle && Merkle is not null;
+        logger.LogWarning("the leader {Leader} no longer has the entries this node needs (or it is new): {Action}", leader,
+            merkle ? "resyncing by Merkle diff (copying only the rows that differ)" : "reloading from a snapshot");
         _ = Task.Run(async () =>
         {
             try
             {
-                await DownloadAsync(leader, cancellationToken);
+                await (merkle ? Merkle!.RunAsync(leader, cancellationToken) : DownloadAsync(leader, cancellationToken));
                 downloaded();
             }
-            catch (Exception e) when (e is RpcException or IOException or InvalidOperationException or OperationCanceledException)
+            catch (Exception e) when (e is RpcException or IOException or InvalidOperationException or OperationCanceledException or Chorus.Core.Encoding.CorruptDataException)
             {
                 progress.Failed(e.Message);
-                logger.LogError("snapshot download from {Leader} failed: {Reason}; the leader will ask again", leader, e.Message);
+                logger.LogError("{Method} from {Leader} failed: {Reason}; the leader will ask again", merkle ? "Merkle resync" : "snapshot download", leader, e.Message);
                 Interlocked.Exchange(ref _running, 0);
             }
         }, CancellationToken.None);

@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Replication;
 
 namespace Chorus.Server.Hosting;
 
@@ -33,11 +34,18 @@ public sealed class SnapshotProgress
 
     public string? LastError { get; private set; }
 
-    public void Begin(string source, long nowMs)
+    /// <summary>How the latest resync ran: snapshot (a whole checkpoint) or merkle (only the rows that differ).</summary>
+    public FollowerResync Method { get; private set; }
+
+    /// <summary>What the latest Merkle resync moved (null before the first).</summary>
+    public MerkleResyncSummary? LastMerkle { get; private set; }
+
+    public void Begin(string source, long nowMs, FollowerResync method = FollowerResync.Snapshot)
     {
         lock (_lock)
         {
             State = SnapshotState.Transferring;
+            Method = method;
             Source = source;
             StartedAtMs = nowMs;
             FinishedAtMs = -1;
@@ -70,6 +78,14 @@ public sealed class SnapshotProgress
         {
             State = SnapshotState.Installing;
             FinishedAtMs = nowMs;
+        }
+    }
+
+    public void MerkleFinished(MerkleResyncSummary summary)
+    {
+        lock (_lock)
+        {
+            LastMerkle = summary;
         }
     }
 
@@ -129,6 +145,12 @@ public sealed class SnapshotProgress
         }
     }
 }
+
+/// <summary>
+/// One Merkle resync: frame bytes each way, the comparison's differing leaf ranges, the rows copied
+/// from the leader's checkpoint (and their key and value bytes), the rows of this node's removed.
+/// </summary>
+public sealed record MerkleResyncSummary(long BytesReceived, long BytesSent, int DifferingRanges, long RowsCopied, long RowBytesCopied, long RowsRemoved, long LeaderRows, long DurationMs);
 
 public enum SnapshotState
 {

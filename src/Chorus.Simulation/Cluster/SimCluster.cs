@@ -140,7 +140,7 @@ internal sealed class SimCluster
             storage = variant(id, PreferredLeader, storage);
         }
         var cluster = new ClusterConfig(id, PreferredLeader, Members) { InitialAck = _setup.Mode.Ack, InitialFailover = _setup.Mode.Failover };
-        var options = new NodeDriverOptions(id, new SingleLeaderFamily(new ReplicationOptions { ReadLease = _setup.Mode.ReadLease }, cluster, $"{id}.sim:6379"))
+        var options = new NodeDriverOptions(id, new SingleLeaderFamily(new ReplicationOptions { ReadLease = _setup.Mode.ReadLease, FollowerResync = _setup.Mode.FollowerResync }, cluster, $"{id}.sim:6379"))
         {
             Durability = _setup.Durability,
             LogFormat = _setup.Mode.LogFormat,
@@ -149,7 +149,7 @@ internal sealed class SimCluster
             Retention = _setup.Mode.Retention ?? new Chorus.Replication.Log.RetentionOptions(),
             RetentionIntervalMs = _setup.Mode.Retention is null ? 5000 : 100,
         };
-        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole, SnapshotRequested = (node, leader) => Snapshots.OnRequested(node, leader) };
+        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole, SnapshotRequested = (node, request) => Snapshots.OnRequested(node, request) };
     }
 
     private void ObserveRole(SimNode node)

@@ -1,5 +1,8 @@
 using Chorus.Core;
 using Chorus.Node;
+using Chorus.Node.Resync;
+using Chorus.Replication;
+using Chorus.Storage.InMemory;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.Network;
 using Chorus.Simulation.Nodes;
@@ -18,6 +21,9 @@ namespace Chorus.Simulation.Cluster;
 /// its loss, delay and partitions: a chunk that does not arrive is asked for again (the transfer
 /// resumes where it stopped), and a transfer that makes no progress is abandoned (the next
 /// request starts over). One transfer per follower at a time, as the production fetcher.
+/// A Merkle resync (<see cref="FollowerResync.Merkle"/>) runs production's two sides
+/// (<see cref="ResyncExchange"/>) over the leader's copy and a copy of the follower's own rows, and
+/// then moves only the rows copied, in chunks, before the follower restarts on the patched copy.
 /// </summary>
 internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler, SimNetwork network, TraceLog trace)
 {
@@ -33,13 +39,19 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
     /// <summary>Requests and chunks asked for again after a loss.</summary>
     public int Resent { get; private set; }
 
-    public void OnRequested(SimNode follower, NodeId leader)
+    /// <summary>Installs that were Merkle resyncs, and the rows they copied (the others: whole snapshots).</summary>
+    public int MerkleInstalled { get; private set; }
+
+    public long MerkleRowsCopied { get; private set; }
+
+    public void OnRequested(SimNode follower, SnapshotRequest request)
     {
         if (_transfers.ContainsKey(follower.Id))
         {
             return;
         }
-        var transfer = new Transfer(follower, leader, follower.Incarnation);
+        var leader = request.Source;
+        var transfer = new Transfer(follower, leader, follower.Incarnation) { Method = request.Method };
         _transfers[follower.Id] = transfer;
         Trace(follower.Id, $"needs a snapshot from {leader}: transfer starts");
         Ask(transfer);
@@ -88,8 +100,20 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
         {
             return;
         }
-        transfer.Rows = rows;
         transfer.Position = position;
+        if (transfer.Method == FollowerResync.Merkle)
+        {
+            var (patched, stats) = MerkleDiff(transfer, rows, position);
+            transfer.Rows = patched;
+            transfer.Total = (int)stats.RowsCopied;
+            MerkleRowsCopied += stats.RowsCopied;
+            Trace(transfer.Follower.Id, $"Merkle resync at {position}: {stats.DifferingRanges} leaf ranges differ, {stats.RowsCopied} of {rows.Count} rows to copy, {stats.RowsRemoved} removed");
+        }
+        else
+        {
+            transfer.Rows = rows;
+            transfer.Total = rows.Count;
+        }
         Advanced(transfer);
     }
 
@@ -99,7 +123,7 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
         {
             return; // a duplicate or a late one
         }
-        transfer.Received = Math.Min(transfer.Rows!.Count, transfer.Received + ChunkRows);
+        transfer.Received = Math.Min(transfer.Total, transfer.Received + ChunkRows);
         Advanced(transfer);
     }
 
@@ -107,7 +131,7 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
     {
         transfer.Progress++;
         transfer.Resends = 0;
-        if (transfer.Received < transfer.Rows!.Count)
+        if (transfer.Received < transfer.Total)
         {
             Ask(transfer);
             return;
@@ -118,10 +142,25 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
         {
             return; // restarted or crashed meanwhile: it asks again if it still needs one
         }
-        Trace(follower.Id, $"snapshot at {transfer.Position} received ({transfer.Rows.Count} rows): restarting on it");
+        Trace(follower.Id, $"snapshot at {transfer.Position} received ({transfer.Rows!.Count} rows): restarting on it");
         follower.ReloadFrom(transfer.Rows);
         Installed++;
+        MerkleInstalled += transfer.Method == FollowerResync.Merkle ? 1 : 0;
         cluster.Start(follower);
+    }
+
+    /// <summary>
+    /// Production's Merkle resync over in-memory copies: the follower's own rows (as its disk holds
+    /// them now) patched to the leader's copy; returns the patched rows to install.
+    /// </summary>
+    private static (IReadOnlyList<SnapshotRow> Patched, ResyncStats Stats) MerkleDiff(Transfer transfer, IReadOnlyList<SnapshotRow> leaderRows, LogPosition position)
+    {
+        using var leaderCopy = new InMemoryStorageEngine();
+        using var followerCopy = new InMemoryStorageEngine();
+        StorageCopy.Install(leaderCopy, leaderRows, transfer.Leader);
+        StorageCopy.Install(followerCopy, [.. StorageCopy.Rows(transfer.Follower.Disk)], transfer.Leader);
+        var stats = ResyncExchange.Run(transfer.Follower.Id, new ResyncLeaderSide(leaderCopy, position), new ResyncFollowerSide(followerCopy));
+        return ([.. StorageCopy.Rows(followerCopy)], stats);
     }
 
     private void Trace(NodeId node, string text)
@@ -141,6 +180,11 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
         public int Incarnation { get; } = incarnation;
 
         public IReadOnlyList<SnapshotRow>? Rows { get; set; }
+
+        public FollowerResync Method { get; init; }
+
+        /// <summary>Rows that travel: every row of a snapshot, the copied rows of a Merkle resync.</summary>
+        public int Total { get; set; }
 
         public LogPosition Position { get; set; }
 

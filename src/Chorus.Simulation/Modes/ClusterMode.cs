@@ -53,6 +53,9 @@ public sealed class ClusterMode
     /// <summary>How much log nodes keep (null: production's defaults); a small backlog sends a follower that fell behind to a snapshot, checked every 100 ms.</summary>
     public Chorus.Replication.Log.RetentionOptions? Retention { get; init; }
 
+    /// <summary>How a follower that fell out of the leader's backlog resyncs (production's --follower-resync).</summary>
+    public Chorus.Replication.FollowerResync FollowerResync { get; init; }
+
     /// <summary>After each acknowledged write, the client issues WAIT with these arguments on the node that acknowledged it (null: never).</summary>
     public (int Replicas, long TimeoutMs)? WaitAfterWrites { get; init; }
 

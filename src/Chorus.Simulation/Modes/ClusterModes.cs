@@ -143,6 +143,20 @@ public static class ClusterModes
     };
 
     /// <summary>
+    /// As snapshot-catch-up, with the leader resyncing such a follower by Merkle diff: trees of the
+    /// follower's data and of the leader's copy are compared, and only the differing rows travel.
+    /// </summary>
+    public static readonly ClusterMode MerkleCatchUp = new()
+    {
+        Name = "merkle-catch-up",
+        Description = "as snapshot-catch-up, but a follower that falls behind the backlog resyncs by Merkle diff (only the rows that differ travel), reads at the leader",
+        Ack = SnapshotCatchUp.Ack,
+        Retention = SmallBacklog,
+        Claims = SnapshotCatchUp.Claims,
+        FollowerResync = Chorus.Replication.FollowerResync.Merkle,
+    };
+
+    /// <summary>
     /// As async, with every acknowledged write followed by WAIT 2 300 (Redis's WAIT: block until
     /// both followers hold the write, or 300 ms pass) through the production replica-wait service.
     /// WAIT makes no write durable; the run records each answer with the truth to judge it by.
@@ -315,7 +329,7 @@ public static class ClusterModes
 
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
-        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, SyncAll, FailoverAsync, FailoverAsyncSnapshot, FailoverSemiSyncOne, FailoverSyncAll,
+        Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, MerkleCatchUp, SyncAll, FailoverAsync, FailoverAsyncSnapshot, FailoverSemiSyncOne, FailoverSyncAll,
         FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
         Physical, FailoverPhysical, BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];

@@ -94,7 +94,7 @@ internal sealed class SimNode
         Guard(() =>
         {
             Driver = new NodeDriver(_options with { RandomSeed = randomSeed }, Storage, _commands, _transport, Rollbacks, NullLogger.Instance);
-            Driver.SnapshotRequested += leader => SnapshotRequested?.Invoke(this, leader);
+            Driver.SnapshotRequested += request => SnapshotRequested?.Invoke(this, request);
             Driver.Start(LocalMs);
         });
         Handled?.Invoke(this);
@@ -218,8 +218,8 @@ internal sealed class SimNode
         return key;
     }
 
-    /// <summary>Raised when this node's core asks for a snapshot from the named leader (see <see cref="Cluster.SnapshotTransfers"/>).</summary>
-    public Action<SimNode, NodeId>? SnapshotRequested { get; set; }
+    /// <summary>Raised when this node's core asks for a snapshot (or a Merkle resync) from the named leader (see <see cref="Cluster.SnapshotTransfers"/>).</summary>
+    public Action<SimNode, SnapshotRequest>? SnapshotRequested { get; set; }
 
     /// <summary>
     /// The leader's side of a snapshot: an in-memory copy of its storage, taken on its loop by the

@@ -47,7 +47,7 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
             SendHeartbeat(follower);
             if (follower.State == FollowerState.NeedsSnapshot)
             {
-                Send(follower, new InstallSnapshot(core.Self, follower.Id, core.Epoch, follower.SnapshotRequestedAt));
+                Send(follower, new InstallSnapshot(core.Self, follower.Id, core.Epoch, follower.SnapshotRequestedAt, core.Options.FollowerResync));
             }
         }
     }
@@ -56,7 +56,7 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
     {
         follower.State = FollowerState.NeedsSnapshot;
         follower.SnapshotRequestedAt = followerLast;
-        Send(follower, new InstallSnapshot(core.Self, follower.Id, core.Epoch, followerLast));
+        Send(follower, new InstallSnapshot(core.Self, follower.Id, core.Epoch, followerLast, core.Options.FollowerResync));
     }
 
     public void OnSubscribe(FollowerProgress follower, Subscribe subscribe)
