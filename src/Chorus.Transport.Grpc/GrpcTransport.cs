@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace Chorus.Transport.Grpc;
 
 /// <summary>
-/// Peer messaging over gRPC (HTTP/2, with mutual TLS unless switched off): one outbound stream
-/// per peer, plus unary calls for forwarded writes and snapshots. Peers come and go as the
+/// Peer messaging over gRPC (HTTP/2, with mutual TLS unless switched off): two outbound streams
+/// per peer, one per <see cref="MessageLane"/> (so a heartbeat never queues behind the pieces of
+/// a large log entry), plus unary calls for forwarded writes and snapshots. Peers come and go as the
 /// cluster's membership changes (<see cref="UpdatePeers"/>), and so does who may call this node
 /// (<see cref="Membership"/>).
 /// </summary>
@@ -96,7 +97,7 @@ public sealed class GrpcTransport : IAsyncDisposable
     {
         if (_links.TryGetValue(message.To, out var link))
         {
-            link.Connection.Enqueue(message);
+            (message.Lane == MessageLane.Bulk ? link.Bulk : link.Connection).Enqueue(message);
         }
     }
 
@@ -170,31 +171,41 @@ public sealed class GrpcTransport : IAsyncDisposable
         },
     };
 
-    /// <summary>One peer: its channel, its outbound stream, and the loop that keeps it up.</summary>
+    /// <summary>One peer: its channel, its two outbound streams (control and bulk, multiplexed on one HTTP/2 connection), and the loops that keep them up.</summary>
     private sealed class Link : IAsyncDisposable
     {
         private readonly GrpcChannel _channel;
         private readonly CancellationTokenSource _stopping = new();
         private Task _loop = Task.CompletedTask;
+        private Task _bulkLoop = Task.CompletedTask;
 
         public Link(NodeId self, NodeId peer, Uri address, IPeerInbox inbox, PeerTls? tls, ILoggerFactory loggers, ILogger logger)
         {
             Address = address;
             var endpoint = new UriBuilder(address) { Scheme = tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps }.Uri;
             _channel = GrpcChannel.ForAddress(endpoint, ChannelOptions(peer, tls, loggers));
-            Connection = new PeerConnection(self, peer, new Peer.PeerClient(_channel), inbox, logger);
+            var client = new Peer.PeerClient(_channel);
+            Connection = new PeerConnection(self, peer, client, inbox, logger, MessageLane.Control);
+            Bulk = new PeerConnection(self, peer, client, inbox, logger, MessageLane.Bulk);
         }
 
         public Uri Address { get; }
 
+        /// <summary>The control lane, which also says whether the peer is reachable.</summary>
         public PeerConnection Connection { get; }
 
-        public void Start() => _loop = Task.Run(() => Connection.RunAsync(_stopping.Token));
+        public PeerConnection Bulk { get; }
+
+        public void Start()
+        {
+            _loop = Task.Run(() => Connection.RunAsync(_stopping.Token));
+            _bulkLoop = Task.Run(() => Bulk.RunAsync(_stopping.Token));
+        }
 
         public async ValueTask DisposeAsync()
         {
             await _stopping.CancelAsync();
-            await _loop;
+            await Task.WhenAll(_loop, _bulkLoop);
             _channel.Dispose();
             _stopping.Dispose();
         }

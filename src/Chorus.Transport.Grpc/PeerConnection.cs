@@ -9,11 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace Chorus.Transport.Grpc;
 
 /// <summary>
-/// The outbound stream to one peer: a bounded queue drained into one long-lived client stream,
-/// re-established with backoff whenever it breaks. Messages queued while the peer is away are
-/// dropped (as TCP would lose them); the protocol retransmits what matters.
+/// The outbound stream of one <see cref="MessageLane"/> to one peer: a bounded queue drained into
+/// one long-lived client stream, re-established with backoff whenever it breaks. Messages queued
+/// while the peer is away are dropped (as TCP would lose them); the protocol retransmits what
+/// matters. The control lane's stream is the one that tells the node a peer (re)connected.
 /// </summary>
-internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient client, IPeerInbox inbox, ILogger logger)
+internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient client, IPeerInbox inbox, ILogger logger, MessageLane lane)
 {
     public const int QueueLengthMax = 65_536;
     public const int FrameMessagesMax = 512;
@@ -47,7 +48,7 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
             {
                 if (IsConnected)
                 {
-                    logger.LogInformation("stream to {Peer} broke: {Reason}", peer, e.Message);
+                    logger.LogInformation("{Lane} stream to {Peer} broke: {Reason}", Name, peer, e.Message);
                 }
                 IsConnected = false;
                 DropQueued(); // like TCP: what is sent while the link is down is lost; the protocol resends
@@ -71,6 +72,8 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
         }
     }
 
+    private string Name => lane == MessageLane.Control ? "control" : "bulk";
+
     private void DropQueued()
     {
         while (_queue.Reader.TryRead(out _))
@@ -84,8 +87,11 @@ internal sealed class PeerConnection(NodeId self, NodeId peer, Peer.PeerClient c
         // An empty first frame establishes the stream, so "connected" means the peer answered.
         await call.RequestStream.WriteAsync(new PeerFrame { From = self.Value }, cancellationToken);
         IsConnected = true;
-        logger.LogInformation("stream to {Peer} established", peer);
-        inbox.PeerConnected(peer);
+        logger.LogInformation("{Lane} stream to {Peer} established", Name, peer);
+        if (lane == MessageLane.Control)
+        {
+            inbox.PeerConnected(peer);
+        }
         var reader = _queue.Reader;
         Envelope? carried = null;
         while (carried is not null || await reader.WaitToReadAsync(cancellationToken))

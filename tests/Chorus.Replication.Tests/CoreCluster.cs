@@ -59,6 +59,21 @@ internal sealed class CoreCluster
     /// <summary>Return false to drop a message instead of delivering it.</summary>
     public Func<PeerMessage, bool> Network { get; set; } = _ => true;
 
+    /// <summary>Nodes whose loop is stalled (applying a large entry, starved of CPU): they are not ticked, and what is sent to them waits in their inbox.</summary>
+    private readonly Dictionary<NodeId, List<PeerMessage>> _stalled = [];
+
+    public void Stall(string id) => _stalled[new NodeId(id)] = [];
+
+    /// <summary>The stalled node runs again: a tick at the current time first (its loop's next round), then the messages that waited for it.</summary>
+    public void EndStall(string id)
+    {
+        var node = this[id];
+        _stalled.Remove(node.Id, out var waiting);
+        node.Core!.Tick(NowMs);
+        Process(node);
+        InFlight.InsertRange(0, waiting!);
+    }
+
     public CoreNode this[string id] => _nodes[new NodeId(id)];
 
     public SingleLeaderCore Core(string id) => this[id].Core!;
@@ -143,6 +158,11 @@ internal sealed class CoreCluster
         {
             return;
         }
+        if (_stalled.TryGetValue(message.To, out var waiting))
+        {
+            waiting.Add(message);
+            return;
+        }
         target.Core.Step(message);
         Process(target);
     }
@@ -163,7 +183,7 @@ internal sealed class CoreCluster
     public void Advance(long ms)
     {
         NowMs += ms;
-        foreach (var node in _nodes.Values.Where(n => n.Core is not null))
+        foreach (var node in _nodes.Values.Where(n => n.Core is not null && !_stalled.ContainsKey(n.Id)))
         {
             node.Core!.Tick(NowMs);
             Process(node);
@@ -211,8 +231,11 @@ internal sealed class CoreCluster
                 var from = read.From;
                 core.OnLogRead(read, [.. node.Log.Where(e => e.Lsn >= from && e.Lsn > node.LogBase.Lsn).Take(8)]);
             }
-            foreach (var message in ready.Messages.Select(m => PeerMessageCodec.Decode(m.Bytes)))
+            foreach (var envelope in ready.Messages)
             {
+                var message = PeerMessageCodec.Decode(envelope.Bytes);
+                // Entries travel in the bulk lane, so heartbeats never queue behind a large one (issue 17).
+                Assert.Equal(message is AppendEntries { EntryCount: > 0 } ? Chorus.Core.Messaging.MessageLane.Bulk : Chorus.Core.Messaging.MessageLane.Control, envelope.Lane);
                 Sent.Add(message);
                 InFlight.Add(message);
             }

@@ -64,6 +64,54 @@ public sealed class ElectionTests(ITestOutputHelper output)
         Assert.Equal(["w0", "w1", "w2", "w3", "w4"], cluster["n3"].Payloads);
     }
 
+    /// <summary>
+    /// Issue 17: a follower whose loop stalled (it applied a 62 MiB entry, or its CPU was starved)
+    /// could not hear the leader meanwhile; its first tick after the stall comes before the
+    /// heartbeats waiting in its inbox. The stall is its own, not the leader's: it must not stand
+    /// for election (it used to send pre-votes, and when both followers stalled, win).
+    /// </summary>
+    [Fact]
+    public void A_follower_that_stalled_does_not_stand_before_reading_the_heartbeats_that_waited()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        cluster.Settle();
+        var epoch = cluster.Core("n1").Epoch;
+        cluster.Stall("n2");
+        for (var elapsedMs = 0L; elapsedMs < 5L * cluster.Options.ElectionTimeoutMs; elapsedMs += cluster.Options.HeartbeatIntervalMs)
+        {
+            cluster.DeliverAll();
+            cluster.Advance(cluster.Options.HeartbeatIntervalMs);
+        }
+        var sentBefore = cluster.Sent.Count;
+        cluster.EndStall("n2");
+
+        Assert.DoesNotContain(cluster.Sent.Skip(sentBefore), m => m is RequestVote);
+        cluster.Settle();
+        Assert.Equal("n1", cluster.Leader.Value);
+        Assert.All(cluster.Members, id => Assert.Equal(epoch, cluster.Core(id.Value).Epoch));
+        Assert.Equal(NodeRole.Follower, cluster.Core("n2").Role);
+    }
+
+    /// <summary>The stall is forgiven, not the silence after it: followers that stalled just as their leader died elect another once they find no heartbeat waiting.</summary>
+    [Fact]
+    public void Followers_that_stalled_as_their_leader_died_still_replace_it()
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Crash("n1");
+        cluster.Stall("n2");
+        cluster.Stall("n3");
+        cluster.Advance(5L * cluster.Options.ElectionTimeoutMs);
+        cluster.EndStall("n2");
+        cluster.EndStall("n3");
+        cluster.Settle(rounds: 4 * cluster.Options.ElectionTimeoutMs / cluster.Options.HeartbeatIntervalMs);
+
+        Assert.NotEqual("n1", cluster.Leader.Value);
+        Assert.Equal(NodeRole.Leader, cluster.Core(cluster.Leader.Value).Role);
+    }
+
     /// Pre-vote: a node that was merely cut off does not disrupt a healthy cluster when it returns.
     [Fact]
     public void An_isolated_follower_does_not_depose_a_healthy_leader_when_it_returns()

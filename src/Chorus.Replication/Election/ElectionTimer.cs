@@ -20,5 +20,14 @@ internal sealed class ElectionTimer(int electionTimeoutMs, Random random)
 
     public void Stop() => DeadlineMs = long.MaxValue;
 
+    /// <summary>Moves a running deadline <paramref name="delayMs"/> later.</summary>
+    public void Postpone(long delayMs)
+    {
+        if (DeadlineMs != long.MaxValue)
+        {
+            DeadlineMs += delayMs;
+        }
+    }
+
     public bool HasExpired(long nowMs) => nowMs >= DeadlineMs;
 }

@@ -15,6 +15,7 @@ internal sealed class ElectionDriver : ICampaignHost
     private readonly SingleLeaderCore _core;
     private readonly ElectionTimer _timer;
     private long _startedAtMs;
+    private long _lastTickMs = -1;
 
     public ElectionDriver(SingleLeaderCore core, Random random)
     {
@@ -60,6 +61,7 @@ internal sealed class ElectionDriver : ICampaignHost
     /// <summary>Time passed: stand for election if the timer ran out and this node may.</summary>
     public void Tick(long nowMs)
     {
+        ForgiveOwnStall(nowMs);
         if (!_timer.HasExpired(nowMs))
         {
             return;
@@ -75,6 +77,27 @@ internal sealed class ElectionDriver : ICampaignHost
     }
 
     public void Stop() => _timer.Stop();
+
+    /// <summary>
+    /// A tick that comes more than a heartbeat interval after the previous one means this node
+    /// stalled (it applied a large entry, its CPU was starved, a long GC): it could not hear the
+    /// leader meanwhile, and the heartbeats it missed are likely waiting in its inbox, handled
+    /// right after this tick. So the stall is not held against the leader: the timer moves later
+    /// by it — only when the leader had been heard within an election timeout before the stall,
+    /// so a follower that keeps stalling without hearing from a leader that is gone still stands.
+    /// (The leader forgives its own stalls the same way: <see cref="CheckQuorumLease"/>.)
+    /// </summary>
+    private void ForgiveOwnStall(long nowMs)
+    {
+        var stalledMs = _lastTickMs < 0 ? 0 : nowMs - _lastTickMs - _core.Options.HeartbeatIntervalMs;
+        var heardBeforeStall = _core.Leader is not null && _core.Link.LastHeardAtMs >= 0
+            && _lastTickMs - _core.Link.LastHeardAtMs < _core.Options.ElectionTimeoutMs;
+        if (stalledMs > 0 && heardBeforeStall)
+        {
+            _timer.Postpone(stalledMs);
+        }
+        _lastTickMs = Math.Max(_lastTickMs, nowMs);
+    }
 
     /// <summary>Heard from a leader, or voted: wait a full election timeout again.</summary>
     public void ResetTimer()

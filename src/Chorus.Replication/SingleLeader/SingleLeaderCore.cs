@@ -266,8 +266,16 @@ public sealed partial class SingleLeaderCore : IReplicationCore
     /// <summary>The check-quorum lease of this node (used while it leads).</summary>
     internal CheckQuorumLease Lease { get; }
 
+    /// <summary>
+    /// Log entries travel in the bulk lane, everything else (heartbeats, votes, acknowledgements)
+    /// in the control lane, so a heartbeat never waits behind a large entry on its way (a 31 MiB
+    /// write is a 63 MiB entry with its before-images). Lanes keep their own order only: entries
+    /// stay in order among themselves, and a heartbeat overtaking them names a position the
+    /// follower already confirmed (<see cref="LogShipping.SendHeartbeat"/>).
+    /// </summary>
     internal void Send(PeerMessage message) =>
-        Pending.Messages.Add(new Envelope(Self, message.To, MessageFamily.SingleLeader, PeerMessageCodec.Encode(message)));
+        Pending.Messages.Add(new Envelope(Self, message.To, MessageFamily.SingleLeader, PeerMessageCodec.EncodeToMemory(message),
+            message is AppendEntries { EntryCount: > 0 } ? MessageLane.Bulk : MessageLane.Control));
 
     internal void Notice(string text) => Pending.Notices.Add(new LogNotice(text));
 
