@@ -51,6 +51,12 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Times a custom resolver failed (the keys kept their siblings).</summary>
     public long ResolverFailures { get; set; }
 
+    /// <summary>With an operator's cut: ms from the last end's heal until every site leader had every change (null: never).</summary>
+    public long? HealExchangeMs { get; set; }
+
+    /// <summary>Batches sent again at once because their site was heard from after a silence.</summary>
+    public long ResendsAfterSilence { get; set; }
+
     public long ChangesDelivered { get; set; }
 
     public long Duplicates { get; set; }
@@ -68,6 +74,7 @@ public sealed record SiteRunResult(int Seed)
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {IncrementsAcknowledged} increments acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
         + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home), {WritesHomeUnreachable} refused for an unreachable home"
+        + (HealExchangeMs is { } exchange ? $", every site had every change {exchange} ms after the heal ({ResendsAfterSilence} resends after a silence)" : "")
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
         + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations);
 

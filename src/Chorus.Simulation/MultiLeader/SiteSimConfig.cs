@@ -71,6 +71,12 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public (long AtMs, long ForMs)? OperatorCut { get; init; }
 
+    /// <summary>
+    /// The old behaviour after a heal: a site that sent into a link still cut at the other end waits
+    /// out the link's retry (1 s) before sending again (<see cref="Replication.MultiLeader.MultiLeaderOptions.ResendWhenHeardFrom"/> off).
+    /// </summary>
+    public bool WaitForRetryAfterHeal { get; init; }
+
     /// <summary>Broken variant: counter keys as last-write-wins strings (concurrent increments overwrite each other).</summary>
     public bool CountersAsLww { get; init; }
 

@@ -37,6 +37,7 @@ public sealed class SiteSimulation
     private readonly CounterHistory _counters = new();
     private readonly CommandTable _commands = new(DataCommands.All);
     private readonly HomeSiteRun _homes;
+    private long? _healExchangeMs;
 
     private SiteSimulation(SiteSimConfig config)
     {
@@ -60,6 +61,7 @@ public sealed class SiteSimulation
                 Homes = config.HomesNotRouted ? [] : config.Homes,
             },
             CausalDelivery = !config.NaiveDelivery,
+            ResendWhenHeardFrom = !config.WaitForRetryAfterHeal,
         };
         foreach (var id in members)
         {
@@ -241,6 +243,28 @@ public sealed class SiteSimulation
             healUs += _random.Between(0, 100_000);
             _scheduler.At(healUs, () => SetLinksCut(site, cut: false));
         }
+        var lastHealUs = healUs;
+        _scheduler.At(lastHealUs, () => WatchExchange(lastHealUs));
+    }
+
+    /// <summary>
+    /// From the moment the last end of the operator's cut heals, looks every millisecond for every
+    /// site leader holding the same frontier (each has every change of every site); records how
+    /// long that took (<see cref="SiteRunResult.HealExchangeMs"/>).
+    /// </summary>
+    private void WatchExchange(long sinceUs)
+    {
+        var leaders = _sites.Values.Select(nodes => nodes.FirstOrDefault(n => n.IsLeader)).ToList();
+        if (leaders.All(l => l is not null))
+        {
+            var frontiers = leaders.Select(l => ((MultiLeaderCore)l!.Driver!.Core).Delivered).ToList();
+            if (frontiers.All(f => f.Equals(frontiers[0])))
+            {
+                _healExchangeMs = (_scheduler.NowUs - sinceUs) / 1000;
+                return;
+            }
+        }
+        _scheduler.After(1_000, () => WatchExchange(sinceUs));
     }
 
     /// <summary>CHORUS.LINK CUT (or HEAL) at every live node of <paramref name="site"/>, for every other site.</summary>
@@ -378,6 +402,8 @@ public sealed class SiteSimulation
             result.ResolverFailures += node.Driver.Conflicts.ResolverFailures;
         }
         result.MessagesSent = _network.Sent;
+        result.HealExchangeMs = _healExchangeMs;
+        result.ResendsAfterSilence = up.Sum(n => ((MultiLeaderCore)n.Driver!.Core).ResendsAfterSilence);
         _homes.Check(result, _history, up.SelectMany(n => n.Driver!.Conflicts.Recent(int.MaxValue)));
         result.WritesRouted = up.Sum(n => n.Driver!.RoutedWrites);
         result.SettingsChanged = SettingsChanged;
