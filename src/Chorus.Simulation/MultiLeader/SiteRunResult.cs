@@ -69,6 +69,12 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Final value of each key at the first site (for scripted scenarios).</summary>
     public Dictionary<string, string?> FinalValues { get; } = [];
 
+    /// <summary>The live concurrent values each checked key ends with (1: no conflict left).</summary>
+    public Dictionary<string, int> FinalSiblings { get; } = [];
+
+    /// <summary>Resolve-on-read write-backs, in order: "key written" or "key refused" (the key had changed since the read).</summary>
+    public List<string> WriteBacks { get; } = [];
+
     public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0;
 
     public override string ToString() =>
