@@ -19,11 +19,10 @@ namespace Chorus.Server.Hosting;
 /// forwards it to its site leader), so it replicates like any write and supersedes exactly those
 /// values. The read never waits for the write-back.
 /// <para>
-/// The handler is the user's code, so it runs off the connection's thread with a deadline
-/// (<c>ReadResolverTimeoutMs</c>) and at most <see cref="HandlersMax"/> at once: one that throws,
-/// runs late or cannot start gives the read its ordinary answer (the on-write merge), leaves the
-/// siblings, and is counted and logged. A handler still running past its deadline keeps its slot
-/// until it returns, so hung handlers cannot pile up threads.
+/// The handler is the user's code, so it runs guarded (<see cref="GuardedHandler"/>: off the
+/// connection's thread, with a deadline, <c>ReadResolverTimeoutMs</c>, and at most
+/// <see cref="HandlersMax"/> at once): one that throws, runs late or cannot start gives the read
+/// its ordinary answer (the on-write merge), leaves the siblings, and is counted and logged.
 /// </para>
 /// </summary>
 internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, TimeSpan timeout, ILogger logger)
@@ -34,7 +33,7 @@ internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, 
     /// <summary>Write-backs waiting for the loop at once, at most (one per key; more reads of the key meanwhile do not add one).</summary>
     public const int WriteBacksMax = 1024;
 
-    private readonly SemaphoreSlim _handlers = new(HandlersMax, HandlersMax);
+    private readonly GuardedHandler _handlers = new(HandlersMax, timeout);
     private readonly ConcurrentDictionary<(int Db, string Key), byte> _pending = new();
     private long _resolved;
     private long _failures;
@@ -89,26 +88,12 @@ internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, 
     /// <summary>The handler's value; null when it declined, threw, ran late or could not start.</summary>
     private async Task<byte[]?> RunAsync(IReadResolver handler, string name, byte[] key, ReadConflict conflict)
     {
-        if (!_handlers.Wait(0))
+        var outcome = await _handlers.RunAsync(() => handler.ResolveOnRead(key, conflict.Siblings));
+        if (outcome.Error is { } error)
         {
-            Failed(name, key, $"{HandlersMax} on-read handlers are running already (none has returned)");
-            return null;
+            Failed(name, key, error);
         }
-        var run = Task.Run(() => handler.ResolveOnRead(key, conflict.Siblings));
-        _ = run.ContinueWith(done => { _ = done.Exception; _handlers.Release(); }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        try
-        {
-            return await run.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            Failed(name, key, $"no answer within {timeout.TotalMilliseconds} ms");
-        }
-        catch (Exception e)
-        {
-            Failed(name, key, e.GetType().Name + ": " + e.Message);
-        }
-        return null;
+        return outcome.Value;
     }
 
     private void Failed(string name, byte[] key, string error)
