@@ -48,6 +48,7 @@ internal static class NodeConfiguration
         ["--conflict-policies"] = new(nameof(ChorusOptions.ConflictPolicies), "Multi-leader: conflict policy per key pattern, first match wins, e.g. \"doc:*=siblings;n:*=counter;*=lww\" (default lww for every key)."),
         ["--home-sites"] = new(nameof(ChorusOptions.HomeSites), "Multi-leader: the home site per key pattern, first match wins, e.g. \"acct:*=s1;inv:*=s2\": writes to a matching key anywhere are made at its home site, which moves to the next site when it is declared failed (default none)."),
         ["--resolver-assemblies"] = new(nameof(ChorusOptions.ResolverAssemblies), "Multi-leader: assemblies (separated by ';') whose IConflictResolver types custom:<name> policies may use (default none)."),
+        ["--read-resolver-timeout-ms"] = new(nameof(ChorusOptions.ReadResolverTimeoutMs), "Multi-leader: how long a read waits for a custom resolver's on-read handler before answering without it (default 100)."),
         ["--n"] = new("Leaderless:N", "Leaderless: replicas per key (default 3)."),
         ["--w"] = new("Leaderless:W", "Leaderless: acknowledgements a write waits for (default 2)."),
         ["--r"] = new("Leaderless:R", "Leaderless: replies a read waits for (default 2)."),

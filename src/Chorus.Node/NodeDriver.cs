@@ -166,6 +166,9 @@ public sealed class NodeDriver
     /// <summary>The storage format version this node's physical log entries are written for and checked against.</summary>
     public uint StorageFormatVersion => _options.StorageFormatVersion;
 
+    /// <summary>The resolvers the custom conflict policy may name (multi-leader), by name.</summary>
+    public IReadOnlyDictionary<string, Core.Sites.IConflictResolver> Resolvers => _options.Resolvers;
+
     /// <summary>
     /// Switches the cluster's log format (CONFIG SET log-format) by proposing a marker entry: every
     /// write after it is written in the new format. False when this node takes no writes now.

@@ -161,6 +161,7 @@ public sealed class CommandSpecTests
         // Redis lists OBJECT as a container ("", 0, 0, 0); its subcommands (object|encoding...) are "readonly", key at 2.
         { "OBJECT", -2, "readonly", 2, 2, 1 },
         { "CHORUS.DIGEST", 1, "readonly", 0, 0, 0 },
+        { "CHORUS.RESOLVE", 4, "write denyoom", 1, 1, 1 },
         { "XADD", -5, "write denyoom fast", 1, 1, 1 },
         { "XRANGE", -4, "readonly", 1, 1, 1 },
         { "XREVRANGE", -4, "readonly", 1, 1, 1 },

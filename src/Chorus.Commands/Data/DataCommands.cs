@@ -25,6 +25,7 @@ public static class DataCommands
             GetCommand.Spec,
             SetCommand.Spec,
             SetNxCommand.Spec,
+            Sites.ResolveCommand.Spec,
             SetExCommand.SetExSpec,
             SetExCommand.PSetExSpec,
             GetExCommand.Spec,

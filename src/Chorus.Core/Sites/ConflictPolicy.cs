@@ -9,7 +9,7 @@ public enum ConflictPolicy : byte
     /// <summary>Concurrent values are all kept (siblings); a later write that saw them replaces them.</summary>
     Siblings = 2,
 
-    /// <summary>Siblings, merged by a resolver the user supplies (on write, and on read if it declines).</summary>
+    /// <summary>Siblings, merged by a resolver the user supplies: on write (what reads show), and on read when it has an on-read handler (<see cref="IReadResolver"/>: the read's answer, written back).</summary>
     Custom = 3,
 
     /// <summary>A PN-counter: INCR/DECR/INCRBY/DECRBY at every site all count; no conflicts.</summary>

@@ -26,10 +26,10 @@ public interface IConflictResolver
     byte[] Resolve(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, IReadOnlyList<byte[]> values);
 }
 
-/// <summary>The built-in resolvers: <c>max</c> and <c>union</c>.</summary>
+/// <summary>The built-in resolvers: <c>max</c>, <c>union</c> and <c>cart</c>.</summary>
 public static class ConflictResolvers
 {
-    public static IReadOnlyList<IConflictResolver> BuiltIn { get; } = [new MaxResolver(), new UnionResolver()];
+    public static IReadOnlyList<IConflictResolver> BuiltIn { get; } = [new MaxResolver(), new UnionResolver(), new CartResolver()];
 
     /// <summary>The largest value: numerically when every value is a number, else by bytes.</summary>
     private sealed class MaxResolver : IConflictResolver
@@ -51,11 +51,13 @@ public static class ConflictResolvers
     }
 
     /// <summary>The union of comma-separated items (two shopping carts become one), sorted, each once.</summary>
-    private sealed class UnionResolver : IConflictResolver
+    private class UnionResolver : IConflictResolver
     {
-        public string Name => "union";
+        public virtual string Name => "union";
 
-        public byte[] Resolve(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, IReadOnlyList<byte[]> values)
+        public byte[] Resolve(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, IReadOnlyList<byte[]> values) => Union(values);
+
+        protected static byte[] Union(IEnumerable<byte[]> values)
         {
             var items = values
                 .SelectMany(v => System.Text.Encoding.Latin1.GetString(v).Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -63,5 +65,17 @@ public static class ConflictResolvers
                 .Order(StringComparer.Ordinal);
             return System.Text.Encoding.Latin1.GetBytes(string.Join(',', items));
         }
+    }
+
+    /// <summary>
+    /// The shopping cart of Amazon's Dynamo (DDIA ch. 5, "Merging concurrently written values"):
+    /// <c>union</c> on write, and on read too — a read of a cart with concurrent versions answers
+    /// with their union and writes it back, so the siblings are gone once someone has looked.
+    /// </summary>
+    private sealed class CartResolver : UnionResolver, IReadResolver
+    {
+        public override string Name => "cart";
+
+        public byte[]? ResolveOnRead(ReadOnlySpan<byte> key, IReadOnlyList<ReadSibling> siblings) => Union(siblings.Select(s => s.Value));
     }
 }

@@ -193,6 +193,34 @@ public sealed class VersionVector : IEquatable<VersionVector>
         return text.Append('}').ToString();
     }
 
+    /// <summary>
+    /// Parses what <see cref="ToString"/> writes (<c>{s1:2, s2:1}</c>; <c>{}</c> is empty): the
+    /// causal context a client hands back (CHORUS.RESOLVE). False for anything else.
+    /// </summary>
+    public static bool TryParse(string text, out VersionVector vector)
+    {
+        vector = Empty;
+        var trimmed = text.Trim();
+        if (trimmed.Length < 2 || trimmed[0] != '{' || trimmed[^1] != '}')
+        {
+            return false;
+        }
+        var dots = new List<Dot>();
+        foreach (var part in trimmed[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = part.LastIndexOf(':');
+            if (colon <= 0 || !NodeId.TryParse(part[..colon], out var node)
+                || !ulong.TryParse(part.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var counter)
+                || counter == 0 || dots.Any(d => d.Node == node))
+            {
+                return false;
+            }
+            dots.Add(new Dot(node, counter));
+        }
+        vector = From(dots);
+        return true;
+    }
+
     /// <summary>The order entries are kept in (and encoded in): ordinal by id.</summary>
     public static int CompareIds(NodeId a, NodeId b) => string.CompareOrdinal(a.Value, b.Value);
 

@@ -1,4 +1,3 @@
-using Chorus.Commands.Data.Keys;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Keyspace;
 using Chorus.Commands.Logical;
@@ -188,15 +187,5 @@ internal sealed class SiteData(StagedKeyspace keyspace, ConflictLog conflicts, I
     /// <summary>The policy of the first rule whose pattern matches the key; last-write-wins when none does.</summary>
     public static ConflictPolicy PolicyOf(SiteSettings settings, ReadOnlySpan<byte> key) => RuleOf(settings, key)?.Policy ?? ConflictPolicy.Lww;
 
-    private static PolicyRule? RuleOf(SiteSettings settings, ReadOnlySpan<byte> key)
-    {
-        foreach (var rule in settings.Policies)
-        {
-            if (GlobPattern.IsMatch(System.Text.Encoding.Latin1.GetBytes(rule.Pattern), key))
-            {
-                return rule;
-            }
-        }
-        return null;
-    }
+    private static PolicyRule? RuleOf(SiteSettings settings, ReadOnlySpan<byte> key) => PolicyRules.RuleOf(settings, key);
 }

@@ -16,6 +16,10 @@ public sealed partial class MultiLeaderCore
         link.IsCut = cut;
         link.InFlight = false;
         _statusVersion++;
+        if (!cut)
+        {
+            AnnounceHealed(link);
+        }
         Pump();
         return true;
     }

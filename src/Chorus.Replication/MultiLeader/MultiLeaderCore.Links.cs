@@ -202,6 +202,51 @@ public sealed partial class MultiLeaderCore
         Pump();
     }
 
+    /// <summary>
+    /// Notes a message from <paramref name="link"/>'s site; true when what is in flight to it should
+    /// go again now. A message sent while that site had been silent for a while (its end of the
+    /// link cut, or the network between the sites down) most likely went nowhere: rather than keep
+    /// the other site on its old view until the link's retry (<see cref="MultiLeaderOptions.LinkRetryMs"/>),
+    /// it is sent again as soon as the site is heard from again. In steady state a linked site is
+    /// heard from at least every heartbeat, so this never fires then; a needless resend costs one
+    /// duplicate batch, which the receiver drops (its frontier holds it).
+    /// </summary>
+    private bool HeardFrom(SiteLink link)
+    {
+        var silentSinceMs = link.LastInboundAtMs;
+        link.LastInboundAtMs = NowMs;
+        if (!_options.ResendWhenHeardFrom || !link.InFlight || link.SentAtMs <= silentSinceMs || NowMs - silentSinceMs < SilenceMs)
+        {
+            return false;
+        }
+        link.InFlight = false;
+        ResendsAfterSilence++;
+        return true;
+    }
+
+    /// <summary>A linked site not heard from for this long was cut off (two heartbeats: one late heartbeat is not a silence).</summary>
+    private long SilenceMs => 2 * _options.LinkHeartbeatMs;
+
+    /// <summary>
+    /// Tells <paramref name="link"/>'s site, as soon as this end of the link heals, what this site
+    /// has (an answer carrying the frontier, asked or not): a site that sent into the link while it
+    /// was still cut here sends again at once instead of after its retry — whatever the topology,
+    /// even where that site hears nothing else from this one (a ring's or a star's one-way links).
+    /// </summary>
+    private void AnnounceHealed(SiteLink link)
+    {
+        if (!_options.ResendWhenHeardFrom || !_leading || !_loaded)
+        {
+            return;
+        }
+        // To every node of that site: this one may never have learned who leads there (a ring's
+        // site that only receives from it), and a node that does not lead sends nothing on it.
+        foreach (var node in _options.Sites[link.Site])
+        {
+            Reply(node, new ShipAck(Site, true, _delivered, _committed, Self, Settings));
+        }
+    }
+
     private void Reply(NodeId to, SiteMessage message) =>
         _own.Messages.Add(new Envelope(Self, to, MessageFamily.MultiLeader, SiteMessageCodec.Encode(message)));
 }

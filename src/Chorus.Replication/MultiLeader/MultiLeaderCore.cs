@@ -85,6 +85,9 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
     /// <summary>Changes received from other sites and delivered here since this node started.</summary>
     public long ChangesDelivered { get; private set; }
 
+    /// <summary>Batches sent again at once because their site was heard from after a silence (see <see cref="MultiLeaderOptions.ResendWhenHeardFrom"/>).</summary>
+    public long ResendsAfterSilence { get; private set; }
+
     /// <summary>For the simulator's checkers: called when a change from another site is delivered here, in delivery order.</summary>
     public Action<NodeId, SiteChange>? OnDelivered { get; set; }
 
@@ -149,6 +152,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
         {
             return; // an operator cut this link: nothing crosses it either way
         }
+        var resend = link is not null && HeardFrom(link);
         var shipped = decoded switch { ShipChanges ship => ship.Settings, ShipAck ack => ack.Settings, _ => null };
         if (_leading && shipped is not null)
         {
@@ -162,6 +166,10 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
             case ShipAck ack:
                 Acknowledged(message.From, ack);
                 break;
+        }
+        if (resend)
+        {
+            Pump();
         }
     }
 

@@ -35,6 +35,14 @@ public sealed record MultiLeaderOptions(NodeId Site, IReadOnlyDictionary<NodeId,
     /// </summary>
     public bool CausalDelivery { get; init; } = true;
 
+    /// <summary>
+    /// Send again at once what is in flight to a site that is heard from after a silence, and tell
+    /// the other sites when this end of a cut link heals (Chorus). False is the old behaviour the
+    /// simulator compares with: a site that healed its end first sent into a link still cut at the
+    /// other end and waits out <see cref="LinkRetryMs"/> before sending again.
+    /// </summary>
+    public bool ResendWhenHeardFrom { get; init; } = true;
+
     /// <summary>The site a node belongs to, if any.</summary>
     public NodeId? SiteOf(NodeId node) => Sites.FirstOrDefault(s => s.Value.Contains(node)).Key is { IsEmpty: false } site ? site : null;
 

@@ -38,6 +38,9 @@ internal sealed class SiteLink(NodeId site, IReadOnlyList<NodeId> nodes)
 
     public long LastHeardAtMs { get; set; } = -1;
 
+    /// <summary>When any message from that site last arrived (a shipment or an answer); -1: never.</summary>
+    public long LastInboundAtMs { get; set; } = -1;
+
     /// <summary>When the oldest change the peer lacks was first offered to it (for lag in ms); -1 when it lacks none.</summary>
     public long BehindSinceMs { get; set; } = -1;
 

@@ -65,6 +65,9 @@ internal sealed class NodeServices(
 
     public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Multi-leader: on-read handlers of custom resolvers (null elsewhere).</summary>
+    public OnReadResolution? ReadResolution { get; set; }
+
     /// <summary>The peer-link fault (CHORUS.FAULT LINK), when the node was started with fault commands.</summary>
     public PeerLinkHold? LinkHold { get; init; }
 

@@ -32,6 +32,17 @@ internal static class SitesInfo
             // One line, whatever the exception's message holds.
             InfoBuilder.Line(text, "site_resolver_last_failure", $"{failure.Resolver} on {Hosting.ConflictText.Bytes(failure.Key)}: {failure.Error}".ReplaceLineEndings(" "));
         }
+        if (node.ReadResolution is { } onRead)
+        {
+            InfoBuilder.Line(text, "site_read_resolutions", onRead.Resolved);
+            InfoBuilder.Line(text, "site_read_resolver_failures", onRead.Failures);
+            InfoBuilder.Line(text, "site_read_writebacks", onRead.WrittenBack);
+            InfoBuilder.Line(text, "site_read_writebacks_refused", onRead.NotWrittenBack);
+            if (onRead.LastFailure is { } last)
+            {
+                InfoBuilder.Line(text, "site_read_resolver_last_failure", last);
+            }
+        }
         for (var i = 0; i < sites.Links.Count; i++)
         {
             var link = sites.Links[i];

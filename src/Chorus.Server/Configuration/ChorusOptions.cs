@@ -223,6 +223,12 @@ public sealed class ChorusOptions
     /// </summary>
     public string ResolverAssemblies { get; set; } = "";
 
+    /// <summary>
+    /// Multi-leader: how long a read waits for a custom resolver's on-read handler (IReadResolver)
+    /// before it answers without it (the on-write merge; the siblings stay). Default 100 ms.
+    /// </summary>
+    public int ReadResolverTimeoutMs { get; set; } = 100;
+
     public bool IsMultiLeader => Family.Equals("multi-leader", StringComparison.OrdinalIgnoreCase);
 
     public int ResubscribeAfterMs { get; set; } = 1000;

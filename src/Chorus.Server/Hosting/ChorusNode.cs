@@ -101,6 +101,10 @@ public sealed class ChorusNode : IAsyncDisposable
             Scripts = scripts,
         };
         var gateway = new WriteGateway(driver, inbox, options.ReplicaWritePolicy, node.Stats);
+        if (options.IsMultiLeader)
+        {
+            node.ReadResolution = new OnReadResolution(driver, gateway, TimeSpan.FromMilliseconds(options.ReadResolverTimeoutMs), loggers.CreateLogger<OnReadResolution>());
+        }
         var sessions = new Consistency.SessionService(new Consistency.SessionDirectory(options.SessionIdleMs), driver, transport, TimeProvider.System,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), loggers.CreateLogger("Chorus.Sessions"));
         node.Sessions = sessions;

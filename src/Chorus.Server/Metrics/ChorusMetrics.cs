@@ -52,6 +52,9 @@ internal sealed class ChorusMetrics : IDisposable
         };
         _meter.CreateObservableCounter("chorus_site_conflicts_total", () => node.Driver.Conflicts.Conflicts, description: "Multi-leader: conflicts between sites resolved here (lww or siblings)");
         _meter.CreateObservableCounter("chorus_site_resolver_failures_total", () => node.Driver.Conflicts.ResolverFailures, description: "Multi-leader: times a custom conflict resolver threw or was missing (the key kept its siblings)");
+        _meter.CreateObservableCounter("chorus_site_read_resolutions_total", () => node.ReadResolution?.Resolved ?? 0, description: "Multi-leader: reads answered by a custom resolver's on-read handler");
+        _meter.CreateObservableCounter("chorus_site_read_resolver_failures_total", () => node.ReadResolution?.Failures ?? 0, description: "Multi-leader: on-read handlers that threw or ran past ReadResolverTimeoutMs (the read showed the on-write merge; the siblings stayed)");
+        _meter.CreateObservableCounter("chorus_site_read_writebacks_total", () => node.ReadResolution?.WrittenBack ?? 0, description: "Multi-leader: on-read resolutions written back (they replaced the siblings they saw)");
         _meter.CreateObservableCounter("chorus_site_conflict_lost_values_total", () => node.Driver.Conflicts.LostValues, description: "Multi-leader: values that lost a last-write-wins resolution (each is in the conflict log)");
         _meter.CreateObservableCounter("chorus_site_changes_applied_total", () => node.Driver.Status.Sites?.ChangesApplied ?? 0, description: "Multi-leader: changes from other sites applied here");
         _meter.CreateObservableGauge("chorus_site_link_lag_entries", () => SiteLinkMeasurements(node, l => (long)l.LagEntries), "{entries}", "Multi-leader: changes this site has that the linked site has not taken in");

@@ -105,7 +105,10 @@ internal sealed class CommandDispatcher
             }
             else if (spec.Read is not null)
             {
-                ExecuteRead(spec, reads, command, reply);
+                if (node.ReadResolution is not { } onRead || !await onRead.TryReadAsync(session, spec, command, reply))
+                {
+                    ExecuteRead(spec, reads, command, reply);
+                }
                 session.Position.Saw(node.Driver.Applied.Applied);
                 node.FollowerReads.Served(node.Driver.Status, reads.NowMs);
             }

@@ -75,6 +75,7 @@ internal sealed class SiteHistory
         foreach (var (key, state) in final)
         {
             result.FinalValues[key] = state?.Winner.Value is { } v ? ValueOf(v) : null;
+            result.FinalSiblings[key] = state?.Siblings.Count(static s => s.Value is not null) ?? 0;
         }
     }
 

@@ -51,6 +51,12 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Times a custom resolver failed (the keys kept their siblings).</summary>
     public long ResolverFailures { get; set; }
 
+    /// <summary>With an operator's cut: ms from the last end's heal until every site leader had every change (null: never).</summary>
+    public long? HealExchangeMs { get; set; }
+
+    /// <summary>Batches sent again at once because their site was heard from after a silence.</summary>
+    public long ResendsAfterSilence { get; set; }
+
     public long ChangesDelivered { get; set; }
 
     public long Duplicates { get; set; }
@@ -63,11 +69,18 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Final value of each key at the first site (for scripted scenarios).</summary>
     public Dictionary<string, string?> FinalValues { get; } = [];
 
+    /// <summary>The live concurrent values each checked key ends with (1: no conflict left).</summary>
+    public Dictionary<string, int> FinalSiblings { get; } = [];
+
+    /// <summary>Resolve-on-read write-backs, in order: "key written" or "key refused" (the key had changed since the read).</summary>
+    public List<string> WriteBacks { get; } = [];
+
     public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0;
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {IncrementsAcknowledged} increments acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
         + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home), {WritesHomeUnreachable} refused for an unreachable home"
+        + (HealExchangeMs is { } exchange ? $", every site had every change {exchange} ms after the heal ({ResendsAfterSilence} resends after a silence)" : "")
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
         + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations);
 

@@ -71,6 +71,12 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public (long AtMs, long ForMs)? OperatorCut { get; init; }
 
+    /// <summary>
+    /// The old behaviour after a heal: a site that sent into a link still cut at the other end waits
+    /// out the link's retry (1 s) before sending again (<see cref="Replication.MultiLeader.MultiLeaderOptions.ResendWhenHeardFrom"/> off).
+    /// </summary>
+    public bool WaitForRetryAfterHeal { get; init; }
+
     /// <summary>Broken variant: counter keys as last-write-wins strings (concurrent increments overwrite each other).</summary>
     public bool CountersAsLww { get; init; }
 
@@ -100,6 +106,14 @@ public sealed record SiteSimConfig(int Seed)
 
     /// <summary>Broken variant: the checker expects <see cref="Homes"/>, but the sites are not told (writes are made where they are sent).</summary>
     public bool HomesNotRouted { get; init; }
+
+    /// <summary>
+    /// Scripted resolve-on-read (with <see cref="Policy"/> custom and a <see cref="Resolver"/> that has
+    /// an on-read handler): at <c>AtMs</c> the site leader reads the key; if it holds concurrent values,
+    /// the handler resolves them and, <c>WriteBackAfterMs</c> later, the site writes the resolution back
+    /// with the context the read saw (CHORUS.RESOLVE), as a node does for a GET.
+    /// </summary>
+    public IReadOnlyList<(long AtMs, string Site, string Key, long WriteBackAfterMs)>? ReadsResolved { get; init; }
 
     /// <summary>Scripted writes (at ms, site, key, value) instead of the random workload.</summary>
     public IReadOnlyList<(long AtMs, string Site, string Key, string Value)>? Script { get; init; }

@@ -37,6 +37,8 @@ public sealed class SiteSimulation
     private readonly CounterHistory _counters = new();
     private readonly CommandTable _commands = new(DataCommands.All);
     private readonly HomeSiteRun _homes;
+    private long? _healExchangeMs;
+    private readonly List<string> _writeBacks = [];
 
     private SiteSimulation(SiteSimConfig config)
     {
@@ -60,6 +62,7 @@ public sealed class SiteSimulation
                 Homes = config.HomesNotRouted ? [] : config.Homes,
             },
             CausalDelivery = !config.NaiveDelivery,
+            ResendWhenHeardFrom = !config.WaitForRetryAfterHeal,
         };
         foreach (var id in members)
         {
@@ -96,6 +99,10 @@ public sealed class SiteSimulation
         else
         {
             ScheduleWrite(workloadEndUs);
+        }
+        foreach (var (atMs, site, key, writeBackAfterMs) in _config.ReadsResolved ?? [])
+        {
+            _scheduler.At(atMs * 1000, () => ResolveOnRead(new NodeId(site), key, writeBackAfterMs));
         }
         if (_config.Partitions)
         {
@@ -198,6 +205,15 @@ public sealed class SiteSimulation
             {
                 _history.Acknowledged(command[1], command[2]);
             }
+            else if (command[0] == "CHORUS.RESOLVE")
+            {
+                var written = reply.Kind == RespValueKind.Integer && reply.Integer == 1;
+                _writeBacks.Add($"{command[1]} {(written ? "written" : "refused")}");
+                if (written)
+                {
+                    _history.Acknowledged(command[1], command[3]);
+                }
+            }
             else if (Increment(command) is { } by)
             {
                 _counters.Acknowledged(command[1], by);
@@ -208,6 +224,29 @@ public sealed class SiteSimulation
             CountInDoubt(command);
             batch.Dispose();
         });
+    }
+
+    /// <summary>
+    /// What a GET at the site leader does for a key under a custom policy whose resolver has an
+    /// on-read handler (the server's OnReadResolution): the handler resolves the concurrent values
+    /// the read finds, and the resolution is written back with the context the read saw.
+    /// </summary>
+    private void ResolveOnRead(NodeId site, string key, long writeBackAfterMs)
+    {
+        if (_sites[site].FirstOrDefault(n => n.IsLeader) is not { } leader)
+        {
+            return;
+        }
+        var reads = new ReadContext(leader.Storage);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(key);
+        if (Commands.Sites.ReadSiblings.Of(reads.GetStored(reads.Physical(0), bytes), site) is not { } conflict)
+        {
+            _writeBacks.Add($"{key} nothing to resolve at {site}");
+            return;
+        }
+        var handler = (IReadResolver)ConflictResolvers.BuiltIn.Single(r => r.Name == _config.Resolver);
+        var value = System.Text.Encoding.UTF8.GetString(handler.ResolveOnRead(bytes, conflict.Siblings)!);
+        _scheduler.After(writeBackAfterMs * 1000, () => Write(site, ["CHORUS.RESOLVE", key, conflict.Context.ToString(), value]));
     }
 
     /// <summary>What an INCR or INCRBY adds; null for any other command.</summary>
@@ -241,6 +280,28 @@ public sealed class SiteSimulation
             healUs += _random.Between(0, 100_000);
             _scheduler.At(healUs, () => SetLinksCut(site, cut: false));
         }
+        var lastHealUs = healUs;
+        _scheduler.At(lastHealUs, () => WatchExchange(lastHealUs));
+    }
+
+    /// <summary>
+    /// From the moment the last end of the operator's cut heals, looks every millisecond for every
+    /// site leader holding the same frontier (each has every change of every site); records how
+    /// long that took (<see cref="SiteRunResult.HealExchangeMs"/>).
+    /// </summary>
+    private void WatchExchange(long sinceUs)
+    {
+        var leaders = _sites.Values.Select(nodes => nodes.FirstOrDefault(n => n.IsLeader)).ToList();
+        if (leaders.All(l => l is not null))
+        {
+            var frontiers = leaders.Select(l => ((MultiLeaderCore)l!.Driver!.Core).Delivered).ToList();
+            if (frontiers.All(f => f.Equals(frontiers[0])))
+            {
+                _healExchangeMs = (_scheduler.NowUs - sinceUs) / 1000;
+                return;
+            }
+        }
+        _scheduler.After(1_000, () => WatchExchange(sinceUs));
     }
 
     /// <summary>CHORUS.LINK CUT (or HEAL) at every live node of <paramref name="site"/>, for every other site.</summary>
@@ -378,6 +439,9 @@ public sealed class SiteSimulation
             result.ResolverFailures += node.Driver.Conflicts.ResolverFailures;
         }
         result.MessagesSent = _network.Sent;
+        result.HealExchangeMs = _healExchangeMs;
+        result.WriteBacks.AddRange(_writeBacks);
+        result.ResendsAfterSilence = up.Sum(n => ((MultiLeaderCore)n.Driver!.Core).ResendsAfterSilence);
         _homes.Check(result, _history, up.SelectMany(n => n.Driver!.Conflicts.Recent(int.MaxValue)));
         result.WritesRouted = up.Sum(n => n.Driver!.RoutedWrites);
         result.SettingsChanged = SettingsChanged;

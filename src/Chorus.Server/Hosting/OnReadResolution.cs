@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Chorus.Commands.Execution;
+using Chorus.Commands.Sites;
+using Chorus.Core.Sites;
+using Chorus.Core.Versions;
+using Chorus.Node;
+using Chorus.Resp;
+using Chorus.Server.Resp;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Server.Hosting;
+
+/// <summary>
+/// The on-read half of a custom resolver (<see cref="IReadResolver"/>) at a multi-leader site: a
+/// GET of a string key that holds concurrent values under <c>custom:&lt;name&gt;</c>, whose
+/// resolver has an on-read handler, answers with the handler's value and writes it back with the
+/// causal context the read saw (<see cref="ResolveCommand"/>, through the write gateway: a follower
+/// forwards it to its site leader), so it replicates like any write and supersedes exactly those
+/// values. The read never waits for the write-back.
+/// <para>
+/// The handler is the user's code, so it runs guarded (<see cref="GuardedHandler"/>: off the
+/// connection's thread, with a deadline, <c>ReadResolverTimeoutMs</c>, and at most
+/// <see cref="HandlersMax"/> at once): one that throws, runs late or cannot start gives the read
+/// its ordinary answer (the on-write merge), leaves the siblings, and is counted and logged.
+/// </para>
+/// </summary>
+internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, TimeSpan timeout, ILogger logger)
+{
+    /// <summary>On-read handlers running at once, at most (beyond it a read answers without one).</summary>
+    public const int HandlersMax = 8;
+
+    /// <summary>Write-backs waiting for the loop at once, at most (one per key; more reads of the key meanwhile do not add one).</summary>
+    public const int WriteBacksMax = 1024;
+
+    private readonly GuardedHandler _handlers = new(HandlersMax, timeout);
+    private readonly ConcurrentDictionary<(int Db, string Key), byte> _pending = new();
+    private long _resolved;
+    private long _failures;
+    private long _writtenBack;
+    private long _stale;
+
+    /// <summary>Reads answered by an on-read handler.</summary>
+    public long Resolved => Interlocked.Read(ref _resolved);
+
+    /// <summary>On-read handlers that threw, ran past the deadline or found no free slot (the read answered without them).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Resolutions written back (they replaced the siblings they saw).</summary>
+    public long WrittenBack => Interlocked.Read(ref _writtenBack);
+
+    /// <summary>Resolutions not written back: the key had changed by the time the write-back ran, or it failed (the siblings stay).</summary>
+    public long NotWrittenBack => Interlocked.Read(ref _stale);
+
+    /// <summary>The newest handler failure, one line.</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>
+    /// Answers <paramref name="command"/> when it is a GET an on-read handler resolves; false (nothing
+    /// written to <paramref name="reply"/>) when the read should run as usual.
+    /// </summary>
+    public async ValueTask<bool> TryReadAsync(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
+    {
+        if (spec.Name != "GET" || driver.Status.Sites is not { } sites)
+        {
+            return false;
+        }
+        if (PolicyRules.RuleOf(sites.Settings, command[1]) is not { Policy: ConflictPolicy.Custom, Resolver: { } name }
+            || !driver.Resolvers.TryGetValue(name, out var resolver) || resolver is not IReadResolver handler)
+        {
+            return false;
+        }
+        if (ReadSiblings.Of(session.Reads.GetLive(session.Db, command[1]), sites.Site) is not { } conflict)
+        {
+            return false;
+        }
+        var key = command[1].ToArray();
+        if (await RunAsync(handler, name, key, conflict) is not { } value)
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _resolved);
+        reply.WriteBulkString(value);
+        WriteBack(session, key, conflict.Context, value);
+        return true;
+    }
+
+    /// <summary>The handler's value; null when it declined, threw, ran late or could not start.</summary>
+    private async Task<byte[]?> RunAsync(IReadResolver handler, string name, byte[] key, ReadConflict conflict)
+    {
+        var outcome = await _handlers.RunAsync(() => handler.ResolveOnRead(key, conflict.Siblings));
+        if (outcome.Error is { } error)
+        {
+            Failed(name, key, error);
+        }
+        return outcome.Value;
+    }
+
+    private void Failed(string name, byte[] key, string error)
+    {
+        Interlocked.Increment(ref _failures);
+        LastFailure = $"{name} on {ConflictText.Bytes(key)}: {error}".ReplaceLineEndings(" ");
+        logger.LogWarning("on-read handler of resolver {Resolver} failed on key {Key}; the read shows the on-write merge and the siblings stay: {Error}", name, ConflictText.Bytes(key), error);
+    }
+
+    /// <summary>CHORUS.RESOLVE key context value, in the background: once per key at a time, bounded.</summary>
+    private void WriteBack(ClientSession session, byte[] key, VersionVector context, byte[] value)
+    {
+        var pending = (session.Db, Convert.ToHexString(key));
+        if (_pending.Count >= WriteBacksMax || !_pending.TryAdd(pending, 0))
+        {
+            return; // a write-back of this key is on its way (or too many are): a later read resolves again if still needed
+        }
+        var batch = new ClientWriteBatch { Protocol = RespProtocol.Resp2, Db = session.Db, Forwardable = true };
+        batch.Commands.Add(["CHORUS.RESOLVE"u8.ToArray(), key, Encoding.UTF8.GetBytes(context.ToString()), value]);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await gateway.ExecuteAsync(batch, CancellationToken.None);
+                var written = !batch.Failed && batch.Replies.WrittenSpan.SequenceEqual(":1\r\n"u8);
+                Interlocked.Increment(ref written ? ref _writtenBack : ref _stale);
+                if (!written)
+                {
+                    logger.LogInformation("on-read resolution of key {Key} not written back ({Why}); its siblings stay", ConflictText.Bytes(key), batch.Error ?? Encoding.UTF8.GetString(batch.Replies.WrittenSpan).Trim());
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.Increment(ref _stale);
+                logger.LogWarning(e, "on-read resolution of key {Key} could not be written back; its siblings stay", ConflictText.Bytes(key));
+            }
+            finally
+            {
+                _pending.TryRemove(pending, out _);
+                batch.Dispose();
+            }
+        });
+    }
+}
