@@ -3,14 +3,19 @@ using Chorus.Client;
 
 namespace Chorus.Cli.Tests;
 
-/// <summary>Three real node processes on loopback: what a client sees of asynchronous single-leader replication.</summary>
+/// <summary>
+/// Three real node processes on loopback: what a client sees of asynchronous single-leader
+/// replication. No test here disturbs a node, so they share one cluster, each with keys of its own.
+/// </summary>
 [Collection(ProcessClusters.Name)]
-public sealed class ReplicationTests
+public sealed class ReplicationTests(SharedCluster shared) : IClassFixture<SharedCluster>
 {
+    private ProcessCluster Cluster => shared.Cluster;
+
     [Fact]
     public async Task Writes_to_the_leader_are_readable_on_both_followers()
     {
-        await using var cluster = await ProcessCluster.StartAsync();
+        var cluster = Cluster;
         await using var leader = await cluster.ConnectAsync("n1");
         await leader.GetDatabase().StringSetAsync("greeting", "hello");
         await leader.GetDatabase().HashSetAsync("user:1", [new("name", "ada"), new("lang", "en")]);
@@ -26,7 +31,7 @@ public sealed class ReplicationTests
     [Fact]
     public async Task A_write_sent_to_a_follower_is_forwarded_to_the_leader_and_visible_at_once()
     {
-        await using var cluster = await ProcessCluster.StartAsync();
+        var cluster = Cluster;
 
         var reply = await cluster.CommandAsync("n2", "SET", "forwarded", "yes");
         Assert.Equal("OK", reply.AsString());
@@ -42,12 +47,14 @@ public sealed class ReplicationTests
     [Fact]
     public async Task A_follower_counts_the_writes_it_forwards()
     {
-        await using var cluster = await ProcessCluster.StartAsync();
+        var cluster = Cluster;
 
-        Assert.Equal("OK", (await cluster.CommandAsync("n2", "SET", "a", "1")).AsString());
-        Assert.Equal("OK", (await cluster.CommandAsync("n2", "SET", "b", "2")).AsString());
+        // The cluster is shared, so count from what n2 had forwarded before (tests of a class run one at a time).
+        var before = await ForwardedWritesAsync(cluster, "n2");
+        Assert.Equal("OK", (await cluster.CommandAsync("n2", "SET", "counted:a", "1")).AsString());
+        Assert.Equal("OK", (await cluster.CommandAsync("n2", "SET", "counted:b", "2")).AsString());
 
-        Assert.Equal("2", (await cluster.InfoAsync("n2", "stats"))["chorus_forwarded_writes"]);
+        Assert.Equal(before + 2, await ForwardedWritesAsync(cluster, "n2"));
         Assert.Equal("0", (await cluster.InfoAsync("n1", "stats"))["chorus_forwarded_writes"]);
     }
 
@@ -55,7 +62,7 @@ public sealed class ReplicationTests
     [Fact]
     public async Task Databases_are_replicated_and_a_forwarded_write_lands_in_the_clients_database()
     {
-        await using var cluster = await ProcessCluster.StartAsync();
+        var cluster = Cluster;
         await using (var follower = await RespConnection.ConnectAsync("127.0.0.1", cluster["n2"].Port, TimeSpan.FromSeconds(5), CancellationToken.None))
         {
             Assert.Equal("OK", (await follower.CommandAsync(CancellationToken.None, "SELECT", "5")).AsString());
@@ -80,8 +87,8 @@ public sealed class ReplicationTests
     [Fact]
     public async Task Info_and_role_show_the_leader_and_its_followers_as_redis_does()
     {
-        await using var cluster = await ProcessCluster.StartAsync();
-        await cluster.CommandAsync("n1", "SET", "k", "v");
+        var cluster = Cluster;
+        await cluster.CommandAsync("n1", "SET", "info:k", "v");
         await cluster.WaitForReplicationAsync();
 
         var info = await cluster.InfoAsync("n1");
@@ -98,4 +105,7 @@ public sealed class ReplicationTests
         Assert.Equal("master", role.Items![0].AsString());
         Assert.Equal(2, role.Items[2].Items!.Count);
     }
+
+    private static async Task<long> ForwardedWritesAsync(ProcessCluster cluster, string id) =>
+        long.Parse((await cluster.InfoAsync(id, "stats"))["chorus_forwarded_writes"], System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -115,6 +115,35 @@ internal sealed partial class NodeProcess : IDisposable
         await _process.WaitForExitAsync(timeout.Token);
     }
 
+    /// <summary>
+    /// Stops every process at once (SIGCONT for any paused one, then SIGTERM) and disposes them,
+    /// killing any that did not stop in time. At once, not one after another: a node that stops
+    /// while its peers still hold streams to it waits for them (seconds), so a cluster stopped
+    /// node by node spends most of its teardown waiting.
+    /// </summary>
+    public static async Task StopAllAsync(IReadOnlyList<NodeProcess> processes)
+    {
+        foreach (var process in processes)
+        {
+            process.Resume();
+        }
+        await Task.WhenAll(processes.Select(async process =>
+        {
+            try
+            {
+                await process.StopAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                // it did not stop in time; Dispose kills it
+            }
+        }));
+        foreach (var process in processes)
+        {
+            process.Dispose();
+        }
+    }
+
     /// <summary>SIGSTOP: the process freezes (a long GC pause, or a stopped VM) but keeps its sockets.</summary>
     /// kill(2) returns once the signal is queued; threads running on another core stop a moment
     /// later, and one of them can still answer a peer in that moment. So this returns only once

@@ -317,19 +317,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes.Where(p => p is not null))
-        {
-            process!.Resume();
-            try
-            {
-                await process!.StopAsync();
-            }
-            catch (OperationCanceledException)
-            {
-                // it did not stop in time; Dispose kills it
-            }
-            process!.Dispose();
-        }
+        await NodeProcess.StopAllAsync([.. _processes.OfType<NodeProcess>()]);
         try
         {
             Directory.Delete(_root, recursive: true);

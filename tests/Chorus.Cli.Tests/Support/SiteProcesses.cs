@@ -112,11 +112,7 @@ internal sealed class SiteProcesses : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes)
-        {
-            await process.StopAsync();
-            process.Dispose();
-        }
+        await NodeProcess.StopAllAsync(_processes);
         try
         {
             Directory.Delete(_root, recursive: true);
