@@ -100,6 +100,30 @@ internal sealed class CoreCluster
         Process(node);
     }
 
+    /// <summary>
+    /// DDIA ch. 5, "Leader failure": starts the cluster with n1 leading and a few shared writes,
+    /// cuts n1 off, has it accept <paramref name="orphans"/> that reach nobody, and lets the others
+    /// elect a successor; returns the successor (the network stays cut until the test heals it).
+    /// </summary>
+    public string IsolateLeaderWithOrphans(params string[] orphans)
+    {
+        StartAll();
+        for (var i = 0; i < 5; i++)
+        {
+            Propose($"shared{i}");
+        }
+        Settle();
+        Network = m => m.From.Value != "n1" && m.To.Value != "n1";
+        foreach (var orphan in orphans)
+        {
+            Core("n1").Propose(PayloadKind.Logical, System.Text.Encoding.UTF8.GetBytes(orphan));
+        }
+        Settle(rounds: 40);
+        var successor = Leader.Value;
+        Invariant.That(successor != "n1", "the others elected a successor");
+        return successor;
+    }
+
     /// <summary>The follower installs a snapshot of the leader (as the host does when asked) and restarts on it.</summary>
     public void InstallSnapshot(string id)
     {
