@@ -48,14 +48,7 @@ public static class LogEntryCodec
     public static LogEntry Decode(ReadOnlyMemory<byte> encoded)
     {
         var reader = new ByteReader(encoded.Span);
-        var version = reader.ReadByte();
-        if (version != FormatVersion)
-        {
-            throw new CorruptDataException($"log entry format version {version} is not supported (this build reads version {FormatVersion})");
-        }
-        var epoch = reader.ReadEpoch();
-        var lsn = new Lsn(reader.ReadVarUInt());
-        var timestamp = new HlcTimestamp(reader.ReadUInt64LittleEndian());
+        var (epoch, lsn, timestamp) = ReadHeader(ref reader);
         var origin = DecodeOrigin(reader.ReadLengthPrefixed());
         var kind = (PayloadKind)reader.ReadByte();
         if (!Enum.IsDefined(kind))
@@ -70,6 +63,26 @@ public static class LogEntryCodec
             throw new CorruptDataException("trailing bytes after log entry");
         }
         return new LogEntry(new LogPosition(epoch, lsn), timestamp, origin, kind, payload, encoded);
+    }
+
+    /// <summary>An entry's position and timestamp, read from its header without touching (or copying) its payload, which may be tens of MiB.</summary>
+    public static (LogPosition Position, HlcTimestamp Timestamp) DecodeHeader(ReadOnlySpan<byte> encoded)
+    {
+        var reader = new ByteReader(encoded);
+        var (epoch, lsn, timestamp) = ReadHeader(ref reader);
+        return (new LogPosition(epoch, lsn), timestamp);
+    }
+
+    private static (Epoch Epoch, Lsn Lsn, HlcTimestamp Timestamp) ReadHeader(ref ByteReader reader)
+    {
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new CorruptDataException($"log entry format version {version} is not supported (this build reads version {FormatVersion})");
+        }
+        var epoch = reader.ReadEpoch();
+        var lsn = new Lsn(reader.ReadVarUInt());
+        return (epoch, lsn, new HlcTimestamp(reader.ReadUInt64LittleEndian()));
     }
 
     private static NodeId DecodeOrigin(ReadOnlySpan<byte> bytes)

@@ -42,12 +42,14 @@ internal sealed class LogStore(IStorageEngine storage)
         {
             return new LogStats(Lsn.Zero, last, 0, 0);
         }
-        var first = LogEntryCodec.Decode(iterator.Value.ToArray());
+        // Runs every few seconds on the node's loop: the first entry may be a 62 MiB write, so only its header is read.
+        var (first, firstAt) = LogEntryCodec.DecodeHeader(iterator.Value);
+        var firstBytes = iterator.Value.Length;
         iterator.SeekToLast();
-        var averageBytes = (first.Encoded.Length + iterator.Value.Length) / 2 + KeyOverheadBytes;
+        var averageBytes = (firstBytes + iterator.Value.Length) / 2 + KeyOverheadBytes;
         var count = (long)last.DistanceFrom(first.Lsn.Previous);
         var dataBytes = storage.ApproximateSize(StorageColumn.Data) + storage.ApproximateSize(StorageColumn.Elements);
-        return new LogStats(first.Lsn, last, count * averageBytes, first.Timestamp.PhysicalMs, dataBytes);
+        return new LogStats(first.Lsn, last, count * averageBytes, firstAt.PhysicalMs, dataBytes);
     }
 
     /// <summary>The LSN key and per-record overhead, roughly.</summary>

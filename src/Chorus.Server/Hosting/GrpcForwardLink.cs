@@ -27,6 +27,12 @@ internal sealed class GrpcForwardLink(GrpcTransport transport, NodeInbox inbox, 
     public void Send(NodeId leader, NodeForwardRequest request)
     {
         var wire = ToWire(request); // on the loop: the batch is the loop's
+        if (TooLarge(wire) is { } refusal)
+        {
+            // gRPC would refuse to send it, and report that like a call that broke (in doubt).
+            inbox.Post(new ForwardAnsweredInput(request.Id, ForwardAnswer.Failed(refusal)));
+            return;
+        }
         var call = new CancellationTokenSource();
         _calls[request.Id] = call;
         _ = CallAsync(leader, request.Id, wire, request.TimeoutMs, call.Token);
@@ -100,6 +106,23 @@ internal sealed class GrpcForwardLink(GrpcTransport transport, NodeInbox inbox, 
         }
         return false;
     }
+
+    /// <summary>
+    /// Why a forward cannot travel in one peer message, or null when it can. Each write is within
+    /// chorus-max-write-bytes, but a pipeline of them is forwarded as one call, and one call is
+    /// capped at <see cref="GrpcTransport.MessageBytesMax"/>: such a pipeline is refused, each of
+    /// its commands answered with this error, before anything is sent (nothing ran).
+    /// </summary>
+    internal static string? TooLarge(WireForwardRequest wire)
+    {
+        var bytes = wire.CalculateSize();
+        return bytes <= GrpcTransport.MessageBytesMax - ForwardHeadroomBytes
+            ? null
+            : $"ERR pipelined writes of {bytes} bytes are more than a follower forwards to the leader at once ({GrpcTransport.MessageBytesMax - ForwardHeadroomBytes} bytes); nothing ran: send them to the leader, or fewer at a time";
+    }
+
+    /// <summary>Room for gRPC's own framing within the message cap.</summary>
+    private const int ForwardHeadroomBytes = 64 << 10;
 
     private WireForwardRequest ToWire(NodeForwardRequest forwarded)
     {
