@@ -79,6 +79,10 @@ public sealed class ChorusSession
                 // Not applied anywhere (no leader yet, or the leader moved): find the leader again
                 // and resend, backing off so an election can finish.
                 Count(c => c.CountWriteRetried());
+                if (ServerReplies.IsStaleReplicaView(e))
+                {
+                    await connected.Connections.ReconfigureAsync("Chorus: the leader moved");
+                }
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
                 topology = await connected.Monitor.RefreshAsync(cancellationToken);

@@ -19,8 +19,18 @@ internal static class ServerReplies
         // came up to send it on), or when it could not connect at all.
         RedisTimeoutException or RedisConnectionException when e.Message.Contains("in the backlog", StringComparison.Ordinal) => true,
         RedisConnectionException c => c.FailureType == ConnectionFailureType.UnableToConnect,
+        // StackExchange.Redis refused to send it: it still sees the node as a replica.
+        RedisCommandException when IsStaleReplicaView(e) => true,
         _ => false,
     };
+
+    /// <summary>
+    /// StackExchange.Redis will not send a write to a node it last saw as a replica. Right after a
+    /// failover its view can trail the leader the topology names (it re-reads roles on its own
+    /// schedule); the write never left the client, and the cure is to make it re-read them.
+    /// </summary>
+    public static bool IsStaleReplicaView(Exception e) =>
+        e is RedisCommandException && e.Message.Contains("cannot be issued to a replica", StringComparison.Ordinal);
 
     /// <summary>The write may have been applied: the node said so, or the connection broke after sending it.</summary>
     public static bool WriteInDoubt(Exception e) => e switch

@@ -31,6 +31,19 @@ public sealed class ChorusClientUnitTests
     public void Malformed_tokens_are_refused(string text) =>
         Assert.Throws<FormatException>(() => SessionToken.Parse(text));
 
+    /// Right after a failover StackExchange.Redis may still see the new leader as a replica and
+    /// refuse to send a write there: that write never left the client, so it is retried (after
+    /// the multiplexer re-reads the roles), never reported in doubt.
+    [Fact]
+    public void A_write_the_library_refused_to_send_to_a_stale_replica_is_not_applied()
+    {
+        var refused = new StackExchange.Redis.RedisCommandException("Command cannot be issued to a replica: SET");
+        Assert.True(ServerReplies.IsStaleReplicaView(refused));
+        Assert.True(ServerReplies.WriteNotApplied(refused));
+        Assert.False(ServerReplies.WriteInDoubt(refused));
+        Assert.False(ServerReplies.WriteNotApplied(new StackExchange.Redis.RedisCommandException("some other refusal")));
+    }
+
     [Fact]
     public void Bad_options_are_refused_naming_the_setting()
     {
