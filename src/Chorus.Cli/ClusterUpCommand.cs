@@ -241,7 +241,7 @@ internal static class ClusterUpCommand
             foreach (var member in cluster.Members)
             {
                 var info = await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken);
-                ready &= info?.GetValueOrDefault("leaderless_peers_up") == others;
+                ready &= info?.GetValueOrDefault("leaderless_peers_heard") == others;
             }
             if (ready)
             {

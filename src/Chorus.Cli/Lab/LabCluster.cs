@@ -108,7 +108,7 @@ internal sealed class LabCluster : IAsyncDisposable
             {
                 ThrowIfANodeExited();
                 var infos = await Task.WhenAll(Members.Select(m => NodeInfo.TryFetchAsync(m.Host, m.Port, cancellationToken)));
-                return infos.All(info => info?.GetValueOrDefault("leaderless_peers_up") == others);
+                return infos.All(info => info?.GetValueOrDefault("leaderless_peers_heard") == others);
             }, StartPatience, "the nodes did not all see each other up", cancellationToken);
     }
 

@@ -37,6 +37,9 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_primary_share", Percent(status.PrimaryShare));
         Line(text, "leaderless_replica_share", Percent(status.ReplicaShare));
         Line(text, "leaderless_peers_up", status.Peers.Count(p => p.Up));
+        // Up counts a peer never heard from as up for a while after start (so a fresh cluster's
+        // writes are not all sloppy); heard is the ones actually heard from: ready for W = N.
+        Line(text, "leaderless_peers_heard", status.Peers.Count(p => p.Up && p.LastHeardMs is not null));
         Line(text, "leaderless_peers_down", string.Join(',', status.Peers.Where(p => !p.Up).Select(p => p.Id)));
         Line(text, "leaderless_requests_in_flight", status.RequestsInFlight);
         Line(text, "leaderless_reads", totals.Reads);

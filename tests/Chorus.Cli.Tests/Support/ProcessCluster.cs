@@ -108,7 +108,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
             {
                 foreach (var member in Members)
                 {
-                    if ((await InfoAsync(member.Id))["leaderless_peers_up"] != Text(Members.Count - 1))
+                    // Heard, not merely up: a peer not heard yet counts as up for a while after start.
+                    if ((await InfoAsync(member.Id))["leaderless_peers_heard"] != Text(Members.Count - 1))
                     {
                         return false;
                     }
