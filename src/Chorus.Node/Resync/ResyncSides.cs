@@ -23,8 +23,7 @@ public sealed class ResyncLeaderSide(IStorageEngine checkpoint, LogPosition posi
         switch (frame)
         {
             case ResyncOpen when _tree is null:
-                var rows = RowMerkle.CountRows(checkpoint);
-                _tree = RowMerkle.Build(checkpoint, RowMerkle.DepthFor(rows));
+                _tree = RowMerkle.Build(checkpoint, RowMerkle.DepthFor(RowMerkle.EstimateRows(checkpoint)), out var rows);
                 return [new ResyncHeader(position, _tree.Depth, _tree.RootHash, rows)];
             case ResyncLevel level when _tree is not null:
                 var step = MerkleExchange.Reply(_tree, level.Level);

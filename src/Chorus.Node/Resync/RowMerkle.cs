@@ -57,34 +57,32 @@ public static class RowMerkle
     }
 
     /// <summary>Reads every row of <paramref name="storage"/> into a tree of <paramref name="depth"/>.</summary>
-    public static MerkleTree Build(IStorageEngine storage, int depth)
+    public static MerkleTree Build(IStorageEngine storage, int depth) => Build(storage, depth, out _);
+
+    /// <summary>As <see cref="Build(IStorageEngine, int)"/>, counting the rows on the same scan.</summary>
+    public static MerkleTree Build(IStorageEngine storage, int depth, out long rows)
     {
         var tree = new MerkleTree(HashRange.All, depth);
+        rows = 0;
         foreach (var column in StorageColumns.All)
         {
             using var iterator = storage.NewIterator(column);
             for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
             {
                 tree.Add(HashOf(column, iterator.Key), DigestOf(column, iterator.Key, iterator.Value));
+                rows++;
             }
         }
         return tree;
     }
 
-    /// <summary>Every row of every column family (a full count for choosing a depth is cheap next to sending them).</summary>
-    public static long CountRows(IStorageEngine storage)
-    {
-        long rows = 0;
-        foreach (var column in StorageColumns.All)
-        {
-            using var iterator = storage.NewIterator(column);
-            for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-            {
-                rows++;
-            }
-        }
-        return rows;
-    }
+    /// <summary>
+    /// The storage engine's estimate of its rows, enough to choose a depth (<see cref="DepthFor"/>
+    /// wants about two rows per leaf, not an exact count): counting them exactly would read the
+    /// whole database once more before the build scan reads it again.
+    /// </summary>
+    public static long EstimateRows(IStorageEngine storage) =>
+        StorageColumns.All.Sum(column => Math.Max(0, storage.ApproximateKeyCount(column)));
 
     /// <summary>The rows of <paramref name="storage"/> whose hash falls in one of <paramref name="ranges"/> (sorted, disjoint).</summary>
     public static IEnumerable<StoredRow> RowsIn(IStorageEngine storage, IReadOnlyList<HashRange> ranges)
