@@ -104,21 +104,29 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
                 session.Notify(notice);
             }
             logger.LogWarning("a rollback discarded {Count} writes of session {Session}: {Notices}", notices.Count, session.Id, string.Join("; ", notices));
-            _ = TellLeaderAsync(session.Id, notices);
+            _ = TellLeaderAsync(session.Id, notices, record.EpochAtRollback);
         }
     }
 
-    private async Task TellLeaderAsync(string id, IReadOnlyList<RollbackNotice> notices)
+    private async Task TellLeaderAsync(string id, IReadOnlyList<RollbackNotice> notices, Epoch rolledBackIn)
     {
         // The rollback happened because another node leads: retry until one is known and answers.
+        // The published status can be a round old, from before this node stepped down: a status
+        // from an earlier epoch than the rollback's says nothing about who leads now (trusting its
+        // "leader" role kept the notice on this node only).
         for (var attempt = 0; attempt < 60; attempt++)
         {
             var status = driver.Status;
-            if (status.Role == NodeRole.Leader)
+            if (status.Epoch < rolledBackIn)
             {
-                return; // this node leads again: its own directory holds the notices
+                await Task.Delay(TimeSpan.FromMilliseconds(50), clock);
+                continue;
             }
-            if (status.Leader is { } leader)
+            if (status.Role == NodeRole.Leader && status.Epoch > rolledBackIn)
+            {
+                return; // this node leads again, in a later epoch: its own directory holds the notices
+            }
+            if (status.Role != NodeRole.Leader && status.Leader is { } leader)
             {
                 var request = new SessionRequest { Id = id };
                 request.Notices.AddRange(notices.Select(ToWire));
