@@ -40,6 +40,17 @@ internal static class PendingRollbacks
         }
     }
 
+    /// <summary>Every rollback waiting for its file, oldest first.</summary>
+    public static List<RollbackRecord> ReadAll(IStorageEngine storage) => [.. Headers(storage).Select(header => Read(storage, header))];
+
+    /// <summary>Forgets every waiting rollback (adds the deletion to <paramref name="batch"/>).</summary>
+    public static void DeleteAll(IStorageBatch batch)
+    {
+        var end = Prefix.ToArray();
+        end[^1]++;
+        batch.DeleteRange(StorageColumn.Meta, Prefix, end);
+    }
+
     /// <summary>How many rollbacks are waiting for their file.</summary>
     public static int Count(IStorageEngine storage) => Headers(storage).Count;
 

@@ -64,7 +64,15 @@ public sealed class ChorusNode : IAsyncDisposable
         if (SnapshotSwap.ApplyPending(dataDir, options.Self) is { } installed)
         {
             snapshots.InstalledNow();
-            logger.LogInformation("installed the snapshot at {Position}", installed);
+            logger.LogInformation("installed the snapshot at {Position}", installed.Position);
+            if (installed.EntriesRolledBack > 0)
+            {
+                logger.LogWarning("{Count} log entries only this node held (not in the installed copy) go to a rollback file", installed.EntriesRolledBack);
+            }
+            if (installed.CarryError is { } error)
+            {
+                logger.LogError("the replaced database could not be read for entries only it held (any such entries are lost): {Error}", error);
+            }
         }
         // An older data directory is upgraded in place before the node starts (docs/storage-layout.md).
         var storage = RocksDbStorageEngine.Open(Path.Combine(dataDir, "db"), RocksDbStorageOptions.Default with { Upgrades = KeyspaceUpgrades.All });
