@@ -26,6 +26,10 @@ internal sealed class HintStore(LeaderlessContext context)
     private readonly Dictionary<ulong, (NodeId Home, byte[] Key, Set Sent, long SentAtMs)> _inFlight = [];
     private readonly List<(NodeId Home, byte[] Key, Set Versions, Action<bool> Then)> _beforeLoad = [];
     private long _nextDeliveryMs;
+    private long _rehomedUnderRing;
+
+    /// <summary>Merges versions into this node's own store, then calls back in the Ready that stores them (a hint whose key this node now holds).</summary>
+    public Action<byte[], Set, Action>? StoreHere { get; set; }
 
     /// <summary>Whether the hints stored before this start are back in memory (until then new hints wait).</summary>
     public bool Loaded { get; private set; }
@@ -87,6 +91,7 @@ internal sealed class HintStore(LeaderlessContext context)
             return;
         }
         _nextDeliveryMs = context.NowMs + context.Settings.HintDeliveryIntervalMs;
+        RehomeAfterRingChange();
         foreach (var (id, sent) in _inFlight.Where(f => context.NowMs - f.Value.SentAtMs > context.Settings.RequestTimeoutMs).ToList())
         {
             _inFlight.Remove(id);
@@ -110,6 +115,57 @@ internal sealed class HintStore(LeaderlessContext context)
                 var id = context.NextRequestId();
                 _inFlight[id] = (home, key, versions, context.NowMs);
                 context.Send(home, new Store(context.Config.Version, id, key, KeyVersions.Encode(versions), null));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Once a membership change has completed (the old ring dropped), a hint whose home no longer
+    /// holds the key — removed from the ring, or its range moved to another node — goes to the
+    /// key's home replicas under the new ring instead: each one that is another node gets it as a
+    /// hint of its own, and this node, if it is one of them, stores it. Otherwise a write that was
+    /// acknowledged through a stand-in could reach the node that gained the range only by
+    /// anti-entropy, and a hint for a removed node would wait forever. Moving the record and
+    /// deleting the old one travel in the same Ready, so a crash keeps one or the other.
+    /// </summary>
+    private void RehomeAfterRingChange()
+    {
+        if (context.Previous is not null || context.Config.Version == _rehomedUnderRing)
+        {
+            return;
+        }
+        _rehomedUnderRing = context.Config.Version;
+        foreach (var (home, hints) in _byHome.ToList())
+        {
+            foreach (var (key, versions) in hints.ToList())
+            {
+                var homes = context.Homes(KeyHash.Of(key), context.Settings.N);
+                if (homes.Contains(home))
+                {
+                    continue;
+                }
+                hints.Remove(key);
+                _inFlight.Where(f => f.Value.Home == home && ByteArrayComparer.Instance.Equals(f.Value.Key, key)).Select(f => f.Key).ToList().ForEach(id => _inFlight.Remove(id));
+                context.Counters.HintsRehomed++;
+                LocalWrite? forgetOld = new(LocalKey(home, key), null);
+                if (homes.Contains(context.Self) && StoreHere is { } store)
+                {
+                    // Forgotten in the Ready that stores the versions here, never before.
+                    var forget = forgetOld;
+                    store(key, versions, () => context.Pending.LocalWrites.Add(forget));
+                    forgetOld = null;
+                }
+                foreach (var target in homes.Where(h => h != context.Self))
+                {
+                    var targetHints = HintsFor(target);
+                    var merged = targetHints.TryGetValue(key, out var existing) ? existing.Merge(versions) : versions;
+                    targetHints[key] = merged;
+                    context.Pending.LocalWrites.Add(new LocalWrite(LocalKey(target, key), KeyVersions.Encode(merged)));
+                }
+                if (forgetOld is not null)
+                {
+                    context.Pending.LocalWrites.Add(forgetOld);
+                }
             }
         }
     }

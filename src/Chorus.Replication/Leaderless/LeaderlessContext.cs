@@ -198,6 +198,7 @@ internal sealed class LeaderlessCounters
     public long TombstonesNotScheduled;
     public long TombstonesReaped;
     public long HintsPruned;
+    public long HintsRehomed;
     public long ExpiredKeysDeleted;
     public long ExpiringKeysNotTracked;
 }

@@ -48,7 +48,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         _log = new EpochLog(start.Self, start.History, _context);
         _trees = new MerkleForest(_context);
         _store = new VersionStore(_context, _log, _trees);
-        _hints = new HintStore(_context);
+        _hints = new HintStore(_context) { StoreHere = (key, versions, then) => _store.Merge(key, versions, (_, _) => then()) };
         _sender = new RangeSender(_context);
         _antiEntropy = new AntiEntropy(_context, _trees, _store, _sender);
         _membership = new Membership(_context, _log, _trees, _sender) { RingChanged = OnRingChanged };

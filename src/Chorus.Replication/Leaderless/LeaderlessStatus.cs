@@ -92,6 +92,7 @@ public sealed record LeaderlessTotals(
         TombstonesNotScheduled = c.TombstonesNotScheduled,
         TombstonesReaped = c.TombstonesReaped,
         HintsPruned = c.HintsPruned,
+        HintsRehomed = c.HintsRehomed,
         ExpiredKeysDeleted = c.ExpiredKeysDeleted,
     };
 
@@ -106,6 +107,9 @@ public sealed record LeaderlessTotals(
 
     /// <summary>Hints dropped because a collected deletion superseded them.</summary>
     public long HintsPruned { get; init; }
+
+    /// <summary>Hints moved to the key's new home replicas because their home no longer holds the key after a membership change.</summary>
+    public long HintsRehomed { get; init; }
 
     /// <summary>Expired keys this node deleted (a tombstone written by quorum, see ExpiringKeys).</summary>
     public long ExpiredKeysDeleted { get; init; }

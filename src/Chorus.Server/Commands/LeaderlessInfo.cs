@@ -64,6 +64,7 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_tombstones_reaped", totals.TombstonesReaped);
         Line(text, "leaderless_tombstones_not_scheduled", totals.TombstonesNotScheduled);
         Line(text, "leaderless_hints_pruned", totals.HintsPruned);
+        Line(text, "leaderless_hints_rehomed", totals.HintsRehomed);
         Line(text, "leaderless_expiring_keys", status.ExpiringKeys);
         Line(text, "leaderless_expired_keys_deleted", totals.ExpiredKeysDeleted);
         Line(text, "leaderless_refused_messages", totals.RefusedMessages);
