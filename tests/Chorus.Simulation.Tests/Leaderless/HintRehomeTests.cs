@@ -1,6 +1,5 @@
 using System.Text;
 using Chorus.Core;
-using Chorus.Core.Versions;
 using Chorus.Replication.Leaderless;
 
 namespace Chorus.Simulation.Tests.Leaderless;
@@ -44,12 +43,9 @@ public sealed class HintRehomeTests
         {
             foreach (var home in ring.PreferenceList(KeyHash.Of(Encoding.UTF8.GetBytes(key)), settings.N))
             {
-                Assert.True(Value(cluster.StoredVersions(home, key)) == "v-" + key, $"seed {seed}: {home}, a home replica of {key} under the new ring, holds {Value(cluster.StoredVersions(home, key)) ?? "nothing"}");
+                Assert.True(LeaderlessRepairTests.Value(cluster.StoredVersions(home, key)) == "v-" + key, $"seed {seed}: {home}, a home replica of {key} under the new ring, holds {LeaderlessRepairTests.Value(cluster.StoredVersions(home, key)) ?? "nothing"}");
             }
         }
         Assert.Empty(cluster.Failures);
     }
-
-    private static string? Value(DottedVersionVectorSet<VersionedValue> versions) =>
-        KeyVersions.Winner(versions) is { Value.Bytes: { } bytes } ? Encoding.UTF8.GetString(bytes) : null;
 }

@@ -121,6 +121,6 @@ public sealed class LeaderlessRepairTests
         return cluster;
     }
 
-    private static string? Value(DottedVersionVectorSet<VersionedValue> versions) =>
+    internal static string? Value(DottedVersionVectorSet<VersionedValue> versions) =>
         KeyVersions.Winner(versions) is { Value.Bytes: { } bytes } ? System.Text.Encoding.UTF8.GetString(bytes) : null;
 }
