@@ -79,7 +79,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     /// <summary>The ring this node works with now.</summary>
     public RingConfig Ring => _context.Config;
 
-    public int StatusFingerprint => HashCode.Combine(_context.Config.Version, _context.Peers.Count(_context.IsUp), _hints.Count, _trees.Built);
+    public int StatusFingerprint => HashCode.Combine(_context.Config.Version, _context.Peers.Count(_context.IsUp), _hints.Count, _trees.Built, _writes.Waiting);
 
     public void Start(long nowMs)
     {
@@ -242,6 +242,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             HintsPending = _hints.Count,
             HintsByHome = _hints.CountByHome,
             RequestsInFlight = _writes.InFlight + _reads.InFlight,
+            WritesWaiting = _writes.Waiting,
             Trees = _trees.Count,
             TreesBuilt = _trees.Built,
             TreeBuildProgress = _trees.BuildProgress,

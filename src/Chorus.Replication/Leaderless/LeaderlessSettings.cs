@@ -62,6 +62,12 @@ public sealed record LeaderlessSettings
     /// <summary>Hints a node keeps at most; beyond, it refuses to stand in (the write must find its quorum elsewhere).</summary>
     public int HintsMax { get; init; } = 1_000_000;
 
+    /// <summary>Client writes a node coordinates or hands over at once; more wait in arrival order (their time limit starts when they leave the queue).</summary>
+    public int WritesInFlightMax { get; init; } = 1_000;
+
+    /// <summary>Client writes that may wait for a slot at a node; past it, a write is refused at once with a message saying so.</summary>
+    public int WritesWaitingMax { get; init; } = 200_000;
+
     /// <summary>Read repairs in flight at most; more are skipped (counted) rather than queued.</summary>
     public int ReadRepairsInFlightMax { get; init; } = 10_000;
 
@@ -112,6 +118,10 @@ public sealed record LeaderlessSettings
         if (SloppyQuorum && !HintedHandoff)
         {
             return "a sloppy quorum needs hinted handoff (stand-ins must hand their writes to the home replicas)";
+        }
+        if (WritesInFlightMax < 1 || WritesWaitingMax < 0)
+        {
+            return $"WritesInFlightMax must be at least 1 and WritesWaitingMax at least 0 (now {WritesInFlightMax} and {WritesWaitingMax})";
         }
         if (TombstoneGraceMs < RequestTimeoutMs)
         {

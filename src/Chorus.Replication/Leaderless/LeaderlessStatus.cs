@@ -22,6 +22,9 @@ public sealed record LeaderlessStatus(
 
     public int RequestsInFlight { get; init; }
 
+    /// <summary>Client writes waiting for a quorum slot (<see cref="LeaderlessSettings.WritesInFlightMax"/>).</summary>
+    public int WritesWaiting { get; init; }
+
     public int Trees { get; init; }
 
     public bool TreesBuilt { get; init; }

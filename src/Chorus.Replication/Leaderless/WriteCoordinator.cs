@@ -21,11 +21,58 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
     private readonly Dictionary<ulong, WriteState> _writes = [];
     private readonly Dictionary<ulong, Forwarded> _forwarded = [];
     private readonly HashSet<(NodeId, ulong)> _coordinatingFor = [];
+    private readonly Queue<(ProposalId Proposal, KeyWrite Write)> _waiting = new();
+    private int _unanswered;
+    private bool _startingWaiting;
 
     public int InFlight => _writes.Count + _forwarded.Count;
 
-    /// <summary>A client's write at this node (the contact node).</summary>
+    /// <summary>Writes that hold a slot: not answered yet (an answered write may stay a while for its remaining replicas, but no longer holds one).</summary>
+    private int Busy => _unanswered + _forwarded.Count;
+
+    /// <summary>Client writes waiting for a slot (<see cref="LeaderlessSettings.WritesInFlightMax"/>).</summary>
+    public int Waiting => _waiting.Count;
+
+    /// <summary>
+    /// A client's write at this node (the contact node). At most
+    /// <see cref="LeaderlessSettings.WritesInFlightMax"/> are in flight at once; the rest wait in
+    /// arrival order, and a write's time limit starts when it leaves the queue. Without the bound,
+    /// a pipeline of 100,000 SETs started 100,000 quorums at once: the replicas worked through the
+    /// backlog for longer than the request timeout, and nearly every write failed with NOREPLICAS.
+    /// </summary>
     public void Start(ProposalId proposal, KeyWrite write)
+    {
+        if (_waiting.Count > 0 || Busy >= context.Settings.WritesInFlightMax)
+        {
+            if (_waiting.Count >= context.Settings.WritesWaitingMax)
+            {
+                context.Counters.WritesFailed++;
+                complete(proposal, new RequestRefused($"{_waiting.Count} writes are already waiting at {context.Self} for one of its {context.Settings.WritesInFlightMax} quorum slots; retry later"));
+                return;
+            }
+            _waiting.Enqueue((proposal, write));
+            return;
+        }
+        Begin(proposal, write);
+    }
+
+    /// <summary>Starts waiting writes while slots are free.</summary>
+    private void StartWaiting()
+    {
+        if (_startingWaiting)
+        {
+            return; // a write started below answered at once: the loop here takes the next one
+        }
+        _startingWaiting = true;
+        while (_waiting.Count > 0 && Busy < context.Settings.WritesInFlightMax)
+        {
+            var (proposal, write) = _waiting.Dequeue();
+            Begin(proposal, write);
+        }
+        _startingWaiting = false;
+    }
+
+    private void Begin(ProposalId proposal, KeyWrite write)
     {
         if (Quorum(write.Quorum, out var n, out var w) is { } refusal)
         {
@@ -91,6 +138,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
             _ => new RequestRefused(message.Reason),
         };
         complete(forwarded.Proposal, outcome);
+        StartWaiting();
     }
 
     public void OnStored(NodeId from, Stored stored)
@@ -105,6 +153,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         if (_writes.TryGetValue(stored.RequestId, out var write) && write.Targets.Any(t => t.Node == from) && write.Acked.Add(from))
         {
             AnswerIfReached(write);
+            StartWaiting();
         }
     }
 
@@ -132,6 +181,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
             _forwarded.Remove(id);
             complete(forwarded.Proposal, new CoordinatorTimedOut(forwarded.Coordinator, context.NowMs - forwarded.StartedMs));
         }
+        StartWaiting();
     }
 
     /// <summary>
@@ -164,6 +214,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         write.StartedMs = context.NowMs;
         Target(write);
         _writes[id] = write;
+        _unanswered++;
         var versioned = new VersionedValue(value, context.Clock.Now(context.NowMs), value is null ? 0 : expiresAtMs);
         store.Change(write.Key, current => Update(current, clientContext ?? current.Context, versioned), (before, after) =>
         {
@@ -199,6 +250,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
             return;
         }
         write.Answered = true;
+        _unanswered--;
         if (write.Proposal is { } proposal)
         {
             complete(proposal, new Answered(new KeyWritten(write.Versions!, write.WasLive)));
@@ -218,6 +270,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         }
         if (!write.Answered)
         {
+            _unanswered--;
             context.Counters.WritesFailed++;
             var waited = context.NowMs - write.StartedMs;
             if (write.Proposal is { } proposal)

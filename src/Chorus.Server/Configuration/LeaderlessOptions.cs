@@ -49,6 +49,12 @@ public sealed class LeaderlessOptions
     /// <summary>How long a deletion every home replica stored is kept before it is collected, in ms (default 10000; at least RequestTimeoutMs).</summary>
     public long TombstoneGraceMs { get; set; } = Defaults.TombstoneGraceMs;
 
+    /// <summary>Client writes a node coordinates or hands over at once; more wait in arrival order (default 1000).</summary>
+    public int WritesInFlightMax { get; set; } = Defaults.WritesInFlightMax;
+
+    /// <summary>Client writes that may wait for a slot at a node; past it a write is refused at once (default 200000).</summary>
+    public int WritesWaitingMax { get; set; } = Defaults.WritesWaitingMax;
+
     /// <summary>
     /// Start outside the ring, to be added with CHORUS.RING ADD at a member (default false):
     /// Peers then lists the ring's current members and this node. Ignored once the node has
@@ -71,5 +77,7 @@ public sealed class LeaderlessOptions
         AntiEntropyIntervalMs = AntiEntropyIntervalMs,
         TombstoneReaping = TombstoneReaping,
         TombstoneGraceMs = TombstoneGraceMs,
+        WritesInFlightMax = WritesInFlightMax,
+        WritesWaitingMax = WritesWaitingMax,
     };
 }
