@@ -13,7 +13,7 @@ namespace Chorus.Scripting;
 /// killed by SCRIPT KILL, is stopped by yielding from a count hook (never a longjmp through
 /// managed frames) and its writes are undone: it throws <see cref="WriteRefusedException"/>.
 /// </summary>
-public sealed class ScriptEngine : IDisposable
+public sealed partial class ScriptEngine : IDisposable
 {
     private const string ChunkName = "@user_script";
 
@@ -25,6 +25,7 @@ public sealed class ScriptEngine : IDisposable
     private Lua? _lua;
     private int _sandboxRef;
     private int _reseedRef;
+    private int _newLibraryRef;
     private int _compiledGeneration;
     private long _instructions;
     private long _startedMs;
@@ -96,7 +97,7 @@ public sealed class ScriptEngine : IDisposable
             PushGlobals(thread, keys, args);
             thread.SetUpValue(-2, 1); // the chunk's _ENV
             Reseed(lua);
-            Execute(context, reply, sha, readOnly, lua, thread);
+            Execute(context, reply, sha, readOnly, lua, thread, 0, ChunkName);
         }
         finally
         {
@@ -104,7 +105,8 @@ public sealed class ScriptEngine : IDisposable
         }
     }
 
-    private void Execute(WriteContext context, RespWriter reply, string sha, bool readOnly, Lua lua, Lua thread)
+    /// <summary>Runs <paramref name="thread"/> (a function and its <paramref name="argumentCount"/> arguments) as a script or function named <paramref name="sha"/>.</summary>
+    private void Execute(WriteContext context, RespWriter reply, string sha, bool readOnly, Lua lua, Lua thread, int argumentCount, string chunk)
     {
         Calls.Begin(context, readOnly);
         _instructions = 0;
@@ -116,7 +118,7 @@ public sealed class ScriptEngine : IDisposable
         int results;
         try
         {
-            status = thread.Resume(lua, 0, out results);
+            status = thread.Resume(lua, argumentCount, out results);
         }
         finally
         {
@@ -139,7 +141,7 @@ public sealed class ScriptEngine : IDisposable
                 // Stopped by the hook: undo its writes (the executor does, on this exception).
                 throw new WriteRefusedException($"ERR Error running script {sha}: {_stopReason ?? "it yielded, which scripts may not do"}; its writes were undone");
             default:
-                reply.WriteError(ScriptErrors.Running(thread, sha));
+                reply.WriteError(ScriptErrors.Running(thread, sha, chunk));
                 break;
         }
     }
@@ -216,10 +218,11 @@ public sealed class ScriptEngine : IDisposable
         lua.PushCFunction(_rawCall);
         lua.PushCFunction(_sha1Hex);
         lua.PushCFunction(_log);
-        if (lua.PCall(3, 2, 0) != LuaStatus.OK)
+        if (lua.PCall(3, 3, 0) != LuaStatus.OK)
         {
             throw new InvalidOperationException("the Lua prelude failed: " + lua.ToString(-1, false));
         }
+        _newLibraryRef = lua.Ref(LuaRegistry.Index);
         _reseedRef = lua.Ref(LuaRegistry.Index);
         _sandboxRef = lua.Ref(LuaRegistry.Index);
         // Threads created later inherit the hook.
