@@ -128,11 +128,7 @@ public sealed partial class ScriptEngine
         var thread = lua.NewThread();
         lua.PushCopy(chunk);
         lua.XMove(thread, 1);
-        _instructions = 0;
-        _startedMs = Limits.ClockMs?.Invoke() ?? 0;
-        _stopReason = null;
-        _killRequested = false;
-        _running = true;
+        StartRun();
         LuaStatus status;
         try
         {

@@ -105,15 +105,21 @@ public sealed partial class ScriptEngine : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="thread"/> (a function and its <paramref name="argumentCount"/> arguments) as a script or function named <paramref name="sha"/>.</summary>
-    private void Execute(WriteContext context, RespWriter reply, string sha, bool readOnly, Lua lua, Lua thread, int argumentCount, string chunk)
+    /// <summary>A run (a script, a function, a library loading) starts: the time limit and the kill flag start afresh.</summary>
+    private void StartRun()
     {
-        Calls.Begin(context, readOnly);
         _instructions = 0;
         _startedMs = Limits.ClockMs?.Invoke() ?? 0;
         _stopReason = null;
         _killRequested = false;
         _running = true;
+    }
+
+    /// <summary>Runs <paramref name="thread"/> (a function and its <paramref name="argumentCount"/> arguments) as a script or function named <paramref name="sha"/>.</summary>
+    private void Execute(WriteContext context, RespWriter reply, string sha, bool readOnly, Lua lua, Lua thread, int argumentCount, string chunk)
+    {
+        Calls.Begin(context, readOnly);
+        StartRun();
         LuaStatus status;
         int results;
         try
