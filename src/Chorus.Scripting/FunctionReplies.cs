@@ -37,7 +37,7 @@ public static class FunctionReplies
             {
                 reply.WriteError("ERR wrong number of arguments for 'function|kill' command");
             }
-            else if (engine.RunningFunction is not null && engine.RequestKill())
+            else if (engine.RunningFunction is not null && engine.RequestKill("FUNCTION KILL"))
             {
                 reply.WriteOk();
             }

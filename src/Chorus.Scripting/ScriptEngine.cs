@@ -30,6 +30,7 @@ public sealed partial class ScriptEngine : IDisposable
     private long _instructions;
     private long _startedMs;
     private volatile bool _killRequested;
+    private volatile string _killCommand = "SCRIPT KILL";
     private volatile bool _running;
     private string? _stopReason;
 
@@ -59,12 +60,13 @@ public sealed partial class ScriptEngine : IDisposable
     public bool IsRunning => _running;
 
     /// <summary>SCRIPT KILL: stops the running script at its next hook; false if none runs.</summary>
-    public bool RequestKill()
+    public bool RequestKill(string command = "SCRIPT KILL")
     {
         if (!_running)
         {
             return false;
         }
+        _killCommand = command;
         _killRequested = true;
         return true;
     }
@@ -145,7 +147,7 @@ public sealed partial class ScriptEngine : IDisposable
                 break;
             case LuaStatus.Yield:
                 // Stopped by the hook: undo its writes (the executor does, on this exception).
-                throw new WriteRefusedException($"ERR Error running script {sha}: {_stopReason ?? "it yielded, which scripts may not do"}; its writes were undone");
+                throw new WriteRefusedException($"ERR Error running {(chunk == ChunkName ? "script" : "function")} {sha}: {_stopReason ?? "it yielded, which scripts may not do"}; its writes were undone");
             default:
                 reply.WriteError(ScriptErrors.Running(thread, sha, chunk));
                 break;
@@ -239,7 +241,7 @@ public sealed partial class ScriptEngine : IDisposable
     private void Hook(IntPtr state, IntPtr debug)
     {
         _instructions += ScriptLimits.HookInstructions;
-        var reason = _killRequested ? "killed by the user with SCRIPT KILL"
+        var reason = _killRequested ? $"killed by the user with {_killCommand}"
             : Limits.ClockMs is { } clock && clock() - _startedMs > Limits.TimeLimitMs ? $"it ran past the time limit (lua-time-limit {Limits.TimeLimitMs} ms)"
             : _instructions > Limits.InstructionsMax ? $"it ran past {Limits.InstructionsMax} instructions"
             : null;

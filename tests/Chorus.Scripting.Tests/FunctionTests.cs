@@ -177,4 +177,30 @@ public sealed class FunctionTests
         Assert.False(h.Engine.IsRunning);
         Assert.Equal("ok", h.Run("FUNCTION", "LOAD", "#!lua name=ok\nredis.register_function('f', function() return 1 end)").AsString());
     }
+
+    [Fact]
+    public void Function_kill_stops_the_running_function_and_undoes_its_writes()
+    {
+        ScriptEngine? engine = null;
+        string? runningSeen = null;
+        var checks = 0;
+        using var h = new ScriptHarness(new ScriptLimits(long.MaxValue, () =>
+        {
+            // FUNCTION KILL arrives from another connection while the function runs.
+            if (++checks == 3 && engine!.RunningFunction is { } running)
+            {
+                runningSeen = running;
+                Assert.True(engine.RequestKill("FUNCTION KILL"));
+            }
+            return 0;
+        }));
+        engine = h.Engine;
+        h.Run("FUNCTION", "LOAD", "#!lua name=loop\nredis.register_function('spin', function() redis.call('SET', 'k', 'v') while true do end end)");
+        var reply = h.Run("FCALL", "spin", "0");
+        Assert.Equal("spin", runningSeen);
+        Assert.Equal("ERR Error running function spin: killed by the user with FUNCTION KILL; its writes were undone", reply.AsString());
+        Assert.Null(h.LastPayload);
+        Assert.True(h.Run("GET", "k").IsNull);
+        Assert.Null(engine.RunningFunction);
+    }
 }
