@@ -68,6 +68,93 @@ internal static class LuaPrelude
           redis = readonly(redis),
         }
         local reseed = math.randomseed
+
+        -- Functions (FUNCTION LOAD): a library's code runs once with only redis.register_function,
+        -- redis.log and the constants in sight (Redis 7.0's load environment); the functions it
+        -- registers keep the same globals table, which then shows the scripts' sandbox.
+        local FLAGS = { ['no-writes'] = 1, ['allow-oom'] = 2, ['allow-stale'] = 4, ['no-cluster'] = 8, ['allow-cross-slot-keys'] = 16 }
+        local function nonexistent(name)
+          error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 3)
+        end
+        local function new_library(registry)
+          local loading = true
+          local function fail(message) error(message, 0) end
+          local function add(name, callback, flags, description)
+            if type(name) ~= 'string' and type(name) ~= 'number' then fail('function name argument given to redis.register_function must be a string') end
+            name = tostring(name)
+            if not string.match(name, '^[%w_]+$') then
+              fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long')
+            end
+            local mask = 0
+            if flags ~= nil then
+              if type(flags) ~= 'table' then fail('flags argument to redis.register_function must be a table representing function flags') end
+              for _, flag in ipairs(flags) do
+                local bit = FLAGS[flag]
+                if bit == nil then fail('unknown flag given') end
+                mask = mask | bit
+              end
+            end
+            if registry[name] ~= nil then fail('Function already exists in the library') end
+            registry[name] = { callback = callback, flags = mask, description = description ~= nil and tostring(description) or nil }
+          end
+          local function register(...)
+            local count = select('#', ...)
+            if count == 1 then
+              local named = ...
+              if type(named) ~= 'table' then
+                fail('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).')
+              end
+              local name, callback, flags, description
+              for k, v in pairs(named) do
+                if k == 'function_name' then name = v
+                elseif k == 'callback' then callback = v
+                elseif k == 'flags' then flags = v
+                elseif k == 'description' then description = v
+                else fail('unknown argument given to redis.register_function') end
+              end
+              if name == nil then fail('redis.register_function must get a function name argument') end
+              if callback == nil then fail('redis.register_function must get a callback argument') end
+              if type(callback) ~= 'function' then fail('callback argument given to redis.register_function must be a function') end
+              add(name, callback, flags, description)
+            elseif count == 2 then
+              local name, callback = ...
+              if type(callback) ~= 'function' then fail('second argument to redis.register_function must be a function') end
+              add(name, callback, nil, nil)
+            else
+              fail('wrong number of arguments to redis.register_function')
+            end
+          end
+          local load_api = {
+            register_function = register, log = redis.log,
+            LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+            REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
+          }
+          local load_redis = setmetatable({}, {
+            __index = function(_, name)
+              local value = load_api[name]
+              if value == nil then nonexistent(name) end
+              return value
+            end,
+            __newindex = function() error('Attempt to modify a readonly table', 2) end,
+            __metatable = false,
+          })
+          local env = setmetatable({}, {
+            __index = function(_, name)
+              local value
+              if loading then
+                if name == 'redis' then value = load_redis end
+              else
+                value = allowed[name]
+              end
+              if value == nil then nonexistent(name) end
+              return value
+            end,
+            __newindex = function() error('Attempt to modify a readonly table', 2) end,
+            __metatable = false,
+          })
+          return env, function() loading = false end
+        end
+
         return {
           __index = function(_, name)
             local value = allowed[name]
@@ -78,6 +165,6 @@ internal static class LuaPrelude
           end,
           __newindex = function() error('Attempt to modify a readonly table', 2) end,
           __metatable = false,
-        }, reseed
+        }, reseed, new_library
         """;
 }

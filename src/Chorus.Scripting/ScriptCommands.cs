@@ -80,7 +80,7 @@ public static class ScriptCommands
         return true;
     }
 
-    private static byte[][] Slice(RespCommand command, int from, int to)
+    internal static byte[][] Slice(RespCommand command, int from, int to)
     {
         var items = new byte[to - from][];
         for (var i = from; i < to; i++)

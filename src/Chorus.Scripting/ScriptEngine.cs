@@ -13,7 +13,7 @@ namespace Chorus.Scripting;
 /// killed by SCRIPT KILL, is stopped by yielding from a count hook (never a longjmp through
 /// managed frames) and its writes are undone: it throws <see cref="WriteRefusedException"/>.
 /// </summary>
-public sealed class ScriptEngine : IDisposable
+public sealed partial class ScriptEngine : IDisposable
 {
     private const string ChunkName = "@user_script";
 
@@ -25,10 +25,12 @@ public sealed class ScriptEngine : IDisposable
     private Lua? _lua;
     private int _sandboxRef;
     private int _reseedRef;
+    private int _newLibraryRef;
     private int _compiledGeneration;
     private long _instructions;
     private long _startedMs;
     private volatile bool _killRequested;
+    private volatile string _killCommand = "SCRIPT KILL";
     private volatile bool _running;
     private string? _stopReason;
 
@@ -58,12 +60,13 @@ public sealed class ScriptEngine : IDisposable
     public bool IsRunning => _running;
 
     /// <summary>SCRIPT KILL: stops the running script at its next hook; false if none runs.</summary>
-    public bool RequestKill()
+    public bool RequestKill(string command = "SCRIPT KILL")
     {
         if (!_running)
         {
             return false;
         }
+        _killCommand = command;
         _killRequested = true;
         return true;
     }
@@ -96,7 +99,7 @@ public sealed class ScriptEngine : IDisposable
             PushGlobals(thread, keys, args);
             thread.SetUpValue(-2, 1); // the chunk's _ENV
             Reseed(lua);
-            Execute(context, reply, sha, readOnly, lua, thread);
+            Execute(context, reply, sha, readOnly, lua, thread, 0, ChunkName);
         }
         finally
         {
@@ -104,19 +107,26 @@ public sealed class ScriptEngine : IDisposable
         }
     }
 
-    private void Execute(WriteContext context, RespWriter reply, string sha, bool readOnly, Lua lua, Lua thread)
+    /// <summary>A run (a script, a function, a library loading) starts: the time limit and the kill flag start afresh.</summary>
+    private void StartRun()
     {
-        Calls.Begin(context, readOnly);
         _instructions = 0;
         _startedMs = Limits.ClockMs?.Invoke() ?? 0;
         _stopReason = null;
         _killRequested = false;
         _running = true;
+    }
+
+    /// <summary>Runs <paramref name="thread"/> (a function and its <paramref name="argumentCount"/> arguments) as a script or function named <paramref name="sha"/>.</summary>
+    private void Execute(WriteContext context, RespWriter reply, string sha, bool readOnly, Lua lua, Lua thread, int argumentCount, string chunk)
+    {
+        Calls.Begin(context, readOnly);
+        StartRun();
         LuaStatus status;
         int results;
         try
         {
-            status = thread.Resume(lua, 0, out results);
+            status = thread.Resume(lua, argumentCount, out results);
         }
         finally
         {
@@ -137,9 +147,9 @@ public sealed class ScriptEngine : IDisposable
                 break;
             case LuaStatus.Yield:
                 // Stopped by the hook: undo its writes (the executor does, on this exception).
-                throw new WriteRefusedException($"ERR Error running script {sha}: {_stopReason ?? "it yielded, which scripts may not do"}; its writes were undone");
+                throw new WriteRefusedException($"ERR Error running {(chunk == ChunkName ? "script" : "function")} {sha}: {_stopReason ?? "it yielded, which scripts may not do"}; its writes were undone");
             default:
-                reply.WriteError(ScriptErrors.Running(thread, sha));
+                reply.WriteError(ScriptErrors.Running(thread, sha, chunk));
                 break;
         }
     }
@@ -216,10 +226,11 @@ public sealed class ScriptEngine : IDisposable
         lua.PushCFunction(_rawCall);
         lua.PushCFunction(_sha1Hex);
         lua.PushCFunction(_log);
-        if (lua.PCall(3, 2, 0) != LuaStatus.OK)
+        if (lua.PCall(3, 3, 0) != LuaStatus.OK)
         {
             throw new InvalidOperationException("the Lua prelude failed: " + lua.ToString(-1, false));
         }
+        _newLibraryRef = lua.Ref(LuaRegistry.Index);
         _reseedRef = lua.Ref(LuaRegistry.Index);
         _sandboxRef = lua.Ref(LuaRegistry.Index);
         // Threads created later inherit the hook.
@@ -230,7 +241,7 @@ public sealed class ScriptEngine : IDisposable
     private void Hook(IntPtr state, IntPtr debug)
     {
         _instructions += ScriptLimits.HookInstructions;
-        var reason = _killRequested ? "killed by the user with SCRIPT KILL"
+        var reason = _killRequested ? $"killed by the user with {_killCommand}"
             : Limits.ClockMs is { } clock && clock() - _startedMs > Limits.TimeLimitMs ? $"it ran past the time limit (lua-time-limit {Limits.TimeLimitMs} ms)"
             : _instructions > Limits.InstructionsMax ? $"it ran past {Limits.InstructionsMax} instructions"
             : null;

@@ -10,7 +10,7 @@ namespace Chorus.Scripting;
 internal static class ScriptErrors
 {
     /// <summary>The error of <paramref name="thread"/>, which failed (its stack still holds where).</summary>
-    public static string Running(Lua thread, string sha)
+    public static string Running(Lua thread, string sha, string chunk = "@user_script")
     {
         string message;
         if (thread.Type(-1) == LuaType.Table && LuaReplies.StringField(thread, thread.AbsIndex(-1), "err") is { } error)
@@ -21,20 +21,20 @@ internal static class ScriptErrors
         {
             message = "ERR " + (thread.ToString(-1, false) ?? "unknown error");
         }
-        return LuaReplies.OneLine($"{message} script: {sha}, on @user_script:{Line(thread)}.");
+        return LuaReplies.OneLine($"{message} script: {sha}, on {chunk}:{Line(thread, chunk)}.");
     }
 
     /// <summary>
     /// The line of the innermost frame in the script itself; "?" when none is left (a tail call
     /// other than <c>return redis.call(...)</c>, which <see cref="TailCallGuard"/> keeps from being one).
     /// </summary>
-    private static string Line(Lua thread)
+    private static string Line(Lua thread, string chunk)
     {
         var debug = new LuaDebug();
         for (var level = 0; thread.GetStack(level, ref debug) == 1; level++)
         {
             thread.GetInfo("Sl", ref debug);
-            if (debug.Source == "@user_script" && debug.CurrentLine > 0)
+            if (debug.Source == chunk && debug.CurrentLine > 0)
             {
                 return debug.CurrentLine.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }

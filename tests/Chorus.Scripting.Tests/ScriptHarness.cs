@@ -25,7 +25,7 @@ internal sealed class ScriptHarness : IDisposable
         Engine = new ScriptEngine(limits ?? new ScriptLimits(ScriptLimits.DefaultTimeLimitMs, null), (_, message) => Logged.Add(message));
         // PING and SELECT are server commands; scripts run them themselves, so only their entries matter here.
         CommandSpec[] server = [new("PING", -1, CommandFlags.Fast, 0, 0, 0), new("SELECT", 2, CommandFlags.Fast, 0, 0, 0)];
-        _commands = new CommandTable(DataCommands.All.Concat(ScriptCommands.Specs(Engine)).Concat(server));
+        _commands = new CommandTable(DataCommands.All.Concat(ScriptCommands.Specs(Engine)).Concat(FunctionCommands.Specs(Engine)).Concat(server));
         Engine.Calls.Commands = _commands;
         _keyspace = new StagedKeyspace(_storage);
         _executor = new WriteExecutor(_commands, _keyspace, new Random(7));
@@ -46,14 +46,17 @@ internal sealed class ScriptHarness : IDisposable
     /// <summary>As the driver runs a command sent alone: a blocking command there may wait.</summary>
     public bool BlockingAllowed { get; set; }
 
-    public RespValue Run(params string[] args)
+    public RespValue Run(params string[] args) => Run(args.Select(Encoding.UTF8.GetBytes).ToArray());
+
+    /// <summary>A command with binary arguments (a FUNCTION DUMP payload).</summary>
+    public RespValue Run(params byte[][] args)
     {
         using var batch = new RequestBatch();
-        batch.Add(args.Select(Encoding.UTF8.GetBytes).ToArray());
+        batch.Add(args);
         var command = batch[0];
         var output = new ArrayBufferWriter<byte>();
         var reply = new RespWriter(output, RespProtocol.Resp2);
-        Assert.True(_commands.TryGet(command[0], out var spec), $"{args[0]} is a command");
+        Assert.True(_commands.TryGet(command[0], out var spec), $"{Encoding.UTF8.GetString(args[0])} is a command");
         LastPayload = null;
         if (spec.Write is not null)
         {
@@ -69,6 +72,27 @@ internal sealed class ScriptHarness : IDisposable
         }
         LastRaw = Encoding.UTF8.GetString(output.WrittenSpan);
         return RespReplyParser.Parse(output.WrittenSpan);
+    }
+
+    /// <summary>Applies a log entry's logical payload as a follower does (or undoes it, newest change first, as a rollback does).</summary>
+    public void Apply(byte[] payload, bool undo = false)
+    {
+        var changes = Chorus.Commands.Logical.LogicalPayload.Decode(payload);
+        if (undo)
+        {
+            changes.Reverse();
+        }
+        foreach (var change in changes)
+        {
+            if (undo)
+            {
+                Chorus.Commands.Logical.RowChangeApplier.Undo(change, _keyspace);
+            }
+            else
+            {
+                Chorus.Commands.Logical.RowChangeApplier.Apply(change, _keyspace);
+            }
+        }
     }
 
     public void Dispose()

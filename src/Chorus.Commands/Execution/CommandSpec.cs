@@ -35,6 +35,16 @@ public sealed record CommandSpec(
     /// <summary>Runs on the node loop (a write, or a request the core serves), not on the connection.</summary>
     public bool RunsOnLoop => Write is not null || Request is not null;
 
+    /// <summary>
+    /// For a write command with subcommands that only read (FUNCTION LIST, STATS, KILL): true for
+    /// those, which the connection runs with <see cref="Read"/> against its replica instead of
+    /// sending them to the loop (where <see cref="Write"/> would answer them too).
+    /// </summary>
+    public Func<RespCommand, bool>? ReadsWhen { get; init; }
+
+    /// <summary>Whether <paramref name="command"/> goes to the loop (see <see cref="ReadsWhen"/>).</summary>
+    public bool RunsOnLoopFor(RespCommand command) => RunsOnLoop && (ReadsWhen is null || !ReadsWhen(command));
+
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
 
     /// <summary>May wait for data (BLPOP...): the connection sends it to the loop alone.</summary>

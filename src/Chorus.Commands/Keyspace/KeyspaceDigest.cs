@@ -40,7 +40,27 @@ public static class KeyspaceDigest
                 keys++;
             }
         }
+        AppendFunctions(iterator, hash, canonical);
         return new Result(Convert.ToHexStringLower(hash.GetCurrentHash()), keys);
+    }
+
+    /// <summary>
+    /// The function libraries' records (FUNCTION LOAD), after the databases and marked 0xFF, so
+    /// replicas that lack a library differ; a keyspace without libraries digests as before. Not
+    /// counted as keys (DBSIZE does not count them either).
+    /// </summary>
+    private static void AppendFunctions(IStorageIterator iterator, XxHash128 hash, ArrayBufferWriter<byte> canonical)
+    {
+        var end = PhysicalDb.End(PhysicalDb.Functions);
+        for (iterator.Seek(PhysicalDb.Start(PhysicalDb.Functions)); iterator.Valid && iterator.Key.SequenceCompareTo(end) < 0; iterator.Next())
+        {
+            canonical.Clear();
+            var writer = new ByteWriter(canonical);
+            writer.WriteByte(0xFF);
+            writer.WriteLengthPrefixed(StoredKey.UserKey(iterator.Key));
+            writer.WriteLengthPrefixed(KeyRecord.Parse(iterator.Value).Payload);
+            hash.Append(canonical.WrittenSpan);
+        }
     }
 
     private static void WriteCanonical(IStorageEngine storage, ArrayBufferWriter<byte> output, int db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> encoded)

@@ -26,6 +26,12 @@ public static class PhysicalDb
     /// <summary>The keyspace's own bookkeeping: the catalog and the garbage index.</summary>
     public const uint Bookkeeping = 0xFFFF_FFFF;
 
+    /// <summary>
+    /// Redis Functions' libraries (FUNCTION LOAD): replicated records that belong to no logical
+    /// database, so FLUSHALL, SWAPDB and SELECT never reach them (docs/storage-layout.md).
+    /// </summary>
+    public const uint Functions = 0xFFFF_FFFE;
+
     /// <summary>The physical id a fresh keyspace uses for logical database <paramref name="db"/>.</summary>
     public static uint Initial(int db) => First + (uint)db;
 

@@ -32,6 +32,7 @@ public static class LogicalPayload
         SwapDb = 13,
         VersionBlock = 14,
         Stream = 15,
+        FunctionRecord = 16,
     }
 
     /// <summary>Encodes <paramref name="changes"/> into one array of exactly the payload's size.</summary>
@@ -72,6 +73,7 @@ public static class LogicalPayload
         FlushDbChange => 2,
         FlushAllChange => 1,
         SwapDbChange => 3,
+        FunctionRecordChange function => 1 + Prefixed(function.Key.Length) + OptionalLength(function.After) + OptionalLength(function.Before),
         _ => throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change)),
     };
 
@@ -163,6 +165,12 @@ public static class LogicalPayload
                 writer.WriteByte((byte)swap.Db);
                 writer.WriteByte((byte)swap.OtherDb);
                 break;
+            case FunctionRecordChange function:
+                writer.WriteByte((byte)Op.FunctionRecord);
+                writer.WriteLengthPrefixed(function.Key);
+                WriteOptional(writer, function.After);
+                WriteOptional(writer, function.Before);
+                break;
             default:
                 throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change));
         }
@@ -181,6 +189,8 @@ public static class LogicalPayload
                 return new SwapDbChange(ReadDb(ref reader), ReadDb(ref reader));
             case Op.Hash or Op.Set or Op.SortedSet or Op.List or Op.Stream:
                 return ElementsCodec.Read(ref reader, (byte)op);
+            case Op.FunctionRecord:
+                return new FunctionRecordChange(reader.ReadLengthPrefixed().ToArray(), ReadOptional(ref reader), ReadOptional(ref reader));
         }
         var db = ReadDb(ref reader);
         var key = reader.ReadLengthPrefixed().ToArray();

@@ -82,6 +82,14 @@ public sealed record FlushAllChange() : RowChange;
 /// <summary>SWAPDB: two databases trade contents.</summary>
 public sealed record SwapDbChange(int Db, int OtherDb) : RowChange;
 
+/// <summary>
+/// A record of the function libraries (physical database <c>Functions</c>: a library, a function's
+/// library, the directory of libraries) now holds <paramref name="After"/> (null: removed) in place
+/// of <paramref name="Before"/> (null: absent). Both are whole stored records: libraries are small,
+/// and a follower, a snapshot and a rollback then need no Lua to know them.
+/// </summary>
+public sealed record FunctionRecordChange(byte[] Key, byte[]? After, byte[]? Before) : RowChange;
+
 /// <summary>A hash field's new value (null: removed) and the value it replaced (null: it was new).</summary>
 public sealed record FieldChange(byte[] Field, byte[]? Value, byte[]? Previous);
 

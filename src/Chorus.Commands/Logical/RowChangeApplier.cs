@@ -52,6 +52,9 @@ public static class RowChangeApplier
             case SwapDbChange swap:
                 keyspace.SwapDatabases(swap.Db, swap.OtherDb);
                 break;
+            case FunctionRecordChange function:
+                SetFunctionRecord(keyspace, function.Key, function.After, function.Before);
+                break;
             default:
                 throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change));
         }
@@ -112,8 +115,24 @@ public static class RowChangeApplier
             case SwapDbChange swap:
                 keyspace.SwapDatabases(swap.Db, swap.OtherDb);
                 break;
+            case FunctionRecordChange function:
+                SetFunctionRecord(keyspace, function.Key, function.Before, function.After);
+                break;
             default:
                 throw new ArgumentException($"unknown change {change.GetType().Name}", nameof(change));
+        }
+    }
+
+    /// <summary>A function-library record (always a string record: it holds no collection) becomes <paramref name="record"/>.</summary>
+    private static void SetFunctionRecord(StagedKeyspace keyspace, byte[] key, byte[]? record, byte[]? storedNow)
+    {
+        if (record is null)
+        {
+            keyspace.Delete(PhysicalDb.Functions, key, storedNow);
+        }
+        else
+        {
+            keyspace.Put(PhysicalDb.Functions, key, record, storedNow);
         }
     }
 

@@ -18,6 +18,7 @@ public static class EntryFormatter
         {
             // A script is logged as its effects in every format (as Redis 7 replicates scripts):
             // re-running it on a follower would need the same script cache, time and randomness.
+            // FUNCTION LOAD|DELETE|FLUSH|RESTORE too: their effects are the library records.
             return (PayloadKind.Logical, logicalPayload);
         }
         var statement = setting.Rewrite
@@ -27,5 +28,5 @@ public static class EntryFormatter
     }
 
     private static bool RunsScript(RespCommand command) =>
-        command.NameIs("EVAL"u8) || command.NameIs("EVALSHA"u8) || command.NameIs("EVAL_RO"u8) || command.NameIs("EVALSHA_RO"u8) || command.NameIs("FCALL"u8) || command.NameIs("FCALL_RO"u8);
+        command.NameIs("EVAL"u8) || command.NameIs("EVALSHA"u8) || command.NameIs("EVAL_RO"u8) || command.NameIs("EVALSHA_RO"u8) || command.NameIs("FCALL"u8) || command.NameIs("FCALL_RO"u8) || command.NameIs("FUNCTION"u8);
 }

@@ -52,9 +52,9 @@ public static class ChangeJson
         var events = new List<byte[]>(changes.Count);
         for (var i = 0; i < changes.Count; i++)
         {
-            if (changes[i] is VersionBlockChange)
+            if (changes[i] is VersionBlockChange or FunctionRecordChange)
             {
-                continue; // multi-leader bookkeeping, not a data change
+                continue; // multi-leader bookkeeping, function libraries (FUNCTION LOAD): not data changes
             }
             var output = new ArrayBufferWriter<byte>(128);
             using (var json = new Utf8JsonWriter(output))

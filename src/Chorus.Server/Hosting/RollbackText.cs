@@ -130,6 +130,9 @@ public static class RollbackText
             case SwapDbChange swap:
                 output.Write(string.Create(CultureInfo.InvariantCulture, $"swapdb {swap.Db} {swap.OtherDb}"));
                 break;
+            case FunctionRecordChange function:
+                output.Write(string.Create(CultureInfo.InvariantCulture, $"function record {(char)function.Key[0]} {Encoding.UTF8.GetString(function.Key.AsSpan(1))}: {(function.After is null ? "removed" : "set")}"));
+                break;
             default:
                 output.Write(change.GetType().Name);
                 break;

@@ -31,7 +31,7 @@ internal static class ScriptHost
 
     public static IEnumerable<CommandSpec> Specs(ChorusOptions options, ScriptEngine engine)
     {
-        var specs = ScriptCommands.Specs(engine);
+        IEnumerable<CommandSpec> specs = [.. ScriptCommands.Specs(engine), .. FunctionCommands.Specs(engine)];
         if (options.IsLeaderless)
         {
             return specs.Select(s => s with { Write = null, Request = (_, _, reply) => Refuse(reply, LeaderlessRefusal) });

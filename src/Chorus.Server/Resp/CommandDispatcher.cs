@@ -94,7 +94,7 @@ internal sealed class CommandDispatcher
                 i++;
                 continue;
             }
-            if (spec.RunsOnLoop)
+            if (spec.RunsOnLoopFor(command))
             {
                 i = await ExecuteWritesAsync(session, i, output, cancellationToken);
                 continue;
@@ -173,7 +173,7 @@ internal sealed class CommandDispatcher
         var i = first;
         var limits = node.Limits.Writes;
         var home = new HomeGroup(node.Driver.Status);
-        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.RunsOnLoop && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
+        while (i < requests.Count && node.Commands.TryGet(requests[i][0], out var spec) && spec.RunsOnLoopFor(requests[i]) && spec.AcceptsArgumentCount(requests[i].ArgumentCount)
             && (i == first || (limits.CheckArguments(requests[i]) is null && writes.Commands.ArenaBytes + ArgumentBytes(requests[i]) <= limits.EntryBytesMax
                 && session.User is { } user && node.Access.Check(user, spec, requests[i], log: false) is null && !spec.IsBlocking && !writes.MayBlock))
             && home.Admits(spec, requests[i], i == first))

@@ -24,6 +24,7 @@ internal static class Subcommands
             "USERS 2", "WHOAMI 2", "HELP 2"),
         ["XGROUP"] = Table("CREATE -5", "SETID -5", "DESTROY 4", "CREATECONSUMER 5", "DELCONSUMER 5", "HELP 2"),
         ["XINFO"] = Table("CONSUMERS 4", "GROUPS 3", "STREAM -3", "HELP 2"),
+        ["FUNCTION"] = Table("DELETE 3", "DUMP 2", "FLUSH -2", "HELP 2", "KILL 2", "LIST -2", "LOAD -3", "RESTORE -3", "STATS 2"),
         ["PUBSUB"] = Table("CHANNELS -2", "NUMPAT 2", "NUMSUB -2", "SHARDCHANNELS -2", "SHARDNUMSUB -2", "HELP 2"),
     }.ToFrozenDictionary();
 

@@ -26,6 +26,7 @@ internal static class GeneratorRegistry
         new("blocking", Weight: 1, InDefaultRun: true, () => new BlockingGenerator()),
         new("scripts", Weight: 2, InDefaultRun: true, () => new ScriptGenerator()),
         new("streams", Weight: 3, InDefaultRun: true, () => new StreamGenerator()),
+        new("functions", Weight: 2, InDefaultRun: true, () => new FunctionGenerator()),
     ];
 
     public static IReadOnlyList<string> DefaultTypes => [.. All.Where(r => r.InDefaultRun).Select(r => r.Name)];
