@@ -18,7 +18,7 @@ namespace Chorus.Benchmarks.Load;
 /// <c>get</c> reads random keys (<c>key:%012d</c>, as redis-benchmark's <c>key:__rand_int__</c>);
 /// <c>set</c> writes a new value each time (every SET is a real write); <c>incr</c> increments;
 /// <c>write-read</c> writes a
-/// key and then reads it back on the same connection, times only the read, and counts the reads
+/// key of its own (<c>key:c&lt;connection&gt;:%012d</c>) and then reads it back on the same connection, times only the read, and counts the reads
 /// that answered without the value just written (<c>stale</c>; error replies count as errors): what read-your-writes prevents.
 /// The first <c>--warmup</c> requests of each connection are not timed. <c>--sequential</c>
 /// walks the keys in order instead (a preload: <c>--op set --sequential --requests K --keys K</c>
@@ -121,6 +121,9 @@ public static class OpsRun
                         await client.ReadRepliesAsync(1);
                         break;
                     default:
+                        // A key of this connection's own: another connection's SET of the same
+                        // key between this SET and GET would look like a stale read.
+                        key = $"{keyPrefix}c{index}:{random.Next(keys):D12}";
                         await client.SendAsync(RawRespClient.Command("SET", key, value));
                         await client.ReadRepliesAsync(1);
                         start = Stopwatch.GetTimestamp();
