@@ -43,16 +43,7 @@ RESULTS="$BENCH_WORK/leaderless.csv"   # system,op,ops,p50,p99,errors
 declare -A LL_PID
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-until_true() { # seconds what command...: poll until the command succeeds
-  local seconds=$1 what=$2; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || { log "timed out: $what"; exit 1; }
-    sleep 0.1
-  done
-}
 
 leaderless_field() { # port field
   redis-cli -p "$1" INFO replication 2>/dev/null | tr -d '\r' | awk -F: -v k="$2" '$1 == k { print $2 }'
@@ -67,14 +58,6 @@ start_leaderless_node() { # index (0..2)
   LL_PID[$i]=$LAST_PID
 }
 
-preload() { # port...: SET key:%012d for 0..KEYS-1 once each, 50 connections, one SET in flight each
-  # (not redis-cli --pipe: one pipeline of 100,000, or even 2,000, SETs into a leaderless
-  # coordinator on this loaded machine failed NOREPLICAS, every quorum timing out)
-  local line
-  line=$(dotnet "$BENCH_DLL" ops --ports "$(IFS=,; echo "$*")" --op set --sequential --requests "$KEYS" --keys "$KEYS" --warmup 0) || true
-  log "preload through $*: $line"
-  [ -n "$(field "$line" ops)" ] || exit 1
-}
 
 quorum_write_ok() { # port: one SET acknowledged by all 3 replicas (the write path is warm)
   [ "$(printf 'CHORUS.QUORUM W 3\nSET __bench_warm 1\n' | redis-cli -p "$1" 2>/dev/null | tail -1)" = OK ]
@@ -101,7 +84,7 @@ wait_ready "${SL[0]}" 120
 SL_LEADER=$(wait_leader 120 "${SL[@]}")
 for p in "${LL[@]}"; do until_true 120 "a W=3 write through $p" quorum_write_ok "$p"; done
 log "preloading $KEYS keys into each system"
-preload "${LL[@]}"; preload "$SL_LEADER"; preload $REDIS_PORT
+preload_keys "$KEYS" "${LL[@]}"; preload_keys "$KEYS" "$SL_LEADER"; preload_keys "$KEYS" $REDIS_PORT
 
 CONFIGS=("3,1,1" "3,2,2" "3,3,1")
 for round in $(seq 1 "$ROUNDS"); do

@@ -104,6 +104,27 @@ wait_leader() { # seconds port...: prints the port of the node that leads with e
   return 1
 }
 
+until_true() { # seconds what command...: poll until the command succeeds, or exit saying what timed out
+  local seconds=$1 what=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || { log "timed out: $what"; exit 1; }
+    sleep 0.1
+  done
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+preload_keys() { # count port...: SET key:%012d for 0..count-1 once each (16-byte values), spread over the ports
+  # Through Chorus.Benchmarks ops: 50 connections, one SET in flight each. Not redis-cli --pipe:
+  # one pipeline of 100,000 (or even 2,000) SETs into a leaderless coordinator on a loaded
+  # machine failed NOREPLICAS, every queued write's quorum timing out.
+  local count=$1 line; shift
+  line=$(dotnet "$BENCH_DLL" ops --ports "$(IFS=,; echo "$*")" --op set --sequential --requests "$count" --keys "$count" --warmup 0) || true
+  log "preload through $*: $line"
+  [ -n "$(field "$line" ops)" ] || exit 1
+}
+
 median() { # numbers on stdin -> median
   sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }

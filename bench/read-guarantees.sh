@@ -39,14 +39,6 @@ RESULTS="$BENCH_WORK/reads.txt"   # row|ops|p50|p99|stale|errors (rows hold comm
 : >"$RESULTS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-until_true() { # seconds what command...
-  local seconds=$1 what=$2; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || { log "timed out: $what"; exit 1; }
-    sleep 0.1
-  done
-}
 
 start_trio() { # ports-array-name [extra serve args...]
   local -n ports=$1; shift
@@ -55,14 +47,6 @@ start_trio() { # ports-array-name [extra serve args...]
   wait_ready "${ports[0]}" 120
 }
 
-preload() { # port...: SET key:%012d for 0..KEYS-1 once each, 50 connections, one SET in flight each
-  # (not redis-cli --pipe: one pipeline of 100,000, or even 2,000, SETs into a leaderless
-  # coordinator on this loaded machine failed NOREPLICAS, every quorum timing out)
-  local line
-  line=$(dotnet "$BENCH_DLL" ops --ports "$(IFS=,; echo "$*")" --op set --sequential --requests "$KEYS" --keys "$KEYS" --warmup 0) || true
-  log "preload through $*: $line"
-  [ -n "$(field "$line" ops)" ] || exit 1
-}
 
 ops() { # row op ports [setup]
   local row=$1 op=$2 ports=$3 setup=${4:-} line
@@ -79,7 +63,7 @@ start_trio IX
 start_trio LEASE --read-lease true
 IX_LEADER=$(wait_leader 120 "${IX[@]}") LEASE_LEADER=$(wait_leader 120 "${LEASE[@]}")
 log "preloading $KEYS keys into each"
-preload "$IX_LEADER"; preload "$LEASE_LEADER"
+preload_keys "$KEYS" "$IX_LEADER"; preload_keys "$KEYS" "$LEASE_LEADER"
 ALL=$(IFS=,; echo "${IX[*]}") ALL_LEASE=$(IFS=,; echo "${LEASE[*]}")
 # Followers must hold the preload before reads are spread over them.
 has_keys() { local p; for p in "$@"; do [ "$(redis-cli -p "$p" DBSIZE)" -ge "$KEYS" ] || return 1; done; }
