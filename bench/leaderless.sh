@@ -43,13 +43,8 @@ RESULTS="$BENCH_WORK/leaderless.csv"   # system,op,ops,p50,p99,errors
 declare -A LL_PID
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-
-
-leaderless_field() { # port field
-  redis-cli -p "$1" INFO replication 2>/dev/null | tr -d '\r' | awk -F: -v k="$2" '$1 == k { print $2 }'
-}
-peers_heard() { [ "$(leaderless_field "$1" leaderless_peers_heard)" = 2 ]; }
-trees_built() { [ "$(leaderless_field "$1" leaderless_merkle_built)" = 1 ]; }
+peers_heard() { [ "$(info_field "$1" leaderless_peers_heard)" = 2 ]; }
+trees_built() { [ "$(info_field "$1" leaderless_merkle_built)" = 1 ]; }
 digests_equal() { [ "$(redis-cli -p "$1" CHORUS.DIGEST | head -1)" = "$(redis-cli -p "$2" CHORUS.DIGEST | head -1)" ]; }
 
 start_leaderless_node() { # index (0..2)
@@ -57,7 +52,6 @@ start_leaderless_node() { # index (0..2)
   start_chorus "n$((i + 1))" "${LL[$i]}" everysec "$LL_PEERS" --family leaderless --n 3 --w 2 --r 2
   LL_PID[$i]=$LAST_PID
 }
-
 
 quorum_write_ok() { # port: one SET acknowledged by all 3 replicas (the write path is warm)
   [ "$(printf 'CHORUS.QUORUM W 3\nSET __bench_warm 1\n' | redis-cli -p "$1" 2>/dev/null | tail -1)" = OK ]
@@ -112,7 +106,7 @@ until_true 120 "empty n3 hears both peers" peers_heard "${LL[2]}"
 ready=$(now_ms)
 until_true 600 "anti-entropy restored n3" digests_equal "${LL[0]}" "${LL[2]}"
 repair_ms=$(( $(now_ms) - ready ))
-repaired=$(leaderless_field "${LL[2]}" leaderless_keys_repaired)
+repaired=$(info_field "${LL[2]}" leaderless_keys_repaired)
 keys_held=$repaired   # every key: n3 started empty
 log "anti-entropy: $repaired keys repaired in $repair_ms ms"
 

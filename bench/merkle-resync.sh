@@ -27,8 +27,6 @@ PORTS=(7601 7602 7603)
 PEERS="n1=7601,n2=7602,n3=7603"
 declare -A PID
 
-
-
 sets() { # prefix from count tag: SET commands as RESP, for redis-cli --pipe
   awk -v p="$1" -v from="$2" -v n="$3" -v tag="$4" -v bytes="$VALUE_BYTES" 'BEGIN {
     pad = sprintf("%" bytes "s", ""); gsub(/ /, "x", pad)

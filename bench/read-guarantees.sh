@@ -39,14 +39,12 @@ RESULTS="$BENCH_WORK/reads.txt"   # row|ops|p50|p99|stale|errors (rows hold comm
 : >"$RESULTS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-
 start_trio() { # ports-array-name [extra serve args...]
   local -n ports=$1; shift
   local peers="n1=${ports[0]},n2=${ports[1]},n3=${ports[2]}" i
   for i in 0 1 2; do start_chorus "n$((i + 1))" "${ports[$i]}" everysec "$peers" "$@"; done
   wait_ready "${ports[0]}" 120
 }
-
 
 ops() { # row op ports [setup]
   local row=$1 op=$2 ports=$3 setup=${4:-} line
