@@ -3,6 +3,7 @@
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_WORK="${BENCH_WORK:-$(mktemp -d /tmp/chorus-bench.XXXXXX)}"
+mkdir -p "$BENCH_WORK"
 CHORUS_DLL="$BENCH_ROOT/src/Chorus.Cli/bin/Release/net10.0/linux-x64/chorus.dll"
 BENCH_DLL="$BENCH_ROOT/bench/Chorus.Benchmarks/bin/Release/net10.0/linux-x64/Chorus.Benchmarks.dll"
 BENCH_PIDS=()
@@ -70,14 +71,15 @@ start_redis() {
   wait_up "$port"
 }
 
-# start_chorus ID PORT FSYNC PEERS [extra serve args...]; PEERS: id=port,id=port (client ports)
+# start_chorus ID PORT FSYNC PEERS [extra serve args...]; PEERS: id=port,id=port (client ports).
+# The first peer is the preferred leader unless BENCH_LEADER names another (a multi-leader site's).
 start_chorus() {
   local id=$1 port=$2 fsync=$3 peers=$4; shift 4
   local peer_list="" p
   for p in ${peers//,/ }; do
     peer_list+="${peer_list:+,}${p%%=*}=127.0.0.1:$(( ${p##*=} + 10000 ))"
   done
-  local leader=${peers%%=*}
+  local leader=${BENCH_LEADER:-${peers%%=*}}
   mkdir -p "$BENCH_WORK"
   # Peers authenticate with mutual TLS, as by default: certificates from a CA of the bench's own.
   dotnet "$CHORUS_DLL" cert --out "$BENCH_WORK/peer-certs" "$id" >/dev/null
@@ -86,6 +88,41 @@ start_chorus() {
     >>"$BENCH_WORK/chorus-$BENCH_GEN-$id-$port.log" 2>&1 &
   BENCH_PIDS+=($!)
   LAST_PID=$!
+}
+
+wait_leader() { # seconds port...: prints the port of the node that leads with every other one
+  # streaming from it. The preferred leader (--leader) need not win the first election on a
+  # loaded machine, and followers accept writes (they forward them), so wait_ready cannot tell.
+  local deadline=$((SECONDS + $1)) port; shift
+  while [ $SECONDS -lt $deadline ]; do
+    for port in "$@"; do
+      [ "$(info_field "$port" connected_slaves)" = $(($# - 1)) ] && { echo "$port"; return; }
+    done
+    sleep 0.2
+  done
+  log "no leader with $(($# - 1)) streaming followers among $*"
+  return 1
+}
+
+until_true() { # seconds what command...: poll until the command succeeds, or exit saying what timed out
+  local seconds=$1 what=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || { log "timed out: $what"; exit 1; }
+    sleep 0.1
+  done
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+preload_keys() { # count port...: SET key:%012d for 0..count-1 once each (16-byte values), spread over the ports
+  # Through Chorus.Benchmarks ops: 50 connections, one SET in flight each. Not redis-cli --pipe:
+  # one pipeline of 100,000 (or even 2,000) SETs into a leaderless coordinator on a loaded
+  # machine failed NOREPLICAS, every queued write's quorum timing out.
+  local count=$1 line; shift
+  line=$(dotnet "$BENCH_DLL" ops --ports "$(IFS=,; echo "$*")" --op set --sequential --requests "$count" --keys "$count" --warmup 0) || true
+  log "preload through $*: $line"
+  [ -n "$(field "$line" ops)" ] || exit 1
 }
 
 median() { # numbers on stdin -> median

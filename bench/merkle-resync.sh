@@ -27,17 +27,6 @@ PORTS=(7601 7602 7603)
 PEERS="n1=7601,n2=7602,n3=7603"
 declare -A PID
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-until_true() { # seconds what command...: poll until the command succeeds
-  local seconds=$1 what=$2; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || { log "timed out: $what"; exit 1; }
-    sleep 0.1
-  done
-}
-
 sets() { # prefix from count tag: SET commands as RESP, for redis-cli --pipe
   awk -v p="$1" -v from="$2" -v n="$3" -v tag="$4" -v bytes="$VALUE_BYTES" 'BEGIN {
     pad = sprintf("%" bytes "s", ""); gsub(/ /, "x", pad)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Reproduces every table in BENCHMARKS.md (about 13-15 minutes on 2 cores, 2 of them for 20 failovers):
-# Chorus vs Redis, catch-up and bootstrap rates, the failover window, and the BenchmarkDotNet
-# micro-benchmarks.
+# Reproduces the main tables in BENCHMARKS.md (about 25-30 minutes on 2 cores, 2 of them for 20
+# failovers): Chorus vs Redis, catch-up and bootstrap rates, the failover window, leaderless
+# quorums, read guarantees, multi-leader sites, and the BenchmarkDotNet micro-benchmarks.
+# (space.sh, cdc.sh, merkle-resync.sh and dashboard-cost.sh run on their own.)
 #
 #   bench/run-all.sh [--quick] [--out FILE]     (default FILE: bench/results-<date>.md)
 set -euo pipefail
@@ -22,6 +23,12 @@ BENCH_SKIP_BUILD=1 bench/rates.sh $QUICK | tee -a "$OUT"
 rounds=20
 [ -n "$QUICK" ] && rounds=3
 BENCH_SKIP_BUILD=1 bench/failover.sh --rounds "$rounds" | tee -a "$OUT"
+{ echo; echo "## Leaderless quorums (issue 12)"; } | tee -a "$OUT"
+BENCH_SKIP_BUILD=1 bench/leaderless.sh $QUICK | tee -a "$OUT"
+{ echo; echo "## Read guarantees (issue 10)"; } | tee -a "$OUT"
+BENCH_SKIP_BUILD=1 bench/read-guarantees.sh $QUICK | tee -a "$OUT"
+{ echo; echo "## Multi-leader sites (issue 11)"; } | tee -a "$OUT"
+BENCH_SKIP_BUILD=1 bench/multi-leader.sh $QUICK | tee -a "$OUT"
 {
   echo
   echo "## Micro-benchmarks (BenchmarkDotNet, in-process, ShortRun)"

@@ -7,7 +7,7 @@ using Chorus.Benchmarks.Load;
 namespace Chorus.Benchmarks;
 
 /// <summary>
-/// <c>lag</c>, <c>ack</c> and <c>fill</c> are load tools for bench/*.sh, <c>log-bytes</c> measures log entry sizes per format; anything else goes to
+/// <c>lag</c>, <c>ack</c>, <c>ops</c> and <c>fill</c> are load tools for bench/*.sh, <c>log-bytes</c> measures log entry sizes per format; anything else goes to
 /// BenchmarkDotNet (<c>--filter '*'</c>, plus <c>--short</c> for a quick run).
 /// </summary>
 public static class Program
@@ -21,6 +21,8 @@ public static class Program
                 return await LagRun.RunAsync(options);
             case "ack":
                 return await AckLatencyRun.RunAsync(options);
+            case "ops":
+                return await OpsRun.RunAsync(options);
             case "fill":
                 return await FillRun.RunAsync(options);
             case "log-bytes":

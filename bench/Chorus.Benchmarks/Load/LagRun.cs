@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Chorus.Benchmarks.Load;
 
 /// <summary>
-/// <c>lag --leader P --followers P,P --rate N --seconds S [--value-bytes 16] [--sample-ms 2]</c>:
+/// <c>lag --leader P --followers P,P --rate N --seconds S [--value-bytes 16] [--sample-ms 2] [--visible-only]</c>:
 /// paces SETs at the leader and samples replication lag from the servers' own offsets.
 /// Both Redis and Chorus report <c>master_repl_offset</c> on the leader and
 /// <c>slave_repl_offset</c> on a replica (Redis: bytes of the replication stream; Chorus: LSNs).
@@ -37,7 +37,10 @@ public static class LagRun
             replicas.Add(await RawRespClient.ConnectAsync(port));
         }
         var info = RawRespClient.Command("INFO", "replication");
-        var startOffset = Offset(await leader.QueryAsync(info), "master_repl_offset");
+        // --visible-only: servers whose INFO has no replica offsets (multi-leader sites are all
+        // leaders) get the end-to-end probe alone.
+        var offsets = !options.Flag("visible-only");
+        var startOffset = offsets ? Offset(await leader.QueryAsync(info), "master_repl_offset") : 0;
 
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
@@ -48,7 +51,7 @@ public static class LagRun
         var lagMs = new List<double>();
         var lagOffsets = new List<long>();
         var warmupMs = 1000.0;
-        while (!writing.IsCompleted)
+        while (offsets && !writing.IsCompleted)
         {
             var leaderTask = leader.QueryAsync(info);
             var replicaTasks = replicas.Select(r => r.QueryAsync(info)).ToArray();
@@ -70,7 +73,7 @@ public static class LagRun
         await writing;
         await probing;
         var elapsedS = clock.Elapsed.TotalSeconds;
-        var endOffset = Offset(await leader.QueryAsync(info), "master_repl_offset");
+        var endOffset = offsets ? Offset(await leader.QueryAsync(info), "master_repl_offset") : 0;
         var perWrite = writer.Written == 0 ? 1.0 : Math.Max(1.0, (double)(endOffset - startOffset) / writer.Written);
         Report(writer.Written / elapsedS, rate, lagMs, lagOffsets.Select(o => o / perWrite).ToList(), perWrite, probe.DelaysMs);
         foreach (var replica in replicas)
