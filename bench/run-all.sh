@@ -29,6 +29,8 @@ BENCH_SKIP_BUILD=1 bench/leaderless.sh $QUICK | tee -a "$OUT"
 BENCH_SKIP_BUILD=1 bench/read-guarantees.sh $QUICK | tee -a "$OUT"
 { echo; echo "## Multi-leader sites (issue 11)"; } | tee -a "$OUT"
 BENCH_SKIP_BUILD=1 bench/multi-leader.sh $QUICK | tee -a "$OUT"
+echo | tee -a "$OUT"
+BENCH_SKIP_BUILD=1 bench/log-formats.sh $QUICK | tee -a "$OUT"
 {
   echo
   echo "## Micro-benchmarks (BenchmarkDotNet, in-process, ShortRun)"
