@@ -73,5 +73,6 @@ internal sealed class CheckQuorumLease(ReplicationOptions options)
 
     private long RunningMs(long nowMs) => nowMs - _stalledMs;
 
-    private bool HeardSincePreviousTick(long heardAtMs) => _previousTickMs >= 0 && heardAtMs >= _previousTickMs;
+    /// <summary>Whether something heard at <paramref name="heardAtMs"/> was heard in the leader's last round (or since), however long that round was.</summary>
+    public bool HeardSincePreviousTick(long heardAtMs) => _previousTickMs >= 0 && heardAtMs >= _previousTickMs;
 }

@@ -203,8 +203,14 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
         core.Send(message);
     }
 
+    /// <remarks>
+    /// A follower heard in the leader's last round is not silent, however long that round was: after
+    /// a round of seconds (storing a 62 MiB entry) every follower looked silent, and each was
+    /// rewound and sent the large entry again.
+    /// </remarks>
     private bool IsSilent(FollowerProgress follower) =>
-        follower.LastHeardAtMs >= 0 && core.NowMs - follower.LastHeardAtMs > core.Options.ResubscribeAfterMs * 2;
+        follower.LastHeardAtMs >= 0 && core.NowMs - follower.LastHeardAtMs > core.Options.ResubscribeAfterMs * 2
+        && !core.Lease.HeardSincePreviousTick(follower.LastHeardAtMs);
 
     private bool IsStalled(FollowerProgress follower) =>
         follower.Next.Previous > follower.Match
