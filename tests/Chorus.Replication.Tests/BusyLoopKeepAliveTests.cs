@@ -81,6 +81,35 @@ public sealed class BusyLoopKeepAliveTests
         Assert.All(cluster.Members, id => Assert.Equal(["before", "after"], cluster[id.Value].Payloads));
     }
 
+    /// <summary>
+    /// A follower given a large entry gets time to store it before the leader sends it again (a
+    /// second for every 4 MiB beyond the first); a small entry is resent after a plain second.
+    /// (Kept below two seconds: a follower silent that long is probed instead.)
+    /// </summary>
+    [Theory]
+    [InlineData(100, 0)]
+    [InlineData(3 << 20, 500)] // 3 MiB: two beyond the first, half a second more
+    public void Unacknowledged_entries_are_resent_after_a_wait_that_grows_with_their_size(int payloadBytes, int extraMs)
+    {
+        var cluster = new CoreCluster(3);
+        cluster.StartAll();
+        cluster.Settle();
+        cluster.Stall("n2"); // busy storing: it acknowledges nothing
+        var sentBefore = cluster.Sent.Count;
+        cluster.Propose(new string('x', payloadBytes));
+        int SentToN2() => cluster.Sent.Skip(sentBefore).Count(m => m is AppendEntries { EntryCount: > 0 } && m.To.Value == "n2");
+
+        var waitMs = cluster.Options.RetransmitAfterMs + extraMs;
+        for (var elapsedMs = 0L; elapsedMs < waitMs - cluster.Options.HeartbeatIntervalMs; elapsedMs += cluster.Options.HeartbeatIntervalMs)
+        {
+            cluster.DeliverAll();
+            cluster.Advance(cluster.Options.HeartbeatIntervalMs);
+        }
+        Assert.Equal(1, SentToN2());
+        cluster.Advance(2 * cluster.Options.HeartbeatIntervalMs);
+        Assert.Equal(2, SentToN2());
+    }
+
     /// <summary>n1's loop is busy for five election timeouts; its host may send copies of its last heartbeat to each follower every interval.</summary>
     private static void RunWhileLeaderBusy(CoreCluster cluster, bool repeatHeartbeats)
     {

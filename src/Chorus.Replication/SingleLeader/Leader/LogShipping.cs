@@ -214,7 +214,23 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
 
     private bool IsStalled(FollowerProgress follower) =>
         follower.Next.Previous > follower.Match
-        && core.NowMs - follower.LastProgressAtMs >= core.Options.RetransmitAfterMs;
+        && core.NowMs - follower.LastProgressAtMs >= core.Options.RetransmitAfterMs + LargeInflightAllowanceMs(follower.InflightBytes);
+
+    /// <summary>Bytes in flight beyond which a follower is given more time before a resend.</summary>
+    public const long LargeInflightBytes = 1 << 20;
+
+    /// <summary>The rate below which a follower's silence about a large batch counts as a loss rather than work.</summary>
+    public const long LargeInflightBytesPerSecond = 4 << 20;
+
+    /// <summary>
+    /// A follower needs time to receive and store a large batch before it can acknowledge it: a
+    /// 62 MiB entry took a loaded follower 3–9 s to apply. Resending it after a plain
+    /// RetransmitAfterMs re-encoded and re-queued 62 MiB every second behind the copy still on its
+    /// way (the leader's tick took 1–2 s doing so), so batches beyond 1 MiB get a second for every
+    /// 4 MiB beyond it (15 s for the largest entry). Small batches resend as before.
+    /// </summary>
+    private static long LargeInflightAllowanceMs(long inflightBytes) =>
+        Math.Max(0, inflightBytes - LargeInflightBytes) * 1000 / LargeInflightBytesPerSecond;
 
     private void RewindTo(FollowerProgress follower, Lsn next)
     {
