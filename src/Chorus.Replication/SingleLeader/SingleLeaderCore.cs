@@ -272,10 +272,19 @@ public sealed partial class SingleLeaderCore : IReplicationCore
     /// write is a 63 MiB entry with its before-images). Lanes keep their own order only: entries
     /// stay in order among themselves, and a heartbeat overtaking them names a position the
     /// follower already confirmed (<see cref="LogShipping.SendHeartbeat"/>).
+    /// <para>
+    /// Heartbeats and acknowledgements are marked <see cref="Envelope.KeepAlive"/>: while this
+    /// node's loop spends seconds on one round (storing a 62 MiB entry), the host may send the
+    /// latest of them again. A copy is a duplicate, which the protocol tolerates (the simulator's
+    /// network makes them): a heartbeat names a position the follower confirmed and the commit
+    /// point as they were, an acknowledgement what the follower had; read rounds and leases count
+    /// only the rounds they name, so a copy extends no lease beyond what was confirmed.
+    /// </para>
     /// </summary>
     internal void Send(PeerMessage message) =>
         Pending.Messages.Add(new Envelope(Self, message.To, MessageFamily.SingleLeader, PeerMessageCodec.EncodeToMemory(message),
-            message is AppendEntries { EntryCount: > 0 } ? MessageLane.Bulk : MessageLane.Control));
+            message is AppendEntries { EntryCount: > 0 } ? MessageLane.Bulk : MessageLane.Control,
+            KeepAlive: message is AppendEntries { EntryCount: 0 } or AppendResponse));
 
     internal void Notice(string text) => Pending.Notices.Add(new LogNotice(text));
 

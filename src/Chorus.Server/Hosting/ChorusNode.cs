@@ -80,6 +80,7 @@ public sealed class ChorusNode : IAsyncDisposable
         var linkHold = new PeerLinkHold(inbox);
         var peerTls = PeerCertificates.Load(options, peers.Count, logger);
         var transport = new GrpcTransport(options.Self, peers, new PeerInbox(inbox, linkHold), peerTls, loggers);
+        var keepAlive = new BusyLoopKeepAlive(transport.Send, options.HeartbeatIntervalMs);
         var dataCommands = options.IsLeaderless ? LeaderlessCommands.All : DataCommands.All;
         var scripts = ScriptHost.Create(options, TimeProvider.System, loggers.CreateLogger("Chorus.Scripts"));
         var commands = new CommandTable(dataCommands.Concat(ScriptHost.Specs(options, scripts)).Concat(ServerCommands.All.Select(c => c.Spec)));
@@ -90,7 +91,7 @@ public sealed class ChorusNode : IAsyncDisposable
         try
         {
             var forwards = new GrpcForwardLink(transport, inbox, loggers.CreateLogger<GrpcForwardLink>()) { Scripts = scripts.Cache };
-            driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes, ForwardLink = forwards }, storage, commands, new TransportAdapter(transport), rollbacks, loggers.CreateLogger<NodeDriver>());
+            driver = new NodeDriver(DriverOptions(options, peers, dataDir) with { WriteLimits = ClientLimitSettings.FromOptions(options).Writes, ForwardLink = forwards }, storage, commands, new TransportAdapter(transport, keepAlive, TimeProvider.System), rollbacks, loggers.CreateLogger<NodeDriver>());
         }
         catch (InvalidOperationException)
         {
@@ -126,7 +127,8 @@ public sealed class ChorusNode : IAsyncDisposable
         MapEndpoints(web, options, node);
         await web.StartAsync(cancellationToken);
 
-        var loop = new NodeLoop(driver, inbox, TimeProvider.System, logger);
+        var loop = new NodeLoop(driver, inbox, TimeProvider.System, logger) { KeepAlive = keepAlive };
+        driver.LeaderChanged += _ => keepAlive.Forget();
         var syncer = options.DurabilityPolicy == Storage.DurabilityPolicy.EverySecond
             ? Task.Run(() => new WalSyncer(storage, driver, inbox, logger).RunAsync(stopping.Token), CancellationToken.None)
             : Task.CompletedTask;
@@ -397,9 +399,13 @@ public sealed class ChorusNode : IAsyncDisposable
         _ => IPAddress.TryParse(host, out var address) ? address : throw new ConfigurationError($"Host must be an IP address, '*' or 'localhost', not '{host}'"),
     };
 
-    /// <summary>The driver's view of the transport.</summary>
-    private sealed class TransportAdapter(GrpcTransport transport) : ITransport
+    /// <summary>The driver's view of the transport; it shows keep-alive messages to <see cref="BusyLoopKeepAlive"/> on their way.</summary>
+    private sealed class TransportAdapter(GrpcTransport transport, BusyLoopKeepAlive keepAlive, TimeProvider clock) : ITransport
     {
-        public void Send(Core.Messaging.Envelope message) => transport.Send(message);
+        public void Send(Core.Messaging.Envelope message)
+        {
+            keepAlive.Record(message, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            transport.Send(message);
+        }
     }
 }

@@ -22,11 +22,34 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
 
     public long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Repeats the core's latest heartbeats and acknowledgements while a round runs long; null: none.</summary>
+    public BusyLoopKeepAlive? KeepAlive { get; init; }
+
+    /// <summary>A round at least this long is logged, with how many messages kept the peers hearing from this node meanwhile.</summary>
+    public const long SlowRoundMs = 1000;
+
+    /// <summary>How often the keep-alive thread looks at the loop: a fraction of a heartbeat interval.</summary>
+    private static readonly TimeSpan KeepAliveCheckInterval = TimeSpan.FromMilliseconds(20);
+
     public void Start()
     {
         driver.Start(NowMs);
         _thread = new Thread(Run) { Name = "chorus-node-loop", IsBackground = true };
         _thread.Start();
+        if (KeepAlive is { } keepAlive)
+        {
+            // A thread of its own: the loop it watches is the one that is busy, and a thread-pool
+            // timer would wait behind whatever else starves the pool on two cores.
+            new Thread(() => RunKeepAlive(keepAlive)) { Name = "chorus-keepalive", IsBackground = true }.Start();
+        }
+    }
+
+    private void RunKeepAlive(BusyLoopKeepAlive keepAlive)
+    {
+        while (!_stopping.Token.WaitHandle.WaitOne(KeepAliveCheckInterval))
+        {
+            keepAlive.RepeatDue(NowMs);
+        }
     }
 
     public async Task StopAsync()
@@ -93,6 +116,16 @@ internal sealed class NodeLoop(NodeDriver driver, NodeInbox inbox, TimeProvider 
         {
             inbox.WaitForInput(TickInterval, _stopping.Token);
         }
-        LoopRound.Run(driver, inbox, NowMs);
+        var startedAtMs = NowMs;
+        var repeatsBefore = KeepAlive?.Repeats ?? 0;
+        KeepAlive?.RoundStarted(startedAtMs);
+        LoopRound.Run(driver, inbox, startedAtMs);
+        KeepAlive?.RoundEnded();
+        var tookMs = NowMs - startedAtMs;
+        if (tookMs >= SlowRoundMs)
+        {
+            logger.LogInformation("a loop round took {Ms} ms; {Repeats} heartbeats or acknowledgements were repeated meanwhile so that peers kept hearing from this node",
+                tookMs, (KeepAlive?.Repeats ?? 0) - repeatsBefore);
+        }
     }
 }

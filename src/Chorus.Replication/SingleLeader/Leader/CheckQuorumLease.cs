@@ -15,11 +15,21 @@ namespace Chorus.Replication.SingleLeader;
 /// only if it was also heard within two election timeouts of wall time, so a partitioned leader
 /// that keeps stalling still steps down.
 /// </para>
+/// <para>
+/// A voter heard since the previous tick counts whatever the wall time: it answered during the
+/// leader's last round, however long that round was. Back-to-back 31 MiB writes make every round
+/// of the leader seconds long; its host repeats its heartbeats meanwhile and the followers answer,
+/// but the answers are handled in the next long round, so by wall time they were always older
+/// than two election timeouts and the leader stepped down from a healthy cluster (issue 17). A
+/// partitioned leader hears nobody in any round, so this changes nothing for it: it steps down at
+/// most one round later than it would have.
+/// </para>
 /// </summary>
 internal sealed class CheckQuorumLease(ReplicationOptions options)
 {
     private readonly Dictionary<NodeId, long> _heardRunningMs = [];
     private long _lastTickMs = -1;
+    private long _previousTickMs = -1;
     private long _stalledMs;
     private long _leadingSinceRunningMs;
 
@@ -30,7 +40,11 @@ internal sealed class CheckQuorumLease(ReplicationOptions options)
         {
             _stalledMs += nowMs - _lastTickMs - options.HeartbeatIntervalMs;
         }
-        _lastTickMs = Math.Max(_lastTickMs, nowMs);
+        if (nowMs > _lastTickMs)
+        {
+            _previousTickMs = _lastTickMs;
+            _lastTickMs = nowMs;
+        }
     }
 
     /// <summary>This node became leader: the lease starts now.</summary>
@@ -53,9 +67,12 @@ internal sealed class CheckQuorumLease(ReplicationOptions options)
         }
         var heard = 1 + followers.Count(f =>
             _heardRunningMs.TryGetValue(f.Id, out var at) && running - at < timeout
-            && f.LastHeardAtMs >= 0 && nowMs - f.LastHeardAtMs < 2L * timeout);
+            && f.LastHeardAtMs >= 0 && (nowMs - f.LastHeardAtMs < 2L * timeout || HeardSincePreviousTick(f.LastHeardAtMs)));
         return heard < VoteRules.Majority(voterCount) ? new LostQuorum(self, heard, voterCount, timeout) : null;
     }
 
     private long RunningMs(long nowMs) => nowMs - _stalledMs;
+
+    /// <summary>Whether something heard at <paramref name="heardAtMs"/> was heard in the leader's last round (or since), however long that round was.</summary>
+    public bool HeardSincePreviousTick(long heardAtMs) => _previousTickMs >= 0 && heardAtMs >= _previousTickMs;
 }

@@ -17,6 +17,15 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
 {
     private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
 
+    /// <summary>
+    /// The last batch encoded, with the entries it holds: followers that are sent the same
+    /// entries from the cache share one encoding. A 31 MiB overwrite is a 62 MiB entry, and
+    /// encoding it once more per follower cost the leader's loop 150–500 ms each on a loaded
+    /// two-core machine. Compared by reference: entries are immutable, and a truncated LSN comes
+    /// back as a new object.
+    /// </summary>
+    private (LogEntry First, LogEntry Last, int Count, byte[] Bytes)? _lastBatch;
+
     /// <summary>A follower joined the settings: it gets its own inflight window.</summary>
     public void Track(NodeId id) => _inflight[id] = new Queue<(Lsn, long)>();
 
@@ -158,13 +167,24 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
     public void Ship(FollowerProgress follower, IReadOnlyList<LogEntry> entries)
     {
         Invariant.That(entries[0].Lsn == follower.Next, "entries are shipped contiguously");
-        var batch = LogEntryBatch.Encode(entries);
+        var batch = EncodeShared(entries);
         var prev = core.PositionOf(follower.Next.Previous);
         Send(follower, new AppendEntries(core.Self, follower.Id, core.Epoch, prev, batch, entries.Count, core.History.Last.Lsn, core.Clock.Last, core.ClientEndpoint, RequiredAck, core.CommitLsn, reads.Round));
         follower.Next = entries[^1].Lsn.Next;
         follower.LastProgressAtMs = core.NowMs;
         follower.InflightBytes += batch.Length;
         _inflight[follower.Id].Enqueue((entries[^1].Lsn, batch.Length));
+    }
+
+    private byte[] EncodeShared(IReadOnlyList<LogEntry> entries)
+    {
+        if (_lastBatch is { } last && last.Count == entries.Count && ReferenceEquals(last.First, entries[0]) && ReferenceEquals(last.Last, entries[^1]))
+        {
+            return last.Bytes;
+        }
+        var batch = LogEntryBatch.Encode(entries);
+        _lastBatch = (entries[0], entries[^1], entries.Count, batch);
+        return batch;
     }
 
     /// <summary>The level followers must confirm at, or null when the leader does not wait for them.</summary>
@@ -183,12 +203,34 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
         core.Send(message);
     }
 
+    /// <remarks>
+    /// A follower heard in the leader's last round is not silent, however long that round was: after
+    /// a round of seconds (storing a 62 MiB entry) every follower looked silent, and each was
+    /// rewound and sent the large entry again.
+    /// </remarks>
     private bool IsSilent(FollowerProgress follower) =>
-        follower.LastHeardAtMs >= 0 && core.NowMs - follower.LastHeardAtMs > core.Options.ResubscribeAfterMs * 2;
+        follower.LastHeardAtMs >= 0 && core.NowMs - follower.LastHeardAtMs > core.Options.ResubscribeAfterMs * 2
+        && !core.Lease.HeardSincePreviousTick(follower.LastHeardAtMs);
 
     private bool IsStalled(FollowerProgress follower) =>
         follower.Next.Previous > follower.Match
-        && core.NowMs - follower.LastProgressAtMs >= core.Options.RetransmitAfterMs;
+        && core.NowMs - follower.LastProgressAtMs >= core.Options.RetransmitAfterMs + LargeInflightAllowanceMs(follower.InflightBytes);
+
+    /// <summary>Bytes in flight beyond which a follower is given more time before a resend.</summary>
+    public const long LargeInflightBytes = 1 << 20;
+
+    /// <summary>The rate below which a follower's silence about a large batch counts as a loss rather than work.</summary>
+    public const long LargeInflightBytesPerSecond = 4 << 20;
+
+    /// <summary>
+    /// A follower needs time to receive and store a large batch before it can acknowledge it: a
+    /// 62 MiB entry took a loaded follower 3–9 s to apply. Resending it after a plain
+    /// RetransmitAfterMs re-encoded and re-queued 62 MiB every second behind the copy still on its
+    /// way (the leader's tick took 1–2 s doing so), so batches beyond 1 MiB get a second for every
+    /// 4 MiB beyond it (15 s for the largest entry). Small batches resend as before.
+    /// </summary>
+    private static long LargeInflightAllowanceMs(long inflightBytes) =>
+        Math.Max(0, inflightBytes - LargeInflightBytes) * 1000 / LargeInflightBytesPerSecond;
 
     private void RewindTo(FollowerProgress follower, Lsn next)
     {
