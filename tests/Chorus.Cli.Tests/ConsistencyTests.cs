@@ -11,13 +11,19 @@ namespace Chorus.Cli.Tests;
 /// at a deposed leader never shows what a failover replaced.
 /// </summary>
 [Collection(ProcessClusters.Name)]
-public sealed class ConsistencyTests(ITestOutputHelper output)
+public sealed class ConsistencyTests(ITestOutputHelper output, LinkFaultCluster shared) : IClassFixture<LinkFaultCluster>, IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private static Task<ProcessCluster> StartAsync() =>
-        // A long election timeout: n2 hears nothing while its link is held, and must not campaign meanwhile.
-        ProcessCluster.StartAsync(3, null, "--fault-commands", "true", "--election-timeout-ms", "10000");
+    /// Every test but the deposed leader's holds n2's link and releases it, and changes nothing
+    /// else: they share one cluster (with the fault commands and a long election timeout, so n2,
+    /// hearing nothing while its link is held, does not campaign), each with keys of its own.
+    private ProcessCluster Cluster => shared.Cluster;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    /// A test that failed while holding a link must not leave the next one a lagging follower.
+    public async ValueTask DisposeAsync() => await shared.ReleaseLinksAsync();
 
     private static Task<RespConnection> ConnectAsync(ProcessCluster cluster, string id) =>
         RespConnection.ConnectAsync("127.0.0.1", cluster[id].Port, TimeSpan.FromSeconds(5), None);
@@ -26,7 +32,7 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
     [Fact]
     public async Task A_lagging_follower_is_stale_under_eventual_and_waits_for_the_token_under_read_your_writes()
     {
-        await using var cluster = await StartAsync();
+        var cluster = Cluster;
         await using var writer = await ConnectAsync(cluster, "n1");
         await using var reader = await ConnectAsync(cluster, "n2");
         await using var bystander = await ConnectAsync(cluster, "n2");
@@ -62,7 +68,7 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
     [Fact]
     public async Task A_connection_level_holds_for_every_read_and_the_session_reads_its_own_writes()
     {
-        await using var cluster = await StartAsync();
+        var cluster = Cluster;
         await using var session = await ConnectAsync(cluster, "n2");
         Assert.Equal("OK", (await session.CommandAsync(None, "CHORUS.CONSISTENCY", "read-your-writes", "WAIT", "20000")).AsString());
         var shown = await session.CommandAsync(None, "CHORUS.CONSISTENCY");
@@ -83,7 +89,7 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
     [Fact]
     public async Task Monotonic_reads_never_go_back_to_an_older_state_and_bounded_refuses_or_redirects_when_too_stale()
     {
-        await using var cluster = await StartAsync();
+        var cluster = Cluster;
         await using var leader = await ConnectAsync(cluster, "n1");
         await using var follower = await ConnectAsync(cluster, "n2");
         await leader.CommandAsync(None, "SET", "clock", "10:00");
@@ -123,27 +129,27 @@ public sealed class ConsistencyTests(ITestOutputHelper output)
     [Fact]
     public async Task Strong_reads_at_a_follower_see_every_acknowledged_write_or_are_refused()
     {
-        await using var cluster = await StartAsync();
+        var cluster = Cluster;
         await using var leader = await ConnectAsync(cluster, "n1");
         await using var follower = await ConnectAsync(cluster, "n2");
         await using var control = await ConnectAsync(cluster, "n2"); // a connection answers one request at a time
-        await leader.CommandAsync(None, "SET", "k", "1");
-        Assert.Equal("1", (await follower.CommandAsync(None, "CHORUS.READ", "strong", "GET", "k")).AsString());
+        await leader.CommandAsync(None, "SET", "balance", "1");
+        Assert.Equal("1", (await follower.CommandAsync(None, "CHORUS.READ", "strong", "GET", "balance")).AsString());
 
         await follower.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE");
-        await leader.CommandAsync(None, "SET", "k", "2");
-        var refused = await follower.CommandAsync(None, "CHORUS.READ", "strong", "WAIT", "300", "GET", "k");
+        await leader.CommandAsync(None, "SET", "balance", "2");
+        var refused = await follower.CommandAsync(None, "CHORUS.READ", "strong", "WAIT", "300", "GET", "balance");
         Assert.StartsWith("TRYAGAIN", refused.AsString());
-        var waiting = follower.CommandAsync(None, "CHORUS.READ", "strong", "WAIT", "20000", "GET", "k");
+        var waiting = follower.CommandAsync(None, "CHORUS.READ", "strong", "WAIT", "20000", "GET", "balance");
         await control.CommandAsync(None, "CHORUS.FAULT", "LINK", "RESUME");
         Assert.Equal("2", (await waiting).AsString());
-        Assert.Equal("2", (await leader.CommandAsync(None, "CHORUS.READ", "strong", "GET", "k")).AsString());
+        Assert.Equal("2", (await leader.CommandAsync(None, "CHORUS.READ", "strong", "GET", "balance")).AsString());
     }
 
     [Fact]
     public async Task Bad_levels_options_and_tokens_are_refused_with_a_clear_error_and_change_nothing()
     {
-        await using var cluster = await StartAsync();
+        var cluster = Cluster;
         await using var client = await ConnectAsync(cluster, "n1");
         await client.CommandAsync(None, "SET", "k", "v");
         (string[] Command, string Error)[] cases =

@@ -17,16 +17,18 @@ namespace Chorus.Cli.Tests;
 /// the leader. With mutual TLS on by default, a caller without a certificate from the cluster's
 /// CA is refused at the TLS handshake, a member cannot speak for another member, and a
 /// certificate for a node that is not a member opens nothing; the cluster carries on unaffected.
+/// The tests share one cluster: each checks that the cluster is as it found it, so a forgery one
+/// of them let through would fail that test, not the next.
 /// </summary>
 [Collection(ProcessClusters.Name)]
-public sealed class PeerAuthenticationTests(ITestOutputHelper output)
+public sealed class PeerAuthenticationTests(ITestOutputHelper output, SharedCluster shared) : IClassFixture<SharedCluster>
 {
     private const string ForgedKey = "forged:key";
 
     [Fact]
     public async Task Forged_peer_calls_without_a_valid_certificate_are_refused_and_the_cluster_is_unaffected()
     {
-        await using var cluster = await ProcessCluster.StartAsync(3);
+        var cluster = shared.Cluster;
         var before = await cluster.InfoAsync("n1");
         var otherCa = Path.Combine(cluster.Root, "other-ca");
         var impostor = IssueFromAnotherCa(otherCa, "n2");
@@ -53,8 +55,10 @@ public sealed class PeerAuthenticationTests(ITestOutputHelper output)
     [Fact]
     public async Task A_member_cannot_speak_for_another_and_a_non_member_certificate_opens_nothing()
     {
-        await using var cluster = await ProcessCluster.StartAsync(3);
+        var cluster = shared.Cluster;
         var before = await cluster.InfoAsync("n1");
+        // The shared cluster's n1 may have refused peers for an earlier test: count this test's refusals.
+        var refusalsBefore = Refusals(cluster);
         var certificates = cluster.PeerCertificates("n2");
         using var n2 = Load(certificates, "n2");
         cluster.PeerCertificates("rogue");
@@ -77,8 +81,12 @@ public sealed class PeerAuthenticationTests(ITestOutputHelper output)
         }
 
         await AssertUnaffectedAsync(cluster, before);
-        Assert.Contains("refused a peer", cluster.Output("n1"), StringComparison.Ordinal);
+        Assert.True(Refusals(cluster) > refusalsBefore, $"n1 logged no refusal of a peer:\n{cluster.Output("n1")}");
     }
+
+    /// <summary>How many "refused a peer" lines n1 has logged.</summary>
+    private static int Refusals(ProcessCluster cluster) =>
+        cluster.Output("n1").Split('\n').Count(line => line.Contains("refused a peer", StringComparison.Ordinal));
 
     /// <summary>The leader, its epoch and its log are as they were; the forged write is nowhere; the cluster still replicates.</summary>
     private async Task AssertUnaffectedAsync(ProcessCluster cluster, Dictionary<string, string> before)
