@@ -377,8 +377,9 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     {
         _trees.Step();
         _writes.OnRingChanged();
-        // During a handover the old ring's members stay connected: a leaving node still streams its ranges.
-        var members = _context.Config.Members.Concat(_context.PreviousConfig?.Members ?? []).DistinctBy(m => m.Id);
+        // During a handover the old ring's members stay connected: a leaving node still streams its
+        // ranges; after it, the removed nodes for as long as this node tells them it handed over.
+        var members = _context.Config.Members.Concat(_context.PreviousConfig?.Members ?? []).Concat(_membership.RemovedBeingTold).DistinctBy(m => m.Id);
         _context.Pending.Notices.Add(new PeersChanged(members.ToDictionary(m => m.Id, m => m.PeerAddress)));
     }
 

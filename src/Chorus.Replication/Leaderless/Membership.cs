@@ -28,6 +28,8 @@ internal sealed class Membership(LeaderlessContext context, EpochLog log, Merkle
     private List<GainedRange> _gained = [];
     private ulong _lastSession;
     private long _nextAskMs;
+    private List<RingMember> _removed = [];
+    private long _tellRemovedUntilMs;
 
     /// <summary>Ranges this node gained and has not received in full yet.</summary>
     public int RangesPending => _gained.Count(g => !g.Received);
@@ -129,6 +131,31 @@ internal sealed class Membership(LeaderlessContext context, EpochLog log, Merkle
         }
     }
 
+    /// <summary>How long a node that handed over keeps telling the nodes the change removed (once a second).</summary>
+    public const long TellRemovedForMs = 120_000;
+
+    private void TellRemovedNodes()
+    {
+        if (_removed.Count == 0 || context.Previous is not null || context.NowMs < _nextAskMs)
+        {
+            return;
+        }
+        if (context.NowMs >= _tellRemovedUntilMs || !_handedOver.Contains(context.Self))
+        {
+            _removed = [];
+            RingChanged?.Invoke(); // their links can go now
+            return;
+        }
+        _nextAskMs = context.NowMs + 1000;
+        foreach (var removed in _removed)
+        {
+            context.Send(removed.Id, new Handover(context.Config.Version, Received: true));
+        }
+    }
+
+    /// <summary>The nodes the last change removed, while this node still tells them it handed over (their links must stay).</summary>
+    public IReadOnlyList<RingMember> RemovedBeingTold => _removed;
+
     public void Tick()
     {
         foreach (var (session, fetch) in _fetching.Where(f => context.NowMs >= f.Value.DeadlineMs).ToList())
@@ -137,6 +164,7 @@ internal sealed class Membership(LeaderlessContext context, EpochLog log, Merkle
             Fetch(fetch.Source, fetch.Attempt + 1);
         }
         Progress();
+        TellRemovedNodes();
         if (context.Previous is not null && context.NowMs >= _nextAskMs)
         {
             _nextAskMs = context.NowMs + 1000;
@@ -219,6 +247,12 @@ internal sealed class Membership(LeaderlessContext context, EpochLog log, Merkle
         {
             return;
         }
+        // Nodes the new ring leaves out can no longer reach the members (their peer connections
+        // are refused: not a member), so a removed node that missed a gainer's Handover — it was
+        // cut off, or the one message to it was lost — would wait for ever; this node keeps
+        // telling it for a while instead (keeping its link: RemovedBeingTold).
+        _removed = [.. context.PreviousConfig!.Members.Where(m => context.Config.Find(m.Id) is null && m.Id != context.Self)];
+        _tellRemovedUntilMs = context.NowMs + TellRemovedForMs;
         context.EndTransition();
         context.Pending.Notices.Add(new LogNotice($"{context.Self}: the handover to ring {context.Config} is complete"));
         RingChanged?.Invoke();
