@@ -125,6 +125,25 @@ preload_keys() { # count port...: SET key:%012d for 0..count-1 once each (16-byt
   [ -n "$(field "$line" ops)" ] || exit 1
 }
 
+# parse_rounds_requests_keys QUICK_ROUNDS QUICK_REQUESTS QUICK_KEYS "$@": the options of the
+# scripts that take [--quick] [--rounds N] [--requests N] [--keys K]; sets ROUNDS, REQUESTS and
+# KEYS (set their defaults first).
+parse_rounds_requests_keys() {
+  local quick_rounds=$1 quick_requests=$2 quick_keys=$3; shift 3
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --quick) ROUNDS=$quick_rounds REQUESTS=$quick_requests KEYS=$quick_keys ;;
+      --rounds) ROUNDS=$2; shift ;;
+      --requests) REQUESTS=$2; shift ;;
+      --keys) KEYS=$2; shift ;;
+      *) echo "usage: $0 [--quick] [--rounds N] [--requests N] [--keys K]" >&2; exit 2 ;;
+    esac
+    shift
+  done
+}
+
+lsn() { info_field "$1" chorus_last_lsn; } # port: the node's last log position
+
 median() { # numbers on stdin -> median
   sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }

@@ -28,8 +28,6 @@ REDIS_PORT=7430
 ensure_redis
 build_chorus
 
-lsn() { info_field "$1" chorus_last_lsn; }
-
 load() { # port file: the SET load; prints requests/s (0 when it did not finish: its first error is logged)
   redis-benchmark -h 127.0.0.1 -p "$1" -c 50 -n "$ENTRIES" -r 100000 -P 16 -q SET key:__rand_int__ __rand_int__ >"$2" 2>&1 || true
   if tr '\r' '\n' <"$2" | grep -qiE "error|refused"; then

@@ -20,8 +20,6 @@ PORT=7395
 ensure_redis
 build_chorus
 
-lsn() { info_field "$1" chorus_last_lsn; }
-
 catch_up() {
   # Three nodes: with two, stopping the follower would cost the leader its majority (check-quorum).
   log "catch-up: leader :$PORT, followers :$((PORT + 1)) and :$((PORT + 2)) (the second is stopped)"

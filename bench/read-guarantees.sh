@@ -21,16 +21,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=3 REQUESTS=20000 KEYS=100000
-while [ $# -gt 0 ]; do
-  case $1 in
-    --quick) ROUNDS=1 REQUESTS=4000 KEYS=20000 ;;
-    --rounds) ROUNDS=$2; shift ;;
-    --requests) REQUESTS=$2; shift ;;
-    --keys) KEYS=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--rounds N] [--requests N] [--keys K]" >&2; exit 2 ;;
-  esac
-  shift
-done
+parse_rounds_requests_keys 1 4000 20000 "$@"
 
 ensure_redis   # redis-cli
 build_chorus

@@ -404,7 +404,10 @@ public sealed class ChorusNode : IAsyncDisposable
     {
         public void Send(Core.Messaging.Envelope message)
         {
-            keepAlive.Record(message, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            if (message.KeepAlive)
+            {
+                keepAlive.Record(message, clock.GetUtcNow().ToUnixTimeMilliseconds()); // the clock is read only for the few messages it keeps
+            }
             transport.Send(message);
         }
     }
