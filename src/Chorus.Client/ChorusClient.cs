@@ -57,6 +57,20 @@ public sealed class ChorusClient : IAsyncDisposable
         new(this, consistency ?? _options.DefaultConsistency, after ?? SessionToken.Empty);
 
     /// <summary>
+    /// A named session (<c>CHORUS.SESSION</c>): its position is kept by the cluster under
+    /// <paramref name="sessionId"/>, so every device that opens the same id — in this process or
+    /// another — reads the others' writes (read-your-writes) and never goes back in time
+    /// (monotonic), also across a failover, with no token handed over. Each write is recorded at
+    /// the leader before <see cref="ChorusSession.WriteAsync"/> returns (one more small command
+    /// sent right behind it). An id is 1 to 128 letters, digits and <c>- _ . : @</c>.
+    /// </summary>
+    public ChorusSession OpenNamedSession(string sessionId, ReadConsistency? consistency = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return new(this, consistency ?? _options.DefaultConsistency, SessionToken.Empty) { SessionId = sessionId };
+    }
+
+    /// <summary>
     /// The underlying StackExchange.Redis database, for what sessions do not offer (transactions,
     /// pub/sub, batches). Commands sent through it carry no session guarantees.
     /// </summary>

@@ -25,6 +25,9 @@ public sealed class ChorusSession
         _token = after;
     }
 
+    /// <summary>The named session's id (<see cref="ChorusClient.OpenNamedSession"/>); null for a session of this process alone.</summary>
+    public string? SessionId { get; init; }
+
     /// <summary>The read level of this session's reads (a read can override it).</summary>
     public ReadConsistency Consistency { get; set; }
 
@@ -65,7 +68,12 @@ public sealed class ChorusSession
         {
             try
             {
-                var result = await ExecuteTrackedAsync(connected.Server(connected.WriteTarget(topology)), command, arguments ?? [], cancellationToken);
+                var target = connected.Server(connected.WriteTarget(topology));
+                var result = await ExecuteTrackedAsync(target, command, arguments ?? [], cancellationToken);
+                if (SessionId is { } id)
+                {
+                    await RecordWriteAsync(connected, target, id, deadline, cancellationToken);
+                }
                 Count(c => c.CountWrite());
                 return result;
             }
@@ -86,6 +94,39 @@ public sealed class ChorusSession
                 await Task.Delay(backoff, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
                 topology = await connected.Monitor.RefreshAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tells the cluster the named session wrote up to <see cref="Token"/> (which covers the write
+    /// just acknowledged), so its other devices' reads wait for it. Retried on another node while
+    /// the leader is unknown or moving; a leader elected meanwhile counts every write that
+    /// survived the failover as the session's anyway.
+    /// </summary>
+    private async Task RecordWriteAsync(ChorusClient.Connected connected, IServer target, string id, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(25);
+        while (true)
+        {
+            try
+            {
+                if ((string?)await target.ExecuteAsync("CHORUS.SESSION", "WROTE", id, Token.ToString()).WaitAsync(cancellationToken) is { Length: > 0 } recorded)
+                {
+                    Adopt(SessionToken.Parse(recorded));
+                }
+                return;
+            }
+            catch (Exception e) when (ServerReplies.ReadHeldBack(e) || ServerReplies.Unreachable(e) || ServerReplies.WriteNotApplied(e))
+            {
+                if (DateTimeOffset.UtcNow + backoff >= deadline)
+                {
+                    throw new SessionWriteNotRecordedException($"the write was applied, but session {id} could not record it ({e.Message}): its other devices may not read it yet", e);
+                }
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+                var topology = await connected.Monitor.RefreshAsync(cancellationToken);
+                target = connected.Server(connected.WriteTarget(topology));
             }
         }
     }
@@ -165,6 +206,11 @@ public sealed class ChorusSession
         {
             guarded.Add("AFTER");
             guarded.Add(token.ToString());
+        }
+        if (SessionId is { } id)
+        {
+            guarded.Add("SESSION");
+            guarded.Add(id);
         }
         guarded.Add(command);
         guarded.AddRange(arguments ?? []);

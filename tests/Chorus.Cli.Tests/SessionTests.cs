@@ -1,7 +1,6 @@
 using System.Globalization;
 using Chorus.Cli.Tests.Support;
 using Chorus.Client;
-using Chorus.Resp;
 
 namespace Chorus.Cli.Tests;
 
@@ -25,19 +24,6 @@ public sealed class SessionTests(ITestOutputHelper output)
         RespConnection.ConnectAsync("127.0.0.1", cluster[id].Port, TimeSpan.FromSeconds(5), None);
 
     /// <summary>A field of a map reply (a flat array under RESP2).</summary>
-    private static RespValue Field(RespValue map, string name)
-    {
-        Assert.False(map.IsError, map.IsError ? map.AsString() : null);
-        var items = map.Items!;
-        for (var i = 0; i + 1 < items.Count; i += 2)
-        {
-            if (items[i].AsString() == name)
-            {
-                return items[i + 1];
-            }
-        }
-        throw new Xunit.Sdk.XunitException($"no field {name} in {map}");
-    }
 
     /// DDIA ch. 5, "Reading Your Own Writes", cross-device: the phone's write, a failover, then the
     /// laptop reads at a follower that has not applied it — and is never shown the older value.
@@ -49,7 +35,7 @@ public sealed class SessionTests(ITestOutputHelper output)
         await using var laptop = await ConnectAsync(cluster, "n3");
         await using var plain = await ConnectAsync(cluster, "n3");
         await using var control = await ConnectAsync(cluster, "n3");
-        Assert.Equal("alice", Field(await phone.CommandAsync(None, "CHORUS.SESSION", "alice"), "id").AsString());
+        Assert.Equal("alice", RespMaps.Field(await phone.CommandAsync(None, "CHORUS.SESSION", "alice"), "id").AsString());
         Assert.Equal("OK", (await phone.CommandAsync(None, "SET", "profile", "v1")).AsString());
         await cluster.WaitForReplicationAsync();
 
@@ -62,7 +48,7 @@ public sealed class SessionTests(ITestOutputHelper output)
 
         // n3 lags: a plain read there is stale; the session's read there never is.
         Assert.Equal("v1", (await plain.CommandAsync(None, "GET", "profile")).AsString());
-        Assert.False(Field(await laptop.CommandAsync(None, "CHORUS.SESSION", "alice"), "id").IsError);
+        Assert.False(RespMaps.Field(await laptop.CommandAsync(None, "CHORUS.SESSION", "alice"), "id").IsError);
         Assert.Equal("OK", (await laptop.CommandAsync(None, "CHORUS.CONSISTENCY", "read-your-writes", "WAIT", "300")).AsString());
         var held = await laptop.CommandAsync(None, "GET", "profile");
         output.WriteLine($"at the lagging n3, the session's read: {held}");
@@ -92,9 +78,9 @@ public sealed class SessionTests(ITestOutputHelper output)
 
         var info = await laptop.CommandAsync(None, "CHORUS.SESSION", "INFO");
         output.WriteLine($"CHORUS.SESSION INFO on n3: {info}");
-        Assert.True(Field(info, "reads_forwarded").AsInteger() >= 1);
-        Assert.True(Field(info, "reads_refused").AsInteger() >= 1);
-        Assert.True(Field(info, "written_lsn").AsInteger() > 0);
+        Assert.True(RespMaps.Field(info, "reads_forwarded").AsInteger() >= 1);
+        Assert.True(RespMaps.Field(info, "reads_refused").AsInteger() >= 1);
+        Assert.True(RespMaps.Field(info, "written_lsn").AsInteger() > 0);
     }
 
     /// DDIA ch. 5: "read from the leader for a while after the last update", and "always read
@@ -124,12 +110,12 @@ public sealed class SessionTests(ITestOutputHelper output)
             // Another user's profile is read locally, as the strategy intends (here: not yet there).
             Assert.True((await reader.CommandAsync(None, "GET", "user:7:name")).IsNull);
             var shown = await reader.CommandAsync(None, "CHORUS.CONSISTENCY");
-            Assert.Equal("leader-for-owned user:42:*", Field(shown, "strategy").AsString());
+            Assert.Equal("leader-for-owned user:42:*", RespMaps.Field(shown, "strategy").AsString());
 
             var lag = await control.CommandAsync(None, "CHORUS.LAG");
             output.WriteLine($"CHORUS.LAG on n2: {lag}");
-            Assert.True(Field(lag.Items![1], "reads_forwarded").AsInteger() >= 2);
-            Assert.True(Field(lag.Items![1], "reads_served").AsInteger() >= 1);
+            Assert.True(RespMaps.Field(lag.Items![1], "reads_forwarded").AsInteger() >= 2);
+            Assert.True(RespMaps.Field(lag.Items![1], "reads_served").AsInteger() >= 1);
             var stats = ProcessCluster.ParseInfo((await control.CommandAsync(None, "INFO", "stats")).AsString()!);
             Assert.True(long.Parse(stats["chorus_forwarded_reads"], CultureInfo.InvariantCulture) >= 2);
         }
@@ -174,9 +160,9 @@ public sealed class SessionTests(ITestOutputHelper output)
 
         // Another device binds the session at the new leader: the notice is there too.
         await using var laptop = await ConnectAsync(cluster, leader);
-        await ProcessCluster.Eventually(async () => Field(await laptop.CommandAsync(None, "CHORUS.SESSION", "bob"), "rolled_back").Items!.Count == 1,
+        await ProcessCluster.Eventually(async () => RespMaps.Field(await laptop.CommandAsync(None, "CHORUS.SESSION", "bob"), "rolled_back").Items!.Count == 1,
             TimeSpan.FromSeconds(30), $"{leader} knows of bob's rolled-back write");
-        var rolledBack = Field(await laptop.CommandAsync(None, "CHORUS.SESSION", "INFO"), "rolled_back").Items!.Single().AsString();
+        var rolledBack = RespMaps.Field(await laptop.CommandAsync(None, "CHORUS.SESSION", "INFO"), "rolled_back").Items!.Single().AsString();
         Assert.Matches("^LSN [0-9]+ \\(epoch [0-9]+\\): cart$", rolledBack);
     }
 
@@ -201,9 +187,9 @@ public sealed class SessionTests(ITestOutputHelper output)
             Assert.True(reply.IsError, $"{string.Join(' ', command)} → {reply}");
             Assert.StartsWith(error, reply.AsString());
         }
-        Assert.Equal("", Field(await client.CommandAsync(None, "CHORUS.CONSISTENCY"), "session").AsString());
+        Assert.Equal("", RespMaps.Field(await client.CommandAsync(None, "CHORUS.CONSISTENCY"), "session").AsString());
         var bound = await client.CommandAsync(None, "CHORUS.SESSION", "BIND", "user@example.com:phone-1");
-        Assert.Equal("user@example.com:phone-1", Field(bound, "id").AsString());
+        Assert.Equal("user@example.com:phone-1", RespMaps.Field(bound, "id").AsString());
         Assert.Equal("OK", (await client.CommandAsync(None, "CHORUS.SESSION", "UNBIND")).AsString());
         Assert.StartsWith("ERR this connection is not bound", (await client.CommandAsync(None, "CHORUS.SESSION", "INFO")).AsString());
     }

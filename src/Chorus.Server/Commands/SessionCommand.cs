@@ -15,7 +15,10 @@ namespace Chorus.Server.Commands;
 /// <item><c>CHORUS.SESSION &lt;id&gt;</c> (or <c>CHORUS.SESSION BIND &lt;id&gt;</c>) binds this connection to the
 /// named session, wherever its other connections are; replies as INFO does;</item>
 /// <item><c>CHORUS.SESSION INFO</c>: the bound session's position, counters and rollback notices;</item>
-/// <item><c>CHORUS.SESSION UNBIND</c>: back to a session of this connection alone.</item>
+/// <item><c>CHORUS.SESSION UNBIND</c>: back to a session of this connection alone;</item>
+/// <item><c>CHORUS.SESSION WROTE &lt;id&gt; &lt;token&gt;</c>: the session wrote up to the token through a
+/// connection not bound to it (a client that multiplexes sessions over one connection, and reads
+/// with <c>CHORUS.READ … SESSION &lt;id&gt;</c>); the leader records it; replies the session's token.</item>
 /// </list>
 /// </summary>
 internal static class SessionCommand
@@ -44,13 +47,16 @@ internal static class SessionCommand
             case "BIND" when command.ArgumentCount == 3:
                 await BindAsync(context, sessions, command[2].ToArray(), reply);
                 return;
-            case "INFO" or "UNBIND" or "BIND":
+            case "WROTE" when command.ArgumentCount == 4:
+                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), reply);
+                return;
+            case "INFO" or "UNBIND" or "BIND" or "WROTE":
                 Fail(context, reply, $"ERR wrong number of arguments for 'CHORUS.SESSION {first}'");
                 return;
             default:
                 if (command.ArgumentCount != 2)
                 {
-                    Fail(context, reply, "ERR CHORUS.SESSION takes one session id (or BIND <id>, INFO, UNBIND)");
+                    Fail(context, reply, "ERR CHORUS.SESSION takes one session id (or BIND <id>, INFO, UNBIND, WROTE <id> <token>)");
                     return;
                 }
                 await BindAsync(context, sessions, command[1].ToArray(), reply);
@@ -74,6 +80,38 @@ internal static class SessionCommand
         var session = context.Session;
         session.Bound = named;
         await InfoAsync(context, sessions, reply);
+    }
+
+    /// <summary>
+    /// Records at the leader (asked over the peer link from a follower) that the session wrote up
+    /// to <paramref name="tokenText"/>, so its reads on other devices wait for the write. The
+    /// client sends it after the write's reply and before it tells the application the write is
+    /// done; the leader refuses a token beyond its log.
+    /// </summary>
+    private static async ValueTask WroteAsync(ServerCommandContext context, SessionService sessions, byte[] id, string tokenText, RespWriter reply)
+    {
+        if (SessionDirectory.Invalid(id) is { } invalid)
+        {
+            Fail(context, reply, invalid);
+            return;
+        }
+        if (!SessionToken.TryParse(tokenText, out var token, out var error))
+        {
+            Fail(context, reply, error);
+            return;
+        }
+        var named = sessions.Directory.Open(System.Text.Encoding.ASCII.GetString(id), context.Node.NowMs);
+        if (named is null)
+        {
+            Fail(context, reply, $"ERR this node holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire");
+            return;
+        }
+        if (await sessions.RefreshAsync(named, Chorus.Core.Lsn.Zero, context.Session.Closing, written: token.Lsn) is { } refused)
+        {
+            Fail(context, reply, refused);
+            return;
+        }
+        reply.WriteBulkString(SessionToken.Of(Chorus.Core.Lsn.Max(named.Written, named.Seen)).ToString());
     }
 
     /// <summary>

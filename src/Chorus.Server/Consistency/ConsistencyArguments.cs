@@ -6,7 +6,8 @@ namespace Chorus.Server.Consistency;
 
 /// <summary>
 /// Parses <c>&lt;level&gt; [&lt;bound-ms&gt;] [WAIT ms] [ONTIMEOUT fail|redirect] [AFTER token]
-/// [STRATEGY token]</c>, the arguments CHORUS.CONSISTENCY and CHORUS.READ share. Errors are the
+/// [STRATEGY token]</c>, the arguments CHORUS.CONSISTENCY and CHORUS.READ share (CHORUS.READ also
+/// takes <c>SESSION &lt;id&gt;</c>). Errors are the
 /// client's, worded as Redis words its own; nothing changes when one is returned.
 /// </summary>
 internal static class ConsistencyArguments
@@ -58,13 +59,18 @@ internal static class ConsistencyArguments
         while (next < command.ArgumentCount)
         {
             var option = Text(command[next]).ToUpperInvariant();
-            if (option is not ("WAIT" or "ONTIMEOUT" or "AFTER" or "STRATEGY"))
+            if (option == "SESSION" && !commandFollows)
+            {
+                error = "ERR SESSION names a session for one read (CHORUS.READ <level> SESSION <id> <command>); CHORUS.SESSION <id> binds a connection";
+                return false;
+            }
+            if (option is not ("WAIT" or "ONTIMEOUT" or "AFTER" or "STRATEGY" or "SESSION"))
             {
                 if (commandFollows)
                 {
                     return true;
                 }
-                error = $"ERR unknown option '{Clip(Text(command[next]))}' (known: WAIT <ms>, ONTIMEOUT fail|redirect|forward, AFTER <token>, STRATEGY token|leader-window <ms>|leader-for-owned <pattern>)";
+                error = $"ERR unknown option '{Clip(Text(command[next]))}' (known: WAIT <ms>, ONTIMEOUT fail|redirect|forward, AFTER <token>, STRATEGY token|leader-window <ms>|leader-for-owned <pattern>; CHORUS.READ also SESSION <id>)";
                 return false;
             }
             if (next + 1 >= command.ArgumentCount)
@@ -118,6 +124,12 @@ internal static class ConsistencyArguments
                 return true;
             case "AFTER":
                 return false;
+            case "SESSION" when SessionDirectory.Invalid(Encoding.UTF8.GetBytes(value)) is { } invalid:
+                error = invalid;
+                return false;
+            case "SESSION":
+                settings = settings with { SessionId = value };
+                return true;
             case "STRATEGY" when settings.Level != ConsistencyLevel.ReadYourWrites:
                 error = "ERR STRATEGY applies to read-your-writes only";
                 return false;

@@ -95,6 +95,13 @@ internal sealed record ConsistencySettings
     /// <summary>A position the reads must reflect besides the session's own (a token from another connection or service).</summary>
     public SessionToken After { get; init; } = SessionToken.Empty;
 
+    /// <summary>
+    /// For one read (<c>CHORUS.READ … SESSION &lt;id&gt;</c>): the named session it reads for, as if the
+    /// connection were bound to it for this read — for clients that share one connection among
+    /// many sessions (StackExchange.Redis multiplexes). Null: the connection's own binding, if any.
+    /// </summary>
+    public string? SessionId { get; init; }
+
     /// <summary>What a read under these settings needs, given the session's position.</summary>
     public ReadGuard GuardFor(SessionPosition position) => Level switch
     {

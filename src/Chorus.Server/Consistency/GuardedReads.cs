@@ -21,15 +21,28 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
 {
     public async ValueTask ExecuteAsync(ClientSession session, ConsistencySettings settings, CommandSpec spec, RespCommand command, RespWriter reply)
     {
-        var outcome = await RouteAsync(session, settings, spec, command, reply);
-        session.Bound?.Counters.Count(outcome);
+        var named = session.Bound;
+        if (settings.SessionId is { } id)
+        {
+            named = node.Sessions?.Directory.Open(id, node.NowMs);
+            if (named is null)
+            {
+                node.Stats.CountError();
+                reply.WriteError(node.Sessions is null
+                    ? "ERR named sessions are not available on this node"
+                    : $"ERR this node holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire");
+                return;
+            }
+        }
+        var outcome = await RouteAsync(session, named, settings, spec, command, reply);
+        named?.Counters.Count(outcome);
         if (outcome == ReadOutcome.Refused)
         {
             node.Stats.CountError();
         }
     }
 
-    private async ValueTask<ReadOutcome> RouteAsync(ClientSession session, ConsistencySettings settings, CommandSpec spec, RespCommand command, RespWriter reply)
+    private async ValueTask<ReadOutcome> RouteAsync(ClientSession session, NamedSession? named, ConsistencySettings settings, CommandSpec spec, RespCommand command, RespWriter reply)
     {
         var driver = node.Driver;
         if (TokenFromTheFuture(settings, driver.Status, driver.Applied.Applied) is { } futureError)
@@ -37,7 +50,7 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
             reply.WriteError(futureError);
             return ReadOutcome.Refused;
         }
-        if (await SessionRefreshAsync(session, settings) is { } unknown)
+        if (await SessionRefreshAsync(session, named, settings) is { } unknown)
         {
             node.FollowerReads.CountRefused();
             reply.WriteError(unknown);
@@ -102,13 +115,16 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
     }
 
     /// <summary>
-    /// A connection bound to a named session reads after everything the session wrote or read on
-    /// any device: read-your-writes and monotonic reads first bring the position up to the
-    /// leader's record of it (at a follower, one round trip). Returns the refusal when that fails.
+    /// A read for a named session (the connection is bound to it, or the read names it) reads
+    /// after everything the session wrote or read on any device: read-your-writes and monotonic
+    /// reads first bring the position up to the leader's record of it (at a follower, one round
+    /// trip). Returns the refusal when that fails. A read that names its session moves the
+    /// connection's position too, which other sessions sharing the connection then also wait for:
+    /// more than they need, never less.
     /// </summary>
-    private async ValueTask<string?> SessionRefreshAsync(ClientSession session, ConsistencySettings settings)
+    private async ValueTask<string?> SessionRefreshAsync(ClientSession session, NamedSession? named, ConsistencySettings settings)
     {
-        if (session.Bound is not { } named || node.Sessions is not { } sessions
+        if (named is null || node.Sessions is not { } sessions
             || !(settings.Level == ConsistencyLevel.Monotonic || (settings.Level == ConsistencyLevel.ReadYourWrites && settings.Strategy == ReadYourWritesStrategy.Token)))
         {
             return null;

@@ -45,8 +45,11 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         {
             session.Notify(FromWire(notice));
         }
-        var (written, seen) = session.AtLeader(status.Epoch, LogEnd(status), new Lsn(request.Seen));
-        var reply = new SessionReply { Written = written.Value, Seen = seen.Value };
+        if (RecordAtLeader(session, status, new Lsn(request.Written), new Lsn(request.Seen)) is { } error)
+        {
+            return Task.FromResult(new SessionReply { Error = error });
+        }
+        var reply = new SessionReply { Written = session.Written.Value, Seen = session.Seen.Value };
         reply.Notices.AddRange(session.NoticesAfter(0).Select(ToWire));
         return Task.FromResult(reply);
     }
@@ -55,20 +58,21 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     /// Brings <paramref name="session"/> up to the cluster's view of it: locally on the leader, else
     /// by asking the leader. Returns null, or the error to refuse the read with (no leader known,
     /// leader unreachable) — a bound session's guarded read cannot be served blind.
+    /// <paramref name="written"/> (when not zero) records a write the session made through a
+    /// connection not bound to it (<c>CHORUS.SESSION WROTE</c>).
     /// </summary>
-    public async ValueTask<string?> RefreshAsync(NamedSession session, Lsn seen, CancellationToken cancellationToken)
+    public async ValueTask<string?> RefreshAsync(NamedSession session, Lsn seen, CancellationToken cancellationToken, Lsn written = default)
     {
         var status = driver.Status;
         if (status.Role == NodeRole.Leader)
         {
-            session.AtLeader(status.Epoch, LogEnd(status), seen);
-            return null;
+            return RecordAtLeader(session, status, written, seen);
         }
         if (status.Leader is not { } leader)
         {
             return "TRYAGAIN no leader is known, so this replica cannot learn session " + session.Id + "'s position; retry";
         }
-        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value }, cancellationToken);
+        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value, Written = written.Value }, cancellationToken);
         if (reply is null || reply.Error.Length > 0)
         {
             return reply?.Error is { Length: > 0 } error ? error : $"TRYAGAIN the leader {leader} did not answer about session {session.Id}; retry";
@@ -151,6 +155,27 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
             logger.LogDebug("asking {Leader} about session {Session} failed: {Error}", leader, request.Id, e.Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The leader's record of a session: raised to the log end if nothing was recorded this epoch
+    /// — before a reported write is taken in, since a write acknowledged in an earlier epoch can sit
+    /// below entries of other devices that survived the failover — then the write and the state
+    /// read taken in. A write beyond the log end cannot be this history's: refused.
+    /// </summary>
+    private string? RecordAtLeader(NamedSession session, NodeStatus status, Lsn written, Lsn seen)
+    {
+        var end = LogEnd(status);
+        if (written > end)
+        {
+            return $"ERR session token for LSN {written.Value} is ahead of this cluster's log (it ends at LSN {end.Value}): a token from another cluster, or from a history a failover discarded";
+        }
+        session.AtLeader(status.Epoch, end, seen);
+        if (written > Lsn.Zero)
+        {
+            session.Wrote(written, Lsn.Zero, Lsn.Zero, status.Epoch, NowMs);
+        }
+        return null;
     }
 
     /// <summary>The end of the leader's log; its applied LSN is read live (the published status may be a moment old).</summary>
