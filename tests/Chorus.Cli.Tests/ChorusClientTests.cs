@@ -18,7 +18,8 @@ public sealed class ChorusClientTests(ITestOutputHelper output)
 
     private static ChorusClient ClientFor(ProcessCluster cluster, params string[] ids)
     {
-        var options = new ChorusClientOptions { TopologyRefreshInterval = TimeSpan.FromMilliseconds(200) };
+        // A generous write retry: on a loaded machine an election can take longer than the default 10 s.
+        var options = new ChorusClientOptions { TopologyRefreshInterval = TimeSpan.FromMilliseconds(200), WriteRetryTimeout = TimeSpan.FromSeconds(60) };
         foreach (var id in ids)
         {
             options.Endpoints.Add($"127.0.0.1:{cluster[id].Port}");
@@ -57,24 +58,34 @@ public sealed class ChorusClientTests(ITestOutputHelper output)
 
         // Read-your-writes: n2 cannot serve the session's write in time, so the leader does.
         Assert.Equal("second", (string?)await phone.StringGetAsync("comment", cancellationToken: Ct));
-        Assert.Equal(1, phone.Counters.ReadsHeldBack);
+        AssertReadAtLeader(phone, leaderReads: 1);
 
         // Another device, handed the phone's token, reads the write too.
         var laptop = client.OpenSession(ReadConsistency.ReadYourWrites, SessionToken.Parse(phone.Token.ToString()));
         Assert.Equal("second", (string?)await laptop.StringGetAsync("comment", cancellationToken: Ct));
-        Assert.Equal(1, laptop.Counters.ReadsHeldBack);
+        AssertReadAtLeader(laptop, leaderReads: 1);
 
         // Monotonic: having seen "second" (at the leader), the session never goes back to "first".
         var reader = client.OpenSession(ReadConsistency.Monotonic);
         Assert.Equal("second", (string?)await reader.ReadAsync(ReadConsistency.Strong, "GET", ["comment"], cancellationToken: Ct));
         Assert.Equal("second", (string?)await reader.StringGetAsync("comment", cancellationToken: Ct));
-        Assert.Equal(1, reader.Counters.ReadsHeldBack);
+        AssertReadAtLeader(reader, leaderReads: 2);
 
         Assert.False((await cluster.CommandAsync("n2", "CHORUS.FAULT", "LINK", "RESUME")).IsError);
         await cluster.WaitForReplicationAsync();
         Assert.Equal("second", (string?)await laptop.StringGetAsync("comment", cancellationToken: Ct));
         Assert.Equal(1, laptop.Counters.FollowerReads);
         output.WriteLine($"phone: {phone.Counters}; laptop: {laptop.Counters}; client: {client.Counters}; token {phone.Token}");
+    }
+
+    /// <summary>
+    /// The read went to the leader: held back by the lagging follower, or sent there at once when
+    /// the client's topology refresh had already seen the follower's link down (timing decides which).
+    /// </summary>
+    private static void AssertReadAtLeader(ChorusSession session, int leaderReads)
+    {
+        Assert.Equal(leaderReads, session.Counters.LeaderReads);
+        Assert.True(session.Counters.ReadsHeldBack <= 1, session.Counters.ToString());
     }
 
     [Fact]
