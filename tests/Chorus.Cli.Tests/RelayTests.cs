@@ -183,7 +183,8 @@ public sealed class RelayTests(ITestOutputHelper output)
         string.Join('\n', state.OrderBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => $"{s.Key} = {string.Join(", ", s.Value.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}:{f.Value}"))}"));
 
-    private static ulong Position(string file)
+    /// <summary>The position a relay saved (0: none yet).</summary>
+    internal static ulong Position(string file)
     {
         try
         {

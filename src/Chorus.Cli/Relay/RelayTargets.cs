@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Chorus.Client;
@@ -22,8 +23,10 @@ internal sealed class TargetRefused(string message) : Exception(message);
 
 /// <summary>
 /// A Redis server or another Chorus cluster, written over RESP in one pipeline per batch: a string
-/// row is SET, a hash row HSET/HDEL, a deletion DEL. Every one of them is idempotent, and the
-/// relay replays in log order, so redelivered ops leave the target as the source has it.
+/// row is SET, a hash row HSET/HDEL, a set's SADD/SREM, a sorted set's ZADD/ZREM, a patch
+/// SETRANGE, an expiry PEXPIREAT (PERSIST), a deletion DEL. Replaying them from a position in
+/// log order leaves the target as the source has it, so redelivered ops are harmless. (A
+/// redelivered APPEND is a SETRANGE at the offset it wrote, not a second append.)
 /// </summary>
 internal sealed class RespTarget(TargetSpec spec) : IRelayTarget
 {
@@ -73,6 +76,26 @@ internal sealed class RespTarget(TargetSpec spec) : IRelayTarget
             case UpsertOp { Whole: true }:
                 yield return Args("DEL", op.Key); // the projection left nothing of the value
                 break;
+            case UpsertOp { Shape: RowShape.Set } set:
+                if (set.Fields.Count > 0)
+                {
+                    yield return Args(["SADD", op.Key, .. set.Fields.Keys]);
+                }
+                if (set.Removed.Count > 0)
+                {
+                    yield return Args(["SREM", op.Key, .. set.Removed]);
+                }
+                break;
+            case UpsertOp { Shape: RowShape.SortedSet } sorted:
+                if (sorted.Fields.Count > 0)
+                {
+                    yield return Args(["ZADD", op.Key, .. sorted.Fields.SelectMany(f => new[] { f.Value, f.Key })]);
+                }
+                if (sorted.Removed.Count > 0)
+                {
+                    yield return Args(["ZREM", op.Key, .. sorted.Removed]);
+                }
+                break;
             case UpsertOp patch:
                 if (patch.Fields.Count > 0)
                 {
@@ -82,6 +105,15 @@ internal sealed class RespTarget(TargetSpec spec) : IRelayTarget
                 {
                     yield return Args(["HDEL", op.Key, .. patch.Removed]);
                 }
+                break;
+            case PatchOp bytes:
+                yield return [Encoding.UTF8.GetBytes("SETRANGE"), Encoding.UTF8.GetBytes(op.Key), Encoding.UTF8.GetBytes(bytes.Offset.ToString(CultureInfo.InvariantCulture)), bytes.Bytes];
+                break;
+            case ExpireOp { ExpiresAtMs: 0 }:
+                yield return Args("PERSIST", op.Key);
+                break;
+            case ExpireOp expire:
+                yield return Args("PEXPIREAT", op.Key, expire.ExpiresAtMs.ToString(CultureInfo.InvariantCulture));
                 break;
         }
     }
@@ -100,7 +132,9 @@ internal sealed class RespTarget(TargetSpec spec) : IRelayTarget
 
 /// <summary>
 /// A PostgreSQL table <c>(key text primary key, fields jsonb, lsn bigint, idx int)</c>, created if
-/// missing. A batch is one transaction. Upserts and deletions are guarded by the change's position
+/// missing. <c>fields</c> holds a string as <c>{"value": "…"}</c>, a hash as its fields, a set as
+/// <c>{"member": true, …}</c> and a sorted set as <c>{"member": score, …}</c> (a number; "inf" and
+/// "-inf" as strings). A batch is one transaction. Upserts and deletions are guarded by the change's position
 /// — a row never goes back to an older change — and redelivery replays in log order.
 /// </summary>
 internal sealed class PostgresTarget(TargetSpec spec) : IRelayTarget
@@ -159,7 +193,7 @@ internal sealed class PostgresTarget(TargetSpec spec) : IRelayTarget
         command.Parameters.AddWithValue("idx", op.Index);
         if (op is UpsertOp upsert)
         {
-            command.Parameters.AddWithValue("fields", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(upsert.Fields));
+            command.Parameters.AddWithValue("fields", NpgsqlDbType.Jsonb, FieldsJson(upsert));
             if (!upsert.Whole)
             {
                 command.Parameters.AddWithValue("removed", NpgsqlDbType.Array | NpgsqlDbType.Text, upsert.Removed.ToArray());
@@ -167,6 +201,16 @@ internal sealed class PostgresTarget(TargetSpec spec) : IRelayTarget
         }
         return command;
     }
+
+    private static string FieldsJson(UpsertOp upsert) => upsert.Shape switch
+    {
+        RowShape.Set => JsonSerializer.Serialize(upsert.Fields.ToDictionary(f => f.Key, _ => true)),
+        RowShape.SortedSet => JsonSerializer.Serialize(upsert.Fields.ToDictionary(f => f.Key, f => ScoreJson(f.Value))),
+        _ => JsonSerializer.Serialize(upsert.Fields),
+    };
+
+    private static object ScoreJson(string score) =>
+        double.TryParse(score, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : score;
 
     public async ValueTask DisposeAsync()
     {

@@ -4,15 +4,42 @@ namespace Chorus.Cli.Relay;
 
 /// <summary>
 /// What one change event asks of a target, after a trigger's projection: upsert a row (a string
-/// is the row {"value": ...}; a hash change sets and removes fields), or delete it. Every op
-/// carries the change's position, so a target can refuse to go back in time (LSN guard).
+/// is the row {"value": ...}; a hash change sets and removes fields; a set's fields are its
+/// members, a sorted set's its members with their scores), delete it, or — for Redis and Chorus
+/// targets only — patch a string's bytes or set a key's expiry. Every op carries the change's
+/// position, so a target can refuse to go back in time (LSN guard).
 /// </summary>
 internal abstract record RowOp(string Key, ulong Lsn, int Index);
 
+/// <summary>What a row holds, which decides the commands a Redis target gets and the JSON a PostgreSQL row holds.</summary>
+internal enum RowShape
+{
+    /// <summary>A string: one field, "value".</summary>
+    String,
+
+    /// <summary>A hash: its fields.</summary>
+    Hash,
+
+    /// <summary>A set: its members (the field values are empty).</summary>
+    Set,
+
+    /// <summary>A sorted set: its members, each with its score as Redis writes it ("1.5", "inf").</summary>
+    SortedSet,
+}
+
 /// <summary>The row is <paramref name="Fields"/> (whole) or gains them (patch), minus <paramref name="Removed"/>.</summary>
-internal sealed record UpsertOp(string Key, ulong Lsn, int Index, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<string> Removed, bool Whole) : RowOp(Key, Lsn, Index);
+internal sealed record UpsertOp(string Key, ulong Lsn, int Index, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<string> Removed, bool Whole) : RowOp(Key, Lsn, Index)
+{
+    public RowShape Shape { get; init; } = Whole ? RowShape.String : RowShape.Hash;
+}
 
 internal sealed record DeleteOp(string Key, ulong Lsn, int Index) : RowOp(Key, Lsn, Index);
+
+/// <summary>APPEND, SETRANGE, SETBIT, BITFIELD: <paramref name="Bytes"/> written at <paramref name="Offset"/> of the string (SETRANGE does the same at the target).</summary>
+internal sealed record PatchOp(string Key, ulong Lsn, int Index, long Offset, byte[] Bytes) : RowOp(Key, Lsn, Index);
+
+/// <summary>EXPIRE, PERSIST…: the key expires at <paramref name="ExpiresAtMs"/> (Unix ms; 0: never).</summary>
+internal sealed record ExpireOp(string Key, ulong Lsn, int Index, long ExpiresAtMs) : RowOp(Key, Lsn, Index);
 
 /// <summary>Turns CDC change events into row ops for one trigger.</summary>
 internal static class RowOps
@@ -46,6 +73,15 @@ internal static class RowOps
                 return new DeleteOp(key, lsn, index);
             case "hash":
                 return Hash(trigger, change, key, lsn, index);
+            case "set-members":
+                return Members(change, key, lsn, index, RowShape.Set);
+            case "zset-members":
+                return Members(change, key, lsn, index, RowShape.SortedSet);
+            // PostgreSQL rows have no expiry, and a patch holds the bytes written, not the value.
+            case "expire" when trigger.Target.Kind != TargetKind.Postgres:
+                return new ExpireOp(key, lsn, index, change.GetProperty("expiresAtMs").GetInt64());
+            case "patch" when trigger.Target.Kind != TargetKind.Postgres:
+                return new PatchOp(key, lsn, index, change.GetProperty("offset").GetInt64(), PatchBytes(change));
             default:
                 unsupported = op;
                 return null;
@@ -76,6 +112,51 @@ internal static class RowOps
         // Removing a hash's last field removes the key.
         return count == 0 ? new DeleteOp(key, lsn, index) : Project(trigger, new UpsertOp(key, lsn, index, set, removed, Whole: false));
     }
+
+    /// <summary>
+    /// A set's or sorted set's members added and removed. Projections (field names) do not apply
+    /// to members. Removing the last member removes the key, as in Redis.
+    /// </summary>
+    private static RowOp Members(JsonElement change, string key, ulong lsn, int index, RowShape shape)
+    {
+        var set = new Dictionary<string, string>();
+        var removed = new List<string>();
+        var count = change.TryGetProperty("beforeCount", out var before) ? before.GetInt64() : 0;
+        foreach (var member in change.GetProperty("members").EnumerateArray())
+        {
+            var name = member.GetProperty("member").GetString()!;
+            if (shape == RowShape.Set)
+            {
+                if (member.GetProperty("added").GetBoolean())
+                {
+                    set[name] = "";
+                    count++;
+                }
+                else
+                {
+                    removed.Add(name);
+                    count--;
+                }
+                continue;
+            }
+            var score = member.GetProperty("score");
+            var had = member.GetProperty("previous").ValueKind != JsonValueKind.Null;
+            if (score.ValueKind == JsonValueKind.Null)
+            {
+                removed.Add(name);
+                count -= had ? 1 : 0;
+            }
+            else
+            {
+                set[name] = score.ValueKind == JsonValueKind.String ? score.GetString()! : score.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                count += had ? 0 : 1;
+            }
+        }
+        return count <= 0 ? new DeleteOp(key, lsn, index) : new UpsertOp(key, lsn, index, set, removed, Whole: false) { Shape = shape };
+    }
+
+    private static byte[] PatchBytes(JsonElement change) =>
+        change.TryGetProperty("bytes", out var text) ? System.Text.Encoding.UTF8.GetBytes(text.GetString()!) : change.GetProperty("bytes64").GetBytesFromBase64();
 
     private static UpsertOp? Project(Trigger trigger, UpsertOp op)
     {
