@@ -90,9 +90,7 @@ internal static class RowOps
 
     private static RowOp? Hash(Trigger trigger, JsonElement change, string key, ulong lsn, int index)
     {
-        var set = new Dictionary<string, string>();
-        var removed = new List<string>();
-        var count = change.TryGetProperty("beforeCount", out var before) ? before.GetInt64() : 0;
+        var edits = new ElementEdits(change);
         foreach (var field in change.GetProperty("fields").EnumerateArray())
         {
             var name = field.GetProperty("field").GetString()!;
@@ -100,17 +98,15 @@ internal static class RowOps
             var had = field.GetProperty("before").ValueKind != JsonValueKind.Null;
             if (value.ValueKind == JsonValueKind.Null)
             {
-                removed.Add(name);
-                count -= had ? 1 : 0;
+                edits.Remove(name, had);
             }
             else
             {
-                set[name] = value.GetString()!;
-                count += had ? 0 : 1;
+                edits.Put(name, value.GetString()!, had);
             }
         }
         // Removing a hash's last field removes the key.
-        return count == 0 ? new DeleteOp(key, lsn, index) : Project(trigger, new UpsertOp(key, lsn, index, set, removed, Whole: false));
+        return edits.Count == 0 ? new DeleteOp(key, lsn, index) : Project(trigger, new UpsertOp(key, lsn, index, edits.Fields, edits.Removed, Whole: false));
     }
 
     /// <summary>
@@ -119,23 +115,21 @@ internal static class RowOps
     /// </summary>
     private static RowOp Members(JsonElement change, string key, ulong lsn, int index, RowShape shape)
     {
-        var set = new Dictionary<string, string>();
-        var removed = new List<string>();
-        var count = change.TryGetProperty("beforeCount", out var before) ? before.GetInt64() : 0;
+        var edits = new ElementEdits(change);
         foreach (var member in change.GetProperty("members").EnumerateArray())
         {
             var name = member.GetProperty("member").GetString()!;
             if (shape == RowShape.Set)
             {
-                if (member.GetProperty("added").GetBoolean())
+                // A set change lists only members it really added (new) or removed (present).
+                var added = member.GetProperty("added").GetBoolean();
+                if (added)
                 {
-                    set[name] = "";
-                    count++;
+                    edits.Put(name, "", had: false);
                 }
                 else
                 {
-                    removed.Add(name);
-                    count--;
+                    edits.Remove(name, had: true);
                 }
                 continue;
             }
@@ -143,16 +137,36 @@ internal static class RowOps
             var had = member.GetProperty("previous").ValueKind != JsonValueKind.Null;
             if (score.ValueKind == JsonValueKind.Null)
             {
-                removed.Add(name);
-                count -= had ? 1 : 0;
+                edits.Remove(name, had);
             }
             else
             {
-                set[name] = score.ValueKind == JsonValueKind.String ? score.GetString()! : score.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-                count += had ? 0 : 1;
+                edits.Put(name, score.ValueKind == JsonValueKind.String ? score.GetString()! : score.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture), had);
             }
         }
-        return count <= 0 ? new DeleteOp(key, lsn, index) : new UpsertOp(key, lsn, index, set, removed, Whole: false) { Shape = shape };
+        return edits.Count <= 0 ? new DeleteOp(key, lsn, index) : new UpsertOp(key, lsn, index, edits.Fields, edits.Removed, Whole: false) { Shape = shape };
+    }
+
+    /// <summary>A collection change's elements gathered into an upsert's fields and removals, counting what the key holds after them.</summary>
+    private sealed class ElementEdits(JsonElement change)
+    {
+        public Dictionary<string, string> Fields { get; } = [];
+
+        public List<string> Removed { get; } = [];
+
+        public long Count { get; private set; } = change.TryGetProperty("beforeCount", out var before) ? before.GetInt64() : 0;
+
+        public void Put(string name, string value, bool had)
+        {
+            Fields[name] = value;
+            Count += had ? 0 : 1;
+        }
+
+        public void Remove(string name, bool had)
+        {
+            Removed.Add(name);
+            Count -= had ? 1 : 0;
+        }
     }
 
     private static byte[] PatchBytes(JsonElement change) =>
