@@ -6,8 +6,8 @@ namespace Chorus.Node;
 /// <summary>
 /// Reads that must wait before this node may serve them (<see cref="ReadGuard"/>), held as loop
 /// state — never a blocked thread: each waits for the core's read barrier, for the local log to
-/// reach its LSN, for the node to be current enough, and — linearizable reads — after being
-/// served, for what it saw to be committed. Time is the loop round's time; a read that waited
+/// reach its LSN, for the node to be current enough, and — linearizable and session reads — after
+/// being served, for what it saw to be committed. Time is the loop round's time; a read that waited
 /// <see cref="ReadGuard.WaitMs"/> is held back with the reason.
 /// <para>
 /// Why a linearizable reply waits for the commit point: this node applies entries when it stores
@@ -152,7 +152,7 @@ internal sealed class ReadGate(IReplicationCore core, AppliedLsnWaiters applied)
             read.Input.Serve();
             read.ServedAt = applied.Applied;
         }
-        if (guard.Linearizable && core.Committed is { } committed && committed.Lsn < read.ServedAt!.Value)
+        if (guard.WaitsForCommit && core.Committed is { } committed && committed.Lsn < read.ServedAt!.Value)
         {
             return; // answered once what it saw can no longer be rolled back
         }

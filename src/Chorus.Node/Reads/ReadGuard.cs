@@ -20,15 +20,32 @@ public sealed record ReadGuard
     /// <summary>The local log must hold at least this LSN (a session's last write: read-your-writes; what it has seen: monotonic reads).</summary>
     public Lsn AtLeast { get; init; }
 
+    /// <summary>
+    /// The reply waits until everything the read saw is committed (as a linearizable read's does).
+    /// Session guarantees need it across failovers: a node applies entries before a majority holds
+    /// them, so without it a session could read a write that a failover then rolls back, and its
+    /// next read — at least as far along by LSN, in the new history — would not show it (time
+    /// moving backwards), or a node whose log diverged at the session's token would pass the LSN
+    /// check without the session's write. The simulator's read-your-writes and monotonic modes
+    /// found both under chaos with failovers.
+    /// </summary>
+    public bool AnswerWhenCommitted { get; init; }
+
+    /// <summary>Whether the reply waits for the commit point.</summary>
+    public bool WaitsForCommit => Linearizable || AnswerWhenCommitted;
+
     /// <summary>The node's state may be at most this old (bounded staleness); negative: no bound.</summary>
     public long MaxStalenessMs { get; init; } = -1;
 
     /// <summary>How long the read may wait for its requirement before it is held back.</summary>
     public long WaitMs { get; init; }
 
-    /// <summary>Whether local state can serve it without asking the loop: nothing to confirm, nothing to wait for.</summary>
-    public bool IsSatisfiedBy(Lsn applied, long? currentAsOfMs, long nowMs) =>
-        !Linearizable && applied >= AtLeast && StalenessOk(currentAsOfMs, nowMs);
+    /// <summary>
+    /// Whether local state can serve it without asking the loop: nothing to confirm, nothing to
+    /// wait for (<paramref name="committed"/>: the commit point as last published, which only lags).
+    /// </summary>
+    public bool IsSatisfiedBy(Lsn applied, long? currentAsOfMs, long nowMs, Lsn committed = default) =>
+        !Linearizable && applied >= AtLeast && StalenessOk(currentAsOfMs, nowMs) && (!AnswerWhenCommitted || committed >= applied);
 
     /// <summary>Whether state current as of <paramref name="currentAsOfMs"/> is within the bound at <paramref name="nowMs"/>.</summary>
     public bool StalenessOk(long? currentAsOfMs, long nowMs) =>

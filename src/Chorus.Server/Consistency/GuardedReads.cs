@@ -63,7 +63,7 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
         }
         // Under leader-window and leader-for-owned, every other read is local (it still honours AFTER).
         var guard = atLeader is null ? settings.GuardFor(session.Position) : (settings with { Level = ConsistencyLevel.Eventual }).GuardFor(session.Position);
-        if (guard.IsSatisfiedBy(driver.Applied.Applied, driver.Status.CurrentAsOfMs, node.NowMs))
+        if (guard.IsSatisfiedBy(driver.Applied.Applied, driver.Status.CurrentAsOfMs, node.NowMs, driver.Status.Committed))
         {
             ServeHere(session, spec, command, reply);
             return ReadOutcome.Served;

@@ -39,7 +39,7 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
                 Action lost = () => Back(() => client.OnLost(requestId));
                 if (guard is not null)
                 {
-                    node.ReadGuarded(ops[0].Command(), guard, reply, lost);
+                    node.ReadGuarded(ops[0].Command(), guard, (value, servedAt) => Back(() => client.OnReply(requestId, new ClientReply([value], [null]) { ServedAt = servedAt })), lost);
                 }
                 else if (leaderOnly)
                 {

@@ -9,6 +9,8 @@ namespace Chorus.Simulation.Clients;
 internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members, LeaderHint leader)
 {
     private long? _lastWriteAcknowledgedUs;
+    private Lsn _written;
+    private Lsn _seen;
 
     public NodeId ForRead(SimRandom random, long nowUs) => mode.Reads switch
     {
@@ -24,11 +26,22 @@ internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members
     /// <summary>Reads routed to the leader are served only by a node that believes it leads (others redirect) — unless guarded: the node's read gate then decides.</summary>
     public bool LeaderOnly => mode.Reads == ReadRouting.Leader && mode.ReadGuard is null;
 
-    /// <summary>The guarantee every read asks for (null: none, the local replica as it is).</summary>
-    public ReadGuard? Guard => mode.ReadGuard;
+    /// <summary>
+    /// The guarantee this read asks for (null: none, the local replica as it is): the mode's, or
+    /// one made from the session's position — its latest acknowledged write and the newest state
+    /// a read showed it — as a production connection's token makes one.
+    /// </summary>
+    public ReadGuard? Guard => mode.SessionGuard is { } sessionGuard ? sessionGuard(_written, _seen) : mode.ReadGuard;
 
     /// <summary>WAIT after each acknowledged write, as the mode says (null: never).</summary>
     public (int Replicas, long TimeoutMs)? WaitAfterWrites => mode.WaitAfterWrites;
 
-    public void OnWriteAcknowledged(long nowUs) => _lastWriteAcknowledgedUs = nowUs;
+    public void OnWriteAcknowledged(long nowUs, Lsn written)
+    {
+        _lastWriteAcknowledgedUs = nowUs;
+        _written = Lsn.Max(_written, written);
+    }
+
+    /// <summary>A guarded read was served at <paramref name="at"/>: the session has seen that state.</summary>
+    public void OnServedAt(Lsn at) => _seen = Lsn.Max(_seen, at);
 }

@@ -64,11 +64,12 @@ internal sealed class SimClient(
             acknowledgedWrite |= operation.IsAcknowledgedWrite;
             Record(operation);
         }
+        var written = reply.Positions.Max(p => p?.Lsn ?? Lsn.Zero);
         if (acknowledgedWrite)
         {
-            router.OnWriteAcknowledged(scheduler.NowUs);
+            router.OnWriteAcknowledged(scheduler.NowUs, written);
         }
-        var written = reply.Positions.Max(p => p?.Lsn ?? Lsn.Zero);
+        router.OnServedAt(reply.ServedAt);
         if (acknowledgedWrite && router.WaitAfterWrites is { } wait && written > Lsn.Zero)
         {
             IssueWait(current.Node, written, wait.Replicas, wait.TimeoutMs);

@@ -27,6 +27,13 @@ public sealed class ClusterMode
     /// <summary>The guarantee clients ask for on every read, served through the node's read gate (null: none).</summary>
     public ReadGuard? ReadGuard { get; init; }
 
+    /// <summary>
+    /// The guarantee each read asks for, made from the session's position: its latest acknowledged
+    /// write's LSN and the newest LSN a read was served at (production's read-your-writes token and
+    /// monotonic floor). Takes precedence over <see cref="ReadGuard"/>. Null: none.
+    /// </summary>
+    public Func<Lsn, Lsn, ReadGuard>? SessionGuard { get; init; }
+
     /// <summary>Leaders serve linearizable reads under a read lease (clock-based) instead of a quorum round per read.</summary>
     public bool ReadLease { get; init; }
 

@@ -220,6 +220,40 @@ public static class ClusterModes
     };
 
     /// <summary>
+    /// Read-your-writes by token (DDIA ch. 5, "Reading your own writes"): reads go to any node with
+    /// the LSN of the session's latest acknowledged write; a node serves once it has applied that
+    /// far, else holds the read back (TRYAGAIN) — production's <c>CHORUS.READ read-your-writes AFTER</c>.
+    /// Semi-sync and fsync always, so no acknowledged write is lost in a failover.
+    /// </summary>
+    public static readonly ClusterMode FailoverReadYourWrites = new()
+    {
+        Name = "failover-ryw-follower-reads",
+        Description = "automatic failover, semi-sync any 1, fsync always, reads at any node carrying the session's read-your-writes token",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        Reads = ReadRouting.AnyNode,
+        SessionGuard = (written, _) => new Node.ReadGuard { AtLeast = written, WaitMs = 1000, AnswerWhenCommitted = true },
+        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, PrefixOrdered, [CheckNames.AckedWriteLoss, CheckNames.ReadYourWrites]),
+    };
+
+    /// <summary>
+    /// Monotonic reads (DDIA ch. 5): reads go to any node with the newest LSN a read of the session
+    /// was served at; a node serves once it has applied that far — production's <c>monotonic</c> level.
+    /// </summary>
+    public static readonly ClusterMode FailoverMonotonicReads = new()
+    {
+        Name = "failover-monotonic-follower-reads",
+        Description = "automatic failover, semi-sync any 1, fsync always, reads at any node never older than one the session saw",
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        Reads = ReadRouting.AnyNode,
+        SessionGuard = (_, seen) => new Node.ReadGuard { AtLeast = seen, WaitMs = 1000, AnswerWhenCommitted = true },
+        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, PrefixOrdered, [CheckNames.AckedWriteLoss, CheckNames.MonotonicReads]),
+    };
+
+    /// <summary>
     /// Linearizable reads at the leader under a read lease: no quorum round per read while a
     /// majority confirmed the leader within the lease. Relies on clocks that run at about the same
     /// rate (a skewed offset is harmless; the lease is measured on one node's clock).
@@ -330,7 +364,7 @@ public static class ClusterModes
     public static IReadOnlyList<ClusterMode> All { get; } =
     [
         Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, MerkleCatchUp, SyncAll, FailoverAsync, FailoverAsyncSnapshot, FailoverSemiSyncOne, FailoverSyncAll,
-        FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, Statement, FailoverStatement,
+        FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, FailoverReadYourWrites, FailoverMonotonicReads, Statement, FailoverStatement,
         Physical, FailoverPhysical, BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
     ];
 

@@ -22,7 +22,7 @@ internal sealed class PendingCalls
     public void AddWrite(ClientWriteBatch batch, Action done, Action lost) => _writes.Add((batch, done, lost));
 
     /// <summary>A guarded read; the loop sets its value and completes it.</summary>
-    public GuardedRead AddGuardedRead(Action<RespValue> reply, Action lost)
+    public GuardedRead AddGuardedRead(Action<RespValue, Lsn> reply, Action lost)
     {
         var read = new GuardedRead(reply, lost);
         _guardedReads.Add(read);
@@ -61,7 +61,15 @@ internal sealed class PendingCalls
             {
                 var read = _guardedReads[i];
                 _guardedReads.RemoveAt(i--);
-                read.Reply(read.Completion.Task.Result is ReadHeldBack heldBack ? RespValue.Error(ReadText.Error(heldBack.Reason)) : read.Value!);
+                switch (read.Completion.Task.Result)
+                {
+                    case ReadHeldBack heldBack:
+                        read.Reply(RespValue.Error(ReadText.Error(heldBack.Reason)), Lsn.Zero);
+                        break;
+                    case ReadServed served:
+                        read.Reply(read.Value!, served.At);
+                        break;
+                }
             }
         }
         for (var i = 0; i < _snapshots.Count; i++)
@@ -112,9 +120,10 @@ internal sealed class PendingCalls
     }
 
     /// <summary>A guarded read in flight: the value the loop read, and whether the reply may leave.</summary>
-    public sealed class GuardedRead(Action<RespValue> reply, Action lost)
+    /// <summary>A guarded read in flight; its reply carries the log position it was served at (zero when held back).</summary>
+    public sealed class GuardedRead(Action<RespValue, Lsn> reply, Action lost)
     {
-        public Action<RespValue> Reply { get; } = reply;
+        public Action<RespValue, Lsn> Reply { get; } = reply;
 
         public Action Lost { get; } = lost;
 

@@ -265,7 +265,7 @@ internal sealed class SimNode
     /// A read under a consistency guarantee: the production read gate decides when it is served
     /// (and runs it on the loop), or holds it back with the error a client would get.
     /// </summary>
-    public void ReadGuarded(string[] command, ReadGuard guard, Action<RespValue> reply, Action lost) =>
+    public void ReadGuarded(string[] command, ReadGuard guard, Action<RespValue, Chorus.Core.Lsn> reply, Action lost) =>
         WhenServing(
             () =>
             {
