@@ -37,24 +37,21 @@ public sealed class DumpRestoreTests(RealServers real)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_redis_dump_restores_into_chorus(string name)
-    {
-        var (build, read) = Values[name];
-        var payload = await BuildAndDumpAsync(real.Servers.Redis.Connection, build);
-        var restored = await Command(real.Servers.Chorus.Connection, "RESTORE", "k", "0", payload, "REPLACE");
-        Assert.Equal("OK", restored.AsString());
-        Assert.Equal(Normal(read[0], await Command(real.Servers.Redis.Connection, read)), Normal(read[0], await Command(real.Servers.Chorus.Connection, read)));
-    }
+    public Task A_redis_dump_restores_into_chorus(string name) =>
+        RoundTripAsync(name, real.Servers.Redis.Connection, real.Servers.Chorus.Connection);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_chorus_dump_restores_into_redis(string name)
+    public Task A_chorus_dump_restores_into_redis(string name) =>
+        RoundTripAsync(name, real.Servers.Chorus.Connection, real.Servers.Redis.Connection);
+
+    /// <summary>Builds the value on <paramref name="from"/>, DUMPs it, RESTOREs it on <paramref name="to"/>: both read the same.</summary>
+    private static async Task RoundTripAsync(string name, RespConnection from, RespConnection to)
     {
         var (build, read) = Values[name];
-        var payload = await BuildAndDumpAsync(real.Servers.Chorus.Connection, build);
-        var restored = await Command(real.Servers.Redis.Connection, "RESTORE", "k", "0", payload, "REPLACE");
-        Assert.Equal("OK", restored.AsString());
-        Assert.Equal(Normal(read[0], await Command(real.Servers.Chorus.Connection, read)), Normal(read[0], await Command(real.Servers.Redis.Connection, read)));
+        var payload = await BuildAndDumpAsync(from, build);
+        Assert.Equal("OK", (await Command(to, "RESTORE", "k", "0", payload, "REPLACE")).AsString());
+        Assert.Equal(Normal(read[0], await Command(from, read)), Normal(read[0], await Command(to, read)));
     }
 
     [Fact]
