@@ -327,6 +327,7 @@ internal static class ConfigCommand
             ("chorus-leader", options.LeaderId.Value),
             ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),
             ("chorus-election-timeout-ms", Text(options.ElectionTimeoutMs)),
+            ("chorus-script-time-max-ms", Text(options.ScriptTimeMaxMs)),
             ("chorus-fsync", options.Fsync),
             ("chorus-replica-writes", options.ReplicaWrites),
             ("chorus-peer-port", Text(options.PeerPortOrDefault)),

@@ -49,6 +49,7 @@ public sealed class BusyScriptClientTests(ShortScriptNode node) : IClassFixture<
     public async Task A_script_that_wrote_is_unkillable()
     {
         await node.Db.ExecuteAsync("CONFIG", "SET", "lua-time-limit", "200");
+        Assert.Equal("4000", Server.ConfigGet("chorus-script-time-max-ms").Single().Value);
         await using var runner = await ConnectionMultiplexer.ConnectAsync(Patient(node.Port));
         var running = runner.GetDatabase().ExecuteAsync("EVAL", "redis.call('SET', KEYS[1], 'half') while true do end", "1", "busy:wrote");
         await BusyErrorAsync();
