@@ -37,13 +37,9 @@ public static class FunctionReplies
             {
                 reply.WriteError("ERR wrong number of arguments for 'function|kill' command");
             }
-            else if (engine.RunningFunction is not null && engine.RequestKill("FUNCTION KILL"))
-            {
-                reply.WriteOk();
-            }
             else
             {
-                reply.WriteError("NOTBUSY No scripts in execution right now.");
+                ScriptKillReplies.Write(engine.RequestKill(function: true), reply);
             }
         }
         else if (command.ArgumentIs(1, "HELP"u8) && command.ArgumentCount == 2)

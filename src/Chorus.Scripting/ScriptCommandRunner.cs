@@ -27,6 +27,15 @@ public sealed class ScriptCommandRunner
     private int _db;
     private bool _blockingAllowed;
 
+    private volatile bool _wrote;
+
+    /// <summary>
+    /// Whether the running script has called a write command (Redis's SCRIPT_WRITE_DIRTY, set
+    /// before the command runs, whatever it changes): such a script cannot be killed. Read from
+    /// connections (SCRIPT KILL, FUNCTION KILL).
+    /// </summary>
+    public bool Wrote => _wrote;
+
     /// <summary>The node's commands (set by the host: the table holds the script commands themselves).</summary>
     public CommandTable? Commands { get; set; }
 
@@ -34,6 +43,7 @@ public sealed class ScriptCommandRunner
     {
         _context = context;
         _readOnly = readOnly;
+        _wrote = false;
         _db = context.Db;
         // Inside a script a blocking command answers at once, as inside MULTI.
         _blockingAllowed = context.BlockingAllowed;
@@ -113,6 +123,10 @@ public sealed class ScriptCommandRunner
         if (_readOnly && spec.IsWrite)
         {
             return "ERR Write commands are not allowed from read-only scripts.";
+        }
+        if (spec.IsWrite)
+        {
+            _wrote = true;
         }
         _reply.ResetWrittenCount();
         var writer = new RespWriter(_reply, RespProtocol.Resp2);

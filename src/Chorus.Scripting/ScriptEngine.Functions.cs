@@ -21,7 +21,13 @@ public sealed partial class ScriptEngine
     private readonly Dictionary<string, CompiledLibrary> _libraries = new(StringComparer.Ordinal);
 
     /// <summary>The function running now, for FUNCTION STATS (null: none, or a script).</summary>
-    public string? RunningFunction { get; private set; }
+    public string? RunningFunction
+    {
+        get => _runningFunction;
+        private set => _runningFunction = value;
+    }
+
+    private volatile string? _runningFunction;
 
     /// <summary>When the running script or function started, on the limits' clock (ms).</summary>
     public long RunningSinceMs => _startedMs;

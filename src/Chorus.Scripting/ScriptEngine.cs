@@ -59,16 +59,43 @@ public sealed partial class ScriptEngine : IDisposable
     /// <summary>Whether a script is running now (read from connections: SCRIPT KILL, BUSY).</summary>
     public bool IsRunning => _running;
 
-    /// <summary>SCRIPT KILL: stops the running script at its next hook; false if none runs.</summary>
-    public bool RequestKill(string command = "SCRIPT KILL")
+    /// <summary>
+    /// SCRIPT KILL (<paramref name="function"/> false) or FUNCTION KILL: stops the running script
+    /// or function at its next hook, unless it has written (Redis's rules, in Redis's order).
+    /// A write it starts between this check and the hook is undone with the rest.
+    /// </summary>
+    public KillOutcome RequestKill(bool function = false)
     {
         if (!_running)
         {
-            return false;
+            return KillOutcome.NotBusy;
         }
-        _killCommand = command;
+        if (Calls.Wrote)
+        {
+            return KillOutcome.Unkillable;
+        }
+        var runsFunction = _runningFunction is not null;
+        if (runsFunction != function)
+        {
+            return runsFunction ? KillOutcome.FunctionRuns : KillOutcome.ScriptRuns;
+        }
+        _killCommand = function ? "FUNCTION KILL" : "SCRIPT KILL";
         _killRequested = true;
-        return true;
+        return KillOutcome.Killed;
+    }
+
+    /// <summary>
+    /// Redis's -BUSY error when a script or function has run past the busy threshold (other
+    /// clients' commands are refused with it, but for the few Redis allows), else null. Read from
+    /// connections: the loop publishes what runs and since when.
+    /// </summary>
+    public string? BusyError()
+    {
+        if (!_running || Limits.ClockMs is not { } clock || clock() - Volatile.Read(ref _startedMs) <= Limits.BusyThresholdMs)
+        {
+            return null;
+        }
+        return _runningFunction is null ? ScriptKillReplies.BusyScript : ScriptKillReplies.BusyFunction;
     }
 
     /// <summary>Checks that <paramref name="body"/> compiles (SCRIPT LOAD), in a throwaway state: the error, or null.</summary>
@@ -111,7 +138,7 @@ public sealed partial class ScriptEngine : IDisposable
     private void StartRun()
     {
         _instructions = 0;
-        _startedMs = Limits.ClockMs?.Invoke() ?? 0;
+        Volatile.Write(ref _startedMs, Limits.ClockMs?.Invoke() ?? 0);
         _stopReason = null;
         _killRequested = false;
         _running = true;
@@ -242,7 +269,7 @@ public sealed partial class ScriptEngine : IDisposable
     {
         _instructions += ScriptLimits.HookInstructions;
         var reason = _killRequested ? $"killed by the user with {_killCommand}"
-            : Limits.ClockMs is { } clock && clock() - _startedMs > Limits.TimeLimitMs ? $"it ran past the time limit (lua-time-limit {Limits.TimeLimitMs} ms)"
+            : Limits.ClockMs is { } clock && clock() - _startedMs > Limits.TimeLimitMs ? $"it ran past the time limit (chorus-script-time-max-ms {Limits.TimeLimitMs} ms)"
             : _instructions > Limits.InstructionsMax ? $"it ran past {Limits.InstructionsMax} instructions"
             : null;
         var lua = Lua.FromIntPtr(state);

@@ -1,10 +1,10 @@
 namespace Chorus.Scripting.Tests;
 
 /// <summary>
-/// A script that loops is stopped: by its time limit, read from the clock the host injects (here
-/// a test clock that moves 100 ms per check), or by SCRIPT KILL. Unlike Redis, which can only kill
-/// a script that has not written, Chorus undoes the stopped script's writes — they are staged
-/// until the script ends — so a writing script can be stopped too, and nothing of it is logged.
+/// A script that loops is stopped: by chorus-script-time-max-ms, read from the clock the host
+/// injects (here a test clock that moves 100 ms per check), or, if it has not written, by SCRIPT
+/// KILL (as in Redis). A stopped script's writes are undone — they are staged until the script
+/// ends — and nothing of it is logged.
 /// </summary>
 public sealed class ScriptLimitTests
 {
@@ -15,7 +15,7 @@ public sealed class ScriptLimitTests
         using var h = new ScriptHarness(new ScriptLimits(1000, () => nowMs += 100));
         var reply = h.Run("EVAL", "redis.call('SET', 'k', 'v') while true do end", "0");
         Assert.StartsWith("ERR Error running script ", reply.AsString());
-        Assert.Contains("lua-time-limit 1000 ms", reply.AsString(), StringComparison.Ordinal);
+        Assert.Contains("chorus-script-time-max-ms 1000 ms", reply.AsString(), StringComparison.Ordinal);
         Assert.Null(h.LastPayload);
         Assert.True(h.Run("GET", "k").IsNull);
         Assert.False(h.Engine.IsRunning);
@@ -32,12 +32,12 @@ public sealed class ScriptLimitTests
             // SCRIPT KILL arrives from another connection while the script runs.
             if (++checks == 3)
             {
-                Assert.True(engine!.RequestKill());
+                Assert.Equal(KillOutcome.Killed, engine!.RequestKill());
             }
             return 0;
         }));
         engine = h.Engine;
-        Assert.False(engine.RequestKill(), "NOTBUSY: nothing runs");
+        Assert.Equal(KillOutcome.NotBusy, engine.RequestKill());
         var reply = h.Run("EVAL", "local n = 0 while true do n = n + 1 end", "0");
         Assert.Contains("killed by the user with SCRIPT KILL", reply.AsString(), StringComparison.Ordinal);
     }

@@ -193,10 +193,30 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
 
     private readonly List<(int Db, byte[] Key)> _touched = [];
 
-    public void Touch(int db, ReadOnlySpan<byte> key) => _touched.Add((db, key.ToArray()));
+    public void Touch(int db, ReadOnlySpan<byte> key)
+    {
+        var touched = (db, key.ToArray());
+        _touched.Add(touched);
+        _watchTouched.Add(touched);
+    }
+
+    /// <summary>The <see cref="Touched"/> keys that fail a WATCH: all but those touched with <see cref="TouchForEventsOnly"/>.</summary>
+    public IReadOnlyList<(int Db, byte[] Key)> WatchTouched => _watchTouched;
+
+    private readonly List<(int Db, byte[] Key)> _watchTouched = [];
+
+    /// <summary>
+    /// A key a command touched for its keyspace event only: Redis 7.0 fires the event but does not
+    /// signal the key modified, so a WATCH on it holds (XGROUP SETID, XSETID: they change no entry).
+    /// </summary>
+    public void TouchForEventsOnly(int db, ReadOnlySpan<byte> key) => _touched.Add((db, key.ToArray()));
 
     /// <summary>Forgets <see cref="Touched"/> (the host has reported them).</summary>
-    public void ClearTouched() => _touched.Clear();
+    public void ClearTouched()
+    {
+        _touched.Clear();
+        _watchTouched.Clear();
+    }
 
     /// <summary>Where the recorded changes stand now (see <see cref="ResetTo"/>).</summary>
     public ChangeMark Mark() => new(_changes.Count, _payloadBytes);

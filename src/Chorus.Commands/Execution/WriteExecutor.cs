@@ -27,6 +27,9 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
     /// <summary>Keys modified without a change to log (see <see cref="WriteContext.Touched"/>); the host clears them with <see cref="ClearTouched"/>.</summary>
     public IReadOnlyList<(int Db, byte[] Key)> Touched => _context.Touched;
 
+    /// <summary>The <see cref="Touched"/> keys that fail a WATCH (<see cref="WriteContext.WatchTouched"/>).</summary>
+    public IReadOnlyList<(int Db, byte[] Key)> WatchTouched => _context.WatchTouched;
+
     public void ClearTouched() => _context.ClearTouched();
     /// <summary>The context commands run in (a multi-leader site reads its before-images after each command).</summary>
     public WriteContext Context => _context;

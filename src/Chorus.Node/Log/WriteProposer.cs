@@ -80,7 +80,7 @@ internal sealed class WriteProposer
     {
         if (_executor.Touched.Count > 0)
         {
-            _watches.TouchKeys(_executor.Touched);
+            _watches.TouchKeys(_executor.WatchTouched);
             _executor.ClearTouched();
         }
         if (payload is null)

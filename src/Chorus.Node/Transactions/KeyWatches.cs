@@ -143,6 +143,10 @@ public sealed class KeyWatches
             case CopyChange copy:
                 TouchKey(copy.TargetDb, copy.Target, deleted: false);
                 break;
+            case StreamChange stream when stream.Before is not null && !stream.Items.Any(i => i.Kind == StreamItemKind.Entry):
+                // Redis 7.0 signals a stream modified only when entries come or go (or MKSTREAM
+                // creates it): XGROUP, XSETID, XREADGROUP, XACK, XCLAIM, XAUTOCLAIM leave a WATCH be.
+                break;
             case KeyChange key:
                 TouchKey(key.Db, key.Key, deleted: change is DeleteChange);
                 break;

@@ -91,6 +91,7 @@ internal static class ConfigCommand
             var outcome = PassThroughSetting(name, value, passThrough)
                 ?? SecuritySetting(node, name, value, security)
                 ?? KeyspaceEventsConfig.TrySet(node, name, value, security)
+                ?? ScriptTimeConfig.TrySet(node, name, value, security)
                 ?? ClientLimitSettings.TrySet(ref limits, name, value)
                 ?? LogFormatConfig.TrySet(name, value, ref logFormat);
             var refusal = outcome switch
@@ -163,7 +164,8 @@ internal static class ConfigCommand
             var name = given.ToLowerInvariant();
             var settable = PassThroughParameters.IsPassThrough(name) || ClusterSettingNames.Contains(name)
                 || SecuritySettingNames.Contains(name) || ClientLimitSettings.Names.Contains(name)
-                || LogFormatConfig.Names.Contains(name) || name == KeyspaceEventsConfig.Name;
+                || LogFormatConfig.Names.Contains(name) || name == KeyspaceEventsConfig.Name
+                || ScriptTimeConfig.Names.Contains(name);
             if (!settable && !readOnly.Contains(name))
             {
                 return $"ERR Unknown option or number of arguments for CONFIG SET - '{given}'";
@@ -311,6 +313,7 @@ internal static class ConfigCommand
             ("maxmemory", "0"),
             ("timeout", "0"),
             KeyspaceEventsConfig.Describe(node),
+            .. ScriptTimeConfig.Describe(node),
             .. ClientLimitSettings.Describe(node.Limits),
             ("requirepass", node.RequirePass),
             ("protected-mode", node.ProtectedMode ? "yes" : "no"),
@@ -324,6 +327,7 @@ internal static class ConfigCommand
             ("chorus-leader", options.LeaderId.Value),
             ("chorus-failover", settings.Failover.ToString().ToLowerInvariant()),
             ("chorus-election-timeout-ms", Text(options.ElectionTimeoutMs)),
+            ("chorus-script-time-max-ms", Text(options.ScriptTimeMaxMs)),
             ("chorus-fsync", options.Fsync),
             ("chorus-replica-writes", options.ReplicaWrites),
             ("chorus-peer-port", Text(options.PeerPortOrDefault)),

@@ -8,8 +8,7 @@ namespace Chorus.Server.Commands;
 /// <summary>
 /// SCRIPT LOAD | EXISTS | FLUSH [ASYNC|SYNC] | KILL | HELP (Redis 7.0). The cache is this node's
 /// (docs/scripting.md): LOAD compiles the script in a scratch state and caches it; KILL stops the
-/// script running on the loop (its writes are undone, so unlike Redis a writing script can be
-/// killed too).
+/// script running on the loop unless it has written (-UNKILLABLE), as in Redis.
 /// </summary>
 internal static class ScriptCommand
 {
@@ -51,14 +50,7 @@ internal static class ScriptCommand
         }
         else if (command.ArgumentIs(1, "KILL"u8) && command.ArgumentCount == 2)
         {
-            if (scripts.RequestKill())
-            {
-                reply.WriteOk();
-            }
-            else
-            {
-                reply.WriteError("NOTBUSY No scripts in execution right now.");
-            }
+            ScriptKillReplies.Write(scripts.RequestKill(function: false), reply);
         }
         else if (command.ArgumentIs(1, "HELP"u8) && command.ArgumentCount == 2)
         {

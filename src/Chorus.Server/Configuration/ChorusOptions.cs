@@ -149,11 +149,18 @@ public sealed class ChorusOptions
     public int ForwardTimeoutMs { get; set; } = 5000;
 
     /// <summary>
-    /// How long a Lua script may run before it is stopped and its writes undone (Redis's
-    /// lua-time-limit / busy-reply-threshold; the node loop, heartbeats included, waits while a
-    /// script runs). Default 5000.
+    /// How long a Lua script or function runs before other clients are answered -BUSY and a
+    /// script that has not written may be killed with SCRIPT KILL / FUNCTION KILL (Redis's
+    /// busy-reply-threshold, alias lua-time-limit; CONFIG SET changes it). Default 5000.
     /// </summary>
-    public int LuaTimeLimitMs { get; set; } = 5000;
+    public int LuaTimeLimitMs { get; set; } = (int)Scripting.ScriptLimits.DefaultBusyThresholdMs;
+
+    /// <summary>
+    /// How long a Lua script or function may run at most: then it is stopped and its writes
+    /// undone (Redis has no such limit; the node loop, heartbeats included, waits while a script
+    /// runs, so a runaway script must not hold a replicated node for ever). Default 60000.
+    /// </summary>
+    public int ScriptTimeMaxMs { get; set; } = (int)Scripting.ScriptLimits.DefaultTimeLimitMs;
 
     /// <summary>How long a follower holds a forwarded write's reply until the write is visible locally.</summary>
     public int ForwardVisibilityWaitMs { get; set; } = 1000;

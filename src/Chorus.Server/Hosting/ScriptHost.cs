@@ -19,7 +19,10 @@ internal static class ScriptHost
 
     public static ScriptEngine Create(ChorusOptions options, TimeProvider clock, ILogger logger)
     {
-        var limits = new ScriptLimits(options.LuaTimeLimitMs, () => (long)clock.GetElapsedTime(0).TotalMilliseconds);
+        var limits = new ScriptLimits(options.ScriptTimeMaxMs, () => (long)clock.GetElapsedTime(0).TotalMilliseconds)
+        {
+            BusyThresholdMs = options.LuaTimeLimitMs,
+        };
         return new ScriptEngine(limits, (level, message) => logger.Log(level switch
         {
             0 => LogLevel.Debug,

@@ -61,6 +61,15 @@ internal sealed class CommandDispatcher
                 i++;
                 continue;
             }
+            if (BusyScriptGate.Refusal(node.Scripts, spec, command) is { } busy)
+            {
+                // Redis refuses before queuing; a refused EXEC discards the transaction.
+                reply.WriteError(spec.Name == "EXEC" ? TransactionCommands.ExecAbort(busy) : busy);
+                node.Stats.CountError();
+                RefusedInTransaction(session, spec);
+                i++;
+                continue;
+            }
             if (session.Bound is { } bound && bound.LatestNotice > session.NoticesDelivered && spec.Name != "CHORUS.SESSION")
             {
                 // Once per notice, the session's next command is not run but answered with what was lost.

@@ -17,6 +17,11 @@ internal static class KnownDifferences
             (step, redis, chorus) => step.Name.StartsWith("EVAL", StringComparison.OrdinalIgnoreCase)
                 && redis.Kind == RespValueKind.Integer && chorus.Kind == RespValueKind.Integer
                 && Math.Abs((double)redis.Integer) >= 9007199254740992.0),
+        new("zset-negative-zero",
+            "a sorted-set score of -0 reads back as 0 from Chorus, as from Redis's listpack encoding (small sorted sets); Redis's skiplist encoding (more than zset-max-listpack-entries members, or a member longer than zset-max-listpack-value) keeps -0 (docs/compatibility.md)",
+            (step, redis, chorus) => step.Name.StartsWith('Z') || step.Name.StartsWith("BZ", StringComparison.Ordinal)
+                ? step.Check.Compare(NegativeZero.AsZero(redis), chorus) is null
+                : false),
     ];
 
     public static Difference? Find(Step step, RespValue redis, RespValue chorus) =>

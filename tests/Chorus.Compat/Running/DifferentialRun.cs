@@ -32,7 +32,7 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
             {
                 var step = pipeline[i];
                 var index = sent.Count;
-                var problem = await CompareAsync(step, redis[i], chorus[i], transactions, cancellationToken);
+                var problem = await CompareAsync(step, redis[i], chorus[i], transactions, known, cancellationToken);
                 transactions.Observe(step, redis[i]);
                 options.Trace?.WriteLine($"#{index} {step}\n  redis:  {Mismatch.Show(redis[i]).ReplaceLineEndings("\n          ")}\n  chorus: {(problem is null ? "(same)" : Mismatch.Show(chorus[i]).ReplaceLineEndings("\n          "))}");
                 if (problem is not null)
@@ -67,13 +67,13 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
         }
     }
 
-    private async Task<string?> CompareAsync(Step step, RespValue redis, RespValue chorus, TransactionTracker transactions, CancellationToken cancellationToken)
+    private async Task<string?> CompareAsync(Step step, RespValue redis, RespValue chorus, TransactionTracker transactions, Dictionary<string, int> known, CancellationToken cancellationToken)
     {
         if (TransactionTracker.IsQueued(redis))
         {
             return ReplyChecks.Exact.Compare(redis, chorus);
         }
-        var problem = transactions.CompareExec(step, redis, chorus);
+        var problem = transactions.CompareExec(step, redis, chorus, known);
         if (problem is null && step.Check is FollowUpCheck followUp && !redis.IsError && !chorus.IsError)
         {
             problem = await followUp.FollowUpAsync(servers, step, redis, chorus, cancellationToken);

@@ -17,11 +17,15 @@ internal sealed class ServerPair : IAsyncDisposable
 
     private readonly string _directory;
 
-    private ServerPair(string directory, ServerProcess redis, ServerProcess chorus)
+    /// <summary>CONFIG SET of each parameter a run may change, to Redis's value at start (one per command: some are aliases of others).</summary>
+    private readonly IReadOnlyList<byte[]>[] _configDefaults;
+
+    private ServerPair(string directory, ServerProcess redis, ServerProcess chorus, IReadOnlyList<byte[]>[] configDefaults)
     {
         _directory = directory;
         Redis = redis;
         Chorus = chorus;
+        _configDefaults = configDefaults;
     }
 
     public ServerProcess Redis { get; }
@@ -36,8 +40,9 @@ internal sealed class ServerPair : IAsyncDisposable
         {
             redis = await StartRedisAsync(directory, cancellationToken);
             await CheckRedisVersionAsync(redis.Connection);
+            var configDefaults = await ReadConfigDefaultsAsync(redis, cancellationToken);
             var chorus = await StartChorusAsync(directory, cancellationToken);
-            return new ServerPair(directory, redis, chorus);
+            return new ServerPair(directory, redis, chorus, configDefaults);
         }
         catch
         {
@@ -59,13 +64,28 @@ internal sealed class ServerPair : IAsyncDisposable
     }
 
 
-    /// <summary>An empty keyspace on both, database 0 selected, and the protocol (2 or 3) for the next commands.</summary>
+    private static async Task<IReadOnlyList<byte[]>[]> ReadConfigDefaultsAsync(ServerProcess redis, CancellationToken cancellationToken)
+    {
+        var names = Generation.Generators.ConfigGenerator.ResettableParameters.ToArray();
+        var replies = await SendToAsync(redis, [.. names.Select(name => Args("CONFIG", "GET", name))], cancellationToken);
+        return [.. names.Select((name, i) => Args("CONFIG", "SET", name, replies[i].Items[1].AsString()!))];
+    }
+
+    /// <summary>
+    /// An empty keyspace on both, database 0 selected, no functions or cached scripts, the tuning
+    /// parameters at Redis's defaults, and the protocol (2 or 3) for the next commands: a seed
+    /// answers the same whether it runs alone or after others.
+    /// </summary>
     public async Task ResetAsync(int protocol, CancellationToken cancellationToken)
     {
         // A seed may end inside MULTI, or with keys watched: leave both (DISCARD's error when no
         // transaction is open is expected).
         await SendAsync([Args("DISCARD"), Args("UNWATCH")], cancellationToken);
-        IReadOnlyList<byte[]>[] commands = [Args("HELLO", protocol.ToString(CultureInfo.InvariantCulture)), Args("SELECT", "0"), Args("FLUSHALL")];
+        IReadOnlyList<byte[]>[] commands =
+        [
+            Args("HELLO", protocol.ToString(CultureInfo.InvariantCulture)), Args("SELECT", "0"), Args("FLUSHALL"),
+            Args("FUNCTION", "FLUSH"), Args("SCRIPT", "FLUSH"), .. _configDefaults,
+        ];
         var (redis, chorus) = await SendAsync(commands, cancellationToken);
         foreach (var reply in redis.Concat(chorus).Where(r => r.IsError))
         {

@@ -10,7 +10,8 @@ using Chorus.Core.Encoding;
 namespace Chorus.Commands.Data.Keys;
 
 /// <summary>
-/// DUMP's serialization (Chorus's own, not Redis's RDB):
+/// Chorus's own DUMP serialization, which DUMP wrote before it wrote Redis's (<see cref="Rdb.RdbPayload"/>);
+/// RESTORE still accepts it:
 /// <code>
 /// u8 type | body | u16 LE format version (1) | u64 LE xxHash64 of everything before it
 /// string: len+bytes; hash: varint n (len+field len+value)*; set: varint n (len+member)*
@@ -36,28 +37,58 @@ internal static class DumpPayload
         BadFormat,
     }
 
-    public static byte[] Encode(IKeyspaceView view, KeyRecord record)
+    /// <summary>The value of <paramref name="record"/>, read in full: what DUMP serializes.</summary>
+    public static Value Read(IKeyspaceView view, KeyRecord record)
     {
-        var output = new ArrayBufferWriter<byte>(64);
-        var writer = new ByteWriter(output);
-        writer.WriteByte((byte)record.Type);
         switch (record.Type)
         {
             case DataType.String:
-                writer.WriteLengthPrefixed(record.Payload);
-                break;
+                return new Value(DataType.String, record.Payload.ToArray(), []);
             case DataType.SortedSet:
                 var members = SortedSetReads.ByRank(view, record.CollectionId, 0, record.Count - 1, reverse: false);
-                writer.WriteVarUInt((ulong)members.Count);
-                foreach (var member in members)
+                return new Value(DataType.SortedSet, [], [.. members.Select(m => (m.Member, Array.Empty<byte>(), m.Score))]);
+        }
+        var elements = new List<(byte[] Name, byte[] Value, double Score)>();
+        using var cursor = view.OpenElements(record.CollectionId);
+        for (cursor.SeekToFirst(); cursor.Valid; cursor.Next())
+        {
+            var name = record.Type == DataType.List ? [] : ElementKey.NameOf(cursor.SubKey).ToArray();
+            elements.Add((name, record.Type == DataType.Set ? [] : cursor.Value.ToArray(), 0));
+        }
+        return new Value(record.Type, [], elements);
+    }
+
+    /// <summary>
+    /// Chorus's own payload, which DUMP wrote before it wrote Redis's: RESTORE still takes it
+    /// (a client may have kept one); only tests write it now.
+    /// </summary>
+    public static byte[] Encode(Value value)
+    {
+        var output = new ArrayBufferWriter<byte>(64);
+        var writer = new ByteWriter(output);
+        writer.WriteByte((byte)value.Type);
+        if (value.Type == DataType.String)
+        {
+            writer.WriteLengthPrefixed(value.Text);
+        }
+        else
+        {
+            writer.WriteVarUInt((ulong)value.Elements.Count);
+            foreach (var (name, element, score) in value.Elements)
+            {
+                if (value.Type != DataType.List)
                 {
-                    writer.WriteLengthPrefixed(member.Member);
-                    writer.WriteInt64LittleEndian(BitConverter.DoubleToInt64Bits(member.Score));
+                    writer.WriteLengthPrefixed(name);
                 }
-                break;
-            default:
-                WriteElements(view, record, writer);
-                break;
+                if (value.Type is DataType.Hash or DataType.List)
+                {
+                    writer.WriteLengthPrefixed(element);
+                }
+                if (value.Type == DataType.SortedSet)
+                {
+                    writer.WriteInt64LittleEndian(BitConverter.DoubleToInt64Bits(score));
+                }
+            }
         }
         Span<byte> version = stackalloc byte[sizeof(ushort)];
         BinaryPrimitives.WriteUInt16LittleEndian(version, FormatVersion);
@@ -87,31 +118,6 @@ internal static class DumpPayload
         catch (CorruptDataException)
         {
             return Status.BadFormat;
-        }
-    }
-
-    private static void WriteElements(IKeyspaceView view, KeyRecord record, ByteWriter writer)
-    {
-        var elements = new List<(byte[] Name, byte[] Value)>();
-        using (var cursor = view.OpenElements(record.CollectionId))
-        {
-            for (cursor.SeekToFirst(); cursor.Valid; cursor.Next())
-            {
-                var name = record.Type == DataType.List ? [] : ElementKey.NameOf(cursor.SubKey).ToArray();
-                elements.Add((name, cursor.Value.ToArray()));
-            }
-        }
-        writer.WriteVarUInt((ulong)elements.Count);
-        foreach (var (name, element) in elements)
-        {
-            if (record.Type != DataType.List)
-            {
-                writer.WriteLengthPrefixed(name);
-            }
-            if (record.Type != DataType.Set)
-            {
-                writer.WriteLengthPrefixed(element);
-            }
         }
     }
 

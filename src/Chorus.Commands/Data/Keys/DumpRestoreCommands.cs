@@ -6,6 +6,7 @@ using Chorus.Commands.Execution;
 using Chorus.Commands.Logical;
 using Chorus.Commands.Values;
 using Chorus.Core;
+using Chorus.Core.Encoding;
 using Chorus.Resp;
 
 namespace Chorus.Commands.Data.Keys;
@@ -14,7 +15,8 @@ namespace Chorus.Commands.Data.Keys;
 /// DUMP key (a serialized value, without its TTL; nil when absent) and RESTORE key ttl payload
 /// [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] (creates the key from a DUMP payload;
 /// BUSYKEY when it exists without REPLACE; a TTL already past creates nothing). The payload is
-/// Chorus's own format (<see cref="DumpPayload"/>): a Redis DUMP is refused. IDLETIME and FREQ are
+/// Redis 7.0's (<see cref="Rdb.RdbPayload"/>), so values move between Redis and Chorus both ways;
+/// RESTORE also takes Chorus's older payload (<see cref="DumpPayload"/>). IDLETIME and FREQ are
 /// checked and ignored (Chorus keeps no access statistics). The log carries the restored contents.
 /// </summary>
 internal static class DumpRestoreCommands
@@ -39,7 +41,7 @@ internal static class DumpRestoreCommands
             reply.WriteError(StreamDumpUnsupported);
             return;
         }
-        reply.WriteBulkString(DumpPayload.Encode(context, record));
+        reply.WriteBulkString(Rdb.RdbPayload.Encode(DumpPayload.Read(context, record)));
     }
 
     private static void ExecuteRestore(WriteContext context, RespCommand command, RespWriter reply)
@@ -64,7 +66,7 @@ internal static class DumpRestoreCommands
             reply.WriteError("ERR Invalid TTL value, must be >= 0");
             return;
         }
-        switch (DumpPayload.TryDecode(command[3], out var value))
+        switch (Decode(command[3], out var value))
         {
             case DumpPayload.Status.VersionOrChecksum:
                 reply.WriteError("ERR DUMP payload version or checksum are wrong");
@@ -85,6 +87,25 @@ internal static class DumpRestoreCommands
         }
         Create(context, key, value!, expiresAtMs);
         reply.WriteOk();
+    }
+
+    /// <summary>Redis's payload, or Chorus's older one (which DUMP wrote before it wrote Redis's).</summary>
+    private static DumpPayload.Status Decode(ReadOnlySpan<byte> payload, out DumpPayload.Value? value)
+    {
+        if (!Rdb.RdbPayload.HasValidFooter(payload))
+        {
+            return DumpPayload.TryDecode(payload, out value);
+        }
+        try
+        {
+            value = Rdb.RdbPayload.Decode(payload);
+            return DumpPayload.Status.Ok;
+        }
+        catch (CorruptDataException)
+        {
+            value = null;
+            return DumpPayload.Status.BadFormat;
+        }
     }
 
     private static void Create(WriteContext context, ReadOnlySpan<byte> key, DumpPayload.Value value, long expiresAtMs)

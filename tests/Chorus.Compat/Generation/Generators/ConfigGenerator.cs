@@ -54,6 +54,14 @@ internal sealed class ConfigGenerator : CommandTable
     /// <summary>Chorus shows its own truth for these in CONFIG GET, so only CONFIG SET's replies are compared.</summary>
     private static readonly HashSet<string> TruthfulParameters = ["appendonly", "appendfsync", "save"];
 
+    /// <summary>
+    /// The parameters a run may change that Chorus remembers (every one but the truthful ones):
+    /// each seed starts with them back at Redis's values, or an earlier seed's CONFIG SET would
+    /// change how Redis encodes (and so answers) what a later one builds (docs/compatibility.md).
+    /// </summary>
+    public static IEnumerable<string> ResettableParameters =>
+        Parameters.Select(p => p.Name).Where(name => !TruthfulParameters.Contains(name));
+
     public override string Name => "config";
 
     protected override IReadOnlyList<CommandCase> Build() =>

@@ -85,12 +85,12 @@ internal sealed class StreamEdit
         return true;
     }
 
-    /// <summary>Commits; a command that set what was already there still counts as a change in Redis's eyes (its event fires, a WATCH fails).</summary>
+    /// <summary>Commits; a command that set what was already there still fires its event in Redis (a WATCH holds: Redis 7.0 signals no key modified for group or id changes).</summary>
     public void CommitOrTouch()
     {
         if (!Commit())
         {
-            _context.Touch(_context.Db, _key);
+            _context.TouchForEventsOnly(_context.Db, _key);
         }
     }
 

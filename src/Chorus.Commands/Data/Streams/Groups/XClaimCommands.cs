@@ -159,12 +159,9 @@ internal static class XClaimCommands
         return new ClaimOptions(deliveredMs, retryCount, force, justId, lastId);
     }
 
+    /// <summary>Unlike XCLAIM, Redis 7.0 parses XAUTOCLAIM's arguments before it looks at the key, so a bad argument wins over WRONGTYPE.</summary>
     private static void AutoClaim(WriteContext context, RespCommand command, RespWriter reply)
     {
-        if (!TryOpenGroup(context, command, reply, out var group))
-        {
-            return;
-        }
         if (!IntegerText.TryParse(command[4], out var minIdleMs))
         {
             reply.WriteError(GroupErrors.Invalid("min-idle-time", "XAUTOCLAIM"));
@@ -196,7 +193,11 @@ internal static class XClaimCommands
                 return;
             }
         }
-        if (group is null)
+        if (!TryOpenGroup(context, command, reply, out var found))
+        {
+            return;
+        }
+        if (found is not { } group)
         {
             reply.WriteError(GroupErrors.NoKeyOrGroup(command[1], command[2]));
             return;
