@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Chorus.Core;
 
 namespace Chorus.Storage.RocksDb;
@@ -6,7 +8,7 @@ namespace Chorus.Storage.RocksDb;
 /// The newest records of one column family, in memory, in front of RocksDB's point reads. Every
 /// write command reads its key first (the before-image, the old expiry), and under a write flood
 /// that read was the node loop's largest cost: a search of a memtable skiplist holding every
-/// version written since the last flush, one cache miss per level (BENCHMARKS.md, "Write path").
+/// version written since the last flush, one cache miss per level (BENCHMARKS.md, "Write path: the record cache").
 /// <para>
 /// Correct by construction rather than by invalidation rules: the engine feeds the cache what
 /// every batch wrote, after RocksDB took it (<see cref="Apply"/>), and what a read found
@@ -14,9 +16,10 @@ namespace Chorus.Storage.RocksDb;
 /// raced a write could otherwise put the older value back. A range deletion empties the cache.
 /// It remembers absence too (a SET of a new key then reads nothing from RocksDB).
 /// </para>
-/// Bounded by <c>bytesMax</c>, as two generations: entries go into the young one; when it holds
-/// half the budget it becomes the old one and the previous old one is dropped; a hit in the old
-/// one moves the entry back to the young one. An approximate LRU without per-entry bookkeeping.
+/// Bounded by <c>bytesMax</c> with the clock (second-chance) policy: a hit or an overwrite marks
+/// its entry; when the cache is full, one sweep drops every unmarked entry and unmarks the rest,
+/// so keys used again since the last sweep stay (if they alone fill half the budget, none do,
+/// so sweeps stay rare). One hash lookup per read or change.
 /// Thread-safe: the node loop writes and reads, connections read.
 /// </summary>
 internal sealed class RecordCache(long bytesMax)
@@ -28,9 +31,8 @@ internal sealed class RecordCache(long bytesMax)
     private const int EntryOverheadBytes = 96;
 
     private readonly Lock _lock = new();
-    private Dictionary<byte[], byte[]?> _young = new(ByteArrayComparer.Instance);
-    private Dictionary<byte[], byte[]?> _old = new(ByteArrayComparer.Instance);
-    private long _youngBytes;
+    private Dictionary<byte[], Entry> _entries = new(ByteArrayComparer.Instance);
+    private long _bytes;
     private long _generation;
 
     /// <summary>Moves on with every applied batch: a read taken under an older generation is not remembered.</summary>
@@ -44,16 +46,11 @@ internal sealed class RecordCache(long bytesMax)
     {
         lock (_lock)
         {
-            if (_young.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var young))
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries.GetAlternateLookup<ReadOnlySpan<byte>>(), key);
+            if (!Unsafe.IsNullRef(ref entry))
             {
-                value = young?.ToArray();
-                return true;
-            }
-            var old = _old.GetAlternateLookup<ReadOnlySpan<byte>>();
-            if (old.Remove(key, out var actualKey, out var found))
-            {
-                Add(actualKey, found);
-                value = found?.ToArray();
+                entry.Used = true;
+                value = entry.Value?.ToArray();
                 return true;
             }
         }
@@ -72,7 +69,7 @@ internal sealed class RecordCache(long bytesMax)
         {
             if (_generation == generationBefore)
             {
-                Put(key, value?.ToArray());
+                Put(key.ToArray(), value?.ToArray());
             }
         }
     }
@@ -92,11 +89,14 @@ internal sealed class RecordCache(long bytesMax)
                         Put(change.Key!, change.Value);
                         break;
                     case RecordChangeKind.Forget:
-                        _young.Remove(change.Key!);
-                        _old.Remove(change.Key!);
+                        if (_entries.Remove(change.Key!, out var forgotten))
+                        {
+                            _bytes -= Bytes(change.Key!, forgotten.Value);
+                        }
                         break;
                     default:
-                        ClearLocked();
+                        _entries.Clear();
+                        _bytes = 0;
                         break;
                 }
             }
@@ -109,43 +109,60 @@ internal sealed class RecordCache(long bytesMax)
         lock (_lock)
         {
             _generation++;
-            ClearLocked();
+            _entries.Clear();
+            _bytes = 0;
         }
     }
 
-    private void ClearLocked()
+    /// <summary>Entries held now (for tests).</summary>
+    public int Count
     {
-        _young.Clear();
-        _old.Clear();
-        _youngBytes = 0;
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
     }
 
-    private void Put(ReadOnlySpan<byte> key, byte[]? value)
+    private void Put(byte[] key, byte[]? value)
     {
-        var old = _old.GetAlternateLookup<ReadOnlySpan<byte>>();
-        old.Remove(key);
-        var young = _young.GetAlternateLookup<ReadOnlySpan<byte>>();
-        if (young.TryGetValue(key, out var previous))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out var existed);
+        if (existed)
         {
-            _youngBytes += (value?.Length ?? 0) - (previous?.Length ?? 0);
-            young[key] = value;
+            _bytes += (value?.Length ?? 0) - (entry.Value?.Length ?? 0);
+            entry.Value = value;
+            entry.Used = true;
             return;
         }
-        Add(key.ToArray(), value);
+        entry.Value = value;
+        _bytes += Bytes(key, value);
+        if (_bytes > bytesMax)
+        {
+            Sweep();
+        }
     }
 
-    private void Add(byte[] key, byte[]? value)
+    /// <summary>Keeps the entries used since the last sweep (unmarked now); if they alone fill the cache, keeps none.</summary>
+    private void Sweep()
     {
-        var bytes = key.Length + (value?.Length ?? 0) + EntryOverheadBytes;
-        if (_youngBytes + bytes > bytesMax / 2)
+        var kept = new Dictionary<byte[], Entry>(_entries.Count / 2, ByteArrayComparer.Instance);
+        long bytes = 0;
+        foreach (var (key, entry) in _entries)
         {
-            (_old, _young) = (_young, _old);
-            _young.Clear();
-            _youngBytes = 0;
+            if (entry.Used)
+            {
+                kept[key] = entry with { Used = false };
+                bytes += Bytes(key, entry.Value);
+            }
         }
-        _young[key] = value;
-        _youngBytes += bytes;
+        (_entries, _bytes) = bytes > bytesMax / 2 ? (new Dictionary<byte[], Entry>(ByteArrayComparer.Instance), 0L) : (kept, bytes);
     }
+
+    private static long Bytes(byte[] key, byte[]? value) => key.Length + (value?.Length ?? 0) + EntryOverheadBytes;
+
+    private record struct Entry(byte[]? Value, bool Used);
 }
 
 internal enum RecordChangeKind

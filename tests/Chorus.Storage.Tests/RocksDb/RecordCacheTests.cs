@@ -83,7 +83,7 @@ public sealed class RecordCacheTests(ITestOutputHelper output) : IDisposable
     /// every key reads its last value — a read that found an older one cannot have cached it.
     /// </summary>
     [Fact]
-    public void Reads_racing_writes_never_leave_an_older_value_cached()
+    public async Task Reads_racing_writes_never_leave_an_older_value_cached()
     {
         using var engine = RocksDbStorageEngine.Open(_directory.Path, RocksDbStorageOptions.Default);
         var keys = Enumerable.Range(0, 8).Select(i => EngineExtensions.Bytes($"k{i}")).ToArray();
@@ -101,20 +101,42 @@ public sealed class RecordCacheTests(ITestOutputHelper output) : IDisposable
                     seen[k] = version;
                 }
             }
-        })).ToArray();
+        }, TestContext.Current.CancellationToken)).ToArray();
         for (var version = 1; version <= Versions; version++)
         {
             using var batch = engine.NewBatch();
             batch.Put(StorageColumn.Data, keys[version % keys.Length], BitConverter.GetBytes(version));
             engine.Write(batch, sync: false);
         }
-        stop.Cancel();
-        Task.WaitAll(readers);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
 
         for (var k = 0; k < keys.Length; k++)
         {
             var last = Enumerable.Range(1, Versions).Last(v => v % keys.Length == k);
             Assert.Equal(last, BitConverter.ToInt32(engine.Get(StorageColumn.Data, keys[k])!));
         }
+    }
+
+    /// <summary>The cache stays within its budget however many keys pass through it, and keeps the keys in use.</summary>
+    [Fact]
+    public void The_cache_stays_within_its_budget_and_keeps_what_is_used()
+    {
+        const long BudgetBytes = 64 << 10;
+        var cache = new RecordCache(BudgetBytes);
+        var hot = EngineExtensions.Bytes("hot");
+        for (var i = 0; i < 20_000; i++)
+        {
+            cache.Apply([new RecordChange(RecordChangeKind.Put, EngineExtensions.Bytes($"key{i}"), new byte[16])]);
+            Assert.True(cache.TryGet(hot, out _) || i == 0);
+            if (i == 0)
+            {
+                cache.Apply([new RecordChange(RecordChangeKind.Put, hot, EngineExtensions.Bytes("h"))]);
+            }
+        }
+
+        Assert.InRange(cache.Count, 1, (int)(BudgetBytes / (16 + 5 + 96)) + 1);
+        Assert.True(cache.TryGet(hot, out var value));
+        Assert.Equal("h"u8.ToArray(), value);
     }
 }
