@@ -6,20 +6,14 @@
 # figure varied 40× in one session) while CPU per request barely moves — and where CPU is the
 # limit, throughput is its inverse. Prints a markdown table of medians.
 #
-#   bench/cpu-per-request.sh [--quick] [--rounds N]
+#   bench/cpu-per-request.sh [--quick] [--rounds N] [--requests N (at -P 16; a fifth at -P 1)] [--keys K]
 #   CHORUS_BEFORE_DLL=/path/to/other/chorus.dll bench/cpu-per-request.sh   # adds a "before" column
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=3 N_P16=100000 N_P1=20000
-while [ $# -gt 0 ]; do
-  case $1 in
-    --quick) ROUNDS=1 N_P16=30000 N_P1=6000 ;;
-    --rounds) ROUNDS=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--rounds N]" >&2; exit 2 ;;
-  esac
-  shift
-done
+ROUNDS=3 REQUESTS=100000 KEYS=100000
+parse_rounds_requests_keys 1 30000 100000 "$@"
+N_P16=$REQUESTS N_P1=$((REQUESTS / 5))   # -P 1 runs take five times as long per request
 
 ensure_redis
 # Needs only the server (not bench/Chorus.Benchmarks, which build_chorus also builds).
@@ -52,7 +46,7 @@ measure() {
   local hz process0 loop0
   hz=$(getconf CLK_TCK)
   process0=$(cpu_ticks "$pid") loop0=$(loop_ticks "$pid")
-  redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P "$p" -n "$n" -r 100000 --csv "${args[@]}" >/dev/null
+  redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P "$p" -n "$n" -r "$KEYS" --csv "${args[@]}" >/dev/null
   awk -v s="$system" -v t="$test P$p" -v a="$process0" -v b="$(cpu_ticks "$pid")" -v c="$loop0" -v d="$(loop_ticks "$pid")" -v n="$n" -v hz="$hz" \
     'BEGIN { printf "%s,%s,%.2f,%.2f\n", s, t, (b - a) * 1e6 / hz / n, (d - c) * 1e6 / hz / n }' >>"$RESULTS"
 }
@@ -69,6 +63,12 @@ if [ -n "${CHORUS_BEFORE_DLL:-}" ]; then
   wait_ready $BEFORE_PORT
 fi
 wait_ready $AFTER_PORT
+# A fresh node spends its first seconds compiling (tiered JIT): one untimed pass per system first.
+for system in "${SYSTEMS[@]}"; do
+  IFS=: read -r _ _ port <<<"$system"
+  redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n "$N_P16" -r "$KEYS" -t set,get,incr >/dev/null
+  redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n "$N_P16" -r "$KEYS" SET key:__rand_int__ __rand_int__ >/dev/null
+done
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round of $ROUNDS (load average $(cut -d' ' -f1 /proc/loadavg))"
   for system in "${SYSTEMS[@]}"; do
