@@ -8,6 +8,8 @@
 #
 #   bench/cpu-per-request.sh [--quick] [--rounds N] [--requests N (at -P 16; a fifth at -P 1)] [--keys K]
 #   CHORUS_BEFORE_DLL=/path/to/other/chorus.dll bench/cpu-per-request.sh   # adds a "before" column
+# --quick is a smoke run of the script: a fresh node's first 30k requests still cost about twice
+# the CPU of later ones (JIT tiers, first flushes), so take figures from the default 3 rounds.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
