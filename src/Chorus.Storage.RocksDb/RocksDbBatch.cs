@@ -8,6 +8,9 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     private readonly WriteBatch _batch = new();
     private bool _disposed;
 
+    /// <summary>What the batch does to the cached column, for the engine's <see cref="RecordCache"/> once RocksDB has taken it.</summary>
+    internal List<RecordChange> CachedChanges { get; } = [];
+
     internal RocksDbStorageEngine Owner => owner;
 
     internal WriteBatch Inner => _disposed ? throw new ObjectDisposedException(nameof(RocksDbBatch)) : _batch;
@@ -19,18 +22,32 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     {
         Inner.Put(key, value, owner.Handle(column));
         Count++;
+        if (owner.Caches(column))
+        {
+            CachedChanges.Add(value.Length <= RecordCache.ValueBytesMax
+                ? new RecordChange(RecordChangeKind.Put, key.ToArray(), value.ToArray())
+                : new RecordChange(RecordChangeKind.Forget, key.ToArray(), null));
+        }
     }
 
     public void Delete(StorageColumn column, ReadOnlySpan<byte> key)
     {
         Inner.Delete(key, owner.Handle(column));
         Count++;
+        if (owner.Caches(column))
+        {
+            CachedChanges.Add(new RecordChange(RecordChangeKind.Delete, key.ToArray(), null));
+        }
     }
 
     public void DeleteRange(StorageColumn column, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive)
     {
         var batch = Inner;
         Count++;
+        if (owner.Caches(column))
+        {
+            CachedChanges.Add(new RecordChange(RecordChangeKind.Range, null, null));
+        }
         // RocksDB accepts an empty or inverted range into the batch, fails it only when applying
         // it to the memtable (after the WAL write), and then refuses every later write until the
         // database is reopened. Such a range deletes nothing, so it never reaches RocksDB.
@@ -50,6 +67,7 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     {
         Inner.Clear();
         Count = 0;
+        CachedChanges.Clear();
     }
 
     public void Dispose()

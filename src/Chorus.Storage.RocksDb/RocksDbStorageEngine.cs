@@ -21,10 +21,15 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
     private readonly Lock _reclaimLock = new();
     private Task _reclaiming = Task.CompletedTask;
 
-    private RocksDbStorageEngine(RocksDbSharp.RocksDb db, string directory)
+    // Every write command reads its key before it changes it; the data column's newest records
+    // are kept in memory so that read rarely reaches a memtable skiplist (null: no cache).
+    private readonly RecordCache? _dataCache;
+
+    private RocksDbStorageEngine(RocksDbSharp.RocksDb db, string directory, long recordCacheBytes)
     {
         _db = db;
         Directory = directory;
+        _dataCache = recordCacheBytes > 0 ? new RecordCache(recordCacheBytes) : null;
         _handles = [.. StorageColumns.All.Select(c => db.GetColumnFamily(StorageColumns.Name(c)))];
     }
 
@@ -43,7 +48,7 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         options.Validate();
         var path = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(path);
-        var engine = new RocksDbStorageEngine(OpenNative(path, options), path);
+        var engine = new RocksDbStorageEngine(OpenNative(path, options), path, options.RecordCacheBytes);
         try
         {
             StorageFormat.CheckOrInitialize(engine, options.Upgrades);
@@ -59,8 +64,22 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
     public byte[]? Get(StorageColumn column, ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        return _db.Get(key, Handle(column), _reads);
+        if (column != StorageColumn.Data || _dataCache is not { } cache)
+        {
+            return _db.Get(key, Handle(column), _reads);
+        }
+        if (cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+        var generation = cache.Generation;
+        var value = _db.Get(key, Handle(column), _reads);
+        cache.Remember(key, value, generation);
+        return value;
     }
+
+    /// <summary>Whether a batch records its changes to <paramref name="column"/> for the record cache.</summary>
+    internal bool Caches(StorageColumn column) => column == StorageColumn.Data && _dataCache is not null;
 
     public IStorageIterator NewIterator(StorageColumn column)
     {
@@ -86,7 +105,21 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         {
             throw new ArgumentException("the batch was not created by this engine", nameof(batch));
         }
-        _db.Write(rocksBatch.Inner, sync ? _syncedWrites : _unsyncedWrites);
+        if (_dataCache is not { } cache || rocksBatch.CachedChanges.Count == 0)
+        {
+            _db.Write(rocksBatch.Inner, sync ? _syncedWrites : _unsyncedWrites);
+            return;
+        }
+        try
+        {
+            _db.Write(rocksBatch.Inner, sync ? _syncedWrites : _unsyncedWrites);
+        }
+        catch
+        {
+            cache.Clear(); // whether RocksDB kept any of it is unknown: read it again
+            throw;
+        }
+        cache.Apply(rocksBatch.CachedChanges);
     }
 
     /// <summary>
