@@ -33,10 +33,21 @@ public sealed class RelayCollectionsTests(ITestOutputHelper output)
             {
                 new { name = "collections-to-postgres", pattern = "c:*", target = new { kind = "postgres", connection = postgres.ConnectionString, table = "collections" } },
                 new { name = "all-to-redis", pattern = "*", target = new { kind = "redis", endpoint = $"127.0.0.1:{redis.Port}" } },
+                new
+                {
+                    name = "people-to-postgres", pattern = "person:*",
+                    project = new { rename = new Dictionary<string, string> { ["email"] = "mail" }, transform = new Dictionary<string, string> { ["email"] = "lower", ["name"] = "trim", ["ssn"] = "sha256", ["phone"] = "redact" } },
+                    target = new { kind = "postgres", connection = postgres.ConnectionString, table = "people" },
+                },
             },
         }), cancellation);
 
         var written = await WriteAsync(cluster[leader].Port, random, 1500);
+        await using (var people = await RespConnection.ConnectAsync("127.0.0.1", cluster[leader].Port, TimeSpan.FromSeconds(10), cancellation))
+        {
+            await people.CommandAsync(cancellation, "HSET", "person:1", "email", "Ada@Example.COM", "name", "  Ada ", "ssn", "123", "phone", "555", "city", "Paris");
+            await people.CommandAsync(cancellation, "HSET", "person:1", "email", "ADA@example.org");
+        }
         var last = await cluster.LastLsnAsync(leader);
         using var relay = NodeProcess.StartCli(["relay", "--from", $"127.0.0.1:{cluster[leader].Port}", "--trigger", triggers, "--batch", "100"]);
         try
@@ -47,6 +58,11 @@ public sealed class RelayCollectionsTests(ITestOutputHelper output)
             var collections = expected.Where(k => k.Key.StartsWith("c:", StringComparison.Ordinal)).ToDictionary(k => k.Key, k => k.Value.Members);
             Assert.Equal(Show(collections), Show(await PostgresStateAsync(postgres.ConnectionString)));
             Assert.DoesNotContain("'set-members' changes are not relayed", relay.Output, StringComparison.Ordinal);
+            // Transformed by their field at the source, then renamed (docs/relay.md, project.transform).
+            var person = JsonSerializer.Deserialize<SortedDictionary<string, string>>(await ScalarAsync(postgres.ConnectionString, "SELECT fields::text FROM people WHERE key = 'person:1'") ?? "{}")!;
+            Assert.Equal(
+                "city=Paris mail=ada@example.org name=Ada phone=*** ssn=a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3",
+                string.Join(' ', person.Select(f => $"{f.Key}={f.Value}")));
             Assert.Contains("collections-to-postgres: 'expire' changes are not relayed", relay.Output, StringComparison.Ordinal); // PostgreSQL rows have no expiry: said, not silent
             output.WriteLine($"{written} writes; {expected.Count} keys equal in Chorus and Redis ({expected.Count(k => k.Value.ExpiresAtMs > 0)} with an expiry), {collections.Count} sets and sorted sets in PostgreSQL");
         }
@@ -124,6 +140,32 @@ public sealed class RelayCollectionsTests(ITestOutputHelper output)
             state[key] = new KeyState(type, members, Math.Max(0, expiresAt));
         }
         return state;
+    }
+
+    private static async Task<string?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(sql, connection);
+        return (string?)await query.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task An_unknown_value_transform_is_refused_with_the_known_ones()
+    {
+        var directory = Directory.CreateTempSubdirectory("chorus-relay-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "triggers.json");
+            await File.WriteAllTextAsync(file, """{"triggers":[{"name":"t","pattern":"user:*","project":{"transform":{"email":"rot13"}},"target":{"kind":"redis","endpoint":"127.0.0.1:1"}}]}""", TestContext.Current.CancellationToken);
+            var (exit, text) = await NodeProcess.RunCliAsync(TimeSpan.FromSeconds(60), "relay", "--from", "127.0.0.1:1", "--trigger", file);
+            Assert.Equal(2, exit);
+            Assert.Contains("t: unknown transform \"rot13\" for \"email\" (known: lower, upper, trim, sha256, redact)", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>Each row's fields as text: a set member's value empty, a sorted set's score as a number's text ("inf" as is).</summary>

@@ -179,7 +179,7 @@ internal static class RowOps
         {
             if (trigger.Projection.Map(name) is { } mapped)
             {
-                fields[mapped] = value;
+                fields[mapped] = trigger.Projection.Apply(name, value);
             }
         }
         var removed = op.Removed.Select(trigger.Projection.Map).OfType<string>().ToList();

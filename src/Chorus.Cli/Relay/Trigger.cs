@@ -59,10 +59,19 @@ internal sealed record Trigger(string Name, int Db, string Pattern, Projection P
         : throw new TriggerError($"{where}: \"{property}\" must be a string");
 }
 
-/// <summary>Which hash fields a trigger carries, under which names (strings carry one field, "value").</summary>
+/// <summary>
+/// Which hash fields a trigger carries, under which names, and how their values are transformed
+/// on the way (strings carry one field, "value").
+/// </summary>
 internal sealed record Projection(IReadOnlySet<string>? Keep, IReadOnlySet<string> Drop, IReadOnlyDictionary<string, string> Rename)
 {
     public static Projection All { get; } = new(null, new HashSet<string>(), new Dictionary<string, string>());
+
+    /// <summary>Field (by its name at the source) → the transform its values go through.</summary>
+    public IReadOnlyDictionary<string, ValueTransform> Transform { get; init; } = new Dictionary<string, ValueTransform>();
+
+    /// <summary>The value the target gets for <paramref name="field"/> (named as at the source).</summary>
+    public string Apply(string field, string value) => Transform.TryGetValue(field, out var transform) ? transform.Apply(value) : value;
 
     /// <summary>The field's name at the target, or null when the projection leaves it out.</summary>
     public string? Map(string field) =>
@@ -72,7 +81,7 @@ internal sealed record Projection(IReadOnlySet<string>? Keep, IReadOnlySet<strin
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new TriggerError($"{where}: \"project\" must be an object with \"keep\", \"drop\" and/or \"rename\"");
+            throw new TriggerError($"{where}: \"project\" must be an object with \"keep\", \"drop\", \"rename\" and/or \"transform\"");
         }
         var keep = element.TryGetProperty("keep", out var k) ? Names(k, where, "keep") : null;
         var drop = element.TryGetProperty("drop", out var d) ? Names(d, where, "drop") : [];
@@ -88,7 +97,21 @@ internal sealed record Projection(IReadOnlySet<string>? Keep, IReadOnlySet<strin
                 rename[pair.Name] = pair.Value.ValueKind == JsonValueKind.String ? pair.Value.GetString()! : throw new TriggerError($"{where}: rename of \"{pair.Name}\" must be a string");
             }
         }
-        return new Projection(keep, drop, rename);
+        var transform = new Dictionary<string, ValueTransform>();
+        if (element.TryGetProperty("transform", out var t))
+        {
+            if (t.ValueKind != JsonValueKind.Object)
+            {
+                throw new TriggerError($"{where}: \"transform\" must be an object of field → transform ({ValueTransforms.Known})");
+            }
+            foreach (var pair in t.EnumerateObject())
+            {
+                transform[pair.Name] = pair.Value.ValueKind == JsonValueKind.String && ValueTransforms.TryParse(pair.Value.GetString()!, out var parsed)
+                    ? parsed
+                    : throw new TriggerError($"{where}: unknown transform {pair.Value.GetRawText()} for \"{pair.Name}\" (known: {ValueTransforms.Known})");
+            }
+        }
+        return new Projection(keep, drop, rename) { Transform = transform };
     }
 
     private static HashSet<string> Names(JsonElement element, string where, string what) =>
