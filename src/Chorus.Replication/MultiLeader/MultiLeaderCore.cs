@@ -156,6 +156,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
         var shipped = decoded switch { ShipChanges ship => ship.Settings, ShipAck ack => ack.Settings, _ => null };
         if (_leading && shipped is not null)
         {
+            HeardSettingsFrom(decoded.FromSite);
             Adopt(shipped);
         }
         switch (decoded)

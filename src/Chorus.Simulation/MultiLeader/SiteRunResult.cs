@@ -30,6 +30,15 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Versions of homed keys made at the site their home moved to (a home site declared failed).</summary>
     public int WritesAtMovedHome { get; set; }
 
+    /// <summary>Versions of a recovered site's homed keys made at that site after it restarted.</summary>
+    public int WritesAtReturnedHome { get; set; }
+
+    /// <summary>Home handovers completed (a returning site took its keys back).</summary>
+    public long HandoversCompleted { get; set; }
+
+    /// <summary>Virtual ms from the recovery (RECOVER) until every site leader had the returning site's homes back at it (null: never, or no recovery).</summary>
+    public long? HandoverMs { get; set; }
+
     /// <summary>Writes a site routed to their home site (over all nodes).</summary>
     public long WritesRouted { get; set; }
 
@@ -79,7 +88,8 @@ public sealed record SiteRunResult(int Seed)
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {IncrementsAcknowledged} increments acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
-        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home), {WritesHomeUnreachable} refused for an unreachable home"
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home, {WritesAtReturnedHome} at the returned home), {WritesHomeUnreachable} refused for an unreachable home"
+        + (HandoverMs is { } handover ? $", {HandoversCompleted} handovers, homes back {handover} ms after the recovery" : "")
         + (HealExchangeMs is { } exchange ? $", every site had every change {exchange} ms after the heal ({ResendsAfterSilence} resends after a silence)" : "")
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
         + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations);

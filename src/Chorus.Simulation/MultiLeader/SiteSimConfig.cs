@@ -104,6 +104,20 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public string? FailSite { get; init; }
 
+    /// <summary>
+    /// With <see cref="FailSite"/>: the failed site restarts at this time, while the workload still
+    /// runs, and an operator recovers it (CHORUS.SITECONFIG RECOVER) at once; writes to its keys go
+    /// on at every site — the workload writes at the restarted site too — through the handover.
+    /// Null: it restarts and is recovered when the workload ends.
+    /// </summary>
+    public long? RecoverAtMs { get; init; }
+
+    /// <summary>
+    /// Broken variant: recovering moves the site's homes back at once (the site is simply no longer
+    /// failed), before it has caught up with its successor's writes to its keys.
+    /// </summary>
+    public bool RecoverWithoutHandover { get; init; }
+
     /// <summary>Broken variant: the checker expects <see cref="Homes"/>, but the sites are not told (writes are made where they are sent).</summary>
     public bool HomesNotRouted { get; init; }
 

@@ -118,7 +118,7 @@ public sealed class SiteSimulation
         }
         if (_config.FailSite is { } failing)
         {
-            _homes.ScheduleFailure(new NodeId(failing), workloadEndUs);
+            _homes.ScheduleFailure(new NodeId(failing), workloadEndUs, _config.RecoverAtMs is { } recoverMs ? recoverMs * 1000 : workloadEndUs);
         }
         _scheduler.At(workloadEndUs, () => _network.Heal());
         _scheduler.RunUntil(workloadEndUs + _config.SettleMs * 1000);
@@ -378,7 +378,7 @@ public sealed class SiteSimulation
         var driverOptions = new NodeDriverOptions(id, family)
         {
             Durability = DurabilityPolicy.Always,
-            Versioned = (key, version) => _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version),
+            Versioned = (key, version) => _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version, _scheduler.NowUs),
             ForwardLink = new SimForwardLink(id, _network, NodeById),
             Resolvers = ConflictResolvers.BuiltIn.Append(new ThrowingResolver()).ToDictionary(r => r.Name, StringComparer.Ordinal),
         };
@@ -444,11 +444,12 @@ public sealed class SiteSimulation
         result.ResendsAfterSilence = up.Sum(n => ((MultiLeaderCore)n.Driver!.Core).ResendsAfterSilence);
         _homes.Check(result, _history, up.SelectMany(n => n.Driver!.Conflicts.Recent(int.MaxValue)));
         result.WritesRouted = up.Sum(n => n.Driver!.RoutedWrites);
+        result.HandoversCompleted = up.Sum(n => ((MultiLeaderCore)n.Driver!.Core).HandoversCompleted);
         result.SettingsChanged = SettingsChanged;
         var settings = up.Select(n => (n.Id, Settings: ((MultiLeaderCore)n.Driver!.Core).Settings)).ToList();
         if (settings.Select(s => Convert.ToHexString(s.Settings.Encode())).Distinct().Count() > 1)
         {
-            result.Divergence.AddRange(settings.Select(s => $"{s.Id} settings: {s.Settings.Topology}, failed [{string.Join(",", s.Settings.FailedSites)}] by {s.Settings.ChangedBy}"));
+            result.Divergence.AddRange(settings.Select(s => $"{s.Id} settings: {s.Settings.Topology}, failed [{string.Join(",", s.Settings.FailedSites)}], returning [{string.Join(",", s.Settings.ReturningSites)}] by {s.Settings.ChangedBy}"));
         }
         return result;
     }
