@@ -103,8 +103,12 @@ internal static class SitesCommands
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         context.Node.Inbox.Post(new AdminInput(core => core switch
         {
-            MultiLeaderCore sites when NodeId.TryParse(siteText, out var site) && site != sites.Site && sites.SetLinkCut(site, cut) => null,
-            MultiLeaderCore sites => $"ERR '{siteText}' is not another site (sites: {string.Join(", ", sites.Describe().Sites!.Links.Select(l => l.Site))})",
+            MultiLeaderCore sites => (NodeId.TryParse(siteText, out var site) && site != sites.Site ? sites.SetLinkCut(site, cut) : LinkCutOutcome.NotASite) switch
+            {
+                LinkCutOutcome.Done => null,
+                LinkCutOutcome.NotLeader => $"READONLY a link is cut or healed at its site's leader, and holds at every node of the site ({sites.SiteCore.Leader?.Value ?? "none known"} leads site {sites.Site})",
+                _ => $"ERR '{siteText}' is not another site (sites: {string.Join(", ", sites.Describe().Sites!.Links.Select(l => l.Site))})",
+            },
             _ => NotMultiLeader,
         }, completion));
         if (await completion.Task is { } error)

@@ -118,6 +118,14 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public bool RecoverWithoutHandover { get; init; }
 
+    /// <summary>
+    /// An operator's cut across a leadership change: at <c>AtMs</c> s1's leader cuts its links with
+    /// every other site, halfway through the cut s1's leadership moves to another of its nodes
+    /// (FAILOVER TO; give sites two nodes or more), and <c>ForMs</c> after the cut s1 heals them.
+    /// Checked: no change of s1 reaches another site while cut.
+    /// </summary>
+    public (long AtMs, long ForMs)? CutAcrossFailover { get; init; }
+
     /// <summary>Broken variant: the checker expects <see cref="Homes"/>, but the sites are not told (writes are made where they are sent).</summary>
     public bool HomesNotRouted { get; init; }
 
