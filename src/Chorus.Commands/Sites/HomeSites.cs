@@ -8,9 +8,10 @@ namespace Chorus.Commands.Sites;
 /// Conflict avoidance (DDIA ch. 5, "Conflict avoidance"): a key pattern can have a home site,
 /// and every write to a key it matches is made at that site, so two sites never write the key
 /// concurrently. A pure function of the shared settings: the first home rule whose pattern
-/// matches the key names its home; when that site is declared failed, the home is its
-/// <see cref="Successor"/> — the next site in id order (the ring's order) that is not failed —
-/// so every site moves the home to the same place, and back when the site recovers.
+/// matches the key names its home; when that site is declared failed (or is returning from
+/// failure), the home is its <see cref="SiteSettings.HomeSuccessor"/> — the next site in id order
+/// (the ring's order) that is neither — so every site moves the home to the same place, and back
+/// when the site has returned.
 /// </summary>
 public static class HomeSites
 {
@@ -21,7 +22,7 @@ public static class HomeSites
         {
             if (GlobPattern.IsMatch(System.Text.Encoding.Latin1.GetBytes(rule.Pattern), key))
             {
-                return Successor(rule.Site, sites, settings.FailedSites);
+                return settings.HomeSuccessor(rule.Site, sites);
             }
         }
         return null;
@@ -31,24 +32,8 @@ public static class HomeSites
     /// <paramref name="home"/> itself unless it is declared failed; otherwise the first site after it
     /// in ordinal id order (wrapping around) that is not failed; null when all are.
     /// </summary>
-    public static NodeId? Successor(NodeId home, IReadOnlyList<NodeId> sites, IReadOnlyCollection<NodeId> failed)
-    {
-        if (!failed.Contains(home))
-        {
-            return home;
-        }
-        var ordered = sites.Append(home).Distinct().OrderBy(s => s.Value, StringComparer.Ordinal).ToList();
-        var at = ordered.IndexOf(home);
-        for (var step = 1; step < ordered.Count; step++)
-        {
-            var next = ordered[(at + step) % ordered.Count];
-            if (!failed.Contains(next))
-            {
-                return next;
-            }
-        }
-        return null;
-    }
+    public static NodeId? Successor(NodeId home, IReadOnlyList<NodeId> sites, IReadOnlyCollection<NodeId> failed) =>
+        SiteSettings.NextAvailable(home, sites, failed);
 
     /// <summary>
     /// The one home of the keys of a group of write commands: <see cref="HomeDecision.Home"/> null

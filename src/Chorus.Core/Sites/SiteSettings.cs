@@ -10,6 +10,12 @@ namespace Chorus.Core.Sites;
 /// site (<see cref="ChangedAt"/>, <see cref="ChangedBy"/>), site leaders pass their settings
 /// along every link, and a site adopts settings stamped later than its own — so every site ends
 /// up with the same settings, whichever site changed them.
+/// <para>
+/// A failed site comes back in two steps (<see cref="Recovering"/>, then <see cref="Returned"/>):
+/// while it is <see cref="ReturningSites">returning</see>, routes include it again (so it catches
+/// up) but its keys stay homed at its successor; the successor moves them back only once the
+/// returning site has everything the successor had (see MultiLeaderCore's home handover).
+/// </para>
 /// </summary>
 public sealed record SiteSettings(
     SiteTopology Topology,
@@ -19,7 +25,11 @@ public sealed record SiteSettings(
     HlcTimestamp ChangedAt,
     NodeId ChangedBy)
 {
-    public const byte FormatVersion = 1;
+    /// <summary>Version 2 added <see cref="ReturningSites"/>; version 1 records (none returning) still decode.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>Sites recovered from failure that do not yet hold their keys' homes again (their successor does).</summary>
+    public IReadOnlyList<NodeId> ReturningSites { get; init; } = [];
 
     /// <summary>All-to-all, every key last-write-wins, no homes, no failed sites: what a cluster starts with unless configured.</summary>
     public static readonly SiteSettings Default = new(SiteTopology.AllToAll, [], [], [], HlcTimestamp.Zero, default);
@@ -29,6 +39,52 @@ public sealed record SiteSettings(
         ChangedAt != other.ChangedAt ? ChangedAt > other.ChangedAt : string.CompareOrdinal(ChangedBy.Value, other.ChangedBy.Value) > 0;
 
     public bool IsFailed(NodeId site) => FailedSites.Contains(site);
+
+    public bool IsReturning(NodeId site) => ReturningSites.Contains(site);
+
+    /// <summary>Sites that hold no home now: the failed ones and the returning ones.</summary>
+    public IReadOnlyCollection<NodeId> NotHoming => [.. FailedSites, .. ReturningSites];
+
+    /// <summary><paramref name="site"/> declared failed (routes skip it; its homes move to its successor).</summary>
+    public SiteSettings Failing(NodeId site) =>
+        this with { FailedSites = [.. FailedSites.Where(s => s != site), site], ReturningSites = [.. ReturningSites.Where(s => s != site)] };
+
+    /// <summary>
+    /// The first step back for a failed <paramref name="site"/>: routes include it again, its homes
+    /// stay at its successor until <see cref="Returned"/>. A site that is not failed is unchanged.
+    /// </summary>
+    public SiteSettings Recovering(NodeId site) =>
+        !IsFailed(site) ? this : this with { FailedSites = [.. FailedSites.Where(s => s != site)], ReturningSites = [.. ReturningSites.Where(s => s != site), site] };
+
+    /// <summary>The second step: <paramref name="site"/> holds its homes again.</summary>
+    public SiteSettings Returned(NodeId site) => this with { ReturningSites = [.. ReturningSites.Where(s => s != site)] };
+
+    /// <summary>
+    /// Where the keys homed at <paramref name="home"/> are written now: <paramref name="home"/> itself
+    /// unless it is failed or returning; otherwise the first site after it in ordinal id order
+    /// (wrapping around) that is neither; null when none is.
+    /// </summary>
+    public NodeId? HomeSuccessor(NodeId home, IReadOnlyList<NodeId> sites) => NextAvailable(home, sites, NotHoming);
+
+    /// <summary><paramref name="home"/> unless <paramref name="unavailable"/> holds it; else the next site in ordinal order (wrapping) that it does not hold.</summary>
+    public static NodeId? NextAvailable(NodeId home, IReadOnlyList<NodeId> sites, IReadOnlyCollection<NodeId> unavailable)
+    {
+        if (!unavailable.Contains(home))
+        {
+            return home;
+        }
+        var ordered = sites.Append(home).Distinct().OrderBy(s => s.Value, StringComparer.Ordinal).ToList();
+        var at = ordered.IndexOf(home);
+        for (var step = 1; step < ordered.Count; step++)
+        {
+            var next = ordered[(at + step) % ordered.Count];
+            if (!unavailable.Contains(next))
+            {
+                return next;
+            }
+        }
+        return null;
+    }
 
     /// <summary>These settings after a change made at <paramref name="site"/> at <paramref name="at"/>.</summary>
     public SiteSettings Stamped(HlcTimestamp at, NodeId site) => this with { ChangedAt = at, ChangedBy = site };
@@ -68,6 +124,11 @@ public sealed record SiteSettings(
         {
             WriteId(writer, site);
         }
+        writer.WriteVarUInt((ulong)ReturningSites.Count);
+        foreach (var site in ReturningSites)
+        {
+            WriteId(writer, site);
+        }
         writer.WriteUInt64LittleEndian(ChangedAt.Packed);
         WriteId(writer, ChangedBy.IsEmpty ? null : ChangedBy);
         return output.WrittenSpan.ToArray();
@@ -76,7 +137,11 @@ public sealed record SiteSettings(
     public static SiteSettings Decode(ReadOnlySpan<byte> bytes)
     {
         var reader = new ByteReader(bytes);
-        FormatCheck.Version(reader.ReadByte(), FormatVersion, "site settings");
+        var version = reader.ReadByte();
+        if (version != 1)
+        {
+            FormatCheck.Version(version, FormatVersion, "site settings");
+        }
         var kind = (TopologyKind)reader.ReadByte();
         if (!Enum.IsDefined(kind))
         {
@@ -109,10 +174,15 @@ public sealed record SiteSettings(
         {
             failed[i] = ReadId(ref reader) ?? throw new CorruptDataException("an empty failed site id");
         }
+        var returning = new NodeId[version == 1 ? 0 : reader.ReadLength(RulesMax)];
+        for (var i = 0; i < returning.Length; i++)
+        {
+            returning[i] = ReadId(ref reader) ?? throw new CorruptDataException("an empty returning site id");
+        }
         var changedAt = new HlcTimestamp(reader.ReadUInt64LittleEndian());
         var changedBy = ReadId(ref reader) ?? default;
         FormatCheck.End(reader, "site settings");
-        return new SiteSettings(new SiteTopology(kind, hub), policies, homes, failed, changedAt, changedBy);
+        return new SiteSettings(new SiteTopology(kind, hub), policies, homes, failed, changedAt, changedBy) { ReturningSites = returning };
     }
 
     /// <summary>Rules of each kind a settings record may hold.</summary>

@@ -27,4 +27,16 @@ public interface ISiteRouter
     /// preferred leader); null when an operator cut the link with that site (CHORUS.LINK CUT).
     /// </summary>
     NodeId? RouteTo(NodeId site);
+
+    /// <summary>
+    /// Whether this site leader may make writes to keys homed at its own site: false until it has
+    /// heard from the site that holds them while this one is failed (its settings may be old).
+    /// </summary>
+    bool HomesConfirmed => true;
+
+    /// <summary>
+    /// Returning sites whose keys this site leader holds as their successor but no longer takes
+    /// writes to: they move back to them within a round trip (the handover's last step).
+    /// </summary>
+    IReadOnlyCollection<NodeId> HomesMovingBack => [];
 }

@@ -16,10 +16,17 @@ namespace Chorus.Replication.Membership;
 /// (Chorus.Core.Sites.SiteSettings, encoded) as last changed or adopted by the site's leader, so
 /// they survive restarts and a new site leader starts from them; null elsewhere.
 /// </para>
+/// <para>
+/// <see cref="CutLinks"/>: at a multi-leader site, the other sites whose links an operator cut
+/// (CHORUS.LINK CUT), so the cut holds whichever node leads the site.
+/// </para>
 /// </summary>
 public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ack, FailoverMode Failover = FailoverMode.Auto, byte[]? SiteSettings = null)
 {
     public const byte FormatVersion = 1;
+
+    /// <summary>Sites this site's links with are cut by an operator (multi-leader; empty elsewhere).</summary>
+    public IReadOnlyList<NodeId> CutLinks { get; init; } = [];
 
     public Member? Find(NodeId id) => Members.FirstOrDefault(m => m.Id == id);
 
@@ -50,10 +57,19 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         writer.WriteVarUInt((ulong)Ack.TimeoutMs);
         writer.WriteByte((byte)Ack.OnTimeout);
         writer.WriteByte((byte)Failover);
-        if (SiteSettings is not null)
+        if (SiteSettings is not null || CutLinks.Count > 0)
         {
-            // Optional and last: settings written before sites had it still decode.
-            writer.WriteLengthPrefixed(SiteSettings);
+            // Optional and last: settings written before sites had it still decode (empty: none).
+            writer.WriteLengthPrefixed(SiteSettings ?? []);
+        }
+        if (CutLinks.Count > 0)
+        {
+            // Optional after the site settings, for the same reason.
+            writer.WriteVarUInt((ulong)CutLinks.Count);
+            foreach (var site in CutLinks)
+            {
+                WriteString(writer, site.Value);
+            }
         }
         return output.WrittenSpan.ToArray();
     }
@@ -79,16 +95,21 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         }
         var failover = ReadEnum<FailoverMode>(ref reader);
         byte[]? siteSettings = null;
-        if (!reader.IsEnd)
+        if (!reader.IsEnd && reader.ReadLengthPrefixed().ToArray() is { Length: > 0 } logged)
         {
-            siteSettings = reader.ReadLengthPrefixed().ToArray();
+            siteSettings = logged;
             _ = Core.Sites.SiteSettings.Decode(siteSettings); // refuse corrupt settings here, not when a site reads them
+        }
+        var cut = new NodeId[reader.IsEnd ? 0 : reader.ReadLength(4096)];
+        for (var i = 0; i < cut.Length; i++)
+        {
+            cut[i] = ReadNodeId(ref reader);
         }
         if (!reader.IsEnd)
         {
             throw new CorruptDataException("trailing bytes after cluster settings");
         }
-        return new ClusterSettings(members, ack, failover, siteSettings);
+        return new ClusterSettings(members, ack, failover, siteSettings) { CutLinks = cut };
     }
 
     private static void WriteString(ByteWriter writer, string value) => writer.WriteLengthPrefixed(Encoding.UTF8.GetBytes(value));

@@ -6,22 +6,59 @@ namespace Chorus.Replication.MultiLeader;
 /// <summary>Operator actions (run on the node's loop) and the status of the sites.</summary>
 public sealed partial class MultiLeaderCore
 {
-    /// <summary>Cuts or heals this node's link with <paramref name="site"/> (both directions): the fault hook for "the network between sites failed".</summary>
-    public bool SetLinkCut(NodeId site, bool cut)
+    /// <summary>
+    /// Cuts or heals this site's link with <paramref name="site"/> (both directions): the fault hook
+    /// for "the network between sites failed". At the site's leader only: the cut is logged in the
+    /// site's settings, so its followers, a restart and the next site leader keep it.
+    /// </summary>
+    public LinkCutOutcome SetLinkCut(NodeId site, bool cut)
     {
         if (!_links.TryGetValue(site, out var link))
         {
-            return false;
+            return LinkCutOutcome.NotASite;
+        }
+        if (!_leading)
+        {
+            return LinkCutOutcome.NotLeader;
+        }
+        var cuts = _site.Settings.CutLinks.Where(s => s != site);
+        _site.ChangeSettings(settings => settings with { CutLinks = cut ? [.. cuts, site] : [.. cuts] });
+        ApplyCut(link, cut);
+        return LinkCutOutcome.Done;
+    }
+
+    private void ApplyCut(SiteLink link, bool cut)
+    {
+        if (link.IsCut == cut)
+        {
+            return;
         }
         link.IsCut = cut;
         link.InFlight = false;
         _statusVersion++;
+        _own.Notices.Add(new LogNotice($"site {Site}: the link with {link.Site} is {(cut ? "cut by an operator" : "healed")}"));
         if (!cut)
         {
             AnnounceHealed(link);
         }
         Pump();
-        return true;
+    }
+
+    /// <summary>The cuts the site's log holds, as last seen: a change there (a follower, a restart, a new site leader) is applied to the links.</summary>
+    private IReadOnlyList<NodeId>? _loggedCuts;
+
+    private void FollowLoggedCuts()
+    {
+        var logged = _site.Settings.CutLinks;
+        if (ReferenceEquals(logged, _loggedCuts))
+        {
+            return;
+        }
+        _loggedCuts = logged;
+        foreach (var link in _links.Values)
+        {
+            ApplyCut(link, logged.Contains(link.Site));
+        }
     }
 
     /// <summary>
@@ -81,6 +118,7 @@ public sealed partial class MultiLeaderCore
     /// <summary>Adopts settings the site's log holds that are newer (a follower, a restart, a new site leader).</summary>
     private void FollowLoggedSettings()
     {
+        FollowLoggedCuts();
         var logged = _site.Settings.SiteSettings;
         if (logged is null || ReferenceEquals(logged, _persistedSettings))
         {
@@ -134,4 +172,12 @@ public sealed partial class MultiLeaderCore
         }
         return warnings;
     }
+}
+
+/// <summary>What CHORUS.LINK CUT/HEAL did: done, or refused (not another site; this node does not lead its site).</summary>
+public enum LinkCutOutcome
+{
+    Done,
+    NotASite,
+    NotLeader,
 }

@@ -21,6 +21,7 @@ public sealed partial class MultiLeaderCore
             return;
         }
         _leading = leading;
+        _heardSince.Clear();
         Reload();
     }
 
@@ -36,6 +37,8 @@ public sealed partial class MultiLeaderCore
         _outbox.Clear();
         _inbox.Clear();
         _resolving.Clear();
+        _handovers.Clear();
+        _draining.Clear();
         _own.Incoming.Clear();
         foreach (var link in _links.Values)
         {
@@ -100,6 +103,8 @@ public sealed partial class MultiLeaderCore
             Ship(_links[target], acked);
         }
         _outbox.TrimWhile(change => targets.All(t => !SiteRoutes.Carries(Settings.Topology, Site, t, change) || _links[t].Committed.Contains(change.Dot)));
+        ProbeStandIn(targets);
+        HandOverHomes(targets);
     }
 
     private void Ship(SiteLink link, Lsn acked)

@@ -49,7 +49,6 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
         _inbox = new SiteInbox(options.CausalDelivery, options.HeldBackMax);
         Settings = options.Settings;
         SiteIds = options.SiteIds;
-        FollowLoggedSettings();
         foreach (var (id, nodes) in options.Sites)
         {
             if (id != options.Site)
@@ -57,6 +56,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
                 _links[id] = new SiteLink(id, nodes);
             }
         }
+        FollowLoggedSettings(); // the links first: the log may hold cuts of them
     }
 
     public NodeId Self => _site.Self;
@@ -156,6 +156,7 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
         var shipped = decoded switch { ShipChanges ship => ship.Settings, ShipAck ack => ack.Settings, _ => null };
         if (_leading && shipped is not null)
         {
+            HeardSettingsFrom(decoded.FromSite);
             Adopt(shipped);
         }
         switch (decoded)

@@ -16,7 +16,8 @@ namespace Chorus.Server.Commands;
 /// CHORUS.SITECONFIG TOPOLOGY all-to-all | ring | star &lt;hub site&gt;
 /// CHORUS.SITECONFIG POLICIES "pattern=policy;..."   (the whole list, as --conflict-policies)
 /// CHORUS.SITECONFIG HOMES "pattern=site;..."         (the whole list of home sites, as --home-sites)
-/// CHORUS.SITECONFIG FAIL &lt;site&gt; | RECOVER &lt;site&gt;  (declare a site failed, or back)
+/// CHORUS.SITECONFIG FAIL &lt;site&gt; | RECOVER &lt;site&gt;  (declare a site failed, or returning: its
+///                                                 homes move back once it has caught up)
 /// </code>
 /// The change is stamped with the site's clock and logged at the site; every other site adopts it
 /// with the next message on a link (the settings are one last-write-wins register).
@@ -80,7 +81,7 @@ internal static class SiteSettingsCommand
             var fail = command.ArgumentIs(1, "FAIL"u8);
             NodeId.TryParse(argument, out var site);
             check = (core, _) => site.IsEmpty || !IsSite(core, site) ? $"ERR '{argument}' is not a site ({SiteList(core)})" : null;
-            change = settings => settings with { FailedSites = fail ? [.. settings.FailedSites.Where(s => s != site), site] : [.. settings.FailedSites.Where(s => s != site)] };
+            change = settings => fail ? settings.Failing(site) : settings.Recovering(site);
         }
         else
         {

@@ -36,13 +36,17 @@ internal static class SitesCommands
 
     /// <summary>
     /// The home rules, "pattern=site;...", first match wins; a rule whose site is declared failed
-    /// shows where its keys' home moved: "acct:*=s1(failed: s2)".
+    /// shows where its keys' home moved: "acct:*=s1(failed: s2)", and one returning from failure
+    /// where they stay until it has caught up: "acct:*=s1(returning: s2)".
     /// </summary>
     public static string HomesText(SitesStatus sites)
     {
         IReadOnlyList<NodeId> ids = [sites.Site, .. sites.Links.Select(l => l.Site)];
-        return string.Join(";", sites.Settings.Homes.Select(h =>
-            sites.Settings.IsFailed(h.Site) ? $"{h.Pattern}={h.Site}(failed: {HomeSites.Successor(h.Site, ids, sites.Settings.FailedSites)?.Value ?? "no site"})" : $"{h.Pattern}={h.Site}"));
+        var settings = sites.Settings;
+        return string.Join(";", settings.Homes.Select(h =>
+            settings.IsFailed(h.Site) || settings.IsReturning(h.Site)
+                ? $"{h.Pattern}={h.Site}({(settings.IsFailed(h.Site) ? "failed" : "returning")}: {settings.HomeSuccessor(h.Site, ids)?.Value ?? "no site"})"
+                : $"{h.Pattern}={h.Site}"));
     }
 
     private const string NotMultiLeader = "ERR this node does not run multi-leader replication (start it with --family multi-leader)";
@@ -99,8 +103,12 @@ internal static class SitesCommands
         var completion = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         context.Node.Inbox.Post(new AdminInput(core => core switch
         {
-            MultiLeaderCore sites when NodeId.TryParse(siteText, out var site) && site != sites.Site && sites.SetLinkCut(site, cut) => null,
-            MultiLeaderCore sites => $"ERR '{siteText}' is not another site (sites: {string.Join(", ", sites.Describe().Sites!.Links.Select(l => l.Site))})",
+            MultiLeaderCore sites => (NodeId.TryParse(siteText, out var site) && site != sites.Site ? sites.SetLinkCut(site, cut) : LinkCutOutcome.NotASite) switch
+            {
+                LinkCutOutcome.Done => null,
+                LinkCutOutcome.NotLeader => $"READONLY a link is cut or healed at its site's leader, and holds at every node of the site ({sites.SiteCore.Leader?.Value ?? "none known"} leads site {sites.Site})",
+                _ => $"ERR '{siteText}' is not another site (sites: {string.Join(", ", sites.Describe().Sites!.Links.Select(l => l.Site))})",
+            },
             _ => NotMultiLeader,
         }, completion));
         if (await completion.Task is { } error)

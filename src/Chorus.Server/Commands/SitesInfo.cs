@@ -18,6 +18,7 @@ internal static class SitesInfo
         InfoBuilder.Line(text, "site_topology", sites.Settings.Topology.ToString());
         InfoBuilder.Line(text, "site_homes", SitesCommands.HomesText(sites));
         InfoBuilder.Line(text, "site_failed_sites", string.Join(",", sites.Settings.FailedSites));
+        InfoBuilder.Line(text, "site_returning_sites", string.Join(",", sites.Settings.ReturningSites));
         InfoBuilder.Line(text, "site_routed_writes", node.Driver.RoutedWrites);
         InfoBuilder.Line(text, "site_loaded", sites.Loaded ? 1 : 0);
         InfoBuilder.Line(text, "site_frontier", sites.Frontier.ToString());

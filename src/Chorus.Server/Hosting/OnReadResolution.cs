@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Sites;
+using Chorus.Commands.Values;
 using Chorus.Core.Sites;
 using Chorus.Core.Versions;
 using Chorus.Node;
@@ -13,7 +14,7 @@ namespace Chorus.Server.Hosting;
 
 /// <summary>
 /// The on-read half of a custom resolver (<see cref="IReadResolver"/>) at a multi-leader site: a
-/// GET of a string key that holds concurrent values under <c>custom:&lt;name&gt;</c>, whose
+/// GET (or MGET) of a string key that holds concurrent values under <c>custom:&lt;name&gt;</c>, whose
 /// resolver has an on-read handler, answers with the handler's value and writes it back with the
 /// causal context the read saw (<see cref="ResolveCommand"/>, through the write gateway: a follower
 /// forwards it to its site leader), so it replicates like any write and supersedes exactly those
@@ -56,33 +57,89 @@ internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, 
     public string? LastFailure { get; private set; }
 
     /// <summary>
-    /// Answers <paramref name="command"/> when it is a GET an on-read handler resolves; false (nothing
-    /// written to <paramref name="reply"/>) when the read should run as usual.
+    /// Answers <paramref name="command"/> when it is a GET an on-read handler resolves, or an MGET
+    /// of which at least one key is; false (nothing written to <paramref name="reply"/>) when the
+    /// read should run as usual.
     /// </summary>
     public async ValueTask<bool> TryReadAsync(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
     {
-        if (spec.Name != "GET" || driver.Status.Sites is not { } sites)
+        if (driver.Status.Sites is not { } sites)
         {
             return false;
         }
-        if (PolicyRules.RuleOf(sites.Settings, command[1]) is not { Policy: ConflictPolicy.Custom, Resolver: { } name }
+        if (spec.Name == "MGET")
+        {
+            return await TryMGetAsync(session, sites, command, reply);
+        }
+        if (spec.Name != "GET" || await ResolveAsync(session, sites, command[1].ToArray()) is not { } value)
+        {
+            return false;
+        }
+        reply.WriteBulkString(value);
+        return true;
+    }
+
+    /// <summary>
+    /// MGET: each key an on-read handler resolves shows the handler's value (and is written back),
+    /// the others what MGET shows (a string, or nil). The handlers run one after another, each with
+    /// its deadline, so one MGET never takes more than one handler slot.
+    /// </summary>
+    private async ValueTask<bool> TryMGetAsync(ClientSession session, Replication.SitesStatus sites, RespCommand command, RespWriter reply)
+    {
+        var keys = new byte[command.ArgumentCount][];
+        for (var i = 1; i < command.ArgumentCount; i++)
+        {
+            keys[i] = command[i].ToArray(); // copied before any await
+        }
+        var resolved = new byte[]?[command.ArgumentCount];
+        var any = false;
+        for (var i = 1; i < keys.Length; i++)
+        {
+            resolved[i] = await ResolveAsync(session, sites, keys[i]);
+            any |= resolved[i] is not null;
+        }
+        if (!any)
+        {
+            return false;
+        }
+        reply.WriteArrayHeader(keys.Length - 1);
+        for (var i = 1; i < keys.Length; i++)
+        {
+            if (resolved[i] is { } value)
+            {
+                reply.WriteBulkString(value);
+            }
+            else if (session.Reads.GetLive(session.Db, keys[i]) is { } live && KeyRecord.Parse(live) is { Type: DataType.String } record)
+            {
+                reply.WriteBulkString(record.Payload);
+            }
+            else
+            {
+                reply.WriteNull();
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The on-read handler's value for <paramref name="key"/> (written back in the background); null when no handler resolves it.</summary>
+    private async ValueTask<byte[]?> ResolveAsync(ClientSession session, Replication.SitesStatus sites, byte[] key)
+    {
+        if (PolicyRules.RuleOf(sites.Settings, key) is not { Policy: ConflictPolicy.Custom, Resolver: { } name }
             || !driver.Resolvers.TryGetValue(name, out var resolver) || resolver is not IReadResolver handler)
         {
-            return false;
+            return null;
         }
-        if (ReadSiblings.Of(session.Reads.GetLive(session.Db, command[1]), sites.Site) is not { } conflict)
+        if (ReadSiblings.Of(session.Reads.GetLive(session.Db, key), sites.Site) is not { } conflict)
         {
-            return false;
+            return null;
         }
-        var key = command[1].ToArray();
         if (await RunAsync(handler, name, key, conflict) is not { } value)
         {
-            return false;
+            return null;
         }
         Interlocked.Increment(ref _resolved);
-        reply.WriteBulkString(value);
         WriteBack(session, key, conflict.Context, value);
-        return true;
+        return value;
     }
 
     /// <summary>The handler's value; null when it declined, threw, ran late or could not start.</summary>

@@ -37,7 +37,12 @@ internal sealed class HomeSiteRun(SiteSimConfig config, Scheduler scheduler, Fun
         return unreachable;
     }
 
-    public void ScheduleFailure(NodeId site, long workloadEndUs)
+    /// <summary>When the failed site restarted (virtual µs), and when the operator recovered it; -1: not yet.</summary>
+    private long _restartedUs = -1;
+    private long _recoveredUs = -1;
+    private long? _handoverMs;
+
+    public void ScheduleFailure(NodeId site, long workloadEndUs, long restartUs)
     {
         scheduler.At(workloadEndUs / 3, () =>
         {
@@ -48,46 +53,71 @@ internal sealed class HomeSiteRun(SiteSimConfig config, Scheduler scheduler, Fun
             }
             scheduler.After(DeclareAfterUs, Declare);
         });
-        scheduler.At(workloadEndUs, () =>
+        scheduler.At(restartUs, () =>
         {
             foreach (var node in sites()[site])
             {
                 boot(node);
             }
-            Change(failed: false);
+            _restartedUs = scheduler.NowUs;
+            _down = null;
+            Change(site, failed: false);
         });
+        _failing = site;
     }
 
-    private void Declare() => Change(failed: true);
+    private NodeId? _failing;
+
+    private void Declare() => Change(_failing!.Value, failed: true);
 
     /// <summary>
-    /// The operator's CHORUS.SITECONFIG FAIL (or, once the workload is over and the site is back,
-    /// RECOVER) at a live site's leader, tried again until one leads. The site cannot catch up while
-    /// declared failed (no site sends to it), and gets its keys back on recovery: writes to them
-    /// before it caught up could conflict, so the run recovers it once the workload has stopped.
+    /// The operator's CHORUS.SITECONFIG FAIL (or, once the site is back, RECOVER) at a live site's
+    /// leader, tried again until one leads. The site cannot catch up while declared failed (no site
+    /// sends to it); recovering it puts it back on the routes at once, and its keys move back to it
+    /// once it has caught up with its successor (the handover) — or at once, in the broken variant.
     /// </summary>
-    private void Change(bool failed)
+    private void Change(NodeId site, bool failed)
     {
-        var leader = sites().Where(s => s.Key != _down).SelectMany(s => s.Value).FirstOrDefault(n => n.IsLeader);
-        var site = _down!.Value;
-        if (leader is not null && ((MultiLeaderCore)leader.Driver!.Core).ChangeSettings(s => s with { FailedSites = failed ? [.. s.FailedSites, site] : [.. s.FailedSites.Where(f => f != site)] }))
+        var leader = sites().Where(s => s.Key != site).SelectMany(s => s.Value).FirstOrDefault(n => n.IsLeader);
+        Func<SiteSettings, SiteSettings> change = failed ? s => s.Failing(site)
+            : config.RecoverWithoutHandover ? s => s with { FailedSites = [.. s.FailedSites.Where(f => f != site)] }
+            : s => s.Recovering(site);
+        if (leader is not null && ((MultiLeaderCore)leader.Driver!.Core).ChangeSettings(change))
         {
             _declared |= failed;
+            if (!failed)
+            {
+                _recoveredUs = scheduler.NowUs;
+                WatchHandover(site);
+            }
             return;
         }
-        scheduler.After(200_000, () => Change(failed));
+        scheduler.After(200_000, () => Change(site, failed));
+    }
+
+    /// <summary>Every millisecond after the recovery: has every site leader given the site its homes back?</summary>
+    private void WatchHandover(NodeId site)
+    {
+        var leaders = sites().Values.Select(nodes => nodes.FirstOrDefault(n => n.IsLeader)).ToList();
+        if (leaders.All(l => l is not null && ((MultiLeaderCore)l.Driver!.Core).Settings is var s && !s.IsFailed(site) && !s.IsReturning(site)))
+        {
+            _handoverMs = (scheduler.NowUs - _recoveredUs) / 1000;
+            return;
+        }
+        scheduler.After(1_000, () => WatchHandover(site));
     }
 
     public void Check(SiteRunResult result, SiteHistory history, IEnumerable<ConflictRecord> conflicts)
     {
         result.WritesHomeUnreachable = _unreachable;
+        result.HandoverMs = _handoverMs;
         if (config.Homes.Count == 0)
         {
             return;
         }
         var ids = sites().Keys.ToList();
         var before = SiteSettings.Default with { Homes = config.Homes };
-        var after = _declared ? before with { FailedSites = [_down!.Value] } : before;
+        var after = _declared ? before with { FailedSites = [_failing!.Value] } : before;
         HashSet<NodeId> HomesOf(string key)
         {
             var bytes = System.Text.Encoding.UTF8.GetBytes(key);
@@ -109,6 +139,33 @@ internal sealed class HomeSiteRun(SiteSimConfig config, Scheduler scheduler, Fun
             if (HomesOf(key).Count == 1)
             {
                 result.HomeViolations.Add($"{key} had a conflict at {conflict.Site} between versions from {string.Join(", ", sitesInvolved)} although its home never moved");
+            }
+        }
+        CheckReturnedHome(result, history, before, ids);
+    }
+
+    /// <summary>
+    /// A recovered home takes its keys' writes again only once it has caught up: every version of
+    /// such a key made at the site after it restarted must causally follow every version of the key
+    /// made elsewhere (at its successor while it was away). A write it accepted before it had one of
+    /// them would be concurrent with it — a conflict the home rule exists to avoid.
+    /// </summary>
+    private void CheckReturnedHome(SiteRunResult result, SiteHistory history, SiteSettings homes, IReadOnlyList<NodeId> ids)
+    {
+        if (_failing is not { } site || _restartedUs < 0)
+        {
+            return;
+        }
+        var homed = history.Made.Where(m => HomeSites.HomeOf(homes, ids, System.Text.Encoding.UTF8.GetBytes(m.Key)) == site).ToList();
+        foreach (var (key, version, atUs) in homed.Where(m => m.Version.Version.Site == site && m.AtUs >= _restartedUs))
+        {
+            result.WritesAtReturnedHome++;
+            foreach (var (_, other, otherAtUs) in homed.Where(m => m.Key == key && m.Version.Version.Site != site))
+            {
+                if (!version.Version.Clock.Dominates(other.Version.Clock))
+                {
+                    result.HomeViolations.Add($"{key} was written at {site} at {atUs / 1000} ms ({version.Version}) without {other.Version.Site}'s version made at {otherAtUs / 1000} ms ({other.Version})");
+                }
             }
         }
     }

@@ -20,8 +20,16 @@ internal sealed class SiteHistory
 
     public IEnumerable<string> Keys => _versions.Keys.Select(k => k.Key).Distinct();
 
-    public void Versioned(string key, SiteSibling version) =>
+    private readonly List<(string Key, SiteSibling Version, long AtUs)> _made = [];
+
+    public void Versioned(string key, SiteSibling version, long atUs)
+    {
         _versions[(key, version.Value is { } record ? ValueOf(record) : $"(deleted {version.Version})")] = version;
+        _made.Add((key, version, atUs));
+    }
+
+    /// <summary>Every version made for a client write, with the virtual time it was made, in order.</summary>
+    public IReadOnlyList<(string Key, SiteSibling Version, long AtUs)> Made => _made;
 
     /// <summary>Every version a site leader made for a client write: the key, and where and when it was made.</summary>
     public IEnumerable<(string Key, SiteSibling Version)> Versions => _versions.Select(v => (v.Key.Key, v.Value));

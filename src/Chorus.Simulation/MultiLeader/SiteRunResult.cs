@@ -30,6 +30,24 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Versions of homed keys made at the site their home moved to (a home site declared failed).</summary>
     public int WritesAtMovedHome { get; set; }
 
+    /// <summary>Versions of a recovered site's homed keys made at that site after it restarted.</summary>
+    public int WritesAtReturnedHome { get; set; }
+
+    /// <summary>Home handovers completed (a returning site took its keys back).</summary>
+    public long HandoversCompleted { get; set; }
+
+    /// <summary>Virtual ms from the recovery (RECOVER) until every site leader had the returning site's homes back at it (null: never, or no recovery).</summary>
+    public long? HandoverMs { get; set; }
+
+    /// <summary>Changes of a site whose links an operator cut that reached another site while cut (see <see cref="SiteSimConfig.CutAcrossFailover"/>).</summary>
+    public List<string> LinkCutLeaks { get; } = [];
+
+    /// <summary>Versions the cutting site made while its links were cut.</summary>
+    public int WritesWhileCut { get; set; }
+
+    /// <summary>The cutting site's leaders before and after the leadership change during the cut ("s1n1 → s1n2"); null: it did not change.</summary>
+    public string? CutHeldAcross { get; set; }
+
     /// <summary>Writes a site routed to their home site (over all nodes).</summary>
     public long WritesRouted { get; set; }
 
@@ -75,14 +93,16 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Resolve-on-read write-backs, in order: "key written" or "key refused" (the key had changed since the read).</summary>
     public List<string> WriteBacks { get; } = [];
 
-    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0;
+    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0 && LinkCutLeaks.Count == 0;
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {IncrementsAcknowledged} increments acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
-        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home), {WritesHomeUnreachable} refused for an unreachable home"
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home, {WritesAtReturnedHome} at the returned home), {WritesHomeUnreachable} refused for an unreachable home"
+        + (HandoverMs is { } handover ? $", {HandoversCompleted} handovers, homes back {handover} ms after the recovery" : "")
         + (HealExchangeMs is { } exchange ? $", every site had every change {exchange} ms after the heal ({ResendsAfterSilence} resends after a silence)" : "")
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
-        + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations);
+        + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations) + Describe("through a cut link", LinkCutLeaks)
+        + (CutHeldAcross is { } across ? $"\n  the cut held across {across}: {WritesWhileCut} versions made at the cut site while cut" : "");
 
     private static string Describe(string what, List<string> items) =>
         items.Count == 0 ? "" : $"\n  {what} ({items.Count}): {string.Join("; ", items.Take(5))}";

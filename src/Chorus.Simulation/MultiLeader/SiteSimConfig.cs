@@ -104,6 +104,28 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public string? FailSite { get; init; }
 
+    /// <summary>
+    /// With <see cref="FailSite"/>: the failed site restarts at this time, while the workload still
+    /// runs, and an operator recovers it (CHORUS.SITECONFIG RECOVER) at once; writes to its keys go
+    /// on at every site — the workload writes at the restarted site too — through the handover.
+    /// Null: it restarts and is recovered when the workload ends.
+    /// </summary>
+    public long? RecoverAtMs { get; init; }
+
+    /// <summary>
+    /// Broken variant: recovering moves the site's homes back at once (the site is simply no longer
+    /// failed), before it has caught up with its successor's writes to its keys.
+    /// </summary>
+    public bool RecoverWithoutHandover { get; init; }
+
+    /// <summary>
+    /// An operator's cut across a leadership change: at <c>AtMs</c> s1's leader cuts its links with
+    /// every other site, halfway through the cut s1's leadership moves to another of its nodes
+    /// (FAILOVER TO; give sites two nodes or more), and <c>ForMs</c> after the cut s1 heals them.
+    /// Checked: no change of s1 reaches another site while cut.
+    /// </summary>
+    public (long AtMs, long ForMs)? CutAcrossFailover { get; init; }
+
     /// <summary>Broken variant: the checker expects <see cref="Homes"/>, but the sites are not told (writes are made where they are sent).</summary>
     public bool HomesNotRouted { get; init; }
 

@@ -37,6 +37,7 @@ public sealed class SiteSimulation
     private readonly CounterHistory _counters = new();
     private readonly CommandTable _commands = new(DataCommands.All);
     private readonly HomeSiteRun _homes;
+    private readonly CutFailoverRun _cutFailover;
     private long? _healExchangeMs;
     private readonly List<string> _writeBacks = [];
 
@@ -45,6 +46,7 @@ public sealed class SiteSimulation
         _config = config;
         _random = new SimRandom(config.Seed);
         _homes = new HomeSiteRun(config, _scheduler, () => _sites, Boot);
+        _cutFailover = new CutFailoverRun(_scheduler, () => _sites);
         for (var s = 1; s <= config.Sites; s++)
         {
             _sites[new NodeId($"s{s}")] = [];
@@ -112,13 +114,17 @@ public sealed class SiteSimulation
         {
             ScheduleOperatorCut(cut.AtMs * 1000, (cut.AtMs + cut.ForMs) * 1000);
         }
+        if (_config.CutAcrossFailover is { } across)
+        {
+            _cutFailover.Schedule(across.AtMs, across.ForMs, SetLinksCut);
+        }
         if (_config.SettingsChanges)
         {
             ScheduleSettingsChange(workloadEndUs);
         }
         if (_config.FailSite is { } failing)
         {
-            _homes.ScheduleFailure(new NodeId(failing), workloadEndUs);
+            _homes.ScheduleFailure(new NodeId(failing), workloadEndUs, _config.RecoverAtMs is { } recoverMs ? recoverMs * 1000 : workloadEndUs);
         }
         _scheduler.At(workloadEndUs, () => _network.Heal());
         _scheduler.RunUntil(workloadEndUs + _config.SettleMs * 1000);
@@ -135,7 +141,11 @@ public sealed class SiteSimulation
     private void Boot(SimNode node)
     {
         node.Start(_random.NextSeed());
-        ((MultiLeaderCore)node.Driver!.Core).OnDelivered = (site, change) => _history.Delivered(node.Id, site, change);
+        ((MultiLeaderCore)node.Driver!.Core).OnDelivered = (site, change) =>
+        {
+            _history.Delivered(node.Id, site, change);
+            _cutFailover.Delivered(site, change);
+        };
     }
 
     private void Every(SimNode node, Action action)
@@ -193,7 +203,7 @@ public sealed class SiteSimulation
         leader.SubmitWrites(batch, done: () =>
         {
             var reply = RespReplyParser.Parse(batch.Replies.WrittenSpan);
-            if (reply.Kind == RespValueKind.Error && _homes.Unreachable(System.Text.Encoding.UTF8.GetString(reply.Bytes.Span)))
+            if (reply.Kind == RespValueKind.Error && (_homes.Unreachable(System.Text.Encoding.UTF8.GetString(reply.Bytes.Span)) || LeadershipMoved(reply)))
             {
                 CountInDoubt(command);
             }
@@ -248,6 +258,10 @@ public sealed class SiteSimulation
         var value = System.Text.Encoding.UTF8.GetString(handler.ResolveOnRead(bytes, conflict.Siblings)!);
         _scheduler.After(writeBackAfterMs * 1000, () => Write(site, ["CHORUS.RESOLVE", key, conflict.Context.ToString(), value]));
     }
+
+    /// <summary>A write refused because its site's leadership moved meanwhile (a FAILOVER in the run): not acknowledged, no failure.</summary>
+    private bool LeadershipMoved(RespValue reply) =>
+        _config.CutAcrossFailover is not null && System.Text.Encoding.UTF8.GetString(reply.Bytes.Span).StartsWith("TRYAGAIN this node stopped leading", StringComparison.Ordinal);
 
     /// <summary>What an INCR or INCRBY adds; null for any other command.</summary>
     private static long? Increment(string[] command) => command[0] switch
@@ -378,7 +392,11 @@ public sealed class SiteSimulation
         var driverOptions = new NodeDriverOptions(id, family)
         {
             Durability = DurabilityPolicy.Always,
-            Versioned = (key, version) => _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version),
+            Versioned = (key, version) =>
+            {
+                _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version, _scheduler.NowUs);
+                _cutFailover.Versioned(version.Version.Site);
+            },
             ForwardLink = new SimForwardLink(id, _network, NodeById),
             Resolvers = ConflictResolvers.BuiltIn.Append(new ThrowingResolver()).ToDictionary(r => r.Name, StringComparer.Ordinal),
         };
@@ -443,12 +461,14 @@ public sealed class SiteSimulation
         result.WriteBacks.AddRange(_writeBacks);
         result.ResendsAfterSilence = up.Sum(n => ((MultiLeaderCore)n.Driver!.Core).ResendsAfterSilence);
         _homes.Check(result, _history, up.SelectMany(n => n.Driver!.Conflicts.Recent(int.MaxValue)));
+        _cutFailover.Check(result);
         result.WritesRouted = up.Sum(n => n.Driver!.RoutedWrites);
+        result.HandoversCompleted = up.Sum(n => ((MultiLeaderCore)n.Driver!.Core).HandoversCompleted);
         result.SettingsChanged = SettingsChanged;
         var settings = up.Select(n => (n.Id, Settings: ((MultiLeaderCore)n.Driver!.Core).Settings)).ToList();
         if (settings.Select(s => Convert.ToHexString(s.Settings.Encode())).Distinct().Count() > 1)
         {
-            result.Divergence.AddRange(settings.Select(s => $"{s.Id} settings: {s.Settings.Topology}, failed [{string.Join(",", s.Settings.FailedSites)}] by {s.Settings.ChangedBy}"));
+            result.Divergence.AddRange(settings.Select(s => $"{s.Id} settings: {s.Settings.Topology}, failed [{string.Join(",", s.Settings.FailedSites)}], returning [{string.Join(",", s.Settings.ReturningSites)}] by {s.Settings.ChangedBy}"));
         }
         return result;
     }

@@ -67,9 +67,10 @@ public sealed class HomeRoutingTests
     [Fact]
     public void A_batch_another_site_routed_here_is_never_routed_again_but_one_from_a_follower_of_this_site_is()
     {
-        using var fromOtherSite = Batch(["SET", "acct:1", "x"]);
+        using var fromOtherSite = Batch(["SET", "inv:1", "x"]);
         fromOtherSite.ForwardedBy = new NodeId("s3n1");
         Assert.False(_homes.Routed(fromOtherSite, 0));
+        Assert.Empty(_link.Sent);
 
         using var fromFollower = Batch(["SET", "acct:1", "x"]);
         fromFollower.ForwardedBy = new NodeId("s2n2");
