@@ -17,10 +17,55 @@ namespace Chorus.Replication.Leaderless;
 internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore store, HintStore hints, Action<ProposalId, ProposalOutcome> complete)
 {
     private readonly Dictionary<ulong, ReadState> _reads = [];
+    private readonly Queue<(ProposalId Proposal, KeyRead Read)> _waiting = new();
+    private int _unanswered;
+    private bool _startingWaiting;
 
     public int InFlight => _reads.Count;
 
+    /// <summary>Client reads waiting for a slot (<see cref="LeaderlessSettings.ReadsInFlightMax"/>).</summary>
+    public int Waiting => _waiting.Count;
+
+    /// <summary>
+    /// A client's read at this node (the contact node). As with writes
+    /// (<see cref="WriteCoordinator.Start"/>), at most <see cref="LeaderlessSettings.ReadsInFlightMax"/>
+    /// wait for their quorum at once; the rest wait in arrival order, and a read's time limit starts
+    /// when it leaves the queue. Without the bound, a pipeline of 100,000 GETs sent 100,000 fetches to
+    /// every replica at once, and the reads at the back of the replicas' backlog timed out.
+    /// </summary>
     public void Start(ProposalId proposal, KeyRead read)
+    {
+        if (_waiting.Count > 0 || _unanswered >= context.Settings.ReadsInFlightMax)
+        {
+            if (_waiting.Count >= context.Settings.ReadsWaitingMax)
+            {
+                context.Counters.ReadsFailed++;
+                complete(proposal, new RequestRefused($"{_waiting.Count} reads are already waiting at {context.Self} for one of its {context.Settings.ReadsInFlightMax} quorum slots; retry later"));
+                return;
+            }
+            _waiting.Enqueue((proposal, read));
+            return;
+        }
+        Begin(proposal, read);
+    }
+
+    /// <summary>Starts waiting reads while slots are free.</summary>
+    private void StartWaiting()
+    {
+        if (_startingWaiting)
+        {
+            return; // a read started below answered at once: the loop here takes the next one
+        }
+        _startingWaiting = true;
+        while (_waiting.Count > 0 && _unanswered < context.Settings.ReadsInFlightMax)
+        {
+            var (proposal, read) = _waiting.Dequeue();
+            Begin(proposal, read);
+        }
+        _startingWaiting = false;
+    }
+
+    private void Begin(ProposalId proposal, KeyRead read)
     {
         var n = read.Quorum.N ?? context.Settings.N;
         var r = read.Quorum.R ?? Math.Min(context.Settings.R, n);
@@ -37,6 +82,7 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
             state.Keys.Add(new KeyState(key, context.Targets(hash, n, context.Settings.SloppyQuorum), context.HomeSets(hash, n)));
         }
         _reads[id] = state;
+        _unanswered++;
         state.NextRetryMs = context.NowMs + context.Settings.RetryIntervalMs;
         Ask(id, state, everyone: true);
     }
@@ -134,6 +180,8 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
                 context.Counters.ReadsWithSiblings++;
             }
             complete(state.Proposal, new Answered(new KeysRead(merged, context.NowMs)));
+            _unanswered--;
+            StartWaiting();
         }
         if (state.Keys.All(k => k.Replies.Count == k.Targets.Count))
         {
@@ -149,6 +197,8 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
             context.Counters.ReadsFailed++;
             var replied = state.Keys.Min(k => k.Replies.Count);
             complete(state.Proposal, new QuorumNotReached(false, state.R, replied, state.Keys.Max(k => k.Targets.Count), context.NowMs - state.StartedMs));
+            _unanswered--;
+            StartWaiting();
         }
         if (context.Settings.ReadRepair)
         {
