@@ -17,53 +17,32 @@ namespace Chorus.Replication.Leaderless;
 internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore store, HintStore hints, Action<ProposalId, ProposalOutcome> complete)
 {
     private readonly Dictionary<ulong, ReadState> _reads = [];
-    private readonly Queue<(ProposalId Proposal, KeyRead Read)> _waiting = new();
+    private QuorumAdmission<KeyRead>? _admission;
     private int _unanswered;
-    private bool _startingWaiting;
 
     public int InFlight => _reads.Count;
 
     /// <summary>Client reads waiting for a slot (<see cref="LeaderlessSettings.ReadsInFlightMax"/>).</summary>
-    public int Waiting => _waiting.Count;
+    public int Waiting => _admission?.Waiting ?? 0;
 
     /// <summary>
-    /// A client's read at this node (the contact node). As with writes
-    /// (<see cref="WriteCoordinator.Start"/>), at most <see cref="LeaderlessSettings.ReadsInFlightMax"/>
-    /// wait for their quorum at once; the rest wait in arrival order, and a read's time limit starts
-    /// when it leaves the queue. Without the bound, a pipeline of 100,000 GETs sent 100,000 fetches to
-    /// every replica at once, and the reads at the back of the replicas' backlog timed out.
+    /// A client's read at this node (the contact node). As with writes, at most
+    /// <see cref="LeaderlessSettings.ReadsInFlightMax"/> wait for their quorum at once; the rest
+    /// wait in arrival order (<see cref="QuorumAdmission{T}"/>): a pipeline of 100,000 GETs would
+    /// otherwise send every replica 100,000 fetches at once, and the reads at the back time out.
     /// </summary>
     public void Start(ProposalId proposal, KeyRead read)
     {
-        if (_waiting.Count > 0 || _unanswered >= context.Settings.ReadsInFlightMax)
+        if (Admission.Admit(proposal, read, context.Self) is { } refused)
         {
-            if (_waiting.Count >= context.Settings.ReadsWaitingMax)
-            {
-                context.Counters.ReadsFailed++;
-                complete(proposal, new RequestRefused($"{_waiting.Count} reads are already waiting at {context.Self} for one of its {context.Settings.ReadsInFlightMax} quorum slots; retry later"));
-                return;
-            }
-            _waiting.Enqueue((proposal, read));
-            return;
+            context.Counters.ReadsFailed++;
+            complete(proposal, refused);
         }
-        Begin(proposal, read);
     }
 
-    /// <summary>Starts waiting reads while slots are free.</summary>
-    private void StartWaiting()
-    {
-        if (_startingWaiting)
-        {
-            return; // a read started below answered at once: the loop here takes the next one
-        }
-        _startingWaiting = true;
-        while (_waiting.Count > 0 && _unanswered < context.Settings.ReadsInFlightMax)
-        {
-            var (proposal, read) = _waiting.Dequeue();
-            Begin(proposal, read);
-        }
-        _startingWaiting = false;
-    }
+    private QuorumAdmission<KeyRead> Admission => _admission ??= new("reads", context.Settings.ReadsInFlightMax, context.Settings.ReadsWaitingMax, () => _unanswered, Begin);
+
+    private void StartWaiting() => Admission.StartWaiting();
 
     private void Begin(ProposalId proposal, KeyRead read)
     {
