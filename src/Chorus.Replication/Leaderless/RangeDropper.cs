@@ -21,8 +21,10 @@ namespace Chorus.Replication.Leaderless;
 /// node is not a home replica of under that ring. Each deletion is an ordinary collected-key image
 /// in the node's own log, applied in the same atomic batch as the entry, so a crash never leaves a
 /// half-applied chunk, and the expiry index goes with the record. After a restart the recorded
-/// version equals the ring's, so the sweep runs again from the start and finishes what a crash
-/// interrupted (keys already dropped are simply not found). Deleting key by key rather than with
+/// version equals the ring's and the sweep is not marked done, so it runs again from the start and
+/// finishes what a crash interrupted (keys already dropped are simply not found). Once every
+/// deletion of a finished sweep is stored, the record says so (written after them, in order), and
+/// later restarts do not scan again. Deleting key by key rather than with
 /// one storage range delete keeps the expiry index (ordered by time, not hash) right and gives an
 /// exact count; the price is an image per dropped key in the node's own log, which retention
 /// trims like any other entry.
@@ -33,7 +35,7 @@ namespace Chorus.Replication.Leaderless;
 /// restarts during a handover forgets the old ring, never sees the handover end, and keeps its
 /// copies until a later change ends here.
 /// </para>
-/// <code>local key: 'r'   value: u64 big-endian ring version whose handover ended</code>
+/// <code>local key: 'r'   value: u64 big-endian ring version whose handover ended | u8 swept (0: due, 1: done)</code>
 /// </summary>
 internal sealed class RangeDropper(LeaderlessContext context, VersionStore store)
 {
@@ -47,6 +49,7 @@ internal sealed class RangeDropper(LeaderlessContext context, VersionStore store
     private ulong _nextHash;
     private bool _readInFlight;
     private int _deletesOutstanding;
+    private bool _scanned;
     private int _generation;
 
     /// <summary>How long after the handover ends the sweep waits: requests under the old ring, their retries and repairs must be over.</summary>
@@ -59,10 +62,10 @@ internal sealed class RangeDropper(LeaderlessContext context, VersionStore store
     public void Load() =>
         context.ReadLocal(LocalKey, null, 1, records =>
         {
-            if (records.Count == 1 && records[0].Key.AsSpan().SequenceEqual(LocalKey) && records[0].Value.Length == 8)
+            if (records.Count == 1 && records[0].Key.AsSpan().SequenceEqual(LocalKey) && records[0].Value.Length == 9)
             {
                 var version = (long)BinaryPrimitives.ReadUInt64BigEndian(records[0].Value);
-                if (version == context.Config.Version)
+                if (version == context.Config.Version && records[0].Value[8] == 0)
                 {
                     Schedule(version);
                 }
@@ -72,10 +75,16 @@ internal sealed class RangeDropper(LeaderlessContext context, VersionStore store
     /// <summary>The handover of the current ring ended at this node: record it durably, then sweep after the grace.</summary>
     public void HandoverEnded()
     {
-        var value = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(value, (ulong)context.Config.Version);
-        context.Pending.LocalWrites.Add(new LocalWrite(LocalKey, value));
+        Record(context.Config.Version, swept: false);
         Schedule(context.Config.Version);
+    }
+
+    private void Record(long version, bool swept)
+    {
+        var value = new byte[9];
+        BinaryPrimitives.WriteUInt64BigEndian(value, (ulong)version);
+        value[8] = swept ? (byte)1 : (byte)0;
+        context.Pending.LocalWrites.Add(new LocalWrite(LocalKey, value));
     }
 
     /// <summary>A new ring was adopted: a sweep under the old one stops (the new handover decides again).</summary>
@@ -98,6 +107,17 @@ internal sealed class RangeDropper(LeaderlessContext context, VersionStore store
             Stop(); // another change began, or this node left the ring (a removed node keeps its copies)
             return;
         }
+        if (_scanned)
+        {
+            // No deletion is outstanding: their images are in an earlier Ready or in this one, and a
+            // Ready stores its log entries before its local records, so this record never says
+            // done before they are stored.
+            context.Counters.RangeSweepsCompleted++;
+            context.Pending.Notices.Add(new LogNotice($"{context.Self}: dropped the copies of ranges it no longer holds under ring v{version} ({context.Counters.KeysDropped} keys dropped since start)"));
+            Record(version, swept: true);
+            Stop();
+            return;
+        }
         _readInFlight = true;
         var generation = _generation;
         context.ReadRange(_nextHash, KeyHash.SpaceEnd, ChunkRecords, (records, complete) => OnChunk(generation, records, complete));
@@ -111,6 +131,7 @@ internal sealed class RangeDropper(LeaderlessContext context, VersionStore store
         _nextHash = 0;
         _readInFlight = false;
         _deletesOutstanding = 0;
+        _scanned = false;
     }
 
     private void Stop()
@@ -152,11 +173,6 @@ internal sealed class RangeDropper(LeaderlessContext context, VersionStore store
                 }
             });
         }
-        if (complete || _nextHash >= KeyHash.SpaceEnd || records.Count == 0)
-        {
-            context.Counters.RangeSweepsCompleted++;
-            context.Pending.Notices.Add(new LogNotice($"{context.Self}: dropped the copies of ranges it no longer holds under ring v{_sweepVersion} ({context.Counters.KeysDropped} keys dropped since start)"));
-            _sweepVersion = null;
-        }
+        _scanned = complete || _nextHash >= KeyHash.SpaceEnd || records.Count == 0;
     }
 }

@@ -54,6 +54,13 @@ public sealed class LostRangeDropTests
 
         AssertOnlyHomesHoldKeys(cluster, new HashRing(members, settings.VirtualNodesPerNode), settings, seed);
         AssertEveryKeyReadable(cluster, members, seed);
+
+        // The finished sweep is recorded: the next restart does not scan again.
+        cluster.Crash(victim.Value);
+        cluster.RunFor(200);
+        cluster.Start(victim.Value);
+        cluster.RunFor(settings.RequestTimeoutMs * 5);
+        Assert.True(cluster.Status(victim.Value) is { DroppingLostRanges: false, Totals.RangeSweepsCompleted: 0, Totals.KeysDropped: 0 }, $"seed {seed}: {victim} swept again after a restart that followed a finished sweep");
         Assert.Empty(cluster.Failures);
     }
 
