@@ -25,6 +25,8 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_sloppy_quorum", settings.SloppyQuorum ? 1 : 0);
         Line(text, "leaderless_read_repair", settings.ReadRepair ? 1 : 0);
         Line(text, "leaderless_anti_entropy", settings.AntiEntropy ? 1 : 0);
+        Line(text, "leaderless_anti_entropy_keys_per_second", settings.AntiEntropyKeysPerSecond);
+        Line(text, "leaderless_merkle_trees_kept", settings.MerkleTrees ? 1 : 0);
         Line(text, "leaderless_ring_version", status.Ring.Version);
         Line(text, "leaderless_ring_members", string.Join(',', status.Ring.Ids));
         Line(text, "leaderless_ring_member", status.IsMember ? 1 : 0);
