@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Chorus.Cli.Tests.Support;
 using Chorus.Client;
 
@@ -21,7 +19,7 @@ public sealed class LeaderlessNodeCommandTests(ITestOutputHelper output) : IDisp
     [Fact]
     public async Task Node_add_and_remove_move_the_ranges_and_the_old_holders_drop_what_they_lost()
     {
-        var basePort = FreeBasePort();
+        var basePort = Testing.FreePorts.BaseFor(4);
         using var up = NodeProcess.StartCli(["cluster", "up", "--family", "leaderless", "--nodes", "3", "--port", Text(basePort), "--data", _data]);
         try
         {
@@ -47,7 +45,7 @@ public sealed class LeaderlessNodeCommandTests(ITestOutputHelper output) : IDisp
             Assert.True(removeExit == 0, removed);
             Assert.Contains("n4 handed its ranges over and was stopped", removed, StringComparison.Ordinal);
             await AssertEveryKeyReadableAsync(basePort);
-            await ProcessCluster.Eventually(() => Task.FromResult(IsFree(n4)), TimeSpan.FromSeconds(30), "n4's process is gone");
+            await ProcessCluster.Eventually(() => Task.FromResult(Testing.FreePorts.IsFree(n4)), TimeSpan.FromSeconds(30), "n4's process is gone");
         }
         finally
         {
@@ -79,35 +77,6 @@ public sealed class LeaderlessNodeCommandTests(ITestOutputHelper output) : IDisp
     {
         await using var connection = await RespConnection.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5), CancellationToken.None);
         return await connection.CommandAsync(CancellationToken.None, command);
-    }
-
-    /// <summary>A base port whose node, peer (+10000) and HTTP (+20000) ports are all free for four nodes.</summary>
-    private static int FreeBasePort()
-    {
-        var random = new Random();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var candidate = random.Next(12000, 40000);
-            if (Enumerable.Range(0, 4).SelectMany(i => new[] { candidate + i, candidate + i + 10000, candidate + i + 20000 }).All(IsFree))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException("no free ports for a local cluster");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public void Dispose()
