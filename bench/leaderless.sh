@@ -14,8 +14,8 @@
 # 3. The cost of keeping Merkle trees: the time from a node's start to its trees built
 #    (leaderless_merkle_built:1) with --keys keys stored, against the same node started empty
 #    (step 2), i.e. the build scan over K keys. Trees are updated in place on every write
-#    (O(depth) additions, no key reads) and cannot be switched off, so their write-path cost is
-#    inside the SET numbers of step 1.
+#    (O(depth) additions, no key reads); their write-path cost is inside the SET numbers of
+#    step 1, and bench/merkle-cost.sh compares SETs with and without them (MerkleTrees=false).
 #
 #   bench/leaderless.sh [--quick] [--rounds N] [--requests N] [--keys K]
 #   (default: 3 rounds of 20,000 requests per row, 100,000 keys: about 4 minutes on 2 cores)

@@ -25,6 +25,7 @@ rounds=20
 BENCH_SKIP_BUILD=1 bench/failover.sh --rounds "$rounds" | tee -a "$OUT"
 { echo; echo "## Leaderless quorums (issue 12)"; } | tee -a "$OUT"
 BENCH_SKIP_BUILD=1 bench/leaderless.sh $QUICK | tee -a "$OUT"
+BENCH_SKIP_BUILD=1 bench/merkle-cost.sh $QUICK | tee -a "$OUT"
 { echo; echo "## Read guarantees (issue 10)"; } | tee -a "$OUT"
 BENCH_SKIP_BUILD=1 bench/read-guarantees.sh $QUICK | tee -a "$OUT"
 { echo; echo "## Multi-leader sites (issue 11)"; } | tee -a "$OUT"

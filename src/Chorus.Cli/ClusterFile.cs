@@ -10,6 +10,14 @@ internal sealed record ClusterFile(string Leader, IReadOnlyList<ClusterFile.Memb
 {
     public const string FileName = "cluster.json";
 
+    /// <summary>The replication family `cluster up` started (null in files written before it was recorded: single-leader or multi-leader).</summary>
+    public string? Family { get; init; }
+
+    /// <summary>Settings `cluster up` gave every node beyond the addresses (the family's, such as --n 3 --w 2), for `chorus node add`.</summary>
+    public IReadOnlyList<string> NodeSettings { get; init; } = [];
+
+    public bool IsLeaderless => string.Equals(Family, "leaderless", StringComparison.OrdinalIgnoreCase);
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>One node; <paramref name="Site"/> is its site in a multi-leader cluster (null otherwise).</summary>

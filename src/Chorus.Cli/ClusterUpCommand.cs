@@ -95,7 +95,7 @@ internal static class ClusterUpCommand
             return 2;
         }
         Directory.CreateDirectory(dataRoot);
-        var cluster = sites?.Cluster ?? Describe(count, basePort, dataRoot);
+        var cluster = sites?.Cluster ?? Describe(count, basePort, dataRoot) with { Family = flags.Family, NodeSettings = ["--fsync", flags.Fsync, .. flags.Quorum] };
         cluster.Save(dataRoot);
         // Peers authenticate each other with certificates from a CA of this cluster's own.
         CertCommand.Issue(PeerCertificates(dataRoot), [.. cluster.Members.Select(m => m.Id)], [], Console.Out);

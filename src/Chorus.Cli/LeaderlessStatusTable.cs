@@ -28,10 +28,10 @@ internal static class LeaderlessStatusTable
         return StatusCommand.Format(rows) + $"leaderless: {settings ?? "no node reachable"}\n";
     }
 
-    /// <summary>member, not a member (left, or not added yet), or the handover under way: ranges still to fetch, nodes awaited.</summary>
+    /// <summary>member, not a member (left, or not added yet), the handover under way (ranges still to fetch, nodes awaited), or dropping what a finished one moved away.</summary>
     private static string Membership(Func<string, string> get) =>
         get("ring_member") == "0" ? "not a member"
-        : get("ring_moving") != "1" ? "member"
+        : get("ring_moving") != "1" ? (get("lost_ranges_dropping") == "1" ? "member, dropping moved ranges" : "member")
         : get("ranges_to_fetch") is not ("0" or "") ? $"fetching {get("ranges_to_fetch")} ranges"
         : $"handover (awaiting {get("ring_awaiting")})";
 

@@ -34,9 +34,13 @@ internal static class NodeCommand
             await Console.Error.WriteLineAsync($"chorus node add: no {ClusterFile.FileName} in '{dataRoot}' (start a cluster with `chorus cluster up`)");
             return 2;
         }
-        var id = requestedId ?? $"n{cluster.Members.Count + 1}";
+        var id = requestedId ?? NextId(cluster);
         var port = requestedPort ?? cluster.Members.Max(m => m.Port) + 1;
         var member = new ClusterFile.Member(id, "127.0.0.1", port, port + 10000, port + 20000, Path.Combine(dataRoot, id));
+        if (cluster.IsLeaderless)
+        {
+            return await LeaderlessNodeCommand.AddAsync(cluster, member, dataRoot, cancellationToken);
+        }
         if (await cluster.FindLeaderAsync(cancellationToken) is not { } leader)
         {
             await Console.Error.WriteLineAsync("chorus node add: no node of the cluster says it leads (is it up? an election may be under way)");
@@ -113,6 +117,10 @@ internal static class NodeCommand
             await Console.Error.WriteLineAsync($"chorus node remove: {id} is not in {Path.Combine(dataRoot, ClusterFile.FileName)}");
             return 2;
         }
+        if (cluster.IsLeaderless)
+        {
+            return await LeaderlessNodeCommand.RemoveAsync(cluster, id, dataRoot, cancellationToken);
+        }
         if (await cluster.FindLeaderAsync(cancellationToken) is not { } leader)
         {
             await Console.Error.WriteLineAsync("chorus node remove: no node of the cluster says it leads (is it up? an election may be under way)");
@@ -125,28 +133,58 @@ internal static class NodeCommand
             return 1;
         }
         (cluster with { Members = [.. cluster.Members.Where(m => m.Id != id)] }).Save(dataRoot);
-        var pidFile = Path.Combine(dataRoot, id + ".pid");
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
-        {
-            using var process = Process.GetProcessById(pid);
-            process.Kill();
-            File.Delete(pidFile);
-        }
+        StopDetached(dataRoot, id);
         Console.WriteLine($"{id} removed from the cluster");
         return 0;
     }
 
-    /// <summary>Starts `chorus serve` for the member in its own session, so it outlives this command.</summary>
-    private static int StartDetached(ClusterFile cluster, ClusterFile.Member member, string dataRoot)
+    /// <summary>The next free nK id.</summary>
+    private static string NextId(ClusterFile cluster)
     {
-        var serve = ChildNode.SelfInvocation();
-        var arguments = serve.ArgumentList.Concat(
+        var next = cluster.Members.Count + 1;
+        while (cluster.Members.Any(m => m.Id == $"n{Text(next)}"))
+        {
+            next++;
+        }
+        return $"n{Text(next)}";
+    }
+
+    /// <summary>Stops a node `chorus node add` started (it has a pid file); whether there was one.</summary>
+    internal static bool StopDetached(string dataRoot, string id)
+    {
+        var pidFile = Path.Combine(dataRoot, id + ".pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (ArgumentException)
+        {
+            // it has exited already
+        }
+        File.Delete(pidFile);
+        return true;
+    }
+
+    /// <summary>Starts `chorus serve` for the member in its own session, so it outlives this command.</summary>
+    private static int StartDetached(ClusterFile cluster, ClusterFile.Member member, string dataRoot) =>
+        StartDetached(member, dataRoot,
         [
             "--id", member.Id, "--host", member.Host, "--port", Text(member.Port), "--peer-port", Text(member.PeerPort),
             "--http-port", Text(member.HttpPort), "--data", member.DataDir, "--leader", cluster.Leader,
             "--peers", string.Join(',', cluster.Members.Select(m => $"{m.Id}={m.Host}:{Text(m.PeerPort)}")),
             "--peer-tls-dir", ClusterUpCommand.PeerCertificates(dataRoot),
         ]);
+
+    /// <summary>Starts `chorus serve` with <paramref name="serveArguments"/> in its own session (output in &lt;data&gt;/&lt;id&gt;.log, pid in &lt;id&gt;.pid).</summary>
+    internal static int StartDetached(ClusterFile.Member member, string dataRoot, IEnumerable<string> serveArguments)
+    {
+        var serve = ChildNode.SelfInvocation();
+        var arguments = serve.ArgumentList.Concat(serveArguments);
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true };
         start.ArgumentList.Add("sh");
         start.ArgumentList.Add("-c");
@@ -164,5 +202,5 @@ internal static class NodeCommand
         return pid;
     }
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

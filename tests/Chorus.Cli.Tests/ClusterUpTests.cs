@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using Chorus.Cli.Tests.Support;
 using Chorus.Client;
@@ -180,34 +179,7 @@ public sealed class ClusterUpTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>A base port whose node, peer (+10000) and HTTP (+20000) ports are all free for three nodes.</summary>
-    private static int FreeBasePort()
-    {
-        var random = new Random();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var candidate = random.Next(12000, 40000);
-            if (Enumerable.Range(0, 3).SelectMany(i => new[] { candidate + i, candidate + i + 10000, candidate + i + 20000 }).All(IsFree))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException("no free ports for a local cluster");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    private static int FreeBasePort() => Testing.FreePorts.BaseFor(3);
 
     private static void Keep(List<string> lines, string? line)
     {

@@ -201,4 +201,6 @@ internal sealed class LeaderlessCounters
     public long HintsRehomed;
     public long ExpiredKeysDeleted;
     public long ExpiringKeysNotTracked;
+    public long KeysDropped;
+    public long RangeSweepsCompleted;
 }

@@ -30,6 +30,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     private readonly RangeSender _sender;
     private readonly AntiEntropy _antiEntropy;
     private readonly Membership _membership;
+    private readonly RangeDropper _dropper;
     private readonly WriteCoordinator _writes;
     private readonly TombstoneReaper _reaper;
     private readonly ReadCoordinator _reads;
@@ -51,7 +52,8 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         _hints = new HintStore(_context) { StoreHere = (key, versions, then) => _store.Merge(key, versions, (_, _) => then()) };
         _sender = new RangeSender(_context);
         _antiEntropy = new AntiEntropy(_context, _trees, _store, _sender);
-        _membership = new Membership(_context, _log, _trees, _sender) { RingChanged = OnRingChanged };
+        _dropper = new RangeDropper(_context, _store);
+        _membership = new Membership(_context, _log, _trees, _sender) { RingChanged = OnRingChanged, HandoverEnded = _dropper.HandoverEnded };
         _reaper = new TombstoneReaper(_context, _store, _hints);
         _writes = new WriteCoordinator(_context, _store, _hints, _reaper, Complete);
         _reads = new ReadCoordinator(_context, _store, _hints, Complete);
@@ -79,13 +81,14 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     /// <summary>The ring this node works with now.</summary>
     public RingConfig Ring => _context.Config;
 
-    public int StatusFingerprint => HashCode.Combine(_context.Config.Version, _context.Peers.Count(_context.IsUp), _hints.Count, _trees.Built, _writes.Waiting);
+    public int StatusFingerprint => HashCode.Combine(_context.Config.Version, _context.Peers.Count(_context.IsUp), _hints.Count, _trees.Built, _writes.Waiting, _reads.Waiting);
 
     public void Start(long nowMs)
     {
         _context.NowMs = nowMs;
         _context.Liveness.Start(nowMs);
         _hints.Load();
+        _dropper.Load();
         _trees.Reset();
         _trees.Step();
         PingAll();
@@ -107,6 +110,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
         _membership.Tick();
         _antiEntropy.Tick();
         _sender.Tick();
+        _dropper.Tick();
         _trees.Step();
     }
 
@@ -243,6 +247,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             HintsByHome = _hints.CountByHome,
             RequestsInFlight = _writes.InFlight + _reads.InFlight,
             WritesWaiting = _writes.Waiting,
+            ReadsWaiting = _reads.Waiting,
             Trees = _trees.Count,
             TreesBuilt = _trees.Built,
             TreeBuildProgress = _trees.BuildProgress,
@@ -256,6 +261,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             KeysStored = _store.KeysWritten,
             TombstonesPending = _reaper.Pending,
             ExpiringKeys = _expiring.Tracked,
+            DroppingLostRanges = _dropper.Dropping,
         };
     }
 
@@ -377,6 +383,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
     {
         _trees.Step();
         _writes.OnRingChanged();
+        _dropper.RingChanged();
         // During a handover the old ring's members stay connected: a leaving node still streams its
         // ranges; after it, the removed nodes for as long as this node tells them it handed over.
         var members = _context.Config.Members.Concat(_context.PreviousConfig?.Members ?? []).Concat(_membership.RemovedBeingTold).DistinctBy(m => m.Id);

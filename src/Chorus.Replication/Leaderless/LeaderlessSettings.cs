@@ -32,6 +32,12 @@ public sealed record LeaderlessSettings
     /// <summary>Compare Merkle trees with the other replicas of each range in the background and repair the keys that differ.</summary>
     public bool AntiEntropy { get; init; } = true;
 
+    /// <summary>
+    /// Keep a Merkle tree per replicated range, updated as versions are stored. Off: no tree work on
+    /// writes, and no anti-entropy (it compares the trees) — for measuring what the trees cost.
+    /// </summary>
+    public bool MerkleTrees { get; init; } = true;
+
     /// <summary>How long a read or write waits for its quorum.</summary>
     public long RequestTimeoutMs { get; init; } = 1000;
 
@@ -67,6 +73,12 @@ public sealed record LeaderlessSettings
 
     /// <summary>Client writes that may wait for a slot at a node; past it, a write is refused at once with a message saying so.</summary>
     public int WritesWaitingMax { get; init; } = 200_000;
+
+    /// <summary>Client reads a node waits on quorums for at once; more wait in arrival order (their time limit starts when they leave the queue).</summary>
+    public int ReadsInFlightMax { get; init; } = 1_000;
+
+    /// <summary>Client reads that may wait for a slot at a node; past it, a read is refused at once with a message saying so.</summary>
+    public int ReadsWaitingMax { get; init; } = 200_000;
 
     /// <summary>Read repairs in flight at most; more are skipped (counted) rather than queued.</summary>
     public int ReadRepairsInFlightMax { get; init; } = 10_000;
@@ -115,6 +127,14 @@ public sealed record LeaderlessSettings
         {
             return $"the Merkle depth must be between 0 and 16, not {MerkleDepth}";
         }
+        if (AntiEntropy && !MerkleTrees)
+        {
+            return "anti-entropy compares Merkle trees: with MerkleTrees off, switch AntiEntropy off too";
+        }
+        if (AntiEntropyKeysPerSecond < 1)
+        {
+            return $"AntiEntropyKeysPerSecond must be at least 1, not {AntiEntropyKeysPerSecond}";
+        }
         if (SloppyQuorum && !HintedHandoff)
         {
             return "a sloppy quorum needs hinted handoff (stand-ins must hand their writes to the home replicas)";
@@ -122,6 +142,10 @@ public sealed record LeaderlessSettings
         if (WritesInFlightMax < 1 || WritesWaitingMax < 0)
         {
             return $"WritesInFlightMax must be at least 1 and WritesWaitingMax at least 0 (now {WritesInFlightMax} and {WritesWaitingMax})";
+        }
+        if (ReadsInFlightMax < 1 || ReadsWaitingMax < 0)
+        {
+            return $"ReadsInFlightMax must be at least 1 and ReadsWaitingMax at least 0 (now {ReadsInFlightMax} and {ReadsWaitingMax})";
         }
         if (TombstoneGraceMs < RequestTimeoutMs)
         {

@@ -25,6 +25,9 @@ public sealed record LeaderlessStatus(
     /// <summary>Client writes waiting for a quorum slot (<see cref="LeaderlessSettings.WritesInFlightMax"/>).</summary>
     public int WritesWaiting { get; init; }
 
+    /// <summary>Client reads waiting for a quorum slot (<see cref="LeaderlessSettings.ReadsInFlightMax"/>).</summary>
+    public int ReadsWaiting { get; init; }
+
     public int Trees { get; init; }
 
     public bool TreesBuilt { get; init; }
@@ -55,6 +58,9 @@ public sealed record LeaderlessStatus(
 
     /// <summary>Keys this replica stores that will expire and are not deleted yet.</summary>
     public int ExpiringKeys { get; init; }
+
+    /// <summary>Whether this node is dropping (or about to drop) its copies of ranges a completed membership change moved away from it.</summary>
+    public bool DroppingLostRanges { get; init; }
 }
 
 /// <summary>A peer as this node sees it: up (heard from recently) or down, and when it was last heard.</summary>
@@ -97,7 +103,15 @@ public sealed record LeaderlessTotals(
         HintsPruned = c.HintsPruned,
         HintsRehomed = c.HintsRehomed,
         ExpiredKeysDeleted = c.ExpiredKeysDeleted,
+        KeysDropped = c.KeysDropped,
+        RangeSweepsCompleted = c.RangeSweepsCompleted,
     };
+
+    /// <summary>Keys this node deleted because a completed membership change moved their range to other nodes.</summary>
+    public long KeysDropped { get; init; }
+
+    /// <summary>Sweeps for copies of lost ranges this node finished.</summary>
+    public long RangeSweepsCompleted { get; init; }
 
     /// <summary>Deletions every home replica stored, waiting out the grace period at their coordinator.</summary>
     public long TombstonesScheduled { get; init; }

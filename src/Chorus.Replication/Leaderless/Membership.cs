@@ -40,6 +40,9 @@ internal sealed class Membership(LeaderlessContext context, EpochLog log, Merkle
     /// <summary>The ring changed, or its handover ended: reconnect peers, rebuild trees (raised for the core).</summary>
     public Action? RingChanged { get; init; }
 
+    /// <summary>The handover of the current ring ended at this node (the old holders may drop what they lost).</summary>
+    public Action? HandoverEnded { get; init; }
+
     /// <summary>An operator's change at this node: a new ring one version up, adopted here and sent to every member, old and new.</summary>
     public void Change(RingConfig config)
     {
@@ -256,6 +259,7 @@ internal sealed class Membership(LeaderlessContext context, EpochLog log, Merkle
         context.EndTransition();
         context.Pending.Notices.Add(new LogNotice($"{context.Self}: the handover to ring {context.Config} is complete"));
         RingChanged?.Invoke();
+        HandoverEnded?.Invoke();
     }
 
     private sealed class GainedRange(HashRange range, IReadOnlyList<NodeId> sources)

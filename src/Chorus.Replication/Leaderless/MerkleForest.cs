@@ -45,7 +45,9 @@ internal sealed class MerkleForest(LeaderlessContext context)
     public void Reset()
     {
         _generation++;
-        _trees = [.. context.Ring.ReplicatedRanges(context.Settings.N)
+        // Without trees (LeaderlessSettings.MerkleTrees off) the scan still runs: it finds the
+        // expiring keys again after a start.
+        _trees = !context.Settings.MerkleTrees ? [] : [.. context.Ring.ReplicatedRanges(context.Settings.N)
             .Where(r => r.Replicas.Contains(context.Self))
             .Select(r => (r, new MerkleTree(r.Range, context.Settings.MerkleDepth)))];
         _scanNextHash = 0;
@@ -68,6 +70,10 @@ internal sealed class MerkleForest(LeaderlessContext context)
 
     public void Update(byte[] key, Set before, Set after)
     {
+        if (!context.Settings.MerkleTrees)
+        {
+            return; // no tree work on writes
+        }
         var hash = KeyHash.Of(key);
         if (!Built && hash >= _scanNextHash)
         {
@@ -120,6 +126,10 @@ internal sealed class MerkleForest(LeaderlessContext context)
                 var versions = KeyVersions.FromRecord(record.Block, record.Body);
                 tree.Add(hash, Digest(record.Key, versions));
                 Scanned?.Invoke(record.Key, versions);
+            }
+            else if (!context.Settings.MerkleTrees && context.Ring.PreferenceList(hash, context.Settings.N).Contains(context.Self))
+            {
+                Scanned?.Invoke(record.Key, KeyVersions.FromRecord(record.Block, record.Body));
             }
             KeysScanned++;
             // Resume after this hash: the rare keys that share it (a 63-bit collision) are left to

@@ -17,10 +17,34 @@ namespace Chorus.Replication.Leaderless;
 internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore store, HintStore hints, Action<ProposalId, ProposalOutcome> complete)
 {
     private readonly Dictionary<ulong, ReadState> _reads = [];
+    private QuorumAdmission<KeyRead>? _admission;
+    private int _unanswered;
 
     public int InFlight => _reads.Count;
 
+    /// <summary>Client reads waiting for a slot (<see cref="LeaderlessSettings.ReadsInFlightMax"/>).</summary>
+    public int Waiting => _admission?.Waiting ?? 0;
+
+    /// <summary>
+    /// A client's read at this node (the contact node). As with writes, at most
+    /// <see cref="LeaderlessSettings.ReadsInFlightMax"/> wait for their quorum at once; the rest
+    /// wait in arrival order (<see cref="QuorumAdmission{T}"/>): a pipeline of 100,000 GETs would
+    /// otherwise send every replica 100,000 fetches at once, and the reads at the back time out.
+    /// </summary>
     public void Start(ProposalId proposal, KeyRead read)
+    {
+        if (Admission.Admit(proposal, read, context.Self) is { } refused)
+        {
+            context.Counters.ReadsFailed++;
+            complete(proposal, refused);
+        }
+    }
+
+    private QuorumAdmission<KeyRead> Admission => _admission ??= new("reads", context.Settings.ReadsInFlightMax, context.Settings.ReadsWaitingMax, () => _unanswered, Begin);
+
+    private void StartWaiting() => Admission.StartWaiting();
+
+    private void Begin(ProposalId proposal, KeyRead read)
     {
         var n = read.Quorum.N ?? context.Settings.N;
         var r = read.Quorum.R ?? Math.Min(context.Settings.R, n);
@@ -37,6 +61,7 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
             state.Keys.Add(new KeyState(key, context.Targets(hash, n, context.Settings.SloppyQuorum), context.HomeSets(hash, n)));
         }
         _reads[id] = state;
+        _unanswered++;
         state.NextRetryMs = context.NowMs + context.Settings.RetryIntervalMs;
         Ask(id, state, everyone: true);
     }
@@ -134,6 +159,8 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
                 context.Counters.ReadsWithSiblings++;
             }
             complete(state.Proposal, new Answered(new KeysRead(merged, context.NowMs)));
+            _unanswered--;
+            StartWaiting();
         }
         if (state.Keys.All(k => k.Replies.Count == k.Targets.Count))
         {
@@ -149,6 +176,8 @@ internal sealed class ReadCoordinator(LeaderlessContext context, VersionStore st
             context.Counters.ReadsFailed++;
             var replied = state.Keys.Min(k => k.Replies.Count);
             complete(state.Proposal, new QuorumNotReached(false, state.R, replied, state.Keys.Max(k => k.Targets.Count), context.NowMs - state.StartedMs));
+            _unanswered--;
+            StartWaiting();
         }
         if (context.Settings.ReadRepair)
         {

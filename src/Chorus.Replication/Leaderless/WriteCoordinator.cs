@@ -21,9 +21,8 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
     private readonly Dictionary<ulong, WriteState> _writes = [];
     private readonly Dictionary<ulong, Forwarded> _forwarded = [];
     private readonly HashSet<(NodeId, ulong)> _coordinatingFor = [];
-    private readonly Queue<(ProposalId Proposal, KeyWrite Write)> _waiting = new();
+    private QuorumAdmission<KeyWrite>? _admission;
     private int _unanswered;
-    private bool _startingWaiting;
 
     public int InFlight => _writes.Count + _forwarded.Count;
 
@@ -31,46 +30,25 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
     private int Busy => _unanswered + _forwarded.Count;
 
     /// <summary>Client writes waiting for a slot (<see cref="LeaderlessSettings.WritesInFlightMax"/>).</summary>
-    public int Waiting => _waiting.Count;
+    public int Waiting => _admission?.Waiting ?? 0;
 
     /// <summary>
-    /// A client's write at this node (the contact node). At most
-    /// <see cref="LeaderlessSettings.WritesInFlightMax"/> are in flight at once; the rest wait in
-    /// arrival order, and a write's time limit starts when it leaves the queue. Without the bound,
-    /// a pipeline of 100,000 SETs started 100,000 quorums at once: the replicas worked through the
-    /// backlog for longer than the request timeout, and nearly every write failed with NOREPLICAS.
+    /// A client's write at this node (the contact node): at most
+    /// <see cref="LeaderlessSettings.WritesInFlightMax"/> are in flight at once, the rest wait in
+    /// arrival order (<see cref="QuorumAdmission{T}"/>).
     /// </summary>
     public void Start(ProposalId proposal, KeyWrite write)
     {
-        if (_waiting.Count > 0 || Busy >= context.Settings.WritesInFlightMax)
+        if (Admission.Admit(proposal, write, context.Self) is { } refused)
         {
-            if (_waiting.Count >= context.Settings.WritesWaitingMax)
-            {
-                context.Counters.WritesFailed++;
-                complete(proposal, new RequestRefused($"{_waiting.Count} writes are already waiting at {context.Self} for one of its {context.Settings.WritesInFlightMax} quorum slots; retry later"));
-                return;
-            }
-            _waiting.Enqueue((proposal, write));
-            return;
+            context.Counters.WritesFailed++;
+            complete(proposal, refused);
         }
-        Begin(proposal, write);
     }
 
-    /// <summary>Starts waiting writes while slots are free.</summary>
-    private void StartWaiting()
-    {
-        if (_startingWaiting)
-        {
-            return; // a write started below answered at once: the loop here takes the next one
-        }
-        _startingWaiting = true;
-        while (_waiting.Count > 0 && Busy < context.Settings.WritesInFlightMax)
-        {
-            var (proposal, write) = _waiting.Dequeue();
-            Begin(proposal, write);
-        }
-        _startingWaiting = false;
-    }
+    private QuorumAdmission<KeyWrite> Admission => _admission ??= new("writes", context.Settings.WritesInFlightMax, context.Settings.WritesWaitingMax, () => Busy, Begin);
+
+    private void StartWaiting() => Admission.StartWaiting();
 
     private void Begin(ProposalId proposal, KeyWrite write)
     {

@@ -25,6 +25,8 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_sloppy_quorum", settings.SloppyQuorum ? 1 : 0);
         Line(text, "leaderless_read_repair", settings.ReadRepair ? 1 : 0);
         Line(text, "leaderless_anti_entropy", settings.AntiEntropy ? 1 : 0);
+        Line(text, "leaderless_anti_entropy_keys_per_second", settings.AntiEntropyKeysPerSecond);
+        Line(text, "leaderless_merkle_trees_kept", settings.MerkleTrees ? 1 : 0);
         Line(text, "leaderless_ring_version", status.Ring.Version);
         Line(text, "leaderless_ring_members", string.Join(',', status.Ring.Ids));
         Line(text, "leaderless_ring_member", status.IsMember ? 1 : 0);
@@ -34,6 +36,8 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_ranges_to_fetch", status.RangesToFetch);
         Line(text, "leaderless_ranges_streamed", totals.RangesStreamed);
         Line(text, "leaderless_keys_streamed", totals.KeysStreamed);
+        Line(text, "leaderless_lost_ranges_dropping", status.DroppingLostRanges ? 1 : 0);
+        Line(text, "leaderless_keys_dropped", totals.KeysDropped);
         Line(text, "leaderless_primary_share", Percent(status.PrimaryShare));
         Line(text, "leaderless_replica_share", Percent(status.ReplicaShare));
         Line(text, "leaderless_peers_up", status.Peers.Count(p => p.Up));
@@ -43,6 +47,7 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_peers_down", string.Join(',', status.Peers.Where(p => !p.Up).Select(p => p.Id)));
         Line(text, "leaderless_requests_in_flight", status.RequestsInFlight);
         Line(text, "leaderless_writes_waiting", status.WritesWaiting);
+        Line(text, "leaderless_reads_waiting", status.ReadsWaiting);
         Line(text, "leaderless_reads", totals.Reads);
         Line(text, "leaderless_reads_failed", totals.ReadsFailed);
         Line(text, "leaderless_reads_with_siblings", totals.ReadsWithSiblings);

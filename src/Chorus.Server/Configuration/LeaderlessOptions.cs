@@ -31,6 +31,16 @@ public sealed class LeaderlessOptions
     /// <summary>Background Merkle-tree comparison between replicas (default true).</summary>
     public bool AntiEntropy { get; set; } = Defaults.AntiEntropy;
 
+    /// <summary>
+    /// Keep a Merkle tree per replicated range, updated on every store (default true). Off: no tree
+    /// work on writes and no anti-entropy (AntiEntropy is then off whatever it says) — for comparing
+    /// the write cost with and without trees.
+    /// </summary>
+    public bool MerkleTrees { get; set; } = Defaults.MerkleTrees;
+
+    /// <summary>Keys per second a node sends at most for anti-entropy and range streaming (default 20000).</summary>
+    public int AntiEntropyKeysPerSecond { get; set; } = Defaults.AntiEntropyKeysPerSecond;
+
     /// <summary>Ring tokens per node (default 64).</summary>
     public int VirtualNodes { get; set; } = Defaults.VirtualNodesPerNode;
 
@@ -55,6 +65,12 @@ public sealed class LeaderlessOptions
     /// <summary>Client writes that may wait for a slot at a node; past it a write is refused at once (default 200000).</summary>
     public int WritesWaitingMax { get; set; } = Defaults.WritesWaitingMax;
 
+    /// <summary>Client reads a node waits on quorums for at once; more wait in arrival order (default 1000).</summary>
+    public int ReadsInFlightMax { get; set; } = Defaults.ReadsInFlightMax;
+
+    /// <summary>Client reads that may wait for a slot at a node; past it a read is refused at once (default 200000).</summary>
+    public int ReadsWaitingMax { get; set; } = Defaults.ReadsWaitingMax;
+
     /// <summary>
     /// Start outside the ring, to be added with CHORUS.RING ADD at a member (default false):
     /// Peers then lists the ring's current members and this node. Ignored once the node has
@@ -70,7 +86,9 @@ public sealed class LeaderlessOptions
         SloppyQuorum = SloppyQuorum,
         HintedHandoff = HintedHandoff || SloppyQuorum,
         ReadRepair = ReadRepair,
-        AntiEntropy = AntiEntropy,
+        AntiEntropy = AntiEntropy && MerkleTrees,
+        MerkleTrees = MerkleTrees,
+        AntiEntropyKeysPerSecond = AntiEntropyKeysPerSecond,
         VirtualNodesPerNode = VirtualNodes,
         RequestTimeoutMs = RequestTimeoutMs,
         PeerDownAfterMs = PeerDownAfterMs,
@@ -79,5 +97,7 @@ public sealed class LeaderlessOptions
         TombstoneGraceMs = TombstoneGraceMs,
         WritesInFlightMax = WritesInFlightMax,
         WritesWaitingMax = WritesWaitingMax,
+        ReadsInFlightMax = ReadsInFlightMax,
+        ReadsWaitingMax = ReadsWaitingMax,
     };
 }

@@ -29,6 +29,7 @@ internal static class LeaderlessMetrics
         meter.CreateObservableGauge("chorus_leaderless_tombstones_pending", () => Status()?.TombstonesPending ?? 0, "{keys}", "Deletions waiting out TombstoneGraceMs before collection");
         meter.CreateObservableCounter("chorus_leaderless_tombstones_reaped_total", () => Total(t => t.TombstonesReaped), "{keys}", "Deleted keys whose records this node removed");
         meter.CreateObservableCounter("chorus_leaderless_expired_keys_deleted_total", () => Total(t => t.ExpiredKeysDeleted), "{keys}", "Expired keys this node deleted by quorum write");
+        meter.CreateObservableCounter("chorus_leaderless_keys_dropped_total", () => Total(t => t.KeysDropped), "{keys}", "Keys deleted because a completed membership change moved their range to other nodes");
         meter.CreateObservableCounter("chorus_leaderless_keys_repaired_total", () => Total(t => t.KeysRepaired), description: "Keys anti-entropy changed on this node");
     }
 }
