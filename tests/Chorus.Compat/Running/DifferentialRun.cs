@@ -43,6 +43,7 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
                         {
                             StateAfter = await KeyStates.DescribeAsync(servers, step, cancellationToken),
                         };
+                        await servers.LeaveCleanAsync(cancellationToken);
                         return new SeedResult(seed, protocol, index + 1, known, mismatch);
                     }
                     known[difference.Name] = known.GetValueOrDefault(difference.Name) + 1;
@@ -50,6 +51,7 @@ internal sealed class DifferentialRun(ServerPair servers, RunOptions options)
                 sent.Add(new SentCommand(index, step, redis[i]));
             }
         }
+        await servers.LeaveCleanAsync(cancellationToken);
         return new SeedResult(seed, protocol, sent.Count, known, null);
     }
 

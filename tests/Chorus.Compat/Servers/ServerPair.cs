@@ -93,6 +93,14 @@ internal sealed class ServerPair : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Leaves both shared connections as the other tests using them expect: no transaction open,
+    /// nothing watched, RESP2, database 0. A seed can end inside MULTI, and a test class that ran
+    /// next then got QUEUED for every command (DISCARD's error when none is open is expected).
+    /// </summary>
+    public async Task LeaveCleanAsync(CancellationToken cancellationToken) =>
+        await SendAsync([Args("DISCARD"), Args("UNWATCH"), Args("HELLO", "2"), Args("SELECT", "0")], cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await Chorus.DisposeAsync();
