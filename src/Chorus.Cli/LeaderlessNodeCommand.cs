@@ -25,7 +25,10 @@ internal static class LeaderlessNodeCommand
         Console.WriteLine($"{member.Id} started outside the ring as process {pid} (log: {Path.Combine(dataRoot, member.Id + ".log")})");
         if (!await UntilAsync(async () => await NodeInfo.TryFetchAsync(member.Host, member.Port, cancellationToken) is not null, TimeSpan.FromSeconds(60), cancellationToken))
         {
-            await Console.Error.WriteLineAsync($"chorus node add: {member.Id} did not answer within 60 s; see its log");
+            var log = Path.Combine(dataRoot, member.Id + ".log");
+            await Console.Error.WriteLineAsync($"chorus node add: {member.Id} did not answer within 60 s; the end of its log ({log}):");
+            // Said here, not only "see its log": a node that failed to start (a port in use, a bad data directory) says why there.
+            await Console.Error.WriteLineAsync(File.Exists(log) ? string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(20)) : "(no log written)");
             NodeCommand.StopDetached(dataRoot, member.Id);
             return 1;
         }
