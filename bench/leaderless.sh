@@ -108,14 +108,7 @@ start_leaderless_node 2
 until_true 300 "n3 built its trees over $keys_held keys" trees_built "${LL[2]}"
 full_built_ms=$(( $(now_ms) - started ))
 log "trees built $full_built_ms ms after start with $keys_held keys ($empty_built_ms ms empty)"
-stop_all
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-
-echo
-echo "$(machine_line)"
-echo
-echo "Load average (1/5/15 min) before: $LOAD_BEFORE · after: $LOAD_AFTER"
-echo
+finish_run
 echo "### Quorum sizes against single-leader and Redis (\`ops\`, 50 connections × 1 outstanding, $REQUESTS requests per row, $KEYS keys, 16 B values, everysec; median of $ROUNDS interleaved rounds)"
 echo
 echo "| system | (N,W,R) | SET ops/s | SET p50/p99 ms | GET ops/s | GET p50/p99 ms | SET / single-leader | GET / single-leader | SET / Redis | GET / Redis | error replies SET/GET (all rounds) |"

@@ -167,3 +167,17 @@ machine_line() {
   runtime="$(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')"
   echo "$(date -u +%Y-%m-%d) · $cpu · $mem · .NET runtime $runtime · $(redis-server --version | awk '{ print $1, $3 }') · Chorus ${BENCH_REV:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 }
+
+# The end of a run: stops every server, then prints the results' preamble — the machine, and the
+# load average when the run began (LOAD_BEFORE, set by the script) and now, since on a shared
+# machine the load says how far to trust the numbers.
+finish_run() {
+  stop_all
+  local load_after
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo
+  echo "$(machine_line)"
+  echo
+  echo "Load average (1/5/15 min) before: ${LOAD_BEFORE:-unknown} · after: $load_after"
+  echo
+}

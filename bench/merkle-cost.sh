@@ -59,14 +59,7 @@ for round in $(seq 1 "$ROUNDS"); do
     ops without "$(IFS=,; echo "${WITHOUT[*]}")"; ops with "$(IFS=,; echo "${WITH[*]}")"
   fi
 done
-stop_all
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-
-echo
-echo "$(machine_line)"
-echo
-echo "Load average (1/5/15 min) before: $LOAD_BEFORE · after: $LOAD_AFTER"
-echo
+finish_run
 echo "### Leaderless SET with and without Merkle trees (\`ops\`, 50 connections × 1 outstanding over 3 nodes, N=3 W=2 R=2, $REQUESTS SETs per row, $KEYS keys, 16 B values, everysec; median of $ROUNDS interleaved rounds)"
 echo
 echo "| cluster | SET ops/s | p50 ms | p99 ms | ops/s against without trees | error replies (all rounds) |"

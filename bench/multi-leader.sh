@@ -132,14 +132,7 @@ done
 log "lag at $half SET/s at the single leader"
 line=$(dotnet "$BENCH_DLL" lag --leader "$SL_LEADER" --followers "$(printf '%s\n' "${SL[@]}" | grep -vx "$SL_LEADER" | paste -sd,)" --rate "$half" --seconds "$LAG_SECONDS" --visible-only)
 LAG_ROWS+=("| single leader → its followers | $(field "$line" achieved_ops) | $(field "$line" probes) | $(field "$line" visible_ms_p50) | $(field "$line" visible_ms_p99) | $(field "$line" visible_ms_max) |")
-stop_all
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-
-echo
-echo "$(machine_line)"
-echo
-echo "Load average (1/5/15 min) before: $LOAD_BEFORE · after: $LOAD_AFTER"
-echo
+finish_run
 echo "### Write throughput (\`ops\` SETs, closed loop, 16 B values, everysec; median of $ROUNDS interleaved rounds)"
 echo
 echo "| where | SET/s | p50 ms | p99 ms | vs single leader |"

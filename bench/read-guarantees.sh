@@ -78,14 +78,7 @@ for round in $(seq 1 "$ROUNDS"); do
     ops "$row" "$op" "$ports" "$setup"
   done
 done
-stop_all
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-
-echo
-echo "$(machine_line)"
-echo
-echo "Load average (1/5/15 min) before: $LOAD_BEFORE · after: $LOAD_AFTER"
-echo
+finish_run
 echo "### Reads per level (\`ops\`, 50 connections × 1 outstanding, $REQUESTS requests per row, $KEYS keys of 16 B, leader + 2 followers, everysec; median of $ROUNDS interleaved rounds)"
 echo
 echo "| level, where | reads/s | p50 ms | p99 ms | reads/s vs eventual at the leader | p50 vs eventual, 3 nodes | stale reads (all rounds) | errors |"
