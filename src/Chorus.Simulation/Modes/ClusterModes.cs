@@ -225,33 +225,21 @@ public static class ClusterModes
     /// far, else holds the read back (TRYAGAIN) — production's <c>CHORUS.READ read-your-writes AFTER</c>.
     /// Semi-sync and fsync always, so no acknowledged write is lost in a failover.
     /// </summary>
-    public static readonly ClusterMode FailoverReadYourWrites = new()
-    {
-        Name = "failover-ryw-follower-reads",
-        Description = "automatic failover, semi-sync any 1, fsync always, reads at any node carrying the session's read-your-writes token",
-        Failover = FailoverMode.Auto,
-        Durability = DurabilityPolicy.Always,
-        Ack = SemiSyncOne.Ack,
-        Reads = ReadRouting.AnyNode,
-        SessionGuard = (written, _) => new Node.ReadGuard { AtLeast = written, WaitMs = 1000, AnswerWhenCommitted = true },
-        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, PrefixOrdered, [CheckNames.AckedWriteLoss, CheckNames.ReadYourWrites]),
-    };
+    public static readonly ClusterMode FailoverReadYourWrites = SessionFollowerReads(
+        "failover-ryw-follower-reads",
+        "automatic failover, semi-sync any 1, fsync always, reads at any node carrying the session's read-your-writes token",
+        (written, _) => new Node.ReadGuard { AtLeast = written, WaitMs = 1000, AnswerWhenCommitted = true },
+        CheckNames.ReadYourWrites);
 
     /// <summary>
     /// Monotonic reads (DDIA ch. 5): reads go to any node with the newest LSN a read of the session
     /// was served at; a node serves once it has applied that far — production's <c>monotonic</c> level.
     /// </summary>
-    public static readonly ClusterMode FailoverMonotonicReads = new()
-    {
-        Name = "failover-monotonic-follower-reads",
-        Description = "automatic failover, semi-sync any 1, fsync always, reads at any node never older than one the session saw",
-        Failover = FailoverMode.Auto,
-        Durability = DurabilityPolicy.Always,
-        Ack = SemiSyncOne.Ack,
-        Reads = ReadRouting.AnyNode,
-        SessionGuard = (_, seen) => new Node.ReadGuard { AtLeast = seen, WaitMs = 1000, AnswerWhenCommitted = true },
-        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, PrefixOrdered, [CheckNames.AckedWriteLoss, CheckNames.MonotonicReads]),
-    };
+    public static readonly ClusterMode FailoverMonotonicReads = SessionFollowerReads(
+        "failover-monotonic-follower-reads",
+        "automatic failover, semi-sync any 1, fsync always, reads at any node never older than one the session saw",
+        (_, seen) => new Node.ReadGuard { AtLeast = seen, WaitMs = 1000, AnswerWhenCommitted = true },
+        CheckNames.MonotonicReads);
 
     /// <summary>
     /// Linearizable reads at the leader under a read lease: no quorum round per read while a
@@ -372,6 +360,22 @@ public static class ClusterModes
 
     public static ClusterMode Named(string name) =>
         All.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException($"unknown mode '{name}' (known: {string.Join(", ", All.Select(m => m.Name))})", nameof(name));
+
+    /// <summary>
+    /// Reads at any node under a guarantee made from the session's position (written, seen), with
+    /// automatic failover, semi-sync any 1 and fsync always, so no acknowledged write is lost.
+    /// </summary>
+    private static ClusterMode SessionFollowerReads(string name, string description, Func<Chorus.Core.Lsn, Chorus.Core.Lsn, Node.ReadGuard> guard, string guarantee) => new()
+    {
+        Name = name,
+        Description = description,
+        Failover = FailoverMode.Auto,
+        Durability = DurabilityPolicy.Always,
+        Ack = SemiSyncOne.Ack,
+        Reads = ReadRouting.AnyNode,
+        SessionGuard = guard,
+        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, PrefixOrdered, [CheckNames.AckedWriteLoss, guarantee]),
+    };
 
     /// <summary>A majority holds every acknowledged write durably — unless fsync was overridden and a leader can lose power.</summary>
     private static IReadOnlySet<string> FailoverDurable(ClaimContext context) =>
