@@ -106,14 +106,14 @@ public sealed class RelayCollectionsTests(ITestOutputHelper output)
         return count;
     }
 
-    private sealed record KeyState(string Type, SortedDictionary<string, string> Members, long ExpiresAtMs);
+    internal sealed record KeyState(string Type, SortedDictionary<string, string> Members, long ExpiresAtMs);
 
-    /// <summary>Every key: its type, its members (a string's bytes as hex under "value"; a set member's value empty; a sorted set's score) and its expiry time.</summary>
-    private static async Task<Dictionary<string, KeyState>> RespStateAsync(int port)
+    /// <summary>Every key matching <paramref name="pattern"/>: its type, its members (a string's bytes as hex under "value"; a set member's value empty; a sorted set's score; a hash's fields) and its expiry time.</summary>
+    internal static async Task<Dictionary<string, KeyState>> RespStateAsync(int port, string pattern = "*")
     {
         await using var connection = await RespConnection.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(10), CancellationToken.None);
         var state = new Dictionary<string, KeyState>();
-        foreach (var key in (await connection.CommandAsync(CancellationToken.None, "KEYS", "*")).Items.Select(k => k.AsString()!))
+        foreach (var key in (await connection.CommandAsync(CancellationToken.None, "KEYS", pattern)).Items.Select(k => k.AsString()!))
         {
             var type = (await connection.CommandAsync(CancellationToken.None, "TYPE", key)).AsString()!;
             var members = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -133,6 +133,13 @@ public sealed class RelayCollectionsTests(ITestOutputHelper output)
                     for (var i = 0; i + 1 < flat.Count; i += 2)
                     {
                         members[flat[i]] = Score(flat[i + 1]);
+                    }
+                    break;
+                case "hash":
+                    var pairs = (await connection.CommandAsync(CancellationToken.None, "HGETALL", key)).Items.Select(v => v.AsString()!).ToList();
+                    for (var i = 0; i + 1 < pairs.Count; i += 2)
+                    {
+                        members[pairs[i]] = pairs[i + 1];
                     }
                     break;
             }
@@ -196,7 +203,7 @@ public sealed class RelayCollectionsTests(ITestOutputHelper output)
     private static string Score(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value.ToString("R", CultureInfo.InvariantCulture) : text;
 
-    private static string Show(Dictionary<string, KeyState> state) =>
+    internal static string Show(Dictionary<string, KeyState> state) =>
         string.Join('\n', state.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value.Type} expires {s.Value.ExpiresAtMs} = {string.Join(", ", s.Value.Members.Select(f => $"{f.Key}:{f.Value}"))}"));
 
     private static string Show(Dictionary<string, SortedDictionary<string, string>> state) =>

@@ -171,9 +171,16 @@ internal sealed class PostgresTarget(TargetSpec spec) : IRelayTarget
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            throw new TargetRefused($"{Describe} refused the batch: {e.Message}");
+            throw new TargetRefused($"{Describe} refused the batch: {OneLine(e)}");
         }
     }
+
+    /// <summary>
+    /// A server error as one line: Npgsql's Message appends a DETAIL paragraph (redacted unless the
+    /// connection string asks for it), which would split the relay's status line in two.
+    /// </summary>
+    private static string OneLine(Exception e) =>
+        e is PostgresException server ? $"{server.SqlState}: {server.MessageText}" : e.Message.ReplaceLineEndings(" ");
 
     private NpgsqlBatchCommand Command(RowOp op)
     {

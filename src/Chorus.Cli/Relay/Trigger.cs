@@ -44,6 +44,10 @@ internal sealed record Trigger(string Name, int Db, string Pattern, Projection P
         {
             throw new TriggerError($"{name}: \"pattern\" must not be empty");
         }
+        if (GlobPatternMistakes.Find(Encoding.UTF8.GetBytes(pattern)) is { } mistake)
+        {
+            throw new TriggerError($"{name}: pattern \"{pattern}\" {mistake}");
+        }
         var db = trigger.TryGetProperty("db", out var d) ? (d.TryGetInt32(out var n) && n is >= 0 and < 16 ? n : throw new TriggerError($"{name}: \"db\" must be 0-15")) : 0;
         var projection = trigger.TryGetProperty("project", out var p) ? Projection.Parse(p, name) : Projection.All;
         if (!trigger.TryGetProperty("target", out var target) || target.ValueKind != JsonValueKind.Object)
