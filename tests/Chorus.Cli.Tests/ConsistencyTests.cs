@@ -11,7 +11,7 @@ namespace Chorus.Cli.Tests;
 /// at a deposed leader never shows what a failover replaced.
 /// </summary>
 [Collection(ProcessClusters.Name)]
-public sealed class ConsistencyTests(ITestOutputHelper output, LinkFaultCluster shared) : IClassFixture<LinkFaultCluster>, IAsyncLifetime
+public sealed partial class ConsistencyTests(ITestOutputHelper output, LinkFaultCluster shared) : IClassFixture<LinkFaultCluster>, IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
