@@ -46,6 +46,8 @@ public sealed class ProtectedModeConnectionTests(EveryAddressNode node) : IClass
         using (var allowed = await Raw.ConnectFromAsync(remote, node.Port))
         {
             Assert.Equal("+PONG", await allowed.LineAsync("PING"));
+            // The node saw this client at the non-loopback address: what it refused above was not a loopback client.
+            Assert.Contains($"addr={remote}:", await allowed.BulkAsync("CLIENT", "INFO"), StringComparison.Ordinal);
         }
 
         Assert.Equal("+OK", await local.LineAsync("CONFIG", "SET", "protected-mode", "yes"));
