@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -13,6 +14,18 @@ internal sealed class Raw : IDisposable
     {
         var raw = new Raw();
         await raw._socket.ConnectAsync("127.0.0.1", port);
+        return raw;
+    }
+
+    /// <summary>
+    /// Connects from <paramref name="address"/>, one of this machine's own addresses, to the node
+    /// listening there: a client the node sees as coming from that address, not from loopback.
+    /// </summary>
+    public static async Task<Raw> ConnectFromAsync(IPAddress address, int port)
+    {
+        var raw = new Raw();
+        raw._socket.Bind(new IPEndPoint(address, 0));
+        await raw._socket.ConnectAsync(address, port);
         return raw;
     }
 
