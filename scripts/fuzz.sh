@@ -18,12 +18,7 @@ WORK="${FUZZ_WORK:-$(mktemp -d "/tmp/chorus-fuzz-$TARGET.XXXXXX")}"
 CORPUS="$ROOT/tests/$PROJECT/corpus"
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-if ! command -v afl-fuzz >/dev/null; then
-  log "installing afl++ (Debian package)"
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq afl++ >/dev/null
-fi
+"$ROOT/scripts/install-deps.sh" afl
 if [ ! -x "$WORK/tools/sharpfuzz" ]; then
   log "installing the SharpFuzz instrumentation tool (dotnet tool SharpFuzz.CommandLine)"
   dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$WORK/tools" >/dev/null

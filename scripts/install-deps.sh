@@ -12,6 +12,7 @@
 #           its own, with a real address, and partitions them with routes.
 #   chromium  Debian's chromium: the browser tests drive the dashboard in it, headless, through
 #           Microsoft.Playwright (which is pointed at this browser and never downloads its own).
+#   afl     Debian's afl++: the coverage-guided fuzzer scripts/fuzz.sh drives (CI runs it briefly).
 #   postgres  Debian's postgresql (PostgreSQL 15 on bookworm): the relay's PostgreSQL target. Tests
 #           run a private server with initdb/pg_ctl from /usr/lib/postgresql/<v>/bin (Debian keeps
 #           them off PATH) in a temporary directory, as the postgres user when run as root.
@@ -27,6 +28,7 @@ declare -A PACKAGES=(
   [netns]="iproute2"
   [chromium]="chromium"
   [postgres]="postgresql"
+  [afl]="afl++"
 )
 # Component -> commands that prove it is installed (all must be on PATH).
 declare -A COMMANDS=(
@@ -34,6 +36,7 @@ declare -A COMMANDS=(
   [netns]="ip tc"
   [chromium]="chromium"
   [postgres]="psql pg_ctlcluster"
+  [afl]="afl-fuzz"
 )
 
 usage() {
