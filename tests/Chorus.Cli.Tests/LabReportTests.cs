@@ -1,7 +1,7 @@
-using System.Globalization;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Chorus.Cli.Tests.Support;
+using static Chorus.Cli.Tests.Support.LabReportPage;
 using Microsoft.Playwright;
 
 namespace Chorus.Cli.Tests;
@@ -11,8 +11,8 @@ namespace Chorus.Cli.Tests;
 /// with a real fault (a follower's held peer link), shows the lost comment without the guarantee
 /// and none with read-your-writes, and writes a report whose HTML parses strictly, whose numbers
 /// are the ones the terminal printed, whose plots hold the data the run measured, and which
-/// Debian's chromium (headless, through Playwright) renders without a console error. The longer
-/// scenarios run with `chorus lab all` (docs/lab.md), not here.
+/// Debian's chromium (headless, through Playwright) renders without a console error. The other
+/// scenarios are in <see cref="LabScenarioTests"/>.
 /// </summary>
 [Collection(ProcessClusters.Name)]
 public sealed class LabReportTests(ITestOutputHelper output)
@@ -215,32 +215,4 @@ public sealed class LabReportTests(ITestOutputHelper output)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "lab-report.png"), FullPage = true });
         Assert.Empty(errors);
     }
-
-    /// <summary>The terminal's lines for one run: from its "[variant]" header to the next header or blank line.</summary>
-    private static List<string> TerminalBlock(string terminal, string variant)
-    {
-        var lines = terminal.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        var start = lines.FindIndex(l => l.StartsWith($"  [{variant}]", StringComparison.Ordinal));
-        Assert.True(start >= 0, $"the terminal shows the run {variant}");
-        return [.. lines.Skip(start + 1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal))];
-    }
-
-    /// <summary>Every number of the run's table is a line the terminal printed, and the anomaly plot counts the anomalies.</summary>
-    private static void CheckMetricsPrinted(IElement run, IReadOnlyList<string> terminal)
-    {
-        var metrics = run.QuerySelectorAll("tr[data-metric]");
-        Assert.NotEmpty(metrics);
-        foreach (var row in metrics)
-        {
-            Assert.Contains($"    {row.QuerySelector("th")!.TextContent}: {row.QuerySelector("td")!.TextContent}", terminal);
-        }
-        Assert.Equal(Metric(run, "anomalies"), Number(run.QuerySelector("svg[data-plot=anomalies]")!, "data-total"));
-    }
-
-    /// <summary>The leading count of a metric ("249 of 303 (82.18%)" → 249).</summary>
-    private static int Metric(IElement run, string id) =>
-        int.Parse(run.QuerySelector($"tr[data-metric={id}] td")!.TextContent.Split(' ')[0], CultureInfo.InvariantCulture);
-
-    private static int Number(IElement element, string attribute) =>
-        int.Parse(element.GetAttribute(attribute)!, CultureInfo.InvariantCulture);
 }

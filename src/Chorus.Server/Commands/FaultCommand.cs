@@ -1,13 +1,16 @@
+using System.Globalization;
 using Chorus.Core;
 using Chorus.Commands.Execution;
 using Chorus.Resp;
+using Chorus.Server.Hosting;
 
 namespace Chorus.Server.Commands;
 
 /// <summary>
 /// CHORUS.FAULT LINK PAUSE [FROM peer] | RESUME: holds every message from peers, or from one
-/// peer (the node lags, keeps serving clients), until resumed. Only on a node started with
-/// --fault-commands true.
+/// peer (the node lags, keeps serving clients), until resumed. CHORUS.FAULT LINK DROP percent
+/// [SEED n]: drops that share of the messages arriving from peers (seeded; DROP 0 stops), and
+/// answers how many the previous setting dropped. Only on a node started with --fault-commands true.
 /// </summary>
 internal static class FaultCommand
 {
@@ -22,7 +25,7 @@ internal static class FaultCommand
         }
         else if (!command.ArgumentIs(1, "LINK"u8))
         {
-            reply.WriteError("ERR unknown fault; known: CHORUS.FAULT LINK PAUSE [FROM peer]|RESUME");
+            reply.WriteError("ERR unknown fault; known: CHORUS.FAULT LINK PAUSE [FROM peer]|RESUME|DROP percent [SEED n]");
         }
         else if (command.ArgumentIs(2, "PAUSE"u8) && command.ArgumentCount == 3)
         {
@@ -46,10 +49,31 @@ internal static class FaultCommand
         {
             reply.WriteInteger(hold.Resume());
         }
+        else if (command.ArgumentIs(2, "DROP"u8) && command.ArgumentCount is 4 or 6)
+        {
+            Drop(hold.Drop, command, reply);
+        }
         else
         {
-            reply.WriteError("ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer> or RESUME");
+            reply.WriteError("ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer>, RESUME or DROP <percent> [SEED <n>]");
         }
         return ValueTask.CompletedTask;
+    }
+
+    private static void Drop(PeerLinkDrop drop, RespCommand command, RespWriter reply)
+    {
+        var seed = PeerLinkDrop.DefaultSeed;
+        if (!int.TryParse(command[3], NumberStyles.None, CultureInfo.InvariantCulture, out var percent) || percent > 100)
+        {
+            reply.WriteError("ERR CHORUS.FAULT LINK DROP: the percent must be an integer from 0 to 100");
+        }
+        else if (command.ArgumentCount == 6 && !(command.ArgumentIs(4, "SEED"u8) && int.TryParse(command[5], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed)))
+        {
+            reply.WriteError("ERR CHORUS.FAULT LINK DROP <percent> SEED <n>: the seed must be an integer");
+        }
+        else
+        {
+            reply.WriteInteger(drop.Set(percent, seed));
+        }
     }
 }

@@ -36,6 +36,8 @@ internal sealed class DashboardTimeline
         if (previous is null)
         {
             Add(nowMs, current, LeaderKind(current), LeaderText(current));
+            // A new member loads its snapshot as it starts, often before the first sample: still an event of this run.
+            ObserveSnapshot(0, current, nowMs);
             return;
         }
         if (previous.Epoch != current.Epoch || previous.Leader != current.Leader)
@@ -52,13 +54,18 @@ internal sealed class DashboardTimeline
                 ? $"acknowledgements degraded to async: followers did not confirm within {current.Acks.TimeoutMs} ms"
                 : $"acknowledgements back to {current.Acks.Mode}");
         }
-        if (current.Snapshot.Installed > previous.Snapshot.Installed)
-        {
-            Add(nowMs, current, "snapshot", $"installed a snapshot from {current.Snapshot.Source}");
-        }
+        ObserveSnapshot(previous.Snapshot.Installed, current, nowMs);
         if (MemberList(previous) != MemberList(current))
         {
             Add(nowMs, current, "membership", $"members: {MemberList(current)}");
+        }
+    }
+
+    private void ObserveSnapshot(long installedBefore, DashboardStatus current, long nowMs)
+    {
+        if (current.Snapshot.Installed > installedBefore)
+        {
+            Add(nowMs, current, "snapshot", $"installed a snapshot from {current.Snapshot.Source}");
         }
     }
 

@@ -5,14 +5,17 @@ using Chorus.Transport.Grpc;
 
 namespace Chorus.Server.Hosting;
 
-/// <summary>The gRPC transport's view of the node's inbox: what arrives from peers goes into the control lane (unless <paramref name="hold"/> holds it).</summary>
+/// <summary>
+/// The gRPC transport's view of the node's inbox: what arrives from peers goes into the control
+/// lane, unless the fault commands drop it (<see cref="PeerLinkHold.Drop"/>) or hold it.
+/// </summary>
 internal sealed class PeerInbox(NodeInbox inbox, PeerLinkHold hold) : IPeerInbox
 {
     public NodeId Self => inbox.Self;
 
     public void Deliver(Envelope message)
     {
-        if (!hold.TryHold(message))
+        if (!hold.Drop.ShouldDrop() && !hold.TryHold(message))
         {
             inbox.Deliver(message);
         }
@@ -38,6 +41,9 @@ internal sealed class PeerLinkHold(NodeInbox inbox)
     private readonly Queue<Envelope> _held = new();
     private readonly HashSet<NodeId> _pausedFrom = [];
     private bool _pausedAll;
+
+    /// <summary>The other link fault: a share of arriving messages dropped (CHORUS.FAULT LINK DROP); checked before holding.</summary>
+    public PeerLinkDrop Drop { get; } = new();
 
     public bool IsPaused
     {

@@ -44,6 +44,27 @@ public sealed class DashboardTimelineTests
         Assert.Equal($"epoch {DashboardTimeline.EventsMax + 10}: n1 leads", timeline.Events[^1].Text);
     }
 
+    /// <summary>
+    /// A new member loads its snapshot as it starts, often before the first sample: that first
+    /// sample still shows it installed; later ones show each further install once.
+    /// </summary>
+    [Fact]
+    public void A_snapshot_installed_before_the_first_sample_and_after_it_are_both_events()
+    {
+        var timeline = new DashboardTimeline();
+        var installed = Status(epoch: 1, leader: "n1") with { Snapshot = new DashboardSnapshot("installed", "n1", 100, 100, 1, 0) };
+        timeline.Observe(installed, 1_000);
+        timeline.Observe(installed, 2_000);
+        timeline.Observe(installed with { Snapshot = installed.Snapshot with { Installed = 2 } }, 3_000);
+
+        Assert.Equal(
+        [
+            (1_000L, "leader", "epoch 1: n1 leads"),
+            (1_000L, "snapshot", "installed a snapshot from n1"),
+            (3_000L, "snapshot", "installed a snapshot from n1"),
+        ], timeline.Events.Select(e => (e.AtMs, e.Kind, e.Text)));
+    }
+
     /// <summary>A leaderless node has no leaders or epochs: its timeline is the ring's versions and which peers answer.</summary>
     [Fact]
     public void A_leaderless_timeline_shows_ring_versions_and_peers_going_down_and_up()
