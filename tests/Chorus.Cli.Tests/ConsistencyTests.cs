@@ -62,7 +62,7 @@ public sealed partial class ConsistencyTests(ITestOutputHelper output, LinkFault
         // Holding one peer's messages (the lab's answer-before-the-question) names a real peer.
         Assert.Equal("ERR CHORUS.FAULT LINK PAUSE FROM: 'n9' is not a peer of this node", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE", "FROM", "n9")).AsString());
         Assert.Equal("ERR CHORUS.FAULT LINK PAUSE FROM: 'n2' is not a peer of this node", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE", "FROM", "n2")).AsString());
-        Assert.Equal("ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer> or RESUME", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE", "n1")).AsString());
+        Assert.Equal("ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer>, RESUME or DROP <percent> [SEED <n>]", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE", "n1")).AsString());
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed partial class ConsistencyTests(ITestOutputHelper output, LinkFault
             (["CHORUS.READ", "strong", "SET", "k", "v"], "ERR CHORUS.READ runs read commands"),
             (["CHORUS.READ", "strong"], "ERR wrong number of arguments"),
             (["CHORUS.READ", "eventual", "AFTER", "v1:sl=999999999", "GET", "k"], "ERR session token v1:sl=999999999 is ahead of this cluster's log"),
-            (["CHORUS.FAULT", "LINK", "SIDEWAYS"], "ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer> or RESUME"),
+            (["CHORUS.FAULT", "LINK", "SIDEWAYS"], "ERR CHORUS.FAULT LINK takes PAUSE, PAUSE FROM <peer>, RESUME or DROP <percent> [SEED <n>]"),
         ];
         foreach (var (command, error) in cases)
         {

@@ -117,8 +117,11 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         // The rollback happened because another node leads: retry until one is known and answers.
         // The published status can be a round old, from before this node stepped down: a status
         // from an earlier epoch than the rollback's says nothing about who leads now (trusting its
-        // "leader" role kept the notice on this node only).
-        for (var attempt = 0; attempt < 60; attempt++)
+        // "leader" role kept the notice on this node only). One deadline for all of it: waiting
+        // for the status used to spend a 60-attempt budget 50 ms at a time, so a node whose status
+        // lagged 3 s (a busy machine) gave up without ever asking.
+        var deadline = clock.GetUtcNow() + TellLeaderFor;
+        while (clock.GetUtcNow() < deadline)
         {
             var status = driver.Status;
             if (status.Epoch < rolledBackIn)
@@ -143,6 +146,9 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         }
         logger.LogWarning("could not tell a leader about session {Session}'s rolled-back writes; they show on this node only", id);
     }
+
+    /// <summary>How long a node that rolled back a session's writes keeps trying to tell the leader.</summary>
+    private static readonly TimeSpan TellLeaderFor = TimeSpan.FromSeconds(30);
 
     private async Task<SessionReply?> AskAsync(NodeId leader, SessionRequest request, CancellationToken cancellationToken)
     {
