@@ -74,7 +74,7 @@ internal static class SessionCommand
         var named = sessions.Directory.Open(System.Text.Encoding.ASCII.GetString(id), context.Node.NowMs);
         if (named is null)
         {
-            Fail(context, reply, $"ERR this node holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire");
+            Fail(context, reply, "ERR this node " + SessionDirectory.FullReason);
             return;
         }
         var session = context.Session;
@@ -103,7 +103,7 @@ internal static class SessionCommand
         var named = sessions.Directory.Open(System.Text.Encoding.ASCII.GetString(id), context.Node.NowMs);
         if (named is null)
         {
-            Fail(context, reply, $"ERR this node holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire");
+            Fail(context, reply, "ERR this node " + SessionDirectory.FullReason);
             return;
         }
         if (await sessions.RefreshAsync(named, Chorus.Core.Lsn.Zero, context.Session.Closing, written: token.Lsn) is { } refused)

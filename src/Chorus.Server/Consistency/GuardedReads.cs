@@ -30,7 +30,7 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
                 node.Stats.CountError();
                 reply.WriteError(node.Sessions is null
                     ? "ERR named sessions are not available on this node"
-                    : $"ERR this node holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire");
+                    : "ERR this node " + SessionDirectory.FullReason);
                 return;
             }
         }

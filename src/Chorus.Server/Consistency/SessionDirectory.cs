@@ -21,6 +21,9 @@ internal sealed class SessionDirectory(long idleMsMax = SessionDirectory.Default
     /// <summary>Sessions at most, per node (a bound on what clients can make us hold).</summary>
     public const int SessionsMax = 100_000;
 
+    /// <summary>Why <see cref="Open"/> returned null, for the client (after "ERR this node" or "TRYAGAIN the leader").</summary>
+    public static readonly string FullReason = $"holds {SessionsMax} sessions; retry once idle ones expire";
+
     private readonly ConcurrentDictionary<string, NamedSession> _sessions = new(StringComparer.Ordinal);
 
     public long IdleMsMax { get; } = idleMsMax;

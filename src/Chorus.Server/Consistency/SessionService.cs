@@ -39,7 +39,7 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         var session = Directory.Open(request.Id, now);
         if (session is null)
         {
-            return Task.FromResult(new SessionReply { Error = $"TRYAGAIN the leader holds {SessionDirectory.SessionsMax} sessions; retry once idle ones expire" });
+            return Task.FromResult(new SessionReply { Error = "TRYAGAIN the leader " + SessionDirectory.FullReason });
         }
         foreach (var notice in request.Notices.Take(NamedSession.NoticesMax))
         {
