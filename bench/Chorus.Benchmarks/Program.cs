@@ -7,7 +7,7 @@ using Chorus.Benchmarks.Load;
 namespace Chorus.Benchmarks;
 
 /// <summary>
-/// <c>lag</c>, <c>ack</c>, <c>ops</c> and <c>fill</c> are load tools for bench/*.sh, <c>log-bytes</c> measures log entry sizes per format; anything else goes to
+/// <c>lag</c>, <c>ack</c>, <c>ops</c> and <c>fill</c> are load tools for bench/*.sh, <c>log-bytes</c> measures log entry sizes per format, <c>storage-floor</c> RocksDB's CPU per SET; anything else goes to
 /// BenchmarkDotNet (<c>--filter '*'</c>, plus <c>--short</c> for a quick run).
 /// </summary>
 public static class Program
@@ -27,6 +27,8 @@ public static class Program
                 return await FillRun.RunAsync(options);
             case "log-bytes":
                 return await LogBytesRun.RunAsync();
+            case "storage-floor":
+                return StorageFloorRun.Run(options);
             default:
                 RunMicro(args);
                 return 0;
