@@ -13,6 +13,11 @@
 #   chromium  Debian's chromium: the browser tests drive the dashboard in it, headless, through
 #           Microsoft.Playwright (which is pointed at this browser and never downloads its own).
 #   afl     Debian's afl++: the coverage-guided fuzzer scripts/fuzz.sh drives (CI runs it briefly).
+#   pyredis   Debian's python3-redis (redis-py 4.3): a real Python client, used through its Sentinel
+#           support by the failover timing tests (run with /usr/bin/python3, Debian's own).
+#   ioredis   Node.js and npm (Debian's, unless a node is already installed) and then the pinned
+#           ioredis from tests/Chorus.Cli.Tests/Clients/package-lock.json (npm ci, from the npm
+#           registry): a real Node.js client for the same tests.
 #   postgres  Debian's postgresql (PostgreSQL 15 on bookworm): the relay's PostgreSQL target. Tests
 #           run a private server with initdb/pg_ctl from /usr/lib/postgresql/<v>/bin (Debian keeps
 #           them off PATH) in a temporary directory, as the postgres user when run as root.
@@ -29,6 +34,8 @@ declare -A PACKAGES=(
   [chromium]="chromium"
   [postgres]="postgresql"
   [afl]="afl++"
+  [pyredis]="python3-redis"
+  [ioredis]="nodejs npm"
 )
 # Component -> commands that prove it is installed (all must be on PATH).
 declare -A COMMANDS=(
@@ -37,7 +44,33 @@ declare -A COMMANDS=(
   [chromium]="chromium"
   [postgres]="psql pg_ctlcluster"
   [afl]="afl-fuzz"
+  [pyredis]="python3:redis"
+  [ioredis]="node npm"
 )
+
+# Where `npm ci` puts the Node.js clients the tests drive.
+CLIENTS_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/Chorus.Cli.Tests/Clients"
+
+# A check of COMMANDS: a command on PATH, or "python3:MODULE" — Debian's own /usr/bin/python3
+# imports MODULE (a pyenv or venv python3 earlier on PATH would not see Debian's modules).
+present() {
+  case $1 in
+    python3:*) [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ${1#python3:}" 2>/dev/null ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+# What a component needs beyond its Debian packages, run after they are installed.
+after_install() {
+  case $1 in
+    ioredis)
+      if [ ! -f "$CLIENTS_DIR/node_modules/ioredis/package.json" ]; then
+        echo "install-deps: installing the Node.js clients (npm ci in $CLIENTS_DIR)" >&2
+        npm ci --prefix "$CLIENTS_DIR" --no-audit --no-fund --loglevel=error >&2
+      fi
+      ;;
+  esac
+}
 
 usage() {
   echo "usage: $0 COMPONENT...   (components: ${!PACKAGES[*]})" >&2
@@ -49,7 +82,7 @@ missing_packages() {
   local component command
   for component in "$@"; do
     for command in ${COMMANDS[$component]}; do
-      if ! command -v "$command" >/dev/null 2>&1; then
+      if ! present "$command"; then
         tr ' ' '\n' <<<"${PACKAGES[$component]}"
         break
       fi
@@ -93,7 +126,10 @@ main() {
   for component in "$@"; do
     [ -n "${PACKAGES[$component]:-}" ] || { echo "install-deps: unknown component '$component'" >&2; usage; }
   done
-  [ -n "$(missing_packages "$@")" ] || return 0
+  if [ -z "$(missing_packages "$@")" ]; then
+    for component in "$@"; do after_install "$component"; done
+    return 0
+  fi
 
   # Test projects run in parallel and may all find a package missing: one installs, the others
   # wait for it and then find everything in place.
@@ -107,8 +143,9 @@ main() {
   local command
   for component in "$@"; do
     for command in ${COMMANDS[$component]}; do
-      command -v "$command" >/dev/null 2>&1 || { echo "install-deps: $command is still missing after installing ${PACKAGES[$component]}" >&2; return 1; }
+      present "$command" || { echo "install-deps: $command is still missing after installing ${PACKAGES[$component]}" >&2; return 1; }
     done
+    after_install "$component"
   done
 }
 

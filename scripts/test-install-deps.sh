@@ -8,6 +8,9 @@
 # With --dotnet-test, step 2 and 3 are replaced by the differential tests themselves
 # (tests/Chorus.Compat.Tests, built beforehand): their fixture must install redis-server.
 #
+# The client components (pyredis, ioredis) are left out by default: their checks are not commands
+# on PATH and ioredis needs the checkout's package-lock.json; ClientFailoverTimingTests install them.
+#
 #   sudo scripts/test-install-deps.sh [--dotnet-test] [COMPONENT...]   (default: every component;
 #                                     needs root, unshare, overlayfs and the network)
 set -euo pipefail
@@ -21,7 +24,7 @@ if [ "${1:-}" = --dotnet-test ]; then
 fi
 components=("$@")
 if [ ${#components[@]} -eq 0 ]; then
-  mapfile -t components < <(sed -n '/^declare -A PACKAGES/,/^)/s/^  \[\([a-z0-9-]*\)\]=.*/\1/p' "$here/install-deps.sh")
+  mapfile -t components < <(sed -n '/^declare -A PACKAGES/,/^)/s/^  \[\([a-z0-9-]*\)\]=.*/\1/p' "$here/install-deps.sh" | grep -vx -e pyredis -e ioredis)
 fi
 # The packages to purge and the commands to look for: the installer's own tables.
 table() { for c in "${components[@]}"; do sed -n "/^declare -A $1/,/^)/s/^  \[$c\]=\"\(.*\)\"/\1/p" "$here/install-deps.sh"; done | xargs; }

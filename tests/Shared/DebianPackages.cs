@@ -33,6 +33,30 @@ internal static class DebianPackages
         }
     }
 
+    /// <summary>
+    /// Runs the installer for <paramref name="component"/> whatever is on PATH, for a component
+    /// whose presence is not one command (a Python module, npm packages): the installer checks
+    /// it and returns at once when it is there.
+    /// </summary>
+    public static async Task EnsureAsync(string repositoryRoot, string component, string neededFor, CancellationToken cancellationToken)
+    {
+        await Once.WaitAsync(cancellationToken);
+        try
+        {
+            var (exitCode, output) = await RunInstallerAsync(repositoryRoot, component, cancellationToken);
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"{neededFor}, and scripts/install-deps.sh {component} could not install it (exit code {exitCode}). " +
+                    $"Run that installer as root, or install what it names.\n{output}");
+            }
+        }
+        finally
+        {
+            Once.Release();
+        }
+    }
+
     private static async Task<(int ExitCode, string Output)> RunInstallerAsync(string repositoryRoot, string component, CancellationToken cancellationToken)
     {
         var installer = Path.Combine(repositoryRoot, "scripts", "install-deps.sh");
