@@ -73,17 +73,20 @@ public sealed class SentinelClientTests(ITestOutputHelper output)
         // A plain subscriber on a node that survives hears Sentinel's announcement.
         var survivor = cluster.Members.First(m => m.Id != leader).Id;
         await using var listener = await cluster.ConnectAsync(survivor);
-        var announcements = new ConcurrentQueue<string>();
-        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal("+switch-master"), (_, message) => announcements.Enqueue(message!));
+        var announcements = new ConcurrentQueue<(string Message, TimeSpan At)>();
+        var clock = new Stopwatch();
+        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal("+switch-master"), (_, message) => announcements.Enqueue((message!, clock.Elapsed)));
 
-        var clock = Stopwatch.StartNew();
+        clock.Start();
         await cluster.KillAsync(leader);
         var (elapsed, attempts) = await FirstWriteAsync(db, clock, TimeSpan.FromSeconds(120));
         var newLeader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
-        output.WriteLine($"killed {leader}; {newLeader} leads; the Sentinel-aware StackExchange.Redis wrote again {elapsed.TotalMilliseconds:0} ms after the kill ({attempts} writes started meanwhile, one every 100 ms)");
         Assert.Equal("after", (string?)await db.StringGetAsync("after"));
         await ProcessCluster.Eventually(() => Task.FromResult(!announcements.IsEmpty), TimeSpan.FromSeconds(30), "+switch-master is published");
-        Assert.Equal($"chorus 127.0.0.1 {cluster[leader].Port} 127.0.0.1 {cluster[newLeader].Port}", announcements.First());
+        var (announcement, announcedAt) = announcements.First();
+        Assert.Equal($"chorus 127.0.0.1 {cluster[leader].Port} 127.0.0.1 {cluster[newLeader].Port}", announcement);
+        output.WriteLine($"killed {leader}; {newLeader} leads, announced by {survivor} {announcedAt.TotalMilliseconds:0} ms after the kill; " +
+            $"the Sentinel-aware StackExchange.Redis wrote again {elapsed.TotalMilliseconds:0} ms after the kill ({attempts} writes started meanwhile, one every 100 ms)");
     }
 
     /// <summary>
