@@ -23,7 +23,10 @@ namespace Chorus.Simulation.Tests.Runs;
 public sealed class SnapshotTransferFaultTests
 {
     /// <summary>n3 is down past the backlog, then restarts on a lossy network (losses stretch the transfer to a window a fault can hit).</summary>
-    private const string Bootstrap = "at 500ms crash n3; at 3s restart n3; at 3s flaky drop 40%";
+    private const string DownPastBacklog = "at 500ms crash n3; at 3s restart n3; at 3s flaky drop 40%";
+
+    /// <summary>n3 loses power before it stored a single entry and joins 3 s later with an empty log: a new follower.</summary>
+    private const string NewFollower = "at 1ms crash n3; at 3s restart n3; at 3s flaky drop 40%";
 
     [Theory]
     [InlineData("partition n1 | n2,n3", "heal", 500, 1)]
@@ -32,12 +35,22 @@ public sealed class SnapshotTransferFaultTests
     [InlineData("crash n1", "restart n1", 600, 3)]
     [InlineData("crash n3", "restart n3", 300, 1)]
     [InlineData("crash n3", "restart n3", 300, 2)]
-    public void A_follower_bootstrapped_from_a_snapshot_converges_when_a_fault_strikes_mid_transfer(string fault, string repair, int forMs, int seed)
+    public void A_follower_bootstrapped_from_a_snapshot_converges_when_a_fault_strikes_mid_transfer(string fault, string repair, int forMs, int seed) =>
+        RunWithFaultMidTransfer(DownPastBacklog, fault, repair, forMs, seed);
+
+    [Theory]
+    [InlineData("partition n1 | n2,n3", "heal", 500, 1)]
+    [InlineData("crash n1", "restart n1", 600, 2)]
+    [InlineData("crash n3", "restart n3", 300, 3)]
+    public void A_new_follower_with_an_empty_log_is_bootstrapped_and_converges_when_a_fault_strikes_mid_transfer(string fault, string repair, int forMs, int seed) =>
+        RunWithFaultMidTransfer(NewFollower, fault, repair, forMs, seed);
+
+    private static void RunWithFaultMidTransfer(string bootstrap, string fault, string repair, int forMs, int seed)
     {
-        var probe = Chorus.Simulation.Simulation.Run(Config(Bootstrap, seed));
+        var probe = Chorus.Simulation.Simulation.Run(Config(bootstrap, seed));
         var (probeStartedMs, probeInstalledMs) = FirstTransfer(probe.Trace);
         var faultAtMs = (long)Math.Ceiling(probeStartedMs + (((probeInstalledMs ?? (probeStartedMs + 100)) - probeStartedMs) / 2));
-        var config = Config($"{Bootstrap}; at {faultAtMs}ms {fault}; at {faultAtMs + forMs}ms {repair}", seed);
+        var config = Config($"{bootstrap}; at {faultAtMs}ms {fault}; at {faultAtMs + forMs}ms {repair}", seed);
 
         var result = Chorus.Simulation.Simulation.Run(config);
         var (startedMs, installedMs) = FirstTransfer(result.Trace);
