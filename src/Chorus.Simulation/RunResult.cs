@@ -26,6 +26,9 @@ public sealed record RunStats(long Operations, long Events, long MessagesSent, l
     public int MerkleResyncs { get; init; }
 
     public long MerkleRowsCopied { get; init; }
+
+    /// <summary>Entries only a follower's replaced disk held, staged as rollbacks when a snapshot was installed on it.</summary>
+    public int SnapshotRolledBackEntries { get; init; }
 }
 
 /// <summary>Everything one run produced: its history, every checker's verdict, what the mode promised, and the trace if asked for.</summary>

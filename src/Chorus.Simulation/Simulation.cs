@@ -91,6 +91,7 @@ public sealed class Simulation
             SnapshotResends = cluster.Snapshots.Resent,
             MerkleResyncs = cluster.Snapshots.MerkleInstalled,
             MerkleRowsCopied = cluster.Snapshots.MerkleRowsCopied,
+            SnapshotRolledBackEntries = cluster.Snapshots.RolledBackOnInstall,
         };
         return new RunResult(_config, history, checks, claimed, faults, stats, _trace.Text) { Roles = cluster.Roles.Changes, FinalValues = finalValues, Waits = recorder.Waits };
     }

@@ -12,12 +12,12 @@ namespace Chorus.Replication.SingleLeader;
 /// </summary>
 internal sealed class ElectionDriver : ICampaignHost
 {
-    private readonly SingleLeaderCore _core;
+    private readonly IElectionHost _core;
     private readonly ElectionTimer _timer;
     private long _startedAtMs;
     private long _lastTickMs = -1;
 
-    public ElectionDriver(SingleLeaderCore core, Random random)
+    public ElectionDriver(IElectionHost core, Random random)
     {
         _core = core;
         _timer = new ElectionTimer(core.Options.ElectionTimeoutMs, random);
@@ -36,7 +36,7 @@ internal sealed class ElectionDriver : ICampaignHost
 
     public bool IsLeader => _core.Role == NodeRole.Leader;
 
-    public LogPosition LastPosition => _core.History.Last;
+    public LogPosition LastPosition => _core.LastPosition;
 
     public IReadOnlyCollection<NodeId> Voters => [.. _core.Settings.Voters.Select(m => m.Id)];
 
@@ -90,8 +90,8 @@ internal sealed class ElectionDriver : ICampaignHost
     private void ForgiveOwnStall(long nowMs)
     {
         var stalledMs = _lastTickMs < 0 ? 0 : nowMs - _lastTickMs - _core.Options.HeartbeatIntervalMs;
-        var heardBeforeStall = _core.Leader is not null && _core.Link.LastHeardAtMs >= 0
-            && _lastTickMs - _core.Link.LastHeardAtMs < _core.Options.ElectionTimeoutMs;
+        var heardBeforeStall = _core.Leader is not null && _core.LeaderLastHeardAtMs >= 0
+            && _lastTickMs - _core.LeaderLastHeardAtMs < _core.Options.ElectionTimeoutMs;
         if (stalledMs > 0 && heardBeforeStall)
         {
             _timer.Postpone(stalledMs);
@@ -136,7 +136,7 @@ internal sealed class ElectionDriver : ICampaignHost
     /// </summary>
     public bool HeardFromLeaderRecently() =>
         IsLeader
-        || (_core.Leader is not null && _core.Link.LastHeardAtMs >= 0 && _core.NowMs - _core.Link.LastHeardAtMs < _core.Options.ElectionTimeoutMs)
+        || (_core.Leader is not null && _core.LeaderLastHeardAtMs >= 0 && _core.NowMs - _core.LeaderLastHeardAtMs < _core.Options.ElectionTimeoutMs)
         || (_core.Options.ReadLease && _core.NowMs - _startedAtMs < _core.Options.ElectionTimeoutMs);
 
     public void EnterCandidacy() => _core.EnterCandidacy();

@@ -8,7 +8,7 @@ namespace Chorus.Replication.SingleLeader;
 /// serve once the local log holds that position — the same epoch at the same LSN, so a log that
 /// still holds a divergent suffix waits for its truncation rather than serving it.
 /// </summary>
-internal sealed class FollowerReads(SingleLeaderCore core)
+internal sealed class FollowerReads(IFollowerHost core)
 {
     private readonly Dictionary<ulong, PendingRead> _pending = [];
 
@@ -53,7 +53,7 @@ internal sealed class FollowerReads(SingleLeaderCore core)
         {
             _pending.Remove(read.Id.Value);
             core.AdvanceCommitTo(read.At!.Value.Lsn);
-            core.Pending.ReadCompletions.Add(new ReadCompletion(read.Id, new ReadAt(read.At!.Value)));
+            core.CompleteRead(new ReadCompletion(read.Id, new ReadAt(read.At!.Value)));
         }
     }
 
@@ -82,7 +82,7 @@ internal sealed class FollowerReads(SingleLeaderCore core)
         core.Appended >= position.Lsn && (position.Lsn == Lsn.Zero || core.History.EpochAt(position.Lsn) == position.Epoch);
 
     private void Refuse(PendingRead read, ProposalOutcome reason) =>
-        core.Pending.ReadCompletions.Add(new ReadCompletion(read.Id, new ReadRefused(reason)));
+        core.CompleteRead(new ReadCompletion(read.Id, new ReadRefused(reason)));
 
     private sealed class PendingRead(ReadRequestId id, NodeId leader, long requestedAtMs)
     {

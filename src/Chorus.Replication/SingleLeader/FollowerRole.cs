@@ -11,14 +11,14 @@ namespace Chorus.Replication.SingleLeader;
 /// </summary>
 internal sealed class FollowerRole
 {
-    private readonly SingleLeaderCore core;
+    private readonly IFollowerHost core;
     private long _lastSubscribeAtMs = long.MinValue;
     private bool _awaitingTruncation;
     private AckLevel? _requiredAck;
     private ulong _readRound;
     private Epoch _readRoundEpoch;
 
-    public FollowerRole(SingleLeaderCore core)
+    public FollowerRole(IFollowerHost core)
     {
         this.core = core;
         Reads = new FollowerReads(core);
@@ -60,7 +60,7 @@ internal sealed class FollowerRole
             case InstallSnapshot install when install.FollowerLast == core.History.Last:
                 // Repeated while the snapshot is not installed; the host starts one download at a time.
                 Link.SnapshotRequested = true;
-                core.Pending.SnapshotRequests.Add(new SnapshotRequest(install.From, install.Method));
+                core.RequestSnapshot(new SnapshotRequest(install.From, install.Method));
                 break;
             case InstallSnapshot:
                 Subscribe(force: false); // about an older state of our log: tell the leader where we are now

@@ -8,7 +8,9 @@ namespace Chorus.Replication.SingleLeader;
 /// <summary>
 /// The single-leader core's Step (after etcd raft's): decodes a message, fences it by epoch (an
 /// older epoch is told about the newer one; a newer epoch makes this node follow), and hands it
-/// to whoever it is for — the campaign, the follower role, or the leader role.
+/// to whoever it is for — the campaign, the follower role, or the leader role. It is the core's
+/// own Step, split out for size (not a role): it takes the core because it routes by the core's
+/// role state and moves it between roles.
 /// </summary>
 internal sealed class PeerRouter(SingleLeaderCore core, ElectionDriver elections, FollowerRole follower)
 {
@@ -22,12 +24,12 @@ internal sealed class PeerRouter(SingleLeaderCore core, ElectionDriver elections
         }
         catch (CorruptDataException e)
         {
-            core.Pending.Notices.Add(new LogNotice($"refused a {core.Family} message from {message.From}: {e.Message}", Warning: true));
+            core.Warn($"refused a {core.Family} message from {message.From}: {e.Message}");
             return;
         }
         if (decoded.From != message.From)
         {
-            core.Pending.Notices.Add(new LogNotice($"refused a message that claims to come from {decoded.From} but arrived from {message.From}", Warning: true));
+            core.Warn($"refused a message that claims to come from {decoded.From} but arrived from {message.From}");
             return;
         }
         Step(decoded);
@@ -43,7 +45,7 @@ internal sealed class PeerRouter(SingleLeaderCore core, ElectionDriver elections
         {
             // Adopting it would leave no epoch for the next election (the codec already refuses
             // anything beyond Epoch.Max; this guards the simulator's path and Max itself).
-            core.Pending.Notices.Add(new LogNotice($"refused a message from {message.From} in epoch {message.Epoch}: no epoch could follow it", Warning: true));
+            core.Warn($"refused a message from {message.From} in epoch {message.Epoch}: no epoch could follow it");
             return;
         }
         switch (message)

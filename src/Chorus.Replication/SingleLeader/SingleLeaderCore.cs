@@ -43,8 +43,7 @@ public sealed partial class SingleLeaderCore : IReplicationCore
         Options = options;
         Cluster = cluster;
         ClientEndpoint = clientEndpoint;
-        Epoch = hardState.Epoch > history.Last.Epoch ? hardState.Epoch : history.Last.Epoch;
-        VotedFor = hardState.Epoch == Epoch ? hardState.VotedFor : null;
+        var epoch = hardState.Epoch > history.Last.Epoch ? hardState.Epoch : history.Last.Epoch;
         History = history;
         Appended = history.Last.Lsn;
         Flushed = history.Last.Lsn;
@@ -52,8 +51,8 @@ public sealed partial class SingleLeaderCore : IReplicationCore
         (Settings, SettingsLsn) = settings;
         _follower = new FollowerRole(this);
         _elections = new ElectionDriver(this, random);
+        _roles = new RoleChanges(this, _elections, _follower, epoch, hardState.Epoch == epoch ? hardState.VotedFor : null);
         _router = new PeerRouter(this, _elections, _follower);
-        _roles = new RoleChanges(this, _elections, _follower);
         Lease = new CheckQuorumLease(options);
     }
 
@@ -69,15 +68,15 @@ public sealed partial class SingleLeaderCore : IReplicationCore
     /// <summary>This node's RESP endpoint ("host:port"), announced to the leader.</summary>
     public string ClientEndpoint { get; }
 
-    public NodeRole Role { get; internal set; } = NodeRole.Follower;
+    public NodeRole Role => _roles.Role;
 
     /// <summary>The leader of the current epoch, once known (this node, when it leads).</summary>
-    public NodeId? Leader { get; internal set; }
+    public NodeId? Leader => _roles.Leader;
 
-    public Epoch Epoch { get; internal set; }
+    public Epoch Epoch => _roles.Epoch;
 
     /// <summary>Whom this node voted for in <see cref="Epoch"/>.</summary>
-    public NodeId? VotedFor { get; internal set; }
+    public NodeId? VotedFor => _roles.VotedFor;
 
     /// <summary>The cluster settings in force: the latest ones in the local log.</summary>
     public ClusterSettings Settings { get; private set; }
@@ -99,10 +98,10 @@ public sealed partial class SingleLeaderCore : IReplicationCore
     public HybridLogicalClock Clock { get; } = new();
 
     /// <summary>Elections this node started (real ones, after a successful pre-vote).</summary>
-    public long ElectionsStarted { get; internal set; }
+    public long ElectionsStarted => _roles.ElectionsStarted;
 
     /// <summary>Times this node became leader.</summary>
-    public long TimesElected { get; internal set; }
+    public long TimesElected => _roles.TimesElected;
 
     internal EntryCache Cache { get; }
 
@@ -288,12 +287,15 @@ public sealed partial class SingleLeaderCore : IReplicationCore
 
     internal void Notice(string text) => Pending.Notices.Add(new LogNotice(text));
 
+    /// <summary>A warning for the node's log (refused input).</summary>
+    internal void Warn(string text) => Pending.Notices.Add(new LogNotice(text, Warning: true));
+
     /// <summary>
     /// Why this node last stopped leading, while no leader is known since: a handover says so, a
     /// lost lease says so, and the reason is forgotten once a leader is known again (a later
     /// refusal never repeats a stale one).
     /// </summary>
-    public StepDownReason? LastStepDownReason { get; internal set; }
+    public StepDownReason? LastStepDownReason => _roles.LastStepDownReason;
 
     internal void VoteFor(NodeId candidate) => _roles.VoteFor(candidate);
 
@@ -301,12 +303,15 @@ public sealed partial class SingleLeaderCore : IReplicationCore
 
     internal void StartEpochAsCandidate() => _roles.StartEpochAsCandidate();
 
-    internal void EnterCandidacy() => Role = NodeRole.Candidate;
+    internal void EnterCandidacy() => _roles.EnterCandidacy();
 
-    internal void BecomeLeader() => _leader = _roles.BecomeLeader();
-
-    /// <summary>The leader role exists before it starts (its first act is a proposal).</summary>
-    internal void LeaderStarting(LeaderRole leader) => _leader = leader;
+    /// <summary>This node won its election: the leader role exists before it starts (its first act is a proposal).</summary>
+    internal void BecomeLeader()
+    {
+        _roles.BecomeLeader();
+        _leader = new LeaderRole(this);
+        _leader.Start();
+    }
 
     /// <summary>Becomes (or stays) a follower in <paramref name="epoch"/>; a leader steps down (for <paramref name="reason"/>, else a newer epoch).</summary>
     internal void BecomeFollower(Epoch epoch, NodeId? leader, StepDownReason? reason = null)

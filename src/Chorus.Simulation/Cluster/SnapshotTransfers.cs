@@ -24,6 +24,7 @@ namespace Chorus.Simulation.Cluster;
 /// A Merkle resync (<see cref="FollowerResync.Merkle"/>) runs production's two sides
 /// (<see cref="ResyncExchange"/>) over the leader's copy and a copy of the follower's own rows, and
 /// then moves only the rows copied, in chunks, before the follower restarts on the patched copy.
+/// Installing runs production's <see cref="ReplacedLogRollbacks"/>, as the server's swap does.
 /// </summary>
 internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler, SimNetwork network, TraceLog trace)
 {
@@ -43,6 +44,9 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
     public int MerkleInstalled { get; private set; }
 
     public long MerkleRowsCopied { get; private set; }
+
+    /// <summary>Entries only a follower's replaced disk held, staged as rollbacks when a snapshot was installed.</summary>
+    public int RolledBackOnInstall { get; private set; }
 
     public void OnRequested(SimNode follower, SnapshotRequest request)
     {
@@ -143,7 +147,12 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
             return; // restarted or crashed meanwhile: it asks again if it still needs one
         }
         Trace(follower.Id, $"snapshot at {transfer.Position} received ({transfer.Rows!.Count} rows): restarting on it");
-        follower.ReloadFrom(transfer.Rows);
+        var carried = follower.ReloadFrom(transfer.Rows);
+        if (carried > 0)
+        {
+            Trace(follower.Id, $"{carried} entries only its old log held are staged as a rollback");
+        }
+        RolledBackOnInstall += carried;
         Installed++;
         MerkleInstalled += transfer.Method == FollowerResync.Merkle ? 1 : 0;
         cluster.Start(follower);

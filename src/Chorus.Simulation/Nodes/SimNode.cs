@@ -239,12 +239,18 @@ internal sealed class SimNode
 
     /// <summary>
     /// Installs a received snapshot, as production's swap does before the node reopens: the node
-    /// stops, its disk is replaced by the snapshot, which is claimed for this node. The caller starts it again.
+    /// stops, its disk is replaced by the snapshot, which is claimed for this node, and the entries
+    /// only the old disk held (and any rollback it had not written yet) are staged in the new one
+    /// by production's <see cref="ReplacedLogRollbacks"/>, to reach the rollback file when the node
+    /// starts. The caller starts it again. Returns how many entries were carried as a rollback.
     /// </summary>
-    public void ReloadFrom(IReadOnlyList<Cluster.SnapshotRow> rows)
+    public int ReloadFrom(IReadOnlyList<Cluster.SnapshotRow> rows)
     {
         Stop();
+        using var replaced = new InMemoryStorageEngine();
+        StorageCopy.Install(replaced, [.. StorageCopy.Rows(Disk)], Id);
         StorageCopy.Install(Disk, rows, Id);
+        return ReplacedLogRollbacks.Carry(replaced, Disk, Id, LocalMs);
     }
 
     /// <summary>A client's read, served from local storage as the RESP front end serves it.</summary>

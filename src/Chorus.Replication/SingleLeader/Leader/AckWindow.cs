@@ -10,7 +10,7 @@ namespace Chorus.Replication.SingleLeader;
 /// writes (and refuse new ones while too few followers are connected), or degrade to async
 /// until the followers catch up again.
 /// </summary>
-internal sealed class AckWindow(SingleLeaderCore core)
+internal sealed class AckWindow(ILeaderHost core)
 {
     private Lsn _degradedAt;
     private Lsn _timedOutThrough;
@@ -104,7 +104,7 @@ internal sealed class AckWindow(SingleLeaderCore core)
             State.TimedOutWrites += (long)through.DistanceFrom(Lsn.Max(acked, _timedOutThrough));
             _timedOutThrough = through;
             var required = AckTracker.Required(Policy, core.Settings.Voters.Count() - 1);
-            core.Pending.Completions.Add(new ProposalCompletion(SingleLeaderCore.IdOf(through), new NotConfirmed(required, Policy)));
+            core.Complete(new ProposalCompletion(SingleLeaderCore.IdOf(through), new NotConfirmed(required, Policy)));
         }
     }
 

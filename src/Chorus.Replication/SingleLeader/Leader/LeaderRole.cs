@@ -13,7 +13,7 @@ namespace Chorus.Replication.SingleLeader;
 /// </summary>
 internal sealed class LeaderRole
 {
-    private readonly SingleLeaderCore _core;
+    private readonly ILeaderHost _core;
     private readonly Dictionary<NodeId, FollowerProgress> _followers = [];
     private readonly AckWindow _acks;
     private readonly LearnerPromotion _promotion;
@@ -22,7 +22,7 @@ internal sealed class LeaderRole
     private readonly LogShipping _shipping;
     private Lsn _epochStart;
 
-    public LeaderRole(SingleLeaderCore core)
+    public LeaderRole(ILeaderHost core)
     {
         _core = core;
         _acks = new AckWindow(core);

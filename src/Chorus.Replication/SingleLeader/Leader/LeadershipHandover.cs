@@ -10,7 +10,7 @@ namespace Chorus.Replication.SingleLeader;
 /// catches up, it is told to stand for election at once (TimeoutNow), and the leader steps down
 /// when it wins — or the transfer gives up at its deadline and writes resume.
 /// </summary>
-internal sealed class LeadershipHandover(SingleLeaderCore core, Action<FollowerProgress, PeerMessage> send)
+internal sealed class LeadershipHandover(ILeaderHost core, Action<FollowerProgress, PeerMessage> send)
 {
     public LeadershipTransfer? Transfer { get; private set; }
 

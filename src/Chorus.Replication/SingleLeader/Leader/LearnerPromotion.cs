@@ -5,7 +5,7 @@ using Chorus.Replication.Progress;
 namespace Chorus.Replication.SingleLeader;
 
 /// <summary>A learner that has caught up becomes a voter, through the log like every membership change (DESIGN §4.3).</summary>
-internal sealed class LearnerPromotion(SingleLeaderCore core)
+internal sealed class LearnerPromotion(ILeaderHost core)
 {
     private readonly HashSet<NodeId> _promoting = [];
 

@@ -13,7 +13,7 @@ namespace Chorus.Replication.SingleLeader;
 /// snapshot), what it has confirmed, how many bytes may be in flight to it, resends when sent
 /// entries go unacknowledged, and heartbeats.
 /// </summary>
-internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWindow acks)
+internal sealed class LogShipping(ILeaderHost core, ReadIndex reads, AckWindow acks)
 {
     private readonly Dictionary<NodeId, Queue<(Lsn Last, long Bytes)>> _inflight = [];
 
@@ -157,7 +157,7 @@ internal sealed class LogShipping(SingleLeaderCore core, ReadIndex reads, AckWin
             if (!core.Cache.TryCopyRange(follower.Next, options.BatchBytesMax, entries))
             {
                 follower.ReadPending = true;
-                core.Pending.LogReads.Add(new LogReadRequest(follower.Id, follower.Next, options.BatchBytesMax));
+                core.RequestLogRead(new LogReadRequest(follower.Id, follower.Next, options.BatchBytesMax));
                 return;
             }
             Ship(follower, entries);

@@ -18,7 +18,7 @@ namespace Chorus.Replication.SingleLeader;
 /// while a FAILOVER hands leadership over (the target's election ignores stickiness).
 /// </para>
 /// </summary>
-internal sealed class ReadIndex(SingleLeaderCore core)
+internal sealed class ReadIndex(ILeaderHost core)
 {
     private const int RecentRoundsMax = 64;
 
@@ -146,7 +146,7 @@ internal sealed class ReadIndex(SingleLeaderCore core)
         }
         else
         {
-            core.Pending.ReadCompletions.Add(new ReadCompletion(read.Id, new ReadAt(committed)));
+            core.CompleteRead(new ReadCompletion(read.Id, new ReadAt(committed)));
         }
     }
 
@@ -158,7 +158,7 @@ internal sealed class ReadIndex(SingleLeaderCore core)
         }
         else
         {
-            core.Pending.ReadCompletions.Add(new ReadCompletion(read.Id, new ReadRefused(reason)));
+            core.CompleteRead(new ReadCompletion(read.Id, new ReadRefused(reason)));
         }
     }
 
