@@ -100,6 +100,11 @@ internal static class SessionCommand
             Fail(context, reply, error);
             return;
         }
+        if (token.ForeignTo(context.Node.ClusterId) is { } foreign)
+        {
+            Fail(context, reply, foreign);
+            return;
+        }
         var named = sessions.Directory.Open(System.Text.Encoding.ASCII.GetString(id), context.Node.NowMs);
         if (named is null)
         {
@@ -111,7 +116,7 @@ internal static class SessionCommand
             Fail(context, reply, refused);
             return;
         }
-        reply.WriteBulkString(SessionToken.Of(Chorus.Core.Lsn.Max(named.Written, named.Seen)).ToString());
+        reply.WriteBulkString(SessionToken.Of(Chorus.Core.Lsn.Max(named.Written, named.Seen), context.Node.ClusterId).ToString());
     }
 
     /// <summary>
@@ -135,7 +140,7 @@ internal static class SessionCommand
         var counters = named.Counters;
         reply.WriteMapHeader(12);
         Field(reply, "id", named.Id);
-        Field(reply, "token", session.Position.Token.ToString());
+        Field(reply, "token", session.Position.TokenIn(context.Node.ClusterId).ToString());
         Field(reply, "written_lsn", (long)named.Written.Value);
         Field(reply, "seen_lsn", (long)named.Seen.Value);
         Field(reply, "writes", counters.Writes);
