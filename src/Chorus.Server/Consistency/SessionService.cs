@@ -45,13 +45,13 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         {
             session.Notify(FromWire(notice));
         }
-        if (request.Counts is { } counts)
-        {
-            session.Totals.Add(FromWire(counts));
-        }
         if (RecordAtLeader(session, status, new Lsn(request.Written), new Lsn(request.Seen)) is { } error)
         {
             return Task.FromResult(new SessionReply { Error = error });
+        }
+        if (request.Counts is { } counts)
+        {
+            session.Totals.Add(FromWire(counts)); // only once nothing refused the request: a refused one sends them again
         }
         var reply = new SessionReply { Written = session.Written.Value, Seen = session.Seen.Value, Totals = ToWire(session.Totals.AtLeader(session.Counters)) };
         reply.Notices.AddRange(session.NoticesAfter(0).Select(ToWire));
