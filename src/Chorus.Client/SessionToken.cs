@@ -5,7 +5,7 @@ namespace Chorus.Client;
 
 /// <summary>
 /// A session's position: for each log of the cluster, the LSN the session has written or read up
-/// to (<c>v1:sl=42</c> — the single-leader log at LSN 42). Tokens only grow: merging keeps each
+/// to (<c>v1:sl.3f9c0a1b2c3d4e5f=42</c> — the single-leader log of that cluster, at LSN 42). Tokens only grow: merging keeps each
 /// log's larger LSN, so a session never asks for less than it already saw. Pass
 /// <see cref="ToString"/> to another session (another device, another service) and
 /// <see cref="ChorusSession.Adopt"/> it there.

@@ -25,6 +25,13 @@ public sealed record ClusterConfig(NodeId Self, NodeId PreferredLeader, IReadOnl
     /// <summary>The acknowledgement policy a new cluster starts with.</summary>
     public AckPolicy InitialAck { get; init; } = AckPolicy.Default;
 
+    /// <summary>
+    /// The identity this node gives the cluster if it becomes a brand-new cluster's first leader
+    /// (<see cref="Membership.ClusterId"/>); every other node takes the one in the log. Empty: the
+    /// cluster gets none (core tests, the simulator).
+    /// </summary>
+    public string NewClusterId { get; init; } = "";
+
     /// <summary>The settings a cluster has before any are in its log.</summary>
     public ClusterSettings BootstrapSettings() =>
         new([.. Members.Select(m => new Member(m, Addresses.GetValueOrDefault(m).PeerAddress ?? "", Addresses.GetValueOrDefault(m).ClientEndpoint ?? "", MemberRole.Voter))], InitialAck, InitialFailover);

@@ -141,6 +141,7 @@ public sealed class Simulation
         var finalValues = history.Keys().ToDictionary(k => k, k => leader.ReadNow(["GET", k]).AsString(), StringComparer.Ordinal);
         var checks = new List<CheckResult> { new LinearizabilityChecker(_config.SearchBudget, _time).Check(history) };
         checks.AddRange(SessionChecker.Check(history));
+        checks.Add(Checkers.Sessions.BoundedStalenessChecker.Check(history, _mode.ReadGuard?.MaxStalenessMs ?? -1, cluster.Nodes.Sum(n => n.Driver?.Reads.TooStale ?? 0)));
         checks.Add(AckedWriteLossChecker.Check(history, finalValues, cluster.Nodes.SelectMany(n => n.Rollbacks.Records)));
         checks.Add(ConvergenceChecker.Check(replicas));
         checks.Add(prefix.Result());

@@ -42,7 +42,7 @@ public sealed partial class ConsistencyTests(ITestOutputHelper output, LinkFault
         Assert.Equal("OK", (await reader.CommandAsync(None, "CHORUS.FAULT", "LINK", "PAUSE")).AsString());
         Assert.Equal("OK", (await writer.CommandAsync(None, "SET", "comment", "second")).AsString());
         var token = (await writer.CommandAsync(None, "CHORUS.TOKEN")).AsString()!;
-        Assert.StartsWith("v1:sl=", token);
+        Assert.StartsWith("v1:sl.", token);
 
         Assert.Equal("first", (await reader.CommandAsync(None, "GET", "comment")).AsString());
         var refused = await reader.CommandAsync(None, "CHORUS.READ", "read-your-writes", "AFTER", token, "WAIT", "0", "GET", "comment");

@@ -28,6 +28,13 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
     /// <summary>Sites this site's links with are cut by an operator (multi-leader; empty elsewhere).</summary>
     public IReadOnlyList<NodeId> CutLinks { get; init; } = [];
 
+    /// <summary>
+    /// The cluster's identity (<see cref="Membership.ClusterId"/>): chosen by its first leader and
+    /// recorded with the bootstrap settings, so every node, restart, snapshot, failover and new
+    /// member has the same one. Empty: a cluster formed before clusters had an identity.
+    /// </summary>
+    public string ClusterId { get; init; } = "";
+
     public Member? Find(NodeId id) => Members.FirstOrDefault(m => m.Id == id);
 
     public IEnumerable<Member> Voters => Members.Where(m => m.Role == MemberRole.Voter);
@@ -57,12 +64,12 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         writer.WriteVarUInt((ulong)Ack.TimeoutMs);
         writer.WriteByte((byte)Ack.OnTimeout);
         writer.WriteByte((byte)Failover);
-        if (SiteSettings is not null || CutLinks.Count > 0)
+        if (SiteSettings is not null || CutLinks.Count > 0 || ClusterId.Length > 0)
         {
             // Optional and last: settings written before sites had it still decode (empty: none).
             writer.WriteLengthPrefixed(SiteSettings ?? []);
         }
-        if (CutLinks.Count > 0)
+        if (CutLinks.Count > 0 || ClusterId.Length > 0)
         {
             // Optional after the site settings, for the same reason.
             writer.WriteVarUInt((ulong)CutLinks.Count);
@@ -70,6 +77,11 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
             {
                 WriteString(writer, site.Value);
             }
+        }
+        if (ClusterId.Length > 0)
+        {
+            // Optional after the cut links, for the same reason.
+            WriteString(writer, ClusterId);
         }
         return output.WrittenSpan.ToArray();
     }
@@ -105,11 +117,16 @@ public sealed record ClusterSettings(IReadOnlyList<Member> Members, AckPolicy Ac
         {
             cut[i] = ReadNodeId(ref reader);
         }
+        var clusterId = reader.IsEnd ? "" : ReadString(ref reader);
+        if (clusterId.Length > 0 && Membership.ClusterId.Invalid(clusterId) is { } invalid)
+        {
+            throw new CorruptDataException(invalid);
+        }
         if (!reader.IsEnd)
         {
             throw new CorruptDataException("trailing bytes after cluster settings");
         }
-        return new ClusterSettings(members, ack, failover, siteSettings) { CutLinks = cut };
+        return new ClusterSettings(members, ack, failover, siteSettings) { CutLinks = cut, ClusterId = clusterId };
     }
 
     private static void WriteString(ByteWriter writer, string value) => writer.WriteLengthPrefixed(Encoding.UTF8.GetBytes(value));

@@ -31,7 +31,7 @@ internal static class ConsistencyCommand
     {
         if (command.ArgumentCount == 1)
         {
-            Describe(context.Session.Consistency, context.Session.Position, context.Session.Bound?.Id, reply);
+            Describe(context.Session.Consistency, context.Session.Position.TokenIn(context.Node.ClusterId), context.Session.Bound?.Id, reply);
             return ValueTask.CompletedTask;
         }
         if (context.Node.Options.IsLeaderless)
@@ -40,7 +40,7 @@ internal static class ConsistencyCommand
             reply.WriteError(LeaderlessCommands.ReadGuaranteesRefused);
             return ValueTask.CompletedTask;
         }
-        if (!ConsistencyArguments.TryParse(command, 1, commandFollows: false, out var settings, out _, out var error))
+        if (!TryParseHere(context, command, commandFollows: false, out var settings, out _, out var error))
         {
             context.Node.Stats.CountError();
             reply.WriteError(error);
@@ -59,7 +59,7 @@ internal static class ConsistencyCommand
             reply.WriteError(LeaderlessCommands.ReadGuaranteesRefused);
             return;
         }
-        if (!ConsistencyArguments.TryParse(command, 1, commandFollows: true, out var settings, out var next, out var error))
+        if (!TryParseHere(context, command, commandFollows: true, out var settings, out var next, out var error))
         {
             context.Node.Stats.CountError();
             reply.WriteError(error);
@@ -88,13 +88,24 @@ internal static class ConsistencyCommand
         await context.Dispatcher.GuardedReads.ExecuteAsync(context.Session, settings, spec, inner, reply);
     }
 
+    /// <summary>The level's arguments, refusing an <c>AFTER</c> token of another cluster than this node's.</summary>
+    private static bool TryParseHere(ServerCommandContext context, RespCommand command, bool commandFollows, out ConsistencySettings settings, out int next, out string error)
+    {
+        if (!ConsistencyArguments.TryParse(command, 1, commandFollows, out settings, out next, out error))
+        {
+            return false;
+        }
+        error = settings.After.ForeignTo(context.Node.ClusterId) ?? "";
+        return error.Length == 0;
+    }
+
     private static ValueTask Token(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        reply.WriteBulkString(context.Session.Position.Token.ToString());
+        reply.WriteBulkString(context.Session.Position.TokenIn(context.Node.ClusterId).ToString());
         return ValueTask.CompletedTask;
     }
 
-    private static void Describe(ConsistencySettings settings, SessionPosition position, string? session, RespWriter reply)
+    private static void Describe(ConsistencySettings settings, SessionToken token, string? session, RespWriter reply)
     {
         reply.WriteMapHeader(8);
         reply.WriteBulkString("level");
@@ -110,7 +121,7 @@ internal static class ConsistencyCommand
         reply.WriteBulkString("after");
         reply.WriteBulkString(settings.After.IsEmpty ? "" : settings.After.ToString());
         reply.WriteBulkString("token");
-        reply.WriteBulkString(position.Token.ToString());
+        reply.WriteBulkString(token.ToString());
         reply.WriteBulkString("session");
         reply.WriteBulkString(session ?? "");
     }

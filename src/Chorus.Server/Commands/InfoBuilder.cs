@@ -160,6 +160,7 @@ internal static class InfoBuilder
         Line(text, "repl_backlog_first_byte_offset", 1);
         Line(text, "repl_backlog_histlen", status.Last.Lsn.Value);
         Line(text, "chorus_node_id", status.Self.Value);
+        Line(text, "chorus_cluster_id", status.Settings.ClusterId.Length > 0 ? status.Settings.ClusterId : "none");
         Line(text, "chorus_leader", status.Leader?.Value ?? "none");
         Line(text, "chorus_role", status.Role.ToString().ToLowerInvariant());
         Line(text, "chorus_epoch", status.Epoch.Value);

@@ -65,6 +65,9 @@ internal sealed class NodeServices(
 
     public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>This node's cluster's identity as its published status knows it (empty: none yet, or a cluster without one).</summary>
+    public string ClusterId => Driver.Status.Settings.ClusterId;
+
     /// <summary>Multi-leader: on-read handlers of custom resolvers (null elsewhere).</summary>
     public OnReadResolution? ReadResolution { get; set; }
 

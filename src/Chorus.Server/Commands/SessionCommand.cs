@@ -100,6 +100,11 @@ internal static class SessionCommand
             Fail(context, reply, error);
             return;
         }
+        if (token.ForeignTo(context.Node.ClusterId) is { } foreign)
+        {
+            Fail(context, reply, foreign);
+            return;
+        }
         var named = sessions.Directory.Open(System.Text.Encoding.ASCII.GetString(id), context.Node.NowMs);
         if (named is null)
         {
@@ -111,7 +116,7 @@ internal static class SessionCommand
             Fail(context, reply, refused);
             return;
         }
-        reply.WriteBulkString(SessionToken.Of(Chorus.Core.Lsn.Max(named.Written, named.Seen)).ToString());
+        reply.WriteBulkString(SessionToken.Of(Chorus.Core.Lsn.Max(named.Written, named.Seen), context.Node.ClusterId).ToString());
     }
 
     /// <summary>
@@ -133,9 +138,10 @@ internal static class SessionCommand
         var notices = named.NoticesAfter(0);
         session.NoticesDelivered = named.LatestNotice;
         var counters = named.Counters;
-        reply.WriteMapHeader(12);
+        var totals = named.Totals.Shown(counters, context.Node.Driver.Status.Role == Chorus.Replication.NodeRole.Leader);
+        reply.WriteMapHeader(17);
         Field(reply, "id", named.Id);
-        Field(reply, "token", session.Position.Token.ToString());
+        Field(reply, "token", session.Position.TokenIn(context.Node.ClusterId).ToString());
         Field(reply, "written_lsn", (long)named.Written.Value);
         Field(reply, "seen_lsn", (long)named.Seen.Value);
         Field(reply, "writes", counters.Writes);
@@ -143,6 +149,12 @@ internal static class SessionCommand
         Field(reply, "reads_waited", counters.Waited);
         Field(reply, "reads_forwarded", counters.Forwarded);
         Field(reply, "reads_refused", counters.Refused);
+        // Summed over the nodes the session's connections use, as the leader knows them (SessionTotals).
+        Field(reply, "cluster_writes", totals.Writes);
+        Field(reply, "cluster_reads", totals.Reads);
+        Field(reply, "cluster_reads_waited", totals.Waited);
+        Field(reply, "cluster_reads_forwarded", totals.Forwarded);
+        Field(reply, "cluster_reads_refused", totals.Refused);
         Field(reply, "idle_ms", Math.Max(0, context.Node.NowMs - named.LastActiveMs));
         Field(reply, "position_source", unknown is null ? "leader" : "this node (the leader could not be asked: " + unknown + ")");
         reply.WriteBulkString("rolled_back");

@@ -141,6 +141,6 @@ internal sealed class SessionPosition
 
     public void Saw(Lsn lsn) => Seen = Lsn.Max(Seen, lsn);
 
-    /// <summary>The token a client can hand to another connection: everything this session wrote or saw.</summary>
-    public SessionToken Token => SessionToken.Of(Lsn.Max(Written, Seen));
+    /// <summary>The token a client can hand to another connection: everything this session wrote or saw, in <paramref name="cluster"/>'s log.</summary>
+    public SessionToken TokenIn(string cluster) => SessionToken.Of(Lsn.Max(Written, Seen), cluster);
 }

@@ -29,7 +29,11 @@ internal sealed class NamedSession(string id, long createdAtMs)
 
     public long CreatedAtMs { get; } = createdAtMs;
 
+    /// <summary>This node's own counts of the session's reads and writes.</summary>
     public SessionCounters Counters { get; } = new();
+
+    /// <summary>The session's counts over the cluster (<see cref="SessionTotals"/>): summed at the leader, as last heard from it elsewhere.</summary>
+    public SessionTotals Totals { get; } = new();
 
     public Lsn Written { get { lock (_lock) { return _written; } } }
 

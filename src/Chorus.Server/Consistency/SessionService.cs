@@ -49,7 +49,11 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         {
             return Task.FromResult(new SessionReply { Error = error });
         }
-        var reply = new SessionReply { Written = session.Written.Value, Seen = session.Seen.Value };
+        if (request.Counts is { } counts)
+        {
+            session.Totals.Add(FromWire(counts)); // only once nothing refused the request: a refused one sends them again
+        }
+        var reply = new SessionReply { Written = session.Written.Value, Seen = session.Seen.Value, Totals = ToWire(session.Totals.AtLeader(session.Counters)) };
         reply.Notices.AddRange(session.NoticesAfter(0).Select(ToWire));
         return Task.FromResult(reply);
     }
@@ -72,10 +76,18 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         {
             return "TRYAGAIN no leader is known, so this replica cannot learn session " + session.Id + "'s position; retry";
         }
-        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value, Written = written.Value }, cancellationToken);
+        var unreported = session.Totals.TakeUnreported(session.Counters);
+        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value, Written = written.Value, Counts = ToWire(unreported) }, cancellationToken);
         if (reply is null || reply.Error.Length > 0)
         {
+            // A refusal said why before it took the counts in; a lost reply may not have: counting
+            // them again next time can only overcount by what one lost reply carried.
+            session.Totals.GiveBack(unreported);
             return reply?.Error is { Length: > 0 } error ? error : $"TRYAGAIN the leader {leader} did not answer about session {session.Id}; retry";
+        }
+        if (reply.Totals is { } totals)
+        {
+            session.Totals.Heard(FromWire(totals));
         }
         session.Learned(new Lsn(reply.Written));
         session.Saw(new Lsn(reply.Seen));
@@ -186,6 +198,21 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
 
     /// <summary>The end of the leader's log; its applied LSN is read live (the published status may be a moment old).</summary>
     private Lsn LogEnd(NodeStatus status) => Lsn.Max(status.Last.Lsn, driver.Applied.Applied);
+
+    private static Chorus.Transport.Grpc.Protocol.SessionCounts ToWire(SessionCounts counts) => new()
+    {
+        Writes = (ulong)Math.Max(0, counts.Writes),
+        Reads = (ulong)Math.Max(0, counts.Reads),
+        Waited = (ulong)Math.Max(0, counts.Waited),
+        Forwarded = (ulong)Math.Max(0, counts.Forwarded),
+        Refused = (ulong)Math.Max(0, counts.Refused),
+    };
+
+    /// A peer's counts, clamped: a forged huge value must not wrap the sums negative.
+    private static SessionCounts FromWire(Chorus.Transport.Grpc.Protocol.SessionCounts counts) =>
+        new(Clamp(counts.Writes), Clamp(counts.Reads), Clamp(counts.Waited), Clamp(counts.Forwarded), Clamp(counts.Refused));
+
+    private static long Clamp(ulong value) => (long)Math.Min(value, int.MaxValue);
 
     private static SessionNotice ToWire(RollbackNotice notice)
     {

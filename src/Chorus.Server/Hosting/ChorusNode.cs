@@ -313,6 +313,8 @@ public sealed class ChorusNode : IAsyncDisposable
                 Addresses = peers.ToDictionary(p => p.Key, p => (p.Value.Authority, p.Key == options.Self ? options.ClientEndpoint : "")),
                 InitialAck = options.AckPolicy,
                 InitialFailover = options.FailoverMode,
+                // Used only if this node becomes a new cluster's first leader (Membership.ClusterId).
+                NewClusterId = System.Security.Cryptography.RandomNumberGenerator.GetHexString(16, lowercase: true),
             },
             options.ClientEndpoint);
 

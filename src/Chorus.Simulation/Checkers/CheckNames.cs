@@ -9,6 +9,7 @@ public static class CheckNames
     public const string MonotonicWrites = "monotonic-writes";
     public const string WritesFollowReads = "writes-follow-reads";
     public const string ConsistentPrefix = "consistent-prefix";
+    public const string BoundedStaleness = "bounded-staleness";
     public const string AckedWriteLoss = "acked-write-loss";
     public const string Convergence = "convergence";
     public const string Prefix = "prefix";
@@ -20,7 +21,7 @@ public static class CheckNames
     public static IReadOnlyList<string> All { get; } =
     [
         Linearizability, ReadYourWrites, MonotonicReads, MonotonicWrites, WritesFollowReads,
-        ConsistentPrefix, AckedWriteLoss, Convergence, Prefix, Invariants, ElectionSafety, EpochMonotonic,
+        ConsistentPrefix, BoundedStaleness, AckedWriteLoss, Convergence, Prefix, Invariants, ElectionSafety, EpochMonotonic,
     ];
 
     public static IReadOnlyList<string> SessionGuarantees { get; } =
@@ -35,6 +36,7 @@ public static class CheckNames
         MonotonicWrites => "own writes seen out of order",
         WritesFollowReads => "a reply seen without what it replied to",
         ConsistentPrefix => "the answer before the question",
+        BoundedStaleness => "a read older than its staleness bound",
         AckedWriteLoss => "acknowledged write lost",
         Convergence => "replicas disagree after healing",
         Prefix => "a replica is not a prefix of the leader's log",

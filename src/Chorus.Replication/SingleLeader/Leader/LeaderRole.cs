@@ -75,8 +75,9 @@ internal sealed class LeaderRole
         _epochStart = Propose(PayloadKind.Noop, []).Lsn;
         if (_core.SettingsLsn == Lsn.Zero && _core.Options.RecordBootstrapSettings)
         {
-            // A brand-new cluster's first leader records its starting settings in the log, so every node has them.
-            _core.ProposeSettings(_core.Settings);
+            // A brand-new cluster's first leader records its starting settings in the log, so every
+            // node has them — and the cluster's identity with them (session tokens carry it).
+            _core.ProposeSettings(_core.Settings with { ClusterId = _core.Cluster.NewClusterId });
         }
         _acks.CountAfter(_core.History.Last.Lsn);
         foreach (var follower in _followers.Values)

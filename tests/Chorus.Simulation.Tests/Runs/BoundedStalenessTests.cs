@@ -1,0 +1,52 @@
+using Chorus.Simulation.Checkers;
+using Chorus.Simulation.Checkers.Sessions;
+using Chorus.Simulation.Tests.Support;
+
+namespace Chorus.Simulation.Tests.Runs;
+
+/// <summary>
+/// Bounded staleness (docs/consistency.md, <c>bounded &lt;ms&gt;</c>) in the simulator: reads at any
+/// node through the production read gate under a 500 ms bound, judged by simulated time — every
+/// append acknowledged more than 500 ms before a read began must be in what it read — with the
+/// reads the gate held back counted. `chorus sim --config failover-bounded-follower-reads` runs longer.
+/// </summary>
+[Collection(SimulationCampaigns.Name)]
+public sealed class BoundedStalenessTests
+{
+    /// The leader isolated for two seconds: the followers elect a new one, the old one keeps serving
+    /// until it notices; no read anywhere is older than its bound, and the gate holds some back.
+    [Fact]
+    public void Bounded_reads_hold_their_bound_across_an_isolated_leaders_failover_and_refusals_are_counted()
+    {
+        var report = Seeds.Run(new SimulationConfig { Mode = "failover-bounded-follower-reads", Workload = "sessions", Faults = "at 1s partition n1 | n2,n3; at 3s heal" }, 10);
+
+        var bounded = report[CheckNames.BoundedStaleness];
+        Assert.Equal(0, bounded.RunsNotApplicable);
+        Assert.Equal(0, bounded.RunsViolated);
+        Assert.True(bounded.Counts[BoundedStalenessChecker.ReadsServed] > 0, Seeds.Describe(report));
+        Assert.True(bounded.Counts[BoundedStalenessChecker.HeldBackTooStale] > 0, Seeds.Describe(report));
+        Assert.True(report.KeptPromises, Seeds.Describe(report));
+    }
+
+    /// The known gap, kept visible: a follower dates its state by when it processed the leader's
+    /// message, so after a pause (chaos seed 3: n2 paused 291–1424 ms) the backlog it processes at
+    /// resume makes state from 400 ms look current, and a read under a 500 ms bound misses an
+    /// append acknowledged a second earlier. When the staleness measure is fixed (a round trip, as
+    /// docs/consistency.md sketches), this test fails: then claim bounded-staleness in the mode.
+    [Fact]
+    public void A_follower_resuming_from_a_pause_serves_a_read_older_than_its_bound()
+    {
+        var report = Seeds.Run(new SimulationConfig { Mode = "failover-bounded-follower-reads", Workload = "sessions", Faults = "chaos" }, 1, firstSeed: 3);
+
+        Assert.Equal(1, report[CheckNames.BoundedStaleness].RunsViolated);
+    }
+
+    /// Modes whose reads carry no bound are not judged by it.
+    [Fact]
+    public void The_checker_does_not_apply_to_reads_without_a_bound()
+    {
+        var report = Seeds.Run(new SimulationConfig { Mode = "async-follower-reads", Workload = "sessions", Faults = "none" }, 1);
+
+        Assert.Equal(1, report[CheckNames.BoundedStaleness].RunsNotApplicable);
+    }
+}
