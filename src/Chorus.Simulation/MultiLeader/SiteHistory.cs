@@ -1,3 +1,4 @@
+using Chorus.Commands.Sites;
 using Chorus.Core;
 using Chorus.Core.Sites;
 using Chorus.Core.Versions;
@@ -17,6 +18,7 @@ internal sealed class SiteHistory
     private readonly Dictionary<NodeId, HashSet<Dot>> _deliveredByNode = [];
     private readonly List<string> _overtakes = [];
     private readonly List<string> _twice = [];
+    private readonly Dictionary<(NodeId Node, string Write), int> _takenIn = [];
 
     public IEnumerable<string> Keys => _versions.Keys.Select(k => k.Key).Distinct();
 
@@ -51,6 +53,40 @@ internal sealed class SiteHistory
             _overtakes.Add($"{site} applied {header.Dot} before {string.Join(", ", missing.Select(d => $"{d.Node}:{seen[d.Node] + 1}..{d.Counter}"))}");
         }
         _seenBySite[site] = seen.With(header.Origin, header.Seq);
+        TakenIn(node, site, change);
+    }
+
+    /// <summary>
+    /// Loops, told by content rather than by the change's tag (a change passed on without its
+    /// origin tag has a new one): a node takes in each client write to a string at most once, and
+    /// never one made at its own site.
+    /// </summary>
+    private void TakenIn(NodeId node, NodeId site, SiteChange change)
+    {
+        foreach (var (key, version) in StringWrites(change))
+        {
+            var write = $"{key}@{version.Site}/{version.Timestamp}";
+            if (version.Site == site)
+            {
+                _twice.Add($"{node} took in {write}, made at its own site, again (as {change.Header.Dot})");
+            }
+            else if ((_takenIn[(node, write)] = _takenIn.GetValueOrDefault((node, write)) + 1) > 1)
+            {
+                _twice.Add($"{node} took in {write} again (as {change.Header.Dot})");
+            }
+        }
+    }
+
+    private static IEnumerable<(string Key, SiteVersion Version)> StringWrites(SiteChange change)
+    {
+        foreach (var op in SiteOps.Decode(change.Ops.Span))
+        {
+            var document = op.IsRecord ? SiteDocumentCodec.FromRecord(op.Versions, change.Header.Origin) : SiteDocumentCodec.Decode(op.Versions);
+            foreach (var sibling in document?.Get(SitePart.String, SiteDocument.StringElement)?.Siblings ?? [])
+            {
+                yield return (System.Text.Encoding.UTF8.GetString(op.Key), sibling.Version);
+            }
+        }
     }
 
     /// <summary>

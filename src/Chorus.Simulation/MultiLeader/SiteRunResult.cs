@@ -48,6 +48,12 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>The cutting site's leaders before and after the leadership change during the cut ("s1n1 → s1n2"); null: it did not change.</summary>
     public string? CutHeldAcross { get; set; }
 
+    /// <summary>Nodes crashed (and restarted) during the run (<see cref="SiteSimConfig.Crashes"/>).</summary>
+    public int NodesCrashed { get; set; }
+
+    /// <summary>When each site leader's warnings appeared (+) and went away (-), with <see cref="SiteSimConfig.WatchWarnings"/>.</summary>
+    public List<string> WarningTimeline { get; } = [];
+
     /// <summary>Writes a site routed to their home site (over all nodes).</summary>
     public long WritesRouted { get; set; }
 
@@ -97,7 +103,7 @@ public sealed record SiteRunResult(int Seed)
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {IncrementsAcknowledged} increments acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
-        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home, {WritesAtReturnedHome} at the returned home), {WritesHomeUnreachable} refused for an unreachable home"
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {NodesCrashed} node crashes, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home, {WritesAtReturnedHome} at the returned home), {WritesHomeUnreachable} refused for an unreachable home"
         + (HandoverMs is { } handover ? $", {HandoversCompleted} handovers, homes back {handover} ms after the recovery" : "")
         + (HealExchangeMs is { } exchange ? $", every site had every change {exchange} ms after the heal ({ResendsAfterSilence} resends after a silence)" : "")
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
