@@ -24,6 +24,27 @@ internal sealed class SiteHistory
 
     private readonly List<(string Key, SiteSibling Version, long AtUs)> _made = [];
 
+    private readonly List<SiteEvent> _events = [];
+
+    /// <summary>
+    /// Every version each node took in, in order: the ones it made for its clients' writes and the
+    /// ones it delivered from other sites (strings only) — what a site that decides by timestamps
+    /// alone would have been given (<see cref="TimestampOnlySites"/>).
+    /// </summary>
+    public IReadOnlyList<SiteEvent> Events => _events;
+
+    /// <summary>The writes acknowledged to clients (key, value), in order.</summary>
+    public IReadOnlyList<(string Key, string Value)> AcknowledgedWrites => _acknowledged;
+
+    /// <summary>The version made for an acknowledged write (key, value), if any.</summary>
+    public SiteSibling? VersionOf(string key, string value) => _versions.GetValueOrDefault((key, value));
+
+    public void Versioned(NodeId node, string key, SiteSibling version, long atUs)
+    {
+        _events.Add(new SiteEvent(node, key, version, Local: true));
+        Versioned(key, version, atUs);
+    }
+
     public void Versioned(string key, SiteSibling version, long atUs)
     {
         _versions[(key, version.Value is { } record ? ValueOf(record) : $"(deleted {version.Version})")] = version;
@@ -65,8 +86,9 @@ internal sealed class SiteHistory
     {
         foreach (var (key, version) in StringWrites(change))
         {
-            var write = $"{key}@{version.Site}/{version.Timestamp}";
-            if (version.Site == site)
+            _events.Add(new SiteEvent(node, key, version, Local: false));
+            var write = $"{key}@{version.Version.Site}/{version.Version.Timestamp}";
+            if (version.Version.Site == site)
             {
                 _twice.Add($"{node} took in {write}, made at its own site, again (as {change.Header.Dot})");
             }
@@ -77,14 +99,14 @@ internal sealed class SiteHistory
         }
     }
 
-    private static IEnumerable<(string Key, SiteVersion Version)> StringWrites(SiteChange change)
+    private static IEnumerable<(string Key, SiteSibling Version)> StringWrites(SiteChange change)
     {
         foreach (var op in SiteOps.Decode(change.Ops.Span))
         {
             var document = op.IsRecord ? SiteDocumentCodec.FromRecord(op.Versions, change.Header.Origin) : SiteDocumentCodec.Decode(op.Versions);
             foreach (var sibling in document?.Get(SitePart.String, SiteDocument.StringElement)?.Siblings ?? [])
             {
-                yield return (System.Text.Encoding.UTF8.GetString(op.Key), sibling.Version);
+                yield return (System.Text.Encoding.UTF8.GetString(op.Key), sibling);
             }
         }
     }
@@ -99,6 +121,13 @@ internal sealed class SiteHistory
         result.Overtakes.AddRange(_overtakes);
         result.AppliedTwice.AddRange(_twice);
         result.WritesAcknowledged = _acknowledged.Count;
+        foreach (var conflict in conflicts)
+        {
+            foreach (var loser in conflict.Losers.Where(l => l.Version.Clock.Compare(conflict.Kept.Version.Clock) != CausalOrder.Concurrent))
+            {
+                result.WrongConflicts.Add($"{System.Text.Encoding.UTF8.GetString(conflict.Key)} at {conflict.Site}: {loser.Version} reported losing to {conflict.Kept.Version}, but one had seen the other");
+            }
+        }
         var losers = conflicts.SelectMany(c => c.Losers.Where(l => l.Value is not null).Select(l => (System.Text.Encoding.UTF8.GetString(c.Key), ValueOf(l.Value!)))).ToHashSet();
         foreach (var (key, value) in _acknowledged)
         {
@@ -124,5 +153,8 @@ internal sealed class SiteHistory
     }
 
     /// <summary>The string a plain record holds (type byte, expiry varint, bytes).</summary>
-    private static string ValueOf(byte[] record) => System.Text.Encoding.UTF8.GetString(record.AsSpan(2));
+    public static string ValueOf(byte[] record) => System.Text.Encoding.UTF8.GetString(record.AsSpan(2));
 }
+
+/// <summary>A version a node took in: made there for a client's write (<paramref name="Local"/>), or delivered from another site.</summary>
+internal sealed record SiteEvent(NodeId Node, string Key, SiteSibling Version, bool Local);

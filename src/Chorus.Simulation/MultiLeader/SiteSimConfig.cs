@@ -99,6 +99,12 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public bool ForwardsOwnChanges { get; init; }
 
+    /// <summary>
+    /// Broken variant "no version vectors", side by side: feed what Chorus's site leaders took in to
+    /// sites that decide by timestamps alone, and check them too (<see cref="SiteRunResult.TimestampOnly"/>).
+    /// </summary>
+    public bool CompareTimestampOnly { get; init; }
+
     /// <summary>Broken variant: LWW that forgets its losers (the conflict log is not consulted).</summary>
     public bool ForgetLosers { get; init; }
 

@@ -415,7 +415,7 @@ public sealed class SiteSimulation
             Durability = DurabilityPolicy.Always,
             Versioned = (key, version) =>
             {
-                _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version, _scheduler.NowUs);
+                _history.Versioned(id, System.Text.Encoding.UTF8.GetString(key), version, _scheduler.NowUs);
                 _cutFailover.Versioned(version.Version.Site);
             },
             ForwardLink = new SimForwardLink(id, _network, NodeById),
@@ -463,6 +463,10 @@ public sealed class SiteSimulation
             conflicts.Clear();
         }
         _history.Check(result, FinalStates(up[0]), conflicts, _config.Policy);
+        if (_config.CompareTimestampOnly)
+        {
+            result.TimestampOnly = TimestampOnlySites.Check(_history, _config.Policy);
+        }
         foreach (var node in up)
         {
             _counters.Check(result, node.Id.Value, key => CounterValue(node, key));
