@@ -82,6 +82,8 @@ public sealed class SiteSiblingsFlagProcessTests
             // The three keys conflicted here: cart:1 and cart:h's field kept as siblings, page resolved by lww (one loser).
             Assert.True(long.Parse(info["site_conflicts"], CultureInfo.InvariantCulture) >= 3, string.Join(", ", info));
             Assert.Equal("1", info["site_conflict_lost_values"]);
+            Assert.True(double.Parse(info["site_conflicts_per_sec"], CultureInfo.InvariantCulture) >= 0, info["site_conflicts_per_sec"]);
+            Assert.Contains("chorus_site_conflicts_per_second", await http.GetStringAsync($"http://127.0.0.1:{site.HttpPort}/metrics", none), StringComparison.Ordinal);
         }
     }
 
