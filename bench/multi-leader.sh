@@ -12,11 +12,12 @@
 #    key every 5 ms, read at s2 and s3 in a tight loop until it shows (s1's ack → visible there);
 #    the same at the single leader, read at its followers, for reference;
 # 3. conflict-resolution overhead: 16 connections at each site at once, all three writing the
-#    same 100 keys (most writes conflict), under lww and siblings (CHORUS.SITECONFIG POLICIES),
-#    and INCRs of 100 shared keys under lww against PN-counter keys (cnt:*, a counter policy set
-#    at start: it cannot change at runtime); compared with the same command on 100 keys of each
-#    site's own (no conflicts).
-#    The custom policy needs a resolver assembly and is not measured.
+#    same 100 keys (most writes conflict), under lww, siblings and custom:union (the built-in
+#    union resolver; CHORUS.SITECONFIG POLICIES), and INCRs of 100 shared keys under lww against
+#    PN-counter keys (cnt:*, a counter policy set at start: it cannot change at runtime); compared
+#    with the same command on 100 keys of each site's own (no conflicts). Conflicts per second:
+#    the conflicts the three sites resolved during the row (INFO sites, site_conflicts) over the
+#    row's time from the first write until every site had every change.
 #
 #   bench/multi-leader.sh [--quick] [--rounds N] [--requests N] [--lag-seconds S]
 #   (default: 3 rounds of 24,000 requests per row, 10 s per lag run: about 5 minutes on 2 cores)
@@ -39,7 +40,7 @@ ensure_redis   # redis-cli
 build_chorus
 SITE=(7481 7482 7483) SL=(7491 7492 7493)
 SITE_PEERS="s1n1=7481,s2n1=7482,s3n1=7483" SL_PEERS="n1=7491,n2=7492,n3=7493"
-RESULTS="$BENCH_WORK/multi.txt"   # row|ops|p50|p99|conflicts (rows hold commas)
+RESULTS="$BENCH_WORK/multi.txt"   # row|ops|p50|p99|conflicts|seconds (rows hold commas)
 : >"$RESULTS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -72,8 +73,8 @@ ops() { # row ports connections requests op keys key-prefix: one ops run, printe
 }
 
 at_each_site() { # row op keys shared|disjoint: 16 connections at each site at once
-  local row=$1 op=$2 keys=$3 mode=$4 i prefix before loads=()
-  before=$(conflicts)
+  local row=$1 op=$2 keys=$3 mode=$4 i prefix before loads=() started
+  before=$(conflicts) started=$(date +%s.%N)
   for i in 0 1 2; do
     prefix="${ROW_PREFIX:-key:}"
     [ "$mode" = disjoint ] && prefix="${prefix}s$((i + 1)):"
@@ -88,7 +89,7 @@ at_each_site() { # row op keys shared|disjoint: 16 connections at each site at o
     echo "$row · s$((i + 1))|$o|$p50|$p99|" >>"$RESULTS"
     sum=$(awk -v a="$sum" -v b="$o" 'BEGIN { print a + b }')
   done
-  echo "$row · sum|$sum|||$(( $(conflicts) - before ))" >>"$RESULTS"
+  echo "$row · sum|$sum|||$(( $(conflicts) - before ))|$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')" >>"$RESULTS"
 }
 
 one() { # row port connections op keys prefix
@@ -109,8 +110,11 @@ for round in $(seq 1 "$ROUNDS"); do
   redis-cli -p "${SITE[0]}" CHORUS.SITECONFIG POLICIES "cnt:*=counter;*=siblings" >/dev/null
   until_true 30 "siblings policy everywhere" bash -c "redis-cli -p ${SITE[2]} CHORUS.SITES | grep -qF '*=siblings'"
   at_each_site "siblings, 100 shared keys" set 100 shared
+  redis-cli -p "${SITE[0]}" CHORUS.SITECONFIG POLICIES "cnt:*=counter;*=custom:union" >/dev/null
+  until_true 30 "custom:union policy everywhere" bash -c "redis-cli -p ${SITE[2]} CHORUS.SITES | grep -qF '*=custom:union'"
+  at_each_site "custom:union, 100 shared keys" set 100 shared
   redis-cli -p "${SITE[0]}" CHORUS.SITECONFIG POLICIES "cnt:*=counter;*=lww" >/dev/null
-  until_true 30 "lww policy everywhere" bash -c "! redis-cli -p ${SITE[2]} CHORUS.SITES | grep -qF '*=siblings'"
+  until_true 30 "lww policy everywhere" bash -c "redis-cli -p ${SITE[2]} CHORUS.SITES | grep -qF '*=lww'"
   ROW_PREFIX=inc: at_each_site "INCR lww, 100 own keys per site" incr 100 disjoint
   ROW_PREFIX=inc: at_each_site "INCR lww, 100 shared keys" incr 100 shared
   ROW_PREFIX=cnt: at_each_site "INCR counter (PN), 100 shared keys" incr 100 shared
@@ -151,11 +155,12 @@ printf '%s\n' "${LAG_ROWS[@]}"
 echo
 echo "### Conflict resolution (16 connections at each of the 3 sites at once; median per-round sum of the three sites)"
 echo
-echo "| load | policy | ops/s (3 sites) | vs the same command on 100 own keys per site (no conflicts) | conflicts (all rounds) | p50 ms at s1 | p99 ms at s1 |"
-echo "|---|---|---|---|---|---|---|"
+echo "| load | policy | ops/s (3 sites) | vs the same command on 100 own keys per site (no conflicts) | conflicts (all rounds) | conflicts/s | p50 ms at s1 | p99 ms at s1 |"
+echo "|---|---|---|---|---|---|---|---|"
 set_base=$(med "lww, 100 own keys per site · sum" 2) incr_base=$(med "INCR lww, 100 own keys per site · sum" 2)
-for row in "lww, 100 own keys per site" "lww, 100 shared keys" "siblings, 100 shared keys" "INCR lww, 100 own keys per site" "INCR lww, 100 shared keys" "INCR counter (PN), 100 shared keys"; do
+for row in "lww, 100 own keys per site" "lww, 100 shared keys" "siblings, 100 shared keys" "custom:union, 100 shared keys" "INCR lww, 100 own keys per site" "INCR lww, 100 shared keys" "INCR counter (PN), 100 shared keys"; do
   o=$(med "$row · sum" 2) base=$set_base
   case $row in INCR*) base=$incr_base ;; esac
-  echo "| ${row#*, } | ${row%%,*} | $(fmt_int "$o") | $(ratio "$o" "$base") | $(total "$row · sum" 5) | $(med "$row · s1" 3) | $(med "$row · s1" 4) |"
+  c=$(total "$row · sum" 5) secs=$(total "$row · sum" 6)
+  echo "| ${row#*, } | ${row%%,*} | $(fmt_int "$o") | $(ratio "$o" "$base") | $c | $(awk -v c="$c" -v s="$secs" 'BEGIN { if (s > 0) printf "%d", c / s; else print "-" }') | $(med "$row · s1" 3) | $(med "$row · s1" 4) |"
 done

@@ -2,7 +2,7 @@ namespace Chorus.Cli;
 
 /// <summary>
 /// `chorus status` for a multi-leader cluster: per node, its site and role in it, what it has
-/// taken in from other sites, its conflicts, and each link to another site with its state and
+/// taken in from other sites, its conflicts (and conflicts per second lately), and each link to another site with its state and
 /// lag (entries the linked site has not taken in yet, and for how long).
 /// </summary>
 internal static class SitesStatusTable
@@ -24,11 +24,15 @@ internal static class SitesStatusTable
             [
                 info.GetValueOrDefault("chorus_node_id", "?"), $"{host}:{port}", info.GetValueOrDefault("site", "?"), role,
                 info.GetValueOrDefault("site_changes_applied", ""), info.GetValueOrDefault("site_held_back", ""),
-                info.GetValueOrDefault("site_conflicts", ""), info.GetValueOrDefault("site_conflict_lost_values", ""), Links(info),
+                Conflicts(info), info.GetValueOrDefault("site_conflict_lost_values", ""), Links(info),
             ]);
         }
         return StatusCommand.Format(rows) + $"multi-leader: topology {topology ?? "unknown (no node reachable)"}\n";
     }
+
+    /// <summary>The conflicts resolved at the node, and how many per second lately: "120 (3.40/s)".</summary>
+    private static string Conflicts(Dictionary<string, string> info) =>
+        info.GetValueOrDefault("site_conflicts", "") + (info.TryGetValue("site_conflicts_per_sec", out var rate) ? $" ({rate}/s)" : "");
 
     /// <summary>The outbound links (what each other site is missing from this one): "s2 up 0/0ms, s3 cut 12/4100ms".</summary>
     private static string Links(Dictionary<string, string> info)

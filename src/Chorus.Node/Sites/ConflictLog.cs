@@ -55,8 +55,12 @@ public sealed class ConflictLog(IConflictSink? sink = null, int recentMax = 1000
         }
     }
 
+    /// <summary>Conflicts per second over the last seconds (INFO site_conflicts_per_sec).</summary>
+    public ConflictRate Rate { get; } = new();
+
     public void Add(ConflictRecord record)
     {
+        Rate.Record(record.AtMs);
         lock (_lock)
         {
             Conflicts++;

@@ -170,7 +170,40 @@ public sealed partial class MultiLeaderCore
         {
             warnings.Add($"the link with {link.Site} is cut by an operator");
         }
+        if (_leading)
+        {
+            warnings.AddRange(SilentNextHops(targets));
+        }
         return warnings;
+    }
+
+    /// <summary>
+    /// Where the topology cannot route around a site that stopped answering, says so (issue 11: "a
+    /// ring or star with a failed node keeps going around it where the topology allows, and says so
+    /// where it cannot"). A ring waits at its next site until that site returns or is declared failed
+    /// (then the ring closes around it); a star's leaf exchanges nothing while its hub is silent.
+    /// All-to-all needs no warning: the other sites carry on. A link cut by an operator has its own.
+    /// </summary>
+    private IEnumerable<string> SilentNextHops(IReadOnlyList<NodeId> targets)
+    {
+        var topology = Settings.Topology;
+        foreach (var target in targets)
+        {
+            var link = _links[target];
+            var silentMsMax = 3 * _options.LinkRetryMs;
+            if (link.IsCut || NowMs - Math.Max(link.LastHeardAtMs, _routesSinceMs) <= silentMsMax)
+            {
+                continue;
+            }
+            if (topology.Kind == TopologyKind.Ring)
+            {
+                yield return $"the ring is broken at {target}: it has not answered for over {silentMsMax} ms, so changes this site sends or passes on wait here until it returns (CHORUS.SITECONFIG FAIL {target} closes the ring around it)";
+            }
+            else if (topology.Kind == TopologyKind.Star && topology.Hub == target)
+            {
+                yield return $"the star's hub {target} has not answered for over {silentMsMax} ms: this site exchanges no changes with any other until it returns (a star cannot route around its hub: CHORUS.SITECONFIG TOPOLOGY all-to-all or ring does)";
+            }
+        }
     }
 }
 

@@ -34,6 +34,7 @@ public sealed partial class MultiLeaderCore
     private void Reload()
     {
         _loaded = false;
+        _routesSinceMs = NowMs;
         _outbox.Clear();
         _inbox.Clear();
         _resolving.Clear();

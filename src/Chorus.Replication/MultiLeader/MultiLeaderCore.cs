@@ -37,6 +37,8 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
     private Lsn _lastSiteEntry = Lsn.Zero;
     private LogReadRequest? _scan;
     private bool _leading;
+    /// <summary>When this node began leading or the routes last changed: a link's silence counts from then at the earliest.</summary>
+    private long _routesSinceMs;
     private bool _loaded;
     private int _statusVersion;
     private byte[]? _persistedSettings;
@@ -197,8 +199,26 @@ public sealed partial class MultiLeaderCore : IReplicationCore, ISiteRouter
             return false;
         }
         var (_, frontier) = _resolving.Dequeue();
+        if (!_options.TagsOrigins)
+        {
+            LogAsOwn(change.Change, local);
+            return true;
+        }
         Log(change.Change, frontier, local);
         return true;
+    }
+
+    /// <summary>
+    /// The broken variant without origin tags (<see cref="MultiLeaderOptions.TagsOrigins"/> off): a
+    /// change taken in from another site is passed on as a change of this site's own — nothing
+    /// says where it came from, so no site can tell its own change when it comes back around.
+    /// </summary>
+    private void LogAsOwn(SiteChange change, ReadOnlySpan<byte> local)
+    {
+        var seq = _delivered[Site] + 1;
+        var header = new ChangeHeader(Site, seq, change.Header.Timestamp, _delivered);
+        _delivered = _delivered.With(Site, seq);
+        Log(new SiteChange(header, change.Ops), _delivered, local);
     }
 
     private ProposalId Log(SiteChange change, VersionVector frontier, ReadOnlySpan<byte> local)

@@ -36,6 +36,17 @@ public sealed record MultiLeaderOptions(NodeId Site, IReadOnlyDictionary<NodeId,
     public bool CausalDelivery { get; init; } = true;
 
     /// <summary>
+    /// Tag every change with its origin site and its number there, and pass changes on under that
+    /// tag (Chorus). False is the broken variant the simulator shows (DDIA ch. 5, "Multi-leader
+    /// replication topologies": a node must ignore changes tagged with its own identifier): a site
+    /// passes on a change it took in as a change of its own, so around a ring (or through a star's
+    /// hub, or between all-to-all sites) every change comes back to where it was made, is applied
+    /// there again and goes round again, forever. Needs <see cref="CausalDelivery"/> off (what a
+    /// change depends on is told by the same tags).
+    /// </summary>
+    public bool TagsOrigins { get; init; } = true;
+
+    /// <summary>
     /// Send again at once what is in flight to a site that is heard from after a silence, and tell
     /// the other sites when this end of a cut link heals (Chorus). False is the old behaviour the
     /// simulator compares with: a site that healed its end first sent into a link still cut at the

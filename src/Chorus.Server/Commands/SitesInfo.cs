@@ -27,6 +27,7 @@ internal static class SitesInfo
         InfoBuilder.Line(text, "site_held_back", sites.HeldBack);
         InfoBuilder.Line(text, "site_conflicts", conflicts.Conflicts);
         InfoBuilder.Line(text, "site_conflict_lost_values", conflicts.LostValues);
+        InfoBuilder.Line(text, "site_conflicts_per_sec", conflicts.Rate.PerSecond(node.Driver.NowMs).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
         InfoBuilder.Line(text, "site_resolver_failures", conflicts.ResolverFailures);
         if (conflicts.LastResolverFailure is { } failure)
         {

@@ -58,8 +58,9 @@ internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, 
 
     /// <summary>
     /// Answers <paramref name="command"/> when it is a GET an on-read handler resolves, or an MGET
-    /// of which at least one key is; false (nothing written to <paramref name="reply"/>) when the
-    /// read should run as usual.
+    /// of which at least one key is resolved or (RESP3) flagged; false when the read should run as
+    /// usual. A GET or HGET of a value with unresolved concurrent values is flagged
+    /// (<see cref="SiblingsFlag"/>): the flag is written here and the ordinary read's reply follows it.
     /// </summary>
     public async ValueTask<bool> TryReadAsync(ClientSession session, CommandSpec spec, RespCommand command, RespWriter reply)
     {
@@ -71,17 +72,26 @@ internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, 
         {
             return await TryMGetAsync(session, sites, command, reply);
         }
-        if (spec.Name != "GET" || await ResolveAsync(session, sites, command[1].ToArray()) is not { } value)
+        if (spec.Name == "GET" && command.ArgumentCount == 2 && await ResolveAsync(session, sites, command[1].ToArray()) is { } value)
         {
-            return false;
+            reply.WriteBulkString(value);
+            return true;
         }
-        reply.WriteBulkString(value);
-        return true;
+        if (reply.Protocol == RespProtocol.Resp3 && (spec.Name, command.ArgumentCount) is ("GET", 2) or ("HGET", 3))
+        {
+            var key = command[1];
+            SiblingsFlag.Write(reply, Siblings(session, sites, key, spec.Name == "HGET" ? command[2].ToArray() : null));
+        }
+        return false;
     }
+
+    /// <summary>How many unresolved concurrent values stand behind what a read of the key (or its hash field) shows; 0: no flag.</summary>
+    private static int Siblings(ClientSession session, Replication.SitesStatus sites, ReadOnlySpan<byte> key, byte[]? field = null) =>
+        SiblingsFlag.Count(session.Reads.GetLive(session.Db, key), sites.Site, PolicyRules.RuleOf(sites.Settings, key)?.Policy ?? ConflictPolicy.Lww, field);
 
     /// <summary>
     /// MGET: each key an on-read handler resolves shows the handler's value (and is written back),
-    /// the others what MGET shows (a string, or nil). The handlers run one after another, each with
+    /// the others what MGET shows (a string, or nil), flagged when it has unresolved siblings (RESP3). The handlers run one after another, each with
     /// its deadline, so one MGET never takes more than one handler slot.
     /// </summary>
     private async ValueTask<bool> TryMGetAsync(ClientSession session, Replication.SitesStatus sites, RespCommand command, RespWriter reply)
@@ -92,11 +102,13 @@ internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, 
             keys[i] = command[i].ToArray(); // copied before any await
         }
         var resolved = new byte[]?[command.ArgumentCount];
+        var flags = new int[command.ArgumentCount];
         var any = false;
         for (var i = 1; i < keys.Length; i++)
         {
             resolved[i] = await ResolveAsync(session, sites, keys[i]);
-            any |= resolved[i] is not null;
+            flags[i] = resolved[i] is null && reply.Protocol == RespProtocol.Resp3 ? Siblings(session, sites, keys[i]) : 0;
+            any |= resolved[i] is not null || flags[i] > 0;
         }
         if (!any)
         {
@@ -105,6 +117,7 @@ internal sealed class OnReadResolution(NodeDriver driver, WriteGateway gateway, 
         reply.WriteArrayHeader(keys.Length - 1);
         for (var i = 1; i < keys.Length; i++)
         {
+            SiblingsFlag.Write(reply, flags[i]);
             if (resolved[i] is { } value)
             {
                 reply.WriteBulkString(value);

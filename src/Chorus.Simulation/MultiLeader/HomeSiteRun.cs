@@ -18,9 +18,6 @@ namespace Chorus.Simulation.MultiLeader;
 /// </summary>
 internal sealed class HomeSiteRun(SiteSimConfig config, Scheduler scheduler, Func<Dictionary<NodeId, List<SimNode>>> sites, Action<SimNode> boot)
 {
-    /// <summary>How long after the crash an operator declares the site failed.</summary>
-    private const long DeclareAfterUs = 1_000_000;
-
     private NodeId? _down;
     private bool _declared;
 
@@ -51,7 +48,7 @@ internal sealed class HomeSiteRun(SiteSimConfig config, Scheduler scheduler, Fun
             {
                 node.Crash();
             }
-            scheduler.After(DeclareAfterUs, Declare);
+            scheduler.After(config.FailSiteDeclaredAfterMs * 1000, Declare);
         });
         scheduler.At(restartUs, () =>
         {

@@ -1,3 +1,4 @@
+using Chorus.Commands.Sites;
 using Chorus.Core;
 using Chorus.Core.Sites;
 using Chorus.Core.Versions;
@@ -17,10 +18,32 @@ internal sealed class SiteHistory
     private readonly Dictionary<NodeId, HashSet<Dot>> _deliveredByNode = [];
     private readonly List<string> _overtakes = [];
     private readonly List<string> _twice = [];
+    private readonly Dictionary<(NodeId Node, string Write), int> _takenIn = [];
 
     public IEnumerable<string> Keys => _versions.Keys.Select(k => k.Key).Distinct();
 
     private readonly List<(string Key, SiteSibling Version, long AtUs)> _made = [];
+
+    private readonly List<SiteEvent> _events = [];
+
+    /// <summary>
+    /// Every version each node took in, in order: the ones it made for its clients' writes and the
+    /// ones it delivered from other sites (strings only) — what a site that decides by timestamps
+    /// alone would have been given (<see cref="TimestampOnlySites"/>).
+    /// </summary>
+    public IReadOnlyList<SiteEvent> Events => _events;
+
+    /// <summary>The writes acknowledged to clients (key, value), in order.</summary>
+    public IReadOnlyList<(string Key, string Value)> AcknowledgedWrites => _acknowledged;
+
+    /// <summary>The version made for an acknowledged write (key, value), if any.</summary>
+    public SiteSibling? VersionOf(string key, string value) => _versions.GetValueOrDefault((key, value));
+
+    public void Versioned(NodeId node, string key, SiteSibling version, long atUs)
+    {
+        _events.Add(new SiteEvent(node, key, version, Local: true));
+        Versioned(key, version, atUs);
+    }
 
     public void Versioned(string key, SiteSibling version, long atUs)
     {
@@ -51,6 +74,41 @@ internal sealed class SiteHistory
             _overtakes.Add($"{site} applied {header.Dot} before {string.Join(", ", missing.Select(d => $"{d.Node}:{seen[d.Node] + 1}..{d.Counter}"))}");
         }
         _seenBySite[site] = seen.With(header.Origin, header.Seq);
+        TakenIn(node, site, change);
+    }
+
+    /// <summary>
+    /// Loops, told by content rather than by the change's tag (a change passed on without its
+    /// origin tag has a new one): a node takes in each client write to a string at most once, and
+    /// never one made at its own site.
+    /// </summary>
+    private void TakenIn(NodeId node, NodeId site, SiteChange change)
+    {
+        foreach (var (key, version) in StringWrites(change))
+        {
+            _events.Add(new SiteEvent(node, key, version, Local: false));
+            var write = $"{key}@{version.Version.Site}/{version.Version.Timestamp}";
+            if (version.Version.Site == site)
+            {
+                _twice.Add($"{node} took in {write}, made at its own site, again (as {change.Header.Dot})");
+            }
+            else if ((_takenIn[(node, write)] = _takenIn.GetValueOrDefault((node, write)) + 1) > 1)
+            {
+                _twice.Add($"{node} took in {write} again (as {change.Header.Dot})");
+            }
+        }
+    }
+
+    private static IEnumerable<(string Key, SiteSibling Version)> StringWrites(SiteChange change)
+    {
+        foreach (var op in SiteOps.Decode(change.Ops.Span))
+        {
+            var document = op.IsRecord ? SiteDocumentCodec.FromRecord(op.Versions, change.Header.Origin) : SiteDocumentCodec.Decode(op.Versions);
+            foreach (var sibling in document?.Get(SitePart.String, SiteDocument.StringElement)?.Siblings ?? [])
+            {
+                yield return (System.Text.Encoding.UTF8.GetString(op.Key), sibling);
+            }
+        }
     }
 
     /// <summary>
@@ -63,6 +121,13 @@ internal sealed class SiteHistory
         result.Overtakes.AddRange(_overtakes);
         result.AppliedTwice.AddRange(_twice);
         result.WritesAcknowledged = _acknowledged.Count;
+        foreach (var conflict in conflicts)
+        {
+            foreach (var loser in conflict.Losers.Where(l => l.Version.Clock.Compare(conflict.Kept.Version.Clock) != CausalOrder.Concurrent))
+            {
+                result.WrongConflicts.Add($"{System.Text.Encoding.UTF8.GetString(conflict.Key)} at {conflict.Site}: {loser.Version} reported losing to {conflict.Kept.Version}, but one had seen the other");
+            }
+        }
         var losers = conflicts.SelectMany(c => c.Losers.Where(l => l.Value is not null).Select(l => (System.Text.Encoding.UTF8.GetString(c.Key), ValueOf(l.Value!)))).ToHashSet();
         foreach (var (key, value) in _acknowledged)
         {
@@ -88,5 +153,8 @@ internal sealed class SiteHistory
     }
 
     /// <summary>The string a plain record holds (type byte, expiry varint, bytes).</summary>
-    private static string ValueOf(byte[] record) => System.Text.Encoding.UTF8.GetString(record.AsSpan(2));
+    public static string ValueOf(byte[] record) => System.Text.Encoding.UTF8.GetString(record.AsSpan(2));
 }
+
+/// <summary>A version a node took in: made there for a client's write (<paramref name="Local"/>), or delivered from another site.</summary>
+internal sealed record SiteEvent(NodeId Node, string Key, SiteSibling Version, bool Local);

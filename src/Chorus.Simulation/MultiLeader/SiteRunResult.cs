@@ -15,6 +15,9 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Acknowledged writes that are neither in the state, superseded causally, nor in a conflict log.</summary>
     public List<string> LostWrites { get; } = [];
 
+    /// <summary>Conflicts a site reported between versions that were not concurrent (one had seen the other): a false alarm, and a lost update when the later one lost.</summary>
+    public List<string> WrongConflicts { get; } = [];
+
     /// <summary>Counters whose value at some node is not the sum of the acknowledged increments.</summary>
     public List<string> CounterMismatches { get; } = [];
 
@@ -47,6 +50,15 @@ public sealed record SiteRunResult(int Seed)
 
     /// <summary>The cutting site's leaders before and after the leadership change during the cut ("s1n1 → s1n2"); null: it did not change.</summary>
     public string? CutHeldAcross { get; set; }
+
+    /// <summary>Nodes crashed (and restarted) during the run (<see cref="SiteSimConfig.Crashes"/>).</summary>
+    public int NodesCrashed { get; set; }
+
+    /// <summary>When each site leader's warnings appeared (+) and went away (-), with <see cref="SiteSimConfig.WatchWarnings"/>.</summary>
+    public List<string> WarningTimeline { get; } = [];
+
+    /// <summary>With <see cref="SiteSimConfig.CompareTimestampOnly"/>: how sites deciding by timestamps alone did on the same input.</summary>
+    public TimestampOnlyOutcome? TimestampOnly { get; set; }
 
     /// <summary>Writes a site routed to their home site (over all nodes).</summary>
     public long WritesRouted { get; set; }
@@ -93,15 +105,16 @@ public sealed record SiteRunResult(int Seed)
     /// <summary>Resolve-on-read write-backs, in order: "key written" or "key refused" (the key had changed since the read).</summary>
     public List<string> WriteBacks { get; } = [];
 
-    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0 && LinkCutLeaks.Count == 0;
+    public bool Ok => Divergence.Count == 0 && Overtakes.Count == 0 && AppliedTwice.Count == 0 && LostWrites.Count == 0 && WrongConflicts.Count == 0 && Failures.Count == 0 && CounterMismatches.Count == 0 && HomeViolations.Count == 0 && LinkCutLeaks.Count == 0;
 
     public override string ToString() =>
         $"seed {Seed}: {(Ok ? "ok" : "BROKEN")}; {WritesAcknowledged} writes acknowledged, {IncrementsAcknowledged} increments acknowledged, {CountersChecked} counter values checked, {ChangesDelivered} changes delivered, {Duplicates} duplicates dropped, "
-        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home, {WritesAtReturnedHome} at the returned home), {WritesHomeUnreachable} refused for an unreachable home"
+        + $"{Conflicts} conflicts ({LostValuesLogged} losing values logged, {ResolverFailures} resolver failures), {MessagesSent} messages, {NodesCrashed} node crashes, {SettingsChanged} settings changes, {WritesRouted} writes routed home ({WritesAtMovedHome} made at a moved home, {WritesAtReturnedHome} at the returned home), {WritesHomeUnreachable} refused for an unreachable home"
         + (HandoverMs is { } handover ? $", {HandoversCompleted} handovers, homes back {handover} ms after the recovery" : "")
         + (HealExchangeMs is { } exchange ? $", every site had every change {exchange} ms after the heal ({ResendsAfterSilence} resends after a silence)" : "")
         + Describe("diverged", Divergence) + Describe("overtaken", Overtakes) + Describe("applied twice", AppliedTwice)
-        + Describe("lost writes", LostWrites) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations) + Describe("through a cut link", LinkCutLeaks)
+        + Describe("lost writes", LostWrites) + Describe("wrong conflicts", WrongConflicts) + Describe("counters off", CounterMismatches) + Describe("node failures", Failures) + Describe("home sites", HomeViolations) + Describe("through a cut link", LinkCutLeaks)
+        + (TimestampOnly is { } naive ? $"\n  {naive}" : "")
         + (CutHeldAcross is { } across ? $"\n  the cut held across {across}: {WritesWhileCut} versions made at the cut site while cut" : "");
 
     private static string Describe(string what, List<string> items) =>

@@ -40,6 +40,15 @@ public sealed record SiteSimConfig(int Seed)
     /// </summary>
     public bool SettingsChanges { get; init; }
 
+    /// <summary>Crash random nodes (site leaders and followers) while the workload runs, and restart them (<see cref="SiteCrashes"/>).</summary>
+    public bool Crashes { get; init; }
+
+    /// <summary>Record when each site leader's warnings appear and go away (<see cref="SiteRunResult.WarningTimeline"/>).</summary>
+    public bool WatchWarnings { get; init; }
+
+    /// <summary>With <see cref="FailSite"/>: how long after the crash an operator declares the site failed.</summary>
+    public long FailSiteDeclaredAfterMs { get; init; } = 1_000;
+
     /// <summary>Cut and heal the links between random pairs of sites while the workload runs.</summary>
     public bool Partitions { get; init; } = true;
 
@@ -82,6 +91,19 @@ public sealed record SiteSimConfig(int Seed)
 
     /// <summary>Broken variant: deliver changes as they arrive (no causal hold-back).</summary>
     public bool NaiveDelivery { get; init; }
+
+    /// <summary>
+    /// Broken variant: changes carry no origin tag — a site passes on what it takes in as a change of
+    /// its own, so a ring forwards every site's changes back to it, forever (and delivery is naive:
+    /// what a change depends on is told by the same tags).
+    /// </summary>
+    public bool ForwardsOwnChanges { get; init; }
+
+    /// <summary>
+    /// Broken variant "no version vectors", side by side: feed what Chorus's site leaders took in to
+    /// sites that decide by timestamps alone, and check them too (<see cref="SiteRunResult.TimestampOnly"/>).
+    /// </summary>
+    public bool CompareTimestampOnly { get; init; }
 
     /// <summary>Broken variant: LWW that forgets its losers (the conflict log is not consulted).</summary>
     public bool ForgetLosers { get; init; }

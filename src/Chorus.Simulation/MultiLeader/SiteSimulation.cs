@@ -38,6 +38,8 @@ public sealed class SiteSimulation
     private readonly CommandTable _commands = new(DataCommands.All);
     private readonly HomeSiteRun _homes;
     private readonly CutFailoverRun _cutFailover;
+    private readonly SiteCrashes _crashes;
+    private readonly SiteWarningWatch _warnings;
     private long? _healExchangeMs;
     private readonly List<string> _writeBacks = [];
 
@@ -47,6 +49,8 @@ public sealed class SiteSimulation
         _random = new SimRandom(config.Seed);
         _homes = new HomeSiteRun(config, _scheduler, () => _sites, Boot);
         _cutFailover = new CutFailoverRun(_scheduler, () => _sites);
+        _crashes = new SiteCrashes(_scheduler, _random, () => _sites.Values.SelectMany(n => n), Boot);
+        _warnings = new SiteWarningWatch(_scheduler, () => _sites);
         for (var s = 1; s <= config.Sites; s++)
         {
             _sites[new NodeId($"s{s}")] = [];
@@ -63,7 +67,8 @@ public sealed class SiteSimulation
                     : [new PolicyRule("*", config.Policy, config.Resolver)],
                 Homes = config.HomesNotRouted ? [] : config.Homes,
             },
-            CausalDelivery = !config.NaiveDelivery,
+            CausalDelivery = !config.NaiveDelivery && !config.ForwardsOwnChanges,
+            TagsOrigins = !config.ForwardsOwnChanges,
             ResendWhenHeardFrom = !config.WaitForRetryAfterHeal,
         };
         foreach (var id in members)
@@ -125,6 +130,14 @@ public sealed class SiteSimulation
         if (_config.FailSite is { } failing)
         {
             _homes.ScheduleFailure(new NodeId(failing), workloadEndUs, _config.RecoverAtMs is { } recoverMs ? recoverMs * 1000 : workloadEndUs);
+        }
+        if (_config.Crashes)
+        {
+            _crashes.Schedule(workloadEndUs);
+        }
+        if (_config.WatchWarnings)
+        {
+            _warnings.Start(workloadEndUs + _config.SettleMs * 1000);
         }
         _scheduler.At(workloadEndUs, () => _network.Heal());
         _scheduler.RunUntil(workloadEndUs + _config.SettleMs * 1000);
@@ -259,9 +272,17 @@ public sealed class SiteSimulation
         _scheduler.After(writeBackAfterMs * 1000, () => Write(site, ["CHORUS.RESOLVE", key, conflict.Context.ToString(), value]));
     }
 
-    /// <summary>A write refused because its site's leadership moved meanwhile (a FAILOVER in the run): not acknowledged, no failure.</summary>
-    private bool LeadershipMoved(RespValue reply) =>
-        _config.CutAcrossFailover is not null && System.Text.Encoding.UTF8.GetString(reply.Bytes.Span).StartsWith("TRYAGAIN this node stopped leading", StringComparison.Ordinal);
+    /// <summary>
+    /// A write refused because its site's leadership moved meanwhile (a FAILOVER in the run), or —
+    /// with crashes — because a crash in its site cost the leader its majority or its leadership:
+    /// not acknowledged (or in doubt), no failure.
+    /// </summary>
+    private bool LeadershipMoved(RespValue reply)
+    {
+        var error = System.Text.Encoding.UTF8.GetString(reply.Bytes.Span);
+        return (_config.CutAcrossFailover is not null && error.StartsWith("TRYAGAIN this node stopped leading", StringComparison.Ordinal))
+            || (_config.Crashes && error.StartsWith("TRYAGAIN", StringComparison.Ordinal));
+    }
 
     /// <summary>What an INCR or INCRBY adds; null for any other command.</summary>
     private static long? Increment(string[] command) => command[0] switch
@@ -394,7 +415,7 @@ public sealed class SiteSimulation
             Durability = DurabilityPolicy.Always,
             Versioned = (key, version) =>
             {
-                _history.Versioned(System.Text.Encoding.UTF8.GetString(key), version, _scheduler.NowUs);
+                _history.Versioned(id, System.Text.Encoding.UTF8.GetString(key), version, _scheduler.NowUs);
                 _cutFailover.Versioned(version.Version.Site);
             },
             ForwardLink = new SimForwardLink(id, _network, NodeById),
@@ -442,6 +463,10 @@ public sealed class SiteSimulation
             conflicts.Clear();
         }
         _history.Check(result, FinalStates(up[0]), conflicts, _config.Policy);
+        if (_config.CompareTimestampOnly)
+        {
+            result.TimestampOnly = TimestampOnlySites.Check(_history, _config.Policy);
+        }
         foreach (var node in up)
         {
             _counters.Check(result, node.Id.Value, key => CounterValue(node, key));
@@ -465,6 +490,8 @@ public sealed class SiteSimulation
         result.WritesRouted = up.Sum(n => n.Driver!.RoutedWrites);
         result.HandoversCompleted = up.Sum(n => ((MultiLeaderCore)n.Driver!.Core).HandoversCompleted);
         result.SettingsChanged = SettingsChanged;
+        result.NodesCrashed = _crashes.Crashed;
+        result.WarningTimeline.AddRange(_warnings.Timeline);
         var settings = up.Select(n => (n.Id, Settings: ((MultiLeaderCore)n.Driver!.Core).Settings)).ToList();
         if (settings.Select(s => Convert.ToHexString(s.Settings.Encode())).Distinct().Count() > 1)
         {
