@@ -41,6 +41,13 @@ internal static class LeaderlessFaultsCommand
             {
                 var run = LeaderlessFaultRun.Run(seed, settings, result.GetValue(nodes), durationMs: result.GetValue(duration), skewMsMax: result.GetValue(skew));
                 Console.WriteLine(run);
+                if (!run.Passed)
+                {
+                    foreach (var line in run.Story)
+                    {
+                        Console.WriteLine("    " + line);
+                    }
+                }
                 total++;
                 passed += run.Passed ? 1 : 0;
                 convergeMsMax = Math.Max(convergeMsMax, run.ConvergeMs);

@@ -24,10 +24,15 @@ public static class LeaderlessFaultRun
     /// <summary>Simulated time the healed cluster gets to converge before the run counts it as not converged.</summary>
     public const long ConvergeMsMax = 60_000;
 
-    public static LeaderlessFaultResult Run(int seed, LeaderlessSettings settings, int nodes = 5, int clients = 6, int keysPerClient = 4, long durationMs = 5_000, long skewMsMax = 2_000)
+    public static LeaderlessFaultResult Run(int seed, LeaderlessSettings settings, int nodes = 5, int clients = 6, int keysPerClient = 4, long durationMs = 5_000, long skewMsMax = 2_000) =>
+        Run(seed, settings, nodes, clients, keysPerClient, durationMs, skewMsMax, observe: null);
+
+    /// <param name="observe">Called once the cluster started, before the clients: a test's probe into a failing seed.</param>
+    internal static LeaderlessFaultResult Run(int seed, LeaderlessSettings settings, int nodes, int clients, int keysPerClient, long durationMs, long skewMsMax, Action<LeaderlessSimCluster>? observe)
     {
         var cluster = new LeaderlessSimCluster(seed, nodes, settings, NetworkProfile.Lan);
         cluster.StartAll();
+        observe?.Invoke(cluster);
         cluster.RunFor(2 * settings.PeerDownAfterMs);
         var result = new LeaderlessFaultResult(seed);
         var lastAcked = new Dictionary<string, int>();
@@ -42,6 +47,7 @@ public static class LeaderlessFaultRun
 
         // The faults end; writes still in flight finish (their clients send no more), and the
         // convergence time counts from here.
+        result.Event(cluster.NowMs, "faults end: every link healed, every node up");
         Heal(cluster);
         var healedAtMs = cluster.NowMs;
         result.Converged = cluster.RunUntil(() => result.WritesInFlight == 0 && Converged(cluster, lastAcked.Keys), ConvergeMsMax);
@@ -54,6 +60,7 @@ public static class LeaderlessFaultRun
             if (newest < acked)
             {
                 result.LostWrites.Add($"{key}: last acknowledged {acked}, newest stored {newest}");
+                result.LostKeys.Add(key);
             }
         }
         result.KeysWithSiblings = lastAcked.Keys.Count(key => cluster.StoredVersions(cluster.Homes(key)[0], key).SiblingCount > 1);
@@ -104,9 +111,12 @@ public static class LeaderlessFaultRun
             var key = cluster.Random.Pick(keys);
             var index = _next++;
             result.WritesInFlight++;
-            cluster.Send(cluster.Random.Pick(cluster.Members), ["SET", key, $"{key}:{index.ToString(CultureInfo.InvariantCulture)}"], reply =>
+            var via = cluster.Random.Pick(cluster.Members);
+            var sentMs = cluster.NowMs;
+            cluster.Send(via, ["SET", key, $"{key}:{index.ToString(CultureInfo.InvariantCulture)}"], reply =>
             {
                 result.WritesInFlight--;
+                result.Event(cluster.NowMs, $"{key}:{index} via {via} sent at {sentMs}: {(reply.IsError ? reply.AsString() : "acknowledged")}");
                 if (reply.IsError)
                 {
                     result.WritesFailed++;
@@ -143,7 +153,17 @@ public sealed class LeaderlessFaultResult(int seed)
     public int HintsPending { get; set; }
     public int KeysWithSiblings { get; set; }
     public List<string> LostWrites { get; } = [];
+
+    public List<string> LostKeys { get; } = [];
+
+    /// <summary>What happened, in order (faults and every write's outcome), to explain a failing seed.</summary>
+    public List<string> Events { get; } = [];
+
+    public void Event(long atMs, string what) => Events.Add($"{atMs.ToString(CultureInfo.InvariantCulture)} ms: {what}");
     public int NodeFailures { get; set; }
+
+    /// <summary>The faults, and the writes of the keys that lost one: the story of a failing seed.</summary>
+    public IEnumerable<string> Story => Events.Where(e => !e.Contains("-k", StringComparison.Ordinal) || LostKeys.Any(k => e.Contains(k + ":", StringComparison.Ordinal)));
 
     public bool Passed => Converged && LostWrites.Count == 0 && NodeFailures == 0;
 

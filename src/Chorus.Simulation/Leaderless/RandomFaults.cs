@@ -26,31 +26,48 @@ internal sealed class RandomFaults(LeaderlessSimCluster cluster, LeaderlessFault
         {
             case 0 when cluster[victim].State != NodeState.Down:
                 result.Crashes++;
+                result.Event(cluster.NowMs, $"crash {victim}");
                 cluster.Crash(victim);
                 cluster.RunLater(cluster.Random.Between(200, 2_000), () => RestartIfDown(victim));
                 break;
             case 1:
                 result.Partitions++;
+                result.Event(cluster.NowMs, $"cut off {victim}");
                 cluster.Network.Partition([[victim], [.. cluster.Members.Where(m => m != victim)]]);
-                cluster.RunLater(cluster.Random.Between(300, 2_500), () => cluster.Network.Heal());
+                cluster.RunLater(cluster.Random.Between(300, 2_500), Heal);
                 break;
             case 2:
                 result.Splits++;
                 var shuffled = cluster.Members.OrderBy(_ => cluster.Random.Between(0, 1_000_000)).ToList();
                 cluster.Network.Partition([shuffled[..(shuffled.Count / 2)], shuffled[(shuffled.Count / 2)..]]);
-                cluster.RunLater(cluster.Random.Between(300, 2_500), () => cluster.Network.Heal());
+                result.Event(cluster.NowMs, $"split {string.Join(',', shuffled[..(shuffled.Count / 2)])} | {string.Join(',', shuffled[(shuffled.Count / 2)..])}");
+                cluster.RunLater(cluster.Random.Between(300, 2_500), Heal);
                 break;
             case 3:
                 result.LossyPeriods++;
+                result.Event(cluster.NowMs, "lossy links");
                 cluster.Network.SetFlaky(Lossy);
-                cluster.RunLater(cluster.Random.Between(500, 2_000), () => cluster.Network.SetFlaky(null));
+                cluster.RunLater(cluster.Random.Between(500, 2_000), () =>
+                {
+                    result.Event(cluster.NowMs, "links reliable again");
+                    cluster.Network.SetFlaky(null);
+                });
                 break;
             default:
                 result.ClockSteps++;
-                cluster[victim].Clock.Skew(cluster.Random.Between(-skewMsMax, skewMsMax + 1) * 1000);
+                var skewMs = cluster.Random.Between(-skewMsMax, skewMsMax + 1);
+                result.Event(cluster.NowMs, $"{victim}'s clock {skewMs} ms off");
+                cluster[victim].Clock.Skew(skewMs * 1000);
                 break;
         }
         cluster.RunLater(cluster.Random.Between(200, 800), Next);
+    }
+
+    /// <summary>Every link comes back (also those another fault cut meanwhile).</summary>
+    private void Heal()
+    {
+        result.Event(cluster.NowMs, "heal");
+        cluster.Network.Heal();
     }
 
     /// <summary>The end of the run restarts every node that is down; a restart scheduled before must not start it twice.</summary>
@@ -58,6 +75,7 @@ internal sealed class RandomFaults(LeaderlessSimCluster cluster, LeaderlessFault
     {
         if (cluster[node].State == NodeState.Down)
         {
+            result.Event(cluster.NowMs, $"restart {node}");
             cluster.Start(node);
         }
     }
