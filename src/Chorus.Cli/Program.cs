@@ -12,6 +12,8 @@ var root = new RootCommand("Chorus: a replicated key-value database that speaks 
     CertCommand.Create(),
     SimCommand.Create(),
     LeaderlessSimCommand.Create(),
+    LeaderlessLimitsCommand.Create(),
+    LeaderlessFaultsCommand.Create(),
     Chorus.Cli.Relay.RelayCommand.Create(),
     Chorus.Cli.Lab.LabCommand.Create(),
 };

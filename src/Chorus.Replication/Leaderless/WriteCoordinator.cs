@@ -21,6 +21,17 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
     private readonly Dictionary<ulong, WriteState> _writes = [];
     private readonly Dictionary<ulong, Forwarded> _forwarded = [];
     private readonly HashSet<(NodeId, ulong)> _coordinatingFor = [];
+
+    /// <summary>
+    /// Handed-over writes this node finished, by forwarder and request id, with when to forget
+    /// them. A network may deliver a <see cref="Coordinate"/> twice; a copy arriving after the
+    /// first finished must not run the write again: a SET's context is the coordinator's at the
+    /// time, so the rerun would replace every write acknowledged since (found by
+    /// `chorus sim-leaderless-faults`, seed 13: a duplicate arriving 12 ms late overwrote two later
+    /// acknowledged writes with the older value). Kept for 3 × RequestTimeoutMs, twice as long as
+    /// a forwarder waits for the answer.
+    /// </summary>
+    private readonly Dictionary<(NodeId, ulong), long> _finishedFor = [];
     private QuorumAdmission<KeyWrite>? _admission;
     private int _unanswered;
 
@@ -82,9 +93,9 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
     /// <summary>Another node handed this node a client's write to coordinate.</summary>
     public void OnCoordinate(NodeId from, Coordinate message)
     {
-        if (!_coordinatingFor.Add((from, message.RequestId)))
+        if (_finishedFor.ContainsKey((from, message.RequestId)) || !_coordinatingFor.Add((from, message.RequestId)))
         {
-            return; // a duplicate: the first one answers
+            return; // a duplicate: the first one answers (or answered)
         }
         var hash = KeyHash.Of(message.Key);
         var quorum = new QuorumOverrides(message.N == 0 ? null : message.N, message.W == 0 ? null : message.W);
@@ -158,6 +169,10 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         {
             _forwarded.Remove(id);
             complete(forwarded.Proposal, new CoordinatorTimedOut(forwarded.Coordinator, context.NowMs - forwarded.StartedMs));
+        }
+        foreach (var finished in _finishedFor.Where(f => context.NowMs >= f.Value).Select(f => f.Key).ToList())
+        {
+            _finishedFor.Remove(finished);
         }
         StartWaiting();
     }
@@ -245,6 +260,7 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         if (write.ReplyTo is { } replyTo)
         {
             _coordinatingFor.Remove(replyTo);
+            _finishedFor[replyTo] = context.NowMs + (3 * context.Settings.RequestTimeoutMs);
         }
         if (!write.Answered)
         {

@@ -38,7 +38,7 @@ internal static class InfoBuilder
                     Stats(text, node);
                     break;
                 case "replication" when node.Driver.Status.Family is Replication.Leaderless.LeaderlessStatus leaderless:
-                    LeaderlessInfo.Write(text, leaderless);
+                    LeaderlessInfo.Write(text, leaderless, node.Driver.Status.Self);
                     break;
                 case "replication":
                     Replication(text, node.Driver.Status, node);

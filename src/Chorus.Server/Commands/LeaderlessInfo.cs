@@ -12,13 +12,15 @@ namespace Chorus.Server.Commands;
 /// </summary>
 internal static class LeaderlessInfo
 {
-    public static void Write(StringBuilder text, LeaderlessStatus status)
+    public static void Write(StringBuilder text, LeaderlessStatus status, Core.NodeId self)
     {
         var settings = status.Settings;
         var totals = status.Totals;
         Header(text, "Replication");
         Line(text, "role", "leaderless");
         Line(text, "chorus_family", "leaderless");
+        // `chorus status` names each row by this (the single-leader section carries it too).
+        Line(text, "chorus_node_id", self.Value);
         Line(text, "leaderless_n", settings.N);
         Line(text, "leaderless_w", settings.W);
         Line(text, "leaderless_r", settings.R);

@@ -11,60 +11,44 @@ namespace Chorus.Simulation.Leaderless;
 /// and as soon as it is acknowledged, read the key through another random node (CHORUS.GETV, so
 /// every sibling is seen). A read is <b>stale</b> when none of its siblings is the value last
 /// acknowledged to that client or a later one (a later write that failed its quorum may still be
-/// stored: seeing it is not stale). With faults on, a random node is crashed (and restarted) or
-/// cut off (and healed) every so often.
+/// stored: seeing it is not stale). Faults (<see cref="StalenessFaults"/>) crash, cut off, split
+/// or restore nodes from old backups while the clients run.
 /// </summary>
 public static class StalenessRun
 {
     /// <param name="readAfterUs">How long after the acknowledgement the read is sent (the "t" of probabilistically bounded staleness).</param>
-    public static StalenessResult Run(int seed, int nodes, LeaderlessSettings settings, int clients, long durationMs, bool faults, NetworkProfile? network = null, long readAfterUs = 0)
+    public static StalenessResult Run(int seed, int nodes, LeaderlessSettings settings, int clients, long durationMs, bool faults, NetworkProfile? network = null, long readAfterUs = 0) =>
+        Run(seed, nodes, settings, new StalenessWorkload
+        {
+            Clients = clients,
+            DurationMs = durationMs,
+            Network = network,
+            ReadAfterUs = readAfterUs,
+            Faults = faults ? StalenessFaults.CrashOrCutOff : StalenessFaults.None,
+        });
+
+    public static StalenessResult Run(int seed, int nodes, LeaderlessSettings settings, StalenessWorkload workload)
     {
-        var cluster = new LeaderlessSimCluster(seed, nodes, settings, network);
+        var cluster = new LeaderlessSimCluster(seed, nodes, settings, workload.Network);
         cluster.StartAll();
         cluster.RunFor(2 * settings.PeerDownAfterMs);
         var result = new StalenessResult(seed);
-        var endMs = cluster.NowMs + durationMs;
-        for (var c = 0; c < clients; c++)
+        var endMs = cluster.NowMs + workload.DurationMs;
+        for (var c = 0; c < workload.Clients; c++)
         {
-            new Client(cluster, result, $"key-{c}", endMs, readAfterUs).Next();
+            new Client(cluster, result, $"key-{c}", endMs, workload).Next();
         }
-        if (faults)
-        {
-            ScheduleFaults(cluster, endMs);
-        }
-        cluster.RunFor(durationMs + (3 * settings.RequestTimeoutMs));
+        StalenessFaultSchedule.Start(cluster, workload.Faults, endMs);
+        cluster.RunFor(workload.DurationMs + (3 * settings.RequestTimeoutMs));
         result.NodeFailures = cluster.Failures.Count;
         return result;
     }
 
-    private static void ScheduleFaults(LeaderlessSimCluster cluster, long endMs)
-    {
-        void Fault()
-        {
-            if (cluster.NowMs >= endMs)
-            {
-                return;
-            }
-            var victim = cluster.Random.Pick(cluster.Members);
-            if (cluster.Random.Chance(0.5))
-            {
-                cluster.Crash(victim);
-                cluster.RunLater(cluster.Random.Between(100, 1_500), () => cluster.Start(victim));
-            }
-            else
-            {
-                cluster.Network.Partition([[victim], [.. cluster.Members.Where(m => m != victim)]]);
-                cluster.RunLater(cluster.Random.Between(100, 1_500), () => cluster.Network.Heal());
-            }
-            cluster.RunLater(cluster.Random.Between(1_500, 3_000), Fault);
-        }
-        cluster.RunLater(500, Fault);
-    }
-
-    private sealed class Client(LeaderlessSimCluster cluster, StalenessResult result, string key, long endMs, long readAfterUs)
+    private sealed class Client(LeaderlessSimCluster cluster, StalenessResult result, string key, long endMs, StalenessWorkload workload)
     {
         private int _next;
         private int _acked = -1;
+        private int _failed = -1;
 
         public void Next()
         {
@@ -78,35 +62,66 @@ public static class StalenessRun
                 if (reply.IsError)
                 {
                     result.WritesFailed++;
-                    Next();
+                    _failed = index;
+                    if (workload.ReadAfterFailedWrite)
+                    {
+                        cluster.RunLaterUs(workload.ReadAfterUs, Read);
+                    }
+                    else
+                    {
+                        Next();
+                    }
                     return;
                 }
                 result.WritesAcknowledged++;
                 _acked = index;
-                cluster.RunLaterUs(readAfterUs, Read);
+                cluster.RunLaterUs(workload.ReadAfterUs, Read);
             });
         }
 
         private void Read()
         {
             var expected = _acked;
+            var failed = _failed > _acked ? _failed : -1;
             cluster.Send(cluster.Random.Pick(cluster.Members), ["CHORUS.GETV", key], reply =>
             {
                 if (reply.IsError)
                 {
                     result.ReadsFailed++;
                 }
-                else if (reply.Items.Skip(1).Any(v => !v.IsNull && Index(v) >= expected))
-                {
-                    result.FreshReads++;
-                    result.SiblingReads += reply.Items.Count > 2 ? 1 : 0;
-                }
                 else
                 {
-                    result.StaleReads++;
+                    var newest = reply.Items.Skip(1).Where(v => !v.IsNull).Select(Index).DefaultIfEmpty(-1).Max();
+                    Classify(newest, expected, failed, reply.Items.Count > 2);
                 }
                 Next();
             });
+        }
+
+        /// <summary>Stale: no sibling is the last acknowledged write or a later one (a later write that failed its quorum may still be stored: seeing it is not stale).</summary>
+        private void Classify(int newest, int expected, int failed, bool siblings)
+        {
+            if (newest >= expected)
+            {
+                result.FreshReads++;
+                result.SiblingReads += siblings ? 1 : 0;
+            }
+            else
+            {
+                result.StaleReads++;
+            }
+            if (failed >= 0)
+            {
+                // The client was told this write failed; whether a read returns it is chance.
+                if (newest >= failed)
+                {
+                    result.FailedWriteSeen++;
+                }
+                else
+                {
+                    result.FailedWriteMissed++;
+                }
+            }
         }
 
         private string Value(int index) => $"{key}:{index.ToString(CultureInfo.InvariantCulture)}";
@@ -129,10 +144,16 @@ public sealed class StalenessResult(int seed)
     public long StaleReads { get; set; }
     public long SiblingReads { get; set; }
     public long ReadsFailed { get; set; }
+
+    /// <summary>Reads right after a write the client was told failed, that returned it (or a later one): the write was not rolled back.</summary>
+    public long FailedWriteSeen { get; set; }
+
+    /// <summary>Reads right after a write the client was told failed, that did not return it.</summary>
+    public long FailedWriteMissed { get; set; }
     public int NodeFailures { get; set; }
 
     public double StaleRate => FreshReads + StaleReads == 0 ? 0 : (double)StaleReads / (FreshReads + StaleReads);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"seed {Seed}: {WritesAcknowledged} writes acknowledged ({WritesFailed} failed); reads {FreshReads} fresh, {StaleReads} stale ({StaleRate:P1}), {ReadsFailed} failed, {SiblingReads} with siblings; {NodeFailures} node failures");
+        $"seed {Seed}: {WritesAcknowledged} writes acknowledged ({WritesFailed} failed); reads {FreshReads} fresh, {StaleReads} stale ({StaleRate:P1}), {ReadsFailed} failed, {SiblingReads} with siblings; after a failed write {FailedWriteSeen} saw it, {FailedWriteMissed} did not; {NodeFailures} node failures");
 }
