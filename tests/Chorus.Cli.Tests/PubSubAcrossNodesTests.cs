@@ -60,6 +60,9 @@ public sealed class PubSubAcrossNodesTests
         Assert.True((await cluster.CommandAsync("n3", "CHORUS.FAULT", "LINK", "RESUME")).Integer >= 0);
         Assert.Equal(["see news:latest"], await ReadAsync(heardAtA, 1));
         Assert.Equal("v1", (await cluster.CommandAsync("n3", "GET", "news:latest")).AsString());
+        var stats = await cluster.InfoAsync("n2", "stats");
+        Assert.Equal("42", stats["chorus_pubsub_peer_sent"]); // 21 messages, each to 2 peers
+        Assert.Equal("0", stats["chorus_pubsub_peer_dropped"]);
     }
 
     private static async Task<string[]> ReadAsync(ChannelMessageQueue queue, int count)

@@ -15,9 +15,10 @@ namespace Chorus.Server.PubSub;
 /// <para>
 /// Order: messages from one node reach each peer in the order they were published there (one
 /// ordered stream per peer: the bulk one, where log entries travel, so a burst of messages cannot
-/// push heartbeats out of the control stream's bounded queue). A message waits on a receiver that replicates the same log until it
-/// has applied the publisher's position (<see cref="PeerPublication.AfterLsn"/>), for at most
-/// <see cref="CatchUpWaitMsMax"/>; later messages from the same node wait behind it.
+/// push heartbeats out of the control stream's bounded queue). A message waits on a receiver
+/// that replicates the same log until it has applied the publisher's position
+/// (<see cref="PeerPublication.AfterLsn"/>), for at most <see cref="CatchUpWaitMsMax"/>; later
+/// messages from the same node wait behind it.
 /// </para>
 /// Thread-safe: connection threads publish, the peer service's threads receive.
 /// </summary>
