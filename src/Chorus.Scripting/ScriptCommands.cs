@@ -54,6 +54,7 @@ public static class ScriptCommands
             body = command[1].ToArray();
             sha = engine.Cache.Add(body);
         }
+        context.ScriptBody = body;
         engine.Run(context, reply, sha, body, Slice(command, 3, 3 + keyCount), Slice(command, 3 + keyCount, command.ArgumentCount), readOnly);
     }
 

@@ -160,6 +160,11 @@ public sealed partial class ScriptEngine : IDisposable
             _running = false;
             Calls.End();
         }
+        if (Limits.ClockMs is { } clockMs && clockMs() - Volatile.Read(ref _startedMs) > Limits.TimeLimitMs / 4)
+        {
+            // A replica running it again (slower, or busier) might reach the time limit where this run did not.
+            context.Unrepeatable = true;
+        }
         switch (status)
         {
             case LuaStatus.OK:

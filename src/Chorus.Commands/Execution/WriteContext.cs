@@ -19,8 +19,31 @@ public sealed class WriteContext(StagedKeyspace keyspace, Random random) : IKeys
 
     public StagedKeyspace Keyspace { get; } = keyspace;
 
+    private readonly DrawCountingRandom _random = new(random);
+
     /// <summary>Randomness for SPOP and friends; its choices are logged as row changes.</summary>
-    public Random Random { get; } = random;
+    public Random Random => _random;
+
+    /// <summary>
+    /// Whether running the command again — same data, arguments and leader clock — on a replica
+    /// would do the same: it drew no randomness, and nothing marked it <see cref="Unrepeatable"/>.
+    /// What the statement format needs to log a script as the script (docs/log-formats.md).
+    /// </summary>
+    public bool Repeatable => _random.Draws == 0 && !Unrepeatable;
+
+    /// <summary>Set by a command whose outcome depends on more than data, arguments and clock (a script near its time limit).</summary>
+    public bool Unrepeatable { get; set; }
+
+    /// <summary>The Lua source of the script the command ran (EVAL, EVALSHA), or null: the statement format logs EVALSHA as EVAL of it.</summary>
+    public byte[]? ScriptBody { get; set; }
+
+    /// <summary>A client command begins: <see cref="Repeatable"/> and <see cref="ScriptBody"/> start afresh.</summary>
+    public void BeginTrace()
+    {
+        _random.Reset();
+        Unrepeatable = false;
+        ScriptBody = null;
+    }
 
     /// <summary>The leader's time for this command, in Unix milliseconds.</summary>
     public long NowMs { get; set; }

@@ -109,6 +109,10 @@ public sealed class WriteExecutor(CommandTable commands, StagedKeyspace keyspace
         _context.NowMs = nowMs;
         _context.Db = db;
         _context.Limits = limits;
+        if (!_grouped)
+        {
+            _context.BeginTrace();
+        }
         var start = _context.Mark();
         var touchedBefore = _context.Touched.Count;
         _context.ForgetBeforeImages();

@@ -21,12 +21,19 @@ public readonly record struct MessageFamily(byte Value)
     /// <summary>Reserved for leaderless (Dynamo-style) replication.</summary>
     public static readonly MessageFamily Leaderless = new(3);
 
+    /// <summary>
+    /// Pub/sub messages a node passes to its peers (a PUBLISH reaches subscribers on every node).
+    /// Not replication: the server's pub/sub relay takes them before the node loop, and no core sees them.
+    /// </summary>
+    public static readonly MessageFamily PubSub = new(4);
+
     public override string ToString() => Value switch
     {
         0 => "node",
         1 => "single-leader",
         2 => "multi-leader",
         3 => "leaderless",
+        4 => "pub/sub",
         _ => "family " + Value.ToString(CultureInfo.InvariantCulture),
     };
 }

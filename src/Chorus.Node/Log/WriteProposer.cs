@@ -95,7 +95,7 @@ internal sealed class WriteProposer
             ProposePhysical(batch);
             return;
         }
-        var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(format, single, batch.Db, nowMs, payload) : (PayloadKind.Logical, payload);
+        var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(format, single, batch.Db, nowMs, payload, _executor.Context) : (PayloadKind.Logical, payload);
         batch.LastWrittenLsn = _core.Propose(kind, entry).Lsn;
         if (batch.FirstWrittenLsn == Lsn.Zero)
         {

@@ -128,6 +128,10 @@ internal static class InfoBuilder
         Line(text, "chorus_follower_read_staleness_ms", Consistency.FollowerReadStats.Text(Consistency.FollowerReadStats.MsBounds, node.FollowerReads.MsBuckets));
         Line(text, "chorus_follower_read_staleness_entries", Consistency.FollowerReadStats.Text(Consistency.FollowerReadStats.EntryBounds, node.FollowerReads.EntryBuckets));
         Line(text, "chorus_sessions", node.Sessions?.Directory.Count ?? 0);
+        // PUBLISH across nodes (docs/pubsub.md): messages sent to peers, delivered from them, dropped.
+        Line(text, "chorus_pubsub_peer_sent", node.PubSubRelay?.Sent ?? 0);
+        Line(text, "chorus_pubsub_peer_received", node.PubSubRelay?.Received ?? 0);
+        Line(text, "chorus_pubsub_peer_dropped", node.PubSubRelay?.Dropped ?? 0);
     }
 
     private static void Keyspace(StringBuilder text, NodeServices node)

@@ -55,6 +55,9 @@ internal sealed class NodeServices(
     /// <summary>This node's pub/sub channels and subscribers.</summary>
     public PubSub.PubSubHub PubSub { get; } = new();
 
+    /// <summary>Passes a client's PUBLISH to the other nodes; null: messages stay on this node (tests of one node).</summary>
+    public PubSub.PubSubRelay? PubSubRelay { get; set; }
+
     /// <summary>Members' client addresses and the leader, as last learned (SENTINEL answers with them).</summary>
     public Sentinel.ClientAddressBook Addresses { get; } = new(options.Self, options.ClientEndpoint);
 

@@ -118,6 +118,7 @@ public sealed class ChorusNode : IAsyncDisposable
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), loggers.CreateLogger("Chorus.Sessions"));
         node.Sessions = sessions;
         rollbacks.Observed = sessions.OnRollback;
+        node.PubSubRelay = PubSubRelayFor(options, node, transport, driver, loggers);
         var handlers = ServerCommands.All.ToDictionary(c => c.Spec, c => c.Handler);
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 
@@ -201,6 +202,15 @@ public sealed class ChorusNode : IAsyncDisposable
         }
         return access;
     }
+
+    /// <summary>
+    /// PUBLISH reaches every member the transport knows (every site's, under multi-leader); a message
+    /// waits for the log only on a node that replicates the same log as its publisher (same group).
+    /// </summary>
+    private static PubSub.PubSubRelay PubSubRelayFor(ChorusOptions options, NodeServices node, GrpcTransport transport, NodeDriver driver, ILoggerFactory loggers) =>
+        new(node.PubSub, options.Self, () => transport.Membership.Members, transport.Send, driver.Applied,
+            peer => !options.IsLeaderless && driver.Status.Settings.Find(peer) is not null,
+            loggers.CreateLogger<PubSub.PubSubRelay>());
 
     private sealed record Parts(
         string DataDirectory,
@@ -345,7 +355,7 @@ public sealed class ChorusNode : IAsyncDisposable
         });
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(dispatcher);
-        builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox, node.LinkHold!));
+        builder.Services.AddSingleton<IPeerInbox>(new PeerInbox(inbox, node.LinkHold!) { PubSub = node.PubSubRelay });
         builder.Services.AddSingleton<IForwardHandler>(forwards);
         builder.Services.AddSingleton<ISessionHandler>(sessions);
         builder.Services.AddSingleton(new Transport.Grpc.Security.PeerAuthenticator(peers.Membership, mutualTls: peers.Tls is not null));

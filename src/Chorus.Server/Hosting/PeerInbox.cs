@@ -7,14 +7,27 @@ namespace Chorus.Server.Hosting;
 
 /// <summary>
 /// The gRPC transport's view of the node's inbox: what arrives from peers goes into the control
-/// lane, unless the fault commands drop it (<see cref="PeerLinkHold.Drop"/>) or hold it.
+/// lane, unless the fault commands drop it (<see cref="PeerLinkHold.Drop"/>) or hold it. Pub/sub
+/// messages go to the <see cref="PubSub.PubSubRelay"/> instead (never held: they wait for the log
+/// there, which a paused link holds back).
 /// </summary>
 internal sealed class PeerInbox(NodeInbox inbox, PeerLinkHold hold) : IPeerInbox
 {
     public NodeId Self => inbox.Self;
 
+    /// <summary>Where pub/sub messages from peers go; null: they are refused by the node like any unknown family.</summary>
+    public PubSub.PubSubRelay? PubSub { get; init; }
+
     public void Deliver(Envelope message)
     {
+        if (message.Family == MessageFamily.PubSub && PubSub is { } relay)
+        {
+            if (!hold.Drop.ShouldDrop())
+            {
+                relay.Receive(message);
+            }
+            return;
+        }
         if (!hold.Drop.ShouldDrop() && !hold.TryHold(message))
         {
             inbox.Deliver(message);

@@ -6,7 +6,7 @@ namespace Chorus.Server.PubSub;
 
 /// <summary>
 /// SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH and PUBSUB, with Redis 7.0's replies
-/// (push frames in RESP3, arrays in RESP2). Messages are node-local (docs/pubsub.md).
+/// (push frames in RESP3, arrays in RESP2). PUBLISH reaches every node; its reply counts this node's receivers (docs/pubsub.md).
 /// </summary>
 internal static class PubSubCommands
 {
@@ -75,7 +75,8 @@ internal static class PubSubCommands
 
     private static ValueTask Publish(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
-        reply.WriteInteger(context.Node.PubSub.Publish(command[1].ToArray(), command[2].ToArray()));
+        var (channel, message) = (command[1].ToArray(), command[2].ToArray());
+        reply.WriteInteger(context.Node.PubSubRelay is { } relay ? relay.Publish(channel, message) : context.Node.PubSub.Publish(channel, message));
         return ValueTask.CompletedTask;
     }
 

@@ -5,8 +5,8 @@ namespace Chorus.Server.PubSub;
 
 /// <summary>
 /// This node's channels and patterns and who listens on them (Redis's pubsub_channels and
-/// pubsub_patterns). Messages are node-local: a PUBLISH reaches the subscribers connected to the
-/// node it was sent to (docs/pubsub.md). Thread-safe; one lock, held while a message is queued
+/// pubsub_patterns). The hub delivers to this node's subscribers only; <see cref="PubSubRelay"/>
+/// passes a client's PUBLISH to the other nodes (docs/pubsub.md). Thread-safe; one lock, held while a message is queued
 /// to each receiver (queuing never waits).
 /// </summary>
 internal sealed class PubSubHub

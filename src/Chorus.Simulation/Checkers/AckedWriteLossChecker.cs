@@ -37,7 +37,8 @@ public static class AckedWriteLossChecker
         var untraced = 0L;
         foreach (var key in history.Keys())
         {
-            var writes = history.Operations.Where(o => o.IsWrite && o.Key == key).ToList();
+            // Nondeterministic writes (collections, SPOP, expiries) are judged by convergence only (OpKind).
+            var writes = history.Operations.Where(o => o.IsWrite && o.Kind != OpKind.Nondeterministic && o.Key == key).ToList();
             if (writes.Count == 0)
             {
                 continue;

@@ -70,7 +70,9 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
 
     private void SubmitWrites(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops)
     {
-        var batch = new ClientWriteBatch { Forwardable = ForwardWrites };
+        // MULTI ... EXEC: the commands run together on the leader's loop and become one log entry.
+        var transaction = ops.All(o => o.InTransaction);
+        var batch = new ClientWriteBatch { Forwardable = ForwardWrites, IsTransaction = transaction, TransactionWrites = transaction };
         foreach (var op in ops)
         {
             batch.Commands.Add(op.Command());
@@ -80,7 +82,13 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
             done: () =>
             {
                 var replies = Parse(batch.Replies.WrittenMemory);
-                var positions = WritePositions.Attribute(ops, replies, batch.LastWrittenLsn, node.Storage);
+                if (transaction && replies.Count == 1 && ops.Count > 1)
+                {
+                    replies = [.. ops.Select(_ => replies[0])]; // the EXEC failed whole: its one error is every command's
+                }
+                var positions = transaction
+                    ? WritePositions.AttributeTransaction(ops.Count, batch.LastWrittenLsn, node.Storage)
+                    : WritePositions.Attribute(ops, replies, batch.LastWrittenLsn, node.Storage);
                 batch.Dispose();
                 Back(() => client.OnReply(requestId, new ClientReply(replies, positions)));
             },

@@ -30,6 +30,13 @@ internal static class WritePositions
         return positions;
     }
 
+    /// <summary>A transaction is one log entry: every write of it is at the batch's last LSN (none if it wrote nothing).</summary>
+    public static LogPosition?[] AttributeTransaction(int count, Lsn lastWritten, IStorageEngine leaderStorage)
+    {
+        var position = lastWritten > Lsn.Zero ? PositionAt(leaderStorage, lastWritten) : null;
+        return [.. Enumerable.Repeat(position, count)];
+    }
+
     private static LogPosition? PositionAt(IStorageEngine storage, Lsn lsn)
     {
         Span<byte> key = stackalloc byte[8];

@@ -5,6 +5,9 @@ namespace Chorus.Simulation.Workloads;
 /// <summary>An operation a client is about to invoke, and the command that carries it.</summary>
 public sealed record PlannedOp(OpKind Kind, IReadOnlyList<string> Keys, string? Value = null, IReadOnlyList<string>? Arguments = null)
 {
+    /// <summary>Part of a MULTI/EXEC: the request's ops run as one transaction (all of the request's ops must say so).</summary>
+    public bool InTransaction { get; init; }
+
     public bool IsWrite => Kind is OpKind.Write or OpKind.SetIfAbsent or OpKind.Append or OpKind.Increment or OpKind.Nondeterministic;
 
     public string[] Command() => Kind switch

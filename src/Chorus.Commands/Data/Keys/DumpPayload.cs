@@ -28,7 +28,11 @@ internal static class DumpPayload
     private const int FooterLength = sizeof(ushort) + sizeof(ulong);
 
     /// <summary>A decoded value: a string's bytes, or a collection's elements (a sorted set's with scores).</summary>
-    public sealed record Value(DataType Type, byte[] Text, List<(byte[] Name, byte[] Value, double Score)> Elements);
+    public sealed record Value(DataType Type, byte[] Text, List<(byte[] Name, byte[] Value, double Score)> Elements)
+    {
+        /// <summary>A stream's entries, metadata and consumer groups (Redis's payload only).</summary>
+        public Rdb.RdbStream? Stream { get; init; }
+    }
 
     public enum Status
     {

@@ -25,9 +25,6 @@ internal static class DumpRestoreCommands
 
     public static readonly CommandSpec RestoreSpec = new("RESTORE", -4, CommandFlags.Write | CommandFlags.DenyOom, 1, 1, 1, Write: ExecuteRestore);
 
-    /// <summary>DUMP's format has no stream encoding yet (docs/compatibility.md).</summary>
-    public const string StreamDumpUnsupported = "ERR DUMP of a stream is not supported by Chorus (use COPY, or XRANGE and XADD)";
-
     private static void ExecuteDump(ReadContext context, RespCommand command, RespWriter reply)
     {
         if (context.GetLive(command[1]) is not { } live)
@@ -36,12 +33,10 @@ internal static class DumpRestoreCommands
             return;
         }
         var record = KeyRecord.Parse(live);
-        if (record.Type == DataType.Stream)
-        {
-            reply.WriteError(StreamDumpUnsupported);
-            return;
-        }
-        reply.WriteBulkString(Rdb.RdbPayload.Encode(DumpPayload.Read(context, record)));
+        var value = record.Type == DataType.Stream
+            ? new DumpPayload.Value(DataType.Stream, [], []) { Stream = Streams.StreamDump.Read(context, record) }
+            : DumpPayload.Read(context, record);
+        reply.WriteBulkString(Rdb.RdbPayload.Encode(value));
     }
 
     private static void ExecuteRestore(WriteContext context, RespCommand command, RespWriter reply)
@@ -122,6 +117,9 @@ internal static class DumpRestoreCommands
                 break;
             case DataType.Set:
                 SetWrites.Add(context, key, null, value.Elements.Select(e => e.Name));
+                break;
+            case DataType.Stream when value.Stream is { } stream:
+                Streams.StreamDump.Create(context, key, stream);
                 break;
             case DataType.SortedSet:
                 SortedSetWrites.Record(context, db, key, null, [.. Distinct(value).Select(e => new ScoreChange(e.Name, e.Score == 0 ? 0 : e.Score, null))]);

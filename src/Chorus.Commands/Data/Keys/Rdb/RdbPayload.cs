@@ -12,7 +12,8 @@ namespace Chorus.Commands.Data.Keys.Rdb;
 /// everything before it (u64 little-endian). Writing uses the plain encodings every Redis version
 /// loads (string, list, set, sorted set with binary scores, hash); reading also takes Redis's
 /// compact ones (int and LZF strings, quicklist of listpacks or ziplists, intset, listpack and
-/// ziplist hashes and sorted sets). Streams are not supported yet.
+/// ziplist hashes and sorted sets). Streams are written as Redis 7.0 writes them
+/// (RDB_TYPE_STREAM_LISTPACKS_2) and read in that, the older (Redis 5–6) and Redis 7.2's type (<see cref="RdbStream"/>).
 /// </summary>
 internal static class RdbPayload
 {
@@ -52,6 +53,10 @@ internal static class RdbPayload
                 Length(output, (ulong)value.Elements.Count);
                 value.Elements.ForEach(e => { String(output, e.Name); String(output, e.Value); });
                 break;
+            case DataType.Stream when value.Stream is { } stream:
+                Byte(output, RdbTypes.StreamListpacks2);
+                stream.Encode(output);
+                break;
             default:
                 throw new ArgumentException($"no RDB encoding for {value.Type}", nameof(value));
         }
@@ -89,6 +94,7 @@ internal static class RdbPayload
             RdbTypes.Hash => Collection(DataType.Hash, Pairs(Strings(ref reader, 2))),
             RdbTypes.HashZiplist => Collection(DataType.Hash, Pairs(PackedLists.Ziplist(reader.ReadString()))),
             RdbTypes.HashListpack => Collection(DataType.Hash, Pairs(PackedLists.Listpack(reader.ReadString()))),
+            RdbTypes.StreamListpacks or RdbTypes.StreamListpacks2 or RdbTypes.StreamListpacks3 => new DumpPayload.Value(DataType.Stream, [], []) { Stream = RdbStream.Decode(ref reader, type) },
             _ => throw new CorruptDataException($"RDB type {type} is not supported"),
         };
         return reader.IsEnd ? value : throw new CorruptDataException("trailing bytes");
@@ -183,14 +189,14 @@ internal static class RdbPayload
         output.Advance(1);
     }
 
-    private static void String(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    internal static void String(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         Length(output, (ulong)bytes.Length);
         output.Write(bytes);
     }
 
     /// <summary>rdbSaveLen: 6 bits, 14 bits (big-endian), or a marker and 32 or 64 bits big-endian.</summary>
-    private static void Length(ArrayBufferWriter<byte> output, ulong length)
+    internal static void Length(ArrayBufferWriter<byte> output, ulong length)
     {
         if (length < 1 << 6)
         {

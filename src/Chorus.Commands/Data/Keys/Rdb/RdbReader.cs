@@ -32,6 +32,16 @@ internal ref struct RdbReader(ReadOnlySpan<byte> data)
         return (int)length;
     }
 
+    /// <summary>A length-encoded number (rdbLoadLen), up to 64 bits: stream ids, counters.</summary>
+    public ulong ReadNumber()
+    {
+        var value = ReadLength(out var encoded);
+        return encoded ? throw new CorruptDataException("an encoded string where a number belongs") : value;
+    }
+
+    /// <summary><paramref name="count"/> bytes as they are (a stream id's 16 bytes, a millisecond time's 8).</summary>
+    public ReadOnlySpan<byte> ReadRaw(int count) => Take(count);
+
     public byte[] ReadString()
     {
         var length = ReadLength(out var encoded);

@@ -19,6 +19,10 @@ internal static class RdbTypes
     public const byte HashListpack = 16;
     public const byte ZSetListpack = 17;
     public const byte ListQuicklist2 = 18;
+    public const byte StreamListpacks2 = 19;
+
+    /// <summary>Redis 7.2's stream type (RDB 11): consumers also carry their active time. Read, never written.</summary>
+    public const byte StreamListpacks3 = 21;
 
     /// <summary>Redis 7.0's RDB version: a payload of a later version is refused, as Redis 7.0 does.</summary>
     public const ushort Version = 10;
