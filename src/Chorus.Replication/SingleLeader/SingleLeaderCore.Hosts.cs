@@ -30,6 +30,8 @@ public sealed partial class SingleLeaderCore : ILeaderHost, IFollowerHost, IElec
 
     EntryCache ILeaderHost.Cache => Cache;
 
+    string ILeaderHost.NewClusterId => Cluster.NewClusterId;
+
     CheckQuorumLease ILeaderHost.Lease => Lease;
 
     void ILeaderHost.StepDown(StepDownReason reason) => StepDown(reason);

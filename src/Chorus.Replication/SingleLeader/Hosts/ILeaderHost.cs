@@ -25,6 +25,9 @@ internal interface ILeaderHost : IRoleHost
 
     CheckQuorumLease Lease { get; }
 
+    /// <summary>A random cluster id the host supplied (<see cref="ClusterConfig.NewClusterId"/>): a brand-new cluster's first leader records it.</summary>
+    string NewClusterId { get; }
+
     /// <summary>Appends new cluster settings (they apply from their entry on).</summary>
     ProposalId ProposeSettings(ClusterSettings settings);
 

@@ -77,7 +77,7 @@ internal sealed class LeaderRole
         {
             // A brand-new cluster's first leader records its starting settings in the log, so every
             // node has them — and the cluster's identity with them (session tokens carry it).
-            _core.ProposeSettings(_core.Settings with { ClusterId = _core.Cluster.NewClusterId });
+            _core.ProposeSettings(_core.Settings with { ClusterId = _core.NewClusterId });
         }
         _acks.CountAfter(_core.History.Last.Lsn);
         foreach (var follower in _followers.Values)
