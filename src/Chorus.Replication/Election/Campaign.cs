@@ -75,8 +75,10 @@ internal sealed class Campaign(ICampaignHost host)
         {
             return; // a removed node or a learner does not get an answer
         }
-        var grant = host.Voters.Contains(host.Self)
-            && epoch > host.Epoch
+        // Whether this node is a voter in its own configuration does not matter: a promotion can
+        // commit before it arrives here, and the candidate asking believes this node votes (only the
+        // candidate's configuration decides which answers count). LearnerPromotionVoteTests.
+        var grant = epoch > host.Epoch
             && VoteRules.IsUpToDate(last, host.LastPosition)
             && (transfer || !host.HeardFromLeaderRecently());
         host.AnswerVote(candidate, epoch, grant, preVote: true);
@@ -89,8 +91,7 @@ internal sealed class Campaign(ICampaignHost host)
         {
             return;
         }
-        var grant = host.Voters.Contains(host.Self)
-            && !host.IsLeader
+        var grant = !host.IsLeader
             && (host.VotedFor is null || host.VotedFor == candidate)
             && VoteRules.IsUpToDate(last, host.LastPosition);
         if (grant)
