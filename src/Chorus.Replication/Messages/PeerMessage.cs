@@ -20,6 +20,11 @@ public abstract record PeerMessage(NodeId From, NodeId To, Epoch Epoch);
 /// follower knows its own log is committed up to it, as far as this message proves the two logs
 /// agree. <paramref name="ReadRound"/> numbers the leader's confirmation rounds for reads: a
 /// follower echoes the latest one it received in its <see cref="AppendResponse"/>.
+/// <paramref name="EchoedStampMs"/> is the latest <see cref="AppendResponse.StampMs"/> the leader
+/// received from this follower (−1: none, or a sender that predates it): every write the leader
+/// acknowledged before the follower took that stamp is at or below <paramref name="LeaderLastLsn"/>,
+/// so a follower holding that much is current as of its own stamp (bounded staleness, see
+/// <see cref="SingleLeader.Freshness"/>).
 /// </summary>
 public sealed record AppendEntries(
     NodeId From,
@@ -33,13 +38,16 @@ public sealed record AppendEntries(
     string LeaderClientEndpoint,
     AckLevel? RequiredAck = null,
     Lsn LeaderCommit = default,
-    ulong ReadRound = 0) : PeerMessage(From, To, Epoch);
+    ulong ReadRound = 0,
+    long EchoedStampMs = -1) : PeerMessage(From, To, Epoch);
 
 /// <summary>
 /// Follower → leader: the follower has applied everything up to <paramref name="Last"/>, holds
 /// entries up to <paramref name="Received"/> in memory, and has up to <paramref name="Flushed"/>
 /// on stable storage. <paramref name="ReadRound"/> echoes the latest read round it received from
 /// this leader in this epoch: the leader knows the follower still followed it after that round began.
+/// <paramref name="StampMs"/> is the follower's elapsed-time clock when it sent this (−1: none);
+/// the leader echoes it back in <see cref="AppendEntries.EchoedStampMs"/>.
 /// </summary>
 public sealed record AppendResponse(
     NodeId From,
@@ -48,7 +56,8 @@ public sealed record AppendResponse(
     LogPosition Last,
     Lsn Flushed,
     Lsn Received = default,
-    ulong ReadRound = 0) : PeerMessage(From, To, Epoch);
+    ulong ReadRound = 0,
+    long StampMs = -1) : PeerMessage(From, To, Epoch);
 
 /// <summary>
 /// Follower → leader: "here is my log; stream me what comes after it". Sent on start, after

@@ -10,7 +10,9 @@ namespace Chorus.Replication.Messages;
 /// Binary encoding of peer messages, version 2 (version 1 had no commit point or read round in
 /// AppendEntries and AppendResponse, and no read-index messages; a node refuses a version it does
 /// not speak). The transport (gRPC) only frames these bytes, so the simulator exercises the same
-/// encoding as the network.
+/// encoding as the network. The bounded-staleness stamps (AppendResponse.StampMs,
+/// AppendEntries.EchoedStampMs) are optional trailing fields, written only when set: a message
+/// from a build without them decodes with no stamp (staleness unknown, never falsely fresh).
 /// <code>u8 version | u8 type | len+from | len+to | varint epoch | type fields</code>
 /// </summary>
 public static class PeerMessageCodec
@@ -69,12 +71,14 @@ public static class PeerMessageCodec
                 writer.WriteVarUInt(m.LeaderCommit.Value);
                 writer.WriteVarUInt(m.ReadRound);
                 writer.WriteLengthPrefixed(m.Entries.Span);
+                WriteOptionalStamp(writer, m.EchoedStampMs);
                 break;
             case AppendResponse m:
                 WritePosition(writer, m.Last);
                 writer.WriteVarUInt(m.Flushed.Value);
                 writer.WriteVarUInt(m.Received.Value);
                 writer.WriteVarUInt(m.ReadRound);
+                WriteOptionalStamp(writer, m.StampMs);
                 break;
             case ReadIndexRequest m:
                 writer.WriteVarUInt(m.RequestId);
@@ -145,7 +149,7 @@ public static class PeerMessageCodec
         PeerMessage message = type switch
         {
             MessageType.AppendEntries => ReadAppendEntries(ref reader, bytes, from, to, epoch),
-            MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()), reader.ReadVarUInt()),
+            MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()), reader.ReadVarUInt(), ReadOptionalStamp(ref reader)),
             MessageType.ReadIndexRequest => new ReadIndexRequest(from, to, epoch, reader.ReadVarUInt()),
             MessageType.ReadIndexResponse => ReadReadIndexResponse(ref reader, from, to, epoch),
             MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
@@ -181,7 +185,27 @@ public static class PeerMessageCodec
         var length = reader.ReadLength();
         var entries = bytes.Slice(reader.Position, length);
         reader.ReadRaw(length);
-        return new AppendEntries(from, to, epoch, prev, entries, count, leaderLast, leaderTime, endpoint, requiredAck, leaderCommit, readRound);
+        var echoedStamp = ReadOptionalStamp(ref reader);
+        return new AppendEntries(from, to, epoch, prev, entries, count, leaderLast, leaderTime, endpoint, requiredAck, leaderCommit, readRound, echoedStamp);
+    }
+
+    /// <summary>A bounded-staleness stamp, only when there is one (absent: what a build before stamps sends).</summary>
+    private static void WriteOptionalStamp(ByteWriter writer, long stampMs)
+    {
+        if (stampMs >= 0)
+        {
+            writer.WriteVarUInt((ulong)stampMs);
+        }
+    }
+
+    private static long ReadOptionalStamp(ref ByteReader reader)
+    {
+        if (reader.IsEnd)
+        {
+            return -1;
+        }
+        var stamp = reader.ReadVarUInt();
+        return stamp <= long.MaxValue ? (long)stamp : throw new CorruptDataException($"stamp {stamp} is out of range");
     }
 
     private static ReadIndexResponse ReadReadIndexResponse(ref ByteReader reader, NodeId from, NodeId to, Epoch epoch)

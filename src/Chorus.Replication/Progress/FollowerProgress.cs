@@ -35,6 +35,9 @@ public sealed class FollowerProgress(NodeId id, MemberRole role)
 
     public long LastSentAtMs { get; internal set; } = -1;
 
+    /// <summary>The latest stamp the follower put on an acknowledgement (its own clock; −1: none since it subscribed), echoed back to it for bounded staleness.</summary>
+    public long StampMs { get; internal set; } = -1;
+
     /// <summary>Where the follower's log ended when it was told to load a snapshot.</summary>
     internal LogPosition SnapshotRequestedAt { get; set; }
 

@@ -133,7 +133,12 @@ internal sealed class FollowerRole
             _readRound = 0;
         }
         _readRound = Math.Max(_readRound, append.ReadRound);
-        Freshness.Announced(core.NowMs, append.LeaderLastLsn, core.Appended);
+        if (append.EchoedStampMs >= core.Elapsed.StartedAtMs && append.EchoedStampMs <= core.Elapsed.NowMs)
+        {
+            // The leader sent this after receiving our stamp; an echo outside this run's stamps
+            // (or none: a leader that predates stamps) dates nothing.
+            Freshness.Announced(append.EchoedStampMs, append.LeaderLastLsn, core.Appended);
+        }
         var fresh = new List<LogEntry>();
         foreach (var entry in LogEntryBatch.Decode(append.Entries))
         {
@@ -200,7 +205,7 @@ internal sealed class FollowerRole
         }
         if (core.Leader is { } leader)
         {
-            core.Send(new AppendResponse(core.Self, leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed, core.History.Last.Lsn, _readRound));
+            core.Send(new AppendResponse(core.Self, leader, core.Epoch, core.PositionOf(core.Appended), core.Flushed, core.History.Last.Lsn, _readRound, core.Elapsed.NowMs));
         }
     }
 

@@ -26,6 +26,8 @@ public sealed partial class SingleLeaderCore : ILeaderHost, IFollowerHost, IElec
 
     void IFollowerHost.RequestSnapshot(SnapshotRequest request) => Pending.SnapshotRequests.Add(request);
 
+    ElapsedClock IFollowerHost.Elapsed => Elapsed;
+
     Lsn ILeaderHost.CommitLsn => CommitLsn;
 
     EntryCache ILeaderHost.Cache => Cache;

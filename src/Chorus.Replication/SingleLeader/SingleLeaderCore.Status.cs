@@ -46,8 +46,12 @@ public sealed partial class SingleLeaderCore
     /// <summary>The newest position in the local log known to be committed (zero: none known yet).</summary>
     public LogPosition? Committed => CommitLsn == Lsn.Zero ? LogPosition.Zero : PositionOf(CommitLsn);
 
-    /// <summary>A leader is current now (a deposed one that has not noticed steps down within its lease); a follower as of its freshness.</summary>
-    public long? CurrentAsOfMs => _leader is not null ? NowMs : _follower.Freshness.CurrentAsOfMs is >= 0 and var at ? at : null;
+    /// <summary>
+    /// A leader is current now (a deposed one that has not noticed steps down within its lease); a
+    /// follower as of its freshness, measured on its elapsed clock and expressed against the last
+    /// wall-clock time ticked in (which the read gate compares with).
+    /// </summary>
+    public long? CurrentAsOfMs => _leader is not null ? Elapsed.WallMs : _follower.Freshness.CurrentAsOfMs is >= 0 and var at ? Elapsed.WallTimeOf(at) : null;
 
     /// <summary>Linearizable reads served by this node as leader thanks to its lease, and by quorum rounds.</summary>
     public (long ByLease, long ByRound) LeaderReads => _leader is { } leader ? (leader.Reads.LeaseReads, leader.Reads.RoundReads) : (0, 0);

@@ -97,6 +97,9 @@ public sealed partial class SingleLeaderCore : IReplicationCore
 
     public HybridLogicalClock Clock { get; } = new();
 
+    /// <summary>Elapsed time for bounded staleness: never steps back with the wall clock.</summary>
+    internal ElapsedClock Elapsed { get; } = new();
+
     /// <summary>Elections this node started (real ones, after a successful pre-vote).</summary>
     public long ElectionsStarted => _roles.ElectionsStarted;
 
@@ -126,6 +129,7 @@ public sealed partial class SingleLeaderCore : IReplicationCore
     public void Start(long nowMs)
     {
         NowMs = nowMs;
+        Elapsed.Start(nowMs);
         Clock.Now(nowMs);
         _follower.Start();
         _elections.Start(nowMs);
@@ -154,6 +158,7 @@ public sealed partial class SingleLeaderCore : IReplicationCore
         {
             NowMs = nowMs;
         }
+        Elapsed.Tick(nowMs);
         Lease.OnTick(NowMs);
         if (_leader is not null)
         {

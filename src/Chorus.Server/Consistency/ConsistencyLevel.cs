@@ -106,11 +106,11 @@ internal sealed record ConsistencySettings
     public ReadGuard GuardFor(SessionPosition position) => Level switch
     {
         ConsistencyLevel.Eventual when After.IsEmpty => ReadGuard.None,
-        // Session guarantees answer only committed state: see ReadGuard.AnswerWhenCommitted.
+        // Session guarantees and bounded staleness answer only committed state: see ReadGuard.AnswerWhenCommitted.
         ConsistencyLevel.Eventual => new ReadGuard { AtLeast = After.Lsn, WaitMs = WaitMs, AnswerWhenCommitted = true },
         ConsistencyLevel.ReadYourWrites => new ReadGuard { AtLeast = Lsn.Max(position.Written, After.Lsn), WaitMs = WaitMs, AnswerWhenCommitted = true },
         ConsistencyLevel.Monotonic => new ReadGuard { AtLeast = Lsn.Max(position.Seen, After.Lsn), WaitMs = WaitMs, AnswerWhenCommitted = true },
-        ConsistencyLevel.Bounded => new ReadGuard { AtLeast = After.Lsn, MaxStalenessMs = BoundMs, WaitMs = WaitMs },
+        ConsistencyLevel.Bounded => new ReadGuard { AtLeast = After.Lsn, MaxStalenessMs = BoundMs, WaitMs = WaitMs, AnswerWhenCommitted = true },
         ConsistencyLevel.Strong => new ReadGuard { Linearizable = true, AtLeast = After.Lsn, WaitMs = WaitMs },
         _ => throw new ArgumentOutOfRangeException(nameof(position)),
     };

@@ -244,7 +244,7 @@ public static class ClusterModes
     /// <summary>
     /// Bounded staleness (docs/consistency.md, <c>bounded 500</c>): reads at any node through the
     /// production read gate, served only while the node's state is at most 500 ms old by its own
-    /// measure (a follower: when it last held everything its leader had announced), waiting up to
+    /// measure (a follower: a round trip to its leader on its own clock, see Freshness), waiting up to
     /// a second, else held back (TRYAGAIN; the client tries another node). The bounded-staleness
     /// checker judges the reads by simulated time.
     /// </summary>
@@ -256,13 +256,10 @@ public static class ClusterModes
         Durability = DurabilityPolicy.Always,
         Ack = SemiSyncOne.Ack,
         Reads = ReadRouting.AnyNode,
-        ReadGuard = new Node.ReadGuard { MaxStalenessMs = 500, WaitMs = 1000 },
-        // Not claimed, though production promises it: a follower dates its state by when it
-        // processed the leader's message, so a message delayed in its inbox (a paused process)
-        // makes old state look fresh — chaos seed 3 shows it (docs/consistency.md). Nor are the
-        // prefix checks: a bounded read does not wait for the commit point, so across a failover
-        // it can show a write that is then rolled back (chaos seed 11).
-        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, [CheckNames.AckedWriteLoss]),
+        // Answered once committed, like the session levels (production's bounded level does the
+        // same): without it, a read across a failover could show a write that is then rolled back.
+        ReadGuard = new Node.ReadGuard { MaxStalenessMs = 500, WaitMs = 1000, AnswerWhenCommitted = true },
+        Claims = context => context.LeaderMayLoseAcknowledgedWrites ? Set(Always) : Set(Always, PrefixOrdered, [CheckNames.AckedWriteLoss, CheckNames.BoundedStaleness]),
     };
 
     /// <summary>

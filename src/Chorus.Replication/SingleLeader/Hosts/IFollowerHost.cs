@@ -8,6 +8,9 @@ internal interface IFollowerHost : IRoleHost
     /// <summary>The leader of the current epoch, once known.</summary>
     NodeId? Leader { get; }
 
+    /// <summary>The clock acknowledgements are stamped with and staleness is measured on.</summary>
+    ElapsedClock Elapsed { get; }
+
     /// <summary>Why this node last stopped leading, while no leader is known since (a refused read says so).</summary>
     StepDownReason? LastStepDownReason { get; }
 

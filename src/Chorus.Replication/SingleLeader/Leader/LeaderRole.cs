@@ -202,11 +202,13 @@ internal sealed class LeaderRole
         switch (message)
         {
             case Subscribe subscribe:
+                follower.StampMs = -1; // a restarted follower's clock may be behind its old stamps
                 _shipping.OnSubscribe(follower, subscribe);
                 break;
             case AppendResponse response:
                 // The echo proves the follower still followed this leader after that round began.
                 follower.AckedReadRound = Math.Max(follower.AckedReadRound, Math.Min(response.ReadRound, _reads.Round));
+                follower.StampMs = Math.Max(follower.StampMs, response.StampMs);
                 _shipping.OnAppendResponse(follower, response);
                 AdvanceReads();
                 break;

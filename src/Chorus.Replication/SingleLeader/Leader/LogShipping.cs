@@ -169,7 +169,7 @@ internal sealed class LogShipping(ILeaderHost core, ReadIndex reads, AckWindow a
         Invariant.That(entries[0].Lsn == follower.Next, "entries are shipped contiguously");
         var batch = EncodeShared(entries);
         var prev = core.PositionOf(follower.Next.Previous);
-        Send(follower, new AppendEntries(core.Self, follower.Id, core.Epoch, prev, batch, entries.Count, core.History.Last.Lsn, core.Clock.Last, core.ClientEndpoint, RequiredAck, core.CommitLsn, reads.Round));
+        Send(follower, new AppendEntries(core.Self, follower.Id, core.Epoch, prev, batch, entries.Count, core.History.Last.Lsn, core.Clock.Last, core.ClientEndpoint, RequiredAck, core.CommitLsn, reads.Round, follower.StampMs));
         follower.Next = entries[^1].Lsn.Next;
         follower.LastProgressAtMs = core.NowMs;
         follower.InflightBytes += batch.Length;
@@ -194,7 +194,7 @@ internal sealed class LogShipping(ILeaderHost core, ReadIndex reads, AckWindow a
     public void SendHeartbeat(FollowerProgress follower)
     {
         var prev = follower.State == FollowerState.Replicating ? core.PositionOf(follower.Match) : core.History.Last;
-        Send(follower, new AppendEntries(core.Self, follower.Id, core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, core.History.Last.Lsn, core.Clock.Last, core.ClientEndpoint, RequiredAck, core.CommitLsn, reads.Round));
+        Send(follower, new AppendEntries(core.Self, follower.Id, core.Epoch, prev, ReadOnlyMemory<byte>.Empty, 0, core.History.Last.Lsn, core.Clock.Last, core.ClientEndpoint, RequiredAck, core.CommitLsn, reads.Round, follower.StampMs));
     }
 
     public void Send(FollowerProgress follower, PeerMessage message)
