@@ -100,9 +100,10 @@ public sealed class DumpRestoreTests(RealServers real)
         return string.Join("\n", lines);
     }
 
-    private static Task<RespValue> Command(RespConnection server, params object[] args) =>
+    /// <summary>Sends a command (arguments as strings or raw bytes); StreamDumpRestoreTests uses it too.</summary>
+    internal static Task<RespValue> Command(RespConnection server, params object[] args) =>
         server.CommandAsync(Cancel, [.. args.Select(a => a as byte[] ?? Encoding.UTF8.GetBytes((string)a))]);
 
-    private static Task<RespValue> Command(RespConnection server, string[] args) =>
+    internal static Task<RespValue> Command(RespConnection server, string[] args) =>
         server.CommandAsync(Cancel, [.. args.Select(Encoding.UTF8.GetBytes)]);
 }

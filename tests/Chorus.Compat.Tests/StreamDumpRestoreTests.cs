@@ -1,6 +1,6 @@
-using System.Text;
 using Chorus.Client;
 using Chorus.Resp;
+using static Chorus.Compat.Tests.DumpRestoreTests;
 
 namespace Chorus.Compat.Tests;
 
@@ -15,7 +15,6 @@ namespace Chorus.Compat.Tests;
 [Collection(RealServersCollection.Name)]
 public sealed class StreamDumpRestoreTests(RealServers real)
 {
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static readonly string[][] Build =
     [
@@ -74,9 +73,4 @@ public sealed class StreamDumpRestoreTests(RealServers real)
     private static string Metadata(RespValue info) =>
         string.Join("\n", info.Items.Chunk(2).Where(p => !(p[0].AsString() ?? "").StartsWith("radix-tree", StringComparison.Ordinal)).Select(p => $"{p[0]} {p[1]}"));
 
-    private static Task<RespValue> Command(RespConnection server, params object[] args) =>
-        server.CommandAsync(Cancel, [.. args.Select(a => a as byte[] ?? Encoding.UTF8.GetBytes((string)a))]);
-
-    private static Task<RespValue> Command(RespConnection server, string[] args) =>
-        server.CommandAsync(Cancel, [.. args.Select(Encoding.UTF8.GetBytes)]);
 }

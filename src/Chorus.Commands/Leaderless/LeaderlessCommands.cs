@@ -1,5 +1,6 @@
 using Chorus.Commands.Data;
 using Chorus.Commands.Execution;
+using Chorus.Commands.Sites;
 using Chorus.Core.Requests;
 using Chorus.Core.Versions;
 using Chorus.Resp;
@@ -153,12 +154,7 @@ public static class LeaderlessCommands
     /// </summary>
     private static void WriteWinner(DottedVersionVectorSet<VersionedValue> versions, RespWriter writer)
     {
-        if (versions.SiblingCount > 1 && writer.Protocol == RespProtocol.Resp3)
-        {
-            writer.WriteAttributeHeader(1);
-            writer.WriteSimpleString("siblings"u8);
-            writer.WriteInteger(versions.SiblingCount);
-        }
+        SiblingsFlag.Write(writer, versions.SiblingCount);
         if (KeyVersions.Winner(versions) is { Value.Bytes: { } bytes })
         {
             writer.WriteBulkString(bytes);
