@@ -246,6 +246,7 @@ public sealed class LeaderlessCore : IReplicationCore, IRequestCore, IKeyStoreCo
             HintsPending = _hints.Count,
             HintsByHome = _hints.CountByHome,
             RequestsInFlight = _writes.InFlight + _reads.InFlight,
+            HandOversRemembered = _writes.HandOversRemembered,
             WritesWaiting = _writes.Waiting,
             ReadsWaiting = _reads.Waiting,
             Trees = _trees.Count,

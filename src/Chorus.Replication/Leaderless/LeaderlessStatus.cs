@@ -22,6 +22,12 @@ public sealed record LeaderlessStatus(
 
     public int RequestsInFlight { get; init; }
 
+    /// <summary>
+    /// Writes other nodes handed to this one that it is coordinating or finished recently (kept
+    /// three request timeouts so a duplicated hand-over is not run twice); falls back to 0 when idle.
+    /// </summary>
+    public int HandOversRemembered { get; init; }
+
     /// <summary>Client writes waiting for a quorum slot (<see cref="LeaderlessSettings.WritesInFlightMax"/>).</summary>
     public int WritesWaiting { get; init; }
 

@@ -37,6 +37,9 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
 
     public int InFlight => _writes.Count + _forwarded.Count;
 
+    /// <summary>Hand-overs being coordinated plus those finished within the duplicate window: 0 once the node is idle that long.</summary>
+    public int HandOversRemembered => _coordinatingFor.Count + _finishedFor.Count;
+
     /// <summary>Writes that hold a slot: not answered yet (an answered write may stay a while for its remaining replicas, but no longer holds one).</summary>
     private int Busy => _unanswered + _forwarded.Count;
 
@@ -101,12 +104,12 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         var quorum = new QuorumOverrides(message.N == 0 ? null : message.N, message.W == 0 ? null : message.W);
         if (Quorum(quorum, out var n, out var w) is RequestRefused refused)
         {
-            Reply(from, message.RequestId, CoordinatedStatus.Refused, KeyVersions.Empty, false, 0, 0, 0, 0, refused.Reason);
+            RefuseHandOver(from, message.RequestId, refused.Reason);
             return;
         }
         if (!context.Homes(hash, n).Contains(context.Self))
         {
-            Reply(from, message.RequestId, CoordinatedStatus.Refused, KeyVersions.Empty, false, 0, 0, 0, 0, $"{context.Self} is not a home replica of the key under ring version {context.Config.Version}; retry");
+            RefuseHandOver(from, message.RequestId, $"{context.Self} is not a home replica of the key under ring version {context.Config.Version}; retry");
             return;
         }
         Coordinate(new WriteState(message.Key, hash, n, w) { ReplyTo = (from, message.RequestId) }, message.Value, message.Context, message.ExpiresAtMs);
@@ -254,13 +257,30 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         }
     }
 
+    /// <summary>
+    /// Answers a hand-over this node will not coordinate. It counts as finished, like a write
+    /// that ran: a duplicate is ignored for the same window, and the entry does not stay in
+    /// <see cref="_coordinatingFor"/> for ever (it did, one per refusal, before).
+    /// </summary>
+    private void RefuseHandOver(NodeId from, ulong requestId, string reason)
+    {
+        Reply(from, requestId, CoordinatedStatus.Refused, KeyVersions.Empty, false, 0, 0, 0, 0, reason);
+        HandOverFinished((from, requestId));
+    }
+
+    /// <summary>A hand-over is done: duplicates arriving within three request timeouts are ignored (a rerun would replace later writes).</summary>
+    private void HandOverFinished((NodeId Node, ulong RequestId) handOver)
+    {
+        _coordinatingFor.Remove(handOver);
+        _finishedFor[handOver] = context.NowMs + (3 * context.Settings.RequestTimeoutMs);
+    }
+
     private void Finish(ulong id, WriteState write)
     {
         _writes.Remove(id);
         if (write.ReplyTo is { } replyTo)
         {
-            _coordinatingFor.Remove(replyTo);
-            _finishedFor[replyTo] = context.NowMs + (3 * context.Settings.RequestTimeoutMs);
+            HandOverFinished(replyTo);
         }
         if (!write.Answered)
         {

@@ -48,6 +48,7 @@ internal static class LeaderlessInfo
         Line(text, "leaderless_peers_heard", status.Peers.Count(p => p.Up && p.LastHeardMs is not null));
         Line(text, "leaderless_peers_down", string.Join(',', status.Peers.Where(p => !p.Up).Select(p => p.Id)));
         Line(text, "leaderless_requests_in_flight", status.RequestsInFlight);
+        Line(text, "leaderless_handovers_remembered", status.HandOversRemembered);
         Line(text, "leaderless_writes_waiting", status.WritesWaiting);
         Line(text, "leaderless_reads_waiting", status.ReadsWaiting);
         Line(text, "leaderless_reads", totals.Reads);
