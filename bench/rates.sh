@@ -59,7 +59,7 @@ catch_up() {
   start_chorus n3 $((PORT + 2)) everysec "$peers" "${retain[@]}"
   local follower=$LAST_PID
   wait_ready $PORT
-  local deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + 180)) # three processes starting on a loaded 2-core machine
   until [ "$(info_field $PORT connected_slaves)" = 2 ]; do
     [ $SECONDS -lt $deadline ] || { log "followers did not connect"; exit 1; }
     sleep 0.2
