@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Catch-up and bootstrap rates.
 #
-#   bench/rates.sh [--quick]
+#   bench/rates.sh [--quick] [--catch-up-only]
+#
+# BENCH_PORT=P moves the nodes to ports P, P+1, P+2 (default 7395).
+# BENCH_TRACE_FOLLOWER=FILE.nettrace also records the restarted follower with dotnet-trace
+# (bench/.tools/dotnet-trace, sampled thread time) while it catches up.
+# BENCH_PERF_FOLLOWER=FILE.data records it with Linux perf instead (CPU samples of every thread;
+# the nodes then run with DOTNET_PerfMapEnabled=1 so JIT frames resolve). Read it with
+# perf report -i FILE.data --children --sort comm,sym -g none
 #
 # (a) catch-up: one of two followers, stopped with SIGTERM, misses 1,000,000 writes (redis-benchmark SET -P 16
 #     -r 100000, random values), is restarted, and is timed until its chorus_last_lsn equals the leader's.
@@ -11,29 +18,53 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-QUICK=0
-[ "${1:-}" = --quick ] && QUICK=1
+QUICK=0 CATCHUP_ONLY=0
+for arg in "$@"; do
+  case $arg in
+    --quick) QUICK=1 ;;
+    --catch-up-only) CATCHUP_ONLY=1 ;;
+    *) echo "usage: $0 [--quick] [--catch-up-only]" >&2; exit 2 ;;
+  esac
+done
 CATCHUP_ENTRIES=1000000 FILL_KEYS=1050000
 [ $QUICK = 1 ] && CATCHUP_ENTRIES=100000 FILL_KEYS=100000
-PORT=7395
+PORT=${BENCH_PORT:-7395} # another port lets two runs share the machine
 
 ensure_redis
 build_chorus
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+cpu_ticks() { # pid: user + system CPU time so far, in clock ticks
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+per_entry_us() { # ticks entries hz
+  awk -v t="$1" -v e="$2" -v hz="$3" 'BEGIN { if (e == 0) print "n/a"; else printf "%.2f µs", t / hz * 1e6 / e }'
+}
+
+if [ -n "${BENCH_PERF_FOLLOWER:-}" ]; then
+  export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+fi
 
 catch_up() {
   # Three nodes: with two, stopping the follower would cost the leader its majority (check-quorum).
   log "catch-up: leader :$PORT, followers :$((PORT + 1)) and :$((PORT + 2)) (the second is stopped)"
   local peers="n1=$PORT,n2=$((PORT + 1)),n3=$((PORT + 2))"
-  start_chorus n1 $PORT everysec "$peers"
-  start_chorus n2 $((PORT + 1)) everysec "$peers"
-  start_chorus n3 $((PORT + 2)) everysec "$peers"
+  # The log must still hold what the follower missed: by default a leader retires a log larger
+  # than its data (past a 16 MiB floor), and 1M SETs over 100k keys log far more than they store,
+  # so the follower would get a snapshot and this would time a snapshot, not the log's replay.
+  local retain=(--LogRetainFloorBytes=4294967296)
+  start_chorus n1 $PORT everysec "$peers" "${retain[@]}"
+  start_chorus n2 $((PORT + 1)) everysec "$peers" "${retain[@]}"
+  start_chorus n3 $((PORT + 2)) everysec "$peers" "${retain[@]}"
   local follower=$LAST_PID
   wait_ready $PORT
-  local deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + 180)) # three processes starting on a loaded 2-core machine
   until [ "$(info_field $PORT connected_slaves)" = 2 ]; do
     [ $SECONDS -lt $deadline ] || { log "followers did not connect"; exit 1; }
     sleep 0.2
   done
+  local leader_pid=${BENCH_PIDS[0]}
   kill -TERM "$follower"; wait "$follower" 2>/dev/null || true
   local before
   before=$(lsn $PORT)
@@ -46,18 +77,47 @@ catch_up() {
   log "leader at LSN $target after ${write_s}s ($CATCHUP_ERRORS error replies); restarting the follower"
   local start_ns up_ns="" done_ns first_lsn=""
   start_ns=$(date +%s%N)
-  start_chorus n3 $((PORT + 2)) everysec "$peers"
+  start_chorus n3 $((PORT + 2)) everysec "$peers" "${retain[@]}"
+  follower=$LAST_PID
+  local trace_pid=""
+  if [ -n "${BENCH_TRACE_FOLLOWER:-}" ]; then
+    "$BENCH_ROOT/bench/.tools/dotnet-trace" collect -p "$follower" --profile dotnet-sampled-thread-time \
+      -o "$BENCH_TRACE_FOLLOWER" --duration 00:00:00:30 >"$BENCH_WORK/trace.log" 2>&1 &
+    trace_pid=$!
+  elif [ -n "${BENCH_PERF_FOLLOWER:-}" ]; then
+    perf record -F 999 -g -p "$follower" -o "$BENCH_PERF_FOLLOWER" -- sleep 40 >"$BENCH_WORK/perf.log" 2>&1 &
+    trace_pid=$!
+  fi
+  local follower_up_ticks="" leader_up_ticks="" follower_done_ticks leader_done_ticks load_during
   while :; do
     local now f
     f=$(lsn $((PORT + 2)) 2>/dev/null || true)
     now=$(date +%s%N)
-    if [ -n "$f" ] && [ -z "$up_ns" ]; then up_ns=$now; first_lsn=$f; fi
-    if [ -n "$f" ] && [ "$f" -ge "$target" ]; then done_ns=$now; break; fi
+    if [ -n "$f" ] && [ -z "$up_ns" ]; then
+      up_ns=$now; first_lsn=$f
+      follower_up_ticks=$(cpu_ticks "$follower"); leader_up_ticks=$(cpu_ticks "$leader_pid")
+    fi
+    if [ -n "$f" ] && [ "$f" -ge "$target" ]; then
+      done_ns=$now
+      follower_done_ticks=$(cpu_ticks "$follower"); leader_done_ticks=$(cpu_ticks "$leader_pid")
+      load_during=$(cut -d' ' -f1-3 /proc/loadavg)
+      break
+    fi
     [ $(( (now - start_ns) / 1000000000 )) -lt 300 ] || { log "follower did not catch up"; exit 1; }
     sleep 0.02
   done
+  [ -n "$trace_pid" ] && { wait "$trace_pid" || true; }
+  if grep -q "snapshot" "$BENCH_WORK/chorus-$BENCH_GEN-n3-$((PORT + 2)).log"; then
+    log "the follower caught up from a snapshot, not from the log: this run does not measure catch-up"
+    exit 1
+  fi
   stop_all
-  local entries=$((target - before))
+  local entries=$((target - before)) counted=$((target - first_lsn)) hz
+  hz=$(getconf CLK_TCK)
+  # CPU time per entry from the first INFO answer on (process start and JIT excluded): on a shared
+  # machine this is steadier than entries/s.
+  CATCHUP_CPU_LINE="CPU time per entry applied after the first INFO answer ($counted entries): follower $(per_entry_us $((follower_done_ticks - follower_up_ticks)) $counted "$hz"), leader $(per_entry_us $((leader_done_ticks - leader_up_ticks)) $counted "$hz") (from /proc/PID/stat, 10 ms resolution). Load average (1/5/15 min) at the start of the run: $LOAD_BEFORE · when caught up: $load_during."
+
   CATCHUP_ROW="| $entries | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.2f", (b - a) / 1e9 }') | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.0f", e / ((b - a) / 1e9) }') | $(awk -v e=$((target - first_lsn)) -v a="$up_ns" -v b="$done_ns" 'BEGIN { if (b == a) print "n/a (caught up before the first INFO)"; else printf "%.0f", e / ((b - a) / 1e9) }') | $((first_lsn - before)) |"
 }
 
@@ -102,10 +162,10 @@ bootstrap() {
 
 started=$SECONDS
 catch_up
-bootstrap
+[ $CATCHUP_ONLY = 1 ] || bootstrap
 echo "## Catch-up and bootstrap — $(machine_line)"
 echo
-echo "Command: \`bench/rates.sh$([ $QUICK = 1 ] && echo " --quick")\`"
+echo "Command: \`bench/rates.sh$([ $QUICK = 1 ] && echo " --quick")$([ $CATCHUP_ONLY = 1 ] && echo " --catch-up-only")\`"
 echo
 echo "### Follower catch-up (fsync everysec, 12 B values)"
 echo
@@ -113,14 +173,18 @@ echo "| entries missed | restart → caught up s | entries/s incl. process start
 echo "|---|---|---|---|---|"
 echo "$CATCHUP_ROW"
 echo
+echo "$CATCHUP_CPU_LINE"
+echo
 echo "The writes: redis-benchmark -c 50 -n $CATCHUP_ENTRIES -r 100000 -P 16 SET key:__rand_int__ __rand_int__ (a random value each time, so every SET is logged; -t set repeats one value and Chorus logs nothing for a SET that changes nothing) against the leader while the follower was down; error replies: ${CATCHUP_ERRORS:-0}. Entries missed = the leader's LSN advance."
 echo
-echo "### New node from a snapshot"
-echo
-echo "Fill: $FILL_LINE"
-echo
-echo "| snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd |"
-echo "|---|---|---|---|---|---|"
-echo "$BOOT_ROW"
-echo
+if [ $CATCHUP_ONLY = 0 ]; then
+  echo "### New node from a snapshot"
+  echo
+  echo "Fill: $FILL_LINE"
+  echo
+  echo "| snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd |"
+  echo "|---|---|---|---|---|---|"
+  echo "$BOOT_ROW"
+  echo
+fi
 echo "_rates.sh took $((SECONDS - started)) s._"

@@ -45,4 +45,8 @@ public class LogEntryBenchmarks
 
     [Benchmark(Description = "LogEntryBatch.Decode x64")]
     public int BatchDecode64() => LogEntryBatch.Decode(_batch).Count;
+
+    /// <summary>As a follower decodes an AppendEntries: the message says how many entries it holds.</summary>
+    [Benchmark(Description = "LogEntryBatch.Decode x64, count known")]
+    public int BatchDecode64Counted() => LogEntryBatch.Decode(_batch, _entries.Length).Count;
 }

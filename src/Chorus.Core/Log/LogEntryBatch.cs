@@ -34,10 +34,17 @@ public static class LogEntryBatch
         return batch;
     }
 
-    /// <summary>Decodes every entry; the entries alias <paramref name="batch"/>.</summary>
-    public static List<LogEntry> Decode(ReadOnlyMemory<byte> batch)
+    /// <summary>The fewest bytes an encoded entry takes (version, epoch, lsn, hlc, origin and payload lengths, kind).</summary>
+    private const int EntryBytesMin = 1 + 1 + 1 + 8 + 1 + 1 + 1;
+
+    /// <summary>
+    /// Decodes every entry; the entries alias <paramref name="batch"/>. <paramref name="expectedCount"/>
+    /// (the sender's count, when known) sizes the list once instead of growing it; it is only a
+    /// hint, capped by what the bytes can hold, so a wrong or hostile count costs nothing.
+    /// </summary>
+    public static List<LogEntry> Decode(ReadOnlyMemory<byte> batch, int expectedCount = 0)
     {
-        var entries = new List<LogEntry>();
+        var entries = new List<LogEntry>(Math.Clamp(expectedCount, 0, batch.Length / (EntryBytesMin + 1)));
         var offset = 0;
         while (offset < batch.Length)
         {

@@ -85,19 +85,5 @@ public static class LogEntryCodec
         return (epoch, lsn, new HlcTimestamp(reader.ReadUInt64LittleEndian()));
     }
 
-    private static NodeId DecodeOrigin(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty)
-        {
-            return default;
-        }
-        try
-        {
-            return new NodeId(System.Text.Encoding.ASCII.GetString(bytes));
-        }
-        catch (ArgumentException e)
-        {
-            throw new CorruptDataException($"bad origin node id: {e.Message}");
-        }
-    }
+    private static NodeId DecodeOrigin(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? default : OriginIds.Decode(bytes);
 }
