@@ -34,10 +34,10 @@ internal sealed class ClientTimeline : ILoggerFactory, ILoggerProvider
     public TimeSpan? First(string prefix) =>
         _events.Where(e => e.At >= _mark && e.What.StartsWith(prefix, StringComparison.Ordinal)).Select(e => (TimeSpan?)(e.At - _mark)).FirstOrDefault();
 
-    /// <summary>The events from <paramref name="from"/> to <paramref name="to"/> (relative to the mark), one a line, at most <paramref name="linesMax"/>.</summary>
-    public string Describe(TimeSpan from, TimeSpan to, int linesMax = 400)
+    /// <summary>The events from <paramref name="from"/> to <paramref name="to"/> (relative to the mark) that <paramref name="keep"/> keeps, one a line, at most <paramref name="linesMax"/>.</summary>
+    public string Describe(TimeSpan from, TimeSpan to, Func<string, bool> keep, int linesMax = 400)
     {
-        var lines = _events.Select(e => (At: e.At - _mark, e.What)).Where(e => e.At >= from && e.At <= to)
+        var lines = _events.Select(e => (At: e.At - _mark, e.What)).Where(e => e.At >= from && e.At <= to && keep(e.What))
             .Select(e => $"{e.At.TotalMilliseconds,8:0} ms  {e.What}").ToList();
         return string.Join('\n', lines.Count > linesMax ? [.. lines.Take(linesMax), $"… {lines.Count - linesMax} more"] : lines);
     }
