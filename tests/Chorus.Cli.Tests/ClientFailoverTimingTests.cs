@@ -9,7 +9,7 @@ namespace Chorus.Cli.Tests;
 /// Issue 15, "Clients follow failovers": with each real client that can be installed here, the
 /// time from kill -9 of the leader to the client's first successful write, through the client's
 /// own Sentinel support pointed at Chorus's nodes (StackExchange.Redis is in
-/// <see cref="SentinelClientTests"/>). The client runs as its own process (Debian's redis-py,
+/// <see cref="StackExchangeFailoverTimelineTests"/>). The client runs as its own process (Debian's redis-py,
 /// ioredis from npm) with a small driver script in Clients/; the time is printed and recorded in
 /// docs/failover.md. What is asserted: the client does write again, to the new leader, and the
 /// write is there.
