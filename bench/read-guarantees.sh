@@ -8,7 +8,8 @@
 # `ops` (50 connections, one request outstanding each) reads random keys:
 #   - at the leader only, and spread over the 3 nodes (connection i on node i mod 3): read scaling;
 #   - spread, under each level set once per connection with CHORUS.CONSISTENCY: eventual,
-#     read-your-writes, monotonic, bounded 1000 (ms), strong; strong also at the leader only and
+#     read-your-writes, monotonic, bounded 1000, 50 and 20 (ms; below two heartbeat intervals a
+#     follower asks its leader for a round trip per wait), strong; strong also at the leader only and
 #     on the lease cluster. Consistent prefix is not a level: with one log it holds at every level
 #     (docs/consistency.md), so its cost is `eventual`'s;
 #   - write-read: each connection (spread; a follower forwards the SET to the leader) writes a key
@@ -64,6 +65,8 @@ ROWS=(
   "read-your-writes, 3 nodes|get|$ALL|CHORUS.CONSISTENCY read-your-writes"
   "monotonic, 3 nodes|get|$ALL|CHORUS.CONSISTENCY monotonic"
   "bounded 1000 ms, 3 nodes|get|$ALL|CHORUS.CONSISTENCY bounded 1000"
+  "bounded 50 ms, 3 nodes|get|$ALL|CHORUS.CONSISTENCY bounded 50"
+  "bounded 20 ms, 3 nodes|get|$ALL|CHORUS.CONSISTENCY bounded 20"
   "strong (read index), leader only|get|$IX_LEADER|CHORUS.CONSISTENCY strong"
   "strong (read index), 3 nodes|get|$ALL|CHORUS.CONSISTENCY strong"
   "strong (lease), leader only|get|$LEASE_LEADER|CHORUS.CONSISTENCY strong"

@@ -28,13 +28,14 @@ internal static class SimCommand
         var workload = new Option<string>("--workload") { Description = "registers, list-append, counters or sessions.", DefaultValueFactory = _ => "list-append" };
         var network = new Option<string>("--network") { Description = "Network profile: lan or wan.", DefaultValueFactory = _ => "lan" };
         var fsync = new Option<string?>("--fsync") { Description = "Override the mode's fsync policy: always, everysec or no." };
+        var bound = new Option<long?>("--bound-ms") { Description = "The staleness bound of bounded-read modes (failover-bounded-follower-reads: 500 by default); other modes ignore it." };
         var nodes = new Option<int>("--nodes") { Description = "Nodes in the cluster.", DefaultValueFactory = _ => 3 };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients.", DefaultValueFactory = _ => 5 };
         var duration = new Option<long>("--duration-ms") { Description = "Simulated milliseconds of workload per run.", DefaultValueFactory = _ => 5_000 };
         var parallel = new Option<int>("--parallel") { Description = "Runs at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("sim", "Run the deterministic simulator and the consistency checkers.")
         {
-            config, seeds, firstSeed, seed, trace, faults, workload, network, fsync, nodes, clients, duration, parallel,
+            config, seeds, firstSeed, seed, trace, faults, workload, network, fsync, bound, nodes, clients, duration, parallel,
         };
         command.SetAction(result =>
         {
@@ -44,12 +45,17 @@ internal static class SimCommand
                 Faults = result.GetValue(faults)!,
                 Network = result.GetValue(network)!,
                 Durability = ParseFsync(result.GetValue(fsync)),
+                BoundMs = result.GetValue(bound),
                 Nodes = result.GetValue(nodes),
                 Clients = result.GetValue(clients),
                 DurationMs = result.GetValue(duration),
             };
             try
             {
+                if (template.BoundMs is < 0)
+                {
+                    throw new ArgumentException($"--bound-ms must not be negative, not {template.BoundMs}");
+                }
                 var modes = Modes(result.GetValue(config)!);
                 return result.GetValue(seed) is { } one
                     ? RunOne(template with { Mode = modes[0].Name, Seed = one, Trace = result.GetValue(trace) })

@@ -1,3 +1,4 @@
+using Chorus.Node;
 using Chorus.Simulation.Checkers;
 using Chorus.Simulation.Checkers.Elections;
 using Chorus.Simulation.Checkers.Linearizability;
@@ -29,6 +30,9 @@ public sealed class Simulation
 
     private readonly SimulationConfig _config;
     private readonly ClusterMode _mode;
+
+    /// <summary>What every read asks for: the mode's guard, with the config's bound if it sets one.</summary>
+    private readonly ReadGuard? _readGuard;
     private readonly IWorkload _workload;
     private readonly FaultPlan _faults;
     private readonly NetworkProfile _network;
@@ -41,6 +45,9 @@ public sealed class Simulation
     {
         _config = config;
         _mode = ClusterModes.Named(config.Mode);
+        _readGuard = config.BoundMs is { } boundMs && _mode.ReadGuard is { MaxStalenessMs: >= 0 } bounded
+            ? bounded with { MaxStalenessMs = boundMs }
+            : _mode.ReadGuard;
         _workload = WorkloadRegistry.Named(config.Workload);
         _faults = FaultPlan.Parse(config.Faults);
         _network = NetworkProfile.Named(config.Network);
@@ -104,7 +111,7 @@ public sealed class Simulation
         {
             var name = $"c{i}";
             var leader = new LeaderHint(cluster.Members, cluster.PreferredLeader);
-            var router = new ReadRouter(_mode, cluster.Members, leader);
+            var router = new ReadRouter(_mode, _readGuard, cluster.Members, leader);
             var client = new SimClient(name, _workload.NewClient(name), router, leader, gateway, recorder, cluster, _scheduler, _random, _trace, timing);
             client.Start(_random.Between(50_000, 150_000), endUs);
         }
@@ -141,7 +148,10 @@ public sealed class Simulation
         var finalValues = history.Keys().ToDictionary(k => k, k => leader.ReadNow(["GET", k]).AsString(), StringComparer.Ordinal);
         var checks = new List<CheckResult> { new LinearizabilityChecker(_config.SearchBudget, _time).Check(history) };
         checks.AddRange(SessionChecker.Check(history));
-        checks.Add(Checkers.Sessions.BoundedStalenessChecker.Check(history, _mode.ReadGuard?.MaxStalenessMs ?? -1, cluster.Nodes.Sum(n => n.Driver?.Reads.TooStale ?? 0)));
+        checks.Add(Checkers.Sessions.BoundedStalenessChecker.Check(history, _readGuard?.MaxStalenessMs ?? -1, new Checkers.Sessions.BoundedReadCounts(
+            cluster.Nodes.Sum(n => n.Driver?.Reads.TooStale ?? 0),
+            cluster.Nodes.Sum(n => n.FollowerReads.Served),
+            cluster.Nodes.Sum(n => n.FollowerReads.HeldBackTooStale))));
         checks.Add(AckedWriteLossChecker.Check(history, finalValues, cluster.Nodes.SelectMany(n => n.Rollbacks.Records)));
         checks.Add(ConvergenceChecker.Check(replicas));
         checks.Add(prefix.Result());

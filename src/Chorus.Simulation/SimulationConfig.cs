@@ -26,6 +26,12 @@ public sealed record SimulationConfig
     /// <summary>Overrides the mode's fsync policy.</summary>
     public DurabilityPolicy? Durability { get; init; }
 
+    /// <summary>
+    /// Overrides the staleness bound of a mode whose reads carry one (failover-bounded-follower-reads:
+    /// 500 ms); modes whose reads carry none ignore it. Null: the mode's.
+    /// </summary>
+    public long? BoundMs { get; init; }
+
     public int Seed { get; init; } = 1;
 
     public int Nodes { get; init; } = 3;
@@ -63,6 +69,10 @@ public sealed record SimulationConfig
         if (Durability is { } durability)
         {
             text.Append(" --fsync ").Append(DurabilityPolicies.Name(durability));
+        }
+        if (BoundMs is { } boundMs)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" --bound-ms {boundMs}");
         }
         Append(text, "--nodes", Nodes, defaults.Nodes);
         Append(text, "--clients", Clients, defaults.Clients);

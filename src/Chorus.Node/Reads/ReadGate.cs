@@ -145,7 +145,15 @@ internal sealed class ReadGate(IReplicationCore core, AppliedLsnWaiters applied)
         if (read.ServedAt is null)
         {
             var needed = Lsn.Max(guard.AtLeast, read.BarrierLsn);
-            if ((guard.Linearizable && !read.BarrierPassed) || applied.Applied < needed || !guard.StalenessOk(core.CurrentAsOfMs, _nowMs))
+            if (!guard.StalenessOk(core.CurrentAsOfMs, _nowMs))
+            {
+                // Prove freshness now rather than at the next heartbeat: a bound below two
+                // heartbeat intervals is otherwise never met at an idle follower. One request
+                // is shared by every read waiting (the core keeps at most one outstanding).
+                core.RequestFreshness();
+                return;
+            }
+            if ((guard.Linearizable && !read.BarrierPassed) || applied.Applied < needed)
             {
                 return;
             }

@@ -119,6 +119,16 @@ public interface IReplicationCore
     /// </summary>
     long? CurrentAsOfMs => null;
 
+    /// <summary>
+    /// A read waits for <see cref="CurrentAsOfMs"/> to come closer to now (bounded staleness): prove
+    /// this node's freshness soon rather than at its next routine exchange, if the family can (a
+    /// single-leader follower asks its leader for a round trip). Cheap to call often: a request
+    /// already on its way is shared. The effect shows in <see cref="CurrentAsOfMs"/> later.
+    /// </summary>
+    void RequestFreshness()
+    {
+    }
+
     /// <summary>A picture of the core's state for INFO, ROLE, metrics and connection threads.</summary>
     NodeStatus Describe();
 

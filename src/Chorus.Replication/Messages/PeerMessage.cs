@@ -147,3 +147,17 @@ public sealed record ReadIndexResponse(
     Epoch Epoch,
     ulong RequestId,
     LogPosition? Committed) : PeerMessage(From, To, Epoch);
+
+/// <summary>
+/// Follower → leader: "echo <paramref name="StampMs"/> now". A follower holding a bounded-staleness
+/// read it cannot serve yet asks for a round trip at once instead of waiting for the next
+/// heartbeat; the leader answers with an immediate heartbeat whose
+/// <see cref="AppendEntries.EchoedStampMs"/> is at least this stamp (see
+/// <see cref="SingleLeader.FreshnessProbe"/>). A leader of a build without it refuses the message
+/// as unknown, and the read waits for the next heartbeat's echo, as before.
+/// </summary>
+public sealed record FreshnessRequest(
+    NodeId From,
+    NodeId To,
+    Epoch Epoch,
+    long StampMs) : PeerMessage(From, To, Epoch);

@@ -13,6 +13,8 @@ namespace Chorus.Replication.Messages;
 /// encoding as the network. The bounded-staleness stamps (AppendResponse.StampMs,
 /// AppendEntries.EchoedStampMs) are optional trailing fields, written only when set: a message
 /// from a build without them decodes with no stamp (staleness unknown, never falsely fresh).
+/// FreshnessRequest (type 11) is new in the same version: a build without it refuses it as an
+/// unknown type (a warning), and the asking follower waits for the next heartbeat instead.
 /// <code>u8 version | u8 type | len+from | len+to | varint epoch | type fields</code>
 /// </summary>
 public static class PeerMessageCodec
@@ -33,6 +35,7 @@ public static class PeerMessageCodec
         TimeoutNow = 8,
         ReadIndexRequest = 9,
         ReadIndexResponse = 10,
+        FreshnessRequest = 11,
     }
 
     public static byte[] Encode(PeerMessage message) => EncodeToMemory(message).ToArray();
@@ -82,6 +85,9 @@ public static class PeerMessageCodec
                 break;
             case ReadIndexRequest m:
                 writer.WriteVarUInt(m.RequestId);
+                break;
+            case FreshnessRequest m:
+                writer.WriteVarUInt((ulong)Math.Max(0, m.StampMs));
                 break;
             case ReadIndexResponse m:
                 writer.WriteVarUInt(m.RequestId);
@@ -152,6 +158,7 @@ public static class PeerMessageCodec
             MessageType.AppendResponse => new AppendResponse(from, to, epoch, ReadPosition(ref reader), new Lsn(reader.ReadVarUInt()), new Lsn(reader.ReadVarUInt()), reader.ReadVarUInt(), ReadOptionalStamp(ref reader)),
             MessageType.ReadIndexRequest => new ReadIndexRequest(from, to, epoch, reader.ReadVarUInt()),
             MessageType.ReadIndexResponse => ReadReadIndexResponse(ref reader, from, to, epoch),
+            MessageType.FreshnessRequest => new FreshnessRequest(from, to, epoch, ReadStamp(ref reader)),
             MessageType.Subscribe => ReadSubscribe(ref reader, from, to, epoch),
             MessageType.TruncateLog => new TruncateLog(from, to, epoch, new Lsn(reader.ReadVarUInt())),
             MessageType.InstallSnapshot => ReadInstallSnapshot(ref reader, from, to, epoch),
@@ -204,6 +211,11 @@ public static class PeerMessageCodec
         {
             return -1;
         }
+        return ReadStamp(ref reader);
+    }
+
+    private static long ReadStamp(ref ByteReader reader)
+    {
         var stamp = reader.ReadVarUInt();
         return stamp <= long.MaxValue ? (long)stamp : throw new CorruptDataException($"stamp {stamp} is out of range");
     }
@@ -267,6 +279,7 @@ public static class PeerMessageCodec
         TimeoutNow => MessageType.TimeoutNow,
         ReadIndexRequest => MessageType.ReadIndexRequest,
         ReadIndexResponse => MessageType.ReadIndexResponse,
+        FreshnessRequest => MessageType.FreshnessRequest,
         _ => throw new ArgumentException($"unknown message {message.GetType().Name}", nameof(message)),
     };
 

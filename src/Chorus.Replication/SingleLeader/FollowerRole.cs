@@ -22,6 +22,7 @@ internal sealed class FollowerRole
     {
         this.core = core;
         Reads = new FollowerReads(core);
+        Probe = new FreshnessProbe(core);
     }
 
     public LeaderLink Link { get; } = new();
@@ -32,6 +33,9 @@ internal sealed class FollowerRole
     /// <summary>Linearizable reads served here through a read index from the leader.</summary>
     public FollowerReads Reads { get; }
 
+    /// <summary>Asks the leader for an immediate echo when a bounded read waits (<see cref="FreshnessProbe"/>).</summary>
+    public FreshnessProbe Probe { get; }
+
     /// <summary>Starts knowing no leader; the first leader heard from gets a subscription from here.</summary>
     public void Start() => Link.ResumedFrom = core.History.Last.Lsn.Next;
 
@@ -41,6 +45,7 @@ internal sealed class FollowerRole
         _awaitingTruncation = false;
         _readRound = 0; // rounds are numbered per leader
         Freshness.Forget();
+        Probe.Forget();
         Subscribe(force: true);
     }
 
@@ -138,6 +143,7 @@ internal sealed class FollowerRole
             // The leader sent this after receiving our stamp; an echo outside this run's stamps
             // (or none: a leader that predates stamps) dates nothing.
             Freshness.Announced(append.EchoedStampMs, append.LeaderLastLsn, core.Appended);
+            Probe.OnEcho(append.EchoedStampMs);
         }
         var entries = LogEntryBatch.Decode(append.Entries, append.EntryCount);
         List<LogEntry>? fresh = null; // the decoded list itself while no entry is a duplicate (catch-up decodes ~1M a second)

@@ -87,7 +87,7 @@ internal sealed class PeerRouter(SingleLeaderCore core, ElectionDriver elections
             case AppendEntries or TruncateLog or InstallSnapshot:
                 FromLeader(message);
                 break;
-            case Subscribe or AppendResponse:
+            case Subscribe or AppendResponse or FreshnessRequest:
                 core.LeaderState?.Step(message);
                 break;
             case ReadIndexRequest request when core.LeaderState is { } leader:

@@ -125,6 +125,19 @@ public sealed partial class SingleLeaderCore : IReplicationCore
         return _follower.Reads.Request(request.Id);
     }
 
+    /// <summary>
+    /// A bounded-staleness read waits for this node to be current: a follower asks its leader for
+    /// an immediate round trip (<see cref="FreshnessProbe"/>), rather than waiting for the next
+    /// heartbeat; a leader is current already.
+    /// </summary>
+    public void RequestFreshness()
+    {
+        if (_leader is null)
+        {
+            _follower.Probe.Request();
+        }
+    }
+
     /// <summary>Begins operating at <paramref name="nowMs"/> as a follower; the preferred leader stands for election at once.</summary>
     public void Start(long nowMs)
     {

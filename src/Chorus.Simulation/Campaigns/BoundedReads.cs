@@ -14,7 +14,7 @@ internal static class BoundedReads
         if (counts.GetValueOrDefault(BoundedStalenessChecker.ReadsServed) is var served and > 0)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"bounded reads: {served:N0} served, {counts.GetValueOrDefault(BoundedStalenessChecker.HeldBackTooStale):N0} held back as too stale by a node (the client then tried another), {counts.GetValueOrDefault(BoundedStalenessChecker.ReadsFailed):N0} failed at every node tried\n");
+                $"bounded reads: {served:N0} served, {counts.GetValueOrDefault(BoundedStalenessChecker.HeldBackTooStale):N0} held back as too stale by a node (the client then tried another), {counts.GetValueOrDefault(BoundedStalenessChecker.ReadsFailed):N0} failed at every node tried; at followers {counts.GetValueOrDefault(BoundedStalenessChecker.FollowerReadsServed):N0} served, {counts.GetValueOrDefault(BoundedStalenessChecker.FollowerHeldBackTooStale):N0} held back as too stale\n");
         }
     }
 }

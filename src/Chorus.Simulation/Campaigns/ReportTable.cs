@@ -16,6 +16,10 @@ public static class ReportTable
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"== {template.Mode} · workload {template.Workload} · faults {template.Faults} · fsync {Storage.DurabilityPolicies.Name(durability)} · {template.Nodes} nodes, {template.Clients} clients, {template.DurationMs / 1000.0:0.#} s per run ==\n");
         text.Append(CultureInfo.InvariantCulture, $"{mode.Description}\n");
+        if (template.BoundMs is { } boundMs && mode.ReadGuard is { MaxStalenessMs: >= 0 })
+        {
+            text.Append(CultureInfo.InvariantCulture, $"staleness bound overridden: {boundMs} ms (--bound-ms)\n");
+        }
         text.Append(CultureInfo.InvariantCulture, $"runs {report.Runs} (seeds {report.FirstSeed}..{report.FirstSeed + report.Runs - 1}) · operations {report.Operations:N0} · {report.SimulatedMs / 1000.0:N0} simulated s in {report.Wall.TotalSeconds:N1} wall s ({report.OperationsPerWallSecond:N0} ops/s)\n\n");
         var rows = new List<string[]> { new[] { "CHECK", "PROMISED", "VERDICT", "VIOLATIONS", "RUNS", "FIRST SEED", "ANOMALY" } };
         rows.AddRange(report.Checks.Select(c => Row(c, report.Runs)));

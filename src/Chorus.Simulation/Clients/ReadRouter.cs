@@ -5,8 +5,12 @@ using Chorus.Simulation.Modes;
 
 namespace Chorus.Simulation.Clients;
 
-/// <summary>One client session's choice of node for each read, as its mode prescribes; "the leader" is the session's current belief.</summary>
-internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members, LeaderHint leader)
+/// <summary>
+/// One client session's choice of node for each read, as its mode prescribes; "the leader" is the
+/// session's current belief. <paramref name="readGuard"/> is the mode's read guard as the run
+/// configures it (a bounded mode's bound may be overridden).
+/// </summary>
+internal sealed class ReadRouter(ClusterMode mode, ReadGuard? readGuard, IReadOnlyList<NodeId> members, LeaderHint leader)
 {
     private long? _lastWriteAcknowledgedUs;
     private Lsn _written;
@@ -24,14 +28,14 @@ internal sealed class ReadRouter(ClusterMode mode, IReadOnlyList<NodeId> members
     public NodeId ForWrite(SimRandom random) => mode.WritesThroughAnyNode ? random.Pick(members) : leader.Current;
 
     /// <summary>Reads routed to the leader are served only by a node that believes it leads (others redirect) — unless guarded: the node's read gate then decides.</summary>
-    public bool LeaderOnly => mode.Reads == ReadRouting.Leader && mode.ReadGuard is null;
+    public bool LeaderOnly => mode.Reads == ReadRouting.Leader && readGuard is null;
 
     /// <summary>
     /// The guarantee this read asks for (null: none, the local replica as it is): the mode's, or
     /// one made from the session's position — its latest acknowledged write and the newest state
     /// a read showed it — as a production connection's token makes one.
     /// </summary>
-    public ReadGuard? Guard => mode.SessionGuard is { } sessionGuard ? sessionGuard(_written, _seen) : mode.ReadGuard;
+    public ReadGuard? Guard => mode.SessionGuard is { } sessionGuard ? sessionGuard(_written, _seen) : readGuard;
 
     /// <summary>WAIT after each acknowledged write, as the mode says (null: never).</summary>
     public (int Replicas, long TimeoutMs)? WaitAfterWrites => mode.WaitAfterWrites;

@@ -18,6 +18,9 @@ internal sealed class PendingCalls
     private readonly List<(TaskCompletionSource<LogPosition> Completion, Action Taken)> _snapshots = [];
     private readonly Queue<(Action Serve, Action Lost)> _pausedReads = new();
 
+    /// <summary>Guarded reads answered by this node while it did not lead (across restarts).</summary>
+    public GuardedFollowerReads FollowerReads { get; } = new();
+
     /// <summary>A write batch; <paramref name="done"/> runs once the driver completes it.</summary>
     public void AddWrite(ClientWriteBatch batch, Action done, Action lost) => _writes.Add((batch, done, lost));
 
@@ -64,9 +67,11 @@ internal sealed class PendingCalls
                 switch (read.Completion.Task.Result)
                 {
                     case ReadHeldBack heldBack:
+                        FollowerReads.CountHeldBack(read.AtFollower, heldBack.Reason);
                         read.Reply(RespValue.Error(ReadText.Error(heldBack.Reason)), Lsn.Zero);
                         break;
                     case ReadServed served:
+                        FollowerReads.CountServed(read.AtFollower);
                         read.Reply(read.Value!, served.At);
                         break;
                 }
@@ -130,5 +135,8 @@ internal sealed class PendingCalls
         public TaskCompletionSource<ReadVerdict> Completion { get; } = new();
 
         public RespValue? Value { get; set; }
+
+        /// <summary>The node did not lead when it took the read (and, if served, when it served it).</summary>
+        public bool AtFollower { get; set; }
     }
 }

@@ -276,9 +276,13 @@ internal sealed class SimNode
             () =>
             {
                 var read = _calls.AddGuardedRead(reply, lost);
-                Post(new GuardedReadInput(guard, () => read.Value = ReadNow(command), read.Completion));
+                read.AtFollower = !IsLeader;
+                Post(new GuardedReadInput(guard, () => (read.Value, read.AtFollower) = (ReadNow(command), !IsLeader), read.Completion));
             },
             lost);
+
+    /// <summary>Guarded reads this node answered while it did not lead: served, and held back as too stale.</summary>
+    public GuardedFollowerReads FollowerReads => _calls.FollowerReads;
 
     /// <summary>An operator's CHORUS.ELECT on this node (manual failover).</summary>
     public void Elect() => Post(new AdminInput(core => ((SingleLeaderCore)core).ElectSelf() == ControlResult.Done ? null : "refused", new TaskCompletionSource<string?>()));

@@ -212,6 +212,12 @@ internal sealed class LeaderRole
                 _shipping.OnAppendResponse(follower, response);
                 AdvanceReads();
                 break;
+            case FreshnessRequest request:
+                // A bounded read waits at the follower: echo its stamp now, beside where our log
+                // ends, rather than at the next heartbeat (FreshnessProbe).
+                follower.StampMs = Math.Max(follower.StampMs, request.StampMs);
+                _shipping.SendHeartbeat(follower);
+                break;
         }
     }
 

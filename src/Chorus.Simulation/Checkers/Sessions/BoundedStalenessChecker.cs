@@ -17,10 +17,12 @@ public static class BoundedStalenessChecker
     public const string ReadsServed = "reads-served";
     public const string ReadsFailed = "reads-failed";
     public const string HeldBackTooStale = "held-back-too-stale";
+    public const string FollowerReadsServed = "follower-reads-served";
+    public const string FollowerHeldBackTooStale = "follower-held-back-too-stale";
 
     /// <param name="boundMs">The bound every read carried (negative: reads carry none, not applicable).</param>
-    /// <param name="heldBackTooStale">Reads the nodes' read gates held back as too stale (summed over the nodes).</param>
-    public static CheckResult Check(OperationHistory history, long boundMs, long heldBackTooStale)
+    /// <param name="gates">What the nodes' read gates did (summed over the nodes).</param>
+    public static CheckResult Check(OperationHistory history, long boundMs, BoundedReadCounts gates)
     {
         if (boundMs < 0)
         {
@@ -56,7 +58,9 @@ public static class BoundedStalenessChecker
             {
                 [ReadsServed] = observations.Reads.Count,
                 [ReadsFailed] = history.Operations.LongCount(o => o.IsRead && o.Outcome == OpOutcome.Failed),
-                [HeldBackTooStale] = heldBackTooStale,
+                [HeldBackTooStale] = gates.HeldBackTooStale,
+                [FollowerReadsServed] = gates.FollowerServed,
+                [FollowerHeldBackTooStale] = gates.FollowerHeldBackTooStale,
             },
         };
     }
@@ -96,3 +100,9 @@ public static class BoundedStalenessChecker
         return null;
     }
 }
+
+/// <summary>
+/// What the nodes' read gates did with bounded reads, summed over the nodes: held back as too
+/// stale anywhere; and at followers (nodes not leading when they answered), served and held back.
+/// </summary>
+public readonly record struct BoundedReadCounts(long HeldBackTooStale, long FollowerServed, long FollowerHeldBackTooStale);
