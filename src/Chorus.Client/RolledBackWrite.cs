@@ -11,6 +11,12 @@ namespace Chorus.Client;
 /// </summary>
 public sealed partial record RolledBackWrite(ulong Lsn, ulong Epoch, IReadOnlyList<string> Keys)
 {
+    /// <summary>Equal when they name the same entry and keys (the keys compared in order, not by reference).</summary>
+    public bool Equals(RolledBackWrite? other) =>
+        other is not null && Lsn == other.Lsn && Epoch == other.Epoch && Keys.SequenceEqual(other.Keys, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Lsn, Epoch);
+
     /// <summary>As the server words a notice: <c>LSN 57 (epoch 3): cart, basket</c>.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"LSN {Lsn} (epoch {Epoch}): {(Keys.Count == 0 ? "no keys" : string.Join(", ", Keys))}");

@@ -12,8 +12,26 @@ public sealed class AppliedLsnWaiters
     private readonly Lock _lock = new();
     private readonly PriorityQueue<TaskCompletionSource, ulong> _waiting = new();
     private long _applied;
+    private long _committed;
 
     public Lsn Applied => new((ulong)Volatile.Read(ref _applied));
+
+    /// <summary>
+    /// The highest commit point any guarded read of this node may have been answered against
+    /// (the read gate notes it before it answers), live — the published status's may be a round
+    /// or an interval old. Only grows.
+    /// </summary>
+    public Lsn Committed => new((ulong)Volatile.Read(ref _committed));
+
+    public void NoteCommitted(Lsn committed)
+    {
+        var value = (long)committed.Value;
+        var known = Volatile.Read(ref _committed);
+        while (value > known && Interlocked.CompareExchange(ref _committed, value, known) is var seen && seen != known)
+        {
+            known = seen;
+        }
+    }
 
     public void Advance(Lsn applied)
     {

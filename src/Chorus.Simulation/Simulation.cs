@@ -102,10 +102,12 @@ public sealed class Simulation
         var timing = new ClientTiming(_config.ThinkMeanMs * 1000, _config.ClientTimeoutMs * 1000);
         for (var i = 1; i <= _config.Clients; i++)
         {
-            var name = $"c{i}";
+            // Named sessions: two devices each ("s1.d1", "s1.d2", "s2.d1", …).
+            var name = _mode.NamedSessions ? $"s{((i - 1) / 2) + 1}.d{((i - 1) % 2) + 1}" : $"c{i}";
             var leader = new LeaderHint(cluster.Members, cluster.PreferredLeader);
             var router = new ReadRouter(_mode, cluster.Members, leader);
-            var client = new SimClient(name, _workload.NewClient(name), router, leader, gateway, recorder, cluster, _scheduler, _random, _trace, timing);
+            var named = _mode.NamedSessions ? new NamedRead(CrossDeviceChecker.SessionOf(name)!, cluster.SessionLink) : null;
+            var client = new SimClient(name, _workload.NewClient(name), router, leader, gateway, recorder, cluster, _scheduler, _random, _trace, timing) { Named = named };
             client.Start(_random.Between(50_000, 150_000), endUs);
         }
     }
@@ -142,6 +144,8 @@ public sealed class Simulation
         var checks = new List<CheckResult> { new LinearizabilityChecker(_config.SearchBudget, _time).Check(history) };
         checks.AddRange(SessionChecker.Check(history));
         checks.Add(Checkers.Sessions.BoundedStalenessChecker.Check(history, _mode.ReadGuard?.MaxStalenessMs ?? -1, cluster.Nodes.Sum(n => n.Driver?.Reads.TooStale ?? 0)));
+        checks.AddRange(CrossDeviceChecker.Check(history));
+        checks.Add(RollbackNoticeChecker.Check(history, cluster.SessionLedger));
         checks.Add(AckedWriteLossChecker.Check(history, finalValues, cluster.Nodes.SelectMany(n => n.Rollbacks.Records)));
         checks.Add(ConvergenceChecker.Check(replicas));
         checks.Add(prefix.Result());

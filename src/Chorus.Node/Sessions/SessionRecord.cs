@@ -68,19 +68,44 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
 
     /// <summary>
     /// The leader's answer to "where is this session?": its recorded position, raised to the
-    /// leader's log end <paramref name="logEnd"/> the first time it is asked in <paramref name="epoch"/>
-    /// with nothing recorded in it — every surviving write of an earlier epoch is at or below that
-    /// end. <paramref name="seen"/> is what the asking device read (monotonic reads across devices).
+    /// leader's log end the first time it is asked in the leader's epoch with nothing recorded in
+    /// it — every surviving write of an earlier epoch is at or below that end — and its newest
+    /// state seen raised to the leader's commit point: every read of the session that has been
+    /// answered, on any device and node, showed only committed state, which this leader's commit
+    /// point covers, so a later read of another device never shows less (monotonic reads across
+    /// devices, in real time). <paramref name="seen"/> is what the asking device read.
     /// </summary>
-    public (Lsn Written, Lsn Seen) AtLeader(Epoch epoch, Lsn logEnd, Lsn seen)
+    public (Lsn Written, Lsn Seen) AtLeader(LeaderView leader, Lsn seen)
     {
-        if (_recordedIn != epoch)
+        if (_recordedIn != leader.Epoch)
         {
-            Written = Lsn.Max(Written, logEnd);
-            _recordedIn = epoch;
+            Written = Lsn.Max(Written, leader.LogEnd);
+            _recordedIn = leader.Epoch;
         }
-        Seen = Lsn.Max(Seen, seen);
+        Seen = Lsn.Max(Seen, Lsn.Max(seen, leader.Committed));
         return (Written, Seen);
+    }
+
+    /// <summary>
+    /// The leader takes in what a device reports — a write up to <paramref name="written"/> (its
+    /// entries <paramref name="made"/>, when known) and the state it read, <paramref name="seen"/> —
+    /// after <see cref="AtLeader"/> (a write acknowledged in an earlier epoch can sit below entries
+    /// of other devices that survived the failover). False, changing nothing: the write is beyond
+    /// the log end, so it cannot be this history's (another cluster's token, or a discarded history).
+    /// </summary>
+    public bool RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, long nowMs)
+    {
+        var top = Lsn.Max(written, made.Last);
+        if (top > leader.LogEnd)
+        {
+            return false;
+        }
+        AtLeader(leader, seen);
+        if (top > Lsn.Zero)
+        {
+            Wrote(top, made, leader.Epoch, nowMs);
+        }
+        return true;
     }
 
     /// <summary>Which of <paramref name="lsns"/> (ascending, as a rollback's suffix is) this session wrote, as recorded here.</summary>

@@ -58,8 +58,20 @@ internal sealed class NamedSession(string id, long createdAtMs) : IIdleSession
 
     public void Saw(Lsn lsn) { lock (_lock) { _record.Saw(lsn); } }
 
-    /// <summary>See <see cref="SessionRecord.AtLeader"/>.</summary>
-    public (Lsn Written, Lsn Seen) AtLeader(Epoch epoch, Lsn logEnd, Lsn seen) { lock (_lock) { return _record.AtLeader(epoch, logEnd, seen); } }
+    /// <summary>See <see cref="SessionRecord.RecordAtLeader"/>; a write taken in is counted.</summary>
+    public bool RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, long nowMs)
+    {
+        bool taken;
+        lock (_lock)
+        {
+            taken = _record.RecordAtLeader(leader, written, seen, made, nowMs);
+        }
+        if (taken && Lsn.Max(written, made.Last) > Lsn.Zero)
+        {
+            Counters.CountWrite();
+        }
+        return taken;
+    }
 
     /// <summary>The notices for entries of <paramref name="record"/> this session made here (added to it too).</summary>
     public IReadOnlyList<RollbackNotice> MatchRollback(RollbackRecord record)

@@ -1,4 +1,3 @@
-using Chorus.Core;
 using Chorus.Node.Sessions;
 
 namespace Chorus.Server.Consistency;
@@ -10,7 +9,7 @@ namespace Chorus.Server.Consistency;
 /// position before it serves a bound session's guarded read (docs/consistency.md, "Cross-device
 /// sessions"). Positions are not logged: what the leader records in its own epoch is exact, and
 /// anything from an earlier epoch is covered by the leader's log end when the session is first
-/// looked up in this epoch (<see cref="Lookup"/>), so a failover loses nothing a read needs.
+/// looked up in this epoch (<see cref="SessionRecord.AtLeader"/>), so a failover loses nothing a read needs.
 /// Thread-safe: connections and the peer service use it concurrently.
 /// </summary>
 internal sealed class SessionDirectory(long idleMsMax = SessionDirectory.DefaultIdleMs)
@@ -38,15 +37,6 @@ internal sealed class SessionDirectory(long idleMsMax = SessionDirectory.Default
 
     /// <summary>Everything currently known (for rollback attribution and metrics): a copy.</summary>
     public IReadOnlyList<NamedSession> All { get { lock (_table) { return [.. _table.All]; } } }
-
-    /// <summary>
-    /// The leader's answer to "where is session <paramref name="id"/>?" (<see cref="SessionRecord.AtLeader"/>).
-    /// </summary>
-    public (Lsn Written, Lsn Seen) Lookup(string id, Epoch epoch, Lsn logEnd, Lsn seen, long nowMs)
-    {
-        var session = Open(id, nowMs) ?? new NamedSession(id, nowMs);
-        return session.AtLeader(epoch, logEnd, seen);
-    }
 
     /// <summary>Forgets idle sessions; returns how many.</summary>
     public int Sweep(long nowMs) { lock (_table) { return _table.Sweep(nowMs); } }

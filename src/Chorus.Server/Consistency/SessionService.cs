@@ -180,17 +180,9 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     private string? RecordAtLeader(NamedSession session, NodeStatus status, Lsn written, Lsn seen, WriteGroup made)
     {
         var end = LogEnd(status);
-        if (Lsn.Max(written, made.Last) > end)
-        {
-            var lsn = Lsn.Max(written, made.Last).Value;
-            return $"ERR session token for LSN {lsn} is ahead of this cluster's log (it ends at LSN {end.Value}): a token from another cluster, or from a history a failover discarded";
-        }
-        session.AtLeader(status.Epoch, end, seen);
-        if (written > Lsn.Zero || made.Last > Lsn.Zero)
-        {
-            session.Wrote(Lsn.Max(written, made.Last), made, status.Epoch, NowMs);
-        }
-        return null;
+        return session.RecordAtLeader(new LeaderView(status.Epoch, end, Lsn.Max(status.Committed, driver.Applied.Committed)), written, seen, made, NowMs)
+            ? null
+            : $"ERR session token for LSN {Lsn.Max(written, made.Last).Value} is ahead of this cluster's log (it ends at LSN {end.Value}): a token from another cluster, or from a history a failover discarded";
     }
 
     /// <summary>The end of the leader's log; its applied LSN is read live (the published status may be a moment old).</summary>
