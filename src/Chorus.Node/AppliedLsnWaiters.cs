@@ -17,9 +17,9 @@ public sealed class AppliedLsnWaiters
     public Lsn Applied => new((ulong)Volatile.Read(ref _applied));
 
     /// <summary>
-    /// The highest commit point any guarded read of this node may have been answered against
-    /// (the read gate notes it before it answers), live — the published status's may be a round
-    /// or an interval old. Only grows.
+    /// The highest commit point a read may have been answered against, here or at a follower this
+    /// node led: noted before the read gate answers and before messages (which carry the commit
+    /// point to followers) leave. Live — the published status's may be an interval old. Only grows.
     /// </summary>
     public Lsn Committed => new((ulong)Volatile.Read(ref _committed));
 

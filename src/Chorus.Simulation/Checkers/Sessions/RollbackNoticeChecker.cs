@@ -7,8 +7,9 @@ namespace Chorus.Simulation.Checkers.Sessions;
 /// Lost writes told to the session (docs/consistency.md): every acknowledged, recorded write of a
 /// named session that a node rolled back produced a notice for that session — when the node that
 /// rolled it back is the one that recorded it, in the same life (a node's session table is in
-/// memory: a restart in between loses the record, and a write recorded by another leader cannot
-/// be matched there; both are counted, as documented limits, not violations).
+/// memory: a restart in between loses the record; and a leader that lost the write in a power
+/// loss, fsync everysec, never rolls it back — only its followers do, and they recorded nothing.
+/// Both are counted, as documented limits, not violations).
 /// </summary>
 public static class RollbackNoticeChecker
 {
@@ -17,7 +18,7 @@ public static class RollbackNoticeChecker
     public const string RolledBack = "session-writes-rolled-back";
     public const string Noticed = "noticed";
     public const string LostInRestart = "record-lost-in-restart";
-    public const string RecordedElsewhere = "recorded-at-another-node";
+    public const string RecorderDidNotRollBack = "recorder-did-not-roll-back";
 
     public static CheckResult Check(OperationHistory history, SessionLedger ledger)
     {
@@ -77,7 +78,7 @@ public static class RollbackNoticeChecker
                 [RolledBack] = rolledBack,
                 [Noticed] = noticed,
                 [LostInRestart] = restarted,
-                [RecordedElsewhere] = elsewhere,
+                [RecorderDidNotRollBack] = elsewhere,
             },
         };
     }
