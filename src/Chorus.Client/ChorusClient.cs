@@ -40,6 +40,13 @@ public sealed class ChorusClient : IAsyncDisposable
 
     internal ChorusClientOptions Options => _options;
 
+    /// <summary>
+    /// Held while a named session's write and the two small commands behind it are handed to
+    /// StackExchange.Redis, so no other session's write lands between them on a shared connection.
+    /// Only the sending is inside; replies are awaited outside.
+    /// </summary>
+    internal object SessionWriteGate { get; } = new();
+
     /// <summary>Connects to the nodes and learns the topology; later calls return at once.</summary>
     public async Task<ClusterTopology> ConnectAsync(CancellationToken cancellationToken = default) =>
         (await ConnectedAsync(cancellationToken)).Monitor.Current;

@@ -17,6 +17,8 @@ public sealed class ChorusSession
     private readonly ChorusClient _client;
     private readonly object _tokenGate = new();
     private SessionToken _token;
+    private readonly object _noticesGate = new();
+    private readonly List<RolledBackWrite> _rolledBack = [];
 
     internal ChorusSession(ChorusClient client, ReadConsistency consistency, SessionToken after)
     {
@@ -46,6 +48,61 @@ public sealed class ChorusSession
     /// <summary>What this session's reads and writes met.</summary>
     public SessionCounters Counters { get; } = new();
 
+    /// <summary>
+    /// Raised when a named session learns that a failover discarded some of its acknowledged
+    /// writes — from a write's recording (the write itself succeeded), a read (which then throws
+    /// <see cref="SessionWritesRolledBackException"/>), or <see cref="GetRolledBackWritesAsync"/>.
+    /// Each write is raised once per session object. Runs on the thread that learned it.
+    /// </summary>
+    public event EventHandler<WritesRolledBackEventArgs>? WritesRolledBack;
+
+    /// <summary>The writes of this named session that this object has learned were rolled back, oldest first.</summary>
+    public IReadOnlyList<RolledBackWrite> RolledBackWrites
+    {
+        get
+        {
+            lock (_noticesGate)
+            {
+                return [.. _rolledBack];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks the cluster for the named session's rollback notices (<c>CHORUS.SESSION NOTICES</c> at
+    /// the leader): the ones it keeps (the newest 32), merged into <see cref="RolledBackWrites"/>,
+    /// which it returns. Raises <see cref="WritesRolledBack"/> for any not known before. A session
+    /// that is not named has none.
+    /// </summary>
+    public async Task<IReadOnlyList<RolledBackWrite>> GetRolledBackWritesAsync(CancellationToken cancellationToken = default)
+    {
+        if (SessionId is not { } id)
+        {
+            return [];
+        }
+        var connected = await _client.ConnectedAsync(cancellationToken);
+        var target = connected.Server(connected.WriteTarget(connected.Monitor.Current));
+        var listed = (RedisResult[]?)await target.ExecuteAsync("CHORUS.SESSION", "NOTICES", id).WaitAsync(cancellationToken) ?? [];
+        Learn([.. listed.Select(n => RolledBackWrite.TryParse((string?)n ?? "")).OfType<RolledBackWrite>()]);
+        return RolledBackWrites;
+    }
+
+    /// <summary>Adds the notices not known yet; raises <see cref="WritesRolledBack"/> with them; returns them.</summary>
+    private List<RolledBackWrite> Learn(IReadOnlyList<RolledBackWrite> notices)
+    {
+        List<RolledBackWrite> fresh;
+        lock (_noticesGate)
+        {
+            fresh = [.. notices.Where(n => !_rolledBack.Any(k => k.Lsn == n.Lsn && k.Epoch == n.Epoch)).DistinctBy(n => (n.Lsn, n.Epoch))];
+            _rolledBack.AddRange(fresh);
+        }
+        if (fresh.Count > 0)
+        {
+            WritesRolledBack?.Invoke(this, new WritesRolledBackEventArgs(SessionId ?? "", fresh));
+        }
+        return fresh;
+    }
+
     /// <summary>Moves the session's position forward to cover <paramref name="token"/> (never back).</summary>
     public void Adopt(SessionToken token)
     {
@@ -69,11 +126,14 @@ public sealed class ChorusSession
             try
             {
                 var target = connected.Server(connected.WriteTarget(topology));
-                var result = await ExecuteTrackedAsync(target, command, arguments ?? [], cancellationToken);
                 if (SessionId is { } id)
                 {
-                    await RecordWriteAsync(connected, target, id, deadline, cancellationToken);
+                    var (written, made) = await ExecuteNamedWriteAsync(target, command, arguments ?? [], cancellationToken);
+                    await RecordWriteAsync(connected, target, id, made, deadline, cancellationToken);
+                    Count(c => c.CountWrite());
+                    return written;
                 }
+                var result = await ExecuteTrackedAsync(target, command, arguments ?? [], cancellationToken);
                 Count(c => c.CountWrite());
                 return result;
             }
@@ -104,17 +164,30 @@ public sealed class ChorusSession
     /// the leader is unknown or moving; a leader elected meanwhile counts every write that
     /// survived the failover as the session's anyway.
     /// </summary>
-    private async Task RecordWriteAsync(ChorusClient.Connected connected, IServer target, string id, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task RecordWriteAsync(ChorusClient.Connected connected, IServer target, string id, (long First, long Last) made, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(25);
         while (true)
         {
             try
             {
-                if ((string?)await target.ExecuteAsync("CHORUS.SESSION", "WROTE", id, Token.ToString()).WaitAsync(cancellationToken) is { Length: > 0 } recorded)
+                if (made.Last <= 0)
                 {
-                    Adopt(SessionToken.Parse(recorded));
+                    // The entries are not known (the write changed nothing, went through a follower, or the node predates LASTWRITE).
+                    if ((string?)await target.ExecuteAsync("CHORUS.SESSION", "WROTE", id, Token.ToString()).WaitAsync(cancellationToken) is { Length: > 0 } recorded)
+                    {
+                        Adopt(SessionToken.Parse(recorded));
+                    }
+                    return;
                 }
+                // The exact entries go along, so a rollback of them becomes this session's notice;
+                // the reply is the session's token, then any notices not told yet.
+                var reply = (RedisResult[]?)await target.ExecuteAsync("CHORUS.SESSION", "WROTE", id, Token.ToString(), "LSNS", made.First, made.Last).WaitAsync(cancellationToken) ?? [];
+                if (reply.Length > 0 && (string?)reply[0] is { Length: > 0 } token)
+                {
+                    Adopt(SessionToken.Parse(token));
+                }
+                Learn([.. reply.Skip(1).Select(n => RolledBackWrite.TryParse((string?)n ?? "")).OfType<RolledBackWrite>()]);
                 return;
             }
             catch (Exception e) when (ServerReplies.ReadHeldBack(e) || ServerReplies.Unreachable(e) || ServerReplies.WriteNotApplied(e))
@@ -136,9 +209,28 @@ public sealed class ChorusSession
         ReadAsync(Consistency, command, arguments, cancellationToken);
 
     /// <summary>Runs a read command under <paramref name="consistency"/> instead of the session's level, this once.</summary>
+    /// <exception cref="SessionWritesRolledBackException">A named session learned that writes of it were rolled back; the read was not run.</exception>
     public async Task<RedisResult> ReadAsync(ReadConsistency consistency, string command, IReadOnlyList<object>? arguments = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(consistency);
+        try
+        {
+            return await ReadOnceAsync(consistency, command, arguments, cancellationToken);
+        }
+        catch (RedisServerException e) when (SessionId is { } id && e.Message.StartsWith("ROLLEDBACK", StringComparison.Ordinal))
+        {
+            // Each node tells a session's notices once: another node may repeat ones this object
+            // knows already, and then the read is simply sent again.
+            if (Learn(RolledBackWrite.ParseError(e.Message)) is { Count: > 0 } fresh)
+            {
+                throw new SessionWritesRolledBackException(id, fresh, e);
+            }
+            return await ReadOnceAsync(consistency, command, arguments, cancellationToken);
+        }
+    }
+
+    private async Task<RedisResult> ReadOnceAsync(ReadConsistency consistency, string command, IReadOnlyList<object>? arguments, CancellationToken cancellationToken)
+    {
         var connected = await _client.ConnectedAsync(cancellationToken);
         var topology = connected.Monitor.Current;
         if (ReadRouting.Follower(topology, consistency, _client.Options.ReadFromFollowers, _client.NextReadTurn()) is { } follower)
@@ -243,6 +335,49 @@ public sealed class ChorusSession
             Adopt(SessionToken.Parse(token));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A named session's write: the command, <c>CHORUS.TOKEN</c> and <c>CHORUS.SESSION LASTWRITE</c>
+    /// sent back to back, with no other session's write of this client in between (the client's
+    /// write gate), so LASTWRITE names exactly the entries this command made on the shared connection.
+    /// </summary>
+    private async Task<(RedisResult Result, (long First, long Last) Made)> ExecuteNamedWriteAsync(IServer server, string command, IReadOnlyList<object> arguments, CancellationToken cancellationToken)
+    {
+        Task<RedisResult> reply, position, lastWrite;
+        lock (_client.SessionWriteGate)
+        {
+            reply = server.ExecuteAsync(command, [.. arguments]);
+            position = server.ExecuteAsync("CHORUS.TOKEN");
+            lastWrite = server.ExecuteAsync("CHORUS.SESSION", "LASTWRITE");
+        }
+        RedisResult result;
+        try
+        {
+            result = await reply.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _ = position.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            _ = lastWrite.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+        if ((string?)await position.WaitAsync(cancellationToken) is { Length: > 0 } token)
+        {
+            Adopt(SessionToken.Parse(token));
+        }
+        (long, long) made = (0, 0);
+        try
+        {
+            if ((RedisResult[]?)await lastWrite.WaitAsync(cancellationToken) is [var first, var last])
+            {
+                made = ((long)first, (long)last);
+            }
+        }
+        catch (RedisServerException)
+        {
+            // A node that predates LASTWRITE: the write is recorded without its entries.
+        }
+        return (result, made);
     }
 
     private void Count(Action<SessionCounters> count)

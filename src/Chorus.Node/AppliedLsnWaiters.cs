@@ -12,8 +12,26 @@ public sealed class AppliedLsnWaiters
     private readonly Lock _lock = new();
     private readonly PriorityQueue<TaskCompletionSource, ulong> _waiting = new();
     private long _applied;
+    private long _committed;
 
     public Lsn Applied => new((ulong)Volatile.Read(ref _applied));
+
+    /// <summary>
+    /// The highest commit point a read may have been answered against, here or at a follower this
+    /// node led: noted before the read gate answers and before messages (which carry the commit
+    /// point to followers) leave. Live — the published status's may be an interval old. Only grows.
+    /// </summary>
+    public Lsn Committed => new((ulong)Volatile.Read(ref _committed));
+
+    public void NoteCommitted(Lsn committed)
+    {
+        var value = (long)committed.Value;
+        var known = Volatile.Read(ref _committed);
+        while (value > known && Interlocked.CompareExchange(ref _committed, value, known) is var seen && seen != known)
+        {
+            known = seen;
+        }
+    }
 
     public void Advance(Lsn applied)
     {

@@ -61,6 +61,9 @@ internal sealed class ReadyCarrier(
                 Unresolve!(local); // nothing staged may outlive the entry that would have carried it
             }
         }
+        // Before any message leaves: the commit point it may carry to a follower, which may answer
+        // reads against it (the named-session lookup counts it as seen; see SessionRecord.AtLeader).
+        applied.NoteCommitted(core.Committed?.Lsn ?? Lsn.Zero);
         foreach (var message in ready.Messages)
         {
             transport.Send(message);

@@ -109,10 +109,12 @@ public sealed class Simulation
         var timing = new ClientTiming(_config.ThinkMeanMs * 1000, _config.ClientTimeoutMs * 1000);
         for (var i = 1; i <= _config.Clients; i++)
         {
-            var name = $"c{i}";
+            // Named sessions: two devices each ("s1.d1", "s1.d2", "s2.d1", …).
+            var name = _mode.NamedSessions ? $"s{((i - 1) / 2) + 1}.d{((i - 1) % 2) + 1}" : $"c{i}";
             var leader = new LeaderHint(cluster.Members, cluster.PreferredLeader);
             var router = new ReadRouter(_mode, _readGuard, cluster.Members, leader);
-            var client = new SimClient(name, _workload.NewClient(name), router, leader, gateway, recorder, cluster, _scheduler, _random, _trace, timing);
+            var named = _mode.NamedSessions ? new NamedRead(CrossDeviceChecker.SessionOf(name)!, cluster.SessionLink) : null;
+            var client = new SimClient(name, _workload.NewClient(name), router, leader, gateway, recorder, cluster, _scheduler, _random, _trace, timing) { Named = named };
             client.Start(_random.Between(50_000, 150_000), endUs);
         }
     }
@@ -152,6 +154,8 @@ public sealed class Simulation
             cluster.Nodes.Sum(n => n.Driver?.Reads.TooStale ?? 0),
             cluster.Nodes.Sum(n => n.FollowerReads.Served),
             cluster.Nodes.Sum(n => n.FollowerReads.HeldBackTooStale))));
+        checks.AddRange(CrossDeviceChecker.Check(history));
+        checks.Add(RollbackNoticeChecker.Check(history, cluster.SessionLedger));
         checks.Add(AckedWriteLossChecker.Check(history, finalValues, cluster.Nodes.SelectMany(n => n.Rollbacks.Records)));
         checks.Add(ConvergenceChecker.Check(replicas));
         checks.Add(prefix.Result());

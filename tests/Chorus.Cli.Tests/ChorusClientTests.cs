@@ -16,7 +16,7 @@ public sealed class ChorusClientTests(ITestOutputHelper output)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ChorusClient ClientFor(ProcessCluster cluster, params string[] ids)
+    internal static ChorusClient ClientFor(ProcessCluster cluster, params string[] ids)
     {
         // A generous write retry: on a loaded machine an election can take longer than the default 10 s.
         var options = new ChorusClientOptions { TopologyRefreshInterval = TimeSpan.FromMilliseconds(200), WriteRetryTimeout = TimeSpan.FromSeconds(60) };

@@ -58,6 +58,7 @@ internal sealed class ReadGate(IReplicationCore core, AppliedLsnWaiters applied)
             }
         }
         _pending.Add(read);
+        PublishCommitted();
         TryProgress(read);
         if (read.Done)
         {
@@ -84,6 +85,13 @@ internal sealed class ReadGate(IReplicationCore core, AppliedLsnWaiters applied)
         _pending.RemoveAll(r => r.Done);
     }
 
+    /// <summary>
+    /// Before any read is answered: the commit point it may be answered against, for other threads
+    /// (a named session's lookup at the leader counts it as seen, so no later read of the session,
+    /// on any device, shows less than a read already answered — see SessionRecord.AtLeader).
+    /// </summary>
+    private void PublishCommitted() => applied.NoteCommitted(core.Committed?.Lsn ?? Lsn.Zero);
+
     /// <summary>Serves and answers every read whose requirement now holds (after each Ready is carried out).</summary>
     public void Progress(long nowMs)
     {
@@ -92,6 +100,7 @@ internal sealed class ReadGate(IReplicationCore core, AppliedLsnWaiters applied)
         {
             return;
         }
+        PublishCommitted();
         foreach (var read in _pending)
         {
             TryProgress(read);

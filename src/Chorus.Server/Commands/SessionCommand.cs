@@ -2,6 +2,7 @@ using System.Globalization;
 using Chorus.Commands.Execution;
 using Chorus.Commands.Leaderless;
 using Chorus.Resp;
+using Chorus.Node.Sessions;
 using Chorus.Server.Consistency;
 using Chorus.Server.Resp;
 
@@ -48,15 +49,29 @@ internal static class SessionCommand
                 await BindAsync(context, sessions, command[2].ToArray(), reply);
                 return;
             case "WROTE" when command.ArgumentCount == 4:
-                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), reply);
+                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), default, reply);
                 return;
-            case "INFO" or "UNBIND" or "BIND" or "WROTE":
+            case "WROTE" when command.ArgumentCount == 7 && ConnectionCommands.Text(command[4]).Equals("LSNS", StringComparison.OrdinalIgnoreCase):
+                if (PerCommandSessions.ParseGroup(ConnectionCommands.Text(command[5]), ConnectionCommands.Text(command[6])) is not { } made)
+                {
+                    Fail(context, reply, "ERR CHORUS.SESSION WROTE <id> <token> LSNS <first> <last> takes two LSNs, 1 <= first <= last");
+                    return;
+                }
+                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), made, reply);
+                return;
+            case "LASTWRITE" when command.ArgumentCount == 2:
+                PerCommandSessions.LastWrite(context.Session, reply);
+                return;
+            case "NOTICES" when command.ArgumentCount == 3:
+                await PerCommandSessions.NoticesAsync(context, sessions, command[2].ToArray(), reply);
+                return;
+            case "INFO" or "UNBIND" or "BIND" or "WROTE" or "LASTWRITE" or "NOTICES":
                 Fail(context, reply, $"ERR wrong number of arguments for 'CHORUS.SESSION {first}'");
                 return;
             default:
                 if (command.ArgumentCount != 2)
                 {
-                    Fail(context, reply, "ERR CHORUS.SESSION takes one session id (or BIND <id>, INFO, UNBIND, WROTE <id> <token>)");
+                    Fail(context, reply, "ERR CHORUS.SESSION takes one session id (or BIND <id>, INFO, UNBIND, WROTE <id> <token> [LSNS <first> <last>], LASTWRITE, NOTICES <id>)");
                     return;
                 }
                 await BindAsync(context, sessions, command[1].ToArray(), reply);
@@ -86,9 +101,12 @@ internal static class SessionCommand
     /// Records at the leader (asked over the peer link from a follower) that the session wrote up
     /// to <paramref name="tokenText"/>, so its reads on other devices wait for the write. The
     /// client sends it after the write's reply and before it tells the application the write is
-    /// done; the leader refuses a token beyond its log.
+    /// done; the leader refuses a token beyond its log. With <c>LSNS &lt;first&gt; &lt;last&gt;</c> (the
+    /// entries the write made, from <c>CHORUS.SESSION LASTWRITE</c>) the leader remembers them for
+    /// rollback attribution, and the reply is an array: the token, then the session's rollback
+    /// notices this node has not told a per-command client yet (each once).
     /// </summary>
-    private static async ValueTask WroteAsync(ServerCommandContext context, SessionService sessions, byte[] id, string tokenText, RespWriter reply)
+    private static async ValueTask WroteAsync(ServerCommandContext context, SessionService sessions, byte[] id, string tokenText, WriteGroup made, RespWriter reply)
     {
         if (SessionDirectory.Invalid(id) is { } invalid)
         {
@@ -111,12 +129,24 @@ internal static class SessionCommand
             Fail(context, reply, "ERR this node " + SessionDirectory.FullReason);
             return;
         }
-        if (await sessions.RefreshAsync(named, Chorus.Core.Lsn.Zero, context.Session.Closing, written: token.Lsn) is { } refused)
+        if (await sessions.RefreshAsync(named, Chorus.Core.Lsn.Zero, context.Session.Closing, written: token.Lsn, made: made) is { } refused)
         {
             Fail(context, reply, refused);
             return;
         }
-        reply.WriteBulkString(SessionToken.Of(Chorus.Core.Lsn.Max(named.Written, named.Seen), context.Node.ClusterId).ToString());
+        var recorded = SessionToken.Of(Chorus.Core.Lsn.Max(named.Written, named.Seen), context.Node.ClusterId).ToString();
+        if (!made.IsKnown)
+        {
+            reply.WriteBulkString(recorded); // the original form's reply, for clients that predate LSNS
+            return;
+        }
+        var untold = named.TakeUntoldPerCommand();
+        reply.WriteArrayHeader(1 + untold.Count);
+        reply.WriteBulkString(recorded);
+        foreach (var notice in untold)
+        {
+            reply.WriteBulkString(notice.ToString());
+        }
     }
 
     /// <summary>
@@ -172,11 +202,15 @@ internal static class SessionCommand
         var named = session.Bound!;
         var notices = named.NoticesAfter(session.NoticesDelivered);
         session.NoticesDelivered = named.LatestNotice;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"ROLLEDBACK a failover discarded {notices.Count} write(s) of session {named.Id}: {string.Join("; ", notices)}. This command was not run; retry it (CHORUS.SESSION INFO lists the notices)");
+        return RolledBackError(named.Id, notices, "CHORUS.SESSION INFO");
     }
 
-    private static void Fail(ServerCommandContext context, RespWriter reply, string error)
+    /// <summary>The <c>-ROLLEDBACK</c> error text for <paramref name="notices"/> (the command it answers was not run).</summary>
+    public static string RolledBackError(string id, IReadOnlyList<RollbackNotice> notices, string listedBy) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"ROLLEDBACK a failover discarded {notices.Count} write(s) of session {id}: {string.Join("; ", notices)}. This command was not run; retry it ({listedBy} lists the notices)");
+
+    internal static void Fail(ServerCommandContext context, RespWriter reply, string error)
     {
         context.Node.Stats.CountError();
         reply.WriteError(error);

@@ -56,6 +56,12 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
             reply.WriteError(unknown);
             return ReadOutcome.Refused;
         }
+        if (settings.SessionId is not null && named is not null && PerCommandSessions.Untold(named) is { } rolledBack)
+        {
+            // Named per command: the session learns of its lost writes on its next read, as a bound connection on its next command.
+            reply.WriteError(rolledBack);
+            return ReadOutcome.Refused;
+        }
         var atLeader = settings.ReadsAtLeader(session.Position, node.NowMs, pattern => AnyKeyMatches(spec, command, pattern));
         if (atLeader == true && driver.Status.Role != NodeRole.Leader)
         {

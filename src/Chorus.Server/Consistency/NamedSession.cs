@@ -1,29 +1,22 @@
 using Chorus.Core;
+using Chorus.Node;
+using Chorus.Node.Sessions;
 
 namespace Chorus.Server.Consistency;
 
 /// <summary>
-/// One named session as this node knows it: its position (the latest write and the newest state
-/// it read, on any connection bound to it), its counters, the writes it made here (to attribute
-/// a rollback) and the rollback notices it has not forgotten. Guarded by its own lock: connections
-/// of several devices touch it at once.
+/// One named session as this node knows it: the protocol state (<see cref="SessionRecord"/>, in
+/// Chorus.Node: position, recorded writes, rollback notices — the same code the simulator runs),
+/// guarded by a lock because connections of several devices touch it at once, plus this node's
+/// counters and the cluster's sums (observability, the server's own).
 /// </summary>
-internal sealed class NamedSession(string id, long createdAtMs)
+internal sealed class NamedSession(string id, long createdAtMs) : IIdleSession
 {
-    /// <summary>Recent write groups remembered for rollback attribution (older ones were committed long ago, in practice).</summary>
-    private const int RecentWritesMax = 1024;
-
     /// <summary>Notices kept (the oldest go first).</summary>
-    public const int NoticesMax = 32;
+    public const int NoticesMax = SessionRecord.NoticesMax;
 
     private readonly object _lock = new();
-    private readonly Queue<(Lsn First, Lsn Last)> _recentWrites = new();
-    private readonly List<RollbackNotice> _notices = [];
-    private Lsn _written;
-    private Lsn _seen;
-    private Epoch _recordedIn;
-    private long _lastActiveMs = createdAtMs;
-    private long _noticeSeq;
+    private readonly SessionRecord _record = new(id, createdAtMs);
 
     public string Id { get; } = id;
 
@@ -35,130 +28,66 @@ internal sealed class NamedSession(string id, long createdAtMs)
     /// <summary>The session's counts over the cluster (<see cref="SessionTotals"/>): summed at the leader, as last heard from it elsewhere.</summary>
     public SessionTotals Totals { get; } = new();
 
-    public Lsn Written { get { lock (_lock) { return _written; } } }
+    public Lsn Written { get { lock (_lock) { return _record.Written; } } }
 
-    public Lsn Seen { get { lock (_lock) { return _seen; } } }
+    public Lsn Seen { get { lock (_lock) { return _record.Seen; } } }
 
-    public long LastActiveMs { get { lock (_lock) { return _lastActiveMs; } } }
+    public long LastActiveMs { get { lock (_lock) { return _record.LastActiveMs; } } }
 
     /// <summary>The sequence number of the newest notice (0: none ever).</summary>
-    public long LatestNotice { get { lock (_lock) { return _noticeSeq; } } }
+    public long LatestNotice { get { lock (_lock) { return _record.LatestNotice; } } }
 
-    public bool IsIdle(long nowMs, long idleMsMax) => nowMs - LastActiveMs > idleMsMax;
+    /// <summary>Whether a client naming this session per command has notices it was not told.</summary>
+    public bool HasUntoldPerCommand { get { lock (_lock) { return _record.HasUntoldPerCommand; } } }
 
-    public void Touch(long nowMs)
+    public bool IsIdle(long nowMs, long idleMsMax) { lock (_lock) { return _record.IsIdle(nowMs, idleMsMax); } }
+
+    public void Touch(long nowMs) { lock (_lock) { _record.Touch(nowMs); } }
+
+    /// <summary>See <see cref="SessionRecord.Wrote"/>; counts the write.</summary>
+    public void Wrote(Lsn position, WriteGroup made, Epoch epoch, long nowMs)
     {
         lock (_lock)
         {
-            _lastActiveMs = Math.Max(_lastActiveMs, nowMs);
-        }
-    }
-
-    /// <summary>A write group of this session ended at <paramref name="position"/>; <paramref name="first"/>..<paramref name="last"/> are the entries it made (zero: none).</summary>
-    public void Wrote(Lsn position, Lsn first, Lsn last, Epoch epoch, long nowMs)
-    {
-        lock (_lock)
-        {
-            _written = Lsn.Max(_written, position);
-            if (epoch > _recordedIn)
-            {
-                _recordedIn = epoch;
-            }
-            _lastActiveMs = Math.Max(_lastActiveMs, nowMs);
-            if (last > Lsn.Zero)
-            {
-                _recentWrites.Enqueue((first > Lsn.Zero ? first : last, last));
-                if (_recentWrites.Count > RecentWritesMax)
-                {
-                    _recentWrites.Dequeue();
-                }
-            }
+            _record.Wrote(position, made, epoch, nowMs);
         }
         Counters.CountWrite();
     }
 
-    /// <summary>The leader said the session has written up to <paramref name="written"/> (a follower's view).</summary>
-    public void Learned(Lsn written)
+    public void Learned(Lsn written) { lock (_lock) { _record.Learned(written); } }
+
+    public void Saw(Lsn lsn) { lock (_lock) { _record.Saw(lsn); } }
+
+    /// <summary>See <see cref="SessionRecord.RecordAtLeader"/>; a write taken in is counted.</summary>
+    public bool RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, long nowMs)
+    {
+        bool taken;
+        lock (_lock)
+        {
+            taken = _record.RecordAtLeader(leader, written, seen, made, nowMs);
+        }
+        if (taken && Lsn.Max(written, made.Last) > Lsn.Zero)
+        {
+            Counters.CountWrite();
+        }
+        return taken;
+    }
+
+    /// <summary>The notices for entries of <paramref name="record"/> this session made here (added to it too).</summary>
+    public IReadOnlyList<RollbackNotice> MatchRollback(RollbackRecord record)
     {
         lock (_lock)
         {
-            _written = Lsn.Max(_written, written);
+            return SessionRollbacks.Match([_record], record, SessionRollbackSink.KeysOf) is [var matched] ? matched.Notices : [];
         }
     }
 
-    public void Saw(Lsn lsn)
-    {
-        lock (_lock)
-        {
-            _seen = Lsn.Max(_seen, lsn);
-        }
-    }
+    public bool Notify(RollbackNotice notice) { lock (_lock) { return _record.Notify(notice); } }
 
-    /// <summary>See <see cref="SessionDirectory.Lookup"/>.</summary>
-    public (Lsn Written, Lsn Seen) AtLeader(Epoch epoch, Lsn logEnd, Lsn seen)
-    {
-        lock (_lock)
-        {
-            if (_recordedIn != epoch)
-            {
-                // Nothing recorded in this epoch: the session's surviving writes all precede it.
-                _written = Lsn.Max(_written, logEnd);
-                _recordedIn = epoch;
-            }
-            _seen = Lsn.Max(_seen, seen);
-            return (_written, _seen);
-        }
-    }
+    public IReadOnlyList<RollbackNotice> NoticesAfter(long after) { lock (_lock) { return _record.NoticesAfter(after); } }
 
-    /// <summary>Which of <paramref name="lsns"/> (ascending, as a rollback's suffix is) this session wrote, as recorded here.</summary>
-    public IReadOnlyList<Lsn> Made(IReadOnlyList<Lsn> lsns)
-    {
-        lock (_lock)
-        {
-            if (lsns.Count == 0 || _written < lsns[0])
-            {
-                return []; // wrote nothing that late: the common case, decided at once
-            }
-            return [.. lsns.Where(lsn => _recentWrites.Any(w => w.First <= lsn && lsn <= w.Last))];
-        }
-    }
-
-    /// <summary>Adds a notice unless one for the same entry is known; returns whether it was new.</summary>
-    public bool Notify(RollbackNotice notice)
-    {
-        lock (_lock)
-        {
-            if (_notices.Any(n => n.Lsn == notice.Lsn && n.Epoch == notice.Epoch))
-            {
-                return false;
-            }
-            _notices.Add(notice with { Seq = ++_noticeSeq });
-            if (_notices.Count > NoticesMax)
-            {
-                _notices.RemoveAt(0);
-            }
-            return true;
-        }
-    }
-
-    /// <summary>The notices newer than <paramref name="after"/>, oldest first.</summary>
-    public IReadOnlyList<RollbackNotice> NoticesAfter(long after)
-    {
-        lock (_lock)
-        {
-            return [.. _notices.Where(n => n.Seq > after)];
-        }
-    }
-}
-
-/// <summary>A write of a session that a failover rolled back: the entry's LSN and epoch, the keys it changed, when it was discarded.</summary>
-internal sealed record RollbackNotice(Lsn Lsn, Epoch Epoch, IReadOnlyList<string> Keys, long AtMs)
-{
-    /// <summary>Assigned by the session that holds it (1, 2, …).</summary>
-    public long Seq { get; init; }
-
-    public override string ToString() =>
-        $"LSN {Lsn.Value} (epoch {Epoch.Value}): {(Keys.Count == 0 ? "no keys" : string.Join(", ", Keys))}";
+    /// <summary>See <see cref="SessionRecord.TakeUntoldPerCommand"/>.</summary>
+    public IReadOnlyList<RollbackNotice> TakeUntoldPerCommand() { lock (_lock) { return _record.TakeUntoldPerCommand(); } }
 }
 
 /// <summary>A session's read counters: reads a guarantee held back and then served, forwarded to the leader, or refused.</summary>

@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using Chorus.Core;
+using Chorus.Node.Sessions;
 
 namespace Chorus.Server.Consistency;
 
@@ -10,7 +9,7 @@ namespace Chorus.Server.Consistency;
 /// position before it serves a bound session's guarded read (docs/consistency.md, "Cross-device
 /// sessions"). Positions are not logged: what the leader records in its own epoch is exact, and
 /// anything from an earlier epoch is covered by the leader's log end when the session is first
-/// looked up in this epoch (<see cref="Lookup"/>), so a failover loses nothing a read needs.
+/// looked up in this epoch (<see cref="SessionRecord.AtLeader"/>), so a failover loses nothing a read needs.
 /// Thread-safe: connections and the peer service use it concurrently.
 /// </summary>
 internal sealed class SessionDirectory(long idleMsMax = SessionDirectory.DefaultIdleMs)
@@ -19,64 +18,28 @@ internal sealed class SessionDirectory(long idleMsMax = SessionDirectory.Default
     public const long DefaultIdleMs = 24 * 60 * 60 * 1000;
 
     /// <summary>Sessions at most, per node (a bound on what clients can make us hold).</summary>
-    public const int SessionsMax = 100_000;
+    public const int SessionsMax = SessionTable<NamedSession>.SessionsMax;
 
     /// <summary>Why <see cref="Open"/> returned null, for the client (after "ERR this node" or "TRYAGAIN the leader").</summary>
     public static readonly string FullReason = $"holds {SessionsMax} sessions; retry once idle ones expire";
 
-    private readonly ConcurrentDictionary<string, NamedSession> _sessions = new(StringComparer.Ordinal);
+    // The protocol's table (Chorus.Node), shared by connections and the peer service: one lock.
+    private readonly SessionTable<NamedSession> _table = new((id, nowMs) => new NamedSession(id, nowMs), idleMsMax);
 
-    public long IdleMsMax { get; } = idleMsMax;
+    public long IdleMsMax => _table.IdleMsMax;
 
-    public int Count => _sessions.Count;
+    public int Count { get { lock (_table) { return _table.Count; } } }
 
     /// <summary>The session named <paramref name="id"/>, created if new (or expired); null when the directory is full.</summary>
-    public NamedSession? Open(string id, long nowMs)
-    {
-        if (_sessions.TryGetValue(id, out var known) && !known.IsIdle(nowMs, IdleMsMax))
-        {
-            known.Touch(nowMs);
-            return known;
-        }
-        if (known is null && _sessions.Count >= SessionsMax && Sweep(nowMs) == 0)
-        {
-            return null;
-        }
-        var fresh = new NamedSession(id, nowMs);
-        _sessions[id] = fresh;
-        return fresh;
-    }
+    public NamedSession? Open(string id, long nowMs) { lock (_table) { return _table.Open(id, nowMs); } }
 
-    public NamedSession? Find(string id) => _sessions.TryGetValue(id, out var session) ? session : null;
+    public NamedSession? Find(string id) { lock (_table) { return _table.Find(id); } }
 
-    /// <summary>Everything currently known (for rollback attribution and metrics).</summary>
-    public IEnumerable<NamedSession> All => _sessions.Values;
-
-    /// <summary>
-    /// The leader's answer to "where is session <paramref name="id"/>?": its recorded position, raised
-    /// to the leader's log end <paramref name="logEnd"/> when nothing was recorded in this
-    /// <paramref name="epoch"/> — every surviving write of an earlier epoch is at or below it.
-    /// <paramref name="seen"/> is what the asking connection has read (monotonic reads across devices).
-    /// </summary>
-    public (Lsn Written, Lsn Seen) Lookup(string id, Epoch epoch, Lsn logEnd, Lsn seen, long nowMs)
-    {
-        var session = Open(id, nowMs) ?? new NamedSession(id, nowMs);
-        return session.AtLeader(epoch, logEnd, seen);
-    }
+    /// <summary>Everything currently known (for rollback attribution and metrics): a copy.</summary>
+    public IReadOnlyList<NamedSession> All { get { lock (_table) { return [.. _table.All]; } } }
 
     /// <summary>Forgets idle sessions; returns how many.</summary>
-    public int Sweep(long nowMs)
-    {
-        var removed = 0;
-        foreach (var (id, session) in _sessions)
-        {
-            if (session.IsIdle(nowMs, IdleMsMax) && _sessions.TryRemove(id, out _))
-            {
-                removed++;
-            }
-        }
-        return removed;
-    }
+    public int Sweep(long nowMs) { lock (_table) { return _table.Sweep(nowMs); } }
 
     /// <summary>
     /// A session id: 1 to 128 bytes of letters, digits and <c>- _ . : @</c> (a user id, a device

@@ -1,5 +1,6 @@
 using Chorus.Core;
 using Chorus.Node;
+using Chorus.Node.Sessions;
 using Chorus.Replication;
 using Chorus.Transport.Grpc;
 using Chorus.Transport.Grpc.Protocol;
@@ -45,7 +46,7 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         {
             session.Notify(FromWire(notice));
         }
-        if (RecordAtLeader(session, status, new Lsn(request.Written), new Lsn(request.Seen)) is { } error)
+        if (RecordAtLeader(session, status, new Lsn(request.Written), new Lsn(request.Seen), new WriteGroup(new Lsn(request.WrittenFirst), new Lsn(request.WrittenLast))) is { } error)
         {
             return Task.FromResult(new SessionReply { Error = error });
         }
@@ -65,19 +66,19 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     /// <paramref name="written"/> (when not zero) records a write the session made through a
     /// connection not bound to it (<c>CHORUS.SESSION WROTE</c>).
     /// </summary>
-    public async ValueTask<string?> RefreshAsync(NamedSession session, Lsn seen, CancellationToken cancellationToken, Lsn written = default)
+    public async ValueTask<string?> RefreshAsync(NamedSession session, Lsn seen, CancellationToken cancellationToken, Lsn written = default, WriteGroup made = default)
     {
         var status = driver.Status;
         if (status.Role == NodeRole.Leader)
         {
-            return RecordAtLeader(session, status, written, seen);
+            return RecordAtLeader(session, status, written, seen, made);
         }
         if (status.Leader is not { } leader)
         {
             return "TRYAGAIN no leader is known, so this replica cannot learn session " + session.Id + "'s position; retry";
         }
         var unreported = session.Totals.TakeUnreported(session.Counters);
-        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value, Written = written.Value, Counts = ToWire(unreported) }, cancellationToken);
+        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value, Written = written.Value, WrittenFirst = made.First.Value, WrittenLast = made.Last.Value, Counts = ToWire(unreported) }, cancellationToken);
         if (reply is null || reply.Error.Length > 0)
         {
             // A refusal said why before it took the counts in; a lost reply may not have: counting
@@ -105,19 +106,12 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     /// </summary>
     public void OnRollback(RollbackRecord record)
     {
-        var byLsn = record.Entries.ToDictionary(e => e.Lsn);
-        var lsns = byLsn.Keys.Order().ToList();
         foreach (var session in Directory.All)
         {
-            var made = session.Made(lsns);
-            if (made.Count == 0)
+            var notices = session.MatchRollback(record);
+            if (notices.Count == 0)
             {
                 continue;
-            }
-            var notices = made.Select(lsn => new RollbackNotice(lsn, byLsn[lsn].Epoch, SessionRollbackSink.KeysOf(byLsn[lsn]), record.AtMs)).ToList();
-            foreach (var notice in notices)
-            {
-                session.Notify(notice);
             }
             logger.LogWarning("a rollback discarded {Count} writes of session {Session}: {Notices}", notices.Count, session.Id, string.Join("; ", notices));
             _ = TellLeaderAsync(session.Id, notices, record.EpochAtRollback);
@@ -179,21 +173,16 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     /// The leader's record of a session: raised to the log end if nothing was recorded this epoch
     /// — before a reported write is taken in, since a write acknowledged in an earlier epoch can sit
     /// below entries of other devices that survived the failover — then the write and the state
-    /// read taken in. A write beyond the log end cannot be this history's: refused.
+    /// read taken in. A write beyond the log end cannot be this history's: refused. The entries
+    /// the write made (<paramref name="made"/>, when the client knows them) are remembered exactly,
+    /// so a rollback of them on this node becomes the session's notice.
     /// </summary>
-    private string? RecordAtLeader(NamedSession session, NodeStatus status, Lsn written, Lsn seen)
+    private string? RecordAtLeader(NamedSession session, NodeStatus status, Lsn written, Lsn seen, WriteGroup made)
     {
         var end = LogEnd(status);
-        if (written > end)
-        {
-            return $"ERR session token for LSN {written.Value} is ahead of this cluster's log (it ends at LSN {end.Value}): a token from another cluster, or from a history a failover discarded";
-        }
-        session.AtLeader(status.Epoch, end, seen);
-        if (written > Lsn.Zero)
-        {
-            session.Wrote(written, Lsn.Zero, Lsn.Zero, status.Epoch, NowMs);
-        }
-        return null;
+        return session.RecordAtLeader(new LeaderView(status.Epoch, end, Lsn.Max(status.Committed, driver.Applied.Committed)), written, seen, made, NowMs)
+            ? null
+            : $"ERR session token for LSN {Lsn.Max(written, made.Last).Value} is ahead of this cluster's log (it ends at LSN {end.Value}): a token from another cluster, or from a history a failover discarded";
     }
 
     /// <summary>The end of the leader's log; its applied LSN is read live (the published status may be a moment old).</summary>

@@ -42,7 +42,7 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
             && Consistency.SessionDirectory.Invalid(System.Text.Encoding.UTF8.GetBytes(writes.Session)) is null)
         {
             var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
-            sessions.Open(writes.Session, now)?.Wrote(batch.WaitFor, batch.FirstWrittenLsn, batch.LastWrittenLsn, driver.Status.Epoch, now);
+            sessions.Open(writes.Session, now)?.Wrote(batch.WaitFor, new Chorus.Node.Sessions.WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn), driver.Status.Epoch, now);
         }
         // A transaction that failed as a whole (leadership lost): the follower answers EXEC with the error.
         var answer = ForwardAnswer.Served(batch);

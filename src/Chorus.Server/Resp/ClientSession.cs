@@ -4,6 +4,7 @@ using Chorus.Core;
 using Chorus.Core.Requests;
 using Chorus.Resp;
 using Chorus.Node;
+using Chorus.Node.Sessions;
 using Chorus.Server.Consistency;
 using Chorus.Server.Security;
 
@@ -49,6 +50,13 @@ internal sealed class ClientSession(EndPoint? remote, long connectedAtMs, ReadCo
 
     /// <summary>The newest rollback notice of <see cref="Bound"/> this connection has been told.</summary>
     public long NoticesDelivered { get; set; }
+
+    /// <summary>
+    /// The entries this connection's latest write group made (zero: none, or it failed):
+    /// <c>CHORUS.SESSION LASTWRITE</c> hands them to a client that names its session per command,
+    /// so the leader can attribute exactly those LSNs to the session (rollback notices).
+    /// </summary>
+    public WriteGroup LastWriteGroup { get; set; }
 
     /// <summary>This connection's read guarantee (CHORUS.CONSISTENCY); eventual unless set.</summary>
     public ConsistencySettings Consistency { get; set; } = ConsistencySettings.Eventual;

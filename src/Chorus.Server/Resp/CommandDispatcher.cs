@@ -6,6 +6,7 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Core.Encoding;
 using Chorus.Node;
+using Chorus.Node.Sessions;
 using Chorus.Replication;
 using Chorus.Resp;
 using Chorus.Server.Commands;
@@ -211,6 +212,7 @@ internal sealed class CommandDispatcher
     /// </summary>
     private void RecordWrites(ClientSession session, ClientWriteBatch batch)
     {
+        session.LastWriteGroup = batch.Failed ? default : new WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn);
         if (batch.LastWrittenLsn == Lsn.Zero && batch.WaitFor <= session.LastWriteLsn)
         {
             return;
@@ -224,7 +226,7 @@ internal sealed class CommandDispatcher
         var status = node.Driver.Status;
         if (status.Role == NodeRole.Leader)
         {
-            named.Wrote(batch.WaitFor, batch.FirstWrittenLsn, batch.LastWrittenLsn, status.Epoch, node.NowMs);
+            named.Wrote(batch.WaitFor, new WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn), status.Epoch, node.NowMs);
         }
         else
         {

@@ -27,6 +27,7 @@ public static class ReportTable
         text.Append('\n');
         AppendLostWrites(text, report);
         BoundedReads.Append(text, report);
+        SessionNotices.Append(text, report);
         text.Append(CultureInfo.InvariantCulture, $"failovers: {report.LeaderEpochs:N0} epochs with a leader over {report.Runs} runs; operator elections {report.OperatorElections:N0}\n");
         if (report.FirstFailingSeed is { } seed)
         {

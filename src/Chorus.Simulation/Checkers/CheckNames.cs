@@ -16,12 +16,16 @@ public static class CheckNames
     public const string Invariants = "invariants";
     public const string ElectionSafety = "election-safety";
     public const string EpochMonotonic = "epoch-monotonic";
+    public const string CrossDeviceReadYourWrites = "cross-device-read-your-writes";
+    public const string CrossDeviceMonotonicReads = "cross-device-monotonic-reads";
+    public const string RollbackNotices = "rollback-notices";
 
     /// <summary>Report order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Linearizability, ReadYourWrites, MonotonicReads, MonotonicWrites, WritesFollowReads,
         ConsistentPrefix, BoundedStaleness, AckedWriteLoss, Convergence, Prefix, Invariants, ElectionSafety, EpochMonotonic,
+        CrossDeviceReadYourWrites, CrossDeviceMonotonicReads, RollbackNotices,
     ];
 
     public static IReadOnlyList<string> SessionGuarantees { get; } =
@@ -43,6 +47,9 @@ public static class CheckNames
         Invariants => "a node stopped on a broken invariant",
         ElectionSafety => "two leaders in one epoch (split brain)",
         EpochMonotonic => "a node's epoch went backwards",
+        CrossDeviceReadYourWrites => "the lost comment, on another device of the session",
+        CrossDeviceMonotonicReads => "time moving backwards across a session's devices",
+        RollbackNotices => "a session's rolled-back write never told to it",
         _ => check,
     };
 }

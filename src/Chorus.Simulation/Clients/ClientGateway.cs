@@ -22,7 +22,7 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
     /// Sends one attempt; <paramref name="leaderOnly"/>: a read only a node that believes it leads
     /// may serve; <paramref name="guard"/>: a read under a consistency guarantee (the node's read gate decides).
     /// </summary>
-    public void Send(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops, bool leaderOnly, ReadGuard? guard = null) =>
+    public void Send(SimClient client, long requestId, SimNode node, IReadOnlyList<PlannedOp> ops, bool leaderOnly, ReadGuard? guard = null, NamedRead? named = null) =>
         scheduler.After(latency.Sample(random), () =>
         {
             if (node.State == NodeState.Down)
@@ -37,7 +37,11 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
             {
                 Action<RespValue> reply = value => Back(() => client.OnReply(requestId, new ClientReply([value], [null])));
                 Action lost = () => Back(() => client.OnLost(requestId));
-                if (guard is not null)
+                if (guard is not null && named is not null)
+                {
+                    ReadNamed(client, requestId, node, ops[0].Command(), guard, named, lost);
+                }
+                else if (guard is not null)
                 {
                     node.ReadGuarded(ops[0].Command(), guard, (value, servedAt) => Back(() => client.OnReply(requestId, new ClientReply([value], [null]) { ServedAt = servedAt })), lost);
                 }
@@ -51,6 +55,35 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
                 }
             }
         });
+
+    /// <summary>
+    /// A named session's guarded read (production's <c>CHORUS.READ … SESSION &lt;id&gt;</c>): the node
+    /// first brings the session up to the leader's record (refused: the client hears TRYAGAIN), then
+    /// reads once it holds everything the session wrote or saw on any device.
+    /// </summary>
+    private void ReadNamed(SimClient client, long requestId, SimNode node, string[] command, ReadGuard guard, NamedRead named, Action lost) =>
+        node.WhenUp(
+            () => named.Link.Refresh(node, named.SessionId, Chorus.Core.Lsn.Zero, default, guard.AtLeast, view =>
+            {
+                if (view.Error is not null)
+                {
+                    Back(() => client.OnReply(requestId, new ClientReply([RespValue.Error(view.Error)], [null])));
+                    return;
+                }
+                var lifted = guard with { AtLeast = Chorus.Core.Lsn.Max(guard.AtLeast, Chorus.Core.Lsn.Max(view.Written, view.Seen)) };
+                node.ReadGuarded(command, lifted, (value, servedAt) => Back(() => client.OnReply(requestId, new ClientReply([value], [null]) { ServedAt = servedAt })), lost);
+            }),
+            lost);
+
+    /// <summary>
+    /// <c>CHORUS.SESSION WROTE &lt;id&gt; &lt;token&gt; LSNS &lt;first&gt; &lt;last&gt;</c> at <paramref name="node"/>:
+    /// the leader records the session's write (a follower asks it). <paramref name="answered"/> gets the view or the refusal.
+    /// </summary>
+    public void SessionWrote(SimNode node, NamedRead named, Chorus.Core.Lsn written, Chorus.Node.Sessions.WriteGroup made, Action<SessionView> answered) =>
+        scheduler.After(latency.Sample(random), () =>
+            node.WhenUp(
+                () => named.Link.Refresh(node, named.SessionId, written, made, Chorus.Core.Lsn.Zero, view => Back(() => answered(view))),
+                () => Back(() => answered(SessionView.Refused("connection refused")))));
 
     /// <summary>WAIT on <paramref name="node"/>: <paramref name="answered"/> gets the count and, at the moment the node answered, <paramref name="holdersNow"/>'s truth.</summary>
     public void Wait(SimNode node, Chorus.Core.Lsn lsn, int replicas, long timeoutMs, Func<int> holdersNow, Action<int, int> answered, Action lost) =>
@@ -114,3 +147,6 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
         return replies;
     }
 }
+
+/// <summary>A device's named session, and the link its node uses to ask the leader about it.</summary>
+internal sealed record NamedRead(string SessionId, SimSessionLink Link);

@@ -40,6 +40,12 @@ internal sealed class ReadRouter(ClusterMode mode, ReadGuard? readGuard, IReadOn
     /// <summary>WAIT after each acknowledged write, as the mode says (null: never).</summary>
     public (int Replicas, long TimeoutMs)? WaitAfterWrites => mode.WaitAfterWrites;
 
+    /// <summary>The session's latest acknowledged write.</summary>
+    public Lsn Written => _written;
+
+    /// <summary>The newest state a read showed the session.</summary>
+    public Lsn Seen => _seen;
+
     public void OnWriteAcknowledged(long nowUs, Lsn written)
     {
         _lastWriteAcknowledgedUs = nowUs;

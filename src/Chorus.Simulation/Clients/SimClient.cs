@@ -1,4 +1,5 @@
 using Chorus.Core;
+using Chorus.Node.Sessions;
 using Chorus.Simulation.Cluster;
 using Chorus.Simulation.Engine;
 using Chorus.Simulation.History;
@@ -31,9 +32,15 @@ internal sealed class SimClient(
     public const long BackoffMinUs = 5_000;
     public const long BackoffMaxUs = 100_000;
 
+    /// <summary>Error text of an acknowledged write its named session could not record in time (Chorus.Client's SessionWriteNotRecordedException).</summary>
+    public const string SessionWriteNotRecorded = "session write not recorded";
+
     private long _stopAtUs;
     private long _lastAttemptId;
     private Outstanding? _current;
+
+    /// <summary>The named session this client is a device of (null: a session of its own only).</summary>
+    public NamedRead? Named { get; init; }
 
     public void Start(long atUs, long stopAtUs)
     {
@@ -54,6 +61,7 @@ internal sealed class SimClient(
             return;
         }
         var acknowledgedWrite = false;
+        var operations = new List<Operation>();
         for (var i = 0; i < current.Ops.Count; i++)
         {
             var operation = ReplyReader.Read(Invoked(current, i), current.Ops[i], reply.Replies[i]) with
@@ -62,7 +70,7 @@ internal sealed class SimClient(
                 WrittenAt = reply.Positions[i],
             };
             acknowledgedWrite |= operation.IsAcknowledgedWrite;
-            Record(operation);
+            operations.Add(operation);
         }
         var written = reply.Positions.Max(p => p?.Lsn ?? Lsn.Zero);
         if (acknowledgedWrite)
@@ -70,12 +78,68 @@ internal sealed class SimClient(
             router.OnWriteAcknowledged(scheduler.NowUs, written);
         }
         router.OnServedAt(reply.ServedAt);
+        if (acknowledgedWrite && Named is { } named && written > Lsn.Zero)
+        {
+            var firstWritten = reply.Positions.Where(p => p is not null).Min(p => p!.Value.Lsn);
+            RecordSessionWrite(named, current.Node, operations, new WriteGroup(firstWritten, written));
+            return;
+        }
+        operations.ForEach(Record);
         if (acknowledgedWrite && router.WaitAfterWrites is { } wait && written > Lsn.Zero)
         {
             IssueWait(current.Node, written, wait.Replicas, wait.TimeoutMs);
             return;
         }
         ThinkThenContinue();
+    }
+
+    /// <summary>
+    /// As Chorus.Client does before it tells the application a named session's write is done:
+    /// <c>CHORUS.SESSION WROTE … LSNS</c> at the node that acknowledged it, retried at the leader
+    /// with backoff until the request's timeout. The write completes (in the history) only then;
+    /// one that could not be recorded completes marked <see cref="SessionWriteNotRecorded"/>.
+    /// </summary>
+    private void RecordSessionWrite(NamedRead named, NodeId node, List<Operation> operations, WriteGroup made)
+    {
+        _current = null; // acknowledged: the request's deadline no longer applies
+        var deadlineUs = scheduler.NowUs + timing.TimeoutUs;
+        var attempts = 0;
+        void Complete(string? error)
+        {
+            foreach (var operation in operations)
+            {
+                Record(operation with { CompletedUs = scheduler.NowUs, Error = error });
+            }
+            ThinkThenContinue();
+        }
+        void Attempt(NodeId at)
+        {
+            attempts++;
+            gateway.SessionWrote(cluster[at], named, Lsn.Max(router.Written, router.Seen), made, view =>
+            {
+                if (view.Error is null)
+                {
+                    Complete(null);
+                    return;
+                }
+                var backoffUs = Math.Min(BackoffMaxUs, BackoffMinUs << Math.Min(attempts - 1, 10));
+                if (scheduler.NowUs + backoffUs >= deadlineUs || view.Error.StartsWith("ERR", StringComparison.Ordinal))
+                {
+                    Complete(SessionWriteNotRecorded);
+                    return;
+                }
+                if (Redirect.NamedLeader(view.Error) is { } next && next != at)
+                {
+                    leader.Follow(next);
+                }
+                else
+                {
+                    leader.MovePast(at);
+                }
+                scheduler.After(random.Between(backoffUs / 2, backoffUs + 1), () => Attempt(leader.Current));
+            });
+        }
+        Attempt(node);
     }
 
     /// <summary>WAIT on the node that acknowledged the write; the client carries on once it answers (or the connection breaks).</summary>
@@ -139,7 +203,7 @@ internal sealed class SimClient(
             trace.Add(scheduler.NowUs, name, $"invoke #{request.Ids[0].Id}{(request.Ops.Count > 1 ? $"..#{request.Ids[^1].Id}" : "")} {string.Join(" ; ", request.Ops.Select(o => string.Join(' ', o.Command())))} -> {node}{again}");
         }
         var read = !request.Ops[0].IsWrite;
-        gateway.Send(this, request.AttemptId, cluster[node], request.Ops, read && router.LeaderOnly, read ? router.Guard : null);
+        gateway.Send(this, request.AttemptId, cluster[node], request.Ops, read && router.LeaderOnly, read ? router.Guard : null, Named);
     }
 
     /// <summary>Nothing happened at that node: follow the leader it named, or move on to the next node, after a backoff.</summary>

@@ -44,6 +44,7 @@ internal sealed class SimCluster
         PreferredLeader = Members[0];
         Network = new SimNetwork(scheduler, random, trace, setup.Network, Members) { Deliver = message => _byId[message.To].Receive(message, _tamper) };
         Snapshots = new SnapshotTransfers(this, scheduler, Network, trace);
+        SessionLink = new SimSessionLink(Network, peer => _byId[peer], scheduler, SessionLedger);
         _tamper = setup.Mode.NetworkVariant?.Invoke(PreferredLeader, Members);
         var commands = new CommandTable(DataCommands.All);
         foreach (var id in Members)
@@ -72,6 +73,12 @@ internal sealed class SimCluster
     public SnapshotTransfers Snapshots { get; }
 
     public AuthoredLog Authored { get; } = new();
+
+    /// <summary>Named sessions' lookups between nodes (production's SessionService).</summary>
+    public SimSessionLink SessionLink { get; }
+
+    /// <summary>What the nodes recorded and noticed of named sessions' writes (for the rollback-notices check).</summary>
+    public SessionLedger SessionLedger { get; } = new();
 
     public List<NodeFailure> Failures { get; } = [];
 
@@ -149,7 +156,7 @@ internal sealed class SimCluster
             Retention = _setup.Mode.Retention ?? new Chorus.Replication.Log.RetentionOptions(),
             RetentionIntervalMs = _setup.Mode.Retention is null ? 5000 : 100,
         };
-        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole, SnapshotRequested = (node, request) => Snapshots.OnRequested(node, request) };
+        return new SimNode(id, options, disk, storage, commands, new SimTransport(Network), _scheduler, _trace, Failures) { Handled = ObserveRole, SnapshotRequested = (node, request) => Snapshots.OnRequested(node, request), RolledBack = (node, record) => SessionLink.OnRollback(node, record) };
     }
 
     private void ObserveRole(SimNode node)

@@ -34,6 +34,13 @@ public sealed class ClusterMode
     /// </summary>
     public Func<Lsn, Lsn, ReadGuard>? SessionGuard { get; init; }
 
+    /// <summary>
+    /// Clients are devices of named sessions, two per session (CHORUS.SESSION, as Chorus.Client names
+    /// them per command): each write is recorded at the leader with its entries before it completes,
+    /// and each guarded read first brings the session up to the leader's record.
+    /// </summary>
+    public bool NamedSessions { get; init; }
+
     /// <summary>Leaders serve linearizable reads under a read lease (clock-based) instead of a quorum round per read.</summary>
     public bool ReadLease { get; init; }
 

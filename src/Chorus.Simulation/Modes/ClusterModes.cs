@@ -375,6 +375,7 @@ public static class ClusterModes
         Async, AsyncFollowerReads, AsyncWait, SemiSyncOne, SnapshotCatchUp, MerkleCatchUp, SyncAll, FailoverAsync, FailoverAsyncSnapshot, FailoverSemiSyncOne, FailoverSyncAll,
         FailoverForwarding, FailoverStrongReads, FailoverStrongFollowerReads, FailoverStrongLeaseReads, FailoverReadYourWrites, FailoverMonotonicReads, FailoverBoundedReads, Statement, FailoverStatement,
         Physical, FailoverPhysical, BrokenOutOfOrderFollower, BrokenStatementWithoutRewrite, BrokenAckBeforeFsync, BrokenReadYourWritesWindow,
+        NamedSessionModes.FailoverNamedSessions, NamedSessionModes.FailoverAsyncNamedSessions, NamedSessionModes.NamedSessionsEventual,
     ];
 
     public static IReadOnlyList<ClusterMode> Correct { get; } = [.. All.Where(m => !m.IsBroken)];

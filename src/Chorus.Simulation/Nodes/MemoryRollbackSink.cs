@@ -9,5 +9,12 @@ public sealed class MemoryRollbackSink : IRollbackSink
 
     public IReadOnlyList<RollbackRecord> Records => _records;
 
-    public void Write(RollbackRecord record) => _records.Add(record);
+    /// <summary>Told of each record as it is written (on the node's loop).</summary>
+    public Action<RollbackRecord>? Observed { get; set; }
+
+    public void Write(RollbackRecord record)
+    {
+        _records.Add(record);
+        Observed?.Invoke(record);
+    }
 }

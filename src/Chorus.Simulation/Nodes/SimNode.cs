@@ -2,6 +2,7 @@ using Chorus.Commands.Execution;
 using Chorus.Core;
 using Chorus.Core.Messaging;
 using Chorus.Node;
+using Chorus.Node.Sessions;
 using Chorus.Replication;
 using Chorus.Replication.Messages;
 using Chorus.Replication.SingleLeader;
@@ -48,7 +49,16 @@ internal sealed class SimNode
         _failures = failures;
         _inbox = new NodeInbox(id);
         _reader = new LocalReader(commands, storage);
+        Rollbacks.Observed = record => RolledBack?.Invoke(this, record);
     }
+
+    /// <summary>Told of each rollback this node writes (named sessions match it to their writes).</summary>
+    public Action<SimNode, RollbackRecord>? RolledBack { get; init; }
+
+    /// <summary>The named sessions this node knows (in memory: empty again at each start, as production's).</summary>
+    public SessionTable<SessionRecord> Sessions { get; private set; } = NewSessions();
+
+    private static SessionTable<SessionRecord> NewSessions() => new((id, nowMs) => new SessionRecord(id, nowMs), 24 * 60 * 60 * 1000);
 
     public NodeId Id { get; }
 
@@ -89,6 +99,7 @@ internal sealed class SimNode
         Incarnation++;
         _reader.Reseed(randomSeed);
         _inbox = new NodeInbox(Id);
+        Sessions = NewSessions();
         _roundScheduled = false;
         _nextRoundAtUs = 0;
         Guard(() =>
@@ -336,6 +347,9 @@ internal sealed class SimNode
             ScheduleRound();
         }
     }
+
+    /// <summary>Runs <paramref name="serve"/> as this node would handle a request now: at once if up, after a pause, never if down (<paramref name="lost"/>).</summary>
+    public void WhenUp(Action serve, Action lost) => WhenServing(serve, lost);
 
     private void WhenServing(Action serve, Action lost)
     {

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Chorus.Client;
+
+/// <summary>
+/// A write of a named session that a failover discarded (docs/consistency.md, "Lost writes told
+/// to the session"): the log entry's <see cref="Lsn"/> and <see cref="Epoch"/>, and the keys it
+/// changed (up to 32; printable keys as they are, others as <c>base64:…</c>). The data itself is
+/// in the rollback file of the node that discarded it.
+/// </summary>
+public sealed partial record RolledBackWrite(ulong Lsn, ulong Epoch, IReadOnlyList<string> Keys)
+{
+    /// <summary>Equal when they name the same entry and keys (the keys compared in order, not by reference).</summary>
+    public bool Equals(RolledBackWrite? other) =>
+        other is not null && Lsn == other.Lsn && Epoch == other.Epoch && Keys.SequenceEqual(other.Keys, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Lsn, Epoch);
+
+    /// <summary>As the server words a notice: <c>LSN 57 (epoch 3): cart, basket</c>.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"LSN {Lsn} (epoch {Epoch}): {(Keys.Count == 0 ? "no keys" : string.Join(", ", Keys))}");
+
+    /// <summary>One notice as <c>CHORUS.SESSION NOTICES</c> lists it; null if the text is not one.</summary>
+    public static RolledBackWrite? TryParse(string text)
+    {
+        var match = Notice().Match(text);
+        return match.Success && match.Index == 0 && match.Length == text.Length ? FromMatch(match) : null;
+    }
+
+    /// <summary>Every notice in a <c>-ROLLEDBACK</c> error's text, in order.</summary>
+    public static IReadOnlyList<RolledBackWrite> ParseError(string message) =>
+        [.. NoticeInError().Matches(message).Select(FromMatch)];
+
+    private static RolledBackWrite FromMatch(Match match)
+    {
+        var keys = match.Groups["keys"].Value;
+        return new(
+            ulong.Parse(match.Groups["lsn"].Value, CultureInfo.InvariantCulture),
+            ulong.Parse(match.Groups["epoch"].Value, CultureInfo.InvariantCulture),
+            keys == "no keys" ? [] : keys.Split(", "));
+    }
+
+    [GeneratedRegex(@"LSN (?<lsn>[0-9]+) \(epoch (?<epoch>[0-9]+)\): (?<keys>.*)", RegexOptions.Singleline)]
+    private static partial Regex Notice();
+
+    // In an error the notices are joined by "; " and followed by ". This command was not run".
+    [GeneratedRegex(@"LSN (?<lsn>[0-9]+) \(epoch (?<epoch>[0-9]+)\): (?<keys>.*?)(?=; LSN [0-9]+ \(epoch |\. This command was not run)", RegexOptions.Singleline)]
+    private static partial Regex NoticeInError();
+}
+
+/// <summary>What <see cref="ChorusSession.WritesRolledBack"/> tells: the session's writes it just learned were discarded.</summary>
+public sealed class WritesRolledBackEventArgs(string sessionId, IReadOnlyList<RolledBackWrite> writes) : EventArgs
+{
+    public string SessionId { get; } = sessionId;
+
+    /// <summary>The writes newly learned of, oldest first (each is reported once per session object).</summary>
+    public IReadOnlyList<RolledBackWrite> Writes { get; } = writes;
+}
+
+/// <summary>
+/// A named session's read was not run because the cluster told the session that a failover
+/// discarded some of its acknowledged writes (<see cref="Writes"/>; they are also raised by
+/// <see cref="ChorusSession.WritesRolledBack"/> and listed by <see cref="ChorusSession.RolledBackWrites"/>).
+/// The read did nothing: retry it — after deciding what to do about the lost writes (write them
+/// again, tell the user).
+/// </summary>
+public sealed class SessionWritesRolledBackException(string sessionId, IReadOnlyList<RolledBackWrite> writes, Exception inner)
+    : Exception($"a failover discarded {writes.Count} write(s) of session {sessionId}: {string.Join("; ", writes)}; the read was not run, retry it", inner)
+{
+    public string SessionId { get; } = sessionId;
+
+    public IReadOnlyList<RolledBackWrite> Writes { get; } = writes;
+}

@@ -1,0 +1,85 @@
+using Chorus.Simulation.History;
+using Chorus.Simulation.Nodes;
+
+namespace Chorus.Simulation.Checkers.Sessions;
+
+/// <summary>
+/// Lost writes told to the session (docs/consistency.md): every acknowledged, recorded write of a
+/// named session that a node rolled back produced a notice for that session — when the node that
+/// rolled it back is the one that recorded it, in the same life (a node's session table is in
+/// memory: a restart in between loses the record; and a leader that lost the write in a power
+/// loss, fsync everysec, never rolls it back — only its followers do, and they recorded nothing.
+/// Both are counted, as documented limits, not violations).
+/// </summary>
+public static class RollbackNoticeChecker
+{
+    public const string Recorded = "session-writes-recorded";
+    public const string NotRecorded = "session-writes-not-recorded";
+    public const string RolledBack = "session-writes-rolled-back";
+    public const string Noticed = "noticed";
+    public const string LostInRestart = "record-lost-in-restart";
+    public const string RecorderDidNotRollBack = "recorder-did-not-roll-back";
+
+    public static CheckResult Check(OperationHistory history, SessionLedger ledger)
+    {
+        var writes = history.Operations
+            .Where(o => o.IsAcknowledgedWrite && o.Error is null && o.WrittenAt is not null && CrossDeviceChecker.SessionOf(o.Client) is not null)
+            .ToLookup(o => (o.WrittenAt!.Value.Lsn, o.WrittenAt!.Value.Epoch));
+        if (!history.Operations.Any(o => CrossDeviceChecker.SessionOf(o.Client) is not null))
+        {
+            return CheckResult.NotApplicable(CheckNames.RollbackNotices, "no named sessions");
+        }
+        var violations = new List<Violation>();
+        long rolledBack = 0, noticed = 0, restarted = 0, elsewhere = 0;
+        // Per write: a write rolled back on several nodes (the old leader, and followers that had
+        // it) needs one notice — from the node that recorded it, if that node rolled it back.
+        var rollbacksOf = ledger.Rollbacks
+            .SelectMany(r => r.Record.Entries.Select(e => (Key: (e.Lsn, e.Epoch), r.Node, r.Incarnation)))
+            .ToLookup(r => r.Key);
+        foreach (var group in writes)
+        {
+            var rollbacks = rollbacksOf[group.Key].ToList();
+            if (rollbacks.Count == 0)
+            {
+                continue;
+            }
+            var (lsn, epoch) = group.Key;
+            foreach (var write in group)
+            {
+                rolledBack++;
+                var session = CrossDeviceChecker.SessionOf(write.Client)!;
+                if (ledger.WasNoticed(session, lsn, epoch))
+                {
+                    noticed++;
+                    continue;
+                }
+                var recorded = ledger.RecordedGroups.Where(g => g.Session == session && g.Made.First <= lsn && lsn <= g.Made.Last).ToList();
+                if (recorded.Any(g => rollbacks.Any(r => r.Node == g.Node && r.Incarnation == g.Incarnation)))
+                {
+                    violations.Add(new Violation(CheckNames.RollbackNotices,
+                        $"{write} (LSN {lsn}, epoch {epoch}) was recorded for session {session} by a node that then rolled it back, and no notice was produced", [write.Id]));
+                }
+                else if (recorded.Any(g => rollbacks.Any(r => r.Node == g.Node)))
+                {
+                    restarted++;
+                }
+                else
+                {
+                    elsewhere++;
+                }
+            }
+        }
+        return CheckResult.From(CheckNames.RollbackNotices, violations) with
+        {
+            Counts = new Dictionary<string, long>(StringComparer.Ordinal)
+            {
+                [Recorded] = writes.Sum(w => w.Count()),
+                [NotRecorded] = history.Operations.Count(o => o.IsAcknowledgedWrite && o.Error is not null && CrossDeviceChecker.SessionOf(o.Client) is not null),
+                [RolledBack] = rolledBack,
+                [Noticed] = noticed,
+                [LostInRestart] = restarted,
+                [RecorderDidNotRollBack] = elsewhere,
+            },
+        };
+    }
+}
