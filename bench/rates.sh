@@ -159,7 +159,7 @@ if [ $SNAPSHOT_ONLY = 1 ]; then
   echo
   echo "Command: \`bench/rates.sh --snapshot --rounds $ROUNDS${BASE_ROOT:+ --base <checkout of $(git -C "$BASE_ROOT" rev-parse --short HEAD)>}\`"
   echo
-  echo "Fill (once, by the first build; every bootstrap starts its leader on a copy): $FILL_LINE"
+  echo "Fill (once, by the first build; every bootstrap starts its leader on a copy): ${FILL_LINE:-reused $BENCH_WORK/filled-leader}"
   echo
   echo "| round | build | snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd | leader CPU s | joiner CPU s | load average after |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
