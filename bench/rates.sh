@@ -2,6 +2,7 @@
 # Catch-up and bootstrap rates.
 #
 #   bench/rates.sh [--quick] [--catch-up-only]
+#   bench/rates.sh --snapshot [--base DIR] [--rounds N]
 #
 # BENCH_PORT=P moves the nodes to ports P, P+1, P+2 (default 7395).
 # BENCH_TRACE_FOLLOWER=FILE.nettrace also records the restarted follower with dotnet-trace
@@ -15,16 +16,26 @@
 # (b) bootstrap: a single leader holds >= 1 GB (1 KiB random, incompressible values); a new node is
 #     added with CHORUS.NODE ADD and started; its snapshot bytes and rate are read from its INFO and
 #     compared with the disk's raw write rate measured in the same run (dd oflag=direct, 1 GiB).
+#     The leader is filled once per run; each bootstrap starts it on a copy of that directory.
+#     Besides rates, the CPU seconds both processes spent (leader: from CHORUS.NODE ADD to the
+#     install; joiner: its whole life up to the install) say what a byte costs whatever the load.
+# --snapshot runs (b) only, N rounds (default 1); with --base DIR (another checkout, built in
+# Release: src/Chorus.Cli and bench/Chorus.Benchmarks) each round runs DIR's build first and then
+# this tree's, so a change is measured against its base in one run, under the same load.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-QUICK=0 CATCHUP_ONLY=0
-for arg in "$@"; do
-  case $arg in
+QUICK=0 CATCHUP_ONLY=0 SNAPSHOT_ONLY=0 BASE_ROOT="" ROUNDS=1
+while [ $# -gt 0 ]; do
+  case $1 in
     --quick) QUICK=1 ;;
     --catch-up-only) CATCHUP_ONLY=1 ;;
-    *) echo "usage: $0 [--quick] [--catch-up-only]" >&2; exit 2 ;;
+    --snapshot) SNAPSHOT_ONLY=1 ;;
+    --base) BASE_ROOT=$(cd "$2" && pwd); shift ;;
+    --rounds) ROUNDS=$2; shift ;;
+    *) echo "usage: $0 [--quick] [--catch-up-only] | --snapshot [--base DIR] [--rounds N]" >&2; exit 2 ;;
   esac
+  shift
 done
 CATCHUP_ENTRIES=1000000 FILL_KEYS=1050000
 [ $QUICK = 1 ] && CATCHUP_ENTRIES=100000 FILL_KEYS=100000
@@ -121,25 +132,33 @@ catch_up() {
   CATCHUP_ROW="| $entries | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.2f", (b - a) / 1e9 }') | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.0f", e / ((b - a) / 1e9) }') | $(awk -v e=$((target - first_lsn)) -v a="$up_ns" -v b="$done_ns" 'BEGIN { if (b == a) print "n/a (caught up before the first INFO)"; else printf "%.0f", e / ((b - a) / 1e9) }') | $((first_lsn - before)) |"
 }
 
-bootstrap() {
+measure_dd() { # sets DD_MB
   log "dd: raw sequential write rate (1 GiB, O_DIRECT) in $BENCH_WORK"
-  local dd_out dd_mb
+  local dd_out
   dd_out=$(dd if=/dev/zero of="$BENCH_WORK/dd.bin" bs=1M count=1024 oflag=direct 2>&1 | tail -1)
   rm -f "$BENCH_WORK/dd.bin"
-  dd_mb=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.,]+$/ && $(i+1) ~ /B\/s/) { v = $i; gsub(",", ".", v); u = $(i+1) } } END { if (u == "GB/s") v *= 1000; if (u == "kB/s") v /= 1000; print v }' <<<"$dd_out")
+  DD_MB=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.,]+$/ && $(i+1) ~ /B\/s/) { v = $i; gsub(",", ".", v); u = $(i+1) } } END { if (u == "GB/s") v *= 1000; if (u == "kB/s") v /= 1000; print v }' <<<"$dd_out")
   log "dd: $dd_out"
+}
 
-  log "bootstrap: filling a single leader :$PORT with $FILL_KEYS x 1 KiB random values"
+bootstrap() { # [label]: appends a row to BOOT_ROWS; dd is measured before each bootstrap
+  local label=${1:-}
+  measure_dd
+  local dd_mb=$DD_MB
+
+  fill_leader
+  log "bootstrap: a leader :$PORT on a copy of the filled data directory"
+  cp -a "$BENCH_WORK/filled-leader" "$BENCH_WORK/chorus-$BENCH_GEN-n1-$PORT"
   start_chorus n1 $PORT everysec "n1=$PORT"
+  local leader=$LAST_PID
   wait_ready $PORT
-  local fill
-  fill=$(dotnet "$BENCH_DLL" fill --port $PORT --count $FILL_KEYS --value-bytes 1024 --pipeline 64 --connections 4)
-  log "fill: $fill"
   log "adding n2 with CHORUS.NODE ADD and starting it"
   redis-cli -p $PORT CHORUS.NODE ADD n2 127.0.0.1:$((PORT + 10001)) 127.0.0.1:$((PORT + 1)) >/dev/null
-  local start_ns done_ns
+  local start_ns done_ns leader_cpu0
+  leader_cpu0=$(cpu_s "$leader")
   start_ns=$(date +%s%N)
   start_chorus n2 $((PORT + 1)) everysec "n1=$PORT,n2=$((PORT + 1))"
+  local joiner=$LAST_PID
   local rate_seen="" deadline=$((SECONDS + 600))
   until [ "$(info_field $((PORT + 1)) chorus_snapshots_installed 2>/dev/null)" = 1 ]; do
     local r
@@ -149,6 +168,9 @@ bootstrap() {
     sleep 0.2
   done
   done_ns=$(date +%s%N)
+  local leader_cpu joiner_cpu
+  leader_cpu=$(awk -v a="$leader_cpu0" -v b="$(cpu_s "$leader")" 'BEGIN { printf "%.1f", b - a }')
+  joiner_cpu=$(cpu_s "$joiner")
   local bytes node_rate
   bytes=$(info_field $((PORT + 1)) chorus_snapshot_bytes_total)
   node_rate=$(info_field $((PORT + 1)) chorus_snapshot_rate_mb_per_s)
@@ -156,11 +178,51 @@ bootstrap() {
   local wall_s wall_rate
   wall_s=$(awk -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
   wall_rate=$(awk -v x="$bytes" -v s="$wall_s" 'BEGIN { printf "%.1f", x / 1e6 / s }')
-  BOOT_ROW="| $(awk -v x="$bytes" 'BEGIN { printf "%.0f", x / 1e6 }') | $wall_s | $wall_rate | ${node_rate} (last in transfer: ${rate_seen:-n/a}) | $dd_mb | $(ratio "$wall_rate" "$dd_mb") |"
-  FILL_LINE=$fill
+  BOOT_ROWS+="| ${label:+$label | }$(awk -v x="$bytes" 'BEGIN { printf "%.0f", x / 1e6 }') | $wall_s | $wall_rate | ${node_rate} (last in transfer: ${rate_seen:-n/a}) | $dd_mb | $(ratio "$wall_rate" "$dd_mb") | $leader_cpu | $joiner_cpu | $(uptime | sed 's/.*load average: //') |"$'\n'
 }
 
+cpu_s() { # pid: the user + system CPU seconds the process used so far
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+fill_leader() { # once per run: a single leader's data directory with FILL_KEYS values, kept in filled-leader/
+  [ -d "$BENCH_WORK/filled-leader" ] && return
+  log "bootstrap: filling a single leader :$PORT with $FILL_KEYS x 1 KiB random values"
+  local dir="$BENCH_WORK/chorus-$BENCH_GEN-n1-$PORT"
+  start_chorus n1 $PORT everysec "n1=$PORT"
+  wait_ready $PORT
+  FILL_LINE=$(dotnet "$BENCH_DLL" fill --port $PORT --count $FILL_KEYS --value-bytes 1024 --pipeline 64 --connections 4)
+  log "fill: $FILL_LINE"
+  stop_all
+  mv "$dir" "$BENCH_WORK/filled-leader"
+}
+
+BOOT_ROWS=""
 started=$SECONDS
+if [ $SNAPSHOT_ONLY = 1 ]; then
+  own_dll=$CHORUS_DLL own_bench=$BENCH_DLL
+  for round in $(seq 1 "$ROUNDS"); do
+    if [ -n "$BASE_ROOT" ]; then
+      CHORUS_DLL="$BASE_ROOT/src/Chorus.Cli/bin/Release/net10.0/linux-x64/chorus.dll"
+      BENCH_DLL="$BASE_ROOT/bench/Chorus.Benchmarks/bin/Release/net10.0/linux-x64/Chorus.Benchmarks.dll"
+      bootstrap "$round | base $(git -C "$BASE_ROOT" rev-parse --short HEAD)"
+      CHORUS_DLL=$own_dll BENCH_DLL=$own_bench
+    fi
+    bootstrap "$round | $(git -C "$BENCH_ROOT" rev-parse --short HEAD)"
+  done
+  echo "## New node from a snapshot — $(machine_line)"
+  echo
+  echo "Command: \`bench/rates.sh --snapshot --rounds $ROUNDS${BASE_ROOT:+ --base <checkout of $(git -C "$BASE_ROOT" rev-parse --short HEAD)>}\`"
+  echo
+  echo "Fill (once, by the first build; every bootstrap starts its leader on a copy): ${FILL_LINE:-reused $BENCH_WORK/filled-leader}"
+  echo
+  echo "| round | build | snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd | leader CPU s | joiner CPU s | load average after |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s' "$BOOT_ROWS"
+  echo
+  echo "_rates.sh took $((SECONDS - started)) s._"
+  exit 0
+fi
 catch_up
 [ $CATCHUP_ONLY = 1 ] || bootstrap
 echo "## Catch-up and bootstrap — $(machine_line)"
@@ -182,9 +244,9 @@ if [ $CATCHUP_ONLY = 0 ]; then
   echo
   echo "Fill: $FILL_LINE"
   echo
-  echo "| snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd |"
-  echo "|---|---|---|---|---|---|"
-  echo "$BOOT_ROW"
+  echo "| snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd | leader CPU s | joiner CPU s | load average after |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf '%s' "$BOOT_ROWS"
   echo
 fi
 echo "_rates.sh took $((SECONDS - started)) s._"

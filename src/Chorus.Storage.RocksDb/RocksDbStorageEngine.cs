@@ -168,6 +168,27 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
     }
 
     /// <summary>
+    /// Frees, now, the files of <paramref name="column"/> whose keys are all in
+    /// [<paramref name="from"/>, <paramref name="through"/>] and were deleted already: whole files
+    /// are dropped without being read (RocksDB's DeleteFilesInRange, which skips level 0), and a
+    /// compaction of the range rewrites what is left. For a copy about to be shipped (a snapshot
+    /// without its log prefix), where a background <see cref="ReclaimSpace"/> would come too late.
+    /// </summary>
+    public void DropDeletedRange(StorageColumn column, byte[] from, byte[] through)
+    {
+        ThrowIfDisposed();
+        var handle = Handle(column);
+        Native.Instance.rocksdb_delete_file_in_range_cf(_db.Handle, handle.Handle, from, (UIntPtr)from.Length, through, (UIntPtr)through.Length, out var error);
+        if (error != IntPtr.Zero)
+        {
+            var message = System.Runtime.InteropServices.Marshal.PtrToStringAnsi(error);
+            Native.Instance.rocksdb_free(error);
+            throw new IOException($"cannot drop the files of {StorageColumns.Name(column)} in '{Directory}': {message}");
+        }
+        _db.CompactRange(from, [.. through, 0], handle);
+    }
+
+    /// <summary>
     /// A range deletion leaves its keys on disk until compaction reaches their files, which for
     /// the replication log's retired prefix could be never: the retired log kept its full size.
     /// So the range is compacted at once, on a background thread, one compaction at a time; a

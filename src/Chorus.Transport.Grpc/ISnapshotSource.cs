@@ -6,7 +6,20 @@ namespace Chorus.Transport.Grpc;
 public interface ISnapshotSource
 {
     /// <summary>A consistent copy of the database in a directory of its own, and the log position it holds.</summary>
-    Task<Snapshot> CreateAsync(string requester, CancellationToken cancellationToken);
+    Task<Snapshot> CreateAsync(string requester, SnapshotContents contents, CancellationToken cancellationToken);
+}
+
+/// <summary>What a snapshot holds.</summary>
+public enum SnapshotContents
+{
+    /// <summary>Everything, the whole log included (a Merkle resync compares every row).</summary>
+    Whole,
+
+    /// <summary>
+    /// What a node installing it needs: the data, and of the log only what could still be rolled
+    /// back and the last entry (the joiner takes the rest of the log from the leader).
+    /// </summary>
+    ForInstall,
 }
 
 /// <summary>A checkpoint directory; disposing it deletes the directory.</summary>

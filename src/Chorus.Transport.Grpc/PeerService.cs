@@ -16,13 +16,10 @@ namespace Chorus.Transport.Grpc;
 /// </summary>
 public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISessionHandler sessions, ISnapshotSource snapshots, IResyncSource resyncs, PeerAuthenticator peers, IHostApplicationLifetime lifetime, ILogger<PeerService> logger) : Peer.PeerBase
 {
-    /// <summary>Bytes per snapshot chunk: large enough to amortise framing, small enough to stream smoothly.</summary>
-    public const int SnapshotChunkBytes = 1 << 20;
-
     public override async Task FetchSnapshot(SnapshotRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
     {
         var caller = Authenticate(context, request.From, nameof(FetchSnapshot));
-        using var snapshot = await snapshots.CreateAsync(caller.Value, context.CancellationToken);
+        using var snapshot = await snapshots.CreateAsync(caller.Value, SnapshotContents.ForInstall, context.CancellationToken);
         var files = new DirectoryInfo(snapshot.Directory).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
         var manifest = new SnapshotManifest
         {
@@ -33,18 +30,7 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISes
         manifest.Files.AddRange(files.Select(f => new SnapshotFile { Name = f.Name, Size = (ulong)f.Length }));
         logger.LogInformation("sending {Requester} a snapshot at {Position}: {Files} files, {Bytes} bytes", request.From, snapshot.Position, files.Length, manifest.TotalBytes);
         await responseStream.WriteAsync(new SnapshotChunk { Manifest = manifest }, context.CancellationToken);
-        var buffer = new byte[SnapshotChunkBytes];
-        for (var i = 0; i < files.Length; i++)
-        {
-            await using var stream = new FileStream(files[i].FullName, FileMode.Open, FileAccess.Read, FileShare.Read, SnapshotChunkBytes, useAsync: true);
-            long offset = 0;
-            int read;
-            while ((read = await stream.ReadAsync(buffer, context.CancellationToken)) > 0)
-            {
-                await responseStream.WriteAsync(new SnapshotChunk { File = (uint)i, Offset = (ulong)offset, Data = ByteString.CopyFrom(buffer, 0, read) }, context.CancellationToken);
-                offset += read;
-            }
-        }
+        await SnapshotChunks.SendAsync(files, responseStream.WriteAsync, context.CancellationToken);
     }
 
     public override async Task Resync(IAsyncStreamReader<ResyncFrame> requestStream, IServerStreamWriter<ResyncFrame> responseStream, ServerCallContext context)

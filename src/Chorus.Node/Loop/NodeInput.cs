@@ -20,7 +20,15 @@ public sealed record FlushedInput(Lsn Lsn) : NodeInput;
 /// <summary>Copies the node's storage for a follower's snapshot (see <see cref="NodeDriver.TakeSnapshot"/>); completes with the position the copy holds.</summary>
 public sealed record SnapshotInput(string Requester, Action<Chorus.Storage.IStorageEngine> Copy, TaskCompletionSource<LogPosition> Completion) : NodeInput;
 
-public sealed record CreateCheckpointInput(string Directory, string Requester, TaskCompletionSource<LogPosition> Completion) : NodeInput;
+/// <summary>Writes a checkpoint of the node's storage to <paramref name="Directory"/> (see <see cref="NodeDriver.CreateCheckpoint"/>).</summary>
+public sealed record CreateCheckpointInput(string Directory, string Requester, TaskCompletionSource<CheckpointTaken> Completion) : NodeInput;
+
+/// <summary>
+/// A checkpoint's log position, and how far its log was committed when it was taken (Zero when the
+/// family does not say): entries up to there can never be rolled back, so a copy sent to a joiner
+/// may leave them out (<see cref="SnapshotLog"/>).
+/// </summary>
+public readonly record struct CheckpointTaken(LogPosition Position, Lsn CommittedThrough);
 
 /// <summary>
 /// Runs an operator's action against the core on the loop (FAILOVER, CHORUS.ELECT, a settings

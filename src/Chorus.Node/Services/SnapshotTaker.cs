@@ -24,6 +24,13 @@ internal sealed class SnapshotTaker(IStorageEngine storage, IReplicationCore cor
             requester);
 
     /// <summary>
+    /// How far the log is committed, at most <paramref name="position"/>: read on the loop right
+    /// after a copy at <paramref name="position"/> was taken, so it speaks of the copy's own log.
+    /// </summary>
+    public Lsn CommittedThrough(LogPosition position) =>
+        core.Committed is { } committed ? Lsn.Min(committed.Lsn, position.Lsn) : Lsn.Zero;
+
+    /// <summary>
     /// Has <paramref name="copy"/> copy this node's storage for the follower <paramref name="requester"/>,
     /// and returns the log position the copy holds. Runs on the loop, after everything staged is stored.
     /// </summary>
@@ -46,7 +53,8 @@ internal sealed class SnapshotTaker(IStorageEngine storage, IReplicationCore cor
     {
         try
         {
-            checkpoint.Completion.TrySetResult(CreateCheckpoint(checkpoint.Directory, checkpoint.Requester));
+            var position = CreateCheckpoint(checkpoint.Directory, checkpoint.Requester);
+            checkpoint.Completion.TrySetResult(new CheckpointTaken(position, CommittedThrough(position)));
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {

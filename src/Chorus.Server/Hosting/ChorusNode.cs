@@ -123,7 +123,7 @@ public sealed class ChorusNode : IAsyncDisposable
         var dispatcher = new CommandDispatcher(node, gateway, handlers, loggers.CreateLogger<CommandDispatcher>());
 
         var peerListener = new PeerListener(peerTls, transport.Membership);
-        ConfigureServices(builder, options, node, dispatcher, inbox, peerListener, new ForwardHandler(driver, inbox) { Sessions = sessions.Directory }, sessions, new SnapshotSource(dataDir, inbox, snapshots, TimeProvider.System));
+        ConfigureServices(builder, options, node, dispatcher, inbox, peerListener, new ForwardHandler(driver, inbox) { Sessions = sessions.Directory }, sessions, new SnapshotSource(dataDir, inbox, snapshots, TimeProvider.System, loggers.CreateLogger<SnapshotSource>()));
         var web = builder.Build();
         MapEndpoints(web, options, node);
         await web.StartAsync(cancellationToken);

@@ -34,7 +34,7 @@ internal sealed class MerkleResyncFetcher(string dataDirectory, NodeId self, Grp
         }
         var started = Stopwatch.StartNew();
         progress.Begin(leader.Value, NowMs, FollowerResync.Merkle);
-        var copied = new TaskCompletionSource<LogPosition>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var copied = new TaskCompletionSource<CheckpointTaken>(TaskCreationOptions.RunContinuationsAsynchronously);
         inbox.Post(new CreateCheckpointInput(incoming, CopyRequester, copied));
         await copied.Task.WaitAsync(cancellationToken);
         ResyncFollowerSide side;

@@ -16,7 +16,7 @@ internal sealed class MerkleResyncSource(ISnapshotSource snapshots, ILogger<Merk
 {
     public async Task ServeAsync(NodeId follower, IAsyncEnumerable<ReadOnlyMemory<byte>> frames, Func<byte[], CancellationToken, Task> send, CancellationToken cancellationToken)
     {
-        using var snapshot = await snapshots.CreateAsync(follower.Value, cancellationToken);
+        using var snapshot = await snapshots.CreateAsync(follower.Value, SnapshotContents.Whole, cancellationToken);
         using var checkpoint = RocksDbStorageEngine.Open(snapshot.Directory, RocksDbStorageOptions.Default);
         var leader = new ResyncLeaderSide(checkpoint, snapshot.Position);
         var (received, sent) = (0L, 0L);

@@ -67,8 +67,8 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
         var progress = transfer.Progress;
         if (transfer.Rows is null)
         {
-            network.Carry(transfer.Follower.Id, transfer.Leader, "snapshot request", () => cluster[transfer.Leader].TakeSnapshot(transfer.Follower.Id.Value, (rows, position) =>
-                network.Carry(transfer.Leader, transfer.Follower.Id, $"snapshot manifest at {position} ({rows.Count} rows)", () => OnManifest(transfer, rows, position))));
+            network.Carry(transfer.Follower.Id, transfer.Leader, "snapshot request", () => cluster[transfer.Leader].TakeSnapshot(transfer.Follower.Id.Value, (rows, position, committed) =>
+                network.Carry(transfer.Leader, transfer.Follower.Id, $"snapshot manifest at {position} ({rows.Count} rows)", () => OnManifest(transfer, rows, position, committed))));
         }
         else
         {
@@ -98,7 +98,7 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
         });
     }
 
-    private void OnManifest(Transfer transfer, IReadOnlyList<SnapshotRow> rows, LogPosition position)
+    private void OnManifest(Transfer transfer, IReadOnlyList<SnapshotRow> rows, LogPosition position, Lsn committedThrough)
     {
         if (_transfers.GetValueOrDefault(transfer.Follower.Id) != transfer || transfer.Rows is not null)
         {
@@ -115,8 +115,10 @@ internal sealed class SnapshotTransfers(SimCluster cluster, Scheduler scheduler,
         }
         else
         {
-            transfer.Rows = rows;
-            transfer.Total = rows.Count;
+            // As production's FetchSnapshot: the copy leaves out the committed log prefix.
+            transfer.Rows = StorageCopy.ForInstall(rows, committedThrough);
+            transfer.Total = transfer.Rows.Count;
+            Trace(transfer.Follower.Id, $"snapshot at {position}: {transfer.Total} rows to copy, {rows.Count - transfer.Total} of the committed log's left out");
         }
         Advanced(transfer);
     }

@@ -235,17 +235,24 @@ internal sealed class SimNode
     /// <summary>
     /// The leader's side of a snapshot: an in-memory copy of its storage, taken on its loop by the
     /// production driver (which keeps the log after it for the follower); <paramref name="taken"/>
-    /// gets the rows and the position once the round ran. Nothing if the node is down or paused.
+    /// gets the rows, the position and how far the copy's log was committed once the round ran.
+    /// Nothing if the node is down or paused.
     /// </summary>
-    public void TakeSnapshot(string requester, Action<IReadOnlyList<Cluster.SnapshotRow>, Chorus.Core.LogPosition> taken)
+    public void TakeSnapshot(string requester, Action<IReadOnlyList<Cluster.SnapshotRow>, Chorus.Core.LogPosition, Chorus.Core.Lsn> taken)
     {
         if (State != NodeState.Up)
         {
             return;
         }
         var rows = new List<Cluster.SnapshotRow>();
-        var completion = _calls.AddSnapshot(position => taken(rows, position));
-        Post(new SnapshotInput(requester, storage => rows.AddRange(StorageCopy.Rows(storage)), completion));
+        var committed = Chorus.Core.Lsn.Zero;
+        var completion = _calls.AddSnapshot(position => taken(rows, position, Chorus.Core.Lsn.Min(committed, position.Lsn)));
+        Post(new SnapshotInput(requester, storage =>
+        {
+            rows.AddRange(StorageCopy.Rows(storage));
+            // Read on the loop with the copy, as production's checkpoint does (SnapshotTaker.CommittedThrough).
+            committed = Driver?.Core.Committed?.Lsn ?? Chorus.Core.Lsn.Zero;
+        }, completion));
     }
 
     /// <summary>

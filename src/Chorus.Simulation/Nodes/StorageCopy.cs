@@ -24,6 +24,25 @@ internal static class StorageCopy
         }
     }
 
+    /// <summary>
+    /// The rows a node installing the snapshot gets: without the committed log prefix, which
+    /// production's snapshot source leaves out (<see cref="SnapshotLog"/>), so the simulator runs
+    /// followers on the same shortened log.
+    /// </summary>
+    public static IReadOnlyList<SnapshotRow> ForInstall(IReadOnlyList<SnapshotRow> rows, Chorus.Core.Lsn committedThrough)
+    {
+        using var copy = new InMemoryStorageEngine();
+        using (var batch = copy.NewBatch())
+        {
+            foreach (var row in rows)
+            {
+                batch.Put(row.Column, row.Key, row.Value);
+            }
+            copy.Write(batch, sync: true);
+        }
+        return SnapshotLog.RetireCommittedPrefix(copy, committedThrough) == Chorus.Core.Lsn.Zero ? rows : [.. Rows(copy)];
+    }
+
     /// <summary>Replaces everything on <paramref name="disk"/> with <paramref name="rows"/> (synced), claimed for node <paramref name="owner"/>.</summary>
     public static void Install(InMemoryStorageEngine disk, IReadOnlyList<SnapshotRow> rows, Chorus.Core.NodeId owner)
     {

@@ -22,7 +22,7 @@ public sealed class SnapshotBootstrapTests
         {
             Mode = "snapshot-catch-up",
             Workload = "list-append",
-            Faults = "at 500ms crash n3; at 2500ms flaky drop 20% reorder 10%; at 3s restart n3; at 4500ms stable",
+            Faults = "at 500ms crash n3; at 2500ms flaky drop 40% reorder 10%; at 3s restart n3; at 4500ms stable",
             Seed = seed,
         };
         var result = Chorus.Simulation.Simulation.Run(config);
