@@ -44,7 +44,11 @@ internal sealed class VersionStore(LeaderlessContext context, EpochLog log, Merk
     }
 
     /// <summary>Merges versions received from another replica.</summary>
-    public void Merge(byte[] key, Set incoming, Action<Set, Set> then) => Change(key, current => current.Merge(incoming), then);
+    public void Merge(byte[] key, Set incoming, Action<Set, Set> then) => Change(key, current =>
+    {
+        ObserveTimestamps(incoming);
+        return current.Merge(incoming);
+    }, then);
 
     /// <summary>The stored versions of <paramref name="key"/>, after every change asked for before.</summary>
     public void Read(byte[] key, Action<Set> then) => Change(key, static current => current, (_, current) => then(current));
@@ -59,6 +63,7 @@ internal sealed class VersionStore(LeaderlessContext context, EpochLog log, Merk
                 continue;
             }
             var before = found[i] is { } stored ? KeyVersions.FromRecord(stored.Block, stored.Body) : KeyVersions.Empty;
+            ObserveTimestamps(before);
             var state = before;
             var steps = new List<(PendingChange Change, Set Before, Set After)>(changes.Count);
             foreach (var change in changes)
@@ -75,6 +80,20 @@ internal sealed class VersionStore(LeaderlessContext context, EpochLog log, Merk
             {
                 change.Then(stepBefore, stepAfter);
             }
+        }
+    }
+
+    /// <summary>
+    /// Moves the node's hybrid logical clock past every timestamp in <paramref name="versions"/>
+    /// (HLC's receive rule): a node's later writes then carry later timestamps than any version it
+    /// has stored or received, even when another node's clock runs ahead, so last-write-wins among
+    /// siblings never puts a write behind one its coordinator already held.
+    /// </summary>
+    private void ObserveTimestamps(Set versions)
+    {
+        foreach (var version in versions.Values)
+        {
+            context.Clock.Observe(version.Timestamp);
         }
     }
 

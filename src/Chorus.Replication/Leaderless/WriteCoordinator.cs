@@ -211,8 +211,9 @@ internal sealed class WriteCoordinator(LeaderlessContext context, VersionStore s
         Target(write);
         _writes[id] = write;
         _unanswered++;
-        var versioned = new VersionedValue(value, context.Clock.Now(context.NowMs), value is null ? 0 : expiresAtMs);
-        store.Change(write.Key, current => Update(current, clientContext ?? current.Context, versioned), (before, after) =>
+        // Stamped once the key's stored versions are read (the store observes their timestamps
+        // first), so a write is later by timestamp than every version its coordinator held.
+        store.Change(write.Key, current => Update(current, clientContext ?? current.Context, new VersionedValue(value, context.Clock.Now(context.NowMs), value is null ? 0 : expiresAtMs)), (before, after) =>
         {
             write.Versions = after;
             write.WasLive = KeyVersions.IsLive(KeyVersions.Visible(before, context.NowMs));
