@@ -7,8 +7,10 @@ namespace Chorus.Node;
 /// <summary>
 /// The row changes a statement entry made on this node, kept beside the log so the entry can be
 /// rolled back: a statement says what to do, not what it replaced. Written in the batch that
-/// appends the entry, deleted with it (truncation) or after it (retirement); node-local, never
-/// shipped. Entries of other kinds need none: a logical entry carries its own before-images.
+/// appends the entry, deleted with it (truncation) or after it (retirement). Never sent in the
+/// replication stream; a snapshot carries the ones of the entries it keeps (those not known to be
+/// committed, see <see cref="SnapshotLog"/>), since the joiner can undo those entries only with
+/// them. Entries of other kinds need none: a logical entry carries its own before-images.
 /// <code>key := "statement-undo/" | u64be LSN;  value := logical payload (docs/storage-layout.md)</code>
 /// </summary>
 internal static class UndoImages
