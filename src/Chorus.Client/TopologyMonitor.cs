@@ -5,7 +5,8 @@ namespace Chorus.Client;
 /// <summary>
 /// Keeps <see cref="ClusterTopology"/> current: asks every node for its role and lag on a period,
 /// at once when a node publishes that leadership moved, and when a session's command says the
-/// picture is stale. Refreshes are shared: callers that ask while one runs wait for that one.
+/// picture is stale. Refreshes are shared, and each caller gets one that started after it asked
+/// (<see cref="SharedRefresh{T}"/>): a leader-moved signal that arrives mid-refresh gets one more.
 /// </summary>
 internal sealed class TopologyMonitor : IAsyncDisposable
 {
@@ -16,8 +17,7 @@ internal sealed class TopologyMonitor : IAsyncDisposable
     private readonly TimeSpan _period;
     private readonly TimeSpan _askTimeout;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly object _gate = new();
-    private Task<ClusterTopology>? _running;
+    private readonly SharedRefresh<ClusterTopology> _refresh;
     private Task? _loop;
 
     public TopologyMonitor(ConnectionMultiplexer connections, TimeSpan period, TimeSpan askTimeout)
@@ -25,6 +25,7 @@ internal sealed class TopologyMonitor : IAsyncDisposable
         _connections = connections;
         _period = period;
         _askTimeout = askTimeout;
+        _refresh = new SharedRefresh<ClusterTopology>(AskEveryNodeAsync);
     }
 
     public ClusterTopology Current { get; private set; } = ClusterTopology.Unknown;
@@ -36,18 +37,8 @@ internal sealed class TopologyMonitor : IAsyncDisposable
         _loop = RunAsync(_stopping.Token);
     }
 
-    /// <summary>Asks every node now (or joins the refresh already under way).</summary>
-    public Task<ClusterTopology> RefreshAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_running is null || _running.IsCompleted)
-            {
-                _running = AskEveryNodeAsync();
-            }
-            return _running.WaitAsync(cancellationToken);
-        }
-    }
+    /// <summary>Asks every node now, or right after the refresh under way (which may predate the caller's news).</summary>
+    public Task<ClusterTopology> RefreshAsync(CancellationToken cancellationToken) => _refresh.RunAsync(cancellationToken);
 
     private async Task RunAsync(CancellationToken stopping)
     {

@@ -13,6 +13,9 @@ namespace Chorus.Cli.Tests;
 [Collection(ProcessClusters.Name)]
 public sealed class ChangeCaptureTests(ITestOutputHelper output)
 {
+    /// <summary>A restarted node's start (seconds under load) and its catch-up.</summary>
+    private static readonly TimeSpan RestartTimeout = TimeSpan.FromSeconds(120);
+
     private static readonly Dictionary<string, string> FsyncAlways = new() { ["n1"] = "always", ["n2"] = "always", ["n3"] = "always" };
 
     [Fact]
@@ -27,6 +30,12 @@ public sealed class ChangeCaptureTests(ITestOutputHelper output)
         var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30), "n2", "n3");
         await WritesGoOnAsync(writer, 100);
         cluster.Start("n1");
+        // The old leader is back (it rolled back what only it had, and caught up) before the next
+        // fault. The follower used to be killed at once: with n2 leading that was n1 itself, 4 ms
+        // after its start (so the old leader's restart was only ever the second one, 100 writes
+        // before the final wait); with n3 leading, n2 went while n1 was still starting, leaving n3
+        // without a majority until n1 was up — at load 50 here node starts took 26 s to over 60 s.
+        await cluster.WaitForReplicationAsync(RestartTimeout);
 
         // A follower restarts (never n3: the writer writes through it); n2 is where the consumer began.
         var follower = leader == "n2" ? "n1" : "n2";
@@ -35,7 +44,7 @@ public sealed class ChangeCaptureTests(ITestOutputHelper output)
         cluster.Start(follower);
         await WritesGoOnAsync(writer, 100);
         await writer.StopAsync();
-        await cluster.WaitForReplicationAsync();
+        await cluster.WaitForReplicationAsync(RestartTimeout); // the follower restarted 100 writes ago
 
         var committed = await ReadHistoryAsync(cluster, leader);
         var lastLsn = committed[^1].GetProperty("lsn").GetUInt64();

@@ -44,6 +44,9 @@ public sealed class ClientFailoverTimingTests(ITestOutputHelper output)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // ioredis logs its sentinel queries, connections and failover handling here; its stderr is
+        // shown only when the test fails, where that log is what tells why it did not write.
+        start.Environment["DEBUG"] = "ioredis:*";
         start.ArgumentList.Add(Path.Combine(clients, script));
         start.ArgumentList.Add(string.Join(",", cluster.Members.Select(m => m.Port)));
         start.ArgumentList.Add("chorus");
@@ -84,6 +87,9 @@ public sealed class ClientFailoverTimingTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The last lines of a client's stderr: with its debug log on, the whole of it would bury the message.</summary>
+    private static string Tail(string text, int lines = 200) => string.Join('\n', text.Split('\n').TakeLast(lines));
+
     private static async Task<string> ReadLineAsync(Process process, Task<string> errors, TimeSpan timeout, string what)
     {
         using var deadline = new CancellationTokenSource(timeout);
@@ -95,12 +101,15 @@ public sealed class ClientFailoverTimingTests(ITestOutputHelper output)
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{what}: no answer within {timeout.TotalSeconds:0} s; its errors:\n{await errors}");
+            var log = await errors;
+            var saved = Path.Combine(Path.GetTempPath(), $"chorus-failover-client-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}.log");
+            await File.WriteAllTextAsync(saved, log);
+            throw new TimeoutException($"{what}: no answer within {timeout.TotalSeconds:0} s; its whole log is in {saved}; the end of it:\n{Tail(log)}");
         }
         if (line is null)
         {
             await process.WaitForExitAsync();
-            throw new InvalidOperationException($"{what}: the client exited ({process.ExitCode}); its errors:\n{await errors}");
+            throw new InvalidOperationException($"{what}: the client exited ({process.ExitCode}); the end of its errors and log:\n{Tail(await errors)}");
         }
         return line.Trim();
     }

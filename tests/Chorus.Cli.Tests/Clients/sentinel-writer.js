@@ -4,7 +4,17 @@
 //   node sentinel-writer.js PORT,PORT,... MASTER
 //   -> "ready"; <- "mark"; -> "first-write-ms N attempts A"
 // ioredis's own defaults for reconnection and sentinel retries; each write has a 1 s timeout and
-// is retried 50 ms apart. failoverDetector makes it listen for +switch-master on the sentinels.
+// is retried 50 ms apart.
+//
+// failoverDetector (listen for +switch-master on the sentinels) stays off, its default: in ioredis
+// 5.11.1 it races with a reconnection. A +switch-master that arrives while the client is asking a
+// sentinel for the master (SentinelConnector.connectToNext awaiting resolve()) calls
+// connector.disconnect(); connectToNext then throws "Connection is closed", Redis.connect() sets
+// the status to "end", and the client never reconnects: every later write fails. After a kill -9
+// the client is reconnecting exactly when the survivors announce the new leader, so this hung the
+// client for good in about one run in five under load (ClientFailoverTimingTests, 2026-12-06).
+// Without it the client learns of the failover as Redis's documentation describes: the old
+// leader's connection closes, and it asks the sentinels again.
 'use strict';
 const Redis = require('ioredis');
 const readline = require('readline');
@@ -16,7 +26,6 @@ const redis = new Redis({
   name,
   commandTimeout: 1000,
   maxRetriesPerRequest: 1,
-  failoverDetector: true,
 });
 redis.on('error', () => {}); // reconnection errors are expected while the leader is down
 

@@ -302,15 +302,25 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return leader!;
     }
 
-    /// <summary>Waits until every running follower has applied everything the leader has.</summary>
+    /// <summary>
+    /// Waits until every running follower has applied everything the leader has; on a timeout the
+    /// error carries the lagging node's state and output (<see cref="ReplicationStallReport"/>).
+    /// </summary>
     public async Task WaitForReplicationAsync(TimeSpan? timeout = null)
     {
         var leader = await WaitForLeaderAsync(timeout ?? TimeSpan.FromSeconds(60));
         var target = await LastLsnAsync(leader);
         foreach (var member in Members.Where(m => m.Id != leader && IsRunning(m.Id)))
         {
-            await Eventually(async () => await TryAsync(async () => await LastLsnAsync(member.Id) >= target),
-                timeout ?? TimeSpan.FromSeconds(60), $"{member.Id} applied LSN {target}");
+            try
+            {
+                await Eventually(async () => await TryAsync(async () => await LastLsnAsync(member.Id) >= target),
+                    timeout ?? TimeSpan.FromSeconds(60), $"{member.Id} applied LSN {target}");
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{e.Message}\n{await ReplicationStallReport.DescribeAsync(this, member.Id, leader)}", e);
+            }
         }
     }
 
