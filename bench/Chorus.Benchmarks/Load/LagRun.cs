@@ -14,9 +14,10 @@ namespace Chorus.Benchmarks.Load;
 /// Lag in entries = leader offset − follower offset (Redis bytes divided by the stream's bytes
 /// per write, measured over the run). Lag in ms = now − the time the leader was first seen past
 /// the follower's offset: how old the oldest write the follower is missing is, to within one
-/// sampling interval. Chorus refreshes the status INFO reads every 50 ms (StatusIntervalMs), so its
-/// offset-based lag is quantised accordingly; <see cref="VisibilityProbe"/> measures the delay end
-/// to end for both systems (leader ack → value readable on the follower).
+/// sampling interval (Chorus's INFO shows a status refreshed for the request, so it is not
+/// quantised by the status interval); <see cref="VisibilityProbe"/> measures the delay end to end
+/// for both systems (leader ack → value readable on the follower). Both cost the servers CPU: on
+/// a 2-core machine the probe's polling and the 2 ms INFO samples are part of the load.
 /// </para>
 /// </summary>
 public static class LagRun
