@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text;
 using Chorus.Transport.Grpc.Protocol;
 using Google.Protobuf;
@@ -18,7 +17,7 @@ namespace Chorus.Transport.Grpc;
 /// joiner → leader: "CHSNAP01" u16 len, the joiner's node id (UTF-8)
 /// leader → joiner: "CHSNAP01" u8 status
 ///   status 0: u32 len, SnapshotManifest (protobuf); then for each file in manifest order:
-///             its bytes (exactly the manifest's size), then u64 XxHash3 of those bytes
+///             its bytes (exactly the manifest's size), then u32 CRC-32C of those bytes
 ///   status 1: u16 len, why it was refused (UTF-8); then the leader closes
 /// </code>
 /// The peer port tells this stream from HTTP/2 by its first eight bytes (an HTTP/2 connection
@@ -109,29 +108,29 @@ public static class SnapshotStream
     public static async Task<long> SendFileAsync(string path, Stream stream, byte[][] buffers, CancellationToken cancellationToken)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        var hash = new XxHash3();
+        var checksum = new SnapshotChecksum();
         long offset = 0;
         var next = 0;
         var sending = Task.CompletedTask;
         int read;
         while ((read = RandomAccess.Read(file, buffers[next], offset)) > 0)
         {
-            hash.Append(buffers[next].AsSpan(0, read));
+            checksum.Append(buffers[next].AsSpan(0, read));
             await sending;
             sending = stream.WriteAsync(buffers[next].AsMemory(0, read), cancellationToken).AsTask();
             offset += read;
             next ^= 1;
         }
         await sending;
-        var trailer = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(trailer, hash.GetCurrentHashAsUInt64());
+        var trailer = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(trailer, checksum.Value);
         await stream.WriteAsync(trailer, cancellationToken);
         return offset;
     }
 
-    /// <summary>Reads one file's checksum trailer and says whether it matches <paramref name="hash"/>.</summary>
-    public static async Task<bool> ReadChecksumMatchesAsync(Stream stream, XxHash3 hash, CancellationToken cancellationToken) =>
-        BinaryPrimitives.ReadUInt64BigEndian(await ReadExactlyAsync(stream, 8, cancellationToken)) == hash.GetCurrentHashAsUInt64();
+    /// <summary>Reads one file's checksum trailer and says whether it matches <paramref name="checksum"/>.</summary>
+    public static async Task<bool> ReadChecksumMatchesAsync(Stream stream, SnapshotChecksum checksum, CancellationToken cancellationToken) =>
+        BinaryPrimitives.ReadUInt32BigEndian(await ReadExactlyAsync(stream, 4, cancellationToken)) == checksum.Value;
 
     private static async Task<byte[]> ReadExactlyAsync(Stream stream, int count, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Hashing;
 using Chorus.Core;
 using Chorus.Transport.Grpc;
 using Chorus.Transport.Grpc.Protocol;
@@ -71,7 +70,7 @@ internal sealed class SnapshotStreamDownload(string incoming, GrpcTransport tran
     /// </summary>
     private async Task ReceiveFileAsync(Stream stream, SnapshotFileWriter writer, SnapshotFile file, Memory<byte>[] buffers, CancellationToken cancellationToken)
     {
-        var hash = new XxHash3();
+        var checksum = new SnapshotChecksum();
         var size = (long)file.Size;
         long offset = 0;
         var next = 0;
@@ -82,7 +81,7 @@ internal sealed class SnapshotStreamDownload(string incoming, GrpcTransport tran
             var want = (int)Math.Min(buffer.Length, size - offset);
             // Every piece but the last fills the buffer, so offsets stay aligned for O_DIRECT.
             var read = await stream.ReadAtLeastAsync(buffer[..want], want, throwOnEndOfStream: true, cancellationToken);
-            hash.Append(buffer.Span[..read]);
+            checksum.Append(buffer.Span[..read]);
             await written;
             var at = offset;
             written = Task.Run(() => Write(writer, buffer[..read], at), cancellationToken);
@@ -91,7 +90,7 @@ internal sealed class SnapshotStreamDownload(string incoming, GrpcTransport tran
             next ^= 1;
         }
         await written;
-        if (!await SnapshotStream.ReadChecksumMatchesAsync(stream, hash, cancellationToken))
+        if (!await SnapshotStream.ReadChecksumMatchesAsync(stream, checksum, cancellationToken))
         {
             throw new IOException($"snapshot file {file.Name} arrived damaged: its checksum differs from the leader's");
         }
