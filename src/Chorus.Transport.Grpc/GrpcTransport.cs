@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
 using Chorus.Core;
 using Chorus.Core.Messaging;
 using Chorus.Transport.Grpc.Protocol;
@@ -132,6 +134,50 @@ public sealed class GrpcTransport : IAsyncDisposable
             throw new InvalidOperationException($"no peer address is known for the leader {leader}");
         }
         return link.Connection.Client.FetchSnapshot(new SnapshotRequest { From = _self.Value }, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens the <see cref="SnapshotStream"/> to <paramref name="leader"/>'s peer port (its own
+    /// connection, with this node's TLS identity) and returns it positioned at the first file's
+    /// bytes, with the leader's manifest.
+    /// </summary>
+    public async Task<(Stream Stream, SnapshotManifest Manifest)> OpenSnapshotStreamAsync(NodeId leader, CancellationToken cancellationToken)
+    {
+        if (!_links.TryGetValue(leader, out var link))
+        {
+            throw new InvalidOperationException($"no peer address is known for the leader {leader}");
+        }
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(link.Address.Host, link.Address.Port, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        try
+        {
+            if (_tls is not null)
+            {
+                var ssl = new SslStream(stream);
+                stream = ssl;
+                var options = _tls.ClientOptions(leader);
+                options.TargetHost = link.Address.Host;
+                // The peer port is HTTP/2-only: offer what it expects, as gRPC does.
+                options.ApplicationProtocols = [SslApplicationProtocol.Http2];
+                await ssl.AuthenticateAsClientAsync(options, cancellationToken);
+            }
+            await SnapshotStream.WriteRequestAsync(stream, _self.Value, cancellationToken);
+            return (stream, await SnapshotStream.ReadReplyAsync(stream, cancellationToken));
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Opens a Merkle resync with <paramref name="leader"/> (the caller sends its id in the first frame).</summary>

@@ -20,14 +20,7 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISes
     {
         var caller = Authenticate(context, request.From, nameof(FetchSnapshot));
         using var snapshot = await snapshots.CreateAsync(caller.Value, SnapshotContents.ForInstall, context.CancellationToken);
-        var files = new DirectoryInfo(snapshot.Directory).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
-        var manifest = new SnapshotManifest
-        {
-            Epoch = snapshot.Position.Epoch.Value,
-            Lsn = snapshot.Position.Lsn.Value,
-            TotalBytes = (ulong)files.Sum(f => f.Length),
-        };
-        manifest.Files.AddRange(files.Select(f => new SnapshotFile { Name = f.Name, Size = (ulong)f.Length }));
+        var (files, manifest) = SnapshotStream.Describe(snapshot);
         logger.LogInformation("sending {Requester} a snapshot at {Position}: {Files} files, {Bytes} bytes", request.From, snapshot.Position, files.Length, manifest.TotalBytes);
         await responseStream.WriteAsync(new SnapshotChunk { Manifest = manifest }, context.CancellationToken);
         await SnapshotChunks.SendAsync(files, responseStream.WriteAsync, context.CancellationToken);

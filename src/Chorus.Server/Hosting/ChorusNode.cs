@@ -45,6 +45,9 @@ public sealed class ChorusNode : IAsyncDisposable
     /// <summary>Completes when a downloaded snapshot is ready: stop this node and start a new one (see <see cref="ChorusNodeHost"/>).</summary>
     public Task RestartRequested => _restart.Task;
 
+    /// <summary>The node's own log ("Chorus.Node").</summary>
+    internal ILogger Logger => _parts.Logger;
+
     /// <summary>The data directory this node runs on.</summary>
     public string DataDirectory => _parts.DataDirectory;
 
@@ -61,10 +64,13 @@ public sealed class ChorusNode : IAsyncDisposable
 
         var dataDir = Path.GetFullPath(options.DataDirOrDefault);
         Directory.CreateDirectory(dataDir);
+        var installing = System.Diagnostics.Stopwatch.StartNew();
+        var installedSnapshot = false;
         if (SnapshotSwap.ApplyPending(dataDir, options.Self) is { } installed)
         {
+            installedSnapshot = true;
             snapshots.InstalledNow();
-            logger.LogInformation("installed the snapshot at {Position}", installed.Position);
+            logger.LogInformation("installed the snapshot at {Position} (snapshot phase: moved into place and claimed for this node in {Ms} ms)", installed.Position, installing.ElapsedMilliseconds);
             if (installed.EntriesRolledBack > 0)
             {
                 logger.LogWarning("{Count} log entries only this node held (not in the installed copy) go to a rollback file", installed.EntriesRolledBack);
@@ -150,6 +156,11 @@ public sealed class ChorusNode : IAsyncDisposable
         transport.Start();
         logger.LogInformation("node {Node} serving RESP on {Endpoint}, peers on {PeerPort}, HTTP on {HttpPort}, data in {DataDir}",
             options.NodeId, options.ClientEndpoint, options.PeerPortOrDefault, options.HttpPortOrDefault, dataDir);
+        if (installedSnapshot)
+        {
+            logger.LogInformation("snapshot phase: serving on the snapshot {Ms} ms after the install began, {Seconds:0.0} s after it was asked for (the log from the snapshot on follows from the leader)",
+                installing.ElapsedMilliseconds, snapshots.StartedAtMs < 0 ? 0 : (TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - snapshots.StartedAtMs) / 1000.0);
+        }
         return chorus;
     }
 
@@ -349,6 +360,8 @@ public sealed class ChorusNode : IAsyncDisposable
                 {
                     l.UseHttps(peerTls.ServerOptions(peers.Membership));
                 }
+                // Snapshots travel on a stream of their own on this port, told apart by its first bytes.
+                l.Use(new SnapshotStreamServer(() => l.ApplicationServices).Wrap);
             });
             kestrel.Listen(address, options.HttpPortOrDefault, l => l.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = GrpcTransport.MessageBytesMax;

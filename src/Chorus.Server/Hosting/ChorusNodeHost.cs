@@ -21,7 +21,9 @@ public static class ChorusNodeHost
             var finished = await Task.WhenAny(node.Completion, node.RestartRequested, stopped);
             if (finished == node.RestartRequested)
             {
+                var stopping = System.Diagnostics.Stopwatch.StartNew();
                 await node.StopAsync();
+                node.Logger.LogInformation("snapshot phase: node stopped for the install in {Ms} ms", stopping.ElapsedMilliseconds);
                 continue;
             }
             await node.StopAsync();

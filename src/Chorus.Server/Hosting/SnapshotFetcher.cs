@@ -40,7 +40,8 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
                 await (merkle ? Merkle!.RunAsync(leader, cancellationToken) : DownloadAsync(leader, cancellationToken));
                 downloaded();
             }
-            catch (Exception e) when (e is RpcException or IOException or InvalidOperationException or OperationCanceledException or Chorus.Core.Encoding.CorruptDataException)
+            catch (Exception e) when (e is RpcException or IOException or InvalidOperationException or OperationCanceledException or Chorus.Core.Encoding.CorruptDataException
+                or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or InvalidDataException)
             {
                 progress.Failed(e.Message);
                 logger.LogError("{Method} from {Leader} failed: {Reason}; the leader will ask again", merkle ? "Merkle resync" : "snapshot download", leader, e.Message);
@@ -53,12 +54,39 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
     private async Task DownloadAsync(NodeId leader, CancellationToken cancellationToken)
     {
         var incoming = Path.Combine(dataDirectory, SnapshotSwap.IncomingDirectory);
-        if (Directory.Exists(incoming))
-        {
-            Directory.Delete(incoming, recursive: true);
-        }
-        Directory.CreateDirectory(incoming);
+        ResetDirectory(incoming);
         progress.Begin(leader.Value, NowMs);
+        SnapshotManifest manifest;
+        try
+        {
+            manifest = await new SnapshotStreamDownload(incoming, transport, progress, logger).RunAsync(leader, cancellationToken);
+        }
+        catch (SnapshotStreamUnsupportedException)
+        {
+            logger.LogWarning("the leader {Leader} does not serve the snapshot stream (an older version): fetching the snapshot over gRPC", leader);
+            ResetDirectory(incoming);
+            manifest = await DownloadOverGrpcAsync(leader, incoming, cancellationToken);
+        }
+        var verifying = System.Diagnostics.Stopwatch.StartNew();
+        Verify(incoming, manifest);
+        SnapshotSwap.WriteMarker(incoming, new LogPosition(new Epoch(manifest.Epoch), new Lsn(manifest.Lsn)));
+        progress.Downloaded(NowMs);
+        logger.LogInformation("snapshot phase: sizes verified and marked complete in {Ms} ms", verifying.ElapsedMilliseconds);
+        logger.LogInformation("snapshot received: {Bytes} bytes at {Rate:0.0} MB/s; restarting on it", progress.BytesDone, progress.RateMegabytesPerSecond(NowMs));
+    }
+
+    private static void ResetDirectory(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>The gRPC FetchSnapshot stream, for a leader of a version before the snapshot stream.</summary>
+    private async Task<SnapshotManifest> DownloadOverGrpcAsync(NodeId leader, string incoming, CancellationToken cancellationToken)
+    {
         using var call = transport.FetchSnapshot(leader, cancellationToken);
         SnapshotManifest? manifest = null;
         SafeFileHandle? file = null;
@@ -104,10 +132,7 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
         {
             file?.Dispose();
         }
-        Verify(incoming, manifest);
-        SnapshotSwap.WriteMarker(incoming, new LogPosition(new Epoch(manifest!.Epoch), new Lsn(manifest.Lsn)));
-        progress.Downloaded(NowMs);
-        logger.LogInformation("snapshot received: {Bytes} bytes at {Rate:0.0} MB/s; restarting on it", progress.BytesDone, progress.RateMegabytesPerSecond(NowMs));
+        return manifest ?? throw new InvalidOperationException("the leader sent no snapshot manifest");
     }
 
     /// <summary>Every file exists from the start: empty ones (a fresh WAL) get no chunks at all.</summary>
@@ -132,12 +157,8 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
     }
 
     /// <summary>Every file arrived whole: a truncated snapshot is never installed.</summary>
-    private static void Verify(string directory, SnapshotManifest? manifest)
+    private static void Verify(string directory, SnapshotManifest manifest)
     {
-        if (manifest is null)
-        {
-            throw new InvalidOperationException("the leader sent no snapshot manifest");
-        }
         foreach (var expected in manifest.Files)
         {
             var path = Path.Combine(directory, SafeName(expected.Name));
@@ -150,7 +171,7 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
     }
 
     /// <summary>File names come from the network: no directories, no escapes.</summary>
-    private static string SafeName(string name)
+    internal static string SafeName(string name)
     {
         var file = Path.GetFileName(name);
         return file.Length == 0 || file is "." or ".." || file != name ? throw new InvalidOperationException($"bad snapshot file name '{name}'") : file;

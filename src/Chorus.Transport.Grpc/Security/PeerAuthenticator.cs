@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Chorus.Core;
 using Grpc.Core;
 
@@ -18,25 +19,37 @@ public sealed class PeerAuthenticator(PeerMembership membership, bool mutualTls)
     /// <summary>The caller's node id; throws an <see cref="RpcException"/> (Unauthenticated or PermissionDenied) otherwise.</summary>
     public NodeId Authenticate(ServerCallContext context, string claimed)
     {
+        var (caller, refusal) = Check(context.GetHttpContext().Connection.ClientCertificate, claimed);
+        return caller ?? throw new RpcException(refusal);
+    }
+
+    /// <summary>
+    /// The same check for a connection that is not a gRPC call (the snapshot stream): the caller,
+    /// or null and the status that refuses it.
+    /// </summary>
+    public (NodeId? Caller, Status Refusal) Check(X509Certificate2? certificate, string claimed)
+    {
         NodeId caller;
         if (mutualTls)
         {
-            var certificate = context.GetHttpContext().Connection.ClientCertificate;
-            caller = PeerTls.IdentityOf(certificate)
-                ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "peer calls need a client certificate naming a node"));
+            if (PeerTls.IdentityOf(certificate) is not { } named)
+            {
+                return (null, new Status(StatusCode.Unauthenticated, "peer calls need a client certificate naming a node"));
+            }
+            caller = named;
             if (claimed != caller.Value)
             {
-                throw new RpcException(new Status(StatusCode.PermissionDenied, $"the certificate names {caller} but the request claims to come from '{claimed}'"));
+                return (null, new Status(StatusCode.PermissionDenied, $"the certificate names {caller} but the request claims to come from '{claimed}'"));
             }
         }
         else if (!NodeId.TryParse(claimed, out caller))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"'{claimed}' is not a node id"));
+            return (null, new Status(StatusCode.InvalidArgument, $"'{claimed}' is not a node id"));
         }
         if (!membership.IsMember(caller))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{caller} is not a member of this cluster"));
+            return (null, new Status(StatusCode.PermissionDenied, $"{caller} is not a member of this cluster"));
         }
-        return caller;
+        return (caller, Status.DefaultSuccess);
     }
 }
