@@ -19,8 +19,10 @@ public static class RollbackNoticeChecker
     public const string Noticed = "noticed";
     public const string LostInRestart = "record-lost-in-restart";
     public const string RecorderDidNotRollBack = "recorder-did-not-roll-back";
+    public const string RolledBackButKept = "rolled-back-but-kept";
 
-    public static CheckResult Check(OperationHistory history, SessionLedger ledger)
+    /// <param name="finalLog">The epoch of the entry the final leader's log holds at an LSN (null: not held).</param>
+    public static CheckResult Check(OperationHistory history, SessionLedger ledger, Func<Chorus.Core.Lsn, Chorus.Core.Epoch?>? finalLog = null)
     {
         var writes = history.Operations
             .Where(o => o.IsAcknowledgedWrite && o.Error is null && o.WrittenAt is not null && CrossDeviceChecker.SessionOf(o.Client) is not null)
@@ -30,7 +32,7 @@ public static class RollbackNoticeChecker
             return CheckResult.NotApplicable(CheckNames.RollbackNotices, "no named sessions");
         }
         var violations = new List<Violation>();
-        long rolledBack = 0, noticed = 0, restarted = 0, elsewhere = 0;
+        long rolledBack = 0, noticed = 0, restarted = 0, elsewhere = 0, kept = 0;
         // Per write: a write rolled back on several nodes (the old leader, and followers that had
         // it) needs one notice — from the node that recorded it, if that node rolled it back.
         var rollbacksOf = ledger.Rollbacks
@@ -44,6 +46,14 @@ public static class RollbackNoticeChecker
                 continue;
             }
             var (lsn, epoch) = group.Key;
+            if (finalLog?.Invoke(lsn) == epoch)
+            {
+                // A node rolled the entry back (it truncated to an earlier point than it had to and
+                // received the entry again, or another node kept it), but the final history holds
+                // the write: it was not lost, and no notice is due.
+                kept += group.Count();
+                continue;
+            }
             foreach (var write in group)
             {
                 rolledBack++;
@@ -79,6 +89,7 @@ public static class RollbackNoticeChecker
                 [Noticed] = noticed,
                 [LostInRestart] = restarted,
                 [RecorderDidNotRollBack] = elsewhere,
+                [RolledBackButKept] = kept,
             },
         };
     }
