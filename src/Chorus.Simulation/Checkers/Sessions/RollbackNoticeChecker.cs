@@ -5,11 +5,13 @@ namespace Chorus.Simulation.Checkers.Sessions;
 
 /// <summary>
 /// Lost writes told to the session (docs/consistency.md): every acknowledged, recorded write of a
-/// named session that a node rolled back produced a notice for that session — when the node that
-/// rolled it back is the one that recorded it, in the same life (a node's session table is in
-/// memory: a restart in between loses the record; and a leader that lost the write in a power
-/// loss, fsync everysec, never rolls it back — only its followers do, and they recorded nothing.
-/// Both are counted, as documented limits, not violations).
+/// named session that was lost — a node rolled it back, and the final history does not hold it —
+/// produced a notice for that session: from the node that recorded it and rolled it back, or from
+/// a leader that judged it by (epoch, LSN) among the device's pending writes. Each unnoticed one is
+/// a violation; the counts say which way it was lost: a node restarted between recording and
+/// rolling back (its session table is in memory), or only nodes that had not recorded it rolled it
+/// back (its leader lost it in a power loss under fsync everysec) — the two ways that were documented
+/// limits before devices carried their pending writes.
 /// </summary>
 public static class RollbackNoticeChecker
 {
@@ -72,10 +74,14 @@ public static class RollbackNoticeChecker
                 else if (recorded.Any(g => rollbacks.Any(r => r.Node == g.Node)))
                 {
                     restarted++;
+                    violations.Add(new Violation(CheckNames.RollbackNotices,
+                        $"{write} (LSN {lsn}, epoch {epoch}) of session {session} was lost (its recording node restarted before rolling it back), and no leader judged it lost from the device's pending writes", [write.Id]));
                 }
                 else
                 {
                     elsewhere++;
+                    violations.Add(new Violation(CheckNames.RollbackNotices,
+                        $"{write} (LSN {lsn}, epoch {epoch}) of session {session} was lost (rolled back only by nodes that had not recorded it), and no leader judged it lost from the device's pending writes", [write.Id]));
                 }
             }
         }
