@@ -20,6 +20,14 @@ public sealed class ChorusSession
     private readonly object _noticesGate = new();
     private readonly List<RolledBackWrite> _rolledBack = [];
 
+    // This session's writes (first LSN, last LSN, epoch) no leader has yet said are settled:
+    // listed with each recording (PENDING), so a leader judges them against its committed log
+    // and tells the session of any a failover lost — even when the leader that recorded them is gone.
+    private readonly List<(long First, long Last, long Epoch)> _pending = [];
+
+    /// <summary>Writes kept for judging at most (the server judges this many per request).</summary>
+    private const int PendingMax = 64;
+
     internal ChorusSession(ChorusClient client, ReadConsistency consistency, SessionToken after)
     {
         _client = client;
@@ -82,9 +90,50 @@ public sealed class ChorusSession
         }
         var connected = await _client.ConnectedAsync(cancellationToken);
         var target = connected.Server(connected.WriteTarget(connected.Monitor.Current));
-        var listed = (RedisResult[]?)await target.ExecuteAsync("CHORUS.SESSION", "NOTICES", id).WaitAsync(cancellationToken) ?? [];
+        var pending = PendingArguments();
+        object[] arguments = ["NOTICES", id, .. pending];
+        var listed = (RedisResult[]?)await target.ExecuteAsync("CHORUS.SESSION", arguments).WaitAsync(cancellationToken) ?? [];
+        if (pending.Count > 0 && listed.Length > 0)
+        {
+            Settled((long)listed[0]);
+            listed = listed[1..];
+        }
         Learn([.. listed.Select(n => RolledBackWrite.TryParse((string?)n ?? "")).OfType<RolledBackWrite>()]);
         return RolledBackWrites;
+    }
+
+    /// <summary><c>PENDING &lt;first&gt;-&lt;last&gt;@&lt;epoch&gt; …</c> for the writes not known settled (empty: none).</summary>
+    private List<object> PendingArguments(params (long First, long Last, long Epoch)[] except)
+    {
+        lock (_noticesGate)
+        {
+            var listed = _pending.Where(p => !except.Contains(p)).Select(p => (object)string.Create(CultureInfo.InvariantCulture, $"{p.First}-{p.Last}@{p.Epoch}")).ToList();
+            return listed.Count == 0 ? [] : ["PENDING", .. listed];
+        }
+    }
+
+    private void Pend((long First, long Last, long Epoch) write)
+    {
+        lock (_noticesGate)
+        {
+            if (!_pending.Contains(write))
+            {
+                _pending.Add(write);
+                if (_pending.Count > PendingMax)
+                {
+                    _pending.RemoveAt(0);
+                }
+            }
+        }
+    }
+
+    /// <summary>A leader judged the listed writes at its commit point <paramref name="through"/>: each at or below it is decided.</summary>
+    private void Settled(long through)
+    {
+        lock (_noticesGate)
+        {
+            _pending.RemoveAll(p => p.Last <= through);
+        }
     }
 
     /// <summary>Adds the notices not known yet; raises <see cref="WritesRolledBack"/> with them; returns them.</summary>
@@ -164,9 +213,13 @@ public sealed class ChorusSession
     /// the leader is unknown or moving; a leader elected meanwhile counts every write that
     /// survived the failover as the session's anyway.
     /// </summary>
-    private async Task RecordWriteAsync(ChorusClient.Connected connected, IServer target, string id, (long First, long Last) made, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task RecordWriteAsync(ChorusClient.Connected connected, IServer target, string id, (long First, long Last, long Epoch) made, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(25);
+        if (made.Epoch > 0)
+        {
+            Pend(made); // kept until a leader says it is settled, whatever this recording's outcome
+        }
         while (true)
         {
             try
@@ -180,14 +233,25 @@ public sealed class ChorusSession
                     }
                     return;
                 }
-                // The exact entries go along, so a rollback of them becomes this session's notice;
-                // the reply is the session's token, then any notices not told yet.
-                var reply = (RedisResult[]?)await target.ExecuteAsync("CHORUS.SESSION", "WROTE", id, Token.ToString(), "LSNS", made.First, made.Last).WaitAsync(cancellationToken) ?? [];
+                // The exact entries go along — with their epoch, the write's identity, and the
+                // session's earlier writes not known settled — so a rollback of them becomes this
+                // session's notice; the reply is the session's token, (with EPOCH) the commit point
+                // the leader judged the writes at, then any notices not told yet.
+                object[] arguments = made.Epoch > 0
+                    ? ["WROTE", id, Token.ToString(), "LSNS", made.First, made.Last, "EPOCH", made.Epoch, .. PendingArguments(made)]
+                    : ["WROTE", id, Token.ToString(), "LSNS", made.First, made.Last];
+                var reply = (RedisResult[]?)await target.ExecuteAsync("CHORUS.SESSION", arguments).WaitAsync(cancellationToken) ?? [];
                 if (reply.Length > 0 && (string?)reply[0] is { Length: > 0 } token)
                 {
                     Adopt(SessionToken.Parse(token));
                 }
-                Learn([.. reply.Skip(1).Select(n => RolledBackWrite.TryParse((string?)n ?? "")).OfType<RolledBackWrite>()]);
+                var notices = reply.Skip(1);
+                if (made.Epoch > 0 && reply.Length > 1)
+                {
+                    Settled((long)reply[1]);
+                    notices = reply.Skip(2);
+                }
+                Learn([.. notices.Select(n => RolledBackWrite.TryParse((string?)n ?? "")).OfType<RolledBackWrite>()]);
                 return;
             }
             catch (Exception e) when (ServerReplies.ReadHeldBack(e) || ServerReplies.Unreachable(e) || ServerReplies.WriteNotApplied(e))
@@ -342,14 +406,14 @@ public sealed class ChorusSession
     /// sent back to back, with no other session's write of this client in between (the client's
     /// write gate), so LASTWRITE names exactly the entries this command made on the shared connection.
     /// </summary>
-    private async Task<(RedisResult Result, (long First, long Last) Made)> ExecuteNamedWriteAsync(IServer server, string command, IReadOnlyList<object> arguments, CancellationToken cancellationToken)
+    private async Task<(RedisResult Result, (long First, long Last, long Epoch) Made)> ExecuteNamedWriteAsync(IServer server, string command, IReadOnlyList<object> arguments, CancellationToken cancellationToken)
     {
         Task<RedisResult> reply, position, lastWrite;
         lock (_client.SessionWriteGate)
         {
             reply = server.ExecuteAsync(command, [.. arguments]);
             position = server.ExecuteAsync("CHORUS.TOKEN");
-            lastWrite = server.ExecuteAsync("CHORUS.SESSION", "LASTWRITE");
+            lastWrite = server.ExecuteAsync("CHORUS.SESSION", "LASTWRITE", "WITHEPOCH");
         }
         RedisResult result;
         try
@@ -365,17 +429,17 @@ public sealed class ChorusSession
         {
             Adopt(SessionToken.Parse(token));
         }
-        (long, long) made = (0, 0);
+        (long, long, long) made = (0, 0, 0);
         try
         {
-            if ((RedisResult[]?)await lastWrite.WaitAsync(cancellationToken) is [var first, var last])
+            if ((RedisResult[]?)await lastWrite.WaitAsync(cancellationToken) is [var first, var last, var epoch])
             {
-                made = ((long)first, (long)last);
+                made = ((long)first, (long)last, (long)epoch);
             }
         }
         catch (RedisServerException)
         {
-            // A node that predates LASTWRITE: the write is recorded without its entries.
+            // A node that predates LASTWRITE WITHEPOCH: the write is recorded without its entries.
         }
         return (result, made);
     }

@@ -11,6 +11,13 @@ namespace Chorus.Client;
 /// </summary>
 public sealed partial record RolledBackWrite(ulong Lsn, ulong Epoch, IReadOnlyList<string> Keys)
 {
+    /// <summary>
+    /// False when the node that found the write lost never held its entry — it judged the write by
+    /// (epoch, LSN) against its own log, after the leader that accepted it lost it (a power loss, a
+    /// restart) — so <see cref="Keys"/> is empty and says nothing; the data may be in that leader's rollback file.
+    /// </summary>
+    public bool KeysKnown { get; init; } = true;
+
     /// <summary>Equal when they name the same entry and keys (the keys compared in order, not by reference).</summary>
     public bool Equals(RolledBackWrite? other) =>
         other is not null && Lsn == other.Lsn && Epoch == other.Epoch && Keys.SequenceEqual(other.Keys, StringComparer.Ordinal);
@@ -19,7 +26,7 @@ public sealed partial record RolledBackWrite(ulong Lsn, ulong Epoch, IReadOnlyLi
 
     /// <summary>As the server words a notice: <c>LSN 57 (epoch 3): cart, basket</c>.</summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"LSN {Lsn} (epoch {Epoch}): {(Keys.Count == 0 ? "no keys" : string.Join(", ", Keys))}");
+        string.Create(CultureInfo.InvariantCulture, $"LSN {Lsn} (epoch {Epoch}): {(!KeysKnown ? "keys not known" : Keys.Count == 0 ? "no keys" : string.Join(", ", Keys))}");
 
     /// <summary>One notice as <c>CHORUS.SESSION NOTICES</c> lists it; null if the text is not one.</summary>
     public static RolledBackWrite? TryParse(string text)
@@ -38,7 +45,10 @@ public sealed partial record RolledBackWrite(ulong Lsn, ulong Epoch, IReadOnlyLi
         return new(
             ulong.Parse(match.Groups["lsn"].Value, CultureInfo.InvariantCulture),
             ulong.Parse(match.Groups["epoch"].Value, CultureInfo.InvariantCulture),
-            keys == "no keys" ? [] : keys.Split(", "));
+            keys is "no keys" or "keys not known" ? [] : keys.Split(", "))
+        {
+            KeysKnown = keys != "keys not known",
+        };
     }
 
     [GeneratedRegex(@"LSN (?<lsn>[0-9]+) \(epoch (?<epoch>[0-9]+)\): (?<keys>.*)", RegexOptions.Singleline)]

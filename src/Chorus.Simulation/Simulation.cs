@@ -116,6 +116,11 @@ public sealed class Simulation
             var named = _mode.NamedSessions ? new NamedRead(CrossDeviceChecker.SessionOf(name)!, cluster.SessionLink) : null;
             var client = new SimClient(name, _workload.NewClient(name), router, leader, gateway, recorder, cluster, _scheduler, _random, _trace, timing) { Named = named };
             client.Start(_random.Between(50_000, 150_000), endUs);
+            if (named is not null)
+            {
+                // A device that reconnects after the faults are repaired learns what became of its last writes.
+                client.SettleAfterWorkload(endUs + (_config.QuiesceMs * 1000 / 4), endUs + (_config.QuiesceMs * 1000 * 3 / 4));
+            }
         }
     }
 
@@ -155,7 +160,7 @@ public sealed class Simulation
             cluster.Nodes.Sum(n => n.FollowerReads.Served),
             cluster.Nodes.Sum(n => n.FollowerReads.HeldBackTooStale))));
         checks.AddRange(CrossDeviceChecker.Check(history));
-        checks.Add(RollbackNoticeChecker.Check(history, cluster.SessionLedger));
+        checks.Add(RollbackNoticeChecker.Check(history, cluster.SessionLedger, lsn => Chorus.Node.Sessions.LogEpochs.At(leader.Storage, lsn)));
         checks.Add(AckedWriteLossChecker.Check(history, finalValues, cluster.Nodes.SelectMany(n => n.Rollbacks.Records)));
         checks.Add(ConvergenceChecker.Check(replicas));
         checks.Add(prefix.Result());

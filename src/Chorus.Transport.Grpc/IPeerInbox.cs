@@ -51,4 +51,11 @@ public sealed record ForwardResult(ReadOnlyMemory<byte> Replies, Lsn WaitLsn, st
 
     /// <summary>The database selected after a transaction.</summary>
     public int Db { get; init; }
+
+    /// <summary>The entries the writes made: first and last LSN and their epoch (see <c>ForwardReply.first_lsn</c>).</summary>
+    public Lsn FirstWritten { get; init; }
+
+    public Lsn LastWritten { get; init; }
+
+    public Epoch WrittenEpoch { get; init; }
 }

@@ -112,6 +112,9 @@ public sealed class PeerService(IPeerInbox inbox, IForwardHandler forwards, ISes
             Error = result.Error ?? "",
             Aborted = result.Aborted,
             Db = (uint)result.Db,
+            FirstLsn = result.FirstWritten.Value,
+            LastLsn = result.LastWritten.Value,
+            Epoch = result.WrittenEpoch.Value,
         };
         reply.ReplyEnds.AddRange(result.ReplyEnds.Select(e => (uint)e));
         return reply;

@@ -37,6 +37,9 @@ public sealed class ClientWriteBatch : IDisposable
     /// <summary>The LSN of the first entry this batch itself produced (zero if none): with <see cref="LastWrittenLsn"/>, the entries a named session made.</summary>
     public Lsn FirstWrittenLsn { get; internal set; }
 
+    /// <summary>The epoch the batch's entries were proposed in (zero if none, or not known): (epoch, LSN) names an entry exactly.</summary>
+    public Epoch WrittenEpoch { get; internal set; }
+
     public Task Completion => _completion.Task;
 
     /// <summary>
@@ -116,6 +119,7 @@ public sealed class ClientWriteBatch : IDisposable
         Replies.Clear();
         WaitFor = Lsn.Zero;
         LastWrittenLsn = FirstWrittenLsn = Lsn.Zero;
+        WrittenEpoch = Epoch.Zero;
         Outcome = null;
         IsTransaction = TransactionWrites = WatchAborted = MayBlock = Blocked = Abandoned = Forwardable = ReadAtLeader = false;
         Session = null;

@@ -50,6 +50,17 @@ public sealed record ForwardAnswer(ReadOnlyMemory<byte> Replies, IReadOnlyList<i
 
     public ForwardFailure Failure { get; init; }
 
+    /// <summary>
+    /// The entries the leader made for the batch — first and last LSN, and their epoch (zero: none,
+    /// or a leader that predates them) — so the follower's client learns them as a direct write's
+    /// (<c>CHORUS.SESSION LASTWRITE</c>) and a named session records the write exactly.
+    /// </summary>
+    public Lsn FirstWritten { get; init; }
+
+    public Lsn LastWritten { get; init; }
+
+    public Epoch WrittenEpoch { get; init; }
+
     public static ForwardAnswer Failed(string error) => new(ReadOnlyMemory<byte>.Empty, [], Lsn.Zero, false, 0) { Error = error };
 
     public static ForwardAnswer LinkFailed(ForwardFailure failure) => new(ReadOnlyMemory<byte>.Empty, [], Lsn.Zero, false, 0) { Failure = failure };
@@ -58,7 +69,12 @@ public sealed record ForwardAnswer(ReadOnlyMemory<byte> Replies, IReadOnlyList<i
     public static ForwardAnswer Served(ClientWriteBatch batch) =>
         batch.IsTransaction && batch.Failed
             ? Failed(batch.Error!)
-            : new ForwardAnswer(batch.Replies.WrittenMemory.ToArray(), [.. batch.ReplyEnds], batch.WaitFor, batch.WatchAborted, batch.Db);
+            : new ForwardAnswer(batch.Replies.WrittenMemory.ToArray(), [.. batch.ReplyEnds], batch.WaitFor, batch.WatchAborted, batch.Db)
+            {
+                FirstWritten = batch.FirstWrittenLsn,
+                LastWritten = batch.LastWrittenLsn,
+                WrittenEpoch = batch.WrittenEpoch,
+            };
 }
 
 /// <summary>The leader answered forwarded batch <paramref name="Id"/> (or the link gave up on it).</summary>

@@ -192,6 +192,10 @@ internal sealed class WriteForwarding(IForwardLink? link, long timeoutMs, long v
         batch.ReplyEnds.AddRange(answer.ReplyEnds);
         batch.Replies.Write(answer.Replies.Span);
         batch.WaitFor = answer.WaitLsn;
+        if (answer.LastWritten > Lsn.Zero)
+        {
+            (batch.FirstWrittenLsn, batch.LastWrittenLsn, batch.WrittenEpoch) = (answer.FirstWritten, answer.LastWritten, answer.WrittenEpoch);
+        }
         batch.CompleteForwarded();
     }
 

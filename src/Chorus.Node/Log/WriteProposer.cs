@@ -97,6 +97,7 @@ internal sealed class WriteProposer
         }
         var (kind, entry) = command is { } single ? EntryFormatter.ForClientWrite(format, single, batch.Db, nowMs, payload, _executor.Context) : (PayloadKind.Logical, payload);
         batch.LastWrittenLsn = _core.Propose(kind, entry).Lsn;
+        batch.WrittenEpoch = _core.LastProposedEpoch;
         if (batch.FirstWrittenLsn == Lsn.Zero)
         {
             batch.FirstWrittenLsn = batch.LastWrittenLsn;
@@ -141,6 +142,8 @@ internal sealed class WriteProposer
         var proposal = _core.Propose(PayloadKind.Physical, Commands.Physical.PhysicalPayload.Encode(entry));
         Invariant.That(proposal.Lsn == lsn, $"a physical entry captured for LSN {lsn} was proposed at {proposal.Lsn}");
         batch.LastWrittenLsn = proposal.Lsn;
+        batch.FirstWrittenLsn = batch.FirstWrittenLsn == Lsn.Zero ? proposal.Lsn : batch.FirstWrittenLsn;
+        batch.WrittenEpoch = _core.LastProposedEpoch;
         _storeStaged();
     }
 }

@@ -17,7 +17,14 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
     /// <summary>Notices kept (the oldest go first).</summary>
     public const int NoticesMax = 32;
 
+    /// <summary>Write groups of known identity kept until a commit point decides them (the oldest go first).</summary>
+    public const int UnsettledMax = 256;
+
+    /// <summary>A device's pending writes a leader judges per request at most (a device keeps this many, dropping the oldest).</summary>
+    public const int PendingReportMax = 64;
+
     private readonly Queue<WriteGroup> _recentWrites = new();
+    private readonly List<WriteGroup> _unsettled = [];
     private readonly List<RollbackNotice> _notices = [];
     private Epoch _recordedIn;
     private long _toldPerCommand;
@@ -34,6 +41,26 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
 
     public long LastActiveMs { get; private set; } = createdAtMs;
 
+    /// <summary>
+    /// When the session last wrote, on any device, on this node's clock (0: no write known): at the
+    /// leader, when it recorded the write; elsewhere, as learned from the leader (its "how long ago",
+    /// subtracted from this node's now — so no two clocks are compared, and the estimate can only
+    /// be later than the truth, which makes a leader window last longer, never shorter).
+    /// </summary>
+    public long LastWriteAtMs { get; private set; }
+
+    /// <summary>The leader said the session last wrote <paramref name="agoMs"/> ago (negative: no write known).</summary>
+    public void LearnedWriteAgo(long agoMs, long nowMs)
+    {
+        if (agoMs >= 0)
+        {
+            LastWriteAtMs = Math.Max(LastWriteAtMs, nowMs - agoMs);
+        }
+    }
+
+    /// <summary>How long ago the session last wrote, for another node (-1: no write known).</summary>
+    public long WriteAgoMs(long nowMs) => LastWriteAtMs == 0 ? -1 : Math.Max(0, nowMs - LastWriteAtMs);
+
     /// <summary>The sequence number of the newest notice (0: none ever).</summary>
     public long LatestNotice { get; private set; }
 
@@ -46,6 +73,7 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
     public void Wrote(Lsn position, WriteGroup made, Epoch epoch, long nowMs)
     {
         Written = Lsn.Max(Written, position);
+        LastWriteAtMs = Math.Max(LastWriteAtMs, nowMs);
         if (epoch > _recordedIn)
         {
             _recordedIn = epoch;
@@ -53,12 +81,56 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
         Touch(nowMs);
         if (made.IsKnown)
         {
-            _recentWrites.Enqueue(made.First > Lsn.Zero ? made : made with { First = made.Last });
+            made = made.First > Lsn.Zero ? made : made with { First = made.Last };
+            _recentWrites.Enqueue(made);
             if (_recentWrites.Count > RecentWritesMax)
             {
                 _recentWrites.Dequeue();
             }
+            Track(made);
         }
+    }
+
+    /// <summary>The write groups of known identity not decided yet, oldest first (what a device would report).</summary>
+    public IReadOnlyList<WriteGroup> Unsettled => _unsettled;
+
+    /// <summary>Keeps <paramref name="made"/> (of known identity) until a commit point decides it.</summary>
+    private void Track(WriteGroup made)
+    {
+        if (!made.HasIdentity || _unsettled.Contains(made))
+        {
+            return;
+        }
+        _unsettled.Add(made);
+        if (_unsettled.Count > UnsettledMax)
+        {
+            _unsettled.RemoveAt(0);
+        }
+    }
+
+    /// <summary>
+    /// Judges every unsettled write group against <paramref name="leader"/>'s log (see
+    /// <see cref="WriteFates"/>): a group its commit point passed is settled — forgotten if it
+    /// survived, a notice per lost entry if it did not (keys not known: this node judged by
+    /// (epoch, LSN), it may never have held the entry). Returns the new notices.
+    /// </summary>
+    public IReadOnlyList<RollbackNotice> Settle(LeaderView leader, long nowMs)
+    {
+        var notices = new List<RollbackNotice>();
+        _unsettled.RemoveAll(group =>
+        {
+            var fate = WriteFates.Judge(group, leader.DurablyCommitted, leader.EpochAt);
+            foreach (var lsn in fate.LostLsns)
+            {
+                var notice = new RollbackNotice(lsn, group.Epoch, [], nowMs) { KeysKnown = false };
+                if (Notify(notice))
+                {
+                    notices.Add(notice);
+                }
+            }
+            return fate.Kind != WriteFateKind.Undecided;
+        });
+        return notices;
     }
 
     /// <summary>The leader said the session has written up to <paramref name="written"/> (a follower's view).</summary>
@@ -83,6 +155,7 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
             _recordedIn = leader.Epoch;
         }
         Seen = Lsn.Max(Seen, Lsn.Max(seen, leader.Committed));
+        Settle(leader, LastActiveMs);
         return (Written, Seen);
     }
 
@@ -93,19 +166,49 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
     /// of other devices that survived the failover). False, changing nothing: the write is beyond
     /// the log end, so it cannot be this history's (another cluster's token, or a discarded history).
     /// </summary>
-    public bool RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, long nowMs)
+    public bool RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, long nowMs) =>
+        RecordAtLeader(leader, written, seen, made, [], nowMs) == WriteRecording.Recorded;
+
+    /// <summary>
+    /// As above, for a write named by (epoch, LSN) (<paramref name="made"/> with its epoch), and
+    /// with the device's earlier writes not yet known to be settled (<paramref name="pending"/>):
+    /// a write whose entries this leader's log does not hold with the write's epoch — another
+    /// epoch's entries there, or none yet — is not recorded against them (they are not the
+    /// session's): it is kept unsettled and becomes a notice once the commit point passes it
+    /// (<see cref="WriteRecording.NotInThisLog"/>). A write from an epoch newer than the leader's
+    /// is refused (<see cref="WriteRecording.NewerEpoch"/>: the asked node is a leader that was replaced).
+    /// </summary>
+    public WriteRecording RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, IReadOnlyList<WriteGroup> pending, long nowMs)
     {
-        var top = Lsn.Max(written, made.Last);
-        if (top > leader.LogEnd)
+        if (made.HasIdentity && made.Epoch > leader.Epoch)
         {
-            return false;
+            return WriteRecording.NewerEpoch;
+        }
+        var foreign = made.HasIdentity && leader.EpochAt(made.Last) != made.Epoch;
+        var top = foreign ? written : Lsn.Max(written, made.Last);
+        if (top > leader.LogEnd && !(foreign && made.Epoch < leader.Epoch))
+        {
+            return WriteRecording.AheadOfLog;
+        }
+        Touch(nowMs);
+        foreach (var group in pending.Where(g => g.HasIdentity && g.Epoch <= leader.Epoch))
+        {
+            Track(group);
+        }
+        if (foreign)
+        {
+            Track(made);
         }
         AtLeader(leader, seen);
-        if (top > Lsn.Zero)
+        if (!foreign && top > Lsn.Zero)
         {
             Wrote(top, made, leader.Epoch, nowMs);
         }
-        return true;
+        else if (foreign && written > Lsn.Zero && written <= leader.LogEnd)
+        {
+            Written = Lsn.Max(Written, written);
+        }
+        return foreign ? WriteRecording.NotInThisLog : WriteRecording.Recorded;
     }
 
     /// <summary>Which of <paramref name="lsns"/> (ascending, as a rollback's suffix is) this session wrote, as recorded here.</summary>
@@ -118,11 +221,21 @@ public sealed class SessionRecord(string id, long createdAtMs) : IIdleSession
         return [.. lsns.Where(lsn => _recentWrites.Any(w => w.First <= lsn && lsn <= w.Last))];
     }
 
+    /// <summary>Whether this session's recorded write at <paramref name="lsn"/> was made in <paramref name="epoch"/> (or its epoch is not known).</summary>
+    public bool MadeIn(Lsn lsn, Epoch epoch) =>
+        _recentWrites.Any(w => w.First <= lsn && lsn <= w.Last && (w.Epoch == Epoch.Zero || w.Epoch == epoch));
+
     /// <summary>Adds a notice unless one for the same entry is known; returns whether it was new.</summary>
     public bool Notify(RollbackNotice notice)
     {
-        if (_notices.Any(n => n.Lsn == notice.Lsn && n.Epoch == notice.Epoch))
+        var known = _notices.FindIndex(n => n.Lsn == notice.Lsn && n.Epoch == notice.Epoch);
+        if (known >= 0)
         {
+            if (!_notices[known].KeysKnown && notice.KeysKnown)
+            {
+                // The node that rolled the entry back knew its keys: the notice says them from now on.
+                _notices[known] = notice with { Seq = _notices[known].Seq };
+            }
             return false;
         }
         _notices.Add(notice with { Seq = ++LatestNotice });

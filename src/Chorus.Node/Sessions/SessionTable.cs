@@ -75,7 +75,8 @@ public static class SessionRollbacks
         var matched = new List<(SessionRecord, IReadOnlyList<RollbackNotice>)>();
         foreach (var session in sessions)
         {
-            var made = session.Made(lsns);
+            // By (epoch, LSN) where the session's record knows the epoch: an entry of another epoch at that LSN is not its write.
+            var made = session.Made(lsns).Where(lsn => session.MadeIn(lsn, byLsn[lsn].Epoch)).ToList();
             if (made.Count == 0)
             {
                 continue;

@@ -62,6 +62,9 @@ public interface IReplicationCore
     /// <summary>The newest proposal in this node's log: a write that only observed staged state waits for it.</summary>
     ProposalId LastProposed { get; }
 
+    /// <summary>The epoch of the newest entry in this node's log (zero: the family has no epochs). With an LSN it names an entry exactly (log matching).</summary>
+    Chorus.Core.Epoch LastProposedEpoch => Chorus.Core.Epoch.Zero;
+
     bool HasReady { get; }
 
     Ready TakeReady();

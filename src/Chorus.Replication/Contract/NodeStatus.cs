@@ -39,6 +39,14 @@ public sealed record NodeStatus(
     /// <summary>The highest LSN known committed when this status was made.</summary>
     public Lsn Committed { get; init; }
 
+    /// <summary>
+    /// At a leader: the highest LSN a majority of voters holds on stable storage (within
+    /// <see cref="Committed"/>; zero elsewhere, and until this epoch's first entry is durable on a
+    /// majority). Unlike the commit point it survives power losses under fsync everysec: named
+    /// sessions judge whether a write survived against it.
+    /// </summary>
+    public Lsn DurablyCommitted { get; init; }
+
     /// <summary>Multi-leader only: the node's site, the shared site settings and the links between sites.</summary>
     public SitesStatus? Sites { get; init; }
 

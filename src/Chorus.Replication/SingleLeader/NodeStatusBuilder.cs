@@ -31,6 +31,7 @@ internal static class NodeStatusBuilder
             Fingerprint = core.StatusFingerprint,
             CurrentAsOfMs = core.CurrentAsOfMs,
             Committed = core.CommitLsn,
+            DurablyCommitted = core.LeaderState?.DurablyCommitted() ?? Core.Lsn.Zero,
         };
     }
 

@@ -39,6 +39,8 @@ public sealed partial class SingleLeaderCore
     /// <summary>The newest entry in the log: a write that only observed staged state waits for it.</summary>
     public ProposalId LastProposed => IdOf(History.Last.Lsn);
 
+    public Epoch LastProposedEpoch => History.Last.Epoch;
+
     public bool IsVoter => Settings.Find(Self) is { Role: MemberRole.Voter };
 
     public bool HasReady => !Pending.IsEmpty || (_leader is not null && (AckedLsn != _ackedReported || _leader.HasEntriesToShip || _leader.HasReadWork));

@@ -20,13 +20,77 @@ namespace Chorus.Server.Commands;
 /// </summary>
 internal static class PerCommandSessions
 {
-    public static void LastWrite(ClientSession session, RespWriter reply)
+    public static void LastWrite(ClientSession session, RespWriter reply, bool withEpoch)
     {
         var group = session.LastWriteGroup;
-        reply.WriteArrayHeader(2);
+        reply.WriteArrayHeader(withEpoch ? 3 : 2);
         reply.WriteInteger((long)group.First.Value);
         reply.WriteInteger((long)group.Last.Value);
+        if (withEpoch)
+        {
+            reply.WriteInteger((long)group.Epoch.Value);
+        }
     }
+
+    /// <summary>What a malformed PENDING list is told.</summary>
+    public const string PendingSyntax = "ERR PENDING takes one or more writes as <first>-<last>@<epoch> (1 <= first <= last, epoch >= 1), at most 64";
+
+    /// <summary>
+    /// <c>WROTE &lt;id&gt; &lt;token&gt; LSNS &lt;first&gt; &lt;last&gt; [EPOCH &lt;epoch&gt; [PENDING &lt;group&gt; …]]</c>:
+    /// the write's entries (with their epoch: the EPOCH form), and the device's earlier writes it
+    /// does not know settled. <c>Pending</c> is null for the form without EPOCH (its reply is the older one).
+    /// </summary>
+    public static (WriteGroup Made, IReadOnlyList<WriteGroup>? Pending, string? Error) ParseWrote(RespCommand command)
+    {
+        if (ParseGroup(Text(command[5]), Text(command[6])) is not { } made)
+        {
+            return (default, null, "ERR CHORUS.SESSION WROTE <id> <token> LSNS <first> <last> takes two LSNs, 1 <= first <= last");
+        }
+        if (command.ArgumentCount == 7)
+        {
+            return (made, null, null);
+        }
+        if (command.ArgumentCount < 9 || !Text(command[7]).Equals("EPOCH", StringComparison.OrdinalIgnoreCase))
+        {
+            return (default, null, "ERR syntax error: CHORUS.SESSION WROTE <id> <token> LSNS <first> <last> [EPOCH <epoch> [PENDING <first>-<last>@<epoch> …]]");
+        }
+        if (!ulong.TryParse(Text(command[8]), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) || epoch < 1 || epoch > Epoch.Max.Value)
+        {
+            return (default, null, $"ERR EPOCH takes the epoch the write was made in, a whole number >= 1 (CHORUS.SESSION LASTWRITE WITHEPOCH gives it), not '{Text(command[8])}'");
+        }
+        made = made with { Epoch = new Epoch(epoch) };
+        if (command.ArgumentCount == 9)
+        {
+            return (made, [], null);
+        }
+        if (!Text(command[9]).Equals("PENDING", StringComparison.OrdinalIgnoreCase) || ParsePending(command, 10) is not { } pending)
+        {
+            return (default, null, PendingSyntax);
+        }
+        return (made, pending, null);
+    }
+
+    /// <summary>The groups from argument <paramref name="from"/> on; null if any is malformed, or there are none or too many.</summary>
+    public static IReadOnlyList<WriteGroup>? ParsePending(RespCommand command, int from)
+    {
+        var count = command.ArgumentCount - from;
+        if (count < 1 || count > SessionService.PendingMax)
+        {
+            return null;
+        }
+        var groups = new List<WriteGroup>(count);
+        for (var a = from; a < command.ArgumentCount; a++)
+        {
+            if (WriteGroup.Parse(Text(command[a])) is not { } group)
+            {
+                return null;
+            }
+            groups.Add(group);
+        }
+        return groups;
+    }
+
+    private static string Text(ReadOnlySpan<byte> argument) => ConnectionCommands.Text(argument);
 
     /// <summary>The entries named by <c>LSNS &lt;first&gt; &lt;last&gt;</c>; null unless 1 &lt;= first &lt;= last.</summary>
     public static WriteGroup? ParseGroup(string first, string last) =>
@@ -35,7 +99,12 @@ internal static class PerCommandSessions
             ? new WriteGroup(new Lsn(f), new Lsn(l))
             : null;
 
-    public static async ValueTask NoticesAsync(ServerCommandContext context, SessionService sessions, byte[] id, RespWriter reply)
+    /// <summary>
+    /// <c>NOTICES &lt;id&gt;</c> lists the session's notices; with <c>PENDING &lt;group&gt; …</c> (a device's
+    /// writes it does not know settled, as <c>&lt;first&gt;-&lt;last&gt;@&lt;epoch&gt;</c>) the leader first judges
+    /// them against its committed log, and the reply starts with the commit point it judged them at.
+    /// </summary>
+    public static async ValueTask NoticesAsync(ServerCommandContext context, SessionService sessions, byte[] id, IReadOnlyList<WriteGroup>? pending, RespWriter reply)
     {
         if (SessionDirectory.Invalid(id) is { } invalid)
         {
@@ -49,10 +118,14 @@ internal static class PerCommandSessions
             return;
         }
         // Best effort, as INFO: a leader that cannot be asked leaves what this node knows.
-        await sessions.RefreshAsync(named, Lsn.Zero, context.Session.Closing);
+        var (_, settled) = await sessions.RecordAsync(named, Lsn.Zero, Lsn.Zero, default, pending ?? [], context.Session.Closing);
         named.TakeUntoldPerCommand();
         var notices = named.NoticesAfter(0);
-        reply.WriteArrayHeader(notices.Count);
+        reply.WriteArrayHeader(notices.Count + (pending is null ? 0 : 1));
+        if (pending is not null)
+        {
+            reply.WriteInteger((long)settled.Value);
+        }
         foreach (var notice in notices)
         {
             reply.WriteBulkString(notice.ToString());

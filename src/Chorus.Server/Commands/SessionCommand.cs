@@ -49,21 +49,33 @@ internal static class SessionCommand
                 await BindAsync(context, sessions, command[2].ToArray(), reply);
                 return;
             case "WROTE" when command.ArgumentCount == 4:
-                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), default, reply);
+                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), default, null, reply);
                 return;
-            case "WROTE" when command.ArgumentCount == 7 && ConnectionCommands.Text(command[4]).Equals("LSNS", StringComparison.OrdinalIgnoreCase):
-                if (PerCommandSessions.ParseGroup(ConnectionCommands.Text(command[5]), ConnectionCommands.Text(command[6])) is not { } made)
+            case "WROTE" when command.ArgumentCount >= 7 && ConnectionCommands.Text(command[4]).Equals("LSNS", StringComparison.OrdinalIgnoreCase):
+                var wrote = PerCommandSessions.ParseWrote(command);
+                if (wrote.Error is { } wroteError)
                 {
-                    Fail(context, reply, "ERR CHORUS.SESSION WROTE <id> <token> LSNS <first> <last> takes two LSNs, 1 <= first <= last");
+                    Fail(context, reply, wroteError);
                     return;
                 }
-                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), made, reply);
+                await WroteAsync(context, sessions, command[2].ToArray(), ConnectionCommands.Text(command[3]), wrote.Made, wrote.Pending, reply);
                 return;
             case "LASTWRITE" when command.ArgumentCount == 2:
-                PerCommandSessions.LastWrite(context.Session, reply);
+                PerCommandSessions.LastWrite(context.Session, reply, withEpoch: false);
+                return;
+            case "LASTWRITE" when command.ArgumentCount == 3 && ConnectionCommands.Text(command[2]).Equals("WITHEPOCH", StringComparison.OrdinalIgnoreCase):
+                PerCommandSessions.LastWrite(context.Session, reply, withEpoch: true);
                 return;
             case "NOTICES" when command.ArgumentCount == 3:
-                await PerCommandSessions.NoticesAsync(context, sessions, command[2].ToArray(), reply);
+                await PerCommandSessions.NoticesAsync(context, sessions, command[2].ToArray(), null, reply);
+                return;
+            case "NOTICES" when command.ArgumentCount >= 5 && ConnectionCommands.Text(command[3]).Equals("PENDING", StringComparison.OrdinalIgnoreCase):
+                if (PerCommandSessions.ParsePending(command, 4) is not { } listed)
+                {
+                    Fail(context, reply, PerCommandSessions.PendingSyntax);
+                    return;
+                }
+                await PerCommandSessions.NoticesAsync(context, sessions, command[2].ToArray(), listed, reply);
                 return;
             case "INFO" or "UNBIND" or "BIND" or "WROTE" or "LASTWRITE" or "NOTICES":
                 Fail(context, reply, $"ERR wrong number of arguments for 'CHORUS.SESSION {first}'");
@@ -71,7 +83,7 @@ internal static class SessionCommand
             default:
                 if (command.ArgumentCount != 2)
                 {
-                    Fail(context, reply, "ERR CHORUS.SESSION takes one session id (or BIND <id>, INFO, UNBIND, WROTE <id> <token> [LSNS <first> <last>], LASTWRITE, NOTICES <id>)");
+                    Fail(context, reply, "ERR CHORUS.SESSION takes one session id (or BIND <id>, INFO, UNBIND, WROTE <id> <token> [LSNS <first> <last> [EPOCH <epoch> [PENDING <first>-<last>@<epoch> …]]], LASTWRITE [WITHEPOCH], NOTICES <id> [PENDING …])");
                     return;
                 }
                 await BindAsync(context, sessions, command[1].ToArray(), reply);
@@ -106,7 +118,7 @@ internal static class SessionCommand
     /// rollback attribution, and the reply is an array: the token, then the session's rollback
     /// notices this node has not told a per-command client yet (each once).
     /// </summary>
-    private static async ValueTask WroteAsync(ServerCommandContext context, SessionService sessions, byte[] id, string tokenText, WriteGroup made, RespWriter reply)
+    private static async ValueTask WroteAsync(ServerCommandContext context, SessionService sessions, byte[] id, string tokenText, WriteGroup made, IReadOnlyList<WriteGroup>? pending, RespWriter reply)
     {
         if (SessionDirectory.Invalid(id) is { } invalid)
         {
@@ -129,7 +141,8 @@ internal static class SessionCommand
             Fail(context, reply, "ERR this node " + SessionDirectory.FullReason);
             return;
         }
-        if (await sessions.RefreshAsync(named, Chorus.Core.Lsn.Zero, context.Session.Closing, written: token.Lsn, made: made) is { } refused)
+        var (refused, settled) = await sessions.RecordAsync(named, Chorus.Core.Lsn.Zero, token.Lsn, made, pending ?? [], context.Session.Closing);
+        if (refused is not null)
         {
             Fail(context, reply, refused);
             return;
@@ -141,8 +154,13 @@ internal static class SessionCommand
             return;
         }
         var untold = named.TakeUntoldPerCommand();
-        reply.WriteArrayHeader(1 + untold.Count);
+        var withEpoch = pending is not null; // the EPOCH form: the commit point the writes were judged at goes second
+        reply.WriteArrayHeader((withEpoch ? 2 : 1) + untold.Count);
         reply.WriteBulkString(recorded);
+        if (withEpoch)
+        {
+            reply.WriteInteger((long)settled.Value);
+        }
         foreach (var notice in untold)
         {
             reply.WriteBulkString(notice.ToString());

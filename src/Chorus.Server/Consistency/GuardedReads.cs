@@ -131,7 +131,8 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
     private async ValueTask<string?> SessionRefreshAsync(ClientSession session, NamedSession? named, ConsistencySettings settings)
     {
         if (named is null || node.Sessions is not { } sessions
-            || !(settings.Level == ConsistencyLevel.Monotonic || (settings.Level == ConsistencyLevel.ReadYourWrites && settings.Strategy == ReadYourWritesStrategy.Token)))
+            || !(settings.Level == ConsistencyLevel.Monotonic
+                 || (settings.Level == ConsistencyLevel.ReadYourWrites && settings.Strategy is ReadYourWritesStrategy.Token or ReadYourWritesStrategy.LeaderWindow)))
         {
             return null;
         }
@@ -151,6 +152,8 @@ internal sealed class GuardedReads(NodeServices node, Hosting.WriteGateway gatew
         }
         session.Position.Written = Chorus.Core.Lsn.Max(session.Position.Written, named.Written);
         session.Position.Saw(named.Seen);
+        // leader-window: the window runs from the session's last write on any device, not only this connection's.
+        session.Position.WrittenAtMs = Math.Max(session.Position.WrittenAtMs, named.LastWriteAtMs);
         return null;
     }
 

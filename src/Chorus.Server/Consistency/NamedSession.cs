@@ -34,6 +34,13 @@ internal sealed class NamedSession(string id, long createdAtMs) : IIdleSession
 
     public long LastActiveMs { get { lock (_lock) { return _record.LastActiveMs; } } }
 
+    /// <summary>See <see cref="SessionRecord.LastWriteAtMs"/>.</summary>
+    public long LastWriteAtMs { get { lock (_lock) { return _record.LastWriteAtMs; } } }
+
+    public void LearnedWriteAgo(long agoMs, long nowMs) { lock (_lock) { _record.LearnedWriteAgo(agoMs, nowMs); } }
+
+    public long WriteAgoMs(long nowMs) { lock (_lock) { return _record.WriteAgoMs(nowMs); } }
+
     /// <summary>The sequence number of the newest notice (0: none ever).</summary>
     public long LatestNotice { get { lock (_lock) { return _record.LatestNotice; } } }
 
@@ -58,15 +65,15 @@ internal sealed class NamedSession(string id, long createdAtMs) : IIdleSession
 
     public void Saw(Lsn lsn) { lock (_lock) { _record.Saw(lsn); } }
 
-    /// <summary>See <see cref="SessionRecord.RecordAtLeader"/>; a write taken in is counted.</summary>
-    public bool RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, long nowMs)
+    /// <summary>See <see cref="SessionRecord.RecordAtLeader(LeaderView, Lsn, Lsn, WriteGroup, IReadOnlyList{WriteGroup}, long)"/>; a write taken in is counted.</summary>
+    public WriteRecording RecordAtLeader(LeaderView leader, Lsn written, Lsn seen, WriteGroup made, IReadOnlyList<WriteGroup> pending, long nowMs)
     {
-        bool taken;
+        WriteRecording taken;
         lock (_lock)
         {
-            taken = _record.RecordAtLeader(leader, written, seen, made, nowMs);
+            taken = _record.RecordAtLeader(leader, written, seen, made, pending, nowMs);
         }
-        if (taken && Lsn.Max(written, made.Last) > Lsn.Zero)
+        if (taken is WriteRecording.Recorded or WriteRecording.NotInThisLog && Lsn.Max(written, made.Last) > Lsn.Zero)
         {
             Counters.CountWrite();
         }

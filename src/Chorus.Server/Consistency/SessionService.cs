@@ -15,7 +15,7 @@ namespace Chorus.Server.Consistency;
 /// small RPC before serving a bound session's guarded read, and tells it when it rolled back a
 /// session's writes. Both directions travel on the peer link that forwards writes.
 /// </summary>
-internal sealed class SessionService(SessionDirectory directory, NodeDriver driver, GrpcTransport transport, TimeProvider clock, TimeSpan timeout, ILogger logger)
+internal sealed class SessionService(SessionDirectory directory, NodeDriver driver, Chorus.Storage.IStorageEngine storage, GrpcTransport transport, TimeProvider clock, TimeSpan timeout, ILogger logger)
     : ISessionHandler
 {
     public SessionDirectory Directory { get; } = directory;
@@ -46,7 +46,10 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         {
             session.Notify(FromWire(notice));
         }
-        if (RecordAtLeader(session, status, new Lsn(request.Written), new Lsn(request.Seen), new WriteGroup(new Lsn(request.WrittenFirst), new Lsn(request.WrittenLast))) is { } error)
+        var made = new WriteGroup(new Lsn(request.WrittenFirst), new Lsn(request.WrittenLast), new Epoch(request.WrittenEpoch));
+        var pending = request.Pending.Take(PendingMax).Select(p => new WriteGroup(new Lsn(p.First), new Lsn(p.Last), new Epoch(p.Epoch))).Where(g => g.HasIdentity && g.First <= g.Last).ToList();
+        var (error, settled) = RecordAtLeader(session, status, new Lsn(request.Written), new Lsn(request.Seen), made, pending);
+        if (error is not null)
         {
             return Task.FromResult(new SessionReply { Error = error });
         }
@@ -54,7 +57,7 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         {
             session.Totals.Add(FromWire(counts)); // only once nothing refused the request: a refused one sends them again
         }
-        var reply = new SessionReply { Written = session.Written.Value, Seen = session.Seen.Value, Totals = ToWire(session.Totals.AtLeader(session.Counters)) };
+        var reply = new SessionReply { Written = session.Written.Value, Seen = session.Seen.Value, Totals = ToWire(session.Totals.AtLeader(session.Counters)), SettledThrough = settled.Value, LastWriteAgoMs = session.WriteAgoMs(now) };
         reply.Notices.AddRange(session.NoticesAfter(0).Select(ToWire));
         return Task.FromResult(reply);
     }
@@ -66,25 +69,38 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     /// <paramref name="written"/> (when not zero) records a write the session made through a
     /// connection not bound to it (<c>CHORUS.SESSION WROTE</c>).
     /// </summary>
-    public async ValueTask<string?> RefreshAsync(NamedSession session, Lsn seen, CancellationToken cancellationToken, Lsn written = default, WriteGroup made = default)
+    public async ValueTask<string?> RefreshAsync(NamedSession session, Lsn seen, CancellationToken cancellationToken, Lsn written = default, WriteGroup made = default) =>
+        (await RecordAsync(session, seen, written, made, [], cancellationToken)).Error;
+
+    /// <summary>Device writes the leader judges per request at most (a client lists its unsettled ones).</summary>
+    public const int PendingMax = SessionRecord.PendingReportMax;
+
+    /// <summary>
+    /// As <see cref="RefreshAsync"/>, with the device's earlier writes not yet known settled
+    /// (<paramref name="pending"/>, judged against the leader's committed log). Returns the error,
+    /// or the leader's commit point at which it judged them (every one at or below it is decided).
+    /// </summary>
+    public async ValueTask<(string? Error, Lsn SettledThrough)> RecordAsync(NamedSession session, Lsn seen, Lsn written, WriteGroup made, IReadOnlyList<WriteGroup> pending, CancellationToken cancellationToken)
     {
         var status = driver.Status;
         if (status.Role == NodeRole.Leader)
         {
-            return RecordAtLeader(session, status, written, seen, made);
+            return RecordAtLeader(session, status, written, seen, made, pending);
         }
         if (status.Leader is not { } leader)
         {
-            return "TRYAGAIN no leader is known, so this replica cannot learn session " + session.Id + "'s position; retry";
+            return ("TRYAGAIN no leader is known, so this replica cannot learn session " + session.Id + "'s position; retry", Lsn.Zero);
         }
         var unreported = session.Totals.TakeUnreported(session.Counters);
-        var reply = await AskAsync(leader, new SessionRequest { Id = session.Id, Seen = seen.Value, Written = written.Value, WrittenFirst = made.First.Value, WrittenLast = made.Last.Value, Counts = ToWire(unreported) }, cancellationToken);
+        var request = new SessionRequest { Id = session.Id, Seen = seen.Value, Written = written.Value, WrittenFirst = made.First.Value, WrittenLast = made.Last.Value, WrittenEpoch = made.Epoch.Value, Counts = ToWire(unreported) };
+        request.Pending.AddRange(pending.Take(PendingMax).Select(g => new PendingWrite { First = g.First.Value, Last = g.Last.Value, Epoch = g.Epoch.Value }));
+        var reply = await AskAsync(leader, request, cancellationToken);
         if (reply is null || reply.Error.Length > 0)
         {
             // A refusal said why before it took the counts in; a lost reply may not have: counting
             // them again next time can only overcount by what one lost reply carried.
             session.Totals.GiveBack(unreported);
-            return reply?.Error is { Length: > 0 } error ? error : $"TRYAGAIN the leader {leader} did not answer about session {session.Id}; retry";
+            return (reply?.Error is { Length: > 0 } error ? error : $"TRYAGAIN the leader {leader} did not answer about session {session.Id}; retry", Lsn.Zero);
         }
         if (reply.Totals is { } totals)
         {
@@ -92,11 +108,12 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
         }
         session.Learned(new Lsn(reply.Written));
         session.Saw(new Lsn(reply.Seen));
+        session.LearnedWriteAgo(reply.LastWriteAgoMs, NowMs);
         foreach (var notice in reply.Notices)
         {
             session.Notify(FromWire(notice));
         }
-        return null;
+        return (null, new Lsn(reply.SettledThrough));
     }
 
     /// <summary>
@@ -177,12 +194,17 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
     /// the write made (<paramref name="made"/>, when the client knows them) are remembered exactly,
     /// so a rollback of them on this node becomes the session's notice.
     /// </summary>
-    private string? RecordAtLeader(NamedSession session, NodeStatus status, Lsn written, Lsn seen, WriteGroup made)
+    private (string? Error, Lsn SettledThrough) RecordAtLeader(NamedSession session, NodeStatus status, Lsn written, Lsn seen, WriteGroup made, IReadOnlyList<WriteGroup> pending)
     {
         var end = LogEnd(status);
-        return session.RecordAtLeader(new LeaderView(status.Epoch, end, Lsn.Max(status.Committed, driver.Applied.Committed)), written, seen, made, NowMs)
-            ? null
-            : $"ERR session token for LSN {Lsn.Max(written, made.Last).Value} is ahead of this cluster's log (it ends at LSN {end.Value}): a token from another cluster, or from a history a failover discarded";
+        var committed = Lsn.Max(status.Committed, driver.Applied.Committed);
+        var view = new LeaderView(status.Epoch, end, committed) { EpochAt = lsn => LogEpochs.At(storage, lsn), DurablyCommitted = status.DurablyCommitted };
+        return session.RecordAtLeader(view, written, seen, made, pending, NowMs) switch
+        {
+            WriteRecording.AheadOfLog => ($"ERR session token for LSN {Lsn.Max(written, made.Last).Value} is ahead of this cluster's log (it ends at LSN {end.Value}): a token from another cluster, or from a history a failover discarded", Lsn.Zero),
+            WriteRecording.NewerEpoch => ($"TRYAGAIN {status.Self} leads epoch {status.Epoch.Value}, but the write was made in epoch {made.Epoch.Value}: a newer leader exists; retry", Lsn.Zero),
+            _ => (null, status.DurablyCommitted),
+        };
     }
 
     /// <summary>The end of the leader's log; its applied LSN is read live (the published status may be a moment old).</summary>
@@ -205,11 +227,11 @@ internal sealed class SessionService(SessionDirectory directory, NodeDriver driv
 
     private static SessionNotice ToWire(RollbackNotice notice)
     {
-        var wire = new SessionNotice { Lsn = notice.Lsn.Value, Epoch = notice.Epoch.Value, AtMs = notice.AtMs };
+        var wire = new SessionNotice { Lsn = notice.Lsn.Value, Epoch = notice.Epoch.Value, AtMs = notice.AtMs, KeysUnknown = !notice.KeysKnown };
         wire.Keys.AddRange(notice.Keys);
         return wire;
     }
 
     private static RollbackNotice FromWire(SessionNotice notice) =>
-        new(new Lsn(notice.Lsn), new Epoch(notice.Epoch), [.. notice.Keys.Take(SessionRollbackSink.KeysMax)], notice.AtMs);
+        new(new Lsn(notice.Lsn), new Epoch(notice.Epoch), [.. notice.Keys.Take(SessionRollbackSink.KeysMax)], notice.AtMs) { KeysKnown = !notice.KeysUnknown };
 }

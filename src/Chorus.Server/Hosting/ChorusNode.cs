@@ -120,7 +120,7 @@ public sealed class ChorusNode : IAsyncDisposable
         {
             node.ReadResolution = new OnReadResolution(driver, gateway, TimeSpan.FromMilliseconds(options.ReadResolverTimeoutMs), loggers.CreateLogger<OnReadResolution>());
         }
-        var sessions = new Consistency.SessionService(new Consistency.SessionDirectory(options.SessionIdleMs), driver, transport, TimeProvider.System,
+        var sessions = new Consistency.SessionService(new Consistency.SessionDirectory(options.SessionIdleMs), driver, storage, transport, TimeProvider.System,
             TimeSpan.FromMilliseconds(options.ForwardTimeoutMs), loggers.CreateLogger("Chorus.Sessions"));
         node.Sessions = sessions;
         rollbacks.Observed = sessions.OnRollback;

@@ -42,13 +42,21 @@ internal sealed class ForwardHandler(NodeDriver driver, NodeInbox inbox) : IForw
             && Consistency.SessionDirectory.Invalid(System.Text.Encoding.UTF8.GetBytes(writes.Session)) is null)
         {
             var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
-            sessions.Open(writes.Session, now)?.Wrote(batch.WaitFor, new Chorus.Node.Sessions.WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn), driver.Status.Epoch, now);
+            sessions.Open(writes.Session, now)?.Wrote(batch.WaitFor, new Chorus.Node.Sessions.WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn, batch.WrittenEpoch), driver.Status.Epoch, now);
         }
         // A transaction that failed as a whole (leadership lost): the follower answers EXEC with the error.
         var answer = ForwardAnswer.Served(batch);
         return answer.Error is { } error
             ? new ForwardResult(ReadOnlyMemory<byte>.Empty, Lsn.Zero, error)
-            : new ForwardResult(answer.Replies, answer.WaitLsn, null) { ReplyEnds = answer.ReplyEnds, Aborted = answer.Aborted, Db = answer.Db };
+            : new ForwardResult(answer.Replies, answer.WaitLsn, null)
+            {
+                ReplyEnds = answer.ReplyEnds,
+                Aborted = answer.Aborted,
+                Db = answer.Db,
+                FirstWritten = answer.FirstWritten,
+                LastWritten = answer.LastWritten,
+                WrittenEpoch = answer.WrittenEpoch,
+            };
     }
 
 }

@@ -55,6 +55,11 @@ internal sealed class GrpcForwardLink(GrpcTransport transport, NodeInbox inbox, 
             var reply = await transport.ForwardAsync(leader, wire, timeoutMs < 0 ? null : TimeSpan.FromMilliseconds(timeoutMs), cancellationToken);
             answer = string.IsNullOrEmpty(reply.Error)
                 ? new ForwardAnswer(reply.Replies.Memory, [.. reply.ReplyEnds.Select(e => (int)e)], new Lsn(reply.WaitLsn), reply.Aborted, (int)Math.Min(reply.Db, int.MaxValue))
+                {
+                    FirstWritten = new Lsn(reply.FirstLsn),
+                    LastWritten = new Lsn(reply.LastLsn),
+                    WrittenEpoch = new Epoch(reply.Epoch),
+                }
                 : ForwardAnswer.Failed(reply.Error);
         }
         catch (RpcException e)

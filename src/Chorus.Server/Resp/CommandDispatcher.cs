@@ -212,7 +212,7 @@ internal sealed class CommandDispatcher
     /// </summary>
     private void RecordWrites(ClientSession session, ClientWriteBatch batch)
     {
-        session.LastWriteGroup = batch.Failed ? default : new WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn);
+        session.LastWriteGroup = batch.Failed ? default : new WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn, batch.WrittenEpoch);
         if (batch.LastWrittenLsn == Lsn.Zero && batch.WaitFor <= session.LastWriteLsn)
         {
             return;
@@ -226,7 +226,7 @@ internal sealed class CommandDispatcher
         var status = node.Driver.Status;
         if (status.Role == NodeRole.Leader)
         {
-            named.Wrote(batch.WaitFor, new WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn), status.Epoch, node.NowMs);
+            named.Wrote(batch.WaitFor, new WriteGroup(batch.FirstWrittenLsn, batch.LastWrittenLsn, batch.WrittenEpoch), status.Epoch, node.NowMs);
         }
         else
         {

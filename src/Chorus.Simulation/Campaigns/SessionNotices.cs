@@ -15,8 +15,9 @@ internal static class SessionNotices
         {
             text.Append(CultureInfo.InvariantCulture,
                 $"named sessions: {recorded:N0} writes recorded ({counts.GetValueOrDefault(RollbackNoticeChecker.NotRecorded):N0} acknowledged but not recorded in time); "
-                + $"{counts.GetValueOrDefault(RollbackNoticeChecker.RolledBack):N0} rolled back: {counts.GetValueOrDefault(RollbackNoticeChecker.Noticed):N0} noticed, "
-                + $"{counts.GetValueOrDefault(RollbackNoticeChecker.LostInRestart):N0} whose record the node lost in a restart, {counts.GetValueOrDefault(RollbackNoticeChecker.RecorderDidNotRollBack):N0} rolled back only by nodes that had not recorded them\n");
+                + $"{counts.GetValueOrDefault(RollbackNoticeChecker.RolledBack):N0} rolled back and lost: {counts.GetValueOrDefault(RollbackNoticeChecker.Noticed):N0} noticed; not noticed: "
+                + $"{counts.GetValueOrDefault(RollbackNoticeChecker.LostInRestart):N0} whose record the node lost in a restart, {counts.GetValueOrDefault(RollbackNoticeChecker.RecorderDidNotRollBack):N0} rolled back only by nodes that had not recorded them "
+                + $"({counts.GetValueOrDefault(RollbackNoticeChecker.RolledBackButKept):N0} more rolled back by a node but kept in the final history: not lost)\n");
         }
     }
 }

@@ -79,10 +79,10 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
     /// <c>CHORUS.SESSION WROTE &lt;id&gt; &lt;token&gt; LSNS &lt;first&gt; &lt;last&gt;</c> at <paramref name="node"/>:
     /// the leader records the session's write (a follower asks it). <paramref name="answered"/> gets the view or the refusal.
     /// </summary>
-    public void SessionWrote(SimNode node, NamedRead named, Chorus.Core.Lsn written, Chorus.Node.Sessions.WriteGroup made, Action<SessionView> answered) =>
+    public void SessionWrote(SimNode node, NamedRead named, Chorus.Core.Lsn written, Chorus.Node.Sessions.WriteGroup made, IReadOnlyList<Chorus.Node.Sessions.WriteGroup> pending, Action<SessionView> answered) =>
         scheduler.After(latency.Sample(random), () =>
             node.WhenUp(
-                () => named.Link.Refresh(node, named.SessionId, written, made, Chorus.Core.Lsn.Zero, view => Back(() => answered(view))),
+                () => named.Link.Refresh(node, named.SessionId, written, made, pending, Chorus.Core.Lsn.Zero, view => Back(() => answered(view))),
                 () => Back(() => answered(SessionView.Refused("connection refused")))));
 
     /// <summary>WAIT on <paramref name="node"/>: <paramref name="answered"/> gets the count and, at the moment the node answered, <paramref name="holdersNow"/>'s truth.</summary>
@@ -120,8 +120,8 @@ internal sealed class ClientGateway(Scheduler scheduler, SimRandom random, Laten
                     replies = [.. ops.Select(_ => replies[0])]; // the EXEC failed whole: its one error is every command's
                 }
                 var positions = transaction
-                    ? WritePositions.AttributeTransaction(ops.Count, batch.LastWrittenLsn, node.Storage)
-                    : WritePositions.Attribute(ops, replies, batch.LastWrittenLsn, node.Storage);
+                    ? WritePositions.AttributeTransaction(ops.Count, batch.LastWrittenLsn, node.Storage, batch.WrittenEpoch)
+                    : WritePositions.Attribute(ops, replies, batch.LastWrittenLsn, node.Storage, batch.WrittenEpoch);
                 batch.Dispose();
                 Back(() => client.OnReply(requestId, new ClientReply(replies, positions)));
             },

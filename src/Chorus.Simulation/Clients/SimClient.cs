@@ -35,6 +35,9 @@ internal sealed class SimClient(
     /// <summary>Error text of an acknowledged write its named session could not record in time (Chorus.Client's SessionWriteNotRecordedException).</summary>
     public const string SessionWriteNotRecorded = "session write not recorded";
 
+    /// <summary>A device's writes of known identity it does not know settled, oldest first (Chorus.Client keeps the same list).</summary>
+    private readonly List<WriteGroup> _unsettled = [];
+
     private long _stopAtUs;
     private long _lastAttemptId;
     private Outstanding? _current;
@@ -81,7 +84,8 @@ internal sealed class SimClient(
         if (acknowledgedWrite && Named is { } named && written > Lsn.Zero)
         {
             var firstWritten = reply.Positions.Where(p => p is not null).Min(p => p!.Value.Lsn);
-            RecordSessionWrite(named, current.Node, operations, new WriteGroup(firstWritten, written));
+            var epoch = reply.Positions.Where(p => p is not null).Max(p => p!.Value.Epoch);
+            RecordSessionWrite(named, current.Node, operations, new WriteGroup(firstWritten, written, epoch));
             return;
         }
         operations.ForEach(Record);
@@ -112,13 +116,16 @@ internal sealed class SimClient(
             }
             ThinkThenContinue();
         }
+        // Kept until a leader's commit point decides it, whatever this recording's outcome.
+        Pend(made);
         void Attempt(NodeId at)
         {
             attempts++;
-            gateway.SessionWrote(cluster[at], named, Lsn.Max(router.Written, router.Seen), made, view =>
+            gateway.SessionWrote(cluster[at], named, Lsn.Max(router.Written, router.Seen), made, [.. _unsettled.Where(g => g != made)], view =>
             {
                 if (view.Error is null)
                 {
+                    Settled(view.SettledThrough, view);
                     Complete(null);
                     return;
                 }
@@ -140,6 +147,62 @@ internal sealed class SimClient(
             });
         }
         Attempt(node);
+    }
+
+    private void Pend(WriteGroup made)
+    {
+        if (!made.HasIdentity || _unsettled.Contains(made))
+        {
+            return;
+        }
+        _unsettled.Add(made);
+        if (_unsettled.Count > SessionRecord.PendingReportMax)
+        {
+            _unsettled.RemoveAt(0);
+        }
+    }
+
+    /// <summary>A leader judged the pending writes at its commit point <paramref name="through"/>: each at or below it is decided (a notice if lost).</summary>
+    private void Settled(Lsn through, Nodes.SessionView view)
+    {
+        if (trace.Enabled)
+        {
+            trace.Add(scheduler.NowUs, name, $"session writes judged through lsn {through}: pending [{string.Join(' ', _unsettled)}]; notices [{string.Join("; ", view.Notices)}]");
+        }
+        _unsettled.RemoveAll(g => g.Last <= through);
+    }
+
+    /// <summary>
+    /// After the workload, as a device that reconnects would (<c>CHORUS.SESSION NOTICES &lt;id&gt;
+    /// PENDING …</c> at the leader): its writes not yet known settled are judged, retried until
+    /// every one is decided or <paramref name="deadlineUs"/>.
+    /// </summary>
+    public void SettleAfterWorkload(long atUs, long deadlineUs)
+    {
+        void Attempt()
+        {
+            if (Named is not { } named || _unsettled.Count == 0 || scheduler.NowUs >= deadlineUs)
+            {
+                return;
+            }
+            gateway.SessionWrote(cluster[leader.Current], named, Lsn.Zero, default, [.. _unsettled], view =>
+            {
+                if (view.Error is null)
+                {
+                    Settled(view.SettledThrough, view);
+                }
+                else if (Redirect.NamedLeader(view.Error) is { } next)
+                {
+                    leader.Follow(next);
+                }
+                else
+                {
+                    leader.MovePast(leader.Current);
+                }
+                scheduler.After(BackoffMaxUs, Attempt);
+            });
+        }
+        scheduler.At(atUs, Attempt);
     }
 
     /// <summary>WAIT on the node that acknowledged the write; the client carries on once it answers (or the connection breaks).</summary>

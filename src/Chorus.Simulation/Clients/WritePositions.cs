@@ -14,7 +14,7 @@ namespace Chorus.Simulation.Clients;
 /// </summary>
 internal static class WritePositions
 {
-    public static LogPosition?[] Attribute(IReadOnlyList<PlannedOp> ops, IReadOnlyList<RespValue> replies, Lsn lastWritten, IStorageEngine leaderStorage)
+    public static LogPosition?[] Attribute(IReadOnlyList<PlannedOp> ops, IReadOnlyList<RespValue> replies, Lsn lastWritten, IStorageEngine leaderStorage, Epoch epoch = default)
     {
         var positions = new LogPosition?[ops.Count];
         var lsn = lastWritten;
@@ -23,7 +23,7 @@ internal static class WritePositions
             var wrote = !replies[i].IsError && !(ops[i].Kind == OpKind.SetIfAbsent && replies[i].IsNull);
             if (wrote)
             {
-                positions[i] = PositionAt(leaderStorage, lsn);
+                positions[i] = Matching(PositionAt(leaderStorage, lsn), epoch);
                 lsn = lsn.Previous;
             }
         }
@@ -31,11 +31,18 @@ internal static class WritePositions
     }
 
     /// <summary>A transaction is one log entry: every write of it is at the batch's last LSN (none if it wrote nothing).</summary>
-    public static LogPosition?[] AttributeTransaction(int count, Lsn lastWritten, IStorageEngine leaderStorage)
+    public static LogPosition?[] AttributeTransaction(int count, Lsn lastWritten, IStorageEngine leaderStorage, Epoch epoch = default)
     {
-        var position = lastWritten > Lsn.Zero ? PositionAt(leaderStorage, lastWritten) : null;
+        var position = lastWritten > Lsn.Zero ? Matching(PositionAt(leaderStorage, lastWritten), epoch) : null;
         return [.. Enumerable.Repeat(position, count)];
     }
+
+    /// <summary>
+    /// A forwarded write is read back from the follower that forwarded it, which may still hold an
+    /// older epoch's entry at that LSN: a position whose epoch is not the write's is not its.
+    /// </summary>
+    private static LogPosition? Matching(LogPosition? stored, Epoch epoch) =>
+        epoch == Epoch.Zero || stored?.Epoch == epoch ? stored : null;
 
     private static LogPosition? PositionAt(IStorageEngine storage, Lsn lsn)
     {

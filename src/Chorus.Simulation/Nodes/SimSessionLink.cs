@@ -26,7 +26,11 @@ internal sealed class SimSessionLink(SimNetwork network, Func<NodeId, SimNode> n
     /// state <paramref name="seen"/> — production's <c>RefreshAsync</c>. <paramref name="answered"/>
     /// is called once: with the view, or with the refusal (no leader, not answering in time).
     /// </summary>
-    public void Refresh(SimNode at, string id, Lsn written, WriteGroup made, Lsn seen, Action<SessionView> answered)
+    public void Refresh(SimNode at, string id, Lsn written, WriteGroup made, Lsn seen, Action<SessionView> answered) =>
+        Refresh(at, id, written, made, [], seen, answered);
+
+    /// <summary>As above, with the device's earlier writes it does not know settled (<paramref name="pending"/>: <c>… PENDING</c>).</summary>
+    public void Refresh(SimNode at, string id, Lsn written, WriteGroup made, IReadOnlyList<WriteGroup> pending, Lsn seen, Action<SessionView> answered)
     {
         if (at.Driver is not { } driver)
         {
@@ -36,7 +40,7 @@ internal sealed class SimSessionLink(SimNetwork network, Func<NodeId, SimNode> n
         var status = driver.Status;
         if (status.Role == NodeRole.Leader)
         {
-            answered(AtLeader(at, id, written, made, seen));
+            answered(AtLeader(at, id, written, made, pending, seen));
             return;
         }
         if (status.Leader is not { } leader)
@@ -61,7 +65,7 @@ internal sealed class SimSessionLink(SimNetwork network, Func<NodeId, SimNode> n
             {
                 return; // a paused or stopped node answers nothing: the asker times out
             }
-            var view = AtLeader(asked, id, written, made, seen);
+            var view = AtLeader(asked, id, written, made, pending, seen);
             network.Carry(leader, at.Id, $"session {id} answer", () =>
             {
                 if (at.Incarnation != incarnation || at.State != NodeState.Up)
@@ -96,7 +100,7 @@ internal sealed class SimSessionLink(SimNetwork network, Func<NodeId, SimNode> n
     }
 
     /// <summary>The leader's side (production's SessionService.SessionAsync): only a leader taking writes answers.</summary>
-    private SessionView AtLeader(SimNode node, string id, Lsn written, WriteGroup made, Lsn seen)
+    private SessionView AtLeader(SimNode node, string id, Lsn written, WriteGroup made, IReadOnlyList<WriteGroup> pending, Lsn seen)
     {
         var driver = node.Driver!;
         var status = driver.Status;
@@ -109,20 +113,33 @@ internal sealed class SimSessionLink(SimNetwork network, Func<NodeId, SimNode> n
             return SessionView.Refused("TRYAGAIN the leader holds too many sessions");
         }
         var end = Lsn.Max(status.Last.Lsn, driver.Applied.Applied);
-        if (!session.RecordAtLeader(new LeaderView(status.Epoch, end, Lsn.Max(status.Committed, driver.Applied.Committed)), written, seen, made, node.LocalMs))
+        var committed = Lsn.Max(status.Committed, driver.Applied.Committed);
+        var view = new LeaderView(status.Epoch, end, committed) { EpochAt = lsn => LogEpochs.At(node.Storage, lsn), DurablyCommitted = status.DurablyCommitted };
+        var noticedBefore = session.LatestNotice;
+        var recording = session.RecordAtLeader(view, written, seen, made, pending, node.LocalMs);
+        foreach (var notice in session.NoticesAfter(noticedBefore))
         {
-            return SessionView.Refused($"ERR session token for LSN {Lsn.Max(written, made.Last).Value} is ahead of this cluster's log (it ends at LSN {end.Value})");
+            ledger.Noticed(id, notice.Lsn, notice.Epoch); // judged by (epoch, LSN) against this leader's committed log
         }
-        if (made.IsKnown)
+        switch (recording)
         {
-            ledger.Recorded(id, made, node.Id, node.Incarnation);
+            case WriteRecording.AheadOfLog:
+                return SessionView.Refused($"ERR session token for LSN {Lsn.Max(written, made.Last).Value} is ahead of this cluster's log (it ends at LSN {end.Value})");
+            case WriteRecording.NewerEpoch:
+                return SessionView.Refused($"TRYAGAIN {node.Id} leads epoch {status.Epoch.Value}, but the write was made in epoch {made.Epoch.Value}: a newer leader exists; retry");
+            case WriteRecording.Recorded when made.IsKnown:
+                ledger.Recorded(id, made, node.Id, node.Incarnation);
+                break;
         }
-        return new SessionView(null, session.Written, session.Seen, session.NoticesAfter(0));
+        return new SessionView(null, session.Written, session.Seen, session.NoticesAfter(0)) { SettledThrough = status.DurablyCommitted };
     }
 }
 
 /// <summary>A node's answer about a session: its position and notices, or the refusal (<see cref="Error"/>).</summary>
 internal sealed record SessionView(string? Error, Lsn Written, Lsn Seen, IReadOnlyList<RollbackNotice> Notices)
 {
+    /// <summary>The leader's commit point when it judged the device's pending writes: each at or below it is decided.</summary>
+    public Lsn SettledThrough { get; init; }
+
     public static SessionView Refused(string error) => new(error, Lsn.Zero, Lsn.Zero, []);
 }

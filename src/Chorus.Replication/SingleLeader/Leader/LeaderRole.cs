@@ -142,6 +142,21 @@ internal sealed class LeaderRole
         }
     }
 
+    /// <summary>
+    /// The durable commit point: the highest LSN a majority of voters (this leader included) has
+    /// on stable storage, once that includes this epoch's first entry, and not beyond the commit
+    /// point. Under <c>fsync always</c> it is the commit point; under <c>everysec</c> or <c>no</c> the
+    /// commit point counts copies a power loss can take back (a majority that lost them elects a
+    /// leader without them), and this one does not: an entry below it is in every future leader's log.
+    /// </summary>
+    public Lsn DurablyCommitted()
+    {
+        var voters = _core.Settings.Voters.Count();
+        var majority = Election.VoteRules.Majority(Math.Max(voters, 1));
+        var flushed = Voters.Select(f => f.Flushed).Append(_core.Flushed).OrderByDescending(l => l.Value).ToArray();
+        return flushed.Length >= majority && flushed[majority - 1] >= _epochStart ? Lsn.Min(flushed[majority - 1], _core.CommitLsn) : Lsn.Zero;
+    }
+
     /// <summary>The latest read round a majority of voters (this leader included) has echoed.</summary>
     private ulong QuorumReadRound()
     {
