@@ -85,6 +85,10 @@ footprint() { # system port keys
   FOOTPRINT[$1]="$(awk -v r="$rss" -v b="${BASE_RSS[$1]}" -v k="$3" 'BEGIN { printf "%.0f", (r - b) / k }') $(awk -v d="$disk" -v k="$3" 'BEGIN { printf "%.0f", d / k }')"
 }
 
+port_of() { # system: its (leader's) port
+  case $1 in redis) echo $REDIS_PORT ;; chorus) echo $CHORUS_PORT ;; garnet) echo $GARNET_PORT ;; esac
+}
+
 start_three() { # everysec single nodes on the three ports; records each one's empty RSS
   start_redis $REDIS_PORT everysec
   start_garnet $GARNET_PORT everysec
@@ -92,7 +96,7 @@ start_three() { # everysec single nodes on the three ports; records each one's e
   wait_ready $CHORUS_PORT
   local system port
   for system in redis chorus garnet; do
-    case $system in redis) port=$REDIS_PORT ;; chorus) port=$CHORUS_PORT ;; garnet) port=$GARNET_PORT ;; esac
+    port=$(port_of $system)
     BASE_RSS[$system]=$(rss_bytes "$(server_pid $port)")
   done
 }
@@ -119,13 +123,13 @@ keys_curve() {
     preload "$keys" $KEY_VALUE_BYTES $REDIS_PORT $CHORUS_PORT $GARNET_PORT
     for round in $(seq 1 "$ROUNDS"); do
       for system in redis chorus garnet; do
-        case $system in redis) port=$REDIS_PORT ;; chorus) port=$CHORUS_PORT ;; garnet) port=$GARNET_PORT ;; esac
+        port=$(port_of $system)
         log "keys $keys · round $round · $system"
         measure keys "$keys" $system $port "$keys" $KEY_VALUE_BYTES "$REQUESTS" "get setrv"
       done
     done
     for system in redis chorus garnet; do
-      case $system in redis) port=$REDIS_PORT ;; chorus) port=$CHORUS_PORT ;; garnet) port=$GARNET_PORT ;; esac
+      port=$(port_of $system)
       footprint $system $port "$keys"
       echo "keys,$keys,$system,mem,${FOOTPRINT[$system]% *},${FOOTPRINT[$system]#* },0" >>"$RESULTS"
     done
@@ -170,7 +174,7 @@ values_curve() {
     [ "$d" -ge 65536 ] && n=$((REQUESTS / 20))
     for round in $(seq 1 "$ROUNDS"); do
       for system in redis chorus garnet; do
-        case $system in redis) port=$REDIS_PORT ;; chorus) port=$CHORUS_PORT ;; garnet) port=$GARNET_PORT ;; esac
+        port=$(port_of $system)
         log "value $d B · round $round · $system ($n requests)"
         measure values "$d" $system $port 10000 "$d" "$n" "setrv get"
       done
