@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Chorus side by side with Redis on loopback, interleaved (Redis, Chorus, Redis, Chorus, ...),
-# printing markdown tables of medians with the Chorus/Redis ratio.
+# Chorus side by side with Redis and Garnet on loopback, interleaved (Redis, Chorus, Garnet, Redis,
+# ...), printing markdown tables of medians with the Chorus/Redis, Garnet/Redis and Chorus/Garnet
+# ratios. Garnet (Microsoft's Redis-compatible server in C#) is the pinned garnet-server tool of
+# .config/dotnet-tools.json; durability matched as in lib.sh's start_garnet (AOF committed every
+# 1000 ms). Garnet is in the single-node and collections tables; it replicates only in cluster
+# mode and has no WAIT, so the leader + followers and acknowledgement tables are Chorus and Redis.
 #
 #   bench/compare-redis.sh [--quick] [--rounds N] [--only single|cluster|ack|collections]
 #
 # 1. single node: SET GET INCR HSET MSET(10 keys), -P 1 and -P 16, -c 50, 16 B and 1 KiB values,
-#    matched durability (Redis AOF everysec vs Chorus --fsync everysec) and persistence off
-#    (Redis --save '' --appendonly no vs Chorus --fsync no);
+#    matched durability (Redis AOF everysec vs Chorus --fsync everysec vs Garnet --aof
+#    --aof-commit-freq 1000) and persistence off (Redis --save '' --appendonly no vs Chorus
+#    --fsync no vs Garnet without --aof);
 # 2. leader + two async followers (Redis: two replicaof replicas): throughput on the leader and
 #    replication lag at ~50% of the leader's peak SET rate;
 # 3. acknowledgement modes: Chorus async / semi-sync any 1 / sync all vs Redis SET, SET+WAIT 1 0,
@@ -31,8 +36,10 @@ if [ $QUICK = 1 ]; then
   ROUNDS=1 N_P16=20000 N_P1=4000 ACK_REQUESTS=2000 LAG_SECONDS=3
 fi
 REDIS_PORT=6391 CHORUS_PORT=7391   # leaders; followers on +1 and +2
+GARNET_PORT=8391
 
 ensure_redis
+ensure_garnet
 build_chorus
 RESULTS="$BENCH_WORK/results.csv"   # section,system,config,P,d,test,rps,p50,p99
 : >"$RESULTS"
@@ -70,12 +77,31 @@ med() { # section system config P d test column(7=rps,8=p50,9=p99)
     '$1 == s && $2 == y && $3 == c && $4 == p && $5 == d && $6 == t { print $col }' "$RESULTS" | median
 }
 
+# peer_cells SECTION CONFIG P D TEST: the table cells Redis rps | Chorus rps | Chorus/Redis |
+# Garnet rps | Garnet/Redis | Chorus/Garnet | Redis, Chorus, Garnet p50/p99 ms. "n/a" where a
+# system has no rows (Garnet answers "unknown command" to the test's command: see its probe).
+peer_cells() {
+  local r c g latency="" system
+  r=$(med "$1" redis "$2" "$3" "$4" "$5" 7); c=$(med "$1" chorus "$2" "$3" "$4" "$5" 7); g=$(med "$1" garnet "$2" "$3" "$4" "$5" 7)
+  for system in redis chorus garnet; do
+    if [ "$(med "$1" $system "$2" "$3" "$4" "$5" 7)" = nan ]; then latency+=" n/a |"
+    else latency+=" $(med "$1" $system "$2" "$3" "$4" "$5" 8)/$(med "$1" $system "$2" "$3" "$4" "$5" 9) |"; fi
+  done
+  echo "$(rps_cell "$r") | $(rps_cell "$c") | $(ratio_cell "$c" "$r") | $(rps_cell "$g") | $(ratio_cell "$g" "$r") | $(ratio_cell "$c" "$g") |$latency"
+}
+PEER_HEADER="Redis rps | Chorus rps | Chorus/Redis | Garnet rps | Garnet/Redis | Chorus/Garnet | Redis p50/p99 ms | Chorus p50/p99 ms | Garnet p50/p99 ms |"
+PEER_RULE="---|---|---|---|---|---|---|---|---|"
+rps_cell() { if [ "$1" = nan ]; then echo n/a; else fmt_int "$1"; fi; }
+ratio_cell() { if [ "$1" = nan ] || [ "$2" = nan ]; then echo n/a; else ratio "$1" "$2"; fi; }
+
 single_node() {
+  local load_start; load_start=$(load_now)
   local durability chorus_fsync round p d
   for durability in everysec none; do
     chorus_fsync=$durability; [ "$durability" = none ] && chorus_fsync=no
-    log "single node, durability $durability: starting Redis :$REDIS_PORT and Chorus :$CHORUS_PORT"
+    log "single node, durability $durability: starting Redis :$REDIS_PORT, Chorus :$CHORUS_PORT and Garnet :$GARNET_PORT"
     start_redis $REDIS_PORT "$durability"
+    start_garnet $GARNET_PORT "$durability"
     start_chorus n1 $CHORUS_PORT "$chorus_fsync" "n1=$CHORUS_PORT"
     wait_ready $CHORUS_PORT
     for round in $(seq 1 "$ROUNDS"); do
@@ -84,6 +110,7 @@ single_node() {
           log "round $round/$ROUNDS · $durability · -P $p · -d $d"
           bench_one single redis "$durability" $REDIS_PORT $p $d
           bench_one single chorus "$durability" $CHORUS_PORT $p $d
+          bench_one single garnet "$durability" $GARNET_PORT $p $d
         done
       done
     done
@@ -92,22 +119,22 @@ single_node() {
   echo
   echo "### Single node (redis-benchmark -c 50 -r 100000; median of $ROUNDS interleaved rounds; requests/s)"
   echo
+  echo "Load average (1/5/15 min) at the start: $load_start · at the end: $(load_now)."
+  echo
   echo "SET = \`-t set\` (constant value: after the first pass most Chorus SETs change nothing and log nothing);"
   echo "SETRV = \`SET key:__rand_int__ __rand_int__\` (a new random 12-byte value each time: every SET is a real write);"
   echo "HSET = \`-t hset\` with -r 100 and n/20 (one hash; see Gaps); MSET = \`-t mset\` (10 keys) with n/5."
-  echo "$N_P1 requests at -P 1, $N_P16 at -P 16."
+  echo "$N_P1 requests at -P 1, $N_P16 at -P 16. Garnet everysec = --aof --aof-commit-freq 1000; none = no AOF."
   echo
-  echo "| durability | -P | value | command | Redis rps | Chorus rps | Chorus/Redis | Redis p50/p99 ms | Chorus p50/p99 ms |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| durability | -P | value | command | $PEER_HEADER"
+  echo "|---|---|---|---|$PEER_RULE"
   local test
   for durability in everysec none; do
     for p in 1 16; do
       for d in 16 1024; do
         for test in SET SETRV GET INCR HSET MSET; do
           [ "$test" = SETRV ] && [ "$d" != 16 ] && continue
-          local r c
-          r=$(med single redis "$durability" $p $d $test 7); c=$(med single chorus "$durability" $p $d $test 7)
-          echo "| $durability | $p | $d B | $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(med single redis "$durability" $p $d $test 8)/$(med single redis "$durability" $p $d $test 9) | $(med single chorus "$durability" $p $d $test 8)/$(med single chorus "$durability" $p $d $test 9) |"
+          echo "| $durability | $p | $d B | $test | $(peer_cells single "$durability" $p $d $test)"
         done
       done
     done
@@ -139,6 +166,7 @@ start_chorus_trio() { # extra serve args...
 }
 
 cluster() {
+  local load_start; load_start=$(load_now)
   log "leader + 2 async followers (AOF everysec / --fsync everysec)"
   start_redis_trio
   start_chorus_trio
@@ -170,6 +198,10 @@ cluster() {
   stop_all
   echo
   echo "### Leader + 2 async followers (redis-benchmark -c 50 -r 100000 -d 16 on the leader; median of $ROUNDS rounds)"
+  echo
+  echo "Load average (1/5/15 min) at the start: $load_start · at the end: $(load_now)."
+  echo
+  echo "Garnet: not measured here — it replicates only in cluster mode (--cluster, CLUSTER ADDSLOTS / REPLICATE), which this script does not set up."
   echo
   echo "| -P | command | Redis rps | Chorus rps | Chorus/Redis | Chorus single-node rps (fresh, same rounds) | Chorus 3-node / single |"
   echo "|---|---|---|---|---|---|---|"
@@ -205,7 +237,7 @@ bench_collections() {
   local rb=(redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -d 1024 --csv)
   local member
   member="$(head -c 1000 /dev/zero | tr '\0' 'm')__rand_int__"
-  redis-cli -p "$port" DEL myhash myset mylist myzset mystream >/dev/null
+  redis-cli -p "$port" DEL myhash myset mylist myzset mystream __probe >/dev/null
   "${rb[@]}" -n 40000 -r 10000 -t hset >/dev/null
   "${rb[@]}" -n 40000 -r 10000 SADD myset "$member" >/dev/null
   {
@@ -214,7 +246,10 @@ bench_collections() {
     "${rb[@]}" -n "$n" -r 100000 -t lpush,lpop,zadd | tail -n +2
     "${rb[@]}" -n $((n / 5)) ZRANGE myzset 0 99 | tail -n +2 | sed 's/^"ZRANGE[^"]*"/"ZRANGE100"/'
     "${rb[@]}" -n "$n" -r 100000 EVAL "return redis.call('SET', KEYS[1], ARGV[1])" 1 key:__rand_int__ __rand_int__ | tail -n +2 | sed 's/^"EVAL[^"]*"/"EVALSET"/'
-    "${rb[@]}" -n "$n" -r 100000 XADD mystream "*" field __rand_int__ | tail -n +2 | sed 's/^"XADD[^"]*"/"XADD"/'
+    # Garnet 2.2 has no streams: no XADD row for it (n/a in the table).
+    if supports "$port" XADD __probe "*" field 1; then
+      "${rb[@]}" -n "$n" -r 100000 XADD mystream "*" field __rand_int__ | tail -n +2 | sed 's/^"XADD[^"]*"/"XADD"/'
+    fi
   } | tr -d '"' | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
     test=${test%% *}
     echo "collections,$system,everysec,16,1024,$test,$rps,$p50,$p99" >>"$RESULTS"
@@ -222,8 +257,10 @@ bench_collections() {
 }
 
 collections() {
-  log "collections: starting Redis :$REDIS_PORT and Chorus :$CHORUS_PORT (everysec)"
+  local load_start; load_start=$(load_now)
+  log "collections: starting Redis :$REDIS_PORT, Chorus :$CHORUS_PORT and Garnet :$GARNET_PORT (everysec)"
   start_redis $REDIS_PORT everysec
+  start_garnet $GARNET_PORT everysec
   start_chorus n1 $CHORUS_PORT everysec "n1=$CHORUS_PORT"
   wait_ready $CHORUS_PORT
   local round
@@ -231,27 +268,31 @@ collections() {
     log "round $round/$ROUNDS · collections"
     bench_collections redis $REDIS_PORT
     bench_collections chorus $CHORUS_PORT
+    bench_collections garnet $GARNET_PORT
   done
   stop_all
   echo
   echo "### Collections (redis-benchmark -c 50 -P 16, everysec; median of $ROUNDS interleaved rounds; requests/s)"
   echo
+  echo "Load average (1/5/15 min) at the start: $load_start · at the end: $(load_now)."
+  echo
   echo "HSET10K / SADD10K = HSET / SADD into one hash / set already holding 10,000 elements of 1 KiB (-r 10000);"
   echo "LPUSH, LPOP, ZADD = redis-benchmark's tests (-d 1024, -r 100000); ZRANGE100 = \`ZRANGE myzset 0 99\` (n/5 requests);"
   echo "EVALSET = \`EVAL \"return redis.call('SET', KEYS[1], ARGV[1])\" 1 key:__rand_int__ __rand_int__\` (a one-write script, new value each time);"
-  echo "XADD = \`XADD mystream * field __rand_int__\` (one stream, growing by n entries)."
+  echo "XADD = \`XADD mystream * field __rand_int__\` (one stream, growing by n entries; Garnet 2.2 has no streams: n/a)."
+  echo "Garnet runs with --lua (EVAL is off by default in Garnet)."
   echo
-  echo "| command | Redis rps | Chorus rps | Chorus/Redis | Redis p50/p99 ms | Chorus p50/p99 ms |"
-  echo "|---|---|---|---|---|---|"
-  local test r c
+  echo "| command | $PEER_HEADER"
+  echo "|---|$PEER_RULE"
+  local test
   for test in HSET10K SADD10K LPUSH LPOP ZADD ZRANGE100 EVALSET XADD; do
-    r=$(med collections redis everysec 16 1024 $test 7); c=$(med collections chorus everysec 16 1024 $test 7)
-    echo "| $test | $(fmt_int "$r") | $(fmt_int "$c") | $(ratio "$c" "$r") | $(med collections redis everysec 16 1024 $test 8)/$(med collections redis everysec 16 1024 $test 9) | $(med collections chorus everysec 16 1024 $test 8)/$(med collections chorus everysec 16 1024 $test 9) |"
+    echo "| $test | $(peer_cells collections everysec 16 1024 $test)"
   done
 }
 
 ACK_RESULTS="$BENCH_WORK/ack.txt"
 ack_modes() {
+  local load_start; load_start=$(load_now)
   log "acknowledgement modes: 3 nodes, everysec; Chorus --ack-level applied (Redis WAIT counts replicas that processed the write)"
   : >"$ACK_RESULTS"
   start_redis_trio
@@ -273,8 +314,11 @@ ack_modes() {
   echo
   echo "### Acknowledgement modes (leader + 2 followers, everysec; 50 connections, one SET outstanding each, -d 16; median of $ROUNDS rounds)"
   echo
+  echo "Load average (1/5/15 min) at the start: $load_start · at the end: $(load_now)."
+  echo
   echo "Redis: async = SET; semi-sync any 1 = SET + WAIT 1 0; sync all = SET + WAIT 2 0 (pipelined, timed to WAIT's reply)."
   echo "Chorus: CONFIG SET chorus-ack <mode>, chorus-ack-level applied."
+  echo "Garnet: not measured — no WAIT (\"ERR unknown command\") and replication only in cluster mode."
   echo
   echo "| mode | Redis p50 ms | Redis p99 ms | Redis ops/s | Chorus p50 ms | Chorus p99 ms | Chorus ops/s | Chorus/Redis ops | Chorus p50 / Chorus async p50 |"
   echo "|---|---|---|---|---|---|---|---|---|"
@@ -296,9 +340,10 @@ ack_med() { # system mode field
 }
 
 started=$SECONDS
-echo "## Chorus vs Redis — $(machine_line)"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "## Chorus vs Redis vs Garnet — $(machine_line)"
 echo
-echo "Command: \`bench/compare-redis.sh$([ $QUICK = 1 ] && echo " --quick")\`"
+echo "Command: \`bench/compare-redis.sh$([ $QUICK = 1 ] && echo " --quick")$([ $ROUNDS != 3 ] && [ $QUICK = 0 ] && echo " --rounds $ROUNDS")$([ $ONLY != all ] && echo " --only $ONLY")\`"
 case $ONLY in
   all) single_node; cluster; ack_modes; collections ;;
   single) single_node ;;
@@ -306,5 +351,7 @@ case $ONLY in
   cluster) cluster ;;
   ack) ack_modes ;;
 esac
+echo
+echo "Load average (1/5/15 min) before: $LOAD_BEFORE · after: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores: above ~2 the servers and the client wait for CPU; read ratios loosely)."
 echo
 echo "_compare-redis.sh took $((SECONDS - started)) s._"

@@ -15,6 +15,12 @@ ensure_redis() { # redis-server, redis-cli and redis-benchmark, from the project
   "$BENCH_ROOT/scripts/install-deps.sh" redis
 }
 
+# Garnet (Microsoft's Redis-compatible server in C#), the second peer: garnet-server, pinned in the
+# project's local tool manifest (.config/dotnet-tools.json), restored from NuGet.
+ensure_garnet() {
+  (cd "$BENCH_ROOT" && dotnet tool restore >"$BENCH_WORK/tool-restore.log" 2>&1) || { cat "$BENCH_WORK/tool-restore.log"; exit 1; }
+}
+
 build_chorus() {
   if [ "${BENCH_SKIP_BUILD:-0}" = 1 ] && [ -f "$CHORUS_DLL" ] && [ -f "$BENCH_DLL" ]; then
     return
@@ -68,7 +74,40 @@ start_redis() {
   [ "$durability" = everysec ] && persist=(--save '' --appendonly yes --appendfsync everysec)
   redis-server --port "$port" --bind 127.0.0.1 --protected-mode no --dir "$dir" "${persist[@]}" "$@" >"$dir.log" 2>&1 &
   BENCH_PIDS+=($!)
+  LAST_PID=$!
   wait_up "$port"
+}
+
+# start_garnet PORT DURABILITY [extra garnet-server args...]; DURABILITY: everysec | none.
+# everysec = Garnet's AOF committed every 1000 ms (--aof --aof-commit-freq 1000), the nearest to
+# Redis's appendfsync everysec; none = no AOF and no checkpoints (nothing written to disk).
+# --device-type RandomAccess: Garnet's default native Linux device is built against glibc 2.38
+# and liburing/libaio1t64, which Debian bookworm lacks (the first AOF flush kills the server);
+# RandomAccess is its managed .NET file device. --lua: Redis runs scripts by default, Garnet not.
+start_garnet() {
+  local port=$1 durability=$2; shift 2
+  local dir="$BENCH_WORK/garnet-$port"
+  rm -rf "$dir"; mkdir -p "$dir"
+  local persist=()
+  [ "$durability" = everysec ] && persist=(--aof --aof-commit-freq 1000)
+  # `dotnet tool run` starts GarnetServer.dll as its child and passes SIGTERM on (stop_all kills it).
+  (cd "$BENCH_ROOT" && exec dotnet tool run garnet-server -- --port "$port" --bind 127.0.0.1 \
+    --checkpointdir "$dir" --device-type RandomAccess --lua "${persist[@]}" "$@") >"$dir.log" 2>&1 &
+  BENCH_PIDS+=($!)
+  LAST_PID=$!
+  wait_up "$port" 120
+}
+
+supports() { # port command...: false when the server answers "unknown command" (Garnet lacks some)
+  ! redis-cli -p "$1" "${@:2}" 2>&1 | grep -qi 'unknown command'
+}
+
+server_pid() { # port: the pid of the process listening on it (the server itself, not a launcher)
+  ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+rss_bytes() { # pid: resident set size in bytes
+  awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
 # start_chorus ID PORT FSYNC PEERS [extra serve args...]; PEERS: id=port,id=port (client ports).
@@ -112,6 +151,8 @@ until_true() { # seconds what command...: poll until the command succeeds, or ex
     sleep 0.1
   done
 }
+
+load_now() { cut -d' ' -f1-3 /proc/loadavg; } # the 1/5/15-minute load averages
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
@@ -165,7 +206,9 @@ machine_line() {
   cpu="$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo))"
   mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   runtime="$(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')"
-  echo "$(date -u +%Y-%m-%d) · $cpu · $mem · .NET runtime $runtime · $(redis-server --version | awk '{ print $1, $3 }') · Chorus ${BENCH_REV:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+  local garnet=""
+  [ -f "$BENCH_ROOT/.config/dotnet-tools.json" ] && garnet=" · Garnet $(awk '/"garnet-server"/ { getline; gsub(/[",]/, ""); print $2 }' "$BENCH_ROOT/.config/dotnet-tools.json")"
+  echo "$(date -u +%Y-%m-%d) · $cpu · $mem · .NET runtime $runtime · $(redis-server --version | awk '{ print $1, $3 }')$garnet · Chorus ${BENCH_REV:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 }
 
 # The end of a run: stops every server, then prints the results' preamble — the machine, and the

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the main tables in BENCHMARKS.md (about 25-30 minutes on 2 cores, 2 of them for 20
-# failovers): Chorus vs Redis, catch-up and bootstrap rates, the failover window, leaderless
+# failovers, plus the scaling curves: an hour or more with 10M keys, a few minutes with --quick):
+# Chorus vs Redis vs Garnet, scaling curves, catch-up and bootstrap rates, the failover window, leaderless
 # quorums, read guarantees, multi-leader sites, and the BenchmarkDotNet micro-benchmarks.
 # (space.sh, cdc.sh, merkle-resync.sh and dashboard-cost.sh run on their own.)
 #
@@ -18,6 +19,7 @@ while [ $# -gt 0 ]; do
 done
 started=$SECONDS
 bench/compare-redis.sh $QUICK | tee "$OUT"
+BENCH_SKIP_BUILD=1 bench/scaling.sh $QUICK | tee -a "$OUT"
 BENCH_SKIP_BUILD=1 bench/rates.sh $QUICK | tee -a "$OUT"
 { echo; echo "## Failover unavailability window"; echo; } | tee -a "$OUT"
 rounds=20
