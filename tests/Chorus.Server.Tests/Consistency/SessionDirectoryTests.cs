@@ -19,7 +19,7 @@ public sealed class SessionDirectoryTests
     private static (Lsn Written, Lsn Seen) Lookup(SessionDirectory directory, string id, Epoch epoch, Lsn logEnd, Lsn seen, long nowMs)
     {
         var session = directory.Open(id, nowMs)!;
-        Assert.True(session.RecordAtLeader(new LeaderView(epoch, logEnd, Lsn.Zero), Lsn.Zero, seen, default, nowMs));
+        Assert.Equal(WriteRecording.Recorded, session.RecordAtLeader(new LeaderView(epoch, logEnd, Lsn.Zero), Lsn.Zero, seen, default, [], nowMs));
         return (session.Written, session.Seen);
     }
 
