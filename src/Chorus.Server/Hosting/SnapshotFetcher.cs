@@ -17,6 +17,9 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
 {
     private int _running;
 
+    /// <summary>After a failed download the fetcher stays busy this long, ignoring the leader's repeated requests.</summary>
+    private readonly RetryPause _afterFailure = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
     /// <summary>Carries out Merkle resyncs; without it every resync is a snapshot download.</summary>
     public MerkleResyncFetcher? Merkle { get; init; }
 
@@ -38,17 +41,33 @@ internal sealed class SnapshotFetcher(string dataDirectory, GrpcTransport transp
             try
             {
                 await (merkle ? Merkle!.RunAsync(leader, cancellationToken) : DownloadAsync(leader, cancellationToken));
+                _afterFailure.Succeeded();
                 downloaded();
             }
             catch (Exception e) when (e is RpcException or IOException or InvalidOperationException or OperationCanceledException or Chorus.Core.Encoding.CorruptDataException
                 or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or InvalidDataException)
             {
                 progress.Failed(e.Message);
-                logger.LogError("{Method} from {Leader} failed: {Reason}; the leader will ask again", merkle ? "Merkle resync" : "snapshot download", leader, e.Message);
+                var pause = _afterFailure.AfterFailure();
+                logger.LogError("{Method} from {Leader} failed: {Reason}; trying again when the leader asks, in {Seconds} s at the earliest",
+                    merkle ? "Merkle resync" : "snapshot download", leader, e.Message, pause.TotalSeconds);
+                await PauseAsync(pause, cancellationToken);
                 Interlocked.Exchange(ref _running, 0);
             }
         }, CancellationToken.None);
         return true;
+    }
+
+    private async Task PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(pause, clock, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The node is stopping: nothing more to fetch.
+        }
     }
 
     private async Task DownloadAsync(NodeId leader, CancellationToken cancellationToken)
