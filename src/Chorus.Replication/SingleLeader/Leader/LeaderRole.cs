@@ -133,12 +133,9 @@ internal sealed class LeaderRole
     /// </summary>
     private void AdvanceCommit()
     {
-        var voters = _core.Settings.Voters.Count();
-        var majority = Election.VoteRules.Majority(Math.Max(voters, 1));
-        var applied = Voters.Select(f => f.Match).Append(_core.Appended).OrderByDescending(l => l.Value).ToArray();
-        if (applied.Length >= majority && applied[majority - 1] >= _epochStart)
+        if (ReachedByMajority(f => f.Match.Value, _core.Appended.Value) is { } applied && new Lsn(applied) >= _epochStart)
         {
-            _core.AdvanceCommitTo(applied[majority - 1]);
+            _core.AdvanceCommitTo(new Lsn(applied));
         }
     }
 
@@ -149,21 +146,23 @@ internal sealed class LeaderRole
     /// commit point counts copies a power loss can take back (a majority that lost them elects a
     /// leader without them), and this one does not: an entry below it is in every future leader's log.
     /// </summary>
-    public Lsn DurablyCommitted()
-    {
-        var voters = _core.Settings.Voters.Count();
-        var majority = Election.VoteRules.Majority(Math.Max(voters, 1));
-        var flushed = Voters.Select(f => f.Flushed).Append(_core.Flushed).OrderByDescending(l => l.Value).ToArray();
-        return flushed.Length >= majority && flushed[majority - 1] >= _epochStart ? Lsn.Min(flushed[majority - 1], _core.CommitLsn) : Lsn.Zero;
-    }
+    public Lsn DurablyCommitted() =>
+        ReachedByMajority(f => f.Flushed.Value, _core.Flushed.Value) is { } flushed && new Lsn(flushed) >= _epochStart
+            ? Lsn.Min(new Lsn(flushed), _core.CommitLsn)
+            : Lsn.Zero;
 
     /// <summary>The latest read round a majority of voters (this leader included) has echoed.</summary>
-    private ulong QuorumReadRound()
+    private ulong QuorumReadRound() => ReachedByMajority(f => f.AckedReadRound, _reads.Round) ?? 0;
+
+    /// <summary>
+    /// The highest value a majority of voters has reached — followers by <paramref name="ofFollower"/>,
+    /// this leader by <paramref name="own"/> — or null while fewer voters than a majority are known.
+    /// </summary>
+    private ulong? ReachedByMajority(Func<FollowerProgress, ulong> ofFollower, ulong own)
     {
-        var voters = _core.Settings.Voters.Count();
-        var majority = Election.VoteRules.Majority(Math.Max(voters, 1));
-        var rounds = Voters.Select(f => f.AckedReadRound).Append(_reads.Round).OrderDescending().ToArray();
-        return rounds.Length >= majority ? rounds[majority - 1] : 0;
+        var majority = Election.VoteRules.Majority(Math.Max(_core.Settings.Voters.Count(), 1));
+        var reached = Voters.Select(ofFollower).Append(own).OrderDescending().ToArray();
+        return reached.Length >= majority ? reached[majority - 1] : null;
     }
 
     private void AdvanceReads()
