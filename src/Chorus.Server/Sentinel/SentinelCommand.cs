@@ -19,7 +19,7 @@ internal static class SentinelCommand
     public static ServerCommand Command { get; } =
         new(new CommandSpec("SENTINEL", -2, CommandFlags.Admin | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.NoScript, 0, 0, 0) { Group = "sentinel" }, Execute);
 
-    private static async ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
+    private static ValueTask Execute(ServerCommandContext context, RespCommand command, RespWriter reply)
     {
         var sub = Encoding.UTF8.GetString(command[1]).ToLowerInvariant();
         var arguments = command.ArgumentCount;
@@ -34,14 +34,16 @@ internal static class SentinelCommand
             reply.WriteError(sub is "monitor" or "remove" or "set" or "failover" or "reset" or "flushconfig" or "config" or "simulate-failure" or "is-master-down-by-addr"
                 ? $"ERR Chorus elects its own leader: SENTINEL {sub.ToUpperInvariant()} is not supported (FAILOVER TO <node> on the leader moves leadership)"
                 : $"ERR unknown subcommand '{Encoding.UTF8.GetString(command[1])}'. Try SENTINEL HELP.");
-            return;
+            return ValueTask.CompletedTask;
         }
         if (arguments != expected)
         {
             reply.WriteError(Errors.WrongArgumentCount($"sentinel|{sub}"));
-            return;
+            return ValueTask.CompletedTask;
         }
-        await context.Node.RefreshStatusAsync();
+        // The published status, not a refreshed one: clients poll SENTINEL hardest during a failover,
+        // when the loop may be busy (installing a snapshot, electing), and a refresh would hold each
+        // answer up to a second for a leader address the published status already has.
         var view = new SentinelView(context.Node);
         if (expected == 3 && !view.Names(command[2]))
         {
@@ -53,9 +55,10 @@ internal static class SentinelCommand
             {
                 reply.WriteError("ERR No such master with that name");
             }
-            return;
+            return ValueTask.CompletedTask;
         }
         Answer(sub, view, reply);
+        return ValueTask.CompletedTask;
     }
 
     private static void Answer(string sub, SentinelView view, RespWriter reply)

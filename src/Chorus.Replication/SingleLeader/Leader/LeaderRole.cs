@@ -161,8 +161,25 @@ internal sealed class LeaderRole
     private ulong? ReachedByMajority(Func<FollowerProgress, ulong> ofFollower, ulong own)
     {
         var majority = Election.VoteRules.Majority(Math.Max(_core.Settings.Voters.Count(), 1));
-        var reached = Voters.Select(ofFollower).Append(own).OrderDescending().ToArray();
-        return reached.Length >= majority ? reached[majority - 1] : null;
+        // Runs on every acknowledgement: a span on the stack rather than a LINQ pipeline and an array.
+        var room = _followers.Count + 1;
+        Span<ulong> reached = room <= 64 ? stackalloc ulong[room] : new ulong[room];
+        var known = 0;
+        reached[known++] = own;
+        foreach (var follower in _followers.Values)
+        {
+            if (follower.Role == MemberRole.Voter)
+            {
+                reached[known++] = ofFollower(follower);
+            }
+        }
+        if (known < majority)
+        {
+            return null;
+        }
+        var voters = reached[..known];
+        voters.Sort(); // ascending: the majority-th highest sits majority places from the end
+        return voters[known - majority];
     }
 
     private void AdvanceReads()
