@@ -67,8 +67,8 @@ wait_up() { # port [seconds]: until the server answers PING (replicas refuse wri
 
 # redis_benchmark ARGS...: redis-benchmark with a deadline of BENCH_RUN_TIMEOUT seconds (default 300;
 # the slowest measured run takes about 40 s). A run that misses it prints no row, so its table cell
-# reads n/a, and the server on its port is marked stalled: the rest of its runs are skipped until a
-# server starts on that port again. Garnet 2.2.12 was seen spinning on both cores for 15 minutes on
+# reads n/a, and the server on its port is stopped and marked stalled: the rest of its runs are
+# skipped until a server starts on that port again. Garnet 2.2.12 was seen spinning on both cores for 15 minutes on
 # SADD into a 10,000-member set, which without a deadline ended the whole run.
 redis_benchmark() {
   local port="" arg previous=""
@@ -77,8 +77,10 @@ redis_benchmark() {
   [ -e "$stalled" ] && return 0
   timeout --kill-after=5 "${BENCH_RUN_TIMEOUT:-300}" redis-benchmark "$@" || status=$?
   if [ $status = 124 ] || [ $status = 137 ]; then
-    log "redis-benchmark on :$port missed its ${BENCH_RUN_TIMEOUT:-300} s deadline (${*: -3}): n/a, and that server's remaining runs are skipped"
+    log "redis-benchmark on :$port missed its ${BENCH_RUN_TIMEOUT:-300} s deadline (${*: -3}): n/a, and that server is stopped and its remaining runs skipped"
     touch "$stalled"
+    # A stalled server may go on spinning: stop it, or it takes the CPU from the others' runs.
+    local pid; pid=$(server_pid "$port"); [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
     return 0
   fi
   return $status
