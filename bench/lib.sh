@@ -77,7 +77,8 @@ redis_benchmark() {
   [ -e "$stalled" ] && return 0
   timeout --kill-after=5 "${BENCH_RUN_TIMEOUT:-300}" redis-benchmark "$@" || status=$?
   if [ $status = 124 ] || [ $status = 137 ]; then
-    log "redis-benchmark on :$port missed its ${BENCH_RUN_TIMEOUT:-300} s deadline (${*: -3}): n/a, and that server is stopped and its remaining runs skipped"
+    local what="${*: -3}"
+    log "redis-benchmark on :$port missed its ${BENCH_RUN_TIMEOUT:-300} s deadline (${what:0:60}): n/a, and that server is stopped and its remaining runs skipped"
     touch "$stalled"
     # A stalled server may go on spinning: stop it, or it takes the CPU from the others' runs.
     local pid; pid=$(server_pid "$port"); [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
