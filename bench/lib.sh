@@ -65,6 +65,8 @@ wait_up() { # port [seconds]: until the server answers PING (replicas refuse wri
   done
 }
 
+stalled() { [ -e "$BENCH_WORK/stalled-$1" ]; } # port: a run against it missed its deadline
+
 # redis_benchmark ARGS...: redis-benchmark with a deadline of BENCH_RUN_TIMEOUT seconds (default 300;
 # the slowest measured run takes about 40 s). A run that misses it prints no row, so its table cell
 # reads n/a, and the server on its port is stopped and marked stalled: the rest of its runs are
@@ -73,13 +75,13 @@ wait_up() { # port [seconds]: until the server answers PING (replicas refuse wri
 redis_benchmark() {
   local port="" arg previous=""
   for arg in "$@"; do [ "$previous" = -p ] && port=$arg; previous=$arg; done
-  local stalled="$BENCH_WORK/stalled-$port" status=0
-  [ -e "$stalled" ] && return 0
+  local status=0
+  stalled "$port" && return 0
   timeout --kill-after=5 "${BENCH_RUN_TIMEOUT:-300}" redis-benchmark "$@" || status=$?
   if [ $status = 124 ] || [ $status = 137 ]; then
     local what="${*: -3}"
     log "redis-benchmark on :$port missed its ${BENCH_RUN_TIMEOUT:-300} s deadline (${what:0:60}): n/a, and that server is stopped and its remaining runs skipped"
-    touch "$stalled"
+    touch "$BENCH_WORK/stalled-$port"
     # A stalled server may go on spinning: stop it, or it takes the CPU from the others' runs.
     local pid; pid=$(server_pid "$port"); [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
     return 0
