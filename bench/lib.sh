@@ -65,11 +65,35 @@ wait_up() { # port [seconds]: until the server answers PING (replicas refuse wri
   done
 }
 
+stalled() { [ -e "$BENCH_WORK/stalled-$1" ]; } # port: a run against it missed its deadline
+
+# redis_benchmark ARGS...: redis-benchmark with a deadline of BENCH_RUN_TIMEOUT seconds (default 300;
+# the slowest measured run takes about 40 s). A run that misses it prints no row, so its table cell
+# reads n/a, and the server on its port is stopped and marked stalled: the rest of its runs are
+# skipped until a server starts on that port again. Garnet 2.2.12 was seen spinning on both cores for 15 minutes on
+# SADD into a 10,000-member set, which without a deadline ended the whole run.
+redis_benchmark() {
+  local port="" arg previous=""
+  for arg in "$@"; do [ "$previous" = -p ] && port=$arg; previous=$arg; done
+  local status=0
+  stalled "$port" && return 0
+  timeout --kill-after=5 "${BENCH_RUN_TIMEOUT:-300}" redis-benchmark "$@" || status=$?
+  if [ $status = 124 ] || [ $status = 137 ]; then
+    local what="${*: -3}"
+    log "redis-benchmark on :$port missed its ${BENCH_RUN_TIMEOUT:-300} s deadline (${what:0:60}): n/a, and that server is stopped and its remaining runs skipped"
+    touch "$BENCH_WORK/stalled-$port"
+    # A stalled server may go on spinning: stop it, or it takes the CPU from the others' runs.
+    local pid; pid=$(server_pid "$port"); [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+    return 0
+  fi
+  return $status
+}
+
 # start_redis PORT DURABILITY [extra redis-server args...]; DURABILITY: everysec | none
 start_redis() {
   local port=$1 durability=$2; shift 2
   local dir="$BENCH_WORK/redis-$port"
-  rm -rf "$dir"; mkdir -p "$dir"
+  rm -rf "$dir" "$BENCH_WORK/stalled-$port"; mkdir -p "$dir"
   local persist=(--save '' --appendonly no)
   [ "$durability" = everysec ] && persist=(--save '' --appendonly yes --appendfsync everysec)
   redis-server --port "$port" --bind 127.0.0.1 --protected-mode no --dir "$dir" "${persist[@]}" "$@" >"$dir.log" 2>&1 &
@@ -87,7 +111,7 @@ start_redis() {
 start_garnet() {
   local port=$1 durability=$2; shift 2
   local dir="$BENCH_WORK/garnet-$port"
-  rm -rf "$dir"; mkdir -p "$dir"
+  rm -rf "$dir" "$BENCH_WORK/stalled-$port"; mkdir -p "$dir"
   local persist=()
   [ "$durability" = everysec ] && persist=(--aof --aof-commit-freq 1000)
   # `dotnet tool run` starts GarnetServer.dll as its child and passes SIGTERM on (stop_all kills it).
@@ -119,7 +143,7 @@ start_chorus() {
     peer_list+="${peer_list:+,}${p%%=*}=127.0.0.1:$(( ${p##*=} + 10000 ))"
   done
   local leader=${BENCH_LEADER:-${peers%%=*}}
-  mkdir -p "$BENCH_WORK"
+  mkdir -p "$BENCH_WORK"; rm -f "$BENCH_WORK/stalled-$port"
   # Peers authenticate with mutual TLS, as by default: certificates from a CA of the bench's own.
   dotnet "$CHORUS_DLL" cert --out "$BENCH_WORK/peer-certs" "$id" >/dev/null
   dotnet "$CHORUS_DLL" serve --id "$id" --port "$port" --peer-port $((port + 10000)) --http-port $((port + 20000)) \

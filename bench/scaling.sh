@@ -50,7 +50,7 @@ LOAD_BEFORE=$(load_now)
 # (TESTS: setrv and/or get) appended to $RESULTS.
 measure() {
   local curve=$1 x=$2 system=$3 port=$4 keys=$5 d=$6 n=$7 test
-  local rb=(redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n "$n" -r "$keys" --csv)
+  local rb=(redis_benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n "$n" -r "$keys" --csv)
   local value
   value="$(head -c $((d > 12 ? d - 12 : 0)) /dev/zero | tr '\0' 'v')__rand_int__"
   for test in $8; do
