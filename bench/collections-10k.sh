@@ -29,18 +29,6 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$CHORUS_DLL" ]; then build_choru
 RESULTS="$BENCH_WORK/collections-10k.csv"   # system,test,rps,us_per_request,loop_us_per_request,load
 : >"$RESULTS"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-loop_ticks() {
-  local task
-  for task in /proc/"$1"/task/*; do
-    if [ "$(cat "$task/comm" 2>/dev/null)" = chorus-node-loo ]; then
-      awk '{ print $14 + $15 }' "$task/stat"
-      return
-    fi
-  done
-  echo 0
-}
-
 # The commands of compare-redis.sh's bench_collections, verbatim.
 MEMBER="$(head -c 1000 /dev/zero | tr '\0' 'm')__rand_int__"
 fill() { # port: a 10,000-field hash and a 10,000-member set (unmeasured), as compare-redis.sh does
