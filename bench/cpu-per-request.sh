@@ -23,19 +23,6 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$CHORUS_DLL" ]; then build_choru
 RESULTS="$BENCH_WORK/cpu.csv"   # system,test,us_per_request,loop_us_per_request
 : >"$RESULTS"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # pid -> clock ticks used
-
-loop_ticks() { # pid -> ticks of the chorus-node-loop thread (0 for Redis)
-  local task
-  for task in /proc/"$1"/task/*; do
-    if [ "$(cat "$task/comm" 2>/dev/null)" = chorus-node-loo ]; then
-      awk '{ print $14 + $15 }' "$task/stat"
-      return
-    fi
-  done
-  echo 0
-}
-
 # measure SYSTEM PID PORT P TEST: one redis-benchmark run, CPU per request appended to $RESULTS
 measure() {
   local system=$1 pid=$2 port=$3 p=$4 test=$5 n=$N_P16 args

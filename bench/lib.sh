@@ -130,6 +130,19 @@ server_pid() { # port: the pid of the process listening on it (the server itself
   ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
 }
 
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # pid -> clock ticks used
+
+loop_ticks() { # pid -> ticks of the chorus-node-loop thread (0 for Redis)
+  local task
+  for task in /proc/"$1"/task/*; do
+    if [ "$(cat "$task/comm" 2>/dev/null)" = chorus-node-loo ]; then
+      awk '{ print $14 + $15 }' "$task/stat"
+      return
+    fi
+  done
+  echo 0
+}
+
 rss_bytes() { # pid: resident set size in bytes
   awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status" 2>/dev/null || echo 0
 }

@@ -8,8 +8,11 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     private readonly WriteBatch _batch = new();
     private bool _disposed;
 
-    /// <summary>What the batch does to the cached column, for the engine's <see cref="RecordCache"/> once RocksDB has taken it.</summary>
-    internal List<RecordChange> CachedChanges { get; } = [];
+    /// <summary>What the batch does to the data column, for the engine's record cache once RocksDB has taken it (empty when uncached).</summary>
+    internal List<RecordChange> DataChanges { get; } = [];
+
+    /// <summary>What the batch does to the elements column, for the engine's element cache (empty when uncached).</summary>
+    internal List<RecordChange> ElementChanges { get; } = [];
 
     internal RocksDbStorageEngine Owner => owner;
 
@@ -22,9 +25,9 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     {
         Inner.Put(key, value, owner.Handle(column));
         Count++;
-        if (owner.Caches(column))
+        if (ChangesOf(column) is { } changes)
         {
-            CachedChanges.Add(value.Length <= RecordCache.ValueBytesMax
+            changes.Add(value.Length <= RecordCache.ValueBytesMax
                 ? new RecordChange(RecordChangeKind.Put, key.ToArray(), value.ToArray())
                 : new RecordChange(RecordChangeKind.Forget, key.ToArray(), null));
         }
@@ -34,9 +37,9 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     {
         Inner.Delete(key, owner.Handle(column));
         Count++;
-        if (owner.Caches(column))
+        if (ChangesOf(column) is { } changes)
         {
-            CachedChanges.Add(new RecordChange(RecordChangeKind.Delete, key.ToArray(), null));
+            changes.Add(new RecordChange(RecordChangeKind.Delete, key.ToArray(), null));
         }
     }
 
@@ -44,9 +47,9 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     {
         var batch = Inner;
         Count++;
-        if (owner.Caches(column))
+        if (ChangesOf(column) is { } changes)
         {
-            CachedChanges.Add(new RecordChange(RecordChangeKind.Range, null, null));
+            changes.Add(new RecordChange(RecordChangeKind.Range, null, null));
         }
         // RocksDB accepts an empty or inverted range into the batch, fails it only when applying
         // it to the memtable (after the WAL write), and then refuses every later write until the
@@ -67,8 +70,13 @@ internal sealed class RocksDbBatch(RocksDbStorageEngine owner) : IStorageBatch
     {
         Inner.Clear();
         Count = 0;
-        CachedChanges.Clear();
+        DataChanges.Clear();
+        ElementChanges.Clear();
     }
+
+    /// <summary>Where this batch records its changes to <paramref name="column"/>, or null when the engine caches none of it.</summary>
+    private List<RecordChange>? ChangesOf(StorageColumn column) =>
+        owner.CacheOf(column) is null ? null : column == StorageColumn.Data ? DataChanges : ElementChanges;
 
     public void Dispose()
     {

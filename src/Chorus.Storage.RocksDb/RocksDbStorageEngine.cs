@@ -25,11 +25,16 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
     // are kept in memory so that read rarely reaches a memtable skiplist (null: no cache).
     private readonly RecordCache? _dataCache;
 
-    private RocksDbStorageEngine(RocksDbSharp.RocksDb db, string directory, long recordCacheBytes)
+    // Every HSET, SADD, ZADD, SREM, HDEL reads the element it names too (the reply's 1 or 0, the
+    // count, the logged previous value): the elements column's newest entries, likewise (null: none).
+    private readonly RecordCache? _elementCache;
+
+    private RocksDbStorageEngine(RocksDbSharp.RocksDb db, string directory, RocksDbStorageOptions options)
     {
         _db = db;
         Directory = directory;
-        _dataCache = recordCacheBytes > 0 ? new RecordCache(recordCacheBytes) : null;
+        _dataCache = options.RecordCacheBytes > 0 ? new RecordCache(options.RecordCacheBytes) : null;
+        _elementCache = options.ElementCacheBytes > 0 ? new RecordCache(options.ElementCacheBytes) : null;
         _handles = [.. StorageColumns.All.Select(c => db.GetColumnFamily(StorageColumns.Name(c)))];
     }
 
@@ -48,7 +53,7 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         options.Validate();
         var path = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(path);
-        var engine = new RocksDbStorageEngine(OpenNative(path, options), path, options.RecordCacheBytes);
+        var engine = new RocksDbStorageEngine(OpenNative(path, options), path, options);
         try
         {
             StorageFormat.CheckOrInitialize(engine, options.Upgrades);
@@ -64,7 +69,7 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
     public byte[]? Get(StorageColumn column, ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        if (column != StorageColumn.Data || _dataCache is not { } cache)
+        if (CacheOf(column) is not { } cache)
         {
             return _db.Get(key, Handle(column), _reads);
         }
@@ -78,8 +83,13 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         return value;
     }
 
-    /// <summary>Whether a batch records its changes to <paramref name="column"/> for the record cache.</summary>
-    internal bool Caches(StorageColumn column) => column == StorageColumn.Data && _dataCache is not null;
+    /// <summary>The cache in front of <paramref name="column"/>'s point reads, or null; a batch records its changes to a cached column.</summary>
+    internal RecordCache? CacheOf(StorageColumn column) => column switch
+    {
+        StorageColumn.Data => _dataCache,
+        StorageColumn.Elements => _elementCache,
+        _ => null,
+    };
 
     public IStorageIterator NewIterator(StorageColumn column)
     {
@@ -105,7 +115,7 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         {
             throw new ArgumentException("the batch was not created by this engine", nameof(batch));
         }
-        if (_dataCache is not { } cache || rocksBatch.CachedChanges.Count == 0)
+        if (rocksBatch.DataChanges.Count == 0 && rocksBatch.ElementChanges.Count == 0)
         {
             _db.Write(rocksBatch.Inner, sync ? _syncedWrites : _unsyncedWrites);
             return;
@@ -116,10 +126,21 @@ public sealed class RocksDbStorageEngine : IStorageEngine, ICheckpointable
         }
         catch
         {
-            cache.Clear(); // whether RocksDB kept any of it is unknown: read it again
+            // Whether RocksDB kept any of it is unknown: read it again.
+            _dataCache?.Clear();
+            _elementCache?.Clear();
             throw;
         }
-        cache.Apply(rocksBatch.CachedChanges);
+        Apply(_dataCache, rocksBatch.DataChanges);
+        Apply(_elementCache, rocksBatch.ElementChanges);
+    }
+
+    private static void Apply(RecordCache? cache, List<RecordChange> changes)
+    {
+        if (cache is not null && changes.Count > 0)
+        {
+            cache.Apply(changes);
+        }
     }
 
     /// <summary>

@@ -15,6 +15,14 @@ public sealed record RocksDbStorageOptions
     public long RecordCacheBytes { get; init; } = 32L << 20;
 
     /// <summary>
+    /// The newest elements-column entries (hash fields, set members, sorted-set members, list
+    /// elements) kept in memory in front of RocksDB's point reads (0: none). Every HSET, SADD,
+    /// ZADD, HDEL, SREM reads the element it names; without it that read goes through a memtable
+    /// skiplist and the SST files' block cache.
+    /// </summary>
+    public long ElementCacheBytes { get; init; } = 32L << 20;
+
+    /// <summary>
     /// Memtable size per column family. Smaller than RocksDB's 64 MiB default because five column
     /// families each keep up to two memtables.
     /// </summary>
@@ -50,6 +58,7 @@ public sealed record RocksDbStorageOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockCacheBytes, 0, nameof(BlockCacheBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(RecordCacheBytes, 0, nameof(RecordCacheBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ElementCacheBytes, 0, nameof(ElementCacheBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 64L << 10, nameof(WriteBufferBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(BackgroundJobs, 1, nameof(BackgroundJobs));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTotalWalBytes, WriteBufferBytes, nameof(MaxTotalWalBytes));

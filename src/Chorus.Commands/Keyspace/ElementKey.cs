@@ -20,8 +20,12 @@ public static class ElementKey
 
     public const int NameHashLength = sizeof(uint);
 
-    /// <summary>Element keys up to this length are built on the stack.</summary>
-    public const int StackLengthMax = 256;
+    /// <summary>
+    /// Element keys up to this length are built on the stack (ElementReads takes only the key's own
+    /// length). 2 KiB, not less: members of 1 KiB are common (compare-redis.sh's SADD10K), and at
+    /// 256 every read of one allocated its key — half of SADD10K's element read on the loop.
+    /// </summary>
+    public const int StackLengthMax = 2048;
 
     public const byte ScoreByMember = 0x00;
 

@@ -74,6 +74,10 @@ internal static class InfoBuilder
         Line(text, "uptime_in_days", uptime / 86400);
         Line(text, "executable", Environment.ProcessPath ?? "");
         Line(text, "chorus_node_id", node.Options.NodeId);
+        // What the JIT has cost this process so far: methods compiled at run time (not those
+        // loaded precompiled from ReadyToRun images) and the time spent compiling them.
+        Line(text, "chorus_jit_compiled_methods", System.Runtime.JitInfo.GetCompiledMethodCount());
+        Line(text, "chorus_jit_time_ms", (long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
     }
 
     private static void Clients(StringBuilder text, NodeServices node)
