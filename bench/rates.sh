@@ -72,7 +72,7 @@ catch_up() {
   start_chorus n2 $((PORT + 1)) everysec "$peers" "${retain[@]}"
   start_chorus n3 $((PORT + 2)) everysec "$peers" "${retain[@]}"
   local follower=$LAST_PID
-  wait_ready $PORT
+  wait_ready $PORT 180 # three processes starting on a loaded 2-core machine
   local deadline=$((SECONDS + 180)) # three processes starting on a loaded 2-core machine
   until [ "$(info_field $PORT connected_slaves)" = 2 ]; do
     [ $SECONDS -lt $deadline ] || { log "followers did not connect"; exit 1; }
