@@ -2,9 +2,11 @@
 # Catch-up and bootstrap rates.
 #
 #   bench/rates.sh [--quick] [--catch-up-only]
+#   bench/rates.sh --catch-up-only --base DIR [--rounds N] [--quick]
 #   bench/rates.sh --snapshot [--base DIR] [--rounds N]
 #
-# BENCH_PORT=P moves the nodes to ports P, P+1, P+2 (default 7395).
+# BENCH_PORT=P moves the nodes to ports P, P+1, P+2 (default 7395). BENCH_CATCHUP_TIMEOUT_S: how long
+# a restarted follower may take to catch up before the run fails (default 300).
 # BENCH_TRACE_FOLLOWER=FILE.nettrace also records the restarted follower with dotnet-trace
 # (bench/.tools/dotnet-trace, sampled thread time) while it catches up.
 # BENCH_PERF_FOLLOWER=FILE.data records it with Linux perf instead (CPU samples of every thread;
@@ -22,6 +24,7 @@
 # --snapshot runs (b) only, N rounds (default 1); with --base DIR (another checkout, built in
 # Release: src/Chorus.Cli and bench/Chorus.Benchmarks) each round runs DIR's build first and then
 # this tree's, so a change is measured against its base in one run, under the same load.
+# --catch-up-only --base DIR does the same for (a): N rounds of DIR's build, then this tree's.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -33,7 +36,7 @@ while [ $# -gt 0 ]; do
     --snapshot) SNAPSHOT_ONLY=1 ;;
     --base) BASE_ROOT=$(cd "$2" && pwd); shift ;;
     --rounds) ROUNDS=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--catch-up-only] | --snapshot [--base DIR] [--rounds N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--catch-up-only [--base DIR --rounds N]] | --snapshot [--base DIR] [--rounds N]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -69,7 +72,7 @@ catch_up() {
   start_chorus n2 $((PORT + 1)) everysec "$peers" "${retain[@]}"
   start_chorus n3 $((PORT + 2)) everysec "$peers" "${retain[@]}"
   local follower=$LAST_PID
-  wait_ready $PORT
+  wait_ready $PORT 180 # three processes starting on a loaded 2-core machine
   local deadline=$((SECONDS + 180)) # three processes starting on a loaded 2-core machine
   until [ "$(info_field $PORT connected_slaves)" = 2 ]; do
     [ $SECONDS -lt $deadline ] || { log "followers did not connect"; exit 1; }
@@ -114,7 +117,7 @@ catch_up() {
       load_during=$(cut -d' ' -f1-3 /proc/loadavg)
       break
     fi
-    [ $(( (now - start_ns) / 1000000000 )) -lt 300 ] || { log "follower did not catch up"; exit 1; }
+    [ $(( (now - start_ns) / 1000000000 )) -lt "${BENCH_CATCHUP_TIMEOUT_S:-300}" ] || { log "follower did not catch up"; exit 1; }
     sleep 0.02
   done
   [ -n "$trace_pid" ] && { wait "$trace_pid" || true; }
@@ -129,6 +132,9 @@ catch_up() {
   # machine this is steadier than entries/s.
   CATCHUP_CPU_LINE="CPU time per entry applied after the first INFO answer ($counted entries): follower $(per_entry_us $((follower_done_ticks - follower_up_ticks)) $counted "$hz"), leader $(per_entry_us $((leader_done_ticks - leader_up_ticks)) $counted "$hz") (from /proc/PID/stat, 10 ms resolution). Load average (1/5/15 min) at the start of the run: $LOAD_BEFORE · when caught up: $load_during."
 
+  FOLLOWER_US=$(per_entry_us $((follower_done_ticks - follower_up_ticks)) $counted "$hz")
+  LEADER_US=$(per_entry_us $((leader_done_ticks - leader_up_ticks)) $counted "$hz")
+  CATCHUP_LOAD_DURING=$load_during
   CATCHUP_ROW="| $entries | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.2f", (b - a) / 1e9 }') | $(awk -v e=$entries -v a="$start_ns" -v b="$done_ns" 'BEGIN { printf "%.0f", e / ((b - a) / 1e9) }') | $(awk -v e=$((target - first_lsn)) -v a="$up_ns" -v b="$done_ns" 'BEGIN { if (b == a) print "n/a (caught up before the first INFO)"; else printf "%.0f", e / ((b - a) / 1e9) }') | $((first_lsn - before)) |"
 }
 
@@ -219,6 +225,35 @@ if [ $SNAPSHOT_ONLY = 1 ]; then
   echo "| round | build | snapshot MB | start → installed s | MB/s (wall) | node's chorus_snapshot_rate_mb_per_s | dd MB/s (O_DIRECT, 1 GiB) | wall / dd | leader CPU s | joiner CPU s | load average after |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s' "$BOOT_ROWS"
+  echo
+  echo "_rates.sh took $((SECONDS - started)) s._"
+  exit 0
+fi
+if [ $CATCHUP_ONLY = 1 ] && [ -n "$BASE_ROOT" ]; then
+  own_dll=$CHORUS_DLL
+  own_rev=$(git -C "$BENCH_ROOT" rev-parse --short HEAD)
+  base_rev=$(git -C "$BASE_ROOT" rev-parse --short HEAD)
+  AB_ROWS=""
+  ab_round() { # round label: one catch-up with the current CHORUS_DLL, as a row
+    local load_start
+    load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+    catch_up
+    AB_ROWS+="| $1 | $2 ${CATCHUP_ROW#| } $FOLLOWER_US | $LEADER_US | $load_start | $CATCHUP_LOAD_DURING |"$'\n'
+    log "round $1 $2: follower $FOLLOWER_US, leader $LEADER_US per entry"
+  }
+  for round in $(seq 1 "$ROUNDS"); do
+    CHORUS_DLL="$BASE_ROOT/src/Chorus.Cli/bin/Release/net10.0/linux-x64/chorus.dll"
+    ab_round "$round" "base $base_rev |"
+    CHORUS_DLL=$own_dll
+    ab_round "$round" "$own_rev |"
+  done
+  echo "## Follower catch-up, base vs this tree — $(machine_line)"
+  echo
+  echo "Command: \`bench/rates.sh --catch-up-only$([ $QUICK = 1 ] && echo " --quick") --base <checkout of $base_rev> --rounds $ROUNDS\`"
+  echo
+  echo "| round | build | entries missed | restart → caught up s | entries/s incl. process start | entries/s from first INFO answer | entries already applied at first INFO | follower CPU per entry | leader CPU per entry | load at start | load when caught up |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s' "$AB_ROWS"
   echo
   echo "_rates.sh took $((SECONDS - started)) s._"
   exit 0

@@ -93,6 +93,13 @@ public sealed class StagedKeyspace
         Replace(db, key, record, SlotFor(db, key, known: true, storedNow), emptied: false);
 
     /// <summary>
+    /// <see cref="Put(uint, ReadOnlySpan{byte}, byte[], byte[])"/> with the stored record as bytes
+    /// (a log entry's before-image, read in place): copied only when the key has no slot yet.
+    /// </summary>
+    public void PutOver(uint db, ReadOnlySpan<byte> key, byte[] record, ReadOnlySpan<byte> storedNow) =>
+        Replace(db, key, record, SlotFor(db, key, storedNow), emptied: false);
+
+    /// <summary>
     /// Removes the key. A collection it held becomes garbage (or is dropped, when undoing);
     /// <paramref name="emptied"/> says the change removed every element itself.
     /// </summary>
@@ -264,14 +271,24 @@ public sealed class StagedKeyspace
     {
         Span<byte> buffer = stackalloc byte[SlotKeyStackMax];
         var slotKey = SlotKey(buffer, db, key);
-        var lookup = _slots.GetAlternateLookup<ReadOnlySpan<byte>>();
-        if (!lookup.TryGetValue(slotKey, out var slot))
-        {
-            var stored = known ? storedNow : ReadStoredRemembered(slotKey);
-            ForgetLastRead();
-            slot = new Slot { Base = stored, Current = stored };
-            lookup[slotKey] = slot;
-        }
+        return FindSlot(slotKey) ?? AddSlot(slotKey, known ? storedNow : ReadStoredRemembered(slotKey));
+    }
+
+    private Slot SlotFor(uint db, ReadOnlySpan<byte> key, ReadOnlySpan<byte> storedNow)
+    {
+        Span<byte> buffer = stackalloc byte[SlotKeyStackMax];
+        var slotKey = SlotKey(buffer, db, key);
+        return FindSlot(slotKey) ?? AddSlot(slotKey, storedNow.ToArray());
+    }
+
+    private Slot? FindSlot(ReadOnlySpan<byte> slotKey) =>
+        _slots.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(slotKey, out var slot) ? slot : null;
+
+    private Slot AddSlot(ReadOnlySpan<byte> slotKey, byte[]? stored)
+    {
+        ForgetLastRead();
+        var slot = new Slot { Base = stored, Current = stored };
+        _slots.GetAlternateLookup<ReadOnlySpan<byte>>()[slotKey] = slot;
         return slot;
     }
 

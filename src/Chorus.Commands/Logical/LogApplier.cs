@@ -21,6 +21,11 @@ public static class LogApplier
             case PayloadKind.LogFormat:
                 return;
             case PayloadKind.Logical:
+                if (StringPut.TryRead(entry.Payload.Span, out var put))
+                {
+                    put.ApplyTo(keyspace); // a SET of a string: no change objects (a follower's catch-up is mostly these)
+                    return;
+                }
                 foreach (var change in LogicalPayload.Decode(entry.Payload.Span))
                 {
                     RowChangeApplier.Apply(change, keyspace);
