@@ -32,6 +32,12 @@ public sealed record CheckResult(string Check, Verdict Verdict, IReadOnlyList<Vi
     public static CheckResult From(string check, IReadOnlyList<Violation> violations, int unknowns = 0) =>
         new(check, violations.Count > 0 ? Verdict.Fail : unknowns > 0 ? Verdict.Unknown : Verdict.Pass, violations) { Unknowns = unknowns };
 
+    /// <summary>
+    /// Why a session check has nothing to judge: it reads states as lists that only grow, and a
+    /// register's overwrite or a counter's sum is not such a list.
+    /// </summary>
+    public const string NeedsListAppend = "needs a list-append history (workloads list-append, sessions)";
+
     public static CheckResult NotApplicable(string check, string why) =>
         new(check, Verdict.NotApplicable, []) { Note = why };
 }

@@ -31,7 +31,7 @@ public static class BoundedStalenessChecker
         var observations = new AppendObservations(history);
         if (observations.IsEmpty)
         {
-            return CheckResult.NotApplicable(CheckNames.BoundedStaleness, "needs a list-append history (workloads list-append, sessions)");
+            return CheckResult.NotApplicable(CheckNames.BoundedStaleness, CheckResult.NeedsListAppend);
         }
         var acked = AckedByKey(history, observations);
         var violations = new List<Violation>();

@@ -14,6 +14,7 @@ namespace Chorus.Simulation.Checkers.Sessions;
 /// device, had shown before it began — the session never goes back in time.</item>
 /// </list>
 /// Writes a device could not record (marked by the client) are not the session's to promise.
+/// Histories without appends (registers, counters) get "not applicable", as in <see cref="SessionChecker"/>.
 /// </summary>
 public static class CrossDeviceChecker
 {
@@ -24,6 +25,12 @@ public static class CrossDeviceChecker
         {
             const string Why = "no named sessions (modes failover-named-sessions, named-sessions-eventual have them)";
             return [CheckResult.NotApplicable(CheckNames.CrossDeviceReadYourWrites, Why), CheckResult.NotApplicable(CheckNames.CrossDeviceMonotonicReads, Why)];
+        }
+        if (!devices.Any(o => o.Kind == OpKind.Append))
+        {
+            // A register's later value replaces the earlier one instead of extending it, so a read
+            // "without" what an earlier read showed is no evidence of going back in time there.
+            return [CheckResult.NotApplicable(CheckNames.CrossDeviceReadYourWrites, CheckResult.NeedsListAppend), CheckResult.NotApplicable(CheckNames.CrossDeviceMonotonicReads, CheckResult.NeedsListAppend)];
         }
         var ryw = new List<Violation>();
         var monotonic = new List<Violation>();

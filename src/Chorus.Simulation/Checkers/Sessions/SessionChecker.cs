@@ -16,7 +16,7 @@ public static class SessionChecker
         var observations = new AppendObservations(history);
         if (observations.IsEmpty)
         {
-            return [.. CheckNames.SessionGuarantees.Select(c => CheckResult.NotApplicable(c, "needs a list-append history (workloads list-append, sessions)"))];
+            return [.. CheckNames.SessionGuarantees.Select(c => CheckResult.NotApplicable(c, CheckResult.NeedsListAppend))];
         }
         return
         [
