@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HSET10K and SADD10K of compare-redis.sh's collections section (HSET / SADD into one hash / set
+# HSET10K, HSETRV10K and SADD10K of compare-redis.sh's collections section (HSET / SADD into one hash / set
 # already holding 10,000 elements of 1 KiB, redis-benchmark -c 50 -P 16, everysec), Redis and
 # Chorus (and optionally a second Chorus build) side by side, interleaved rounds. For every run:
 # requests/s and the server's CPU per request (process utime+stime from /proc/<pid>/stat, and for
@@ -31,6 +31,7 @@ RESULTS="$BENCH_WORK/collections-10k.csv"   # system,test,rps,us_per_request,loo
 
 # The commands of compare-redis.sh's bench_collections, verbatim.
 MEMBER="$(head -c 1000 /dev/zero | tr '\0' 'm')__rand_int__"
+VALUE="$(head -c 1000 /dev/zero | tr '\0' 'v')__rand_int__"   # HSETRV10K: a new value every time
 fill() { # port: a 10,000-field hash and a 10,000-member set (unmeasured), as compare-redis.sh does
   local rb=(redis-benchmark -h 127.0.0.1 -p "$1" -c 50 -P 16 -d 1024 --csv)
   redis-cli -p "$1" DEL myhash myset >/dev/null
@@ -46,6 +47,7 @@ measure() { # system pid port test
   case $test in
     HSET10K) rps=$("${rb[@]}" -t hset | tail -n +2 | tr -d '"' | cut -d, -f2) ;;
     SADD10K) rps=$("${rb[@]}" SADD myset "$MEMBER" | tail -n +2 | tr -d '"' | cut -d, -f2) ;;
+    HSETRV10K) rps=$("${rb[@]}" HSET myhash "element:__rand_int__" "$VALUE" | tail -n +2 | tr -d '"' | cut -d, -f2) ;;
   esac
   awk -v s="$system" -v t="$test" -v r="$rps" -v a="$p0" -v b="$(cpu_ticks "$pid")" -v c="$l0" -v d="$(loop_ticks "$pid")" \
     -v n="$REQUESTS" -v hz="$hz" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
@@ -71,7 +73,7 @@ for system in "${SYSTEMS[@]}"; do
 done
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round of $ROUNDS (load average $(cut -d' ' -f1 /proc/loadavg))"
-  for test in HSET10K SADD10K; do
+  for test in HSET10K HSETRV10K SADD10K; do
     for system in "${SYSTEMS[@]}"; do
       IFS=: read -r name pid port <<<"$system"
       measure "$name" "$pid" "$port" "$test"
@@ -89,7 +91,7 @@ echo "load average (1 min) over the runs: $(cut -d, -f6 "$RESULTS" | sort -n | h
 echo
 printf '| test |'; for name in "${names[@]}"; do printf ' %s rps | %s µs/req |' "$name" "$name"; done; printf ' after/Redis rps | Redis µs ÷ after µs |\n'
 printf '|---|'; for _ in "${names[@]}"; do printf -- '---|---|'; done; printf -- '---|---|\n'
-for test in HSET10K SADD10K; do
+for test in HSET10K HSETRV10K SADD10K; do
   printf '| %s |' "$test"
   for name in "${names[@]}"; do
     if [ "$name" = redis ]; then printf ' %s | %s |' "$(fmt_int "$(med redis "$test" 3)")" "$(med redis "$test" 4)"

@@ -16,7 +16,7 @@
 #    replication lag at ~50% of the leader's peak SET rate;
 # 3. acknowledgement modes: Chorus async / semi-sync any 1 / sync all vs Redis SET, SET+WAIT 1 0,
 #    SET+WAIT 2 0: write latency p50/p99 and throughput;
-# 4. collections: HSET and SADD into a 10,000-element hash/set of 1 KiB values, LPUSH, LPOP, ZADD,
+# 4. collections: HSET (constant and new values) and SADD into a 10,000-element hash/set of 1 KiB values, LPUSH, LPOP, ZADD,
 #    ZRANGE (first 100 by rank), EVAL, XADD, -P 16, everysec.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -236,14 +236,18 @@ cluster() {
 bench_collections() {
   local system=$1 port=$2 n=$N_P16
   local rb=(redis_benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -d 1024 --csv)
-  local member
+  local member value
   member="$(head -c 1000 /dev/zero | tr '\0' 'm')__rand_int__"
+  value="$(head -c 1000 /dev/zero | tr '\0' 'v')__rand_int__"
   stalled "$port" && return 0 # its server was stopped after missing a deadline
   redis-cli -p "$port" DEL myhash myset mylist myzset mystream __probe >/dev/null
   "${rb[@]}" -n 40000 -r 10000 -t hset >/dev/null
   "${rb[@]}" -n 40000 -r 10000 SADD myset "$member" >/dev/null
   {
     "${rb[@]}" -n "$n" -r 10000 -t hset | tail -n +2 | sed 's/^"HSET[^"]*"/"HSET10K"/'
+    # -t hset sends one constant value, so once a field exists its HSETs change nothing (Chorus
+    # logs nothing for them); HSETRV10K gives the field a new 1 KiB value every time.
+    "${rb[@]}" -n "$n" -r 10000 HSET myhash "element:__rand_int__" "$value" | tail -n +2 | sed 's/^"HSET[^"]*"/"HSETRV10K"/'
     "${rb[@]}" -n "$n" -r 10000 SADD myset "$member" | tail -n +2 | sed 's/^"SADD[^"]*"/"SADD10K"/'
     "${rb[@]}" -n "$n" -r 100000 -t lpush,lpop,zadd | tail -n +2
     "${rb[@]}" -n $((n / 5)) ZRANGE myzset 0 99 | tail -n +2 | sed 's/^"ZRANGE[^"]*"/"ZRANGE100"/'
@@ -278,7 +282,8 @@ collections() {
   echo
   echo "Load average (1/5/15 min) at the start: $load_start · at the end: $(load_now)."
   echo
-  echo "HSET10K / SADD10K = HSET / SADD into one hash / set already holding 10,000 elements of 1 KiB (-r 10000);"
+  echo "HSET10K / SADD10K = HSET / SADD into one hash / set already holding 10,000 elements of 1 KiB (-r 10000; -t hset's value never"
+  echo "changes and SADD names members already there, so both mostly change nothing); HSETRV10K = HSET of a new 1 KiB value each time;"
   echo "LPUSH, LPOP, ZADD = redis-benchmark's tests (-d 1024, -r 100000); ZRANGE100 = \`ZRANGE myzset 0 99\` (n/5 requests);"
   echo "EVALSET = \`EVAL \"return redis.call('SET', KEYS[1], ARGV[1])\" 1 key:__rand_int__ __rand_int__\` (a one-write script, new value each time);"
   echo "XADD = \`XADD mystream * field __rand_int__\` (one stream, growing by n entries; Garnet 2.2 has no streams: n/a)."
@@ -287,7 +292,7 @@ collections() {
   echo "| command | $PEER_HEADER"
   echo "|---|$PEER_RULE"
   local test
-  for test in HSET10K SADD10K LPUSH LPOP ZADD ZRANGE100 EVALSET XADD; do
+  for test in HSET10K HSETRV10K SADD10K LPUSH LPOP ZADD ZRANGE100 EVALSET XADD; do
     echo "| $test | $(peer_cells collections everysec 16 1024 $test)"
   done
 }
